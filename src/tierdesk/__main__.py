@@ -1,0 +1,3 @@
+from tierdesk.entrypoints.cli import main
+
+main()

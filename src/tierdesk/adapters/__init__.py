@@ -1,0 +1,1 @@
+"""Adapters: storage, files, mail, trackers. Each imports domain, ports, errors and its library."""

@@ -1,0 +1,1 @@
+"""Relational storage (SQLAlchemy 2 + Alembic) on SQLite and PostgreSQL."""

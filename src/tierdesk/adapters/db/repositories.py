@@ -1,0 +1,279 @@
+"""Repositories: how the services find and store domain objects. No commits here: the unit of
+work owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from tierdesk.adapters.db import tables
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.catalog import Product
+from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
+from tierdesk.domain.tickets import Ticket
+from tierdesk.domain.visibility import Scope
+from tierdesk.ports import StoredToken, TicketFilter
+
+_t = tables.tickets.c
+
+
+def json_array_contains(
+    column: ColumnElement[object], value: str | int, dialect: str
+) -> ColumnElement[bool]:
+    """``value in column`` for a JSON array column, on either engine."""
+    if dialect == "postgresql":
+        return column.op("@>")(func.jsonb_build_array(value))
+    each = func.json_each(column).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == value))
+
+
+class SqlTicketRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: set[Ticket] = set()
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def _track(self, ticket: Ticket | None) -> Ticket | None:
+        if ticket is not None:
+            self.seen.add(ticket)
+        return ticket
+
+    def add(self, ticket: Ticket) -> None:
+        self.session.add(ticket)
+        self.seen.add(ticket)
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        return self._track(self.session.get(Ticket, ticket_id))
+
+    def get_by_number(self, number: str) -> Ticket | None:
+        found = self.session.scalars(select(Ticket).where(_t.number == number.upper())).first()
+        return self._track(found)
+
+    def _scope_clause(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.nothing:
+            return false()
+        if scope.everything:
+            return true()
+        if scope.organisation_id is not None:
+            return _t.organisation_id == scope.organisation_id
+        allowed: list[ColumnElement[bool]] = []
+        if scope.max_tier is not None:
+            allowed.append(_t.tier <= scope.max_tier)
+        if scope.queues:
+            allowed.append(_t.queue.in_(scope.queues))
+        if scope.agent_id is not None:
+            allowed.append(_t.assignee_id == scope.agent_id)
+            allowed.append(json_array_contains(_t.followers, scope.agent_id, self._dialect))
+        return or_(*allowed) if allowed else false()
+
+    def _where(self, scope: Scope, f: TicketFilter) -> ColumnElement[bool]:
+        clauses: list[ColumnElement[bool]] = [self._scope_clause(scope)]
+        if f.status:
+            clauses.append(_t.status.in_(list(f.status)))
+        if f.priority:
+            clauses.append(_t.priority.in_(list(f.priority)))
+        if f.type:
+            clauses.append(_t.type.in_(list(f.type)))
+        if f.tier:
+            clauses.append(_t.tier.in_(list(f.tier)))
+        if f.queue is not None:
+            clauses.append(_t.queue == f.queue)
+        if f.unassigned:
+            clauses.append(_t.assignee_id.is_(None))
+        elif f.assignee_id is not None:
+            clauses.append(_t.assignee_id == f.assignee_id)
+        if f.organisation_id is not None:
+            clauses.append(_t.organisation_id == f.organisation_id)
+        if f.requester_id is not None:
+            clauses.append(_t.requester_id == f.requester_id)
+        if f.product_id is not None:
+            clauses.append(_t.product_id == f.product_id)
+        if f.tag:
+            clauses.append(json_array_contains(_t.tags, f.tag, self._dialect))
+        if f.text:
+            pattern = (
+                "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            clauses.append(
+                or_(_t.subject.ilike(pattern, escape="\\"), _t.number == f.text.strip().upper())
+            )
+        return and_(*clauses)
+
+    def page(
+        self, scope: Scope, filters: TicketFilter, limit: int, before_id: int | None
+    ) -> list[Ticket]:
+        query = select(Ticket).where(self._where(scope, filters))
+        if before_id is not None:
+            query = query.where(_t.id < before_id)
+        query = query.order_by(_t.id.desc()).limit(limit)
+        return list(self.session.scalars(query))
+
+    def count(self, scope: Scope, filters: TicketFilter) -> int:
+        query = select(func.count()).select_from(tables.tickets).where(self._where(scope, filters))
+        return int(self.session.scalar(query) or 0)
+
+    def linked_to(self, ticket_id: int) -> list[Ticket]:
+        """Tickets that link to this one (the other side of its links)."""
+        links = tables.ticket_links.c
+        query = (
+            select(Ticket)
+            .join(tables.ticket_links, links.source_ticket_id == _t.id)
+            .where(links.target_ticket_id == ticket_id)
+            .order_by(_t.id)
+        )
+        return list(self.session.scalars(query).unique())
+
+
+class SqlAgentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, agent: Agent) -> None:
+        self.session.add(agent)
+
+    def get(self, agent_id: int) -> Agent | None:
+        return self.session.get(Agent, agent_id)
+
+    def get_by_email(self, email: str) -> Agent | None:
+        return self.session.scalars(select(Agent).where(tables.agents.c.email == email)).first()
+
+    def all(self) -> list[Agent]:
+        return list(self.session.scalars(select(Agent).order_by(tables.agents.c.id)))
+
+
+class SqlContactRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, contact: Contact) -> None:
+        self.session.add(contact)
+
+    def get(self, contact_id: int) -> Contact | None:
+        return self.session.get(Contact, contact_id)
+
+    def get_by_email(self, email: str) -> Contact | None:
+        query = select(Contact).where(tables.contacts.c.email == email)
+        return self.session.scalars(query).first()
+
+    def all(self, organisation_id: int | None = None) -> list[Contact]:
+        query = select(Contact).order_by(tables.contacts.c.id)
+        if organisation_id is not None:
+            query = query.where(tables.contacts.c.organisation_id == organisation_id)
+        return list(self.session.scalars(query))
+
+
+class SqlOrganisationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, organisation: Organisation) -> None:
+        self.session.add(organisation)
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        return self.session.get(Organisation, organisation_id)
+
+    def get_by_name(self, name: str) -> Organisation | None:
+        query = select(Organisation).where(
+            func.lower(tables.organisations.c.name) == name.strip().lower()
+        )
+        return self.session.scalars(query).first()
+
+    def all(self) -> list[Organisation]:
+        return list(self.session.scalars(select(Organisation).order_by(tables.organisations.c.id)))
+
+    def plan(self, key: str) -> SupportPlan | None:
+        query = select(SupportPlan).where(tables.support_plans.c.key == key)
+        return self.session.scalars(query).first()
+
+    def plan_by_id(self, plan_id: int) -> SupportPlan | None:
+        return self.session.get(SupportPlan, plan_id)
+
+    def plans(self) -> list[SupportPlan]:
+        return list(self.session.scalars(select(SupportPlan).order_by(tables.support_plans.c.id)))
+
+    def add_plan(self, plan: SupportPlan) -> None:
+        self.session.add(plan)
+
+
+class SqlProductRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, product: Product) -> None:
+        self.session.add(product)
+
+    def get(self, product_id: int) -> Product | None:
+        return self.session.get(Product, product_id)
+
+    def get_by_key(self, key: str) -> Product | None:
+        query = select(Product).where(
+            or_(
+                tables.products.c.key == key.strip().lower(),
+                func.lower(tables.products.c.name) == key.strip().lower(),
+            )
+        )
+        return self.session.scalars(query).first()
+
+    def all(self) -> list[Product]:
+        return list(self.session.scalars(select(Product).order_by(tables.products.c.id)))
+
+
+class SqlAuditLog:
+    """Adds and reads audit events. There is no update or delete: the tables refuse both."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, event: AuditEvent) -> None:
+        self.session.add(event)
+
+    def for_ticket(self, ticket_id: int, *, public_only: bool) -> list[AuditEvent]:
+        a = tables.audit_events.c
+        query = select(AuditEvent).where(a.ticket_id == ticket_id)
+        if public_only:
+            query = query.where(a.public.is_(True))
+        return list(self.session.scalars(query.order_by(a.id)))
+
+
+class SqlTokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self, principal_kind: str, principal_id: int, digest: str, label: str, created_at: datetime
+    ) -> int:
+        result = self.session.execute(
+            tables.api_tokens.insert()
+            .values(
+                digest=digest,
+                principal_kind=principal_kind,
+                principal_id=principal_id,
+                label=label,
+                created_at=created_at,
+                revoked=False,
+            )
+            .returning(tables.api_tokens.c.id)
+        )
+        return int(result.scalar_one())
+
+    def find(self, digest: str) -> StoredToken | None:
+        t = tables.api_tokens.c
+        row = self.session.execute(
+            select(t.id, t.principal_kind, t.principal_id).where(
+                t.digest == digest, t.revoked.is_(False)
+            )
+        ).first()
+        if row is None:
+            return None
+        return StoredToken(
+            principal_kind=row.principal_kind, principal_id=row.principal_id, token_id=row.id
+        )
+
+    def touch(self, token_id: int, at: datetime) -> None:
+        t = tables.api_tokens
+        self.session.execute(t.update().where(t.c.id == token_id).values(last_used_at=at))

@@ -1,0 +1,81 @@
+"""The SQL unit of work: one session, one transaction, audit events stored on commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tierdesk.adapters.db.repositories import (
+    SqlAgentRepository,
+    SqlAuditLog,
+    SqlContactRepository,
+    SqlOrganisationRepository,
+    SqlProductRepository,
+    SqlTicketRepository,
+    SqlTokenRepository,
+)
+from tierdesk.domain.tickets import format_ticket_number
+from tierdesk.ports import (
+    AgentRepository,
+    AuditLog,
+    ContactRepository,
+    OrganisationRepository,
+    ProductRepository,
+    TicketRepository,
+    TokenRepository,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session], ticket_prefix: str) -> None:
+        self._session_factory = session_factory
+        self._ticket_prefix = ticket_prefix
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        self._tickets = SqlTicketRepository(self.session)
+        self.tickets: TicketRepository = self._tickets
+        self.agents: AgentRepository = SqlAgentRepository(self.session)
+        self.contacts: ContactRepository = SqlContactRepository(self.session)
+        self.organisations: OrganisationRepository = SqlOrganisationRepository(self.session)
+        self.products: ProductRepository = SqlProductRepository(self.session)
+        self.audit: AuditLog = SqlAuditLog(self.session)
+        self.tokens: TokenRepository = SqlTokenRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so what a use case returns stays readable after the block.
+        self.session.close()
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.flush()
+        for ticket in self._tickets.seen:
+            assert ticket.id is not None  # flushed above
+            if ticket.number is None:
+                ticket.number = format_ticket_number(self._ticket_prefix, ticket.id)
+            for audit_event in ticket.pending_events:
+                audit_event.subject_id = ticket.id
+                audit_event.ticket_id = ticket.id
+                self.session.add(audit_event)
+            ticket.pending_events.clear()
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Objects stay readable after commit: services return them to the web edge and the CLI.
+    return sessionmaker(bind=engine, expire_on_commit=False)

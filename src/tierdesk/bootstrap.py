@@ -1,0 +1,60 @@
+"""The one place where settings become engines, stores and services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from tierdesk.adapters.clock import SystemClock
+from tierdesk.adapters.db.engine import make_engine, upgrade_database
+from tierdesk.adapters.db.mappers import start_mappers
+from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
+from tierdesk.adapters.files import DiskFileStore
+from tierdesk.adapters.html import html_to_text, sanitise_html
+from tierdesk.adapters.passwords import Argon2PasswordHasher
+from tierdesk.config import Settings
+from tierdesk.ports import Clock, FileStore, UnitOfWork
+from tierdesk.services.desk import Desk
+
+
+@dataclass
+class Tierdesk:
+    """The assembled application: what entry points hold on to."""
+
+    settings: Settings
+    engine: Engine
+    desk: Desk
+
+    def upgrade_database(self) -> None:
+        upgrade_database(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    files: FileStore | None = None,
+) -> Tierdesk:
+    start_mappers()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database, echo=settings.db.echo)
+    session_factory = make_session_factory(engine)
+
+    def unit_of_work() -> UnitOfWork:
+        return SqlUnitOfWork(session_factory, settings.ticket_prefix)
+
+    desk = Desk(
+        uow=unit_of_work,
+        clock=clock or SystemClock(),
+        files=files or DiskFileStore(settings.attachments_dir),
+        sanitise_html=sanitise_html,
+        html_to_text=html_to_text,
+        passwords=Argon2PasswordHasher(),
+        ticket_prefix=settings.ticket_prefix,
+        max_attachment_bytes=settings.max_attachment_bytes,
+    )
+    return Tierdesk(settings=settings, engine=engine, desk=desk)

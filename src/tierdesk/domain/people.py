@@ -1,0 +1,150 @@
+"""Who works with the desk: organisations and their contacts, agents and their levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from tierdesk.errors import InvalidInputError
+
+
+class Tier(IntEnum):
+    """A support level. Higher numbers are deeper expertise."""
+
+    L0 = 0
+    L1 = 1
+    L2 = 2
+    L3 = 3
+    L4 = 4
+
+    @property
+    def label(self) -> str:
+        return f"L{int(self)}"
+
+    @classmethod
+    def parse(cls, value: str | int) -> Tier:
+        text = str(value).strip().upper().removeprefix("L")
+        if not text.isdigit() or int(text) not in {t.value for t in cls}:
+            raise InvalidInputError(f"unknown level {value!r}; use 0-4 or L0-L4", field="tier")
+        return cls(int(text))
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class ActorKind(StrEnum):
+    AGENT = "agent"
+    CONTACT = "contact"
+    SYSTEM = "system"
+
+
+@dataclass(eq=False)
+class SupportPlan:
+    """What an organisation has bought: coverage hours and how deep it may reach."""
+
+    key: str
+    name: str
+    coverage: str  # "business-hours" or "24x7"
+    highest_tier: Tier
+    description: str = ""
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Organisation:
+    name: str
+    plan_id: int
+    created_at: datetime
+    email_domains: list[str] = field(default_factory=list)
+    country: str | None = None
+    timezone: str = "UTC"
+    active: bool = True
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Contact:
+    """A person at a customer organisation who opens and follows tickets."""
+
+    email: str
+    name: str
+    organisation_id: int
+    created_at: datetime
+    language: str = "en"
+    phone: str | None = None
+    active: bool = True
+    password_hash: str | None = None
+    id: int | None = None
+
+    @property
+    def kind(self) -> ActorKind:
+        return ActorKind.CONTACT
+
+
+@dataclass(eq=False)
+class Agent:
+    """A support engineer. ``tiers`` are the levels they work; ``skills`` are product or
+    component names they know; ``capacity`` is how many open tickets they carry at most."""
+
+    email: str
+    name: str
+    created_at: datetime
+    tiers: list[int] = field(default_factory=list)
+    role: Role = Role.AGENT
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    queues: list[str] = field(default_factory=list)
+    capacity: int = 20
+    active: bool = True
+    away: bool = False
+    password_hash: str | None = None
+    id: int | None = None
+
+    @property
+    def kind(self) -> ActorKind:
+        return ActorKind.AGENT
+
+    @property
+    def highest_tier(self) -> Tier | None:
+        return Tier(max(self.tiers)) if self.tiers else None
+
+    def works_tier(self, tier: Tier) -> bool:
+        return int(tier) in self.tiers
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in (Role.LEAD, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The desk itself, acting on a rule, a sweep or a migration."""
+
+    name: str = "tierdesk"
+    id: int | None = None
+
+    @property
+    def kind(self) -> ActorKind:
+        return ActorKind.SYSTEM
+
+
+Actor = Agent | Contact | SystemActor
+
+
+def normalise_email(email: str) -> str:
+    """Lower-cased, trimmed address; refuses what cannot be an address."""
+    cleaned = email.strip().lower()
+    local, _, domain = cleaned.partition("@")
+    if not local or "." not in domain or " " in cleaned or domain.startswith("."):
+        raise InvalidInputError(f"{email!r} is not an e-mail address", field="email")
+    return cleaned
+
+
+def normalise_tiers(tiers: list[int] | list[Tier]) -> list[int]:
+    if not tiers:
+        raise InvalidInputError("an agent works at least one level", field="tiers")
+    return sorted({int(Tier.parse(t)) for t in tiers})

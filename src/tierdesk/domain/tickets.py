@@ -1,0 +1,469 @@
+"""The ticket and the rules of its life: status, priority, levels, assignment, links.
+
+Every state-changing method checks that the change makes sense, applies it and appends an
+:class:`AuditEvent` to ``pending_events``; the unit of work stores those when it commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tierdesk.domain.audit import AuditEvent, audit_event
+from tierdesk.domain.messages import Channel, Message, MessageKind, require_text
+from tierdesk.domain.people import Actor, ActorKind, Agent, Tier
+from tierdesk.errors import InvalidInputError, InvalidTransitionError
+
+
+class TicketType(StrEnum):
+    QUESTION = "question"
+    PROBLEM = "problem"
+    DEFECT = "defect"
+    ENHANCEMENT = "enhancement"
+    OUTAGE = "outage"
+    LICENSING = "licensing"
+
+
+class Priority(StrEnum):
+    P1 = "P1"  # service down for many users
+    P2 = "P2"  # serious degradation, no workaround
+    P3 = "P3"  # normal
+    P4 = "P4"  # question or cosmetic
+
+
+class Status(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING_CUSTOMER = "pending-customer"
+    PENDING_INTERNAL = "pending-internal"
+    ON_HOLD = "on-hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @property
+    def is_active(self) -> bool:
+        return self not in (Status.SOLVED, Status.CLOSED)
+
+
+_WORKING = {Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL, Status.ON_HOLD}
+
+# Which status may follow which. Solving, closing and reopening have their own methods because
+# they carry more than a status (a resolution, a timestamp), but they obey this table too.
+ALLOWED_STATUS_CHANGES: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset(_WORKING | {Status.SOLVED, Status.CLOSED}),
+    Status.OPEN: frozenset((_WORKING - {Status.OPEN}) | {Status.SOLVED}),
+    Status.PENDING_CUSTOMER: frozenset((_WORKING - {Status.PENDING_CUSTOMER}) | {Status.SOLVED}),
+    Status.PENDING_INTERNAL: frozenset((_WORKING - {Status.PENDING_INTERNAL}) | {Status.SOLVED}),
+    Status.ON_HOLD: frozenset((_WORKING - {Status.ON_HOLD}) | {Status.SOLVED}),
+    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+
+
+class LinkKind(StrEnum):
+    DUPLICATE_OF = "duplicate-of"
+    RELATED = "related"
+    MERGED_INTO = "merged-into"
+
+
+@dataclass(eq=False)
+class TicketLink:
+    kind: LinkKind
+    target_ticket_id: int
+    created_at: datetime
+    created_by: str
+    source_ticket_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Ticket:
+    subject: str
+    requester_id: int
+    organisation_id: int
+    created_at: datetime
+    updated_at: datetime
+    channel: Channel = Channel.API
+    type: TicketType = TicketType.QUESTION
+    priority: Priority = Priority.P3
+    status: Status = Status.NEW
+    tier: Tier = Tier.L0
+    product_id: int | None = None
+    component_id: int | None = None
+    version_id: int | None = None
+    queue: str | None = None
+    assignee_id: int | None = None
+    language: str | None = None
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    followers: list[int] = field(default_factory=list)
+    resolution: str | None = None
+    first_response_at: datetime | None = None
+    solved_at: datetime | None = None
+    closed_at: datetime | None = None
+    number: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    links: list[TicketLink] = field(default_factory=list)
+    id: int | None = None
+    pending_events: list[AuditEvent] = field(default_factory=list, repr=False)
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def _record(
+        self,
+        action: str,
+        by: Actor,
+        at: datetime,
+        *,
+        changes: dict[str, Any] | None = None,
+        reason: str | None = None,
+        public: bool = False,
+    ) -> None:
+        self.updated_at = at
+        event = audit_event("ticket", action, by, at, changes=changes, reason=reason, public=public)
+        self.pending_events.append(event)
+
+    def record_opened(self, by: Actor) -> None:
+        self._record(
+            "ticket.opened",
+            by,
+            self.created_at,
+            changes={
+                "subject": self.subject,
+                "type": str(self.type),
+                "priority": str(self.priority),
+                "tier": int(self.tier),
+                "channel": str(self.channel),
+            },
+            public=True,
+        )
+
+    def _require_active(self, action: str) -> None:
+        if self.status is Status.CLOSED:
+            raise InvalidTransitionError(
+                f"ticket {self.number} is closed; open a follow-up ticket instead",
+                ticket=self.number,
+                action=action,
+                status=str(self.status),
+            )
+
+    # -- conversation ------------------------------------------------------------------------
+
+    def add_message(self, message: Message, by: Actor) -> None:
+        """Append a message; a customer writing wakes the ticket, a first public reply counts
+        as the first response."""
+        self._require_active("add_message")
+        if by.kind is ActorKind.CONTACT and message.kind is not MessageKind.CUSTOMER:
+            raise InvalidInputError("customers can only add customer messages", field="kind")
+        self.messages = [*self.messages, message]
+        self._record(
+            "message.added",
+            by,
+            message.created_at,
+            changes={"kind": str(message.kind), "excerpt": message.body_text[:160]},
+            public=message.is_public,
+        )
+        at = message.created_at
+        if message.kind is MessageKind.CUSTOMER:
+            if self.status is Status.SOLVED:
+                self._move_status(Status.OPEN, by, at, reason="customer replied to a solved ticket")
+                self.solved_at = None
+            elif self.status is Status.PENDING_CUSTOMER:
+                self._move_status(Status.OPEN, by, at, reason="customer replied")
+        elif message.kind is MessageKind.PUBLIC_REPLY:
+            if self.first_response_at is None:
+                self.first_response_at = at
+            if self.status is Status.NEW:
+                self._move_status(Status.OPEN, by, at, reason="first reply")
+
+    # -- status ------------------------------------------------------------------------------
+
+    def _move_status(self, new: Status, by: Actor, at: datetime, reason: str | None) -> None:
+        old = self.status
+        if new is old:
+            raise InvalidTransitionError(
+                f"ticket {self.number} is already {old}", ticket=self.number, status=str(old)
+            )
+        if new not in ALLOWED_STATUS_CHANGES[old]:
+            raise InvalidTransitionError(
+                f"ticket {self.number} cannot go from {old} to {new}",
+                ticket=self.number,
+                status=str(old),
+                requested=str(new),
+            )
+        self.status = new
+        self._record(
+            "ticket.status_changed",
+            by,
+            at,
+            changes={"status": [str(old), str(new)]},
+            reason=reason,
+            public=True,
+        )
+
+    def change_status(
+        self, new: Status, by: Actor, at: datetime, reason: str | None = None
+    ) -> None:
+        if new is Status.SOLVED:
+            raise InvalidTransitionError("use solve, which records the resolution", action="solve")
+        if new is Status.CLOSED:
+            self.close(by, at, reason)
+            return
+        if self.status is Status.SOLVED and new is Status.OPEN:
+            self.reopen(by, at, reason or "reopened")
+            return
+        self._move_status(new, by, at, reason)
+
+    def solve(self, resolution: str, by: Actor, at: datetime) -> None:
+        self._require_active("solve")
+        resolution = require_text(resolution, "resolution", max_length=20_000)
+        self._move_status(Status.SOLVED, by, at, reason=None)
+        self.resolution = resolution
+        self.solved_at = at
+        self.pending_events[-1].changes["resolution"] = resolution
+
+    def close(self, by: Actor, at: datetime, reason: str | None = None) -> None:
+        if self.status not in (Status.SOLVED, Status.NEW):
+            # A ticket is closed after it was solved; a brand-new one may be closed as spam.
+            raise InvalidTransitionError(
+                f"ticket {self.number} must be solved before it is closed",
+                ticket=self.number,
+                status=str(self.status),
+            )
+        self._move_status(Status.CLOSED, by, at, reason)
+        self.closed_at = at
+
+    def reopen(self, by: Actor, at: datetime, reason: str) -> None:
+        if self.status is not Status.SOLVED:
+            raise InvalidTransitionError(
+                f"only a solved ticket can be reopened; {self.number} is {self.status}",
+                ticket=self.number,
+                status=str(self.status),
+            )
+        self._move_status(Status.OPEN, by, at, reason=require_text(reason, "reason"))
+        self.solved_at = None
+
+    # -- priority, fields, assignment -------------------------------------------------------
+
+    def change_priority(self, new: Priority, by: Actor, at: datetime, reason: str | None) -> None:
+        self._require_active("change_priority")
+        if new is self.priority:
+            raise InvalidTransitionError(f"ticket {self.number} is already {new}")
+        old, self.priority = self.priority, new
+        self._record(
+            "ticket.priority_changed",
+            by,
+            at,
+            changes={"priority": [str(old), str(new)]},
+            reason=reason,
+            public=True,
+        )
+
+    def update_fields(self, by: Actor, at: datetime, **values: Any) -> None:
+        """Change descriptive fields (subject, type, product, queue, tags…) in one audited step."""
+        self._require_active("update")
+        changes: dict[str, list[Any]] = {}
+        for name, value in values.items():
+            if name not in UPDATABLE_FIELDS:
+                raise InvalidInputError(f"field {name!r} cannot be changed this way", field=name)
+            old = getattr(self, name)
+            if old != value:
+                setattr(self, name, value)
+                changes[name] = [_plain(old), _plain(value)]
+        if changes:
+            self._record("ticket.updated", by, at, changes=changes)
+
+    def assign(self, agent: Agent | None, by: Actor, at: datetime) -> None:
+        self._require_active("assign")
+        if agent is not None:
+            if not agent.active:
+                raise InvalidInputError(f"{agent.name} is not an active agent", field="assignee")
+            if not agent.works_tier(self.tier) and not agent.is_lead:
+                raise InvalidTransitionError(
+                    f"{agent.name} does not work level {self.tier.label}, where "
+                    f"{self.number} is now",
+                    ticket=self.number,
+                    tier=int(self.tier),
+                )
+        new_id = agent.id if agent else None
+        if new_id == self.assignee_id:
+            raise InvalidTransitionError(f"ticket {self.number} is already assigned so")
+        old, self.assignee_id = self.assignee_id, new_id
+        self._record("ticket.assigned", by, at, changes={"assignee_id": [old, new_id]})
+
+    def follow(self, agent_id: int) -> None:
+        if agent_id not in self.followers:
+            self.followers = [*self.followers, agent_id]
+
+    # -- levels ------------------------------------------------------------------------------
+
+    def escalate(self, to: Tier, reason: str, handoff_note: str, by: Actor, at: datetime) -> None:
+        """Hand the ticket to a higher level. The reason says why; the hand-off note says what
+        is known and what was tried, so the next level does not start from nothing."""
+        self._change_tier(to, reason, handoff_note, by, at, upwards=True)
+
+    def de_escalate(
+        self, to: Tier, reason: str, handoff_note: str, by: Actor, at: datetime
+    ) -> None:
+        """Hand the ticket back down, with guidance on what to try."""
+        self._change_tier(to, reason, handoff_note, by, at, upwards=False)
+
+    def _change_tier(
+        self, to: Tier, reason: str, note: str, by: Actor, at: datetime, *, upwards: bool
+    ) -> None:
+        action = "escalate" if upwards else "de_escalate"
+        self._require_active(action)
+        if self.status is Status.SOLVED:
+            raise InvalidTransitionError(
+                f"ticket {self.number} is solved; reopen it first", ticket=self.number
+            )
+        if (upwards and to <= self.tier) or (not upwards and to >= self.tier):
+            direction = "higher" if upwards else "lower"
+            raise InvalidTransitionError(
+                f"ticket {self.number} is at {self.tier.label}; {action.replace('_', '-')} "
+                f"needs a {direction} level, not {to.label}",
+                ticket=self.number,
+                tier=int(self.tier),
+                requested=int(to),
+            )
+        reason = require_text(reason, "reason", max_length=5_000)
+        note = require_text(note, "handoff_note", max_length=50_000)
+        old_tier, old_assignee = self.tier, self.assignee_id
+        self.tier, self.assignee_id = to, None
+        if isinstance(by, Agent) and by.id is not None:
+            self.follow(by.id)
+        self._record(
+            "ticket.escalated" if upwards else "ticket.de_escalated",
+            by,
+            at,
+            changes={
+                "tier": [int(old_tier), int(to)],
+                "assignee_id": [old_assignee, None],
+                "handoff_note": note,
+            },
+            reason=reason,
+        )
+        if self.status in (Status.NEW, Status.ON_HOLD, Status.PENDING_INTERNAL):
+            self._move_status(Status.OPEN, by, at, reason=f"{action.replace('_', '-')}d")
+
+    # -- links and merges --------------------------------------------------------------------
+
+    def link_to(self, target: Ticket, kind: LinkKind, by: Actor, at: datetime) -> TicketLink:
+        if target.id is None or self.id is None:
+            raise InvalidInputError("both tickets must be stored before they are linked")
+        if target.id == self.id:
+            raise InvalidTransitionError("a ticket cannot be linked to itself")
+        if any(lk.target_ticket_id == target.id and lk.kind is kind for lk in self.links):
+            raise InvalidTransitionError(
+                f"{self.number} is already {kind} {target.number}", kind=str(kind)
+            )
+        if kind is LinkKind.MERGED_INTO:
+            raise InvalidInputError("use merge to merge tickets", field="kind")
+        link = TicketLink(kind=kind, target_ticket_id=target.id, created_at=at, created_by=by.name)
+        self.links = [*self.links, link]
+        self._record(
+            "ticket.linked",
+            by,
+            at,
+            changes={"kind": str(kind), "target": target.number},
+        )
+        return link
+
+    def merge_into(self, target: Ticket, by: Actor, at: datetime, reason: str | None) -> None:
+        """Fold this ticket into ``target``: this one closes with a merged-into link, the target
+        records what it absorbed. The thread stays readable on both."""
+        if target.id == self.id:
+            raise InvalidTransitionError("a ticket cannot be merged into itself")
+        self._require_active("merge")
+        target._require_active("merge")
+        if target.organisation_id != self.organisation_id:
+            raise InvalidTransitionError(
+                "tickets of different organisations cannot be merged; link them instead",
+            )
+        if target.id is None:
+            raise InvalidInputError("the target ticket must be stored")
+        self.links = [
+            *self.links,
+            TicketLink(
+                kind=LinkKind.MERGED_INTO,
+                target_ticket_id=target.id,
+                created_at=at,
+                created_by=by.name,
+            ),
+        ]
+        old = self.status
+        self.status, self.closed_at = Status.CLOSED, at
+        self._record(
+            "ticket.merged_into",
+            by,
+            at,
+            changes={"target": target.number, "status": [str(old), str(Status.CLOSED)]},
+            reason=reason,
+            public=True,
+        )
+        target._record(
+            "ticket.merged_from",
+            by,
+            at,
+            changes={"source": self.number, "messages": len(self.messages)},
+            reason=reason,
+            public=True,
+        )
+
+
+UPDATABLE_FIELDS = frozenset(
+    {
+        "subject",
+        "type",
+        "product_id",
+        "component_id",
+        "version_id",
+        "queue",
+        "tags",
+        "custom_fields",
+        "language",
+    }
+)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a field value for the audit trail."""
+    if isinstance(value, StrEnum):
+        return str(value)
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def format_ticket_number(prefix: str, ticket_id: int) -> str:
+    """Human numbers start at 1001 so that the first ticket does not look like a test."""
+    return f"{prefix}-{ticket_id + 1000}"
+
+
+def parse_ticket_reference(reference: str, prefix: str) -> int | str:
+    """``"42"`` is an id; ``"TD-1042"`` (any case) is a number. Returns the id or the number."""
+    text = reference.strip()
+    if text.isdigit():
+        return int(text)
+    upper = text.upper()
+    head, _, tail = upper.partition("-")
+    if head == prefix.upper() and tail.isdigit():
+        return upper
+    raise InvalidInputError(f"{reference!r} is neither a ticket id nor a number like {prefix}-1042")
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    cleaned = []
+    for tag in tags:
+        tag = tag.strip().lower().replace(" ", "-")
+        if not tag:
+            continue
+        if len(tag) > 64:
+            raise InvalidInputError(f"tag {tag[:20]!r}… is longer than 64 characters", field="tags")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned

@@ -1,0 +1,75 @@
+"""API tokens: issued to an agent or a contact, shown once, stored only as a SHA-256 digest."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from tierdesk.domain.audit import audit_event
+from tierdesk.domain.people import Actor, Agent, Contact, SystemActor, normalise_email
+from tierdesk.errors import NotFoundError, UnauthenticatedError
+from tierdesk.services.access import require_lead
+from tierdesk.services.desk import Desk
+
+TOKEN_PREFIX = "td_"  # noqa: S105 - a public marker that makes leaked tokens easy to scan for
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    principal: Agent | Contact
+
+
+def issue_token(desk: Desk, actor: Actor, email: str, label: str = "") -> IssuedToken:
+    """Issue a token for the agent or contact with this e-mail address."""
+    require_lead(actor, "issue API tokens")
+    address = normalise_email(email)
+    with desk.uow() as uow:
+        principal: Agent | Contact | None = uow.agents.get_by_email(address)
+        if principal is None:
+            principal = uow.contacts.get_by_email(address)
+        if principal is None or principal.id is None:
+            raise NotFoundError(f"no agent or contact with e-mail {address}", field="email")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = desk.clock.now()
+        uow.tokens.add(str(principal.kind), principal.id, _digest(token), label or "api", now)
+        uow.audit.add(
+            audit_event(
+                str(principal.kind),
+                "token.issued",
+                actor,
+                now,
+                subject_id=principal.id,
+                changes={"label": label or "api"},
+            )
+        )
+        uow.commit()
+        return IssuedToken(token, principal)
+
+
+def authenticate_token(desk: Desk, token: str) -> Agent | Contact:
+    """The active agent or contact a bearer token belongs to."""
+    if not token.startswith(TOKEN_PREFIX):
+        raise UnauthenticatedError("invalid API token")
+    with desk.uow() as uow:
+        stored = uow.tokens.find(_digest(token))
+        if stored is None:
+            raise UnauthenticatedError("invalid API token")
+        principal: Agent | Contact | None
+        if stored.principal_kind == "agent":
+            principal = uow.agents.get(stored.principal_id)
+        else:
+            principal = uow.contacts.get(stored.principal_id)
+        if principal is None or not principal.active:
+            raise UnauthenticatedError("this token's owner is no longer active")
+        uow.tokens.touch(stored.token_id, desk.clock.now())
+        uow.commit()
+        return principal
+
+
+SYSTEM = SystemActor()

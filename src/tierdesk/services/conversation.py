@@ -1,0 +1,111 @@
+"""Messages on a ticket: customer messages, public replies, internal notes, attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tierdesk.domain.messages import (
+    Attachment,
+    Channel,
+    Message,
+    MessageKind,
+    check_attachment_size,
+    clean_filename,
+    require_text,
+)
+from tierdesk.domain.people import Actor, Contact
+from tierdesk.domain.tickets import Ticket
+from tierdesk.errors import InvalidInputError
+from tierdesk.services.access import access_ticket
+from tierdesk.services.desk import Desk
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    filename: str
+    data: bytes
+    declared_type: str | None = None
+
+
+def build_message(
+    desk: Desk,
+    actor: Actor,
+    kind: MessageKind,
+    *,
+    text: str | None,
+    html: str | None,
+    channel: Channel,
+    attachments: list[NewAttachment],
+    at: datetime,
+    author_name: str | None = None,
+) -> Message:
+    """A message with sanitised HTML, plain text (derived from the HTML when not given) and its
+    attachments stored. Nothing is written to the database here."""
+    safe_html = desk.sanitise_html(html) if html else None
+    plain = text if text and text.strip() else (desk.html_to_text(safe_html) if safe_html else "")
+    plain = require_text(plain, "body")
+    stored = []
+    for item in attachments:
+        check_attachment_size(len(item.data), desk.max_attachment_bytes)
+        saved = desk.files.put(item.data, item.declared_type, item.filename)
+        stored.append(
+            Attachment(
+                filename=clean_filename(item.filename),
+                content_type=saved.content_type,
+                size=saved.size,
+                sha256=saved.sha256,
+                storage_key=saved.storage_key,
+                created_at=at,
+            )
+        )
+    return Message(
+        kind=kind,
+        author_kind=str(actor.kind),
+        author_id=actor.id,
+        author_name=author_name or actor.name,
+        body_text=plain,
+        body_html=safe_html,
+        created_at=at,
+        channel=channel,
+        attachments=stored,
+    )
+
+
+def add_message(
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    kind: MessageKind,
+    *,
+    text: str | None = None,
+    html: str | None = None,
+    channel: Channel = Channel.API,
+    attachments: list[NewAttachment] | None = None,
+) -> tuple[Ticket, Message]:
+    if isinstance(actor, Contact) and kind is not MessageKind.CUSTOMER:
+        raise InvalidInputError(
+            "customers write customer messages; replies and notes are for agents", field="kind"
+        )
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        now = desk.clock.now()
+        message = build_message(
+            desk,
+            actor,
+            kind,
+            text=text,
+            html=html,
+            channel=channel,
+            attachments=attachments or [],
+            at=now,
+        )
+        if kind is MessageKind.CUSTOMER and not isinstance(actor, Contact):
+            # An agent logging what the customer said (a phone call): it is the customer's words.
+            requester = uow.contacts.get(ticket.requester_id)
+            if requester is not None:
+                message.author_kind, message.author_id = "contact", requester.id
+                message.author_name = requester.name
+        ticket.add_message(message, actor)
+        uow.commit()
+        return ticket, message

@@ -1,0 +1,20 @@
+"""What every use case is handed: the unit of work and the outside world, already wired."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tierdesk.ports import Clock, FileStore, HtmlSanitiser, HtmlToText, PasswordHasher, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Desk:
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    files: FileStore
+    sanitise_html: HtmlSanitiser
+    html_to_text: HtmlToText
+    passwords: PasswordHasher
+    ticket_prefix: str = "TD"
+    max_attachment_bytes: int = 25 * 1024 * 1024

@@ -1,0 +1,214 @@
+"""Organisations, contacts and agents: who the desk serves and who works it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tierdesk.domain.audit import audit_event
+from tierdesk.domain.people import (
+    Actor,
+    Agent,
+    Contact,
+    Organisation,
+    Role,
+    SupportPlan,
+    normalise_email,
+    normalise_tiers,
+)
+from tierdesk.errors import ConflictError, InvalidInputError, NotFoundError
+from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import require_agent, require_lead
+from tierdesk.services.desk import Desk
+
+
+@dataclass
+class NewOrganisation:
+    name: str
+    plan: str = "standard"
+    email_domains: list[str] = field(default_factory=list)
+    country: str | None = None
+    timezone: str = "UTC"
+
+
+def _organisation(uow: UnitOfWork, desk: Desk, actor: Actor, new: NewOrganisation) -> Organisation:
+    name = new.name.strip()
+    if not name:
+        raise InvalidInputError("an organisation needs a name", field="name")
+    if uow.organisations.get_by_name(name) is not None:
+        raise ConflictError(f"organisation {name!r} exists already", field="name")
+    plan = uow.organisations.plan(new.plan)
+    if plan is None or plan.id is None:
+        known = ", ".join(p.key for p in uow.organisations.plans())
+        raise InvalidInputError(f"unknown plan {new.plan!r}; known: {known}", field="plan")
+    now = desk.clock.now()
+    organisation = Organisation(
+        name=name,
+        plan_id=plan.id,
+        created_at=now,
+        email_domains=sorted({d.strip().lower().lstrip("@") for d in new.email_domains if d}),
+        country=new.country.upper() if new.country else None,
+        timezone=new.timezone,
+    )
+    uow.organisations.add(organisation)
+    uow.audit.add(
+        audit_event(
+            "organisation",
+            "organisation.created",
+            actor,
+            now,
+            changes={"name": name, "plan": plan.key},
+        )
+    )
+    return organisation
+
+
+def create_organisation(desk: Desk, actor: Actor, new: NewOrganisation) -> Organisation:
+    require_lead(actor, "create organisations")
+    with desk.uow() as uow:
+        organisation = _organisation(uow, desk, actor, new)
+        uow.commit()
+        return organisation
+
+
+def list_organisations(desk: Desk, actor: Actor) -> list[Organisation]:
+    with desk.uow() as uow:
+        if isinstance(actor, Contact):
+            own = uow.organisations.get(actor.organisation_id)
+            return [own] if own else []
+        return uow.organisations.all()
+
+
+def list_plans(desk: Desk) -> list[SupportPlan]:
+    with desk.uow() as uow:
+        return uow.organisations.plans()
+
+
+@dataclass
+class NewContact:
+    email: str
+    name: str
+    organisation: str  # name of the organisation
+    language: str = "en"
+    phone: str | None = None
+    password: str | None = None
+    create_organisation: bool = False  # create it (on the standard plan) when missing
+
+
+@dataclass(frozen=True)
+class ContactCreated:
+    contact: Contact
+    organisation: Organisation
+    organisation_created: bool
+
+
+def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
+    require_agent(actor, "create contacts")
+    email = normalise_email(new.email)
+    name = new.name.strip()
+    if not name:
+        raise InvalidInputError("a contact needs a name", field="name")
+    with desk.uow() as uow:
+        if uow.contacts.get_by_email(email) or uow.agents.get_by_email(email):
+            raise ConflictError(f"{email} is already registered", field="email")
+        organisation = uow.organisations.get_by_name(new.organisation)
+        created = False
+        if organisation is None:
+            if not new.create_organisation:
+                raise NotFoundError(
+                    f"no organisation named {new.organisation!r}", field="organisation"
+                )
+            organisation = _organisation(
+                uow,
+                desk,
+                actor,
+                NewOrganisation(name=new.organisation, email_domains=[email.split("@", 1)[1]]),
+            )
+            uow.flush()
+            created = True
+        assert organisation.id is not None
+        now = desk.clock.now()
+        contact = Contact(
+            email=email,
+            name=name,
+            organisation_id=organisation.id,
+            created_at=now,
+            language=new.language.lower(),
+            phone=new.phone,
+            password_hash=desk.passwords.hash(new.password) if new.password else None,
+        )
+        uow.contacts.add(contact)
+        uow.audit.add(
+            audit_event(
+                "contact",
+                "contact.created",
+                actor,
+                now,
+                changes={"email": email, "organisation": organisation.name},
+            )
+        )
+        uow.commit()
+        return ContactCreated(contact, organisation, created)
+
+
+def list_contacts(desk: Desk, actor: Actor, organisation_id: int | None = None) -> list[Contact]:
+    with desk.uow() as uow:
+        if isinstance(actor, Contact):
+            return uow.contacts.all(actor.organisation_id)
+        return uow.contacts.all(organisation_id)
+
+
+@dataclass
+class NewAgent:
+    email: str
+    name: str
+    tiers: list[int]
+    role: Role = Role.AGENT
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    queues: list[str] = field(default_factory=list)
+    capacity: int = 20
+    password: str | None = None
+
+
+def create_agent(desk: Desk, actor: Actor, new: NewAgent) -> Agent:
+    require_lead(actor, "create agents")
+    email = normalise_email(new.email)
+    name = new.name.strip()
+    if not name:
+        raise InvalidInputError("an agent needs a name", field="name")
+    if new.capacity < 1:
+        raise InvalidInputError("capacity must be at least 1", field="capacity")
+    with desk.uow() as uow:
+        if uow.agents.get_by_email(email) or uow.contacts.get_by_email(email):
+            raise ConflictError(f"{email} is already registered", field="email")
+        now = desk.clock.now()
+        agent = Agent(
+            email=email,
+            name=name,
+            created_at=now,
+            tiers=normalise_tiers(new.tiers),
+            role=new.role,
+            skills=list(dict.fromkeys(new.skills)),
+            languages=[lang.lower() for lang in new.languages] or ["en"],
+            queues=list(new.queues),
+            capacity=new.capacity,
+            password_hash=desk.passwords.hash(new.password) if new.password else None,
+        )
+        uow.agents.add(agent)
+        uow.audit.add(
+            audit_event(
+                "agent",
+                "agent.created",
+                actor,
+                now,
+                changes={"email": email, "tiers": agent.tiers, "role": str(agent.role)},
+            )
+        )
+        uow.commit()
+        return agent
+
+
+def list_agents(desk: Desk, actor: Actor) -> list[Agent]:
+    require_agent(actor, "list agents")
+    with desk.uow() as uow:
+        return uow.agents.all()

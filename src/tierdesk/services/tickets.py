@@ -1,0 +1,330 @@
+"""Use cases on tickets: open, read, list, update, assign, status, priority, levels, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.catalog import Product
+from tierdesk.domain.messages import Channel, Message, MessageKind
+from tierdesk.domain.people import Actor, Contact, Tier
+from tierdesk.domain.tickets import (
+    LinkKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketType,
+    normalise_tags,
+)
+from tierdesk.domain.visibility import can_see, may_read_internal, scope_for
+from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.conversation import NewAttachment, build_message
+from tierdesk.services.desk import Desk
+
+
+@dataclass(frozen=True)
+class CatalogRef:
+    """Product, component and version named by the caller (key or name), resolved to ids."""
+
+    product: str | None = None
+    component: str | None = None
+    version: str | None = None
+
+
+@dataclass
+class NewTicket:
+    subject: str
+    body_text: str | None = None
+    body_html: str | None = None
+    requester_id: int | None = None  # agents open tickets on behalf of a contact
+    channel: Channel = Channel.API
+    type: TicketType = TicketType.QUESTION
+    priority: Priority = Priority.P3
+    catalog: CatalogRef = field(default_factory=CatalogRef)
+    queue: str | None = None
+    language: str | None = None
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    attachments: list[NewAttachment] = field(default_factory=list)
+
+
+def resolve_catalog(uow: UnitOfWork, ref: CatalogRef) -> tuple[int | None, int | None, int | None]:
+    if ref.product is None:
+        if ref.component or ref.version:
+            raise InvalidInputError("name the product before its component or version")
+        return None, None, None
+    product = uow.products.get_by_key(ref.product)
+    if product is None:
+        raise InvalidInputError(f"unknown product {ref.product!r}", field="product")
+    component_id = version_id = None
+    if ref.component:
+        component = product.component_named(ref.component)
+        if component is None:
+            raise InvalidInputError(
+                f"{product.name} has no component {ref.component!r}", field="component"
+            )
+        component_id = component.id
+    if ref.version:
+        version = product.version_named(ref.version)
+        if version is None:
+            raise InvalidInputError(
+                f"{product.name} has no version {ref.version!r}", field="version"
+            )
+        version_id = version.id
+    return product.id, component_id, version_id
+
+
+def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
+    subject = new.subject.strip()
+    if not subject:
+        raise InvalidInputError("a ticket needs a subject", field="subject")
+    if len(subject) > 500:
+        raise InvalidInputError("the subject is longer than 500 characters", field="subject")
+    with desk.uow() as uow:
+        requester = _requester(uow, actor, new.requester_id)
+        assert requester.id is not None
+        product_id, component_id, version_id = resolve_catalog(uow, new.catalog)
+        now = desk.clock.now()
+        ticket = Ticket(
+            subject=subject,
+            requester_id=requester.id,
+            organisation_id=requester.organisation_id,
+            created_at=now,
+            updated_at=now,
+            channel=new.channel,
+            type=new.type,
+            priority=new.priority,
+            product_id=product_id,
+            component_id=component_id,
+            version_id=version_id,
+            queue=new.queue,
+            language=new.language or requester.language,
+            tags=normalise_tags(new.tags),
+            custom_fields=dict(new.custom_fields),
+        )
+        ticket.record_opened(actor)
+        uow.tickets.add(ticket)
+        if new.body_text or new.body_html:
+            message = build_message(
+                desk,
+                actor,
+                MessageKind.CUSTOMER,
+                text=new.body_text,
+                html=new.body_html,
+                channel=new.channel,
+                attachments=new.attachments,
+                at=now,
+                author_name=requester.name,
+            )
+            message.author_kind, message.author_id = "contact", requester.id
+            ticket.add_message(message, actor)
+        elif new.attachments:
+            raise InvalidInputError("attachments need a message body", field="attachments")
+        uow.commit()
+        return ticket
+
+
+def _requester(uow: UnitOfWork, actor: Actor, requester_id: int | None) -> Contact:
+    if isinstance(actor, Contact):
+        if requester_id not in (None, actor.id):
+            raise InvalidInputError("customers open tickets for themselves", field="requester_id")
+        return actor
+    if requester_id is None:
+        raise InvalidInputError("name the requesting contact (requester_id)", field="requester_id")
+    contact = uow.contacts.get(requester_id)
+    if contact is None or not contact.active:
+        raise InvalidInputError(f"no active contact {requester_id}", field="requester_id")
+    return contact
+
+
+def get_ticket(desk: Desk, actor: Actor, reference: int | str) -> Ticket:
+    with desk.uow() as uow:
+        return access_ticket(uow, actor, reference, desk.ticket_prefix)
+
+
+def visible_thread(actor: Actor, ticket: Ticket) -> list[Message]:
+    if may_read_internal(actor):
+        return list(ticket.messages)
+    return [m for m in ticket.messages if m.is_public]
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    tickets: list[Ticket]
+    next_before_id: int | None
+    total: int
+
+
+def list_tickets(
+    desk: Desk, actor: Actor, filters: TicketFilter, limit: int, before_id: int | None = None
+) -> TicketPage:
+    if limit < 1:
+        raise InvalidInputError("limit must be at least 1", field="limit")
+    with desk.uow() as uow:
+        scope = scope_for(actor)
+        rows = uow.tickets.page(scope, filters, limit + 1, before_id)
+        total = uow.tickets.count(scope, filters)
+    page, more = rows[:limit], len(rows) > limit
+    return TicketPage(page, page[-1].id if more and page else None, total)
+
+
+def ticket_events(desk: Desk, actor: Actor, reference: int | str) -> list[AuditEvent]:
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        assert ticket.id is not None
+        return uow.audit.for_ticket(ticket.id, public_only=not may_read_internal(actor))
+
+
+def update_ticket(
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    *,
+    catalog: CatalogRef | None = None,
+    **values: Any,
+) -> Ticket:
+    """Change descriptive fields; ``values`` may hold subject, type, queue, tags, custom_fields,
+    language. A catalogue reference replaces product, component and version together."""
+    require_agent(actor, "edit tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        if "tags" in values:
+            values["tags"] = normalise_tags(values["tags"])
+        if "subject" in values:
+            values["subject"] = str(values["subject"]).strip()
+            if not values["subject"]:
+                raise InvalidInputError("a ticket needs a subject", field="subject")
+        if catalog is not None:
+            ids = resolve_catalog(uow, catalog)
+            values.update(product_id=ids[0], component_id=ids[1], version_id=ids[2])
+        ticket.update_fields(actor, desk.clock.now(), **values)
+        uow.commit()
+        return ticket
+
+
+def assign_ticket(
+    desk: Desk, actor: Actor, reference: int | str, assignee_id: int | None
+) -> Ticket:
+    require_agent(actor, "assign tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        agent = None
+        if assignee_id is not None:
+            agent = uow.agents.get(assignee_id)
+            if agent is None:
+                raise NotFoundError(f"agent {assignee_id} not found", agent=assignee_id)
+        ticket.assign(agent, actor, desk.clock.now())
+        uow.commit()
+        return ticket
+
+
+def change_status(
+    desk: Desk, actor: Actor, reference: int | str, status: Status, reason: str | None = None
+) -> Ticket:
+    require_agent(actor, "change a ticket's status")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.change_status(status, actor, desk.clock.now(), reason)
+        uow.commit()
+        return ticket
+
+
+def change_priority(
+    desk: Desk, actor: Actor, reference: int | str, priority: Priority, reason: str | None = None
+) -> Ticket:
+    require_agent(actor, "change a ticket's priority")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.change_priority(priority, actor, desk.clock.now(), reason)
+        uow.commit()
+        return ticket
+
+
+def solve_ticket(desk: Desk, actor: Actor, reference: int | str, resolution: str) -> Ticket:
+    require_agent(actor, "solve tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.solve(resolution, actor, desk.clock.now())
+        uow.commit()
+        return ticket
+
+
+def close_ticket(desk: Desk, actor: Actor, reference: int | str, reason: str | None) -> Ticket:
+    require_agent(actor, "close tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.close(actor, desk.clock.now(), reason)
+        uow.commit()
+        return ticket
+
+
+def reopen_ticket(desk: Desk, actor: Actor, reference: int | str, reason: str) -> Ticket:
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.reopen(actor, desk.clock.now(), reason)
+        uow.commit()
+        return ticket
+
+
+def escalate_ticket(
+    desk: Desk, actor: Actor, reference: int | str, to: Tier, reason: str, handoff_note: str
+) -> Ticket:
+    require_agent(actor, "escalate tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.escalate(to, reason, handoff_note, actor, desk.clock.now())
+        uow.commit()
+        return ticket
+
+
+def de_escalate_ticket(
+    desk: Desk, actor: Actor, reference: int | str, to: Tier, reason: str, handoff_note: str
+) -> Ticket:
+    require_agent(actor, "de-escalate tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        ticket.de_escalate(to, reason, handoff_note, actor, desk.clock.now())
+        uow.commit()
+        return ticket
+
+
+def link_tickets(
+    desk: Desk, actor: Actor, reference: int | str, target_reference: int | str, kind: LinkKind
+) -> Ticket:
+    require_agent(actor, "link tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        target = access_ticket(uow, actor, target_reference, desk.ticket_prefix)
+        ticket.link_to(target, kind, actor, desk.clock.now())
+        uow.commit()
+        return ticket
+
+
+def merge_tickets(
+    desk: Desk, actor: Actor, reference: int | str, into_reference: int | str, reason: str | None
+) -> Ticket:
+    """Merge ``reference`` into ``into_reference``; returns the surviving ticket."""
+    require_agent(actor, "merge tickets")
+    with desk.uow() as uow:
+        source = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        target = access_ticket(uow, actor, into_reference, desk.ticket_prefix)
+        source.merge_into(target, actor, desk.clock.now(), reason)
+        uow.commit()
+        return target
+
+
+def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Ticket]:
+    """Tickets linking to this one that the actor may also see."""
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        assert ticket.id is not None
+        from_others = uow.tickets.linked_to(ticket.id)
+    return [t for t in from_others if can_see(actor, t)]
+
+
+def list_products(desk: Desk) -> list[Product]:
+    with desk.uow() as uow:
+        return uow.products.all()
