@@ -188,21 +188,7 @@ def update_ticket(
 ) -> Ticket:
     """Change descriptive fields; ``values`` may hold subject, type, queue, tags, custom_fields,
     language. A catalogue reference replaces product, component and version together."""
-    require_agent(actor, "edit tickets")
-    with desk.uow() as uow:
-        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        if "tags" in values:
-            values["tags"] = normalise_tags(values["tags"])
-        if "subject" in values:
-            values["subject"] = str(values["subject"]).strip()
-            if not values["subject"]:
-                raise InvalidInputError("a ticket needs a subject", field="subject")
-        if catalog is not None:
-            ids = resolve_catalog(uow, catalog)
-            values.update(product_id=ids[0], component_id=ids[1], version_id=ids[2])
-        ticket.update_fields(actor, desk.clock.now(), **values)
-        uow.commit()
-        return ticket
+    return apply_changes(desk, actor, reference, TicketChanges(fields=values, catalog=catalog))
 
 
 def assign_ticket(
@@ -328,3 +314,48 @@ def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Tick
 def list_products(desk: Desk) -> list[Product]:
     with desk.uow() as uow:
         return uow.products.all()
+
+
+@dataclass
+class TicketChanges:
+    """Several changes to one ticket, applied together or not at all (the API's PATCH)."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    catalog: CatalogRef | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    assignee_id: int | None = None
+    unassign: bool = False
+    reason: str | None = None
+
+
+def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: TicketChanges) -> Ticket:
+    require_agent(actor, "edit tickets")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        now = desk.clock.now()
+        values = dict(changes.fields)
+        if "tags" in values:
+            values["tags"] = normalise_tags(values["tags"])
+        if "subject" in values:
+            values["subject"] = str(values["subject"]).strip()
+            if not values["subject"]:
+                raise InvalidInputError("a ticket needs a subject", field="subject")
+        if changes.catalog is not None:
+            ids = resolve_catalog(uow, changes.catalog)
+            values.update(product_id=ids[0], component_id=ids[1], version_id=ids[2])
+        if values:
+            ticket.update_fields(actor, now, **values)
+        if changes.priority is not None and changes.priority is not ticket.priority:
+            ticket.change_priority(changes.priority, actor, now, changes.reason)
+        if changes.unassign or changes.assignee_id is not None:
+            agent = None
+            if changes.assignee_id is not None and not changes.unassign:
+                agent = uow.agents.get(changes.assignee_id)
+                if agent is None:
+                    raise InvalidInputError(f"no agent {changes.assignee_id}", field="assignee_id")
+            ticket.assign(agent, actor, now)
+        if changes.status is not None and changes.status is not ticket.status:
+            ticket.change_status(changes.status, actor, now, changes.reason)
+        uow.commit()
+        return ticket

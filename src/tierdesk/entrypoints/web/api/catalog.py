@@ -1,0 +1,43 @@
+"""/api/v1/products: the product catalogue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.schemas import ProductCreate, ProductOut
+from tierdesk.errors import NotFoundError
+from tierdesk.services import catalog
+from tierdesk.services.tickets import list_products
+
+router = APIRouter(prefix="/products", tags=["products"])
+
+
+@router.get("", response_model=list[ProductOut])
+def list_all(desk: DeskDep, _actor: CurrentActor) -> list[ProductOut]:
+    return [ProductOut.of(p) for p in list_products(desk)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
+def create(body: ProductCreate, desk: DeskDep, actor: CurrentActor) -> ProductOut:
+    product = catalog.create_product(
+        desk,
+        actor,
+        catalog.NewProduct(
+            name=body.name,
+            key=body.key,
+            description=body.description,
+            components=body.components,
+            versions=[(v, None) for v in body.versions],
+        ),
+    )
+    return ProductOut.of(product)
+
+
+@router.get("/{product_ref}", response_model=ProductOut)
+def get(product_ref: str, desk: DeskDep, _actor: CurrentActor) -> ProductOut:
+    """A product by id or key."""
+    for product in list_products(desk):
+        if product_ref in (str(product.id), product.key):
+            return ProductOut.of(product)
+    raise NotFoundError(f"product {product_ref!r} not found")

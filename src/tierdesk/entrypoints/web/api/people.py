@@ -1,0 +1,128 @@
+"""/api/v1 organisations, contacts, agents, plans, and the caller's own identity."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from tierdesk.domain.people import Agent
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.schemas import (
+    AgentCreate,
+    AgentOut,
+    ContactCreate,
+    ContactOut,
+    MeOut,
+    OrganisationCreate,
+    OrganisationOut,
+    PlanOut,
+)
+from tierdesk.errors import NotFoundError
+from tierdesk.services import people
+
+router = APIRouter(tags=["people"])
+
+
+@router.get("/me", response_model=MeOut)
+def me(actor: CurrentActor) -> MeOut:
+    if isinstance(actor, Agent):
+        return MeOut(kind="agent", agent=AgentOut.of(actor))
+    return MeOut(kind="contact", contact=ContactOut.of(actor))
+
+
+@router.get("/plans", response_model=list[PlanOut])
+def list_plans(desk: DeskDep, _actor: CurrentActor) -> list[PlanOut]:
+    return [PlanOut.of(p) for p in people.list_plans(desk)]
+
+
+@router.get("/organisations", response_model=list[OrganisationOut])
+def list_organisations(desk: DeskDep, actor: CurrentActor) -> list[OrganisationOut]:
+    return [OrganisationOut.of(o) for o in people.list_organisations(desk, actor)]
+
+
+@router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationOut)
+def create_organisation(
+    body: OrganisationCreate, desk: DeskDep, actor: CurrentActor
+) -> OrganisationOut:
+    organisation = people.create_organisation(
+        desk,
+        actor,
+        people.NewOrganisation(
+            name=body.name,
+            plan=body.plan,
+            email_domains=body.email_domains,
+            country=body.country,
+            timezone=body.timezone,
+        ),
+    )
+    return OrganisationOut.of(organisation)
+
+
+@router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
+def get_organisation(organisation_id: int, desk: DeskDep, actor: CurrentActor) -> OrganisationOut:
+    for organisation in people.list_organisations(desk, actor):
+        if organisation.id == organisation_id:
+            return OrganisationOut.of(organisation)
+    raise NotFoundError(f"organisation {organisation_id} not found")
+
+
+@router.get("/contacts", response_model=list[ContactOut])
+def list_contacts(
+    desk: DeskDep, actor: CurrentActor, organisation_id: int | None = None
+) -> list[ContactOut]:
+    return [ContactOut.of(c) for c in people.list_contacts(desk, actor, organisation_id)]
+
+
+@router.post("/contacts", status_code=status.HTTP_201_CREATED, response_model=ContactOut)
+def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+    created = people.create_contact(
+        desk,
+        actor,
+        people.NewContact(
+            email=body.email,
+            name=body.name,
+            organisation=body.organisation,
+            language=body.language,
+            phone=body.phone,
+        ),
+    )
+    return ContactOut.of(created.contact)
+
+
+@router.get("/contacts/{contact_id}", response_model=ContactOut)
+def get_contact(contact_id: int, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+    for contact in people.list_contacts(desk, actor):
+        if contact.id == contact_id:
+            return ContactOut.of(contact)
+    raise NotFoundError(f"contact {contact_id} not found")
+
+
+@router.get("/agents", response_model=list[AgentOut])
+def list_agents(desk: DeskDep, actor: CurrentActor) -> list[AgentOut]:
+    return [AgentOut.of(a) for a in people.list_agents(desk, actor)]
+
+
+@router.post("/agents", status_code=status.HTTP_201_CREATED, response_model=AgentOut)
+def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+    agent = people.create_agent(
+        desk,
+        actor,
+        people.NewAgent(
+            email=body.email,
+            name=body.name,
+            tiers=body.levels,
+            role=body.role,
+            skills=body.skills,
+            languages=body.languages,
+            queues=body.queues,
+            capacity=body.capacity,
+        ),
+    )
+    return AgentOut.of(agent)
+
+
+@router.get("/agents/{agent_id}", response_model=AgentOut)
+def get_agent(agent_id: int, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+    for agent in people.list_agents(desk, actor):
+        if agent.id == agent_id:
+            return AgentOut.of(agent)
+    raise NotFoundError(f"agent {agent_id} not found")

@@ -1,0 +1,312 @@
+"""/api/v1/tickets: the ticket resource and the actions on it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from tierdesk.domain.catalog import Product
+from tierdesk.domain.messages import Channel, MessageKind
+from tierdesk.domain.people import Contact, Tier
+from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.schemas import (
+    AttachmentIn,
+    EventOut,
+    LevelChange,
+    LinkCreate,
+    MergeRequest,
+    MessageCreate,
+    MessageOut,
+    Reason,
+    RequiredReason,
+    Resolution,
+    TicketCreate,
+    TicketDetail,
+    TicketList,
+    TicketOut,
+    TicketPatch,
+)
+from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.ports import TicketFilter
+from tierdesk.services import tickets as ticket_services
+from tierdesk.services.conversation import NewAttachment, add_message
+from tierdesk.services.desk import Desk
+
+router = APIRouter(prefix="/tickets", tags=["tickets"])
+
+TicketRef = Annotated[str, "A ticket id (42) or number (TD-1042)"]
+
+
+def _products(desk: Desk) -> dict[int, Product]:
+    return {p.id: p for p in ticket_services.list_products(desk) if p.id is not None}
+
+
+def _detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
+    out = TicketOut.of(ticket, _products(desk))
+    thread = ticket_services.visible_thread(actor, ticket)
+    return TicketDetail(**out.model_dump(), messages=[MessageOut.of(m) for m in thread])
+
+
+def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
+    decoded = []
+    for item in items:
+        try:
+            data = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidInputError(
+                f"attachment {item.filename!r} is not valid base64", field="attachments"
+            ) from exc
+        decoded.append(NewAttachment(item.filename, data, item.content_type))
+    return decoded
+
+
+def _encode_cursor(before_id: int | None) -> str | None:
+    if before_id is None:
+        return None
+    return base64.urlsafe_b64encode(f"b:{before_id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "b" and value.isdigit():
+            return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise InvalidInputError("the cursor is not one this API handed out", field="cursor")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
+def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    new = ticket_services.NewTicket(
+        subject=body.subject,
+        body_text=body.body,
+        body_html=body.body_html,
+        requester_id=body.requester_id,
+        channel=Channel.API,
+        type=body.type,
+        priority=body.priority,
+        catalog=ticket_services.CatalogRef(body.product, body.component, body.version),
+        queue=body.queue,
+        language=body.language,
+        tags=body.tags,
+        custom_fields=body.custom_fields,
+        attachments=_attachments(body.attachments),
+    )
+    ticket = ticket_services.open_ticket(desk, actor, new)
+    return _detail(desk, actor, ticket)
+
+
+@router.get("", response_model=TicketList)
+def list_tickets(
+    desk: DeskDep,
+    actor: CurrentActor,
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    priority: Annotated[list[Priority] | None, Query()] = None,
+    type_: Annotated[list[TicketType] | None, Query(alias="type")] = None,
+    level: Annotated[list[int] | None, Query(description="0-4")] = None,
+    queue: str | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    organisation_id: int | None = None,
+    requester_id: int | None = None,
+    product: str | None = Query(default=None, description="Product key or name"),
+    tag: str | None = None,
+    q: str | None = Query(default=None, max_length=200, description="Words in the subject"),
+    limit: int = Query(default=50, ge=1, le=200),
+    cursor: str | None = None,
+) -> TicketList:
+    product_id = None
+    if product:
+        match = next(
+            (p for p in _products(desk).values() if product.lower() in (p.key, p.name.lower())),
+            None,
+        )
+        if match is None:
+            raise InvalidInputError(f"unknown product {product!r}", field="product")
+        product_id = match.id
+    filters = TicketFilter(
+        status=[str(s) for s in status_ or []],
+        priority=[str(p) for p in priority or []],
+        type=[str(t) for t in type_ or []],
+        tier=[int(Tier.parse(v)) for v in level or []],
+        queue=queue,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        organisation_id=organisation_id,
+        requester_id=requester_id,
+        product_id=product_id,
+        tag=tag.strip().lower() if tag else None,
+        text=q.strip() if q and q.strip() else None,
+    )
+    page = ticket_services.list_tickets(desk, actor, filters, limit, _decode_cursor(cursor))
+    products = _products(desk)
+    return TicketList(
+        items=[TicketOut.of(t, products) for t in page.tickets],
+        next_cursor=_encode_cursor(page.next_before_id),
+        total=page.total,
+    )
+
+
+@router.get("/{ticket_ref}", response_model=TicketDetail)
+def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    return _detail(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
+
+
+@router.patch("/{ticket_ref}", response_model=TicketDetail)
+def patch_ticket(
+    ticket_ref: TicketRef, body: TicketPatch, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    sent = body.model_fields_set
+    fields: dict[str, object] = {
+        name: getattr(body, name)
+        for name in ("subject", "type", "queue", "language", "tags", "custom_fields")
+        if name in sent
+    }
+    catalog = None
+    if sent & {"product", "component", "version"}:
+        catalog = ticket_services.CatalogRef(body.product, body.component, body.version)
+    changes = ticket_services.TicketChanges(
+        fields=fields,
+        catalog=catalog,
+        priority=body.priority,
+        status=body.status,
+        assignee_id=body.assignee_id,
+        unassign=body.unassign,
+        reason=body.reason,
+    )
+    ticket = ticket_services.apply_changes(desk, actor, ticket_ref, changes)
+    return _detail(desk, actor, ticket)
+
+
+@router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
+def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
+    ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
+    return [MessageOut.of(m) for m in ticket_services.visible_thread(actor, ticket)]
+
+
+@router.post(
+    "/{ticket_ref}/messages", status_code=status.HTTP_201_CREATED, response_model=MessageOut
+)
+def create_message(
+    ticket_ref: TicketRef, body: MessageCreate, desk: DeskDep, actor: CurrentActor
+) -> MessageOut:
+    kind = body.kind
+    if isinstance(actor, Contact) and kind is MessageKind.PUBLIC_REPLY:
+        # The default kind is the agents' one; what a customer writes is a customer message.
+        # (A customer asking for an internal note is refused by the service, not rewritten.)
+        kind = MessageKind.CUSTOMER
+    _, message = add_message(
+        desk,
+        actor,
+        ticket_ref,
+        kind,
+        text=body.body,
+        html=body.body_html,
+        channel=Channel.API,
+        attachments=_attachments(body.attachments),
+    )
+    return MessageOut.of(message)
+
+
+@router.get("/{ticket_ref}/attachments/{attachment_id}")
+def download_attachment(
+    ticket_ref: TicketRef, attachment_id: int, desk: DeskDep, actor: CurrentActor
+) -> Response:
+    ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
+    for message in ticket_services.visible_thread(actor, ticket):
+        for attachment in message.attachments:
+            if attachment.id == attachment_id:
+                data = desk.files.open(attachment.storage_key)
+                # Always a download, never rendered by the browser: the bytes are the customer's.
+                return Response(
+                    content=data,
+                    media_type=attachment.content_type,
+                    headers={
+                        "Content-Disposition": f'attachment; filename="{attachment.filename}"',
+                        "X-Content-Type-Options": "nosniff",
+                        "Content-Security-Policy": "sandbox",
+                    },
+                )
+    raise NotFoundError(f"attachment {attachment_id} not found")
+
+
+@router.get("/{ticket_ref}/events", response_model=list[EventOut])
+def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[EventOut]:
+    return [EventOut.of(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)]
+
+
+@router.post("/{ticket_ref}/escalate", response_model=TicketDetail)
+def escalate(
+    ticket_ref: TicketRef, body: LevelChange, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    ticket = ticket_services.escalate_ticket(
+        desk, actor, ticket_ref, Tier(body.to_level), body.reason, body.handoff_note
+    )
+    return _detail(desk, actor, ticket)
+
+
+@router.post("/{ticket_ref}/de-escalate", response_model=TicketDetail)
+def de_escalate(
+    ticket_ref: TicketRef, body: LevelChange, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    ticket = ticket_services.de_escalate_ticket(
+        desk, actor, ticket_ref, Tier(body.to_level), body.reason, body.handoff_note
+    )
+    return _detail(desk, actor, ticket)
+
+
+@router.post("/{ticket_ref}/solve", response_model=TicketDetail)
+def solve(
+    ticket_ref: TicketRef, body: Resolution, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    ticket = ticket_services.solve_ticket(desk, actor, ticket_ref, body.resolution)
+    return _detail(desk, actor, ticket)
+
+
+@router.post("/{ticket_ref}/close", response_model=TicketDetail)
+def close(ticket_ref: TicketRef, body: Reason, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    ticket = ticket_services.close_ticket(desk, actor, ticket_ref, body.reason)
+    return _detail(desk, actor, ticket)
+
+
+@router.post("/{ticket_ref}/reopen", response_model=TicketDetail)
+def reopen(
+    ticket_ref: TicketRef, body: RequiredReason, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    ticket = ticket_services.reopen_ticket(desk, actor, ticket_ref, body.reason)
+    return _detail(desk, actor, ticket)
+
+
+@router.post(
+    "/{ticket_ref}/links", status_code=status.HTTP_201_CREATED, response_model=TicketDetail
+)
+def link(
+    ticket_ref: TicketRef, body: LinkCreate, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    ticket = ticket_services.link_tickets(desk, actor, ticket_ref, body.target, body.kind)
+    return _detail(desk, actor, ticket)
+
+
+@router.get("/{ticket_ref}/related", response_model=list[TicketOut])
+def related(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[TicketOut]:
+    """Tickets that link to this one (duplicates of it, tickets merged into it…)."""
+    products = _products(desk)
+    return [
+        TicketOut.of(t, products) for t in ticket_services.related_tickets(desk, actor, ticket_ref)
+    ]
+
+
+@router.post("/{ticket_ref}/merge", response_model=TicketDetail)
+def merge(
+    ticket_ref: TicketRef, body: MergeRequest, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    """Merge this ticket into ``into``; returns the surviving ticket."""
+    target = ticket_services.merge_tickets(desk, actor, ticket_ref, body.into, body.reason)
+    return _detail(desk, actor, target)

@@ -1,0 +1,42 @@
+"""create_app: the FastAPI application around an assembled ``Tierdesk``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+import tierdesk
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.entrypoints.web.api import catalog, people, tickets
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.errors import install_error_handlers
+from tierdesk.services.health import check_health
+
+
+def create_app(application: Tierdesk) -> FastAPI:
+    app = FastAPI(
+        title="tierdesk",
+        version=tierdesk.__version__,
+        description="A tiered technical-support desk. Authenticate with "
+        "`Authorization: Bearer <token>`; tokens come from `tierdesk token create`.",
+    )
+    app.state.desk = application.desk
+    app.state.tierdesk = application
+    install_error_handlers(app)
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(tickets.router)
+    api.include_router(people.router)
+    api.include_router(catalog.router)
+
+    @api.get("/health", tags=["operations"])
+    def health(desk: DeskDep) -> dict[str, str]:
+        return check_health(desk)
+
+    app.include_router(api)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,435 @@
+"""Request and response bodies of the REST API. Requests refuse unknown fields, so a typo is an
+error rather than silently ignored."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.catalog import Product
+from tierdesk.domain.messages import Attachment, Message, MessageKind
+from tierdesk.domain.people import Agent, Contact, Organisation, Role, SupportPlan
+from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+class AttachmentIn(Request):
+    filename: str = Field(min_length=1, max_length=255)
+    content_base64: str = Field(description="The file's bytes, base64-encoded")
+    content_type: str | None = Field(default=None, description="Advisory only; the desk sniffs")
+
+
+class TicketCreate(Request):
+    subject: str = Field(min_length=1, max_length=500)
+    body: str | None = Field(default=None, max_length=200_000, description="Plain text")
+    body_html: str | None = Field(default=None, max_length=500_000, description="Sanitised")
+    requester_id: int | None = Field(default=None, description="Agents: the contact asking")
+    type: TicketType = TicketType.QUESTION
+    priority: Priority = Priority.P3
+    product: str | None = Field(default=None, description="Product key or name")
+    component: str | None = None
+    version: str | None = None
+    queue: str | None = Field(default=None, max_length=120)
+    language: str | None = Field(default=None, max_length=16)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+
+class TicketPatch(Request):
+    subject: str | None = Field(default=None, min_length=1, max_length=500)
+    type: TicketType | None = None
+    product: str | None = None
+    component: str | None = None
+    version: str | None = None
+    queue: str | None = Field(default=None, max_length=120)
+    language: str | None = Field(default=None, max_length=16)
+    tags: list[str] | None = Field(default=None, max_length=50)
+    custom_fields: dict[str, Any] | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    assignee_id: int | None = None
+    unassign: bool = False
+    reason: str | None = Field(default=None, max_length=5_000)
+
+
+class MessageCreate(Request):
+    kind: MessageKind = Field(
+        default=MessageKind.PUBLIC_REPLY,
+        description="customer (contacts always write this), public-reply or internal-note",
+    )
+    body: str | None = Field(default=None, max_length=200_000)
+    body_html: str | None = Field(default=None, max_length=500_000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+
+class LevelChange(Request):
+    to_level: int = Field(ge=0, le=4, description="Target level, 0-4")
+    reason: str = Field(min_length=1, max_length=5_000)
+    handoff_note: str = Field(min_length=1, max_length=50_000)
+
+
+class Resolution(Request):
+    resolution: str = Field(min_length=1, max_length=20_000)
+
+
+class Reason(Request):
+    reason: str | None = Field(default=None, max_length=5_000)
+
+
+class RequiredReason(Request):
+    reason: str = Field(min_length=1, max_length=5_000)
+
+
+class LinkCreate(Request):
+    target: str = Field(description="Ticket id or number")
+    kind: LinkKind = LinkKind.RELATED
+
+
+class MergeRequest(Request):
+    into: str = Field(description="Ticket id or number that survives")
+    reason: str | None = Field(default=None, max_length=5_000)
+
+
+class OrganisationCreate(Request):
+    name: str = Field(min_length=1, max_length=200)
+    plan: str = "standard"
+    email_domains: list[str] = Field(default_factory=list)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    timezone: str = "UTC"
+
+
+class ContactCreate(Request):
+    email: str = Field(min_length=3, max_length=320)
+    name: str = Field(min_length=1, max_length=200)
+    organisation: str = Field(min_length=1, description="Organisation name")
+    language: str = Field(default="en", max_length=16)
+    phone: str | None = Field(default=None, max_length=64)
+
+
+class AgentCreate(Request):
+    email: str = Field(min_length=3, max_length=320)
+    name: str = Field(min_length=1, max_length=200)
+    levels: list[int] = Field(min_length=1)
+    role: Role = Role.AGENT
+    skills: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    queues: list[str] = Field(default_factory=list)
+    capacity: int = Field(default=20, ge=1, le=1000)
+
+
+class ProductCreate(Request):
+    name: str = Field(min_length=1, max_length=200)
+    key: str | None = None
+    description: str = ""
+    components: list[str] = Field(default_factory=list)
+    versions: list[str] = Field(default_factory=list)
+
+
+# -- responses --------------------------------------------------------------------------------
+
+
+class AttachmentOut(BaseModel):
+    id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, a: Attachment) -> AttachmentOut:
+        return cls(
+            id=a.id, filename=a.filename, content_type=a.content_type, size=a.size, sha256=a.sha256
+        )
+
+
+class MessageOut(BaseModel):
+    id: int | None
+    kind: MessageKind
+    public: bool
+    author_kind: str
+    author_id: int | None
+    author_name: str
+    channel: str
+    body: str
+    body_html: str | None
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls(
+            id=m.id,
+            kind=m.kind,
+            public=m.is_public,
+            author_kind=m.author_kind,
+            author_id=m.author_id,
+            author_name=m.author_name,
+            channel=str(m.channel),
+            body=m.body_text,
+            body_html=m.body_html,
+            created_at=m.created_at,
+            attachments=[AttachmentOut.of(a) for a in m.attachments],
+        )
+
+
+class CatalogOut(BaseModel):
+    product: str | None = None
+    product_key: str | None = None
+    component: str | None = None
+    version: str | None = None
+
+
+def catalog_of(ticket: Ticket, products: dict[int, Product]) -> CatalogOut:
+    product = products.get(ticket.product_id) if ticket.product_id is not None else None
+    if product is None:
+        return CatalogOut()
+    component = next((c.name for c in product.components if c.id == ticket.component_id), None)
+    version = next((v.name for v in product.versions if v.id == ticket.version_id), None)
+    return CatalogOut(
+        product=product.name, product_key=product.key, component=component, version=version
+    )
+
+
+class LinkOut(BaseModel):
+    kind: LinkKind
+    target_id: int
+    created_at: datetime
+    created_by: str
+
+    @classmethod
+    def of(cls, link: TicketLink) -> LinkOut:
+        return cls(
+            kind=link.kind,
+            target_id=link.target_ticket_id,
+            created_at=link.created_at,
+            created_by=link.created_by,
+        )
+
+
+class TicketOut(BaseModel):
+    id: int | None
+    number: str | None
+    subject: str
+    status: Status
+    priority: Priority
+    type: TicketType
+    level: int
+    channel: str
+    requester_id: int
+    organisation_id: int
+    catalog: CatalogOut
+    queue: str | None
+    assignee_id: int | None
+    language: str | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    resolution: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    solved_at: datetime | None
+    closed_at: datetime | None
+    links: list[LinkOut]
+
+    @classmethod
+    def of(cls, t: Ticket, products: dict[int, Product]) -> TicketOut:
+        return cls(
+            id=t.id,
+            number=t.number,
+            subject=t.subject,
+            status=t.status,
+            priority=t.priority,
+            type=t.type,
+            level=int(t.tier),
+            channel=str(t.channel),
+            requester_id=t.requester_id,
+            organisation_id=t.organisation_id,
+            catalog=catalog_of(t, products),
+            queue=t.queue,
+            assignee_id=t.assignee_id,
+            language=t.language,
+            tags=list(t.tags),
+            custom_fields=dict(t.custom_fields),
+            resolution=t.resolution,
+            created_at=t.created_at,
+            updated_at=t.updated_at,
+            first_response_at=t.first_response_at,
+            solved_at=t.solved_at,
+            closed_at=t.closed_at,
+            links=[LinkOut.of(link) for link in t.links],
+        )
+
+
+class TicketDetail(TicketOut):
+    messages: list[MessageOut]
+
+
+class TicketList(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+    total: int
+
+
+class EventOut(BaseModel):
+    id: int | None
+    action: str
+    at: datetime
+    actor_kind: str
+    actor_id: int | None
+    actor_name: str
+    changes: dict[str, Any]
+    reason: str | None
+    public: bool
+
+    @classmethod
+    def of(cls, e: AuditEvent) -> EventOut:
+        return cls(
+            id=e.id,
+            action=e.action,
+            at=e.at,
+            actor_kind=e.actor_kind,
+            actor_id=e.actor_id,
+            actor_name=e.actor_name,
+            changes=dict(e.changes),
+            reason=e.reason,
+            public=e.public,
+        )
+
+
+class PlanOut(BaseModel):
+    key: str
+    name: str
+    coverage: str
+    highest_level: int
+    description: str
+
+    @classmethod
+    def of(cls, p: SupportPlan) -> PlanOut:
+        return cls(
+            key=p.key,
+            name=p.name,
+            coverage=p.coverage,
+            highest_level=int(p.highest_tier),
+            description=p.description,
+        )
+
+
+class OrganisationOut(BaseModel):
+    id: int | None
+    name: str
+    plan_id: int
+    email_domains: list[str]
+    country: str | None
+    timezone: str
+    active: bool
+
+    @classmethod
+    def of(cls, o: Organisation) -> OrganisationOut:
+        return cls(
+            id=o.id,
+            name=o.name,
+            plan_id=o.plan_id,
+            email_domains=list(o.email_domains),
+            country=o.country,
+            timezone=o.timezone,
+            active=o.active,
+        )
+
+
+class ContactOut(BaseModel):
+    id: int | None
+    email: str
+    name: str
+    organisation_id: int
+    language: str
+    active: bool
+
+    @classmethod
+    def of(cls, c: Contact) -> ContactOut:
+        return cls(
+            id=c.id,
+            email=c.email,
+            name=c.name,
+            organisation_id=c.organisation_id,
+            language=c.language,
+            active=c.active,
+        )
+
+
+class AgentOut(BaseModel):
+    id: int | None
+    email: str
+    name: str
+    role: Role
+    levels: list[int]
+    skills: list[str]
+    languages: list[str]
+    queues: list[str]
+    capacity: int
+    active: bool
+    away: bool
+
+    @classmethod
+    def of(cls, a: Agent) -> AgentOut:
+        return cls(
+            id=a.id,
+            email=a.email,
+            name=a.name,
+            role=a.role,
+            levels=list(a.tiers),
+            skills=list(a.skills),
+            languages=list(a.languages),
+            queues=list(a.queues),
+            capacity=a.capacity,
+            active=a.active,
+            away=a.away,
+        )
+
+
+class ComponentOut(BaseModel):
+    id: int | None
+    name: str
+
+
+class VersionOut(BaseModel):
+    id: int | None
+    name: str
+    released_on: date | None
+
+
+class ProductOut(BaseModel):
+    id: int | None
+    key: str
+    name: str
+    description: str
+    components: list[ComponentOut]
+    versions: list[VersionOut]
+
+    @classmethod
+    def of(cls, p: Product) -> ProductOut:
+        return cls(
+            id=p.id,
+            key=p.key,
+            name=p.name,
+            description=p.description,
+            components=[ComponentOut(id=c.id, name=c.name) for c in p.components],
+            versions=[
+                VersionOut(id=v.id, name=v.name, released_on=v.released_on) for v in p.versions
+            ],
+        )
+
+
+class MeOut(BaseModel):
+    kind: str
+    agent: AgentOut | None = None
+    contact: ContactOut | None = None

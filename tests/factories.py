@@ -1,0 +1,67 @@
+"""Plain keyword-default factories with random suffixes; each goes through the real services."""
+
+from __future__ import annotations
+
+import uuid
+
+from tierdesk.domain.people import Agent, Contact, Organisation, Role
+from tierdesk.domain.tickets import Ticket
+from tierdesk.services import people, tickets
+from tierdesk.services.auth import SYSTEM, issue_token
+from tierdesk.services.desk import Desk
+
+
+def suffix() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def make_organisation(desk: Desk, *, name: str | None = None, plan: str = "standard") -> Organisation:
+    return people.create_organisation(
+        desk, SYSTEM, people.NewOrganisation(name=name or f"Org {suffix()}", plan=plan)
+    )
+
+
+def make_contact(
+    desk: Desk, *, organisation: Organisation | None = None, language: str = "en"
+) -> Contact:
+    organisation = organisation or make_organisation(desk)
+    created = people.create_contact(
+        desk,
+        SYSTEM,
+        people.NewContact(
+            email=f"contact-{suffix()}@example.com",
+            name=f"Contact {suffix()}",
+            organisation=organisation.name,
+            language=language,
+        ),
+    )
+    return created.contact
+
+
+def make_agent(
+    desk: Desk, *, tiers: list[int] | None = None, role: Role = Role.AGENT, queues: list[str] | None = None
+) -> Agent:
+    return people.create_agent(
+        desk,
+        SYSTEM,
+        people.NewAgent(
+            email=f"agent-{suffix()}@kestrel.example",
+            name=f"Agent {suffix()}",
+            tiers=tiers if tiers is not None else [1],
+            role=role,
+            queues=queues or [],
+        ),
+    )
+
+
+def make_ticket(
+    desk: Desk, *, contact: Contact | None = None, subject: str | None = None, body: str = "It broke."
+) -> Ticket:
+    contact = contact or make_contact(desk)
+    return tickets.open_ticket(
+        desk, contact, tickets.NewTicket(subject=subject or f"Problem {suffix()}", body_text=body)
+    )
+
+
+def token_for(desk: Desk, who: Agent | Contact) -> str:
+    return issue_token(desk, SYSTEM, who.email).token
