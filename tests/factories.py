@@ -15,7 +15,9 @@ def suffix() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def make_organisation(desk: Desk, *, name: str | None = None, plan: str = "standard") -> Organisation:
+def make_organisation(
+    desk: Desk, *, name: str | None = None, plan: str = "standard"
+) -> Organisation:
     return people.create_organisation(
         desk, SYSTEM, people.NewOrganisation(name=name or f"Org {suffix()}", plan=plan)
     )
@@ -39,7 +41,11 @@ def make_contact(
 
 
 def make_agent(
-    desk: Desk, *, tiers: list[int] | None = None, role: Role = Role.AGENT, queues: list[str] | None = None
+    desk: Desk,
+    *,
+    tiers: list[int] | None = None,
+    role: Role = Role.AGENT,
+    queues: list[str] | None = None,
 ) -> Agent:
     return people.create_agent(
         desk,
@@ -55,7 +61,11 @@ def make_agent(
 
 
 def make_ticket(
-    desk: Desk, *, contact: Contact | None = None, subject: str | None = None, body: str = "It broke."
+    desk: Desk,
+    *,
+    contact: Contact | None = None,
+    subject: str | None = None,
+    body: str = "It broke.",
 ) -> Ticket:
     contact = contact or make_contact(desk)
     return tickets.open_ticket(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from tierdesk.adapters.clock import SystemClock
-from tierdesk.adapters.db.engine import make_engine, upgrade_database
+from tierdesk.adapters.db.engine import make_engine, pending_migrations, upgrade_database
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.config import Settings
+from tierdesk.errors import ConfigurationError
 from tierdesk.ports import Clock, FileStore, UnitOfWork
 from tierdesk.services.desk import Desk
 
@@ -26,8 +29,30 @@ class Tierdesk:
     engine: Engine
     desk: Desk
 
+    @property
+    def database_label(self) -> str:
+        """The database URL with any password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file when the database is a SQLite file; None otherwise."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database)
+
     def upgrade_database(self) -> None:
         upgrade_database(self.engine)
+
+    def needs_upgrade(self) -> bool:
+        """True when the database is empty or behind the newest migration."""
+        try:
+            return pending_migrations(self.engine)
+        except OperationalError as exc:
+            raise ConfigurationError(
+                f"cannot open the database {self.database_label}: {exc.orig}"
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()

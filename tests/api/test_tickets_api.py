@@ -33,18 +33,25 @@ def test_a_contact_opens_and_an_agent_works_the_ticket_with_every_step_in_the_tr
     assert ticket["status"] == "new" and ticket["level"] == 0
     assert ticket["tags"] == ["audio", "nat"]
 
-    reply = client.post(f"/api/v1/tickets/{number}/messages",
-                        json={"kind": "public-reply", "body": "Which version do you run?"},
-                        headers=world.l1_agent)
+    reply = client.post(
+        f"/api/v1/tickets/{number}/messages",
+        json={"kind": "public-reply", "body": "Which version do you run?"},
+        headers=world.l1_agent,
+    )
     assert reply.status_code == 201, reply.text
-    note = client.post(f"/api/v1/tickets/{number}/messages",
-                       json={"kind": "internal-note", "body": "Customer is on 5.2, known NAT bug"},
-                       headers=world.l1_agent)
+    note = client.post(
+        f"/api/v1/tickets/{number}/messages",
+        json={"kind": "internal-note", "body": "Customer is on 5.2, known NAT bug"},
+        headers=world.l1_agent,
+    )
     assert note.status_code == 201
     escalated = client.post(
         f"/api/v1/tickets/{number}/escalate",
-        json={"to_level": 2, "reason": "needs packet capture analysis",
-              "handoff_note": "Asked for version; suspect media relay NAT handling."},
+        json={
+            "to_level": 2,
+            "reason": "needs packet capture analysis",
+            "handoff_note": "Asked for version; suspect media relay NAT handling.",
+        },
         headers=world.l1_agent,
     )
     assert escalated.status_code == 200, escalated.text
@@ -68,9 +75,11 @@ def test_a_contact_opens_and_an_agent_works_the_ticket_with_every_step_in_the_tr
 
 def test_the_contact_never_sees_the_internal_note(client: TestClient, world: World) -> None:
     number = _open(client, world)["number"]
-    client.post(f"/api/v1/tickets/{number}/messages",
-                json={"kind": "internal-note", "body": "SECRET internal finding"},
-                headers=world.l1_agent)
+    client.post(
+        f"/api/v1/tickets/{number}/messages",
+        json={"kind": "internal-note", "body": "SECRET internal finding"},
+        headers=world.l1_agent,
+    )
     as_contact = client.get(f"/api/v1/tickets/{number}", headers=world.acme_contact)
     assert as_contact.status_code == 200
     assert "SECRET" not in as_contact.text
@@ -93,10 +102,13 @@ def test_another_organisations_contact_gets_the_same_404_as_for_a_missing_ticket
     assert theirs.status_code == missing.status_code == 404
     assert theirs.json()["error"]["code"] == missing.json()["error"]["code"] == "not_found"
     for path in ("events", "messages"):
-        assert client.get(f"/api/v1/tickets/{number}/{path}",
-                          headers=world.globex_contact).status_code == 404
-    reply = client.post(f"/api/v1/tickets/{number}/messages", json={"body": "hello?"},
-                        headers=world.globex_contact)
+        assert (
+            client.get(f"/api/v1/tickets/{number}/{path}", headers=world.globex_contact).status_code
+            == 404
+        )
+    reply = client.post(
+        f"/api/v1/tickets/{number}/messages", json={"body": "hello?"}, headers=world.globex_contact
+    )
     assert reply.status_code == 404
     listed = client.get("/api/v1/tickets", headers=world.globex_contact).json()
     assert listed["total"] == 0 and listed["items"] == []
@@ -106,14 +118,21 @@ def test_a_malformed_body_gets_the_error_shape_and_stores_nothing(
     client: TestClient, world: World, app: Tierdesk
 ) -> None:
     before = (_count(app, tables.tickets), _count(app, tables.audit_events))
-    broken_json = client.post("/api/v1/tickets", content=b'{"subject": ',
-                              headers={**world.acme_contact, "Content-Type": "application/json"})
+    broken_json = client.post(
+        "/api/v1/tickets",
+        content=b'{"subject": ',
+        headers={**world.acme_contact, "Content-Type": "application/json"},
+    )
     assert broken_json.status_code == 400
     assert broken_json.json()["error"]["code"] == "malformed_json"
-    for body in ({}, {"subject": ""}, {"subject": "x", "priority": "P9"},
-                 {"subject": "x", "unknown_field": 1}, {"subject": "x", "product": "no-such"},
-                 {"subject": "x", "body": "y", "attachments": [{"filename": "a",
-                                                                "content_base64": "!!"}]}):
+    for body in (
+        {},
+        {"subject": ""},
+        {"subject": "x", "priority": "P9"},
+        {"subject": "x", "unknown_field": 1},
+        {"subject": "x", "product": "no-such"},
+        {"subject": "x", "body": "y", "attachments": [{"filename": "a", "content_base64": "!!"}]},
+    ):
         response = client.post("/api/v1/tickets", json=body, headers=world.acme_contact)
         assert 400 <= response.status_code < 500, (body, response.text)
         error = response.json()["error"]
@@ -131,65 +150,95 @@ def test_requests_without_a_valid_token_are_refused(client: TestClient) -> None:
 
 def test_customers_cannot_do_agents_work(client: TestClient, world: World) -> None:
     number = _open(client, world)["number"]
-    escalate = client.post(f"/api/v1/tickets/{number}/escalate",
-                           json={"to_level": 2, "reason": "r", "handoff_note": "n"},
-                           headers=world.acme_contact)
+    escalate = client.post(
+        f"/api/v1/tickets/{number}/escalate",
+        json={"to_level": 2, "reason": "r", "handoff_note": "n"},
+        headers=world.acme_contact,
+    )
     assert escalate.status_code == 403
-    note = client.post(f"/api/v1/tickets/{number}/messages",
-                       json={"kind": "internal-note", "body": "x"}, headers=world.acme_contact)
+    note = client.post(
+        f"/api/v1/tickets/{number}/messages",
+        json={"kind": "internal-note", "body": "x"},
+        headers=world.acme_contact,
+    )
     assert note.status_code == 422
-    patch = client.patch(f"/api/v1/tickets/{number}", json={"priority": "P1"},
-                         headers=world.acme_contact)
+    patch = client.patch(
+        f"/api/v1/tickets/{number}", json={"priority": "P1"}, headers=world.acme_contact
+    )
     assert patch.status_code == 403
 
 
 def test_nonsense_transitions_are_refused_with_409(client: TestClient, world: World) -> None:
     number = _open(client, world)["number"]
-    down = client.post(f"/api/v1/tickets/{number}/de-escalate",
-                       json={"to_level": 0, "reason": "r", "handoff_note": "n"},
-                       headers=world.l1_agent)
+    down = client.post(
+        f"/api/v1/tickets/{number}/de-escalate",
+        json={"to_level": 0, "reason": "r", "handoff_note": "n"},
+        headers=world.l1_agent,
+    )
     assert down.status_code == 409
     assert down.json()["error"]["code"] == "invalid_transition"
-    reopen = client.post(f"/api/v1/tickets/{number}/reopen", json={"reason": "why"},
-                         headers=world.l1_agent)
+    reopen = client.post(
+        f"/api/v1/tickets/{number}/reopen", json={"reason": "why"}, headers=world.l1_agent
+    )
     assert reopen.status_code == 409
 
 
 def test_patch_applies_all_changes_or_none(client: TestClient, world: World) -> None:
     number = _open(client, world)["number"]
-    bad = client.patch(f"/api/v1/tickets/{number}",
-                       json={"subject": "Renamed", "assignee_id": 999999},
-                       headers=world.lead)
+    bad = client.patch(
+        f"/api/v1/tickets/{number}",
+        json={"subject": "Renamed", "assignee_id": 999999},
+        headers=world.lead,
+    )
     assert bad.status_code == 422
     after = client.get(f"/api/v1/tickets/{number}", headers=world.lead).json()
     assert after["subject"] == "One-way audio after upgrade"
-    good = client.patch(f"/api/v1/tickets/{number}",
-                        json={"subject": "Renamed", "priority": "P1", "status": "open",
-                              "tags": ["x"], "reason": "outage at customer"},
-                        headers=world.lead)
+    good = client.patch(
+        f"/api/v1/tickets/{number}",
+        json={
+            "subject": "Renamed",
+            "priority": "P1",
+            "status": "open",
+            "tags": ["x"],
+            "reason": "outage at customer",
+        },
+        headers=world.lead,
+    )
     assert good.status_code == 200, good.text
     body = good.json()
     assert (body["subject"], body["priority"], body["status"], body["tags"]) == (
-        "Renamed", "P1", "open", ["x"])
+        "Renamed",
+        "P1",
+        "open",
+        ["x"],
+    )
 
 
 def test_solve_close_reopen_and_links(client: TestClient, world: World) -> None:
     first = _open(client, world)["number"]
     second = _open(client, world)["number"]
-    linked = client.post(f"/api/v1/tickets/{second}/links",
-                         json={"target": first, "kind": "duplicate-of"}, headers=world.l1_agent)
+    linked = client.post(
+        f"/api/v1/tickets/{second}/links",
+        json={"target": first, "kind": "duplicate-of"},
+        headers=world.l1_agent,
+    )
     assert linked.status_code == 201
     assert linked.json()["links"][0]["kind"] == "duplicate-of"
     related = client.get(f"/api/v1/tickets/{first}/related", headers=world.l1_agent).json()
     assert [t["number"] for t in related] == [second]
-    solved = client.post(f"/api/v1/tickets/{first}/solve",
-                         json={"resolution": "Enabled symmetric RTP."}, headers=world.l1_agent)
+    solved = client.post(
+        f"/api/v1/tickets/{first}/solve",
+        json={"resolution": "Enabled symmetric RTP."},
+        headers=world.l1_agent,
+    )
     assert solved.json()["status"] == "solved"
-    reopened = client.post(f"/api/v1/tickets/{first}/reopen", json={"reason": "came back"},
-                           headers=world.acme_contact)
+    reopened = client.post(
+        f"/api/v1/tickets/{first}/reopen", json={"reason": "came back"}, headers=world.acme_contact
+    )
     assert reopened.json()["status"] == "open"
-    merged = client.post(f"/api/v1/tickets/{second}/merge", json={"into": first},
-                         headers=world.l1_agent)
+    merged = client.post(
+        f"/api/v1/tickets/{second}/merge", json={"into": first}, headers=world.l1_agent
+    )
     assert merged.status_code == 200 and merged.json()["number"] == first
     source = client.get(f"/api/v1/tickets/{second}", headers=world.l1_agent).json()
     assert source["status"] == "closed"
@@ -223,9 +272,11 @@ def test_an_l1_agent_does_not_see_an_l3_ticket_it_never_handled(
     client: TestClient, world: World
 ) -> None:
     number = _open(client, world)["number"]
-    client.post(f"/api/v1/tickets/{number}/escalate",
-                json={"to_level": 3, "reason": "expert", "handoff_note": "all tried"},
-                headers=world.lead)
+    client.post(
+        f"/api/v1/tickets/{number}/escalate",
+        json={"to_level": 3, "reason": "expert", "handoff_note": "all tried"},
+        headers=world.lead,
+    )
     assert client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent).status_code == 404
     assert client.get(f"/api/v1/tickets/{number}", headers=world.l3_agent).status_code == 200
 
@@ -234,9 +285,17 @@ def test_attachments_are_sniffed_and_downloaded_only_as_files(
     client: TestClient, world: World
 ) -> None:
     html = b"<html><script>alert(1)</script></html>"
-    ticket = _open(client, world, attachments=[{
-        "filename": "../../etc/screenshot.png", "content_type": "image/png",
-        "content_base64": base64.b64encode(html).decode()}])
+    ticket = _open(
+        client,
+        world,
+        attachments=[
+            {
+                "filename": "../../etc/screenshot.png",
+                "content_type": "image/png",
+                "content_base64": base64.b64encode(html).decode(),
+            }
+        ],
+    )
     attachment = ticket["messages"][0]["attachments"][0]  # type: ignore[index]
     assert attachment["content_type"] == "text/html"
     assert attachment["filename"] == "screenshot.png"
@@ -256,9 +315,13 @@ def test_attachments_are_sniffed_and_downloaded_only_as_files(
 
 
 def test_html_bodies_are_sanitised(client: TestClient, world: World) -> None:
-    ticket = _open(client, world, body=None,
-                   body_html='<p onclick="x()">Hello <img src=x onerror=alert(1)>'
-                             "<script>steal()</script><b>there</b></p>")
+    ticket = _open(
+        client,
+        world,
+        body=None,
+        body_html='<p onclick="x()">Hello <img src=x onerror=alert(1)>'
+        "<script>steal()</script><b>there</b></p>",
+    )
     message = ticket["messages"][0]  # type: ignore[index]
     assert "script" not in message["body_html"] and "onerror" not in message["body_html"]
     assert "onclick" not in message["body_html"]
@@ -270,31 +333,39 @@ def test_people_and_catalogue_endpoints(client: TestClient, world: World) -> Non
     assert me["kind"] == "contact"
     orgs = client.get("/api/v1/organisations", headers=world.acme_contact).json()
     assert [o["name"] for o in orgs] == ["Acme Telecom"]
-    created = client.post("/api/v1/organisations", json={"name": "Initech", "plan": "basic"},
-                          headers=world.lead)
+    created = client.post(
+        "/api/v1/organisations", json={"name": "Initech", "plan": "basic"}, headers=world.lead
+    )
     assert created.status_code == 201
     refused = client.post("/api/v1/organisations", json={"name": "Nope"}, headers=world.l1_agent)
     assert refused.status_code == 403
-    duplicate = client.post("/api/v1/organisations", json={"name": "Initech"},
-                            headers=world.lead)
+    duplicate = client.post("/api/v1/organisations", json={"name": "Initech"}, headers=world.lead)
     assert duplicate.status_code == 409
-    product = client.post("/api/v1/products",
-                          json={"name": "Kestrel SBC", "components": ["Media relay"],
-                                "versions": ["6.0.0"]}, headers=world.lead)
+    product = client.post(
+        "/api/v1/products",
+        json={"name": "Kestrel SBC", "components": ["Media relay"], "versions": ["6.0.0"]},
+        headers=world.lead,
+    )
     assert product.status_code == 201, product.text
     assert product.json()["key"] == "kestrel-sbc"
-    ticket = _open(client, world, product="kestrel-sbc", component="Media relay",
-                   version="6.0.0")
-    assert ticket["catalog"] == {"product": "Kestrel SBC", "product_key": "kestrel-sbc",
-                                 "component": "Media relay", "version": "6.0.0"}
-    contact = client.post("/api/v1/contacts",
-                          json={"email": "new@acme.example", "name": "New Person",
-                                "organisation": "Acme Telecom"}, headers=world.l1_agent)
+    ticket = _open(client, world, product="kestrel-sbc", component="Media relay", version="6.0.0")
+    assert ticket["catalog"] == {
+        "product": "Kestrel SBC",
+        "product_key": "kestrel-sbc",
+        "component": "Media relay",
+        "version": "6.0.0",
+    }
+    contact = client.post(
+        "/api/v1/contacts",
+        json={"email": "new@acme.example", "name": "New Person", "organisation": "Acme Telecom"},
+        headers=world.l1_agent,
+    )
     assert contact.status_code == 201
-    refused_contact = client.post("/api/v1/contacts",
-                                  json={"email": "x@y.example", "name": "X",
-                                        "organisation": "Acme Telecom"},
-                                  headers=world.acme_contact)
+    refused_contact = client.post(
+        "/api/v1/contacts",
+        json={"email": "x@y.example", "name": "X", "organisation": "Acme Telecom"},
+        headers=world.acme_contact,
+    )
     assert refused_contact.status_code == 403
     agents = client.get("/api/v1/agents", headers=world.acme_contact)
     assert agents.status_code == 403

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import nh3
@@ -52,6 +53,7 @@ def sanitise_html(html: str) -> str:
     )
 
 
+_WHITESPACE = re.compile(r"\s+")
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "pre", "blockquote", "hr", "table"}
 
 
@@ -60,6 +62,7 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -68,16 +71,21 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         if tag == "li":
             self.parts.append("- ")
+        if tag == "pre":
+            self._pre += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCKS:
+        elif tag in _BLOCKS and tag != "br":  # <br/> arrives as start and end: one break
             self.parts.append("\n")
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            # As a browser shows it: line breaks in the source are spaces, except in <pre>.
+            self.parts.append(data if self._pre else _WHITESPACE.sub(" ", data))
 
 
 def html_to_text(html: str) -> str:

@@ -25,7 +25,8 @@ class Tier(IntEnum):
     @classmethod
     def parse(cls, value: str | int) -> Tier:
         text = str(value).strip().upper().removeprefix("L")
-        if not text.isdigit() or int(text) not in {t.value for t in cls}:
+        # isascii: str.isdigit() also accepts "²", which int() then refuses with a ValueError.
+        if not (text.isascii() and text.isdigit()) or int(text) not in {t.value for t in cls}:
             raise InvalidInputError(f"unknown level {value!r}; use 0-4 or L0-L4", field="tier")
         return cls(int(text))
 
@@ -139,7 +140,14 @@ def normalise_email(email: str) -> str:
     """Lower-cased, trimmed address; refuses what cannot be an address."""
     cleaned = email.strip().lower()
     local, _, domain = cleaned.partition("@")
-    if not local or "." not in domain or " " in cleaned or domain.startswith("."):
+    if (
+        not local
+        or "." not in domain
+        or " " in cleaned
+        or "@" in domain
+        or domain.startswith(".")
+        or domain.endswith(".")
+    ):
         raise InvalidInputError(f"{email!r} is not an e-mail address", field="email")
     return cleaned
 

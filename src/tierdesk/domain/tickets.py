@@ -351,6 +351,7 @@ class Ticket:
     # -- links and merges --------------------------------------------------------------------
 
     def link_to(self, target: Ticket, kind: LinkKind, by: Actor, at: datetime) -> TicketLink:
+        self._require_active("link")
         if target.id is None or self.id is None:
             raise InvalidInputError("both tickets must be stored before they are linked")
         if target.id == self.id:
@@ -444,14 +445,19 @@ def format_ticket_number(prefix: str, ticket_id: int) -> str:
     return f"{prefix}-{ticket_id + 1000}"
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() also accepts "²" and "١٢"; int() refuses the first and reads the second.
+    return text.isascii() and text.isdigit()
+
+
 def parse_ticket_reference(reference: str, prefix: str) -> int | str:
     """``"42"`` is an id; ``"TD-1042"`` (any case) is a number. Returns the id or the number."""
     text = reference.strip()
-    if text.isdigit():
+    if _ascii_digits(text):
         return int(text)
     upper = text.upper()
     head, _, tail = upper.partition("-")
-    if head == prefix.upper() and tail.isdigit():
+    if head == prefix.upper() and _ascii_digits(tail):
         return upper
     raise InvalidInputError(f"{reference!r} is neither a ticket id nor a number like {prefix}-1042")
 

@@ -33,6 +33,21 @@ def create_product(desk: Desk, actor: Actor, new: NewProduct) -> Product:
     if not name:
         raise InvalidInputError("a product needs a name", field="name")
     key = product_key(new.key or name)
+    if not key:
+        raise InvalidInputError("a product key needs letters or digits", field="key")
+    # Names are looked up trimmed and ignoring case, so they are stored trimmed and unique so.
+    components: dict[str, str] = {}
+    for component in new.components:
+        if component.strip():
+            components.setdefault(component.strip().lower(), component.strip())
+    versions: dict[str, tuple[str, date | None]] = {}
+    for version, released_on in new.versions:
+        version = version.strip()
+        if not version or version.lower() in versions:
+            raise InvalidInputError(
+                f"version {version!r} is blank or listed twice", field="versions"
+            )
+        versions[version.lower()] = (version, released_on)
     with desk.uow() as uow:
         if uow.products.get_by_key(key) or uow.products.get_by_key(name):
             raise ConflictError(f"product {name!r} exists already", field="name")
@@ -40,8 +55,8 @@ def create_product(desk: Desk, actor: Actor, new: NewProduct) -> Product:
             key=key,
             name=name,
             description=new.description,
-            components=[Component(name=c.strip()) for c in dict.fromkeys(new.components)],
-            versions=[Version(name=v, released_on=d) for v, d in new.versions],
+            components=[Component(name=c) for c in components.values()],
+            versions=[Version(name=v, released_on=d) for v, d in versions.values()],
         )
         uow.products.add(product)
         uow.audit.add(

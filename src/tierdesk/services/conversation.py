@@ -45,9 +45,10 @@ def build_message(
     safe_html = desk.sanitise_html(html) if html else None
     plain = text if text and text.strip() else (desk.html_to_text(safe_html) if safe_html else "")
     plain = require_text(plain, "body")
+    for item in attachments:  # check them all before storing any, so a refusal stores nothing
+        check_attachment_size(len(item.data), desk.max_attachment_bytes)
     stored = []
     for item in attachments:
-        check_attachment_size(len(item.data), desk.max_attachment_bytes)
         saved = desk.files.put(item.data, item.declared_type, item.filename)
         stored.append(
             Attachment(

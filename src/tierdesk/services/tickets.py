@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent
@@ -175,7 +175,13 @@ def ticket_events(desk: Desk, actor: Actor, reference: int | str) -> list[AuditE
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
-        return uow.audit.for_ticket(ticket.id, public_only=not may_read_internal(actor))
+        internal = may_read_internal(actor)
+        events = uow.audit.for_ticket(ticket.id, public_only=not internal)
+    if internal:
+        return events
+    # A customer sees that something happened, not the reason an agent typed for colleagues;
+    # their own reasons (a reopen) they keep seeing.
+    return [e if e.actor_kind == "contact" else replace(e, reason=None) for e in events]
 
 
 def update_ticket(
@@ -348,7 +354,9 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
             ticket.update_fields(actor, now, **values)
         if changes.priority is not None and changes.priority is not ticket.priority:
             ticket.change_priority(changes.priority, actor, now, changes.reason)
-        if changes.unassign or changes.assignee_id is not None:
+        wanted_assignee = None if changes.unassign else changes.assignee_id
+        asked = changes.unassign or changes.assignee_id is not None
+        if asked and wanted_assignee != ticket.assignee_id:  # like priority and status: no-op
             agent = None
             if changes.assignee_id is not None and not changes.unassign:
                 agent = uow.agents.get(changes.assignee_id)

@@ -18,6 +18,19 @@ from tierdesk.ports import StoredToken, TicketFilter
 
 _t = tables.tickets.c
 
+# Ids are INTEGER columns (32 bits on PostgreSQL). A number outside that range names no row, but
+# binding it raises on both engines (an overflow on SQLite, "integer out of range" on PostgreSQL),
+# so lookups answer "not found" without asking the database.
+_ID_RANGE = range(-(2**31), 2**31)
+
+
+def _storable_id(value: int) -> bool:
+    return value in _ID_RANGE
+
+
+def _id_equals(column: ColumnElement[int | None], value: int) -> ColumnElement[bool]:
+    return column == value if _storable_id(value) else false()
+
 
 def json_array_contains(
     column: ColumnElement[object], value: str | int, dialect: str
@@ -32,27 +45,21 @@ def json_array_contains(
 class SqlTicketRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.seen: set[Ticket] = set()
 
     @property
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def _track(self, ticket: Ticket | None) -> Ticket | None:
-        if ticket is not None:
-            self.seen.add(ticket)
-        return ticket
-
     def add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
-        self.seen.add(ticket)
 
     def get(self, ticket_id: int) -> Ticket | None:
-        return self._track(self.session.get(Ticket, ticket_id))
+        if not _storable_id(ticket_id):
+            return None
+        return self.session.get(Ticket, ticket_id)
 
     def get_by_number(self, number: str) -> Ticket | None:
-        found = self.session.scalars(select(Ticket).where(_t.number == number.upper())).first()
-        return self._track(found)
+        return self.session.scalars(select(Ticket).where(_t.number == number.upper())).first()
 
     def _scope_clause(self, scope: Scope) -> ColumnElement[bool]:
         if scope.nothing:
@@ -86,13 +93,13 @@ class SqlTicketRepository:
         if f.unassigned:
             clauses.append(_t.assignee_id.is_(None))
         elif f.assignee_id is not None:
-            clauses.append(_t.assignee_id == f.assignee_id)
+            clauses.append(_id_equals(_t.assignee_id, f.assignee_id))
         if f.organisation_id is not None:
-            clauses.append(_t.organisation_id == f.organisation_id)
+            clauses.append(_id_equals(_t.organisation_id, f.organisation_id))
         if f.requester_id is not None:
-            clauses.append(_t.requester_id == f.requester_id)
+            clauses.append(_id_equals(_t.requester_id, f.requester_id))
         if f.product_id is not None:
-            clauses.append(_t.product_id == f.product_id)
+            clauses.append(_id_equals(_t.product_id, f.product_id))
         if f.tag:
             clauses.append(json_array_contains(_t.tags, f.tag, self._dialect))
         if f.text:
@@ -108,8 +115,8 @@ class SqlTicketRepository:
         self, scope: Scope, filters: TicketFilter, limit: int, before_id: int | None
     ) -> list[Ticket]:
         query = select(Ticket).where(self._where(scope, filters))
-        if before_id is not None:
-            query = query.where(_t.id < before_id)
+        if before_id is not None and before_id < _ID_RANGE.stop:  # else every id is below it
+            query = query.where(_t.id < max(before_id, _ID_RANGE.start))
         query = query.order_by(_t.id.desc()).limit(limit)
         return list(self.session.scalars(query))
 
@@ -137,6 +144,8 @@ class SqlAgentRepository:
         self.session.add(agent)
 
     def get(self, agent_id: int) -> Agent | None:
+        if not _storable_id(agent_id):
+            return None
         return self.session.get(Agent, agent_id)
 
     def get_by_email(self, email: str) -> Agent | None:
@@ -154,6 +163,8 @@ class SqlContactRepository:
         self.session.add(contact)
 
     def get(self, contact_id: int) -> Contact | None:
+        if not _storable_id(contact_id):
+            return None
         return self.session.get(Contact, contact_id)
 
     def get_by_email(self, email: str) -> Contact | None:
@@ -163,7 +174,7 @@ class SqlContactRepository:
     def all(self, organisation_id: int | None = None) -> list[Contact]:
         query = select(Contact).order_by(tables.contacts.c.id)
         if organisation_id is not None:
-            query = query.where(tables.contacts.c.organisation_id == organisation_id)
+            query = query.where(_id_equals(tables.contacts.c.organisation_id, organisation_id))
         return list(self.session.scalars(query))
 
 
@@ -175,6 +186,8 @@ class SqlOrganisationRepository:
         self.session.add(organisation)
 
     def get(self, organisation_id: int) -> Organisation | None:
+        if not _storable_id(organisation_id):
+            return None
         return self.session.get(Organisation, organisation_id)
 
     def get_by_name(self, name: str) -> Organisation | None:
@@ -191,6 +204,8 @@ class SqlOrganisationRepository:
         return self.session.scalars(query).first()
 
     def plan_by_id(self, plan_id: int) -> SupportPlan | None:
+        if not _storable_id(plan_id):
+            return None
         return self.session.get(SupportPlan, plan_id)
 
     def plans(self) -> list[SupportPlan]:
@@ -208,6 +223,8 @@ class SqlProductRepository:
         self.session.add(product)
 
     def get(self, product_id: int) -> Product | None:
+        if not _storable_id(product_id):
+            return None
         return self.session.get(Product, product_id)
 
     def get_by_key(self, key: str) -> Product | None:

@@ -17,7 +17,7 @@ from tierdesk.adapters.db.repositories import (
     SqlTicketRepository,
     SqlTokenRepository,
 )
-from tierdesk.domain.tickets import format_ticket_number
+from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.ports import (
     AgentRepository,
     AuditLog,
@@ -36,8 +36,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
-        self._tickets = SqlTicketRepository(self.session)
-        self.tickets: TicketRepository = self._tickets
+        self.tickets: TicketRepository = SqlTicketRepository(self.session)
         self.agents: AgentRepository = SqlAgentRepository(self.session)
         self.contacts: ContactRepository = SqlContactRepository(self.session)
         self.organisations: OrganisationRepository = SqlOrganisationRepository(self.session)
@@ -61,7 +60,10 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.flush()
-        for ticket in self._tickets.seen:
+        # Every ticket this session holds, however it was loaded (get, a page, a join), so no
+        # change can lose its audit events.
+        held = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
+        for ticket in held:
             assert ticket.id is not None  # flushed above
             if ticket.number is None:
                 ticket.number = format_ticket_number(self._ticket_prefix, ticket.id)

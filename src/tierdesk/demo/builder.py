@@ -1,0 +1,145 @@
+"""``build_demo``: the whole demo world, built only through the public services.
+
+Deterministic: a seeded ``random.Random`` decides everything and a ``FixedClock`` is moved
+through about nine months of history, so the same seed gives the same tickets, numbers and
+timestamps. Every ticket's steps are played in time order together with all the others'."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tierdesk.adapters.clock import FixedClock
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.demo.cast import Roster, create_agents, create_customers
+from tierdesk.demo.catalog import create_products
+from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
+from tierdesk.demo.hadoop import plan_hadoop_tickets
+from tierdesk.demo.script import Tally, TicketScript
+from tierdesk.demo.stories import plan_scenario_tickets
+from tierdesk.demo.world import World
+from tierdesk.domain.tickets import Status
+from tierdesk.ports import TicketFilter
+from tierdesk.services import people, tickets
+from tierdesk.services.auth import SYSTEM
+from tierdesk.services.desk import Desk
+
+DEMO_END = datetime(2026, 10, 30, 17, 0, tzinfo=UTC)
+DEMO_SPAN = timedelta(days=270)
+SCENARIO_TICKETS = 320
+HADOOP_TICKETS = 120
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    products: int
+    organisations: int
+    contacts: int
+    agents: int
+    tickets: int
+    unfinished: int
+    solved: int
+    closed: int
+    messages: dict[str, int]
+    languages: dict[str, int]
+    escalations: int
+    de_escalations: int
+    duplicate_links: int
+    merged: int
+    manuals: int
+    seconds: float
+
+    def describe(self) -> str:
+        messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
+        languages = ", ".join(f"{lang} {n}" for lang, n in sorted(self.languages.items()))
+        return "\n".join(
+            [
+                f"Demo world built in {self.seconds:.1f} s:",
+                f"  {self.products} products, {self.organisations} organisations, "
+                f"{self.contacts} contacts, {self.agents} agents",
+                f"  {self.tickets} tickets: {self.unfinished} still open, "
+                f"{self.solved} solved, {self.closed} closed",
+                f"  messages: {messages}",
+                f"  customer-facing texts by language: {languages}",
+                f"  {self.escalations} escalations, {self.de_escalations} de-escalations, "
+                f"{self.duplicate_links} duplicate links, {self.merged} merges",
+                f"  {self.manuals} manual files copied",
+            ]
+        )
+
+
+def desk_has_data(desk: Desk) -> bool:
+    """Whether anyone has put organisations, agents or tickets into this desk yet."""
+    return bool(
+        people.list_organisations(desk, SYSTEM)
+        or people.list_agents(desk, SYSTEM)
+        or tickets.list_tickets(desk, SYSTEM, TicketFilter(), 1).tickets
+    )
+
+
+def build_demo(
+    app: Tierdesk,
+    seed: int = 7,
+    *,
+    content: Path = CONTENT_DIR,
+    scenario_tickets: int = SCENARIO_TICKETS,
+    hadoop_tickets: int = HADOOP_TICKETS,
+) -> DemoSummary:
+    """Build the demo world into ``app``'s (empty, migrated) database and data directory."""
+    began = time.perf_counter()
+    rng = random.Random(seed)
+    start = DEMO_END - DEMO_SPAN
+    clock = FixedClock(start - timedelta(days=21))
+    desk = replace(app.desk, clock=clock)
+    scenarios = load_scenarios(content)
+    subset = load_hadoop_subset(content)
+
+    products = create_products(desk)
+    clock.advance(timedelta(days=2))
+    agents = create_agents(desk)
+    clock.advance(timedelta(days=5))
+    customers = create_customers(desk)
+
+    world = World(desk, rng, Roster(agents, rng), customers, start, DEMO_END, Tally())
+    scripts = plan_scenario_tickets(world, scenarios, scenario_tickets)
+    scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
+    play(scripts, clock)
+    manuals = copy_manuals(app.settings.data_dir / "manuals", content)
+
+    tally = world.tally
+    active = [str(s) for s in Status if s.is_active]
+    unfinished = tickets.list_tickets(desk, SYSTEM, TicketFilter(status=active), 1).total
+    return DemoSummary(
+        products=len(products),
+        organisations=len(customers),
+        contacts=sum(len(c.contacts) for c in customers),
+        agents=len(agents),
+        tickets=tally.tickets,
+        unfinished=unfinished,
+        solved=tally.solved,
+        closed=tally.closed,
+        messages=dict(tally.messages),
+        languages=dict(tally.languages),
+        escalations=tally.escalations,
+        de_escalations=tally.de_escalations,
+        duplicate_links=tally.links["duplicate-of"],
+        merged=tally.merged,
+        manuals=manuals,
+        seconds=time.perf_counter() - began,
+    )
+
+
+def play(scripts: list[TicketScript], clock: FixedClock) -> None:
+    """Run every planned step in time order, moving the clock forward to each one."""
+    timeline = sorted(
+        ((step.at, i, j), step)
+        for i, script in enumerate(scripts)
+        for j, step in enumerate(script.steps)
+    )
+    for (at, _, _), step in timeline:
+        if at > clock.now():
+            clock.advance(at - clock.now())
+        step.run()

@@ -1,0 +1,85 @@
+"""Running the desk: ``serve``, ``db upgrade`` and ``demo``."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from tierdesk.bootstrap import Tierdesk, bootstrap
+from tierdesk.demo import build_demo, desk_has_data
+from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
+from tierdesk.entrypoints.web.app import create_app
+from tierdesk.errors import ConfigurationError
+
+db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web application and the REST API."""
+    with running_desk() as app:
+        note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
+        uvicorn.run(create_app(app), host=host, port=port)
+
+
+@db_app.command("upgrade")
+def upgrade() -> None:
+    """Apply the database migrations that are not applied yet."""
+    with running_desk(require_current_schema=False) as app:
+        if not app.needs_upgrade():
+            say(f"Database {app.database_label} is already up to date.")
+            return
+        app.upgrade_database()
+        say(f"Database {app.database_label} upgraded to the newest schema.")
+
+
+def demo(
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="On SQLite, delete the database and attachments first and build afresh.",
+        ),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the demo world's randomness.")] = 7,
+) -> None:
+    """Build the demo world (a fictional VoIP/networking vendor's desk) into the data directory."""
+    settings = load_settings()
+    if force:
+        app = bootstrap(settings)
+        try:
+            _erase_sqlite_data(app)
+        finally:
+            app.close()
+    with running_desk(require_current_schema=False) as app:
+        if app.needs_upgrade():
+            app.upgrade_database()
+        if desk_has_data(app.desk):
+            say(
+                f"The database {app.database_label} already holds data; left untouched. "
+                "Use `tierdesk demo --force` to rebuild it (SQLite only)."
+            )
+            return
+        note(f"Building the demo world into {app.database_label} …")
+        summary = build_demo(app, seed=seed)
+        say(summary.describe())
+
+
+def _erase_sqlite_data(app: Tierdesk) -> None:
+    path = app.sqlite_path
+    if path is None:
+        raise ConfigurationError(
+            "--force only resets a SQLite database; on PostgreSQL drop and recreate the "
+            "database yourself, then run `tierdesk demo` again"
+        )
+    app.close()  # release the file before deleting it
+    for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        leftover.unlink(missing_ok=True)
+    for directory in (app.settings.attachments_dir, app.settings.data_dir / "manuals"):
+        shutil.rmtree(directory, ignore_errors=True)
+    note(f"Deleted {path} and the data directory's attachments.")

@@ -1,0 +1,110 @@
+"""The demo world, built the way `tierdesk demo` builds it. These are the slowest tests of the
+suite (a full build plays about 440 tickets through the services), so there are only three: one
+full build per engine with every check on it, and a determinism check on two small SQLite builds
+(smaller, to keep it fast; the code path is the same)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from tests.cli.conftest import environment, invoker
+from tierdesk.bootstrap import Tierdesk, bootstrap
+from tierdesk.config import Settings
+from tierdesk.demo import build_demo
+from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.people import Role
+from tierdesk.domain.tickets import LinkKind, Ticket
+from tierdesk.ports import TicketFilter
+from tierdesk.services import people, tickets
+from tierdesk.services.auth import SYSTEM
+
+
+def all_tickets(app: Tierdesk) -> list[Ticket]:
+    return tickets.list_tickets(app.desk, SYSTEM, TicketFilter(), 10_000).tickets
+
+
+def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> None:
+    tierdesk = invoker(environment(str(settings.data_dir), settings.database))
+
+    result = tierdesk("demo")
+
+    assert result.exit_code == 0, result.output
+    assert "Demo world built" in result.stdout
+    desk = app.desk
+    organisations = people.list_organisations(desk, SYSTEM)
+    assert len(organisations) >= 5
+    assert len({o.country for o in organisations}) >= 5
+    plans = {p.id: p.key for p in people.list_plans(desk)}
+    assert {plans[o.plan_id] for o in organisations} == {"basic", "standard", "premium"}
+    contacts = people.list_contacts(desk, SYSTEM)
+    assert {c.language for c in contacts} >= {"en", "de", "it", "fr", "es"}
+    agents = people.list_agents(desk, SYSTEM)
+    assert len(agents) >= 10
+    assert {tier for a in agents for tier in a.tiers} == {0, 1, 2, 3, 4}
+    assert any(a.email == "admin@kestrel.example" and a.role is Role.ADMIN for a in agents)
+    assert any(a.role is Role.LEAD for a in agents)
+    assert {p.name for p in tickets.list_products(desk)} == {
+        "Kestrel SBC",
+        "Kestrel DeskPhone",
+        "Kestrel Edge",
+        "Kestrel CallStats",
+    }
+
+    history = all_tickets(app)
+    assert len(history) >= 300
+    languages = Counter(t.language for t in history if t.messages)
+    assert len(languages) >= 4
+    kinds = Counter(m.kind for t in history for m in t.messages)
+    assert kinds[MessageKind.INTERNAL_NOTE] > 0
+    assert kinds[MessageKind.PUBLIC_REPLY] > 0
+    statuses = Counter(t.status.value for t in history)
+    unfinished = sum(n for s, n in statuses.items() if s not in ("solved", "closed"))
+    assert 0.08 * len(history) <= unfinished <= 0.3 * len(history)
+    assert statuses["closed"] > 0
+    assert any(t.priority.value == "P1" for t in history)
+    assert {t.tier.label for t in history if t.status.is_active} >= {"L0", "L1", "L2"}
+    links = Counter(link.kind for t in history for link in t.links)
+    assert links[LinkKind.DUPLICATE_OF] >= 10
+    assert links[LinkKind.MERGED_INTO] >= 1
+    hadoop = [t for t in history if "gitbugs" in t.tags]
+    assert len(hadoop) >= 100
+    assert all(t.custom_fields["source"].startswith("GitBugs") for t in hadoop)
+    assert not any("{" + name + "}" in t.subject for t in history for name in ("ip", "version"))
+
+    for ticket in history:
+        events = tickets.ticket_events(desk, SYSTEM, ticket.id or 0)
+        assert events[0].action == "ticket.opened", ticket.number
+        if ticket.tier >= 2:
+            escalations = [e for e in events if e.action == "ticket.escalated"]
+            assert escalations and all(e.reason and e.changes["handoff_note"] for e in escalations)
+
+    manuals = settings.data_dir / "manuals"
+    assert any(manuals.iterdir())
+
+    again = tierdesk("demo")
+    assert again.exit_code == 0
+    assert "already holds data" in again.stdout
+
+
+def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Path) -> None:
+    def build(name: str) -> list[tuple[object, ...]]:
+        database = tmp_path / f"{name}.db"
+        database.write_bytes(sqlite_template.read_bytes())
+        settings = Settings(
+            data_dir=tmp_path / name, database_url=f"sqlite:///{database}", env="test"
+        )
+        app = bootstrap(settings)
+        try:
+            build_demo(app, seed=11, scenario_tickets=40, hadoop_tickets=30)
+            return [
+                (t.number, t.subject, t.status, t.tier, t.created_at, len(t.messages))
+                for t in all_tickets(app)
+            ]
+        finally:
+            app.close()
+
+    first, second = build("one"), build("two")
+
+    assert len(first) == 70
+    assert first == second
