@@ -19,6 +19,7 @@ from tierdesk.config import Settings
 from tierdesk.errors import ConfigurationError
 from tierdesk.ports import Clock, FileStore, UnitOfWork
 from tierdesk.services.desk import Desk
+from tierdesk.services.handlers import make_dispatcher
 
 
 @dataclass
@@ -69,8 +70,11 @@ def bootstrap(
     engine = make_engine(settings.database, echo=settings.db.echo)
     session_factory = make_session_factory(engine)
 
+    desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work
+    dispatch = make_dispatcher(lambda: desks[0])
+
     def unit_of_work() -> UnitOfWork:
-        return SqlUnitOfWork(session_factory, settings.ticket_prefix)
+        return SqlUnitOfWork(session_factory, settings.ticket_prefix, dispatch)
 
     desk = Desk(
         uow=unit_of_work,
@@ -82,4 +86,5 @@ def bootstrap(
         ticket_prefix=settings.ticket_prefix,
         max_attachment_bytes=settings.max_attachment_bytes,
     )
+    desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

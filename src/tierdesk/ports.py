@@ -125,6 +125,13 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
 
 
+class Dispatcher(Protocol):
+    """Called by the unit of work before it commits, with the ticket events just stored, so
+    that handlers (routing, SLA clocks, rules…) act in the same transaction."""
+
+    def __call__(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None: ...
+
+
 @dataclass(frozen=True)
 class StoredFile:
     storage_key: str

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from tierdesk.adapters.db.engine import alembic_config, pending_migrations, upgrade_database
-from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.schema import metadata
 from tierdesk.bootstrap import Tierdesk
 
 

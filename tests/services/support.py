@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.schema import metadata
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.catalog import Product
 from tierdesk.services import catalog

@@ -48,7 +48,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade_database(engine: Engine, revision: str = "head") -> None:
+def upgrade_database(engine: Engine, revision: str = "heads") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 

@@ -17,22 +17,35 @@ from tierdesk.adapters.db.repositories import (
     SqlTicketRepository,
     SqlTokenRepository,
 )
+from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket, format_ticket_number
+from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
     AgentRepository,
     AuditLog,
     ContactRepository,
+    Dispatcher,
     OrganisationRepository,
     ProductRepository,
     TicketRepository,
     TokenRepository,
 )
 
+# How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
+# Real chains are 2-3 deep (opened -> routed -> assigned); more means handlers feed each other.
+MAX_DISPATCH_ROUNDS = 10
+
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], ticket_prefix: str) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        ticket_prefix: str,
+        dispatch: Dispatcher | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._ticket_prefix = ticket_prefix
+        self._dispatch = dispatch
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
@@ -59,10 +72,26 @@ class SqlUnitOfWork:
         self.session.flush()
 
     def commit(self) -> None:
+        """Store the tickets' audit events, let the event handlers react inside the same
+        transaction (they may change tickets and so raise further events), then commit."""
+        for _round in range(MAX_DISPATCH_ROUNDS):
+            batch = self._store_pending_events()
+            if not batch:
+                break
+            if self._dispatch is not None:
+                self._dispatch(self, batch)
+        else:
+            raise InvalidTransitionError(
+                "event handlers kept changing tickets; refusing a change that never settles"
+            )
+        self.session.commit()
+
+    def _store_pending_events(self) -> list[tuple[Ticket, AuditEvent]]:
         self.session.flush()
         # Every ticket this session holds, however it was loaded (get, a page, a join), so no
         # change can lose its audit events.
         held = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
+        batch: list[tuple[Ticket, AuditEvent]] = []
         for ticket in held:
             assert ticket.id is not None  # flushed above
             if ticket.number is None:
@@ -71,8 +100,10 @@ class SqlUnitOfWork:
                 audit_event.subject_id = ticket.id
                 audit_event.ticket_id = ticket.id
                 self.session.add(audit_event)
+                batch.append((ticket, audit_event))
             ticket.pending_events.clear()
-        self.session.commit()
+        self.session.flush()
+        return batch
 
     def rollback(self) -> None:
         self.session.rollback()
