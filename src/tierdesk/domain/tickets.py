@@ -293,6 +293,31 @@ class Ticket:
         old, self.assignee_id = self.assignee_id, new_id
         self._record("ticket.assigned", by, at, changes={"assignee_id": [old, new_id]})
 
+    def route_to(
+        self,
+        queue: str | None,
+        tier: Tier | None,
+        assignee: Agent | None,
+        why: str,
+        by: Actor,
+        at: datetime,
+    ) -> None:
+        """Record a routing decision: the queue (and, out of intake, the level) a ticket goes to,
+        and who gets it. ``why`` says which rule or which comparison decided."""
+        self._require_active("route")
+        changes: dict[str, Any] = {}
+        if queue != self.queue:
+            changes["queue"] = [self.queue, queue]
+            self.queue = queue
+        if tier is not None and tier != self.tier:
+            changes["tier"] = [int(self.tier), int(tier)]
+            self.tier = tier
+        new_assignee = assignee.id if assignee is not None else self.assignee_id
+        if new_assignee != self.assignee_id:
+            changes["assignee_id"] = [self.assignee_id, new_assignee]
+            self.assignee_id = new_assignee
+        self._record("ticket.routed", by, at, changes=changes, reason=require_text(why, "why"))
+
     def follow(self, agent_id: int) -> None:
         if agent_id not in self.followers:
             self.followers = [*self.followers, agent_id]
