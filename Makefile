@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck pytest fix demo clean
+.PHONY: run test lint typecheck pytest fix demo clean mail-servers soak bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,21 @@ demo: $(VENV)/.installed
 
 test: lint typecheck pytest
 
+# The e-mail tests run a real IMAP server: Dovecot from Debian's packages, started by the suite
+# itself on a free loopback port. Installed here when missing (needs root, as on CI).
+mail-servers:
+	@command -v dovecot >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd; \
+		else \
+			echo "Dovecot is missing: run 'sudo apt-get install dovecot-imapd' (the mail tests need it)" >&2; exit 1; \
+		fi; }
+
+# The 1,000-message soak of mail intake on both engines (make test runs 200 on SQLite).
+soak: $(VENV)/.installed-dev mail-servers
+	TIERDESK_SOAK_MESSAGES=1000 TIERDESK_SOAK_ENGINES=sqlite,postgresql \
+		$(BIN)/pytest -p no:cacheprovider tests/email/test_soak.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
@@ -41,7 +56,7 @@ typecheck: $(VENV)/.installed-dev
 
 # Every storage-backed test runs on SQLite and on PostgreSQL (started by the suite itself,
 # or TIERDESK_TEST_DATABASE_URL).
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev mail-servers
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 fix: $(VENV)/.installed-dev
@@ -50,3 +65,9 @@ fix: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# Retrieval quality on ../shared/datasets and search speed at 10k/100k tickets (bench/README.md).
+# Not part of `make test`: together they take tens of minutes on 2 cores.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/speed.py

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -25,7 +26,8 @@ from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.engine import make_engine, upgrade_database
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.bootstrap import Tierdesk, bootstrap
-from tierdesk.config import Settings
+from tierdesk.config import SearchSettings, Settings
+from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services.desk import Desk
 
 ENGINES = ("sqlite", "postgresql")
@@ -130,7 +132,14 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, env="test")
+    # Word hashing instead of the multilingual model: every opened ticket is embedded, and the
+    # model's load and forward pass would slow every test; tests/search uses the real model.
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        env="test",
+        search=SearchSettings(embedder="hashing"),
+    )
 
 
 @pytest.fixture
@@ -143,3 +152,10 @@ def app(settings: Settings, clock: FixedClock) -> Iterator[Tierdesk]:
 @pytest.fixture
 def desk(app: Tierdesk) -> Desk:
     return app.desk
+
+
+@pytest.fixture
+def client(app: Tierdesk) -> Iterator[TestClient]:
+    """The web app in process, on the test database (both engines)."""
+    with TestClient(create_app(app)) as test_client:
+        yield test_client

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from tierdesk.domain.handoff import PacketContent, TriedStep
 from tierdesk.domain.people import Agent, Contact, Organisation, Role
 from tierdesk.domain.tickets import Ticket
 from tierdesk.services import people, tickets
@@ -75,3 +76,13 @@ def make_ticket(
 
 def token_for(desk: Desk, who: Agent | Contact) -> str:
     return issue_token(desk, SYSTEM, who.email).token
+
+
+def full_packet(note: str = "Checked the basics.") -> PacketContent:
+    """A hand-off packet complete enough for any level's entry rules."""
+    return PacketContent(
+        symptoms=f"Symptoms: {note}",
+        environment="Kestrel SBC 6.0.0, two-node cluster",
+        steps_tried=[TriedStep(note, "no change")],
+        hypotheses=["media relay NAT handling"],
+    )

@@ -15,9 +15,22 @@ from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factor
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.passwords import Argon2PasswordHasher
+from tierdesk.assist.documents import read_document
+from tierdesk.assist.embeddings import make_embedder
+from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.config import Settings
+from tierdesk.domain.knowledge import ParsedDocument
 from tierdesk.errors import ConfigurationError
-from tierdesk.ports import Clock, FileStore, UnitOfWork
+from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.services import (  # noqa: F401 - register their event handlers and tasks
+    mail_outbox,
+    periodic_jobs,
+    routing,
+    rules,
+    search,
+    sla_clocks,
+    sla_sweep,
+)
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import make_dispatcher
 
@@ -58,12 +71,17 @@ class Tierdesk:
     def close(self) -> None:
         self.engine.dispose()
 
+    def read_document(self, data: bytes, filename: str, title: str | None = None) -> ParsedDocument:
+        """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``."""
+        return read_document(data, filename, title)
+
 
 def bootstrap(
     settings: Settings,
     *,
     clock: Clock | None = None,
     files: FileStore | None = None,
+    search_index: SearchIndex | None = None,
 ) -> Tierdesk:
     start_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -85,6 +103,8 @@ def bootstrap(
         passwords=Argon2PasswordHasher(),
         ticket_prefix=settings.ticket_prefix,
         max_attachment_bytes=settings.max_attachment_bytes,
+        search=search_index
+        or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

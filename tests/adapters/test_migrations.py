@@ -9,12 +9,20 @@ from sqlalchemy import Engine, inspect
 
 from tierdesk.adapters.db.engine import alembic_config, pending_migrations, upgrade_database
 from tierdesk.adapters.db.schema import metadata
+from tierdesk.adapters.db.tables_search import is_engine_owned
 from tierdesk.bootstrap import Tierdesk
 
 
 def differences(engine: Engine) -> list[object]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                # the search engine's text and vector indexes live beside the mapped tables
+                "include_name": lambda name, _type, _parent: not is_engine_owned(name),
+            },
+        )
         return list(compare_metadata(context, metadata))
 
 

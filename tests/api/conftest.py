@@ -1,21 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.factories import make_agent, make_contact, make_organisation, token_for
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Role
-from tierdesk.entrypoints.web.app import create_app
-
-
-@pytest.fixture
-def client(app: Tierdesk) -> Iterator[TestClient]:
-    with TestClient(create_app(app)) as test_client:
-        yield test_client
 
 
 @dataclass

@@ -50,7 +50,12 @@ def test_a_contact_opens_and_an_agent_works_the_ticket_with_every_step_in_the_tr
         json={
             "to_level": 2,
             "reason": "needs packet capture analysis",
-            "handoff_note": "Asked for version; suspect media relay NAT handling.",
+            "packet": {
+                "symptoms": "One-way audio",
+                "environment": "SBC 6.0.0",
+                "steps_tried": [{"step": "Asked for version", "result": "5.2"}],
+                "hypotheses": ["suspect media relay NAT handling"],
+            },
         },
         headers=world.l1_agent,
     )
@@ -152,7 +157,16 @@ def test_customers_cannot_do_agents_work(client: TestClient, world: World) -> No
     number = _open(client, world)["number"]
     escalate = client.post(
         f"/api/v1/tickets/{number}/escalate",
-        json={"to_level": 2, "reason": "r", "handoff_note": "n"},
+        json={
+            "to_level": 2,
+            "reason": "r",
+            "packet": {
+                "symptoms": "No audio one way",
+                "environment": "SBC 6.0.0",
+                "steps_tried": [{"step": "checked NAT", "result": "no change"}],
+                "hypotheses": ["NAT"],
+            },
+        },
         headers=world.acme_contact,
     )
     assert escalate.status_code == 403
@@ -172,7 +186,7 @@ def test_nonsense_transitions_are_refused_with_409(client: TestClient, world: Wo
     number = _open(client, world)["number"]
     down = client.post(
         f"/api/v1/tickets/{number}/de-escalate",
-        json={"to_level": 0, "reason": "r", "handoff_note": "n"},
+        json={"to_level": 0, "reason": "r", "guidance": "n"},
         headers=world.l1_agent,
     )
     assert down.status_code == 409
@@ -274,7 +288,16 @@ def test_an_l1_agent_does_not_see_an_l3_ticket_it_never_handled(
     number = _open(client, world)["number"]
     client.post(
         f"/api/v1/tickets/{number}/escalate",
-        json={"to_level": 3, "reason": "expert", "handoff_note": "all tried"},
+        json={
+            "to_level": 3,
+            "reason": "expert",
+            "packet": {
+                "symptoms": "No audio one way",
+                "environment": "SBC 6.0.0",
+                "steps_tried": [{"step": "checked NAT", "result": "no change"}],
+                "hypotheses": ["NAT"],
+            },
+        },
         headers=world.lead,
     )
     assert client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent).status_code == 404

@@ -19,6 +19,8 @@ def environment(data_dir: str, database_url: str) -> dict[str, str | None]:
     """Only what the test sets: any TIERDESK_* variable of the surrounding shell is removed."""
     env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("TIERDESK_")}
     env.update(TIERDESK_DATA_DIR=data_dir, TIERDESK_DATABASE_URL=database_url, TIERDESK_ENV="test")
+    # Word hashing instead of the multilingual model (tests/search uses the real one).
+    env["TIERDESK_SEARCH__EMBEDDER"] = "hashing"
     return env
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from tests.cli.conftest import Invoke
-from tests.factories import make_agent, make_contact, make_ticket
+from tests.factories import full_packet, make_agent, make_contact, make_ticket
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Tier
-from tierdesk.services import conversation, tickets
+from tierdesk.services import conversation, escalation
 from tierdesk.services.desk import Desk
 
 
@@ -23,8 +23,8 @@ def test_ticket_show_prints_fields_thread_with_internal_notes_marked_and_audit_t
     conversation.add_message(
         desk, agent, ticket.number, MessageKind.INTERNAL_NOTE, text="Looks like NAT."
     )
-    tickets.escalate_ticket(
-        desk, agent, ticket.number, Tier.L2, "needs trace analysis", "NAT suspected."
+    escalation.escalate_ticket(
+        desk, agent, ticket.number, Tier.L2, "needs trace analysis", full_packet("NAT suspected.")
     )
 
     result = tierdesk("ticket", "show", ticket.number.lower())

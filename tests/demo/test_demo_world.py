@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.cli.conftest import environment, invoker
 from tierdesk.bootstrap import Tierdesk, bootstrap
-from tierdesk.config import Settings
+from tierdesk.config import SearchSettings, Settings
 from tierdesk.demo import build_demo
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Role
@@ -92,7 +92,10 @@ def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Pa
         database = tmp_path / f"{name}.db"
         database.write_bytes(sqlite_template.read_bytes())
         settings = Settings(
-            data_dir=tmp_path / name, database_url=f"sqlite:///{database}", env="test"
+            data_dir=tmp_path / name,
+            database_url=f"sqlite:///{database}",
+            env="test",
+            search=SearchSettings(embedder="hashing"),
         )
         app = bootstrap(settings)
         try:

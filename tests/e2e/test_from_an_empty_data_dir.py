@@ -45,6 +45,7 @@ def desk_env(tmp_path: Path, empty_database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIERDESK_")}
     env["TIERDESK_DATA_DIR"] = str(tmp_path / "data")
     env["TIERDESK_DATABASE_URL"] = empty_database_url
+    env["TIERDESK_SEARCH__EMBEDDER"] = "hashing"  # the real model is tested in tests/search
     return env
 
 
@@ -165,7 +166,13 @@ def test_a_desk_set_up_from_nothing_serves_the_whole_ticket_path(
             json={
                 "to_level": 2,
                 "reason": "Registrar behaviour, needs L2",
-                "handoff_note": "Expiry matches the drop interval.",
+                "packet": {
+                    "symptoms": "Registration drops hourly",
+                    "environment": "KP-400 phones",
+                    "steps_tried": [
+                        {"step": "Compared expiry with drop interval", "result": "they match"}
+                    ],
+                },
             },
         )
         assert escalated.status_code == 200, escalated.text

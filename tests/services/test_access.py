@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_agent, make_contact, make_ticket
+from tests.factories import full_packet, make_agent, make_contact, make_ticket
 from tests.services.support import Unchanged, case
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.messages import MessageKind
@@ -21,7 +21,7 @@ from tierdesk.errors import (
     TicketNotFoundError,
 )
 from tierdesk.ports import TicketFilter
-from tierdesk.services import catalog, people, tickets
+from tierdesk.services import catalog, escalation, people, tickets
 from tierdesk.services.auth import issue_token
 from tierdesk.services.conversation import add_message
 from tierdesk.services.desk import Desk
@@ -44,7 +44,9 @@ AGENT_WORK: dict[str, Call] = {
     "change priority": lambda d, a, ref: tickets.change_priority(d, a, ref, Priority.P1),
     "solve": lambda d, a, ref: tickets.solve_ticket(d, a, ref, "done"),
     "close": lambda d, a, ref: tickets.close_ticket(d, a, ref, "spam"),
-    "escalate": lambda d, a, ref: tickets.escalate_ticket(d, a, ref, Tier.L2, "r", "n"),
+    "escalate": lambda d, a, ref: escalation.escalate_ticket(
+        d, a, ref, Tier.L2, "r", full_packet("n")
+    ),
     "de-escalate": lambda d, a, ref: tickets.de_escalate_ticket(d, a, ref, Tier.L0, "r", "n"),
     "link": lambda d, a, ref: tickets.link_tickets(d, a, ref, ref, LinkKind.RELATED),
     "merge": lambda d, a, ref: tickets.merge_tickets(d, a, ref, ref, None),
@@ -142,7 +144,7 @@ def test_an_agent_below_the_tickets_level_gets_not_found(desk: Desk) -> None:
     lead = make_agent(desk, role=Role.LEAD)
     junior = make_agent(desk, tiers=[0])
     ticket = make_ticket(desk)
-    tickets.escalate_ticket(desk, lead, ticket.id or 0, Tier.L2, "why", "note")
+    escalation.escalate_ticket(desk, lead, ticket.id or 0, Tier.L2, "why", full_packet("note"))
 
     for call in (*READS_AND_CUSTOMER_WRITES.values(), *AGENT_WORK.values()):
         with pytest.raises(TicketNotFoundError):

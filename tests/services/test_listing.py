@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.factories import make_agent, make_contact, make_organisation, make_ticket
+from tests.factories import full_packet, make_agent, make_contact, make_organisation, make_ticket
 from tests.services.support import case, make_product
 from tierdesk.domain.people import Actor, Agent, Contact, Role, Tier
 from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
 from tierdesk.domain.visibility import can_see
 from tierdesk.errors import InvalidInputError, TicketNotFoundError
 from tierdesk.ports import TicketFilter
-from tierdesk.services import tickets
+from tierdesk.services import escalation, tickets
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.tickets import CatalogRef, NewTicket
@@ -75,7 +75,7 @@ class World:
 @pytest.fixture
 def world(desk: Desk) -> World:
     product = make_product(desk)
-    organisation = make_organisation(desk)
+    organisation = make_organisation(desk, plan="premium")  # its tickets may reach L4
     contact = make_contact(desk, organisation=organisation)
     other_contact = make_contact(desk)
     agent, other_agent = make_agent(desk, tiers=[0, 1, 2]), make_agent(desk, tiers=[0, 1])
@@ -93,7 +93,9 @@ def world(desk: Desk) -> World:
     }
     tickets.assign_ticket(desk, agent, by_name["urgent"].id or 0, agent.id)
     tickets.change_status(desk, agent, by_name["tagged"].id or 0, Status.PENDING_CUSTOMER)
-    tickets.escalate_ticket(desk, agent, by_name["product"].id or 0, Tier.L2, "why", "note")
+    escalation.escalate_ticket(
+        desk, agent, by_name["product"].id or 0, Tier.L2, "why", full_packet("note")
+    )
     assert organisation.id is not None and product.id is not None
     return World(organisation.id, contact, other_contact, agent, other_agent, product.id, by_name)
 
@@ -158,7 +160,9 @@ def test_an_l1_agent_does_not_see_an_l3_ticket_unless_following_it(
 ) -> None:
     escalator, bystander = make_agent(desk, tiers=[1]), make_agent(desk, tiers=[1])
     ticket = world.by_name["plain"]
-    tickets.escalate_ticket(desk, escalator, ticket.id or 0, Tier.L3, "deep bug", "see trace")
+    escalation.escalate_ticket(
+        desk, escalator, ticket.id or 0, Tier.L3, "deep bug", full_packet("see trace")
+    )
 
     for agent, sees in ((escalator, True), (bystander, False)):
         listed = ids(tickets.list_tickets(desk, agent, TicketFilter(), limit=50).tickets)
@@ -174,8 +178,12 @@ def test_lists_agree_with_the_visibility_rule_for_every_kind_of_actor(
     lead = make_agent(desk, role=Role.LEAD)
     queue_agent = make_agent(desk, tiers=[0], queues=["voip"])
     expert = make_agent(desk, tiers=[3])
-    tickets.escalate_ticket(desk, lead, world.by_name["tagged"].id or 0, Tier.L4, "why", "note")
-    tickets.escalate_ticket(desk, lead, world.by_name["urgent"].id or 0, Tier.L3, "why", "note")
+    escalation.escalate_ticket(
+        desk, lead, world.by_name["tagged"].id or 0, Tier.L4, "why", full_packet("note")
+    )
+    escalation.escalate_ticket(
+        desk, lead, world.by_name["urgent"].id or 0, Tier.L3, "why", full_packet("note")
+    )
     tickets.assign_ticket(desk, lead, world.by_name["urgent"].id or 0, expert.id)
     every_ticket = tickets.list_tickets(desk, SYSTEM, TicketFilter(), limit=50).tickets
     assert len(every_ticket) == 5

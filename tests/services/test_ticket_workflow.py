@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_agent, make_contact, make_organisation, make_ticket
+from tests.factories import full_packet, make_agent, make_contact, make_organisation, make_ticket
 from tests.services.support import Unchanged, case, make_product
+from tierdesk.domain.handoff import PacketContent
 from tierdesk.domain.people import Role, Tier
 from tierdesk.domain.tickets import LinkKind, Priority, Status, TicketType
 from tierdesk.errors import InvalidInputError, InvalidTransitionError, NotFoundError
-from tierdesk.services import tickets
+from tierdesk.services import escalation, tickets
 from tierdesk.services.desk import Desk
 from tierdesk.services.tickets import CatalogRef, TicketChanges
 
@@ -165,8 +166,9 @@ def test_escalating_is_stored_audited_with_reason_and_hand_off_and_hidden_from_t
     ticket = make_ticket(desk, contact=contact)
     tickets.assign_ticket(desk, agent, ticket.id or 0, colleague.id)
 
-    tickets.escalate_ticket(
-        desk, agent, ticket.id or 0, Tier.L2, "Codec negotiation fails", "Trace in note 3."
+    packet = full_packet("Trace in note 3.")
+    escalation.escalate_ticket(
+        desk, agent, ticket.id or 0, Tier.L2, "Codec negotiation fails", packet
     )
 
     stored = tickets.get_ticket(desk, agent, ticket.id or 0)
@@ -178,7 +180,8 @@ def test_escalating_is_stored_audited_with_reason_and_hand_off_and_hidden_from_t
     assert escalated.changes == {
         "tier": [0, 2],
         "assignee_id": [colleague.id, None],
-        "handoff_note": "Trace in note 3.",
+        "handoff_note": packet.summary(),
+        "packet": 1,
     }
     assert (escalated.actor_kind, escalated.actor_id) == ("agent", agent.id)
     customer_view = tickets.ticket_events(desk, contact, ticket.id or 0)
@@ -189,7 +192,7 @@ def test_escalating_is_stored_audited_with_reason_and_hand_off_and_hidden_from_t
 def test_de_escalating_is_stored_and_audited(desk: Desk) -> None:
     lead = make_agent(desk, role=Role.LEAD)
     ticket = make_ticket(desk)
-    tickets.escalate_ticket(desk, lead, ticket.id or 0, Tier.L3, "hard", "all tried")
+    escalation.escalate_ticket(desk, lead, ticket.id or 0, Tier.L3, "hard", full_packet())
 
     tickets.de_escalate_ticket(desk, lead, ticket.id or 0, Tier.L1, "known issue", "send KB-7")
 
@@ -202,20 +205,21 @@ def test_de_escalating_is_stored_and_audited(desk: Desk) -> None:
     )
 
 
-def test_an_escalation_without_direction_reason_or_note_is_refused(
+def test_an_escalation_without_direction_reason_or_packet_is_refused(
     desk: Desk, unchanged: Unchanged
 ) -> None:
     agent = make_agent(desk)
     ticket = make_ticket(desk)
-    refused: dict[str, tuple[Tier, str, str, type[Exception]]] = {
-        "not higher": (Tier.L0, "why", "note", InvalidTransitionError),
-        "no reason": (Tier.L2, "", "note", InvalidInputError),
-        "no hand-off note": (Tier.L2, "why", "  ", InvalidInputError),
+    refused: dict[str, tuple[Tier, str, PacketContent | None, type[Exception]]] = {
+        "not higher": (Tier.L0, "why", full_packet(), InvalidTransitionError),
+        "no reason": (Tier.L2, "", full_packet(), InvalidInputError),
+        "no packet": (Tier.L2, "why", None, InvalidInputError),
+        "packet without steps": (Tier.L2, "why", PacketContent(symptoms="x"), InvalidInputError),
     }
 
-    for name, (to, reason, note, error) in refused.items():
+    for name, (to, reason, packet, error) in refused.items():
         with case(name), unchanged(), pytest.raises(error):
-            tickets.escalate_ticket(desk, agent, ticket.id or 0, to, reason, note)
+            escalation.escalate_ticket(desk, agent, ticket.id or 0, to, reason, packet)
 
 
 # -- links and merges ---------------------------------------------------------------------

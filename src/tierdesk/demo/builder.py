@@ -6,6 +6,7 @@ timestamps. Every ticket's steps are played in time order together with all the 
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ from tierdesk.demo.stories import plan_scenario_tickets
 from tierdesk.demo.world import World
 from tierdesk.domain.tickets import Status
 from tierdesk.ports import TicketFilter
-from tierdesk.services import people, tickets
+from tierdesk.services import knowledge, people, search, tickets
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 
@@ -50,6 +51,7 @@ class DemoSummary:
     duplicate_links: int
     merged: int
     manuals: int
+    indexed: int
     seconds: float
 
     def describe(self) -> str:
@@ -66,7 +68,8 @@ class DemoSummary:
                 f"  customer-facing texts by language: {languages}",
                 f"  {self.escalations} escalations, {self.de_escalations} de-escalations, "
                 f"{self.duplicate_links} duplicate links, {self.merged} merges",
-                f"  {self.manuals} manual files copied",
+                f"  {self.manuals} manual files copied; {self.indexed} tickets and manual "
+                "sections in the search index",
             ]
         )
 
@@ -106,8 +109,14 @@ def build_demo(
     world = World(desk, rng, Roster(agents, rng), customers, start, DEMO_END, Tally())
     scripts = plan_scenario_tickets(world, scenarios, scenario_tickets)
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
-    play(scripts, clock)
+    index = app.desk.search
+    if index is None:
+        play(scripts, clock)
+    else:
+        with index.deferring_vectors():  # embed each ticket once at the end, not per event
+            play(scripts, clock)
     manuals = copy_manuals(app.settings.data_dir / "manuals", content)
+    indexed = index_manuals(app, desk, content)
 
     tally = world.tally
     active = [str(s) for s in Status if s.is_active]
@@ -128,8 +137,30 @@ def build_demo(
         duplicate_links=tally.links["duplicate-of"],
         merged=tally.merged,
         manuals=manuals,
+        indexed=indexed,
         seconds=time.perf_counter() - began,
     )
+
+
+def index_manuals(app: Tierdesk, desk: Desk, content: Path) -> int:
+    """Ingest the manuals listed in manuals/manifest.json, then embed everything once."""
+    manifest = content / "manuals" / "manifest.json"
+    index = app.desk.search
+    if index is None:
+        return 0
+    with index.deferring_vectors():
+        for entry in json.loads(manifest.read_text("utf-8")) if manifest.is_file() else []:
+            path = content / "manuals" / entry["file"]
+            parsed = app.read_document(path.read_bytes(), path.name, entry.get("title"))
+            knowledge.add_article(
+                desk,
+                SYSTEM,
+                parsed,
+                path.name,
+                product=entry.get("product"),
+                version=entry.get("version"),
+            )
+    return search.rebuild_index(desk)
 
 
 def play(scripts: list[TicketScript], clock: FixedClock) -> None:

@@ -176,7 +176,7 @@ def _plan_one(
     )
     l1 = world.roster.pick(1, "en", PRODUCT)
     script.wait(world.agent_delay(priority))
-    script.assign(l1, l1, milestone="at-L1")
+    script.accept(l1, milestone="at-L1")
     for partner in earlier:
         script.wait(timedelta(minutes=rng.randint(10, 180)))
         script.link(lead, partner.script, LinkKind.DUPLICATE_OF)
@@ -247,7 +247,7 @@ def _work_as_defect(
     )
     l2 = world.roster.pick(2, "en", PRODUCT)
     script.wait(world.agent_delay(priority))
-    script.assign(l2, l2, milestone="at-L2")
+    script.accept(l2, milestone="at-L2")
     solver = l2
     if issue.resolution is None:
         script.wait(world.work_delay(2))
@@ -268,7 +268,7 @@ def _work_as_defect(
         )
         solver = world.roster.pick(3, "en", PRODUCT)
         script.wait(world.agent_delay(priority))
-        script.assign(solver, solver, milestone="at-L3")
+        script.accept(solver, milestone="at-L3")
         script.reclassify(solver, TicketType.DEFECT)
         if priority is Priority.P1 and customer.plan_tier >= 4:
             script.wait(world.work_delay(3))
@@ -281,7 +281,7 @@ def _work_as_defect(
             )
             solver = world.roster.pick(4, "en", PRODUCT)
             script.wait(world.agent_delay(priority))
-            script.assign(solver, solver, milestone="at-L4")
+            script.accept(solver, milestone="at-L4")
     if issue.resolution is None:
         return  # still being worked on when the demo period ends
     script.wait(world.work_delay(int(solver.tiers[-1])))

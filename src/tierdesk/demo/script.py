@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tierdesk.domain.handoff import TriedStep
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.domain.tickets import LinkKind, Priority, Status, TicketType
-from tierdesk.services import conversation, tickets
+from tierdesk.services import conversation, escalation, tickets
 from tierdesk.services.desk import Desk
 
 
@@ -155,15 +156,32 @@ class TicketScript:
         self._add(lambda: tickets.update_ticket(self.desk, actor, self.ref, type=ticket_type))
 
     def escalate(self, actor: Actor, to: int, reason: str, note: str) -> None:
+        """Escalate with the packet the desk drafts from the thread, completed from the
+        engineer's note where the thread does not say enough (as a person would)."""
+
         def run() -> None:
-            tickets.escalate_ticket(self.desk, actor, self.ref, Tier(to), reason, note)
+            packet = escalation.draft_packet_for(self.desk, actor, self.ref)
+            lines = [line.strip() for line in note.splitlines() if line.strip()]
+            if not packet.environment:
+                packet.environment = next((ln for ln in lines if "Product" in ln), note)
+            if not packet.steps_tried:
+                packet.steps_tried = [
+                    TriedStep(ln.removeprefix("Tried: ")) for ln in lines if ln.startswith("Tried")
+                ] or [TriedStep(lines[-1] if lines else reason)]
+            if not packet.hypotheses:
+                packet.hypotheses = [reason]
+            escalation.escalate_ticket(self.desk, actor, self.ref, Tier(to), reason, packet)
             self.tally.escalations += 1
 
         self._add(run)
 
-    def de_escalate(self, actor: Actor, to: int, reason: str, note: str) -> None:
+    def accept(self, agent: Agent, milestone: str | None = None) -> None:
+        """The receiving level takes the escalated ticket."""
+        self._add(lambda: escalation.accept_escalation(self.desk, agent, self.ref), milestone)
+
+    def bounce(self, actor: Actor, reason: str, guidance: str) -> None:
         def run() -> None:
-            tickets.de_escalate_ticket(self.desk, actor, self.ref, Tier(to), reason, note)
+            escalation.bounce_escalation(self.desk, actor, self.ref, guidance, reason)
             self.tally.de_escalations += 1
 
         self._add(run)

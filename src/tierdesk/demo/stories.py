@@ -139,7 +139,7 @@ def _climb(case: _Case, intake: Agent) -> Agent:
         )
         handled_by = case.pick(tier)
         script.wait(world.agent_delay(case.priority))
-        script.assign(handled_by, handled_by, milestone=f"at-L{tier}")
+        script.accept(handled_by, milestone=f"at-L{tier}")
         if tier == 1 and case.priority is Priority.P3 and rng.random() < 0.08:
             script.set_priority(
                 handled_by, Priority.P2, "several sites affected, no workaround in place"
@@ -207,15 +207,12 @@ def _bounce(case: _Case, l1: Agent) -> None:
         "Customer answered the clarifying questions; checklist steps 1-4 done without effect.",
     )
     script.wait(world.agent_delay(Priority.P3))
-    script.de_escalate(
+    script.bounce(
         senior,
-        1,
         f"Documented in the {case.product} manual; L1 can solve it",
         "See the troubleshooting chapter of the manual: the configuration described there "
         "matches the customer's symptoms. Walk them through it.",
     )
-    script.wait(world.agent_delay(Priority.P3))
-    script.assign(l1, l1)
 
 
 def _settle(world: World, script: TicketScript) -> None:

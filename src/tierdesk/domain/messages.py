@@ -37,6 +37,7 @@ class Attachment:
     sha256: str
     storage_key: str
     created_at: datetime
+    restricted: bool = False  # customer-system diagnostics: only levels that see restricted
     message_id: int | None = None
     id: int | None = None
 

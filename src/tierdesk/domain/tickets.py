@@ -14,58 +14,32 @@ from typing import Any
 from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.messages import Channel, Message, MessageKind, require_text
 from tierdesk.domain.people import Actor, ActorKind, Agent, Tier
+from tierdesk.domain.ticket_levels import ESCALATION_ACCEPTED, ESCALATION_AWAITING, LevelMoves
+from tierdesk.domain.ticket_values import (
+    ALLOWED_STATUS_CHANGES,
+    LinkKind,
+    Priority,
+    Status,
+    TicketType,
+)
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
-
-class TicketType(StrEnum):
-    QUESTION = "question"
-    PROBLEM = "problem"
-    DEFECT = "defect"
-    ENHANCEMENT = "enhancement"
-    OUTAGE = "outage"
-    LICENSING = "licensing"
-
-
-class Priority(StrEnum):
-    P1 = "P1"  # service down for many users
-    P2 = "P2"  # serious degradation, no workaround
-    P3 = "P3"  # normal
-    P4 = "P4"  # question or cosmetic
-
-
-class Status(StrEnum):
-    NEW = "new"
-    OPEN = "open"
-    PENDING_CUSTOMER = "pending-customer"
-    PENDING_INTERNAL = "pending-internal"
-    ON_HOLD = "on-hold"
-    SOLVED = "solved"
-    CLOSED = "closed"
-
-    @property
-    def is_active(self) -> bool:
-        return self not in (Status.SOLVED, Status.CLOSED)
-
-
-_WORKING = {Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL, Status.ON_HOLD}
-
-# Which status may follow which. Solving, closing and reopening have their own methods because
-# they carry more than a status (a resolution, a timestamp), but they obey this table too.
-ALLOWED_STATUS_CHANGES: dict[Status, frozenset[Status]] = {
-    Status.NEW: frozenset(_WORKING | {Status.SOLVED, Status.CLOSED}),
-    Status.OPEN: frozenset((_WORKING - {Status.OPEN}) | {Status.SOLVED}),
-    Status.PENDING_CUSTOMER: frozenset((_WORKING - {Status.PENDING_CUSTOMER}) | {Status.SOLVED}),
-    Status.PENDING_INTERNAL: frozenset((_WORKING - {Status.PENDING_INTERNAL}) | {Status.SOLVED}),
-    Status.ON_HOLD: frozenset((_WORKING - {Status.ON_HOLD}) | {Status.SOLVED}),
-    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
-
-
-class LinkKind(StrEnum):
-    DUPLICATE_OF = "duplicate-of"
-    RELATED = "related"
-    MERGED_INTO = "merged-into"
+# The value types live in ticket_values.py; they are part of this module's interface too.
+__all__ = [
+    "ALLOWED_STATUS_CHANGES",
+    "ESCALATION_ACCEPTED",
+    "ESCALATION_AWAITING",
+    "UPDATABLE_FIELDS",
+    "LinkKind",
+    "Priority",
+    "Status",
+    "Ticket",
+    "TicketLink",
+    "TicketType",
+    "format_ticket_number",
+    "normalise_tags",
+    "parse_ticket_reference",
+]
 
 
 @dataclass(eq=False)
@@ -79,7 +53,7 @@ class TicketLink:
 
 
 @dataclass(eq=False)
-class Ticket:
+class Ticket(LevelMoves):
     subject: str
     requester_id: int
     organisation_id: int
@@ -100,6 +74,8 @@ class Ticket:
     custom_fields: dict[str, Any] = field(default_factory=dict)
     followers: list[int] = field(default_factory=list)
     resolution: str | None = None
+    # "awaiting-acceptance" from an escalation until the receiving level accepts or bounces it.
+    escalation_state: str | None = None
     first_response_at: datetime | None = None
     solved_at: datetime | None = None
     closed_at: datetime | None = None
@@ -321,57 +297,6 @@ class Ticket:
     def follow(self, agent_id: int) -> None:
         if agent_id not in self.followers:
             self.followers = [*self.followers, agent_id]
-
-    # -- levels ------------------------------------------------------------------------------
-
-    def escalate(self, to: Tier, reason: str, handoff_note: str, by: Actor, at: datetime) -> None:
-        """Hand the ticket to a higher level. The reason says why; the hand-off note says what
-        is known and what was tried, so the next level does not start from nothing."""
-        self._change_tier(to, reason, handoff_note, by, at, upwards=True)
-
-    def de_escalate(
-        self, to: Tier, reason: str, handoff_note: str, by: Actor, at: datetime
-    ) -> None:
-        """Hand the ticket back down, with guidance on what to try."""
-        self._change_tier(to, reason, handoff_note, by, at, upwards=False)
-
-    def _change_tier(
-        self, to: Tier, reason: str, note: str, by: Actor, at: datetime, *, upwards: bool
-    ) -> None:
-        action = "escalate" if upwards else "de_escalate"
-        self._require_active(action)
-        if self.status is Status.SOLVED:
-            raise InvalidTransitionError(
-                f"ticket {self.number} is solved; reopen it first", ticket=self.number
-            )
-        if (upwards and to <= self.tier) or (not upwards and to >= self.tier):
-            direction = "higher" if upwards else "lower"
-            raise InvalidTransitionError(
-                f"ticket {self.number} is at {self.tier.label}; {action.replace('_', '-')} "
-                f"needs a {direction} level, not {to.label}",
-                ticket=self.number,
-                tier=int(self.tier),
-                requested=int(to),
-            )
-        reason = require_text(reason, "reason", max_length=5_000)
-        note = require_text(note, "handoff_note", max_length=50_000)
-        old_tier, old_assignee = self.tier, self.assignee_id
-        self.tier, self.assignee_id = to, None
-        if isinstance(by, Agent) and by.id is not None:
-            self.follow(by.id)
-        self._record(
-            "ticket.escalated" if upwards else "ticket.de_escalated",
-            by,
-            at,
-            changes={
-                "tier": [int(old_tier), int(to)],
-                "assignee_id": [old_assignee, None],
-                "handoff_note": note,
-            },
-            reason=reason,
-        )
-        if self.status in (Status.NEW, Status.ON_HOLD, Status.PENDING_INTERNAL):
-            self._move_status(Status.OPEN, by, at, reason=f"{action.replace('_', '-')}d")
 
     # -- links and merges --------------------------------------------------------------------
 

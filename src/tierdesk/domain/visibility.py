@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tierdesk.domain.messages import Message
+from tierdesk.domain.messages import Attachment, Message
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor
 from tierdesk.domain.tickets import Ticket
 
@@ -73,3 +73,8 @@ def visible_messages(actor: Actor, ticket: Ticket) -> list[Message]:
     if may_read_internal(actor):
         return list(ticket.messages)
     return [m for m in ticket.messages if m.is_public]
+
+
+def visible_attachments(message: Message, restricted_ok: bool) -> list[Attachment]:
+    """Diagnostics marked restricted are shown only to those whose level may read them."""
+    return [a for a in message.attachments if restricted_ok or not a.restricted]

@@ -26,6 +26,7 @@ class NewAttachment:
     filename: str
     data: bytes
     declared_type: str | None = None
+    restricted: bool = False  # customer-system diagnostics only some levels may read
 
 
 def build_message(
@@ -58,6 +59,7 @@ def build_message(
                 sha256=saved.sha256,
                 storage_key=saved.storage_key,
                 created_at=at,
+                restricted=item.restricted,
             )
         )
     return Message(

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tierdesk.ports import Clock, FileStore, HtmlSanitiser, HtmlToText, PasswordHasher, UnitOfWork
+from tierdesk.ports import (
+    Clock,
+    FileStore,
+    HtmlSanitiser,
+    HtmlToText,
+    PasswordHasher,
+    SearchIndex,
+    UnitOfWork,
+)
 
 
 @dataclass(frozen=True)
@@ -18,3 +26,4 @@ class Desk:
     passwords: PasswordHasher
     ticket_prefix: str = "TD"
     max_attachment_bytes: int = 25 * 1024 * 1024
+    search: SearchIndex | None = None  # None: nothing is indexed (a desk without retrieval)

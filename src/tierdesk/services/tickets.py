@@ -261,24 +261,15 @@ def reopen_ticket(desk: Desk, actor: Actor, reference: int | str, reason: str) -
         return ticket
 
 
-def escalate_ticket(
-    desk: Desk, actor: Actor, reference: int | str, to: Tier, reason: str, handoff_note: str
-) -> Ticket:
-    require_agent(actor, "escalate tickets")
-    with desk.uow() as uow:
-        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        ticket.escalate(to, reason, handoff_note, actor, desk.clock.now())
-        uow.commit()
-        return ticket
-
-
 def de_escalate_ticket(
-    desk: Desk, actor: Actor, reference: int | str, to: Tier, reason: str, handoff_note: str
+    desk: Desk, actor: Actor, reference: int | str, to: Tier, reason: str, guidance: str
 ) -> Ticket:
+    """Hand a ticket back down with guidance (escalations waiting for acceptance are bounced
+    through services.escalation instead, which also closes their packet)."""
     require_agent(actor, "de-escalate tickets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        ticket.de_escalate(to, reason, handoff_note, actor, desk.clock.now())
+        ticket.de_escalate(to, reason, guidance, actor, desk.clock.now())
         uow.commit()
         return ticket
 

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from tierdesk.adapters.db import tables
+from tierdesk.adapters.db.mappers_levels import map_levels
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Component, Product, Version
 from tierdesk.domain.messages import Attachment, Message
@@ -91,6 +92,7 @@ def start_mappers() -> None:
     )
     reg.map_imperatively(AuditEvent, tables.audit_events)
     event.listen(Ticket, "load", _init_pending_events)
+    map_levels(reg)
 
 
 def _init_pending_events(ticket: Ticket, _context: Any) -> None:

@@ -5,7 +5,15 @@ Each area keeps its tables in its own module (``tables.py`` is the ticket core) 
 
 from __future__ import annotations
 
-from tierdesk.adapters.db import tables  # noqa: F401 - registers the ticket core's tables
+from tierdesk.adapters.db import (
+    tables,  # noqa: F401 - registers the ticket core's tables
+    tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
+    tables_levels,  # noqa: F401 - levels and hand-off packets
+    tables_mail,  # noqa: F401 - e-mail in and out
+    tables_routing,  # noqa: F401 - queues, routing and automation rules
+    tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
+    tables_sla,  # noqa: F401 - calendars, SLA policies, ticket clocks, notifications
+)
 from tierdesk.adapters.db.tables import metadata
 
 __all__ = ["metadata"]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict, MutableList
@@ -161,6 +162,7 @@ tickets = Table(
     Column("custom_fields", json_dict(), nullable=False),
     Column("followers", json_list(), nullable=False),
     Column("resolution", Text),
+    Column("escalation_state", String(32)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("first_response_at", UtcDateTime),
@@ -193,6 +195,8 @@ attachments = Table(
     Column("size", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("storage_key", String(255), nullable=False),
+    # Customer-system diagnostics only some levels may read (see domain/levels.py).
+    Column("restricted", Boolean, nullable=False, server_default=false()),
     Column("created_at", UtcDateTime, nullable=False),
 )
 

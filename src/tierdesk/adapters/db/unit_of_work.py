@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from tierdesk.adapters.db.repositories import (
@@ -17,6 +17,17 @@ from tierdesk.adapters.db.repositories import (
     SqlTicketRepository,
     SqlTokenRepository,
 )
+from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
+from tierdesk.adapters.db.repositories_levels import SqlLevelRepository, SqlPacketRepository
+from tierdesk.adapters.db.repositories_mail import SqlMailRepository
+from tierdesk.adapters.db.repositories_routing import SqlRoutingRepository, SqlRuleRepository
+from tierdesk.adapters.db.repositories_sla import (
+    SqlDeadlineRepository,
+    SqlNotificationRepository,
+    SqlSlaRepository,
+)
+from tierdesk.adapters.search.articles import SqlKnowledgeRepository
+from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
@@ -24,9 +35,20 @@ from tierdesk.ports import (
     AgentRepository,
     AuditLog,
     ContactRepository,
+    DeadlineRepository,
     Dispatcher,
+    JobQueue,
+    KnowledgeRepository,
+    LevelRepository,
+    MailRepository,
+    NotificationRepository,
     OrganisationRepository,
+    PacketRepository,
     ProductRepository,
+    RoutingRepository,
+    RuleRepository,
+    SearchStore,
+    SlaRepository,
     TicketRepository,
     TokenRepository,
 )
@@ -49,6 +71,12 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
+        # The session holds its objects only weakly: a ticket a use case loaded, changed and
+        # let go of before commit would vanish with its unsaved audit events. Hold every ticket
+        # this unit of work sees until it ends.
+        self._held: set[Ticket] = set()
+        event.listen(self.session, "loaded_as_persistent", self._hold)
+        event.listen(self.session, "transient_to_pending", self._hold)
         self.tickets: TicketRepository = SqlTicketRepository(self.session)
         self.agents: AgentRepository = SqlAgentRepository(self.session)
         self.contacts: ContactRepository = SqlContactRepository(self.session)
@@ -56,6 +84,17 @@ class SqlUnitOfWork:
         self.products: ProductRepository = SqlProductRepository(self.session)
         self.audit: AuditLog = SqlAuditLog(self.session)
         self.tokens: TokenRepository = SqlTokenRepository(self.session)
+        self.levels: LevelRepository = SqlLevelRepository(self.session)
+        self.packets: PacketRepository = SqlPacketRepository(self.session)
+        self.routing: RoutingRepository = SqlRoutingRepository(self.session)
+        self.rules: RuleRepository = SqlRuleRepository(self.session)
+        self.mail: MailRepository = SqlMailRepository(self.session)
+        self.sla: SlaRepository = SqlSlaRepository(self.session)
+        self.deadlines: DeadlineRepository = SqlDeadlineRepository(self.session)
+        self.notifications: NotificationRepository = SqlNotificationRepository(self.session)
+        self.jobs: JobQueue = SqlJobQueue(self.session)
+        self.search: SearchStore = SqlSearchStore(self.session)
+        self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
         return self
 
     def __exit__(
@@ -67,6 +106,10 @@ class SqlUnitOfWork:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so what a use case returns stays readable after the block.
         self.session.close()
+
+    def _hold(self, _session: Session, instance: object) -> None:
+        if isinstance(instance, Ticket):
+            self._held.add(instance)
 
     def flush(self) -> None:
         self.session.flush()
@@ -90,7 +133,8 @@ class SqlUnitOfWork:
         self.session.flush()
         # Every ticket this session holds, however it was loaded (get, a page, a join), so no
         # change can lose its audit events.
-        held = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
+        in_session = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
+        held = list({*in_session, *self._held})
         batch: list[tuple[Ticket, AuditEvent]] = []
         for ticket in held:
             assert ticket.id is not None  # flushed above

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import typer
 
+from tierdesk.entrypoints.cli.mail import mail_app
 from tierdesk.entrypoints.cli.operations import db_app, demo, serve
 from tierdesk.entrypoints.cli.people import agent_app, contact_app, org_app, token_app
+from tierdesk.entrypoints.cli.routing import queue_app, rule_app
+from tierdesk.entrypoints.cli.search import eval_app, index_app, kb_app
+from tierdesk.entrypoints.cli.sla import sla_app
 from tierdesk.entrypoints.cli.tickets import ticket_app
 from tierdesk.entrypoints.cli.wiring import ErrorReportingGroup
+from tierdesk.entrypoints.cli.worker import jobs, worker
 
 cli = typer.Typer(
     cls=ErrorReportingGroup,
@@ -26,6 +31,15 @@ cli.add_typer(contact_app, name="contact")
 cli.add_typer(org_app, name="org")
 cli.add_typer(token_app, name="token")
 cli.add_typer(ticket_app, name="ticket")
+cli.add_typer(kb_app, name="kb")
+cli.add_typer(index_app, name="index")
+cli.add_typer(eval_app, name="eval")
+cli.add_typer(mail_app, name="mail")
+cli.add_typer(queue_app, name="queue")
+cli.add_typer(rule_app, name="rule")
+cli.add_typer(sla_app, name="sla")
+cli.command()(worker)
+cli.command()(jobs)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import uvicorn
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
+from tierdesk.entrypoints.cli.worker import background_jobs
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.errors import ConfigurationError
 
@@ -20,9 +21,17 @@ db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = 8000,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run background jobs in this process too. Default: yes on SQLite, no on "
+            "PostgreSQL (run `tierdesk worker` processes there).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web application and the REST API."""
-    with running_desk() as app:
+    with running_desk() as app, background_jobs(app, worker):
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         uvicorn.run(create_app(app), host=host, port=port)
 

@@ -7,7 +7,8 @@ from fastapi.responses import RedirectResponse
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
-from tierdesk.entrypoints.web.api import catalog, people, tickets
+from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
+from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import install_error_handlers
 from tierdesk.services.health import check_health
@@ -26,8 +27,13 @@ def create_app(application: Tierdesk) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(tickets.router)
+    api.include_router(escalation.router)
     api.include_router(people.router)
     api.include_router(catalog.router)
+    api.include_router(mail.router)
+    api.include_router(routing.router)
+    api.include_router(sla.router)
+    api.include_router(search_api.router)
 
     @api.get("/health", tags=["operations"])
     def health(desk: DeskDep) -> dict[str, str]:

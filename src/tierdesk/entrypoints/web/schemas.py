@@ -10,9 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
+from tierdesk.domain.handoff import HandoffPacket, PacketContent, PacketStatus, TriedStep
+from tierdesk.domain.levels import Level
 from tierdesk.domain.messages import Attachment, Message, MessageKind
 from tierdesk.domain.people import Agent, Contact, Organisation, Role, SupportPlan
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
+from tierdesk.domain.visibility import visible_attachments
 
 
 class Request(BaseModel):
@@ -26,6 +29,9 @@ class AttachmentIn(Request):
     filename: str = Field(min_length=1, max_length=255)
     content_base64: str = Field(description="The file's bytes, base64-encoded")
     content_type: str | None = Field(default=None, description="Advisory only; the desk sniffs")
+    restricted: bool = Field(
+        default=False, description="Customer-system diagnostics: only levels that may see them"
+    )
 
 
 class TicketCreate(Request):
@@ -72,10 +78,67 @@ class MessageCreate(Request):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
 
 
-class LevelChange(Request):
-    to_level: int = Field(ge=0, le=4, description="Target level, 0-4")
+class TriedStepIn(Request):
+    step: str = Field(min_length=1, max_length=2_000)
+    result: str = Field(default="", max_length=5_000)
+
+
+class PacketIn(Request):
+    """The hand-off packet: what the receiving level needs to start where you stopped."""
+
+    symptoms: str = Field(default="", max_length=20_000)
+    product: str | None = Field(default=None, max_length=200)
+    version: str | None = Field(default=None, max_length=64)
+    environment: str = Field(default="", max_length=20_000)
+    steps_tried: list[TriedStepIn] = Field(default_factory=list, max_length=100)
+    diagnostics: list[int] = Field(
+        default_factory=list, max_length=100, description="Attachment ids on this ticket"
+    )
+    hypotheses: list[str] = Field(default_factory=list, max_length=50)
+    open_questions: list[str] = Field(default_factory=list, max_length=50)
+
+    def content(self) -> PacketContent:
+        return PacketContent(
+            symptoms=self.symptoms,
+            product=self.product,
+            version=self.version,
+            environment=self.environment,
+            steps_tried=[TriedStep(s.step, s.result) for s in self.steps_tried],
+            diagnostics=list(self.diagnostics),
+            hypotheses=[h for h in self.hypotheses if h.strip()],
+            open_questions=[q for q in self.open_questions if q.strip()],
+        )
+
+
+class EscalationRequest(Request):
+    to_level: int = Field(ge=1, le=4, description="Target level, 1-4")
     reason: str = Field(min_length=1, max_length=5_000)
-    handoff_note: str = Field(min_length=1, max_length=50_000)
+    packet: PacketIn | None = Field(
+        default=None, description="Required: the receiving level lists the parts it needs"
+    )
+
+
+class DeEscalationRequest(Request):
+    to_level: int = Field(ge=0, le=3, description="Target level, 0-3")
+    reason: str = Field(min_length=1, max_length=5_000)
+    guidance: str = Field(min_length=1, max_length=50_000, description="What to try there")
+
+
+class BounceRequest(Request):
+    reason: str = Field(min_length=1, max_length=5_000)
+    guidance: str = Field(min_length=1, max_length=50_000, description="What to try first")
+
+
+class AcceptRequest(Request):
+    assignee_id: int | None = Field(default=None, description="Leads: accept for a member")
+
+
+class LevelPatch(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2_000)
+    takes_from_customers: bool | None = None
+    sees_restricted: bool | None = None
+    required_packet_fields: list[str] | None = None
 
 
 class Resolution(Request):
@@ -144,11 +207,17 @@ class AttachmentOut(BaseModel):
     content_type: str
     size: int
     sha256: str
+    restricted: bool
 
     @classmethod
     def of(cls, a: Attachment) -> AttachmentOut:
         return cls(
-            id=a.id, filename=a.filename, content_type=a.content_type, size=a.size, sha256=a.sha256
+            id=a.id,
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            restricted=a.restricted,
         )
 
 
@@ -166,7 +235,7 @@ class MessageOut(BaseModel):
     attachments: list[AttachmentOut]
 
     @classmethod
-    def of(cls, m: Message) -> MessageOut:
+    def of(cls, m: Message, restricted_ok: bool = True) -> MessageOut:
         return cls(
             id=m.id,
             kind=m.kind,
@@ -178,7 +247,7 @@ class MessageOut(BaseModel):
             body=m.body_text,
             body_html=m.body_html,
             created_at=m.created_at,
-            attachments=[AttachmentOut.of(a) for a in m.attachments],
+            attachments=[AttachmentOut.of(a) for a in visible_attachments(m, restricted_ok)],
         )
 
 
@@ -433,3 +502,63 @@ class MeOut(BaseModel):
     kind: str
     agent: AgentOut | None = None
     contact: ContactOut | None = None
+
+
+class PacketOut(BaseModel):
+    sequence: int
+    revision: int
+    from_level: int
+    to_level: int
+    reason: str
+    status: PacketStatus
+    content: dict[str, Any]
+    summary: str
+    author_kind: str
+    author_name: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    guidance: str | None
+
+    @classmethod
+    def of(cls, p: HandoffPacket) -> PacketOut:
+        return cls(
+            sequence=p.sequence,
+            revision=p.revision,
+            from_level=int(p.from_tier),
+            to_level=int(p.to_tier),
+            reason=p.reason,
+            status=p.status,
+            content=dict(p.content),
+            summary=p.parsed.summary(),
+            author_kind=p.author_kind,
+            author_name=p.author_name,
+            created_at=p.created_at,
+            decided_by=p.decided_by,
+            decided_at=p.decided_at,
+            guidance=p.guidance,
+        )
+
+
+class LevelOut(BaseModel):
+    level: int
+    label: str
+    name: str
+    description: str
+    takes_from_customers: bool
+    sees_restricted: bool
+    required_packet_fields: list[str]
+    members: list[AgentOut]
+
+    @classmethod
+    def of(cls, level: Level, members: list[Agent]) -> LevelOut:
+        return cls(
+            level=int(level.tier),
+            label=level.label,
+            name=level.name,
+            description=level.description,
+            takes_from_customers=level.takes_from_customers,
+            sees_restricted=level.sees_restricted,
+            required_packet_fields=list(level.required_packet_fields),
+            members=[AgentOut.of(a) for a in members],
+        )

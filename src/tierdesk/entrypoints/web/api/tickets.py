@@ -12,11 +12,11 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
+from tierdesk.domain.visibility import visible_attachments
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
     EventOut,
-    LevelChange,
     LinkCreate,
     MergeRequest,
     MessageCreate,
@@ -35,6 +35,7 @@ from tierdesk.ports import TicketFilter
 from tierdesk.services import tickets as ticket_services
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.levels import sees_restricted
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -45,10 +46,14 @@ def _products(desk: Desk) -> dict[int, Product]:
     return {p.id: p for p in ticket_services.list_products(desk) if p.id is not None}
 
 
-def _detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
+def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
+    """The ticket as this actor may see it: public thread only for customers, restricted
+    diagnostics only for levels that may read them."""
     out = TicketOut.of(ticket, _products(desk))
     thread = ticket_services.visible_thread(actor, ticket)
-    return TicketDetail(**out.model_dump(), messages=[MessageOut.of(m) for m in thread])
+    restricted_ok = sees_restricted(desk, actor)
+    messages = [MessageOut.of(m, restricted_ok) for m in thread]
+    return TicketDetail(**out.model_dump(), messages=messages)
 
 
 def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
@@ -60,7 +65,7 @@ def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
             raise InvalidInputError(
                 f"attachment {item.filename!r} is not valid base64", field="attachments"
             ) from exc
-        decoded.append(NewAttachment(item.filename, data, item.content_type))
+        decoded.append(NewAttachment(item.filename, data, item.content_type, item.restricted))
     return decoded
 
 
@@ -100,7 +105,7 @@ def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> Tic
         attachments=_attachments(body.attachments),
     )
     ticket = ticket_services.open_ticket(desk, actor, new)
-    return _detail(desk, actor, ticket)
+    return detail(desk, actor, ticket)
 
 
 @router.get("", response_model=TicketList)
@@ -156,7 +161,7 @@ def list_tickets(
 
 @router.get("/{ticket_ref}", response_model=TicketDetail)
 def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
-    return _detail(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
+    return detail(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
 
 
 @router.patch("/{ticket_ref}", response_model=TicketDetail)
@@ -182,13 +187,14 @@ def patch_ticket(
         reason=body.reason,
     )
     ticket = ticket_services.apply_changes(desk, actor, ticket_ref, changes)
-    return _detail(desk, actor, ticket)
+    return detail(desk, actor, ticket)
 
 
 @router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
 def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
     ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
-    return [MessageOut.of(m) for m in ticket_services.visible_thread(actor, ticket)]
+    restricted_ok = sees_restricted(desk, actor)
+    return [MessageOut.of(m, restricted_ok) for m in ticket_services.visible_thread(actor, ticket)]
 
 
 @router.post(
@@ -220,8 +226,9 @@ def download_attachment(
     ticket_ref: TicketRef, attachment_id: int, desk: DeskDep, actor: CurrentActor
 ) -> Response:
     ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
+    restricted_ok = sees_restricted(desk, actor)
     for message in ticket_services.visible_thread(actor, ticket):
-        for attachment in message.attachments:
+        for attachment in visible_attachments(message, restricted_ok):
             if attachment.id == attachment_id:
                 data = desk.files.open(attachment.storage_key)
                 # Always a download, never rendered by the browser: the bytes are the customer's.
@@ -242,38 +249,18 @@ def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> li
     return [EventOut.of(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)]
 
 
-@router.post("/{ticket_ref}/escalate", response_model=TicketDetail)
-def escalate(
-    ticket_ref: TicketRef, body: LevelChange, desk: DeskDep, actor: CurrentActor
-) -> TicketDetail:
-    ticket = ticket_services.escalate_ticket(
-        desk, actor, ticket_ref, Tier(body.to_level), body.reason, body.handoff_note
-    )
-    return _detail(desk, actor, ticket)
-
-
-@router.post("/{ticket_ref}/de-escalate", response_model=TicketDetail)
-def de_escalate(
-    ticket_ref: TicketRef, body: LevelChange, desk: DeskDep, actor: CurrentActor
-) -> TicketDetail:
-    ticket = ticket_services.de_escalate_ticket(
-        desk, actor, ticket_ref, Tier(body.to_level), body.reason, body.handoff_note
-    )
-    return _detail(desk, actor, ticket)
-
-
 @router.post("/{ticket_ref}/solve", response_model=TicketDetail)
 def solve(
     ticket_ref: TicketRef, body: Resolution, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
     ticket = ticket_services.solve_ticket(desk, actor, ticket_ref, body.resolution)
-    return _detail(desk, actor, ticket)
+    return detail(desk, actor, ticket)
 
 
 @router.post("/{ticket_ref}/close", response_model=TicketDetail)
 def close(ticket_ref: TicketRef, body: Reason, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
     ticket = ticket_services.close_ticket(desk, actor, ticket_ref, body.reason)
-    return _detail(desk, actor, ticket)
+    return detail(desk, actor, ticket)
 
 
 @router.post("/{ticket_ref}/reopen", response_model=TicketDetail)
@@ -281,7 +268,7 @@ def reopen(
     ticket_ref: TicketRef, body: RequiredReason, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
     ticket = ticket_services.reopen_ticket(desk, actor, ticket_ref, body.reason)
-    return _detail(desk, actor, ticket)
+    return detail(desk, actor, ticket)
 
 
 @router.post(
@@ -291,7 +278,7 @@ def link(
     ticket_ref: TicketRef, body: LinkCreate, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
     ticket = ticket_services.link_tickets(desk, actor, ticket_ref, body.target, body.kind)
-    return _detail(desk, actor, ticket)
+    return detail(desk, actor, ticket)
 
 
 @router.get("/{ticket_ref}/related", response_model=list[TicketOut])
@@ -309,4 +296,4 @@ def merge(
 ) -> TicketDetail:
     """Merge this ticket into ``into``; returns the surviving ticket."""
     target = ticket_services.merge_tickets(desk, actor, ticket_ref, body.into, body.reason)
-    return _detail(desk, actor, target)
+    return detail(desk, actor, target)

@@ -1,0 +1,266 @@
+"""Search speed at ticket-desk volume: index build time, query latency p50/p95 for BM25, dense and
+hybrid beside brute force, embedding throughput, and how soon a new ticket is searchable.
+
+    python bench/speed.py [--sizes 10000,100000] [--queries 200]
+
+Synthetic tickets (seeded random support vocabulary, 40-120 words each) go into a throwaway
+SQLite desk through the same store the desk uses. Embedding 100k tickets with the default model
+would take most of an hour on 2 cores, so the stored passage vectors are random unit vectors under
+the default model's name (vector search costs the same whatever the numbers mean); the embedding
+throughput is measured separately on real text, and the build time with embedding is
+extrapolated from it (printed as such). Query vectors come from the real model, so a query's
+latency includes embedding it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from tierdesk.assist.embeddings import UniversalSentenceEncoder
+from tierdesk.bootstrap import bootstrap
+from tierdesk.config import Settings
+from tierdesk.domain.knowledge import DocumentKind, Passage, SearchDocument, SearchFilter
+from tierdesk.services import people, search, tickets
+from tierdesk.services.auth import SYSTEM
+
+WORDS = [
+    "call",
+    "drop",
+    "sip",
+    "trunk",
+    "register",
+    "timeout",
+    "codec",
+    "audio",
+    "one-way",
+    "echo",
+    "jitter",
+    "packet",
+    "loss",
+    "nat",
+    "firewall",
+    "port",
+    "forwarding",
+    "vlan",
+    "dhcp",
+    "option",
+    "provisioning",
+    "firmware",
+    "upgrade",
+    "reboot",
+    "crash",
+    "license",
+    "expired",
+    "certificate",
+    "tls",
+    "handshake",
+    "failed",
+    "voicemail",
+    "greeting",
+    "headset",
+    "bluetooth",
+    "display",
+    "backlight",
+    "button",
+    "key",
+    "line",
+    "busy",
+    "transfer",
+    "conference",
+    "hold",
+    "music",
+    "queue",
+    "agent",
+    "login",
+    "password",
+    "reset",
+    "lldp",
+    "poe",
+    "switch",
+    "router",
+    "edge",
+    "sbc",
+    "deskphone",
+    "cluster",
+    "failover",
+    "node",
+    "replication",
+    "database",
+    "backup",
+    "restore",
+    "disk",
+    "full",
+    "memory",
+    "leak",
+    "cpu",
+    "high",
+    "latency",
+    "dns",
+    "resolution",
+    "ntp",
+    "clock",
+    "drift",
+    "log",
+    "error",
+    "warning",
+    "alarm",
+]
+ERRORS = [f"E{n:04d}" for n in range(400)]
+
+
+def ticket_text(rng: random.Random) -> tuple[str, str]:
+    subject = " ".join(rng.choices(WORDS, k=rng.randint(4, 8)))
+    body = " ".join(rng.choices(WORDS, k=rng.randint(40, 120)))
+    version = f"{rng.randint(1, 9)}.{rng.randint(0, 9)}"
+    return subject, f"{body} error {rng.choice(ERRORS)} version {version}"
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+
+def measure(run: Callable[[str], object], queries: list[str]) -> tuple[float, float]:
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        run(query)
+        timings.append(time.perf_counter() - started)
+    return percentiles(timings)
+
+
+def bench_size(
+    size: int, queries: list[str], model: UniversalSentenceEncoder, per_second: float
+) -> None:
+    rng = random.Random(size)  # noqa: S311 - seeded synthetic tickets
+    with tempfile.TemporaryDirectory(prefix="tierdesk-speed-") as scratch:
+        app = bootstrap(Settings(data_dir=Path(scratch), env="test"))
+        app.upgrade_database()
+        index = app.desk.search
+        assert index is not None
+        passages_per_ticket = 3
+        texts: list[str] = []
+        started = time.perf_counter()
+        for start in range(0, size, 1000):
+            with app.desk.uow() as uow:
+                for n in range(start, min(size, start + 1000)):
+                    subject, body = ticket_text(rng)
+                    texts.append(f"{subject} {body}")
+                    vectors = rng_unit_vectors(passages_per_ticket, n)
+                    uow.search.put(
+                        SearchDocument(f"doc:{n}", DocumentKind.DOCUMENT, subject, body),
+                        [Passage(body[:200], v.tobytes()) for v in vectors],
+                        index.model,
+                    )
+                uow.commit()
+        stored = time.perf_counter() - started
+        where = SearchFilter(kinds=(DocumentKind.DOCUMENT,), everything=True)
+        with app.desk.uow() as uow:
+            index.search(uow, "warm up the vector cache", where, 10)  # loads the matrix once
+            results = {
+                mode: measure(lambda q, m=mode: index.search(uow, q, where, 10, m), queries)
+                for mode in ("bm25", "dense", "hybrid")
+            }
+        lowered = [t.lower() for t in texts]
+        matrix = rng_unit_vectors(size * passages_per_ticket, -1)
+
+        def brute_lexical(query: str) -> object:
+            terms = query.lower().split()
+            scores = [sum(t.count(term) for term in terms) for t in lowered]
+            return sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:10]
+
+        def brute_dense(query: str) -> object:
+            vector = model.embed([query])[0]
+            return np.argsort(-(matrix @ vector))[:10]
+
+        brute = {
+            "bm25": measure(brute_lexical, queries[:20]),
+            "dense": measure(brute_dense, queries[:20]),
+        }
+        fresh = time_to_searchable(app.desk)
+        app.close()
+    print(f"\n## {size:,} tickets ({size * passages_per_ticket:,} passage vectors)\n")
+    print(f"- index build without embedding: {stored:.1f} s ({size / stored:,.0f} tickets/s)")
+    print(
+        f"- with embedding (extrapolated from {per_second:.0f} passages/s): "
+        f"{stored + size * passages_per_ticket / per_second:,.0f} s"
+    )
+    print(f"- a new ticket is searchable {fresh * 1000:.0f} ms after open_ticket is called\n")
+    print("| search | p50 ms | p95 ms | brute force p50 ms | brute force p95 ms |")
+    print("|---|---|---|---|---|")
+    for mode, (p50, p95) in results.items():
+        b50, b95 = brute.get(mode, (float("nan"), float("nan")))
+        print(f"| {mode} | {p50:.1f} | {p95:.1f} | {b50:.1f} | {b95:.1f} |", flush=True)
+
+
+def rng_unit_vectors(count: int, seed: int) -> np.ndarray:  # type: ignore[type-arg]
+    generator = np.random.default_rng(seed if seed >= 0 else None)
+    vectors = generator.standard_normal((count, 512)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors
+
+
+def time_to_searchable(desk: object) -> float:
+    """From calling open_ticket to finding the ticket with a search, with the real model."""
+    from tierdesk.services.desk import Desk
+
+    assert isinstance(desk, Desk)
+    organisation = people.create_organisation(
+        desk, SYSTEM, people.NewOrganisation("Bench", "basic")
+    )
+    contact = people.create_contact(
+        desk, SYSTEM, people.NewContact("bench@example.com", "Bench", organisation.name)
+    ).contact
+    started = time.perf_counter()
+    opened = tickets.open_ticket(
+        desk, contact, tickets.NewTicket("Brand new zyxwvut failure", "zyxwvut broke today")
+    )
+    with desk.uow() as uow:
+        index = desk.search
+        assert index is not None
+        where = search.search_filter(SYSTEM, (DocumentKind.TICKET,))
+        found = index.search(uow, "zyxwvut failure", where, 1)
+        hit = uow.search.documents([found[0].document_id]) if found else {}
+    elapsed = time.perf_counter() - started
+    if not hit or next(iter(hit.values())).ticket_id != opened.id:
+        raise SystemExit("the new ticket was not found by a search")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(7)  # noqa: S311 - seeded synthetic queries
+    queries = [" ".join(rng.choices(WORDS, k=rng.randint(2, 6))) for _ in range(args.queries)]
+    model = UniversalSentenceEncoder()
+    model.embed(["load the model"])
+    sample = [" ".join(rng.choices(WORDS, k=80)) for _ in range(256)]
+    started = time.perf_counter()
+    model.embed(sample)
+    per_second = len(sample) / (time.perf_counter() - started)
+    short = [" ".join(rng.choices(WORDS, k=8)) for _ in range(256)]
+    started = time.perf_counter()
+    model.embed(short)
+    short_per_second = len(short) / (time.perf_counter() - started)
+    print("# tierdesk search speed (SQLite: FTS5 + exact numpy)\n")
+    print(
+        f"- embedding throughput ({model.name}): {per_second:.0f} passages/s of 80 words, "
+        f"{short_per_second:.0f} short texts/s of 8 words"
+    )
+    print(f"- python {sys.version.split()[0]}, {args.queries} queries of 2-6 words")
+    for size in (int(s) for s in args.sizes.split(",")):
+        bench_size(size, queries, model, per_second)
+
+
+if __name__ == "__main__":
+    main()

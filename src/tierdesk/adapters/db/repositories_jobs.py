@@ -1,0 +1,249 @@
+"""The job outbox on SQL: enqueue in the caller's transaction, lease jobs to workers.
+
+Claiming is one code path on both engines: pick due rows, then take one with a conditional
+UPDATE that re-checks "still due" (row count 1 means this worker won it). On PostgreSQL the pick
+is ``SELECT … FOR UPDATE SKIP LOCKED``, so workers on several machines never wait on each other
+and never take the same row; on SQLite writers are serialised and the conditional UPDATE alone
+decides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from tierdesk.adapters.db.tables_jobs import job_attempts, jobs
+from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
+
+_j = jobs.c
+_a = job_attempts.c
+
+
+def _job(row: Row[Any]) -> Job:
+    return Job(
+        id=row.id,
+        name=row.name,
+        payload=dict(row.payload),
+        status=JobStatus(row.status),
+        run_at=row.run_at,
+        attempts=row.attempts,
+        max_attempts=row.max_attempts,
+        created_at=row.created_at,
+        key=row.key,
+        locked_by=row.locked_by,
+        locked_until=row.locked_until,
+        last_error=row.last_error,
+        finished_at=row.finished_at,
+    )
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Waiting and due, or leased by a worker whose lease ran out (it died or hung)."""
+    return or_(
+        and_(_j.status == JobStatus.QUEUED, _j.run_at <= now),
+        and_(_j.status == JobStatus.RUNNING, _j.locked_until < now),
+    )
+
+
+class SqlJobQueue:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def enqueue(
+        self,
+        name: str,
+        payload: dict[str, Any],
+        *,
+        at: datetime,
+        run_at: datetime,
+        key: str | None,
+        max_attempts: int,
+    ) -> int | None:
+        values = {
+            "name": name,
+            "payload": payload,
+            "key": key,
+            "status": JobStatus.QUEUED,
+            "run_at": run_at,
+            "attempts": 0,
+            "max_attempts": max_attempts,
+            "created_at": at,
+        }
+        if key is None:
+            return int(
+                self.session.execute(insert(jobs).values(values).returning(_j.id)).scalar_one()
+            )
+        # Insert-if-absent: a second enqueue of the key (even from a concurrent transaction,
+        # which PostgreSQL makes wait for the first) adds nothing and returns no id.
+        dialect_insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+        statement = (
+            dialect_insert(jobs).values(values).on_conflict_do_nothing(index_elements=["key"])
+        )
+        new_id = self.session.execute(statement.returning(_j.id)).scalar_one_or_none()
+        return None if new_id is None else int(new_id)
+
+    def claim_next(
+        self, worker: str, now: datetime, leases: Mapping[str, timedelta]
+    ) -> ClaimedJob | None:
+        if not leases:
+            return None
+        postgres = self._dialect == "postgresql"
+        query = (
+            select(_j.id, _j.name, _j.status, _j.attempts, _j.max_attempts, _j.payload)
+            .where(_j.name.in_(list(leases)), _due(now))
+            .order_by(_j.run_at, _j.id)
+            .limit(1 if postgres else 5)
+        )
+        if postgres:
+            query = query.with_for_update(skip_locked=True)
+        for row in self.session.execute(query).all():
+            if row.status == JobStatus.RUNNING and row.attempts >= row.max_attempts:
+                self._give_up_lost(row.id, row.attempts, now)
+                continue
+            claimed = self.session.execute(
+                update(jobs)
+                .where(_j.id == row.id, _due(now))
+                .values(
+                    status=JobStatus.RUNNING,
+                    attempts=_j.attempts + 1,
+                    locked_by=worker,
+                    locked_until=now + leases[row.name],
+                )
+                .returning(_j.attempts)
+            ).scalar_one_or_none()
+            if claimed is None:  # another worker took it between the pick and the update
+                continue
+            self._close_lost_attempts(row.id, now)
+            attempt_id = self.session.execute(
+                insert(job_attempts)
+                .values(job_id=row.id, attempt=claimed, worker=worker, started_at=now)
+                .returning(_a.id)
+            ).scalar_one()
+            return ClaimedJob(
+                id=row.id,
+                name=row.name,
+                payload=dict(row.payload),
+                attempt=int(claimed),
+                max_attempts=row.max_attempts,
+                attempt_id=int(attempt_id),
+            )
+        return None
+
+    def _close_lost_attempts(self, job_id: int, at: datetime) -> None:
+        self.session.execute(
+            update(job_attempts)
+            .where(_a.job_id == job_id, _a.finished_at.is_(None))
+            .values(finished_at=at, outcome="lost", error="the worker stopped before finishing")
+        )
+
+    def _give_up_lost(self, job_id: int, attempts: int, now: datetime) -> None:
+        gave_up = self.session.execute(
+            update(jobs)
+            .where(_j.id == job_id, _j.status == JobStatus.RUNNING, _j.locked_until < now)
+            .values(
+                status=JobStatus.FAILED,
+                finished_at=now,
+                locked_by=None,
+                locked_until=None,
+                last_error=f"the worker running attempt {attempts} of {attempts} stopped "
+                "before finishing",
+            )
+        )
+        assert isinstance(gave_up, CursorResult)
+        if gave_up.rowcount:
+            self._close_lost_attempts(job_id, now)
+
+    def _settle(
+        self,
+        claimed: ClaimedJob,
+        worker: str,
+        at: datetime,
+        outcome: str,
+        error: str | None,
+        **job_values: Any,
+    ) -> bool:
+        self.session.execute(
+            update(job_attempts)
+            .where(_a.id == claimed.attempt_id)
+            .values(finished_at=at, outcome=outcome, error=error)
+        )
+        # Only while this worker still holds this attempt's lease: if it ran out and another
+        # worker took the job over, that worker's outcome is the one that counts.
+        result = self.session.execute(
+            update(jobs)
+            .where(
+                _j.id == claimed.id,
+                _j.status == JobStatus.RUNNING,
+                _j.locked_by == worker,
+                _j.attempts == claimed.attempt,
+            )
+            .values(locked_by=None, locked_until=None, **job_values)
+        )
+        assert isinstance(result, CursorResult)
+        return bool(result.rowcount)
+
+    def finish(self, claimed: ClaimedJob, worker: str, at: datetime) -> bool:
+        return self._settle(
+            claimed, worker, at, "done", None, status=JobStatus.DONE, finished_at=at
+        )
+
+    def retry(
+        self, claimed: ClaimedJob, worker: str, error: str, at: datetime, run_at: datetime
+    ) -> bool:
+        return self._settle(
+            claimed,
+            worker,
+            at,
+            "retry",
+            error,
+            status=JobStatus.QUEUED,
+            run_at=run_at,
+            last_error=error,
+        )
+
+    def fail(self, claimed: ClaimedJob, worker: str, error: str, at: datetime) -> bool:
+        return self._settle(
+            claimed,
+            worker,
+            at,
+            "failed",
+            error,
+            status=JobStatus.FAILED,
+            finished_at=at,
+            last_error=error,
+        )
+
+    def get(self, job_id: int) -> Job | None:
+        if not -(2**31) <= job_id < 2**31:
+            return None
+        row = self.session.execute(select(jobs).where(_j.id == job_id)).first()
+        return _job(row) if row else None
+
+    def by_key(self, key: str) -> Job | None:
+        row = self.session.execute(select(jobs).where(_j.key == key)).first()
+        return _job(row) if row else None
+
+    def recent(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]:
+        query = select(jobs).order_by(_j.id.desc()).limit(limit)
+        if statuses:
+            query = query.where(_j.status.in_([str(s) for s in statuses]))
+        return [_job(row) for row in self.session.execute(query)]
+
+    def prune(self, finished_before: datetime) -> int:
+        old = select(_j.id).where(
+            _j.status.in_([JobStatus.DONE, JobStatus.FAILED]), _j.finished_at < finished_before
+        )
+        self.session.execute(delete(job_attempts).where(_a.job_id.in_(old)))
+        result = self.session.execute(delete(jobs).where(_j.id.in_(old)))
+        assert isinstance(result, CursorResult)
+        return int(result.rowcount)

@@ -1,0 +1,1 @@
+"""E-mail adapters: parse (bytes → value), IMAP mailboxes, the SMTP relay, the SMTP listener."""

@@ -1,0 +1,1 @@
+"""Search storage: the text index and passage vectors on SQLite and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The intelligence: embeddings, hybrid search, retrieval evaluation."""

@@ -1,0 +1,173 @@
+"""Manual files to sections: Markdown by heading, HTML by <h1>…<h6>, PDF by numbered headings
+("4.2 Port forwarding") with the page each section starts on.
+
+HTML is read with the standard library's parser (scripts, styles and navigation dropped); PDF
+text comes from ``pypdf`` (pure Python, BSD licence).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+from tierdesk.domain.knowledge import ParsedDocument, Section, split_markdown
+from tierdesk.errors import InvalidInputError, UnsupportedMediaError
+
+FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+
+
+def read_document(data: bytes, filename: str, title: str | None = None) -> ParsedDocument:
+    suffix = PurePath(filename).suffix.lower()
+    kind = FORMATS.get(suffix)
+    if kind is None:
+        raise UnsupportedMediaError(
+            f"{filename}: unsupported format; use {', '.join(sorted(FORMATS))}"
+        )
+    fallback = title or PurePath(filename).stem.replace("-", " ").replace("_", " ")
+    if kind == "pdf":
+        found_title, sections = _pdf(data, fallback)
+    elif kind == "html":
+        found_title, markdown = _html(_text(data, filename))
+        found_title = title or found_title or fallback
+        sections = split_markdown(markdown, found_title)
+    else:
+        text = _text(data, filename)
+        first = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+        found_title = title or (first.group(1).strip() if first else fallback)
+        sections = split_markdown(text, "" if first else found_title)
+    if not sections:
+        raise InvalidInputError(f"{filename}: no text found")
+    return ParsedDocument(title or found_title, kind, hashlib.sha256(data).hexdigest(), sections)
+
+
+def _text(data: bytes, filename: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{filename}: not UTF-8 text") from exc
+
+
+class _HtmlToMarkdown(HTMLParser):
+    SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template"})
+    BLOCKS = frozenset({"p", "div", "li", "tr", "br", "section", "article", "pre", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.skipping = 0
+        self.heading: int | None = None
+        self.in_title = False
+        self.title = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag == "title":
+            self.in_title = True
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._end_line()
+            self.heading = int(tag[1])
+        elif tag in self.BLOCKS:
+            self._end_line()
+        elif tag in ("td", "th"):
+            self.current.append(" | ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
+            self._end_line()
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+        elif not self.skipping:
+            self.current.append(data)
+
+    def _end_line(self) -> None:
+        line = re.sub(r"\s+", " ", "".join(self.current)).strip(" |")
+        self.current.clear()
+        if line:
+            self.lines.append(f"{'#' * self.heading} {line}" if self.heading else line)
+        self.heading = None
+
+
+def _html(text: str) -> tuple[str, str]:
+    parser = _HtmlToMarkdown()
+    parser.feed(text)
+    parser.close()
+    parser._end_line()
+    lines = parser.lines
+    title = parser.title.strip()
+    if lines and lines[0].startswith("# "):  # the page's own <h1> is the document title
+        title = title or lines[0][2:]
+        lines = lines[1:]
+    return title, "\n".join(lines)
+
+
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s+(\S.{0,78})$")
+
+
+def _pdf(data: bytes, fallback: str) -> tuple[str, list[Section]]:
+    from pypdf import PdfReader  # pure Python, but slow to import: only when a PDF comes
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = reader.metadata.title if reader.metadata else None
+    except (PdfReadError, ValueError) as exc:
+        raise InvalidInputError(f"unreadable PDF: {exc}") from exc
+    title = (meta_title or "").strip() or _first_line(pages) or fallback
+    sections: list[Section] = []
+    path: list[str] = []
+    lines: list[str] = []
+    start_page = 1
+
+    def flush() -> None:
+        body = "\n".join(lines).strip()
+        if body:
+            sections.append(Section((title, *path), body, start_page))
+        lines.clear()
+
+    for number, page in enumerate(pages, 1):
+        for raw in page.splitlines():
+            line = raw.strip()
+            if not line or line == title:  # running header
+                continue
+            heading = _NUMBERED_HEADING.match(line)
+            if heading and not line.endswith((".", ",", ":", ";")):
+                flush()
+                depth = heading.group(1).count(".") + 1
+                path = [*path[: depth - 1], line][:depth]
+                start_page = number
+                continue
+            if not lines and not path:
+                start_page = number
+            lines.append(line)
+        if not path:  # no numbered headings so far: one section per page
+            flush()
+            start_page = number + 1
+    flush()
+    return title, sections
+
+
+def _first_line(pages: list[str]) -> str:
+    for page in pages:
+        for line in page.splitlines():
+            if line.strip():
+                return line.strip()
+    return ""

@@ -1,0 +1,444 @@
+"""The pure parts of retrieval: what the index holds, how text becomes sections and passages,
+how a long query is shaped into search terms, and how lexical and dense scores are fused.
+
+Nothing here touches storage or a model (STYLE section 8.10): the index adapters store and
+query, ``assist.search`` embeds and asks, and these functions decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class DocumentKind(StrEnum):
+    TICKET = "ticket"  # a ticket's subject, public messages and resolution
+    TICKET_NOTES = "ticket-notes"  # a ticket's internal notes: never shown to customers
+    MANUAL = "manual"  # a section of an ingested manual or KB article
+    KNOWN_ISSUE = "known-issue"  # a section of an ingested known-issue article
+    DOCUMENT = "document"  # anything indexed from outside the desk (e.g. an evaluation corpus)
+
+
+KNOWLEDGE_KINDS = (DocumentKind.MANUAL, DocumentKind.KNOWN_ISSUE)
+TICKET_KINDS = (DocumentKind.TICKET, DocumentKind.TICKET_NOTES)
+
+
+@dataclass
+class SearchDocument:
+    """One searchable unit. Ticket documents carry what access checks need (organisation,
+    level, queue, assignee) so that a search is filtered before anything is ranked."""
+
+    key: str  # stable: "ticket:12", "ticket:12:notes", "article:3:7"
+    kind: DocumentKind
+    title: str
+    body: str
+    ticket_id: int | None = None
+    article_id: int | None = None
+    organisation_id: int | None = None
+    status: str | None = None
+    tier: int | None = None
+    queue: str | None = None
+    assignee_id: int | None = None
+    citation: dict[str, str | int | None] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def internal(self) -> bool:
+        return self.kind is DocumentKind.TICKET_NOTES
+
+    def fingerprint(self, model: str) -> str:
+        """What decides whether the document must be embedded again."""
+        digest = hashlib.sha256(f"{model}\x00{self.title}\x00{self.body}".encode()).hexdigest()
+        return digest[:32]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Which documents one search may consider. Ticket access mirrors ``visibility.Scope``."""
+
+    kinds: tuple[DocumentKind, ...]
+    everything: bool = False
+    organisation_id: int | None = None
+    agent_id: int | None = None
+    max_tier: int | None = None
+    queues: tuple[str, ...] = ()
+    nothing: bool = False
+    exclude_ticket_id: int | None = None
+    statuses: tuple[str, ...] = ()  # empty: any status
+    product: str | None = None  # knowledge only: the manual's product
+
+
+@dataclass(frozen=True)
+class ScoredDocument:
+    document_id: int
+    score: float
+    lexical: float | None  # normalised 0..1, None when the lexical search did not find it
+    dense: float | None  # best passage cosine, None when the dense search did not find it
+    passage: str | None = None  # the passage that matched best (dense), for citations
+
+    @property
+    def why(self) -> str:
+        parts = []
+        if self.lexical is not None:
+            parts.append(f"shares rare words (keyword score {self.lexical:.2f})")
+        if self.dense is not None:
+            parts.append(f"similar meaning (cosine {self.dense:.2f})")
+        return "; ".join(parts) or "matched"
+
+
+# -- sections and passages ------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a manual under one heading, with where to find it again."""
+
+    path: tuple[str, ...]  # headings from the top: ("Networking", "Setting up VLANs")
+    text: str
+    page: int | None = None
+
+    @property
+    def title(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def anchor(self) -> str:
+        return slugify(self.title)
+
+
+def slugify(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def split_markdown(text: str, document_title: str = "") -> list[Section]:
+    """Sections by ATX heading (``#`` … ``######``); text before the first heading belongs to
+    the document title. Headings inside fenced code blocks are text."""
+    sections: list[Section] = []
+    path: list[str] = [document_title] if document_title else []
+    depth_of: list[int] = [0] if document_title else []
+    lines: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        body = "\n".join(lines).strip()
+        if body and path:
+            sections.append(Section(tuple(path), body))
+        lines.clear()
+
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        flush()
+        depth = len(match.group(1))
+        while depth_of and depth_of[-1] >= depth:
+            depth_of.pop()
+            path.pop()
+        path.append(match.group(2).strip())
+        depth_of.append(depth)
+    flush()
+    return sections
+
+
+def passages(text: str, size: int = 80, overlap: int = 20) -> list[str]:
+    """Overlapping windows of ``size`` words: long text needs several vectors, since one
+    vector for a whole bug report or manual chapter blurs what it is about."""
+    words = text.split()
+    if len(words) <= size:
+        return [" ".join(words)] if words else []
+    step = max(1, size - overlap)
+    found = []
+    for start in range(0, len(words), step):
+        found.append(" ".join(words[start : start + size]))
+        if start + size >= len(words):
+            break
+    return found
+
+
+# -- query shaping --------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:[._-][^\W_]+)*", re.UNICODE)
+
+# Function words of the languages the demo customers write in; they only slow an OR query down.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "ein",
+        "eine",
+        "mit",
+        "für",
+        "auf",
+        "ich",
+        "wir",
+        "sie",
+        "es",
+        "zu",
+        "den",
+        "dem",
+        "von",
+        "bei",
+        "il",
+        "lo",
+        "la",
+        "le",
+        "gli",
+        "un",
+        "una",
+        "di",
+        "da",
+        "che",
+        "non",
+        "per",
+        "con",
+        "su",
+        "sono",
+        "è",
+        "mi",
+        "ho",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "et",
+        "est",
+        "pas",
+        "pour",
+        "dans",
+        "avec",
+        "sur",
+        "je",
+        "nous",
+        "vous",
+        "ce",
+        "qui",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "y",
+        "es",
+        "no",
+        "para",
+        "con",
+        "por",
+        "en",
+        "que",
+        "se",
+        "mi",
+    ]
+)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def shape_query(
+    text: str,
+    max_terms: int = 32,
+    statistics: Callable[[Sequence[str]], tuple[int, Mapping[str, int]]] | None = None,
+) -> list[str]:
+    """The terms worth searching for. Short queries keep every content word; long ones (a whole
+    ticket used as a query) keep the ``max_terms`` with the highest tf·idf, so that an OR
+    search over them stays fast and is not dominated by words every document has.
+    ``statistics`` gives (documents in the index, documents holding each term)."""
+    counts = Counter(w for w in words(text) if w not in STOPWORDS and len(w) > 1)
+    for token in list(counts):  # "dfs.namenode.name" also counts as its parts
+        if any(sep in token for sep in "._-"):
+            for part in re.split(r"[._-]", token):
+                if len(part) > 1 and part not in STOPWORDS:
+                    counts[part] += 1
+    if len(counts) <= max_terms or statistics is None:
+        return [w for w, _ in counts.most_common(max_terms)]
+    total, frequency = statistics(list(counts))
+    if total <= 0:
+        return [w for w, _ in counts.most_common(max_terms)]
+
+    def weight(term: str) -> float:
+        df = frequency.get(term, 0)
+        if df == 0:  # not in the index at all: cannot match, so not worth a place
+            return 0.0
+        idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+        return (1 + math.log(counts[term])) * idf
+
+    return sorted(counts, key=weight, reverse=True)[:max_terms]
+
+
+def fts_expression(terms: Sequence[str]) -> str:
+    """An FTS OR-expression of quoted terms (quotes make every term a literal, so user text can
+    never be read as query syntax)."""
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms if t.replace('"', ""))
+
+
+# -- fusion ---------------------------------------------------------------------------------
+
+
+def _normalise(scores: Mapping[int, float]) -> dict[int, float]:
+    """Scores to 0..1 by the best score of the list (min is 0: a lexical score of 0 means no
+    shared words, a cosine below 0 means unrelated)."""
+    if not scores:
+        return {}
+    top = max(scores.values())
+    if top <= 0:
+        return dict.fromkeys(scores, 0.0)
+    return {k: max(0.0, v) / top for k, v in scores.items()}
+
+
+def fuse_scores(
+    lexical: Mapping[int, float],
+    dense: Mapping[int, float],
+    dense_weight: float,
+    passages_by_document: Mapping[int, str] | None = None,
+) -> list[ScoredDocument]:
+    """Normalised score fusion: each list scaled by its best score, then a weighted sum.
+    Unlike rank fusion it keeps how much better the first hit is than the tenth."""
+    lex = _normalise(lexical)
+    den = _normalise(dense)
+    fused = []
+    for doc_id in set(lex) | set(den):
+        score = (1 - dense_weight) * lex.get(doc_id, 0.0) + dense_weight * den.get(doc_id, 0.0)
+        fused.append(
+            ScoredDocument(
+                doc_id,
+                score,
+                lex.get(doc_id),
+                dense.get(doc_id),
+                (passages_by_document or {}).get(doc_id),
+            )
+        )
+    fused.sort(key=lambda s: (-s.score, s.document_id))
+    return fused
+
+
+def fuse_ranks(
+    lexical: Mapping[int, float], dense: Mapping[int, float], k: int = 60
+) -> list[ScoredDocument]:
+    """Reciprocal rank fusion, kept for comparison in the benchmarks."""
+    scores: dict[int, float] = {}
+    for ranking in (lexical, dense):
+        ordered = sorted(ranking, key=lambda d: -ranking[d])
+        for rank, doc_id in enumerate(ordered):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank + 1)
+    found = [ScoredDocument(d, s, lexical.get(d), dense.get(d)) for d, s in scores.items()]
+    found.sort(key=lambda s: (-s.score, s.document_id))
+    return found
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a document with its embedding (packed little-endian float32)."""
+
+    text: str
+    vector: bytes
+
+
+@dataclass
+class KnowledgeArticle:
+    """An ingested manual or KB article; its sections are search documents."""
+
+    title: str
+    source_name: str
+    format: str  # markdown, html, pdf, text
+    sha256: str
+    kind: DocumentKind
+    section_count: int
+    created_at: datetime
+    product: str | None = None
+    version: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A manual file read into sections (``assist.documents``), ready to be ingested."""
+
+    title: str
+    format: str
+    sha256: str
+    sections: list[Section]

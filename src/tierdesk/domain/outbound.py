@@ -1,0 +1,257 @@
+"""Mail the desk sends: the outbox's records, the retry arithmetic, and the composition of one
+message (subject with the ticket number, threading headers, the customer's language, plain text
+plus an HTML alternative). Pure: ``adapters/email/smtp.py`` turns an :class:`OutgoingEmail` into
+bytes on the wire; ``services/mail_outbox.py`` decides what to send and when."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class OutgoingKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"  # "we opened TD-1042 for you", after mail opened a ticket
+    REPLY = "reply"  # an agent's public reply
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by one sender, whose lease runs until ``claimed_until``
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or out of attempts; visible to admins
+    SKIPPED = "skipped"  # not to be sent (acknowledgements switched off, no address)
+
+
+class DeliveryFailedError(Exception):
+    """Raised by a mail transport. ``permanent`` failures (the relay refused the recipient or the
+    message) are not retried; the others (server down, 4xx) are, with back-off."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class OutboundPolicy:
+    from_address: str
+    from_name: str = "Support"
+    acknowledge_new_tickets: bool = True
+    max_attempts: int = 8
+    backoff: timedelta = timedelta(minutes=1)
+    backoff_max: timedelta = timedelta(hours=1)
+    lease: timedelta = timedelta(minutes=5)
+
+    @property
+    def domain(self) -> str:
+        return self.from_address.rpartition("@")[2].lower() or "localhost"
+
+
+def retry_delay(attempts: int, policy: OutboundPolicy) -> timedelta:
+    """Exponential back-off: the first retry after ``backoff``, then twice as long each time."""
+    exponent = max(attempts - 1, 0)
+    if exponent > 40:  # 2**40 minutes is past any sane cap; avoid huge intermediates
+        return policy.backoff_max
+    return min(policy.backoff * (1 << exponent), policy.backoff_max)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    ticket_id: int
+    kind: OutgoingKind
+    to_address: str
+    language: str
+    status: OutboxStatus
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    message_id: int | None = None  # the ticket message it carries (replies)
+    message_id_header: str | None = None  # fixed at the first claim, kept for every retry
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    message_id: str
+    from_address: str
+    from_name: str
+    to_address: str
+    to_name: str
+    subject: str
+    text: str
+    html: str
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    attachments: tuple[OutgoingAttachment, ...] = ()
+    auto_submitted: str | None = None  # "auto-replied" on acknowledgements (RFC 3834)
+    ticket_number: str = ""
+
+
+def new_message_id(ticket_number: str, outbox_id: int, token: str, domain: str) -> str:
+    return f"<{ticket_number.lower()}.{outbox_id}.{token}@{domain}>"
+
+
+def references_for(thread: list[str]) -> tuple[str, ...]:
+    """The References header for a message in a thread whose ids are ``thread`` (oldest first):
+    the first message and the newest ones, as RFC 5322 suggests when a chain grows long."""
+    unique = list(dict.fromkeys(thread))
+    if len(unique) <= 10:
+        return tuple(unique)
+    return (unique[0], *unique[-9:])
+
+
+SUPPORTED_LANGUAGES = ("en", "de", "it", "fr", "es")
+
+
+def template_language(*candidates: str | None) -> str:
+    """The first supported language among the candidates (contact's, ticket's), else English."""
+    for candidate in candidates:
+        code = (candidate or "").strip().lower().replace("_", "-").split("-")[0]
+        if code in SUPPORTED_LANGUAGES:
+            return code
+    return "en"
+
+
+@dataclass(frozen=True)
+class Template:
+    marker: str
+    greeting: str
+    acknowledgement: str
+    footer: str
+    attachments_note: str
+
+
+TEMPLATES: dict[str, Template] = {
+    "en": Template(
+        marker="##- Please type your reply above this line -##",
+        greeting="Hello {name},",
+        acknowledgement="Thank you for contacting us. We have opened ticket {number} for your "
+        "request \u201c{subject}\u201d. An engineer will answer soon.",
+        footer="Ticket {number}: {subject}. Reply to this e-mail to add to the ticket; please "
+        "keep {number} in the subject.",
+        attachments_note="Attached: {names}",
+    ),
+    "de": Template(
+        marker="##- Bitte geben Sie Ihre Antwort über dieser Zeile ein -##",
+        greeting="Guten Tag {name},",
+        acknowledgement="vielen Dank für Ihre Nachricht. Wir haben für Ihr Anliegen "
+        "\u201e{subject}\u201c das Ticket {number} eröffnet. Wir melden uns in Kürze.",
+        footer="Ticket {number}: {subject}. Antworten Sie auf diese E-Mail, um etwas zum Ticket "
+        "hinzuzufügen, und lassen Sie {number} im Betreff stehen.",
+        attachments_note="Anhänge: {names}",
+    ),
+    "it": Template(
+        marker="##- Scriva la sua risposta sopra questa riga -##",
+        greeting="Gentile {name},",
+        acknowledgement="grazie per averci contattato. Abbiamo aperto il ticket {number} per la "
+        "sua richiesta \u00ab{subject}\u00bb. Le risponderemo a breve.",
+        footer="Ticket {number}: {subject}. Per aggiungere informazioni risponda a questa e-mail "
+        "mantenendo {number} nell'oggetto.",
+        attachments_note="Allegati: {names}",
+    ),
+    "fr": Template(
+        marker="##- Veuillez écrire votre réponse au-dessus de cette ligne -##",
+        greeting="Bonjour {name},",
+        acknowledgement="merci de nous avoir contactés. Nous avons ouvert le ticket {number} "
+        "pour votre demande \u00ab\u00a0{subject}\u00a0\u00bb. Nous vous répondrons bientôt.",
+        footer="Ticket {number} : {subject}. Pour compléter le ticket, répondez à cet e-mail en "
+        "gardant {number} dans l'objet.",
+        attachments_note="Pièces jointes : {names}",
+    ),
+    "es": Template(
+        marker="##- Escriba su respuesta encima de esta línea -##",
+        greeting="Hola, {name}:",
+        acknowledgement="gracias por contactarnos. Hemos abierto el ticket {number} para su "
+        "solicitud \u00ab{subject}\u00bb. Le responderemos pronto.",
+        footer="Ticket {number}: {subject}. Para añadir información, responda a este correo y "
+        "mantenga {number} en el asunto.",
+        attachments_note="Adjuntos: {names}",
+    ),
+}
+
+
+def subject_line(kind: OutgoingKind, number: str, subject: str) -> str:
+    """``[TD-1042] subject``; replies start with ``Re:`` as a mail client's would."""
+    cleaned = " ".join(subject.split())
+    tagged = cleaned if f"[{number}]" in cleaned else f"[{number}] {cleaned}"
+    return f"Re: {tagged}" if kind is OutgoingKind.REPLY else tagged
+
+
+@dataclass(frozen=True)
+class ReplyContent:
+    text: str
+    html: str | None  # already sanitised when the agent wrote it
+    author_name: str
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return "".join(
+        "<p>" + "<br>\n".join(html.escape(line) for line in b.split("\n")) + "</p>\n"
+        for b in blocks
+    )
+
+
+def compose(
+    item: OutboxItem,
+    policy: OutboundPolicy,
+    *,
+    message_id: str,
+    ticket_number: str,
+    ticket_subject: str,
+    recipient_name: str,
+    reply: ReplyContent | None,
+    thread: list[str],
+    attachments: tuple[OutgoingAttachment, ...] = (),
+) -> OutgoingEmail:
+    """One outgoing mail. ``thread`` holds the ticket's known Message-IDs, oldest first; the
+    newest is what this mail answers."""
+    template = TEMPLATES[template_language(item.language)]
+    values = {"name": recipient_name, "number": ticket_number, "subject": ticket_subject}
+    footer = template.footer.format(**values)
+    greeting = template.greeting.format(**values)
+    names = ", ".join(a.filename for a in attachments)
+    note = template.attachments_note.format(names=names) if attachments else ""
+    if reply is None:
+        body_text = f"{greeting}\n\n{template.acknowledgement.format(**values)}"
+        body_html = _paragraphs(body_text)
+    else:
+        body_text = reply.text.strip()
+        body_html = reply.html or _paragraphs(body_text)
+        body_text += f"\n\n-- \n{reply.author_name}\n{policy.from_name}"
+        author, desk_name = html.escape(reply.author_name), html.escape(policy.from_name)
+        body_html += f"<p>-- <br>\n{author}<br>\n{desk_name}</p>\n"
+    text = "\n\n".join(p for p in (template.marker, body_text, note, footer) if p) + "\n"
+    marker_html = f'<p style="color:#888">{html.escape(template.marker)}</p>\n'
+    note_html = f"<p>{html.escape(note)}</p>\n" if note else ""
+    html_body = (
+        "<!DOCTYPE html>\n<html><body>\n"
+        f"{marker_html}{body_html}{note_html}"
+        f'<p style="color:#888">{html.escape(footer)}</p>\n</body></html>\n'
+    )
+    unique_thread = [t for t in dict.fromkeys(thread) if t != message_id]
+    return OutgoingEmail(
+        message_id=message_id,
+        from_address=policy.from_address,
+        from_name=policy.from_name,
+        to_address=item.to_address,
+        to_name=recipient_name,
+        subject=subject_line(item.kind, ticket_number, ticket_subject),
+        text=text,
+        html=html_body,
+        in_reply_to=unique_thread[-1] if unique_thread else None,
+        references=references_for(unique_thread),
+        attachments=attachments,
+        auto_submitted="auto-replied" if item.kind is OutgoingKind.ACKNOWLEDGEMENT else None,
+        ticket_number=ticket_number,
+    )

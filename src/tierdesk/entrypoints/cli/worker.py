@@ -1,0 +1,107 @@
+"""Background work from the command line: ``tierdesk worker`` runs jobs until stopped,
+``tierdesk jobs`` shows what ran; ``background_jobs`` is the thread ``tierdesk serve`` starts
+beside the web server on the embedded (SQLite) default."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.domain.jobs import JobStatus
+from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
+from tierdesk.services.auth import SYSTEM
+from tierdesk.services.job_runner import JobRunner, worker_name
+from tierdesk.services.jobs import TASKS, list_jobs
+
+
+def _import_task_modules(modules: list[str] | None) -> None:
+    for module in modules or []:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise typer.BadParameter(f"cannot import {module!r}: {exc}") from exc
+
+
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run what is due now, then exit (for cron).")
+    ] = False,
+    poll: Annotated[
+        float, typer.Option(help="Seconds to wait when nothing is due.", min=0.05)
+    ] = 1.0,
+    import_module: Annotated[
+        list[str] | None,
+        typer.Option("--import", help="Also load the tasks of this Python module; repeatable."),
+    ] = None,
+) -> None:
+    """Run background jobs (the SLA sweep, rules, mail…) until SIGTERM or Ctrl-C.
+
+    Start as many as you like, on as many machines as share the database: each job runs once.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _import_task_modules(import_module)
+    with running_desk() as app:
+        runner = JobRunner(app.desk, poll_seconds=poll, name=worker_name("worker"))
+        if once:
+            say(f"Ran {runner.run_once()} jobs.")
+            return
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            note(f"Stopping {runner.name} after its current job ({signal.Signals(signum).name}).")
+            runner.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        tasks = ", ".join(sorted(TASKS.tasks))
+        note(f"Worker {runner.name} on {app.database_label}; tasks: {tasks}.")
+        runner.run_forever()
+
+
+def jobs(
+    status: Annotated[
+        list[JobStatus] | None, typer.Option(help="Only jobs in this state; repeatable.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.", min=1, max=1000)] = 20,
+) -> None:
+    """Show the newest background jobs and how they went."""
+    with running_desk() as app:
+        found = list_jobs(app.desk, SYSTEM, status or [], limit)
+    rows = [
+        [
+            str(j.id),
+            j.name,
+            str(j.status),
+            f"{j.attempts}/{j.max_attempts}",
+            j.run_at.isoformat(timespec="seconds"),
+            (j.last_error or "").strip().splitlines()[-1][:60] if j.last_error else "",
+        ]
+        for j in found
+    ]
+    say(render_table(["id", "task", "status", "attempts", "run at", "last error"], rows))
+
+
+@contextmanager
+def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner | None]:
+    """Run jobs in a thread of this process while the block runs. ``None`` means: on for a
+    SQLite file (the embedded default has no other worker), off for PostgreSQL (run
+    ``tierdesk worker`` processes there)."""
+    if enabled is None:
+        enabled = app.sqlite_path is not None
+    if not enabled:
+        yield None
+        return
+    runner = JobRunner(app.desk, name=worker_name("serve"))
+    runner.start()
+    note(f"Background jobs run in this process ({runner.name}).")
+    try:
+        yield runner
+    finally:
+        runner.stop()

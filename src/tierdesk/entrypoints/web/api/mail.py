@@ -1,0 +1,166 @@
+"""/api/v1/mail: the quarantine and the outbox, for admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.domain.inbound import InboundOutcome, InboundRecord
+from tierdesk.domain.outbound import OutboxItem, OutboxStatus, OutgoingKind
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.errors import InvalidInputError
+from tierdesk.mail_bootstrap import mail_desk
+from tierdesk.services import mail_admin
+
+router = APIRouter(prefix="/mail", tags=["mail"])
+
+
+class InboundOut(BaseModel):
+    id: int
+    mailbox: str
+    received_at: datetime
+    outcome: InboundOutcome
+    reason: str | None
+    detail: str | None
+    from_address: str
+    subject: str
+    message_id: str
+    size: int
+    ticket_id: int | None
+
+    @classmethod
+    def of(cls, r: InboundRecord) -> InboundOut:
+        return cls(
+            id=r.id,
+            mailbox=r.mailbox,
+            received_at=r.received_at,
+            outcome=r.outcome,
+            reason=r.reason,
+            detail=r.detail,
+            from_address=r.from_address,
+            subject=r.subject,
+            message_id=r.message_id,
+            size=r.size,
+            ticket_id=r.ticket_id,
+        )
+
+
+class InboundList(BaseModel):
+    items: list[InboundOut]
+    next_cursor: str | None
+
+
+class ReprocessOut(BaseModel):
+    id: int
+    outcome: InboundOutcome
+    reason: str | None
+    ticket_number: str | None
+
+
+class OutboxOut(BaseModel):
+    id: int
+    ticket_id: int
+    kind: OutgoingKind
+    to_address: str
+    status: OutboxStatus
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    message_id: str | None
+    last_error: str | None
+
+    @classmethod
+    def of(cls, i: OutboxItem) -> OutboxOut:
+        return cls(
+            id=i.id,
+            ticket_id=i.ticket_id,
+            kind=i.kind,
+            to_address=i.to_address,
+            status=i.status,
+            attempts=i.attempts,
+            created_at=i.created_at,
+            next_attempt_at=i.next_attempt_at,
+            sent_at=i.sent_at,
+            message_id=i.message_id_header,
+            last_error=i.last_error,
+        )
+
+
+def _before(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not (cursor.isascii() and cursor.isdigit()):
+        raise InvalidInputError("the cursor is not one this API handed out", field="cursor")
+    return int(cursor)
+
+
+@router.get("/quarantine", response_model=InboundList)
+def list_quarantine(
+    desk: DeskDep,
+    actor: CurrentActor,
+    limit: int = Query(default=50, ge=1, le=200),
+    cursor: str | None = None,
+) -> InboundList:
+    """Quarantined mail and mail held for approval, newest first."""
+    records = mail_admin.list_quarantine(desk, actor, limit=limit + 1, before_id=_before(cursor))
+    page = records[:limit]
+    more = len(records) > limit
+    return InboundList(
+        items=[InboundOut.of(r) for r in page],
+        next_cursor=str(page[-1].id) if more and page else None,
+    )
+
+
+@router.get("/quarantine/{inbound_id}", response_model=InboundOut)
+def show_quarantined(inbound_id: int, desk: DeskDep, actor: CurrentActor) -> InboundOut:
+    record, _raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
+    return InboundOut.of(record)
+
+
+@router.get("/quarantine/{inbound_id}/raw")
+def raw_message(inbound_id: int, desk: DeskDep, actor: CurrentActor) -> Response:
+    """The original bytes, as a download (never rendered: they are a stranger's)."""
+    _record, raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
+    return Response(
+        content=raw,
+        media_type="message/rfc822",
+        headers={
+            "Content-Disposition": f'attachment; filename="message-{inbound_id}.eml"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+        },
+    )
+
+
+@router.post("/quarantine/{inbound_id}/reprocess", response_model=ReprocessOut)
+def reprocess(
+    inbound_id: int, request: Request, desk: DeskDep, actor: CurrentActor
+) -> ReprocessOut:
+    """Read the message again, leniently; for a held sender this approves them."""
+    application: Tierdesk = request.app.state.tierdesk
+    receipt = mail_admin.reprocess(mail_desk(application), actor, inbound_id)
+    return ReprocessOut(
+        id=receipt.inbound_id,
+        outcome=receipt.outcome,
+        reason=receipt.reason,
+        ticket_number=receipt.ticket_number,
+    )
+
+
+@router.get("/outbox", response_model=list[OutboxOut])
+def list_outbox(
+    desk: DeskDep,
+    actor: CurrentActor,
+    status: Annotated[list[OutboxStatus] | None, Query()] = None,
+    ticket_id: int | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+) -> list[OutboxOut]:
+    items = mail_admin.list_outbox(
+        desk, actor, list(status or []), ticket_id=ticket_id, limit=limit
+    )
+    return [OutboxOut.of(i) for i in items]

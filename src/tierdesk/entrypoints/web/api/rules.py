@@ -1,0 +1,155 @@
+"""/api/v1/rules: automation rules (condition → actions) and where they fired.
+
+A condition is ``{"all": [...]}``, ``{"any": [...]}`` or ``{"field", "op", "value"}``; actions
+are ``{"type", "value", "text"}``. ``domain/rules.py`` lists the fields, operators and actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from tierdesk.domain.rules import AutomationRule, Trigger, condition_to_data
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.schemas import Request
+from tierdesk.services import rules
+
+router = APIRouter(prefix="/rules", tags=["rules"])
+
+_EXAMPLE_CONDITION = {
+    "all": [
+        {"field": "status", "op": "eq", "value": "pending-customer"},
+        {"field": "hours_in_status", "op": "gt", "value": 72},
+    ]
+}
+
+
+class RuleCreate(Request):
+    name: str = Field(min_length=1, max_length=120)
+    trigger: Trigger = Field(default=Trigger.EVENT, description="event, or time (the sweep)")
+    events: list[str] = Field(
+        default_factory=list,
+        description="Event rules: the ticket events that trigger it (ticket.opened…); "
+        "none: every ticket event",
+    )
+    condition: dict[str, Any] = Field(examples=[_EXAMPLE_CONDITION])
+    actions: list[dict[str, Any]] = Field(
+        min_length=1, examples=[[{"type": "add_note", "text": "Chase the customer"}]]
+    )
+    description: str = Field(default="", max_length=2_000)
+    enabled: bool = True
+    position: int | None = Field(default=None, description="Lower first; default: last")
+
+
+class RulePatch(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    events: list[str] | None = None
+    condition: dict[str, Any] | None = None
+    actions: list[dict[str, Any]] | None = Field(default=None, min_length=1)
+    description: str | None = Field(default=None, max_length=2_000)
+    enabled: bool | None = None
+    position: int | None = None
+
+
+class RuleOut(BaseModel):
+    id: int | None
+    name: str
+    trigger: Trigger
+    events: list[str]
+    condition: dict[str, Any]
+    actions: list[dict[str, Any]]
+    summary: str
+    description: str
+    enabled: bool
+    position: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, r: AutomationRule) -> RuleOut:
+        return cls(
+            id=r.id,
+            name=r.name,
+            trigger=r.trigger,
+            events=list(r.events),
+            condition=condition_to_data(r.condition),
+            actions=[a.to_data() for a in r.actions],
+            summary=r.describe(),
+            description=r.description,
+            enabled=r.enabled,
+            position=r.position,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+
+class FiringOut(BaseModel):
+    ticket_id: int
+    trigger_key: str
+    fired_at: datetime
+    closed_at: datetime | None
+
+
+@router.get("", response_model=list[RuleOut])
+def list_rules(desk: DeskDep, actor: CurrentActor) -> list[RuleOut]:
+    return [RuleOut.of(r) for r in rules.list_rules(desk, actor)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
+def create_rule(body: RuleCreate, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    rule = rules.create_rule(
+        desk,
+        actor,
+        rules.NewRule(
+            name=body.name,
+            condition=body.condition,
+            actions=body.actions,
+            trigger=body.trigger,
+            events=body.events,
+            description=body.description,
+            enabled=body.enabled,
+            position=body.position,
+        ),
+    )
+    return RuleOut.of(rule)
+
+
+@router.get("/{rule_ref}", response_model=RuleOut)
+def get_rule(rule_ref: str, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    """A rule by id or name."""
+    return RuleOut.of(rules.get_rule(desk, actor, rule_ref))
+
+
+@router.patch("/{rule_ref}", response_model=RuleOut)
+def patch_rule(rule_ref: str, body: RulePatch, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    changes = rules.RuleChanges(
+        name=body.name,
+        condition=body.condition,
+        actions=body.actions,
+        events=body.events,
+        description=body.description,
+        enabled=body.enabled,
+        position=body.position,
+    )
+    return RuleOut.of(rules.update_rule(desk, actor, rule_ref, changes))
+
+
+@router.get("/{rule_ref}/firings", response_model=list[FiringOut])
+def list_firings(
+    rule_ref: str,
+    desk: DeskDep,
+    actor: CurrentActor,
+    limit: int = Query(default=50, ge=1, le=200),
+) -> list[FiringOut]:
+    """Where the rule fired, newest first (time rules: one per episode, closed when it ended)."""
+    return [
+        FiringOut(
+            ticket_id=f.ticket_id,
+            trigger_key=f.trigger_key,
+            fired_at=f.fired_at,
+            closed_at=f.closed_at,
+        )
+        for f in rules.rule_firings(desk, actor, rule_ref, limit)
+    ]

@@ -1,0 +1,215 @@
+"""/api/v1 retrieval: similar tickets, per-ticket suggestions, manual search with citations, and
+the knowledge articles (list, get, upload, remove)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, UploadFile, status
+from pydantic import BaseModel
+
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
+from tierdesk.entrypoints.web.api.tickets import TicketRef
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.errors import InvalidInputError, TooLargeError
+from tierdesk.services import knowledge
+from tierdesk.services import search as search_services
+
+router = APIRouter(tags=["assist"])
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class LinkOut(BaseModel):
+    kind: str
+    ticket: str
+
+
+class SimilarTicketOut(BaseModel):
+    number: str
+    subject: str
+    status: str
+    resolution: str | None
+    score: float
+    why: str
+    links: list[LinkOut]
+
+    @classmethod
+    def of(cls, similar: search_services.SimilarTicket) -> SimilarTicketOut:
+        ticket = similar.ticket
+        return cls(
+            number=ticket.number or str(ticket.id),
+            subject=ticket.subject,
+            status=str(ticket.status),
+            resolution=ticket.resolution,
+            score=similar.score,
+            why=similar.why,
+            links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],
+        )
+
+
+class SimilarOut(BaseModel):
+    solved: list[SimilarTicketOut]
+    open: list[SimilarTicketOut]
+
+    @classmethod
+    def of(cls, found: search_services.SimilarTickets) -> SimilarOut:
+        return cls(
+            solved=[SimilarTicketOut.of(s) for s in found.solved],
+            open=[SimilarTicketOut.of(s) for s in found.open],
+        )
+
+
+class CitationOut(BaseModel):
+    article_id: int | None
+    document: str
+    section: str
+    section_path: list[str]
+    page: int | None
+    anchor: str
+    product: str | None
+    version: str | None
+
+
+class PassageOut(BaseModel):
+    kind: str
+    passage: str
+    score: float
+    why: str
+    citation: CitationOut
+
+    @classmethod
+    def of(cls, hit: knowledge.KnowledgeHit) -> PassageOut:
+        return cls(
+            kind=str(hit.kind),
+            passage=hit.passage,
+            score=hit.score,
+            why=hit.why,
+            citation=CitationOut(
+                article_id=hit.article_id,
+                document=hit.document,
+                section=hit.section,
+                section_path=hit.section_path,
+                page=hit.page,
+                anchor=hit.anchor,
+                product=hit.product,
+                version=hit.version,
+            ),
+        )
+
+
+class SuggestionsOut(BaseModel):
+    passages: list[PassageOut]
+    known_issues: list[PassageOut]
+    similar: SimilarOut
+
+
+class ArticleOut(BaseModel):
+    id: int
+    title: str
+    kind: str
+    source_name: str
+    format: str
+    product: str | None
+    version: str | None
+    section_count: int
+
+    @classmethod
+    def of(cls, article: KnowledgeArticle) -> ArticleOut:
+        assert article.id is not None
+        return cls(
+            id=article.id,
+            title=article.title,
+            kind=str(article.kind),
+            source_name=article.source_name,
+            format=article.format,
+            product=article.product,
+            version=article.version,
+            section_count=article.section_count,
+        )
+
+
+class ArticleCreated(ArticleOut):
+    created: bool
+
+
+Limit = Annotated[int, Query(ge=1, le=50)]
+
+
+@router.get("/tickets/{ticket_ref}/similar", response_model=SimilarOut)
+def similar(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, limit: Limit = 5
+) -> SimilarOut:
+    """Solved tickets like this one (with their resolution) and open look-alikes (duplicate
+    candidates), each with a score and why."""
+    return SimilarOut.of(search_services.similar_tickets(desk, actor, ticket_ref, limit))
+
+
+@router.get("/tickets/{ticket_ref}/suggestions", response_model=SuggestionsOut)
+def suggestions(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, limit: Limit = 5
+) -> SuggestionsOut:
+    found = knowledge.suggestions_for_ticket(desk, actor, ticket_ref, limit)
+    return SuggestionsOut(
+        passages=[PassageOut.of(h) for h in found.passages],
+        known_issues=[PassageOut.of(h) for h in found.known_issues],
+        similar=SimilarOut.of(found.similar),
+    )
+
+
+@router.get("/kb/search", response_model=list[PassageOut])
+def search_kb(
+    desk: DeskDep,
+    actor: CurrentActor,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
+    limit: Limit = 10,
+    product: str | None = None,
+) -> list[PassageOut]:
+    """Manual and known-issue passages for a question, each with its citation."""
+    return [
+        PassageOut.of(h)
+        for h in knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
+    ]
+
+
+@router.get("/kb/articles", response_model=list[ArticleOut])
+def list_articles(
+    desk: DeskDep, actor: CurrentActor, product: str | None = None
+) -> list[ArticleOut]:
+    return [ArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)]
+
+
+@router.get("/kb/articles/{article_id}", response_model=ArticleOut)
+def get_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+    return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
+
+
+@router.post("/kb/articles", response_model=ArticleCreated, status_code=status.HTTP_201_CREATED)
+async def upload_article(
+    request: Request,
+    desk: DeskDep,
+    actor: CurrentActor,
+    file: UploadFile,
+    product: Annotated[str | None, Form()] = None,
+    version: Annotated[str | None, Form()] = None,
+    title: Annotated[str | None, Form()] = None,
+    kind: Annotated[DocumentKind, Form()] = DocumentKind.MANUAL,
+) -> ArticleCreated:
+    """Upload a Markdown, HTML or PDF manual; it is split into sections and indexed."""
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TooLargeError(f"a manual may be at most {MAX_UPLOAD_BYTES} bytes")
+    if not file.filename:
+        raise InvalidInputError("the upload needs a file name", field="file")
+    application: Tierdesk = request.app.state.tierdesk
+    parsed = application.read_document(data, file.filename, title)
+    done = knowledge.add_article(
+        desk, actor, parsed, file.filename, product=product, version=version, kind=kind
+    )
+    return ArticleCreated(**ArticleOut.of(done.article).model_dump(), created=done.created)
+
+
+@router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> None:
+    knowledge.remove_article(desk, actor, article_id)

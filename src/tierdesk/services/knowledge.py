@@ -1,0 +1,230 @@
+"""Manuals and KB articles: ingest them section by section, list them, and search them with
+citations (document, section, page) — "what does the manual say?"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tierdesk.domain.audit import audit_event
+from tierdesk.domain.knowledge import (
+    DocumentKind,
+    KnowledgeArticle,
+    ParsedDocument,
+    SearchDocument,
+)
+from tierdesk.domain.people import Actor
+from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.desk import Desk
+from tierdesk.services.search import (
+    SimilarTickets,
+    query_text,
+    require_search,
+    search_filter,
+    similar_tickets,
+)
+
+ARTICLE_KINDS = (DocumentKind.MANUAL, DocumentKind.KNOWN_ISSUE)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    article: KnowledgeArticle
+    created: bool  # False: the same file was ingested before for this product and version
+
+
+@dataclass(frozen=True)
+class KnowledgeHit:
+    """A passage that answers a question, and where it is written."""
+
+    article_id: int | None
+    kind: DocumentKind
+    document: str
+    section: str
+    section_path: list[str]
+    page: int | None
+    anchor: str
+    product: str | None
+    version: str | None
+    passage: str
+    score: float
+    why: str
+
+
+def add_article(
+    desk: Desk,
+    actor: Actor,
+    parsed: ParsedDocument,
+    source_name: str,
+    *,
+    product: str | None = None,
+    version: str | None = None,
+    kind: DocumentKind = DocumentKind.MANUAL,
+) -> Ingested:
+    require_agent(actor, "add knowledge articles")
+    index = require_search(desk)
+    if kind not in ARTICLE_KINDS:
+        raise InvalidInputError(f"an article is a manual or a known issue, not {kind}")
+    if not parsed.sections:
+        raise InvalidInputError(f"{source_name}: no sections to index")
+    with desk.uow() as uow:
+        found = uow.knowledge.find(parsed.sha256, product, version)
+        if found is not None:
+            return Ingested(found, created=False)
+        now = desk.clock.now()
+        article = KnowledgeArticle(
+            title=parsed.title[:300],
+            source_name=source_name[:300],
+            format=parsed.format,
+            sha256=parsed.sha256,
+            kind=kind,
+            section_count=len(parsed.sections),
+            created_at=now,
+            product=product,
+            version=version,
+        )
+        uow.knowledge.add(article)
+        assert article.id is not None
+        documents = [
+            SearchDocument(
+                key=f"article:{article.id}:{number}",
+                kind=kind,
+                title=" > ".join(section.path[1:]) or section.title,
+                body=section.text,
+                article_id=article.id,
+                citation={
+                    "document": article.title,
+                    "section": section.title,
+                    "path": " > ".join(section.path),
+                    "page": section.page,
+                    "anchor": section.anchor,
+                    "product": product,
+                    "version": version,
+                },
+            )
+            for number, section in enumerate(parsed.sections)
+        ]
+        index.store(uow, documents)
+        uow.audit.add(
+            audit_event(
+                "knowledge_article",
+                "article.added",
+                actor,
+                now,
+                subject_id=article.id,
+                changes={"title": article.title, "sections": len(documents), "kind": str(kind)},
+            )
+        )
+        uow.commit()
+        return Ingested(article, created=True)
+
+
+def list_articles(desk: Desk, actor: Actor, product: str | None = None) -> list[KnowledgeArticle]:
+    with desk.uow() as uow:
+        return uow.knowledge.all(product)
+
+
+def get_article(desk: Desk, actor: Actor, article_id: int) -> KnowledgeArticle:
+    with desk.uow() as uow:
+        article = uow.knowledge.get(article_id)
+    if article is None:
+        raise NotFoundError(f"article {article_id} not found", article=article_id)
+    return article
+
+
+def remove_article(desk: Desk, actor: Actor, article_id: int) -> None:
+    require_agent(actor, "remove knowledge articles")
+    with desk.uow() as uow:
+        article = uow.knowledge.get(article_id)
+        if article is None:
+            raise NotFoundError(f"article {article_id} not found", article=article_id)
+        uow.search.remove_article(article_id)
+        uow.knowledge.remove(article_id)
+        uow.audit.add(
+            audit_event(
+                "knowledge_article",
+                "article.removed",
+                actor,
+                desk.clock.now(),
+                subject_id=article_id,
+                changes={"title": article.title},
+            )
+        )
+        uow.commit()
+
+
+def search_knowledge(
+    desk: Desk,
+    actor: Actor,
+    query: str,
+    *,
+    limit: int = 10,
+    product: str | None = None,
+    kinds: tuple[DocumentKind, ...] = ARTICLE_KINDS,
+) -> list[KnowledgeHit]:
+    """Passages of manuals and known issues for a question, best first, each with its
+    citation. Customers may search the manuals too: they hold no customer's text."""
+    index = require_search(desk)
+    if limit < 1 or limit > 100:
+        raise InvalidInputError("limit must be between 1 and 100", field="limit")
+    with desk.uow() as uow:
+        where = search_filter(actor, kinds, product=product)
+        found = index.search(uow, query, where, limit)
+        documents = uow.search.documents([s.document_id for s in found])
+    hits = []
+    for scored in found:
+        document = documents.get(scored.document_id)
+        if document is None:
+            continue
+        cite = document.citation
+        page = cite.get("page")
+        hits.append(
+            KnowledgeHit(
+                article_id=document.article_id,
+                kind=document.kind,
+                document=str(cite.get("document") or ""),
+                section=str(cite.get("section") or document.title),
+                section_path=str(cite.get("path") or document.title).split(" > "),
+                page=page if isinstance(page, int) else None,
+                anchor=str(cite.get("anchor") or ""),
+                product=_text_or_none(cite.get("product")),
+                version=_text_or_none(cite.get("version")),
+                passage=scored.passage or document.body[:600],
+                score=round(scored.score, 4),
+                why=scored.why,
+            )
+        )
+    return hits
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Everything the assist panel shows for one ticket, each item with a score and why."""
+
+    passages: list[KnowledgeHit]
+    known_issues: list[KnowledgeHit]
+    similar: SimilarTickets
+
+
+def suggestions_for_ticket(
+    desk: Desk, actor: Actor, reference: int | str, limit: int = 5
+) -> Suggestions:
+    """Manual passages, known issues and similar tickets for a ticket. Manuals of the ticket's
+    product come first when there are any; otherwise every manual is searched."""
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        text = query_text(actor, ticket)
+        product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
+        product_name = (
+            product.name if product is not None and uow.knowledge.all(product.name) else None
+        )
+    similar = similar_tickets(desk, actor, reference, limit)
+    passages = search_knowledge(
+        desk, actor, text, limit=limit, product=product_name, kinds=(DocumentKind.MANUAL,)
+    )
+    known = search_knowledge(desk, actor, text, limit=limit, kinds=(DocumentKind.KNOWN_ISSUE,))
+    return Suggestions(passages, known, similar)

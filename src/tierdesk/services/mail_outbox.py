@@ -1,0 +1,241 @@
+"""Outgoing mail: handlers that put mail in the outbox inside the transaction that caused it
+(an agent's public reply; a ticket opened by e-mail), and the sender that delivers it.
+
+Never twice: a sender first claims rows in a transaction of its own (on PostgreSQL with
+``FOR UPDATE SKIP LOCKED``; on SQLite writers are serialised), marking them "sending" with a
+lease; only then does it talk to the relay, and it records the result afterwards. A failure is
+retried with exponential back-off; a permanent refusal, or running out of attempts, marks the
+mail failed. The one gap no mail system closes is a crash after the relay accepted a message and
+before the desk recorded it: after the lease the message is sent again, with the same
+Message-ID, which mail clients show once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from tierdesk.domain.audit import AuditEvent, audit_event
+from tierdesk.domain.messages import Channel, MessageKind
+from tierdesk.domain.outbound import (
+    DeliveryFailedError,
+    OutboundPolicy,
+    OutboxItem,
+    OutboxStatus,
+    OutgoingAttachment,
+    OutgoingEmail,
+    OutgoingKind,
+    ReplyContent,
+    compose,
+    new_message_id,
+    retry_delay,
+    template_language,
+)
+from tierdesk.domain.people import SystemActor
+from tierdesk.domain.tickets import Ticket
+from tierdesk.ports import MailTransport, UnitOfWork
+from tierdesk.services.access import access_ticket
+from tierdesk.services.desk import Desk
+from tierdesk.services.handlers import HANDLERS
+
+MAILER = SystemActor(name="mailer")
+
+
+# -- queueing (event handlers) ---------------------------------------------------------------
+
+
+def _queue(
+    uow: UnitOfWork, ticket: Ticket, kind: OutgoingKind, event: AuditEvent, message_id: int | None
+) -> None:
+    assert ticket.id is not None
+    requester = uow.contacts.get(ticket.requester_id)
+    if requester is None or not requester.active:
+        return
+    if uow.mail.outgoing_exists(ticket.id, kind, message_id):
+        return  # a handler round that saw this event twice must not queue it twice
+    language = template_language(requester.language, ticket.language)
+    uow.mail.add_outgoing(ticket.id, kind, requester.email, language, event.at, message_id)
+
+
+@HANDLERS.on("message.added")
+def queue_public_reply(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
+    """An agent's public reply goes to the requester by mail, whatever channel the ticket came
+    by: every contact has an address."""
+    if event.changes.get("kind") != str(MessageKind.PUBLIC_REPLY):
+        return
+    assert ticket.id is not None
+    # The event names no message id; it is the newest public reply of that moment and text that
+    # is not queued yet (two replies added in one transaction raise two events).
+    for message in reversed(ticket.messages):
+        if (
+            message.kind is MessageKind.PUBLIC_REPLY
+            and message.created_at == event.at
+            and message.body_text[:160] == event.changes.get("excerpt")
+            and message.id is not None
+            and not uow.mail.outgoing_exists(ticket.id, OutgoingKind.REPLY, message.id)
+        ):
+            _queue(uow, ticket, OutgoingKind.REPLY, event, message.id)
+            return
+
+
+@HANDLERS.on("ticket.opened")
+def queue_acknowledgement(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
+    """Mail that opened a ticket is acknowledged with its number, so that replies thread."""
+    if ticket.channel is Channel.EMAIL:
+        _queue(uow, ticket, OutgoingKind.ACKNOWLEDGEMENT, event, None)
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailSender:
+    desk: Desk
+    policy: OutboundPolicy
+    transport: MailTransport
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed, "
+            f"{self.skipped} skipped"
+        )
+
+
+class _NothingToSendError(Exception):
+    """The outbox row no longer describes a mail worth sending (say, the message is gone)."""
+
+
+def send_pending(sender: MailSender, *, batch: int = 20) -> SendReport:
+    """Deliver every mail that is due now; returns what happened."""
+    report = SendReport()
+    seen: set[int] = set()
+    while True:
+        prepared = _claim(sender, batch, report)
+        fresh = [(item, mail) for item, mail in prepared if item.id not in seen]
+        if not prepared:
+            return report
+        for item, outgoing in fresh:
+            seen.add(item.id)
+            if outgoing is not None:
+                _deliver(sender, item, outgoing, report)
+        if not fresh:
+            return report  # only mail this run already tried: leave it to the next run
+
+
+def _claim(
+    sender: MailSender, batch: int, report: SendReport
+) -> list[tuple[OutboxItem, OutgoingEmail | None]]:
+    desk, policy = sender.desk, sender.policy
+    with desk.uow() as uow:
+        now = desk.clock.now()
+        prepared: list[tuple[OutboxItem, OutgoingEmail | None]] = []
+        for item in uow.mail.claim_outgoing(now, now + policy.lease, batch):
+            try:
+                prepared.append((item, _compose(uow, sender, item)))
+            except _NothingToSendError as why:
+                uow.mail.finish_outgoing(item.id, OutboxStatus.SKIPPED, error=str(why))
+                report.skipped += 1
+                prepared.append((item, None))
+        uow.commit()
+        return prepared
+
+
+def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingEmail:
+    desk, policy = sender.desk, sender.policy
+    if item.kind is OutgoingKind.ACKNOWLEDGEMENT and not policy.acknowledge_new_tickets:
+        raise _NothingToSendError("acknowledgements are switched off")
+    ticket = access_ticket(uow, MAILER, item.ticket_id, desk.ticket_prefix)
+    assert ticket.id is not None
+    number = ticket.number or str(ticket.id)
+    header = item.message_id_header
+    if header is None:  # fixed before the first attempt, so every retry carries the same id
+        header = new_message_id(number, item.id, secrets.token_hex(6), policy.domain)
+        uow.mail.set_outgoing_header(item.id, header)
+        uow.mail.remember_message_id(header, ticket.id, item.message_id, "out")
+    reply = None
+    attachments: tuple[OutgoingAttachment, ...] = ()
+    if item.kind is OutgoingKind.REPLY:
+        message = next((m for m in ticket.messages if m.id == item.message_id), None)
+        if message is None or not message.is_public:
+            raise _NothingToSendError("the reply is no longer on the ticket")
+        reply = ReplyContent(message.body_text, message.body_html, message.author_name)
+        attachments = tuple(
+            OutgoingAttachment(a.filename, a.content_type, desk.files.open(a.storage_key))
+            for a in message.attachments
+        )
+    requester = uow.contacts.get(ticket.requester_id)
+    return compose(
+        item,
+        policy,
+        message_id=header,
+        ticket_number=number,
+        ticket_subject=ticket.subject,
+        recipient_name=requester.name if requester else item.to_address,
+        reply=reply,
+        thread=uow.mail.thread_of(ticket.id),
+        attachments=attachments,
+    )
+
+
+def _deliver(
+    sender: MailSender, item: OutboxItem, outgoing: OutgoingEmail, report: SendReport
+) -> None:
+    desk, policy = sender.desk, sender.policy
+    try:
+        sender.transport.send(outgoing)
+    except DeliveryFailedError as failure:
+        with desk.uow() as uow:
+            now = desk.clock.now()
+            if failure.permanent or item.attempts >= policy.max_attempts:
+                uow.mail.finish_outgoing(item.id, OutboxStatus.FAILED, error=str(failure))
+                _audit(uow, item, "mail.failed", now, str(failure))
+                report.failed += 1
+            else:
+                uow.mail.finish_outgoing(
+                    item.id,
+                    OutboxStatus.PENDING,
+                    next_attempt_at=now + retry_delay(item.attempts, policy),
+                    error=str(failure),
+                )
+                report.retrying += 1
+            uow.commit()
+        return
+    with desk.uow() as uow:
+        now = desk.clock.now()
+        uow.mail.finish_outgoing(item.id, OutboxStatus.SENT, sent_at=now)
+        _audit(uow, item, "mail.sent", now, None, outgoing.message_id)
+        uow.commit()
+    report.sent += 1
+
+
+def _audit(
+    uow: UnitOfWork,
+    item: OutboxItem,
+    action: str,
+    at: datetime,
+    error: str | None,
+    message_id: str | None = None,
+) -> None:
+    changes: dict[str, object] = {"to": item.to_address, "kind": str(item.kind)}
+    if message_id:
+        changes["message_id"] = message_id
+    event = audit_event(
+        "ticket",
+        action,
+        MAILER,
+        at,
+        subject_id=item.ticket_id,
+        changes=changes,
+        reason=error,
+    )
+    event.ticket_id = item.ticket_id
+    uow.audit.add(event)

@@ -1,0 +1,19 @@
+"""Periodic work of other areas, registered on the one task registry (``services/jobs.py``).
+
+An area with time-based work adds it here (or in its own module with ``TASKS.every``) and every
+worker runs it once per period: one job per time slot, shared across all workers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tierdesk.services.desk import Desk
+from tierdesk.services.jobs import TASKS
+from tierdesk.services.rules import sweep_time_rules
+
+
+@TASKS.every(timedelta(minutes=1), name="rules.time_sweep")
+def run_time_rules(desk: Desk, _payload: dict[str, Any]) -> None:
+    """Automation rules with time conditions ("pending on the customer for 3 days")."""
+    sweep_time_rules(desk)

@@ -1,0 +1,221 @@
+"""Tickets in the search index, and the questions every level asks of it: "has anyone hit this
+before?" (similar solved tickets), "is this the same problem as an open one?" (duplicate
+candidates) and, with ``services.knowledge``, "what does the manual say?".
+
+A ticket is two search documents: its public text (subject, customer messages, public replies,
+resolution) and its internal notes. Searches for customers never consider the notes, and see
+only their own organisation's tickets (``domain.visibility``). The index follows every ticket
+event inside the committing transaction, so a ticket is searchable as soon as it is stored;
+text that did not change is not embedded again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.knowledge import (
+    KNOWLEDGE_KINDS,
+    DocumentKind,
+    ScoredDocument,
+    SearchDocument,
+    SearchFilter,
+)
+from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.people import Actor
+from tierdesk.domain.tickets import Ticket
+from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
+from tierdesk.errors import ConfigurationError
+from tierdesk.ports import SearchIndex, TicketFilter, UnitOfWork
+from tierdesk.services.access import access_ticket
+from tierdesk.services.desk import Desk
+from tierdesk.services.handlers import ANY_ACTION, HANDLERS
+
+MAX_RESULTS = 50
+
+
+def require_search(desk: Desk) -> SearchIndex:
+    if desk.search is None:
+        raise ConfigurationError("this desk was started without a search index")
+    return desk.search
+
+
+# -- what a ticket looks like to the index --------------------------------------------------
+
+
+def ticket_documents(ticket: Ticket) -> list[SearchDocument]:
+    public = [m.body_text for m in ticket.messages if m.kind.is_public]
+    notes = [m.body_text for m in ticket.messages if m.kind is MessageKind.INTERNAL_NOTE]
+    if ticket.resolution:
+        public.append(f"Resolution: {ticket.resolution}")
+    documents = [_ticket_document(ticket, DocumentKind.TICKET, public)]
+    if notes:
+        documents.append(_ticket_document(ticket, DocumentKind.TICKET_NOTES, notes))
+    return documents
+
+
+def _ticket_document(ticket: Ticket, kind: DocumentKind, texts: list[str]) -> SearchDocument:
+    assert ticket.id is not None  # indexed after the flush that gave it an id
+    suffix = ":notes" if kind is DocumentKind.TICKET_NOTES else ""
+    return SearchDocument(
+        key=f"ticket:{ticket.id}{suffix}",
+        kind=kind,
+        title=ticket.subject,
+        body="\n\n".join(texts),
+        ticket_id=ticket.id,
+        organisation_id=ticket.organisation_id,
+        status=str(ticket.status),
+        tier=int(ticket.tier),
+        queue=ticket.queue,
+        assignee_id=ticket.assignee_id,
+        citation={"ticket": ticket.number},
+    )
+
+
+def query_text(actor: Actor, ticket: Ticket) -> str:
+    """A ticket as a query: what this actor may read of it."""
+    readable = [
+        m.body_text for m in ticket.messages if m.kind.is_public or may_read_internal(actor)
+    ]
+    return "\n".join([ticket.subject, *readable])
+
+
+@HANDLERS.on(ANY_ACTION)
+def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
+    """Keep the ticket's documents current: new text is embedded, anything else (status,
+    level, queue, assignee) only updates what access checks read."""
+    if desk.search is None:
+        return
+    documents = ticket_documents(ticket)
+    desk.search.store(uow, documents)
+    if len(documents) == 1:
+        uow.search.remove([f"ticket:{ticket.id}:notes"])
+
+
+# -- who may find what ----------------------------------------------------------------------
+
+
+def search_filter(
+    actor: Actor,
+    kinds: tuple[DocumentKind, ...],
+    *,
+    exclude_ticket_id: int | None = None,
+    product: str | None = None,
+) -> SearchFilter:
+    scope = scope_for(actor)
+    if not may_read_internal(actor):
+        kinds = tuple(k for k in kinds if k is not DocumentKind.TICKET_NOTES)
+    return SearchFilter(
+        kinds=kinds,
+        everything=scope.everything,
+        organisation_id=scope.organisation_id,
+        agent_id=scope.agent_id,
+        max_tier=scope.max_tier,
+        queues=scope.queues,
+        nothing=scope.nothing,
+        exclude_ticket_id=exclude_ticket_id,
+        product=product,
+    )
+
+
+# -- similar tickets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimilarTicket:
+    ticket: Ticket
+    score: float
+    why: str
+    links: list[tuple[str, str]]  # (link kind, ticket number) of the similar ticket
+
+
+@dataclass(frozen=True)
+class SimilarTickets:
+    solved: list[SimilarTicket]  # with their resolution: what fixed it last time
+    open: list[SimilarTicket]  # duplicate candidates, offered for linking or merging
+
+
+def _best_per_ticket(
+    uow: UnitOfWork, found: list[ScoredDocument]
+) -> list[tuple[int, ScoredDocument]]:
+    documents = uow.search.documents([s.document_id for s in found])
+    best: dict[int, ScoredDocument] = {}
+    for scored in found:
+        document = documents.get(scored.document_id)
+        if document is None or document.ticket_id is None:
+            continue
+        if document.ticket_id not in best:
+            best[document.ticket_id] = scored
+    return list(best.items())
+
+
+def similar_tickets(
+    desk: Desk, actor: Actor, reference: int | str, limit: int = 5
+) -> SimilarTickets:
+    index = require_search(desk)
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        where = search_filter(
+            actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES), exclude_ticket_id=ticket.id
+        )
+        found = index.search(uow, query_text(actor, ticket), where, MAX_RESULTS)
+        solved: list[SimilarTicket] = []
+        duplicates: list[SimilarTicket] = []
+        for ticket_id, scored in _best_per_ticket(uow, found):
+            other = uow.tickets.get(ticket_id)
+            if other is None or not can_see(actor, other):
+                continue
+            similar = SimilarTicket(
+                other,
+                round(scored.score, 4),
+                scored.why,
+                [(str(link.kind), _number(uow, link.target_ticket_id)) for link in other.links],
+            )
+            target = duplicates if other.status.is_active else solved
+            if len(target) < limit:
+                target.append(similar)
+        return SimilarTickets(solved, duplicates)
+
+
+def _number(uow: UnitOfWork, ticket_id: int) -> str:
+    linked = uow.tickets.get(ticket_id)
+    return linked.number or str(ticket_id) if linked is not None else str(ticket_id)
+
+
+# -- the index as a whole -------------------------------------------------------------------
+
+
+def rebuild_index(desk: Desk, progress: Callable[[int], None] | None = None) -> int:
+    """Embed and index every ticket and every manual section again (after changing the
+    model, or to repair an index). Returns how many documents were stored."""
+    index = require_search(desk)
+    with desk.uow() as uow:
+        uow.search.remove_kinds([DocumentKind.TICKET, DocumentKind.TICKET_NOTES])
+        knowledge = uow.search.of_kinds(KNOWLEDGE_KINDS)
+        uow.commit()
+    count = 0
+    for start in range(0, len(knowledge), 64):
+        with desk.uow() as uow:
+            count += index.store(uow, knowledge[start : start + 64], force=True)
+            uow.commit()
+        if progress is not None:
+            progress(len(knowledge[start : start + 64]))
+    before: int | None = None
+    while True:
+        with desk.uow() as uow:
+            page = uow.tickets.page(Scope(everything=True), TicketFilter(), 100, before)
+            for ticket in page:
+                count += index.store(uow, ticket_documents(ticket), force=True)
+            uow.commit()
+        if not page:
+            break
+        before = page[-1].id
+        if progress is not None:
+            progress(len(page))
+    return count
+
+
+def index_size(desk: Desk) -> dict[str, int]:
+    with desk.uow() as uow:
+        return {str(kind): uow.search.count([kind]) for kind in DocumentKind}
