@@ -7,7 +7,8 @@ from fastapi import APIRouter, status
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.api.tickets import TicketRef, detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
-from tierdesk.entrypoints.web.schemas import (
+from tierdesk.entrypoints.web.schemas import TicketDetail
+from tierdesk.entrypoints.web.schemas_levels import (
     AcceptRequest,
     BounceRequest,
     DeEscalationRequest,
@@ -16,7 +17,6 @@ from tierdesk.entrypoints.web.schemas import (
     LevelPatch,
     PacketIn,
     PacketOut,
-    TicketDetail,
 )
 from tierdesk.errors import NotFoundError
 from tierdesk.services import escalation, levels
