@@ -43,7 +43,13 @@ def gitbugs(source: Path, target: Path) -> None:
     with (source / "hadoop_bugs.csv").open(encoding="utf-8", newline="") as handle:
         issues = {r["Issue id"]: r for r in csv.DictReader(handle)}
     with (source / "hadoop_bugs-combined.csv").open(encoding="utf-8", newline="") as handle:
-        pairs = [(r["Issue id"], r["Duplicate id"]) for r in csv.DictReader(handle)]
+        # One row names two duplicates ("13547000, 13396667"): each is a relevant document.
+        pairs = [
+            (r["Issue id"], duplicate.strip())
+            for r in csv.DictReader(handle)
+            for duplicate in r["Duplicate id"].split(",")
+            if duplicate.strip()
+        ]
     write_jsonl(
         target / "corpus.jsonl",
         [
