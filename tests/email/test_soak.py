@@ -136,7 +136,7 @@ def test_messages_survive_a_poller_killed_at_random_exactly_once_and_threaded(
             # commit and its \Seen flag, or between two messages.
             while poller.poll() is None and _stored(app) == before:
                 time.sleep(0.05)
-            time.sleep(rng.uniform(0.0, 3.0))
+            time.sleep(rng.uniform(0.0, 0.5))
             if poller.poll() is None:
                 poller.send_signal(signal.SIGKILL)
                 poller.communicate()

@@ -106,13 +106,13 @@ def test_killing_a_worker_in_the_middle_of_a_task_loses_no_task(
         assert survivor.wait(30) == 0  # a graceful stop
 
     lines = log.read_text().split("\n")
-    assert [line.rsplit(" ", 1)[0] for line in lines if line] == [
-        "started 1",
-        "started 1",
-        "finished 1",
-        "started 2",
-        "finished 2",
-    ]
+    steps = [line.rsplit(" ", 1)[0] for line in lines if line]
+    # The doomed worker only started task 1. The survivor ran both to the end; which it took
+    # first depends on when task 1's lease ran out, so only each task's own order is fixed.
+    assert steps[0] == "started 1"
+    assert sorted(steps[1:]) == ["finished 1", "finished 2", "started 1", "started 2"]
+    for n in (1, 2):
+        assert steps.index(f"started {n}", 1) < steps.index(f"finished {n}")
     pids = [line.rsplit(" ", 1)[1] for line in lines if line]
     assert pids[0] == str(doomed.pid) and set(pids[1:]) == {str(survivor.pid)}
     a = job_attempts.c
