@@ -2,7 +2,7 @@
 
 - ``domain``: the standard library, ``tierdesk.errors`` and itself. No third-party library.
 - ``errors``: the standard library only.
-- ``ports``: the standard library, ``domain`` and ``errors``.
+- ``ports``: the standard library, ``domain``, ``errors`` and itself.
 - ``services``: the standard library, ``domain``, ``ports``, ``errors`` and itself; no
   SQLAlchemy, FastAPI or any other library, and no adapter or entry point.
 - ``adapters``: anything third-party, ``domain``, ``ports``, ``errors`` and themselves; never
@@ -68,7 +68,7 @@ def violations(layer: str, allowed_ours: tuple[str, ...], third_party: bool) -> 
 LAYERS = {
     "domain": (("tierdesk.errors", "tierdesk.domain"), False),
     "errors": ((), False),
-    "ports": (("tierdesk.errors", "tierdesk.domain"), False),
+    "ports": (("tierdesk.errors", "tierdesk.domain", "tierdesk.ports"), False),
     "services": (
         ("tierdesk.errors", "tierdesk.domain", "tierdesk.ports", "tierdesk.services"),
         False,
