@@ -20,6 +20,7 @@ from tierdesk.demo.catalog import create_products
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.script import Tally, TicketScript
+from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
 from tierdesk.demo.world import World
 from tierdesk.domain.tickets import Status
@@ -70,6 +71,7 @@ class DemoSummary:
                 f"{self.duplicate_links} duplicate links, {self.merged} merges",
                 f"  {self.manuals} manual files copied; {self.indexed} tickets and manual "
                 "sections in the search index",
+                describe_sign_ins(),
             ]
         )
 

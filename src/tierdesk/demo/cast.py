@@ -6,6 +6,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
+from tierdesk.demo.sign_ins import demo_password_for
 from tierdesk.domain.people import Agent, Contact, Organisation, Role
 from tierdesk.services import people
 from tierdesk.services.auth import SYSTEM
@@ -176,6 +177,7 @@ def create_customers(desk: Desk) -> list[Customer]:
                     name=name,
                     organisation=spec.name,
                     language=spec.language,
+                    password=demo_password_for(_email(name, spec.domain)),
                 ),
             ).contact
             for name in spec.contacts
@@ -196,6 +198,7 @@ def create_agents(desk: Desk) -> list[Agent]:
                 role=spec.role,
                 skills=list(spec.skills),
                 languages=list(spec.languages),
+                password=demo_password_for(spec.email),
             ),
         )
         for spec in AGENTS

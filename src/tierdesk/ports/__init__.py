@@ -37,6 +37,7 @@ from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.web import WebRepository as WebRepository
 
 
 class Clock(Protocol):
@@ -374,6 +375,7 @@ class UnitOfWork(Protocol):
     jobs: JobQueue
     search: SearchStore
     knowledge: KnowledgeRepository
+    web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
 
     def __enter__(self) -> Self: ...
     def __exit__(

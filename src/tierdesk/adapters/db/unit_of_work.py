@@ -26,6 +26,7 @@ from tierdesk.adapters.db.repositories_sla import (
     SqlNotificationRepository,
     SqlSlaRepository,
 )
+from tierdesk.adapters.db.repositories_web import SqlWebRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
@@ -52,6 +53,7 @@ from tierdesk.ports import (
     TicketRepository,
     TokenRepository,
 )
+from tierdesk.ports.web import WebRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
 # Real chains are 2-3 deep (opened -> routed -> assigned); more means handlers feed each other.
@@ -95,6 +97,7 @@ class SqlUnitOfWork:
         self.jobs: JobQueue = SqlJobQueue(self.session)
         self.search: SearchStore = SqlSearchStore(self.session)
         self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
+        self.web: WebRepository = SqlWebRepository(self.session)
         return self
 
     def __exit__(

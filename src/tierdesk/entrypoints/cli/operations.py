@@ -10,6 +10,7 @@ import uvicorn
 
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.demo import build_demo, desk_has_data
+from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
 from tierdesk.entrypoints.cli.worker import background_jobs
 from tierdesk.entrypoints.web.app import create_app
@@ -73,6 +74,8 @@ def demo(
                 f"The database {app.database_label} already holds data; left untouched. "
                 "Use `tierdesk demo --force` to rebuild it (SQLite only)."
             )
+            if holds_demo_sign_ins(app.desk):
+                say(describe_sign_ins())
             return
         note(f"Building the demo world into {app.database_label} …")
         summary = build_demo(app, seed=seed)

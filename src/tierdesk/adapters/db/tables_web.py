@@ -1,0 +1,66 @@
+"""Tables behind the agent workspace and the customer portal: saved queue views, reply macros,
+CSAT ratings, deflections (a suggestion that answered the customer before a ticket was opened)
+and single-use sign-in links for contacts."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+
+from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.types import UtcDateTime
+
+saved_views = Table(
+    "saved_views",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agent_id", ForeignKey("agents.id"), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("query", Text, nullable=False),  # the queue page's query string, filters only
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("agent_id", "name", name="uq_saved_views_agent_id_name"),
+)
+
+macros = Table(
+    "macros",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # "public" (a reply) or "internal" (a note)
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+csat_ratings = Table(
+    "csat_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", ForeignKey("tickets.id"), nullable=False, unique=True),
+    Column("contact_id", ForeignKey("contacts.id"), nullable=False),
+    Column("score", Integer, nullable=False),  # 1 (very unhappy) … 5 (very happy)
+    Column("comment", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+deflections = Table(
+    "deflections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id"), nullable=False),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("query", Text, nullable=False),  # what the customer had typed
+    Column("source", String(200), nullable=False),  # the suggestion: "kb:12#anchor", "ticket:7"
+    Column("title", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_deflections_created_at", "created_at"),
+)
+
+magic_links = Table(
+    "magic_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id"), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),  # SHA-256 of the token
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+)

@@ -1,0 +1,123 @@
+"""Self-service in the portal: what to suggest while a customer writes a new ticket, and the
+record that a suggestion answered them (a deflection: a ticket nobody had to work)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tierdesk.domain.audit import audit_event
+from tierdesk.domain.knowledge import KNOWLEDGE_KINDS, DocumentKind
+from tierdesk.domain.people import Actor, Contact
+from tierdesk.domain.tickets import Status
+from tierdesk.domain.visibility import can_see
+from tierdesk.domain.workspace import Deflection
+from tierdesk.errors import InvalidInputError, PermissionDeniedError
+from tierdesk.services.desk import Desk
+from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
+from tierdesk.services.search import require_search, search_filter
+
+# Shorter drafts match almost anything; suggestions start once the customer has said something.
+MIN_QUERY_CHARACTERS = 12
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    source: str  # what the deflection records: "kb:<article>#<anchor>" or "ticket:<number>"
+    title: str
+    detail: str  # citation of a passage, or the resolution of a solved ticket
+    text: str
+
+
+def _contact(actor: Actor) -> Contact:
+    if not isinstance(actor, Contact) or actor.id is None:
+        raise PermissionDeniedError("the portal is for customer contacts", action="self-service")
+    return actor
+
+
+def suggest_while_typing(desk: Desk, actor: Actor, draft: str, limit: int = 3) -> list[Suggestion]:
+    """Manual passages and solved answers for a draft ticket, searched with the customer's own
+    access: the manuals, and their organisation's solved tickets (public text only)."""
+    _contact(actor)
+    text = " ".join(draft.split())
+    if len(text) < MIN_QUERY_CHARACTERS:
+        return []
+    passages = search_knowledge(desk, actor, text, limit=limit, kinds=KNOWLEDGE_KINDS)
+    return [_passage(hit) for hit in passages] + _solved_answers(desk, actor, text, limit)
+
+
+def _passage(hit: KnowledgeHit) -> Suggestion:
+    where = " › ".join(hit.section_path) or hit.section
+    page = f", page {hit.page}" if hit.page else ""
+    return Suggestion(
+        f"kb:{hit.article_id}#{hit.anchor}",
+        hit.section or hit.document,
+        f"{hit.document}{page}: {where}",
+        hit.passage,
+    )
+
+
+def _solved_answers(desk: Desk, actor: Actor, text: str, limit: int) -> list[Suggestion]:
+    index = require_search(desk)
+    answers: list[Suggestion] = []
+    with desk.uow() as uow:
+        where = search_filter(actor, (DocumentKind.TICKET,))
+        found = index.search(uow, text, where, limit * 4)
+        documents = uow.search.documents([s.document_id for s in found])
+        for scored in found:
+            document = documents.get(scored.document_id)
+            if document is None or document.ticket_id is None:
+                continue
+            ticket = uow.tickets.get(document.ticket_id)
+            # can_see again: the index's copy of the access columns is only a first filter.
+            if ticket is None or not can_see(actor, ticket) or not ticket.resolution:
+                continue
+            if ticket.status not in (Status.SOLVED, Status.CLOSED):
+                continue
+            answers.append(
+                Suggestion(
+                    f"ticket:{ticket.number}",
+                    ticket.subject,
+                    f"Solved ticket {ticket.number}",
+                    ticket.resolution,
+                )
+            )
+            if len(answers) == limit:
+                break
+    return answers
+
+
+def record_deflection(desk: Desk, actor: Actor, draft: str, source: str, title: str) -> Deflection:
+    contact = _contact(actor)
+    assert contact.id is not None
+    if not source.strip():
+        raise InvalidInputError("say which suggestion answered the question", field="source")
+    now = desk.clock.now()
+    with desk.uow() as uow:
+        deflection = uow.web.add_deflection(
+            Deflection(
+                contact.id,
+                contact.organisation_id,
+                " ".join(draft.split())[:4000],
+                source.strip()[:200],
+                title.strip()[:500],
+                now,
+            )
+        )
+        uow.audit.add(
+            audit_event(
+                "contact",
+                "portal.deflected",
+                contact,
+                now,
+                subject_id=contact.id,
+                changes={"source": deflection.source},
+            )
+        )
+        uow.commit()
+        return deflection
+
+
+def deflections_since(desk: Desk, since: datetime) -> list[Deflection]:
+    with desk.uow() as uow:
+        return uow.web.deflections_since(since)
