@@ -15,14 +15,17 @@ from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factor
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.passwords import Argon2PasswordHasher
+from tierdesk.adapters.trackers.github import GitHubTracker
 from tierdesk.assist.documents import read_document
 from tierdesk.assist.embeddings import make_embedder
 from tierdesk.assist.search import HybridSearch, SearchTuning
-from tierdesk.config import Settings
+from tierdesk.config import Settings, TrackerSettings
 from tierdesk.domain.knowledge import ParsedDocument
 from tierdesk.errors import ConfigurationError
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.ports.workflow import IssueTracker
 from tierdesk.services import (  # noqa: F401 - register their event handlers and tasks
+    defect_sync,
     mail_outbox,
     periodic_jobs,
     routing,
@@ -105,6 +108,23 @@ def bootstrap(
         max_attachment_bytes=settings.max_attachment_bytes,
         search=search_index
         or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
+        tracker=make_tracker(settings.tracker),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)
+
+
+def make_tracker(settings: TrackerSettings) -> IssueTracker | None:
+    """The issue tracker defects are mirrored to; None when none is configured."""
+    if settings.kind == "none":
+        return None
+    if not settings.repository:
+        raise ConfigurationError("tracker.kind is github: set tracker.repository (owner/name)")
+    return GitHubTracker(
+        settings.api_url,
+        settings.repository,
+        settings.token.get_secret_value() if settings.token else None,
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        labels=settings.labels,
+        timeout=settings.timeout_seconds,
+    )

@@ -193,6 +193,36 @@ class SearchSettings(BaseModel):
     )
 
 
+class TrackerSettings(BaseModel):
+    """The developers' issue tracker that defects are mirrored to (GitHub issues for now)."""
+
+    kind: Literal["none", "github"] = Field(
+        default="none", description="none: defects stay in the desk; github: GitHub issues."
+    )
+    api_url: str = Field(
+        default="https://api.github.com",
+        description="Base URL of the tracker's REST API (GitHub Enterprise: https://host/api/v3).",
+    )
+    repository: str | None = Field(
+        default=None, description="owner/name of the repository whose issues mirror defects."
+    )
+    token: SecretStr | None = Field(
+        default=None,
+        description="API token with issues read/write (from the environment only: "
+        "TIERDESK_TRACKER__TOKEN).",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the tracker's webhook; deliveries whose X-Hub-Signature-256 does "
+        "not match are refused (TIERDESK_TRACKER__WEBHOOK_SECRET).",
+    )
+    labels: list[str] = Field(
+        default_factory=lambda: ["defect", "from-support"],
+        description="Labels put on every issue the desk opens.",
+    )
+    timeout_seconds: float = Field(default=15.0, gt=0, description="Tracker request timeout.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -221,6 +251,7 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=200, gt=0, description="Largest page a list returns.")
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    tracker: TrackerSettings = Field(default_factory=TrackerSettings)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

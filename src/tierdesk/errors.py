@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "too_large"
     UNSUPPORTED_MEDIA = "unsupported_media"
     CONFIGURATION = "configuration"
+    UNAVAILABLE = "unavailable"  # a service outside the desk (an issue tracker) failed
 
 
 class TierdeskError(Exception):
@@ -84,3 +85,9 @@ class UnsupportedMediaError(TierdeskError):
 
 class ConfigurationError(TierdeskError):
     code = ErrorCode.CONFIGURATION
+
+
+class TrackerUnavailableError(TierdeskError):
+    """The external issue tracker could not be reached or refused the request."""
+
+    code = ErrorCode.UNAVAILABLE

@@ -38,6 +38,8 @@ from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
 from tierdesk.ports.web import WebRepository as WebRepository
+from tierdesk.ports.workflow import MetricsSource as MetricsSource
+from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
 
 
 class Clock(Protocol):
@@ -376,6 +378,8 @@ class UnitOfWork(Protocol):
     search: SearchStore
     knowledge: KnowledgeRepository
     web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
+    workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
+    metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -14,6 +14,7 @@ from tierdesk.ports import (
     SearchIndex,
     UnitOfWork,
 )
+from tierdesk.ports.workflow import IssueTracker
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,4 @@ class Desk:
     ticket_prefix: str = "TD"
     max_attachment_bytes: int = 25 * 1024 * 1024
     search: SearchIndex | None = None  # None: nothing is indexed (a desk without retrieval)
+    tracker: IssueTracker | None = None  # None: defects are not mirrored to a tracker

@@ -10,6 +10,7 @@ from sqlalchemy.orm import registry, relationship
 
 from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.mappers_levels import map_levels
+from tierdesk.adapters.db.mappers_workflow import map_workflow
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Component, Product, Version
 from tierdesk.domain.messages import Attachment, Message
@@ -93,6 +94,7 @@ def start_mappers() -> None:
     reg.map_imperatively(AuditEvent, tables.audit_events)
     event.listen(Ticket, "load", _init_pending_events)
     map_levels(reg)
+    map_workflow(reg)
 
 
 def _init_pending_events(ticket: Ticket, _context: Any) -> None:

@@ -27,6 +27,7 @@ from tierdesk.adapters.db.repositories_sla import (
     SqlSlaRepository,
 )
 from tierdesk.adapters.db.repositories_web import SqlWebRepository
+from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
@@ -54,6 +55,7 @@ from tierdesk.ports import (
     TokenRepository,
 )
 from tierdesk.ports.web import WebRepository
+from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
 # Real chains are 2-3 deep (opened -> routed -> assigned); more means handlers feed each other.
@@ -97,6 +99,8 @@ class SqlUnitOfWork:
         self.jobs: JobQueue = SqlJobQueue(self.session)
         self.search: SearchStore = SqlSearchStore(self.session)
         self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
+        self.workflow: WorkflowRepository = SqlWorkflowRepository(self.session)
+        self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.web: WebRepository = SqlWebRepository(self.session)
         return self
 

@@ -15,6 +15,8 @@ from tierdesk.entrypoints.cli.sla import sla_app
 from tierdesk.entrypoints.cli.tickets import ticket_app
 from tierdesk.entrypoints.cli.wiring import ErrorReportingGroup
 from tierdesk.entrypoints.cli.worker import jobs, worker
+from tierdesk.entrypoints.cli.workflow import defect_app, known_issue_app, outcome_app
+from tierdesk.entrypoints.cli.workflow_ops import enhancement_app, incident_app, report
 
 cli = typer.Typer(
     cls=ErrorReportingGroup,
@@ -40,6 +42,12 @@ cli.add_typer(rule_app, name="rule")
 cli.add_typer(sla_app, name="sla")
 cli.command()(worker)
 cli.command()(jobs)
+cli.add_typer(known_issue_app, name="known-issue")
+cli.add_typer(defect_app, name="defect")
+cli.add_typer(outcome_app, name="outcome")
+cli.add_typer(incident_app, name="incident")
+cli.add_typer(enhancement_app, name="enhancement")
+cli.command()(report)
 
 
 def main() -> None:

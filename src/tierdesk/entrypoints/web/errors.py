@@ -23,6 +23,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA: 415,
     ErrorCode.CONFIGURATION: 500,
+    ErrorCode.UNAVAILABLE: 502,
 }
 
 _HTTP_CODES = {

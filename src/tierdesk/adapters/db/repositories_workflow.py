@@ -1,0 +1,228 @@
+"""Known issues, defects, incidents, enhancements, their ticket links and L3 outcomes in
+storage, and the reads the escalation metrics need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from tierdesk.adapters.db import tables, tables_sla
+from tierdesk.adapters.db import tables_workflow as t
+from tierdesk.domain.defects import Defect, DefectStatus
+from tierdesk.domain.enhancements import Enhancement, EnhancementStatus, EnhancementVote
+from tierdesk.domain.incidents import Incident, IncidentStatus, IncidentUpdate
+from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
+from tierdesk.domain.l3_outcomes import OutcomeRecord
+from tierdesk.domain.metrics import ClockVerdict, TicketTrail, TrailEvent
+from tierdesk.domain.record_links import RecordKind, RecordLink
+from tierdesk.domain.sla import CUSTOMER_CLOCKS
+from tierdesk.ports.workflow import WorkflowRecord
+
+
+class SqlWorkflowRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: WorkflowRecord) -> None:
+        self.session.add(record)
+
+    def known_issue(self, record_id: int) -> KnownIssue | None:
+        return self.session.get(KnownIssue, record_id)
+
+    def known_issues(
+        self, product_id: int | None, status: KnownIssueStatus | None
+    ) -> list[KnownIssue]:
+        query = select(KnownIssue).order_by(t.known_issues.c.id)
+        if product_id is not None:
+            query = query.where(t.known_issues.c.product_id == product_id)
+        if status is not None:
+            query = query.where(t.known_issues.c.status == str(status))
+        return list(self.session.scalars(query))
+
+    def defect(self, record_id: int) -> Defect | None:
+        return self.session.get(Defect, record_id)
+
+    def defects(self, status: DefectStatus | None) -> list[Defect]:
+        query = select(Defect).order_by(t.defects.c.id)
+        if status is not None:
+            query = query.where(t.defects.c.status == str(status))
+        return list(self.session.scalars(query))
+
+    def defect_by_external(self, tracker: str, external_id: str) -> Defect | None:
+        query = select(Defect).where(
+            t.defects.c.tracker == tracker, t.defects.c.external_id == external_id
+        )
+        return self.session.scalars(query).first()
+
+    def defects_to_poll(self) -> list[Defect]:
+        query = select(Defect).where(
+            t.defects.c.status == str(DefectStatus.OPEN), t.defects.c.external_id.is_not(None)
+        )
+        return list(self.session.scalars(query.order_by(t.defects.c.id)))
+
+    def incident(self, record_id: int) -> Incident | None:
+        return self.session.get(Incident, record_id)
+
+    def incidents(self, status: IncidentStatus | None) -> list[Incident]:
+        query = select(Incident).order_by(t.incidents.c.id.desc())
+        if status is not None:
+            query = query.where(t.incidents.c.status == str(status))
+        return list(self.session.scalars(query))
+
+    def incident_updates(self, incident_id: int) -> list[IncidentUpdate]:
+        query = select(IncidentUpdate).where(t.incident_updates.c.incident_id == incident_id)
+        return list(self.session.scalars(query.order_by(t.incident_updates.c.id)))
+
+    def enhancement(self, record_id: int) -> Enhancement | None:
+        return self.session.get(Enhancement, record_id)
+
+    def enhancements(self, status: EnhancementStatus | None) -> list[Enhancement]:
+        query = select(Enhancement).order_by(t.enhancements.c.id)
+        if status is not None:
+            query = query.where(t.enhancements.c.status == str(status))
+        return list(self.session.scalars(query))
+
+    def votes(self, enhancement_id: int) -> list[EnhancementVote]:
+        query = select(EnhancementVote).where(
+            t.enhancement_votes.c.enhancement_id == enhancement_id
+        )
+        return list(self.session.scalars(query.order_by(t.enhancement_votes.c.id)))
+
+    def vote_counts(self, enhancement_ids: Sequence[int]) -> dict[int, int]:
+        column = t.enhancement_votes.c.enhancement_id
+        query = (
+            select(column, func.count()).where(column.in_(list(enhancement_ids))).group_by(column)
+        )
+        return {int(row[0]): int(row[1]) for row in self.session.execute(query)}
+
+    def links(self, kind: RecordKind, record_id: int) -> list[RecordLink]:
+        c = t.record_links.c
+        query = select(RecordLink).where(c.record_kind == str(kind), c.record_id == record_id)
+        return list(self.session.scalars(query.order_by(c.id)))
+
+    def link_counts(self, kind: RecordKind, record_ids: Sequence[int]) -> dict[int, int]:
+        c = t.record_links.c
+        query = (
+            select(c.record_id, func.count())
+            .where(c.record_kind == str(kind), c.record_id.in_(list(record_ids)))
+            .group_by(c.record_id)
+        )
+        return {int(row[0]): int(row[1]) for row in self.session.execute(query)}
+
+    def links_of_ticket(self, ticket_id: int) -> list[RecordLink]:
+        c = t.record_links.c
+        query = select(RecordLink).where(c.ticket_id == ticket_id).order_by(c.id)
+        return list(self.session.scalars(query))
+
+    def outcomes_of_ticket(self, ticket_id: int) -> list[OutcomeRecord]:
+        c = t.l3_outcomes.c
+        query = select(OutcomeRecord).where(c.ticket_id == ticket_id).order_by(c.id)
+        return list(self.session.scalars(query))
+
+
+# The audit actions that move a ticket between levels or in and out of work.
+_TRAIL_ACTIONS = (
+    "ticket.opened",
+    "ticket.escalated",
+    "ticket.de_escalated",
+    "ticket.routed",
+    "escalation.bounced",
+    "escalation.marked_solvable_lower",
+    "ticket.status_changed",
+    "ticket.merged_into",
+)
+
+
+def _pair(value: Any) -> tuple[int | None, int | None]:
+    if isinstance(value, list) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    if isinstance(value, int):
+        return value, None
+    return None, None
+
+
+def trail_event(at: datetime, action: str, changes: dict[str, Any]) -> TrailEvent:
+    if action in ("ticket.status_changed", "ticket.merged_into"):
+        status = changes.get("status")
+        new = str(status[1]) if isinstance(status, list) and len(status) == 2 else None
+        return TrailEvent(at, "ticket.status_changed", status=new)
+    if action == "ticket.opened":
+        return TrailEvent(at, action, to_tier=int(changes.get("tier", 0)))
+    from_tier, to_tier = _pair(changes.get("tier"))
+    return TrailEvent(at, action, from_tier=from_tier, to_tier=to_tier)
+
+
+class SqlMetricsSource:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def trails(self, since: datetime, until: datetime, product_id: int | None) -> list[TicketTrail]:
+        tk, ev = tables.tickets.c, tables.audit_events.c
+        touched = select(ev.ticket_id).where(ev.at >= since, ev.ticket_id.is_not(None))
+        wanted = select(tk.id).where(
+            tk.created_at < until,
+            or_(tk.status.not_in(["solved", "closed"]), tk.id.in_(touched)),
+        )
+        if product_id is not None:
+            wanted = wanted.where(tk.product_id == product_id)
+        query = (
+            select(ev.ticket_id, ev.at, ev.action, ev.changes, tk.created_at)
+            .join(tables.tickets, tk.id == ev.ticket_id)
+            .where(ev.ticket_id.in_(wanted), ev.action.in_(_TRAIL_ACTIONS), ev.at < until)
+            .order_by(ev.ticket_id, ev.at, ev.id)
+        )
+        grouped: dict[int, tuple[datetime, list[TrailEvent]]] = {}
+        for ticket_id, at, action, changes, created_at in self.session.execute(query):
+            entry = grouped.setdefault(int(ticket_id), (created_at, []))
+            entry[1].append(trail_event(at, action, dict(changes or {})))
+        trails = []
+        for ticket_id, (created_at, events) in grouped.items():
+            opened = next((e for e in events if e.action == "ticket.opened"), None)
+            trails.append(
+                TicketTrail(
+                    ticket_id=ticket_id,
+                    opened_at=created_at,
+                    opened_tier=opened.to_tier or 0 if opened is not None else 0,
+                    events=tuple(e for e in events if e.action != "ticket.opened"),
+                )
+            )
+        return trails
+
+    def clock_verdicts(
+        self, since: datetime, until: datetime, product_id: int | None
+    ) -> list[ClockVerdict]:
+        d, tk = tables_sla.ticket_deadlines.c, tables.tickets.c
+        breached = d.breached_at.is_not(None)
+        in_period: ColumnElement[bool] = or_(
+            (d.breached_at >= since) & (d.breached_at < until),
+            d.breached_at.is_(None) & (d.met_at >= since) & (d.met_at < until),
+        )
+        query = select(d.kind, d.tier, d.met_at, d.breached_at, breached).where(in_period)
+        if product_id is not None:
+            query = query.join(tables.tickets, tk.id == d.ticket_id).where(
+                tk.product_id == product_id
+            )
+        verdicts = []
+        for kind, tier, met_at, breached_at, _ in self.session.execute(query):
+            verdicts.append(
+                ClockVerdict(
+                    tier=int(tier) if tier is not None else None,
+                    customer_facing=kind in CUSTOMER_CLOCKS,
+                    decided_at=breached_at or met_at,
+                    breached=breached_at is not None,
+                )
+            )
+        return verdicts
+
+    def outcomes(
+        self, since: datetime, until: datetime, product_id: int | None
+    ) -> list[tuple[datetime, str]]:
+        c = t.l3_outcomes.c
+        query = select(c.decided_at, c.outcome).where(c.decided_at >= since, c.decided_at < until)
+        if product_id is not None:
+            query = query.where(c.product_id == product_id)
+        return [(at, str(outcome)) for at, outcome in self.session.execute(query)]

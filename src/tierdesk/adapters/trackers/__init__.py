@@ -1,0 +1,1 @@
+"""Issue trackers defects are mirrored to (``ports.workflow.IssueTracker``)."""

@@ -1,0 +1,223 @@
+"""Product defects: what level 3 hands to the developers, mirrored to their issue tracker.
+
+A defect is opened from a ticket with a structured reproduction taken from the hand-off packet.
+The tracker's state comes back (poll or webhook); when a release fixes it, every linked ticket
+is told whether the version its customer runs is affected and which release fixes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tierdesk.domain.handoff import PacketContent
+from tierdesk.domain.messages import require_text
+from tierdesk.domain.versions import Exposure, exposure, is_version
+from tierdesk.errors import InvalidInputError, InvalidTransitionError
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    TRIVIAL = "trivial"
+
+
+class DefectStatus(StrEnum):
+    OPEN = "open"
+    FIXED = "fixed"  # a release (``fixed_in``) contains the fix
+    WONT_FIX = "wont-fix"  # closed by development without a fix
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """What developers need to see the defect themselves."""
+
+    steps: list[str]
+    expected: str
+    actual: str
+    environment: str
+    affected_versions: list[str]
+    severity: Severity
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "steps": list(self.steps),
+            "expected": self.expected,
+            "actual": self.actual,
+            "environment": self.environment,
+            "affected_versions": list(self.affected_versions),
+            "severity": str(self.severity),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reproduction:
+        return cls(
+            steps=[str(s) for s in data.get("steps") or []],
+            expected=str(data.get("expected") or ""),
+            actual=str(data.get("actual") or ""),
+            environment=str(data.get("environment") or ""),
+            affected_versions=[str(v) for v in data.get("affected_versions") or []],
+            severity=Severity(data.get("severity") or Severity.MAJOR),
+        )
+
+    def as_markdown(self) -> str:
+        """The body of the tracker issue."""
+        steps = "\n".join(f"{n}. {s}" for n, s in enumerate(self.steps, 1)) or "(none given)"
+        versions = ", ".join(self.affected_versions) or "(not known)"
+        return (
+            f"**Severity:** {self.severity}\n**Affected versions:** {versions}\n\n"
+            f"### Environment\n{self.environment or '(not given)'}\n\n"
+            f"### Steps to reproduce\n{steps}\n\n"
+            f"### Expected\n{self.expected or '(not given)'}\n\n"
+            f"### Actual\n{self.actual or '(not given)'}\n"
+        )
+
+
+def reproduction_from_packet(
+    packet: PacketContent | None,
+    *,
+    severity: Severity,
+    expected: str | None = None,
+    actual: str | None = None,
+    steps: list[str] | None = None,
+    environment: str | None = None,
+    affected_versions: list[str] | None = None,
+) -> Reproduction:
+    """The packet's parts become the reproduction; what the engineer states overrides them.
+    Steps tried are the reproduction steps (with what each showed); the symptoms are what
+    actually happens."""
+    packet = packet or PacketContent()
+    packet_steps = [
+        s.step + (f" (result: {s.result})" if s.result else "") for s in packet.steps_tried
+    ]
+    where = " ".join(p for p in (packet.product, packet.version) if p)
+    packet_environment = "; ".join(p for p in (where, packet.environment.strip()) if p)
+    versions = affected_versions
+    if versions is None:
+        versions = [packet.version] if packet.version and is_version(packet.version) else []
+    reproduction = Reproduction(
+        steps=[s.strip() for s in (steps if steps is not None else packet_steps) if s.strip()],
+        expected=(expected or "").strip(),
+        actual=(actual if actual is not None else packet.symptoms).strip(),
+        environment=(environment if environment is not None else packet_environment).strip(),
+        affected_versions=[v.strip() for v in versions if v.strip()],
+        severity=severity,
+    )
+    if not reproduction.actual:
+        raise InvalidInputError(
+            "a defect needs what actually happens: the packet has no symptoms; give 'actual'",
+            field="actual",
+        )
+    if not reproduction.steps:
+        raise InvalidInputError(
+            "a defect needs reproduction steps: the packet lists no steps tried; give 'steps'",
+            field="steps",
+        )
+    return reproduction
+
+
+@dataclass(eq=False)
+class Defect:
+    title: str
+    reproduction: dict[str, Any]
+    severity: Severity
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    source_ticket_id: int | None = None
+    product_id: int | None = None
+    status: DefectStatus = DefectStatus.OPEN
+    fixed_in: str | None = None
+    # The mirror in the developers' tracker (None until pushed).
+    tracker: str | None = None
+    external_id: str | None = None
+    external_url: str | None = None
+    external_state: str | None = None
+    external_labels: list[str] = field(default_factory=list)
+    external_milestone: str | None = None
+    synced_at: datetime | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.title = require_text(self.title, "title", max_length=300)
+
+    @property
+    def affected_versions(self) -> list[str]:
+        return [str(v) for v in self.reproduction.get("affected_versions") or []]
+
+    def mark_fixed(self, version: str, at: datetime) -> bool:
+        """Record the fixing release; False when it was already recorded (nothing to tell)."""
+        version = version.strip()
+        if not is_version(version):
+            raise InvalidInputError(f"{version!r} is not a release version", field="version")
+        if self.status is DefectStatus.FIXED and self.fixed_in == version:
+            return False
+        self.status, self.fixed_in, self.updated_at = DefectStatus.FIXED, version, at
+        return True
+
+    def mark_wont_fix(self, at: datetime) -> bool:
+        if self.status is DefectStatus.WONT_FIX:
+            return False
+        if self.status is DefectStatus.FIXED:
+            raise InvalidTransitionError(f"defect DEF-{self.id} is fixed in {self.fixed_in}")
+        self.status, self.updated_at = DefectStatus.WONT_FIX, at
+        return True
+
+
+@dataclass(frozen=True)
+class TrackerIssue:
+    """What a tracker says about the issue mirroring a defect."""
+
+    external_id: str
+    url: str
+    state: str  # "open" or "closed"
+    state_reason: str | None = None  # "completed", "not_planned", "reopened"
+    labels: tuple[str, ...] = ()
+    milestone: str | None = None
+
+
+_FIXED_LABEL = re.compile(r"^fixed[- ]in[: ]\s*(\S+)$", re.IGNORECASE)
+
+
+def fixed_version(issue: TrackerIssue) -> str | None:
+    """The release that fixes a closed issue: a ``fixed-in: X`` label, else the milestone's
+    title when it is a version. None while open, or when development named no release."""
+    if issue.state != "closed" or issue.state_reason == "not_planned":
+        return None
+    for label in issue.labels:
+        match = _FIXED_LABEL.match(label.strip())
+        if match and is_version(match.group(1)):
+            return match.group(1)
+    if issue.milestone and is_version(issue.milestone):
+        return issue.milestone.strip().removeprefix("v")
+    return None
+
+
+def fix_notice(defect: Defect, customer_version: str | None) -> tuple[str, Exposure]:
+    """The public message a linked ticket gets when the defect is fixed."""
+    assert defect.fixed_in is not None
+    verdict = exposure(customer_version, defect.fixed_in)
+    head = (
+        f"Update on defect DEF-{defect.id} ({defect.title}): it is fixed in release "
+        f"{defect.fixed_in}."
+    )
+    match verdict:
+        case Exposure.AFFECTED:
+            tail = (
+                f"You run version {customer_version}, which is affected. Upgrading to "
+                f"{defect.fixed_in} or later fixes it."
+            )
+        case Exposure.NOT_AFFECTED:
+            tail = (
+                f"You run version {customer_version}, which is not affected; no action is needed."
+            )
+        case Exposure.UNKNOWN:
+            tail = (
+                f"We do not know which version you run: versions before {defect.fixed_in} are "
+                f"affected, and {defect.fixed_in} fixes it. Reply with your version if unsure."
+            )
+    return f"{head}\n\n{tail}", verdict

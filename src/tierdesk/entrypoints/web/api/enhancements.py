@@ -1,0 +1,78 @@
+"""/api/v1/enhancements: enhancement requests with their requesting organisations (votes)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from tierdesk.domain.enhancements import EnhancementStatus
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.schemas_workflow import (
+    EnhancementCreate,
+    EnhancementOut,
+    EnhancementShip,
+    EnhancementStatusIn,
+    EnhancementVoteIn,
+    LinkTicket,
+)
+from tierdesk.services import enhancements
+
+router = APIRouter(prefix="/enhancements", tags=["enhancement requests"])
+
+
+@router.get("", response_model=list[EnhancementOut])
+def list_enhancements(
+    desk: DeskDep, actor: CurrentActor, status: EnhancementStatus | None = None
+) -> list[EnhancementOut]:
+    """Most wanted (most requesting organisations) first."""
+    found = enhancements.list_enhancements(desk, actor, status)
+    return [EnhancementOut.of(e, votes) for e, votes in found]
+
+
+@router.post("", response_model=EnhancementOut, status_code=status.HTTP_201_CREATED)
+def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+    created = enhancements.create_enhancement(
+        desk, actor, body.title, body.description, body.product
+    )
+    assert created.id is not None
+    return get_enhancement(created.id, desk, actor)
+
+
+@router.get("/{enhancement_id}", response_model=EnhancementOut)
+def get_enhancement(enhancement_id: int, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+    view = enhancements.get_enhancement(desk, actor, enhancement_id)
+    return EnhancementOut.of(
+        view.enhancement, view.votes, [o.name for o in view.organisations], view.tickets
+    )
+
+
+@router.post("/{enhancement_id}/tickets", response_model=EnhancementOut)
+def link_ticket(
+    enhancement_id: int, body: LinkTicket, desk: DeskDep, actor: CurrentActor
+) -> EnhancementOut:
+    enhancements.link_enhancement(desk, actor, enhancement_id, body.ticket)
+    return get_enhancement(enhancement_id, desk, actor)
+
+
+@router.post("/{enhancement_id}/votes", response_model=EnhancementOut)
+def vote(
+    enhancement_id: int, body: EnhancementVoteIn, desk: DeskDep, actor: CurrentActor
+) -> EnhancementOut:
+    enhancements.vote_for_enhancement(desk, actor, enhancement_id, body.organisation)
+    return get_enhancement(enhancement_id, desk, actor)
+
+
+@router.put("/{enhancement_id}/status", response_model=EnhancementOut)
+def change_status(
+    enhancement_id: int, body: EnhancementStatusIn, desk: DeskDep, actor: CurrentActor
+) -> EnhancementOut:
+    enhancements.change_enhancement_status(desk, actor, enhancement_id, body.status)
+    return get_enhancement(enhancement_id, desk, actor)
+
+
+@router.post("/{enhancement_id}/ship", response_model=EnhancementOut)
+def ship(
+    enhancement_id: int, body: EnhancementShip, desk: DeskDep, actor: CurrentActor
+) -> EnhancementOut:
+    """Shipped in a release: the requesting organisations' linked tickets are told."""
+    enhancements.ship_enhancement(desk, actor, enhancement_id, body.version)
+    return get_enhancement(enhancement_id, desk, actor)

@@ -1,0 +1,16 @@
+"""The routers of workflow part 2 (what levels 3 and 4 decide, and the metrics), for
+``create_app`` to include in one line."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tierdesk.entrypoints.web.api import defects, enhancements, incidents, known_issues, metrics
+
+WORKFLOW_ROUTERS: tuple[APIRouter, ...] = (
+    known_issues.router,
+    defects.router,
+    incidents.router,
+    enhancements.router,
+    metrics.router,
+)

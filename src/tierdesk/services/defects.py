@@ -1,0 +1,217 @@
+"""Product defects: opened from a ticket with the hand-off packet's reproduction, linked to
+every ticket that hits them, mirrored to the developers' tracker (``defect_sync.py``), and,
+once a release fixes them, announced on every linked ticket with the customer's own verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tierdesk.domain.defects import (
+    Defect,
+    DefectStatus,
+    Reproduction,
+    Severity,
+    fix_notice,
+    reproduction_from_packet,
+)
+from tierdesk.domain.handoff import PacketContent
+from tierdesk.domain.l3_outcomes import L3Outcome
+from tierdesk.domain.people import Actor, Tier
+from tierdesk.domain.record_links import RecordKind, record_on_ticket, record_reference
+from tierdesk.domain.tickets import Ticket
+from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.desk import Desk
+from tierdesk.services.jobs import enqueue
+from tierdesk.services.l3_outcomes import record_outcome
+from tierdesk.services.workflow_records import (
+    audit_record,
+    customer_version,
+    link_to_record,
+    linked_tickets,
+    not_found,
+    post_public_notice,
+    require_level,
+)
+
+KIND = RecordKind.DEFECT
+# Level 3 concludes "product defect" (leads and L4 may too).
+AUTHORS = Tier.L3
+
+
+@dataclass
+class DefectInput:
+    """What the engineer states; anything left None comes from the ticket's hand-off packet."""
+
+    title: str | None = None
+    severity: Severity = Severity.MAJOR
+    expected: str | None = None
+    actual: str | None = None
+    steps: list[str] | None = None
+    environment: str | None = None
+    affected_versions: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class DefectView:
+    defect: Defect
+    link_count: int
+    tickets: list[Ticket]
+
+
+def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput) -> Defect:
+    """Open a defect from a ticket: the reproduction comes from its newest hand-off packet,
+    the ticket is linked, L3's "defect" outcome recorded and the tracker mirror scheduled."""
+    require_level(actor, AUTHORS, "open defects")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        assert ticket.id is not None
+        packet = uow.packets.latest(ticket.id)
+        content = PacketContent.from_dict(dict(packet.content)) if packet is not None else None
+        reproduction = reproduction_from_packet(
+            content,
+            severity=new.severity,
+            expected=new.expected,
+            actual=new.actual,
+            steps=new.steps,
+            environment=new.environment,
+            affected_versions=new.affected_versions,
+        )
+        now = desk.clock.now()
+        defect = Defect(
+            title=new.title or ticket.subject,
+            reproduction=reproduction.to_dict(),
+            severity=new.severity,
+            created_at=now,
+            updated_at=now,
+            created_by=actor.name,
+            source_ticket_id=ticket.id,
+            product_id=ticket.product_id,
+        )
+        uow.workflow.add(defect)
+        uow.flush()
+        assert defect.id is not None
+        audit_record(uow, KIND, defect.id, "opened", actor, now, {"ticket": ticket.number})
+        link_to_record(uow, desk, actor, KIND, defect.id, defect.title, ticket.id, now)
+        record_outcome(uow, ticket, L3Outcome.DEFECT, actor, now, record_id=defect.id)
+        schedule_push(uow, desk, defect)
+        uow.commit()
+        return defect
+
+
+def schedule_push(uow: UnitOfWork, desk: Desk, defect: Defect) -> None:
+    if desk.tracker is not None:
+        now = desk.clock.now()
+        enqueue(uow, "defects.push", {"defect_id": defect.id}, at=now, key=f"push:{defect.id}")
+
+
+def link_defect(desk: Desk, actor: Actor, defect_id: int, reference: int | str) -> Ticket:
+    """Another ticket hits the defect. The developers' issue gets a comment saying so; at L3
+    this is the "defect" outcome for that ticket."""
+    require_agent(actor, "link defects")
+    with desk.uow() as uow:
+        defect = uow.workflow.defect(defect_id)
+        if defect is None:
+            raise not_found(KIND, defect_id)
+        now = desk.clock.now()
+        ticket, link = link_to_record(
+            uow, desk, actor, KIND, defect_id, defect.title, reference, now
+        )
+        record_outcome(uow, ticket, L3Outcome.DEFECT, actor, now, record_id=defect_id)
+        if defect.status is DefectStatus.FIXED:
+            announce_to(desk, uow, defect, ticket, actor, now)
+        if desk.tracker is not None:
+            version = customer_version(uow, ticket) or "unknown"
+            enqueue(
+                uow,
+                "defects.comment",
+                {
+                    "defect_id": defect_id,
+                    "body": f"Also reported by a customer on support ticket {ticket.number} "
+                    f"(version {version}).",
+                },
+                at=now,
+                key=f"comment:{defect_id}:{ticket.id}:{link.created_at.isoformat()}",
+            )
+        uow.commit()
+        return ticket
+
+
+def list_defects(
+    desk: Desk, actor: Actor, status: DefectStatus | None = None
+) -> list[tuple[Defect, int]]:
+    require_agent(actor, "read defects")
+    with desk.uow() as uow:
+        defects = uow.workflow.defects(status)
+        counts = uow.workflow.link_counts(KIND, [d.id for d in defects if d.id is not None])
+    return [(defect, counts.get(defect.id or 0, 0)) for defect in defects]
+
+
+def get_defect(desk: Desk, actor: Actor, defect_id: int) -> DefectView:
+    require_agent(actor, "read defects")
+    with desk.uow() as uow:
+        defect = uow.workflow.defect(defect_id)
+        if defect is None:
+            raise not_found(KIND, defect_id)
+        count = len(uow.workflow.links(KIND, defect_id))
+        return DefectView(defect, count, linked_tickets(uow, actor, KIND, defect_id))
+
+
+def mark_defect_fixed(desk: Desk, actor: Actor, defect_id: int, version: str) -> Defect:
+    """Record the fixing release by hand (the tracker usually tells us) and tell every
+    linked ticket."""
+    require_level(actor, AUTHORS, "mark defects fixed")
+    with desk.uow() as uow:
+        defect = uow.workflow.defect(defect_id)
+        if defect is None:
+            raise not_found(KIND, defect_id)
+        settle_fix(desk, uow, defect, version, actor)
+        uow.commit()
+        return defect
+
+
+def settle_fix(desk: Desk, uow: UnitOfWork, defect: Defect, version: str, actor: Actor) -> int:
+    """Mark ``defect`` fixed in ``version`` and announce it; 0 notices when that was known."""
+    now = desk.clock.now()
+    if not defect.mark_fixed(version, now):
+        return 0
+    audit_record(uow, KIND, defect.id, "fixed", actor, now, {"fixed_in": defect.fixed_in})
+    return announce_fix(desk, uow, defect, actor, now)
+
+
+def announce_fix(desk: Desk, uow: UnitOfWork, defect: Defect, actor: Actor, at: datetime) -> int:
+    """One public notice per linked ticket, each with its customer's verdict."""
+    assert defect.id is not None
+    told = 0
+    for link in uow.workflow.links(KIND, defect.id):
+        ticket = uow.tickets.get(link.ticket_id)
+        if ticket is not None and announce_to(desk, uow, defect, ticket, actor, at):
+            told += 1
+    return told
+
+
+def announce_to(
+    desk: Desk, uow: UnitOfWork, defect: Defect, ticket: Ticket, actor: Actor, at: datetime
+) -> bool:
+    version = customer_version(uow, ticket)
+    text, verdict = fix_notice(defect, version)
+    if post_public_notice(desk, uow, actor, ticket, text, at) is None:
+        return False
+    record_on_ticket(
+        ticket,
+        "defect.fix_announced",
+        actor,
+        at,
+        changes={
+            "record": record_reference(KIND, defect.id),
+            "fixed_in": defect.fixed_in,
+            "customer_version": version,
+            "exposure": str(verdict),
+        },
+    )
+    return True
+
+
+def reproduction_of(defect: Defect) -> Reproduction:
+    return Reproduction.from_dict(dict(defect.reproduction))

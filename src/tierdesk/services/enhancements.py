@@ -1,0 +1,185 @@
+"""Enhancement requests: one record per request, the tickets that asked and the organisations
+behind them (one vote each), a status, and a notice on those tickets when it ships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tierdesk.domain.enhancements import Enhancement, EnhancementStatus, EnhancementVote
+from tierdesk.domain.people import Actor, Organisation
+from tierdesk.domain.record_links import RecordKind
+from tierdesk.domain.tickets import Ticket
+from tierdesk.errors import InvalidInputError
+from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import require_agent, require_lead
+from tierdesk.services.desk import Desk
+from tierdesk.services.workflow_records import (
+    audit_record,
+    link_to_record,
+    linked_tickets,
+    not_found,
+    post_public_notice,
+    product_id_for,
+)
+
+KIND = RecordKind.ENHANCEMENT
+
+
+@dataclass(frozen=True)
+class EnhancementView:
+    enhancement: Enhancement
+    votes: int
+    organisations: list[Organisation]
+    tickets: list[Ticket]
+
+
+def _enhancement(uow: UnitOfWork, enhancement_id: int) -> Enhancement:
+    found = uow.workflow.enhancement(enhancement_id)
+    if found is None:
+        raise not_found(KIND, enhancement_id)
+    return found
+
+
+def create_enhancement(
+    desk: Desk, actor: Actor, title: str, description: str = "", product: str | None = None
+) -> Enhancement:
+    require_agent(actor, "record enhancement requests")
+    with desk.uow() as uow:
+        now = desk.clock.now()
+        enhancement = Enhancement(
+            title=title,
+            description=description,
+            created_at=now,
+            updated_at=now,
+            created_by=actor.name,
+            product_id=product_id_for(uow, product),
+        )
+        uow.workflow.add(enhancement)
+        uow.flush()
+        audit_record(uow, KIND, enhancement.id, "created", actor, now, {"title": enhancement.title})
+        uow.commit()
+        return enhancement
+
+
+def link_enhancement(desk: Desk, actor: Actor, enhancement_id: int, reference: int | str) -> Ticket:
+    """A ticket asks for it: linked, and its organisation counted as a requester (once)."""
+    require_agent(actor, "link enhancement requests")
+    with desk.uow() as uow:
+        enhancement = _enhancement(uow, enhancement_id)
+        if enhancement.status.is_final:
+            raise InvalidInputError(
+                f"ENH-{enhancement_id} is {enhancement.status}; open a new request instead"
+            )
+        now = desk.clock.now()
+        ticket, _link = link_to_record(
+            uow, desk, actor, KIND, enhancement_id, enhancement.title, reference, now
+        )
+        voters = {v.organisation_id for v in uow.workflow.votes(enhancement_id)}
+        if ticket.organisation_id not in voters:
+            uow.workflow.add(
+                EnhancementVote(
+                    enhancement_id=enhancement_id,
+                    organisation_id=ticket.organisation_id,
+                    created_at=now,
+                    ticket_id=ticket.id,
+                )
+            )
+        uow.commit()
+        return ticket
+
+
+def vote_for_enhancement(
+    desk: Desk, actor: Actor, enhancement_id: int, organisation: str
+) -> Enhancement:
+    """An organisation asks for it without a ticket (a call, a meeting)."""
+    require_agent(actor, "record votes")
+    with desk.uow() as uow:
+        enhancement = _enhancement(uow, enhancement_id)
+        found = uow.organisations.get_by_name(organisation.strip())
+        if found is None or found.id is None:
+            raise InvalidInputError(f"unknown organisation {organisation!r}", field="organisation")
+        if any(v.organisation_id == found.id for v in uow.workflow.votes(enhancement_id)):
+            raise InvalidInputError(f"{found.name} asked for ENH-{enhancement_id} already")
+        now = desk.clock.now()
+        uow.workflow.add(
+            EnhancementVote(enhancement_id=enhancement_id, organisation_id=found.id, created_at=now)
+        )
+        audit_record(uow, KIND, enhancement.id, "voted", actor, now, {"organisation": found.name})
+        uow.commit()
+        return enhancement
+
+
+def change_enhancement_status(
+    desk: Desk, actor: Actor, enhancement_id: int, status: EnhancementStatus
+) -> Enhancement:
+    require_lead(actor, "change enhancement status")
+    with desk.uow() as uow:
+        enhancement = _enhancement(uow, enhancement_id)
+        old = enhancement.status
+        enhancement.change_status(status, desk.clock.now())
+        audit_record(
+            uow,
+            KIND,
+            enhancement.id,
+            "status_changed",
+            actor,
+            desk.clock.now(),
+            {"status": [str(old), str(status)]},
+        )
+        uow.commit()
+        return enhancement
+
+
+def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str) -> int:
+    """Shipped in ``version``: every linked ticket of a requesting organisation is told.
+    Returns how many tickets were."""
+    require_lead(actor, "ship enhancements")
+    with desk.uow() as uow:
+        enhancement = _enhancement(uow, enhancement_id)
+        now = desk.clock.now()
+        enhancement.ship(version, now)
+        told = 0
+        for link in uow.workflow.links(KIND, enhancement_id):
+            ticket = uow.tickets.get(link.ticket_id)
+            notice = enhancement.shipped_notice()
+            if ticket is not None and post_public_notice(desk, uow, actor, ticket, notice, now):
+                told += 1
+        audit_record(
+            uow,
+            KIND,
+            enhancement.id,
+            "shipped",
+            actor,
+            now,
+            {"shipped_in": enhancement.shipped_in, "tickets_notified": told},
+        )
+        uow.commit()
+        return told
+
+
+def list_enhancements(
+    desk: Desk, actor: Actor, status: EnhancementStatus | None = None
+) -> list[tuple[Enhancement, int]]:
+    """Requests with their vote counts, most wanted first."""
+    require_agent(actor, "read enhancement requests")
+    with desk.uow() as uow:
+        found = uow.workflow.enhancements(status)
+        votes = uow.workflow.vote_counts([e.id for e in found if e.id is not None])
+    ranked = [(e, votes.get(e.id or 0, 0)) for e in found]
+    return sorted(ranked, key=lambda pair: (-pair[1], pair[0].id or 0))
+
+
+def get_enhancement(desk: Desk, actor: Actor, enhancement_id: int) -> EnhancementView:
+    require_agent(actor, "read enhancement requests")
+    with desk.uow() as uow:
+        enhancement = _enhancement(uow, enhancement_id)
+        votes = uow.workflow.votes(enhancement_id)
+        organisations = [
+            o for o in (uow.organisations.get(v.organisation_id) for v in votes) if o is not None
+        ]
+        return EnhancementView(
+            enhancement,
+            len(votes),
+            organisations,
+            linked_tickets(uow, actor, KIND, enhancement_id),
+        )

@@ -1,0 +1,251 @@
+"""Incidents (L4): declare one, link many tickets at once, post status updates that reach every
+affected customer on their own ticket, resolve it and solve its tickets together, keep a
+post-incident note. Each of these is one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tierdesk.domain.incidents import (
+    Incident,
+    IncidentSeverity,
+    IncidentStatus,
+    IncidentUpdate,
+    update_message,
+)
+from tierdesk.domain.messages import require_text
+from tierdesk.domain.people import Actor, Tier
+from tierdesk.domain.record_links import RecordKind
+from tierdesk.domain.tickets import Ticket
+from tierdesk.errors import InvalidInputError
+from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import require_agent
+from tierdesk.services.desk import Desk
+from tierdesk.services.workflow_records import (
+    audit_record,
+    link_to_record,
+    linked_tickets,
+    not_found,
+    post_public_notice,
+    product_id_for,
+    require_level,
+)
+
+KIND = RecordKind.INCIDENT
+# Incidents are level 4's (product development) and the leads'.
+RUNNERS = Tier.L4
+MAX_TICKETS_PER_CALL = 1000
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    incident: Incident
+    updates: list[IncidentUpdate]
+    link_count: int
+    tickets: list[Ticket]
+
+
+def _incident(uow: UnitOfWork, incident_id: int) -> Incident:
+    incident = uow.workflow.incident(incident_id)
+    if incident is None:
+        raise not_found(KIND, incident_id)
+    return incident
+
+
+def declare_incident(
+    desk: Desk,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    severity: IncidentSeverity = IncidentSeverity.SEV2,
+    product: str | None = None,
+    tickets: list[int | str] | None = None,
+) -> Incident:
+    require_level(actor, RUNNERS, "declare incidents")
+    with desk.uow() as uow:
+        now = desk.clock.now()
+        incident = Incident(
+            title=title,
+            description=description,
+            severity=severity,
+            declared_at=now,
+            declared_by=actor.name,
+            updated_at=now,
+            product_id=product_id_for(uow, product),
+        )
+        uow.workflow.add(incident)
+        uow.flush()
+        assert incident.id is not None
+        audit_record(
+            uow,
+            KIND,
+            incident.id,
+            "declared",
+            actor,
+            now,
+            {"title": incident.title, "severity": str(severity)},
+        )
+        _link_all(uow, desk, actor, incident, tickets or [])
+        uow.commit()
+        return incident
+
+
+def _link_all(
+    uow: UnitOfWork, desk: Desk, actor: Actor, incident: Incident, references: list[int | str]
+) -> list[Ticket]:
+    if len(references) > MAX_TICKETS_PER_CALL:
+        raise InvalidInputError(
+            f"link at most {MAX_TICKETS_PER_CALL} tickets per call", field="tickets"
+        )
+    assert incident.id is not None
+    now = desk.clock.now()
+    linked = [
+        link_to_record(uow, desk, actor, KIND, incident.id, incident.title, ref, now)[0]
+        for ref in references
+    ]
+    if linked:
+        audit_record(
+            uow,
+            KIND,
+            incident.id,
+            "tickets_linked",
+            actor,
+            now,
+            {"tickets": [t.number for t in linked]},
+        )
+    return linked
+
+
+def link_incident_tickets(
+    desk: Desk, actor: Actor, incident_id: int, references: list[int | str]
+) -> list[Ticket]:
+    """Link many tickets at once; all or none (one unknown or already linked refuses all)."""
+    require_agent(actor, "link tickets to incidents")
+    if not references:
+        raise InvalidInputError("name at least one ticket", field="tickets")
+    with desk.uow() as uow:
+        incident = _incident(uow, incident_id)
+        incident.require_open("link tickets")
+        linked = _link_all(uow, desk, actor, incident, references)
+        uow.commit()
+        return linked
+
+
+def post_incident_update(
+    desk: Desk, actor: Actor, incident_id: int, status: IncidentStatus, text: str
+) -> IncidentUpdate:
+    """Exactly one public message on every linked ticket (closed ones are final and skipped)."""
+    require_level(actor, RUNNERS, "post incident updates")
+    text = require_text(text, "text", max_length=20_000)
+    with desk.uow() as uow:
+        incident = _incident(uow, incident_id)
+        now = desk.clock.now()
+        incident.move_to(status, now)
+        message = update_message(incident, status, text)
+        told = _broadcast(uow, desk, actor, incident, message)
+        assert incident.id is not None
+        update = IncidentUpdate(
+            incident_id=incident.id,
+            status=status,
+            text=text,
+            posted_at=now,
+            posted_by=actor.name,
+            tickets_notified=told,
+        )
+        uow.workflow.add(update)
+        audit_record(
+            uow,
+            KIND,
+            incident.id,
+            "update_posted",
+            actor,
+            now,
+            {"status": str(status), "tickets_notified": told},
+        )
+        uow.commit()
+        return update
+
+
+def _broadcast(uow: UnitOfWork, desk: Desk, actor: Actor, incident: Incident, text: str) -> int:
+    assert incident.id is not None
+    now = desk.clock.now()
+    told = 0
+    for link in uow.workflow.links(KIND, incident.id):
+        ticket = uow.tickets.get(link.ticket_id)
+        if ticket is not None and post_public_notice(desk, uow, actor, ticket, text, now):
+            told += 1
+    return told
+
+
+def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str) -> Incident:
+    """Resolve the incident: the resolution goes to every linked ticket as a last update and
+    every linked ticket still open is solved with it."""
+    require_level(actor, RUNNERS, "resolve incidents")
+    resolution = require_text(resolution, "resolution", max_length=20_000)
+    with desk.uow() as uow:
+        incident = _incident(uow, incident_id)
+        now = desk.clock.now()
+        incident.resolve(now)
+        assert incident.id is not None
+        message = update_message(incident, IncidentStatus.RESOLVED, resolution)
+        told = _broadcast(uow, desk, actor, incident, message)
+        solved = 0
+        for link in uow.workflow.links(KIND, incident.id):
+            ticket = uow.tickets.get(link.ticket_id)
+            if ticket is not None and ticket.status.is_active:
+                ticket.solve(f"Resolved with incident INC-{incident.id}: {resolution}", actor, now)
+                solved += 1
+        uow.workflow.add(
+            IncidentUpdate(
+                incident_id=incident.id,
+                status=IncidentStatus.RESOLVED,
+                text=resolution,
+                posted_at=now,
+                posted_by=actor.name,
+                tickets_notified=told,
+            )
+        )
+        audit_record(
+            uow,
+            KIND,
+            incident.id,
+            "resolved",
+            actor,
+            now,
+            {"tickets_notified": told, "tickets_solved": solved},
+        )
+        uow.commit()
+        return incident
+
+
+def write_post_incident_note(desk: Desk, actor: Actor, incident_id: int, note: str) -> Incident:
+    require_level(actor, RUNNERS, "write post-incident notes")
+    with desk.uow() as uow:
+        incident = _incident(uow, incident_id)
+        now = desk.clock.now()
+        incident.write_post_incident_note(note, now)
+        audit_record(uow, KIND, incident.id, "post_incident_note", actor, now)
+        uow.commit()
+        return incident
+
+
+def list_incidents(
+    desk: Desk, actor: Actor, status: IncidentStatus | None = None
+) -> list[tuple[Incident, int]]:
+    require_agent(actor, "read incidents")
+    with desk.uow() as uow:
+        incidents = uow.workflow.incidents(status)
+        counts = uow.workflow.link_counts(KIND, [i.id for i in incidents if i.id is not None])
+    return [(incident, counts.get(incident.id or 0, 0)) for incident in incidents]
+
+
+def get_incident(desk: Desk, actor: Actor, incident_id: int) -> IncidentView:
+    require_agent(actor, "read incidents")
+    with desk.uow() as uow:
+        incident = _incident(uow, incident_id)
+        return IncidentView(
+            incident,
+            uow.workflow.incident_updates(incident_id),
+            len(uow.workflow.links(KIND, incident_id)),
+            linked_tickets(uow, actor, KIND, incident_id),
+        )

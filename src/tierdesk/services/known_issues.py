@@ -1,0 +1,163 @@
+"""Known issues: record them, link tickets and answer them with the documented fix in one
+step. The link is counted on the issue and shows on the ticket's trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
+from tierdesk.domain.l3_outcomes import L3Outcome
+from tierdesk.domain.messages import require_text
+from tierdesk.domain.people import Actor, Tier
+from tierdesk.domain.record_links import RecordKind
+from tierdesk.domain.tickets import Ticket
+from tierdesk.domain.versions import is_version
+from tierdesk.errors import InvalidInputError
+from tierdesk.services.access import require_agent
+from tierdesk.services.desk import Desk
+from tierdesk.services.l3_outcomes import record_outcome
+from tierdesk.services.workflow_records import (
+    audit_record,
+    link_to_record,
+    linked_tickets,
+    not_found,
+    post_public_notice,
+    product_id_for,
+    require_level,
+)
+
+KIND = RecordKind.KNOWN_ISSUE
+# Who documents known issues: senior support and above (L1 links and sends them).
+AUTHORS = Tier.L2
+
+
+@dataclass
+class KnownIssueInput:
+    title: str
+    symptoms: str
+    fix: str
+    root_cause: str = ""
+    product: str | None = None
+    affected_versions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KnownIssueView:
+    issue: KnownIssue
+    link_count: int
+    tickets: list[Ticket]  # the linked tickets the reader may see
+
+
+def _versions(values: list[str]) -> list[str]:
+    cleaned = [v.strip() for v in values if v.strip()]
+    bad = [v for v in cleaned if not is_version(v)]
+    if bad:
+        raise InvalidInputError(f"not versions: {', '.join(bad)}", field="affected_versions")
+    return cleaned
+
+
+def create_known_issue(desk: Desk, actor: Actor, new: KnownIssueInput) -> KnownIssue:
+    require_level(actor, AUTHORS, "document known issues")
+    with desk.uow() as uow:
+        now = desk.clock.now()
+        issue = KnownIssue(
+            title=new.title,
+            symptoms=new.symptoms,
+            root_cause=new.root_cause,
+            fix=new.fix,
+            created_at=now,
+            updated_at=now,
+            created_by=actor.name,
+            product_id=product_id_for(uow, new.product),
+            affected_versions=_versions(new.affected_versions),
+        )
+        uow.workflow.add(issue)
+        uow.flush()
+        audit_record(uow, KIND, issue.id, "created", actor, now, {"title": issue.title})
+        uow.commit()
+        return issue
+
+
+def update_known_issue(
+    desk: Desk,
+    actor: Actor,
+    issue_id: int,
+    *,
+    fix: str | None = None,
+    root_cause: str | None = None,
+    status: KnownIssueStatus | None = None,
+    affected_versions: list[str] | None = None,
+) -> KnownIssue:
+    require_level(actor, AUTHORS, "change known issues")
+    with desk.uow() as uow:
+        issue = uow.workflow.known_issue(issue_id)
+        if issue is None:
+            raise not_found(KIND, issue_id)
+        changes: dict[str, object] = {}
+        if fix is not None:
+            changes["fix"] = issue.fix = require_text(fix, "fix", max_length=50_000)
+        if root_cause is not None:
+            changes["root_cause"] = issue.root_cause = root_cause.strip()
+        if status is not None and status is not issue.status:
+            changes["status"] = [str(issue.status), str(status)]
+            issue.status = status
+        if affected_versions is not None:
+            changes["affected_versions"] = issue.affected_versions = _versions(affected_versions)
+        if not changes:
+            raise InvalidInputError("nothing to change")
+        now = desk.clock.now()
+        issue.updated_at = now
+        audit_record(uow, KIND, issue.id, "updated", actor, now, changes)
+        uow.commit()
+        return issue
+
+
+def list_known_issues(
+    desk: Desk,
+    actor: Actor,
+    product: str | None = None,
+    status: KnownIssueStatus | None = None,
+) -> list[tuple[KnownIssue, int]]:
+    """Known issues with how many tickets each is linked to."""
+    require_agent(actor, "read known issues")
+    with desk.uow() as uow:
+        issues = uow.workflow.known_issues(product_id_for(uow, product), status)
+        counts = uow.workflow.link_counts(KIND, [i.id for i in issues if i.id is not None])
+    return [(issue, counts.get(issue.id or 0, 0)) for issue in issues]
+
+
+def get_known_issue(desk: Desk, actor: Actor, issue_id: int) -> KnownIssueView:
+    require_agent(actor, "read known issues")
+    with desk.uow() as uow:
+        issue = uow.workflow.known_issue(issue_id)
+        if issue is None:
+            raise not_found(KIND, issue_id)
+        count = len(uow.workflow.links(KIND, issue_id))
+        return KnownIssueView(issue, count, linked_tickets(uow, actor, KIND, issue_id))
+
+
+def link_known_issue(
+    desk: Desk,
+    actor: Actor,
+    issue_id: int,
+    reference: int | str,
+    *,
+    send_fix: bool = True,
+) -> tuple[KnownIssue, Ticket]:
+    """Link a ticket to the known issue and (by default) answer it with the documented fix as
+    a public reply, in one transaction. At L3 this is the "known fix" outcome."""
+    require_agent(actor, "link known issues")
+    with desk.uow() as uow:
+        issue = uow.workflow.known_issue(issue_id)
+        if issue is None:
+            raise not_found(KIND, issue_id)
+        issue.require_usable()
+        now = desk.clock.now()
+        ticket, _link = link_to_record(
+            uow, desk, actor, KIND, issue_id, issue.title, reference, now
+        )
+        if send_fix:
+            post_public_notice(desk, uow, actor, ticket, issue.fix_reply(), now)
+            record_outcome(uow, ticket, L3Outcome.KNOWN_FIX, actor, now, record_id=issue_id)
+        uow.commit()
+        return issue, ticket
