@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 REPOSITORY = "kestrel/pbx"
-TOKEN = "ghp_test_token_for_the_fake"  # noqa: S105 - a throwaway for the local fake
-WEBHOOK_SECRET = "webhook-secret-for-tests"  # noqa: S105 - a throwaway for the local fake
+TOKEN = "ghp_test_token_for_the_fake"
+WEBHOOK_SECRET = "webhook-secret-for-tests"
 
 _ISSUES = re.compile(rf"^/repos/{REPOSITORY}/issues$")
 _ISSUE = re.compile(rf"^/repos/{REPOSITORY}/issues/(\d+)$")
@@ -55,7 +55,7 @@ class FakeGitHub:
 
 def _handler(state: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output quiet
 
         def _send(self, status: int, body: Any) -> None:

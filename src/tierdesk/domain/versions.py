@@ -1,10 +1,12 @@
 """Comparing product versions, and whether a customer's version is hit by a defect.
 
-Vendors' version strings are not all PEP 440 (``6.0.0-rc1``, ``4.2 LTS``, ``R2024a``), and the
+Vendors' version strings are not all PEP 440 (``6.0.0-rc1``, ``4.2 LTS``, ``v4.3``), and the
 domain imports no third-party code, so this is a small comparator rather than
 ``packaging.version``. It agrees with ``packaging`` on ordinary release numbers (a test checks):
 
-- a version is split into runs of digits and runs of letters (``4.2.1-rc2`` → 4, 2, 1, rc, 2);
+- a version starts with a release number (``4``, ``4.2.1``; a leading ``v`` is allowed), so
+  milestone titles like "Q3 sprint" are not versions;
+- it is split into runs of digits and runs of letters (``4.2.1-rc2`` → 4, 2, 1, rc, 2);
 - numbers compare as numbers, missing trailing numbers count as 0 (``4.2`` == ``4.2.0``);
 - a letter run marks a pre-release (``rc``, ``beta``…) and sorts *before* the release it
   precedes (``4.2.1rc2`` < ``4.2.1``), ordered dev < alpha/a < beta/b < pre/preview < rc; other
@@ -20,6 +22,7 @@ from enum import StrEnum
 from tierdesk.errors import InvalidInputError
 
 _PARTS = re.compile(r"\d+|[a-z]+")
+_STARTS_AS_VERSION = re.compile(r"^v?\d")
 _PRE_RELEASE = {"dev": 0, "alpha": 1, "a": 1, "beta": 2, "b": 2, "pre": 3, "preview": 3, "rc": 4}
 _RELEASE = 9  # a release sorts after all its pre-releases
 
@@ -32,7 +35,10 @@ class VersionKey:
 
     @classmethod
     def parse(cls, text: str) -> VersionKey:
-        parts = _PARTS.findall(text.strip().lower().removeprefix("v"))
+        cleaned = text.strip().lower()
+        if not _STARTS_AS_VERSION.match(cleaned):
+            raise InvalidInputError(f"{text!r} is not a version number", field="version")
+        parts = _PARTS.findall(cleaned.removeprefix("v"))
         numbers: list[int] = []
         stage, stage_number = _RELEASE, 0
         for index, part in enumerate(parts):
