@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
@@ -12,6 +11,7 @@ from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import install_error_handlers
+from tierdesk.entrypoints.web.pages import install_pages
 from tierdesk.services.health import check_health
 
 
@@ -43,9 +43,5 @@ def create_app(application: Tierdesk) -> FastAPI:
         return check_health(desk)
 
     app.include_router(api)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    install_pages(app, application)  # the workspace ("/") and the portal ("/portal")
     return app

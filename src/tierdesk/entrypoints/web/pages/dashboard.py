@@ -1,0 +1,82 @@
+"""Dashboards per level: backlog for everyone; for leads the escalation-quality figures
+(first-contact resolution, escalation and bounce-back rates, time in level, SLA compliance),
+satisfaction and self-service, drawn as server-side SVG bar charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from tierdesk.domain.people import Tier
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.pages.charts import bar_chart
+from tierdesk.entrypoints.web.pages.rendering import render
+from tierdesk.entrypoints.web.pages.sessions import WebAgent
+from tierdesk.ports import TicketFilter
+from tierdesk.services import csat, deflection, metrics, tickets
+from tierdesk.services.work_queue import ACTIVE_STATUSES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    days: int = Query(default=90, ge=1, le=3650),
+) -> Response:
+    backlog = [
+        (
+            f"L{int(tier)}",
+            float(
+                tickets.list_tickets(
+                    desk, agent, TicketFilter(status=ACTIVE_STATUSES, tier=(int(tier),)), 1
+                ).total
+            ),
+        )
+        for tier in Tier
+    ]
+    charts = [bar_chart("Backlog: open tickets per level (that you may see)", backlog)]
+    summary = None
+    if agent.is_lead:
+        until = desk.clock.now()
+        since = until - timedelta(days=days)
+        report = metrics.escalation_metrics(desk, agent, since, until)
+        levels = report.levels
+        charts += [
+            bar_chart(
+                "First-contact resolution",
+                [(f"L{m.level}", m.first_contact_resolution) for m in levels],
+                percent=True,
+            ),
+            bar_chart(
+                "Escalation rate",
+                [(f"L{m.level}", m.escalation_rate) for m in levels],
+                percent=True,
+            ),
+            bar_chart(
+                "Bounce-back rate of escalations out of the level",
+                [(f"L{m.level}", m.bounce_back_rate) for m in levels],
+                percent=True,
+            ),
+            bar_chart(
+                "SLA compliance (level clocks)",
+                [(f"L{m.level}", m.sla_compliance) for m in levels],
+                percent=True,
+            ),
+            bar_chart(
+                "Median hours in level",
+                [(f"L{m.level}", m.median_hours) for m in levels],
+                unit=" h",
+            ),
+        ]
+        summary = {
+            "report": report,
+            "csat": csat.csat_since(desk, agent, since),
+            "deflections": len(deflection.deflections_since(desk, since)),
+        }
+    context = {"user": agent, "charts": charts, "summary": summary, "days": days}
+    return render(request, "dashboard.html", context)

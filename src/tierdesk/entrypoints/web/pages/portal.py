@@ -1,0 +1,220 @@
+"""The customer portal: sign in (password or an e-mailed link), the organisation's tickets with
+public messages only, a new-ticket form that suggests answers while the customer types, replies
+with attachments, and a rating of solved tickets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from tierdesk.domain.messages import Channel, MessageKind
+from tierdesk.domain.tickets import Status
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.pages import forms
+from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.pages.sessions import (
+    Csrf,
+    WebContact,
+    end_session,
+    start_session,
+)
+from tierdesk.entrypoints.web.pages.signin import safe_next
+from tierdesk.entrypoints.web.pages.threads import download, thread
+from tierdesk.errors import InvalidInputError, UnauthenticatedError
+from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
+from tierdesk.services import csat, deflection, tickets
+from tierdesk.services.conversation import add_message
+from tierdesk.services.portal import magic_link_email, organisation_tickets
+from tierdesk.services.web_sessions import (
+    Audience,
+    issue_magic_link,
+    redeem_magic_link,
+    sign_in,
+)
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+
+
+def _mail_ready(request: Request) -> bool:
+    return bool(request.app.state.tierdesk.settings.mail.from_address)
+
+
+@router.get("")
+def portal_home() -> RedirectResponse:
+    return RedirectResponse("/portal/tickets", status_code=303)
+
+
+@router.get("/signin")
+def signin_page(request: Request, next: str | None = None) -> Response:
+    context = {
+        "next": safe_next(next, "/portal/tickets"),
+        "error": "",
+        "links": _mail_ready(request),
+    }
+    return render(request, "portal/signin.html", context)
+
+
+@router.post("/signin", dependencies=[Csrf])
+def signin(
+    request: Request,
+    desk: DeskDep,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/portal/tickets",
+) -> Response:
+    try:
+        contact = sign_in(desk, Audience.CONTACT, email, password)
+    except UnauthenticatedError as exc:
+        context = {
+            "next": safe_next(next, "/portal/tickets"),
+            "error": exc.message,
+            "email": email,
+            "links": _mail_ready(request),
+        }
+        return render(request, "portal/signin.html", context, status=401)
+    assert contact.id is not None
+    start_session(request, Audience.CONTACT, contact.id)
+    return RedirectResponse(safe_next(next, "/portal/tickets"), status_code=303)
+
+
+@router.post("/link", dependencies=[Csrf])
+def send_link(
+    request: Request, desk: DeskDep, background: BackgroundTasks, email: Annotated[str, Form()]
+) -> Response:
+    """E-mail a single-use sign-in link. The answer is the same whether or not the address
+    has an account, so the form cannot be used to find out who is a customer."""
+    settings = request.app.state.tierdesk.settings
+    if _mail_ready(request):
+        issued = issue_magic_link(desk, email)
+        if issued is not None:
+            url = str(request.url_for("redeem_link", token=issued.token))
+            outgoing = magic_link_email(issued, url, outbound_policy(settings.mail))
+            background.add_task(smtp_transport(settings.mail).send, outgoing)
+    context = {"next": "/portal/tickets", "error": "", "links": True, "sent": True}
+    return render(request, "portal/signin.html", context)
+
+
+@router.get("/link/{token}", name="redeem_link")
+def redeem_link(request: Request, desk: DeskDep, token: str) -> Response:
+    contact = redeem_magic_link(desk, token)
+    assert contact.id is not None
+    start_session(request, Audience.CONTACT, contact.id)
+    return RedirectResponse("/portal/tickets", status_code=303)
+
+
+@router.post("/signout", dependencies=[Csrf])
+def signout(request: Request) -> RedirectResponse:
+    end_session(request)
+    return RedirectResponse("/portal/signin", status_code=303)
+
+
+@router.get("/tickets")
+def ticket_list(request: Request, desk: DeskDep, contact: WebContact) -> Response:
+    rows = organisation_tickets(desk, contact)
+    return render(request, "portal/tickets.html", {"contact": contact, "rows": rows})
+
+
+@router.get("/tickets/new")
+def new_ticket_form(request: Request, contact: WebContact) -> Response:
+    return render(request, "portal/new.html", {"contact": contact})
+
+
+@router.get("/suggest")
+def suggest(
+    request: Request, desk: DeskDep, contact: WebContact, subject: str = "", body: str = ""
+) -> Response:
+    draft = f"{subject}\n{body}"
+    found = deflection.suggest_while_typing(desk, contact, draft)
+    return render(request, "portal/_suggestions.html", {"contact": contact, "found": found})
+
+
+@router.post("/deflect", dependencies=[Csrf])
+def deflect(
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    source: Annotated[str, Form()],
+    title: Annotated[str, Form()] = "",
+    subject: Annotated[str, Form()] = "",
+    body: Annotated[str, Form()] = "",
+) -> Response:
+    deflection.record_deflection(desk, contact, f"{subject}\n{body}", source, title)
+    return go(request, "/portal/tickets?notice=Glad+that+solved+it.+No+ticket+was+opened.")
+
+
+@router.post("/tickets", dependencies=[Csrf])
+async def open_ticket(
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    subject: Annotated[str, Form()],
+    body: Annotated[str, Form()],
+    files: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
+    ticket = tickets.open_ticket(
+        desk,
+        contact,
+        tickets.NewTicket(
+            subject=subject, body_text=body, channel=Channel.PORTAL, attachments=uploads
+        ),
+    )
+    return go(request, f"/portal/tickets/{ticket.number}?notice=Ticket+opened")
+
+
+@router.get("/tickets/{reference}")
+def ticket_page(request: Request, desk: DeskDep, contact: WebContact, reference: str) -> Response:
+    ticket = tickets.get_ticket(desk, contact, reference)
+    context = {
+        "contact": contact,
+        "ticket": ticket,
+        "thread": thread(desk, contact, ticket),
+        "rating": csat.rating_of(desk, contact, reference),
+        "solved": ticket.status in (Status.SOLVED, Status.CLOSED),
+        "closed": ticket.status is Status.CLOSED,
+    }
+    return render(request, "portal/ticket.html", context)
+
+
+@router.post("/tickets/{reference}/messages", dependencies=[Csrf])
+async def reply(
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    reference: str,
+    body: Annotated[str, Form()],
+    files: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
+    add_message(
+        desk,
+        contact,
+        reference,
+        MessageKind.CUSTOMER,
+        text=body,
+        channel=Channel.PORTAL,
+        attachments=uploads,
+    )
+    return go(request, f"/portal/tickets/{reference}?notice=Message+sent")
+
+
+@router.post("/tickets/{reference}/rating", dependencies=[Csrf])
+def rate(
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    reference: str,
+    score: Annotated[str, Form()],
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    if not score.isdigit():
+        raise InvalidInputError("choose a rating from 1 to 5", field="score")
+    csat.rate_ticket(desk, contact, reference, int(score), comment)
+    return go(request, f"/portal/tickets/{reference}?notice=Thank+you+for+your+rating")
+
+
+@router.get("/tickets/{reference}/attachments/{attachment_id}")
+def attachment(desk: DeskDep, contact: WebContact, reference: str, attachment_id: int) -> Response:
+    return download(desk, contact, reference, attachment_id)

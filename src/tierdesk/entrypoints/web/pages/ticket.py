@@ -1,0 +1,75 @@
+"""The agent's ticket page: thread, trail, every SLA clock, composer with macros, packets, and
+the assist panel (loaded by HTMX after the page, so the page itself renders fast)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from tierdesk.domain.people import Tier
+from tierdesk.domain.tickets import ESCALATION_AWAITING, Status
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.pages.rendering import render
+from tierdesk.entrypoints.web.pages.sessions import WebAgent
+from tierdesk.entrypoints.web.pages.threads import download, thread
+from tierdesk.services import deadlines, escalation, knowledge, levels, people, saved_views, tickets
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/tickets/{reference}")
+def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    ticket = tickets.get_ticket(desk, agent, reference)
+    agents = {a.id: a for a in people.list_agents(desk, agent)}
+    contacts = {c.id: c for c in people.list_contacts(desk, agent, ticket.organisation_id)}
+    organisations = {o.id: o for o in people.list_organisations(desk, agent)}
+    products = {p.id: p for p in tickets.list_products(desk)}
+    awaiting = ticket.escalation_state == ESCALATION_AWAITING
+    context = {
+        "user": agent,
+        "ticket": ticket,
+        "requester": contacts.get(ticket.requester_id),
+        "organisation": organisations.get(ticket.organisation_id),
+        "assignee": agents.get(ticket.assignee_id) if ticket.assignee_id else None,
+        "product": products.get(ticket.product_id) if ticket.product_id else None,
+        "thread": thread(desk, agent, ticket),
+        "events": tickets.ticket_events(desk, agent, reference),
+        "deadlines": deadlines.ticket_deadlines(desk, agent, reference),
+        "packets": escalation.list_packets(desk, agent, reference),
+        "macros": saved_views.list_macros(desk, agent),
+        "related": tickets.related_tickets(desk, agent, reference),
+        "levels": {lv.level.tier: lv.level for lv in levels.list_levels(desk, agent)},
+        "higher": [t for t in Tier if t > ticket.tier],
+        "awaiting": awaiting,
+        "may_decide": awaiting and (agent.is_lead or agent.works_tier(ticket.tier)),
+        "active": ticket.status not in (Status.SOLVED, Status.CLOSED),
+        "now": desk.clock.now(),
+    }
+    return render(request, "ticket.html", context)
+
+
+@router.get("/tickets/{reference}/assist")
+def assist_panel(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    found = knowledge.suggestions_for_ticket(desk, agent, reference)
+    return render(request, "_assist.html", {"user": agent, "s": found, "reference": reference})
+
+
+@router.get("/tickets/{reference}/escalate")
+def escalate_dialog(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    ticket = tickets.get_ticket(desk, agent, reference)
+    draft = escalation.draft_packet_for(desk, agent, reference)
+    all_levels = {lv.level.tier: lv.level for lv in levels.list_levels(desk, agent)}
+    context = {
+        "user": agent,
+        "ticket": ticket,
+        "draft": draft,
+        "higher": [all_levels[t] for t in Tier if t > ticket.tier and t in all_levels],
+    }
+    return render(request, "_escalate.html", context)
+
+
+@router.get("/tickets/{reference}/attachments/{attachment_id}")
+def ticket_attachment(
+    desk: DeskDep, agent: WebAgent, reference: str, attachment_id: int
+) -> Response:
+    return download(desk, agent, reference, attachment_id)

@@ -1,0 +1,125 @@
+"""What an agent does on a ticket page: reply or note, take, solve, escalate, accept, bounce."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from tierdesk.domain.messages import Channel, MessageKind
+from tierdesk.domain.people import Tier
+from tierdesk.domain.tickets import Status
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.pages import forms
+from tierdesk.entrypoints.web.pages.rendering import go
+from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.errors import InvalidInputError
+from tierdesk.services import escalation, tickets
+from tierdesk.services.conversation import add_message
+
+router = APIRouter(include_in_schema=False, dependencies=[Csrf])
+
+
+def _back(reference: str, notice: str) -> str:
+    return f"/tickets/{reference}?notice={notice.replace(' ', '+')}"
+
+
+@router.post("/tickets/{reference}/messages")
+async def post_message(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    body: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "public",
+    then: Annotated[str, Form()] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
+    uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
+    add_message(
+        desk,
+        agent,
+        reference,
+        message_kind,
+        text=body,
+        channel=Channel.WEB,
+        attachments=uploads,
+    )
+    if then:
+        tickets.change_status(desk, agent, reference, Status(then))
+    what = "Internal note added" if message_kind is MessageKind.INTERNAL_NOTE else "Reply sent"
+    return go(request, _back(reference, what))
+
+
+@router.post("/tickets/{reference}/take")
+def take(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    tickets.assign_ticket(desk, agent, reference, agent.id)
+    return go(request, _back(reference, "Assigned to you"))
+
+
+@router.post("/tickets/{reference}/solve")
+def solve(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    resolution: Annotated[str, Form()],
+) -> Response:
+    tickets.solve_ticket(desk, agent, reference, resolution)
+    return go(request, _back(reference, "Solved"))
+
+
+@router.post("/tickets/{reference}/escalate")
+def escalate(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    to_level: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+    symptoms: Annotated[str, Form()] = "",
+    product: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+    environment: Annotated[str, Form()] = "",
+    steps_tried: Annotated[str, Form()] = "",
+    hypotheses: Annotated[str, Form()] = "",
+    open_questions: Annotated[str, Form()] = "",
+    diagnostics: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    content = forms.packet(
+        symptoms,
+        product,
+        version,
+        environment,
+        steps_tried,
+        hypotheses,
+        open_questions,
+        diagnostics or [],
+    )
+    if not reason.strip():
+        raise InvalidInputError("say why the ticket needs the next level", field="reason")
+    ticket, _packet = escalation.escalate_ticket(
+        desk, agent, reference, Tier.parse(to_level), reason, content
+    )
+    return go(request, _back(reference, f"Escalated to {ticket.tier.label}"))
+
+
+@router.post("/tickets/{reference}/accept")
+def accept(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    escalation.accept_escalation(desk, agent, reference)
+    return go(request, _back(reference, "Escalation accepted: the ticket is yours"))
+
+
+@router.post("/tickets/{reference}/bounce")
+def bounce(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    guidance: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+) -> Response:
+    ticket = escalation.bounce_escalation(desk, agent, reference, guidance, reason)
+    return go(request, _back(reference, f"Bounced back to {ticket.tier.label}"))
