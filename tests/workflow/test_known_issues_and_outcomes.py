@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from tests.workflow.conftest import World
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.errors import InvalidTransitionError, NotFoundError
+from tierdesk.services import defect_sync, defects
 
 
 def _known_issue(world: World) -> int:
@@ -154,4 +161,22 @@ def test_a_receiving_level_may_keep_an_escalation_and_mark_it_solvable_lower(
     assert (
         world.post(f"/tickets/{fresh}/escalation/solvable-lower", "lead", reason="x").status_code
         == 409
+    )
+
+
+def test_without_a_tracker_defects_stay_in_the_desk_and_the_webhook_is_not_there(
+    app: Tierdesk, world: World
+) -> None:
+    desk_without = replace(app.desk, tracker=None)
+    number = world.open("alpine")
+    world.to_l3(number)
+    opened = defects.open_defect(desk_without, world.agents["l3"], number, defects.DefectInput())
+    assert opened.id is not None
+
+    with pytest.raises(InvalidTransitionError, match="no issue tracker"):
+        defect_sync.sync_defect(desk_without, world.agents["l3"], opened.id)
+    with pytest.raises(NotFoundError):
+        defect_sync.receive_tracker_webhook(desk_without, "issues", b"{}", "sha256=00")
+    assert (
+        defects.get_defect(desk_without, world.agents["l3"], opened.id).defect.external_id is None
     )

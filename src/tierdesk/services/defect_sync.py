@@ -22,8 +22,9 @@ from tierdesk.domain.defects import Defect, DefectStatus, TrackerIssue, fixed_ve
 from tierdesk.domain.people import Actor, SystemActor
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.errors import (
-    ConfigurationError,
     InvalidInputError,
+    InvalidTransitionError,
+    NotFoundError,
     TrackerUnavailableError,
     UnauthenticatedError,
 )
@@ -40,7 +41,7 @@ KIND = RecordKind.DEFECT
 
 def _tracker(desk: Desk) -> IssueTracker:
     if desk.tracker is None:
-        raise ConfigurationError("no issue tracker is configured (tracker.kind)")
+        raise InvalidTransitionError("no issue tracker is configured (settings: tracker.kind)")
     return desk.tracker
 
 
@@ -179,7 +180,9 @@ def receive_tracker_webhook(
 ) -> Defect | None:
     """A webhook delivery: refused unless its signature matches the shared secret; deliveries
     about issues that mirror no defect (or about other things) are acknowledged and ignored."""
-    tracker = _tracker(desk)
+    if desk.tracker is None:
+        raise NotFoundError("no issue tracker is configured, so there is no webhook here")
+    tracker = desk.tracker
     if not tracker.verify_webhook(body, signature):
         raise UnauthenticatedError("the webhook signature does not match")
     try:
