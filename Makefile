@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck pytest fix demo clean mail-servers soak bench
+.PHONY: run test lint typecheck pytest fix demo clean mail-servers soak bench browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ mail-servers:
 			echo "Dovecot is missing: run 'sudo apt-get install dovecot-imapd' (the mail tests need it)" >&2; exit 1; \
 		fi; }
 
+# The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+# Installed here when missing (needs root, as on CI).
+browser:
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Chromium is missing: run 'sudo apt-get install chromium' (the browser tests need /usr/bin/chromium)" >&2; exit 1; \
+		fi; }
+
 # The 1,000-message soak of mail intake on both engines (make test runs 200 on SQLite).
 soak: $(VENV)/.installed-dev mail-servers
 	TIERDESK_SOAK_MESSAGES=1000 TIERDESK_SOAK_ENGINES=sqlite,postgresql \
@@ -56,7 +66,7 @@ typecheck: $(VENV)/.installed-dev
 
 # Every storage-backed test runs on SQLite and on PostgreSQL (started by the suite itself,
 # or TIERDESK_TEST_DATABASE_URL).
-pytest: $(VENV)/.installed-dev mail-servers
+pytest: $(VENV)/.installed-dev mail-servers browser
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 fix: $(VENV)/.installed-dev

@@ -1,0 +1,130 @@
+"""Browser tests: Playwright drives Debian's Chromium (``/usr/bin/chromium``; `make test`
+installs it with apt-get, a browser is never downloaded) against the real app served by uvicorn
+in a background thread on a free loopback port, over a fresh SQLite database per test."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.factories import make_organisation
+from tests.web.conftest import PASSWORD, agent_with_password, contact_with_password
+from tierdesk.bootstrap import Tierdesk, bootstrap
+from tierdesk.config import SearchSettings, Settings
+from tierdesk.domain.people import Agent, Contact, Role, Tier
+from tierdesk.entrypoints.web.app import create_app
+from tierdesk.services import queues
+from tierdesk.services.auth import SYSTEM
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "the browser tests need Debian's Chromium at /usr/bin/chromium: run `make browser` "
+            "(apt-get install chromium) first"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveDesk:
+    app: Tierdesk
+    url: str
+    l1: Agent
+    l2: Agent
+    lead: Agent
+    customer: Contact
+    stranger: Contact  # a contact of another organisation
+
+
+@pytest.fixture
+def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
+    database = tmp_path / "tierdesk.db"
+    shutil.copyfile(sqlite_template, database)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{database}",
+        env="test",
+        search=SearchSettings(embedder="hashing"),
+    )
+    app = bootstrap(settings)  # the real clock: the countdowns count down
+    acme = make_organisation(app.desk, name="Acme Telecom", plan="premium")
+    globex = make_organisation(app.desk, name="Globex")
+    queues.create_queue(app.desk, SYSTEM, queues.NewQueue(key="l1-all", name="L1", tier=Tier.L1))
+    desk = LiveDesk(
+        app=app,
+        url="",
+        l1=agent_with_password(app, [1], name="Lena One"),
+        l2=agent_with_password(app, [2], name="Otto Two"),
+        lead=agent_with_password(app, [1, 2], Role.LEAD, name="Lea Lead"),
+        customer=contact_with_password(app, acme),
+        stranger=contact_with_password(app, globex),
+    )
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(app), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    desk.url = f"http://127.0.0.1:{port}"
+    try:
+        yield desk
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.close()
+
+
+@pytest.fixture
+def open_page(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], Page]]:
+    """A new page in its own browser context (its own cookies: one person signed in)."""
+    contexts = []
+
+    def new_page() -> Page:
+        context = chromium.new_context(
+            base_url=live_desk.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Page, who: Agent | Contact) -> None:
+    portal = isinstance(who, Contact)
+    page.goto("/portal/signin" if portal else "/signin")
+    page.get_by_label("E-mail", exact=True).fill(who.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/portal/tickets" if portal else "**/queue**")
