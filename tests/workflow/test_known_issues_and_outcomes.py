@@ -180,3 +180,21 @@ def test_without_a_tracker_defects_stay_in_the_desk_and_the_webhook_is_not_there
     assert (
         defects.get_defect(desk_without, world.agents["l3"], opened.id).defect.external_id is None
     )
+
+
+def test_a_known_issue_is_suggested_for_a_ticket_that_reads_like_it(world: World) -> None:
+    issue_id = _known_issue(world)
+    number = world.open("alpine", subject="Transferred calls drop after 32 seconds")
+
+    suggestions = world.get(f"/tickets/{number}/suggestions", "l1")
+
+    assert suggestions.status_code == 200, suggestions.text
+    known = suggestions.json()["known_issues"]
+    assert known[0]["citation"]["document"] == f"KI-{issue_id}"
+    assert "Disable SIP ALG" in known[0]["passage"]
+    retired = world.client.patch(
+        f"/api/v1/known-issues/{issue_id}", json={"status": "retired"}, headers=world.tokens["l2"]
+    )
+    assert retired.status_code == 200
+    again = world.get(f"/tickets/{number}/suggestions", "l1").json()["known_issues"]
+    assert all(hit["citation"]["document"] != f"KI-{issue_id}" for hit in again)

@@ -1,10 +1,13 @@
 """Known issues: record them, link tickets and answer them with the documented fix in one
-step. The link is counted on the issue and shows on the ticket's trail."""
+step. The link is counted on the issue and shows on the ticket's trail. Each issue is also a
+search document (kind known-issue: title, symptoms and fix, never the root cause), so the
+assist panel's suggestions offer it for tickets that read like it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tierdesk.domain.knowledge import DocumentKind, SearchDocument
 from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
 from tierdesk.domain.l3_outcomes import L3Outcome
 from tierdesk.domain.messages import require_text
@@ -13,6 +16,7 @@ from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.versions import is_version
 from tierdesk.errors import InvalidInputError
+from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.l3_outcomes import record_outcome
@@ -74,6 +78,7 @@ def create_known_issue(desk: Desk, actor: Actor, new: KnownIssueInput) -> KnownI
         uow.workflow.add(issue)
         uow.flush()
         audit_record(uow, KIND, issue.id, "created", actor, now, {"title": issue.title})
+        index_known_issue(uow, desk, issue)
         uow.commit()
         return issue
 
@@ -108,6 +113,7 @@ def update_known_issue(
         now = desk.clock.now()
         issue.updated_at = now
         audit_record(uow, KIND, issue.id, "updated", actor, now, changes)
+        index_known_issue(uow, desk, issue)
         uow.commit()
         return issue
 
@@ -161,3 +167,29 @@ def link_known_issue(
             record_outcome(uow, ticket, L3Outcome.KNOWN_FIX, actor, now, record_id=issue_id)
         uow.commit()
         return issue, ticket
+
+
+def index_known_issue(uow: UnitOfWork, desk: Desk, issue: KnownIssue) -> None:
+    """Keep the issue's search document in step with it (a retired issue leaves the index)."""
+    if desk.search is None:
+        return
+    key = f"known-issue-record:{issue.id}"
+    if issue.status is KnownIssueStatus.RETIRED:
+        uow.search.remove([key])
+        return
+    product = uow.products.get(issue.product_id) if issue.product_id is not None else None
+    reference = f"KI-{issue.id}"
+    document = SearchDocument(
+        key=key,
+        kind=DocumentKind.KNOWN_ISSUE,
+        title=f"{reference}: {issue.title}",
+        body=f"{issue.symptoms}\n\n{issue.fix}",
+        citation={
+            "document": reference,
+            "section": issue.title,
+            "path": issue.title,
+            "product": product.name if product is not None else None,
+            "version": ", ".join(issue.affected_versions) or None,
+        },
+    )
+    desk.search.store(uow, [document])
