@@ -99,8 +99,9 @@ def _link_all(
         )
     assert incident.id is not None
     now = desk.clock.now()
+    existing = uow.workflow.links(KIND, incident.id)
     linked = [
-        link_to_record(uow, desk, actor, KIND, incident.id, incident.title, ref, now)[0]
+        link_to_record(uow, desk, actor, KIND, incident.id, incident.title, ref, now, existing)[0]
         for ref in references
     ]
     if linked:

@@ -107,13 +107,17 @@ def link_to_record(
     title: str,
     reference: int | str,
     at: datetime,
+    existing: list[RecordLink] | None = None,
 ) -> tuple[Ticket, RecordLink]:
-    """Link one ticket (through the one door) to a record; audited on the ticket."""
+    """Link one ticket (through the one door) to a record; audited on the ticket. Linking
+    many at once passes the record's ``existing`` links, kept up to date here, instead of
+    reading them again for every ticket."""
     ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-    link = link_ticket(
-        kind, record_id, title, ticket, uow.workflow.links(kind, record_id), actor, at
-    )
+    if existing is None:
+        existing = uow.workflow.links(kind, record_id)
+    link = link_ticket(kind, record_id, title, ticket, existing, actor, at)
     uow.workflow.add(link)
+    existing.append(link)
     return ticket, link
 
 
