@@ -47,7 +47,9 @@ def suggest_while_typing(desk: Desk, actor: Actor, draft: str, limit: int = 3) -
 
 
 def _passage(hit: KnowledgeHit) -> Suggestion:
-    where = " › ".join(hit.section_path) or hit.section
+    # The path starts with the document's own title, which the citation names already.
+    path = hit.section_path[1:] if hit.section_path[:1] == [hit.document] else hit.section_path
+    where = " › ".join(path) or hit.section
     page = f", page {hit.page}" if hit.page else ""
     return Suggestion(
         f"kb:{hit.article_id}#{hit.anchor}",

@@ -18,6 +18,7 @@ from tierdesk.entrypoints.web.pages import (
     knowledge,
     portal,
     queue,
+    records,
     signin,
     ticket,
     ticket_actions,
@@ -67,5 +68,15 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(SignInRequiredError, _sign_in_required)
     app.add_exception_handler(TierdeskError, _desk_error)
-    for module in (signin, queue, ticket, ticket_actions, knowledge, dashboard, admin, portal):
+    for module in (
+        signin,
+        queue,
+        ticket,
+        ticket_actions,
+        records,
+        knowledge,
+        dashboard,
+        admin,
+        portal,
+    ):
         app.include_router(module.router)

@@ -15,7 +15,7 @@ from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
-from tierdesk.services import people, queues, saved_views, tickets
+from tierdesk.services import incidents, people, queues, saved_views, tickets
 from tierdesk.services.work_queue import ACTIVE_STATUSES, QueueFilters, work_queue
 
 router = APIRouter(include_in_schema=False)
@@ -115,6 +115,9 @@ def queue_page(
         "statuses": [str(s) for s in Status],
         "agents": [a for a in people.list_agents(desk, agent) if a.active],
         "views": saved_views.list_views(desk, agent),
+        "incidents": [
+            i for i, _count in incidents.list_incidents(desk, agent) if i.status != "resolved"
+        ],
         "now": desk.clock.now(),
     }
     template = (
@@ -145,6 +148,21 @@ def bulk_assign(
     for reference in ticket:
         tickets.assign_ticket(desk, agent, reference, target)
     return go(request, f"/queue?{back}&notice=Assigned+{len(ticket)}+tickets")
+
+
+@router.post("/queue/link-incident", dependencies=[Csrf])
+def bulk_link_incident(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    ticket: Annotated[list[str], Form()],
+    incident: Annotated[str, Form()],
+) -> Response:
+    """Link the ticked tickets to an open incident, all or none."""
+    if not incident.isdigit():
+        raise InvalidInputError("choose the incident to link to", field="incident")
+    linked = incidents.link_incident_tickets(desk, agent, int(incident), list(ticket))
+    return go(request, f"/incidents/{incident}?notice=Linked+{len(linked)}+tickets")
 
 
 @router.post("/views", dependencies=[Csrf])

@@ -1,0 +1,91 @@
+"""Known issues, incidents, enhancement requests and defects in the workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.web.conftest import Browser, WebDesk
+from tests.web.test_workspace import open_at_l1
+from tierdesk.domain.people import Agent, Contact
+from tierdesk.services import tickets
+from tierdesk.services.auth import SYSTEM
+
+SignIn = Callable[[Agent | Contact], Browser]
+
+
+def test_an_l2_agent_records_a_known_issue_and_answers_a_ticket_with_its_fix(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    ticket = open_at_l1(web, "Fax fails after upgrade")
+    l2 = signed_in(web.l2)
+    l2.get("/known-issues")
+    created = l2.post(
+        "/known-issues",
+        {
+            "title": "T.38 re-INVITE dropped by 6.0.0",
+            "symptoms": "Faxes fail after the upgrade to 6.0.0",
+            "fix": "Set t38-passthrough=on on the trunk.",
+            "versions": "6.0.0",
+        },
+    )
+    assert "Known issue recorded" in created.text
+    issue_path = created.url.path
+
+    linked = l2.post(f"{issue_path}/link", {"ticket": ticket.number, "send_fix": "yes"})
+    assert linked.url.path == f"/tickets/{ticket.number}"
+    assert "Set t38-passthrough=on on the trunk." in linked.text
+
+    customer = signed_in(web.acme_contact)
+    assert "Set t38-passthrough=on" in customer.get(f"/portal/tickets/{ticket.number}").text
+    assert "T.38 re-INVITE dropped" in l2.get("/known-issues").text
+
+
+def test_an_l1_agent_may_not_record_known_issues(web: WebDesk, signed_in: SignIn) -> None:
+    l1 = signed_in(web.l1)
+    l1.get("/known-issues")
+    refused = l1.post("/known-issues", {"title": "x", "symptoms": "y", "fix": "z"})
+    assert refused.status_code == 403
+
+
+def test_a_lead_declares_an_incident_links_tickets_from_the_queue_and_updates_everyone(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    first = open_at_l1(web, "No calls at all")
+    second = open_at_l1(web, "Trunk down")
+    lead = signed_in(web.lead)
+    lead.get("/incidents")
+    declared = lead.post("/incidents", {"title": "Carrier trunk outage", "severity": "sev1"})
+    incident_id = declared.url.path.rsplit("/", 1)[-1]
+
+    lead.get("/queue?tier=1")
+    linked = lead.post(
+        "/queue/link-incident",
+        {"ticket": [first.number, second.number], "incident": incident_id, "assignee": "me"},
+    )
+    assert "Linked 2 tickets" in linked.text
+
+    posted = lead.post(
+        f"/incidents/{incident_id}/updates",
+        {"status": "identified", "text": "The carrier is restoring the trunk."},
+    )
+    assert "Update posted to 2 tickets" in posted.text
+    for ticket in (first, second):
+        thread = tickets.get_ticket(web.app.desk, SYSTEM, ticket.number or "").messages
+        assert any("restoring the trunk" in m.body_text and m.is_public for m in thread)
+
+
+def test_enhancement_requests_count_votes(web: WebDesk, signed_in: SignIn) -> None:
+    l1 = signed_in(web.l1)
+    l1.get("/enhancements")
+    created = l1.post("/enhancements", {"title": "Syslog over TLS"})
+    path = created.url.path
+    voted = l1.post(f"{path}/votes", {"organisation": web.globex.name})
+    assert "Vote recorded" in voted.text
+    assert web.globex.name in voted.text
+    assert "Syslog over TLS" in l1.get("/enhancements").text
+
+
+def test_the_defect_list_renders(web: WebDesk, signed_in: SignIn) -> None:
+    page = signed_in(web.l2).get("/defects")
+    assert page.status_code == 200
+    assert "No defects." in page.text
