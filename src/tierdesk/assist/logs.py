@@ -1,0 +1,346 @@
+"""Log lines grouped into templates, Drain-style (He et al., ICWS 2017).
+
+A customer pastes or attaches a log; an engineer wants "which kinds of line are there, how
+often, since when, and which are errors or rare". This module answers that for any log format
+with one fixed configuration: nothing here knows a particular system.
+
+1. **Header.** The prefix that every logger adds (date, time, level, thread in brackets, the
+   ``-`` separators) is split off by shape, not by a per-system format string; the level word is
+   kept as a fact about the line. Pids and host names that follow stay in the content and are
+   masked like any other variable.
+2. **Masks.** A small, documented set of generic masks replaces what is obviously a variable:
+   IPv4/IPv6 addresses with optional port, MAC addresses, UUIDs, hexadecimal numbers, file
+   paths with digits, and numbers (also inside identifiers such as ``blk_-123`` or ``part-7``).
+3. **Tree.** Drain's fixed-depth tree: lines are bucketed by token count and by their first
+   tokens (a token holding a digit routes as a wildcard), then joined to the most similar
+   template in the leaf when at least ``similarity`` of the positions agree; the positions that
+   differ become ``<*>``.
+
+Why not the ``drain3`` package: it pins old ``jsonpickle``/``cachetools`` releases and has no
+notion of headers, so it would have needed the same header and mask code around it anyway; the
+tree itself is the small part (``Drain`` below).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+WILDCARD = "<*>"
+
+_LEVELS = {
+    "trace", "debug", "fine", "finer", "finest", "info", "information", "notice", "warn",
+    "warning", "error", "err", "severe", "fatal", "critical", "crit", "alert", "emerg",
+    "emergency", "panic",
+}  # fmt: skip
+_ERROR_LEVELS = {"error", "err", "severe", "fatal", "critical", "crit", "alert", "emerg",
+                 "emergency", "panic"}  # fmt: skip
+_WARNING_LEVELS = {"warn", "warning"}
+_ERROR_WORDS = re.compile(
+    r"\b(error|errors|fail|failed|failure|exception|fatal|critical|denied|refused|"
+    r"timed?[ -]?out|panic|abort(ed)?|unreachable|invalid|corrupt(ed)?|killed|segfault)\b",
+    re.IGNORECASE,
+)
+_MONTHS_DAYS = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+}  # fmt: skip
+# A header token: a date, time or timestamp (digits joined by - / : . , T Z +), a bare number.
+_STAMP = re.compile(r"^[\d]+([-/:.,T][\d]+)*(Z|[+-]\d{2}:?\d{2})?,?$")
+
+_SYSLOG_PROGRAM = re.compile(r"[ \t]*(?:[\w.\-]+[ \t]+)?[\w.\-/()]+\[\d+\]:(?=\s|$)")
+
+# The generic masks, most specific first. Each keeps the text around the variable, so that
+# ``rhost=10.0.0.1`` becomes ``rhost=<*>`` and ``blk_-42`` becomes ``blk_<*>``.
+_MASKS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # a written-out date inside the message: "Wed Jun 29 14:44:35 2005", "Jun 29 14:44:35"
+        r"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+        r"Oct|Nov|Dec)[a-z]* +\d{1,2},?(?: \d{4})? \d{1,2}:\d{2}(?::\d{2})?(?: \d{4})?\b",
+        r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?![\w.])",  # IPv4 with optional port
+        r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}(?![\w:])",  # IPv6
+        r"(?<![\w:])(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}(?![\w:])",  # MAC
+        r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b",  # UUID
+        r"\b0x[0-9a-fA-F]+\b",  # hexadecimal literal
+        r"(?<![\w])[0-9a-fA-F]*\d[0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*(?![\w])",  # bare hex, 1 digit+
+        r"(?<![A-Za-z0-9])[-+]?\d+(?:[.,:]\d+)*(?![A-Za-z0-9])",  # numbers, versions, times
+    )
+)
+_COLLAPSE = re.compile(r"(?:<\*>[^\sA-Za-z]?)+<\*>")
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One raw line split into what the logger added and what the program said."""
+
+    header: str
+    content: str
+    level: str | None
+
+
+def split_header(line: str) -> LogLine:
+    """Split off the leading date/time/level/bracket fields, whatever the format.
+
+    The header ends at the first token that is none of: a timestamp-like token, a month or
+    weekday name, a level word, a ``[bracketed group]`` (which may hold spaces), or a lone
+    separator (``-``, ``|``, ``:``).
+    """
+    position, level, length = 0, None, len(line)
+    while position < length:
+        while position < length and line[position] in " \t":
+            position += 1
+        if position >= length:
+            break
+        if line[position] == "[":
+            end = _closing_bracket(line, position)
+            if end is None:
+                break
+            inner = line[position + 1 : end].strip().lower()
+            if inner in _LEVELS:
+                level = inner
+            position = end + 1
+            continue
+        end = position
+        while end < length and line[end] not in " \t":
+            end += 1
+        token = line[position:end]
+        bare = token.rstrip(",:").lower()
+        if bare in _LEVELS:
+            level = bare
+        elif not (_STAMP.match(token) or bare in _MONTHS_DAYS or token in {"-", "|", ":"}):
+            break
+        position = end
+    # syslog's "host program[pid]:" names who wrote the line, not what happened
+    program = _SYSLOG_PROGRAM.match(line, position)
+    if program is not None:
+        position = program.end()
+    return LogLine(line[:position].strip(), line[position:].strip(), level)
+
+
+def _closing_bracket(line: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start, len(line)):
+        if line[index] == "[":
+            depth += 1
+        elif line[index] == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def mask(content: str) -> list[str]:
+    """The content's tokens with the generic masks applied."""
+    for pattern in _MASKS:
+        content = pattern.sub(WILDCARD, content)
+    content = _COLLAPSE.sub(WILDCARD, content)
+    return content.split()
+
+
+def _routes_as_wildcard(token: str) -> bool:
+    return WILDCARD in token or any(character.isdigit() for character in token)
+
+
+@dataclass
+class Cluster:
+    """A template and the indexes of the lines it holds (Drain's log group)."""
+
+    id: int
+    tokens: list[str]
+    lines: list[int] = field(default_factory=list)
+
+    @property
+    def template(self) -> str:
+        return " ".join(self.tokens)
+
+
+class Drain:
+    """The parse tree. ``similarity`` and ``depth`` are Drain's published defaults' spirit:
+    one setting for every system, never tuned per log."""
+
+    def __init__(self, similarity: float = 0.5, depth: int = 4, max_children: int = 100) -> None:
+        self._similarity = similarity
+        self._prefix_length = max(depth - 2, 1)
+        self._max_children = max_children
+        self._tree: dict[int, dict[tuple[str, ...], list[Cluster]]] = {}
+        self.clusters: list[Cluster] = []
+
+    def add(self, tokens: Sequence[str], line_index: int) -> Cluster:
+        leaf = self._leaf(tokens)
+        best = self._most_similar(leaf, tokens)
+        if best is None:
+            best = Cluster(len(self.clusters), list(tokens))
+            self.clusters.append(best)
+            leaf.append(best)
+        else:
+            best.tokens = [
+                known if known == new else WILDCARD
+                for known, new in zip(best.tokens, tokens, strict=True)
+            ]
+        best.lines.append(line_index)
+        return best
+
+    def _leaf(self, tokens: Sequence[str]) -> list[Cluster]:
+        by_prefix = self._tree.setdefault(len(tokens), {})
+        key = tuple(
+            WILDCARD if _routes_as_wildcard(token) else token
+            for token in tokens[: self._prefix_length]
+        )
+        if key not in by_prefix and len(by_prefix) >= self._max_children:
+            # A full node sends newcomers to its wildcard child, as Drain does.
+            key = tuple(WILDCARD for _ in key)
+        return by_prefix.setdefault(key, [])
+
+    def _most_similar(self, leaf: Iterable[Cluster], tokens: Sequence[str]) -> Cluster | None:
+        best: Cluster | None = None
+        best_score = (-1.0, -1)
+        for cluster in leaf:
+            same = sum(
+                1
+                for known, new in zip(cluster.tokens, tokens, strict=True)
+                if known == new and known != WILDCARD
+            )
+            wildcards = cluster.tokens.count(WILDCARD)
+            score = (same / max(len(tokens), 1), wildcards)
+            if score > best_score:
+                best, best_score = cluster, score
+        if best is not None and best_score[0] >= self._similarity:
+            return best
+        if best is not None and not tokens:
+            return best
+        return None
+
+
+def split_constant_words(
+    clusters: Sequence[Cluster], tokens_of_line: Sequence[Sequence[str]], max_values: int = 3
+) -> list[Cluster]:
+    """Undo merges that turned a handful of plain words into a wildcard.
+
+    Drain joins "Starting X" and "Ending X" when most positions agree. A position whose values
+    are all plain words (no digits, nothing masked) and few (at most ``max_values`` distinct)
+    names *which* event happened, not a variable such as a user name, so the group is split
+    by those words. A position with many distinct words (user names, hosts) stays a wildcard.
+    """
+    result: list[Cluster] = []
+    for cluster in clusters:
+        wordy_positions = [
+            position
+            for position, token in enumerate(cluster.tokens)
+            if token == WILDCARD
+            and _few_plain_words({tokens_of_line[i][position] for i in cluster.lines}, max_values)
+        ]
+        if not wordy_positions:
+            result.append(cluster)
+            continue
+        parts: dict[tuple[str, ...], list[int]] = {}
+        for line in cluster.lines:
+            key = tuple(tokens_of_line[line][position] for position in wordy_positions)
+            parts.setdefault(key, []).append(line)
+        for lines in parts.values():
+            result.append(Cluster(0, _merged_template(tokens_of_line, lines), lines))
+    for number, cluster in enumerate(result):
+        cluster.id = number
+    return result
+
+
+def _few_plain_words(values: set[str], max_values: int) -> bool:
+    return 2 <= len(values) <= max_values and all(
+        WILDCARD not in value and not any(c.isdigit() for c in value) for value in values
+    )
+
+
+def _merged_template(tokens_of_line: Sequence[Sequence[str]], lines: Sequence[int]) -> list[str]:
+    template = list(tokens_of_line[lines[0]])
+    for line in lines[1:]:
+        template = [
+            known if known == new else WILDCARD
+            for known, new in zip(template, tokens_of_line[line], strict=True)
+        ]
+    return template
+
+
+@dataclass(frozen=True)
+class LogTemplate:
+    """One kind of line in a log: how often it occurs, where first and last, and whether it is
+    an error or rare (what an engineer reads first)."""
+
+    id: int
+    template: str
+    count: int
+    first_line: int  # 1-based line numbers in the log
+    last_line: int
+    first_seen: str | None  # the header timestamp of the first and last line, as written
+    last_seen: str | None
+    level: str | None
+    is_error: bool
+    is_rare: bool
+    example: str
+
+
+@dataclass(frozen=True)
+class LogAnalysis:
+    line_count: int
+    templates: tuple[LogTemplate, ...]
+    assignments: tuple[int, ...]  # the template id of every input line, in order
+
+    def surfaced(self, limit: int = 10) -> list[LogTemplate]:
+        """Errors first, then rare templates, then the rest by count."""
+        ordered = sorted(
+            self.templates, key=lambda t: (not t.is_error, not t.is_rare, -t.count, t.id)
+        )
+        return [t for t in ordered if t.is_error or t.is_rare][:limit]
+
+
+def analyse_log(lines: Sequence[str], *, rare_share: float = 0.01) -> LogAnalysis:
+    """Group ``lines`` into templates; blank lines join template 0-free group ``""``.
+
+    A template is *rare* when it holds at most ``rare_share`` of the lines (and at most a
+    handful), *an error* when its level or its words say so.
+    """
+    drain = Drain()
+    parsed: list[LogLine] = []
+    tokens_of_line: list[list[str]] = []
+    for index, raw in enumerate(lines):
+        line = split_header(raw.rstrip("\r\n"))
+        parsed.append(line)
+        tokens_of_line.append(mask(line.content))
+        drain.add(tokens_of_line[-1], index)
+    clusters = split_constant_words(drain.clusters, tokens_of_line)
+    template_of_line = [0] * len(lines)
+    for cluster in clusters:
+        for line_index in cluster.lines:
+            template_of_line[line_index] = cluster.id
+    total = len(lines)
+    rare_limit = max(1, min(5, int(total * rare_share)))
+    templates = []
+    for cluster in clusters:
+        first, last = cluster.lines[0], cluster.lines[-1]
+        levels = {level for i in cluster.lines if (level := parsed[i].level)}
+        level = _most_severe(levels)
+        is_error = bool((level and level in _ERROR_LEVELS) or _ERROR_WORDS.search(cluster.template))
+        templates.append(
+            LogTemplate(
+                id=cluster.id,
+                template=cluster.template,
+                count=len(cluster.lines),
+                first_line=first + 1,
+                last_line=last + 1,
+                first_seen=parsed[first].header or None,
+                last_seen=parsed[last].header or None,
+                level=level,
+                is_error=is_error,
+                is_rare=total >= 20 and len(cluster.lines) <= rare_limit,
+                example=lines[first].rstrip("\r\n")[:500],
+            )
+        )
+    return LogAnalysis(total, tuple(templates), tuple(template_of_line))
+
+
+def _most_severe(levels: set[str]) -> str | None:
+    for group in (_ERROR_LEVELS, _WARNING_LEVELS):
+        found = sorted(levels & group)
+        if found:
+            return found[0]
+    return sorted(levels)[0] if levels else None
