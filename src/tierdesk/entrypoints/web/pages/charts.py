@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 120
-PLOT_WIDTH = 260
+LABEL_WIDTH = 40
+PLOT_WIDTH = 300
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def bar_chart(
         if value is None:
             text, width = "n/a", 0
         else:
-            text = f"{value * 100:.0f} %" if percent else f"{value:g}{unit}"
+            text = f"{value * 100:.0f} %" if percent else f"{round(value, 1):g}{unit}"
             width = round(PLOT_WIDTH * min(value / top, 1.0))
         bars.append(Bar(label, value, text, number * (BAR_HEIGHT + GAP), width))
     return BarChart(title, bars, max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT))
