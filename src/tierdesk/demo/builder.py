@@ -22,6 +22,7 @@ from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
+from tierdesk.demo.workflow_world import plan_workflow
 from tierdesk.demo.world import World
 from tierdesk.domain.tickets import Status
 from tierdesk.ports import TicketFilter
@@ -111,6 +112,7 @@ def build_demo(
     world = World(desk, rng, Roster(agents, rng), customers, start, DEMO_END, Tally())
     scripts = plan_scenario_tickets(world, scenarios, scenario_tickets)
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
+    scripts += plan_workflow(world, scenarios, content)  # routing, then L3/L4 records
     index = app.desk.search
     if index is None:
         play(scripts, clock)

@@ -140,7 +140,12 @@ class TicketScript:
         self._add(run, milestone)
 
     def assign(self, by: Agent, agent: Agent, milestone: str | None = None) -> None:
-        self._add(lambda: tickets.assign_ticket(self.desk, by, self.ref, agent.id), milestone)
+        def run() -> None:
+            # Routing may already have given the ticket to this very agent at intake.
+            if tickets.get_ticket(self.desk, by, self.ref).assignee_id != agent.id:
+                tickets.assign_ticket(self.desk, by, self.ref, agent.id)
+
+        self._add(run, milestone)
 
     def set_status(
         self, actor: Actor, status: Status, reason: str, milestone: str | None = None

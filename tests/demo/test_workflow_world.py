@@ -1,0 +1,158 @@
+"""What the demo world shows of the tiered workflow (issues 3 and 7): queues and routing rules that
+route every new ticket with a recorded why, known issues with linked tickets (some answered with
+the documented fix), defects from an L3 packet (one fixed, with version notices), a resolved and an
+open incident, enhancement requests with votes, and a metrics report with escalations, bounces and
+every L3 outcome. One small build per engine: the records' own tickets do not depend on how many
+scenario tickets the world has."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.demo import build_demo
+from tierdesk.demo.builder import DEMO_END, DEMO_SPAN
+from tierdesk.demo.content import CONTENT_DIR
+from tierdesk.demo.record_steps import load_workflow_content
+from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.defects import DefectStatus
+from tierdesk.domain.enhancements import EnhancementStatus
+from tierdesk.domain.incidents import IncidentStatus
+from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.tickets import Status, Ticket
+from tierdesk.ports import TicketFilter
+from tierdesk.services import (
+    defects,
+    enhancements,
+    incidents,
+    known_issues,
+    metrics,
+    people,
+    queues,
+    tickets,
+)
+from tierdesk.services.auth import SYSTEM
+from tierdesk.services.desk import Desk
+
+CONTENT = load_workflow_content(CONTENT_DIR)
+
+
+def events(desk: Desk, ticket: Ticket) -> list[AuditEvent]:
+    return tickets.ticket_events(desk, SYSTEM, ticket.id or 0)
+
+
+def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
+    summary = build_demo(app, seed=5, scenario_tickets=40, hadoop_tickets=10)
+    desk = app.desk
+
+    assert summary.tickets == 50 + told_ticket_count(CONTENT)
+    check_routing(desk)
+    check_known_issues(desk)
+    check_defects(desk)
+    check_incidents(desk)
+    check_enhancements(desk)
+    check_metrics(desk)
+
+
+def check_routing(desk: Desk) -> None:
+    """Queues per level and product; every new ticket routed by language with the why, and
+    given to an intake agent who speaks it whenever one was assigned."""
+    by_level = Counter(int(q.tier) for q in queues.list_queues(desk, SYSTEM))
+    assert by_level == {0: 5, 1: 4, 2: 4, 3: 4, 4: 1}
+    assert len(queues.list_routing_rules(desk, SYSTEM)) == 5
+    agents = {a.id: a for a in people.list_agents(desk, SYSTEM)}
+    history = tickets.list_tickets(desk, SYSTEM, TicketFilter(), 10_000).tickets
+    assigned_by_routing = 0
+    for ticket in history:
+        routed = [e for e in events(desk, ticket) if e.action == "ticket.routed"]
+        assert routed, ticket.number
+        first = routed[0]
+        assert first.reason and f"(language {ticket.language})" in first.reason
+        assert first.changes["queue"] == [None, f"intake-{ticket.language}"]
+        if "assignee_id" in first.changes:
+            assigned_by_routing += 1
+            agent = agents[first.changes["assignee_id"][1]]
+            assert ticket.language in agent.languages, first.reason
+        if ticket.tier >= 1:
+            assert any(e.reason and "escalated to L" in e.reason for e in routed), ticket.number
+    assert assigned_by_routing > len(history) / 2
+
+
+def check_known_issues(desk: Desk) -> None:
+    listed = known_issues.list_known_issues(desk, SYSTEM)
+    assert len(listed) == len(CONTENT["known_issues"]) >= 3
+    for issue, links in listed:
+        assert issue.id is not None
+        answered = [
+            t
+            for t in known_issues.get_known_issue(desk, SYSTEM, issue.id).tickets
+            if any(
+                m.kind is MessageKind.PUBLIC_REPLY and f"KI-{issue.id}" in m.body_text
+                for m in t.messages
+            )
+        ]
+        spec = next(s for s in CONTENT["known_issues"] if s["title"] == issue.title)
+        assert links >= len(answered) == len(spec["answered"])
+        assert all(t.status in (Status.SOLVED, Status.CLOSED) for t in answered)
+
+
+def check_defects(desk: Desk) -> None:
+    """Opened from the L3 ticket's packet; the fixed one told its linked customers."""
+    listed = {d.title: (d, n) for d, n in defects.list_defects(desk, SYSTEM)}
+    assert len(listed) == 2
+    fixed = [d for d, _ in listed.values() if d.status is DefectStatus.FIXED]
+    assert [d.fixed_in for d in fixed] == ["6.0.0"]
+    for defect, _ in listed.values():
+        assert defect.id is not None and defect.source_ticket_id is not None
+        assert defects.reproduction_of(defect).steps  # from the hand-off packet
+        source = tickets.get_ticket(desk, SYSTEM, defect.source_ticket_id)
+        assert any(e.action == "l3.outcome" for e in events(desk, source))
+    source = tickets.get_ticket(desk, SYSTEM, fixed[0].source_ticket_id or 0)
+    notices = [e for e in events(desk, source) if e.action == "defect.fix_announced"]
+    assert [(n.changes["fixed_in"], n.changes["customer_version"]) for n in notices] == [
+        ("6.0.0", "5.4.0")
+    ]
+    assert source.status in (Status.SOLVED, Status.CLOSED)
+
+
+def check_incidents(desk: Desk) -> None:
+    listed = {i.status: (i, n) for i, n in incidents.list_incidents(desk, SYSTEM)}
+    resolved, linked = listed[IncidentStatus.RESOLVED]
+    assert resolved.id is not None and resolved.post_incident_note
+    view = incidents.get_incident(desk, SYSTEM, resolved.id)
+    assert linked == len(view.tickets) == 5
+    assert len(view.updates) == 4  # investigating, identified, monitoring, resolved
+    assert all(t.status is Status.SOLVED for t in view.tickets)
+    assert len({t.organisation_id for t in view.tickets}) == 5
+    still_open = [i for s, (i, _) in listed.items() if s is not IncidentStatus.RESOLVED]
+    assert len(still_open) == 1 and still_open[0].id is not None
+    open_view = incidents.get_incident(desk, SYSTEM, still_open[0].id)
+    assert open_view.link_count == 3 and all(t.status.is_active for t in open_view.tickets)
+    for ticket in open_view.tickets:
+        updates = [m for m in ticket.messages if m.kind is MessageKind.PUBLIC_REPLY]
+        assert len(updates) == len(open_view.updates) == 2
+
+
+def check_enhancements(desk: Desk) -> None:
+    listed = enhancements.list_enhancements(desk, SYSTEM)
+    assert len(listed) == 3
+    assert all(votes >= 2 for _, votes in listed)
+    statuses = {e.status for e, _ in listed}
+    assert {EnhancementStatus.PLANNED, EnhancementStatus.IN_PROGRESS} <= statuses
+
+
+def check_metrics(desk: Desk) -> None:
+    """Over the whole demo period: every level escalates or receives, bounces at L2 and L3,
+    L3 judged some escalations solvable lower, and every L3 outcome happened."""
+    report = metrics.escalation_metrics(
+        desk, SYSTEM, DEMO_END - DEMO_SPAN - timedelta(days=30), DEMO_END + timedelta(days=1)
+    )
+    levels = {m.level: m for m in report.levels}
+    assert all(levels[n].escalations_out > 0 for n in (0, 1, 2, 3))
+    assert levels[4].escalations_in >= 2
+    assert levels[2].bounced_back >= 1 and levels[3].bounced_back >= 1
+    assert levels[3].marked_solvable_lower >= 2
+    assert all(levels[n].handled > 0 and levels[n].hours_in_level for n in range(5))
+    assert all(report.l3_outcomes[o] >= 1 for o in ("known-fix", "more-info", "defect"))
