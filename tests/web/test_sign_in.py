@@ -142,3 +142,15 @@ def test_the_session_secret_is_generated_once_and_kept_in_the_data_dir(
     restarted = Browser(TestClient(create_app(web.app)))
     restarted.client.cookies.set("tierdesk_session", browser.client.cookies["tierdesk_session"])
     assert restarted.get("/queue").url.path == "/queue"
+
+
+def test_pages_send_a_content_security_policy_and_the_api_docs_keep_working(
+    web: WebDesk, new_browser: Callable[[], Browser]
+) -> None:
+    browser = new_browser()
+    page = browser.get("/signin")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    docs = browser.get("/docs")
+    assert docs.status_code == 200
+    assert "content-security-policy" not in docs.headers
