@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo.cast import Roster, create_agents, create_customers
 from tierdesk.demo.catalog import create_products
+from tierdesk.demo.clocked import desk_on_clock
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.script import Tally, TicketScript
@@ -99,7 +100,7 @@ def build_demo(
     rng = random.Random(seed)
     start = DEMO_END - DEMO_SPAN
     clock = FixedClock(start - timedelta(days=21))
-    desk = replace(app.desk, clock=clock)
+    desk = desk_on_clock(app, clock)  # handlers too see the demo's clock
     scenarios = load_scenarios(content)
     subset = load_hadoop_subset(content)
 
