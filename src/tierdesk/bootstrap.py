@@ -16,23 +16,31 @@ from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.adapters.trackers.github import GitHubTracker
+from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.documents import read_document
 from tierdesk.assist.embeddings import make_embedder
+from tierdesk.assist.language import LangIdDetector
+from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.config import Settings, TrackerSettings
+from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.knowledge import ParsedDocument
 from tierdesk.errors import ConfigurationError
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.ports.workflow import IssueTracker
 from tierdesk.services import (  # noqa: F401 - register their event handlers and tasks
     defect_sync,
+    enrichment,  # before triage and outages: they read the facts it stores
     mail_outbox,
+    outages,
     periodic_jobs,
     routing,
     rules,
     search,
     sla_clocks,
     sla_sweep,
+    triage,
 )
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import make_dispatcher
@@ -109,9 +117,39 @@ def bootstrap(
         search=search_index
         or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
         tracker=make_tracker(settings.tracker),
+        understanding=make_understanding(settings),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)
+
+
+def make_understanding(settings: Settings) -> Understanding | None:
+    """Language identification, the triage classifiers (on the search embedder) and the
+    optional language model; None when ``understanding.enabled`` is off."""
+    chosen = settings.understanding
+    if not chosen.enabled:
+        return None
+    llm = None
+    if chosen.llm_endpoint:
+        if not chosen.llm_model:
+            raise ConfigurationError("understanding.llm_endpoint needs understanding.llm_model")
+        key = chosen.llm_api_key.get_secret_value() if chosen.llm_api_key else None
+        llm = ChatEndpoint(chosen.llm_endpoint, chosen.llm_model, key, chosen.llm_timeout_seconds)
+    return Understanding(
+        languages=LangIdDetector(),
+        classifiers=EmbeddingClassifiers(make_embedder(settings.search)),
+        config=UnderstandingConfig(
+            clarify=ClarifyMode(chosen.clarify),
+            apply_triage=chosen.apply_triage,
+            cold_start_similarity=chosen.cold_start_similarity,
+            retrain_after_corrections=chosen.retrain_after_corrections,
+            outage_window_minutes=chosen.outage_window_minutes,
+            outage_min_tickets=chosen.outage_min_tickets,
+            outage_min_organisations=chosen.outage_min_organisations,
+            outage_similarity=chosen.outage_similarity,
+        ),
+        llm=llm,
+    )
 
 
 def make_tracker(settings: TrackerSettings) -> IssueTracker | None:

@@ -223,6 +223,50 @@ class TrackerSettings(BaseModel):
     timeout_seconds: float = Field(default=15.0, gt=0, description="Tracker request timeout.")
 
 
+class UnderstandingSettings(BaseModel):
+    """Intake enrichment, clarifying questions, triage, outage detection, the optional LLM."""
+
+    enabled: bool = Field(
+        default=True, description="Enrich, triage and watch for outages on every new ticket."
+    )
+    clarify: Literal["off", "propose", "send"] = Field(
+        default="propose",
+        description="Missing facts become a clarifying question: proposed to the agent, or "
+        "sent at once (the ticket then waits on the customer).",
+    )
+    apply_triage: bool = Field(
+        default=False,
+        description="A confident triage suggestion sets the new ticket's fields and, when no "
+        "routing rule matched, its queue.",
+    )
+    cold_start_similarity: float = Field(
+        default=0.35, ge=0, le=1, description="Cosine a label description needs (no model yet)."
+    )
+    retrain_after_corrections: int = Field(
+        default=20, ge=0, description="Retrain triage after this many corrections (0: never)."
+    )
+    outage_window_minutes: int = Field(
+        default=60, gt=0, description="Window in which similar new tickets count as a burst."
+    )
+    outage_min_tickets: int = Field(default=3, ge=2, description="Tickets that make a burst.")
+    outage_min_organisations: int = Field(
+        default=2, ge=1, description="Organisations a burst must span."
+    )
+    outage_similarity: float = Field(
+        default=0.35, ge=0, le=1, description="Word cosine for two tickets to count as alike."
+    )
+    llm_endpoint: str | None = Field(
+        default=None,
+        description="OpenAI-compatible base URL (…/v1) for drafts and translations; unset: off.",
+    )
+    llm_model: str | None = Field(default=None, description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for the endpoint (TIERDESK_UNDERSTANDING__LLM_API_KEY).",
+    )
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, description="LLM request timeout.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -252,6 +296,7 @@ class Settings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
+    understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -91,3 +91,9 @@ class TrackerUnavailableError(TierdeskError):
     """The external issue tracker could not be reached or refused the request."""
 
     code = ErrorCode.UNAVAILABLE
+
+
+class LanguageModelUnavailableError(TierdeskError):
+    """The configured OpenAI-compatible endpoint could not be reached or answered nonsense."""
+
+    code = ErrorCode.UNAVAILABLE

@@ -37,6 +37,7 @@ from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.understanding import UnderstandingRepository as UnderstandingRepository
 from tierdesk.ports.web import WebRepository as WebRepository
 from tierdesk.ports.workflow import MetricsSource as MetricsSource
 from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
@@ -380,6 +381,7 @@ class UnitOfWork(Protocol):
     web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
     workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
     metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
+    understanding: UnderstandingRepository  # ports/understanding.py: facts, triage, outages
 
     def __enter__(self) -> Self: ...
     def __exit__(

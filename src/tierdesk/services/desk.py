@@ -14,6 +14,7 @@ from tierdesk.ports import (
     SearchIndex,
     UnitOfWork,
 )
+from tierdesk.ports.understanding import Understanding
 from tierdesk.ports.workflow import IssueTracker
 
 
@@ -29,3 +30,4 @@ class Desk:
     max_attachment_bytes: int = 25 * 1024 * 1024
     search: SearchIndex | None = None  # None: nothing is indexed (a desk without retrieval)
     tracker: IssueTracker | None = None  # None: defects are not mirrored to a tracker
+    understanding: Understanding | None = None  # None: no enrichment, triage or outages

@@ -25,6 +25,7 @@ from tierdesk.errors import InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.summaries import improve_draft
 
 
 def _level(uow: UnitOfWork, tier: Tier) -> Level:
@@ -240,4 +241,5 @@ def packet_draft(uow: UnitOfWork, ticket: Ticket) -> PacketContent:
     """The draft for a ticket already loaded in ``uow`` (also what the desk itself hands over
     when a rule or an SLA breach escalates)."""
     product, version = _catalog_names(uow, ticket)
-    return draft_packet(ticket.subject, list(ticket.messages), product, version)
+    draft = draft_packet(ticket.subject, list(ticket.messages), product, version)
+    return improve_draft(uow, ticket, draft)  # facts, log findings and the thread summary

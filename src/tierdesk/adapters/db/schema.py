@@ -13,6 +13,7 @@ from tierdesk.adapters.db import (
     tables_routing,  # noqa: F401 - queues, routing and automation rules
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_sla,  # noqa: F401 - calendars, SLA policies, ticket clocks, notifications
+    tables_understanding,  # noqa: F401 - facts, triage, clarifying questions, outages
     tables_web,  # noqa: F401 - saved views, macros, CSAT, deflections, magic links
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
 )

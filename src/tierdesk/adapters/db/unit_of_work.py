@@ -26,6 +26,7 @@ from tierdesk.adapters.db.repositories_sla import (
     SqlNotificationRepository,
     SqlSlaRepository,
 )
+from tierdesk.adapters.db.repositories_understanding import SqlUnderstandingRepository
 from tierdesk.adapters.db.repositories_web import SqlWebRepository
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
@@ -54,6 +55,7 @@ from tierdesk.ports import (
     TicketRepository,
     TokenRepository,
 )
+from tierdesk.ports.understanding import UnderstandingRepository
 from tierdesk.ports.web import WebRepository
 from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
@@ -102,6 +104,7 @@ class SqlUnitOfWork:
         self.workflow: WorkflowRepository = SqlWorkflowRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.web: WebRepository = SqlWebRepository(self.session)
+        self.understanding: UnderstandingRepository = SqlUnderstandingRepository(self.session)
         return self
 
     def __exit__(

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import typer
 
+from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing` and `eval logs`
+    evaluation_understanding,
+)
 from tierdesk.entrypoints.cli.mail import mail_app
 from tierdesk.entrypoints.cli.operations import db_app, demo, serve
 from tierdesk.entrypoints.cli.people import agent_app, contact_app, org_app, token_app
@@ -13,6 +16,7 @@ from tierdesk.entrypoints.cli.routing import queue_app, rule_app
 from tierdesk.entrypoints.cli.search import eval_app, index_app, kb_app
 from tierdesk.entrypoints.cli.sla import sla_app
 from tierdesk.entrypoints.cli.tickets import ticket_app
+from tierdesk.entrypoints.cli.understanding import facts, triage_app
 from tierdesk.entrypoints.cli.wiring import ErrorReportingGroup
 from tierdesk.entrypoints.cli.worker import jobs, worker
 from tierdesk.entrypoints.cli.workflow import defect_app, known_issue_app, outcome_app
@@ -36,6 +40,8 @@ cli.add_typer(ticket_app, name="ticket")
 cli.add_typer(kb_app, name="kb")
 cli.add_typer(index_app, name="index")
 cli.add_typer(eval_app, name="eval")
+cli.add_typer(triage_app, name="triage")
+cli.command()(facts)
 cli.add_typer(mail_app, name="mail")
 cli.add_typer(queue_app, name="queue")
 cli.add_typer(rule_app, name="rule")

@@ -8,6 +8,7 @@ import tierdesk
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
 from tierdesk.entrypoints.web.api import search as search_api
+from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import install_error_handlers
@@ -35,6 +36,7 @@ def create_app(application: Tierdesk) -> FastAPI:
     api.include_router(routing.router)
     api.include_router(sla.router)
     api.include_router(search_api.router)
+    api.include_router(understanding_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

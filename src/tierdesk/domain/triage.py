@@ -1,0 +1,194 @@
+"""Triage as values: what the model guessed for a ticket, whether people agreed, and how good
+it has been on this desk. Also the cold-start rules for a desk with no history yet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class TriageField(StrEnum):
+    QUEUE = "queue"
+    PRODUCT = "product"
+    COMPONENT = "component"
+    TYPE = "type"
+    PRIORITY = "priority"
+    LEVEL = "level"
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"  # an agent kept the suggestion
+    CORRECTED = "corrected"  # an agent chose another value: a new training label
+
+
+@dataclass(frozen=True)
+class LabelGuess:
+    """A classifier's answer for one field: ``label`` is None when it abstains; ``best`` is
+    its most likely label all the same (shown to the agent as a hint)."""
+
+    label: str | None
+    confidence: float
+    best: str
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(eq=False)
+class TriagePrediction:
+    ticket_id: int
+    field: TriageField
+    best: str
+    confidence: float
+    abstained: bool
+    source: str  # "model" (trained on this desk) or "cold-start" (rules + label descriptions)
+    created_at: datetime
+    model_id: int | None = None
+    alternatives: list[list[object]] = dataclasses.field(default_factory=list)
+    outcome: Outcome | None = None
+    final_value: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def suggested(self) -> str | None:
+        return None if self.abstained else self.best
+
+    def decide(self, value: str, by: str, at: datetime) -> None:
+        self.outcome = Outcome.ACCEPTED if value == self.best else Outcome.CORRECTED
+        self.final_value, self.decided_by, self.decided_at = value, by, at
+
+
+@dataclass(frozen=True)
+class FieldReport:
+    field: TriageField
+    predictions: int
+    abstained: int
+    decided: int
+    accepted: int  # decided and the suggestion was kept
+    corrected: int
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share of decided, answered predictions that agents kept (None: nothing decided)."""
+        answered = self.accepted + self.corrected
+        return self.accepted / answered if answered else None
+
+    @property
+    def abstain_rate(self) -> float:
+        return self.abstained / self.predictions if self.predictions else 0.0
+
+
+def report(predictions: Iterable[TriagePrediction]) -> list[FieldReport]:
+    by_field: dict[TriageField, list[TriagePrediction]] = {}
+    for prediction in predictions:
+        by_field.setdefault(prediction.field, []).append(prediction)
+    rows = []
+    for triage_field in TriageField:
+        items = by_field.get(triage_field, [])
+        answered = [p for p in items if not p.abstained and p.outcome is not None]
+        rows.append(
+            FieldReport(
+                triage_field,
+                len(items),
+                sum(p.abstained for p in items),
+                sum(p.outcome is not None for p in items),
+                sum(p.outcome is Outcome.ACCEPTED for p in answered),
+                sum(p.outcome is Outcome.CORRECTED for p in answered),
+            )
+        )
+    return rows
+
+
+# -- cold start ------------------------------------------------------------------------------
+
+# Words that decide a ticket's type or priority in any desk; multilingual (en de it fr es).
+TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "outage",
+        re.compile(
+            r"\b(outage|down for (all|every)|all (users|calls|sites)|nothing works|"
+            r"ausfall|totalausfall|guasto totale|disservizio|panne g[ée]n[ée]rale|"
+            r"ca[ií]da total)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "licensing",
+        re.compile(
+            r"\b(licen[cs]e|licensing|lizenz|licenza|licencia|subscription "
+            r"renewal|activation key)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "enhancement",
+        re.compile(
+            r"\b(feature request|would be (nice|great)|please add|"
+            r"enhancement|wish|w[üu]nschen|funzionalit[àa] nuova|"
+            r"am[ée]lioration|mejora)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "question",
+        re.compile(
+            r"^(how|what|where|can i|is it possible|wie|come|comment|c[oó]mo)\b"
+            r"|\?\s*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "problem",
+        re.compile(
+            r"\b(error|fail(s|ed|ure)?|crash|broken|not working|does not work|"
+            r"fehler|funktioniert nicht|errore|non funziona|erreur|ne fonctionne "
+            r"pas|no funciona)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+PRIORITY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "P1",
+        re.compile(
+            r"\b(outage|all (users|calls|sites)|production (is )?down|emergency|"
+            r"ausfall|dringend|urgente|urgent|critical|kritisch|critico)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "P2",
+        re.compile(
+            r"\b(many users|severe|degraded|no workaround|intermittent|"
+            r"beeintr[äa]chtigt|degradato|d[ée]grad[ée])\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("P4", re.compile(r"\b(cosmetic|typo|question|just wondering|frage|domanda)\b", re.IGNORECASE)),
+)
+RULE_CONFIDENCE = 0.8  # a keyword rule is a strong hint, not a certainty
+
+
+def rule_guess(rules: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> LabelGuess | None:
+    for label, pattern in rules:
+        if pattern.search(text):
+            return LabelGuess(label, RULE_CONFIDENCE, label)
+    return None
+
+
+def guess_by_similarity(
+    similarities: dict[str, float], threshold: float, margin: float = 0.05
+) -> LabelGuess | None:
+    """The label whose description is most similar to the ticket, if it stands out: at least
+    ``threshold`` cosine and ``margin`` ahead of the next (else an abstention)."""
+    if not similarities:
+        return None
+    ranked = sorted(similarities.items(), key=lambda item: -item[1])
+    best, score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
+    sure = score >= threshold and score - runner_up >= margin
+    return LabelGuess(best if sure else None, max(score, 0.0), best, tuple(ranked[:3]))

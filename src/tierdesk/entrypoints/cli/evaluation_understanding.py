@@ -1,0 +1,148 @@
+"""``tierdesk eval routing`` and ``tierdesk eval logs``: the triage classifier and the log
+template miner run on public data with exactly the code the desk uses; the last line is JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tierdesk.assist.embeddings import make_embedder
+from tierdesk.assist.triage import DEFAULT_TARGET_PRECISION, TextClassifier
+from tierdesk.domain.log_templates import analyse_log
+from tierdesk.entrypoints.cli.search import eval_app
+from tierdesk.entrypoints.cli.wiring import load_settings, note, say
+from tierdesk.errors import InvalidInputError
+
+
+def read_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
+    """Rows of a CSV with ``text`` and ``label`` columns; an empty label marks an
+    out-of-scope row (never a class; answering it counts as wrong)."""
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such file")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
+            raise InvalidInputError(f"{path}: needs the columns text,label")
+        rows = [(row["text"] or "", (row["label"] or "").strip()) for row in reader]
+    if not rows:
+        raise InvalidInputError(f"{path}: no rows")
+    return [text for text, _ in rows], [label for _, label in rows]
+
+
+def routing_metrics(
+    predicted: list[str | None], best: list[str], gold: list[str]
+) -> dict[str, float]:
+    """``accuracy`` and ``macro_f1`` of the most likely label over in-scope rows; then what
+    abstaining does: ``abstain_rate`` and ``accuracy_when_answered`` over all rows,
+    ``in_scope_accuracy`` (abstaining counts as wrong) and, when the test has out-of-scope
+    rows, ``oos_recall`` (the share of them the classifier abstained on)."""
+    in_scope = [i for i, label in enumerate(gold) if label]
+    out_of_scope = [i for i, label in enumerate(gold) if not label]
+    answered = [i for i, label in enumerate(predicted) if label is not None]
+    result = {
+        "accuracy": _share(best[i] == gold[i] for i in in_scope),
+        "macro_f1": macro_f1([best[i] for i in in_scope], [gold[i] for i in in_scope]),
+        "abstain_rate": 1.0 - len(answered) / len(gold),
+        "accuracy_when_answered": _share(predicted[i] == gold[i] for i in answered),
+        "in_scope_accuracy": _share(predicted[i] == gold[i] for i in in_scope),
+    }
+    if out_of_scope:
+        result["oos_recall"] = _share(predicted[i] is None for i in out_of_scope)
+    return result
+
+
+def _share(flags: object) -> float:
+    values = list(flags)  # type: ignore[call-overload]
+    return sum(values) / len(values) if values else 0.0
+
+
+def macro_f1(predicted: list[str], gold: list[str]) -> float:
+    labels = set(gold)
+    true_positive = Counter(g for p, g in zip(predicted, gold, strict=True) if p == g)
+    predicted_count, gold_count = Counter(predicted), Counter(gold)
+    scores = []
+    for label in labels:
+        precision = true_positive[label] / predicted_count[label] if predicted_count[label] else 0
+        recall = true_positive[label] / gold_count[label]
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+@eval_app.command("routing")
+def routing(
+    train: Annotated[Path, typer.Option(help="CSV with text,label (empty label: out of scope).")],
+    test: Annotated[Path, typer.Option(help="CSV with text,label to score on.")],
+    target_precision: Annotated[
+        float, typer.Option(help="Abstain below the confidence that reaches this precision.")
+    ] = DEFAULT_TARGET_PRECISION,
+) -> None:
+    """Train the triage classifier on TRAIN (the embedder from the settings) and score it on
+    TEST; the last line is JSON with accuracy, macro_f1, abstain_rate, accuracy_when_answered."""
+    if not 0.0 < target_precision <= 1.0:
+        raise InvalidInputError("--target-precision must be in (0, 1]")
+    train_texts, train_labels = read_labelled_csv(train)
+    test_texts, test_labels = read_labelled_csv(test)
+    embedder = make_embedder(load_settings().search)
+    started = time.perf_counter()
+    classifier = TextClassifier.train(
+        train_texts, train_labels, embedder, target_precision=target_precision
+    )
+    trained = time.perf_counter() - started
+    predictions = classifier.predict(test_texts)
+    result = routing_metrics(
+        [p.label for p in predictions], [p.best for p in predictions], test_labels
+    )
+    note(
+        f"{len(train_texts)} training rows, {len(classifier.classes)} labels, embedder "
+        f"{embedder.name}, threshold {classifier.threshold:.3f} (held-back precision target "
+        f"{target_precision})"
+    )
+    say(
+        json.dumps(
+            {
+                **{key: round(value, 4) for key, value in result.items()},
+                "threshold": round(classifier.threshold, 4),
+                "train_seconds": round(trained, 1),
+                "test_rows": len(test_texts),
+            }
+        )
+    )
+
+
+@eval_app.command("logs")
+def logs(
+    log: Annotated[Path, typer.Option(help="A raw log file, one line per line.")],
+    assignments: Annotated[
+        Path | None, typer.Option(help="Write each line's template id here, one per line.")
+    ] = None,
+) -> None:
+    """Group a raw log into templates with the desk's own miner; the last line is JSON with the
+    number of templates."""
+    if not log.is_file():
+        raise InvalidInputError(f"{log}: no such file")
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    started = time.perf_counter()
+    analysis = analyse_log(lines)
+    took = time.perf_counter() - started
+    if assignments is not None:
+        assignments.write_text("".join(f"{t}\n" for t in analysis.assignments), encoding="utf-8")
+    for template in analysis.surfaced(limit=10):
+        flag = "error" if template.is_error else "rare"
+        note(f"[{flag}] x{template.count} {template.template[:120]}")
+    say(
+        json.dumps(
+            {
+                "lines": analysis.line_count,
+                "templates": len(analysis.templates),
+                "errors": sum(t.is_error for t in analysis.templates),
+                "rare": sum(t.is_rare for t in analysis.templates),
+                "seconds": round(took, 3),
+            }
+        )
+    )

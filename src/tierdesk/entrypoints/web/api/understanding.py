@@ -1,0 +1,280 @@
+"""/api/v1: what the desk understood about a ticket (facts, clarifying questions, triage
+suggestions, summaries, LLM drafts) and the outage proposals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from tierdesk.domain.clarify import ClarifyingQuestion
+from tierdesk.domain.facts import Fact
+from tierdesk.domain.outages import OutageProposal, ProposalStatus
+from tierdesk.domain.triage import FieldReport, TriagePrediction
+from tierdesk.entrypoints.web.api.tickets import TicketRef
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.services import enrichment, outages, summaries, triage
+from tierdesk.services.summaries import DraftTask
+
+router = APIRouter(tags=["understanding"])
+
+
+class FactOut(BaseModel):
+    kind: str
+    value: str
+    message_id: int | None
+    attachment_id: int | None
+    start: int
+    end: int
+    internal: bool
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, fact: Fact) -> FactOut:
+        return cls(
+            kind=str(fact.kind),
+            value=fact.value,
+            message_id=fact.message_id,
+            attachment_id=fact.attachment_id,
+            start=fact.start,
+            end=fact.end,
+            internal=fact.internal,
+            detail=fact.detail,
+        )
+
+
+class QuestionOut(BaseModel):
+    id: int | None
+    missing: list[str]
+    language: str
+    text: str
+    mode: str
+    created_at: datetime
+    sent_at: datetime | None
+    message_id: int | None
+
+    @classmethod
+    def of(cls, q: ClarifyingQuestion) -> QuestionOut:
+        return cls(
+            id=q.id,
+            missing=q.missing,
+            language=q.language,
+            text=q.text,
+            mode=str(q.mode),
+            created_at=q.created_at,
+            sent_at=q.sent_at,
+            message_id=q.message_id,
+        )
+
+
+class SuggestionOut(BaseModel):
+    field: str
+    suggested: str | None = Field(description="None: the model abstained (too unsure)")
+    best: str
+    confidence: float
+    source: str
+    alternatives: list[list[Any]]
+    outcome: str | None
+    final_value: str | None
+    decided_by: str | None
+
+    @classmethod
+    def of(cls, p: TriagePrediction) -> SuggestionOut:
+        return cls(
+            field=str(p.field),
+            suggested=p.suggested,
+            best=p.best,
+            confidence=p.confidence,
+            source=p.source,
+            alternatives=p.alternatives,
+            outcome=str(p.outcome) if p.outcome else None,
+            final_value=p.final_value,
+            decided_by=p.decided_by,
+        )
+
+
+class DecisionIn(BaseModel):
+    value: str | None = Field(
+        default=None, max_length=200, description="Omit to accept; another value corrects it."
+    )
+
+
+class SummaryOut(BaseModel):
+    sentences: list[str]
+    agent_sentences: list[str]
+    facts: str
+    log_findings: list[str]
+
+
+class DocumentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2_000_000)
+    max_sentences: int = Field(default=8, ge=1, le=50)
+
+
+class DraftIn(BaseModel):
+    task: Literal["summary", "translation", "reply"]
+    language: str = Field(default="en", min_length=2, max_length=16)
+
+
+class ReportRow(BaseModel):
+    field: str
+    predictions: int
+    abstained: int
+    decided: int
+    accepted: int
+    corrected: int
+    accuracy: float | None
+    abstain_rate: float
+
+    @classmethod
+    def of(cls, r: FieldReport) -> ReportRow:
+        return cls(
+            field=str(r.field),
+            predictions=r.predictions,
+            abstained=r.abstained,
+            decided=r.decided,
+            accepted=r.accepted,
+            corrected=r.corrected,
+            accuracy=r.accuracy,
+            abstain_rate=r.abstain_rate,
+        )
+
+
+class ProposalOut(BaseModel):
+    id: int | None
+    title: str
+    ticket_ids: list[int]
+    organisation_count: int
+    shared_terms: list[str]
+    window_start: datetime
+    window_end: datetime
+    created_at: datetime
+    status: str
+    incident_id: int | None
+    decided_by: str | None
+
+    @classmethod
+    def of(cls, p: OutageProposal) -> ProposalOut:
+        return cls(
+            id=p.id,
+            title=p.title,
+            ticket_ids=p.ticket_ids,
+            organisation_count=p.organisation_count,
+            shared_terms=p.shared_terms,
+            window_start=p.window_start,
+            window_end=p.window_end,
+            created_at=p.created_at,
+            status=str(p.status),
+            incident_id=p.incident_id,
+            decided_by=p.decided_by,
+        )
+
+
+class ProposalDecisionIn(BaseModel):
+    status: Literal["declared", "dismissed"]
+    incident_id: int | None = None
+
+
+@router.get("/tickets/{ticket_ref}/facts", response_model=list[FactOut])
+def ticket_facts(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[FactOut]:
+    """Facts read from the ticket with where they came from (message, offsets). Customers see
+    none read from internal notes or restricted attachments."""
+    return [FactOut.of(f) for f in enrichment.ticket_facts(desk, actor, ticket_ref)]
+
+
+@router.get("/tickets/{ticket_ref}/clarifying-questions", response_model=list[QuestionOut])
+def clarifying_questions(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor
+) -> list[QuestionOut]:
+    return [QuestionOut.of(q) for q in enrichment.clarifying_questions(desk, actor, ticket_ref)]
+
+
+@router.post(
+    "/tickets/{ticket_ref}/clarifying-questions/{question_id}/send", response_model=QuestionOut
+)
+def send_clarifying_question(
+    ticket_ref: TicketRef, question_id: int, desk: DeskDep, actor: CurrentActor
+) -> QuestionOut:
+    """Send a proposed question to the customer; the ticket then waits on them."""
+    return QuestionOut.of(enrichment.send_clarifying_question(desk, actor, ticket_ref, question_id))
+
+
+@router.get("/tickets/{ticket_ref}/triage", response_model=list[SuggestionOut])
+def triage_suggestions(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor
+) -> list[SuggestionOut]:
+    return [SuggestionOut.of(p) for p in triage.triage_suggestions(desk, actor, ticket_ref)]
+
+
+@router.post("/tickets/{ticket_ref}/triage/{field}", response_model=SuggestionOut)
+def decide_triage(
+    ticket_ref: TicketRef, field: str, body: DecisionIn, desk: DeskDep, actor: CurrentActor
+) -> SuggestionOut:
+    """Accept the suggestion for a field (no value) or correct it (a value); either is
+    recorded, and a correction is a training label."""
+    return SuggestionOut.of(triage.decide_suggestion(desk, actor, ticket_ref, field, body.value))
+
+
+@router.get("/triage/report", response_model=list[ReportRow])
+def triage_report(
+    desk: DeskDep, actor: CurrentActor, since: datetime | None = None
+) -> list[ReportRow]:
+    return [ReportRow.of(r) for r in triage.triage_report(desk, actor, since)]
+
+
+@router.get("/tickets/{ticket_ref}/summary", response_model=SummaryOut)
+def ticket_summary(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> SummaryOut:
+    s = summaries.summarise_ticket(desk, actor, ticket_ref)
+    return SummaryOut(
+        sentences=s.sentences,
+        agent_sentences=s.agent_sentences,
+        facts=s.facts,
+        log_findings=s.log_findings,
+    )
+
+
+@router.post("/summaries", response_model=list[str])
+def summarise_document(body: DocumentIn, desk: DeskDep, actor: CurrentActor) -> list[str]:
+    """An extractive summary of a long document (the most central sentences, in order)."""
+    return summaries.summarise_document(desk, actor, body.text, body.max_sentences)
+
+
+@router.post("/tickets/{ticket_ref}/drafts")
+def draft(
+    ticket_ref: TicketRef, body: DraftIn, desk: DeskDep, actor: CurrentActor
+) -> dict[str, str]:
+    """A draft from the optional language model, returned to the agent; nothing is sent."""
+    text = summaries.draft_with_language_model(
+        desk, actor, ticket_ref, DraftTask(body.task), body.language
+    )
+    return {"task": body.task, "draft": text}
+
+
+@router.get("/outage-proposals", response_model=list[ProposalOut])
+def list_outage_proposals(
+    desk: DeskDep,
+    actor: CurrentActor,
+    status: Literal["open", "declared", "dismissed", "all"] = Query(default="open"),
+) -> list[ProposalOut]:
+    chosen = None if status == "all" else ProposalStatus(status)
+    return [ProposalOut.of(p) for p in outages.list_proposals(desk, actor, chosen)]
+
+
+@router.get("/outage-proposals/{proposal_id}", response_model=ProposalOut)
+def get_outage_proposal(proposal_id: int, desk: DeskDep, actor: CurrentActor) -> ProposalOut:
+    return ProposalOut.of(outages.get_proposal(desk, actor, proposal_id))
+
+
+@router.post("/outage-proposals/{proposal_id}/decision", response_model=ProposalOut)
+def decide_outage_proposal(
+    proposal_id: int, body: ProposalDecisionIn, desk: DeskDep, actor: CurrentActor
+) -> ProposalOut:
+    """Record that an incident was declared from the proposal (its id) or that it was
+    dismissed."""
+    return ProposalOut.of(
+        outages.decide_proposal(
+            desk, actor, proposal_id, ProposalStatus(body.status), body.incident_id
+        )
+    )

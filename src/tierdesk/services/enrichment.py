@@ -1,0 +1,186 @@
+"""Intake enrichment: every new message is read for its language, its facts (with where they
+were said) and, when it holds a log (pasted or attached), the log's templates; then a ticket
+that lacks what its type needs gets one clarifying question in the customer's language.
+
+Runs as a handler inside the transaction that added the message (``services/handlers.py``):
+a ticket is never stored un-read. Each message is read once (``enriched_messages``).
+"""
+
+from __future__ import annotations
+
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.clarify import ClarifyingQuestion, ClarifyMode, missing_facts, question_text
+from tierdesk.domain.facts import Fact, FactKind, distinct, extract_facts, kinds_present
+from tierdesk.domain.log_templates import looks_like_log, template_facts
+from tierdesk.domain.messages import Message, MessageKind
+from tierdesk.domain.people import Actor, Contact, SystemActor
+from tierdesk.domain.tickets import Status, Ticket
+from tierdesk.errors import InvalidTransitionError, NotFoundError
+from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.desk import Desk
+from tierdesk.services.handlers import HANDLERS
+
+ENRICHER = SystemActor(name="enrichment")
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-log")
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # a bigger log is read up to here
+
+
+@HANDLERS.on("ticket.opened", "message.added")
+def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
+    if desk.understanding is None or ticket.id is None:
+        return
+    done = uow.understanding.enriched_message_ids(ticket.id)
+    fresh = [m for m in ticket.messages if m.id is not None and m.id not in done]
+    if not fresh:
+        return
+    for message in fresh:
+        assert message.id is not None
+        uow.understanding.add_facts(read_message(desk, ticket.id, message))
+        uow.understanding.mark_enriched(ticket.id, message.id)
+    _set_language(desk, ticket, fresh)
+    if event.action == "ticket.opened":
+        _clarify(uow, desk, ticket)
+
+
+def read_message(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
+    """The facts of one message and of its text attachments."""
+    internal = message.kind is MessageKind.INTERNAL_NOTE
+    facts = extract_facts(message.body_text, message_id=message.id, internal=internal)
+    if looks_like_log(message.body_text):
+        facts += template_facts(message.body_text, message_id=message.id, internal=internal)
+    for attachment in message.attachments:
+        if not attachment.content_type.startswith(TEXT_TYPES) and not attachment.filename.endswith(
+            (".log", ".txt")
+        ):
+            continue
+        data = desk.files.open(attachment.storage_key)[:MAX_ATTACHMENT_BYTES]
+        text = data.decode("utf-8", errors="replace")
+        hidden = internal or attachment.restricted
+        found = extract_facts(
+            text, message_id=message.id, attachment_id=attachment.id, internal=hidden
+        )
+        facts += [f for f in found if f.kind is not FactKind.TIMESTAMP]  # a log is all stamps
+        facts += template_facts(
+            text,
+            message_id=message.id,
+            attachment_id=attachment.id,
+            internal=hidden,
+            source=attachment.filename,
+        )
+    return [
+        Fact(
+            f.kind,
+            f.value,
+            f.start,
+            f.end,
+            f.message_id,
+            f.attachment_id,
+            f.internal,
+            f.detail,
+            ticket_id,
+        )
+        for f in facts
+    ]
+
+
+def _set_language(desk: Desk, ticket: Ticket, fresh: list[Message]) -> None:
+    assert desk.understanding is not None
+    if ticket.language:
+        return
+    customer_text = "\n".join(m.body_text for m in fresh if m.kind is MessageKind.CUSTOMER)
+    detected = desk.understanding.languages.detect(f"{ticket.subject}\n{customer_text}")
+    if detected is not None and detected[1] >= 0.8:
+        ticket.language = detected[0]
+
+
+def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
+    assert desk.understanding is not None
+    assert ticket.id is not None
+    mode = desk.understanding.config.clarify
+    if mode is ClarifyMode.OFF or uow.understanding.questions(ticket.id):
+        return
+    customer = [m for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
+    if not customer:
+        return  # an agent opened it without the customer's words: nothing to judge
+    facts = uow.understanding.facts(ticket.id, include_internal=False)
+    has_attachment = any(m.attachments for m in customer)
+    missing = missing_facts(str(ticket.type), kinds_present(facts), has_attachment)
+    if not missing:
+        return
+    text, language = question_text(missing, ticket.language)
+    now = desk.clock.now()
+    question = uow.understanding.add_question(
+        ClarifyingQuestion(ticket.id, [str(m) for m in missing], language, text, mode, now)
+    )
+    if mode is ClarifyMode.SEND:
+        send_question(uow, desk, ticket, question, ENRICHER)
+
+
+def send_question(
+    uow: UnitOfWork, desk: Desk, ticket: Ticket, question: ClarifyingQuestion, by: Actor
+) -> None:
+    """Post the question as a public reply; the ticket then waits on the customer."""
+    now = desk.clock.now()
+    message = Message(
+        kind=MessageKind.PUBLIC_REPLY,
+        author_kind=str(by.kind),
+        author_id=by.id,
+        author_name=by.name,
+        body_text=question.text,
+        created_at=now,
+    )
+    ticket.add_message(message, by)
+    if ticket.status is not Status.PENDING_CUSTOMER:
+        ticket.change_status(Status.PENDING_CUSTOMER, by, now, "clarifying question asked")
+    uow.flush()
+    question.sent_at, question.message_id = now, message.id
+    uow.understanding.save_question(question)
+
+
+# -- reading what was understood ---------------------------------------------------------
+
+
+def ticket_facts(desk: Desk, actor: Actor, reference: int | str) -> list[Fact]:
+    """The facts of a ticket, in the order they were said. Customers see only what was read
+    from their side of the conversation, never facts from internal notes or restricted files."""
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        assert ticket.id is not None
+        facts = uow.understanding.facts(ticket.id, include_internal=not isinstance(actor, Contact))
+        return facts
+
+
+def ticket_fact_summary(desk: Desk, actor: Actor, reference: int | str) -> list[Fact]:
+    """One fact per kind and value (the first place it was said)."""
+    return distinct(ticket_facts(desk, actor, reference))
+
+
+def clarifying_questions(
+    desk: Desk, actor: Actor, reference: int | str
+) -> list[ClarifyingQuestion]:
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        assert ticket.id is not None
+        questions = uow.understanding.questions(ticket.id)
+        if isinstance(actor, Contact):
+            return [q for q in questions if q.sent_at is not None]
+        return questions
+
+
+def send_clarifying_question(
+    desk: Desk, actor: Actor, reference: int | str, question_id: int
+) -> ClarifyingQuestion:
+    """An agent's click that sends a proposed question (mode ``propose``)."""
+    agent = require_agent(actor, "send clarifying questions")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        question = uow.understanding.question(question_id)
+        if question is None or question.ticket_id != ticket.id:
+            raise NotFoundError(f"no clarifying question {question_id} on this ticket")
+        if question.sent_at is not None:
+            raise InvalidTransitionError("this clarifying question was already sent")
+        question.mode = ClarifyMode.SEND
+        send_question(uow, desk, ticket, question, agent)
+        uow.commit()
+        return question

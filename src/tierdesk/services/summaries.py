@@ -1,0 +1,128 @@
+"""Summaries: an extractive summary of a ticket's thread (also what pre-fills the hand-off
+packet's symptoms and environment) and of any long document; and, only when an
+OpenAI-compatible endpoint is configured, abstractive summaries, translations and reply
+drafts. A draft is returned to the agent, never sent: sending is the agent's own reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from tierdesk.domain.facts import FactKind, describe
+from tierdesk.domain.handoff import PacketContent
+from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.people import Actor
+from tierdesk.domain.summaries import summarise
+from tierdesk.domain.tickets import Ticket
+from tierdesk.errors import InvalidInputError, InvalidTransitionError
+from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.desk import Desk
+
+MAX_DOCUMENT_CHARS = 2_000_000
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    sentences: list[str]  # from the customer's messages, in order
+    agent_sentences: list[str]  # from replies and internal notes
+    facts: str  # "version: 4.2.1; error code: …"
+    log_findings: list[str]  # error and rare log templates with their counts
+
+
+def thread_summary(uow: UnitOfWork, ticket: Ticket, *, include_internal: bool) -> TicketSummary:
+    customer = "\n\n".join(m.body_text for m in ticket.messages if m.kind is MessageKind.CUSTOMER)
+    agents = "\n\n".join(
+        m.body_text
+        for m in ticket.messages
+        if m.kind is MessageKind.PUBLIC_REPLY
+        or (include_internal and m.kind is MessageKind.INTERNAL_NOTE)
+    )
+    facts = (
+        uow.understanding.facts(ticket.id, include_internal=include_internal) if ticket.id else []
+    )
+    findings = [
+        f"{f.detail.get('count', 1)}x {f.value} (first {f.detail.get('first_seen') or 'line '}"
+        f"{'' if f.detail.get('first_seen') else f.detail.get('first_line')})"
+        for f in facts
+        if f.kind is FactKind.LOG_TEMPLATE and (f.detail.get("error") or f.detail.get("rare"))
+    ][:8]
+    return TicketSummary(
+        summarise(f"{ticket.subject}.\n\n{customer}", max_sentences=5),
+        summarise(agents, max_sentences=4) if agents else [],
+        describe(facts),
+        findings,
+    )
+
+
+def improve_draft(uow: UnitOfWork, ticket: Ticket, draft: PacketContent) -> PacketContent:
+    """The rule-based hand-off draft, completed: what the customer said after the first
+    message (summarised) joins the symptoms, every fact read from the ticket (and the error or
+    rare log templates) becomes the environment."""
+    summary = thread_summary(uow, ticket, include_internal=True)
+    later = "\n\n".join(m.body_text for m in ticket.messages[1:] if m.kind is MessageKind.CUSTOMER)
+    symptoms = draft.symptoms
+    if later.strip():
+        follow_up = summarise(later, max_sentences=2, max_chars=400)
+        if follow_up:
+            symptoms = f"{symptoms} Later: {' '.join(follow_up)}"
+    environment = summary.facts or draft.environment
+    if summary.log_findings:
+        environment = "; ".join(
+            part for part in (environment, "log: " + " | ".join(summary.log_findings)) if part
+        )
+    return replace(draft, symptoms=symptoms, environment=environment)
+
+
+def summarise_ticket(desk: Desk, actor: Actor, reference: int | str) -> TicketSummary:
+    require_agent(actor, "read ticket summaries")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        return thread_summary(uow, ticket, include_internal=True)
+
+
+def summarise_document(desk: Desk, actor: Actor, text: str, max_sentences: int = 8) -> list[str]:
+    require_agent(actor, "summarise documents")
+    if not text.strip():
+        raise InvalidInputError("the document is empty", field="text")
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InvalidInputError(f"the document is longer than {MAX_DOCUMENT_CHARS} characters")
+    if not 1 <= max_sentences <= 50:
+        raise InvalidInputError("max_sentences must be 1-50", field="max_sentences")
+    return summarise(text, max_sentences=max_sentences, max_chars=200 * max_sentences)
+
+
+class DraftTask(StrEnum):
+    SUMMARY = "summary"
+    TRANSLATION = "translation"
+    REPLY = "reply"
+
+
+_INSTRUCTIONS = {
+    DraftTask.SUMMARY: "Summarise this support ticket for an engineer in at most 6 bullet "
+    "points: symptoms, environment, what was tried, open questions.",
+    DraftTask.TRANSLATION: "Translate the customer's messages of this support ticket into "
+    "{language}. Keep codes, versions and log lines unchanged.",
+    DraftTask.REPLY: "Draft a short, polite reply from the support engineer to the customer, "
+    "in {language}, based on the thread. Do not promise anything the thread does not support.",
+}
+
+
+def draft_with_language_model(
+    desk: Desk, actor: Actor, reference: int | str, task: DraftTask, language: str = "en"
+) -> str:
+    """A draft from the configured language model, for the agent to read and edit. Internal
+    notes are never sent to it (it may be a cloud service)."""
+    require_agent(actor, "draft with the language model")
+    llm = desk.understanding.llm if desk.understanding else None
+    if llm is None:
+        raise InvalidTransitionError("no language model is configured (understanding.llm_endpoint)")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        thread = "\n\n".join(
+            f"[{m.kind}] {m.author_name}: {m.body_text}"
+            for m in ticket.messages
+            if m.kind is not MessageKind.INTERNAL_NOTE
+        )
+    instruction = _INSTRUCTIONS[task].format(language=language)
+    return llm.complete(instruction, f"Subject: {ticket.subject}\n\n{thread[:20000]}")
