@@ -115,3 +115,31 @@ def test_the_assist_panel_needs_a_signed_in_agent(web: WebDesk, signed_in: SignI
     )
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith("/signin")
+
+
+def test_a_duplicate_candidate_is_linked_from_the_assist_panel(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    first = tickets.open_ticket(
+        web.app.desk,
+        web.acme_contact,
+        tickets.NewTicket(subject="Provisioning fails with TLS error", body_text="Date 1970."),
+    )
+    second = tickets.open_ticket(
+        web.app.desk,
+        web.acme_contact,
+        tickets.NewTicket(subject="Provisioning fails with a TLS error", body_text="1970 date."),
+    )
+    lead = signed_in(web.lead)
+    panel = lead.get(f"/tickets/{second.number}/assist").text
+    assert f'name="target" value="{first.number}"' in panel
+
+    linked = lead.post(
+        f"/tickets/{second.number}/links", {"target": first.number, "kind": "duplicate-of"}
+    )
+    assert f"Linked as duplicate-of {first.number}" in linked.text
+    incoming = tickets.related_tickets(web.app.desk, SYSTEM, first.number or "")
+    assert [t.number for t in incoming] == [second.number]
+    assert "duplicate-of <a" in lead.get(f"/tickets/{second.number}").text
+    refused = lead.post(f"/tickets/{second.number}/links", {"target": first.number, "kind": "x"})
+    assert refused.status_code == 422

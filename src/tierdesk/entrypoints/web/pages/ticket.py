@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.people import Tier
-from tierdesk.domain.tickets import ESCALATION_AWAITING, Status
+from tierdesk.domain.tickets import ESCALATION_AWAITING, Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
@@ -38,6 +38,10 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         "packets": escalation.list_packets(desk, agent, reference),
         "macros": saved_views.list_macros(desk, agent),
         "related": tickets.related_tickets(desk, agent, reference),
+        "link_numbers": {
+            lk.target_ticket_id: format_ticket_number(desk.ticket_prefix, lk.target_ticket_id)
+            for lk in ticket.links
+        },
         "levels": {lv.level.tier: lv.level for lv in levels.list_levels(desk, agent)},
         "higher": [t for t in Tier if t > ticket.tier],
         "awaiting": awaiting,

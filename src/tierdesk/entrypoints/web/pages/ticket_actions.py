@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Tier
-from tierdesk.domain.tickets import Status
+from tierdesk.domain.tickets import LinkKind, Status
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go
@@ -51,6 +51,26 @@ async def post_message(
         tickets.change_status(desk, agent, reference, Status(then))
     what = "Internal note added" if message_kind is MessageKind.INTERNAL_NOTE else "Reply sent"
     return go(request, _back(reference, what))
+
+
+@router.post("/tickets/{reference}/links")
+def link(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    target: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "duplicate-of",
+) -> Response:
+    """Link a duplicate candidate the assist panel offered (or any ticket the agent names)."""
+    try:
+        link_kind = LinkKind(kind)
+    except ValueError as exc:
+        raise InvalidInputError("link as duplicate-of or related", field="kind") from exc
+    if link_kind is LinkKind.MERGED_INTO:
+        raise InvalidInputError("merging is done through the API or the CLI", field="kind")
+    tickets.link_tickets(desk, agent, reference, target.strip(), link_kind)
+    return go(request, _back(reference, f"Linked as {link_kind} {target.strip()}"))
 
 
 @router.post("/tickets/{reference}/take")
