@@ -174,14 +174,14 @@ class SearchSettings(BaseModel):
         default=0.4,
         ge=0,
         le=1,
-        description="Share of the dense score in the fused score (the rest is BM25); both are "
-        "scaled by the best score of their list first.",
+        description="Share of the dense score in the fused score (the rest is keywords: BM25 "
+        "and the keyword cosine); each signal is standardised over the candidates first.",
     )
     passage_words: int = Field(
-        default=80, ge=10, description="Words in one embedded passage of a long text."
+        default=32, ge=10, description="Words in one embedded passage of a long text."
     )
     passage_overlap: int = Field(
-        default=20, ge=0, description="Words shared by neighbouring passages."
+        default=8, ge=0, description="Words shared by neighbouring passages."
     )
     max_query_terms: int = Field(
         default=64,

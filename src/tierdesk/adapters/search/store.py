@@ -23,6 +23,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal_column,
     or_,
     select,
     text,
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables_search import search_documents as _d
 from tierdesk.adapters.db.tables_search import search_passages as _p
-from tierdesk.adapters.search.vectors import matrix_for
+from tierdesk.adapters.search.vectors import matrix_for, max_sim
 from tierdesk.domain.knowledge import (
     DocumentKind,
     Passage,
@@ -47,7 +48,7 @@ TSVECTOR = (
     "(setweight(to_tsvector('simple', search_documents.title), 'A') || "
     "setweight(to_tsvector('simple', search_documents.body), 'B'))"
 )
-_PG_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD_PART = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def filter_clause(where: SearchFilter) -> ColumnElement[bool]:
@@ -79,6 +80,27 @@ def filter_clause(where: SearchFilter) -> ColumnElement[bool]:
             ticket_access = or_(*allowed) if allowed else false()
         clauses.append(or_(_d.c.ticket_id.is_(None), ticket_access))
     return and_(true(), *clauses)
+
+
+def _pg_term(term: str) -> ColumnElement[Any]:
+    """One query term as a tsquery: the term as PostgreSQL parses it, or the phrase of its
+    parts (see ``SqlSearchStore._frequencies_postgres``)."""
+    parts = " ".join(w.lower() for w in _WORD_PART.findall(term))
+    whole = func.plainto_tsquery(literal_column("'simple'"), term)
+    if len(parts.split()) <= 1:
+        return whole
+    return whole.op("||")(func.phraseto_tsquery(literal_column("'simple'"), parts))
+
+
+def _pg_query(terms: Sequence[str]) -> ColumnElement[Any]:
+    query = _pg_term(terms[0])
+    for term in terms[1:]:
+        query = query.op("||")(_pg_term(term))
+    return query
+
+
+def _pg_matches(term: str) -> ColumnElement[bool]:
+    return literal_column(TSVECTOR).bool_op("@@")(_pg_term(term))
 
 
 class SqlSearchStore:
@@ -212,12 +234,16 @@ class SqlSearchStore:
 
     def document_frequencies(self, terms: Sequence[str]) -> Mapping[str, int]:
         """How many documents hold each term. On SQLite the FTS vocabulary holds Porter stems,
-        which are (nearly always) prefixes of the word, so the longest stored prefix counts. On
-        PostgreSQL the statistics would need a scan: every term counts as present once."""
+        which are (nearly always) prefixes of the word, so the longest stored prefix counts; a
+        compound (``dfs.namenode.name.dir``, ``1.12.262``) counts the documents holding the
+        phrase of its parts. On PostgreSQL each term is one count over the GIN index."""
         if not terms:
             return {}
         if self._postgres:
-            return dict.fromkeys(terms, 1)
+            return self._frequencies_postgres(terms)
+        phrases = [t for t in terms if len(_WORD_PART.findall(t)) > 1]
+        terms = [t for t in terms if len(_WORD_PART.findall(t)) <= 1]
+        counted = {p: self._phrase_frequency(p) for p in phrases}
         candidates = {t: [t[:n] for n in range(len(t), max(2, len(t) - 4), -1)] for t in terms}
         wanted = sorted({c for cs in candidates.values() for c in cs})
         found: dict[str, int] = {}
@@ -229,7 +255,36 @@ class SqlSearchStore:
                 {"terms": wanted[start : start + 900]},
             )
             found.update((term, int(doc)) for term, doc in rows)
-        return {t: next((found[c] for c in cs if c in found), 0) for t, cs in candidates.items()}
+        words = {t: next((found[c] for c in cs if c in found), 0) for t, cs in candidates.items()}
+        # a stem more than four letters short of its word ("settings" → "set") is not among
+        # the prefixes tried: ask the index itself, which stems the term as it stems text
+        words |= {t: self._phrase_frequency(t) for t, n in words.items() if n == 0}
+        return {**words, **counted}
+
+    def _phrase_frequency(self, compound: str) -> int:
+        """Documents holding a term; a dotted or hyphenated name as the phrase of its parts."""
+        expression = fts_expression([" ".join(_WORD_PART.findall(compound))])
+        if not expression:
+            return 0
+        return int(
+            self._session.execute(
+                text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :e"), {"e": expression}
+            ).scalar_one()
+        )
+
+    def _frequencies_postgres(self, terms: Sequence[str]) -> dict[str, int]:
+        """One GIN-indexed count per term. PostgreSQL's parser keeps a dotted name or a
+        version (``dfs.namenode.name.dir``, ``1.12.262``) as one lexeme and a hyphenated one
+        as the whole plus its parts, so a compound matches as itself or as the phrase of its
+        parts (text written with spaces)."""
+        found: dict[str, int] = {}
+        for term in terms:
+            found[term] = int(
+                self._session.execute(
+                    select(func.count()).select_from(_d).where(_pg_matches(term))
+                ).scalar_one()
+            )
+        return found
 
     def lexical(self, terms: Sequence[str], where: SearchFilter, limit: int) -> dict[int, float]:
         """Document id → keyword score (higher is better) for documents holding any term."""
@@ -255,16 +310,14 @@ class SqlSearchStore:
     def _lexical_postgres(
         self, terms: Sequence[str], where: SearchFilter, limit: int
     ) -> dict[int, float]:
-        words = sorted({w.lower() for t in terms for w in _PG_WORD.findall(t)})
-        if not words:
+        if not terms:
             return {}
-        tsquery = " | ".join(words)
+        query = _pg_query(terms)
         rows = self._session.execute(
-            select(_d.c.id, text(f"ts_rank({TSVECTOR}, to_tsquery('simple', :q), 1) AS score"))
-            .where(text(f"{TSVECTOR} @@ to_tsquery('simple', :q)"), filter_clause(where))
+            select(_d.c.id, func.ts_rank(literal_column(TSVECTOR), query, 1).label("score"))
+            .where(literal_column(TSVECTOR).bool_op("@@")(query), filter_clause(where))
             .order_by(text("score DESC"))
-            .limit(limit),
-            {"q": tsquery},
+            .limit(limit)
         )
         return {int(doc_id): float(score) for doc_id, score in rows}
 
@@ -297,6 +350,47 @@ class SqlSearchStore:
             ).all()
         )
         return {d: s for d, s, _ in ranked}, {d: texts.get(p, "") for d, _, p in ranked}
+
+    def passage_scores(
+        self, vectors: Sequence[bytes], model: str, doc_ids: Sequence[int]
+    ) -> tuple[dict[int, float], dict[int, str]]:
+        """``nearest``'s score and best passage for the given documents (already filtered by
+        the caller), e.g. keyword candidates the vector search did not reach."""
+        if not vectors or not doc_ids:
+            return {}, {}
+        queries = np.vstack([np.frombuffer(v, np.float32) for v in vectors])
+        wanted = np.array(sorted(set(doc_ids)), np.int64)
+        if self._postgres:
+            rows = self._session.execute(
+                select(_p.c.id, _p.c.document_id, _p.c.embedding).where(
+                    _p.c.document_id.in_([int(d) for d in wanted]),
+                    _p.c.model == model,
+                    _p.c.dim == queries.shape[1],
+                )
+            ).all()
+            if not rows:
+                return {}, {}
+            matrix = np.vstack([np.asarray(r[2], np.float32) for r in rows])
+            found, scores, best = max_sim(
+                matrix @ queries.T,
+                np.array([r[1] for r in rows], np.int64),
+                np.array([r[0] for r in rows], np.int64),
+                wanted,
+            )
+        else:
+            engine = self._session.get_bind()
+            found, scores, best = matrix_for(engine).score_documents(  # type: ignore[arg-type]
+                model, queries, wanted
+            )
+        texts = dict(
+            self._session.execute(
+                select(_p.c.id, _p.c.text).where(_p.c.id.in_([int(p) for p in best]))
+            ).all()
+        )
+        return (
+            {int(d): float(s) for d, s in zip(found, scores, strict=True)},
+            {int(d): texts.get(int(p), "") for d, p in zip(found, best, strict=True)},
+        )
 
     def _allowed(self, doc_ids: list[int], where: SearchFilter) -> set[int]:
         found: set[int] = set()

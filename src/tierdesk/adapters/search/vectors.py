@@ -1,4 +1,4 @@
-"""Exact dense search for SQLite: every passage vector of one model in an in-memory numpy matrix.
+"""Dense search for SQLite: every passage vector of one model in an in-memory numpy matrix.
 
 Where the vectors live, and why (docs/design.md, "Search index"): the vectors are rows of
 ``search_passages`` in the database itself, written in the same transaction as the ticket
@@ -6,121 +6,245 @@ change that caused them, so a crash or a rollback can never leave a vector file 
 with the database, and several processes (web server, worker, CLI) share one truth. Each
 process keeps a matrix cache of those rows and refreshes it before a search when the table
 changed: new rows (ids above the highest cached id) are appended; when rows were deleted (the
-count no longer adds up) the cache drops ids that are gone. The check costs one
-``max(id), count(*)`` query. The cache is read on a connection of its own, so it only ever
-holds committed vectors.
+count no longer adds up) the cache blanks ids that are gone, and compacts once a quarter of
+its rows are blank. The check costs one ``max(id), count(*)`` query. The cache is read on a
+connection of its own, so it only ever holds committed vectors.
+
+A document's passages are stored together, so they are one run of rows. Up to
+``EXACT_LIMIT`` passages every search scores every passage (exact max-sim). Above it, a search
+first scores one centroid per document (the normalised mean of its passages: one matrix row
+per ticket instead of five or more) and then scores exactly the passages of the
+``PROBE_FACTOR`` × limit best documents. bench/speed.py measures the cost; bench/quality.py
+can force the two-stage search on the public sets to measure what it loses.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from tierdesk.adapters.db.tables_search import search_passages as _p
+
+EXACT_LIMIT = 10_000  # passages; beyond this, centroids pick the documents to score exactly
+PROBE_FACTOR = 2  # documents scored exactly per result wanted, in the two-stage search
+_BLANK = -1
+
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float32]
+
+
+def _grown_ints(array: Ints, capacity: int, fill: int = 0) -> Ints:
+    grown = np.full(capacity, fill, np.int64)
+    grown[: len(array)] = array
+    return grown
+
+
+def _grown_rows(array: Floats, capacity: int) -> Floats:
+    grown = np.zeros((capacity, array.shape[1]), np.float32)
+    grown[: len(array)] = array
+    return grown
 
 
 @dataclass
 class _Matrix:
     dim: int
-    ids: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
-    documents: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
-    vectors: NDArray[np.float32] = field(default_factory=lambda: np.empty((0, 0), np.float32))
+    # passages: one row each; a deleted passage is a blank row (document _BLANK, zero vector)
+    ids: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    documents: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    vectors: Floats = field(init=False)
+    size: int = 0  # rows in use; arrays grow by a quarter of headroom so appends stay cheap
+    live: int = 0  # rows that are not blank
+    max_id: int = 0
+    seen_version: int | None = None  # the database's data_version when last refreshed
+    # documents: one slot each, with its run of passage rows and its centroid
+    slot_of: dict[int, int] = field(default_factory=dict)
+    slot_start: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    slot_count: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    slot_document: Ints = field(default_factory=lambda: np.empty(0, np.int64))
+    centroids: Floats = field(init=False)
+    slots: int = 0
 
     def __post_init__(self) -> None:
         self.vectors = np.empty((0, self.dim), np.float32)
-
-    size: int = 0  # rows in use; the arrays grow by doubling so appends stay cheap
-    max_id: int = 0
+        self.centroids = np.empty((0, self.dim), np.float32)
 
     def append(self, ids: list[int], docs: list[int], rows: list[bytes]) -> None:
         if not ids:
             return
         needed = self.size + len(ids)
         if needed > len(self.ids):
-            # a quarter of headroom: the next new tickets append without copying the matrix
             capacity = max(needed + needed // 4, 1024)
-            self.ids = _grow(self.ids, capacity)
-            self.documents = _grow(self.documents, capacity)
-            grown = np.zeros((capacity, self.dim), np.float32)
-            grown[: self.size] = self.vectors[: self.size]
-            self.vectors = grown
-        end = self.size + len(ids)
-        self.ids[self.size : end] = ids
-        self.documents[self.size : end] = docs
-        self.vectors[self.size : end] = np.frombuffer(b"".join(rows), np.float32).reshape(
+            self.ids = _grown_ints(self.ids, capacity)
+            self.documents = _grown_ints(self.documents, capacity, _BLANK)
+            self.vectors = _grown_rows(self.vectors, capacity)
+        start, end = self.size, self.size + len(ids)
+        self.ids[start:end] = ids
+        self.documents[start:end] = docs
+        self.vectors[start:end] = np.frombuffer(b"".join(rows), np.float32).reshape(
             len(ids), self.dim
         )
-        self.size = end
+        self.size, self.live = end, self.live + len(ids)
         self.max_id = max(self.max_id, max(ids))
+        self._index_runs(start, end)
 
-    def keep_only(self, alive: NDArray[np.int64]) -> None:
-        mask = np.isin(self.ids[: self.size], alive)
-        kept = int(mask.sum())
-        self.ids[:kept] = self.ids[: self.size][mask]
-        self.documents[:kept] = self.documents[: self.size][mask]
-        self.vectors[:kept] = self.vectors[: self.size][mask]
-        self.size = kept
+    def _index_runs(self, start: int, end: int) -> None:
+        """Give each document in rows start..end a slot (a document whose text changed gets
+        its new run; its old rows are blanked when the refresh sees them deleted)."""
+        documents = self.documents[start:end]
+        breaks = np.flatnonzero(np.r_[True, documents[1:] != documents[:-1]])
+        runs = list(zip(breaks, [*breaks[1:], len(documents)], strict=True))
+        needed = self.slots + len(runs)
+        if needed > len(self.slot_start):
+            capacity = max(needed + needed // 4, 1024)
+            self.slot_start = _grown_ints(self.slot_start, capacity)
+            self.slot_count = _grown_ints(self.slot_count, capacity)
+            self.slot_document = _grown_ints(self.slot_document, capacity, _BLANK)
+            self.centroids = _grown_rows(self.centroids, capacity)
+        for run_start, run_end in runs:
+            document = int(documents[run_start])
+            slot = self.slot_of.get(document)
+            if slot is None:
+                slot = self.slot_of[document] = self.slots
+                self.slots += 1
+            first = start + int(run_start)
+            self.slot_start[slot] = first
+            self.slot_count[slot] = int(run_end - run_start)
+            self.slot_document[slot] = document
+            mean = self.vectors[first : start + int(run_end)].sum(axis=0)
+            norm = float(np.linalg.norm(mean))
+            self.centroids[slot] = mean / norm if norm > 0 else mean
 
+    def keep_only(self, alive: Ints) -> None:
+        gone = ~np.isin(self.ids[: self.size], alive)
+        gone &= self.documents[: self.size] != _BLANK
+        rows = np.flatnonzero(gone)
+        if len(rows) == 0:
+            return
+        for document in np.unique(self.documents[rows]):
+            slot = self.slot_of.get(int(document))
+            if slot is None:
+                continue
+            first = int(self.slot_start[slot])
+            if gone[first]:  # the document's current run is gone: so is the document
+                del self.slot_of[int(document)]
+                self.slot_document[slot] = _BLANK
+                self.slot_count[slot] = 0
+                self.centroids[slot] = 0.0
+        self.documents[rows] = _BLANK
+        self.vectors[rows] = 0.0
+        self.live -= len(rows)
+        if self.live < self.size * 3 // 4:
+            self._compact()
 
-def _grow(array: NDArray[np.int64], capacity: int) -> NDArray[np.int64]:
-    grown = np.zeros(capacity, np.int64)
-    grown[: len(array)] = array
-    return grown
+    def _compact(self) -> None:
+        kept = np.flatnonzero(self.documents[: self.size] != _BLANK)
+        self.ids[: len(kept)] = self.ids[kept]
+        self.documents[: len(kept)] = self.documents[kept]
+        self.vectors[: len(kept)] = self.vectors[kept]
+        self.documents[len(kept) : self.size] = _BLANK
+        self.size = self.live = len(kept)
+        self.slot_of.clear()
+        self.slots = 0
+        self.slot_document[:] = _BLANK
+        self._index_runs(0, self.size)
+
+    def rows_of(self, documents: Ints) -> Ints:
+        """The passage rows of these documents (unknown ones have none)."""
+        slots = np.array([self.slot_of[d] for d in documents.tolist() if d in self.slot_of])
+        if len(slots) == 0:
+            return np.empty(0, np.int64)
+        starts, counts = self.slot_start[slots], self.slot_count[slots]
+        # each run's rows: its start repeated over its length, plus 0, 1, … within the run
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(starts, counts) + offsets
 
 
 class VectorMatrix:
     """The cached passages of one engine, per embedding model."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, exact_limit: int = EXACT_LIMIT) -> None:
         self._engine = engine
         self._lock = threading.Lock()
         self._by_model: dict[str, _Matrix] = {}
+        self._watch: Any = None
+        self.exact_limit = exact_limit
 
-    def search(
-        self, model: str, queries: NDArray[np.float32], limit: int
-    ) -> tuple[NDArray[np.int64], NDArray[np.float32], NDArray[np.int64]]:
+    def search(self, model: str, queries: Floats, limit: int) -> tuple[Ints, Floats, Ints]:
         """The ``limit`` best documents for one or more query vectors (rows of ``queries``):
         (document ids, score, best passage id), best first. A document's score is, averaged
         over the query vectors, the cosine of its best passage (max-sim)."""
         with self._lock:
             matrix = self._refreshed(model, queries.shape[1])
-            if matrix.size == 0:
+            if matrix.live == 0:
                 return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
-            scores = matrix.vectors[: matrix.size] @ queries.T  # passages x queries
-            documents = matrix.documents[: matrix.size]
-            passage_ids = matrix.ids[: matrix.size]
-        take = min(matrix.size, limit * 4)
-        top = np.unique(np.argpartition(-scores, take - 1, axis=0)[:take].ravel())
-        candidates = np.unique(documents[top])
-        rows = np.flatnonzero(np.isin(documents, candidates))
-        order = rows[np.argsort(documents[rows], kind="stable")]
-        grouped = documents[order]
-        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-        best = np.maximum.reduceat(scores[order], starts, axis=0)  # documents x queries
-        combined = best.mean(axis=1)
-        first = scores[order, 0]
-        best_passage = passage_ids[order][
-            starts
-            + np.array(
-                [
-                    np.argmax(first[s:e])
-                    for s, e in zip(starts, [*starts[1:], len(order)], strict=True)
-                ],
-                np.int64,
-            )
-        ]
+            if matrix.live <= self.exact_limit:
+                rows = np.arange(matrix.size)
+                scores = matrix.vectors[: matrix.size] @ queries.T  # passages x queries
+                take = min(matrix.size, limit * 4)
+                top = np.argpartition(-scores, take - 1, axis=0)[:take].ravel()
+                candidates = np.unique(matrix.documents[top])
+            else:
+                centroid = (matrix.centroids[: matrix.slots] @ queries.T).mean(axis=1)
+                take = min(matrix.slots, int(limit * PROBE_FACTOR))
+                best = np.argpartition(-centroid, take - 1)[:take]
+                candidates = matrix.slot_document[best]
+                rows = matrix.rows_of(candidates)
+                scores = matrix.vectors[rows] @ queries.T
+            documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
+        candidates = candidates[candidates != _BLANK]
+        found, combined, best_passage = max_sim(scores, documents, passage_ids, candidates)
         ranked = np.argsort(-combined, kind="stable")[:limit]
-        return grouped[starts][ranked], combined[ranked].astype(np.float32), best_passage[ranked]
+        return found[ranked], combined[ranked], best_passage[ranked]
+
+    def score_documents(
+        self, model: str, queries: Floats, document_ids: Ints
+    ) -> tuple[Ints, Floats, Ints]:
+        """The same max-sim score as ``search``, for the given documents only (those with no
+        vectors are left out): lets a keyword candidate be scored by meaning too."""
+        with self._lock:
+            matrix = self._refreshed(model, queries.shape[1])
+            rows = matrix.rows_of(document_ids)
+            scores = matrix.vectors[rows] @ queries.T
+            documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
+        if len(rows) == 0:
+            return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
+        return max_sim(scores, documents, passage_ids, np.unique(documents))
+
+    def _committed_version(self) -> int | None:
+        """SQLite's ``PRAGMA data_version`` on a connection of our own that never writes: it
+        changes whenever any other connection commits. Checking it costs microseconds, where
+        ``count(*)`` over the passages costs milliseconds per hundred thousand rows."""
+        try:
+            if self._watch is None:
+                self._watch = self._engine.raw_connection()
+            cursor = self._watch.cursor()
+            try:
+                cursor.execute("PRAGMA data_version")
+                return int(cursor.fetchone()[0])
+            finally:
+                cursor.close()
+        except (sqlite3.Error, SQLAlchemyError):  # the watch broke: look at the table itself
+            if self._watch is not None:
+                self._watch.invalidate()
+            self._watch = None
+            return None
 
     def _refreshed(self, model: str, dim: int) -> _Matrix:
         matrix = self._by_model.get(model)
         if matrix is None or matrix.dim != dim:
             matrix = self._by_model[model] = _Matrix(dim)
+        version = self._committed_version()
+        if version is not None and version == matrix.seen_version:
+            return matrix
+        matrix.seen_version = version
         with self._engine.connect() as connection:
             top, count = connection.execute(
                 select(func.coalesce(func.max(_p.c.id), 0), func.count()).where(_p.c.model == model)
@@ -132,10 +256,30 @@ class VectorMatrix:
                     .order_by(_p.c.id)
                 ).all()
                 matrix.append([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-            if count != matrix.size:  # rows were deleted since the cache last looked
+            if count != matrix.live:  # rows were deleted since the cache last looked
                 alive = connection.execute(select(_p.c.id).where(_p.c.model == model)).scalars()
                 matrix.keep_only(np.fromiter(alive, np.int64))
         return matrix
+
+
+def max_sim(
+    scores: Floats, documents: Ints, passage_ids: Ints, candidates: Ints
+) -> tuple[Ints, Floats, Ints]:
+    """Per candidate document: its best passage's cosine for each query vector, averaged over
+    the query vectors, and its passage that matched the first query vector best. ``scores``
+    are passages x query vectors, ``documents`` and ``passage_ids`` say whose each row is."""
+    rows = np.flatnonzero(np.isin(documents, candidates))
+    if len(rows) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
+    order = rows[np.argsort(documents[rows], kind="stable")]
+    grouped = documents[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    best = np.maximum.reduceat(scores[order], starts, axis=0)  # documents x queries
+    combined = best.mean(axis=1).astype(np.float32)
+    # each document's passage that best matches the first query vector: sort by (document,
+    # -score) and take the first row of each document
+    by_score = order[np.lexsort((-scores[order, 0], grouped))]
+    return grouped[starts], combined, passage_ids[by_score[starts]]
 
 
 _MATRICES: weakref.WeakKeyDictionary[Engine, VectorMatrix] = weakref.WeakKeyDictionary()
