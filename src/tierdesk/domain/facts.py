@@ -28,6 +28,7 @@ class FactKind(StrEnum):
     SINCE = "since"  # "since yesterday", "seit Montag": when the problem started
     STACK_TRACE = "stack-trace"  # the first line of a Java/Python/.NET trace
     LOG_TEMPLATE = "log-template"  # a kind of line in a pasted or attached log
+    LANGUAGE = "language"  # the language a message is written in (ISO 639-1)
 
     @property
     def label(self) -> str:
@@ -53,10 +54,15 @@ class Fact:
 
 _VERSION_CORE = r"\d+\.\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.]+)?"
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
-    (FactKind.SIP_STATUS, re.compile(r"\bSIP/2\.0 [1-6]\d\d(?: [A-Za-z][A-Za-z ]{1,40}[a-z])?")),
     (
         FactKind.SIP_STATUS,
-        re.compile(r"\bSIP (?:error |status |code )?[3-6]\d\d\b(?: [A-Z][A-Za-z ]{1,40}[a-z])?"),
+        re.compile(r"\bSIP/2\.0 [1-6]\d\d(?: [A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*){0,4})?"),
+    ),
+    (
+        FactKind.SIP_STATUS,
+        re.compile(
+            r"\bSIP (?:error |status |code )?[3-6]\d\d\b(?: [A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*){0,4})?"
+        ),
     ),
     (FactKind.HTTP_STATUS, re.compile(r"\bHTTP(?:/\d(?:\.\d)?)? ?(?:error |status )?[1-5]\d\d\b")),
     (

@@ -151,7 +151,7 @@ def propose(group: Sequence[RecentTicket], now: datetime) -> OutageProposal:
     title_terms = codes[:2] + [t for t in common if t not in codes][:4]
     return OutageProposal(
         title="Possible outage: " + (" ".join(title_terms) or "similar tickets"),
-        ticket_ids=[t.ticket_id for t in group],
+        ticket_ids=sorted(t.ticket_id for t in group),
         organisation_count=len({t.organisation_id for t in group}),
         window_start=group[0].created_at,
         window_end=group[-1].created_at,

@@ -24,6 +24,7 @@ from tierdesk.services.handlers import HANDLERS
 ENRICHER = SystemActor(name="enrichment")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-log")
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # a bigger log is read up to here
+LANGUAGE_CONFIDENCE = 0.8
 
 
 @HANDLERS.on("ticket.opened", "message.added")
@@ -36,9 +37,12 @@ def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
         return
     for message in fresh:
         assert message.id is not None
-        uow.understanding.add_facts(read_message(desk, ticket.id, message))
+        facts = read_message(desk, ticket.id, message)
+        if message.kind is MessageKind.CUSTOMER:
+            facts = _language_facts(desk, ticket.id, message) + facts
+            _set_language(ticket, facts)
+        uow.understanding.add_facts(facts)
         uow.understanding.mark_enriched(ticket.id, message.id)
-    _set_language(desk, ticket, fresh)
     if event.action == "ticket.opened":
         _clarify(uow, desk, ticket)
 
@@ -84,14 +88,37 @@ def read_message(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
     ]
 
 
-def _set_language(desk: Desk, ticket: Ticket, fresh: list[Message]) -> None:
+def _language_facts(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
     assert desk.understanding is not None
+    detected = desk.understanding.languages.detect(message.body_text)
+    if detected is None:
+        return []
+    language, confidence = detected
+    return [
+        Fact(
+            FactKind.LANGUAGE,
+            language,
+            0,
+            len(message.body_text),
+            message.id,
+            None,
+            message.kind is MessageKind.INTERNAL_NOTE,
+            {"confidence": round(confidence, 3)},
+            ticket_id,
+        )
+    ]
+
+
+def _set_language(ticket: Ticket, facts: list[Fact]) -> None:
+    """A ticket with no language yet (the requester's profile names none) takes the one its
+    customer wrote in, when the identification is sure."""
     if ticket.language:
         return
-    customer_text = "\n".join(m.body_text for m in fresh if m.kind is MessageKind.CUSTOMER)
-    detected = desk.understanding.languages.detect(f"{ticket.subject}\n{customer_text}")
-    if detected is not None and detected[1] >= 0.8:
-        ticket.language = detected[0]
+    for fact in facts:
+        sure = float(fact.detail.get("confidence", 0)) >= LANGUAGE_CONFIDENCE
+        if fact.kind is FactKind.LANGUAGE and not fact.internal and sure:
+            ticket.language = fact.value
+            return
 
 
 def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
@@ -108,7 +135,17 @@ def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
     missing = missing_facts(str(ticket.type), kinds_present(facts), has_attachment)
     if not missing:
         return
-    text, language = question_text(missing, ticket.language)
+    # Ask in the language the customer wrote in, whatever their profile says.
+    written = next(
+        (
+            f.value
+            for f in facts
+            if f.kind is FactKind.LANGUAGE
+            and float(f.detail.get("confidence", 0)) >= LANGUAGE_CONFIDENCE
+        ),
+        None,
+    )
+    text, language = question_text(missing, written or ticket.language)
     now = desk.clock.now()
     question = uow.understanding.add_question(
         ClarifyingQuestion(ticket.id, [str(m) for m in missing], language, text, mode, now)
