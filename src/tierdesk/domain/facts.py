@@ -61,7 +61,8 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         FactKind.SIP_STATUS,
         re.compile(
-            r"\bSIP (?:error |status |code )?[3-6]\d\d\b(?: [A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*){0,4})?"
+            r"\bSIP (?:error |status |code )?[3-6]\d\d\b"
+            r"(?: [A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*){0,4})?"
         ),
     ),
     (FactKind.HTTP_STATUS, re.compile(r"\bHTTP(?:/\d(?:\.\d)?)? ?(?:error |status )?[1-5]\d\d\b")),

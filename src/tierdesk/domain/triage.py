@@ -3,9 +3,9 @@ it has been on this desk. Also the cold-start rules for a desk with no history y
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
