@@ -23,6 +23,7 @@ from tierdesk.entrypoints.web.pages import (
     signin,
     ticket,
     ticket_actions,
+    understanding,
 )
 from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, render
 from tierdesk.entrypoints.web.pages.sessions import SignInRequiredError, session_secret
@@ -96,6 +97,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         queue,
         ticket,
         ticket_actions,
+        understanding,
         records,
         knowledge,
         dashboard,

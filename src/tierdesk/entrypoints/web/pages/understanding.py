@@ -1,0 +1,100 @@
+"""What the desk read from a ticket, on the ticket page: the facts (with where they were said),
+the triage suggestion per field with its confidence (accept or correct in one click; a
+correction is a training label), clarifying questions to send; and the outage proposals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from tierdesk.domain.incidents import IncidentSeverity
+from tierdesk.domain.outages import ProposalStatus
+from tierdesk.domain.tickets import format_ticket_number
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.services import enrichment, incidents, outages, triage
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/tickets/{reference}/understanding")
+def understanding_panel(
+    request: Request, desk: DeskDep, agent: WebAgent, reference: str
+) -> Response:
+    context = {
+        "user": agent,
+        "reference": reference,
+        "facts": enrichment.ticket_fact_summary(desk, agent, reference),
+        "suggestions": triage.triage_suggestions(desk, agent, reference),
+        "questions": enrichment.clarifying_questions(desk, agent, reference),
+    }
+    return render(request, "_understanding.html", context)
+
+
+@router.post("/tickets/{reference}/triage/{field}", dependencies=[Csrf])
+def decide_triage(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    field: str,
+    value: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept (no value, or the suggested one) or correct (another value) a suggestion."""
+    decided = triage.decide_suggestion(desk, agent, reference, field, value.strip() or None)
+    what = "Accepted" if decided.outcome == "accepted" else "Corrected"
+    return go(request, f"/tickets/{reference}?notice={what}+{field}:+{decided.final_value}")
+
+
+@router.post("/tickets/{reference}/questions/{question_id}/send", dependencies=[Csrf])
+def send_question(
+    request: Request, desk: DeskDep, agent: WebAgent, reference: str, question_id: int
+) -> Response:
+    enrichment.send_clarifying_question(desk, agent, reference, question_id)
+    return go(
+        request, f"/tickets/{reference}?notice=Question+sent;+the+ticket+waits+on+the+customer"
+    )
+
+
+@router.get("/outages")
+def outage_proposals(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
+    proposals = outages.list_proposals(desk, agent, None)
+    numbers = {
+        p.id: [format_ticket_number(desk.ticket_prefix, t) for t in p.ticket_ids] for p in proposals
+    }
+    context = {"user": agent, "proposals": proposals, "numbers": numbers}
+    return render(request, "outages.html", context)
+
+
+@router.post("/outages/{proposal_id}/declare", dependencies=[Csrf])
+def declare_from_proposal(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    proposal_id: int,
+    severity: Annotated[str, Form()] = "sev2",
+) -> Response:
+    """Declare the incident the proposal describes, with its tickets linked, and record it."""
+    proposal = outages.get_proposal(desk, agent, proposal_id)
+    incident = incidents.declare_incident(
+        desk,
+        agent,
+        proposal.title,
+        f"Declared from outage proposal {proposal_id}: {', '.join(proposal.shared_terms)}",
+        IncidentSeverity(severity) if severity in set(IncidentSeverity) else IncidentSeverity.SEV2,
+        None,
+        list(proposal.ticket_ids),
+    )
+    outages.decide_proposal(desk, agent, proposal_id, ProposalStatus.DECLARED, incident.id)
+    return go(request, f"/incidents/{incident.id}?notice=Incident+declared+from+the+proposal")
+
+
+@router.post("/outages/{proposal_id}/dismiss", dependencies=[Csrf])
+def dismiss_proposal(
+    request: Request, desk: DeskDep, agent: WebAgent, proposal_id: int
+) -> Response:
+    outages.decide_proposal(desk, agent, proposal_id, ProposalStatus.DISMISSED)
+    return go(request, "/outages?notice=Proposal+dismissed")
