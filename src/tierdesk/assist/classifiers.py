@@ -3,9 +3,8 @@ embedder, and label-description similarity for a desk with no history."""
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -33,21 +32,21 @@ class TrainedClassifier:
 class EmbeddingClassifiers:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
-        # Loaded models by content hash: every new ticket is predicted with the same few.
-        self._loaded: dict[bytes, TrainedClassifier] = {}
+        # Loaded models by key: every new ticket is predicted with the same few.
+        self._loaded: dict[str, TrainedClassifier] = {}
         self._lock = threading.Lock()
 
     def train(self, texts: Sequence[str], labels: Sequence[str]) -> TrainedClassifier:
         return TrainedClassifier(TextClassifier.train(texts, labels, self._embedder))
 
-    def load(self, data: bytes) -> TrainedClassifier:
-        key = hashlib.blake2b(data, digest_size=16).digest()
+    def load(self, key: str, data: Callable[[], bytes]) -> TrainedClassifier:
+        """The classifier stored under ``key`` (read with ``data`` only the first time)."""
         with self._lock:
             found = self._loaded.get(key)
             if found is None:
                 if len(self._loaded) > 32:  # older models are not asked again
                     self._loaded.clear()
-                found = TrainedClassifier(TextClassifier.from_bytes(data, self._embedder))
+                found = TrainedClassifier(TextClassifier.from_bytes(data(), self._embedder))
                 self._loaded[key] = found
             return found
 

@@ -4,7 +4,7 @@ trainable classifier, text similarity, an optional language model) wired in ``bo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,15 +13,6 @@ from tierdesk.domain.clarify import ClarifyingQuestion, ClarifyMode
 from tierdesk.domain.facts import Fact
 from tierdesk.domain.outages import OutageProposal, ProposalStatus, RecentTicket
 from tierdesk.domain.triage import LabelGuess, TriageField, TriagePrediction
-
-
-@dataclass(frozen=True)
-class StoredModel:
-    id: int
-    trained_at: datetime
-    examples: int
-    metrics: dict[str, dict[str, float]]  # per field
-    fields: dict[str, bytes]  # per field, the classifier's bytes
 
 
 class UnderstandingRepository(Protocol):
@@ -43,13 +34,15 @@ class UnderstandingRepository(Protocol):
         metrics: dict[str, dict[str, float]],
         fields: dict[str, bytes],
     ) -> int: ...
-    def latest_model(self) -> StoredModel | None: ...
+    def latest_model_trained_at(self) -> datetime | None: ...
     def training_rows(self) -> list[dict[str, Any]]:
         """Per ticket: ``text`` and the final ``queue``, ``product`` (key), ``component``
         (name), ``type``, ``priority`` and ``level`` ("L1"); "" where unset."""
         ...
 
     def latest_model_id(self) -> int | None: ...
+    def model_fields(self, model_id: int) -> list[str]: ...
+    def model_data(self, model_id: int, field: str) -> bytes: ...
 
     def add_question(self, question: ClarifyingQuestion) -> ClarifyingQuestion: ...
     def questions(self, ticket_id: int) -> list[ClarifyingQuestion]: ...
@@ -80,7 +73,10 @@ class Classifier(Protocol):
 
 class ClassifierFactory(Protocol):
     def train(self, texts: Sequence[str], labels: Sequence[str]) -> Classifier: ...
-    def load(self, data: bytes) -> Classifier: ...
+    def load(self, key: str, data: Callable[[], bytes]) -> Classifier:
+        """The classifier stored under ``key``; ``data`` reads its bytes when not cached."""
+        ...
+
     def similarities(self, text: str, descriptions: dict[str, str]) -> dict[str, float]:
         """Cosine similarity of ``text`` to each label's description (cold start)."""
         ...

@@ -75,12 +75,15 @@ def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePredictio
     assert ticket.id is not None
     text = ticket_text(uow, ticket)
     now = desk.clock.now()
-    stored = uow.understanding.latest_model()
+    model_id = uow.understanding.latest_model_id()
     guesses: dict[TriageField, tuple[LabelGuess, str, int | None]] = {}
-    if stored is not None:
-        for name, data in stored.fields.items():
-            classifier = understanding.classifiers.load(data)
-            guesses[TriageField(name)] = (classifier.predict([text])[0], "model", stored.id)
+    if model_id is not None:
+        for name in uow.understanding.model_fields(model_id):
+            classifier = understanding.classifiers.load(
+                f"{model_id}:{name}",
+                lambda name=name: uow.understanding.model_data(model_id, name),  # type: ignore[misc]
+            )
+            guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
     for triage_field, guess in _cold_start(uow, understanding, text).items():
         guesses.setdefault(triage_field, (guess, "cold-start", None))
     return [
@@ -236,8 +239,8 @@ def _maybe_retrain(uow: UnitOfWork, desk: Desk, now: datetime) -> None:
     threshold = _understanding(desk).config.retrain_after_corrections
     if threshold <= 0:
         return
-    stored = uow.understanding.latest_model()
-    since = stored.trained_at if stored else None
+    stored = uow.understanding.latest_model_trained_at()
+    since = stored
     if uow.understanding.corrections_since(since) >= threshold:
         enqueue(uow, RETRAIN_TASK, {}, at=now, key=f"{RETRAIN_TASK}@{since or 'never'}")
 

@@ -16,7 +16,6 @@ from tierdesk.domain.facts import Fact, FactKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.outages import OutageProposal, ProposalStatus, RecentTicket
 from tierdesk.domain.triage import Outcome, TriageField, TriagePrediction
-from tierdesk.ports.understanding import StoredModel
 
 
 class SqlUnderstandingRepository:
@@ -146,21 +145,22 @@ class SqlUnderstandingRepository:
         found = self.session.execute(select(func.max(t.triage_models.c.id))).scalar_one()
         return int(found) if found is not None else None
 
-    def latest_model(self) -> StoredModel | None:
-        model_id = self.latest_model_id()
-        if model_id is None:
-            return None
-        row = self.session.execute(
-            select(t.triage_models).where(t.triage_models.c.id == model_id)
-        ).one()
+    def model_fields(self, model_id: int) -> list[str]:
         c = t.triage_model_fields.c
-        fields = {
-            r.field: bytes(r.data)
-            for r in self.session.execute(
-                select(t.triage_model_fields).where(c.model_id == model_id)
-            )
-        }
-        return StoredModel(model_id, row.trained_at, row.examples, dict(row.metrics), fields)
+        return [r[0] for r in self.session.execute(select(c.field).where(c.model_id == model_id))]
+
+    def model_data(self, model_id: int, field: str) -> bytes:
+        c = t.triage_model_fields.c
+        return bytes(
+            self.session.execute(
+                select(c.data).where(c.model_id == model_id, c.field == field)
+            ).scalar_one()
+        )
+
+    def latest_model_trained_at(self) -> datetime | None:
+        c = t.triage_models.c
+        found = self.session.execute(select(func.max(c.trained_at))).scalar_one()
+        return found if isinstance(found, datetime) or found is None else None
 
     # clarifying questions -----------------------------------------------------------------
 
