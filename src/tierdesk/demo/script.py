@@ -12,6 +12,7 @@ from tierdesk.domain.handoff import TriedStep
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.domain.tickets import LinkKind, Priority, Status, TicketType
+from tierdesk.errors import InvalidTransitionError
 from tierdesk.services import conversation, escalation, tickets
 from tierdesk.services.desk import Desk
 
@@ -141,9 +142,12 @@ class TicketScript:
 
     def assign(self, by: Agent, agent: Agent, milestone: str | None = None) -> None:
         def run() -> None:
-            # Routing may already have given the ticket to this very agent at intake.
-            if tickets.get_ticket(self.desk, by, self.ref).assignee_id != agent.id:
+            try:
                 tickets.assign_ticket(self.desk, by, self.ref, agent.id)
+            except InvalidTransitionError:
+                # Routing may already have given the ticket to this very agent at intake.
+                if tickets.get_ticket(self.desk, by, self.ref).assignee_id != agent.id:
+                    raise
 
         self._add(run, milestone)
 
