@@ -3,6 +3,7 @@ see them), clarifying questions, triage suggestions and decisions, summaries, ou
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -243,3 +244,32 @@ def test_drafts_need_a_configured_language_model(client: TestClient, world: Worl
     )
     assert response.status_code == 409
     assert "language model" in response.json()["error"]["message"]
+
+
+def test_an_attached_log_is_read_and_restricted_ones_stay_with_agents(
+    client: TestClient, world: World
+) -> None:
+    def attached(name: str, restricted: bool) -> dict[str, Any]:
+        return {
+            "filename": name,
+            "content_base64": base64.b64encode(LOG_LINES.encode()).decode(),
+            "content_type": "text/plain",
+            "restricted": restricted,
+        }
+
+    number = open_ticket(
+        client,
+        world.acme_contact,
+        subject="Registration problems",
+        body="Please see the attached logs.",
+        attachments=[attached("sbc.log", False), attached("core.log", True)],
+    )
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    sources = {f["detail"]["source"] for f in facts if f["kind"] == "log-template"}
+    assert sources == {"sbc.log", "core.log"}
+    assert all(f["attachment_id"] is not None for f in facts if f["kind"] == "log-template")
+    seen_by_customer = client.get(f"/api/v1/tickets/{number}/facts", headers=world.acme_contact)
+    customer_sources = {
+        f["detail"]["source"] for f in seen_by_customer.json() if f["kind"] == "log-template"
+    }
+    assert customer_sources == {"sbc.log"}
