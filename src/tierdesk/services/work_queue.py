@@ -45,6 +45,10 @@ class QueueRow:
     deadlines: list[Deadline] = field(default_factory=list)
 
 
+def _due(deadline: Deadline) -> datetime:
+    return deadline.due_at or datetime.max.replace(tzinfo=UTC)
+
+
 def _urgency(row: QueueRow) -> tuple[int, float, int]:
     due = row.urgent.due_at if row.urgent else None
     if due is None:
@@ -83,23 +87,22 @@ def work_queue(desk: Desk, actor: Actor, filters: QueueFilters) -> list[QueueRow
         agents = {a.id: a.name for a in uow.agents.all()}
         organisations = {o.id: o.name for o in uow.organisations.all()}
         products = {p.id: p.name for p in uow.products.all()}
-        rows = []
-        for ticket in found:
-            assert ticket.id is not None
-            running = [d for d in uow.deadlines.for_ticket(ticket.id) if d.running]
-            unpaused = [d for d in running if d.due_at is not None and d.paused_since is None]
-            requester = uow.contacts.get(ticket.requester_id)
-            rows.append(
-                QueueRow(
-                    ticket=ticket,
-                    urgent=min(unpaused, key=lambda d: d.due_at or datetime.max.replace(tzinfo=UTC))
-                    if unpaused
-                    else None,
-                    requester=requester.name if requester else "?",
-                    organisation=organisations.get(ticket.organisation_id, "?"),
-                    assignee=agents.get(ticket.assignee_id) if ticket.assignee_id else None,
-                    product=products.get(ticket.product_id) if ticket.product_id else None,
-                    deadlines=running,
-                )
+        running = uow.deadlines.running_for_tickets([t.id for t in found if t.id is not None])
+        requesters = {r: uow.contacts.get(r) for r in {t.requester_id for t in found}}
+    rows = []
+    for ticket in found:
+        clocks = running.get(ticket.id or 0, [])
+        unpaused = [d for d in clocks if d.due_at is not None and d.paused_since is None]
+        requester = requesters.get(ticket.requester_id)
+        rows.append(
+            QueueRow(
+                ticket=ticket,
+                urgent=min(unpaused, key=_due) if unpaused else None,
+                requester=requester.name if requester else "?",
+                organisation=organisations.get(ticket.organisation_id, "?"),
+                assignee=agents.get(ticket.assignee_id) if ticket.assignee_id else None,
+                product=products.get(ticket.product_id) if ticket.product_id else None,
+                deadlines=clocks,
             )
+        )
     return sorted(rows, key=_urgency)

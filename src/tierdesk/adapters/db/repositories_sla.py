@@ -216,6 +216,22 @@ class SqlDeadlineRepository:
         query = select(t.ticket_deadlines).where(_dl.ticket_id == ticket_id).order_by(_dl.id)
         return [_deadline(row) for row in self.session.execute(query)]
 
+    def running_for_tickets(self, ticket_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+        found: dict[int, list[Deadline]] = {ticket_id: [] for ticket_id in ticket_ids}
+        for start in range(0, len(ticket_ids), 500):  # stay far below any bind-parameter limit
+            query = (
+                select(t.ticket_deadlines)
+                .where(
+                    _dl.ticket_id.in_(ticket_ids[start : start + 500]),
+                    _dl.met_at.is_(None),
+                    _dl.stopped_at.is_(None),
+                )
+                .order_by(_dl.id)
+            )
+            for row in self.session.execute(query):
+                found[row.ticket_id].append(_deadline(row))
+        return found
+
     def running_on_calendar(self, calendar_id: int) -> list[Deadline]:
         query = (
             select(t.ticket_deadlines)
