@@ -173,3 +173,47 @@ def test_a_script_in_a_ticket_subject_renders_inert(
         assert page.locator("img[src=x]").count() == 0
 
     assert dialogs == []
+
+
+def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    """Queue → ticket → escalate with the drafted packet → L2 accepts and solves → the customer
+    sees the reply and not the internal note."""
+    ticket = customer_ticket(
+        live_desk, "Echo on speakerphone calls", "Remote parties hear an echo on KP-400 calls."
+    )
+    number = ticket.number or ""
+    l1 = open_page()
+    sign_in(l1, live_desk.l1)
+    l1.get_by_role("link", name="L1", exact=True).click()
+    l1.get_by_role("link", name=number).click()
+    l1.get_by_label("Text").fill("Please lower the speaker volume one step.")
+    l1.get_by_role("button", name="Send").click()
+    l1.get_by_label("Internal note (agents only)").check()
+    l1.get_by_label("Text").fill("NOTE-ONLY-FOR-AGENTS: AEC setting suspected")
+    l1.get_by_role("button", name="Send").click()
+    l1.get_by_role("button", name="Escalate…").click()
+    expect(l1.get_by_label("Symptoms")).to_have_value(re.compile("echo"))
+    l1.get_by_label("Reason").fill("needs the AEC trace")
+    l1.get_by_label("Environment").fill("KP-400 4.0.1")
+    l1.get_by_label("Steps tried, one a line: step => result").fill("volume down => still echo")
+    l1.get_by_role("button", name="Escalate with this packet").click()
+    expect(l1.get_by_role("status")).to_have_text("Escalated to L2")
+
+    l2 = open_page()
+    sign_in(l2, live_desk.l2)
+    l2.get_by_role("row").filter(has_text=number).get_by_role("link", name=number).click()
+    l2.get_by_role("button", name="Accept escalation").click()
+    expect(l2.get_by_role("status")).to_contain_text("the ticket is yours")
+    l2.get_by_role("button", name="Solve…").click()
+    l2.get_by_label("How was it solved?").fill("Turned on the AEC option in the phone profile.")
+    l2.get_by_role("button", name="Mark solved").click()
+    expect(l2.get_by_role("status")).to_have_text("Solved")
+
+    customer = open_page()
+    sign_in(customer, live_desk.customer)
+    customer.get_by_role("link", name=number).click()
+    expect(customer.locator(".message.public-reply")).to_contain_text("lower the speaker volume")
+    expect(customer.get_by_text("NOTE-ONLY-FOR-AGENTS")).to_have_count(0)
+    expect(customer.get_by_role("heading", name="How did we do?")).to_be_visible()
