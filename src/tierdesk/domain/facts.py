@@ -210,8 +210,8 @@ def describe(facts: Iterable[Fact], limit: int = 6) -> str:
     and as extra features for the triage model."""
     grouped: dict[FactKind, list[str]] = {}
     for fact in distinct(facts):
-        if fact.kind is FactKind.LOG_TEMPLATE:
-            continue
+        if fact.kind in (FactKind.LOG_TEMPLATE, FactKind.LANGUAGE):
+            continue  # templates are listed on their own; a language is not an environment
         grouped.setdefault(fact.kind, []).append(fact.value)
     return "; ".join(
         f"{kind.label}: " + ", ".join(values[:limit]) for kind, values in grouped.items()
