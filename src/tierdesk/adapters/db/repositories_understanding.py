@@ -17,6 +17,10 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.outages import OutageProposal, ProposalStatus, RecentTicket
 from tierdesk.domain.triage import Outcome, TriageField, TriagePrediction
 
+# The outage check compares a new ticket with at most this many of the window's newest tickets,
+# so a flood of tickets costs each new one a bounded read.
+RECENT_LIMIT = 500
+
 
 class SqlUnderstandingRepository:
     def __init__(self, session: Session) -> None:
@@ -230,6 +234,8 @@ class SqlUnderstandingRepository:
             .outerjoin(first_message, first_message.c.ticket_id == tk.id)
             .outerjoin(core.messages, m.id == first_message.c.message_id)
             .where(tk.created_at >= since)
+            .order_by(tk.id.desc())
+            .limit(RECENT_LIMIT)
         ).all()
         ids = [r.id for r in rows]
         codes: dict[int, set[str]] = {}
