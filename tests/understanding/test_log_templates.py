@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tierdesk.domain.log_templates import analyse_log, looks_like_log, mask, split_header
+from tierdesk.domain.log_facts import looks_like_log
+from tierdesk.domain.log_templates import analyse_log, mask, split_header
 
 LOG = [
     "2026-11-20 10:00:01,123 INFO [main] sip.Registrar: registered 10.0.0.5:5060 for 4711",

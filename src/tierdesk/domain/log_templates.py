@@ -27,8 +27,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tierdesk.domain.facts import Fact, FactKind
-
 WILDCARD = "<*>"
 
 _LEVELS = {
@@ -391,73 +389,3 @@ def _most_severe(levels: set[str]) -> str | None:
         if found:
             return found[0]
     return sorted(levels)[0] if levels else None
-
-
-# -- logs inside tickets ---------------------------------------------------------------------
-
-MIN_LOG_LINES = 5
-MAX_TEMPLATE_FACTS = 15
-
-
-def looks_like_log(text: str) -> bool:
-    """Pasted log lines: at least five lines, most of them starting with a logger's header."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) < MIN_LOG_LINES:
-        return False
-    with_header = sum(1 for line in lines if split_header(line).header)
-    return with_header * 2 >= len(lines)
-
-
-def template_facts(
-    text: str,
-    *,
-    message_id: int | None = None,
-    attachment_id: int | None = None,
-    internal: bool = False,
-    source: str = "message",
-) -> list[Fact]:
-    """A log's templates as facts: errors and rare ones first, then the most frequent, each
-    with its count, first and last line and time; offsets point at its first line."""
-    lines = text.splitlines()
-    if not lines:
-        return []
-    analysis = analyse_log(lines)
-    offsets, position = [], 0
-    for line in text.splitlines(keepends=True):
-        offsets.append(position)
-        position += len(line)
-    chosen = analysis.surfaced(limit=MAX_TEMPLATE_FACTS)
-    frequent = sorted(analysis.templates, key=lambda t: -t.count)
-    for template in frequent:
-        if len(chosen) >= MAX_TEMPLATE_FACTS:
-            break
-        if template not in chosen:
-            chosen.append(template)
-    facts = []
-    for template in chosen:
-        start = offsets[template.first_line - 1]
-        facts.append(
-            Fact(
-                FactKind.LOG_TEMPLATE,
-                template.template[:300],
-                start,
-                start + len(lines[template.first_line - 1]),
-                message_id,
-                attachment_id,
-                internal,
-                {
-                    "source": source,
-                    "count": template.count,
-                    "lines": analysis.line_count,
-                    "first_line": template.first_line,
-                    "last_line": template.last_line,
-                    "first_seen": template.first_seen,
-                    "last_seen": template.last_seen,
-                    "level": template.level,
-                    "error": template.is_error,
-                    "rare": template.is_rare,
-                    "example": template.example,
-                },
-            )
-        )
-    return facts

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.clarify import ClarifyingQuestion, ClarifyMode, missing_facts, question_text
 from tierdesk.domain.facts import Fact, FactKind, distinct, extract_facts, kinds_present
-from tierdesk.domain.log_templates import looks_like_log, template_facts
+from tierdesk.domain.log_facts import looks_like_log, template_facts
 from tierdesk.domain.messages import Message, MessageKind
 from tierdesk.domain.people import Actor, Contact, SystemActor
 from tierdesk.domain.tickets import Status, Ticket
