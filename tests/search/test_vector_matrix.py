@@ -138,3 +138,22 @@ def test_passage_scores_rate_the_documents_asked_for(sqlite_app: Tierdesk) -> No
     assert list(scores) == [ids["a"]]
     assert scores[ids["a"]] == pytest.approx(1.0, abs=1e-5)
     assert texts[ids["a"]] == "p"
+
+
+def test_a_narrow_filter_still_finds_what_it_may_see(sqlite_app: Tierdesk) -> None:
+    """Thirty documents nearer the query than the one manual: the filter lets only the manual
+    through, and it is found rather than lost beyond the first candidates."""
+    for n in range(30):
+        put(sqlite_app, f"doc{n}", 1000 + n)
+    with sqlite_app.desk.uow() as uow:
+        uow.search.put(
+            SearchDocument("manual", DocumentKind.MANUAL, "manual", "body"),
+            [Passage("far away", (-unit(1000)).tobytes())],
+            "m",
+        )
+        uow.commit()
+        manuals = SearchFilter(kinds=(DocumentKind.MANUAL,), everything=True)
+        scores, texts = uow.search.nearest([unit(1000).tobytes()], "m", manuals, 2)
+
+    assert list(texts.values()) == ["far away"]
+    assert list(scores.values()) == [pytest.approx(-1.0, abs=1e-5)]

@@ -48,8 +48,9 @@ MAX_QUERY_PASSAGES = 8
 MAX_PASSAGES = 16  # windows embedded per document: the opening of a long text says most
 MAX_SCORED_CHARS = 20_000
 # Postings (documents per term, summed) the text index may rank for one search; see
-# ``_query_terms``. In a desk of a few thousand tickets every term fits.
-POSTINGS_BUDGET = 20_000
+# ``_query_terms``. On GitBugs (2,503 issues) 5,000 and 20,000 gave the same figures; at 100k
+# tickets it bounds what FTS5 must rank (bench/speed.py).
+POSTINGS_BUDGET = 5_000
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,8 @@ class HybridSearch:
         )
         ranked = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
         return [
-            ScoredDocument(d, fused[d], keyword.get(d), dense.get(d), texts.get(d)) for d in ranked
+            ScoredDocument(d, fused[d], keyword.get(d) or None, dense.get(d), texts.get(d))
+            for d in ranked
         ]
 
     def _query_terms(

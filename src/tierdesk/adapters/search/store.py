@@ -333,12 +333,19 @@ class SqlSearchStore:
             return self._nearest_postgres(queries, model, where, limit)
         matrix = matrix_for(self._session.get_bind())  # type: ignore[arg-type]
         wanted = limit * 4
-        while True:
-            doc_ids, scores, passage_ids = matrix.search(model, queries, wanted)
-            allowed = self._allowed([int(d) for d in doc_ids], where)
-            if len(allowed) >= limit or len(doc_ids) < wanted:
-                break
-            wanted *= 4
+        doc_ids, scores, passage_ids = matrix.search(model, queries, wanted)
+        allowed = self._allowed([int(d) for d in doc_ids], where)
+        if len(allowed) < limit and len(doc_ids) >= wanted:
+            # a narrow filter (one organisation's tickets, one kind among many): rather than
+            # widening the search until enough pass it, score exactly what may be seen
+            allowed = set(
+                self._session.execute(select(_d.c.id).where(filter_clause(where))).scalars()
+            )
+            doc_ids, scores, passage_ids = matrix.score_documents(
+                model, queries, np.fromiter(allowed, np.int64, len(allowed))
+            )
+            best = np.argsort(-scores, kind="stable")
+            doc_ids, scores, passage_ids = doc_ids[best], scores[best], passage_ids[best]
         ranked = [
             (int(d), float(s), int(p))
             for d, s, p in zip(doc_ids, scores, passage_ids, strict=True)

@@ -158,13 +158,16 @@ class _Matrix:
 
     def rows_of(self, documents: Ints) -> Ints:
         """The passage rows of these documents (unknown ones have none)."""
-        slots = np.array([self.slot_of[d] for d in documents.tolist() if d in self.slot_of])
+        slots = np.array(
+            [self.slot_of[d] for d in documents.tolist() if d in self.slot_of], np.int64
+        )
         if len(slots) == 0:
             return np.empty(0, np.int64)
         starts, counts = self.slot_start[slots], self.slot_count[slots]
         # each run's rows: its start repeated over its length, plus 0, 1, … within the run
         offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.repeat(starts, counts) + offsets
+        rows: Ints = np.repeat(starts, counts) + offsets
+        return rows
 
 
 class VectorMatrix:
