@@ -262,13 +262,14 @@ def time_to_searchable(desk: object, n: int) -> float:
     from tierdesk.services.desk import Desk
 
     assert isinstance(desk, Desk)
+    run = f"{n}x{time.time_ns() % 10**9}"  # unique in a desk kept from an earlier run
     organisation = people.create_organisation(
-        desk, SYSTEM, people.NewOrganisation(f"Bench {n}", "basic")
+        desk, SYSTEM, people.NewOrganisation(f"Bench {run}", "basic")
     )
     contact = people.create_contact(
-        desk, SYSTEM, people.NewContact(f"bench{n}@example.com", "Bench", organisation.name)
+        desk, SYSTEM, people.NewContact(f"bench{run}@example.com", "Bench", organisation.name)
     ).contact
-    word = f"zyxwvut{n}"
+    word = f"zyxwvut{run}"
     started = time.perf_counter()
     opened = tickets.open_ticket(
         desk, contact, tickets.NewTicket(f"Brand new {word} failure", f"{word} broke today")

@@ -72,9 +72,10 @@ def fuse_standardised(signals: Sequence[tuple[Mapping[int, float], float]]) -> d
 
 
 def keyword_shares(query_terms: int, passage_words: int) -> tuple[float, float]:
-    """How the keyword side splits between BM25 and the cosine: a short query is a question,
-    which BM25 (saturating term counts, length-normalised) ranks best; a query longer than a
-    passage is itself a document (a whole ticket), and documents are compared by cosine. The
-    cosine's share is L / (L + P) for a query of L terms and passages of P words."""
-    cosine = query_terms / (query_terms + passage_words) if query_terms > 0 else 0.0
+    """How the keyword side splits between BM25 and the cosine: a short question is ranked
+    best by BM25 (saturating term counts, length-normalised); a query longer than a passage is
+    itself a document (a whole ticket), and documents are compared by cosine. The cosine gets
+    the share of the query beyond one passage, (L - P) / L for L query terms and passages of P
+    words, and none for a query of at most P terms (so it is not computed for them)."""
+    cosine = max(0.0, (query_terms - passage_words) / query_terms) if query_terms else 0.0
     return 1.0 - cosine, cosine

@@ -4,7 +4,8 @@ Candidates come from the text index (BM25 over the query's rarest terms, within 
 budget so a large desk stays fast) and from the vectors (max-sim over passages). Each
 candidate then gets three scores: BM25, the keyword cosine over identifier-aware terms
 (``assist.analysis``, ``assist.ranking``) and its dense max-sim, and the three are fused by
-z-score. A short question leans on BM25, a whole ticket used as a query on the cosine.
+z-score. A short question is ranked by BM25 (and meaning); the longer a query is beyond one
+passage (a whole ticket used as a query), the more the cosine counts.
 
 A document is embedded as passages: its title alone, then ~32-word windows over the prose of
 its body (code and stack-trace lines are left to the keyword side), the first led by the
@@ -84,7 +85,9 @@ class HybridSearch:
     def deferring_vectors(self) -> Iterator[None]:
         """For bulk imports (the demo world): documents are stored with their text only, so
         keyword search works at once; ``services.search.rebuild_index`` embeds them afterwards
-        in one pass instead of once per ticket event."""
+        in one pass instead of once per ticket event. Searches made meanwhile (by event
+        handlers) are keyword-only: there are no new vectors to find yet, and embedding every
+        such query cost the demo build about as much as embedding the whole index."""
         self._deferring = True
         try:
             yield
@@ -166,7 +169,7 @@ class HybridSearch:
             weights, generating = self._query_terms(uow, query, mode == "bm25")
             bm25 = uow.search.lexical(generating, where, depth)
         found = set(bm25)
-        if mode in ("hybrid", "dense"):
+        if mode in ("hybrid", "dense") and not self._deferring:
             vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
             dense, texts = uow.search.nearest(vectors, self.model, where, depth)
             found |= set(dense)
@@ -175,13 +178,13 @@ class HybridSearch:
                 more, more_texts = uow.search.passage_scores(vectors, self.model, missing)
                 dense |= more
                 texts |= more_texts
-        if weights:
+        dense_share = {"bm25": 0.0, "dense": 1.0}.get(mode, self._tuning.dense_weight)
+        bm25_share, cosine_share = keyword_shares(len(weights), self._tuning.passage_words)
+        if cosine_share > 0:
             keyword = {
                 d: keyword_cosine(weights, document_terms(document))
                 for d, document in uow.search.documents(list(found)).items()
             }
-        dense_share = {"bm25": 0.0, "dense": 1.0}.get(mode, self._tuning.dense_weight)
-        bm25_share, cosine_share = keyword_shares(len(weights), self._tuning.passage_words)
         fused = fuse_standardised(
             [
                 (bm25, (1 - dense_share) * bm25_share),
@@ -190,8 +193,12 @@ class HybridSearch:
             ]
         )
         ranked = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
+        # what "why" shows as the keyword score (0..1): the cosine where it counted, else BM25
+        # relative to the best BM25 of this search
+        best_bm25 = max(bm25.values(), default=0.0)
+        shown = keyword or {d: v / best_bm25 for d, v in bm25.items() if best_bm25 > 0}
         return [
-            ScoredDocument(d, fused[d], keyword.get(d) or None, dense.get(d), texts.get(d))
+            ScoredDocument(d, fused[d], shown.get(d) or None, dense.get(d), texts.get(d))
             for d in ranked
         ]
 
