@@ -2,17 +2,22 @@
 
 These are configuration rows read whole and written whole, so they go through SQLAlchemy Core
 and are turned into domain values here (rule conditions are parsed by the domain on the way
-out, so a stored rule is always one the domain accepts)."""
+out, so a stored rule is always one the domain accepts).
+
+The event handlers read this configuration on every event (routing, the rules), often several
+times in one commit. Those list reads are remembered for one database transaction only
+(:class:`_TransactionMemo`): a change committed by one request applies to the very next ticket,
+and a change written through these repositories inside a transaction forgets what was read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.repositories import json_array_contains
@@ -23,7 +28,8 @@ from tierdesk.adapters.db.tables_routing import (
     routing_rules,
     rule_firings,
 )
-from tierdesk.domain.people import Agent
+from tierdesk.domain.catalog import Component, Product
+from tierdesk.domain.people import Agent, Organisation, SupportPlan
 from tierdesk.domain.routing import Queue, RoutingConditions, RoutingRule
 from tierdesk.domain.rule_actions import parse_actions
 from tierdesk.domain.rules import (
@@ -42,6 +48,35 @@ _a = automation_rules.c
 _f = rule_firings.c
 _t = tables.tickets.c
 _EPISODE = "episode:%"
+
+
+_T = TypeVar("_T")
+
+
+class _TransactionMemo:
+    """Reads remembered until the session's transaction ends (commit or rollback start a new
+    one, which finds the memo empty) or until :meth:`forget` after a write."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._transaction: SessionTransaction | None = None
+        self._values: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, read: Callable[[], _T]) -> _T:
+        if self._session.get_transaction() is not self._transaction:
+            self._values.clear()
+        if key not in self._values:
+            value = read()  # begins the transaction if none is open yet
+            self._transaction = self._session.get_transaction()
+            self._values[key] = value
+        found: _T = self._values[key]
+        return found
+
+    def forget(self) -> None:
+        self._values.clear()
+
+
+_CATALOG_TYPES = (Organisation, SupportPlan, Product, Component)
 
 
 def _insert(session: Session) -> Any:
@@ -65,6 +100,15 @@ def _queue(row: Row[Any]) -> Queue:
 class SqlRoutingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._memo = _TransactionMemo(session)
+        # Catalogue names come from other repositories' objects: forget them when any of
+        # those is written in this transaction.
+        event.listen(session, "before_flush", self._forget_on_catalog_change)
+
+    def _forget_on_catalog_change(self, session: Session, *_: object) -> None:
+        changed = (*session.new, *session.dirty, *session.deleted)
+        if any(isinstance(obj, _CATALOG_TYPES) for obj in changed):
+            self._memo.forget()
 
     @property
     def _dialect(self) -> str:
@@ -84,6 +128,7 @@ class SqlRoutingRepository:
         }
 
     def add_queue(self, queue: Queue, at: datetime) -> None:
+        self._memo.forget()
         values = self._queue_values(queue) | {"created_at": at}
         queue.id = self.session.execute(
             queues.insert().values(**values).returning(_q.id)
@@ -99,10 +144,14 @@ class SqlRoutingRepository:
         return _queue(row) if row else None
 
     def queues(self) -> list[Queue]:
+        return list(self._memo.get("queues", self._read_queues))
+
+    def _read_queues(self) -> list[Queue]:
         rows = self.session.execute(select(queues).order_by(_q.tier, _q.key))
         return [_queue(row) for row in rows]
 
     def update_queue(self, queue: Queue) -> None:
+        self._memo.forget()
         self.session.execute(
             queues.update().where(_q.id == queue.id).values(**self._queue_values(queue))
         )
@@ -117,6 +166,14 @@ class SqlRoutingRepository:
         return list(self.session.scalars(query))
 
     def catalog_names(
+        self, organisation_id: int, product_id: int | None, component_id: int | None
+    ) -> CatalogNames:
+        key = ("catalog", organisation_id, product_id, component_id)
+        return self._memo.get(
+            key, lambda: self._read_catalog_names(organisation_id, product_id, component_id)
+        )
+
+    def _read_catalog_names(
         self, organisation_id: int, product_id: int | None, component_id: int | None
     ) -> CatalogNames:
         products, components = tables.products.c, tables.components.c
@@ -152,6 +209,7 @@ class SqlRoutingRepository:
         }
 
     def add_rule(self, rule: RoutingRule, at: datetime) -> None:
+        self._memo.forget()
         values = self._rule_values(rule) | {"created_at": at, "updated_at": at}
         rule.id = self.session.execute(
             routing_rules.insert().values(**values).returning(_r.id)
@@ -181,13 +239,18 @@ class SqlRoutingRepository:
         return self._rule(row) if row else None
 
     def rules(self) -> list[RoutingRule]:
+        return list(self._memo.get("rules", self._read_rules))
+
+    def _read_rules(self) -> list[RoutingRule]:
         return [self._rule(row) for row in self.session.execute(self._rules_query())]
 
     def update_rule(self, rule: RoutingRule, at: datetime) -> None:
+        self._memo.forget()
         values = self._rule_values(rule) | {"updated_at": at}
         self.session.execute(routing_rules.update().where(_r.id == rule.id).values(**values))
 
     def delete_rule(self, rule_id: int) -> None:
+        self._memo.forget()
         self.session.execute(routing_rules.delete().where(_r.id == rule_id))
 
     # -- what assignment needs ---------------------------------------------------------------
@@ -238,6 +301,7 @@ def _automation_rule(row: Row[Any]) -> AutomationRule:
 class SqlRuleRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._memo = _TransactionMemo(session)
 
     @staticmethod
     def _values(rule: AutomationRule) -> dict[str, Any]:
@@ -255,6 +319,7 @@ class SqlRuleRepository:
         }
 
     def add(self, rule: AutomationRule) -> None:
+        self._memo.forget()
         rule.id = self.session.execute(
             automation_rules.insert().values(**self._values(rule)).returning(_a.id)
         ).scalar_one()
@@ -271,6 +336,11 @@ class SqlRuleRepository:
     def all(
         self, trigger: Trigger | None = None, enabled_only: bool = False
     ) -> list[AutomationRule]:
+        # Every ticket event asks for the enabled rules; one read per transaction answers.
+        key = ("all", trigger, enabled_only)
+        return list(self._memo.get(key, lambda: self._read_all(trigger, enabled_only)))
+
+    def _read_all(self, trigger: Trigger | None, enabled_only: bool) -> list[AutomationRule]:
         query = select(automation_rules).order_by(_a.position, _a.id)
         if trigger is not None:
             query = query.where(_a.trigger == trigger.value)
@@ -279,6 +349,7 @@ class SqlRuleRepository:
         return [_automation_rule(row) for row in self.session.execute(query)]
 
     def update(self, rule: AutomationRule) -> None:
+        self._memo.forget()
         self.session.execute(
             automation_rules.update().where(_a.id == rule.id).values(**self._values(rule))
         )
