@@ -29,41 +29,15 @@ from dataclasses import dataclass, field
 
 WILDCARD = "<*>"
 
-_LEVELS = {
-    "trace",
-    "debug",
-    "fine",
-    "finer",
-    "finest",
-    "info",
-    "information",
-    "notice",
-    "warn",
-    "warning",
-    "error",
-    "err",
-    "severe",
-    "fatal",
-    "critical",
-    "crit",
-    "alert",
-    "emerg",
-    "emergency",
-    "panic",
-}
-_ERROR_LEVELS = {
-    "error",
-    "err",
-    "severe",
-    "fatal",
-    "critical",
-    "crit",
-    "alert",
-    "emerg",
-    "emergency",
-    "panic",
-}
-_WARNING_LEVELS = {"warn", "warning"}
+_ERROR_LEVELS = frozenset(
+    ["error", "err", "severe", "fatal", "critical", "crit", "alert", "emerg", "emergency", "panic"]
+)
+_WARNING_LEVELS = frozenset({"warn", "warning"})
+_QUIET_LEVELS = frozenset(
+    ["trace", "debug", "fine", "finer", "finest", "info", "information", "notice"]
+)
+# Every word a log line may give as its severity.
+_LEVELS = _QUIET_LEVELS | _WARNING_LEVELS | _ERROR_LEVELS
 _ERROR_WORDS = re.compile(
     r"\b(error|errors|fail|failed|failure|exception|fatal|critical|denied|refused|"
     r"timed?[ -]?out|panic|abort(ed)?|unreachable|invalid|corrupt(ed)?|killed|segfault)\b",
