@@ -1,5 +1,5 @@
-"""The pure parts of retrieval: sections, passages, query shaping, fusion, metrics; and reading
-manual files into sections (no index needed)."""
+"""The pure parts of retrieval: sections, passages, FTS expressions, why a hit was found,
+metrics; and reading manual files into sections (no index needed)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from tierdesk.assist.documents import read_document
 from tierdesk.assist.evaluation import metrics
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.domain.knowledge import (
+    ScoredDocument,
     fts_expression,
-    fuse_scores,
     passages,
-    shape_query,
     split_markdown,
 )
 from tierdesk.errors import UnsupportedMediaError
@@ -54,34 +53,16 @@ def test_long_text_becomes_overlapping_passages_and_short_text_one() -> None:
     assert passages("a short text", size=80, overlap=20) == ["a short text"]
 
 
-def test_a_long_query_keeps_its_rarest_terms() -> None:
-    text = "the cluster fails " * 20 + " NameNodeRpcServer quota exceeded"
-
-    def statistics(terms: object) -> tuple[int, dict[str, int]]:
-        return 1000, {
-            "cluster": 900,
-            "fails": 800,
-            "namenoderpcserver": 2,
-            "quota": 30,
-            "exceeded": 40,
-        }
-
-    kept = shape_query(text, max_terms=2, statistics=statistics)
-
-    assert kept == ["namenoderpcserver", "quota"]
-
-
 def test_terms_are_quoted_so_user_text_is_never_query_syntax() -> None:
     assert fts_expression(['he"llo', "NEAR", "a*"]) == '"hello" OR "NEAR" OR "a*"'
 
 
-def test_fusion_scales_each_list_by_its_best_score() -> None:
-    fused = fuse_scores({1: 10.0, 2: 5.0}, {2: 0.8, 3: 0.4}, dense_weight=0.5)
+def test_why_names_the_signals_that_found_a_document() -> None:
+    both = ScoredDocument(2, 1.3, 0.5, 0.8)
+    meaning_only = ScoredDocument(3, -0.2, None, 0.4)
 
-    assert [f.document_id for f in fused] == [2, 1, 3]
-    assert fused[0].score == pytest.approx(0.75)
-    assert fused[0].lexical == 0.5 and fused[0].dense == 0.8
-    assert "similar meaning" in fused[0].why and "rare words" in fused[0].why
+    assert "similar meaning (cosine 0.80)" in both.why and "rare words" in both.why
+    assert meaning_only.why == "similar meaning (cosine 0.40)"
 
 
 def test_metrics_count_the_first_relevant_hit_and_recall() -> None:

@@ -1,5 +1,5 @@
-"""The pure parts of retrieval: what the index holds, how text becomes sections and passages,
-how a long query is shaped into search terms, and how lexical and dense scores are fused.
+"""The pure parts of retrieval: what the index holds, how text becomes sections and passages, and
+the FTS expression a search sends (scoring and fusion are in ``assist.ranking``).
 
 Nothing here touches storage or a model (STYLE section 8.10): the index adapters store and
 query, ``assist.search`` embeds and asks, and these functions decide.
@@ -8,11 +8,9 @@ query, ``assist.search`` embeds and asks, and these functions decide.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -319,95 +317,10 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def shape_query(
-    text: str,
-    max_terms: int = 32,
-    statistics: Callable[[Sequence[str]], tuple[int, Mapping[str, int]]] | None = None,
-) -> list[str]:
-    """The terms worth searching for. Short queries keep every content word; long ones (a whole
-    ticket used as a query) keep the ``max_terms`` with the highest tf·idf, so that an OR
-    search over them stays fast and is not dominated by words every document has.
-    ``statistics`` gives (documents in the index, documents holding each term)."""
-    counts = Counter(w for w in words(text) if w not in STOPWORDS and len(w) > 1)
-    for token in list(counts):  # "dfs.namenode.name" also counts as its parts
-        if any(sep in token for sep in "._-"):
-            for part in re.split(r"[._-]", token):
-                if len(part) > 1 and part not in STOPWORDS:
-                    counts[part] += 1
-    if len(counts) <= max_terms or statistics is None:
-        return [w for w, _ in counts.most_common(max_terms)]
-    total, frequency = statistics(list(counts))
-    if total <= 0:
-        return [w for w, _ in counts.most_common(max_terms)]
-
-    def weight(term: str) -> float:
-        df = frequency.get(term, 0)
-        if df == 0:  # not in the index at all: cannot match, so not worth a place
-            return 0.0
-        idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-        return (1 + math.log(counts[term])) * idf
-
-    return sorted(counts, key=weight, reverse=True)[:max_terms]
-
-
 def fts_expression(terms: Sequence[str]) -> str:
     """An FTS OR-expression of quoted terms (quotes make every term a literal, so user text can
     never be read as query syntax)."""
     return " OR ".join('"' + t.replace('"', "") + '"' for t in terms if t.replace('"', ""))
-
-
-# -- fusion ---------------------------------------------------------------------------------
-
-
-def _normalise(scores: Mapping[int, float]) -> dict[int, float]:
-    """Scores to 0..1 by the best score of the list (min is 0: a lexical score of 0 means no
-    shared words, a cosine below 0 means unrelated)."""
-    if not scores:
-        return {}
-    top = max(scores.values())
-    if top <= 0:
-        return dict.fromkeys(scores, 0.0)
-    return {k: max(0.0, v) / top for k, v in scores.items()}
-
-
-def fuse_scores(
-    lexical: Mapping[int, float],
-    dense: Mapping[int, float],
-    dense_weight: float,
-    passages_by_document: Mapping[int, str] | None = None,
-) -> list[ScoredDocument]:
-    """Normalised score fusion: each list scaled by its best score, then a weighted sum.
-    Unlike rank fusion it keeps how much better the first hit is than the tenth."""
-    lex = _normalise(lexical)
-    den = _normalise(dense)
-    fused = []
-    for doc_id in set(lex) | set(den):
-        score = (1 - dense_weight) * lex.get(doc_id, 0.0) + dense_weight * den.get(doc_id, 0.0)
-        fused.append(
-            ScoredDocument(
-                doc_id,
-                score,
-                lex.get(doc_id),
-                dense.get(doc_id),
-                (passages_by_document or {}).get(doc_id),
-            )
-        )
-    fused.sort(key=lambda s: (-s.score, s.document_id))
-    return fused
-
-
-def fuse_ranks(
-    lexical: Mapping[int, float], dense: Mapping[int, float], k: int = 60
-) -> list[ScoredDocument]:
-    """Reciprocal rank fusion, kept for comparison in the benchmarks."""
-    scores: dict[int, float] = {}
-    for ranking in (lexical, dense):
-        ordered = sorted(ranking, key=lambda d: -ranking[d])
-        for rank, doc_id in enumerate(ordered):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank + 1)
-    found = [ScoredDocument(d, s, lexical.get(d), dense.get(d)) for d, s in scores.items()]
-    found.sort(key=lambda s: (-s.score, s.document_id))
-    return found
 
 
 @dataclass(frozen=True)
