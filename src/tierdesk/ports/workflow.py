@@ -68,6 +68,13 @@ class MetricsSource(Protocol):
     def outcomes(
         self, since: datetime, until: datetime, product_id: int | None
     ) -> list[tuple[datetime, str]]: ...
+    def active_tickets(self, since: datetime, until: datetime, product_id: int | None) -> int:
+        """How many tickets had an event in ``[since, until)``."""
+        ...
+
+    def first_event_at(self, product_id: int | None) -> datetime | None:
+        """When the first ticket event was recorded (None: no ticket yet)."""
+        ...
 
 
 class IssueTracker(Protocol):

@@ -192,6 +192,27 @@ class SqlMetricsSource:
             )
         return trails
 
+    def active_tickets(self, since: datetime, until: datetime, product_id: int | None) -> int:
+        tk, ev = tables.tickets.c, tables.audit_events.c
+        query = select(func.count(func.distinct(ev.ticket_id))).where(
+            ev.ticket_id.is_not(None), ev.at >= since, ev.at < until
+        )
+        if product_id is not None:
+            query = query.join(tables.tickets, tk.id == ev.ticket_id).where(
+                tk.product_id == product_id
+            )
+        return int(self.session.scalar(query) or 0)
+
+    def first_event_at(self, product_id: int | None) -> datetime | None:
+        tk, ev = tables.tickets.c, tables.audit_events.c
+        query = select(func.min(ev.at)).where(ev.ticket_id.is_not(None))
+        if product_id is not None:
+            query = query.join(tables.tickets, tk.id == ev.ticket_id).where(
+                tk.product_id == product_id
+            )
+        first: datetime | None = self.session.scalar(query)
+        return first
+
     def clock_verdicts(
         self, since: datetime, until: datetime, product_id: int | None
     ) -> list[ClockVerdict]:

@@ -177,7 +177,11 @@ def _percent(value: float | None) -> str:
 
 def report(
     since: Annotated[
-        str | None, typer.Option(help="Start, ISO date-time (default 30 days ago).")
+        str | None,
+        typer.Option(
+            help="Start, ISO date-time (default 30 days ago, earlier while fewer than 20 "
+            "tickets saw activity since then)."
+        ),
     ] = None,
     until: Annotated[str | None, typer.Option(help="End, ISO date-time (default now).")] = None,
     product: Annotated[str | None, typer.Option(help="Only this product.")] = None,

@@ -34,7 +34,8 @@ def get_metrics(
 ) -> MetricsOut:
     """First-contact resolution, escalation and bounce-back rates, time in level, solvable
     lower, SLA compliance, L3 outcome mix and backlog per level, for ``[since, until)``
-    (default: the last 30 days). Leads and admins."""
+    (default: the last 30 days, widened to 90 days or all time while fewer than 20 tickets saw
+    activity in them; the response's since and until say which). Leads and admins."""
     tier = Tier.parse(level) if level is not None else None
     return MetricsOut.of(metrics.escalation_metrics(desk, actor, since, until, product, tier))
 
