@@ -6,12 +6,14 @@ full build per engine with every check on it, and a determinism check on two sma
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.cli.conftest import environment, invoker
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
 from tierdesk.demo import build_demo
+from tierdesk.demo.builder import AUTHORED_END, history_end
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.workflow_world import told_ticket_count
@@ -90,6 +92,17 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     assert "already holds data" in again.stdout
 
 
+# Three weeks and some hours after the content's own end: the records move by whole weeks.
+LATER_END = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def test_the_history_ends_at_the_hour_of_the_build_but_not_before_the_content() -> None:
+    assert history_end(datetime(2027, 1, 5, 14, 37, 12, tzinfo=UTC)) == datetime(
+        2027, 1, 5, 14, 0, tzinfo=UTC
+    )
+    assert history_end(AUTHORED_END - timedelta(days=90)) == AUTHORED_END
+
+
 def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Path) -> None:
     def build(name: str) -> list[tuple[object, ...]]:
         database = tmp_path / f"{name}.db"
@@ -102,7 +115,7 @@ def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Pa
         )
         app = bootstrap(settings)
         try:
-            build_demo(app, seed=11, scenario_tickets=40, hadoop_tickets=30)
+            build_demo(app, seed=11, end=LATER_END, scenario_tickets=40, hadoop_tickets=30)
             return [
                 (t.number, t.subject, t.status, t.tier, t.created_at, len(t.messages))
                 for t in all_tickets(app)
@@ -115,3 +128,5 @@ def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Pa
     # 40 scenario and 30 Hadoop tickets, plus those the level 3/4 records' history opens
     assert len(first) == 70 + told_ticket_count(load_workflow_content(CONTENT_DIR))
     assert first == second
+    created = [row[4] for row in first]
+    assert LATER_END - timedelta(weeks=1) < max(created) <= LATER_END  # type: ignore[operator]

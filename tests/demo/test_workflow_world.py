@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo import build_demo
-from tierdesk.demo.builder import DEMO_END, DEMO_SPAN
+from tierdesk.demo.builder import DemoSummary
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.workflow_world import told_ticket_count
@@ -53,7 +53,7 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     check_defects(desk)
     check_incidents(desk)
     check_enhancements(desk)
-    check_metrics(desk)
+    check_metrics(desk, summary)
 
 
 def check_routing(desk: Desk) -> None:
@@ -143,11 +143,11 @@ def check_enhancements(desk: Desk) -> None:
     assert {EnhancementStatus.PLANNED, EnhancementStatus.IN_PROGRESS} <= statuses
 
 
-def check_metrics(desk: Desk) -> None:
+def check_metrics(desk: Desk, summary: DemoSummary) -> None:
     """Over the whole demo period: every level escalates or receives, bounces at L2 and L3,
     L3 judged some escalations solvable lower, and every L3 outcome happened."""
     report = metrics.escalation_metrics(
-        desk, SYSTEM, DEMO_END - DEMO_SPAN - timedelta(days=30), DEMO_END + timedelta(days=1)
+        desk, SYSTEM, summary.start - timedelta(days=30), summary.end + timedelta(days=1)
     )
     levels = {m.level: m for m in report.levels}
     assert all(levels[n].escalations_out > 0 for n in (0, 1, 2, 3))

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from tierdesk.demo.cast import Customer
-from tierdesk.demo.record_steps import RecordId, Timeline, moment, unlinked_tickets
+from tierdesk.demo.record_steps import RecordId, Timeline, unlinked_tickets
 from tierdesk.demo.script import TicketScript
 from tierdesk.demo.world import World
 from tierdesk.domain.enhancements import EnhancementStatus
@@ -43,7 +43,7 @@ def _report(world: World, spec: dict[str, Any], ticket: dict[str, Any]) -> Ticke
     contact = _writer(_customer(world, ticket["organisation"]), ticket["body"])
     product = ticket.get("product") or spec["product"]
     component = ticket.get("component") or spec["component"]
-    script = world.script(moment(ticket["at"]), contact.language)
+    script = world.script(world.when(ticket["at"]), contact.language)
     script.open(
         contact,
         NewTicket(
@@ -88,7 +88,7 @@ def _plan_incident(world: World, timeline: Timeline, spec: dict[str, Any]) -> li
         )
         incident.value = declared.id
 
-    timeline.at(moment(spec["declared"]), declare)
+    timeline.at(world.when(spec["declared"]), declare)
     for script in late:
         timeline.at(
             script.opened_at + timedelta(minutes=12),
@@ -98,7 +98,7 @@ def _plan_incident(world: World, timeline: Timeline, spec: dict[str, Any]) -> li
         )
     for update in spec["updates"]:
         timeline.at(
-            moment(update["at"]),
+            world.when(update["at"]),
             lambda u=update: incidents.post_incident_update(  # type: ignore[misc]
                 world.desk, runner, incident.id, IncidentStatus(u["status"]), u["text"]
             ),
@@ -110,10 +110,10 @@ def _plan_incident(world: World, timeline: Timeline, spec: dict[str, Any]) -> li
             incidents.resolve_incident(world.desk, runner, incident.id, resolved["text"])
             world.tally.solved += len(first) + len(late)
 
-        timeline.at(moment(resolved["at"]), resolve)
+        timeline.at(world.when(resolved["at"]), resolve)
     if note:
         timeline.at(
-            moment(note["at"]),
+            world.when(note["at"]),
             lambda: incidents.write_post_incident_note(
                 world.desk, runner, incident.id, note["text"]
             ),
@@ -151,13 +151,13 @@ def _plan_enhancement(world: World, timeline: Timeline, spec: dict[str, Any]) ->
         if all(o.name != organisation for o in view.organisations):
             enhancements.vote_for_enhancement(world.desk, lead, enhancement.id, organisation)
 
-    timeline.at(moment(spec["created"]), create)
+    timeline.at(world.when(spec["created"]), create)
     for at, organisation in spec["votes"]:
-        timeline.at(moment(at), lambda o=organisation: vote(o))  # type: ignore[misc]
+        timeline.at(world.when(at), lambda o=organisation: vote(o))  # type: ignore[misc]
     if spec["status"]:
         at, status = spec["status"]
         timeline.at(
-            moment(at),
+            world.when(at),
             lambda: enhancements.change_enhancement_status(
                 world.desk, lead, enhancement.id, EnhancementStatus(status)
             ),

@@ -39,10 +39,6 @@ def load_workflow_content(content: Path) -> dict[str, Any]:
     return dict(data)
 
 
-def moment(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
 @dataclass
 class RecordId:
     """The id of a record a later step needs, known once the step creating it has run."""

@@ -27,9 +27,10 @@ _WHY_LEVEL = {
     3: "Needs a {product} expert to confirm the root cause and the way to fix it",
     4: "Product defect confirmed; needs a fix from {product} development",
 }
-# Chance that a ticket is left unfinished (so that queues are not empty), for tickets of the last
-# weeks and for older ones; the end of the demo period also cuts some tickets short.
-UNFINISHED_RECENT, UNFINISHED_OLDER = 0.45, 0.05
+# Chance that a ticket is left unfinished (so that queues are not empty), by how long before the
+# end of the history it was opened: a desk's backlog is the work of the last days and weeks, so
+# older tickets are all finished. The end of the history also cuts some tickets short.
+UNFINISHED_BY_AGE = ((timedelta(days=14), 0.6), (timedelta(days=45), 0.3))
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,9 @@ def _settle(world: World, script: TicketScript) -> None:
     rng = world.rng
     if script.stop_before(world.end):
         return
-    recent = script.opened_at > world.end - timedelta(days=45)
-    if rng.random() < (UNFINISHED_RECENT if recent else UNFINISHED_OLDER):
+    age = world.end - script.opened_at
+    chance = next((p for younger_than, p in UNFINISHED_BY_AGE if age < younger_than), 0.0)
+    if rng.random() < chance:
         stops = [m for m in script.milestones() if m not in ("solved", "closed")]
         script.stop_after(rng.choice(stops))
         return

@@ -21,7 +21,6 @@ from tierdesk.demo.record_steps import (
     Timeline,
     ToldTicket,
     load_workflow_content,
-    moment,
     unlinked_tickets,
 )
 from tierdesk.demo.routing_world import create_routing
@@ -93,7 +92,7 @@ def plan_known_issue(
     linked."""
     issue = RecordId()
     author = _author(world, scenario, 3)
-    published = moment(spec["published"])
+    published = world.when(spec["published"])
 
     def publish() -> None:
         created = known_issues.create_known_issue(
@@ -119,7 +118,9 @@ def plan_known_issue(
     timeline.at(published, publish)
     timeline.at(world.end - timedelta(minutes=30), link_tagged_tickets)
     return [
-        _answer_with_fix(world, scenario, issue, spec["title"], moment(answer["opened"]), answer)
+        _answer_with_fix(
+            world, scenario, issue, spec["title"], world.when(answer["opened"]), answer
+        )
         for answer in spec["answered"]
     ]
 
@@ -181,7 +182,7 @@ def plan_defect(
     version notice and this customer confirms; without, L4 bounces the ticket back to L3,
     which sends the workaround and waits for the fix."""
     defect = RecordId()
-    told = ToldTicket.open(world, scenario, moment(spec["opened"]), 4)
+    told = ToldTicket.open(world, scenario, world.when(spec["opened"]), 4)
     reasons = _reasons(scenario)
     l3 = told.climb(told.pick(0), 0, 3, reasons)
     if spec.get("more_information"):
@@ -228,7 +229,7 @@ def plan_defect(
         told.script.accept(l4)
         told.later(30)
         told.script.set_status(l4, Status.PENDING_INTERNAL, "waiting for the fixed release")
-        fixed_at = moment(spec["fixed_at"])
+        fixed_at = world.when(spec["fixed_at"])
         timeline.at(
             fixed_at, lambda: defects.mark_defect_fixed(world.desk, l4, defect.id, spec["fixed_in"])
         )

@@ -30,6 +30,14 @@ class World:
     start: datetime
     end: datetime
     tally: Tally
+    # How far the dated records of workflow.json (written for a history ending on
+    # ``builder.AUTHORED_END``) move to fit this history: whole weeks, so weekdays and office
+    # hours stay what the content describes.
+    content_shift: timedelta = timedelta(0)
+
+    def when(self, authored: str) -> datetime:
+        """A moment written in the demo content (ISO 8601), moved into this history."""
+        return datetime.fromisoformat(authored) + self.content_shift
 
     def script(self, start: datetime, language: str) -> TicketScript:
         return TicketScript(self.desk, self.tally, start, language)

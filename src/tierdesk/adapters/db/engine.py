@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@contextmanager
+def without_fsync(engine: Engine) -> Iterator[None]:
+    """On SQLite, connections opened inside the block skip fsync (``PRAGMA synchronous=OFF``).
+
+    Only for loads that are rebuilt from a script when they fail, such as ``tierdesk demo``: a
+    crash or power cut during the block can lose or corrupt the file. The pool is emptied on the
+    way in and out, so no connection of the running desk ever keeps the setting. Other databases
+    are left as they are."""
+    if engine.url.get_backend_name() != "sqlite":
+        yield
+        return
+    event.listen(engine, "connect", _skip_fsync)
+    engine.dispose()
+    try:
+        yield
+    finally:
+        event.remove(engine, "connect", _skip_fsync)
+        engine.dispose()
+
+
+def _skip_fsync(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
     cursor.close()
 
 
