@@ -16,10 +16,11 @@ from tierdesk.demo import build_demo
 from tierdesk.demo.builder import AUTHORED_END, history_end
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
+from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
 from tierdesk.domain.messages import MessageKind
-from tierdesk.domain.people import Role
-from tierdesk.domain.tickets import LinkKind, Ticket
+from tierdesk.domain.people import Role, Tier
+from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.services import people, tickets
 from tierdesk.services.auth import SYSTEM
@@ -125,8 +126,13 @@ def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Pa
 
     first, second = build("one"), build("two")
 
-    # 40 scenario and 30 Hadoop tickets, plus those the level 3/4 records' history opens
-    assert len(first) == 70 + told_ticket_count(load_workflow_content(CONTENT_DIR))
+    # 40 scenario and 30 Hadoop tickets, plus those the level 3/4 records' history opens and
+    # the README walk-through's ticket
+    told = told_ticket_count(load_workflow_content(CONTENT_DIR))
+    assert len(first) == 70 + told + WALKTHROUGH_TICKETS
     assert first == second
-    created = [row[4] for row in first]
-    assert LATER_END - timedelta(weeks=1) < max(created) <= LATER_END  # type: ignore[operator]
+    walkthrough = [row[2:4] for row in first if "factory reset a KP-200" in str(row[1])]
+    assert (Status.OPEN, Tier.L1) in walkthrough
+    created = [row[4] for row in first if isinstance(row[4], datetime)]
+    assert len(created) == len(first)
+    assert LATER_END - timedelta(weeks=1) < max(created) <= LATER_END

@@ -15,6 +15,7 @@ from tierdesk.demo import build_demo
 from tierdesk.demo.builder import DemoSummary
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
+from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.defects import DefectStatus
@@ -47,7 +48,7 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     summary = build_demo(app, seed=5, scenario_tickets=40, hadoop_tickets=10)
     desk = app.desk
 
-    assert summary.tickets == 50 + told_ticket_count(CONTENT)
+    assert summary.tickets == 50 + told_ticket_count(CONTENT) + WALKTHROUGH_TICKETS
     check_routing(desk)
     check_known_issues(desk)
     check_defects(desk)

@@ -27,6 +27,7 @@ from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
+from tierdesk.demo.walkthrough import plan_walkthrough
 from tierdesk.demo.workflow_world import plan_workflow
 from tierdesk.demo.world import World
 from tierdesk.domain.tickets import Status
@@ -149,6 +150,7 @@ def _build(
     scripts = plan_scenario_tickets(world, scenarios, scenario_tickets)
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
     scripts += plan_workflow(world, scenarios, content)  # routing, then L3/L4 records
+    scripts.append(plan_walkthrough(world, scenarios))
     index = app.desk.search
     if index is None:
         play(scripts, clock)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tierdesk.demo.cast import Customer
 from tierdesk.demo.catalog import product_named
 from tierdesk.demo.content import Scenario, ScenarioText
 from tierdesk.demo.facts import TicketFacts
@@ -81,13 +82,24 @@ class ToldTicket:
     language: str
     text: ScenarioText
     facts: TicketFacts
+    intake: Agent | None = None  # the L0 agent who took the ticket when it was opened
 
     @classmethod
-    def open(cls, world: World, scenario: Scenario, opened: datetime, deepest: int) -> ToldTicket:
+    def open(
+        cls,
+        world: World,
+        scenario: Scenario,
+        opened: datetime,
+        deepest: int,
+        customer: Customer | None = None,
+        contact: Contact | None = None,
+    ) -> ToldTicket:
         """The customer writes in; routing puts the ticket in the intake queue of their
-        language and the intake agent takes it."""
-        customer = world.pick_customer(deepest, set(scenario.texts))
-        contact = world.pick_contact(customer)
+        language and the intake agent takes it. ``customer`` and ``contact`` (one of theirs)
+        default to a random pick of a customer whose plan reaches ``deepest``."""
+        if customer is None or contact is None:
+            customer = world.pick_customer(deepest, set(scenario.texts))
+            contact = world.pick_contact(customer)
         language, text = scenario.text_in(contact.language)
         product = product_named(scenario.product)
         domain = customer.organisation.email_domains[0]
@@ -117,6 +129,7 @@ class ToldTicket:
         )
         told.script.wait(world.agent_delay(Priority(scenario.priority)))
         told.script.assign(intake, intake)
+        told.intake = intake
         return told
 
     def fill(self, template: str, agent: Agent) -> str:
