@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from tierdesk.adapters.search import vectors
 from tierdesk.adapters.search.vectors import matrix_for
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
@@ -157,3 +158,42 @@ def test_a_narrow_filter_still_finds_what_it_may_see(sqlite_app: Tierdesk) -> No
 
     assert list(texts.values()) == ["far away"]
     assert list(scores.values()) == [pytest.approx(-1.0, abs=1e-5)]
+
+
+def test_the_first_stage_compares_in_fewer_dimensions_fitted_as_the_desk_grows(
+    sqlite_app: Tierdesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The centroids are compared in their principal directions; documents that differ only
+    within those directions rank as in the exact search, and the directions are refitted once
+    the desk has doubled."""
+    monkeypatch.setattr(vectors, "REDUCED_DIM", 3)
+
+    def flat(seed: int) -> NDArray[np.float32]:  # only the first three axes vary
+        vector = np.zeros(8, np.float32)
+        vector[:3] = np.random.default_rng(seed).standard_normal(3)
+        return vector / np.linalg.norm(vector)
+
+    def store(first: int, last: int) -> None:
+        with sqlite_app.desk.uow() as uow:
+            for n in range(first, last):
+                uow.search.put(
+                    SearchDocument(f"f{n}", DocumentKind.DOCUMENT, f"f{n}", "body"),
+                    [Passage(f"f{n}.{i}", flat(n * 10 + i).tobytes()) for i in range(2)],
+                    "m",
+                )
+            uow.commit()
+
+    store(0, 30)
+    matrix = matrix_for(sqlite_app.engine)
+    query = flat(12 * 10 + 1)[None, :]
+    exact = matrix.search("m", query, 5)
+    matrix.exact_limit = 0
+    reduced = matrix.search("m", query, 5)
+    fitted = matrix._by_model["m"]
+
+    assert list(reduced[0]) == list(exact[0]) and np.allclose(reduced[1], exact[1])
+    assert fitted.basis is not None and fitted.basis.shape == (8, 3)
+    assert fitted.fitted_slots == 30
+    store(30, 60)
+    assert matrix.search("m", flat(45 * 10)[None, :], 1)[0].size == 1
+    assert fitted.fitted_slots == 60

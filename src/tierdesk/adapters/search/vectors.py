@@ -14,8 +14,11 @@ A document's passages are stored together, so they are one run of rows. Up to
 ``EXACT_LIMIT`` passages every search scores every passage (exact max-sim). Above it, a search
 first scores one centroid per document (the normalised mean of its passages: one matrix row
 per ticket instead of five or more) and then scores exactly the passages of the
-``PROBE_FACTOR`` × limit best documents. bench/speed.py measures the cost; bench/quality.py
-can force the two-stage search on the public sets to measure what it loses.
+``PROBE_FACTOR`` × limit best documents. The first stage compares in ``REDUCED_DIM``
+principal directions of the centroids (a quarter of the memory to read per search); forcing
+the two-stage search on the GitBugs development pairs gave the same dense and hybrid figures
+with 512, 128 and 64 dimensions (docs/research/retrieval-experiments.md). bench/speed.py
+measures the cost.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ from tierdesk.adapters.db.tables_search import search_passages as _p
 
 EXACT_LIMIT = 10_000  # passages; beyond this, centroids pick the documents to score exactly
 PROBE_FACTOR = 2  # documents scored exactly per result wanted, in the two-stage search
+# The first stage compares the query with every centroid in this many dimensions: their
+# principal directions (fitted on up to FIT_SAMPLE centroids, refitted when the desk has
+# doubled since). Reading 100k centroids of 512 floats per search is memory-bound (~200 MB);
+# a quarter of the dimensions reads a quarter of that, and the second stage is still exact.
+REDUCED_DIM = 128
+FIT_SAMPLE = 20_000
 _BLANK = -1
 
 Ints = NDArray[np.int64]
@@ -71,10 +80,15 @@ class _Matrix:
     slot_document: Ints = field(default_factory=lambda: np.empty(0, np.int64))
     centroids: Floats = field(init=False)
     slots: int = 0
+    # the centroids projected on their principal directions (``basis``), for the first stage
+    basis: Floats | None = None
+    reduced: Floats = field(init=False)
+    fitted_slots: int = 0
 
     def __post_init__(self) -> None:
         self.vectors = np.empty((0, self.dim), np.float32)
         self.centroids = np.empty((0, self.dim), np.float32)
+        self.reduced = np.empty((0, 0), np.float32)
 
     def append(self, ids: list[int], docs: list[int], rows: list[bytes]) -> None:
         if not ids:
@@ -108,6 +122,9 @@ class _Matrix:
             self.slot_count = _grown_ints(self.slot_count, capacity)
             self.slot_document = _grown_ints(self.slot_document, capacity, _BLANK)
             self.centroids = _grown_rows(self.centroids, capacity)
+            if self.basis is not None:
+                self.reduced = _grown_rows(self.reduced, capacity)
+        touched: list[int] = []
         for run_start, run_end in runs:
             document = int(documents[run_start])
             slot = self.slot_of.get(document)
@@ -121,6 +138,23 @@ class _Matrix:
             mean = self.vectors[first : start + int(run_end)].sum(axis=0)
             norm = float(np.linalg.norm(mean))
             self.centroids[slot] = mean / norm if norm > 0 else mean
+            touched.append(slot)
+        if self.basis is not None and touched:
+            self.reduced[touched] = self.centroids[touched] @ self.basis
+
+    def reduced_centroids(self) -> tuple[Floats, Floats]:
+        """(centroids on their principal directions, the directions as columns), fitting
+        the directions when there are none yet or the desk has doubled since they were."""
+        if self.basis is None or self.slots >= 2 * self.fitted_slots:
+            live = np.flatnonzero(self.slot_document[: self.slots] != _BLANK)
+            if len(live) > FIT_SAMPLE:
+                live = np.random.default_rng(0).choice(live, FIT_SAMPLE, replace=False)
+            _, _, directions = np.linalg.svd(self.centroids[live], full_matrices=False)
+            self.basis = np.ascontiguousarray(directions[:REDUCED_DIM].T, np.float32)
+            self.reduced = np.zeros((len(self.centroids), self.basis.shape[1]), np.float32)
+            self.reduced[: self.slots] = self.centroids[: self.slots] @ self.basis
+            self.fitted_slots = self.slots
+        return self.reduced[: self.slots], self.basis
 
     def keep_only(self, alive: Ints) -> None:
         gone = ~np.isin(self.ids[: self.size], alive)
@@ -138,6 +172,8 @@ class _Matrix:
                 self.slot_document[slot] = _BLANK
                 self.slot_count[slot] = 0
                 self.centroids[slot] = 0.0
+                if self.basis is not None:
+                    self.reduced[slot] = 0.0
         self.documents[rows] = _BLANK
         self.vectors[rows] = 0.0
         self.live -= len(rows)
@@ -195,7 +231,8 @@ class VectorMatrix:
                 top = np.argpartition(-scores, take - 1, axis=0)[:take].ravel()
                 candidates = np.unique(matrix.documents[top])
             else:
-                centroid = (matrix.centroids[: matrix.slots] @ queries.T).mean(axis=1)
+                reduced, basis = matrix.reduced_centroids()
+                centroid = (reduced @ (queries @ basis).T).mean(axis=1)
                 take = min(matrix.slots, int(limit * PROBE_FACTOR))
                 best = np.argpartition(-centroid, take - 1)[:take]
                 candidates = matrix.slot_document[best]
