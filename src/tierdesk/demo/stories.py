@@ -30,7 +30,7 @@ _WHY_LEVEL = {
 # Chance that a ticket is left unfinished (so that queues are not empty), by how long before the
 # end of the history it was opened: a desk's backlog is the work of the last days and weeks, so
 # older tickets are all finished. The end of the history also cuts some tickets short.
-UNFINISHED_BY_AGE = ((timedelta(days=14), 0.6), (timedelta(days=45), 0.3))
+UNFINISHED_BY_AGE = ((timedelta(days=14), 0.65), (timedelta(days=45), 0.4))
 
 
 @dataclass(frozen=True)
