@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables_search import search_documents as _d
 from tierdesk.adapters.db.tables_search import search_passages as _p
+from tierdesk.adapters.search.frequencies import common_word_counts
 from tierdesk.adapters.search.vectors import matrix_for, max_sim
 from tierdesk.domain.knowledge import (
     DocumentKind,
@@ -236,7 +237,17 @@ class SqlSearchStore:
         """How many documents hold each term. On SQLite the FTS vocabulary holds Porter stems,
         which are (nearly always) prefixes of the word, so the longest stored prefix counts; a
         compound (``dfs.namenode.name.dir``, ``1.12.262``) counts the documents holding the
-        phrase of its parts. On PostgreSQL each term is one count over the GIN index."""
+        phrase of its parts. On PostgreSQL each term is one count over the GIN index. Counts
+        of words most documents hold are remembered for a minute (``frequencies``)."""
+        if not terms:
+            return {}
+        common = common_word_counts(self._session.get_bind())  # type: ignore[arg-type]
+        known = common.remembered(terms)
+        counted = self._count_documents([t for t in terms if t not in known])
+        common.remember(counted)
+        return {**counted, **known}
+
+    def _count_documents(self, terms: Sequence[str]) -> dict[str, int]:
         if not terms:
             return {}
         if self._postgres:
