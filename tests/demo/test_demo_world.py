@@ -70,6 +70,19 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     assert statuses["closed"] > 0
     assert any(t.priority.value == "P1" for t in history)
     assert {t.tier.label for t in history if t.status.is_active} >= {"L0", "L1", "L2"}
+    # The history ends when it was built: open work is from its last weeks, like a real backlog
+    newest = max(t.created_at for t in history)
+    assert all(newest - t.created_at < timedelta(days=60) for t in history if t.status.is_active)
+    tom = next(a for a in agents if a.email == "tom.fletcher@kestrel.example")
+    northwind = next(o for o in organisations if o.name.startswith("Northwind"))
+    assert any(
+        "factory reset a KP-200" in t.subject
+        and t.status.is_active
+        and t.tier.label == "L1"
+        and t.assignee_id == tom.id
+        and t.organisation_id == northwind.id
+        for t in history
+    )
     links = Counter(link.kind for t in history for link in t.links)
     assert links[LinkKind.DUPLICATE_OF] >= 10
     assert links[LinkKind.MERGED_INTO] >= 1

@@ -30,7 +30,10 @@ _WHY_LEVEL = {
 # Chance that a ticket is left unfinished (so that queues are not empty), by how long before the
 # end of the history it was opened: a desk's backlog is the work of the last days and weeks, so
 # older tickets are all finished. The end of the history also cuts some tickets short.
-UNFINISHED_BY_AGE = ((timedelta(days=14), 0.65), (timedelta(days=45), 0.4))
+UNFINISHED_BY_AGE = ((timedelta(days=14), 0.75), (timedelta(days=56), 0.5))
+# Past its first week an open ticket is one that waits: on the customer, or on the lab.
+STILL_IN_PROGRESS_WITHIN = timedelta(days=7)
+_WAITING = ("pending-customer", "solution-proposed", "lab-L3", "lab-L4")
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,8 @@ def _settle(world: World, script: TicketScript) -> None:
     chance = next((p for younger_than, p in UNFINISHED_BY_AGE if age < younger_than), 0.0)
     if rng.random() < chance:
         stops = [m for m in script.milestones() if m not in ("solved", "closed")]
+        if age >= STILL_IN_PROGRESS_WITHIN:
+            stops = [m for m in stops if m in _WAITING] or stops
         script.stop_after(rng.choice(stops))
         return
     closing = script.cursor + timedelta(days=7, hours=rng.randint(0, 20))
