@@ -56,9 +56,10 @@ def test_keyword_candidates_get_a_meaning_score_with_their_best_passage(app: Tie
     store(app, "other", "text", vector(1))
 
     with app.desk.uow() as uow:
-        scores, texts = uow.search.passage_scores([vector(1)], "m", [near, far])
+        scores, passages = uow.search.passage_scores([vector(1)], "m", [near, far])
+        texts = uow.search.passage_texts(list(passages.values()))
 
     assert set(scores) == {near, far}
     assert scores[near] == pytest.approx(1 / np.sqrt(1.01), abs=1e-4)
     assert scores[far] == pytest.approx(0.0, abs=1e-5)
-    assert texts[near] == "near passage 1"
+    assert texts[passages[near]] == "near passage 1"

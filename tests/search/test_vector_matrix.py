@@ -134,11 +134,12 @@ def test_passage_scores_rate_the_documents_asked_for(sqlite_app: Tierdesk) -> No
     put(sqlite_app, "b", 2)
     with sqlite_app.desk.uow() as uow:
         ids = {d.key: d.id or 0 for d in uow.search.of_kinds([DocumentKind.DOCUMENT])}
-        scores, texts = uow.search.passage_scores([unit(1).tobytes()], "m", [ids["a"]])
+        scores, passages = uow.search.passage_scores([unit(1).tobytes()], "m", [ids["a"]])
+        texts = uow.search.passage_texts(list(passages.values()))
 
     assert list(scores) == [ids["a"]]
     assert scores[ids["a"]] == pytest.approx(1.0, abs=1e-5)
-    assert texts[ids["a"]] == "p"
+    assert texts[passages[ids["a"]]] == "p"
 
 
 def test_a_narrow_filter_still_finds_what_it_may_see(sqlite_app: Tierdesk) -> None:
@@ -154,7 +155,8 @@ def test_a_narrow_filter_still_finds_what_it_may_see(sqlite_app: Tierdesk) -> No
         )
         uow.commit()
         manuals = SearchFilter(kinds=(DocumentKind.MANUAL,), everything=True)
-        scores, texts = uow.search.nearest([unit(1000).tobytes()], "m", manuals, 2)
+        scores, passages = uow.search.nearest([unit(1000).tobytes()], "m", manuals, 2)
+        texts = uow.search.passage_texts(list(passages.values()))
 
     assert list(texts.values()) == ["far away"]
     assert list(scores.values()) == [pytest.approx(-1.0, abs=1e-5)]

@@ -163,7 +163,7 @@ class HybridSearch:
         bm25: dict[int, float] = {}
         keyword: dict[int, float] = {}
         dense: dict[int, float] = {}
-        texts: dict[int, str] = {}
+        best_passage: dict[int, int] = {}
         weights: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
             weights, generating = self._query_terms(uow, query, mode == "bm25")
@@ -171,13 +171,13 @@ class HybridSearch:
         found = set(bm25)
         if mode in ("hybrid", "dense") and not self._deferring:
             vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
-            dense, texts = uow.search.nearest(vectors, self.model, where, depth)
+            dense, best_passage = uow.search.nearest(vectors, self.model, where, depth)
             found |= set(dense)
             missing = [d for d in found if d not in dense]
             if missing:
-                more, more_texts = uow.search.passage_scores(vectors, self.model, missing)
+                more, more_passages = uow.search.passage_scores(vectors, self.model, missing)
                 dense |= more
-                texts |= more_texts
+                best_passage |= more_passages
         dense_share = {"bm25": 0.0, "dense": 1.0}.get(mode, self._tuning.dense_weight)
         bm25_share, cosine_share = keyword_shares(len(weights), self._tuning.passage_words)
         if cosine_share > 0:
@@ -197,8 +197,13 @@ class HybridSearch:
         # relative to the best BM25 of this search
         best_bm25 = max(bm25.values(), default=0.0)
         shown = keyword or {d: v / best_bm25 for d, v in bm25.items() if best_bm25 > 0}
+        # the matching passage's text only for what is returned: at 100k tickets each row is a
+        # random read of a large table, and a search weighs ~200 candidates to return ~10
+        texts = uow.search.passage_texts([best_passage[d] for d in ranked if d in best_passage])
         return [
-            ScoredDocument(d, fused[d], shown.get(d) or None, dense.get(d), texts.get(d))
+            ScoredDocument(
+                d, fused[d], shown.get(d) or None, dense.get(d), texts.get(best_passage.get(d, -1))
+            )
             for d in ranked
         ]
 

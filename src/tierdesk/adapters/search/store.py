@@ -334,9 +334,10 @@ class SqlSearchStore:
 
     def nearest(
         self, vectors: Sequence[bytes], model: str, where: SearchFilter, limit: int
-    ) -> tuple[dict[int, float], dict[int, str]]:
+    ) -> tuple[dict[int, float], dict[int, int]]:
         """Document id → score (the best passage's cosine, averaged over the query vectors),
-        and the text of the passage that matched the first query vector best."""
+        and document id → the passage that matched the first query vector best (its text is
+        read by ``passage_texts`` for the few documents a search returns)."""
         if not vectors:
             return {}, {}
         queries = np.vstack([np.frombuffer(v, np.float32) for v in vectors])
@@ -362,16 +363,11 @@ class SqlSearchStore:
             for d, s, p in zip(doc_ids, scores, passage_ids, strict=True)
             if int(d) in allowed
         ][:limit]
-        texts = dict(
-            self._session.execute(
-                select(_p.c.id, _p.c.text).where(_p.c.id.in_([p for _, _, p in ranked]))
-            ).all()
-        )
-        return {d: s for d, s, _ in ranked}, {d: texts.get(p, "") for d, _, p in ranked}
+        return {d: s for d, s, _ in ranked}, {d: p for d, _, p in ranked}
 
     def passage_scores(
         self, vectors: Sequence[bytes], model: str, doc_ids: Sequence[int]
-    ) -> tuple[dict[int, float], dict[int, str]]:
+    ) -> tuple[dict[int, float], dict[int, int]]:
         """``nearest``'s score and best passage for the given documents (already filtered by
         the caller), e.g. keyword candidates the vector search did not reach."""
         if not vectors or not doc_ids:
@@ -400,15 +396,18 @@ class SqlSearchStore:
             found, scores, best = matrix_for(engine).score_documents(  # type: ignore[arg-type]
                 model, queries, wanted
             )
-        texts = dict(
-            self._session.execute(
-                select(_p.c.id, _p.c.text).where(_p.c.id.in_([int(p) for p in best]))
-            ).all()
-        )
         return (
             {int(d): float(s) for d, s in zip(found, scores, strict=True)},
-            {int(d): texts.get(int(p), "") for d, p in zip(found, best, strict=True)},
+            {int(d): int(p) for d, p in zip(found, best, strict=True)},
         )
+
+    def passage_texts(self, passage_ids: Sequence[int]) -> dict[int, str]:
+        if not passage_ids:
+            return {}
+        rows = self._session.execute(
+            select(_p.c.id, _p.c.text).where(_p.c.id.in_([int(p) for p in passage_ids]))
+        )
+        return {int(p): str(t) for p, t in rows}
 
     def _allowed(
         self, doc_ids: list[int], where: SearchFilter, enough: int | None = None
@@ -431,29 +430,29 @@ class SqlSearchStore:
 
     def _nearest_postgres(
         self, queries: np.ndarray[Any, Any], model: str, where: SearchFilter, limit: int
-    ) -> tuple[dict[int, float], dict[int, str]]:
+    ) -> tuple[dict[int, float], dict[int, int]]:
         """One HNSW search per query vector; a document missing from one vector's list counts
         with that list's lowest score."""
         dim = queries.shape[1]
         self._session.execute(text("SET LOCAL hnsw.ef_search = 200"))
         per_query: list[dict[int, float]] = []
-        passage: dict[int, str] = {}
+        passage: dict[int, int] = {}
         for query in queries:
             # the same expression as the HNSW index (migration 0004), so that the index is used
             distance = cast(_p.c.embedding, VECTOR(dim)).cosine_distance(query)
             rows = self._session.execute(
-                select(_p.c.document_id, _p.c.text, distance.label("distance"))
+                select(_p.c.document_id, _p.c.id, distance.label("distance"))
                 .join(_d, _d.c.id == _p.c.document_id)
                 .where(_p.c.dim == dim, _p.c.model == model, filter_clause(where))
                 .order_by(text("distance"))
                 .limit(limit * 4)
             ).all()
             best: dict[int, float] = {}
-            for doc_id, passage_text, dist in rows:
+            for doc_id, passage_id, dist in rows:
                 if doc_id not in best:
                     best[doc_id] = 1.0 - float(dist)
                     if not per_query:
-                        passage[doc_id] = passage_text
+                        passage[doc_id] = int(passage_id)
             per_query.append(best)
         floors = [min(b.values(), default=0.0) for b in per_query]
         found = {d for b in per_query for d in b}
@@ -463,7 +462,7 @@ class SqlSearchStore:
             for d in found
         }
         ranked = sorted(combined, key=lambda d: -combined[d])[:limit]
-        return {d: combined[d] for d in ranked}, {d: passage.get(d, "") for d in ranked}
+        return {d: combined[d] for d in ranked}, {d: passage[d] for d in ranked if d in passage}
 
     def documents(self, ids: Sequence[int]) -> dict[int, SearchDocument]:
         if not ids:
