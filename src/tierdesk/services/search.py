@@ -26,7 +26,7 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
-from tierdesk.errors import ConfigurationError
+from tierdesk.errors import ConfigurationError, InvalidInputError
 from tierdesk.ports import SearchIndex, TicketFilter, UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
@@ -176,6 +176,36 @@ def similar_tickets(
             if len(target) < limit:
                 target.append(similar)
         return SimilarTickets(solved, duplicates)
+
+
+@dataclass(frozen=True)
+class FoundTicket:
+    ticket: Ticket
+    score: float
+    why: str
+
+
+def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> list[FoundTicket]:
+    """Tickets the actor may see whose text answers ``query``, best first: the workspace's
+    "search everything" box. Internal notes count only for those who may read them."""
+    if not query.strip():
+        raise InvalidInputError("say what to search for", field="q")
+    if limit < 1 or limit > MAX_RESULTS:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
+    index = require_search(desk)
+    with desk.uow() as uow:
+        where = search_filter(actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES))
+        found = index.search(uow, query, where, MAX_RESULTS)
+        results: list[FoundTicket] = []
+        for ticket_id, scored in _best_per_ticket(uow, found):
+            ticket = uow.tickets.get(ticket_id)
+            # The index filter already scopes by organisation and level; this is the last word.
+            if ticket is None or not can_see(actor, ticket):
+                continue
+            results.append(FoundTicket(ticket, round(scored.score, 4), scored.why))
+            if len(results) == limit:
+                break
+        return results
 
 
 def _number(uow: UnitOfWork, ticket_id: int) -> str:

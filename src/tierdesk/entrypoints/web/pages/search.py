@@ -1,0 +1,23 @@
+"""Search everything an agent may see: tickets (public text, and internal notes for agents)
+beside manual passages and known issues, from the one search index."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.pages.rendering import render
+from tierdesk.entrypoints.web.pages.sessions import WebAgent
+from tierdesk.services import knowledge, search
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/search")
+def search_page(request: Request, desk: DeskDep, agent: WebAgent, q: str = "") -> Response:
+    asked = q.strip()
+    found = search.search_tickets(desk, agent, asked, limit=20) if asked else []
+    passages = knowledge.search_knowledge(desk, agent, asked, limit=5) if asked else []
+    context = {"user": agent, "q": q, "found": found, "passages": passages}
+    return render(request, "search.html", context)
