@@ -19,13 +19,21 @@ principal directions of the centroids (a quarter of the memory to read per searc
 the two-stage search on the GitBugs development pairs gave the same dense and hybrid figures
 with 512, 128 and 64 dimensions (docs/research/retrieval-experiments.md). bench/speed.py
 measures the cost.
+
+The products run on one BLAS thread. OpenBLAS splits even a matrix-vector product over every
+core and then spin-waits for the slowest thread; on a 2-core desk whose other core is busy
+(web server, worker, database) that made the 100k-ticket vector search ~26 ms instead of
+~10 ms, with the same results (the embedder runs on one thread for the same reason).
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
+from threadpoolctl import ThreadpoolController
 
 from tierdesk.adapters.db.tables_search import search_passages as _p
 
@@ -197,6 +206,10 @@ class _Matrix:
         slots = np.array(
             [self.slot_of[d] for d in documents.tolist() if d in self.slot_of], np.int64
         )
+        return self.rows_of_slots(slots)
+
+    def rows_of_slots(self, slots: Ints) -> Ints:
+        """The passage rows of these document slots, slot by slot (blank slots have none)."""
         if len(slots) == 0:
             return np.empty(0, np.int64)
         starts, counts = self.slot_start[slots], self.slot_count[slots]
@@ -220,7 +233,7 @@ class VectorMatrix:
         """The ``limit`` best documents for one or more query vectors (rows of ``queries``):
         (document ids, score, best passage id), best first. A document's score is, averaged
         over the query vectors, the cosine of its best passage (max-sim)."""
-        with self._lock:
+        with self._lock, one_blas_thread():
             matrix = self._refreshed(model, queries.shape[1])
             if matrix.live == 0:
                 return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
@@ -236,7 +249,8 @@ class VectorMatrix:
                 take = min(matrix.slots, int(limit * PROBE_FACTOR))
                 best = np.argpartition(-centroid, take - 1)[:take]
                 candidates = matrix.slot_document[best]
-                rows = matrix.rows_of(candidates)
+                # the slots are known: no need to look the documents' slots up again
+                rows = matrix.rows_of_slots(best[candidates != _BLANK])
                 scores = matrix.vectors[rows] @ queries.T
             documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
         candidates = candidates[candidates != _BLANK]
@@ -249,7 +263,7 @@ class VectorMatrix:
     ) -> tuple[Ints, Floats, Ints]:
         """The same max-sim score as ``search``, for the given documents only (those with no
         vectors are left out): lets a keyword candidate be scored by meaning too."""
-        with self._lock:
+        with self._lock, one_blas_thread():
             matrix = self._refreshed(model, queries.shape[1])
             rows = matrix.rows_of(document_ids)
             scores = matrix.vectors[rows] @ queries.T
@@ -320,6 +334,18 @@ def max_sim(
     # -score) and take the first row of each document
     by_score = order[np.lexsort((-scores[order, 0], grouped))]
     return grouped[starts], combined, passage_ids[by_score[starts]]
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS libraries (a few ms): once
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread for the duration (see the module's docstring)."""
+    with _blas().limit(limits=1, user_api="blas"):
+        yield
 
 
 _MATRICES: weakref.WeakKeyDictionary[Engine, VectorMatrix] = weakref.WeakKeyDictionary()
