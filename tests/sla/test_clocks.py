@@ -115,7 +115,7 @@ def test_a_second_customer_message_before_any_reply_starts_no_next_response_cloc
     assert NEXT not in clocks(desk, ticket)
 
 
-def test_waiting_on_the_customer_pauses_the_customer_clocks_and_moves_their_due_times(
+def test_waiting_on_the_customer_pauses_their_clocks_and_the_level_handoff_and_moves_due_times(
     desk: Desk, clock: FixedClock
 ) -> None:
     ticket = open_ticket(desk)
@@ -125,10 +125,12 @@ def test_waiting_on_the_customer_pauses_the_customer_clocks_and_moves_their_due_
 
     paused = clocks(desk, ticket)
     assert paused[RESOLUTION].paused and paused[RESOLUTION].due_at is None
-    assert not paused["L0 level-handoff"].paused  # the level's own clock keeps running
+    assert paused["L0 level-handoff"].paused  # the level cannot hand on what waits on them
+    assert not paused["L0 level-pickup"].paused  # but the ticket still needs an owner
     assert {v.deadline.kind for v in views(desk, ticket) if v.deadline.paused} == {
         "first-response",
         "resolution",
+        "level-handoff",
     }
 
     clock.advance(timedelta(hours=3))
@@ -139,6 +141,34 @@ def test_waiting_on_the_customer_pauses_the_customer_clocks_and_moves_their_due_
     assert resumed[RESOLUTION].paused_seconds == 3 * 3600
     assert resumed[FIRST].due_at == utc(2026, 3, 3, 11, 0)  # 17:00 + 3 business hours
     assert resumed[RESOLUTION].due_at == utc(2026, 3, 9, 12, 0)
+    assert resumed["L0 level-handoff"].paused_seconds == 3 * 3600
+    assert resumed["L0 level-handoff"].due_at == utc(2026, 3, 2, 14, 0)  # 11:00 + 3 hours
+
+
+def test_a_level_reached_while_waiting_on_the_customer_starts_its_handoff_paused(
+    desk: Desk, clock: FixedClock
+) -> None:
+    customer = a_customer(desk)
+    ticket = open_ticket(desk, contact=customer)
+    l1 = make_agent(desk, tiers=[0, 1])
+    tickets.assign_ticket(desk, l1, ticket.id or 0, l1.id)
+    tickets.change_status(desk, l1, ticket.id or 0, Status.PENDING_CUSTOMER, "need a trace")
+    clock.advance(timedelta(minutes=20))
+    escalation.escalate_ticket(desk, l1, ticket.id or 0, Tier.L2, "needs a capture", full_packet())
+
+    waiting = clocks(desk, ticket)
+    assert waiting["L0 level-handoff"].met_at == utc(2026, 3, 2, 9, 20)
+    assert waiting["L0 level-handoff"].paused_seconds == 20 * 60  # it waited all along
+    assert waiting["L2 level-handoff"].paused and waiting["L2 level-handoff"].due_at is None
+    assert not waiting["L2 level-pickup"].paused
+
+    clock.advance(timedelta(hours=1))
+    add_message(desk, customer, ticket.id or 0, MessageKind.CUSTOMER, text="Here is the trace")
+
+    answered = clocks(desk, ticket)
+    assert not answered["L2 level-handoff"].paused
+    assert answered["L2 level-handoff"].paused_seconds == 3600
+    assert answered["L2 level-handoff"].started_at == utc(2026, 3, 2, 9, 20)
 
 
 def test_a_pause_over_the_weekend_costs_only_the_business_hours_in_it(

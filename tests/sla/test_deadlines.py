@@ -65,6 +65,45 @@ def test_meeting_a_paused_clock_ends_the_pause_and_pausing_an_ended_clock_does_n
     assert not clock.is_breached(MONDAY + timedelta(days=9))
 
 
+def test_waiting_on_the_customer_stops_their_clocks_and_the_level_handoff_but_not_the_pickup() -> (
+    None
+):
+    waiting = {kind for kind in ClockKind if kind.pauses_while_pending_customer}
+
+    assert waiting == {
+        ClockKind.FIRST_RESPONSE,
+        ClockKind.NEXT_RESPONSE,
+        ClockKind.RESOLUTION,
+        ClockKind.LEVEL_HANDOFF,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "starts_paused"),
+    [(ClockKind.LEVEL_HANDOFF, True), (ClockKind.LEVEL_PICKUP, False)],
+)
+def test_a_level_clock_started_on_a_ticket_pending_the_customer_starts_paused_if_it_waits(
+    kind: ClockKind, starts_paused: bool
+) -> None:
+    clock = start_deadline(
+        kind,
+        ticket_id=1,
+        calendar=OFFICE,
+        target_minutes=120,
+        warn_before_minutes=30,
+        breach_action=BreachAction.NOTIFY,
+        at=MONDAY,
+        tier=Tier.L2,
+        pending_customer=True,
+    )
+
+    assert clock.paused is starts_paused
+    assert (clock.due_at is None) is starts_paused
+    clock.resume(OFFICE, MONDAY + timedelta(hours=2))
+    expected = MONDAY + timedelta(hours=4 if starts_paused else 2)
+    assert clock.due_at == expected
+
+
 def test_a_clock_met_after_its_due_time_counts_as_breached() -> None:
     clock = a_clock(target=60)
     clock.meet(OFFICE, MONDAY + timedelta(hours=2))

@@ -2,8 +2,9 @@
 
 A ticket carries one :class:`Deadline` per clock: first response, next response and resolution
 (what the customer's plan promises), level pickup and level hand-off (what each support level
-promises internally). A clock starts, may pause (the customer-facing ones while the ticket waits
-on the customer) and resume, and ends either met or stopped (it no longer applies). Its due time
+promises internally). A clock starts, may pause (while the ticket waits on the customer: the
+customer-facing ones and the level's hand-off, see ``ClockKind.pauses_while_pending_customer``)
+and resume, and ends either met or stopped (it no longer applies). Its due time
 is business time on a calendar: ``target`` business minutes after the start, plus however much
 business time it spent paused. The warning comes ``warn_before`` business minutes earlier.
 
@@ -48,10 +49,21 @@ class ClockKind(StrEnum):
     def per_level(self) -> bool:
         return not self.customer_facing
 
+    @property
+    def pauses_while_pending_customer(self) -> bool:
+        """Stands still while the ball is in the customer's court (status pending-customer).
+
+        The customer clocks do, as the plan promises; so does the level's hand-off: a level
+        cannot solve or hand on a ticket while it waits for the customer's answer, so that time
+        is not the level's. The pickup keeps running: a ticket nobody at its level has taken
+        still needs an owner, whoever it waits on."""
+        return self in PAUSED_WHILE_PENDING_CUSTOMER
+
 
 CUSTOMER_CLOCKS = frozenset(
     {ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE, ClockKind.RESOLUTION}
 )
+PAUSED_WHILE_PENDING_CUSTOMER = CUSTOMER_CLOCKS | {ClockKind.LEVEL_HANDOFF}
 
 
 class BreachAction(StrEnum):
@@ -251,7 +263,10 @@ def start_deadline(
     at: datetime,
     tier: Tier | None = None,
     policy_id: int | None = None,
+    pending_customer: bool = False,
 ) -> Deadline:
+    """A new clock from ``at``. On a ticket already waiting on the customer (a level reached
+    while pending-customer), a clock that pauses for that starts paused."""
     if calendar.id is None:
         raise InvalidInputError("the calendar must be stored before clocks run on it")
     if kind.per_level and tier is None:
@@ -268,6 +283,8 @@ def start_deadline(
         policy_id=policy_id,
     )
     deadline.schedule(calendar)
+    if pending_customer and kind.pauses_while_pending_customer:
+        deadline.pause(at)
     return deadline
 
 

@@ -5,7 +5,8 @@
 - ``message.added``: a public reply meets first and next response; a customer message starts
   next response unless a response is owed already.
 - ``ticket.status_changed``: into pending-customer pauses the customer clocks (first and next
-  response, resolution), out of it resumes them; solved meets resolution and the level's
+  response, resolution) and the level's hand-off, out of it resumes them (a level reached while
+  the ticket waits starts its hand-off paused); solved meets resolution and the level's
   hand-off and stops the rest; reopening starts resolution and the level's clocks again; closed
   stops everything, as does ``ticket.merged_into``.
 - ``ticket.priority_changed``: running customer clocks take the new policy's targets.
@@ -101,6 +102,7 @@ class _Clocks:
             breach_action=policy.breach_action,
             at=at,
             policy_id=policy.id,
+            pending_customer=self.ticket.status is Status.PENDING_CUSTOMER,
         )
         self.uow.deadlines.add(deadline)
         self.running.append(deadline)
@@ -124,6 +126,7 @@ class _Clocks:
             breach_action=target.breach_action,
             at=at,
             tier=tier,
+            pending_customer=self.ticket.status is Status.PENDING_CUSTOMER,
         )
         self.uow.deadlines.add(deadline)
         self.running.append(deadline)
@@ -181,12 +184,13 @@ def follow_the_conversation(
 def follow_the_status(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     old, new = event.changes["status"]
     clocks, at = _Clocks(uow, ticket), event.at
+    waiting = [d for d in clocks.running if d.kind.pauses_while_pending_customer]
     if new == _PENDING:
-        for deadline in [d for d in clocks.running if d.kind in CUSTOMER_CLOCKS]:
+        for deadline in waiting:
             deadline.pause(at)
             uow.deadlines.save(deadline)
     elif old == _PENDING:
-        for deadline in [d for d in clocks.running if d.kind in CUSTOMER_CLOCKS]:
+        for deadline in waiting:
             deadline.resume(clocks.calendar(deadline.calendar_id), at)
             uow.deadlines.save(deadline)
     if new == Status.SOLVED:
