@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from tierdesk.assist.embeddings import make_embedder
-from tierdesk.assist.triage import DEFAULT_TARGET_PRECISION, TextClassifier
 from tierdesk.domain.log_templates import analyse_log
 from tierdesk.entrypoints.cli.search import eval_app
 from tierdesk.entrypoints.cli.wiring import load_settings, note, say
@@ -79,11 +78,20 @@ def routing(
     train: Annotated[Path, typer.Option(help="CSV with text,label (empty label: out of scope).")],
     test: Annotated[Path, typer.Option(help="CSV with text,label to score on.")],
     target_precision: Annotated[
-        float, typer.Option(help="Abstain below the confidence that reaches this precision.")
-    ] = DEFAULT_TARGET_PRECISION,
+        float | None,
+        typer.Option(
+            help="Abstain below the confidence that reaches this precision "
+            "[default: the triage classifier's own]."
+        ),
+    ] = None,
 ) -> None:
     """Train the triage classifier on TRAIN (the embedder from the settings) and score it on
     TEST; the last line is JSON with accuracy, macro_f1, abstain_rate, accuracy_when_answered."""
+    # imported here: scikit-learn and scipy would slow every other command's start by seconds
+    from tierdesk.assist.triage import DEFAULT_TARGET_PRECISION, TextClassifier
+
+    if target_precision is None:
+        target_precision = DEFAULT_TARGET_PRECISION
     if not 0.0 < target_precision <= 1.0:
         raise InvalidInputError("--target-precision must be in (0, 1]")
     train_texts, train_labels = read_labelled_csv(train)

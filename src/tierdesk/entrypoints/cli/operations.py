@@ -6,14 +6,12 @@ import shutil
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
 from tierdesk.entrypoints.cli.worker import background_jobs
-from tierdesk.entrypoints.web.app import create_app
 from tierdesk.errors import ConfigurationError
 
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
@@ -32,6 +30,12 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the web application and the REST API."""
+    # imported here: the web application (FastAPI and every router) takes a second or more to
+    # import, which every other command, `tierdesk demo` included, would pay for nothing
+    import uvicorn
+
+    from tierdesk.entrypoints.web.app import create_app
+
     with running_desk() as app, background_jobs(app, worker):
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         uvicorn.run(create_app(app), host=host, port=port)
