@@ -99,6 +99,8 @@ ENGINE_OWNED = frozenset(
         ),
         "search_fts_terms",
         "ix_search_documents_tsv",
+        # the access checks' covering index, keyed differently per engine (migration 0013)
+        "ix_search_documents_access",
     }
 )
 
