@@ -9,6 +9,7 @@ import pytest
 
 from tierdesk.assist.analysis import prose, terms
 from tierdesk.assist.ranking import (
+    best_window_bm25,
     fuse_standardised,
     idf,
     keyword_cosine,
@@ -16,6 +17,8 @@ from tierdesk.assist.ranking import (
     query_weights,
     standardised,
 )
+from tierdesk.assist.search import document_terms, subject_scores
+from tierdesk.domain.knowledge import DocumentKind, SearchDocument
 
 
 def test_identifiers_count_whole_and_by_their_parts() -> None:
@@ -99,3 +102,42 @@ def test_a_short_query_leans_on_bm25_and_a_whole_ticket_on_the_cosine() -> None:
 
     assert question == (1.0, 0.0) and keyword_shares(0, 32) == (1.0, 0.0)
     assert ticket == pytest.approx((0.16, 0.84))
+
+
+def test_a_question_answered_by_one_window_of_a_long_text_scores_as_in_a_short_one() -> None:
+    idfs = {"remote": 2.0, "pairing": 3.0}
+    answer = terms("to redo the remote pairing hold the two buttons")
+    filler = terms("unrelated words about picture modes and sound settings " * 40)
+    short = best_window_bm25(idfs, [], answer, window=32, step=24)
+    buried = best_window_bm25(idfs, [], [*filler, *answer, *filler], window=32, step=24)
+    scattered = best_window_bm25(idfs, [], [*answer[:4], *filler, *answer[4:]], window=32, step=24)
+
+    assert buried == pytest.approx(short) == pytest.approx(2.0 + 3.0)
+    assert scattered < short  # "remote" and "pairing" never meet in one window
+    assert best_window_bm25({"remote": 2.0}, [], filler, window=32, step=24) == 0.0
+
+
+def test_a_heading_counts_in_every_window_and_repeats_saturate() -> None:
+    idfs = {"pairing": 1.0}
+    in_heading = best_window_bm25(idfs, ["pairing"], terms("nothing here " * 50), 32, 24)
+    repeated = best_window_bm25(idfs, [], ["pairing"] * 20, 32, 24)
+
+    assert in_heading == pytest.approx(1.0)
+    assert 1.0 < repeated < 2.2  # k1 = 1.2 bounds a term's weight at 2.2 idf
+
+
+def test_a_whole_ticket_query_is_scored_by_both_subjects() -> None:
+    documents = {
+        1: SearchDocument("a", DocumentKind.TICKET, "Jetty upgrade to 9.4.35", "Bump the server."),
+        2: SearchDocument("b", DocumentKind.TICKET, "Disk quota report", "Jetty is mentioned."),
+    }
+    counted = {d: document_terms(doc) for d, doc in documents.items()}
+    query = "Update the Jetty dependency\nThe jetty version has a CVE; upgrade to 9.4.35."
+    idfs = dict.fromkeys(terms(query), 1.0)
+    weights = query_weights(Counter(terms(query)), idfs)
+
+    covers_theirs, covers_ours = subject_scores(query, weights, idfs, documents, counted)
+
+    assert covers_theirs[1] > 0 == covers_theirs[2]  # only the first subject is about jetty
+    assert covers_ours[1] > 0 and covers_ours[2] > 0
+    assert subject_scores("jetty upgrade", weights, idfs, documents, counted) == [{}, {}]

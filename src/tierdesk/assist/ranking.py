@@ -16,6 +16,7 @@ evidence; z-scores put them on the same footing per query.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -79,3 +80,39 @@ def keyword_shares(query_terms: int, passage_words: int) -> tuple[float, float]:
     words, and none for a query of at most P terms (so it is not computed for them)."""
     cosine = max(0.0, (query_terms - passage_words) / query_terms) if query_terms else 0.0
     return 1.0 - cosine, cosine
+
+
+def best_window_bm25(
+    idfs: Mapping[str, float],
+    heading: Sequence[str],
+    body: Sequence[str],
+    window: int,
+    step: int,
+    k1: float = 1.2,
+) -> float:
+    """BM25's saturating term weights (all windows have one length, so there is no length
+    normalisation) over the document's best window of ``window`` body terms, the heading
+    counted in every window. A short question is answered by a few sentences of a section
+    or ticket: a whole-document score dilutes them in a long text (the "Troubleshooting"
+    section that answers twenty questions), a window does not. The same windows the dense
+    side embeds, so both sides judge a document by its best passage."""
+    wanted = {t for t, w in idfs.items() if w > 0}
+    if not wanted:
+        return 0.0
+    in_heading = Counter(t for t in heading if t in wanted)
+    positions: dict[str, list[int]] = {}
+    for at, term in enumerate(body):
+        if term in wanted:
+            positions.setdefault(term, []).append(at)
+    if not positions and not in_heading:
+        return 0.0
+    best = 0.0
+    for start in range(0, max(1, len(body) - window + step), max(1, step)):
+        score = 0.0
+        for term, heading_count in ((t, in_heading.get(t, 0)) for t in wanted):
+            found = positions.get(term, ())
+            count = heading_count + bisect_left(found, start + window) - bisect_left(found, start)
+            if count:
+                score += idfs[term] * count * (k1 + 1) / (count + k1)
+        best = max(best, score)
+    return best

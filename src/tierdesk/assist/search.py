@@ -4,8 +4,9 @@ Candidates come from the text index (BM25 over the query's rarest terms, within 
 budget so a large desk stays fast) and from the vectors (max-sim over passages). Each
 candidate then gets three scores: BM25, the keyword cosine over identifier-aware terms
 (``assist.analysis``, ``assist.ranking``) and its dense max-sim, and the three are fused by
-z-score. A short question is ranked by BM25 (and meaning); the longer a query is beyond one
-passage (a whole ticket used as a query), the more the cosine counts.
+z-score. A short question is ranked by BM25 (and meaning), its best candidates also by their
+best window of text; the longer a query is beyond one passage (a whole ticket used as a
+query), the more the cosine counts, and a ticket is also compared subject to subject.
 
 A document is embedded as passages: its title alone, then ~32-word windows over the prose of
 its body (code and stack-trace lines are left to the keyword side), the first led by the
@@ -18,13 +19,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tierdesk.assist.analysis import prose, terms
 from tierdesk.assist.embeddings import Embedder
 from tierdesk.assist.ranking import (
+    best_window_bm25,
     fuse_standardised,
     idf,
     keyword_cosine,
@@ -52,6 +54,11 @@ MAX_SCORED_CHARS = 20_000
 # ``_query_terms``. On GitBugs (2,503 issues) 5,000 and 20,000 gave the same figures; at 100k
 # tickets it bounds what FTS5 must rank (bench/speed.py).
 POSTINGS_BUDGET = 5_000
+# What the two subject signals (``subject_scores``) weigh, as shares of the keyword cosine's
+# weight; chosen on the development pairs (docs/research/retrieval-experiments.md).
+SUBJECT_WEIGHTS = (1.0, 1.0)
+# How many of a question's best candidates are re-judged by their best window of text.
+WINDOW_SHORTLIST = 50
 
 
 @dataclass(frozen=True)
@@ -165,8 +172,9 @@ class HybridSearch:
         dense: dict[int, float] = {}
         best_passage: dict[int, int] = {}
         weights: dict[str, float] = {}
+        idfs: dict[str, float] = {}
         if mode in ("hybrid", "bm25"):
-            weights, generating = self._query_terms(uow, query, mode == "bm25")
+            weights, idfs, generating = self._query_terms(uow, query, mode == "bm25")
             bm25 = uow.search.lexical(generating, where, depth)
         found = set(bm25)
         if mode in ("hybrid", "dense") and not self._deferring:
@@ -179,19 +187,30 @@ class HybridSearch:
                 dense |= more
                 best_passage |= more_passages
         dense_share = {"bm25": 0.0, "dense": 1.0}.get(mode, self._tuning.dense_weight)
+        keyword_share = 1 - dense_share
         bm25_share, cosine_share = keyword_shares(len(weights), self._tuning.passage_words)
-        if cosine_share > 0:
-            keyword = {
-                d: keyword_cosine(weights, document_terms(document))
-                for d, document in uow.search.documents(list(found)).items()
-            }
-        fused = fuse_standardised(
-            [
-                (bm25, (1 - dense_share) * bm25_share),
-                (keyword, (1 - dense_share) * cosine_share),
-                (dense, dense_share),
-            ]
-        )
+        subjects: list[dict[int, float]] = [{}, {}]
+        if cosine_share > 0 and keyword_share > 0:
+            documents = uow.search.documents(list(found))
+            counted = {d: document_terms(doc) for d, doc in documents.items()}
+            keyword = {d: keyword_cosine(weights, counts) for d, counts in counted.items()}
+            subjects = subject_scores(query, weights, idfs, documents, counted)
+        signals = [
+            (keyword, keyword_share * cosine_share),
+            *(
+                (scores, keyword_share * cosine_share * weight)
+                for scores, weight in zip(subjects, SUBJECT_WEIGHTS, strict=True)
+            ),
+            (dense, dense_share),
+        ]
+        fused = fuse_standardised([(bm25, keyword_share * bm25_share), *signals])
+        if cosine_share == 0 and keyword_share > 0 and weights:
+            # a question: the best candidates are judged by their best window as well as by
+            # the whole text (reading a few texts, not all ~200 candidates', keeps it fast)
+            shortlist = sorted(fused, key=lambda d: (-fused[d], d))[: max(limit, WINDOW_SHORTLIST)]
+            windows = self._window_scores(uow, idfs, shortlist)
+            half = keyword_share * bm25_share / 2
+            fused = fuse_standardised([(bm25, half), (windows, half), *signals])
         ranked = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
         # what "why" shows as the keyword score (0..1): the cosine where it counted, else BM25
         # relative to the best BM25 of this search
@@ -207,11 +226,26 @@ class HybridSearch:
             for d in ranked
         ]
 
+    def _window_scores(
+        self, uow: UnitOfWork, idfs: Mapping[str, float], ids: list[int]
+    ) -> dict[int, float]:
+        step = max(1, self._tuning.passage_words - self._tuning.passage_overlap)
+        return {
+            d: best_window_bm25(
+                idfs,
+                terms(doc.title),
+                terms(doc.body[:MAX_SCORED_CHARS]),
+                self._tuning.passage_words,
+                step,
+            )
+            for d, doc in uow.search.documents(ids).items()
+        }
+
     def _query_terms(
         self, uow: UnitOfWork, query: str, need_candidates: bool
-    ) -> tuple[dict[str, float], list[str]]:
+    ) -> tuple[dict[str, float], dict[str, float], list[str]]:
         """The query's keyword weights (ltc over its ``max_query_terms`` most distinctive
-        terms) and the terms that generate keyword candidates: rarest first, while the
+        terms), the idf of each of its terms, and the terms that generate keyword candidates: rarest first, while the
         postings they make the text index rank stay within ``POSTINGS_BUDGET``. A word most
         documents hold adds little evidence and would make the index rank much of the
         collection; it still counts in every candidate's score. When even the rarest term is
@@ -219,7 +253,7 @@ class HybridSearch:
         (``need_candidates``: keyword-only search), and then the rarest term does."""
         counts = Counter(t for t in terms(query) if t not in STOPWORDS)
         if not counts:
-            return {}, []
+            return {}, {}, []
         total = uow.search.count()
         frequencies = uow.search.document_frequencies(list(counts))
         idfs = {t: idf(frequencies.get(t, 0), total) for t in counts}
@@ -237,7 +271,31 @@ class HybridSearch:
             generating.append(term)
         if not generating and need_candidates and useful:
             generating = [min(useful, key=lambda t: (frequencies.get(t, 0), t))]
-        return weights, generating
+        return weights, {t: w for t, w in idfs.items() if w > 0}, generating
+
+
+def subject_scores(
+    query: str,
+    weights: Mapping[str, float],
+    idfs: Mapping[str, float],
+    documents: Mapping[int, SearchDocument],
+    counted: Mapping[int, Counter[str]],
+) -> list[dict[int, float]]:
+    """For a whole ticket used as a query ("subject\nbody"): how much of each candidate's
+    subject the query covers, and how much of the query's subject the candidate covers
+    (keyword cosines). A subject says in a line what a report is about; two reports of one
+    problem share it more than their bodies, which differ in logs, versions and detail.
+    Nothing for a query without a subject line (a question)."""
+    subject, _, body = query.strip().partition("\n")
+    if not subject.strip() or not body.strip():
+        return [{}, {}]
+    subject_weights = query_weights(Counter(t for t in terms(subject) if t in idfs), idfs)
+    return [
+        {d: keyword_cosine(weights, Counter(terms(doc.title))) for d, doc in documents.items()},
+        {d: keyword_cosine(subject_weights, counted[d]) for d in documents}
+        if subject_weights
+        else {},
+    ]
 
 
 def document_terms(document: SearchDocument) -> Counter[str]:
