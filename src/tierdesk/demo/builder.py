@@ -12,12 +12,16 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.engine import without_fsync
+from tierdesk.assist.embedding_ahead import EmbeddingAhead
+from tierdesk.assist.embeddings import make_embedder
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo.cast import Roster, create_agents, create_customers
 from tierdesk.demo.catalog import create_products
@@ -118,8 +122,19 @@ def build_demo(
 
     On SQLite the build skips fsync: it makes thousands of small commits, and a build that a
     crash interrupts is simply run again with ``tierdesk demo --force``."""
-    with without_fsync(app.engine):
-        return _build(app, seed, end, content, scenario_tickets, hadoop_tickets)
+    with without_fsync(app.engine), _embedding_ahead(app) as ahead:
+        return _build(app, seed, end, content, scenario_tickets, hadoop_tickets, ahead)
+
+
+@contextmanager
+def _embedding_ahead(app: Tierdesk) -> Iterator[EmbeddingAhead | None]:
+    """A worker process embedding finished tickets while the history plays on (see
+    ``assist.embedding_ahead``); none for the hashing embedder, which is instant anyway."""
+    if app.desk.search is None or app.settings.search.embedder == "hashing":
+        yield None
+        return
+    with EmbeddingAhead(make_embedder(app.settings.search), app.settings.search) as ahead:
+        yield ahead
 
 
 def _build(
@@ -129,13 +144,14 @@ def _build(
     content: Path,
     scenario_tickets: int,
     hadoop_tickets: int,
+    ahead: EmbeddingAhead | None,
 ) -> DemoSummary:
     began = time.perf_counter()
     rng = random.Random(seed)
     end = history_end(end or app.desk.clock.now())
     start = end - DEMO_SPAN
     clock = FixedClock(start - timedelta(days=21))
-    desk = desk_on_clock(app, clock)  # handlers too see the demo's clock
+    desk = desk_on_clock(app, clock, ahead)  # handlers too see the demo's clock
     scenarios = load_scenarios(content)
     subset = load_hadoop_subset(content)
 
@@ -151,7 +167,7 @@ def _build(
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
     scripts += plan_workflow(world, scenarios, content)  # routing, then L3/L4 records
     scripts.append(plan_walkthrough(world, scenarios))
-    index = app.desk.search
+    index = desk.search
     if index is None:
         play(scripts, clock)
     else:
@@ -189,7 +205,7 @@ def _build(
 def index_manuals(app: Tierdesk, desk: Desk, content: Path) -> int:
     """Ingest the manuals listed in manuals/manifest.json, then embed everything once."""
     manifest = content / "manuals" / "manifest.json"
-    index = app.desk.search
+    index = desk.search
     if index is None:
         return 0
     with index.deferring_vectors():

@@ -15,25 +15,37 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
+from tierdesk.assist.embedding_ahead import EmbeddingAhead
+from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Clock, UnitOfWork
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS, HandlerTable, make_dispatcher
-from tierdesk.services.search import index_ticket
+from tierdesk.services.handlers import HANDLERS, Handler, HandlerTable, make_dispatcher
+from tierdesk.services.search import index_ticket, ticket_documents
 
 
-def desk_on_clock(app: Tierdesk, clock: Clock) -> Desk:
+def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = None) -> Desk:
     """``app``'s desk (same database, search index, files) whose use cases and handlers all
-    read ``clock``."""
+    read ``clock``. With ``ahead``, the search index embeds through it, and each ticket's
+    passages are announced to it when the ticket is solved, closed or merged: by the end of
+    the history most of them are embedded already."""
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work
-    dispatch = make_dispatcher(lambda: desks[0], history_handlers())
+    handlers = history_handlers()
+    search = app.desk.search
+    if ahead is not None and search is not None:
+        hybrid = HybridSearch(ahead, SearchTuning.of(app.settings.search))
+        handlers.on("ticket.status_changed", "ticket.merged_into")(announcer(hybrid, ahead))
+        search = hybrid
+    dispatch = make_dispatcher(lambda: desks[0], handlers)
     sessions = make_session_factory(app.engine)
     prefix = app.settings.ticket_prefix
 
     def unit_of_work() -> UnitOfWork:
         return SqlUnitOfWork(sessions, prefix, dispatch)
 
-    desk = replace(app.desk, clock=clock, uow=unit_of_work)
+    desk = replace(app.desk, clock=clock, uow=unit_of_work, search=search)
     desks.append(desk)
     return desk
 
@@ -46,3 +58,14 @@ def history_handlers() -> HandlerTable:
             for action, handlers in HANDLERS.handlers.items()
         }
     )
+
+
+def announcer(index: HybridSearch, ahead: EmbeddingAhead) -> Handler:
+    """A handler announcing a finished ticket's passages (what ``rebuild_index`` will embed)."""
+
+    def announce_finished(_uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
+        if event.action == "ticket.status_changed" and ticket.status.is_active:
+            return
+        ahead.ahead([t for d in ticket_documents(ticket) for t in index.passage_texts(d)])
+
+    return announce_finished
