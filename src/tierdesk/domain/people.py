@@ -156,3 +156,35 @@ def normalise_tiers(tiers: list[int] | list[Tier]) -> list[int]:
     if not tiers:
         raise InvalidInputError("an agent works at least one level", field="tiers")
     return sorted({int(Tier.parse(t)) for t in tiers})
+
+
+def grantable_roles(granter: Role | None) -> list[Role]:
+    """The roles someone may hand out. A lead may make agents and leads; only an admin (or the
+    desk itself, ``None``: the CLI and migrations) makes admins, so a lead cannot raise anyone,
+    themselves included, above their own role."""
+    if granter is None or granter is Role.ADMIN:
+        return list(Role)
+    if granter is Role.LEAD:
+        return [Role.AGENT, Role.LEAD]
+    return []
+
+
+# OWASP ASVS 2.1.1 asks for at least 12 characters; the upper bound only keeps argon2's input
+# reasonable (ASVS 2.1.2 asks that at least 64 be allowed).
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+
+def check_new_password(password: str) -> str:
+    """A password someone is about to be given, refused when it is too short to resist guessing."""
+    if len(password.strip()) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters, "
+            "not counting spaces at either end",
+            field="password",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"a password has at most {MAX_PASSWORD_LENGTH} characters", field="password"
+        )
+    return password

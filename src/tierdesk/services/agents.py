@@ -1,7 +1,8 @@
 """Changing an agent: away and back, capacity, skills, languages, queues and levels.
 
 Routing reads exactly these fields, so they change through one audited use case. Leads and
-admins may change anything; an agent may mark only themselves away or back."""
+admins may change anything (a lead may not switch an admin off, nobody themselves); an agent
+may mark only themselves away or back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from tierdesk.domain.audit import audit_event
-from tierdesk.domain.people import Actor, Agent, SystemActor, normalise_email, normalise_tiers
+from tierdesk.domain.people import (
+    Actor,
+    Agent,
+    SystemActor,
+    grantable_roles,
+    normalise_email,
+    normalise_tiers,
+)
 from tierdesk.domain.routing import normalise_languages, normalise_queue_key
 from tierdesk.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
@@ -27,13 +35,28 @@ class AgentChanges:
     languages: list[str] | None = None
     queues: list[str] | None = None
     tiers: list[int] | None = None
+    active: bool | None = None  # False: no sign-in, no routing; the history stays
 
     def named(self) -> set[str]:
         return {f.name for f in fields(self) if getattr(self, f.name) is not None}
 
 
 def _may_change(actor: Agent | SystemActor, agent: Agent, changes: AgentChanges) -> None:
-    if isinstance(actor, SystemActor) or actor.is_lead:
+    if isinstance(actor, SystemActor):
+        return
+    if actor.is_lead and changes.active is not None:
+        # Nobody locks themselves out, and a lead cannot switch off an admin they could not
+        # have created (domain/people.py::grantable_roles).
+        if actor.id == agent.id:
+            raise PermissionDeniedError(
+                "you cannot deactivate or reactivate yourself", action="update agents"
+            )
+        if agent.role not in grantable_roles(actor.role):
+            raise PermissionDeniedError(
+                f"a {actor.role} cannot deactivate or reactivate an {agent.role}",
+                action="update agents",
+            )
+    if actor.is_lead:
         return
     if actor.id == agent.id and changes.named() <= {"away"}:
         return
@@ -69,6 +92,8 @@ def _cleaned(uow: UnitOfWork, changes: AgentChanges) -> dict[str, Any]:
         values["queues"] = keys
     if changes.tiers is not None:
         values["tiers"] = normalise_tiers(changes.tiers)
+    if changes.active is not None:
+        values["active"] = changes.active
     return values
 
 

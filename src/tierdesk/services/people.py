@@ -12,10 +12,17 @@ from tierdesk.domain.people import (
     Organisation,
     Role,
     SupportPlan,
+    check_new_password,
+    grantable_roles,
     normalise_email,
     normalise_tiers,
 )
-from tierdesk.errors import ConflictError, InvalidInputError, NotFoundError
+from tierdesk.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
@@ -172,12 +179,22 @@ class NewAgent:
 
 def create_agent(desk: Desk, actor: Actor, new: NewAgent) -> Agent:
     require_lead(actor, "create agents")
+    granter = actor.role if isinstance(actor, Agent) else None
+    if new.role not in grantable_roles(granter):
+        raise PermissionDeniedError(
+            f"a {granter} cannot create an {new.role}; only admins create admins",
+            action="grant roles",
+        )
     email = normalise_email(new.email)
     name = new.name.strip()
     if not name:
         raise InvalidInputError("an agent needs a name", field="name")
-    if new.capacity < 1:
-        raise InvalidInputError("capacity must be at least 1", field="capacity")
+    if len(name) > 200:  # the column's width
+        raise InvalidInputError("a name has at most 200 characters", field="name")
+    if not 1 <= new.capacity <= 1000:  # the same bounds as changing it (services/agents.py)
+        raise InvalidInputError("capacity must be 1-1000 open tickets", field="capacity")
+    if new.password is not None:
+        check_new_password(new.password)
     with desk.uow() as uow:
         if uow.agents.get_by_email(email) or uow.contacts.get_by_email(email):
             raise ConflictError(f"{email} is already registered", field="email")

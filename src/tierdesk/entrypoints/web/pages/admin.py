@@ -3,18 +3,22 @@ organisations and plans; SLA policies and calendars; queues; automation rules; m
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote_plus
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from tierdesk.domain.people import Agent, Tier
+from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import agents, people, queues, rules, saved_views, sla, tickets
 from tierdesk.services.access import require_lead
+from tierdesk.services.desk import Desk
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -34,12 +38,41 @@ def _number(text: str, field: str) -> int:
     return int(text)
 
 
-@router.get("")
-def admin_page(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    _lead(agent)
+@dataclass
+class NewAgentForm:
+    """What was typed into "Add an agent", shown again (without the password) after an error."""
+
+    email: str = ""
+    name: str = ""
+    tiers: list[str] = field(default_factory=lambda: ["1"])
+    role: str = str(Role.AGENT)
+    skills: str = ""
+    languages: str = "en"
+    queues: list[str] = field(default_factory=list)
+    capacity: str = "20"
+
+    def to_new_agent(self, password: str) -> people.NewAgent:
+        try:
+            role = Role(self.role)
+        except ValueError as exc:
+            raise InvalidInputError(f"unknown role {self.role!r}", field="role") from exc
+        return people.NewAgent(
+            email=self.email,
+            name=self.name,
+            tiers=[int(Tier.parse(t)) for t in self.tiers],
+            role=role,
+            skills=_words(self.skills),
+            languages=_words(self.languages),
+            queues=list(self.queues),
+            capacity=_number(self.capacity, "capacity"),
+            password=password or None,
+        )
+
+
+def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
     organisations = people.list_organisations(desk, agent)
     plans = {p.id: p for p in people.list_plans(desk)}
-    context = {
+    return {
         "user": agent,
         "agents": people.list_agents(desk, agent),
         "organisations": organisations,
@@ -52,8 +85,64 @@ def admin_page(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
         "rules": rules.list_rules(desk, agent),
         "macros": saved_views.list_macros(desk, agent),
         "tiers": [int(t) for t in Tier],
+        # Only the roles this person may hand out are offered; the service enforces the same.
+        "grantable_roles": [str(r) for r in grantable_roles(agent.role)],
+        "min_password_length": MIN_PASSWORD_LENGTH,
+        "new_agent": NewAgentForm(),
+        "new_agent_error": "",
     }
-    return render(request, "admin.html", context)
+
+
+@router.get("")
+def admin_page(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
+    _lead(agent)
+    return render(request, "admin.html", _context(desk, agent))
+
+
+@router.post("/agents", dependencies=[Csrf])
+def create_agent(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    email: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    tiers: Annotated[list[str] | None, Form()] = None,
+    role: Annotated[str, Form()] = str(Role.AGENT),
+    skills: Annotated[str, Form()] = "",
+    languages: Annotated[str, Form()] = "",
+    queue_keys: Annotated[list[str] | None, Form()] = None,
+    capacity: Annotated[str, Form()] = "20",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """Add an agent (the service audits ``agent.created`` and refuses a role the signed-in
+    person may not grant). A mistake shows the form again, filled in, with the reason."""
+    _lead(agent)
+    typed = NewAgentForm(
+        email, name, tiers or [], role, skills, languages, queue_keys or [], capacity
+    )
+    try:
+        created = people.create_agent(desk, agent, typed.to_new_agent(password))
+    except (InvalidInputError, ConflictError) as error:
+        context = {**_context(desk, agent), "new_agent": typed, "new_agent_error": error.message}
+        return render(request, "admin.html", context, STATUS_BY_CODE[error.code])
+    return go(request, f"/admin?notice={quote_plus(f'Agent {created.name} added')}#agents")
+
+
+@router.post("/agents/{agent_id}/active", dependencies=[Csrf])
+def set_agent_active(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    agent_id: int,
+    active: Annotated[str, Form()],
+) -> Response:
+    """Deactivate (no sign-in, no new tickets routed to them; their history stays) or
+    reactivate an agent; audited as ``agent.updated``."""
+    _lead(agent)
+    on = active == "true"
+    agents.update_agent(desk, agent, agent_id, agents.AgentChanges(active=on))
+    notice = "Agent+reactivated" if on else "Agent+deactivated"
+    return go(request, f"/admin?notice={notice}#agents")
 
 
 @router.post("/agents/{agent_id}", dependencies=[Csrf])
