@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.outages import OutageProposal, ProposalStatus, find_burst, propose
 from tierdesk.domain.people import Actor
 from tierdesk.domain.tickets import Ticket
@@ -87,5 +87,20 @@ def decide_proposal(
             )
         proposal.status, proposal.incident_id, proposal.decided_by = status, incident_id, agent.name
         uow.understanding.save_proposal(proposal)
+        uow.audit.add(
+            audit_event(
+                "outage_proposal",
+                "outage_proposal.decided",
+                agent,
+                desk.clock.now(),
+                subject_id=proposal_id,
+                changes={
+                    "status": [str(ProposalStatus.OPEN), str(status)],
+                    "incident_id": incident_id,
+                    "ticket_ids": list(proposal.ticket_ids),
+                    "title": proposal.title,
+                },
+            )
+        )
         uow.commit()
         return proposal

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.facts import describe
 from tierdesk.domain.people import Actor, SystemActor, Tier
 from tierdesk.domain.tickets import Priority, Ticket, TicketType
@@ -279,8 +279,21 @@ def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
         return TrainingResult(None, len(rows), {}, skipped)
     metrics = {name: dict(c.metrics) for name, c in trained.items()}
     with desk.uow() as uow:
+        now = desk.clock.now()
         model_id = uow.understanding.add_model(
-            desk.clock.now(), len(rows), metrics, {n: c.to_bytes() for n, c in trained.items()}
+            now, len(rows), metrics, {n: c.to_bytes() for n, c in trained.items()}
+        )
+        # Predictions from now on come from this model: the trail says who trained it, on how
+        # many tickets, and what each field reached on its held-back rows.
+        uow.audit.add(
+            audit_event(
+                "triage_model",
+                "triage_model.trained",
+                actor,
+                now,
+                subject_id=model_id,
+                changes={"examples": len(rows), "fields": metrics, "skipped": skipped},
+            )
         )
         uow.commit()
     return TrainingResult(model_id, len(rows), metrics, skipped)
