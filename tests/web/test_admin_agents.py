@@ -67,7 +67,7 @@ def test_a_lead_adds_an_agent_who_then_signs_in_with_the_initial_password(
     )
     browser = signed_in(web.lead)
     page = browser.get("/admin").text
-    assert 'action="/admin/agents"' in page and 'value="l2-sbc"' in page
+    assert 'action="/admin/agents#add-agent-h"' in page and 'value="l2-sbc"' in page
 
     response = browser.post("/admin/agents", form(queue_keys=["l2-sbc"]), follow_redirects=False)
 
