@@ -245,12 +245,13 @@ class HybridSearch:
         self, uow: UnitOfWork, query: str, need_candidates: bool
     ) -> tuple[dict[str, float], dict[str, float], list[str]]:
         """The query's keyword weights (ltc over its ``max_query_terms`` most distinctive
-        terms), the idf of each of its terms, and the terms that generate keyword candidates: rarest first, while the
-        postings they make the text index rank stay within ``POSTINGS_BUDGET``. A word most
-        documents hold adds little evidence and would make the index rank much of the
-        collection; it still counts in every candidate's score. When even the rarest term is
-        over the budget, the vector search alone brings candidates, unless there is none
-        (``need_candidates``: keyword-only search), and then the rarest term does."""
+        terms), the idf of each of its terms, and the terms that generate keyword candidates:
+        rarest first, while the postings they make the text index rank stay within
+        ``POSTINGS_BUDGET``. A word most documents hold adds little evidence and would make
+        the index rank much of the collection; it still counts in every candidate's score.
+        When even the rarest term is over the budget, the vector search alone brings
+        candidates, unless there is none (``need_candidates``: keyword-only search), and then
+        the rarest term does."""
         counts = Counter(t for t in terms(query) if t not in STOPWORDS)
         if not counts:
             return {}, {}, []
