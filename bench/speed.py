@@ -18,6 +18,7 @@ are then opened through the services and timed until a search finds each.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -152,13 +153,22 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
 
 
-def measure(run: Callable[[str], object], queries: list[str]) -> tuple[float, float]:
-    timings = []
+@dataclass(frozen=True)
+class Latency:
+    p50: float  # ms, wall clock
+    p95: float
+    cpu_p50: float  # ms of CPU the process used (all its threads): what a search costs when
+    cpu_p95: float  # it has a core to itself, whatever else the shared machine is doing
+
+
+def measure(run: Callable[[str], object], queries: list[str]) -> Latency:
+    timings, cpu = [], []
     for query in queries:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(query)
         timings.append(time.perf_counter() - started)
-    return percentiles(timings)
+        cpu.append(time.process_time() - started_cpu)
+    return Latency(*percentiles(timings), *percentiles(cpu))
 
 
 def bench_size(
@@ -233,6 +243,7 @@ def bench_size(
         fresh = [time_to_searchable(app.desk, n) for n in range(5)]
         app.close()
     print(f"\n## {size:,} tickets ({passages:,} passage vectors)\n")
+    print(f"- load average when this size finished: {load_average()}")
     print(f"- index build without embedding: {stored:.1f} s ({size / stored:,.0f} tickets/s)")
     print(
         f"- with embedding (extrapolated from {rates.passages:.0f} passages/s): "
@@ -243,11 +254,23 @@ def bench_size(
         + ", ".join(f"{f * 1000:.0f}" for f in fresh)
         + " ms after open_ticket is called (5 tickets)\n"
     )
-    print("| search | p50 ms | p95 ms | brute force p50 ms | brute force p95 ms |")
-    print("|---|---|---|---|---|")
-    for mode, (p50, p95) in results.items():
-        b50, b95 = brute.get(mode, (float("nan"), float("nan")))
-        print(f"| {mode} | {p50:.1f} | {p95:.1f} | {b50:.1f} | {b95:.1f} |", flush=True)
+    print(
+        "| search | p50 ms | p95 ms | CPU p50 / p95 ms | brute force p50 ms | brute force p95 ms |"
+    )
+    print("|---|---|---|---|---|---|")
+    for mode, took in results.items():
+        b = brute.get(mode)
+        b50, b95 = (b.p50, b.p95) if b else (float("nan"), float("nan"))
+        print(
+            f"| {mode} | {took.p50:.1f} | {took.p95:.1f} | {took.cpu_p50:.1f} / "
+            f"{took.cpu_p95:.1f} | {b50:.1f} | {b95:.1f} |",
+            flush=True,
+        )
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: on a shared machine the figures move with it."""
+    return " / ".join(f"{n:.1f}" for n in os.getloadavg())
 
 
 def rng_unit_vectors(count: int, seed: int) -> NDArray[np.float32]:
@@ -324,6 +347,7 @@ def main() -> None:
         f"{words} words, {rates.short:.0f} short texts/s of 8 words"
     )
     print(f"- python {sys.version.split()[0]}, {args.queries} queries of 2-6 words")
+    print(f"- load average at the start: {load_average()} ({os.cpu_count()} cores)")
     for size in (int(s) for s in args.sizes.split(",")):
         bench_size(size, args.queries, model, rates, args.keep)
 
