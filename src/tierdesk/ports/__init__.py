@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.calendars import BusinessCalendar
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.handoff import HandoffPacket
@@ -109,6 +110,12 @@ class ProductRepository(Protocol):
 class AuditLog(Protocol):
     def add(self, event: AuditEvent) -> None: ...
     def for_ticket(self, ticket_id: int, *, public_only: bool) -> list[AuditEvent]: ...
+    def search(self, query: AuditQuery) -> list[AuditEvent]:
+        """Events matching ``query``, newest first: up to one more than ``query.limit``, so
+        the caller knows whether another page follows."""
+        ...
+
+    def subject_types(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)

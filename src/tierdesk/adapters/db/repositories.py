@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from tierdesk.adapters.db import tables
 from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Message
 from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
@@ -274,6 +275,36 @@ class SqlAuditLog:
         if public_only:
             query = query.where(a.public.is_(True))
         return list(self.session.scalars(query.order_by(a.id)))
+
+    def search(self, query: AuditQuery) -> list[AuditEvent]:
+        # Newest first by id, the order events were recorded in: the primary key serves both the
+        # order and the keyset cursor, so a page reads a bounded slice without a sort.
+        a = tables.audit_events.c
+        conditions: list[ColumnElement[bool]] = []
+        if query.entity:
+            conditions.append(a.subject_type == query.entity)
+        if query.actor is not None:
+            conditions.append(a.actor_kind == query.actor.kind)
+            if query.actor.id is not None:
+                conditions.append(a.actor_id == query.actor.id)
+        if query.action_prefix:
+            # autoescape: "sla_policy." must not read "_" as LIKE's any-character.
+            conditions.append(a.action.startswith(query.action_prefix, autoescape=True))
+        if query.since is not None:
+            conditions.append(a.at >= query.since)
+        if query.until is not None:
+            conditions.append(a.at < query.until)
+        if query.before_id is not None:
+            conditions.append(a.id < query.before_id)
+        statement = (
+            select(AuditEvent).where(*conditions).order_by(a.id.desc()).limit(query.limit + 1)
+        )
+        return list(self.session.scalars(statement))
+
+    def subject_types(self) -> list[str]:
+        a = tables.audit_events.c
+        kinds = select(a.subject_type).distinct().order_by(a.subject_type)
+        return list(self.session.scalars(kinds))
 
 
 class SqlTokenRepository:

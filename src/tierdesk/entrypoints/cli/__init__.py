@@ -9,6 +9,7 @@ import typer
 from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing` and `eval logs`
     evaluation_understanding,
 )
+from tierdesk.entrypoints.cli.audit import audit_app
 from tierdesk.entrypoints.cli.mail import mail_app
 from tierdesk.entrypoints.cli.operations import db_app, demo, serve
 from tierdesk.entrypoints.cli.people import agent_app, contact_app, org_app, token_app
@@ -36,6 +37,7 @@ cli.add_typer(agent_app, name="agent")
 cli.add_typer(contact_app, name="contact")
 cli.add_typer(org_app, name="org")
 cli.add_typer(token_app, name="token")
+cli.add_typer(audit_app, name="audit")
 cli.add_typer(ticket_app, name="ticket")
 cli.add_typer(kb_app, name="kb")
 cli.add_typer(index_app, name="index")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
@@ -37,6 +38,7 @@ def create_app(application: Tierdesk) -> FastAPI:
     api.include_router(sla.router)
     api.include_router(search_api.router)
     api.include_router(understanding_api.router)
+    api.include_router(audit_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

@@ -15,6 +15,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE, error_response
 from tierdesk.entrypoints.web.pages import (
     admin,
+    audit,
     dashboard,
     knowledge,
     portal,
@@ -104,6 +105,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         search,
         dashboard,
         admin,
+        audit,
         portal,
     ):
         app.include_router(module.router)

@@ -1,0 +1,104 @@
+"""/api/v1/audit: the desk-wide audit log, for leads and admins (``services/audit_log.py``).
+
+Newest first, one page at a time: ``next_cursor`` goes back as ``cursor`` for the next page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from tierdesk.domain.audit_query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.services import audit_log
+from tierdesk.services.audit_log import AuditEntry, AuditFilter
+
+router = APIRouter(tags=["audit"])
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: datetime
+    action: str
+    entity: str = Field(description="The kind of record: ticket, agent, sla_policy…")
+    entity_id: int | None
+    ticket_id: int | None
+    ticket: str | None = Field(description="The ticket's number when the event is a ticket's")
+    actor_kind: str
+    actor_id: int | None
+    actor_name: str
+    changes: dict[str, Any]
+    reason: str | None
+    public: bool
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEventOut:
+        e = entry.event
+        return cls(
+            id=e.id or 0,
+            at=e.at,
+            action=e.action,
+            entity=e.subject_type,
+            entity_id=e.subject_id,
+            ticket_id=e.ticket_id,
+            ticket=entry.ticket_number,
+            actor_kind=e.actor_kind,
+            actor_id=e.actor_id,
+            actor_name=e.actor_name,
+            changes=dict(e.changes),
+            reason=e.reason,
+            public=e.public,
+        )
+
+
+class AuditPageOut(BaseModel):
+    events: list[AuditEventOut]
+    next_cursor: str | None = Field(description="Send as `cursor` for the next page; null: last")
+
+
+@router.get("/audit", response_model=AuditPageOut)
+def list_audit_events(
+    desk: DeskDep,
+    actor: CurrentActor,
+    entity: Annotated[str, Query(max_length=40, description="ticket, agent, sla_policy…")] = "",
+    by: Annotated[
+        str,
+        Query(
+            alias="actor",
+            max_length=320,
+            description="An e-mail address, agent:<id>, contact:<id> or system",
+        ),
+    ] = "",
+    action: Annotated[str, Query(max_length=64, description="An action prefix: agent.")] = "",
+    since: Annotated[str, Query(max_length=40, description="ISO date or date-time, from")] = "",
+    until: Annotated[
+        str, Query(max_length=40, description="ISO date (the whole day) or date-time, before")
+    ] = "",
+    cursor: Annotated[str, Query(max_length=20)] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+) -> AuditPageOut:
+    """Audit events across the desk, newest first; leads and admins only."""
+    page = audit_log.list_audit_events(
+        desk,
+        actor,
+        AuditFilter(
+            entity=entity,
+            actor=by,
+            action=action,
+            since=since,
+            until=until,
+            cursor=cursor,
+            limit=limit,
+        ),
+    )
+    return AuditPageOut(
+        events=[AuditEventOut.of(e) for e in page.entries], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/audit/entities", response_model=list[str])
+def list_audit_entities(desk: DeskDep, actor: CurrentActor) -> list[str]:
+    """The kinds of record the audit log holds events for."""
+    return audit_log.list_audit_entities(desk, actor)
