@@ -48,7 +48,7 @@ class _Clocks:
         self.uow, self.ticket, self.ticket_id = uow, ticket, ticket.id
         self._calendars: dict[int, BusinessCalendar] = {}
         self._policy: tuple[SlaPolicy | None] | None = None  # looked up once, when first needed
-        self.running = [d for d in uow.deadlines.for_ticket(ticket.id) if d.running]
+        self.running = uow.deadlines.running_for_tickets([ticket.id])[ticket.id]
 
     def calendar(self, calendar_id: int) -> BusinessCalendar:
         if calendar_id not in self._calendars:

@@ -1,0 +1,69 @@
+"""How long `tierdesk demo` takes, and where the time goes.
+
+    .venv/bin/python bench/demo_build.py [--embedder use|hashing] [--seed 7]
+
+Builds the demo world into a throwaway data directory, as `tierdesk demo` does, and prints
+wall and CPU seconds of its phases: the history played through the services, the final
+indexing pass (manuals and the embedding of every ticket), the whole build, and the CPU the
+embedding-ahead worker process spent on the other core. CPU seconds do not grow with other
+processes' load, wall seconds do: report both, with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import tierdesk.demo.builder as builder
+from tierdesk.bootstrap import bootstrap
+from tierdesk.config import SearchSettings, Settings
+
+
+def timed(name: str, function: Callable[..., Any], figures: dict[str, tuple[float, float]]) -> Any:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            figures[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedder", default="use", choices=["use", "hashing"])
+    parser.add_argument("--seed", type=int, default=7)
+    options = parser.parse_args()
+    figures: dict[str, tuple[float, float]] = {}
+    builder.play = timed("history (play)", builder.play, figures)
+    builder.index_manuals = timed("final index pass", builder.index_manuals, figures)
+    with tempfile.TemporaryDirectory(prefix="tierdesk-demo-bench-") as directory:
+        settings = Settings(
+            data_dir=Path(directory), search=SearchSettings(embedder=options.embedder)
+        )
+        app = bootstrap(settings)
+        try:
+            app.upgrade_database()
+            wall, cpu = time.perf_counter(), time.process_time()
+            summary = builder.build_demo(app, seed=options.seed)
+            figures["whole build"] = (time.perf_counter() - wall, time.process_time() - cpu)
+        finally:
+            app.close()
+    worker = os.times().children_user + os.times().children_system
+    print(
+        f"embedder {options.embedder}, seed {options.seed}: {summary.tickets} tickets, "
+        f"{summary.indexed} documents indexed; load average {os.getloadavg()[0]:.1f}"
+    )
+    for name, (wall, cpu) in figures.items():
+        print(f"  {name:<18} {wall:6.1f} s wall {cpu:6.1f} s CPU")
+    print(f"  {'worker process':<18} {'':>13} {worker:6.1f} s CPU (embedding ahead)")
+
+
+if __name__ == "__main__":  # the embedding worker is a spawned process: it imports this module
+    main()
