@@ -155,3 +155,22 @@ def test_ids_past_any_stored_one_are_refused_not_failed(
         assert response.status_code == 422, response.text
         assert message in response.json()["error"]["message"]
     assert events(client, world.lead, cursor="2147483647") == events(client, world.lead)
+
+
+def test_created_people_and_organisations_are_named_by_their_record_id(
+    client: TestClient, world: World, history: str
+) -> None:
+    created = [
+        e
+        for e in events(client, world.lead)
+        if e["action"] in ("agent.created", "contact.created", "organisation.created")
+    ]
+
+    assert {e["action"] for e in created} == {
+        "agent.created",
+        "contact.created",
+        "organisation.created",
+    }
+    assert all(isinstance(e["entity_id"], int) for e in created)
+    contacts = {e["entity_id"] for e in created if e["action"] == "contact.created"}
+    assert world.acme_contact_id in contacts

@@ -57,12 +57,14 @@ def _organisation(uow: UnitOfWork, desk: Desk, actor: Actor, new: NewOrganisatio
         timezone=new.timezone,
     )
     uow.organisations.add(organisation)
+    uow.flush()  # the audit event names the new record by its id
     uow.audit.add(
         audit_event(
             "organisation",
             "organisation.created",
             actor,
             now,
+            subject_id=organisation.id,
             changes={"name": name, "plan": plan.key},
         )
     )
@@ -144,12 +146,14 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
             password_hash=desk.passwords.hash(new.password) if new.password else None,
         )
         uow.contacts.add(contact)
+        uow.flush()
         uow.audit.add(
             audit_event(
                 "contact",
                 "contact.created",
                 actor,
                 now,
+                subject_id=contact.id,
                 changes={"email": email, "organisation": organisation.name},
             )
         )
@@ -212,12 +216,14 @@ def create_agent(desk: Desk, actor: Actor, new: NewAgent) -> Agent:
             password_hash=desk.passwords.hash(new.password) if new.password else None,
         )
         uow.agents.add(agent)
+        uow.flush()
         uow.audit.add(
             audit_event(
                 "agent",
                 "agent.created",
                 actor,
                 now,
+                subject_id=agent.id,
                 changes={"email": email, "tiers": agent.tiers, "role": str(agent.role)},
             )
         )
