@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,8 @@ from tierdesk.services import (  # noqa: F401 - register their event handlers an
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import make_dispatcher
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Tierdesk:
@@ -81,6 +84,19 @@ class Tierdesk:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def warm_up(self) -> None:
+        """Load the models the first request after a start would otherwise wait for: the
+        language identifier (~0.8 s, paid by the first new ticket's enrichment, which made it
+        searchable only after more than a second) and the embedder's weights. A model that
+        cannot load now (an endpoint that is down) is logged; requests report it when used."""
+        try:
+            if self.desk.understanding is not None:
+                self.desk.understanding.languages.detect("warming up the language identifier")
+            if self.desk.search is not None:
+                self.desk.search.warm_up()
+        except ConfigurationError as exc:
+            log.warning("a model could not be loaded at start-up: %s", exc)
 
     def read_document(self, data: bytes, filename: str, title: str | None = None) -> ParsedDocument:
         """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``."""

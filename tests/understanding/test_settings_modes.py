@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.understanding.conftest import World
+from tierdesk.assist.language import LangIdDetector
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings, UnderstandingSettings
 from tierdesk.entrypoints.web.app import create_app
@@ -97,3 +98,17 @@ def test_applied_triage_sets_fields_and_a_correction_queues_a_retrain(
     run_pending_jobs(app.desk, "test-worker")
     [done] = [job for job in list_jobs(app.desk, SYSTEM) if job.name == "triage.train"]
     assert str(done.status) == "done"  # too little history to train is not a failure
+
+
+def test_warming_up_loads_the_language_identifier_before_the_first_ticket(app: Tierdesk) -> None:
+    assert app.desk.understanding is not None
+    languages = app.desk.understanding.languages
+    assert isinstance(languages, LangIdDetector) and not languages.loaded
+
+    app.warm_up()
+
+    assert languages.loaded
+    assert languages.detect("Die Telefone verlieren seit dem Update die Verbindung") == (
+        "de",
+        pytest.approx(1.0, abs=0.05),
+    )

@@ -27,6 +27,10 @@ class LangIdDetector:
                 self._identifier = identifier
             return self._identifier
 
+    @property
+    def loaded(self) -> bool:
+        return self._identifier is not None
+
     def detect(self, text: str) -> tuple[str, float] | None:
         if sum(character.isalpha() for character in text) < MIN_LETTERS:
             return None

@@ -105,6 +105,9 @@ class HybridSearch:
     def model(self) -> str:
         return self._embedder.name
 
+    def warm_up(self) -> None:
+        self._embedder.embed(["warming up"])
+
     def passage_texts(self, document: SearchDocument) -> list[str]:
         """The title alone (short text is where sentence embeddings shine), then the body's
         windows, the first one led by the title."""

@@ -370,6 +370,10 @@ class SearchIndex(Protocol):
         """Within it, documents are stored without vectors (a bulk import rebuilds after)."""
         ...
 
+    def warm_up(self) -> None:
+        """Load the embedding model now rather than on the first search after a start."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""

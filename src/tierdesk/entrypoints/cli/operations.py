@@ -38,6 +38,7 @@ def serve(
 
     with running_desk() as app, background_jobs(app, worker):
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
+        app.warm_up()
         uvicorn.run(create_app(app), host=host, port=port)
 
 

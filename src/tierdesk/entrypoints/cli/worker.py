@@ -53,6 +53,7 @@ def worker(
         if once:
             say(f"Ran {runner.run_once()} jobs.")
             return
+        app.warm_up()
 
         def stop(signum: int, _frame: FrameType | None) -> None:
             note(f"Stopping {runner.name} after its current job ({signal.Signals(signum).name}).")
