@@ -184,6 +184,7 @@ def bench_size(
         data_dir = keep / str(size) if keep else Path(scratch)
         app = bootstrap(Settings(data_dir=data_dir, env="test"))
         app.upgrade_database()
+        app.warm_up()  # as `tierdesk serve` does: models load before the first request
         index = app.desk.search
         assert isinstance(index, HybridSearch)
         with app.desk.uow() as uow:
