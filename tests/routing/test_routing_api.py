@@ -210,3 +210,22 @@ def test_routing_configuration_errors_have_the_usual_shape(
     assert error_of(client.get("/api/v1/tickets/TD-9999/routing", headers=lead), 404) == (
         "not_found"
     )
+
+
+def test_a_lead_switches_an_agent_off_and_on_through_the_api(
+    app: Tierdesk, client: TestClient
+) -> None:
+    lead, agents = set_up_desk(app, client)
+    add_customer(client, lead, "Jonas", "premium", "de")
+    anna_id = agents["anna"]["id"]
+    anna = bearer_for(app, "anna@kestrel.example")
+
+    refused = client.patch(f"/api/v1/agents/{anna_id}", json={"active": False}, headers=anna)
+    off = ok(client.patch(f"/api/v1/agents/{anna_id}", json={"active": False}, headers=lead))
+    opened = open_p2_problem(client, bearer_for(app, "jonas@customer.example"))
+
+    assert error_of(refused, 403) == "permission_denied"  # nobody switches themselves off
+    assert off["active"] is False
+    assert opened["assignee_id"] == agents["bruno"]["id"]
+    on = ok(client.patch(f"/api/v1/agents/{anna_id}", json={"active": True}, headers=lead))
+    assert on["active"] is True

@@ -139,6 +139,9 @@ class AgentPatch(Request):
     languages: _Words | None = None
     queues: _Words | None = Field(default=None, description="Keys of the queues they work")
     levels: list[int] | None = Field(default=None, min_length=1)
+    active: bool | None = Field(
+        default=None, description="false switches the agent off: no sign-in, no new work"
+    )
 
 
 class DecisionOut(BaseModel):
@@ -260,6 +263,7 @@ def patch_agent(agent_id: int, body: AgentPatch, desk: DeskDep, actor: CurrentAc
         languages=body.languages,
         queues=body.queues,
         tiers=body.levels,
+        active=body.active,
     )
     return AgentOut.of(agents.update_agent(desk, actor, agent_id, changes))
 
