@@ -11,6 +11,7 @@ import pytest
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact, Tier
+from tierdesk.domain.ticket_values import Status
 from tierdesk.domain.tickets import Priority, Ticket
 from tierdesk.services import queues, tickets
 from tierdesk.services.auth import SYSTEM
@@ -47,6 +48,21 @@ def test_the_queue_lists_the_most_urgent_sla_clock_first_with_a_live_countdown(
 
     assert page.index(urgent.number or "") < page.index(relaxed.number or "")
     assert re.search(r'data-due="\d{4}-\d\d-\d\dT', page)
+
+
+def test_a_ticket_waiting_on_the_customer_says_so_instead_of_a_countdown(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    waiting = open_at_l1(web, "Need your trace first")
+    tickets.assign_ticket(web.app.desk, web.lead, waiting.number or "", web.l1.id)
+    tickets.change_status(
+        web.app.desk, web.l1, waiting.number or "", Status.PENDING_CUSTOMER, "need a trace"
+    )
+
+    page = signed_in(web.l1).get("/queue?tier=1").text
+    row = page[page.index(waiting.number or "") :].split("</tr>")[0]
+
+    assert "waiting on the customer" in row and "data-due" not in row
 
 
 def test_queue_filters_narrow_the_list(web: WebDesk, signed_in: SignIn) -> None:
