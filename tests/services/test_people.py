@@ -265,3 +265,16 @@ def test_a_product_whose_name_gives_no_key_is_refused(desk: Desk, unchanged: Unc
     for name in ("!!!", "---"):
         with case(name), unchanged(), pytest.raises(InvalidInputError):
             catalog.create_product(desk, SYSTEM, catalog.NewProduct(name=name))
+
+
+def test_a_contact_with_a_short_password_is_refused_and_nothing_is_stored(desk: Desk) -> None:
+    make_organisation(desk, name="Fjord Telecom")
+
+    with pytest.raises(InvalidInputError, match="at least 12 characters"):
+        people.create_contact(
+            desk,
+            make_agent(desk),
+            NewContact("ola@fjord.example", "Ola", "Fjord Telecom", password="hunter2"),
+        )
+
+    assert not [c for c in people.list_contacts(desk, SYSTEM) if c.email == "ola@fjord.example"]

@@ -116,6 +116,8 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
     name = new.name.strip()
     if not name:
         raise InvalidInputError("a contact needs a name", field="name")
+    if new.password is not None:
+        check_new_password(new.password)  # the same rule as for agents
     with desk.uow() as uow:
         if uow.contacts.get_by_email(email) or uow.agents.get_by_email(email):
             raise ConflictError(f"{email} is already registered", field="email")
