@@ -4,19 +4,27 @@ Plain Core statements with explicit conversion to the frozen/plain domain values
 "exactly once" rests on :meth:`SqlDeadlineRepository.mark_breached` and ``mark_warned``: a
 conditional UPDATE whose WHERE re-checks the clock under the row's write lock, so of two sweeps
 racing for one clock exactly one sees a row count of 1 (PostgreSQL re-evaluates the WHERE after
-the first commits; SQLite serialises writers)."""
+the first commits; SQLite serialises writers).
+
+The SLA handlers look up a calendar, a policy and a level target on nearly every ticket event,
+often several times in one commit: those lookups are remembered for one database transaction
+(the routing repositories' memo), so an edit committed by one request applies to the next, and
+a write through this repository forgets what was read. The clock statements are built once
+(bound parameters), because building a 15-column INSERT per clock cost more than running it."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, insert, select, update
+from sqlalchemy import Row, and_, bindparam, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables_sla as t
+from tierdesk.adapters.db.repositories_routing import _TransactionMemo as TransactionMemo
 from tierdesk.domain.calendars import BusinessCalendar, hours_from_mapping, hours_to_mapping
 from tierdesk.domain.notifications import Notification
 from tierdesk.domain.people import Tier
@@ -106,9 +114,29 @@ def _deadline(row: Row[Any]) -> Deadline:
     return Deadline(**{name: getattr(row, name) for name in _DEADLINE_FIELDS}, id=row.id)
 
 
+_CALENDAR_BY_ID = select(t.business_calendars).where(_cal.id == bindparam("calendar_id"))
+_POLICY_FOR = select(t.sla_policies).where(
+    _pol.priority == bindparam("priority"), _pol.plan_id == bindparam("plan_id")
+)
+_LEVEL_TARGET = select(t.level_targets).where(_lvl.tier == bindparam("tier"))
+# Executed with a dict of _DEADLINE_FIELDS (insert) or _DEADLINE_STATE plus "deadline_id".
+_ADD_DEADLINE = insert(t.ticket_deadlines).returning(_dl.id)
+_SAVE_DEADLINE = update(t.ticket_deadlines).where(_dl.id == bindparam("deadline_id"))
+_RUNNING_CLOCKS = (
+    select(t.ticket_deadlines)
+    .where(
+        _dl.ticket_id.in_(bindparam("ticket_ids", expanding=True)),
+        _dl.met_at.is_(None),
+        _dl.stopped_at.is_(None),
+    )
+    .order_by(_dl.id)
+)
+
+
 class SqlSlaRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._memo = TransactionMemo(session)
 
     # -- calendars ---------------------------------------------------------------------------
 
@@ -117,9 +145,11 @@ class SqlSlaRepository:
         return [_calendar(row) for row in rows]
 
     def calendar(self, calendar_id: int) -> BusinessCalendar | None:
-        row = self.session.execute(
-            select(t.business_calendars).where(_cal.id == calendar_id)
-        ).first()
+        # BusinessCalendar is frozen: the remembered value can be shared.
+        return self._memo.get(("calendar", calendar_id), lambda: self._read_calendar(calendar_id))
+
+    def _read_calendar(self, calendar_id: int) -> BusinessCalendar | None:
+        row = self.session.execute(_CALENDAR_BY_ID, {"calendar_id": calendar_id}).first()
         return _calendar(row) if row else None
 
     def calendar_by_name(self, name: str) -> BusinessCalendar | None:
@@ -129,12 +159,14 @@ class SqlSlaRepository:
         return _calendar(row) if row else None
 
     def add_calendar(self, calendar: BusinessCalendar) -> BusinessCalendar:
+        self._memo.forget()
         new_id = self.session.execute(
             insert(t.business_calendars).values(_calendar_values(calendar)).returning(_cal.id)
         ).scalar_one()
         return self.calendar(int(new_id)) or calendar
 
     def update_calendar(self, calendar: BusinessCalendar) -> None:
+        self._memo.forget()
         self.session.execute(
             update(t.business_calendars)
             .where(_cal.id == calendar.id)
@@ -152,11 +184,17 @@ class SqlSlaRepository:
         return _policy(row) if row else None
 
     def policy_for(self, priority: Priority, plan_id: int) -> SlaPolicy | None:
-        query = select(t.sla_policies).where(_pol.priority == priority, _pol.plan_id == plan_id)
-        row = self.session.execute(query).first()
+        key = ("policy_for", priority, plan_id)
+        found = self._memo.get(key, lambda: self._read_policy_for(priority, plan_id))
+        return copy.copy(found)  # a caller changing its policy must not change the memo's
+
+    def _read_policy_for(self, priority: Priority, plan_id: int) -> SlaPolicy | None:
+        params = {"priority": priority, "plan_id": plan_id}
+        row = self.session.execute(_POLICY_FOR, params).first()
         return _policy(row) if row else None
 
     def add_policy(self, policy: SlaPolicy) -> None:
+        self._memo.forget()
         values = {name: getattr(policy, name) for name in _POLICY_FIELDS}
         policy.id = int(
             self.session.execute(
@@ -165,6 +203,7 @@ class SqlSlaRepository:
         )
 
     def update_policy(self, policy: SlaPolicy) -> None:
+        self._memo.forget()
         values = {name: getattr(policy, name) for name in _POLICY_FIELDS}
         self.session.execute(update(t.sla_policies).where(_pol.id == policy.id).values(values))
 
@@ -178,12 +217,17 @@ class SqlSlaRepository:
         ]
 
     def level_target(self, tier: Tier) -> LevelTarget | None:
-        row = self.session.execute(select(t.level_targets).where(_lvl.tier == int(tier))).first()
+        found = self._memo.get(("level_target", int(tier)), lambda: self._read_level_target(tier))
+        return copy.copy(found)  # as policy_for: callers get their own copy
+
+    def _read_level_target(self, tier: Tier) -> LevelTarget | None:
+        row = self.session.execute(_LEVEL_TARGET, {"tier": int(tier)}).first()
         if row is None:
             return None
         return LevelTarget(tier=row.tier, **{n: getattr(row, n) for n in _TARGET_FIELDS})
 
     def save_level_target(self, target: LevelTarget) -> None:
+        self._memo.forget()
         values = {name: getattr(target, name) for name in _TARGET_FIELDS}
         changed = self.session.execute(
             update(t.level_targets).where(_lvl.tier == int(target.tier)).values(values)
@@ -198,15 +242,11 @@ class SqlDeadlineRepository:
 
     def add(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_FIELDS}
-        deadline.id = int(
-            self.session.execute(
-                insert(t.ticket_deadlines).values(values).returning(_dl.id)
-            ).scalar_one()
-        )
+        deadline.id = int(self.session.execute(_ADD_DEADLINE, values).scalar_one())
 
     def save(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_STATE}
-        self.session.execute(update(t.ticket_deadlines).where(_dl.id == deadline.id).values(values))
+        self.session.execute(_SAVE_DEADLINE, {**values, "deadline_id": deadline.id})
 
     def get(self, deadline_id: int) -> Deadline | None:
         row = self.session.execute(select(t.ticket_deadlines).where(_dl.id == deadline_id)).first()
@@ -219,16 +259,8 @@ class SqlDeadlineRepository:
     def running_for_tickets(self, ticket_ids: Sequence[int]) -> dict[int, list[Deadline]]:
         found: dict[int, list[Deadline]] = {ticket_id: [] for ticket_id in ticket_ids}
         for start in range(0, len(ticket_ids), 500):  # stay far below any bind-parameter limit
-            query = (
-                select(t.ticket_deadlines)
-                .where(
-                    _dl.ticket_id.in_(ticket_ids[start : start + 500]),
-                    _dl.met_at.is_(None),
-                    _dl.stopped_at.is_(None),
-                )
-                .order_by(_dl.id)
-            )
-            for row in self.session.execute(query):
+            chunk = list(ticket_ids[start : start + 500])
+            for row in self.session.execute(_RUNNING_CLOCKS, {"ticket_ids": chunk}):
                 found[row.ticket_id].append(_deadline(row))
         return found
 

@@ -64,6 +64,24 @@ from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 MAX_DISPATCH_ROUNDS = 10
 
 
+_HELD = "tierdesk.held_tickets"
+
+
+def _hold_ticket(session: Session, instance: object) -> None:
+    if isinstance(instance, Ticket):
+        held = session.info.get(_HELD)
+        if held is not None:
+            held.add(instance)
+
+
+def _listen_for_tickets(session_factory: sessionmaker[Session]) -> None:
+    # Once per factory, not per session: event.listen on each transaction's session cost more
+    # than the rest of starting a unit of work.
+    for session_event in ("loaded_as_persistent", "transient_to_pending"):
+        if not event.contains(session_factory, session_event, _hold_ticket):
+            event.listen(session_factory, session_event, _hold_ticket)
+
+
 class SqlUnitOfWork:
     def __init__(
         self,
@@ -74,15 +92,15 @@ class SqlUnitOfWork:
         self._session_factory = session_factory
         self._ticket_prefix = ticket_prefix
         self._dispatch = dispatch
+        _listen_for_tickets(session_factory)  # done already for make_session_factory's
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
         # The session holds its objects only weakly: a ticket a use case loaded, changed and
         # let go of before commit would vanish with its unsaved audit events. Hold every ticket
-        # this unit of work sees until it ends.
+        # this unit of work sees until it ends (_hold_ticket adds them to this set).
         self._held: set[Ticket] = set()
-        event.listen(self.session, "loaded_as_persistent", self._hold)
-        event.listen(self.session, "transient_to_pending", self._hold)
+        self.session.info[_HELD] = self._held
         self.tickets: TicketRepository = SqlTicketRepository(self.session)
         self.agents: AgentRepository = SqlAgentRepository(self.session)
         self.contacts: ContactRepository = SqlContactRepository(self.session)
@@ -116,10 +134,6 @@ class SqlUnitOfWork:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so what a use case returns stays readable after the block.
         self.session.close()
-
-    def _hold(self, _session: Session, instance: object) -> None:
-        if isinstance(instance, Ticket):
-            self._held.add(instance)
 
     def flush(self) -> None:
         self.session.flush()
@@ -165,4 +179,6 @@ class SqlUnitOfWork:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit: services return them to the web edge and the CLI.
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    _listen_for_tickets(session_factory)  # before any request threads start units of work
+    return session_factory
