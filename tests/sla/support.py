@@ -14,7 +14,7 @@ from tierdesk.services.desk import Desk
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc,arg-type]
 
 
 def a_customer(desk: Desk, plan: str = "standard") -> Contact:
