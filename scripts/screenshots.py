@@ -34,6 +34,14 @@ def _sign_in(page: Page, email: str, portal: bool = False) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _walkthrough_ticket(page: Page) -> str:
+    """The ticket the README walks through (every demo build has it at L1)."""
+    page.goto("/queue?tier=1&q=KP-200")
+    number = page.locator("#queue-rows tbody a").first.inner_text()
+    page.goto("/queue?tier=1")
+    return number
+
+
 def _shot(page: Page, name: str) -> None:
     path = OUT / f"{name}.png"
     page.screenshot(path=str(path))
@@ -50,7 +58,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
-    parser.add_argument("--ticket", help="the ticket to show (default: the first in the L1 queue)")
+    parser.add_argument(
+        "--ticket", help="the ticket to show (default: the README walk-through's KP-200 ticket)"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     contexts: list[BrowserContext] = []
@@ -63,7 +73,7 @@ def main() -> None:
         _sign_in(page, _account("L1 agent"))
         page.goto("/queue?tier=1")
         _shot(page, "queue")
-        ticket = args.ticket or page.locator("#queue-rows tbody a").first.inner_text()
+        ticket = args.ticket or _walkthrough_ticket(page)
         page.goto(f"/tickets/{ticket}")
         page.locator(".passage-hit, #assist p.muted").last.wait_for()
         page.wait_for_load_state("networkidle")
