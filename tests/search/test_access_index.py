@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import iterate
 
 from tierdesk.adapters.db.tables_search import search_documents
-from tierdesk.adapters.search.store import SqlSearchStore, filter_clause
+from tierdesk.adapters.search.clauses import filter_clause
+from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.knowledge import DocumentKind, SearchFilter
 

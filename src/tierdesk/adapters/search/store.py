@@ -7,7 +7,6 @@ Every write happens in the unit of work's transaction.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,24 +15,27 @@ import numpy as np
 from pgvector.sqlalchemy import VECTOR
 from sqlalchemy import (
     ColumnElement,
-    and_,
     bindparam,
     cast,
     delete,
-    false,
     func,
     insert,
     literal_column,
-    or_,
     select,
     text,
-    true,
     update,
 )
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables_search import search_documents as _d
 from tierdesk.adapters.db.tables_search import search_passages as _p
+from tierdesk.adapters.search.clauses import (
+    TSVECTOR,
+    WORD_PART,
+    filter_clause,
+    pg_matches,
+    pg_query,
+)
 from tierdesk.adapters.search.frequencies import common_word_counts
 from tierdesk.adapters.search.vectors import matrix_for, max_sim
 from tierdesk.domain.knowledge import (
@@ -44,66 +46,8 @@ from tierdesk.domain.knowledge import (
     fts_expression,
 )
 
-# Kept in step with migration 0004's GIN index: the same expression, or the index is not used.
-TSVECTOR = (
-    "(setweight(to_tsvector('simple', search_documents.title), 'A') || "
-    "setweight(to_tsvector('simple', search_documents.body), 'B'))"
-)
-_WORD_PART = re.compile(r"[^\W_]+", re.UNICODE)
 # Keyword matches ranked per result wanted before the filter is applied (``lexical``).
 LEXICAL_PROBE = 2
-
-
-def filter_clause(where: SearchFilter) -> ColumnElement[bool]:
-    """``where`` as a condition on search_documents; ticket access mirrors visibility.Scope."""
-    if where.nothing or not where.kinds:
-        return false()
-    kinds = [str(k) for k in where.kinds]
-    clauses: list[ColumnElement[bool]] = [_d.c.kind.in_(kinds)]
-    if where.exclude_ticket_id is not None:
-        clauses.append(or_(_d.c.ticket_id.is_(None), _d.c.ticket_id != where.exclude_ticket_id))
-    if where.statuses:
-        clauses.append(or_(_d.c.ticket_id.is_(None), _d.c.status.in_(where.statuses)))
-    if where.product is not None:
-        clauses.append(or_(_d.c.kind != str(DocumentKind.MANUAL), _d.c.product == where.product))
-    if not where.everything:
-        ticket_access: ColumnElement[bool]
-        if where.organisation_id is not None:
-            ticket_access = and_(
-                _d.c.organisation_id == where.organisation_id, _d.c.internal.is_(False)
-            )
-        else:
-            allowed: list[ColumnElement[bool]] = []
-            if where.max_tier is not None:
-                allowed.append(_d.c.tier <= where.max_tier)
-            if where.queues:
-                allowed.append(_d.c.queue.in_(where.queues))
-            if where.agent_id is not None:
-                allowed.append(_d.c.assignee_id == where.agent_id)
-            ticket_access = or_(*allowed) if allowed else false()
-        clauses.append(or_(_d.c.ticket_id.is_(None), ticket_access))
-    return and_(true(), *clauses)
-
-
-def _pg_term(term: str) -> ColumnElement[Any]:
-    """One query term as a tsquery: the term as PostgreSQL parses it, or the phrase of its
-    parts (see ``SqlSearchStore._frequencies_postgres``)."""
-    parts = " ".join(w.lower() for w in _WORD_PART.findall(term))
-    whole = func.plainto_tsquery(literal_column("'simple'"), term)
-    if len(parts.split()) <= 1:
-        return whole
-    return whole.op("||")(func.phraseto_tsquery(literal_column("'simple'"), parts))
-
-
-def _pg_query(terms: Sequence[str]) -> ColumnElement[Any]:
-    query = _pg_term(terms[0])
-    for term in terms[1:]:
-        query = query.op("||")(_pg_term(term))
-    return query
-
-
-def _pg_matches(term: str) -> ColumnElement[bool]:
-    return literal_column(TSVECTOR).bool_op("@@")(_pg_term(term))
 
 
 class SqlSearchStore:
@@ -254,8 +198,8 @@ class SqlSearchStore:
             return {}
         if self._postgres:
             return self._frequencies_postgres(terms)
-        phrases = [t for t in terms if len(_WORD_PART.findall(t)) > 1]
-        terms = [t for t in terms if len(_WORD_PART.findall(t)) <= 1]
+        phrases = [t for t in terms if len(WORD_PART.findall(t)) > 1]
+        terms = [t for t in terms if len(WORD_PART.findall(t)) <= 1]
         counted = {p: self._phrase_frequency(p) for p in phrases}
         candidates = {t: [t[:n] for n in range(len(t), max(2, len(t) - 4), -1)] for t in terms}
         wanted = sorted({c for cs in candidates.values() for c in cs})
@@ -276,7 +220,7 @@ class SqlSearchStore:
 
     def _phrase_frequency(self, compound: str) -> int:
         """Documents holding a term; a dotted or hyphenated name as the phrase of its parts."""
-        expression = fts_expression([" ".join(_WORD_PART.findall(compound))])
+        expression = fts_expression([" ".join(WORD_PART.findall(compound))])
         if not expression:
             return 0
         return int(
@@ -294,7 +238,7 @@ class SqlSearchStore:
         for term in terms:
             found[term] = int(
                 self._session.execute(
-                    select(func.count()).select_from(_d).where(_pg_matches(term))
+                    select(func.count()).select_from(_d).where(pg_matches(term))
                 ).scalar_one()
             )
         return found
@@ -342,7 +286,7 @@ class SqlSearchStore:
     ) -> dict[int, float]:
         if not terms:
             return {}
-        query = _pg_query(terms)
+        query = pg_query(terms)
         rows = self._session.execute(
             select(_d.c.id, func.ts_rank(literal_column(TSVECTOR), query, 1).label("score"))
             .where(literal_column(TSVECTOR).bool_op("@@")(query), filter_clause(where))
