@@ -6,20 +6,22 @@ out, so a stored rule is always one the domain accepts).
 
 The event handlers read this configuration on every event (routing, the rules), often several
 times in one commit. Those list reads are remembered for one database transaction only
-(:class:`_TransactionMemo`): a change committed by one request applies to the very next ticket,
-and a change written through these repositories inside a transaction forgets what was read."""
+(``memo.TransactionMemo``): a change committed by one request applies to the very next
+ticket, and a change written through these repositories inside a transaction forgets what
+was read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Row, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables
+from tierdesk.adapters.db.memo import TransactionMemo
 from tierdesk.adapters.db.repositories import json_array_contains
 from tierdesk.adapters.db.tables_routing import (
     agent_assignment_state,
@@ -50,32 +52,6 @@ _t = tables.tickets.c
 _EPISODE = "episode:%"
 
 
-_T = TypeVar("_T")
-
-
-class _TransactionMemo:
-    """Reads remembered until the session's transaction ends (commit or rollback start a new
-    one, which finds the memo empty) or until :meth:`forget` after a write."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._transaction: SessionTransaction | None = None
-        self._values: dict[Hashable, Any] = {}
-
-    def get(self, key: Hashable, read: Callable[[], _T]) -> _T:
-        if self._session.get_transaction() is not self._transaction:
-            self._values.clear()
-        if key not in self._values:
-            value = read()  # begins the transaction if none is open yet
-            self._transaction = self._session.get_transaction()
-            self._values[key] = value
-        found: _T = self._values[key]
-        return found
-
-    def forget(self) -> None:
-        self._values.clear()
-
-
 _CATALOG_TYPES = (Organisation, SupportPlan, Product, Component)
 
 
@@ -100,7 +76,7 @@ def _queue(row: Row[Any]) -> Queue:
 class SqlRoutingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._memo = _TransactionMemo(session)
+        self._memo = TransactionMemo(session)
         # Catalogue names come from other repositories' objects: forget them when any of
         # those is written in this transaction.
         event.listen(session, "before_flush", self._forget_on_catalog_change)
@@ -301,7 +277,7 @@ def _automation_rule(row: Row[Any]) -> AutomationRule:
 class SqlRuleRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._memo = _TransactionMemo(session)
+        self._memo = TransactionMemo(session)
 
     @staticmethod
     def _values(rule: AutomationRule) -> dict[str, Any]:

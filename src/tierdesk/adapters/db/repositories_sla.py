@@ -24,7 +24,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables_sla as t
-from tierdesk.adapters.db.repositories_routing import _TransactionMemo as TransactionMemo
+from tierdesk.adapters.db.memo import TransactionMemo
 from tierdesk.domain.calendars import BusinessCalendar, hours_from_mapping, hours_to_mapping
 from tierdesk.domain.notifications import Notification
 from tierdesk.domain.people import Tier

@@ -1,0 +1,35 @@
+"""Reads a repository may remember for one transaction (the routing and SLA configuration):
+read once per unit of work, never across two, so a change committed by one request applies to
+the very next one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, SessionTransaction
+
+_T = TypeVar("_T")
+
+
+class TransactionMemo:
+    """Reads remembered until the session's transaction ends (commit or rollback start a new
+    one, which finds the memo empty) or until :meth:`forget` after a write."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._transaction: SessionTransaction | None = None
+        self._values: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, read: Callable[[], _T]) -> _T:
+        if self._session.get_transaction() is not self._transaction:
+            self._values.clear()
+        if key not in self._values:
+            value = read()  # begins the transaction if none is open yet
+            self._transaction = self._session.get_transaction()
+            self._values[key] = value
+        found: _T = self._values[key]
+        return found
+
+    def forget(self) -> None:
+        self._values.clear()
