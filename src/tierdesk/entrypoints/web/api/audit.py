@@ -4,52 +4,37 @@ Newest first, one page at a time: ``next_cursor`` goes back as ``cursor`` for th
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.audit_query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.schemas import EventOut
 from tierdesk.services import audit_log
 from tierdesk.services.audit_log import AuditEntry, AuditFilter
 
 router = APIRouter(tags=["audit"])
 
 
-class AuditEventOut(BaseModel):
-    id: int
-    at: datetime
-    action: str
+class AuditEventOut(EventOut):
+    """A ticket trail's event (``EventOut``) with the record it is about."""
+
     entity: str = Field(description="The kind of record: ticket, agent, sla_policy…")
     entity_id: int | None
     ticket_id: int | None
     ticket: str | None = Field(description="The ticket's number when the event is a ticket's")
-    actor_kind: str
-    actor_id: int | None
-    actor_name: str
-    changes: dict[str, Any]
-    reason: str | None
-    public: bool
 
     @classmethod
-    def of(cls, entry: AuditEntry) -> AuditEventOut:
+    def of_entry(cls, entry: AuditEntry) -> AuditEventOut:
         e = entry.event
         return cls(
-            id=e.id or 0,
-            at=e.at,
-            action=e.action,
+            **EventOut.of(e).model_dump(),
             entity=e.subject_type,
             entity_id=e.subject_id,
             ticket_id=e.ticket_id,
             ticket=entry.ticket_number,
-            actor_kind=e.actor_kind,
-            actor_id=e.actor_id,
-            actor_name=e.actor_name,
-            changes=dict(e.changes),
-            reason=e.reason,
-            public=e.public,
         )
 
 
@@ -94,7 +79,7 @@ def list_audit_events(
         ),
     )
     return AuditPageOut(
-        events=[AuditEventOut.of(e) for e in page.entries], next_cursor=page.next_cursor
+        events=[AuditEventOut.of_entry(e) for e in page.entries], next_cursor=page.next_cursor
     )
 
 
