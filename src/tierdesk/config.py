@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tierdesk.errors import ConfigurationError
@@ -271,7 +272,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
     env: str = Field(
-        default="dev", description="dev, test or prod. prod refuses placeholder secrets."
+        default="dev",
+        description="dev, test or prod. prod refuses placeholder secrets and needs public_url.",
     )
     data_dir: Path = Field(
         default=Path("data"),
@@ -286,6 +288,24 @@ class Settings(BaseSettings):
         default=SecretStr(_DEV_SECRET),
         description="Signs sessions and links. Required (and not the placeholder) when env=prod.",
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The desk's address as people reach it, e.g. https://support.example.com; "
+        "every link in mail is built from it, never from a request's Host header. Required when "
+        "env=prod; unset in dev/test: where `tierdesk serve` listens.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the desk answers to besides public_url's (JSON list; "
+        "'*.example.com' matches subdomains). Any other Host header is refused with 400; "
+        "dev/test also accept localhost, 127.0.0.1, ::1 and testserver.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto `tierdesk serve` believes (JSON list). Empty: none, the headers are "
+        "ignored.",
+    )
     ticket_prefix: str = Field(
         default="TD", pattern=r"^[A-Z][A-Z0-9]{0,9}$", description="Prefix of ticket numbers."
     )
@@ -298,10 +318,34 @@ class Settings(BaseSettings):
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
 
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host name")
+        # The desk's pages link to absolute paths (/portal/...), so it lives at a host's root.
+        if parts.path.strip("/") or parts.query or parts.fragment or "@" in parts.netloc:
+            raise ValueError("must be scheme, host and port only, e.g. https://support.example.com")
+        return value.rstrip("/")
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.env == "prod" and self.secret_key.get_secret_value() == _DEV_SECRET:
             raise ValueError("TIERDESK_SECRET_KEY must be set to a real secret when env=prod")
+        return self
+
+    @model_validator(mode="after")
+    def _require_public_url(self) -> Settings:
+        # Links in mail must never be built from a request's Host header, which the sender of
+        # the request chooses; in production only the operator can say where the desk lives.
+        if self.env == "prod" and not self.public_url:
+            raise ValueError(
+                "TIERDESK_PUBLIC_URL must be set to the desk's address "
+                "(e.g. https://support.example.com) when env=prod"
+            )
         return self
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import suppress
 from typing import Annotated
 
 import typer
@@ -34,12 +35,18 @@ def serve(
     # import, which every other command, `tierdesk demo` included, would pay for nothing
     import uvicorn
 
-    from tierdesk.entrypoints.web.app import create_app
+    from tierdesk.entrypoints.web.hosts import public_base_url, served_url
+    from tierdesk.entrypoints.web.server import server_config
 
     with running_desk() as app, background_jobs(app, worker):
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
+        note(f"links in mail lead to {public_base_url(app.settings, served_url(host, port))}")
         app.warm_up()
-        uvicorn.run(create_app(app), host=host, port=port)
+        server = uvicorn.Server(server_config(app, host, port))
+        with suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it has shut down on
+            server.run()
+        if not server.started:  # the port was taken, say; uvicorn has logged why
+            raise typer.Exit(3)
 
 
 @db_app.command("upgrade")

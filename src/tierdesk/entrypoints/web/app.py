@@ -13,11 +13,19 @@ from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import install_error_handlers
+from tierdesk.entrypoints.web.hosts import (
+    DEFAULT_SERVED_AT,
+    HostCheck,
+    allowed_host_names,
+    public_base_url,
+)
 from tierdesk.entrypoints.web.pages import install_pages
 from tierdesk.services.health import check_health
 
 
-def create_app(application: Tierdesk) -> FastAPI:
+def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> FastAPI:
+    """``served_at``: where the server listens, the links' base when no public_url is set."""
+    settings = application.settings
     app = FastAPI(
         title="tierdesk",
         version=tierdesk.__version__,
@@ -26,6 +34,7 @@ def create_app(application: Tierdesk) -> FastAPI:
     )
     app.state.desk = application.desk
     app.state.tierdesk = application
+    app.state.public_url = public_base_url(settings, served_at)
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api/v1")
@@ -48,4 +57,6 @@ def create_app(application: Tierdesk) -> FastAPI:
 
     app.include_router(api)
     install_pages(app, application)  # the workspace ("/") and the portal ("/portal")
+    # Added last, so it runs first: a wrong Host is refused before anything reads the request.
+    app.add_middleware(HostCheck, hosts=allowed_host_names(settings, app.state.public_url))
     return app

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.tickets import Status
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.hosts import public_link
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import (
@@ -89,7 +90,7 @@ def send_link(
     if _mail_ready(request):
         issued = issue_magic_link(desk, email)
         if issued is not None:
-            url = str(request.url_for("redeem_link", token=issued.token))
+            url = public_link(request, "redeem_link", token=issued.token)
             outgoing = magic_link_email(issued, url, outbound_policy(settings.mail))
             background.add_task(smtp_transport(settings.mail).send, outgoing)
     context = {"next": "/portal/tickets", "error": "", "links": True, "sent": True}
