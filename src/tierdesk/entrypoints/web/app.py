@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.entrypoints.web import api_docs
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
 from tierdesk.entrypoints.web.api import search as search_api
@@ -13,6 +14,7 @@ from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import install_error_handlers
+from tierdesk.entrypoints.web.headers import SecurityHeaders
 from tierdesk.entrypoints.web.hosts import (
     DEFAULT_SERVED_AT,
     HostCheck,
@@ -31,6 +33,8 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
         version=tierdesk.__version__,
         description="A tiered technical-support desk. Authenticate with "
         "`Authorization: Bearer <token>`; tokens come from `tierdesk token create`.",
+        docs_url=None,  # ours is api_docs: FastAPI's loads Swagger UI from a CDN, inline
+        redoc_url=None,
     )
     app.state.desk = application.desk
     app.state.tierdesk = application
@@ -57,6 +61,9 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
 
     app.include_router(api)
     install_pages(app, application)  # the workspace ("/") and the portal ("/portal")
-    # Added last, so it runs first: a wrong Host is refused before anything reads the request.
+    app.include_router(api_docs.router)
+    # The last added runs first: a wrong Host is refused before anything reads the request,
+    # and every answer, that refusal included, carries the security headers.
     app.add_middleware(HostCheck, hosts=allowed_host_names(settings, app.state.public_url))
+    app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
     return app

@@ -3,7 +3,6 @@ same services as the REST API. ``install_pages`` mounts them on the app."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -33,15 +32,6 @@ from tierdesk.errors import TierdeskError
 from tierdesk.services.web_sessions import Audience
 
 SESSION_HOURS = 12
-# Defence in depth behind autoescaping: only our own scripts run, nothing frames the desk.
-PAGE_SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 def _is_api(request: Request) -> bool:
@@ -79,18 +69,6 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         https_only=application.settings.env == "prod",
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    @app.middleware("http")
-    async def page_security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        # Not on the API nor on FastAPI's own /docs and /redoc (they load their scripts from a CDN).
-        ours = not request.url.path.startswith(("/api/", "/docs", "/redoc"))
-        if ours and response.headers.get("content-type", "").startswith("text/html"):
-            for name, value in PAGE_SECURITY_HEADERS.items():
-                response.headers.setdefault(name, value)
-        return response
 
     app.add_exception_handler(SignInRequiredError, _sign_in_required)
     app.add_exception_handler(TierdeskError, _desk_error)
