@@ -9,16 +9,18 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from tests.factories import token_for
 from tests.web.conftest import PASSWORD, Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
 from tierdesk.adapters.clock import FixedClock
+from tierdesk.adapters.db import tables_web
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.services import tickets
 from tierdesk.services.audit_log import AuditFilter, list_audit_events
 from tierdesk.services.auth import SYSTEM
-from tierdesk.services.web_sessions import digest
+from tierdesk.services.web_sessions import digest, prune_sessions
 
 SignIn = Callable[[Agent | Contact], Browser]
 NEW_PASSWORD = "a much longer new secret"
@@ -293,3 +295,35 @@ def test_a_session_ends_twelve_hours_after_sign_in(
     assert browser.get("/queue").url.path == "/queue"
     clock.advance(timedelta(minutes=1))
     assert browser.get("/queue").url.path == "/signin"
+
+
+def test_old_sessions_and_failures_that_no_longer_count_are_pruned(
+    web: WebDesk, signed_in: SignIn, new_browser: Callable[[], Browser], clock: FixedClock
+) -> None:
+    ended = signed_in(web.l1)
+    ended.get("/queue")
+    assert ended.post("/signout").url.path == "/signin"
+    signed_in(web.l2)  # still live
+    new_browser().sign_in(web.lead, "wrong guess")
+
+    def stored() -> tuple[int, int]:
+        with web.app.engine.connect() as connection:
+            count = [
+                connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (tables_web.web_sessions, tables_web.sign_in_failures)
+            ]
+        return count[0], count[1]
+
+    assert stored() == (2, 2)  # the wrong password counts for the account and the client
+    clock.advance(timedelta(minutes=29))
+    prune_sessions(web.app.desk, {})
+    assert stored() == (2, 2)  # the failures still count for the account limit (15 + 15 min)
+    clock.advance(timedelta(minutes=2))
+    prune_sessions(web.app.desk, {})
+    assert stored() == (2, 0)
+    clock.advance(timedelta(days=7))
+    prune_sessions(web.app.desk, {})
+    assert stored() == (1, 0)  # the ended one; the live one expired 12 h after sign-in…
+    clock.advance(timedelta(hours=12))
+    prune_sessions(web.app.desk, {})
+    assert stored() == (0, 0)  # …and is forgotten a week after that

@@ -73,7 +73,8 @@ def test_a_successful_sign_in_forgets_the_accounts_failures(
     for _ in range(4):
         attempt(browser, web.l1.email, "wrong guess")
     assert attempt(browser, web.l1.email, PASSWORD).url.path == "/queue"
-    browser.post("/signout")
+    browser.get("/queue")
+    assert browser.post("/signout").url.path == "/signin"
 
     again = [attempt(browser, web.l1.email, "wrong guess").status_code for _ in range(4)]
     assert again == [401, 401, 401, 401]
