@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -23,9 +24,10 @@ from tierdesk.assist.embeddings import make_embedder
 from tierdesk.assist.language import LangIdDetector
 from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
-from tierdesk.config import Settings, TrackerSettings
+from tierdesk.config import Settings, SignInSettings, TrackerSettings
 from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.knowledge import ParsedDocument
+from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
@@ -42,6 +44,7 @@ from tierdesk.services import (  # noqa: F401 - register their event handlers an
     sla_clocks,
     sla_sweep,
     triage,
+    web_sessions,
 )
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import make_dispatcher
@@ -134,6 +137,7 @@ def bootstrap(
         or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
         tracker=make_tracker(settings.tracker),
         understanding=make_understanding(settings),
+        sign_in_policy=sign_in_policy(settings.sign_in),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)
@@ -165,6 +169,26 @@ def make_understanding(settings: Settings) -> Understanding | None:
             outage_similarity=chosen.outage_similarity,
         ),
         llm=llm,
+    )
+
+
+def sign_in_policy(settings: SignInSettings) -> SignInPolicy:
+    def minutes(n: int) -> timedelta:
+        return timedelta(minutes=n)
+
+    return SignInPolicy(
+        account=FailureLimit(
+            settings.account_failures,
+            minutes(settings.account_window_minutes),
+            minutes(settings.account_lock_minutes),
+        ),
+        client=FailureLimit(
+            settings.client_failures,
+            minutes(settings.client_window_minutes),
+            minutes(settings.client_block_minutes),
+        ),
+        link_mails=settings.link_mails_per_hour,
+        link_window=timedelta(hours=1),
     )
 
 

@@ -268,6 +268,36 @@ class UnderstandingSettings(BaseModel):
     llm_timeout_seconds: float = Field(default=60.0, gt=0, description="LLM request timeout.")
 
 
+class SignInSettings(BaseModel):
+    """How long guessers wait: failed sign-ins per account and per client address, and sign-in
+    links mailed per address (docs/design.md, "Sessions")."""
+
+    account_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one e-mail address that lock it."
+    )
+    account_window_minutes: int = Field(
+        default=15, gt=0, description="Window in which those failures count."
+    )
+    account_lock_minutes: int = Field(
+        default=15, gt=0, description="How long a locked account refuses every password."
+    )
+    client_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins and invalid API tokens from one client address that "
+        "make it wait.",
+    )
+    client_window_minutes: int = Field(
+        default=10, gt=0, description="Window in which those failures count."
+    )
+    client_block_minutes: int = Field(
+        default=10, gt=0, description="How long such a client address is refused."
+    )
+    link_mails_per_hour: int = Field(
+        default=3, ge=1, description="Sign-in links mailed to one address per hour at most."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -317,6 +347,7 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
+    sign_in: SignInSettings = Field(default_factory=SignInSettings)
 
     @field_validator("public_url")
     @classmethod

@@ -39,6 +39,8 @@ from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
 from tierdesk.ports.understanding import UnderstandingRepository as UnderstandingRepository
+from tierdesk.ports.web import SessionRepository as SessionRepository
+from tierdesk.ports.web import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.web import WebRepository as WebRepository
 from tierdesk.ports.workflow import MetricsSource as MetricsSource
 from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
@@ -398,6 +400,8 @@ class UnitOfWork(Protocol):
     search: SearchStore
     knowledge: KnowledgeRepository
     web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
+    sessions: SessionRepository  # ports/web.py: signed-in browsers
+    sign_in_failures: SignInFailureRepository  # ports/web.py: what the sign-in limits count
     workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
     metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
     understanding: UnderstandingRepository  # ports/understanding.py: facts, triage, outages

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tierdesk.domain.sign_in_limits import SignInPolicy
 from tierdesk.ports import (
     Clock,
     FileStore,
@@ -31,3 +32,4 @@ class Desk:
     search: SearchIndex | None = None  # None: nothing is indexed (a desk without retrieval)
     tracker: IssueTracker | None = None  # None: defects are not mirrored to a tracker
     understanding: Understanding | None = None  # None: no enrichment, triage or outages
+    sign_in_policy: SignInPolicy = field(default_factory=SignInPolicy)
