@@ -22,13 +22,16 @@ from tierdesk.domain.defects import DefectStatus
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.outbound import OutboxStatus, OutgoingKind
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.services import (
+    conversation,
     defects,
     enhancements,
     incidents,
     known_issues,
+    mail_admin,
     metrics,
     people,
     queues,
@@ -55,6 +58,20 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     check_incidents(desk)
     check_enhancements(desk)
     check_metrics(desk, summary)
+    check_history_leaves_no_mail_to_send(desk)
+
+
+def check_history_leaves_no_mail_to_send(desk: Desk) -> None:
+    """The history's replies and acknowledgements went out in the story, months ago: nothing of
+    them waits in the outbox for the first `mail send-pending`. The desk that runs after the
+    build queues its mail as always."""
+    assert mail_admin.list_outbox(desk, SYSTEM, [OutboxStatus.PENDING], limit=10) == []
+    waiting = tickets.list_tickets(desk, SYSTEM, TicketFilter(status=["open"]), 1).tickets[0]
+    conversation.add_message(
+        desk, SYSTEM, waiting.number or "", MessageKind.PUBLIC_REPLY, text="Any news?"
+    )
+    queued = mail_admin.list_outbox(desk, SYSTEM, [OutboxStatus.PENDING], limit=10)
+    assert [(m.ticket_id, m.kind) for m in queued] == [(waiting.id, OutgoingKind.REPLY)]
 
 
 def check_routing(desk: Desk) -> None:
