@@ -27,6 +27,7 @@ from tierdesk.config import Settings, TrackerSettings
 from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.knowledge import ParsedDocument
 from tierdesk.errors import ConfigurationError
+from tierdesk.mail_bootstrap import mail_delivery
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.ports.workflow import IssueTracker
@@ -134,6 +135,7 @@ def bootstrap(
         or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
         tracker=make_tracker(settings.tracker),
         understanding=make_understanding(settings),
+        mail_out=mail_delivery(settings.mail),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)
