@@ -29,6 +29,7 @@ from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.knowledge import ParsedDocument
 from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
+from tierdesk.mail_bootstrap import mail_delivery
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.ports.workflow import IssueTracker
@@ -138,6 +139,7 @@ def bootstrap(
         tracker=make_tracker(settings.tracker),
         understanding=make_understanding(settings),
         sign_in_policy=sign_in_policy(settings.sign_in),
+        mail_out=mail_delivery(settings.mail),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

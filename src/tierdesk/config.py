@@ -65,7 +65,9 @@ class MailSettings(BaseModel):
         "them when the list is not empty.",
     )
     from_address: str | None = Field(
-        default=None, description="Sender address of outgoing mail; required to send."
+        default=None,
+        description="Sender address of outgoing mail; required to send. Once set, the "
+        "background jobs (serve, worker) deliver the outbox.",
     )
     from_name: str = Field(default="Support", description="Sender name of outgoing mail.")
     mailboxes: list[MailboxSettings] = Field(

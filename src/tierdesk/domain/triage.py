@@ -64,18 +64,26 @@ class TriagePrediction:
 
 @dataclass(frozen=True)
 class FieldReport:
+    """How one field's predictions went. ``accepted`` and ``corrected`` count every decision,
+    so they add up to ``decided`` (an agent who keeps the hint of a prediction the model
+    abstained on accepted it, as the API says); ``accuracy`` judges only the answers the model
+    gave, so abstentions neither help nor hurt it."""
+
     field: TriageField
     predictions: int
     abstained: int
     decided: int
-    accepted: int  # decided and the suggestion was kept
+    accepted: int  # decided and the suggestion (or, after an abstention, the hint) was kept
     corrected: int
+    answered_decided: int = 0  # decided predictions the model did not abstain on
+    answered_accepted: int = 0  # ... of which agents kept the answer
 
     @property
     def accuracy(self) -> float | None:
         """Share of decided, answered predictions that agents kept (None: nothing decided)."""
-        answered = self.accepted + self.corrected
-        return self.accepted / answered if answered else None
+        if not self.answered_decided:
+            return None
+        return self.answered_accepted / self.answered_decided
 
     @property
     def abstain_rate(self) -> float:
@@ -89,15 +97,18 @@ def report(predictions: Iterable[TriagePrediction]) -> list[FieldReport]:
     rows = []
     for triage_field in TriageField:
         items = by_field.get(triage_field, [])
-        answered = [p for p in items if not p.abstained and p.outcome is not None]
+        decided = [p for p in items if p.outcome is not None]
+        answered = [p for p in decided if not p.abstained]
         rows.append(
             FieldReport(
                 triage_field,
-                len(items),
-                sum(p.abstained for p in items),
-                sum(p.outcome is not None for p in items),
-                sum(p.outcome is Outcome.ACCEPTED for p in answered),
-                sum(p.outcome is Outcome.CORRECTED for p in answered),
+                predictions=len(items),
+                abstained=sum(p.abstained for p in items),
+                decided=len(decided),
+                accepted=sum(p.outcome is Outcome.ACCEPTED for p in decided),
+                corrected=sum(p.outcome is Outcome.CORRECTED for p in decided),
+                answered_decided=len(answered),
+                answered_accepted=sum(p.outcome is Outcome.ACCEPTED for p in answered),
             )
         )
     return rows

@@ -4,7 +4,7 @@ failed sign-ins the sign-in limits count.
 Sessions signed in before this migration carried who they were in the cookie alone; they are
 not recognised any more, so everybody signs in once again.
 
-Revision ID: 0014_sessions
+Revision ID: 0014
 Revises: 0013
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_sessions"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
