@@ -76,17 +76,21 @@ def _number_digits(number: str) -> str:
     return number.split("-", 1)[1]
 
 
-def test_a_ticket_number_in_the_search_box_goes_straight_to_that_ticket(
+def test_a_ticket_number_in_the_search_box_goes_straight_to_that_ticket_and_a_bare_one_lists_it(
     web: WebDesk, signed_in: SignIn
 ) -> None:
     _open(web, web.acme_contact, "Provisioning fails", "The phone cannot reach the server.")
     wanted = _open(web, web.acme_contact, "Voicemail lost", "Greeting vanished overnight.")
     browser = signed_in(web.lead)
 
-    for typed in (wanted, wanted.lower(), _number_digits(wanted), f"#{_number_digits(wanted)}"):
+    for typed in (wanted, wanted.lower(), f" {wanted} "):
         response = browser.get("/search", params={"q": typed}, follow_redirects=False)
         assert response.status_code == 303, typed
         assert response.headers["location"] == f"/tickets/{wanted}"
+    for typed in (_number_digits(wanted), f"#{_number_digits(wanted)}"):  # a port? a year?
+        page = browser.get("/search", params={"q": typed}, follow_redirects=False)
+        assert page.status_code == 200, typed
+        assert page.text.index(f'href="/tickets/{wanted}"') < page.text.index("No passage")
 
 
 def test_a_ticket_number_inside_a_short_query_puts_that_ticket_first(
