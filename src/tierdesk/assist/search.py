@@ -282,10 +282,14 @@ class HybridSearch:
 
         kept: list[int] = []
         start = 0
+        # reading a candidate's text costs a random read at 100k tickets: a query that most
+        # candidates fail (an unrelated question) reads at most a shortlist's worth more
+        budget = max(limit, WINDOW_SHORTLIST)
         while len(kept) < limit and start < len(order):
             batch = order[start : start + limit - len(kept)]
             start += len(batch)
-            unread = [d for d in batch if idfs and d not in held and not close(d)]
+            unread = [d for d in batch if idfs and d not in held and not close(d)][:budget]
+            budget -= len(unread)
             for d, document in uow.search.documents(unread).items():
                 held[d] = set(document_terms(document))
             for d in batch:
