@@ -305,8 +305,9 @@ class HybridSearch:
         terms), the idf of each of its terms the index holds, the terms that generate keyword
         candidates, and the query's whole term weight (for ``ranking.query_share_held``).
         Candidates come from the rarest terms first, while the postings they make the text
-        index rank stay within ``POSTINGS_BUDGET``. A word most documents hold adds little evidence and would make
-        the index rank much of the collection; it still counts in every candidate's score.
+        index rank stay within ``POSTINGS_BUDGET``. A word most documents hold adds little
+        evidence and would make the index rank much of the collection; it still counts in
+        every candidate's score.
         When even the rarest term is over the budget, the vector search alone brings
         candidates, unless there is none (``need_candidates``: keyword-only search), and then
         the rarest term does."""
