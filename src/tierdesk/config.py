@@ -194,6 +194,29 @@ class SearchSettings(BaseModel):
     candidates: int = Field(
         default=100, ge=10, description="Candidates each search (BM25, dense) hands to fusion."
     )
+    min_keyword_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Relevance floor: a result must hold at least this share of the query's "
+        "term weight (idf) or be close in meaning (search.min_similarity); otherwise the "
+        "search says nothing matched rather than show the least bad candidates.",
+    )
+    min_similarity: float = Field(
+        default=0.3,
+        ge=-1,
+        le=1,
+        description="Relevance floor: the dense cosine at which meaning alone vouches for a "
+        "result. Chosen for the default model (use); another embedder needs its own value. "
+        "-1 here and in search.min_similarity_alone turns the floor off.",
+    )
+    min_similarity_alone: float = Field(
+        default=0.5,
+        ge=-1,
+        le=1,
+        description="Relevance floor when no word of the query occurs in the index (gibberish, "
+        "or a language the desk has never seen): the dense cosine a result needs.",
+    )
 
 
 class TrackerSettings(BaseModel):

@@ -13,7 +13,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import PurePath
 
-from tierdesk.domain.knowledge import ParsedDocument, Section, split_markdown
+from tierdesk.domain.knowledge import (
+    ParsedDocument,
+    Section,
+    fold_heading_stubs,
+    split_markdown,
+)
 from tierdesk.errors import InvalidInputError, UnsupportedMediaError
 
 FORMATS = {
@@ -119,6 +124,24 @@ def _html(text: str) -> tuple[str, str]:
 
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s+(\S.{0,78})$")
+_PAGE_FOOTER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+def follows(number: tuple[int, ...], current: tuple[int, ...]) -> bool:
+    """Whether a numbered line can be the heading after ``current`` ("4.3" → "4.4", "5",
+    "5.1" or "4.3.1"; one number may be skipped). Otherwise it is text that happens to start
+    with a number: a version in a table row ("13.0 Known issue …" under "10 Troubleshooting"),
+    a quantity at the start of a wrapped line."""
+    if not current:
+        return True
+    if number[: len(current)] == current:
+        return len(number) > len(current) and all(n == 1 for n in number[len(current) :])
+    for level in range(min(len(number), len(current))):
+        if number[:level] != current[:level]:
+            return False
+        if current[level] < number[level] <= current[level] + 2:
+            return all(n == 1 for n in number[level + 1 :])
+    return False
 
 
 def _pdf(data: bytes, fallback: str) -> tuple[str, list[Section]]:
@@ -134,27 +157,28 @@ def _pdf(data: bytes, fallback: str) -> tuple[str, list[Section]]:
     title = (meta_title or "").strip() or _first_line(pages) or fallback
     sections: list[Section] = []
     path: list[str] = []
+    numbers: tuple[int, ...] = ()
     lines: list[str] = []
     start_page = 1
 
     def flush() -> None:
-        body = "\n".join(lines).strip()
-        if body:
-            sections.append(Section((title, *path), body, start_page))
+        sections.append(Section((title, *path), "\n".join(lines).strip(), start_page))
         lines.clear()
 
     for number, page in enumerate(pages, 1):
         for raw in page.splitlines():
             line = raw.strip()
-            if not line or line == title:  # running header
+            if not line or line == title or _PAGE_FOOTER.match(line):  # running header, footer
                 continue
             heading = _NUMBERED_HEADING.match(line)
             if heading and not line.endswith((".", ",", ":", ";")):
-                flush()
-                depth = heading.group(1).count(".") + 1
-                path = [*path[: depth - 1], line][:depth]
-                start_page = number
-                continue
+                parts = tuple(int(n) for n in heading.group(1).split("."))
+                if follows(parts, numbers):
+                    flush()
+                    numbers = parts
+                    path = [*path[: len(parts) - 1], line][: len(parts)]
+                    start_page = number
+                    continue
             if not lines and not path:
                 start_page = number
             lines.append(line)
@@ -162,7 +186,7 @@ def _pdf(data: bytes, fallback: str) -> tuple[str, list[Section]]:
             flush()
             start_page = number + 1
     flush()
-    return title, sections
+    return title, fold_heading_stubs(sections)
 
 
 def _first_line(pages: list[str]) -> str:

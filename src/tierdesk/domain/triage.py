@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from tierdesk.domain.catalog import Product
+from tierdesk.domain.people import Tier
+from tierdesk.domain.routing import Queue
+from tierdesk.domain.ticket_values import Priority, TicketType
 
 
 class TriageField(StrEnum):
@@ -112,6 +117,36 @@ def report(predictions: Iterable[TriagePrediction]) -> list[FieldReport]:
             )
         )
     return rows
+
+
+def correction_choices(
+    triage_field: TriageField,
+    products: Sequence[Product],
+    queues: Sequence[Queue],
+    product_id: int | None,
+) -> list[tuple[str, str]]:
+    """Every value an agent may correct ``triage_field`` to, as (value, label): the whole
+    catalogue, not only the few labels the model ranked (the right answer is often the one
+    it did not think of). Components are the ticket's product's, or every product's while
+    the ticket has none."""
+    if triage_field is TriageField.PRODUCT:
+        return sorted(((p.key, p.name) for p in products), key=lambda c: c[1].lower())
+    if triage_field is TriageField.COMPONENT:
+        owners = [p for p in products if p.id == product_id] or list(products)
+        named: dict[str, tuple[str, str]] = {}
+        for product in owners:
+            for component in product.components:
+                label = component.name if len(owners) == 1 else f"{component.name} ({product.name})"
+                named.setdefault(component.name.lower(), (component.name, label))
+        return sorted(named.values(), key=lambda c: c[1].lower())
+    if triage_field is TriageField.QUEUE:
+        active = sorted((q for q in queues if q.active), key=lambda q: (q.tier, q.name.lower()))
+        return [(q.key, f"{q.name} ({q.tier.label})") for q in active]
+    if triage_field is TriageField.TYPE:
+        return [(str(t), str(t)) for t in TicketType]
+    if triage_field is TriageField.PRIORITY:
+        return [(str(p), str(p)) for p in Priority]
+    return [(t.label, t.label) for t in Tier]
 
 
 # -- cold start ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from tierdesk.domain.knowledge import (
     KnowledgeArticle,
     ParsedDocument,
     SearchDocument,
+    readable_passage,
 )
 from tierdesk.domain.people import Actor
 from tierdesk.errors import InvalidInputError, NotFoundError
@@ -189,7 +190,7 @@ def search_knowledge(
                 anchor=str(cite.get("anchor") or ""),
                 product=_text_or_none(cite.get("product")),
                 version=_text_or_none(cite.get("version")),
-                passage=scored.passage or document.body[:600],
+                passage=readable_passage(document.title, document.body, scored.passage, query),
                 score=round(scored.score, 4),
                 why=scored.why,
             )
