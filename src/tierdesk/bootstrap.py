@@ -16,6 +16,7 @@ from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factor
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.passwords import Argon2PasswordHasher
+from tierdesk.adapters.search.vectors import close_matrix
 from tierdesk.adapters.trackers.github import GitHubTracker
 from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.documents import read_document
@@ -83,6 +84,8 @@ class Tierdesk:
             ) from exc
 
     def close(self) -> None:
+        if self.sqlite_path is not None:
+            close_matrix(self.engine)  # its connection is not the pool's: dispose misses it
         self.engine.dispose()
 
     def warm_up(self) -> None:
@@ -112,7 +115,7 @@ def bootstrap(
 ) -> Tierdesk:
     start_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database, echo=settings.db.echo)
+    engine = make_engine(settings.database, echo=settings.db.echo, pool_size=settings.db.pool_size)
     session_factory = make_session_factory(engine)
 
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work

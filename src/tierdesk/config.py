@@ -24,6 +24,13 @@ class DatabaseSettings(BaseModel):
         "PostgreSQL: postgresql+psycopg://user:password@host/db",
     )
     echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="Database connections a process keeps, and requests the web server works "
+        "on at once (more wait their turn). PostgreSQL: mind max_connections across processes.",
+    )
 
 
 class MailboxSettings(BaseModel):
