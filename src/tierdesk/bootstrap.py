@@ -26,12 +26,13 @@ from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.config import Settings, TrackerSettings
 from tierdesk.domain.clarify import ClarifyMode
-from tierdesk.domain.knowledge import ParsedDocument
+from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
 from tierdesk.errors import ConfigurationError
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.ports.workflow import IssueTracker
 from tierdesk.services import (  # noqa: F401 - register their event handlers and tasks
+    article_indexing,
     defect_sync,
     enrichment,  # before triage and outages: they read the facts it stores
     mail_outbox,
@@ -102,8 +103,11 @@ class Tierdesk:
             log.warning("a model could not be loaded at start-up: %s", exc)
 
     def read_document(self, data: bytes, filename: str, title: str | None = None) -> ParsedDocument:
-        """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``."""
-        return read_document(data, filename, title)
+        """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``,
+        refused (``TooLargeError``) past the ``manuals`` limits."""
+        chosen = self.settings.manuals
+        limits = ManualLimits(chosen.max_pages, chosen.max_characters, chosen.max_sections)
+        return read_document(data, filename, title, limits)
 
 
 def bootstrap(

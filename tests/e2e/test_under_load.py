@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from tests.api.conftest import bearer
-from tests.factories import make_agent, make_contact, make_ticket, token_for
+from tests.factories import make_agent, make_contact, make_pdf, make_ticket, token_for
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services import knowledge
@@ -111,3 +111,40 @@ def test_fifty_searches_at_once_beside_writes_are_all_answered(app: Tierdesk, se
 
     assert [a for a in answers if not a.startswith("2")] == []
 
+
+def test_the_desk_keeps_answering_while_a_large_manual_is_read(app: Tierdesk, served: str) -> None:
+    """Reading a PDF of half a million characters takes pypdf seconds. Done on the event
+    loop, it held every other request (a health check included) until it was over; now the
+    health checks made meanwhile are each answered in a fraction of the upload's time."""
+    agent = bearer(token_for(app.desk, make_agent(app.desk, tiers=[1])))
+    manual = make_pdf(pages=4, lines=4_000)
+    uploaded: list[tuple[int, float]] = []
+    done = threading.Event()
+
+    def upload() -> None:
+        started = time.monotonic()
+        try:
+            response = httpx.post(
+                f"{served}/api/v1/kb/articles",
+                headers=agent,
+                files={"file": ("big.pdf", manual, "application/pdf")},
+                timeout=120,
+            )
+            uploaded.append((response.status_code, time.monotonic() - started))
+        finally:
+            done.set()
+
+    checks: list[float] = []
+    uploader = threading.Thread(target=upload)
+    with httpx.Client(base_url=served, timeout=120) as client:
+        uploader.start()
+        while not done.wait(0.05):
+            started = time.monotonic()
+            assert client.get("/api/v1/health").status_code == 200
+            checks.append(time.monotonic() - started)
+    uploader.join()
+
+    [(status, seconds)] = uploaded
+    assert status == 201
+    assert len(checks) >= 3
+    assert max(checks) < seconds / 3
