@@ -25,6 +25,13 @@ class DatabaseSettings(BaseModel):
         "PostgreSQL: postgresql+psycopg://user:password@host/db",
     )
     echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="Database connections a process keeps, and requests the web server works "
+        "on at once (more wait their turn). PostgreSQL: mind max_connections across processes.",
+    )
 
 
 class MailboxSettings(BaseModel):
@@ -219,6 +226,28 @@ class SearchSettings(BaseModel):
     )
 
 
+class ManualSettings(BaseModel):
+    """What an uploaded manual may expand to (past it the upload is refused with 413), and
+    when its indexing goes to a background job."""
+
+    max_pages: int = Field(default=500, ge=1, description="Pages a PDF manual may have.")
+    max_characters: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Characters of text a manual may expand to; a PDF is read page by page "
+        "and refused as soon as they are spent.",
+    )
+    max_sections: int = Field(
+        default=2_000, ge=1, description="Sections (headings) a manual may be split into."
+    )
+    index_at_once: int = Field(
+        default=50,
+        ge=0,
+        description="An upload with up to this many sections is indexed before the answer; "
+        "a larger one by a background job whose progress the KB page and the API show.",
+    )
+
+
 class TrackerSettings(BaseModel):
     """The developers' issue tracker that defects are mirrored to (GitHub issues for now)."""
 
@@ -370,6 +399,7 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=200, gt=0, description="Largest page a list returns.")
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    manuals: ManualSettings = Field(default_factory=ManualSettings)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
     sign_in: SignInSettings = Field(default_factory=SignInSettings)

@@ -387,6 +387,16 @@ class Passage:
     vector: bytes
 
 
+class IndexState(StrEnum):
+    """How far an article's sections are in the search index. A large manual is stored at
+    once and indexed by a background job, section batch by section batch."""
+
+    PENDING = "pending"  # waiting for the job
+    INDEXING = "indexing"  # ``indexed_sections`` of ``section_count`` are searchable
+    DONE = "done"
+    FAILED = "failed"  # ``index_error`` says why; the job tries again while it has attempts
+
+
 @dataclass
 class KnowledgeArticle:
     """An ingested manual or KB article; its sections are search documents."""
@@ -401,6 +411,20 @@ class KnowledgeArticle:
     product: str | None = None
     version: str | None = None
     id: int | None = None
+    index_state: IndexState = IndexState.DONE
+    indexed_sections: int = 0
+    index_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ManualLimits:
+    """What one manual may expand to when it is read. A 20 KB PDF can inflate to megabytes of
+    text and a small Markdown file can hold 20,000 headings; past these it is refused (checked
+    while reading, so a refused file costs no more than the limit)."""
+
+    pages: int = 500
+    characters: int = 1_000_000
+    sections: int = 2_000
 
 
 @dataclass(frozen=True)

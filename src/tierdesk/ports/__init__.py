@@ -18,6 +18,7 @@ from tierdesk.domain.handoff import HandoffPacket
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
 from tierdesk.domain.knowledge import (
     DocumentKind,
+    IndexState,
     KnowledgeArticle,
     Passage,
     ScoredDocument,
@@ -360,6 +361,12 @@ class KnowledgeRepository(Protocol):
         self, sha256: str, product: str | None, version: str | None
     ) -> KnowledgeArticle | None: ...
     def all(self, product: str | None = None) -> list[KnowledgeArticle]: ...
+    def record_indexing(
+        self, article_id: int, state: IndexState, indexed: int, error: str | None = None
+    ) -> None:
+        """How far the article's sections are in the search index."""
+        ...
+
     def remove(self, article_id: int) -> None: ...
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.tickets import Status
@@ -157,7 +158,9 @@ async def open_ticket(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    ticket = tickets.open_ticket(
+    # on a worker thread: opening a ticket (search, triage, SLA) must not hold the event loop
+    ticket = await run_in_threadpool(
+        tickets.open_ticket,
         desk,
         contact,
         tickets.NewTicket(
@@ -191,7 +194,8 @@ async def reply(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    add_message(
+    await run_in_threadpool(
+        add_message,
         desk,
         contact,
         reference,
