@@ -49,6 +49,7 @@ class KnowledgeHit:
     passage: str
     score: float
     why: str
+    key: str = ""  # the search document's stable key ("article:3:7", "known-issue-record:2")
 
 
 def add_article(
@@ -192,6 +193,7 @@ def search_knowledge(
                 passage=scored.passage or document.body[:600],
                 score=round(scored.score, 4),
                 why=scored.why,
+                key=document.key,
             )
         )
     return hits
