@@ -1,6 +1,6 @@
 """Tables behind the agent workspace and the customer portal: saved queue views, reply macros,
-CSAT ratings, deflections (a suggestion that answered the customer before a ticket was opened)
-and single-use sign-in links for contacts."""
+CSAT ratings, deflections (a suggestion that answered the customer before a ticket was opened),
+single-use sign-in links for contacts and the forms' one-time keys."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ deflections = Table(
     Column("contact_id", ForeignKey("contacts.id"), nullable=False),
     Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
     Column("query", Text, nullable=False),  # what the customer had typed
-    Column("source", String(200), nullable=False),  # the suggestion: "kb:12#anchor", "ticket:7"
+    # the suggestion: "kb:12#anchor", "known-issue:3", "ticket:TD-1042"
+    Column("source", String(200), nullable=False),
     Column("title", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_deflections_created_at", "created_at"),
@@ -63,4 +64,15 @@ magic_links = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(64), primary_key=True),  # one a rendered form; unique across processes
+    Column("who", String(40), nullable=False),  # "contact:12", "agent:3"
+    Column("ticket_id", ForeignKey("tickets.id"), nullable=False),  # what the first post made
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_idempotency_keys_expires_at", "expires_at"),
 )
