@@ -37,9 +37,11 @@ def error_fields(error: TierdeskError) -> list[str]:
 
 def back_link(request: Request, start: str) -> str:
     """The page the request came from, when the browser said so and it is on this site (the
-    pages' Referrer-Policy sends it only to the same origin); else the start page."""
+    pages' Referrer-Policy sends it only to the same origin); else the start page. Only the
+    path is kept, and the host alone is compared: behind a proxy that ends TLS the scheme the
+    app sees is not the browser's."""
     referer = urlsplit(request.headers.get("referer", ""))
-    same_site = referer.scheme == request.url.scheme and referer.netloc == request.url.netloc
+    same_site = referer.netloc == request.url.netloc
     if not same_site or not referer.path.startswith("/") or referer.path.startswith("//"):
         return start
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
