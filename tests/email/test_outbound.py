@@ -49,6 +49,22 @@ def _parts(message: EmailMessage) -> dict[str, str]:
     return found
 
 
+def test_a_solved_ticket_mails_the_customer_nothing_of_its_internal_resolution(
+    app: Tierdesk, mail: MailDesk, desk: Desk, smtp_sink: SmtpSink
+) -> None:
+    opened = deliver(mail, "new_request_plain.eml")
+    number = opened.ticket_number or ""
+    agent = make_agent(desk)
+    add_message(desk, agent, number, MessageKind.PUBLIC_REPLY, text="Please restart the phone.")
+    tickets.solve_ticket(desk, agent, number, "INTERNAL-ONLY: reset it in the lab first")
+
+    send_pending(sender_to(app, smtp_sink))
+
+    mails = [r.message.as_string() for r in smtp_sink.received]
+    assert len(mails) == 2  # the acknowledgement and the reply
+    assert not any("INTERNAL-ONLY" in m for m in mails)
+
+
 def test_an_agents_reply_is_mailed_with_threading_headers_ticket_number_text_html_and_files(
     app: Tierdesk, mail: MailDesk, desk: Desk, acme: Organisation, smtp_sink: SmtpSink
 ) -> None:

@@ -69,6 +69,12 @@ def may_read_internal(actor: Actor) -> bool:
     return isinstance(actor, Agent | SystemActor)
 
 
+def visible_resolution(actor: Actor, ticket: Ticket) -> str | None:
+    """How a ticket was solved is written by engineers for engineers (internal steps, lab
+    findings); customers read the public replies, never this field."""
+    return ticket.resolution if may_read_internal(actor) else None
+
+
 def visible_messages(actor: Actor, ticket: Ticket) -> list[Message]:
     if may_read_internal(actor):
         return list(ticket.messages)

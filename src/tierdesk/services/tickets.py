@@ -23,6 +23,7 @@ from tierdesk.ports import TicketFilter, UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,11 @@ def resolve_catalog(uow: UnitOfWork, ref: CatalogRef) -> tuple[int | None, int |
     return product.id, component_id, version_id
 
 
-def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
+def open_ticket(
+    desk: Desk, actor: Actor, new: NewTicket, *, idempotency_key: str | None = None
+) -> Ticket:
+    """Open a ticket; with ``idempotency_key``, a second call with the same key opens none and
+    raises ``RepeatedRequestError`` naming the first one's ticket."""
     subject = new.subject.strip()
     if not subject:
         raise InvalidInputError("a ticket needs a subject", field="subject")
@@ -107,6 +112,9 @@ def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         )
         ticket.record_opened(actor)
         uow.tickets.add(ticket)
+        if idempotency_key is not None:
+            uow.flush()  # the key is stored with the ticket's id
+            claim_key(uow, actor, idempotency_key, ticket, now)
         if new.body_text or new.body_html:
             message = build_message(
                 desk,
@@ -180,8 +188,15 @@ def ticket_events(desk: Desk, actor: Actor, reference: int | str) -> list[AuditE
     if internal:
         return events
     # A customer sees that something happened, not the reason an agent typed for colleagues;
-    # their own reasons (a reopen) they keep seeing.
-    return [e if e.actor_kind == "contact" else replace(e, reason=None) for e in events]
+    # their own reasons (a reopen) they keep seeing. Nor how it was solved: the resolution is
+    # written for engineers (domain/visibility.py, visible_resolution).
+    return [_for_customers(e) for e in events]
+
+
+def _for_customers(event: AuditEvent) -> AuditEvent:
+    changes = {k: v for k, v in event.changes.items() if k != "resolution"}
+    reason = event.reason if event.actor_kind == "contact" else None
+    return replace(event, reason=reason, changes=changes)
 
 
 def update_ticket(
@@ -235,10 +250,18 @@ def change_priority(
         return ticket
 
 
-def solve_ticket(desk: Desk, actor: Actor, reference: int | str, resolution: str) -> Ticket:
+def solve_ticket(
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    resolution: str,
+    *,
+    idempotency_key: str | None = None,
+) -> Ticket:
     require_agent(actor, "solve tickets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        claim_key(uow, actor, idempotency_key, ticket, desk.clock.now())
         ticket.solve(resolution, actor, desk.clock.now())
         uow.commit()
         return ticket

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
-from tierdesk.domain.people import Agent, Contact, Organisation, Role, SupportPlan
+from tierdesk.domain.people import Actor, Agent, Contact, Organisation, Role, SupportPlan
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
-from tierdesk.domain.visibility import visible_attachments
+from tierdesk.domain.visibility import visible_attachments, visible_resolution
 
 
 class Request(BaseModel):
@@ -246,7 +246,7 @@ class TicketOut(BaseModel):
     links: list[LinkOut]
 
     @classmethod
-    def of(cls, t: Ticket, products: dict[int, Product]) -> TicketOut:
+    def of(cls, t: Ticket, products: dict[int, Product], reader: Actor) -> TicketOut:
         return cls(
             id=t.id,
             number=t.number,
@@ -264,7 +264,7 @@ class TicketOut(BaseModel):
             language=t.language,
             tags=list(t.tags),
             custom_fields=dict(t.custom_fields),
-            resolution=t.resolution,
+            resolution=visible_resolution(reader, t),  # never a customer's to read
             created_at=t.created_at,
             updated_at=t.updated_at,
             first_response_at=t.first_response_at,

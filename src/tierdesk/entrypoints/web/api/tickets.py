@@ -49,7 +49,7 @@ def _products(desk: Desk) -> dict[int, Product]:
 def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
     """The ticket as this actor may see it: public thread only for customers, restricted
     diagnostics only for levels that may read them."""
-    out = TicketOut.of(ticket, _products(desk))
+    out = TicketOut.of(ticket, _products(desk), actor)
     thread = ticket_services.visible_thread(actor, ticket)
     restricted_ok = sees_restricted(desk, actor)
     messages = [MessageOut.of(m, restricted_ok) for m in thread]
@@ -153,7 +153,7 @@ def list_tickets(
     page = ticket_services.list_tickets(desk, actor, filters, limit, _decode_cursor(cursor))
     products = _products(desk)
     return TicketList(
-        items=[TicketOut.of(t, products) for t in page.tickets],
+        items=[TicketOut.of(t, products, actor) for t in page.tickets],
         next_cursor=_encode_cursor(page.next_before_id),
         total=page.total,
     )
@@ -286,7 +286,8 @@ def related(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[T
     """Tickets that link to this one (duplicates of it, tickets merged into it…)."""
     products = _products(desk)
     return [
-        TicketOut.of(t, products) for t in ticket_services.related_tickets(desk, actor, ticket_ref)
+        TicketOut.of(t, products, actor)
+        for t in ticket_services.related_tickets(desk, actor, ticket_ref)
     ]
 
 

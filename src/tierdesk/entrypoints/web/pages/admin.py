@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
-from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import agents, people, queues, rules, saved_views, sla, tickets
@@ -115,7 +115,8 @@ def create_agent(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     """Add an agent (the service audits ``agent.created`` and refuses a role the signed-in
-    person may not grant). A mistake shows the form again, filled in, with the reason."""
+    person may not grant). A mistake shows the form again, filled in, with the reason (sent
+    by HTMX, the form is still on the page: the reason goes next to its field)."""
     _lead(agent)
     typed = NewAgentForm(
         email, name, tiers or [], role, skills, languages, queue_keys or [], capacity
@@ -123,6 +124,8 @@ def create_agent(
     try:
         created = people.create_agent(desk, agent, typed.to_new_agent(password))
     except (InvalidInputError, ConflictError) as error:
+        if is_htmx(request):
+            raise
         context = {**_context(desk, agent), "new_agent": typed, "new_agent_error": error.message}
         return render(request, "admin.html", context, STATUS_BY_CODE[error.code])
     return go(request, f"/admin?notice={quote_plus(f'Agent {created.name} added')}#agents")

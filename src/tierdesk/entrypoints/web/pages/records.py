@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
+from tierdesk.domain.messages import Channel
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
@@ -26,11 +27,11 @@ def _references(text: str) -> list[int | str]:
 Choice = TypeVar("Choice", IncidentStatus, IncidentSeverity, EnhancementStatus)
 
 
-def _choice(kind: type[Choice], value: str) -> Choice:
+def _choice(kind: type[Choice], value: str, field: str) -> Choice:
     try:
         return kind(value)
     except ValueError as exc:
-        raise InvalidInputError(f"unknown value {value!r}", field=kind.__name__) from exc
+        raise InvalidInputError(f"unknown value {value!r}", field=field) from exc
 
 
 @router.get("/known-issues")
@@ -86,7 +87,7 @@ def link_known_issue(
     send_fix: Annotated[str, Form()] = "",
 ) -> Response:
     _issue, linked = known_issues.link_known_issue(
-        desk, agent, issue_id, ticket.strip(), send_fix=send_fix == "yes"
+        desk, agent, issue_id, ticket.strip(), send_fix=send_fix == "yes", channel=Channel.WEB
     )
     what = "Linked+and+answered+with+the+fix" if send_fix == "yes" else "Linked"
     return go(request, f"/tickets/{linked.number}?notice={what}")
@@ -120,7 +121,7 @@ def defect_fixed(
     defect_id: int,
     version: Annotated[str, Form()],
 ) -> Response:
-    defects.mark_defect_fixed(desk, agent, defect_id, version.strip())
+    defects.mark_defect_fixed(desk, agent, defect_id, version.strip(), channel=Channel.WEB)
     return go(request, f"/defects/{defect_id}?notice=Marked+fixed;+linked+tickets+told")
 
 
@@ -151,7 +152,7 @@ def declare_incident(
         agent,
         title,
         description,
-        _choice(IncidentSeverity, severity),
+        _choice(IncidentSeverity, severity, "severity"),
         product or None,
         _references(tickets_text) or None,
     )
@@ -187,7 +188,12 @@ def post_update(
     text: Annotated[str, Form()],
 ) -> Response:
     update = incidents.post_incident_update(
-        desk, agent, incident_id, _choice(IncidentStatus, status), text
+        desk,
+        agent,
+        incident_id,
+        _choice(IncidentStatus, status, "status"),
+        text,
+        channel=Channel.WEB,
     )
     return go(
         request,
