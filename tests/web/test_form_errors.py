@@ -17,15 +17,18 @@ from tierdesk.services.conversation import add_message
 
 SignIn = Callable[[Agent | Contact], Browser]
 HTMX = {"HX-Request": "true"}
-# Sign-in and sign-out answer with a redirect or a page of their own, never a form error.
+# Sign-in and sign-out answer with a redirect or a page of their own, never a form error; a
+# form that re-renders its own page with the message in it says so with data-renders-errors.
 PLAIN_FORMS = {"/signin", "/signout", "/portal/signin", "/portal/signout", "/portal/link"}
+RENDERS_ITS_ERRORS = "data-renders-errors"
 
 
 def test_every_post_form_is_sent_by_htmx_so_a_refusal_keeps_what_was_typed() -> None:
     unsent = []
     for template in TEMPLATES_DIR.rglob("*.html"):
         for tag in re.findall(r"<form\b[^>]*>", template.read_text()):
-            if 'method="post"' not in tag or "hx-boost" in tag or "hx-post" in tag:
+            sent = "hx-boost" in tag or "hx-post" in tag or RENDERS_ITS_ERRORS in tag
+            if 'method="post"' not in tag or sent:
                 continue
             action = re.search(r'action="([^"]*)"', tag)
             if action is None or action.group(1) not in PLAIN_FORMS:
