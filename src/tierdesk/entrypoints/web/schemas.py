@@ -13,7 +13,6 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
 from tierdesk.domain.people import Agent, Contact, Organisation, Role, SupportPlan
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
-from tierdesk.domain.visibility import visible_attachments
 
 
 class Request(BaseModel):
@@ -170,7 +169,8 @@ class MessageOut(BaseModel):
     attachments: list[AttachmentOut]
 
     @classmethod
-    def of(cls, m: Message, restricted_ok: bool = True) -> MessageOut:
+    def of(cls, m: Message, attachments: list[Attachment]) -> MessageOut:
+        """``attachments``: those of the message the reader may see (services.attachments)."""
         return cls(
             id=m.id,
             kind=m.kind,
@@ -182,7 +182,7 @@ class MessageOut(BaseModel):
             body=m.body_text,
             body_html=m.body_html,
             created_at=m.created_at,
-            attachments=[AttachmentOut.of(a) for a in visible_attachments(m, restricted_ok)],
+            attachments=[AttachmentOut.of(a) for a in attachments],
         )
 
 

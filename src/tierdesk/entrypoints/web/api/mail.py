@@ -12,6 +12,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.inbound import InboundOutcome, InboundRecord
 from tierdesk.domain.outbound import OutboxItem, OutboxStatus, OutgoingKind
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.errors import InvalidInputError
 from tierdesk.mail_bootstrap import mail_desk
 from tierdesk.services import mail_admin
@@ -126,15 +127,7 @@ def show_quarantined(inbound_id: int, desk: DeskDep, actor: CurrentActor) -> Inb
 def raw_message(inbound_id: int, desk: DeskDep, actor: CurrentActor) -> Response:
     """The original bytes, as a download (never rendered: they are a stranger's)."""
     _record, raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
-    return Response(
-        content=raw,
-        media_type="message/rfc822",
-        headers={
-            "Content-Disposition": f'attachment; filename="message-{inbound_id}.eml"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-        },
-    )
+    return download_response(raw, f"message-{inbound_id}.eml", "message/rfc822")
 
 
 @router.post("/quarantine/{inbound_id}/reprocess", response_model=ReprocessOut)

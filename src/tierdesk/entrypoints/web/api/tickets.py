@@ -12,8 +12,8 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
-from tierdesk.domain.visibility import visible_attachments
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
     EventOut,
@@ -30,12 +30,12 @@ from tierdesk.entrypoints.web.schemas import (
     TicketOut,
     TicketPatch,
 )
-from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.errors import InvalidInputError
 from tierdesk.ports import TicketFilter
 from tierdesk.services import tickets as ticket_services
+from tierdesk.services.attachments import attachments_of, open_attachment, thread_of
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.desk import Desk
-from tierdesk.services.levels import sees_restricted
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -50,10 +50,11 @@ def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
     """The ticket as this actor may see it: public thread only for customers, restricted
     diagnostics only for levels that may read them."""
     out = TicketOut.of(ticket, _products(desk))
-    thread = ticket_services.visible_thread(actor, ticket)
-    restricted_ok = sees_restricted(desk, actor)
-    messages = [MessageOut.of(m, restricted_ok) for m in thread]
-    return TicketDetail(**out.model_dump(), messages=messages)
+    return TicketDetail(**out.model_dump(), messages=_messages(desk, actor, ticket))
+
+
+def _messages(desk: Desk, actor: CurrentActor, ticket: Ticket) -> list[MessageOut]:
+    return [MessageOut.of(e.message, e.attachments) for e in thread_of(desk, actor, ticket)]
 
 
 def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
@@ -192,9 +193,7 @@ def patch_ticket(
 
 @router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
 def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
-    ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
-    restricted_ok = sees_restricted(desk, actor)
-    return [MessageOut.of(m, restricted_ok) for m in ticket_services.visible_thread(actor, ticket)]
+    return _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
 
 
 @router.post(
@@ -218,30 +217,15 @@ def create_message(
         channel=Channel.API,
         attachments=_attachments(body.attachments),
     )
-    return MessageOut.of(message)
+    return MessageOut.of(message, attachments_of(desk, actor, message))
 
 
 @router.get("/{ticket_ref}/attachments/{attachment_id}")
 def download_attachment(
     ticket_ref: TicketRef, attachment_id: int, desk: DeskDep, actor: CurrentActor
 ) -> Response:
-    ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
-    restricted_ok = sees_restricted(desk, actor)
-    for message in ticket_services.visible_thread(actor, ticket):
-        for attachment in visible_attachments(message, restricted_ok):
-            if attachment.id == attachment_id:
-                data = desk.files.open(attachment.storage_key)
-                # Always a download, never rendered by the browser: the bytes are the customer's.
-                return Response(
-                    content=data,
-                    media_type=attachment.content_type,
-                    headers={
-                        "Content-Disposition": f'attachment; filename="{attachment.filename}"',
-                        "X-Content-Type-Options": "nosniff",
-                        "Content-Security-Policy": "sandbox",
-                    },
-                )
-    raise NotFoundError(f"attachment {attachment_id} not found")
+    attachment, content = open_attachment(desk, actor, ticket_ref, attachment_id)
+    return download_response(content, attachment.filename, attachment.content_type)
 
 
 @router.get("/{ticket_ref}/events", response_model=list[EventOut])
