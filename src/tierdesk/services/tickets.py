@@ -14,6 +14,7 @@ from tierdesk.domain.tickets import (
     Priority,
     Status,
     Ticket,
+    TicketLink,
     TicketType,
     normalise_tags,
 )
@@ -306,6 +307,24 @@ def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Tick
         assert ticket.id is not None
         from_others = uow.tickets.linked_to(ticket.id)
     return [t for t in from_others if can_see(actor, t)]
+
+
+def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list[TicketLink]]:
+    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
+    else only links to tickets they may open themselves, so a customer never learns of another
+    organisation's ticket through a duplicate link."""
+    if may_read_internal(actor):
+        return {t.id: list(t.links) for t in shown if t.id is not None}
+    targets = {link.target_ticket_id for t in shown for link in t.links}
+    allowed: set[int] = set()
+    if targets:
+        with desk.uow() as uow:
+            allowed = uow.tickets.visible_ids(scope_for(actor), targets)
+    return {
+        t.id: [link for link in t.links if link.target_ticket_id in allowed]
+        for t in shown
+        if t.id is not None
+    }
 
 
 def list_products(desk: Desk) -> list[Product]:

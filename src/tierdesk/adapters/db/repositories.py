@@ -3,6 +3,7 @@ work owns the transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from functools import cache
 
@@ -154,6 +155,14 @@ class SqlTicketRepository:
             .order_by(_t.id)
         )
         return list(self.session.scalars(query).unique())
+
+    def visible_ids(self, scope: Scope, ticket_ids: Collection[int]) -> set[int]:
+        """Of these tickets, the ones the scope may see (the list filter's rule, for links)."""
+        storable = [i for i in ticket_ids if _storable_id(i)]
+        if not storable:
+            return set()
+        query = select(_t.id).where(_t.id.in_(storable), self._scope_clause(scope))
+        return set(self.session.scalars(query))
 
 
 class SqlAgentRepository:

@@ -208,15 +208,15 @@ class LinkOut(BaseModel):
     kind: LinkKind
     target_id: int
     created_at: datetime
-    created_by: str
+    created_by: str | None = Field(description="Who linked them; for the vendor's people only")
 
     @classmethod
-    def of(cls, link: TicketLink) -> LinkOut:
+    def of(cls, link: TicketLink, internal: bool) -> LinkOut:
         return cls(
             kind=link.kind,
             target_id=link.target_ticket_id,
             created_at=link.created_at,
-            created_by=link.created_by,
+            created_by=link.created_by if internal else None,
         )
 
 
@@ -246,7 +246,15 @@ class TicketOut(BaseModel):
     links: list[LinkOut]
 
     @classmethod
-    def of(cls, t: Ticket, products: dict[int, Product]) -> TicketOut:
+    def of(
+        cls,
+        t: Ticket,
+        products: dict[int, Product],
+        links: list[TicketLink],
+        internal: bool,
+    ) -> TicketOut:
+        """``links``: those the reader may see (services.tickets.shown_links); ``internal``:
+        the reader is one of the vendor's people and may read who made them."""
         return cls(
             id=t.id,
             number=t.number,
@@ -270,7 +278,7 @@ class TicketOut(BaseModel):
             first_response_at=t.first_response_at,
             solved_at=t.solved_at,
             closed_at=t.closed_at,
-            links=[LinkOut.of(link) for link in t.links],
+            links=[LinkOut.of(link, internal) for link in links],
         )
 
 

@@ -12,6 +12,7 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
+from tierdesk.domain.visibility import may_read_internal
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.schemas import (
@@ -46,10 +47,19 @@ def _products(desk: Desk) -> dict[int, Product]:
     return {p.id: p for p in ticket_services.list_products(desk) if p.id is not None}
 
 
+def summaries(desk: Desk, actor: CurrentActor, shown: list[Ticket]) -> list[TicketOut]:
+    """Tickets as this actor may see them, links included (customers: only links to tickets
+    they may see, without who made them)."""
+    products = _products(desk)
+    links = ticket_services.shown_links(desk, actor, shown)
+    internal = may_read_internal(actor)
+    return [TicketOut.of(t, products, links.get(t.id or 0, []), internal) for t in shown]
+
+
 def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
     """The ticket as this actor may see it: public thread only for customers, restricted
     diagnostics only for levels that may read them."""
-    out = TicketOut.of(ticket, _products(desk))
+    [out] = summaries(desk, actor, [ticket])
     return TicketDetail(**out.model_dump(), messages=_messages(desk, actor, ticket))
 
 
@@ -152,9 +162,8 @@ def list_tickets(
         text=q.strip() if q and q.strip() else None,
     )
     page = ticket_services.list_tickets(desk, actor, filters, limit, _decode_cursor(cursor))
-    products = _products(desk)
     return TicketList(
-        items=[TicketOut.of(t, products) for t in page.tickets],
+        items=summaries(desk, actor, page.tickets),
         next_cursor=_encode_cursor(page.next_before_id),
         total=page.total,
     )
@@ -268,10 +277,7 @@ def link(
 @router.get("/{ticket_ref}/related", response_model=list[TicketOut])
 def related(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[TicketOut]:
     """Tickets that link to this one (duplicates of it, tickets merged into it…)."""
-    products = _products(desk)
-    return [
-        TicketOut.of(t, products) for t in ticket_services.related_tickets(desk, actor, ticket_ref)
-    ]
+    return summaries(desk, actor, ticket_services.related_tickets(desk, actor, ticket_ref))
 
 
 @router.post("/{ticket_ref}/merge", response_model=TicketDetail)
