@@ -8,7 +8,7 @@ from typing import Any
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, Message, MessageKind
-from tierdesk.domain.people import Actor, Contact, Tier
+from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.domain.tickets import (
     LinkKind,
     Priority,
@@ -24,6 +24,7 @@ from tierdesk.ports import TicketFilter, UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.routing import place_in_queue, queue_for_placing
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,10 @@ def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         requester = _requester(uow, actor, new.requester_id)
         assert requester.id is not None
         product_id, component_id, version_id = resolve_catalog(uow, new.catalog)
+        if new.queue and isinstance(actor, Agent):
+            # Opening into a queue is routing by hand (routing's handler moves the ticket);
+            # refused here, the ticket would sit at L0 in a queue it can never reach.
+            queue_for_placing(uow, new.queue, Tier.L0, requester.organisation_id, "a new ticket")
         now = desk.clock.now()
         ticket = Ticket(
             subject=subject,
@@ -351,6 +356,9 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         now = desk.clock.now()
         values = dict(changes.fields)
+        queue = values.pop("queue", None)
+        if "queue" in changes.fields and not queue:
+            values["queue"] = None  # out of any queue, at the same level
         if "tags" in values:
             values["tags"] = normalise_tags(values["tags"])
         if "subject" in values:
@@ -362,6 +370,8 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
             values.update(product_id=ids[0], component_id=ids[1], version_id=ids[2])
         if values:
             ticket.update_fields(actor, now, **values)
+        if queue and str(queue).strip().lower() != ticket.queue:
+            place_in_queue(uow, ticket, str(queue), f"moved to {queue} by {actor.name}", actor, now)
         if changes.priority is not None and changes.priority is not ticket.priority:
             ticket.change_priority(changes.priority, actor, now, changes.reason)
         wanted_assignee = None if changes.unassign else changes.assignee_id
