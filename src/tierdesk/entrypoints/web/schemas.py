@@ -13,6 +13,7 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
 from tierdesk.domain.people import Agent, Contact, Organisation, Role, SupportPlan
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
+from tierdesk.entrypoints.web.ids import RecordId
 
 
 class Request(BaseModel):
@@ -35,7 +36,7 @@ class TicketCreate(Request):
     subject: str = Field(min_length=1, max_length=500)
     body: str | None = Field(default=None, max_length=200_000, description="Plain text")
     body_html: str | None = Field(default=None, max_length=500_000, description="Sanitised")
-    requester_id: int | None = Field(default=None, description="Agents: the contact asking")
+    requester_id: RecordId | None = Field(default=None, description="Agents: the contact asking")
     type: TicketType = TicketType.QUESTION
     priority: Priority = Priority.P3
     product: str | None = Field(default=None, description="Product key or name")
@@ -60,7 +61,7 @@ class TicketPatch(Request):
     custom_fields: dict[str, Any] | None = None
     priority: Priority | None = None
     status: Status | None = None
-    assignee_id: int | None = None
+    assignee_id: RecordId | None = None
     unassign: bool = False
     reason: str | None = Field(default=None, max_length=5_000)
 

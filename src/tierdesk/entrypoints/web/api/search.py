@@ -12,6 +12,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.errors import InvalidInputError, TooLargeError
 from tierdesk.services import knowledge
 from tierdesk.services import search as search_services
@@ -181,7 +182,7 @@ def list_articles(
 
 
 @router.get("/kb/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
     return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
 
 
@@ -211,5 +212,5 @@ async def upload_article(
 
 
 @router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> None:
+def remove_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> None:
     knowledge.remove_article(desk, actor, article_id)

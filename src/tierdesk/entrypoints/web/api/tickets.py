@@ -15,6 +15,7 @@ from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
 from tierdesk.domain.visibility import may_read_internal
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
     EventOut,
@@ -128,10 +129,10 @@ def list_tickets(
     type_: Annotated[list[TicketType] | None, Query(alias="type")] = None,
     level: Annotated[list[int] | None, Query(description="0-4")] = None,
     queue: str | None = None,
-    assignee_id: int | None = None,
+    assignee_id: RecordId | None = None,
     unassigned: bool = False,
-    organisation_id: int | None = None,
-    requester_id: int | None = None,
+    organisation_id: RecordId | None = None,
+    requester_id: RecordId | None = None,
     product: str | None = Query(default=None, description="Product key or name"),
     tag: str | None = None,
     q: str | None = Query(default=None, max_length=200, description="Words in the subject"),
@@ -231,7 +232,7 @@ def create_message(
 
 @router.get("/{ticket_ref}/attachments/{attachment_id}")
 def download_attachment(
-    ticket_ref: TicketRef, attachment_id: int, desk: DeskDep, actor: CurrentActor
+    ticket_ref: TicketRef, attachment_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> Response:
     attachment, content = open_attachment(desk, actor, ticket_ref, attachment_id)
     return download_response(content, attachment.filename, attachment.content_type)

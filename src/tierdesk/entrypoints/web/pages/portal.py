@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.tickets import Status
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import (
@@ -216,5 +217,7 @@ def rate(
 
 
 @router.get("/tickets/{reference}/attachments/{attachment_id}")
-def attachment(desk: DeskDep, contact: WebContact, reference: str, attachment_id: int) -> Response:
+def attachment(
+    desk: DeskDep, contact: WebContact, reference: str, attachment_id: RecordId
+) -> Response:
     return download(desk, contact, reference, attachment_id)
