@@ -16,6 +16,7 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Message
+from tierdesk.domain.names import name_key
 from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import Scope
@@ -220,9 +221,7 @@ class SqlOrganisationRepository:
         return self.session.get(Organisation, organisation_id)
 
     def get_by_name(self, name: str) -> Organisation | None:
-        query = select(Organisation).where(
-            func.lower(tables.organisations.c.name) == name.strip().lower()
-        )
+        query = select(Organisation).where(tables.organisations.c.name_key == name_key(name))
         return self.session.scalars(query).first()
 
     def all(self) -> list[Organisation]:
@@ -260,7 +259,7 @@ class SqlProductRepository:
         query = select(Product).where(
             or_(
                 tables.products.c.key == key.strip().lower(),
-                func.lower(tables.products.c.name) == key.strip().lower(),
+                tables.products.c.name_key == name_key(key),
             )
         )
         return self.session.scalars(query).first()
