@@ -69,7 +69,12 @@ async def _desk_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": status, "message": exc.message}, status)
 
 
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
 def install_pages(app: FastAPI, application: Tierdesk) -> None:
+    app.state.error_page = _error_page  # what errors.UnexpectedErrors shows on pages
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(application.settings),
