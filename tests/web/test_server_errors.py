@@ -2,13 +2,13 @@
 request id and answered in the shape the caller reads (the API's error envelope, a page, or text
 for HTMX), and a database that is gone is a 503 with Retry-After, not a bare 500.
 
-Nothing is mocked: an attachment's file is replaced by a directory on disk, and the database is taken away
-(the SQLite file replaced by a directory, the PostgreSQL database dropped WITH (FORCE))."""
+Nothing is mocked: an attachment's file is replaced by a directory on disk, and the database is
+taken away (the SQLite file replaced by a directory, the PostgreSQL database dropped WITH
+(FORCE))."""
 
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,15 +130,3 @@ def test_a_database_that_is_gone_is_a_503_with_retry_after_everywhere(
     assert error["request_id"] == answers["api"].headers["x-request-id"]
     assert answers["page"].headers["content-type"].startswith("text/html")
     assert answers["htmx"].headers["content-type"].startswith("text/plain")
-
-
-@pytest.fixture(autouse=True)
-def _no_directory_left(web: WebDesk) -> object:
-    """The SQLite test replaces the database file by a directory; the engine's teardown and the
-    next test must not trip over it."""
-    yield None
-    url = web.app.engine.url
-    if url.get_backend_name() == "sqlite":
-        path = Path(url.database or "")
-        if path.is_dir():
-            shutil.rmtree(path)
