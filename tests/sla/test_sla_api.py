@@ -159,8 +159,7 @@ def test_a_lead_changes_a_policy_and_a_level_target(
         == 403
     )
     assert client.get("/api/v1/sla-policies/999999", headers=people.lead).status_code == 404
-    # An id no id column can hold is not a record id at all (RecordId): refused, never a 500.
-    assert client.get("/api/v1/sla-policies/99999999999", headers=people.lead).status_code == 422
+    assert client.get("/api/v1/sla-policies/99999999999", headers=people.lead).status_code == 404
     assert client.get("/api/v1/level-targets/5", headers=people.lead).status_code == 422
     assert audited(app, "sla_policy.updated")[0]["first_response_minutes"] == [240, 90]
     assert audited(app, "level_target.updated") == [{"pickup_minutes": [240, 200]}]
