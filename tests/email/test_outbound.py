@@ -142,6 +142,31 @@ def test_replies_on_tickets_opened_elsewhere_reach_the_requester_too(
     )
 
 
+def test_a_restricted_diagnostic_on_a_public_reply_is_not_mailed_to_the_customer(
+    app: Tierdesk, desk: Desk, smtp_sink: SmtpSink
+) -> None:
+    contact = make_contact(desk)
+    ticket = tickets.open_ticket(
+        desk, contact, tickets.NewTicket(subject="Drops", body_text="Calls drop.")
+    )
+    add_message(
+        desk,
+        make_agent(desk, tiers=[2]),
+        ticket.id or 0,
+        MessageKind.PUBLIC_REPLY,
+        text="Found it.",
+        attachments=[
+            NewAttachment("capture.pcap", b"RESTRICTED", restricted=True),
+            NewAttachment("howto.png", tiny_png(), "image/png"),
+        ],
+    )
+
+    send_pending(sender_to(app, smtp_sink))
+
+    [reply] = smtp_sink.received
+    assert [a.get_filename() for a in reply.message.iter_attachments()] == ["howto.png"]
+
+
 def test_while_the_relay_is_down_mail_waits_with_growing_back_off_then_goes_once(
     app: Tierdesk, desk: Desk, clock: FixedClock, smtp_sink: SmtpSink
 ) -> None:

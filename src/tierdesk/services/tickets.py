@@ -8,12 +8,13 @@ from typing import Any
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, Message, MessageKind
-from tierdesk.domain.people import Actor, Contact, Tier
+from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.domain.tickets import (
     LinkKind,
     Priority,
     Status,
     Ticket,
+    TicketLink,
     TicketType,
     normalise_tags,
 )
@@ -24,6 +25,7 @@ from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
+from tierdesk.services.routing import place_in_queue, queue_for_placing
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,10 @@ def open_ticket(
         requester = _requester(uow, actor, new.requester_id)
         assert requester.id is not None
         product_id, component_id, version_id = resolve_catalog(uow, new.catalog)
+        if new.queue and isinstance(actor, Agent):
+            # Opening into a queue is routing by hand (routing's handler moves the ticket);
+            # refused here, the ticket would sit at L0 in a queue it can never reach.
+            queue_for_placing(uow, new.queue, Tier.L0, requester.organisation_id, "a new ticket")
         now = desk.clock.now()
         ticket = Ticket(
             subject=subject,
@@ -331,6 +337,24 @@ def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Tick
     return [t for t in from_others if can_see(actor, t)]
 
 
+def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list[TicketLink]]:
+    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
+    else only links to tickets they may open themselves, so a customer never learns of another
+    organisation's ticket through a duplicate link."""
+    if may_read_internal(actor):
+        return {t.id: list(t.links) for t in shown if t.id is not None}
+    targets = {link.target_ticket_id for t in shown for link in t.links}
+    allowed: set[int] = set()
+    if targets:
+        with desk.uow() as uow:
+            allowed = uow.tickets.visible_ids(scope_for(actor), targets)
+    return {
+        t.id: [link for link in t.links if link.target_ticket_id in allowed]
+        for t in shown
+        if t.id is not None
+    }
+
+
 def list_products(desk: Desk) -> list[Product]:
     with desk.uow() as uow:
         return uow.products.all()
@@ -355,6 +379,9 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         now = desk.clock.now()
         values = dict(changes.fields)
+        queue = values.pop("queue", None)
+        if "queue" in changes.fields and not queue:
+            values["queue"] = None  # out of any queue, at the same level
         if "tags" in values:
             values["tags"] = normalise_tags(values["tags"])
         if "subject" in values:
@@ -366,6 +393,8 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
             values.update(product_id=ids[0], component_id=ids[1], version_id=ids[2])
         if values:
             ticket.update_fields(actor, now, **values)
+        if queue and str(queue).strip().lower() != ticket.queue:
+            place_in_queue(uow, ticket, str(queue), f"moved to {queue} by {actor.name}", actor, now)
         if changes.priority is not None and changes.priority is not ticket.priority:
             ticket.change_priority(changes.priority, actor, now, changes.reason)
         wanted_assignee = None if changes.unassign else changes.assignee_id

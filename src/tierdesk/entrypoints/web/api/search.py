@@ -13,6 +13,7 @@ from tierdesk.domain.people import Actor
 from tierdesk.domain.visibility import visible_resolution
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
 from tierdesk.services import knowledge
 from tierdesk.services import search as search_services
@@ -196,7 +197,7 @@ def list_articles(
 
 
 @router.get("/kb/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
     return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
 
 
@@ -221,5 +222,5 @@ async def upload_article(
 
 
 @router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> None:
+def remove_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> None:
     knowledge.remove_article(desk, actor, article_id)

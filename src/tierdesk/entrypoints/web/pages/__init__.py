@@ -82,7 +82,12 @@ async def _form_error(request: Request, exc: Exception) -> Response:
     return error_pages.form_error_page(request, exc.errors())
 
 
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return error_pages.error_page(request, status, message, [])
+
+
 def install_pages(app: FastAPI, application: Tierdesk) -> None:
+    app.state.error_page = _error_page  # what errors.UnexpectedErrors shows on pages
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(application.settings),

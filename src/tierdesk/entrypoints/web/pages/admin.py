@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import ConflictError, InvalidInputError
@@ -136,7 +137,7 @@ def set_agent_active(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    agent_id: int,
+    agent_id: RecordId,
     active: Annotated[str, Form()],
 ) -> Response:
     """Deactivate (no sign-in, no new tickets routed to them; their history stays) or
@@ -168,7 +169,7 @@ def update_agent(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    agent_id: int,
+    agent_id: RecordId,
     tiers: Annotated[list[int] | None, Form()] = None,
     skills: Annotated[str, Form()] = "",
     languages: Annotated[str, Form()] = "",
@@ -212,7 +213,7 @@ def update_policy(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    policy_id: int,
+    policy_id: RecordId,
     first_response_minutes: Annotated[str, Form()],
     next_response_minutes: Annotated[str, Form()],
     resolution_minutes: Annotated[str, Form()],
@@ -262,7 +263,7 @@ def toggle_rule(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    rule_id: int,
+    rule_id: RecordId,
     enabled: Annotated[str, Form()],
 ) -> Response:
     _lead(agent)
@@ -284,6 +285,6 @@ def add_macro(
 
 
 @router.post("/macros/{macro_id}/delete", dependencies=[Csrf])
-def delete_macro(request: Request, desk: DeskDep, agent: WebAgent, macro_id: int) -> Response:
+def delete_macro(request: Request, desk: DeskDep, agent: WebAgent, macro_id: RecordId) -> Response:
     saved_views.delete_macro(desk, agent, macro_id)
     return go(request, "/admin?notice=Macro+deleted#macros")

@@ -15,6 +15,7 @@ from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import (
@@ -243,5 +244,7 @@ def rate(
 
 
 @router.get("/tickets/{reference}/attachments/{attachment_id}")
-def attachment(desk: DeskDep, contact: WebContact, reference: str, attachment_id: int) -> Response:
+def attachment(
+    desk: DeskDep, contact: WebContact, reference: str, attachment_id: RecordId
+) -> Response:
     return download(desk, contact, reference, attachment_id)

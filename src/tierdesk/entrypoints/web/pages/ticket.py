@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import ESCALATION_AWAITING, Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
@@ -81,6 +82,6 @@ def escalate_dialog(request: Request, desk: DeskDep, agent: WebAgent, reference:
 
 @router.get("/tickets/{reference}/attachments/{attachment_id}")
 def ticket_attachment(
-    desk: DeskDep, agent: WebAgent, reference: str, attachment_id: int
+    desk: DeskDep, agent: WebAgent, reference: str, attachment_id: RecordId
 ) -> Response:
     return download(desk, agent, reference, attachment_id)
