@@ -62,6 +62,10 @@ HEADERS: dict[str, Callable[[random.Random, int], str]] = {
         f"20260303-08:{i // 60:02}:{i % 60:02}:{r.randint(100, 999)}|{r.choice(PROGRAMS)}|"
         f"{r.randint(10000, 99999)}|"
     ),
+    "a label column that is a dash on most lines": lambda r, i: (
+        f"{'-' if i % 7 else 'ALERT'} {1772526900 + i} 2026.03.03 node-{r.randint(1, 40)} "
+        f"RAS {r.choice(['KERNEL', 'APP'])} {r.choice(['INFO', 'FATAL'])}"
+    ),
     "no header at all": lambda r, i: "",
 }
 

@@ -30,6 +30,8 @@ A line matches the header when its first fields have the learned shapes; the lin
 
 from __future__ import annotations
 
+import math
+import random
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -170,15 +172,23 @@ class HeaderLayout:
         return len(self.shapes)
 
     def matched(self, line: str, spans: Sequence[tuple[int, int]] | None = None) -> int:
-        """How many leading columns of ``line`` have the learned shapes."""
+        """How many leading columns of ``line`` have the learned shapes. One column of another
+        shape is forgiven when every other column of a header of three or more matches (an
+        alert label where most lines have ``-``, a word where a value is missing), but never
+        the program's column: that is where another program's output differs."""
         if spans is None:
             spans = fields(line, len(self.shapes) + 1)
-        count = 0
-        for expected, (start, end) in zip(self.shapes, spans, strict=False):
-            if shape(line[start:end]) != expected:
-                break
-            count += 1
-        return count
+        same = [
+            shape(line[start:end]) == expected
+            for expected, (start, end) in zip(self.shapes, spans, strict=False)
+        ]
+        strict = same.index(False) if False in same else len(same)
+        forgiven = (
+            len(same) == len(self.shapes) >= 3
+            and same.count(False) == 1
+            and self.kinds[strict] is not Column.TERMINATOR
+        )
+        return len(self.shapes) if forgiven else strict
 
 
 @dataclass(frozen=True)
@@ -249,32 +259,41 @@ def _rest(text: str, spans: Sequence[tuple[int, int]], column: int) -> tuple[str
 
 
 def _explained(pairs: Sequence[tuple[str, tuple[str, int]]]) -> float:
-    """How much of what follows a column its value predicts, beyond what is predicted without
-    it: each line's follower is guessed from the *other* lines with the same value (the most
-    common follower overall when there are none), so that a column of many rare values does
-    not seem to predict by chance; a column whose values repeat less than twice on average
-    gives no evidence and counts as predicting (the message's). A message's first word
-    predicts its line (``Starting`` → ``media``, six words); a host or a component name does
-    not."""
-    overall = Counter(after for _, after in pairs)
-    top, top_count = overall.most_common(1)[0]
-    if top_count == len(pairs):
-        return 0.0 if len({value for value, _ in pairs}) > 1 else 1.0
+    """How much of the uncertainty about what follows a column its value removes, beyond
+    what it seems to remove by chance. Theil's uncertainty coefficient U = 1 - H(after |
+    value) / H(after), each entropy with the Miller-Madow correction, is compared with U of
+    the same values paired at random with the same followers (a fixed shuffle): (U - U0) /
+    (1 - U0). A message's first word predicts its line (``Starting`` → ``media``, six
+    words); a host or a component name does not, however few lines each value has."""
+    values = [value for value, _ in pairs]
+    followers = [after for _, after in pairs]
+    overall = _entropy(Counter(followers))
+    if overall <= 0:
+        return 0.0 if len(set(values)) > 1 else 1.0  # nothing to predict: a varying name
+    shuffled = list(values)
+    random.Random(len(pairs)).shuffle(shuffled)  # noqa: S311 - a fixed baseline, not a secret
+    actual = _uncertainty(values, followers, overall)
+    chance = _uncertainty(shuffled, followers, overall)
+    if chance >= 1.0:
+        return 1.0  # every value is unique: no evidence either way, keep it in the message
+    return max(0.0, (actual - chance) / (1.0 - chance))
+
+
+def _uncertainty(
+    values: Sequence[str], followers: Sequence[tuple[str, int]], overall: float
+) -> float:
     groups: dict[str, Counter[tuple[str, int]]] = {}
-    for value, after in pairs:
+    for value, after in zip(values, followers, strict=True):
         groups.setdefault(value, Counter())[after] += 1
-    if len(groups) * 2 > len(pairs):
-        return 1.0  # values too rare to learn anything from: no evidence of a name
-    guessed = 0
-    for group in groups.values():
-        ranked = group.most_common(2)
-        for after, count in group.items():
-            if sum(group.values()) == 1:
-                guessed += after == top
-                continue
-            rival = next((c for a, c in ranked if a != after), 0)
-            guessed += count * (count - 1 >= max(rival, 1))
-    return (guessed - top_count) / (len(pairs) - top_count)
+    given = sum(sum(group.values()) * _entropy(group) for group in groups.values())
+    return min(1.0, max(0.0, 1.0 - given / len(values) / overall))
+
+
+def _entropy(counts: Counter[tuple[str, int]]) -> float:
+    """Entropy in nats with the Miller-Madow correction ((bins - 1) / 2n)."""
+    total = sum(counts.values())
+    plain = -sum(count / total * math.log(count / total) for count in counts.values())
+    return plain + (len(counts) - 1) / (2 * total)
 
 
 def _first_column(texts: Sequence[str], spans_of: Sequence[list[tuple[int, int]]]) -> str | None:
@@ -389,7 +408,9 @@ def split_line(line: str, layout: HeaderLayout) -> LogLine:
     for kind, (start, stop) in zip(layout.kinds[:matched], spans, strict=False):
         value = line[start:stop]
         bare = value.strip("[]:, ").lower()
-        if kind is Column.LEVEL or (kind is Column.BRACKET and bare in LEVELS):
+        if (kind is Column.LEVEL and (bare in LEVELS or len(bare) == 1)) or (
+            kind is Column.BRACKET and bare in LEVELS
+        ):
             level = _level(bare)
         elif kind is Column.TERMINATOR:
             program = _PID.sub("", value) or None
