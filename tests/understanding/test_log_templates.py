@@ -220,6 +220,46 @@ def test_prose_is_never_a_template(language: str) -> None:
     assert not looks_like_log(PROSE[language])
 
 
+def test_a_list_of_steps_is_prose_not_a_log() -> None:
+    text = (
+        "Hi,\n\nwe did the following:\n- restarted the SBC\n- checked the cables\n"
+        "- replaced the power supply\n\nStill the same. Steps:\n1. call 4711\n"
+        "2. wait 30 seconds\n3. the call drops\n\nThanks\nAnna"
+    )
+    assert analyse_log(text.splitlines()).templates == ()
+    assert not looks_like_log(text)
+
+
+def test_a_stack_trace_inside_a_log_stays_with_the_log_and_the_prose_around_does_not() -> None:
+    lines = [
+        "Hello support,",
+        "the service crashes every night. Log:",
+        "2026-03-03 02:00:01,123 ERROR [main] com.example.Scheduler: job nightly failed",
+        "java.lang.IllegalStateException: pool closed",
+        "\tat com.example.Pool.get(Pool.java:42)",
+        "2026-03-03 02:00:02,001 INFO [main] com.example.Scheduler: retrying job nightly",
+        "2026-03-03 02:00:05,001 ERROR [main] com.example.Scheduler: job nightly failed",
+        "Please advise.",
+        "Regards, Tom",
+    ]
+    analysis = analyse_log(lines)
+    read = [i for i, template in enumerate(analysis.assignments) if template != NOT_LOG]
+    assert read == [2, 3, 4, 5, 6]
+    assert analysis.assignments[2] == analysis.assignments[6]
+
+
+def test_a_level_written_after_the_channel_is_the_lines_level() -> None:
+    lines = [
+        f"[2026-03-03 08:15:0{i}] sbc.{level}: {message}"
+        for i, (level, message) in enumerate(
+            [("INFO", "registered 4711"), ("INFO", "registered 4712"), ("ERROR", "peer gone")]
+        )
+    ]
+    analysis = analyse_log(lines)
+    gone = analysis.templates[analysis.assignments[2]]
+    assert (gone.text, gone.level, gone.is_error) == ("sbc.ERROR: peer gone", "error", True)
+
+
 def test_quoted_mail_text_is_not_read_again() -> None:
     reply = "Thanks, that fixed it.\n\nOn Tue, 3 Mar 2026, Anna wrote:\n" + "\n".join(
         f"> {line}" for line in PASTED

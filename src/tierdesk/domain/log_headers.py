@@ -4,28 +4,30 @@ Every logger writes a header before the message (a date, a time, a level, a thre
 brackets, a host, a program with its pid, a component name), but each in its own layout. No
 per-system format string is kept here: the layout is read off the lines.
 
-1. **Fields.** The first few fields of each line: runs of non-blanks, a ``[bracketed group]``
-   as one field even when it holds spaces, and ``|`` as a field of its own.
-2. **Shapes.** Each field becomes a coarse shape: a number or stamp keeps its punctuation
-   with the digits folded (``2026-11-20`` → ``9-9-9``); a bracket group is ``[]``; a lone
-   ``-``, ``|`` or ``:`` is itself; a name that ends in ``:`` (``sshd[42]:``, ``kernel:``,
-   ``dfs.DataNode:``) is a *terminator*; anything else with letters is a word.
-3. **Columns.** The header is the longest run of leading columns in which (nearly) every line
-   has the same shape: at least ``share`` of the lines that start like the first column. A
-   word column is a *level* or a *calendar* column when its values are level words or month
-   and day names.
-4. **Where the message starts**, by three generic rules:
-   - a terminator column ends the header (the program or component that wrote the line is
-     part of the header, so different programs do not make different templates);
-   - after a lone separator (``-``, ``|``), a word column joins only when another separator
+1. **Columns.** Each line's first fields and their shapes (``log_fields``). The header is the
+   longest run of leading columns in which (nearly) every line has the same shape: at least
+   ``share`` of the lines that open like the most common opening (a stamp, a bracket, a
+   separator, a month, a level or machine text, never a plain word: a sentence opens so).
+2. **Where the message starts**, by a few generic rules:
+   - a ``name:`` column (``sshd[42]:``, ``kernel:``, ``dfs.DataNode:``) ends the header: the
+     program or component that wrote the line is part of it, so different programs do not
+     make different templates;
+   - after a lone separator (``-``, ``|``) a word column joins only when another separator
      follows it (``- myapp -``); otherwise the message starts there;
-   - word columns at the end of the run are left to the message: a header ends at a column
-     that is surely not message (a stamp, a bracket, a level, a separator, a terminator).
-     A bare component name without a colon (``Info CBS Loaded``) therefore stays in the
-     message, where it only ever splits templates that its value already splits.
+   - a word column right before a sure column (a level, a ``name:``, a bracket, a
+     separator), or one of machine names that rarely repeat (node names), is a host or a
+     component and joins;
+   - any other word column joins only when it *names the writer*: its value removes little
+     of the uncertainty about what follows it (``_explained`` below ``follow``). A message's
+     first word predicts its line (``Starting`` → ``media``, six words); a component does not
+     (``Info CBS Loaded…``).
+3. **Enough.** Two sure columns make a header, one only when it is a date or a time: a list's
+   ``-`` or ``1.`` opens lines of prose too.
 
-A line matches the header when its first fields have the learned shapes; the lines that do not
-(continuations, prose, another program's output) keep their whole text as the message.
+A line has the header when its first fields have the learned shapes, one column of another
+shape forgiven (an alert label where most lines have ``-``), never the ``name:`` column; a
+line that matches only the first columns keeps those (at least two sure ones). The lines that
+do not match (continuations, prose, another program's output) keep their whole text.
 """
 
 from __future__ import annotations
@@ -36,129 +38,27 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
-MAX_HEADER_FIELDS = 12  # a header has fewer fields; only these are read per line
+from tierdesk.domain.log_fields import (
+    CALENDAR,
+    DIGITS,
+    LETTER,
+    LEVELS,
+    MACHINE_WORD,
+    MAX_HEADER_FIELDS,
+    TIME_BRACKET,
+    Column,
+    column_kind,
+    fields,
+    level_name,
+    rare_machine_names,
+    shape,
+    shape_at,
+    value_at,
+)
+
 DEFAULT_SHARE = 0.9
 DEFAULT_FOLLOW = 0.5
-
-LEVELS = frozenset(
-    [
-        *("trace", "debug", "fine", "finer", "finest", "info", "information", "notice"),
-        *("warn", "warning", "error", "err", "severe", "fatal", "critical", "crit", "alert"),
-        *("emerg", "emergency", "panic", "verbose"),
-    ]
-)
-_CALENDAR = frozenset(
-    [
-        *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct"),
-        *("nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-    ]
-)
-_SEPARATORS = frozenset({"-", "|", ":", "--", "::", "-->", "->", ">"})
-_DIGITS = re.compile(r"\d+")
-
-
-class Column(Enum):
-    """What a header column holds."""
-
-    STAMP = "stamp"  # a number, date, time or timestamp
-    BRACKET = "bracket"  # [thread], [Sun Dec 04 04:47:44 2005], [req-1 - -]
-    SEPARATOR = "separator"  # a lone - | :
-    TERMINATOR = "terminator"  # program[pid]: or component: (the header's last field)
-    LEVEL = "level"  # INFO, warn, E
-    CALENDAR = "calendar"  # Jun, Mon
-    WORD = "word"  # a host, a component, a node name… or the message's first word
-
-    @property
-    def surely_header(self) -> bool:
-        return self is not Column.WORD
-
-
-def fields(line: str, limit: int = MAX_HEADER_FIELDS) -> list[tuple[int, int]]:
-    """The (start, end) of the first ``limit`` fields of ``line``."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while len(spans) < limit:
-        match = _FIELD.search(line, position)
-        if match is None:
-            break
-        start, end = match.span()
-        if line[start] == "[":
-            closing = _closing_bracket(line, start)
-            if closing is not None and closing >= end:
-                rest = _FIELD_REST.match(line, closing + 1)
-                end = rest.end() if rest is not None else closing + 1
-        spans.append((start, end))
-        position = end
-    return spans
-
-
-_FIELD = re.compile(r"\||[^ \t|]+")
-_FIELD_REST = re.compile(r"[^ \t|]*")
-
-
-def _closing_bracket(line: str, start: int) -> int | None:
-    closing = line.find("]", start)
-    if closing != -1 and line.find("[", start + 1, closing) == -1:
-        return closing  # the common case: no nested brackets
-    depth = 0
-    for index in range(start, min(len(line), start + 400)):
-        if line[index] == "[":
-            depth += 1
-        elif line[index] == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
-
-
-def shape(token: str) -> str:
-    """The coarse shape of one field (see the module's docstring)."""
-    if token in _SEPARATORS:
-        return token
-    if token[0] == "[" and "]" in token:
-        return "[]:" if token[-1] == ":" else "[]"
-    if _LETTER.search(token) is None or _ISO_STAMP.match(token) is not None:
-        if _DIGIT.search(token) is not None:
-            return _DIGITS.sub("9", token)
-        return token  # punctuation only: a separator of its own kind
-    if token[-1] == ":" and len(token) > 1:
-        return "n:"
-    return "w"
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-_ISO_STAMP = re.compile(
-    r"\d{4}-?\d\d-?\d\dT\d\d:?\d\d(?::?\d\d)?(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?,?$"
-)
-_DIGIT = re.compile(r"\d")
-
-
-def _kind(shape_: str, values: Sequence[str]) -> Column:
-    if shape_ == "w":
-        words = [value.strip("[]:,").lower() for value in values]
-        if _mostly(words, LEVELS) or _single_letter_levels(words):
-            return Column.LEVEL
-        if _mostly(words, _CALENDAR):
-            return Column.CALENDAR
-        return Column.WORD
-    if shape_ in ("n:", "[]:"):
-        return Column.TERMINATOR
-    if shape_ == "[]":
-        return Column.BRACKET
-    if not any(character.isdigit() or character == "9" for character in shape_):
-        return Column.SEPARATOR
-    return Column.STAMP
-
-
-def _mostly(words: Sequence[str], vocabulary: frozenset[str]) -> bool:
-    return sum(word in vocabulary for word in words) >= 0.9 * len(words)
-
-
-def _single_letter_levels(words: Sequence[str]) -> bool:
-    # Android's logcat and glog write the level as one letter: V D I W E F.
-    return all(len(word) == 1 and word in "vdiwefc" for word in words)
 
 
 @dataclass(frozen=True)
@@ -205,8 +105,8 @@ class LogLine:
 def learn_header(
     lines: Sequence[str], share: float = DEFAULT_SHARE, follow: float | None = DEFAULT_FOLLOW
 ) -> HeaderLayout:
-    """The header layout most of ``lines`` share, or an empty one. ``follow``: see
-    ``_header_length`` (None: a word column at the end of the run never joins)."""
+    """The header layout most of ``lines`` share, or an empty one. ``follow``: see the
+    module's docstring (None: a word column that may be the message's never joins)."""
     texts = [line for line in lines if line.strip()]
     spans_of = [fields(line) for line in texts]
     first = _first_column(texts, spans_of) if texts else None
@@ -217,7 +117,7 @@ def learn_header(
     shapes, alive_at = [first.split()[0]], [alive]
     for column in range(1, MAX_HEADER_FIELDS):
         here = {
-            i: _shape_at(texts[i], spans_of[i], column)
+            i: shape_at(texts[i], spans_of[i], column)
             for i in alive
             if len(spans_of[i]) > column + 1  # a header field is followed by the message
         }
@@ -231,7 +131,7 @@ def learn_header(
         shapes.append(common)
         alive_at.append(alive)
     kinds = [
-        _kind(shape_, [_value(texts[i], spans_of[i], column) for i in alive_at[column]])
+        column_kind(shape_, [value_at(texts[i], spans_of[i], column) for i in alive_at[column]])
         for column, shape_ in enumerate(shapes)
     ]
 
@@ -239,22 +139,37 @@ def learn_header(
         if follow is None:
             return False
         pairs = [
-            (_value(texts[i], spans_of[i], column), _rest(texts[i], spans_of[i], column))
+            (value_at(texts[i], spans_of[i], column), _rest(texts[i], spans_of[i], column))
             for i in alive_at[column]
         ]
         return _explained(pairs) < follow
 
     identifiers = [
-        _identifiers([_value(texts[i], spans_of[i], column) for i in alive_at[column]])
+        rare_machine_names([value_at(texts[i], spans_of[i], column) for i in alive_at[column]])
         for column in range(len(shapes))
     ]
     length = _header_length(kinds, identifiers, names_the_writer)
+    sure = [column for column in range(length) if kinds[column].surely_header]
+    if len(sure) == 1:
+        values = [value_at(texts[i], spans_of[i], sure[0]) for i in alive_at[sure[0]]]
+        if not _a_time(shapes[sure[0]], values):
+            return HeaderLayout()
+    if not sure:
+        return HeaderLayout()
     return HeaderLayout(tuple(shapes[:length]), tuple(kinds[:length]))
+
+
+def _a_time(shape_: str, values: Sequence[str]) -> bool:
+    """Whether a header's only sure column is a date or time (``2026-03-03``, ``08:15:01``,
+    ``[03/Mar/2026:08:15:01]``): a list's ``-``, ``1.`` or ``[1]`` opens lines of prose too."""
+    if shape_ == "[]":
+        return sum(TIME_BRACKET.match(value) is not None for value in values) * 2 > len(values)
+    return len(DIGITS.findall(shape_)) >= 2 and LETTER.search(shape_) is None
 
 
 def _rest(text: str, spans: Sequence[tuple[int, int]], column: int) -> tuple[str, int]:
     """What follows a column: the next field (digits folded) and the line's length in words."""
-    after = _DIGITS.sub("9", _value(text, spans, column + 1)) if len(spans) > column + 1 else ""
+    after = DIGITS.sub("9", value_at(text, spans, column + 1)) if len(spans) > column + 1 else ""
     return after, len(text.split())
 
 
@@ -314,34 +229,20 @@ def _opening(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
     or a ``Note:`` (a sentence starts so) and for an empty line."""
     if not spans:
         return None
-    value = _value(text, spans, 0)
+    value = value_at(text, spans, 0)
     shape_ = shape(value)
     if shape_ == "n:":
         return None
     if shape_ != "w":
         return shape_
     bare = value.strip("[]:,").lower()
-    if bare in _CALENDAR:
+    if bare in CALENDAR:
         return "w calendar"
     if bare in LEVELS:
         return "w level"
-    if _MACHINE_WORD.search(value):
+    if MACHINE_WORD.search(value):
         return "w machine"
     return None
-
-
-_MACHINE_WORD = re.compile(r"\d|\w[._/@$]\w")
-
-
-def _mostly_machine(values: Sequence[str]) -> bool:
-    """Host, node and file names (``node-7``, ``app.log.1``), not words of a sentence."""
-    return sum(_MACHINE_WORD.search(value) is not None for value in values) >= 0.9 * len(values)
-
-
-def _identifiers(values: Sequence[str]) -> bool:
-    """A column of machine names that rarely repeat (node and host names, request ids): a
-    header field, or a variable at worst, never the word that names an event."""
-    return len(set(values)) * 2 > len(values) and _mostly_machine(values)
 
 
 def _header_length(
@@ -377,16 +278,6 @@ def _header_length(
 _BEFORE_SURE_END = (Column.LEVEL, Column.TERMINATOR, Column.BRACKET, Column.SEPARATOR)
 
 
-def _shape_at(text: str, spans: Sequence[tuple[int, int]], column: int) -> str:
-    start, end = spans[column]
-    return shape(text[start:end])
-
-
-def _value(text: str, spans: Sequence[tuple[int, int]], column: int) -> str:
-    start, end = spans[column]
-    return text[start:end]
-
-
 _PID = re.compile(r"(?:\[\d*\])?:?$")
 
 
@@ -411,9 +302,12 @@ def split_line(line: str, layout: HeaderLayout) -> LogLine:
         if (kind is Column.LEVEL and (bare in LEVELS or len(bare) == 1)) or (
             kind is Column.BRACKET and bare in LEVELS
         ):
-            level = _level(bare)
+            level = level_name(bare)
         elif kind is Column.TERMINATOR:
             program = _PID.sub("", value) or None
+            suffix = (program or "").rsplit(".", 1)[-1].lower()
+            if level is None and suffix in LEVELS:
+                level = suffix  # "app.ERROR:" (channel.LEVEL, as PHP's Monolog writes)
         elif kind is Column.WORD:
             name = value  # the last word column names the writer when no "program:" does
     return LogLine(
@@ -439,22 +333,13 @@ def _time(
         timely = (
             kind is Column.CALENDAR
             or (kind is Column.STAMP and (not value.isdigit() or len(value) >= 4 or day))
-            or (kind is Column.BRACKET and _TIME_BRACKET.match(value) is not None)
+            or (kind is Column.BRACKET and TIME_BRACKET.match(value) is not None)
         )
         if timely:
             run.append((start, stop))
         elif run:
             break
     return line[run[0][0] : run[-1][1]].strip("[], ") if run else None
-
-
-_TIME_BRACKET = re.compile(r"^\[[\w ,.:/+-]*\d:\d\d[\w ,.:/+-]*\]$")
-
-
-def _level(word: str) -> str:
-    return {"v": "verbose", "d": "debug", "i": "info", "w": "warn", "e": "error", "f": "fatal"}.get(
-        word, word
-    )
 
 
 def split_header(line: str) -> LogLine:

@@ -28,6 +28,7 @@ from enum import Enum
 
 PLAIN_SHARE = 0.7  # a sentence is at least this share of plain words
 MAX_FORMULA_WORDS = 6  # a greeting or closing line is short
+MIN_LOG_WORDS = 4  # "1. call 4711" is a list item; "call 4711 dropped after 30 s" a log line
 MAX_SIGN_OFF_WORDS = 4  # "Best regards, Anna Rossi" ends the mail; "Thanks, here is the log:" not
 
 _GREETINGS = (
@@ -119,7 +120,7 @@ def _label(text: str) -> tuple[LineLabel, bool]:
     plain = sum(_PLAIN.fullmatch(word) is not None for word in words)
     if len(words) >= 2 and plain >= PLAIN_SHARE * len(words) and _SENTENCE_END.search(text):
         return LineLabel.PROSE, False
-    if _MACHINE.search(text) or plain < 0.5 * len(words):
+    if _MACHINE.search(text) or (plain < 0.5 * len(words) and len(words) >= MIN_LOG_WORDS):
         return LineLabel.LOG, False
     return LineLabel.UNSURE, False
 
