@@ -4,17 +4,21 @@ A customer pastes or attaches a log; an engineer wants "which kinds of line are 
 often, since when, and which are errors or rare". This module answers that for any log format
 with one fixed configuration: nothing here knows a particular system.
 
-1. **Header.** The prefix that every logger adds (date, time, level, thread in brackets, the
-   ``-`` separators) is split off by shape, not by a per-system format string; the level word is
-   kept as a fact about the line. Pids and host names that follow stay in the content and are
-   masked like any other variable.
+1. **Log lines and headers.** Prose around a pasted log (greetings, sentences, quoted mail,
+   signatures) is told from log lines first (``log_prose``) and never grouped. The header that
+   every logger adds (date, time, level, thread, host, program and pid, component) is learned
+   from the lines themselves, not from a per-system format string (``log_headers``); the
+   level and the program are kept as facts about the line, the message alone is grouped.
 2. **Masks.** A small, documented set of generic masks replaces what is obviously a variable:
    IPv4/IPv6 addresses with optional port, MAC addresses, UUIDs, hexadecimal numbers, file
    paths with digits, and numbers (also inside identifiers such as ``blk_-123`` or ``part-7``).
 3. **Tree.** Drain's fixed-depth tree: lines are bucketed by token count and by their first
    tokens (a token holding a digit routes as a wildcard), then joined to the most similar
    template in the leaf when at least ``similarity`` of the positions agree; the positions that
-   differ become ``<*>``.
+   differ become ``<*>``. Then one refinement (``split_constant_words``).
+
+Every parameter (``MinerSettings``) was chosen leave-one-system-out on loghub-2k
+(``bench/logs_loso.py``, docs/research/log-templates.md).
 
 Why not the ``drain3`` package: it pins old ``jsonpickle``/``cachetools`` releases and has no
 notion of headers, so it would have needed the same header and mask code around it anyway; the
@@ -91,8 +95,16 @@ class Drain:
     """The parse tree. ``similarity`` and ``depth`` are Drain's published defaults' spirit:
     one setting for every system, never tuned per log."""
 
-    def __init__(self, similarity: float = 0.5, depth: int = 4, max_children: int = 100) -> None:
+    def __init__(
+        self,
+        similarity: float = 0.5,
+        depth: int = 4,
+        max_children: int = 100,
+        *,
+        of_words: bool = False,
+    ) -> None:
         self._similarity = similarity
+        self._of_words = of_words
         self._prefix_length = max(depth - 2, 1)
         self._max_children = max_children
         self._tree: dict[int, dict[tuple[str, ...], list[Cluster]]] = {}
@@ -134,7 +146,14 @@ class Drain:
                 if known == new and known != WILDCARD
             )
             wildcards = cluster.tokens.count(WILDCARD)
-            score = (same / max(len(tokens), 1), wildcards)
+            if self._of_words:
+                # Share of the line's words the template agrees with: what was masked in the
+                # line is a variable and counts neither for nor against.
+                words = sum(1 for token in tokens if token != WILDCARD)
+                share = same / words if words else float(wildcards == len(tokens))
+            else:
+                share = same / max(len(tokens), 1)  # Drain's: share of all positions
+            score = (share, wildcards)
             if score > best_score:
                 best, best_score = cluster, score
         if best is not None and best_score[0] >= self._similarity:
@@ -243,13 +262,14 @@ class MinerSettings:
     """The miner's parameters: one choice for every log. The defaults are the choice made
     leave-one-system-out on loghub-2k's eight systems (``bench/logs_loso.py``)."""
 
-    similarity: float = 0.5  # Drain: share of positions that must agree to join a template
+    similarity: float = 0.6  # Drain: share of words that must agree to join a template
     depth: int = 4  # Drain: tree depth (depth - 2 leading tokens route a line)
     header_share: float = 0.9  # log_headers: share of lines a header column must hold in
     header_follow: float | None = 0.5  # log_headers: a last word column joins the header
     # when the field after it is its most common follower in less than this share of lines
     word_split: int = 3  # split a wildcard back when it holds at most this many plain words
     by_program: bool = False  # the header's program name is part of the template
+    of_words: bool = True  # Drain: similarity over the line's unmasked words, not positions
 
 
 def analyse_log(
@@ -264,9 +284,19 @@ def analyse_log(
     """
     settings = settings or MinerSettings()
     raw = [line.rstrip("\r\n") for line in lines]
-    parsed = read_log_lines(raw, settings)
+    return group_log_lines(raw, read_log_lines(raw, settings), settings, rare_share=rare_share)
+
+
+def group_log_lines(
+    raw: Sequence[str],
+    parsed: Sequence[LogLine | None],
+    settings: MinerSettings,
+    *,
+    rare_share: float = 0.01,
+) -> LogAnalysis:
+    """``analyse_log`` once the lines are read (``read_log_lines``)."""
     is_log = [line is not None for line in parsed]
-    drain = Drain(settings.similarity, settings.depth)
+    drain = Drain(settings.similarity, settings.depth, of_words=settings.of_words)
     tokens_of_line: list[list[str]] = [[] for _ in raw]
     for index, line in enumerate(parsed):
         if line is None:
@@ -317,7 +347,9 @@ def read_log_lines(
     for a line that is no log line (blank, prose, quoted mail, signature)."""
     settings = settings or MinerSettings()
     labels = line_labels(lines)
-    learnable = [label not in (LineLabel.MAIL, LineLabel.PROSE) for label in labels]
+    # Quoted mail and signatures are left out; sentences are not: a header never opens with a
+    # plain word, and a log whose messages are sentences still has its header.
+    learnable = [label is not LineLabel.MAIL for label in labels]
     layout = learn_header(
         [line for line, keep in zip(lines, learnable, strict=True) if keep],
         settings.header_share,
