@@ -66,6 +66,7 @@ def template_facts(
                     "first_seen": template.first_seen,
                     "last_seen": template.last_seen,
                     "level": template.level,
+                    "program": template.program,
                     "error": template.is_error,
                     "rare": template.is_rare,
                     "example": template.example,

@@ -103,12 +103,20 @@ class LogLine:
 
 
 def learn_header(
-    lines: Sequence[str], share: float = DEFAULT_SHARE, follow: float | None = DEFAULT_FOLLOW
+    lines: Sequence[str],
+    share: float = DEFAULT_SHARE,
+    follow: float | None = DEFAULT_FOLLOW,
+    *,
+    spans: Sequence[list[tuple[int, int]]] | None = None,
 ) -> HeaderLayout:
     """The header layout most of ``lines`` share, or an empty one. ``follow``: see the
-    module's docstring (None: a word column that may be the message's never joins)."""
-    texts = [line for line in lines if line.strip()]
-    spans_of = [fields(line) for line in texts]
+    module's docstring (None: a word column that may be the message's never joins).
+    ``spans``: each line's ``fields``, when they are known already."""
+    if spans is None:
+        spans = [fields(line) for line in lines]
+    kept = [(line, found) for line, found in zip(lines, spans, strict=True) if found]
+    texts = [line for line, _ in kept]
+    spans_of = [found for _, found in kept]
     first = _first_column(texts, spans_of) if texts else None
     if first is None:
         return HeaderLayout()
@@ -281,10 +289,12 @@ _BEFORE_SURE_END = (Column.LEVEL, Column.TERMINATOR, Column.BRACKET, Column.SEPA
 _PID = re.compile(r"(?:\[\d*\])?:?$")
 
 
-def split_line(line: str, layout: HeaderLayout) -> LogLine:
+def split_line(
+    line: str, layout: HeaderLayout, spans: Sequence[tuple[int, int]] | None = None
+) -> LogLine:
     """``line`` split by ``layout``. A line that matches only the first columns keeps those
     when at least two of them are surely header; otherwise it has no header."""
-    spans = fields(line, len(layout) + 1)
+    spans = fields(line, len(layout) + 1) if spans is None else spans[: len(layout) + 1]
     matched = layout.matched(line, spans) if len(spans) > len(layout) else 0
     if matched < len(layout):
         matched = _header_length(

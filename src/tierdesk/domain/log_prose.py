@@ -94,16 +94,29 @@ def log_lines(labels: Sequence[LineLabel], has_header: Sequence[bool]) -> list[b
     any_header = any(has_header)
     result = [label is LineLabel.LOG for label in labels]
     for paragraph in _paragraphs(labels):
-        known = [i for i in paragraph if labels[i] is not LineLabel.UNSURE]
-        for index in paragraph:
+        before = _last_known(labels, paragraph)
+        after = _last_known(labels, paragraph[::-1])[::-1]
+        for position, index in enumerate(paragraph):
             if labels[index] is not LineLabel.UNSURE:
                 continue
-            if not known:
+            near = [i for i in (before[position], after[position]) if i is not None]
+            if not near:
                 result[index] = not any_header
                 continue
-            nearest = min(known, key=lambda i: (abs(i - index), i > index))
+            nearest = min(near, key=lambda i: (abs(i - index), i > index))
             result[index] = labels[nearest] is LineLabel.LOG
     return result
+
+
+def _last_known(labels: Sequence[LineLabel], indexes: Sequence[int]) -> list[int | None]:
+    """For each of ``indexes`` in turn, the last one so far whose label is not unsure."""
+    found: list[int | None] = []
+    last: int | None = None
+    for index in indexes:
+        if labels[index] is not LineLabel.UNSURE:
+            last = index
+        found.append(last)
+    return found
 
 
 def _label(text: str) -> tuple[LineLabel, bool]:

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tierdesk.domain.log_fields import fields
 from tierdesk.domain.log_headers import LogLine, learn_header, split_line
 from tierdesk.domain.log_prose import LineLabel, line_labels, log_lines
 
@@ -349,13 +350,17 @@ def read_log_lines(
     labels = line_labels(lines)
     # Quoted mail and signatures are left out; sentences are not: a header never opens with a
     # plain word, and a log whose messages are sentences still has its header.
-    learnable = [label is not LineLabel.MAIL for label in labels]
+    spans = [fields(line) for line in lines]
     layout = learn_header(
-        [line for line, keep in zip(lines, learnable, strict=True) if keep],
+        lines,
         settings.header_share,
         settings.header_follow,
+        spans=[
+            [] if label is LineLabel.MAIL else found
+            for label, found in zip(labels, spans, strict=True)
+        ],
     )
-    parsed = [split_line(line, layout) for line in lines]
+    parsed = [split_line(line, layout, found) for line, found in zip(lines, spans, strict=True)]
     is_log = log_lines(labels, [bool(line.header) for line in parsed])
     return [line if log else None for line, log in zip(parsed, is_log, strict=True)]
 
