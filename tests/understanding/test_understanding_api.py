@@ -249,6 +249,29 @@ def test_drafts_need_a_configured_language_model(client: TestClient, world: Worl
     assert "language model" in response.json()["error"]["message"]
 
 
+def test_an_attached_letter_is_not_read_as_a_log(client: TestClient, world: World) -> None:
+    letter = (
+        "Dear support team,\n\nthe upgrade failed twice on our gateway. The second attempt "
+        "failed as well.\nWe attach the report our partner wrote.\n\nBest regards,\nAnna Rossi"
+    )
+    number = open_ticket(
+        client,
+        world.acme_contact,
+        subject="Upgrade failed",
+        body="See the attached letter.",
+        attachments=[
+            {
+                "filename": "letter.txt",
+                "content_base64": base64.b64encode(letter.encode()).decode(),
+                "content_type": "text/plain",
+                "restricted": False,
+            }
+        ],
+    )
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    assert [f for f in facts if f["kind"] == "log-template"] == []
+
+
 def test_an_attached_log_is_read_and_restricted_ones_stay_with_agents(
     client: TestClient, world: World
 ) -> None:

@@ -65,6 +65,8 @@ def read_message(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
             text, message_id=message.id, attachment_id=attachment.id, internal=hidden
         )
         facts += [f for f in found if f.kind is not FactKind.TIMESTAMP]  # a log is all stamps
+        if not (attachment.filename.endswith(".log") or looks_like_log(text)):
+            continue  # a letter or a configuration file: no templates
         facts += template_facts(
             text,
             message_id=message.id,
