@@ -170,6 +170,15 @@ def test_a_phone_model_is_not_an_error_code() -> None:
     ]
 
 
+def test_a_log_level_and_the_process_id_after_it_are_not_an_error_code() -> None:
+    line = "2026-11-23 10:02:17.411 ERROR 3312 --- [nio-8080-exec-4] c.k.d.ErrorHandler : failed"
+    assert read(line) == [(FactKind.TIMESTAMP, "2026-11-23 10:02:17.411")]
+
+
+def test_a_word_that_ends_a_sentence_is_not_part_of_a_product_name() -> None:
+    assert read("Urgent! SBC 5.4.0 drops calls.") == [(FactKind.VERSION, "5.4.0")]
+
+
 def test_ticket_and_order_numbers_are_not_error_codes() -> None:
     text = "Same issue as ticket TD-10733, see CVE-2024-3094 and RFC 3261; order 200-4711."
     assert read(text) == []

@@ -107,8 +107,11 @@ def find_error_codes(reading: Reading) -> list[Found]:
     found: list[Found] = []
     for match in _AFTER_ERROR_WORD.finditer(text):
         code = match.group(2)
-        if len(code) == 1 and not _EXIT_WORDS.search(match.group("word")):
+        word = match.group("word")
+        if len(code) == 1 and not _EXIT_WORDS.search(word):
             continue  # "error 1" is rare, "alarm 3" a count; "exit code 1" is a code
+        if word in ("ERROR", "ERR") and code.isdigit():
+            continue  # a log level and the process id after it: "ERROR 3312 --- [main]"
         if not _is_model(reading, match.start(2), match.end(2), brand=False):
             found.append(Found(FactKind.ERROR_CODE, *match.span(2)))
     for match in _SNAKE.finditer(text):

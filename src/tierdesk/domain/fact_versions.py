@@ -174,8 +174,8 @@ def _catalogue(reading: Reading) -> list[tuple[int, int]]:
 def _name_like(token: str) -> bool:
     if token in _STOP or token.rstrip(".") in _STOP:
         return False
-    if token.endswith((".", ",", ":", ";")):
-        return False
+    if token.endswith((".", ",", ":", ";", "!", "?")):
+        return False  # the end of a sentence, not a name
     if len(token) > 5 and token[1:].islower() and token.endswith(("ed", "ing")):
         return False  # "Loaded", "Running": a verb, not a name
     return token[0].isupper() or (any(c.isupper() for c in token) and token[0].islower())
