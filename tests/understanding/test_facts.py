@@ -273,6 +273,8 @@ def _seconds(text: str) -> float:
     [
         "2026-11-20 10:15:02 ERROR [sip-3] SBC-4021: no ACK from 10.1.2.3 (sbc01.example.com)\n",
         "a.",  # a long dotted run: host names and e-mail addresses must not rescan it
+        "a-1-",  # nor a long run of name characters without a dot
+        "ABC_",  # nor one of capitals and underscores (error-code names)
         "error ",
         "since the ",
     ],

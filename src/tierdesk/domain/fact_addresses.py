@@ -12,15 +12,15 @@ import ipaddress
 import re
 
 from tierdesk.domain.fact_kinds import FactKind
-from tierdesk.domain.fact_text import Found, Reading, words
+from tierdesk.domain.fact_text import Found, Reading, starts_token, words
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(
-    rf"(?<![\w~])(?<![^.]\.)(?:{_OCTET}\.){{3}}{_OCTET}(?:/(?:3[0-2]|[12]?\d)(?![\d.]))?"
+    rf"(?:{_OCTET}\.){{3}}{_OCTET}(?:/(?:3[0-2]|[12]?\d)(?![\d.]))?"
     r"(?!\w|\.\d|-[A-Za-z_])"
 )
 _IPV6 = re.compile(
-    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
+    r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
     r"(?:/\d{1,3})?(?![\w:])"
 )
 _VERSION_WORD = re.compile(r"(?i:\b(?:version|firmware|fw|release|build|v)\s*)$")
@@ -29,10 +29,11 @@ _SECTION_WORD = re.compile(
     r"secci[oó]n|cap[ií]tulo|§)\s*)$"
 )
 _MAC = re.compile(
-    r"(?<![\w:.-])(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|"
+    r"(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|"
     r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12})(?![\w:-]|\.\w)"
 )
 _MAC_LABEL = re.compile(r"(?i:\bmac\b)")
+# The look-behind keeps a long run of letters from being rescanned from each of its letters.
 _DOTTED = re.compile(r"(?<![\w.-])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _SIP_USER = re.compile(r"(?i:sips?:[^\s@<>]*)$")
@@ -51,6 +52,9 @@ def find_ip_addresses(reading: Reading) -> list[Found]:
     text = reading.text
     found = []
     for match in _IPV4.finditer(text):
+        start = match.start()
+        if not starts_token(text, start, "~.") and text[start - 2 : start] != "..":
+            continue  # inside a longer token, or "1.2.3.4.5"; "...10.1.2.3" is an address
         before = reading.before(match.start(), 12)
         if match.group(0).startswith("255.") or _VERSION_WORD.search(before):
             continue  # a netmask, or "firmware 66.86.0.15": a version
@@ -59,6 +63,8 @@ def find_ip_addresses(reading: Reading) -> list[Found]:
         found.append(Found(FactKind.IP_ADDRESS, *match.span()))
     for match in _IPV6.finditer(text):
         candidate = match.group(0)
+        if not starts_token(text, match.start(), ":."):
+            continue
         if "::" not in candidate and candidate.count(":") != 7:
             continue
         try:
@@ -74,6 +80,8 @@ def find_mac_addresses(reading: Reading) -> list[Found]:
     found = []
     for match in _MAC.finditer(reading.text):
         value = match.group(0)
+        if not starts_token(reading.text, match.start(), ":.-"):
+            continue
         if len(value) == 12 and not _MAC_LABEL.search(reading.before(match.start(), 30)):
             continue  # twelve bare hex digits are a MAC only when called one
         if len(value) == 14 and value.isdigit():

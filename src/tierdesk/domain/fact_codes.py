@@ -14,7 +14,7 @@ import errno
 import re
 
 from tierdesk.domain.fact_kinds import FactKind
-from tierdesk.domain.fact_text import Found, Reading, words
+from tierdesk.domain.fact_text import Found, Reading, starts_token, words
 
 _CODE = (
     r"(?-i:0x[0-9A-Fa-f]{1,16}(?!\w)|[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+(?![\w-])|"
@@ -46,11 +46,9 @@ _ERRNO_NAMES = frozenset(
     {name for name in errno.errorcode.values() if len(name) >= 5}
     | {"ENOTFOUND", "EAI_AGAIN", "ECONNABORTED", "EPROTO"}
 )
-_ERRNO = re.compile(r"(?<![\w$])(?:E[A-Z]{3,14}(?:_[A-Z]+)?|WSAE[A-Z]{3,14})(?![\w=])")
-_HRESULT = re.compile(r"(?<![\w=])0x[0-9A-Fa-f]{8}(?!\w)")
-_SHAPED = re.compile(
-    r"(?<![\w/.#@-])(?:[A-Z]{2,8}-[A-Z]?\d{2,6}|[A-Z]{1,8}\d{3,8}[A-Z]?)(?![\w-]|\.\d)"
-)
+_ERRNO = re.compile(r"(?:E[A-Z]{3,14}(?:_[A-Z]+)?|WSAE[A-Z]{3,14})(?![\w=])")
+_HRESULT = re.compile(r"0x[0-9A-Fa-f]{8}(?!\w)")
+_SHAPED = re.compile(r"[A-Z](?:[A-Z]{1,7}-[A-Z]?\d{2,6}|[A-Z]{0,7}\d{3,8}[A-Z]?)(?![\w-]|\.\d)")
 _PRESENTED_BEFORE = re.compile(
     r"(?i:\b(?:logs?|logged|journal|protokoll|trace|dump|display|screen|[ée]cran|pantalla|"
     r"schermo|shows?|showed|displays?|says|reports?|raises?|raised|throws?|returns?|rejects?|"
@@ -118,12 +116,17 @@ def find_error_codes(reading: Reading) -> list[Found]:
         if _ERROR_PARTS.intersection(match.group(0).split("_")):
             found.append(Found(FactKind.ERROR_CODE, *match.span()))
     for match in _ERRNO.finditer(text):
+        if not starts_token(text, match.start(), "$"):
+            continue
         if match.group(0) in _ERRNO_NAMES or match.group(0).startswith("WSAE"):
             found.append(Found(FactKind.ERROR_CODE, *match.span()))
     for match in _HRESULT.finditer(text):
-        found.append(Found(FactKind.ERROR_CODE, *match.span()))
+        if starts_token(text, match.start(), "="):
+            found.append(Found(FactKind.ERROR_CODE, *match.span()))
     for match in _SHAPED.finditer(text):
         start, end = match.span()
+        if not starts_token(text, start, "/.#@-"):
+            continue
         if _presented(reading, start, end) and not _is_model(reading, start, end):
             found.append(Found(FactKind.ERROR_CODE, start, end))
     return [f for f in found if not reading.in_frame(f.start) and not reading.in_url(f.start)]
@@ -156,7 +159,8 @@ def _models(reading: Reading) -> frozenset[str]:
     return frozenset(
         match.group(0)
         for match in _SHAPED.finditer(reading.text)
-        if _model_here(reading, match.start(), match.end(), brand=True)
+        if starts_token(reading.text, match.start(), "/.#@-")
+        and _model_here(reading, match.start(), match.end(), brand=True)
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from tierdesk.domain.fact_kinds import FactKind
-from tierdesk.domain.fact_text import Found, Reading
+from tierdesk.domain.fact_text import Found, Reading, starts_token
 
 _SIP_PHRASES = {
     100: "Trying", 180: "Ringing", 181: "Call Is Being Forwarded", 182: "Queued",
@@ -54,16 +54,15 @@ _HTTP_PHRASES = {
 }  # fmt: skip
 _HTTP_VARIANTS = {413: ("Payload Too Large",), 422: ("Unprocessable Entity",)}
 
+_ANY_PHRASE = frozenset(_SIP_PHRASES) | frozenset(_HTTP_PHRASES)
 _SIP_LINE = re.compile(r"\bSIP/2\.0 ([1-6]\d\d)\b")
 _HTTP_LINE = re.compile(r"\bHTTP/\d(?:\.\d)?(\"?) ([1-5]\d\d)\b")
 _NAMED = re.compile(
     r"\b(SIP|HTTPS?)(?:[ -](?i:error|status(?: code)?|code|response|fehler|errore|erreur|"
     r"c[oó]digo|statuscode))?[ :]\s?([1-6]\d\d)(?!\d|[.,/]\d)"
 )
-_PHRASED = re.compile(r"(?<![\w./:=-])([1-6]\d\d)(?=\s*[-–:(]?\s*[A-Za-z])")
-_LIBRARY = re.compile(
-    r"(?<![\w./:-])([45]\d\d) (?:Client|Server) Error\b(?:: ([A-Z][\w ]+?)(?= for|$))?"
-)
+_PHRASED = re.compile(r"([1-6]\d\d)(?=\s*[-–:(]?\s*[A-Za-z])")
+_LIBRARY = re.compile(r"([45]\d\d) (?:Client|Server) Error\b(?:: ([A-Z][\w ]+?)(?= for|$))?")
 _CALLED = re.compile(
     r"(?=[EeFfCcSsHhRrÉé])(?i:\b(?:"
     r"(error|err|fehler|errore|erreur|c[oó]digo|(?<!exit )(?<!return )code)|"
@@ -111,8 +110,11 @@ def find_statuses(reading: Reading) -> list[Found]:
         kind = FactKind.SIP_STATUS if match.group(1) == "SIP" else FactKind.HTTP_STATUS
         found.append(_with_phrase(text, kind, match.start(), match.end(2), False))
     for match in _LIBRARY.finditer(text):
-        found.append(Found(FactKind.HTTP_STATUS, match.start(), match.end()))
+        if starts_token(text, match.start(), "./:-"):
+            found.append(Found(FactKind.HTTP_STATUS, match.start(), match.end()))
     for match in _PHRASED.finditer(text):
+        if not starts_token(text, match.start(), "./:=-") or int(match.group(1)) not in _ANY_PHRASE:
+            continue
         phrased = _phrased(reading, match.start(1), match.end(1))
         if phrased is not None:
             found.append(phrased)

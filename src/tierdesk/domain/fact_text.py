@@ -60,6 +60,18 @@ def _catalog_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
+def starts_token(text: str, start: int, also: str = "") -> bool:
+    """Whether ``start`` begins a token: the character before it is no word character (nor one
+    of ``also``). Checked here rather than by a look-behind at the head of a pattern, which
+    keeps the regular expression engine from skipping straight to candidate characters (four
+    times slower on a long log); only for patterns whose head is bounded, or a long run of
+    letters would be rescanned from each of them."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    return not (before.isalnum() or before == "_" or before in also)
+
+
 def words(text: str) -> frozenset[str]:
     """A set of words written as one string (long word lists read better that way)."""
     return frozenset(text.split())

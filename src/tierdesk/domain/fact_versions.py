@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from tierdesk.domain.fact_kinds import FactKind
-from tierdesk.domain.fact_text import Found, Reading, words
+from tierdesk.domain.fact_text import Found, Reading, starts_token, words
 
 _NUMBER = re.compile(
-    r"(?<![\w.,/\\:@#$+~-])(?:[vV](?=\d))?\d{1,5}(?:\.\d{1,6}){1,4}"
+    r"(?:[vV](?=\d))?\d{1,5}(?:\.\d{1,6}){1,4}"
     r"(?:-[0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*|[a-z](?!\w))?"  # 6.0.0-rc2, 14.0.1.13900-155
     r"(?![\w/\\@-]|[.,]\d|\.[A-Za-z])"
 )
@@ -84,22 +84,25 @@ _STOP = words(
 )
 
 
-_SLASHED = re.compile(  # Server and User-Agent headers: "Apache/2.4.58", "Kestrel-KP400/4.0.1"
-    r"(?<![\w/.\\-])([A-Za-z][\w.+!-]*)/v?\d{1,4}(?:\.\d{1,6}){1,4}(?![\w/\\@-]|[.,]\d|\.[A-Za-z])"
+_SLASH_NUMBER = re.compile(  # Server and User-Agent headers: "Apache/2.4.58", "Kestrel-KP400/4.0.1"
+    r"/v?\d{1,4}(?:\.\d{1,6}){1,4}(?![\w/\\@-]|[.,]\d|\.[A-Za-z])"
 )
+_NAME_BEFORE_SLASH = re.compile(r"(?<![\w/.\\-])[A-Za-z][\w.+!-]*$")
 _PROTOCOLS = words("SIP HTTP HTTPS RTSP RTP TLS SSL SNMP MGCP XMPP SMTP IMAP FTP")
 
 
 def find_versions(reading: Reading) -> list[Found]:
-    found = [
-        Found(FactKind.PRODUCT_VERSION, *match.span())
-        for match in _SLASHED.finditer(reading.text)
-        if match.group(1).upper() not in _PROTOCOLS
-        and not reading.in_frame(match.start())
-        and not reading.in_url(match.start())
-    ]
+    found = []
+    for match in _SLASH_NUMBER.finditer(reading.text):  # "/" first: found in a few steps
+        name = _NAME_BEFORE_SLASH.search(reading.text, max(0, match.start() - 40), match.start())
+        if name is None or name.group(0).upper() in _PROTOCOLS:
+            continue
+        if not reading.in_frame(name.start()) and not reading.in_url(name.start()):
+            found.append(Found(FactKind.PRODUCT_VERSION, name.start(), match.end()))
     for match in _NUMBER.finditer(reading.text):
         start, end = match.span()
+        if not starts_token(reading.text, start, ".,/\\:@#$+~-"):
+            continue
         if reading.in_frame(start) or reading.in_url(start) or reading.in_email(start):
             continue
         version = _classify(reading, start, end)
@@ -111,15 +114,15 @@ def find_versions(reading: Reading) -> list[Found]:
 def _classify(reading: Reading, start: int, end: int) -> Found | None:
     text = reading.text
     number = text[start:end].lstrip("vV")
-    parts = _PARTS.split(number)
     before = reading.before(start, 40)
+    keyword = _KEYWORD.search(before)
+    if _IP_SHAPED.fullmatch(number) and text[start] not in "vV" and keyword is None:
+        return None  # an address (or a netmask), read as such or not at all
     if _NOT_BEFORE.search(before) or _UNIT_AFTER.match(reading.after(end, 12)):
         return None
     if _looks_like_date_or_phone(number.split("-")[0].split(".")):
         return None
-    keyword = _KEYWORD.search(before)
-    if _IP_SHAPED.fullmatch(number) and text[start] not in "vV" and keyword is None:
-        return None  # a dotted quad that is no address is a netmask, not a version
+    parts = _PARTS.split(number)
     left = start - (len(keyword.group(0)) if keyword else 0)
     product = _product_start(reading, left)
     if product is not None:
