@@ -96,17 +96,17 @@ def facts(
 ) -> None:
     """Read every text of GOLD with the desk's fact extractor and score it. The last line is
     JSON: precision, recall and f1 overall and in per_kind (with gold, predicted and correct
-    counts; a figure with nothing to divide by is null).
-
-    Per text, gold and predicted facts are compared as sets of (kind, normalised value): a fact
-    said twice counts once. Normalised: case, white space and surrounding punctuation; for
-    version and product-version the words version/v/firmware/release/build; for sip-status and
-    http-status only the three-digit code; an IP address in canonical form without port or
-    prefix length; a MAC address as its twelve hex digits; a stack trace as its exception type;
-    a since phrase without its marker word ("since", "seit", "depuis"...). Kinds: product-version,
-    version, error-code, sip-status, http-status, ip-address, mac-address, serial-number,
-    hostname, timestamp, since, stack-trace (language and log-template are skipped). The values
-    each kind takes are set out in bench/facts/README.md."""
+    counts; a figure with nothing to divide by is null). Per text, gold and predicted facts are
+    compared as sets of (kind, normalised value): a fact said twice counts once. Normalised:
+    case, white space and surrounding punctuation; for version and product-version the words
+    version/v/firmware/release/build and a slash before the number ("Apache/2.4.58"); for
+    sip-status and http-status only the three-digit code; an IP address in canonical form
+    without port or prefix length; a MAC address as its twelve hex digits; a stack trace as its
+    exception type; a since phrase without its marker word ("since", "seit", "depuis"...).
+    Kinds: product-version, version, error-code, sip-status, http-status, ip-address,
+    mac-address, serial-number, hostname, timestamp, since, stack-trace (language and
+    log-template are skipped). The values each kind takes are set out in
+    bench/facts/README.md."""
     texts, wanted = read_gold(gold)
     names = read_catalog(catalog) if catalog is not None else Catalog()
     found = [
