@@ -45,7 +45,7 @@ def test_eval_facts_prints_the_scores_last_and_writes_one_prediction_line_per_te
                 "text": "Phone MAC 00-1A-2B-3C-4D-5E, order 200-4711, error 4711.",
                 "facts": [
                     {"kind": "mac-address", "value": "00:1a:2b:3c:4d:5e"},
-                    {"kind": "error-code", "value": "4711"},
+                    {"kind": "error-code", "value": 4711},  # a number is taken as written
                     {"kind": "serial-number", "value": "KS-1"},  # not in the text: missed
                     {"kind": "language", "value": "en"},  # not the extractor's: skipped
                 ],

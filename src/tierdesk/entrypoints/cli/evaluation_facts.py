@@ -60,13 +60,12 @@ def _row(row: Any, where: str) -> tuple[str, list[tuple[str, str]]]:
         raise InvalidInputError(f"{where}: needs a list 'facts'")
     pairs = []
     for fact in wanted:
-        if not (
-            isinstance(fact, dict)
-            and isinstance(fact.get("kind"), str)
-            and isinstance(fact.get("value"), str)
-        ):
+        value = fact.get("value") if isinstance(fact, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)  # "value": 503 means "503"
+        if not (isinstance(fact, dict) and isinstance(fact.get("kind"), str) and value):
             raise InvalidInputError(f"{where}: each fact needs a string 'kind' and 'value'")
-        pairs.append((fact["kind"], fact["value"]))
+        pairs.append((fact["kind"], str(value)))
     return row["text"], pairs
 
 
@@ -87,7 +86,10 @@ def facts(
     ],
     predictions: Annotated[
         Path | None,
-        typer.Option(help='Write {"facts": [{"kind", "value"}]} per input line, in order.'),
+        typer.Option(
+            help='Write {"facts": [{"kind", "value"}]} per input line (blank lines aside), '
+            "in order."
+        ),
     ] = None,
     catalog: Annotated[
         Path | None,
