@@ -12,6 +12,7 @@ from tests.understanding.conftest import World
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.services import catalog
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.desk import Desk
 
 LOG_LINES = (
     "\n".join(
@@ -31,6 +32,31 @@ def open_ticket(client: TestClient, who: dict[str, str], **fields: Any) -> str:
     response = client.post("/api/v1/tickets", json=fields, headers=who)
     assert response.status_code == 201, response.text
     return str(response.json()["number"])
+
+
+def test_the_desks_product_models_are_read_as_products_not_error_codes(
+    client: TestClient, world: World, desk: Desk
+) -> None:
+    catalog.create_product(
+        desk,
+        SYSTEM,
+        catalog.NewProduct(
+            name="Kestrel DeskPhone", description="SIP desk phones (KP-200 and KP-400 series)."
+        ),
+    )
+    number = open_ticket(
+        client,
+        world.acme_contact,
+        subject="Phones reboot",
+        body="Hello,\nthe log shows KP-200 rebooting every hour, then error 4711.\n"
+        "We run kestrel deskphone 4.0.1.\nAnna",
+    )
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    read = [(f["kind"], f["value"]) for f in facts if f["kind"] != "language"]
+    assert read == [
+        ("error-code", "4711"),
+        ("product-version", "kestrel deskphone 4.0.1"),
+    ]
 
 
 def test_facts_are_read_with_where_they_came_from_and_customers_never_see_internal_ones(
