@@ -15,7 +15,8 @@ from tests.factories import token_for
 from tests.web.conftest import PASSWORD, Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
 from tierdesk.adapters.clock import FixedClock
-from tierdesk.adapters.db import tables_web
+from tierdesk.adapters.db.sign_in_limits import sign_in_failures
+from tierdesk.adapters.db.web_sessions import web_sessions
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.services import tickets
 from tierdesk.services.audit_log import AuditFilter, list_audit_events
@@ -274,7 +275,7 @@ def test_reading_a_session_writes_its_last_use_at_most_once_a_minute(
 
     def last_seen() -> object:
         with web.app.desk.uow() as uow:
-            found = uow.sessions.signed_in(key, "agent", clock.now())
+            found = uow.web_sessions.signed_in(key, "agent", clock.now())
             assert found is not None
             return found.last_seen_at
 
@@ -310,7 +311,7 @@ def test_old_sessions_and_failures_that_no_longer_count_are_pruned(
         with web.app.engine.connect() as connection:
             count = [
                 connection.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (tables_web.web_sessions, tables_web.sign_in_failures)
+                for table in (web_sessions, sign_in_failures)
             ]
         return count[0], count[1]
 

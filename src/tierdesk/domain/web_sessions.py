@@ -45,3 +45,18 @@ class WebSession:
 def needs_last_seen(last_seen_at: datetime, now: datetime) -> bool:
     """Whether a request at ``now`` should record itself as the session's last activity."""
     return now - last_seen_at >= LAST_SEEN_GRANULARITY
+
+
+@dataclass(frozen=True)
+class MagicLink:
+    """A contact's single-use sign-in link (the portal's password-less way in)."""
+
+    contact_id: int
+    digest: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    id: int | None = None
+
+    def usable_at(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at

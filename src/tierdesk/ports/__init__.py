@@ -33,16 +33,21 @@ from tierdesk.domain.rules import AutomationRule, Prefilter, Trigger
 from tierdesk.domain.sla import Deadline, LevelTarget, SlaPolicy
 from tierdesk.domain.tickets import Priority, Ticket
 from tierdesk.domain.visibility import Scope
+from tierdesk.ports.csat import CsatRepository as CsatRepository
+from tierdesk.ports.deflection import DeflectionRepository as DeflectionRepository
+from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
+from tierdesk.ports.macros import MacroRepository as MacroRepository
 
 # The mail interfaces live in ports/mail.py; imported here for the unit of work and re-exported.
 from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepository
+from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.understanding import UnderstandingRepository as UnderstandingRepository
-from tierdesk.ports.web import SessionRepository as SessionRepository
-from tierdesk.ports.web import SignInFailureRepository as SignInFailureRepository
-from tierdesk.ports.web import WebRepository as WebRepository
+from tierdesk.ports.web_sessions import MagicLinkRepository as MagicLinkRepository
+from tierdesk.ports.web_sessions import SessionRepository as SessionRepository
 from tierdesk.ports.workflow import MetricsSource as MetricsSource
 from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
 
@@ -417,9 +422,14 @@ class UnitOfWork(Protocol):
     jobs: JobQueue
     search: SearchStore
     knowledge: KnowledgeRepository
-    web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
-    sessions: SessionRepository  # ports/web.py: signed-in browsers
-    sign_in_failures: SignInFailureRepository  # ports/web.py: what the sign-in limits count
+    saved_views: SavedViewRepository
+    macros: MacroRepository
+    csat: CsatRepository
+    deflections: DeflectionRepository
+    idempotency_keys: IdempotencyKeyRepository
+    web_sessions: SessionRepository  # signed-in browsers
+    magic_links: MagicLinkRepository
+    sign_in_failures: SignInFailureRepository  # what the sign-in limits count
     workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
     metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
     understanding: UnderstandingRepository  # ports/understanding.py: facts, triage, outages

@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
+from tierdesk.domain.csat import CsatRating, check_score
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Status
-from tierdesk.domain.workspace import CsatRating, check_score
 from tierdesk.errors import ConflictError, InvalidTransitionError, PermissionDeniedError
 from tierdesk.services.access import access_ticket, require_lead
 from tierdesk.services.desk import Desk
@@ -26,11 +26,9 @@ def rate_ticket(
         assert ticket.id is not None
         if ticket.status not in (Status.SOLVED, Status.CLOSED):
             raise InvalidTransitionError("a ticket is rated once it is solved")
-        if uow.web.rating_for(ticket.id) is not None:
+        if uow.csat.for_ticket(ticket.id) is not None:
             raise ConflictError(f"ticket {ticket.number} has been rated already")
-        rating = uow.web.add_rating(
-            CsatRating(ticket.id, actor.id, score, comment.strip()[:2000], now)
-        )
+        rating = uow.csat.add(CsatRating(ticket.id, actor.id, score, comment.strip()[:2000], now))
         event = audit_event(
             "ticket", "csat.rated", actor, now, subject_id=ticket.id, changes={"score": score}
         )
@@ -43,7 +41,7 @@ def rating_of(desk: Desk, actor: Actor, reference: int | str) -> CsatRating | No
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
-        return uow.web.rating_for(ticket.id)
+        return uow.csat.for_ticket(ticket.id)
 
 
 @dataclass(frozen=True)
@@ -67,4 +65,4 @@ def summarise(ratings: list[CsatRating], since: datetime | None = None) -> CsatS
 def csat_since(desk: Desk, actor: Actor, since: datetime) -> CsatSummary:
     require_lead(actor, "read satisfaction figures")
     with desk.uow() as uow:
-        return summarise(uow.web.ratings_since(since))
+        return summarise(uow.csat.since(since))

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
+from tierdesk.domain.deflection import Deflection
 from tierdesk.domain.knowledge import KNOWLEDGE_KINDS, DocumentKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.domain.visibility import can_see
-from tierdesk.domain.workspace import Deflection
 from tierdesk.errors import InvalidInputError, PermissionDeniedError
 from tierdesk.services.desk import Desk
 from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
@@ -115,7 +115,7 @@ def record_deflection(desk: Desk, actor: Actor, draft: str, source: str, title: 
         raise InvalidInputError("say which suggestion answered the question", field="source")
     now = desk.clock.now()
     with desk.uow() as uow:
-        deflection = uow.web.add_deflection(
+        deflection = uow.deflections.add(
             Deflection(
                 contact.id,
                 contact.organisation_id,
@@ -141,4 +141,4 @@ def record_deflection(desk: Desk, actor: Actor, draft: str, source: str, title: 
 
 def deflections_since(desk: Desk, since: datetime) -> list[Deflection]:
     with desk.uow() as uow:
-        return uow.web.deflections_since(since)
+        return uow.deflections.since(since)

@@ -13,9 +13,9 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from tierdesk.domain.idempotency import IdempotencyKey
 from tierdesk.domain.people import Actor
 from tierdesk.domain.tickets import Ticket
-from tierdesk.domain.workspace import IdempotencyKey
 from tierdesk.errors import ConflictError, InvalidInputError, RepeatedRequestError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.desk import Desk
@@ -42,7 +42,7 @@ def claim_key(
         return
     if not _KEY.fullmatch(key):
         raise InvalidInputError("the form's key is not valid; reload the page", field="form_key")
-    earlier = uow.web.idempotency_key(key)
+    earlier = uow.idempotency_keys.get(key)
     if earlier is not None:
         if earlier.who != _who(actor):
             raise InvalidInputError(
@@ -51,7 +51,7 @@ def claim_key(
         raise RepeatedRequestError("this form was sent already", ticket_id=earlier.ticket_id)
     assert ticket.id is not None
     try:
-        uow.web.add_idempotency_key(
+        uow.idempotency_keys.add(
             IdempotencyKey(key, _who(actor), ticket.id, now, now + KEY_LIFETIME)
         )
     except ConflictError as exc:  # the same post, racing this one, was stored first
@@ -62,12 +62,12 @@ def earlier_ticket(desk: Desk, actor: Actor, key: str) -> int | None:
     """The ticket the first post with ``key`` made, for answering a repeat that lost a race
     (its own transaction could not read it)."""
     with desk.uow() as uow:
-        earlier = uow.web.idempotency_key(key)
+        earlier = uow.idempotency_keys.get(key)
     return earlier.ticket_id if earlier is not None and earlier.who == _who(actor) else None
 
 
 def purge_expired_keys(desk: Desk) -> int:
     with desk.uow() as uow:
-        removed = uow.web.purge_idempotency_keys(desk.clock.now())
+        removed = uow.idempotency_keys.purge(desk.clock.now())
         uow.commit()
         return removed

@@ -6,10 +6,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from tierdesk.domain.csat import CsatRating
 from tierdesk.domain.outbound import OutboundPolicy, OutgoingEmail
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Ticket
-from tierdesk.domain.workspace import CsatRating
 from tierdesk.errors import PermissionDeniedError
 from tierdesk.ports import TicketFilter
 from tierdesk.services.desk import Desk
@@ -33,7 +33,7 @@ def organisation_tickets(desk: Desk, actor: Actor) -> list[PortalTicket]:
     page = list_tickets(desk, actor, TicketFilter(), PORTAL_PAGE)
     with desk.uow() as uow:
         names = {c.id: c.name for c in uow.contacts.all(actor.organisation_id)}
-        ratings = uow.web.ratings([t.id for t in page.tickets if t.id is not None])
+        ratings = uow.csat.for_tickets([t.id for t in page.tickets if t.id is not None])
     return [
         PortalTicket(t, names.get(t.requester_id, "?"), ratings.get(t.id or 0))
         for t in page.tickets

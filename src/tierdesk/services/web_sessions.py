@@ -16,8 +16,7 @@ from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.people import Actor, Agent, Contact, normalise_email
-from tierdesk.domain.web_sessions import SessionEnd, WebSession, needs_last_seen
-from tierdesk.domain.workspace import MagicLink
+from tierdesk.domain.web_sessions import MagicLink, SessionEnd, WebSession, needs_last_seen
 from tierdesk.errors import InvalidInputError, UnauthenticatedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.desk import Desk
@@ -67,7 +66,7 @@ def open_session(uow: UnitOfWork, person: Agent | Contact, at: datetime) -> str:
     """A new session for the person, in the caller's transaction; the id for the cookie."""
     assert person.id is not None
     token = secrets.token_urlsafe(32)
-    uow.sessions.add(WebSession.starting(str(person.kind), person.id, digest(token), at))
+    uow.web_sessions.add(WebSession.starting(str(person.kind), person.id, digest(token), at))
     return token
 
 
@@ -76,7 +75,7 @@ def end_sessions(
 ) -> int:
     """End every live session of the person (audited when there were any)."""
     assert person.id is not None
-    ended = uow.sessions.end_all(str(person.kind), person.id, at)
+    ended = uow.web_sessions.end_all(str(person.kind), person.id, at)
     if ended:
         uow.audit.add(
             audit_event(
@@ -141,7 +140,7 @@ def sign_in(
         now = desk.clock.now()
         clear_account(uow, address)
         if replacing:
-            uow.sessions.end(digest(replacing), now)
+            uow.web_sessions.end(digest(replacing), now)
         token = open_session(uow, person, now)
         uow.audit.add(_signed_in_event(person, now, "password"))
         uow.commit()
@@ -153,11 +152,11 @@ def signed_in_person(desk: Desk, audience: Audience, token: str) -> Agent | Cont
     "last seen" is written at most once a minute."""
     now = desk.clock.now()
     with desk.uow() as uow:
-        found = uow.sessions.signed_in(digest(token), str(audience), now)
+        found = uow.web_sessions.signed_in(digest(token), str(audience), now)
         if found is None:
             return None
         if needs_last_seen(found.last_seen_at, now):
-            uow.sessions.touch(found.session_id, now)
+            uow.web_sessions.touch(found.session_id, now)
             uow.commit()
         return found.person
 
@@ -166,7 +165,7 @@ def sign_out(desk: Desk, token: str) -> None:
     """End the session with this id (audited as the person's sign-out)."""
     now = desk.clock.now()
     with desk.uow() as uow:
-        ended = uow.sessions.end(digest(token), now)
+        ended = uow.web_sessions.end(digest(token), now)
         if ended is None:
             return
         person: Agent | Contact | None = (
@@ -204,11 +203,11 @@ def issue_magic_link(desk: Desk, email: str) -> IssuedLink | None:
         if contact is None or contact.id is None or not contact.active:
             return None
         if not policy.may_mail_link(
-            uow.web.magic_links_since(contact.id, now - policy.link_window)
+            uow.magic_links.issued_since(contact.id, now - policy.link_window)
         ):
             return None
         token = secrets.token_urlsafe(32)
-        uow.web.add_magic_link(MagicLink(contact.id, digest(token), now, now + MAGIC_LINK_LIFETIME))
+        uow.magic_links.add(MagicLink(contact.id, digest(token), now, now + MAGIC_LINK_LIFETIME))
         uow.audit.add(
             audit_event("contact", "session.link_sent", contact, now, subject_id=contact.id)
         )
@@ -221,14 +220,14 @@ def redeem_magic_link(desk: Desk, token: str, replacing: str | None = None) -> O
     expires."""
     now = desk.clock.now()
     with desk.uow() as uow:
-        link = uow.web.magic_link(digest(token))
+        link = uow.magic_links.find(digest(token))
         if link is None or link.id is None or not link.usable_at(now):
             raise UnauthenticatedError("this sign-in link is unknown, used or expired")
         contact = uow.contacts.get(link.contact_id)
-        if contact is None or not contact.active or not uow.web.use_magic_link(link.id, now):
+        if contact is None or not contact.active or not uow.magic_links.use(link.id, now):
             raise UnauthenticatedError("this sign-in link is unknown, used or expired")
         if replacing:
-            uow.sessions.end(digest(replacing), now)
+            uow.web_sessions.end(digest(replacing), now)
         session_token = open_session(uow, contact, now)
         uow.audit.add(_signed_in_event(contact, now, "link"))
         uow.commit()
@@ -243,6 +242,6 @@ def prune_sessions(desk: Desk, _payload: dict[str, Any]) -> None:
     policy = desk.sign_in_policy
     horizon = max(policy.account.horizon, policy.client.horizon)
     with desk.uow() as uow:
-        uow.sessions.prune(now - KEEP_ENDED_SESSIONS)
+        uow.web_sessions.prune(now - KEEP_ENDED_SESSIONS)
         uow.sign_in_failures.prune(now - horizon)
         uow.commit()

@@ -6,6 +6,12 @@ Each area keeps its tables in its own module (``tables.py`` is the ticket core) 
 from __future__ import annotations
 
 from tierdesk.adapters.db import (
+    csat,  # noqa: F401 - customer satisfaction ratings
+    deflection,  # noqa: F401 - suggestions that answered the customer
+    idempotency,  # noqa: F401 - the forms' one-time keys
+    macros,  # noqa: F401 - reply macros
+    saved_views,  # noqa: F401 - agents' saved queue views
+    sign_in_limits,  # noqa: F401 - failed sign-ins
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     tables_levels,  # noqa: F401 - levels and hand-off packets
@@ -14,8 +20,8 @@ from tierdesk.adapters.db import (
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_sla,  # noqa: F401 - calendars, SLA policies, ticket clocks, notifications
     tables_understanding,  # noqa: F401 - facts, triage, clarifying questions, outages
-    tables_web,  # noqa: F401 - saved views, macros, CSAT, deflections, magic links
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
+    web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links
 )
 from tierdesk.adapters.db.tables import metadata
 

@@ -8,6 +8,10 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.csat import SqlCsatRepository
+from tierdesk.adapters.db.deflection import SqlDeflectionRepository
+from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
+from tierdesk.adapters.db.macros import SqlMacroRepository
 from tierdesk.adapters.db.repositories import (
     SqlAgentRepository,
     SqlAuditLog,
@@ -21,18 +25,16 @@ from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
 from tierdesk.adapters.db.repositories_levels import SqlLevelRepository, SqlPacketRepository
 from tierdesk.adapters.db.repositories_mail import SqlMailRepository
 from tierdesk.adapters.db.repositories_routing import SqlRoutingRepository, SqlRuleRepository
-from tierdesk.adapters.db.repositories_sessions import (
-    SqlSessionRepository,
-    SqlSignInFailureRepository,
-)
 from tierdesk.adapters.db.repositories_sla import (
     SqlDeadlineRepository,
     SqlNotificationRepository,
     SqlSlaRepository,
 )
 from tierdesk.adapters.db.repositories_understanding import SqlUnderstandingRepository
-from tierdesk.adapters.db.repositories_web import SqlWebRepository
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
+from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
+from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
+from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
@@ -42,11 +44,16 @@ from tierdesk.ports import (
     AgentRepository,
     AuditLog,
     ContactRepository,
+    CsatRepository,
     DeadlineRepository,
+    DeflectionRepository,
     Dispatcher,
+    IdempotencyKeyRepository,
     JobQueue,
     KnowledgeRepository,
     LevelRepository,
+    MacroRepository,
+    MagicLinkRepository,
     MailRepository,
     NotificationRepository,
     OrganisationRepository,
@@ -54,13 +61,15 @@ from tierdesk.ports import (
     ProductRepository,
     RoutingRepository,
     RuleRepository,
+    SavedViewRepository,
     SearchStore,
+    SessionRepository,
+    SignInFailureRepository,
     SlaRepository,
     TicketRepository,
     TokenRepository,
 )
 from tierdesk.ports.understanding import UnderstandingRepository
-from tierdesk.ports.web import SessionRepository, SignInFailureRepository, WebRepository
 from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
@@ -125,8 +134,13 @@ class SqlUnitOfWork:
         self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
         self.workflow: WorkflowRepository = SqlWorkflowRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
-        self.web: WebRepository = SqlWebRepository(self.session)
-        self.sessions: SessionRepository = SqlSessionRepository(self.session)
+        self.saved_views: SavedViewRepository = SqlSavedViewRepository(self.session)
+        self.macros: MacroRepository = SqlMacroRepository(self.session)
+        self.csat: CsatRepository = SqlCsatRepository(self.session)
+        self.deflections: DeflectionRepository = SqlDeflectionRepository(self.session)
+        self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
+        self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
+        self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)
         self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)
         self.understanding: UnderstandingRepository = SqlUnderstandingRepository(self.session)
         return self

@@ -17,7 +17,7 @@ from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import ConflictError, InvalidInputError
-from tierdesk.services import agents, people, queues, rules, saved_views, sla, tickets
+from tierdesk.services import agents, macros, people, queues, rules, sla, tickets
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
 
@@ -84,7 +84,7 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "queues": queues.list_queues(desk, agent),
         "products": tickets.list_products(desk),
         "rules": rules.list_rules(desk, agent),
-        "macros": saved_views.list_macros(desk, agent),
+        "macros": macros.list_macros(desk, agent),
         "tiers": [int(t) for t in Tier],
         # Only the roles this person may hand out are offered; the service enforces the same.
         "grantable_roles": [str(r) for r in grantable_roles(agent.role)],
@@ -280,11 +280,11 @@ def add_macro(
     kind: Annotated[str, Form()],
     body: Annotated[str, Form()],
 ) -> Response:
-    saved_views.add_macro(desk, agent, name, kind, body)
+    macros.add_macro(desk, agent, name, kind, body)
     return go(request, "/admin?notice=Macro+added#macros")
 
 
 @router.post("/macros/{macro_id}/delete", dependencies=[Csrf])
 def delete_macro(request: Request, desk: DeskDep, agent: WebAgent, macro_id: RecordId) -> Response:
-    saved_views.delete_macro(desk, agent, macro_id)
+    macros.delete_macro(desk, agent, macro_id)
     return go(request, "/admin?notice=Macro+deleted#macros")

@@ -15,7 +15,7 @@ from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
 from tierdesk.entrypoints.web.pages.threads import download, thread
 from tierdesk.entrypoints.web.pages.trail import Names, shown_changes
-from tierdesk.services import deadlines, escalation, knowledge, levels, people, saved_views, tickets
+from tierdesk.services import deadlines, escalation, knowledge, levels, macros, people, tickets
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,7 +43,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         ],
         "deadlines": deadlines.ticket_deadlines(desk, agent, reference),
         "packets": escalation.list_packets(desk, agent, reference),
-        "macros": saved_views.list_macros(desk, agent),
+        "macros": macros.list_macros(desk, agent),
         "related": tickets.related_tickets(desk, agent, reference),
         "link_numbers": {
             lk.target_ticket_id: format_ticket_number(desk.ticket_prefix, lk.target_ticket_id)
