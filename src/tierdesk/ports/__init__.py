@@ -33,8 +33,10 @@ from tierdesk.domain.rules import AutomationRule, Prefilter, Trigger
 from tierdesk.domain.sla import Deadline, LevelTarget, SlaPolicy
 from tierdesk.domain.tickets import Priority, Ticket
 from tierdesk.domain.visibility import Scope
+from tierdesk.ports.clarify import ClarifyingQuestionRepository as ClarifyingQuestionRepository
 from tierdesk.ports.csat import CsatRepository as CsatRepository
 from tierdesk.ports.deflection import DeflectionRepository as DeflectionRepository
+from tierdesk.ports.facts import FactRepository as FactRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
 from tierdesk.ports.macros import MacroRepository as MacroRepository
 
@@ -43,9 +45,10 @@ from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.outages import OutageRepository as OutageRepository
 from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepository
 from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
-from tierdesk.ports.understanding import UnderstandingRepository as UnderstandingRepository
+from tierdesk.ports.triage import TriageRepository as TriageRepository
 from tierdesk.ports.web_sessions import MagicLinkRepository as MagicLinkRepository
 from tierdesk.ports.web_sessions import SessionRepository as SessionRepository
 from tierdesk.ports.workflow import MetricsSource as MetricsSource
@@ -432,7 +435,10 @@ class UnitOfWork(Protocol):
     sign_in_failures: SignInFailureRepository  # what the sign-in limits count
     workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
     metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
-    understanding: UnderstandingRepository  # ports/understanding.py: facts, triage, outages
+    facts: FactRepository
+    clarifying_questions: ClarifyingQuestionRepository
+    triage: TriageRepository
+    outages: OutageRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -40,7 +40,7 @@ LANGUAGE_CONFIDENCE = 0.8
 def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if desk.understanding is None or ticket.id is None:
         return
-    done = uow.understanding.enriched_message_ids(ticket.id)
+    done = uow.facts.enriched_message_ids(ticket.id)
     fresh = [m for m in ticket.messages if m.id is not None and m.id not in done]
     if not fresh:
         return
@@ -52,8 +52,8 @@ def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
         if message.kind is MessageKind.CUSTOMER:
             facts = _language_facts(desk, ticket.id, message) + facts
             _set_language(ticket, facts)
-        uow.understanding.add_facts(facts)
-        uow.understanding.mark_enriched(ticket.id, message.id)
+        uow.facts.add(facts)
+        uow.facts.mark_enriched(ticket.id, message.id)
     if event.action == "ticket.opened":
         _clarify(uow, desk, ticket)
 
@@ -147,12 +147,12 @@ def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
     assert desk.understanding is not None
     assert ticket.id is not None
     mode = desk.understanding.config.clarify
-    if mode is ClarifyMode.OFF or uow.understanding.questions(ticket.id):
+    if mode is ClarifyMode.OFF or uow.clarifying_questions.for_ticket(ticket.id):
         return
     customer = [m for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
     if not customer:
         return  # an agent opened it without the customer's words: nothing to judge
-    facts = uow.understanding.facts(ticket.id, include_internal=False)
+    facts = uow.facts.for_ticket(ticket.id, include_internal=False)
     has_attachment = any(m.attachments for m in customer)
     missing = missing_facts(str(ticket.type), kinds_present(facts), has_attachment)
     if not missing:
@@ -169,7 +169,7 @@ def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
     )
     text, language = question_text(missing, written or ticket.language)
     now = desk.clock.now()
-    question = uow.understanding.add_question(
+    question = uow.clarifying_questions.add(
         ClarifyingQuestion(ticket.id, [str(m) for m in missing], language, text, mode, now)
     )
     if mode is ClarifyMode.SEND:
@@ -194,7 +194,7 @@ def send_question(
         ticket.change_status(Status.PENDING_CUSTOMER, by, now, "clarifying question asked")
     uow.flush()
     question.sent_at, question.message_id = now, message.id
-    uow.understanding.save_question(question)
+    uow.clarifying_questions.save(question)
 
 
 # -- reading what was understood ---------------------------------------------------------
@@ -206,7 +206,7 @@ def ticket_facts(desk: Desk, actor: Actor, reference: int | str) -> list[Fact]:
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
-        facts = uow.understanding.facts(ticket.id, include_internal=not isinstance(actor, Contact))
+        facts = uow.facts.for_ticket(ticket.id, include_internal=not isinstance(actor, Contact))
         return facts
 
 
@@ -221,7 +221,7 @@ def clarifying_questions(
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
-        questions = uow.understanding.questions(ticket.id)
+        questions = uow.clarifying_questions.for_ticket(ticket.id)
         if isinstance(actor, Contact):
             return [q for q in questions if q.sent_at is not None]
         return questions
@@ -234,7 +234,7 @@ def send_clarifying_question(
     agent = require_agent(actor, "send clarifying questions")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        question = uow.understanding.question(question_id)
+        question = uow.clarifying_questions.get(question_id)
         if question is None or question.ticket_id != ticket.id:
             raise NotFoundError(f"no clarifying question {question_id} on this ticket")
         if question.sent_at is not None:

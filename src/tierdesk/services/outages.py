@@ -24,7 +24,7 @@ def detect_outage(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
         return
     config = desk.understanding.config
     now = desk.clock.now()
-    recent = uow.understanding.recent_tickets(now - timedelta(minutes=config.outage_window_minutes))
+    recent = uow.outages.recent_tickets(now - timedelta(minutes=config.outage_window_minutes))
     new = next((t for t in recent if t.ticket_id == ticket.id), None)
     if new is None:
         return
@@ -37,15 +37,15 @@ def detect_outage(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
     )
     if group is None:
         return
-    existing = uow.understanding.open_proposal_with([t.ticket_id for t in group])
+    existing = uow.outages.open_with([t.ticket_id for t in group])
     fresh = propose(group, now)
     if existing is None:
-        uow.understanding.add_proposal(fresh)
+        uow.outages.add(fresh)
         return
     existing.ticket_ids = sorted({*existing.ticket_ids, *fresh.ticket_ids})
     existing.organisation_count = max(existing.organisation_count, fresh.organisation_count)
     existing.window_end = fresh.window_end
-    uow.understanding.save_proposal(existing)
+    uow.outages.save(existing)
 
 
 def list_proposals(
@@ -53,13 +53,13 @@ def list_proposals(
 ) -> list[OutageProposal]:
     require_agent(actor, "see outage proposals")
     with desk.uow() as uow:
-        return uow.understanding.proposals(status)
+        return uow.outages.find(status)
 
 
 def get_proposal(desk: Desk, actor: Actor, proposal_id: int) -> OutageProposal:
     require_agent(actor, "see outage proposals")
     with desk.uow() as uow:
-        proposal = uow.understanding.proposal(proposal_id)
+        proposal = uow.outages.get(proposal_id)
         if proposal is None:
             raise NotFoundError(f"no outage proposal {proposal_id}")
         return proposal
@@ -78,7 +78,7 @@ def decide_proposal(
     if status is ProposalStatus.OPEN:
         raise InvalidTransitionError("a proposal is decided as declared or dismissed")
     with desk.uow() as uow:
-        proposal = uow.understanding.proposal(proposal_id)
+        proposal = uow.outages.get(proposal_id)
         if proposal is None:
             raise NotFoundError(f"no outage proposal {proposal_id}")
         if proposal.status is not ProposalStatus.OPEN:
@@ -86,7 +86,7 @@ def decide_proposal(
                 f"outage proposal {proposal_id} is already {proposal.status}"
             )
         proposal.status, proposal.incident_id, proposal.decided_by = status, incident_id, agent.name
-        uow.understanding.save_proposal(proposal)
+        uow.outages.save(proposal)
         uow.audit.add(
             audit_event(
                 "outage_proposal",

@@ -38,9 +38,7 @@ def thread_summary(uow: UnitOfWork, ticket: Ticket, *, include_internal: bool) -
         if m.kind is MessageKind.PUBLIC_REPLY
         or (include_internal and m.kind is MessageKind.INTERNAL_NOTE)
     )
-    facts = (
-        uow.understanding.facts(ticket.id, include_internal=include_internal) if ticket.id else []
-    )
+    facts = uow.facts.for_ticket(ticket.id, include_internal=include_internal) if ticket.id else []
     findings = [
         f"{f.detail.get('count', 1)}x {f.value} (first {f.detail.get('first_seen') or 'line '}"
         f"{'' if f.detail.get('first_seen') else f.detail.get('first_line')})"

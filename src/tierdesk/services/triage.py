@@ -53,7 +53,7 @@ def _understanding(desk: Desk) -> Understanding:
 def ticket_text(uow: UnitOfWork, ticket: Ticket) -> str:
     """Subject, the first customer message and the facts read from them: what a model sees."""
     first = next((m.body_text for m in ticket.messages if m.kind == "customer"), "")
-    facts = uow.understanding.facts(ticket.id, include_internal=False) if ticket.id else []
+    facts = uow.facts.for_ticket(ticket.id, include_internal=False) if ticket.id else []
     return f"{ticket.subject}\n{first[:4000]}\n{describe(facts)}"
 
 
@@ -66,7 +66,7 @@ def triage_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditE
         return
     predictions = predict(uow, desk, ticket)
     for prediction in predictions:
-        uow.understanding.add_prediction(prediction)
+        uow.triage.add_prediction(prediction)
     if desk.understanding.config.apply_triage:
         _apply(uow, desk, ticket, [p for p in predictions if not p.abstained], TRIAGE)
 
@@ -76,13 +76,13 @@ def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePredictio
     assert ticket.id is not None
     text = ticket_text(uow, ticket)
     now = desk.clock.now()
-    model_id = uow.understanding.latest_model_id()
+    model_id = uow.triage.latest_model_id()
     guesses: dict[TriageField, tuple[LabelGuess, str, int | None]] = {}
     if model_id is not None:
-        for name in uow.understanding.model_fields(model_id):
+        for name in uow.triage.model_fields(model_id):
             classifier = understanding.classifiers.load(
                 f"{model_id}:{name}",
-                lambda name=name: uow.understanding.model_data(model_id, name),  # type: ignore[misc]
+                lambda name=name: uow.triage.model_data(model_id, name),  # type: ignore[misc]
             )
             guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
     for triage_field, guess in _cold_start(uow, understanding, text).items():
@@ -201,7 +201,7 @@ def triage_suggestions(desk: Desk, actor: Actor, reference: int | str) -> list[T
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         latest: dict[TriageField, TriagePrediction] = {}
-        for prediction in uow.understanding.predictions(ticket.id):
+        for prediction in uow.triage.predictions(ticket.id):
             latest[prediction.field] = prediction
         return list(latest.values())
 
@@ -230,7 +230,7 @@ def decide_suggestion(
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
-        found = [p for p in uow.understanding.predictions(ticket.id) if p.field is triage_field]
+        found = [p for p in uow.triage.predictions(ticket.id) if p.field is triage_field]
         if not found:
             raise NotFoundError(f"no {field} suggestion for this ticket")
         prediction = found[-1]
@@ -245,7 +245,7 @@ def decide_suggestion(
             raise InvalidInputError(f"{chosen!r} is not a {field} of this desk", field="value")
         now = desk.clock.now()
         prediction.decide(chosen, agent.name, now)
-        uow.understanding.save_decision(prediction)
+        uow.triage.save_decision(prediction)
         if triage_field is not TriageField.LEVEL:
             _apply(uow, desk, ticket, [prediction], agent)
         _maybe_retrain(uow, desk, now)
@@ -257,9 +257,9 @@ def _maybe_retrain(uow: UnitOfWork, desk: Desk, now: datetime) -> None:
     threshold = _understanding(desk).config.retrain_after_corrections
     if threshold <= 0:
         return
-    stored = uow.understanding.latest_model_trained_at()
+    stored = uow.triage.latest_model_trained_at()
     since = stored
-    if uow.understanding.corrections_since(since) >= threshold:
+    if uow.triage.corrections_since(since) >= threshold:
         enqueue(uow, RETRAIN_TASK, {}, at=now, key=f"{RETRAIN_TASK}@{since or 'never'}")
 
 
@@ -279,7 +279,7 @@ def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
     require_lead(actor, "train the triage model")
     understanding = _understanding(desk)
     with desk.uow() as uow:
-        rows = uow.understanding.training_rows()
+        rows = uow.triage.training_rows()
     trained: dict[str, Classifier] = {}
     skipped: dict[str, str] = {}
     for triage_field in TriageField:
@@ -298,7 +298,7 @@ def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
     metrics = {name: dict(c.metrics) for name, c in trained.items()}
     with desk.uow() as uow:
         now = desk.clock.now()
-        model_id = uow.understanding.add_model(
+        model_id = uow.triage.add_model(
             now, len(rows), metrics, {n: c.to_bytes() for n, c in trained.items()}
         )
         # Predictions from now on come from this model: the trail says who trained it, on how
@@ -326,4 +326,4 @@ def triage_report(desk: Desk, actor: Actor, since: datetime | None = None) -> li
     """Per field: predictions, abstentions, decisions and the share agents kept."""
     require_agent(actor, "read the triage report")
     with desk.uow() as uow:
-        return report(uow.understanding.all_predictions(since))
+        return report(uow.triage.all_predictions(since))

@@ -6,10 +6,13 @@ Each area keeps its tables in its own module (``tables.py`` is the ticket core) 
 from __future__ import annotations
 
 from tierdesk.adapters.db import (
+    clarify,  # noqa: F401 - clarifying questions
     csat,  # noqa: F401 - customer satisfaction ratings
     deflection,  # noqa: F401 - suggestions that answered the customer
+    facts,  # noqa: F401 - facts read from tickets, messages read for them
     idempotency,  # noqa: F401 - the forms' one-time keys
     macros,  # noqa: F401 - reply macros
+    outages,  # noqa: F401 - outage proposals
     saved_views,  # noqa: F401 - agents' saved queue views
     sign_in_limits,  # noqa: F401 - failed sign-ins
     tables,  # noqa: F401 - registers the ticket core's tables
@@ -19,8 +22,8 @@ from tierdesk.adapters.db import (
     tables_routing,  # noqa: F401 - queues, routing and automation rules
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_sla,  # noqa: F401 - calendars, SLA policies, ticket clocks, notifications
-    tables_understanding,  # noqa: F401 - facts, triage, clarifying questions, outages
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
+    triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links
 )
 from tierdesk.adapters.db.tables import metadata

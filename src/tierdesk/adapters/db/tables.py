@@ -41,16 +41,17 @@ metadata = MetaData(
 )
 
 
-def _json() -> TypeEngine[Any]:
+def json_value() -> TypeEngine[Any]:
+    """JSON (JSONB on PostgreSQL), replaced whole when it changes."""
     return JSON().with_variant(JSONB(), "postgresql")
 
 
 def json_list() -> TypeEngine[Any]:
-    return MutableList.as_mutable(_json())
+    return MutableList.as_mutable(json_value())
 
 
 def json_dict() -> TypeEngine[Any]:
-    return MutableDict.as_mutable(_json())
+    return MutableDict.as_mutable(json_value())
 
 
 support_plans = Table(
@@ -231,7 +232,7 @@ audit_events = Table(
     Column("actor_id", Integer),
     Column("actor_name", String(200), nullable=False),
     Column("at", UtcDateTime, nullable=False),
-    Column("changes", _json(), nullable=False),
+    Column("changes", json_value(), nullable=False),
     Column("reason", Text),
     Column("public", Boolean, nullable=False),
     Index("ix_audit_events_subject", "subject_type", "subject_id"),

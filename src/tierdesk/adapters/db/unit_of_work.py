@@ -8,10 +8,13 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.clarify import SqlClarifyingQuestionRepository
 from tierdesk.adapters.db.csat import SqlCsatRepository
 from tierdesk.adapters.db.deflection import SqlDeflectionRepository
+from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
+from tierdesk.adapters.db.outages import SqlOutageRepository
 from tierdesk.adapters.db.repositories import (
     SqlAgentRepository,
     SqlAuditLog,
@@ -30,10 +33,10 @@ from tierdesk.adapters.db.repositories_sla import (
     SqlNotificationRepository,
     SqlSlaRepository,
 )
-from tierdesk.adapters.db.repositories_understanding import SqlUnderstandingRepository
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
 from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
+from tierdesk.adapters.db.triage import SqlTriageRepository
 from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
@@ -43,11 +46,13 @@ from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
     AgentRepository,
     AuditLog,
+    ClarifyingQuestionRepository,
     ContactRepository,
     CsatRepository,
     DeadlineRepository,
     DeflectionRepository,
     Dispatcher,
+    FactRepository,
     IdempotencyKeyRepository,
     JobQueue,
     KnowledgeRepository,
@@ -57,6 +62,7 @@ from tierdesk.ports import (
     MailRepository,
     NotificationRepository,
     OrganisationRepository,
+    OutageRepository,
     PacketRepository,
     ProductRepository,
     RoutingRepository,
@@ -68,8 +74,8 @@ from tierdesk.ports import (
     SlaRepository,
     TicketRepository,
     TokenRepository,
+    TriageRepository,
 )
-from tierdesk.ports.understanding import UnderstandingRepository
 from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
@@ -142,7 +148,12 @@ class SqlUnitOfWork:
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
         self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)
         self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)
-        self.understanding: UnderstandingRepository = SqlUnderstandingRepository(self.session)
+        self.facts: FactRepository = SqlFactRepository(self.session)
+        self.clarifying_questions: ClarifyingQuestionRepository = SqlClarifyingQuestionRepository(
+            self.session
+        )
+        self.triage: TriageRepository = SqlTriageRepository(self.session)
+        self.outages: OutageRepository = SqlOutageRepository(self.session)
         return self
 
     def __exit__(
