@@ -14,7 +14,6 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.calendars import BusinessCalendar
 from tierdesk.domain.catalog import Product
-from tierdesk.domain.handoff import HandoffPacket
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
 from tierdesk.domain.knowledge import (
     DocumentKind,
@@ -25,7 +24,6 @@ from tierdesk.domain.knowledge import (
     SearchDocument,
     SearchFilter,
 )
-from tierdesk.domain.levels import Level
 from tierdesk.domain.notifications import Notification
 from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan, Tier
 from tierdesk.domain.routing import Queue, RoutingRule
@@ -33,14 +31,17 @@ from tierdesk.domain.rules import AutomationRule, Prefilter, Trigger
 from tierdesk.domain.sla import Deadline, LevelTarget, SlaPolicy
 from tierdesk.domain.tickets import Priority, Ticket
 from tierdesk.domain.visibility import Scope
+
+# Storage Protocols live one noun per module (ports/<noun>.py, named like the noun's module in
+# domain/, services/ and adapters/db/); imported here for the unit of work and re-exported.
 from tierdesk.ports.clarify import ClarifyingQuestionRepository as ClarifyingQuestionRepository
 from tierdesk.ports.csat import CsatRepository as CsatRepository
 from tierdesk.ports.deflection import DeflectionRepository as DeflectionRepository
 from tierdesk.ports.facts import FactRepository as FactRepository
+from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
+from tierdesk.ports.levels import LevelRepository as LevelRepository
 from tierdesk.ports.macros import MacroRepository as MacroRepository
-
-# The mail interfaces live in ports/mail.py; imported here for the unit of work and re-exported.
 from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
@@ -143,18 +144,6 @@ class TokenRepository(Protocol):
     ) -> int: ...
     def find(self, digest: str) -> StoredToken | None: ...
     def touch(self, token_id: int, at: datetime) -> None: ...
-
-
-class LevelRepository(Protocol):
-    def all(self) -> list[Level]: ...
-    def get(self, tier: Tier) -> Level | None: ...
-
-
-class PacketRepository(Protocol):
-    def add(self, packet: HandoffPacket) -> None: ...
-    def for_ticket(self, ticket_id: int) -> list[HandoffPacket]: ...
-    def latest(self, ticket_id: int) -> HandoffPacket | None: ...
-    def next_sequence(self, ticket_id: int) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from tierdesk.adapters.db import tables
-from tierdesk.adapters.db.mappers_levels import map_levels
+from tierdesk.adapters.db.handoff import map_handoff
+from tierdesk.adapters.db.levels import map_levels
 from tierdesk.adapters.db.mappers_workflow import map_workflow
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Component, Product, Version
@@ -98,6 +99,7 @@ def start_mappers() -> None:
         event.listen(named, "before_insert", _keep_name_key)
         event.listen(named, "before_update", _keep_name_key)
     map_levels(reg)
+    map_handoff(reg)
     map_workflow(reg)
 
 

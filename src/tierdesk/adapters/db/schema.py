@@ -10,14 +10,15 @@ from tierdesk.adapters.db import (
     csat,  # noqa: F401 - customer satisfaction ratings
     deflection,  # noqa: F401 - suggestions that answered the customer
     facts,  # noqa: F401 - facts read from tickets, messages read for them
+    handoff,  # noqa: F401 - hand-off packets
     idempotency,  # noqa: F401 - the forms' one-time keys
+    levels,  # noqa: F401 - the support levels
     macros,  # noqa: F401 - reply macros
     outages,  # noqa: F401 - outage proposals
     saved_views,  # noqa: F401 - agents' saved queue views
     sign_in_limits,  # noqa: F401 - failed sign-ins
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
-    tables_levels,  # noqa: F401 - levels and hand-off packets
     tables_mail,  # noqa: F401 - e-mail in and out
     tables_routing,  # noqa: F401 - queues, routing and automation rules
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles

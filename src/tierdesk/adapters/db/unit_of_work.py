@@ -12,7 +12,9 @@ from tierdesk.adapters.db.clarify import SqlClarifyingQuestionRepository
 from tierdesk.adapters.db.csat import SqlCsatRepository
 from tierdesk.adapters.db.deflection import SqlDeflectionRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
+from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
+from tierdesk.adapters.db.levels import SqlLevelRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
 from tierdesk.adapters.db.outages import SqlOutageRepository
 from tierdesk.adapters.db.repositories import (
@@ -25,7 +27,6 @@ from tierdesk.adapters.db.repositories import (
     SqlTokenRepository,
 )
 from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
-from tierdesk.adapters.db.repositories_levels import SqlLevelRepository, SqlPacketRepository
 from tierdesk.adapters.db.repositories_mail import SqlMailRepository
 from tierdesk.adapters.db.repositories_routing import SqlRoutingRepository, SqlRuleRepository
 from tierdesk.adapters.db.repositories_sla import (
