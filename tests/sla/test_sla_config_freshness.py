@@ -59,7 +59,7 @@ def test_a_write_in_the_same_transaction_is_seen_by_the_next_read(desk: Desk) ->
     with desk.uow() as uow:
         policy = uow.sla.policy_for(Priority.P3, plan_id)
         target = uow.sla.level_target(Tier.L0)
-        calendar = uow.sla.calendar(calendar_id)
+        calendar = uow.calendars.get(calendar_id)
         assert policy is not None and target is not None and calendar is not None
         # A caller changing what it was given does not change what the next caller reads.
         policy.first_response_minutes = 1
@@ -69,10 +69,10 @@ def test_a_write_in_the_same_transaction_is_seen_by_the_next_read(desk: Desk) ->
 
         uow.sla.update_policy(replace(policy, first_response_minutes=90))
         uow.sla.save_level_target(replace(target, pickup_minutes=15))
-        uow.sla.update_calendar(replace(calendar, description="changed in this transaction"))
+        uow.calendars.update(replace(calendar, description="changed in this transaction"))
         assert uow.sla.policy_for(Priority.P3, plan_id).first_response_minutes == 90  # type: ignore[union-attr]
         assert uow.sla.level_target(Tier.L0).pickup_minutes == 15  # type: ignore[union-attr]
-        assert uow.sla.calendar(calendar_id).description == "changed in this transaction"  # type: ignore[union-attr]
+        assert uow.calendars.get(calendar_id).description == "changed in this transaction"  # type: ignore[union-attr]
         uow.rollback()
         # The rollback ends the transaction: the next read sees the stored values again.
         assert uow.sla.policy_for(Priority.P3, plan_id).first_response_minutes == 480  # type: ignore[union-attr]

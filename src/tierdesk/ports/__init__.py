@@ -12,7 +12,6 @@ from typing import Any, Protocol, Self
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.audit_query import AuditQuery
-from tierdesk.domain.calendars import BusinessCalendar
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
 from tierdesk.domain.knowledge import (
@@ -24,18 +23,18 @@ from tierdesk.domain.knowledge import (
     SearchDocument,
     SearchFilter,
 )
-from tierdesk.domain.notifications import Notification
-from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan, Tier
+from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
 from tierdesk.domain.routing import Queue, RoutingRule
 from tierdesk.domain.rules import AutomationRule, Prefilter, Trigger
-from tierdesk.domain.sla import Deadline, LevelTarget, SlaPolicy
-from tierdesk.domain.tickets import Priority, Ticket
+from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import Scope
 
 # Storage Protocols live one noun per module (ports/<noun>.py, named like the noun's module in
 # domain/, services/ and adapters/db/); imported here for the unit of work and re-exported.
+from tierdesk.ports.calendars import CalendarRepository as CalendarRepository
 from tierdesk.ports.clarify import ClarifyingQuestionRepository as ClarifyingQuestionRepository
 from tierdesk.ports.csat import CsatRepository as CsatRepository
+from tierdesk.ports.deadlines import DeadlineRepository as DeadlineRepository
 from tierdesk.ports.deflection import DeflectionRepository as DeflectionRepository
 from tierdesk.ports.facts import FactRepository as FactRepository
 from tierdesk.ports.handoff import PacketRepository as PacketRepository
@@ -46,9 +45,11 @@ from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.notifications import NotificationRepository as NotificationRepository
 from tierdesk.ports.outages import OutageRepository as OutageRepository
 from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepository
 from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
+from tierdesk.ports.sla import SlaRepository as SlaRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository
 from tierdesk.ports.web_sessions import MagicLinkRepository as MagicLinkRepository
 from tierdesk.ports.web_sessions import SessionRepository as SessionRepository
@@ -230,64 +231,6 @@ class RuleRepository(Protocol):
     def firings(self, rule_id: int, limit: int) -> list[RuleFiring]: ...
 
 
-class SlaRepository(Protocol):
-    """Business calendars, SLA policies (priority x plan) and per-level targets."""
-
-    def calendars(self) -> list[BusinessCalendar]: ...
-    def calendar(self, calendar_id: int) -> BusinessCalendar | None: ...
-    def calendar_by_name(self, name: str) -> BusinessCalendar | None: ...
-    def add_calendar(self, calendar: BusinessCalendar) -> BusinessCalendar:
-        """Store a new calendar; returns it with its id."""
-        ...
-
-    def update_calendar(self, calendar: BusinessCalendar) -> None: ...
-    def policies(self) -> list[SlaPolicy]: ...
-    def policy(self, policy_id: int) -> SlaPolicy | None: ...
-    def policy_for(self, priority: Priority, plan_id: int) -> SlaPolicy | None: ...
-    def add_policy(self, policy: SlaPolicy) -> None: ...
-    def update_policy(self, policy: SlaPolicy) -> None: ...
-    def level_targets(self) -> list[LevelTarget]: ...
-    def level_target(self, tier: Tier) -> LevelTarget | None: ...
-    def save_level_target(self, target: LevelTarget) -> None: ...
-
-
-class DeadlineRepository(Protocol):
-    """Every SLA clock of every ticket."""
-
-    def add(self, deadline: Deadline) -> None: ...
-    def save(self, deadline: Deadline) -> None:
-        """Store a clock's changes, except ``warned_at``/``breached_at``: only the
-        ``mark_*`` calls set those, so a stale copy can never undo a firing."""
-        ...
-
-    def get(self, deadline_id: int) -> Deadline | None: ...
-    def for_ticket(self, ticket_id: int) -> list[Deadline]: ...
-    def running_for_tickets(self, ticket_ids: Sequence[int]) -> dict[int, list[Deadline]]:
-        """The running clocks of many tickets in one query (the workspace's queue)."""
-        ...
-
-    def running_on_calendar(self, calendar_id: int) -> list[Deadline]: ...
-    def to_warn(self, now: datetime, limit: int, since: datetime | None = None) -> list[Deadline]:
-        """Running clocks whose warning time has come and that still need it: due after
-        ``since`` (default ``now``), so a sweep that looks back to the last one also warns of
-        clocks that ran out in between (before their breach fires)."""
-        ...
-
-    def to_breach(self, now: datetime, limit: int) -> list[Deadline]: ...
-    def mark_warned(self, deadline_id: int, at: datetime) -> bool:
-        """Set ``warned_at`` if the clock still needs its warning; False when another sweep
-        did it first or the clock ended meanwhile."""
-        ...
-
-    def mark_breached(self, deadline_id: int, at: datetime) -> bool: ...
-
-
-class NotificationRepository(Protocol):
-    def add(self, notification: Notification) -> None: ...
-    def for_agent(self, agent_id: int, *, unread_only: bool, limit: int) -> list[Notification]: ...
-    def mark_read(self, agent_id: int, ids: Sequence[int] | None, at: datetime) -> int: ...
-
-
 class JobQueue(Protocol):
     """The job outbox. ``enqueue`` writes in the caller's transaction."""
 
@@ -408,6 +351,7 @@ class UnitOfWork(Protocol):
     rules: RuleRepository
 
     mail: MailRepository
+    calendars: CalendarRepository
     sla: SlaRepository
     deadlines: DeadlineRepository
     notifications: NotificationRepository

@@ -25,7 +25,7 @@ def ticket_deadlines(desk: Desk, actor: Actor, reference: int | str) -> list[Dea
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         deadlines = uow.deadlines.for_ticket(ticket.id)
-        calendars = {c.id: c for c in uow.sla.calendars()}
+        calendars = {c.id: c for c in uow.calendars.all()}
     if isinstance(actor, Contact):
         deadlines = [d for d in deadlines if d.kind.customer_facing]
     views = []

@@ -36,8 +36,8 @@ def find_calendar(uow: UnitOfWork, reference: str | int) -> BusinessCalendar:
     """A calendar by id or name."""
     text = str(reference).strip()
     calendar_id = parse_record_id(text)  # an id too large for the column names no calendar
-    found = uow.sla.calendar(calendar_id) if calendar_id is not None else None
-    found = found or uow.sla.calendar_by_name(text)
+    found = uow.calendars.get(calendar_id) if calendar_id is not None else None
+    found = found or uow.calendars.named(text)
     if found is None:
         raise NotFoundError(f"calendar {text!r} not found", calendar=text)
     return found
@@ -46,7 +46,7 @@ def find_calendar(uow: UnitOfWork, reference: str | int) -> BusinessCalendar:
 def list_calendars(desk: Desk, actor: Actor) -> list[BusinessCalendar]:
     require_agent(actor, "read SLA calendars")
     with desk.uow() as uow:
-        return uow.sla.calendars()
+        return uow.calendars.all()
 
 
 def get_calendar(desk: Desk, actor: Actor, reference: str | int) -> BusinessCalendar:
@@ -67,9 +67,9 @@ def create_calendar(desk: Desk, actor: Actor, fields: CalendarFields) -> Busines
         description=(fields.description or "").strip(),
     )
     with desk.uow() as uow:
-        if uow.sla.calendar_by_name(calendar.name) is not None:
+        if uow.calendars.named(calendar.name) is not None:
             raise ConflictError(f"calendar {calendar.name!r} exists already", field="name")
-        stored = uow.sla.add_calendar(calendar)
+        stored = uow.calendars.add(calendar)
         uow.audit.add(
             audit_event(
                 "business_calendar",
@@ -101,12 +101,12 @@ def update_calendar(
                 fields.description.strip() if fields.description is not None else old.description
             ),
         )
-        if new.name != old.name and uow.sla.calendar_by_name(new.name) is not None:
+        if new.name != old.name and uow.calendars.named(new.name) is not None:
             raise ConflictError(f"calendar {new.name!r} exists already", field="name")
         before, after = _calendar_facts(old), _calendar_facts(new)
         changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         if changes:
-            uow.sla.update_calendar(new)
+            uow.calendars.update(new)
             now = desk.clock.now()
             for deadline in uow.deadlines.running_on_calendar(new.id or 0):
                 deadline.schedule(new)
@@ -165,7 +165,7 @@ _POLICY_NUMBERS = (
 
 def _view(uow: UnitOfWork, policy: SlaPolicy) -> PolicyView:
     plan = uow.organisations.plan_by_id(policy.plan_id)
-    calendar = uow.sla.calendar(policy.calendar_id)
+    calendar = uow.calendars.get(policy.calendar_id)
     return PolicyView(policy, plan.key if plan else "?", calendar.name if calendar else "?")
 
 

@@ -52,7 +52,7 @@ class _Clocks:
 
     def calendar(self, calendar_id: int) -> BusinessCalendar:
         if calendar_id not in self._calendars:
-            calendar = self.uow.sla.calendar(calendar_id)
+            calendar = self.uow.calendars.get(calendar_id)
             if calendar is None:
                 raise ConfigurationError(f"SLA calendar {calendar_id} is missing")
             self._calendars[calendar_id] = calendar

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from tierdesk.adapters.db import tables, tables_sla
+from tierdesk.adapters.db import tables
 from tierdesk.adapters.db import tables_workflow as t
+from tierdesk.adapters.db.deadlines import ticket_deadlines
 from tierdesk.domain.defects import Defect, DefectStatus
 from tierdesk.domain.enhancements import Enhancement, EnhancementStatus, EnhancementVote
 from tierdesk.domain.incidents import Incident, IncidentStatus, IncidentUpdate
@@ -216,7 +217,7 @@ class SqlMetricsSource:
     def clock_verdicts(
         self, since: datetime, until: datetime, product_id: int | None
     ) -> list[ClockVerdict]:
-        d, tk = tables_sla.ticket_deadlines.c, tables.tickets.c
+        d, tk = ticket_deadlines.c, tables.tickets.c
         breached = d.breached_at.is_not(None)
         in_period: ColumnElement[bool] = or_(
             (d.breached_at >= since) & (d.breached_at < until),

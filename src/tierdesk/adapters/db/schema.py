@@ -6,23 +6,26 @@ Each area keeps its tables in its own module (``tables.py`` is the ticket core) 
 from __future__ import annotations
 
 from tierdesk.adapters.db import (
+    calendars,  # noqa: F401 - business calendars
     clarify,  # noqa: F401 - clarifying questions
     csat,  # noqa: F401 - customer satisfaction ratings
+    deadlines,  # noqa: F401 - the tickets' SLA clocks
     deflection,  # noqa: F401 - suggestions that answered the customer
     facts,  # noqa: F401 - facts read from tickets, messages read for them
     handoff,  # noqa: F401 - hand-off packets
     idempotency,  # noqa: F401 - the forms' one-time keys
     levels,  # noqa: F401 - the support levels
     macros,  # noqa: F401 - reply macros
+    notifications,  # noqa: F401 - agents' in-desk notifications
     outages,  # noqa: F401 - outage proposals
     saved_views,  # noqa: F401 - agents' saved queue views
     sign_in_limits,  # noqa: F401 - failed sign-ins
+    sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     tables_mail,  # noqa: F401 - e-mail in and out
     tables_routing,  # noqa: F401 - queues, routing and automation rules
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
-    tables_sla,  # noqa: F401 - calendars, SLA policies, ticket clocks, notifications
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
     triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links

@@ -8,14 +8,17 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.calendars import SqlCalendarRepository
 from tierdesk.adapters.db.clarify import SqlClarifyingQuestionRepository
 from tierdesk.adapters.db.csat import SqlCsatRepository
+from tierdesk.adapters.db.deadlines import SqlDeadlineRepository
 from tierdesk.adapters.db.deflection import SqlDeflectionRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
 from tierdesk.adapters.db.levels import SqlLevelRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
+from tierdesk.adapters.db.notifications import SqlNotificationRepository
 from tierdesk.adapters.db.outages import SqlOutageRepository
 from tierdesk.adapters.db.repositories import (
     SqlAgentRepository,
@@ -29,14 +32,10 @@ from tierdesk.adapters.db.repositories import (
 from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
 from tierdesk.adapters.db.repositories_mail import SqlMailRepository
 from tierdesk.adapters.db.repositories_routing import SqlRoutingRepository, SqlRuleRepository
-from tierdesk.adapters.db.repositories_sla import (
-    SqlDeadlineRepository,
-    SqlNotificationRepository,
-    SqlSlaRepository,
-)
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
 from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
+from tierdesk.adapters.db.sla import SqlSlaRepository
 from tierdesk.adapters.db.triage import SqlTriageRepository
 from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
@@ -47,6 +46,7 @@ from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
     AgentRepository,
     AuditLog,
+    CalendarRepository,
     ClarifyingQuestionRepository,
     ContactRepository,
     CsatRepository,
@@ -133,6 +133,7 @@ class SqlUnitOfWork:
         self.routing: RoutingRepository = SqlRoutingRepository(self.session)
         self.rules: RuleRepository = SqlRuleRepository(self.session)
         self.mail: MailRepository = SqlMailRepository(self.session)
+        self.calendars: CalendarRepository = SqlCalendarRepository(self.session)
         self.sla: SlaRepository = SqlSlaRepository(self.session)
         self.deadlines: DeadlineRepository = SqlDeadlineRepository(self.session)
         self.notifications: NotificationRepository = SqlNotificationRepository(self.session)

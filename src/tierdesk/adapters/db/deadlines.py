@@ -1,0 +1,206 @@
+"""Every SLA clock of every ticket in storage.
+
+Plain Core statements with explicit conversion to the domain's ``Deadline``. The sweep's
+"exactly once" rests on :meth:`SqlDeadlineRepository.mark_breached` and ``mark_warned``: a
+conditional UPDATE whose WHERE re-checks the clock under the row's write lock, so of two sweeps
+racing for one clock exactly one sees a row count of 1 (PostgreSQL re-evaluates the WHERE after
+the first commits; SQLite serialises writers). The clock statements are built once (bound
+parameters), because building a 15-column INSERT per clock cost more than running it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
+from tierdesk.domain.sla import BreachAction, ClockKind, Deadline
+
+ticket_deadlines = Table(
+    "ticket_deadlines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("kind", EnumText(ClockKind), nullable=False),
+    Column("tier", TierNumber),
+    Column("policy_id", ForeignKey("sla_policies.id")),
+    Column("calendar_id", ForeignKey("business_calendars.id"), nullable=False),
+    Column("target_minutes", Integer, nullable=False),
+    Column("warn_before_minutes", Integer, nullable=False),
+    Column("breach_action", EnumText(BreachAction), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime),
+    Column("warn_at", UtcDateTime),
+    Column("paused_since", UtcDateTime),
+    Column("paused_seconds", Integer, nullable=False),
+    Column("met_at", UtcDateTime),
+    Column("stopped_at", UtcDateTime),
+    Column("warned_at", UtcDateTime),
+    Column("breached_at", UtcDateTime),
+    # The sweep looks for running clocks by due and warning time.
+    Index("ix_ticket_deadlines_due_at", "due_at"),
+    Index("ix_ticket_deadlines_warn_at", "warn_at"),
+)
+
+_dl = ticket_deadlines.c
+
+
+def _rowcount(result: Any) -> int:
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+# What a handler may change on a clock; warned_at and breached_at belong to the sweep alone.
+_DEADLINE_STATE = (
+    "calendar_id",
+    "policy_id",
+    "target_minutes",
+    "warn_before_minutes",
+    "breach_action",
+    "due_at",
+    "warn_at",
+    "paused_since",
+    "paused_seconds",
+    "met_at",
+    "stopped_at",
+)
+_DEADLINE_FIELDS = (
+    "ticket_id",
+    "kind",
+    "tier",
+    "started_at",
+    *_DEADLINE_STATE,
+    "warned_at",
+    "breached_at",
+)
+
+
+def _deadline(row: Row[Any]) -> Deadline:
+    return Deadline(**{name: getattr(row, name) for name in _DEADLINE_FIELDS}, id=row.id)
+
+
+# Executed with a dict of _DEADLINE_FIELDS (insert) or _DEADLINE_STATE plus "deadline_id".
+_ADD_DEADLINE = insert(ticket_deadlines).returning(_dl.id)
+_SAVE_DEADLINE = update(ticket_deadlines).where(_dl.id == bindparam("deadline_id"))
+_RUNNING_CLOCKS = (
+    select(ticket_deadlines)
+    .where(
+        _dl.ticket_id.in_(bindparam("ticket_ids", expanding=True)),
+        _dl.met_at.is_(None),
+        _dl.stopped_at.is_(None),
+    )
+    .order_by(_dl.id)
+)
+
+
+class SqlDeadlineRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, deadline: Deadline) -> None:
+        values = {name: getattr(deadline, name) for name in _DEADLINE_FIELDS}
+        deadline.id = int(self.session.execute(_ADD_DEADLINE, values).scalar_one())
+
+    def save(self, deadline: Deadline) -> None:
+        values = {name: getattr(deadline, name) for name in _DEADLINE_STATE}
+        self.session.execute(_SAVE_DEADLINE, {**values, "deadline_id": deadline.id})
+
+    def get(self, deadline_id: int) -> Deadline | None:
+        row = self.session.execute(select(ticket_deadlines).where(_dl.id == deadline_id)).first()
+        return _deadline(row) if row else None
+
+    def for_ticket(self, ticket_id: int) -> list[Deadline]:
+        query = select(ticket_deadlines).where(_dl.ticket_id == ticket_id).order_by(_dl.id)
+        return [_deadline(row) for row in self.session.execute(query)]
+
+    def running_for_tickets(self, ticket_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+        found: dict[int, list[Deadline]] = {ticket_id: [] for ticket_id in ticket_ids}
+        for start in range(0, len(ticket_ids), 500):  # stay far below any bind-parameter limit
+            chunk = list(ticket_ids[start : start + 500])
+            for row in self.session.execute(_RUNNING_CLOCKS, {"ticket_ids": chunk}):
+                found[row.ticket_id].append(_deadline(row))
+        return found
+
+    def running_on_calendar(self, calendar_id: int) -> list[Deadline]:
+        query = (
+            select(ticket_deadlines)
+            .where(_dl.calendar_id == calendar_id, _dl.met_at.is_(None), _dl.stopped_at.is_(None))
+            .order_by(_dl.id)
+        )
+        return [_deadline(row) for row in self.session.execute(query)]
+
+    @staticmethod
+    def _running() -> list[Any]:
+        return [_dl.met_at.is_(None), _dl.stopped_at.is_(None), _dl.paused_since.is_(None)]
+
+    def to_warn(self, now: datetime, limit: int, since: datetime | None = None) -> list[Deadline]:
+        query = (
+            select(ticket_deadlines)
+            .where(
+                *self._running(),
+                _dl.warned_at.is_(None),
+                _dl.breached_at.is_(None),
+                _dl.warn_at <= now,
+                _dl.due_at > (now if since is None else min(since, now)),
+            )
+            .order_by(_dl.warn_at, _dl.id)
+            .limit(limit)
+        )
+        return [_deadline(row) for row in self.session.execute(query)]
+
+    def to_breach(self, now: datetime, limit: int) -> list[Deadline]:
+        query = (
+            select(ticket_deadlines)
+            .where(*self._running(), _dl.breached_at.is_(None), _dl.due_at <= now)
+            .order_by(_dl.due_at, _dl.id)
+            .limit(limit)
+        )
+        return [_deadline(row) for row in self.session.execute(query)]
+
+    def mark_warned(self, deadline_id: int, at: datetime) -> bool:
+        result = self.session.execute(
+            update(ticket_deadlines)
+            .where(
+                and_(
+                    _dl.id == deadline_id,
+                    *self._running(),
+                    _dl.warned_at.is_(None),
+                    _dl.breached_at.is_(None),
+                    _dl.warn_at <= at,
+                )
+            )
+            .values(warned_at=at)
+        )
+        return _rowcount(result) == 1
+
+    def mark_breached(self, deadline_id: int, at: datetime) -> bool:
+        result = self.session.execute(
+            update(ticket_deadlines)
+            .where(
+                and_(
+                    _dl.id == deadline_id,
+                    *self._running(),
+                    _dl.breached_at.is_(None),
+                    _dl.due_at <= at,
+                )
+            )
+            .values(breached_at=at)
+        )
+        return _rowcount(result) == 1
