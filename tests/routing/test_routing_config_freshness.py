@@ -54,7 +54,7 @@ def test_each_edit_applies_to_the_next_ticket(desk: Desk) -> None:
 def test_a_transaction_rereads_what_another_one_committed(desk: Desk) -> None:
     routing_world(desk)
     with desk.uow() as uow:
-        assert [q.key for q in uow.routing.queues() if q.active] == [
+        assert [q.key for q in uow.queues.all() if q.active] == [
             "l1-general",
             "l1-sbc",
             "l2-sbc",
@@ -71,16 +71,16 @@ def test_a_transaction_rereads_what_another_one_committed(desk: Desk) -> None:
             ),
         )  # fmt: skip
         uow.commit()  # this unit of work's transaction ends; the next read starts a new one
-        assert [q.key for q in uow.routing.queues() if q.active] == ["l1-sbc", "l2-sbc"]
+        assert [q.key for q in uow.queues.all() if q.active] == ["l1-sbc", "l2-sbc"]
         assert [r.name for r in uow.rules.all(enabled_only=True)] == ["any"]
 
 
 def test_a_write_in_the_same_transaction_is_seen_by_the_next_read(desk: Desk) -> None:
     routing_world(desk)
     with desk.uow() as uow:
-        before = uow.routing.queues()
-        uow.routing.add_queue(Queue("l3-sbc", "L3 SBC", Tier.L3), desk.clock.now())
-        after = uow.routing.queues()
+        before = uow.queues.all()
+        uow.queues.add(Queue("l3-sbc", "L3 SBC", Tier.L3), desk.clock.now())
+        after = uow.queues.all()
         uow.rollback()
         assert [q.key for q in after] == [*[q.key for q in before], "l3-sbc"]
-        assert "l3-sbc" not in [q.key for q in uow.routing.queues()]  # rolled back
+        assert "l3-sbc" not in [q.key for q in uow.queues.all()]  # rolled back

@@ -24,8 +24,6 @@ from tierdesk.domain.knowledge import (
     SearchFilter,
 )
 from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
-from tierdesk.domain.routing import Queue, RoutingRule
-from tierdesk.domain.rules import AutomationRule, Prefilter, Trigger
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import Scope
 
@@ -47,6 +45,11 @@ from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
 from tierdesk.ports.notifications import NotificationRepository as NotificationRepository
 from tierdesk.ports.outages import OutageRepository as OutageRepository
+from tierdesk.ports.queues import QueueRepository as QueueRepository
+from tierdesk.ports.routing import CatalogNames as CatalogNames
+from tierdesk.ports.routing import RoutingRepository as RoutingRepository
+from tierdesk.ports.rules import RuleFiring as RuleFiring
+from tierdesk.ports.rules import RuleRepository as RuleRepository
 from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepository
 from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.sla import SlaRepository as SlaRepository
@@ -145,90 +148,6 @@ class TokenRepository(Protocol):
     ) -> int: ...
     def find(self, digest: str) -> StoredToken | None: ...
     def touch(self, token_id: int, at: datetime) -> None: ...
-
-
-@dataclass(frozen=True)
-class CatalogNames:
-    """What routing and rules need to know of a ticket's product, component and plan."""
-
-    product_key: str | None = None
-    product_name: str | None = None
-    component_name: str | None = None
-    plan_key: str | None = None
-
-
-class RoutingRepository(Protocol):
-    """Queues, routing rules, and what assignment needs to know about agents."""
-
-    def add_queue(self, queue: Queue, at: datetime) -> None: ...
-    def queue(self, key: str) -> Queue | None: ...
-    def queue_for_assignment(self, key: str) -> Queue | None:
-        """The queue, locked until commit where the engine can, so that concurrent
-        assignments into one queue see each other's choices."""
-        ...
-
-    def queues(self) -> list[Queue]: ...
-    def update_queue(self, queue: Queue) -> None: ...
-    def members(self, queue_key: str) -> list[Agent]: ...
-    def catalog_names(
-        self, organisation_id: int, product_id: int | None, component_id: int | None
-    ) -> CatalogNames:
-        """One light read instead of loading the product with all its versions."""
-        ...
-
-    def add_rule(self, rule: RoutingRule, at: datetime) -> None: ...
-    def rule(self, rule_id: int) -> RoutingRule | None: ...
-    def rules(self) -> list[RoutingRule]: ...
-    def update_rule(self, rule: RoutingRule, at: datetime) -> None: ...
-    def delete_rule(self, rule_id: int) -> None: ...
-    def open_tickets(self, agent_ids: Sequence[int]) -> dict[int, int]: ...
-    def last_assigned(self, agent_ids: Sequence[int]) -> dict[int, datetime]: ...
-    def mark_assigned(self, agent_id: int, at: datetime) -> None: ...
-
-
-@dataclass(frozen=True)
-class RuleFiring:
-    rule_id: int
-    ticket_id: int
-    trigger_key: str
-    fired_at: datetime
-    closed_at: datetime | None
-
-
-class RuleRepository(Protocol):
-    """Automation rules and their firings (the record that makes "at most once" hold)."""
-
-    def add(self, rule: AutomationRule) -> None: ...
-    def get(self, rule_id: int) -> AutomationRule | None: ...
-    def get_by_name(self, name: str) -> AutomationRule | None: ...
-    def all(
-        self, trigger: Trigger | None = None, enabled_only: bool = False
-    ) -> list[AutomationRule]: ...
-    def update(self, rule: AutomationRule) -> None: ...
-    def claim(self, rule_id: int, ticket_id: int, trigger_key: str, at: datetime) -> bool:
-        """Record a firing; False (and nothing stored) when that key was claimed already."""
-        ...
-
-    def unclaim(self, rule_id: int, ticket_id: int, trigger_key: str) -> None:
-        """Forget a claim whose firing turned out to have nothing to do."""
-        ...
-
-    def episodes(self, rule_id: int, ticket_id: int) -> tuple[int, bool]:
-        """How many episodes a time rule has had on a ticket, and whether one is open."""
-        ...
-
-    def close_episodes(self, rule_id: int, ticket_id: int, at: datetime) -> None: ...
-    def tickets_with_open_episodes(self, rule_id: int) -> list[int]: ...
-    def rules_with_open_episodes(self, ticket_id: int) -> list[int]: ...
-    def candidate_tickets(self, where: Prefilter, after_id: int, limit: int) -> list[int]:
-        """Ids of tickets that are not closed and pass ``where``, ascending, after ``after_id``."""
-        ...
-
-    def status_since(self, ticket_id: int) -> datetime | None:
-        """When the ticket last changed status (None: never since it was opened)."""
-        ...
-
-    def firings(self, rule_id: int, limit: int) -> list[RuleFiring]: ...
 
 
 class JobQueue(Protocol):
@@ -347,6 +266,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     levels: LevelRepository
     packets: PacketRepository
+    queues: QueueRepository
     routing: RoutingRepository
     rules: RuleRepository
 

@@ -103,7 +103,7 @@ def _cleaned(uow: UnitOfWork, changes: AgentChanges) -> dict[str, Any]:
         values["languages"] = languages
     if changes.queues is not None:
         keys = list(dict.fromkeys(normalise_queue_key(k) for k in changes.queues))
-        unknown = [k for k in keys if uow.routing.queue(k) is None]
+        unknown = [k for k in keys if uow.queues.get(k) is None]
         if unknown:
             raise InvalidInputError(f"unknown queue {unknown[0]!r}", field="queues")
         values["queues"] = keys

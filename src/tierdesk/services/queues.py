@@ -44,7 +44,7 @@ def create_queue(desk: Desk, actor: Actor, new: NewQueue) -> Queue:
     if not name or len(name) > 200:
         raise InvalidInputError("a queue needs a name of 1-200 characters", field="name")
     with desk.uow() as uow:
-        if uow.routing.queue(key) is not None:
+        if uow.queues.get(key) is not None:
             raise ConflictError(f"queue {key} exists already", field="key")
         product_id = component_id = None
         if new.product:
@@ -70,7 +70,7 @@ def create_queue(desk: Desk, actor: Actor, new: NewQueue) -> Queue:
             languages=normalise_languages(new.languages),
         )
         now = desk.clock.now()
-        uow.routing.add_queue(queue, now)
+        uow.queues.add(queue, now)
         uow.audit.add(
             audit_event(
                 "queue",
@@ -94,11 +94,11 @@ def create_queue(desk: Desk, actor: Actor, new: NewQueue) -> Queue:
 def list_queues(desk: Desk, actor: Actor) -> list[Queue]:
     require_agent(actor, "read queues")
     with desk.uow() as uow:
-        return uow.routing.queues()
+        return uow.queues.all()
 
 
 def _queue(uow: UnitOfWork, key: str) -> Queue:
-    queue = uow.routing.queue(key.strip().lower())
+    queue = uow.queues.get(key.strip().lower())
     if queue is None:
         raise NotFoundError(f"queue {key!r} not found", queue=key)
     return queue
@@ -114,7 +114,7 @@ def get_queue(desk: Desk, actor: Actor, key: str) -> QueueView:
     require_agent(actor, "read queues")
     with desk.uow() as uow:
         queue = _queue(uow, key)
-        return QueueView(queue, [a.name for a in uow.routing.members(queue.key)])
+        return QueueView(queue, [a.name for a in uow.queues.members(queue.key)])
 
 
 @dataclass
@@ -142,7 +142,7 @@ def update_queue(desk: Desk, actor: Actor, key: str, changes: QueueChanges) -> Q
         after = {"name": queue.name, "languages": list(queue.languages), "active": queue.active}
         diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
         if diff:
-            uow.routing.update_queue(queue)
+            uow.queues.update(queue)
             uow.audit.add(
                 audit_event(
                     "queue",
@@ -197,7 +197,7 @@ def _check_conditions(uow: UnitOfWork, conditions: RoutingConditions) -> None:
 
 
 def _target_queue(uow: UnitOfWork, key: str) -> Queue:
-    queue = uow.routing.queue(key.strip().lower())
+    queue = uow.queues.get(key.strip().lower())
     if queue is None:
         raise InvalidInputError(f"unknown queue {key!r}", field="queue")
     level = uow.levels.get(queue.tier)

@@ -84,9 +84,9 @@ def acting_for(event: AuditEvent) -> SystemActor:
 def assign_in_queue(uow: UnitOfWork, queue_key: str, tier: Tier, facts: TicketFacts) -> Assignment:
     """Choose a member of the queue (by language, skill, load, then round robin). The queue row
     is locked first, so two processes routing into one queue at once see each other's choice."""
-    if uow.routing.queue_for_assignment(queue_key) is None:
+    if uow.queues.for_assignment(queue_key) is None:
         return Assignment(None, f"nobody assigned: there is no queue {queue_key}")
-    members = uow.routing.members(queue_key)
+    members = uow.queues.members(queue_key)
     ids = [m.id for m in members if m.id is not None]
     loads = uow.routing.open_tickets(ids)
     last = uow.routing.last_assigned(ids)
@@ -124,7 +124,7 @@ def queue_for_placing(
     """The queue a person or a rule names for a ticket now at ``current``, and the level the
     ticket lands at (``domain.routing.level_in_queue``). Out of intake the level's entry rule
     and the customer's plan apply, as they do to routing rules."""
-    queue = uow.routing.queue(key.strip().lower())
+    queue = uow.queues.get(key.strip().lower())
     if queue is None or not queue.active:
         raise InvalidInputError(f"queue {key} is missing or inactive", field="queue")
     tier = level_in_queue(current, queue, ticket)
@@ -164,7 +164,7 @@ def _target_for_new_ticket(
 ) -> tuple[_Target | None, list[str], bool]:
     """The queue a new ticket goes to, the rules passed over on the way, and whether routing
     is configured at all (no enabled rule and no queue named by an agent: nothing to decide)."""
-    queues = {q.key: q for q in uow.routing.queues()}
+    queues = {q.key: q for q in uow.queues.all()}
     named = queues.get(ticket.queue) if ticket.queue else None
     # An agent opening a ticket into a queue has routed it by hand; a customer cannot pick one.
     if named is not None and event.actor_kind == "agent":
@@ -245,7 +245,7 @@ def route_between_levels(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: Aud
     whoever escalated it (the escalation contract decides that, not routing)."""
     if not ticket.status.is_active:
         return
-    queues = [q for q in uow.routing.queues() if q.active]
+    queues = [q for q in uow.queues.all() if q.active]
     if not queues:
         return  # no queues configured: levels alone organise the work
     now = desk.clock.now()

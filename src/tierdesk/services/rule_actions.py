@@ -208,7 +208,7 @@ def _notify(
     elif target == "followers":
         agents = [a for a in (uow.agents.get(i) for i in ticket.followers) if a is not None]
     elif target == "queue" and ticket.queue:
-        agents = uow.routing.members(ticket.queue)
+        agents = uow.queues.members(ticket.queue)
     elif "@" in target:
         agent = uow.agents.get_by_email(target)
         agents, others = ([agent], []) if agent else ([], [target])

@@ -63,7 +63,7 @@ def _check_references(uow: UnitOfWork, rule: AutomationRule) -> None:
     if rule.trigger is Trigger.TIME and rule.events:
         raise InvalidInputError("time rules run on the sweep, not on events", field="events")
     for action in rule.actions:
-        if action.type is ActionType.SET_QUEUE and uow.routing.queue(str(action.value)) is None:
+        if action.type is ActionType.SET_QUEUE and uow.queues.get(str(action.value)) is None:
             raise InvalidInputError(f"unknown queue {action.value!r}", field="actions")
         assigns_agent = action.type is ActionType.ASSIGN and action.value != "auto"
         if assigns_agent and uow.agents.get(int(action.value or 0)) is None:

@@ -135,7 +135,7 @@ def _cold_start(
     names = {p.id: p.name for p in products}
     queues = {
         q.key: f"{q.name}. {names.get(q.product_id, '') if q.product_id else ''}"
-        for q in uow.routing.queues()
+        for q in uow.queues.all()
         if q.active and q.tier is not Tier.L0
     }
     queue_guess = guess_by_similarity(
@@ -179,7 +179,7 @@ def _apply(
         ticket.change_priority(priority, by, now, "triage")
     queue_prediction = next((p for p in chosen if p.field is TriageField.QUEUE), None)
     if queue_prediction is not None and ticket.tier is Tier.L0 and ticket.queue is None:
-        queue = uow.routing.queue(queue_prediction.final_value or queue_prediction.best)
+        queue = uow.queues.get(queue_prediction.final_value or queue_prediction.best)
         if queue is not None and queue.active:
             ticket.route_to(
                 queue.key,
@@ -213,7 +213,7 @@ def triage_choices(
     require_agent(actor, "see triage suggestions")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        products, queues = uow.products.all(), uow.routing.queues()
+        products, queues = uow.products.all(), uow.queues.all()
     return {f: correction_choices(f, products, queues, ticket.product_id) for f in TriageField}
 
 
@@ -238,7 +238,7 @@ def decide_suggestion(
         if not chosen:
             raise InvalidInputError("a value is needed", field="value")
         allowed = correction_choices(
-            triage_field, uow.products.all(), uow.routing.queues(), ticket.product_id
+            triage_field, uow.products.all(), uow.queues.all(), ticket.product_id
         )
         if chosen != prediction.best and chosen not in {v for v, _ in allowed}:
             # a correction is a training label: it must name something the desk has

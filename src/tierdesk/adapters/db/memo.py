@@ -33,3 +33,13 @@ class TransactionMemo:
 
     def forget(self) -> None:
         self._values.clear()
+
+    @classmethod
+    def shared(cls, session: Session, name: str) -> TransactionMemo:
+        """The session's one memo called ``name``, for repositories whose reads go stale on each
+        other's writes (queues and the routing rules that name them): a write through either
+        forgets what both remember."""
+        memos: dict[str, TransactionMemo] = session.info.setdefault("tierdesk.memos", {})
+        if name not in memos:
+            memos[name] = cls(session)
+        return memos[name]

@@ -18,13 +18,15 @@ from tierdesk.adapters.db import (
     macros,  # noqa: F401 - reply macros
     notifications,  # noqa: F401 - agents' in-desk notifications
     outages,  # noqa: F401 - outage proposals
+    queues,  # noqa: F401 - queues
+    routing,  # noqa: F401 - routing rules, round-robin state
+    rules,  # noqa: F401 - automation rules and their firings
     saved_views,  # noqa: F401 - agents' saved queue views
     sign_in_limits,  # noqa: F401 - failed sign-ins
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     tables_mail,  # noqa: F401 - e-mail in and out
-    tables_routing,  # noqa: F401 - queues, routing and automation rules
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
     triage,  # noqa: F401 - triage suggestions and models

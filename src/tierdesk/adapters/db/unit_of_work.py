@@ -20,6 +20,7 @@ from tierdesk.adapters.db.levels import SqlLevelRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
 from tierdesk.adapters.db.notifications import SqlNotificationRepository
 from tierdesk.adapters.db.outages import SqlOutageRepository
+from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.repositories import (
     SqlAgentRepository,
     SqlAuditLog,
@@ -31,8 +32,9 @@ from tierdesk.adapters.db.repositories import (
 )
 from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
 from tierdesk.adapters.db.repositories_mail import SqlMailRepository
-from tierdesk.adapters.db.repositories_routing import SqlRoutingRepository, SqlRuleRepository
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
+from tierdesk.adapters.db.routing import SqlRoutingRepository
+from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
 from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
 from tierdesk.adapters.db.sla import SqlSlaRepository
@@ -66,6 +68,7 @@ from tierdesk.ports import (
     OutageRepository,
     PacketRepository,
     ProductRepository,
+    QueueRepository,
     RoutingRepository,
     RuleRepository,
     SavedViewRepository,
@@ -130,6 +133,7 @@ class SqlUnitOfWork:
         self.tokens: TokenRepository = SqlTokenRepository(self.session)
         self.levels: LevelRepository = SqlLevelRepository(self.session)
         self.packets: PacketRepository = SqlPacketRepository(self.session)
+        self.queues: QueueRepository = SqlQueueRepository(self.session)
         self.routing: RoutingRepository = SqlRoutingRepository(self.session)
         self.rules: RuleRepository = SqlRuleRepository(self.session)
         self.mail: MailRepository = SqlMailRepository(self.session)
