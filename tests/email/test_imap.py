@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from tests.email.builders import compose_mail
 from tests.email.conftest import MAILBOX
 from tests.email.servers import ImapAccount
+from tierdesk.adapters.db.mail import inbound_emails
 from tierdesk.adapters.db.tables import messages
-from tierdesk.adapters.db.tables_mail import inbound_emails
 from tierdesk.adapters.email.imap import ImapMailbox, MailboxUnavailableError
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Organisation

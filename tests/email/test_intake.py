@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from tests.email.builders import compose_mail, new_message_id
 from tests.email.conftest import MAILBOX, deliver, fixture_bytes
 from tests.factories import make_agent
+from tierdesk.adapters.db.mail import inbound_emails, mail_bounces
+from tierdesk.adapters.db.mail_outbox import mail_outbox
 from tierdesk.adapters.db.tables import audit_events
-from tierdesk.adapters.db.tables_mail import inbound_emails, mail_bounces, mail_outbox
 from tierdesk.adapters.email.parse import EmailReader
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.inbound import InboundOutcome, ReplyToClosedPolicy, UnknownSenderPolicy
@@ -302,7 +303,9 @@ def test_a_bounce_is_recorded_against_the_contact_and_the_ticket_it_answers(
     ticket = tickets.get_ticket(desk, SYSTEM, opened.ticket_number or "")
     with desk.uow() as uow:  # the id our notification went out with (see dsn_bounce.eml)
         assert ticket.id is not None
-        uow.mail.remember_message_id("<td-1001.1.deadbeef0001@desk.test>", ticket.id, None, "out")
+        uow.mail_threads.remember_message_id(
+            "<td-1001.1.deadbeef0001@desk.test>", ticket.id, None, "out"
+        )
         uow.commit()
 
     bounce = deliver(mail, "dsn_bounce.eml")

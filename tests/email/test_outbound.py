@@ -17,7 +17,7 @@ from tests.email.servers import SmtpSink
 from tests.factories import make_agent, make_contact
 from tests.services.support import tiny_png
 from tierdesk.adapters.clock import FixedClock
-from tierdesk.adapters.db.tables_mail import mail_outbox
+from tierdesk.adapters.db.mail_outbox import mail_outbox
 from tierdesk.adapters.email.smtp import SmtpTransport
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.messages import Channel, MessageKind
@@ -207,7 +207,7 @@ def test_a_permanent_refusal_fails_the_mail_at_once_and_keeps_the_reason(
 
     assert (report.failed, report.retrying) == (1, 0)
     with desk.uow() as uow:
-        [failed] = uow.mail.list_outgoing([OutboxStatus.FAILED])
+        [failed] = uow.mail_outbox.find([OutboxStatus.FAILED])
     assert failed.last_error is not None and "550" in failed.last_error
 
 
@@ -319,5 +319,5 @@ def test_two_public_replies_added_in_one_transaction_are_both_queued(
 
     assert _outbox(app) == [("reply", "pending", 0), ("reply", "pending", 0)]
     with desk.uow() as uow:
-        queued = uow.mail.list_outgoing([OutboxStatus.PENDING])
+        queued = uow.mail_outbox.find([OutboxStatus.PENDING])
     assert len({item.message_id for item in queued}) == 2

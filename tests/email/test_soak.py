@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 
 from tests.email.builders import compose_mail, new_message_id
 from tests.email.servers import ImapAccount
+from tierdesk.adapters.db.mail import inbound_emails
 from tierdesk.adapters.db.tables import messages, tickets
-from tierdesk.adapters.db.tables_mail import inbound_emails
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
 from tierdesk.domain.people import Organisation

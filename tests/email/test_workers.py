@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from tests.email.builders import compose_mail
 from tests.email.servers import ImapAccount, free_port
-from tierdesk.adapters.db.tables_mail import inbound_emails
+from tierdesk.adapters.db.mail import inbound_emails
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
 from tierdesk.domain.people import Organisation

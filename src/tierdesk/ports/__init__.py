@@ -43,6 +43,8 @@ from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.mail_outbox import MailOutboxRepository as MailOutboxRepository
+from tierdesk.ports.mail_threading import MailThreadRepository as MailThreadRepository
 from tierdesk.ports.notifications import NotificationRepository as NotificationRepository
 from tierdesk.ports.outages import OutageRepository as OutageRepository
 from tierdesk.ports.queues import QueueRepository as QueueRepository
@@ -104,6 +106,11 @@ class ContactRepository(Protocol):
     def get(self, contact_id: int) -> Contact | None: ...
     def get_by_email(self, email: str) -> Contact | None: ...
     def all(self, organisation_id: int | None = None) -> list[Contact]: ...
+    def ensure(
+        self, email: str, name: str, organisation_id: int, language: str, at: datetime
+    ) -> tuple[int, bool]:
+        """The contact's id, created if missing (safe against a concurrent creation)."""
+        ...
 
 
 class OrganisationRepository(Protocol):
@@ -115,6 +122,13 @@ class OrganisationRepository(Protocol):
     def plan_by_id(self, plan_id: int) -> SupportPlan | None: ...
     def plans(self) -> list[SupportPlan]: ...
     def add_plan(self, plan: SupportPlan) -> None: ...
+    def for_email_domain(self, domain: str) -> int | None:
+        """The active organisation whose e-mail domains include ``domain`` (the oldest)."""
+        ...
+
+    def ensure(self, name: str, plan_key: str, at: datetime) -> tuple[int, bool]:
+        """The organisation's id, created if missing; True when this call created it."""
+        ...
 
 
 class ProductRepository(Protocol):
@@ -271,6 +285,8 @@ class UnitOfWork(Protocol):
     rules: RuleRepository
 
     mail: MailRepository
+    mail_threads: MailThreadRepository
+    mail_outbox: MailOutboxRepository
     calendars: CalendarRepository
     sla: SlaRepository
     deadlines: DeadlineRepository

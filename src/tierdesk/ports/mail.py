@@ -1,4 +1,6 @@
-"""The interfaces e-mail intake and delivery need (issue 8), apart from the core ports."""
+"""The interfaces e-mail intake and delivery need (issue 8): the intake's storage, reading mail,
+the mailbox and the relay. Threading and the outbox have their own ports (``mail_threading.py``,
+``mail_outbox.py``)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ from tierdesk.domain.inbound import (
     InboundRecord,
     InboundResult,
 )
-from tierdesk.domain.outbound import OutboxItem, OutboxStatus, OutgoingEmail, OutgoingKind
+from tierdesk.domain.outbound import OutgoingEmail
 
 
 class MailRepository(Protocol):
-    """E-mail in and out: received messages and their outcomes, threading ids, the outbox."""
+    """Received e-mail and its outcomes, and the bounces reported back."""
 
     def find_inbound(self, identity: EmailIdentity) -> InboundRecord | None: ...
     def add_inbound(
@@ -33,50 +35,6 @@ class MailRepository(Protocol):
         self, outcomes: Sequence[InboundOutcome], limit: int, before_id: int | None
     ) -> list[InboundRecord]: ...
     def count_from_sender(self, address: str, since: datetime, excluding_id: int) -> int: ...
-    def remember_message_id(
-        self, header_id: str, ticket_id: int, message_id: int | None, direction: str
-    ) -> None: ...
-    def ticket_for_message_ids(self, header_ids: Sequence[str]) -> int | None: ...
-    def thread_of(self, ticket_id: int) -> list[str]: ...
-    def organisation_for_domain(self, domain: str) -> int | None: ...
-    def ensure_organisation(self, name: str, plan_key: str, at: datetime) -> tuple[int, bool]:
-        """The organisation's id, created if missing; True when this call created it."""
-        ...
-
-    def ensure_contact(
-        self, email: str, name: str, organisation_id: int, language: str, at: datetime
-    ) -> tuple[int, bool]:
-        """The contact's id, created if missing (safe against a concurrent creation)."""
-        ...
-
-    def add_outgoing(
-        self,
-        ticket_id: int,
-        kind: OutgoingKind,
-        to_address: str,
-        language: str,
-        at: datetime,
-        message_id: int | None = None,
-    ) -> int: ...
-    def outgoing_exists(
-        self, ticket_id: int, kind: OutgoingKind, message_id: int | None
-    ) -> bool: ...
-    def claim_outgoing(
-        self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[OutboxItem]: ...
-    def set_outgoing_header(self, outbox_id: int, message_id_header: str) -> None: ...
-    def finish_outgoing(
-        self,
-        outbox_id: int,
-        status: OutboxStatus,
-        *,
-        sent_at: datetime | None = None,
-        next_attempt_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None: ...
-    def list_outgoing(
-        self, statuses: Sequence[OutboxStatus], ticket_id: int | None = None, limit: int = 100
-    ) -> list[OutboxItem]: ...
     def add_bounce(self, bounce: BounceRecord) -> None: ...
     def bounces_for(self, contact_id: int) -> list[BounceRecord]: ...
 

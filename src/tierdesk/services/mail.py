@@ -246,7 +246,7 @@ def _decide(
     uow.flush()
     assert ticket.id is not None
     assert message.id is not None
-    uow.mail.remember_message_id(email.message_id, ticket.id, message.id, "in")
+    uow.mail_threads.remember_message_id(email.message_id, ticket.id, message.id, "in")
     stored = InboundResult(
         InboundOutcome.STORED,
         detail="; ".join(email.notes) or None,
@@ -277,7 +277,7 @@ def _record_bounce(
     contact = uow.contacts.get_by_email(bounce.recipient)
     ticket_id = None
     if bounce.original_message_id:
-        ticket_id = uow.mail.ticket_for_message_ids([bounce.original_message_id])
+        ticket_id = uow.mail_threads.ticket_for_message_ids([bounce.original_message_id])
     uow.mail.add_bounce(
         BounceRecord(
             address=bounce.recipient,

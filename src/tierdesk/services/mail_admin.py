@@ -99,4 +99,4 @@ def list_outbox(
     """Outgoing mail by status (failed mail is what an admin looks for), oldest first."""
     require_admin(actor, "see the outbox")
     with desk.uow() as uow:
-        return uow.mail.list_outgoing(statuses or list(OutboxStatus), ticket_id, limit)
+        return uow.mail_outbox.find(statuses or list(OutboxStatus), ticket_id, limit)

@@ -69,10 +69,10 @@ def _queue(
     requester = uow.contacts.get(ticket.requester_id)
     if requester is None or not requester.active:
         return
-    if uow.mail.outgoing_exists(ticket.id, kind, message_id):
+    if uow.mail_outbox.exists(ticket.id, kind, message_id):
         return  # a handler round that saw this event twice must not queue it twice
     language = template_language(requester.language, ticket.language)
-    uow.mail.add_outgoing(ticket.id, kind, requester.email, language, event.at, message_id)
+    uow.mail_outbox.add(ticket.id, kind, requester.email, language, event.at, message_id)
     if desk.mail_out is not None:  # send it now, not at the next minute's run
         enqueue(uow, SEND_TASK, at=event.at)
 
@@ -92,7 +92,7 @@ def queue_public_reply(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: Audit
             and message.created_at == event.at
             and message.body_text[:160] == event.changes.get("excerpt")
             and message.id is not None
-            and not uow.mail.outgoing_exists(ticket.id, OutgoingKind.REPLY, message.id)
+            and not uow.mail_outbox.exists(ticket.id, OutgoingKind.REPLY, message.id)
         ):
             _queue(uow, desk, ticket, OutgoingKind.REPLY, event, message.id)
             return
@@ -168,11 +168,11 @@ def _claim(
     with desk.uow() as uow:
         now = desk.clock.now()
         prepared: list[tuple[OutboxItem, OutgoingEmail | None]] = []
-        for item in uow.mail.claim_outgoing(now, now + policy.lease, batch):
+        for item in uow.mail_outbox.claim(now, now + policy.lease, batch):
             try:
                 prepared.append((item, _compose(uow, sender, item)))
             except _NothingToSendError as why:
-                uow.mail.finish_outgoing(item.id, OutboxStatus.SKIPPED, error=str(why))
+                uow.mail_outbox.finish(item.id, OutboxStatus.SKIPPED, error=str(why))
                 report.skipped += 1
                 prepared.append((item, None))
         uow.commit()
@@ -189,8 +189,8 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
     header = item.message_id_header
     if header is None:  # fixed before the first attempt, so every retry carries the same id
         header = new_message_id(number, item.id, secrets.token_hex(6), policy.domain)
-        uow.mail.set_outgoing_header(item.id, header)
-        uow.mail.remember_message_id(header, ticket.id, item.message_id, "out")
+        uow.mail_outbox.set_header(item.id, header)
+        uow.mail_threads.remember_message_id(header, ticket.id, item.message_id, "out")
     reply = None
     attachments: tuple[OutgoingAttachment, ...] = ()
     if item.kind is OutgoingKind.REPLY:
@@ -214,7 +214,7 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
         ticket_subject=ticket.subject,
         recipient_name=requester.name if requester else item.to_address,
         reply=reply,
-        thread=uow.mail.thread_of(ticket.id),
+        thread=uow.mail_threads.thread_of(ticket.id),
         attachments=attachments,
     )
 
@@ -229,11 +229,11 @@ def _deliver(
         with desk.uow() as uow:
             now = desk.clock.now()
             if failure.permanent or item.attempts >= policy.max_attempts:
-                uow.mail.finish_outgoing(item.id, OutboxStatus.FAILED, error=str(failure))
+                uow.mail_outbox.finish(item.id, OutboxStatus.FAILED, error=str(failure))
                 _audit(uow, item, "mail.failed", now, str(failure))
                 report.failed += 1
             else:
-                uow.mail.finish_outgoing(
+                uow.mail_outbox.finish(
                     item.id,
                     OutboxStatus.PENDING,
                     next_attempt_at=now + retry_delay(item.attempts, policy),
@@ -244,7 +244,7 @@ def _deliver(
         return
     with desk.uow() as uow:
         now = desk.clock.now()
-        uow.mail.finish_outgoing(item.id, OutboxStatus.SENT, sent_at=now)
+        uow.mail_outbox.finish(item.id, OutboxStatus.SENT, sent_at=now)
         _audit(uow, item, "mail.sent", now, None, outgoing.message_id)
         uow.commit()
     report.sent += 1

@@ -47,9 +47,9 @@ def sender_contact(
     catch-all one), created once even when two intakes meet the sender at the same moment."""
     address = normalise_email(email.from_address)
     domain = address.rpartition("@")[2]
-    organisation_id = uow.mail.organisation_for_domain(domain)
+    organisation_id = uow.organisations.for_email_domain(domain)
     if organisation_id is None:
-        organisation_id, created = uow.mail.ensure_organisation(
+        organisation_id, created = uow.organisations.ensure(
             policy.unknown_sender_organisation, policy.unknown_sender_plan, now
         )
         if created:
@@ -64,7 +64,7 @@ def sender_contact(
                 )
             )
     language = (email.language or "").partition("-")[0]
-    contact_id, created = uow.mail.ensure_contact(
+    contact_id, created = uow.contacts.ensure(
         address,
         sender_name(email),
         organisation_id,
@@ -94,7 +94,7 @@ def _find_ticket(
     its subject; never by subject text. A merged ticket hands over to the one it merged into.
     A ticket the sender may not see is not theirs to write to."""
     ticket = None
-    ticket_id = uow.mail.ticket_for_message_ids(thread_keys(email))
+    ticket_id = uow.mail_threads.ticket_for_message_ids(thread_keys(email))
     if ticket_id is not None:
         ticket = uow.tickets.get(ticket_id)
     if ticket is None:

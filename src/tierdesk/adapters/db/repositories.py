@@ -6,8 +6,21 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, inspect, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    inspect,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -46,6 +59,16 @@ def json_array_contains(
         return column.op("@>")(func.jsonb_build_array(value))
     each = func.json_each(column).table_valued("value")
     return exists(select(1).select_from(each).where(each.c.value == value))
+
+
+def _insert_once(session: Session, table: Table, unique: str, values: dict[str, Any]) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING: the new id, or None when a concurrent (or earlier)
+    transaction holds that unique value. Two mail intakes creating one sender never collide."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table).values(**values).on_conflict_do_nothing(index_elements=[unique])
+    ).returning(table.c.id)
+    return session.execute(statement).scalar_one_or_none()
 
 
 # One ticket with its messages, their attachments and its links in a single query. The mapper's
@@ -207,6 +230,26 @@ class SqlContactRepository:
             query = query.where(_id_equals(tables.contacts.c.organisation_id, organisation_id))
         return list(self.session.scalars(query))
 
+    def ensure(
+        self, email: str, name: str, organisation_id: int, language: str, at: datetime
+    ) -> tuple[int, bool]:
+        c = tables.contacts.c
+        found = self.session.scalars(select(c.id).where(c.email == email)).first()
+        if found is not None:
+            return found, False
+        values: dict[str, Any] = {
+            "email": email,
+            "name": name,
+            "organisation_id": organisation_id,
+            "language": language,
+            "active": True,
+            "created_at": at,
+        }
+        new_id = _insert_once(self.session, tables.contacts, "email", values)
+        if new_id is not None:
+            return new_id, True
+        return self.session.scalars(select(c.id).where(c.email == email)).one(), False
+
 
 class SqlOrganisationRepository:
     def __init__(self, session: Session) -> None:
@@ -241,6 +284,40 @@ class SqlOrganisationRepository:
 
     def add_plan(self, plan: SupportPlan) -> None:
         self.session.add(plan)
+
+    def for_email_domain(self, domain: str) -> int | None:
+        o = tables.organisations.c
+        dialect = self.session.get_bind().dialect.name
+        query = (
+            select(o.id)
+            .where(json_array_contains(o.email_domains, domain, dialect), o.active.is_(True))
+            .order_by(o.id)
+        )
+        return self.session.scalars(query).first()
+
+    def ensure(self, name: str, plan_key: str, at: datetime) -> tuple[int, bool]:
+        o = tables.organisations.c
+        key = name_key(name)
+        found = self.session.scalars(select(o.id).where(o.name_key == key)).first()
+        if found is not None:
+            return found, False
+        p = tables.support_plans.c
+        plan_id = self.session.scalars(select(p.id).where(p.key == plan_key)).first()
+        if plan_id is None:
+            plan_id = self.session.scalars(select(p.id).order_by(p.id)).first()
+        values: dict[str, Any] = {
+            "name": name,
+            "name_key": key,
+            "plan_id": plan_id,
+            "email_domains": [],
+            "timezone": "UTC",
+            "active": True,
+            "created_at": at,
+        }
+        new_id = _insert_once(self.session, tables.organisations, "name_key", values)
+        if new_id is not None:
+            return new_id, True
+        return self.session.scalars(select(o.id).where(o.name_key == key)).one(), False
 
 
 class SqlProductRepository:

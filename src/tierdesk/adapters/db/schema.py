@@ -16,6 +16,9 @@ from tierdesk.adapters.db import (
     idempotency,  # noqa: F401 - the forms' one-time keys
     levels,  # noqa: F401 - the support levels
     macros,  # noqa: F401 - reply macros
+    mail,  # noqa: F401 - received e-mail, bounces
+    mail_outbox,  # noqa: F401 - mail to send
+    mail_threading,  # noqa: F401 - the Message-IDs that thread mail into tickets
     notifications,  # noqa: F401 - agents' in-desk notifications
     outages,  # noqa: F401 - outage proposals
     queues,  # noqa: F401 - queues
@@ -26,7 +29,6 @@ from tierdesk.adapters.db import (
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
-    tables_mail,  # noqa: F401 - e-mail in and out
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
     triage,  # noqa: F401 - triage suggestions and models

@@ -18,6 +18,9 @@ from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
 from tierdesk.adapters.db.levels import SqlLevelRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
+from tierdesk.adapters.db.mail import SqlMailRepository
+from tierdesk.adapters.db.mail_outbox import SqlMailOutboxRepository
+from tierdesk.adapters.db.mail_threading import SqlMailThreadRepository
 from tierdesk.adapters.db.notifications import SqlNotificationRepository
 from tierdesk.adapters.db.outages import SqlOutageRepository
 from tierdesk.adapters.db.queues import SqlQueueRepository
@@ -31,7 +34,6 @@ from tierdesk.adapters.db.repositories import (
     SqlTokenRepository,
 )
 from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
-from tierdesk.adapters.db.repositories_mail import SqlMailRepository
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
@@ -62,7 +64,9 @@ from tierdesk.ports import (
     LevelRepository,
     MacroRepository,
     MagicLinkRepository,
+    MailOutboxRepository,
     MailRepository,
+    MailThreadRepository,
     NotificationRepository,
     OrganisationRepository,
     OutageRepository,
@@ -137,6 +141,8 @@ class SqlUnitOfWork:
         self.routing: RoutingRepository = SqlRoutingRepository(self.session)
         self.rules: RuleRepository = SqlRuleRepository(self.session)
         self.mail: MailRepository = SqlMailRepository(self.session)
+        self.mail_threads: MailThreadRepository = SqlMailThreadRepository(self.session)
+        self.mail_outbox: MailOutboxRepository = SqlMailOutboxRepository(self.session)
         self.calendars: CalendarRepository = SqlCalendarRepository(self.session)
         self.sla: SlaRepository = SqlSlaRepository(self.session)
         self.deadlines: DeadlineRepository = SqlDeadlineRepository(self.session)
