@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.sla.support import FIRST, a_lead, open_ticket, utc
 from tierdesk.adapters.clock import FixedClock
-from tierdesk.adapters.db.tables_jobs import job_attempts
+from tierdesk.adapters.db.jobs import job_attempts
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.jobs import JobStatus
 from tierdesk.errors import ConfigurationError, InvalidInputError

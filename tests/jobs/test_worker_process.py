@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tests.jobs import gated_tasks
 from tierdesk.adapters.clock import FixedClock
-from tierdesk.adapters.db.tables_jobs import job_attempts
+from tierdesk.adapters.db.jobs import job_attempts
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
 from tierdesk.domain.jobs import Job, JobStatus

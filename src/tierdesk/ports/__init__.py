@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.catalog import Product
-from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
 from tierdesk.domain.knowledge import (
     DocumentKind,
     IndexState,
@@ -37,6 +36,7 @@ from tierdesk.ports.deflection import DeflectionRepository as DeflectionReposito
 from tierdesk.ports.facts import FactRepository as FactRepository
 from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
+from tierdesk.ports.jobs import JobQueue as JobQueue
 from tierdesk.ports.levels import LevelRepository as LevelRepository
 from tierdesk.ports.macros import MacroRepository as MacroRepository
 from tierdesk.ports.mail import EmailReader as EmailReader
@@ -162,45 +162,6 @@ class TokenRepository(Protocol):
     ) -> int: ...
     def find(self, digest: str) -> StoredToken | None: ...
     def touch(self, token_id: int, at: datetime) -> None: ...
-
-
-class JobQueue(Protocol):
-    """The job outbox. ``enqueue`` writes in the caller's transaction."""
-
-    def enqueue(
-        self,
-        name: str,
-        payload: dict[str, Any],
-        *,
-        at: datetime,
-        run_at: datetime,
-        key: str | None,
-        max_attempts: int,
-    ) -> int | None:
-        """The new job's id; None when a job with this key exists already."""
-        ...
-
-    def claim_next(
-        self, worker: str, now: datetime, leases: Mapping[str, timedelta]
-    ) -> ClaimedJob | None:
-        """Lease the next due job whose name is in ``leases`` (for that long), or one whose
-        worker's lease ran out; records the attempt."""
-        ...
-
-    def finish(self, claimed: ClaimedJob, worker: str, at: datetime) -> bool: ...
-    def retry(
-        self, claimed: ClaimedJob, worker: str, error: str, at: datetime, run_at: datetime
-    ) -> bool: ...
-    def fail(self, claimed: ClaimedJob, worker: str, error: str, at: datetime) -> bool: ...
-    def get(self, job_id: int) -> Job | None: ...
-    def by_key(self, key: str) -> Job | None: ...
-    def recent(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]: ...
-    def last_done_run_at(self, name: str) -> datetime | None:
-        """When the newest job of task ``name`` that finished ``done`` was due (its slot, for a
-        periodic job): the run covered everything up to at least then."""
-        ...
-
-    def prune(self, finished_before: datetime) -> int: ...
 
 
 class SearchStore(Protocol):

@@ -14,6 +14,7 @@ from tierdesk.adapters.db import (
     facts,  # noqa: F401 - facts read from tickets, messages read for them
     handoff,  # noqa: F401 - hand-off packets
     idempotency,  # noqa: F401 - the forms' one-time keys
+    jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     levels,  # noqa: F401 - the support levels
     macros,  # noqa: F401 - reply macros
     mail,  # noqa: F401 - received e-mail, bounces
@@ -28,7 +29,6 @@ from tierdesk.adapters.db import (
     sign_in_limits,  # noqa: F401 - failed sign-ins
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
-    tables_jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
     triage,  # noqa: F401 - triage suggestions and models

@@ -16,6 +16,7 @@ from tierdesk.adapters.db.deflection import SqlDeflectionRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
+from tierdesk.adapters.db.jobs import SqlJobQueue
 from tierdesk.adapters.db.levels import SqlLevelRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
 from tierdesk.adapters.db.mail import SqlMailRepository
@@ -33,7 +34,6 @@ from tierdesk.adapters.db.repositories import (
     SqlTicketRepository,
     SqlTokenRepository,
 )
-from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository

@@ -1,4 +1,8 @@
-"""The job outbox on SQL: enqueue in the caller's transaction, lease jobs to workers.
+"""Background work in storage: the job outbox and the record of every attempt to run a job.
+
+A job row is written in the transaction of the change that schedules it, so it commits or rolls
+back with that change (a transactional outbox). Workers claim rows by leasing them; a worker that
+dies leaves a lease that runs out, and the next worker takes the job again.
 
 Claiming is one code path on both engines: pick due rows, then take one with a conditional
 UPDATE that re-checks "still due" (row count 1 means this worker won it). On PostgreSQL the pick
@@ -12,14 +16,65 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    Row,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from tierdesk.adapters.db.tables_jobs import job_attempts, jobs
+from tierdesk.adapters.db.tables import json_dict, metadata
+from tierdesk.adapters.db.types import UtcDateTime
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("payload", json_dict(), nullable=False),
+    # Scheduling the same key twice is one job (periodic slots, "once per ticket" work).
+    Column("key", String(255), unique=True),
+    Column("status", String(16), nullable=False),  # queued, running, done, failed
+    Column("run_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("max_attempts", Integer, nullable=False),
+    Column("locked_by", String(120)),
+    Column("locked_until", UtcDateTime),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index("ix_jobs_status_run_at", "status", "run_at"),
+)
+
+job_attempts = Table(
+    "job_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("worker", String(120), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),  # None: the worker died (or is still running it)
+    Column("outcome", String(16)),  # done, retry, failed
+    Column("error", Text),
+)
 
 _j = jobs.c
 _a = job_attempts.c
