@@ -11,6 +11,7 @@ from tests.factories import make_agent, make_contact
 from tests.services.support import Unchanged, case, stored_state
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db import tables
+from tierdesk.adapters.db.tokens import api_tokens
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Agent, Contact, Role
 from tierdesk.errors import NotFoundError, PermissionDeniedError, UnauthenticatedError
@@ -50,7 +51,7 @@ def test_issuing_a_token_is_audited_and_using_it_is_remembered(
     authenticate_token(desk, issued.token)
 
     with app.engine.connect() as connection:
-        used = connection.execute(select(tables.api_tokens.c.last_used_at)).scalar_one()
+        used = connection.execute(select(api_tokens.c.last_used_at)).scalar_one()
         audit = connection.execute(
             select(tables.audit_events).where(tables.audit_events.c.action == "token.issued")
         ).one()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +11,6 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from tierdesk.domain.audit import AuditEvent
-from tierdesk.domain.audit_query import AuditQuery
-from tierdesk.domain.catalog import Product
 from tierdesk.domain.knowledge import (
     DocumentKind,
     IndexState,
@@ -22,13 +20,13 @@ from tierdesk.domain.knowledge import (
     SearchDocument,
     SearchFilter,
 )
-from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
 from tierdesk.domain.tickets import Ticket
-from tierdesk.domain.visibility import Scope
 
 # Storage Protocols live one noun per module (ports/<noun>.py, named like the noun's module in
 # domain/, services/ and adapters/db/); imported here for the unit of work and re-exported.
+from tierdesk.ports.audit import AuditLog as AuditLog
 from tierdesk.ports.calendars import CalendarRepository as CalendarRepository
+from tierdesk.ports.catalog import ProductRepository as ProductRepository
 from tierdesk.ports.clarify import ClarifyingQuestionRepository as ClarifyingQuestionRepository
 from tierdesk.ports.csat import CsatRepository as CsatRepository
 from tierdesk.ports.deadlines import DeadlineRepository as DeadlineRepository
@@ -47,6 +45,9 @@ from tierdesk.ports.mail_outbox import MailOutboxRepository as MailOutboxReposit
 from tierdesk.ports.mail_threading import MailThreadRepository as MailThreadRepository
 from tierdesk.ports.notifications import NotificationRepository as NotificationRepository
 from tierdesk.ports.outages import OutageRepository as OutageRepository
+from tierdesk.ports.people import AgentRepository as AgentRepository
+from tierdesk.ports.people import ContactRepository as ContactRepository
+from tierdesk.ports.people import OrganisationRepository as OrganisationRepository
 from tierdesk.ports.queues import QueueRepository as QueueRepository
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
@@ -55,6 +56,10 @@ from tierdesk.ports.rules import RuleRepository as RuleRepository
 from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepository
 from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.sla import SlaRepository as SlaRepository
+from tierdesk.ports.tickets import TicketFilter as TicketFilter
+from tierdesk.ports.tickets import TicketRepository as TicketRepository
+from tierdesk.ports.tokens import StoredToken as StoredToken
+from tierdesk.ports.tokens import TokenRepository as TokenRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository
 from tierdesk.ports.web_sessions import MagicLinkRepository as MagicLinkRepository
 from tierdesk.ports.web_sessions import SessionRepository as SessionRepository
@@ -64,104 +69,6 @@ from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
-
-
-@dataclass(frozen=True)
-class TicketFilter:
-    status: Sequence[str] = ()
-    priority: Sequence[str] = ()
-    type: Sequence[str] = ()
-    tier: Sequence[int] = ()
-    queue: str | None = None
-    assignee_id: int | None = None
-    unassigned: bool = False
-    organisation_id: int | None = None
-    requester_id: int | None = None
-    product_id: int | None = None
-    tag: str | None = None
-    text: str | None = None
-
-
-class TicketRepository(Protocol):
-    def add(self, ticket: Ticket) -> None: ...
-    def get(self, ticket_id: int) -> Ticket | None: ...
-    def get_by_number(self, number: str) -> Ticket | None: ...
-    def page(
-        self, scope: Scope, filters: TicketFilter, limit: int, before_id: int | None
-    ) -> list[Ticket]: ...
-    def count(self, scope: Scope, filters: TicketFilter) -> int: ...
-    def linked_to(self, ticket_id: int) -> list[Ticket]: ...
-    def visible_ids(self, scope: Scope, ticket_ids: Collection[int]) -> set[int]: ...
-
-
-class AgentRepository(Protocol):
-    def add(self, agent: Agent) -> None: ...
-    def get(self, agent_id: int) -> Agent | None: ...
-    def get_by_email(self, email: str) -> Agent | None: ...
-    def all(self) -> list[Agent]: ...
-
-
-class ContactRepository(Protocol):
-    def add(self, contact: Contact) -> None: ...
-    def get(self, contact_id: int) -> Contact | None: ...
-    def get_by_email(self, email: str) -> Contact | None: ...
-    def all(self, organisation_id: int | None = None) -> list[Contact]: ...
-    def ensure(
-        self, email: str, name: str, organisation_id: int, language: str, at: datetime
-    ) -> tuple[int, bool]:
-        """The contact's id, created if missing (safe against a concurrent creation)."""
-        ...
-
-
-class OrganisationRepository(Protocol):
-    def add(self, organisation: Organisation) -> None: ...
-    def get(self, organisation_id: int) -> Organisation | None: ...
-    def get_by_name(self, name: str) -> Organisation | None: ...
-    def all(self) -> list[Organisation]: ...
-    def plan(self, key: str) -> SupportPlan | None: ...
-    def plan_by_id(self, plan_id: int) -> SupportPlan | None: ...
-    def plans(self) -> list[SupportPlan]: ...
-    def add_plan(self, plan: SupportPlan) -> None: ...
-    def for_email_domain(self, domain: str) -> int | None:
-        """The active organisation whose e-mail domains include ``domain`` (the oldest)."""
-        ...
-
-    def ensure(self, name: str, plan_key: str, at: datetime) -> tuple[int, bool]:
-        """The organisation's id, created if missing; True when this call created it."""
-        ...
-
-
-class ProductRepository(Protocol):
-    def add(self, product: Product) -> None: ...
-    def get(self, product_id: int) -> Product | None: ...
-    def get_by_key(self, key: str) -> Product | None: ...
-    def all(self) -> list[Product]: ...
-
-
-class AuditLog(Protocol):
-    def add(self, event: AuditEvent) -> None: ...
-    def for_ticket(self, ticket_id: int, *, public_only: bool) -> list[AuditEvent]: ...
-    def search(self, query: AuditQuery) -> list[AuditEvent]:
-        """Events matching ``query``, newest first: up to one more than ``query.limit``, so
-        the caller knows whether another page follows."""
-        ...
-
-    def subject_types(self) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class StoredToken:
-    principal_kind: str
-    principal_id: int
-    token_id: int
-
-
-class TokenRepository(Protocol):
-    def add(
-        self, principal_kind: str, principal_id: int, digest: str, label: str, created_at: datetime
-    ) -> int: ...
-    def find(self, digest: str) -> StoredToken | None: ...
-    def touch(self, token_id: int, at: datetime) -> None: ...
 
 
 class SearchStore(Protocol):

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.memo import TransactionMemo
-from tierdesk.adapters.db.repositories import json_array_contains
 from tierdesk.adapters.db.tables import json_list, metadata
-from tierdesk.adapters.db.types import TierNumber, UtcDateTime
+from tierdesk.adapters.db.types import TierNumber, UtcDateTime, json_array_contains
 from tierdesk.domain.people import Agent
 from tierdesk.domain.routing import Queue
 

@@ -31,6 +31,7 @@ from tierdesk.adapters.db import (
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
+    tokens,  # noqa: F401 - API tokens
     triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links
 )

@@ -237,16 +237,3 @@ audit_events = Table(
     Column("public", Boolean, nullable=False),
     Index("ix_audit_events_subject", "subject_type", "subject_id"),
 )
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("digest", String(64), nullable=False, unique=True),
-    Column("principal_kind", String(16), nullable=False),
-    Column("principal_id", Integer, nullable=False),
-    Column("label", String(200), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("last_used_at", UtcDateTime),
-    Column("revoked", Boolean, nullable=False),
-)

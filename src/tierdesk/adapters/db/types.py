@@ -1,15 +1,17 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types that behave the same on SQLite and PostgreSQL, and the expressions over columns
+that every noun's storage shares (ids in range, JSON arrays, name keys)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import ColumnElement, DateTime, Integer, String, event, exists, false, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from tierdesk.domain.names import name_key
 from tierdesk.domain.people import Tier
 
 
@@ -69,3 +71,39 @@ class TierNumber(TypeDecorator[Tier]):
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Tier | None:
         return None if value is None else Tier(value)
+
+
+# Ids are INTEGER columns (32 bits on PostgreSQL). A number outside that range names no row, but
+# binding it raises on both engines (an overflow on SQLite, "integer out of range" on PostgreSQL),
+# so lookups answer "not found" without asking the database.
+ID_RANGE = range(-(2**31), 2**31)
+
+
+def storable_id(value: int) -> bool:
+    return value in ID_RANGE
+
+
+def id_equals(column: ColumnElement[int | None], value: int) -> ColumnElement[bool]:
+    return column == value if storable_id(value) else false()
+
+
+def json_array_contains(
+    column: ColumnElement[object], value: str | int, dialect: str
+) -> ColumnElement[bool]:
+    """``value in column`` for a JSON array column, on either engine."""
+    if dialect == "postgresql":
+        return column.op("@>")(func.jsonb_build_array(value))
+    each = func.json_each(column).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == value))
+
+
+def keep_name_key(mapped: type[Any]) -> None:
+    """Keep the ``name_key`` column of a mapped class with a ``name`` in step with the name on
+    every write, whoever changed the name: the comparison key is storage's business (a unique
+    index), not the domain's."""
+    event.listen(mapped, "before_insert", _keep_name_key)
+    event.listen(mapped, "before_update", _keep_name_key)
+
+
+def _keep_name_key(_mapper: Any, _connection: Any, target: Any) -> None:
+    setattr(target, "name_key", name_key(target.name))  # noqa: B010 - not a domain attribute

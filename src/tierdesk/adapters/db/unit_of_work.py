@@ -8,7 +8,9 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.audit import SqlAuditLog
 from tierdesk.adapters.db.calendars import SqlCalendarRepository
+from tierdesk.adapters.db.catalog import SqlProductRepository
 from tierdesk.adapters.db.clarify import SqlClarifyingQuestionRepository
 from tierdesk.adapters.db.csat import SqlCsatRepository
 from tierdesk.adapters.db.deadlines import SqlDeadlineRepository
@@ -24,22 +26,20 @@ from tierdesk.adapters.db.mail_outbox import SqlMailOutboxRepository
 from tierdesk.adapters.db.mail_threading import SqlMailThreadRepository
 from tierdesk.adapters.db.notifications import SqlNotificationRepository
 from tierdesk.adapters.db.outages import SqlOutageRepository
-from tierdesk.adapters.db.queues import SqlQueueRepository
-from tierdesk.adapters.db.repositories import (
+from tierdesk.adapters.db.people import (
     SqlAgentRepository,
-    SqlAuditLog,
     SqlContactRepository,
     SqlOrganisationRepository,
-    SqlProductRepository,
-    SqlTicketRepository,
-    SqlTokenRepository,
 )
+from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
 from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
 from tierdesk.adapters.db.sla import SqlSlaRepository
+from tierdesk.adapters.db.tickets import SqlTicketRepository
+from tierdesk.adapters.db.tokens import SqlTokenRepository
 from tierdesk.adapters.db.triage import SqlTriageRepository
 from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
