@@ -39,7 +39,6 @@ from tierdesk.errors import ConflictError, InvalidInputError, NotFoundError
 from tierdesk.ports import RuleFiring, UnitOfWork
 from tierdesk.services.access import desk_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import ANY_ACTION, HANDLERS
 from tierdesk.services.routing import ticket_facts
 from tierdesk.services.rule_actions import fire
 
@@ -214,7 +213,6 @@ def _fired_in(uow: UnitOfWork) -> set[tuple[int, int]]:
     return _FIRED.setdefault(uow, set())
 
 
-@HANDLERS.on(ANY_ACTION)
 def run_event_rules(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if ticket.id is None or event.id is None:
         return

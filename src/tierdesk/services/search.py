@@ -32,7 +32,6 @@ from tierdesk.errors import ConfigurationError, InvalidInputError, TicketNotFoun
 from tierdesk.ports import SearchIndex, UnitOfWork
 from tierdesk.services.access import access_ticket, access_tickets, desk_ticket_page
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import ANY_ACTION, HANDLERS
 
 MAX_RESULTS = 50
 
@@ -83,7 +82,6 @@ def query_text(actor: Actor, ticket: Ticket) -> str:
     return "\n".join([ticket.subject, *readable])
 
 
-@HANDLERS.on(ANY_ACTION)
 def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
     """Keep the ticket's documents current: new text is embedded, anything else (status,
     level, queue, assignee) only updates what access checks read."""
