@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from typing import Literal
 
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor
-from tierdesk.domain.tickets import Ticket, parse_ticket_reference
-from tierdesk.domain.visibility import Scope, can_see, scope_for
+from tierdesk.domain.tickets import Ticket, TicketLink, parse_ticket_reference
+from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
 
@@ -66,9 +66,26 @@ def count_visible_tickets(uow: UnitOfWork, actor: Actor, filters: TicketFilter) 
 
 
 def visible_ticket_ids(uow: UnitOfWork, actor: Actor, ticket_ids: Iterable[int]) -> set[int]:
-    """Of these ticket ids, those the actor may see, without loading the tickets (for links)."""
+    """Of these ticket ids, those the actor may see, without loading the tickets."""
     wanted = set(ticket_ids)
     return uow.tickets.visible_ids(scope_for(actor), wanted) if wanted else set()
+
+
+def visible_links(
+    uow: UnitOfWork, actor: Actor, shown: Iterable[Ticket]
+) -> dict[int, list[TicketLink]]:
+    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
+    else only links to tickets they may open themselves, so a customer never learns of another
+    organisation's ticket through a link (one query for all of them)."""
+    shown = list(shown)
+    if may_read_internal(actor):
+        return {t.id: list(t.links) for t in shown if t.id is not None}
+    allowed = visible_ticket_ids(uow, actor, {lk.target_ticket_id for t in shown for lk in t.links})
+    return {
+        t.id: [link for link in t.links if link.target_ticket_id in allowed]
+        for t in shown
+        if t.id is not None
+    }
 
 
 # -- the desk's own doors -------------------------------------------------------------------

@@ -30,7 +30,12 @@ from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.domain.visibility import may_read_internal, scope_for
 from tierdesk.errors import ConfigurationError, InvalidInputError, TicketNotFoundError
 from tierdesk.ports import SearchIndex, UnitOfWork
-from tierdesk.services.access import access_ticket, access_tickets, desk_ticket_page
+from tierdesk.services.access import (
+    access_ticket,
+    access_tickets,
+    desk_ticket_page,
+    visible_links,
+)
 from tierdesk.services.desk import Desk
 
 MAX_RESULTS = 50
@@ -165,14 +170,16 @@ def similar_tickets(
         best = dict(_best_per_ticket(uow, found))
         number = partial(format_ticket_number, desk.ticket_prefix)  # without loading the target
         # The index filter already scopes by organisation and level; the door has the last word.
-        for other in access_tickets(uow, actor, best):
+        shown = access_tickets(uow, actor, best)
+        links = visible_links(uow, actor, shown)
+        for other in shown:
             assert other.id is not None
             scored = best[other.id]
             similar = SimilarTicket(
                 other,
                 round(scored.score, 4),
                 scored.why,
-                [(str(link.kind), number(link.target_ticket_id)) for link in other.links],
+                [(str(link.kind), number(link.target_ticket_id)) for link in links[other.id]],
             )
             target = duplicates if other.status.is_active else solved
             if len(target) < limit:

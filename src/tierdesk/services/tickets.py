@@ -27,7 +27,7 @@ from tierdesk.services.access import (
     access_tickets_linking_to,
     count_visible_tickets,
     require_agent,
-    visible_ticket_ids,
+    visible_links,
 )
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
@@ -342,21 +342,9 @@ def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Tick
 
 
 def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list[TicketLink]]:
-    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
-    else only links to tickets they may open themselves, so a customer never learns of another
-    organisation's ticket through a duplicate link."""
-    if may_read_internal(actor):
-        return {t.id: list(t.links) for t in shown if t.id is not None}
-    targets = {link.target_ticket_id for t in shown for link in t.links}
-    allowed: set[int] = set()
-    if targets:
-        with desk.uow() as uow:
-            allowed = visible_ticket_ids(uow, actor, targets)
-    return {
-        t.id: [link for link in t.links if link.target_ticket_id in allowed]
-        for t in shown
-        if t.id is not None
-    }
+    """Each ticket's links as this actor may see them (``access.visible_links``)."""
+    with desk.uow() as uow:
+        return visible_links(uow, actor, shown)
 
 
 def list_products(desk: Desk) -> list[Product]:
