@@ -22,7 +22,7 @@ from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.record_links import RecordKind, record_on_ticket, record_reference
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import access_ticket, desk_tickets, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import enqueue
 from tierdesk.services.l3_outcomes import record_outcome
@@ -201,9 +201,9 @@ def announce_fix(
     """One public notice per linked ticket, each with its customer's verdict."""
     assert defect.id is not None
     told = 0
-    for link in uow.workflow.links(KIND, defect.id):
-        ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and announce_to(desk, uow, defect, ticket, actor, at, channel):
+    linked = [link.ticket_id for link in uow.workflow.links(KIND, defect.id)]
+    for ticket in desk_tickets(uow, linked, why="defect fix notice"):
+        if announce_to(desk, uow, defect, ticket, actor, at, channel):
             told += 1
     return told
 

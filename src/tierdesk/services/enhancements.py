@@ -11,7 +11,7 @@ from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import require_agent, require_lead
+from tierdesk.services.access import desk_tickets, require_agent, require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.workflow_records import (
     audit_record,
@@ -139,10 +139,10 @@ def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str
         now = desk.clock.now()
         enhancement.ship(version, now)
         told = 0
-        for link in uow.workflow.links(KIND, enhancement_id):
-            ticket = uow.tickets.get(link.ticket_id)
+        linked = [link.ticket_id for link in uow.workflow.links(KIND, enhancement_id)]
+        for ticket in desk_tickets(uow, linked, why="enhancement shipped notice"):
             notice = enhancement.shipped_notice()
-            if ticket is not None and post_public_notice(desk, uow, actor, ticket, notice, now):
+            if post_public_notice(desk, uow, actor, ticket, notice, now):
                 told += 1
         audit_record(
             uow,

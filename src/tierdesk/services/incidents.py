@@ -19,7 +19,7 @@ from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import require_agent
+from tierdesk.services.access import desk_tickets, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.workflow_records import (
     audit_record,
@@ -184,11 +184,9 @@ def _broadcast(
     assert incident.id is not None
     now = desk.clock.now()
     told = 0
-    for link in uow.workflow.links(KIND, incident.id):
-        ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and post_public_notice(
-            desk, uow, actor, ticket, text, now, channel=channel
-        ):
+    linked = [link.ticket_id for link in uow.workflow.links(KIND, incident.id)]
+    for ticket in desk_tickets(uow, linked, why="incident broadcast"):
+        if post_public_notice(desk, uow, actor, ticket, text, now, channel=channel):
             told += 1
     return told
 
@@ -206,9 +204,9 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         message = update_message(incident, IncidentStatus.RESOLVED, resolution)
         told = _broadcast(uow, desk, actor, incident, message)
         solved = 0
-        for link in uow.workflow.links(KIND, incident.id):
-            ticket = uow.tickets.get(link.ticket_id)
-            if ticket is not None and ticket.status.is_active:
+        linked = [link.ticket_id for link in uow.workflow.links(KIND, incident.id)]
+        for ticket in desk_tickets(uow, linked, why="incident resolution"):
+            if ticket.status.is_active:
                 ticket.solve(f"Resolved with incident INC-{incident.id}: {resolution}", actor, now)
                 solved += 1
         uow.workflow.add(

@@ -32,6 +32,7 @@ from tierdesk.domain.sla import (
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import TierdeskError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import desk_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.escalation import packet_draft, record_escalation
 from tierdesk.services.jobs import TASKS
@@ -74,7 +75,7 @@ def sweep_deadlines(
 
 
 def _ticket(uow: UnitOfWork, deadline: Deadline) -> Ticket:
-    ticket = uow.tickets.get(deadline.ticket_id)
+    ticket = desk_ticket(uow, deadline.ticket_id, why="SLA sweep")
     assert ticket is not None  # the foreign key guarantees it
     return ticket
 

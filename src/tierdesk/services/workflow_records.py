@@ -11,10 +11,9 @@ from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Actor, Agent, Tier
 from tierdesk.domain.record_links import RecordKind, RecordLink, link_ticket, record_reference
 from tierdesk.domain.tickets import Status, Ticket
-from tierdesk.domain.visibility import can_see
 from tierdesk.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import access_ticket, access_tickets, require_agent
 from tierdesk.services.conversation import build_message
 from tierdesk.services.desk import Desk
 
@@ -131,12 +130,8 @@ def link_to_record(
 
 def linked_tickets(uow: UnitOfWork, actor: Actor, kind: RecordKind, record_id: int) -> list[Ticket]:
     """The record's tickets that ``actor`` may see, in link order."""
-    found = []
-    for link in uow.workflow.links(kind, record_id):
-        ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and can_see(actor, ticket):
-            found.append(ticket)
-    return found
+    linked = [link.ticket_id for link in uow.workflow.links(kind, record_id)]
+    return access_tickets(uow, actor, linked)
 
 
 def not_found(kind: RecordKind, record_id: int) -> NotFoundError:
