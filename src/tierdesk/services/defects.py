@@ -90,7 +90,7 @@ def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput
             source_ticket_id=ticket.id,
             product_id=ticket.product_id,
         )
-        uow.workflow.add(defect)
+        uow.defects.add(defect)
         uow.flush()
         assert defect.id is not None
         audit_record(uow, KIND, defect.id, "opened", actor, now, {"ticket": ticket.number})
@@ -112,7 +112,7 @@ def link_defect(desk: Desk, actor: Actor, defect_id: int, reference: int | str) 
     this is the "defect" outcome for that ticket."""
     require_agent(actor, "link defects")
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
+        defect = uow.defects.get(defect_id)
         if defect is None:
             raise not_found(KIND, defect_id)
         now = desk.clock.now()
@@ -144,18 +144,18 @@ def list_defects(
 ) -> list[tuple[Defect, int]]:
     require_agent(actor, "read defects")
     with desk.uow() as uow:
-        defects = uow.workflow.defects(status)
-        counts = uow.workflow.link_counts(KIND, [d.id for d in defects if d.id is not None])
+        defects = uow.defects.find(status)
+        counts = uow.record_links.counts(KIND, [d.id for d in defects if d.id is not None])
     return [(defect, counts.get(defect.id or 0, 0)) for defect in defects]
 
 
 def get_defect(desk: Desk, actor: Actor, defect_id: int) -> DefectView:
     require_agent(actor, "read defects")
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
+        defect = uow.defects.get(defect_id)
         if defect is None:
             raise not_found(KIND, defect_id)
-        count = len(uow.workflow.links(KIND, defect_id))
+        count = len(uow.record_links.of_record(KIND, defect_id))
         return DefectView(defect, count, linked_tickets(uow, actor, KIND, defect_id))
 
 
@@ -166,7 +166,7 @@ def mark_defect_fixed(
     linked ticket (by way of ``channel``)."""
     require_level(actor, AUTHORS, "mark defects fixed")
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
+        defect = uow.defects.get(defect_id)
         if defect is None:
             raise not_found(KIND, defect_id)
         settle_fix(desk, uow, defect, version, actor, channel)
@@ -201,7 +201,7 @@ def announce_fix(
     """One public notice per linked ticket, each with its customer's verdict."""
     assert defect.id is not None
     told = 0
-    for link in uow.workflow.links(KIND, defect.id):
+    for link in uow.record_links.of_record(KIND, defect.id):
         ticket = uow.tickets.get(link.ticket_id)
         if ticket is not None and announce_to(desk, uow, defect, ticket, actor, at, channel):
             told += 1

@@ -34,7 +34,7 @@ class EnhancementView:
 
 
 def _enhancement(uow: UnitOfWork, enhancement_id: int) -> Enhancement:
-    found = uow.workflow.enhancement(enhancement_id)
+    found = uow.enhancements.get(enhancement_id)
     if found is None:
         raise not_found(KIND, enhancement_id)
     return found
@@ -54,7 +54,7 @@ def create_enhancement(
             created_by=actor.name,
             product_id=product_id_for(uow, product),
         )
-        uow.workflow.add(enhancement)
+        uow.enhancements.add(enhancement)
         uow.flush()
         audit_record(uow, KIND, enhancement.id, "created", actor, now, {"title": enhancement.title})
         uow.commit()
@@ -74,9 +74,9 @@ def link_enhancement(desk: Desk, actor: Actor, enhancement_id: int, reference: i
         ticket, _link = link_to_record(
             uow, desk, actor, KIND, enhancement_id, enhancement.title, reference, now
         )
-        voters = {v.organisation_id for v in uow.workflow.votes(enhancement_id)}
+        voters = {v.organisation_id for v in uow.enhancements.votes(enhancement_id)}
         if ticket.organisation_id not in voters:
-            uow.workflow.add(
+            uow.enhancements.add_vote(
                 EnhancementVote(
                     enhancement_id=enhancement_id,
                     organisation_id=ticket.organisation_id,
@@ -98,10 +98,10 @@ def vote_for_enhancement(
         found = uow.organisations.get_by_name(organisation.strip())
         if found is None or found.id is None:
             raise InvalidInputError(f"unknown organisation {organisation!r}", field="organisation")
-        if any(v.organisation_id == found.id for v in uow.workflow.votes(enhancement_id)):
+        if any(v.organisation_id == found.id for v in uow.enhancements.votes(enhancement_id)):
             raise InvalidInputError(f"{found.name} asked for ENH-{enhancement_id} already")
         now = desk.clock.now()
-        uow.workflow.add(
+        uow.enhancements.add_vote(
             EnhancementVote(enhancement_id=enhancement_id, organisation_id=found.id, created_at=now)
         )
         audit_record(uow, KIND, enhancement.id, "voted", actor, now, {"organisation": found.name})
@@ -139,7 +139,7 @@ def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str
         now = desk.clock.now()
         enhancement.ship(version, now)
         told = 0
-        for link in uow.workflow.links(KIND, enhancement_id):
+        for link in uow.record_links.of_record(KIND, enhancement_id):
             ticket = uow.tickets.get(link.ticket_id)
             notice = enhancement.shipped_notice()
             if ticket is not None and post_public_notice(desk, uow, actor, ticket, notice, now):
@@ -163,8 +163,8 @@ def list_enhancements(
     """Requests with their vote counts, most wanted first."""
     require_agent(actor, "read enhancement requests")
     with desk.uow() as uow:
-        found = uow.workflow.enhancements(status)
-        votes = uow.workflow.vote_counts([e.id for e in found if e.id is not None])
+        found = uow.enhancements.find(status)
+        votes = uow.enhancements.vote_counts([e.id for e in found if e.id is not None])
     ranked = [(e, votes.get(e.id or 0, 0)) for e in found]
     return sorted(ranked, key=lambda pair: (-pair[1], pair[0].id or 0))
 
@@ -173,7 +173,7 @@ def get_enhancement(desk: Desk, actor: Actor, enhancement_id: int) -> Enhancemen
     require_agent(actor, "read enhancement requests")
     with desk.uow() as uow:
         enhancement = _enhancement(uow, enhancement_id)
-        votes = uow.workflow.votes(enhancement_id)
+        votes = uow.enhancements.votes(enhancement_id)
         organisations = [
             o for o in (uow.organisations.get(v.organisation_id) for v in votes) if o is not None
         ]

@@ -46,7 +46,7 @@ class IncidentView:
 
 
 def _incident(uow: UnitOfWork, incident_id: int) -> Incident:
-    incident = uow.workflow.incident(incident_id)
+    incident = uow.incidents.get(incident_id)
     if incident is None:
         raise not_found(KIND, incident_id)
     return incident
@@ -73,7 +73,7 @@ def declare_incident(
             updated_at=now,
             product_id=product_id_for(uow, product),
         )
-        uow.workflow.add(incident)
+        uow.incidents.add(incident)
         uow.flush()
         assert incident.id is not None
         audit_record(
@@ -99,7 +99,7 @@ def _link_all(
         )
     assert incident.id is not None
     now = desk.clock.now()
-    existing = uow.workflow.links(KIND, incident.id)
+    existing = uow.record_links.of_record(KIND, incident.id)
     linked = [
         link_to_record(uow, desk, actor, KIND, incident.id, incident.title, ref, now, existing)[0]
         for ref in references
@@ -159,7 +159,7 @@ def post_incident_update(
             posted_by=actor.name,
             tickets_notified=told,
         )
-        uow.workflow.add(update)
+        uow.incidents.add_update(update)
         audit_record(
             uow,
             KIND,
@@ -184,7 +184,7 @@ def _broadcast(
     assert incident.id is not None
     now = desk.clock.now()
     told = 0
-    for link in uow.workflow.links(KIND, incident.id):
+    for link in uow.record_links.of_record(KIND, incident.id):
         ticket = uow.tickets.get(link.ticket_id)
         if ticket is not None and post_public_notice(
             desk, uow, actor, ticket, text, now, channel=channel
@@ -206,12 +206,12 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         message = update_message(incident, IncidentStatus.RESOLVED, resolution)
         told = _broadcast(uow, desk, actor, incident, message)
         solved = 0
-        for link in uow.workflow.links(KIND, incident.id):
+        for link in uow.record_links.of_record(KIND, incident.id):
             ticket = uow.tickets.get(link.ticket_id)
             if ticket is not None and ticket.status.is_active:
                 ticket.solve(f"Resolved with incident INC-{incident.id}: {resolution}", actor, now)
                 solved += 1
-        uow.workflow.add(
+        uow.incidents.add_update(
             IncidentUpdate(
                 incident_id=incident.id,
                 status=IncidentStatus.RESOLVED,
@@ -250,8 +250,8 @@ def list_incidents(
 ) -> list[tuple[Incident, int]]:
     require_agent(actor, "read incidents")
     with desk.uow() as uow:
-        incidents = uow.workflow.incidents(status)
-        counts = uow.workflow.link_counts(KIND, [i.id for i in incidents if i.id is not None])
+        incidents = uow.incidents.find(status)
+        counts = uow.record_links.counts(KIND, [i.id for i in incidents if i.id is not None])
     return [(incident, counts.get(incident.id or 0, 0)) for incident in incidents]
 
 
@@ -261,7 +261,7 @@ def get_incident(desk: Desk, actor: Actor, incident_id: int) -> IncidentView:
         incident = _incident(uow, incident_id)
         return IncidentView(
             incident,
-            uow.workflow.incident_updates(incident_id),
-            len(uow.workflow.links(KIND, incident_id)),
+            uow.incidents.updates(incident_id),
+            len(uow.record_links.of_record(KIND, incident_id)),
             linked_tickets(uow, actor, KIND, incident_id),
         )

@@ -76,7 +76,7 @@ def create_known_issue(desk: Desk, actor: Actor, new: KnownIssueInput) -> KnownI
             product_id=product_id_for(uow, new.product),
             affected_versions=_versions(new.affected_versions),
         )
-        uow.workflow.add(issue)
+        uow.known_issues.add(issue)
         uow.flush()
         audit_record(uow, KIND, issue.id, "created", actor, now, {"title": issue.title})
         index_known_issue(uow, desk, issue)
@@ -96,7 +96,7 @@ def update_known_issue(
 ) -> KnownIssue:
     require_level(actor, AUTHORS, "change known issues")
     with desk.uow() as uow:
-        issue = uow.workflow.known_issue(issue_id)
+        issue = uow.known_issues.get(issue_id)
         if issue is None:
             raise not_found(KIND, issue_id)
         changes: dict[str, object] = {}
@@ -128,18 +128,18 @@ def list_known_issues(
     """Known issues with how many tickets each is linked to."""
     require_agent(actor, "read known issues")
     with desk.uow() as uow:
-        issues = uow.workflow.known_issues(product_id_for(uow, product), status)
-        counts = uow.workflow.link_counts(KIND, [i.id for i in issues if i.id is not None])
+        issues = uow.known_issues.find(product_id_for(uow, product), status)
+        counts = uow.record_links.counts(KIND, [i.id for i in issues if i.id is not None])
     return [(issue, counts.get(issue.id or 0, 0)) for issue in issues]
 
 
 def get_known_issue(desk: Desk, actor: Actor, issue_id: int) -> KnownIssueView:
     require_agent(actor, "read known issues")
     with desk.uow() as uow:
-        issue = uow.workflow.known_issue(issue_id)
+        issue = uow.known_issues.get(issue_id)
         if issue is None:
             raise not_found(KIND, issue_id)
-        count = len(uow.workflow.links(KIND, issue_id))
+        count = len(uow.record_links.of_record(KIND, issue_id))
         return KnownIssueView(issue, count, linked_tickets(uow, actor, KIND, issue_id))
 
 
@@ -157,7 +157,7 @@ def link_known_issue(
     fix" outcome."""
     require_agent(actor, "link known issues")
     with desk.uow() as uow:
-        issue = uow.workflow.known_issue(issue_id)
+        issue = uow.known_issues.get(issue_id)
         if issue is None:
             raise not_found(KIND, issue_id)
         issue.require_usable()

@@ -122,9 +122,9 @@ def link_to_record(
     reading them again for every ticket."""
     ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
     if existing is None:
-        existing = uow.workflow.links(kind, record_id)
+        existing = uow.record_links.of_record(kind, record_id)
     link = link_ticket(kind, record_id, title, ticket, existing, actor, at)
-    uow.workflow.add(link)
+    uow.record_links.add(link)
     existing.append(link)
     return ticket, link
 
@@ -132,7 +132,7 @@ def link_to_record(
 def linked_tickets(uow: UnitOfWork, actor: Actor, kind: RecordKind, record_id: int) -> list[Ticket]:
     """The record's tickets that ``actor`` may see, in link order."""
     found = []
-    for link in uow.workflow.links(kind, record_id):
+    for link in uow.record_links.of_record(kind, record_id):
         ticket = uow.tickets.get(link.ticket_id)
         if ticket is not None and can_see(actor, ticket):
             found.append(ticket)
