@@ -33,7 +33,7 @@ from tierdesk.ports.defects import IssueTracker
 from tierdesk.services.defects import AUTHORS, reproduction_of, settle_fix
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS
-from tierdesk.services.workflow_records import audit_record, not_found, require_level
+from tierdesk.services.linked_records import audit_record, not_found, require_level
 
 logger = logging.getLogger(__name__)
 KIND = RecordKind.DEFECT

@@ -26,7 +26,7 @@ from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import enqueue
 from tierdesk.services.l3_outcomes import record_outcome
-from tierdesk.services.workflow_records import (
+from tierdesk.services.linked_records import (
     audit_record,
     customer_version,
     link_to_record,

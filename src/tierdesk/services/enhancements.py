@@ -13,7 +13,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.workflow_records import (
+from tierdesk.services.linked_records import (
     audit_record,
     link_to_record,
     linked_tickets,

@@ -15,7 +15,7 @@ from tierdesk.errors import InvalidInputError, InvalidTransitionError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
-from tierdesk.services.workflow_records import post_public_notice
+from tierdesk.services.linked_records import post_public_notice
 
 
 def record_outcome(
