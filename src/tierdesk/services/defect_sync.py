@@ -30,10 +30,10 @@ from tierdesk.errors import (
 )
 from tierdesk.ports import UnitOfWork
 from tierdesk.ports.defects import IssueTracker
-from tierdesk.services.defects import AUTHORS, reproduction_of, settle_fix
+from tierdesk.services.defects import AUTHORS, DEFECTS, reproduction_of, settle_fix
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS
-from tierdesk.services.linked_records import audit_record, not_found, require_level
+from tierdesk.services.linked_records import audit_record, load_record, require_level
 
 logger = logging.getLogger(__name__)
 KIND = RecordKind.DEFECT
@@ -156,10 +156,7 @@ def sync_defect(desk: Desk, actor: Actor, defect_id: int) -> Defect:
     require_level(actor, AUTHORS, "sync defects")
     tracker = _tracker(desk)
     with desk.uow() as uow:
-        defect = uow.defects.get(defect_id)
-        if defect is None:
-            raise not_found(KIND, defect_id)
-        external_id = defect.external_id
+        external_id = load_record(uow, DEFECTS, defect_id).external_id
     if external_id is None:
         push_defect(desk, {"defect_id": defect_id})
         with desk.uow() as uow:

@@ -22,34 +22,29 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.linked_records import (
+    RecordSpec,
+    RecordView,
+    add_record,
     audit_record,
     link_to_record,
-    linked_tickets,
-    not_found,
+    list_records,
+    load_record,
     post_public_notice,
     product_id_for,
     require_level,
+    view_record,
 )
 
 KIND = RecordKind.INCIDENT
+INCIDENTS: RecordSpec[Incident] = RecordSpec(KIND, lambda uow: uow.incidents, read="read incidents")
 # Incidents are level 4's (product development) and the leads'.
 RUNNERS = Tier.L4
 MAX_TICKETS_PER_CALL = 1000
 
 
 @dataclass(frozen=True)
-class IncidentView:
-    incident: Incident
+class IncidentView(RecordView[Incident]):
     updates: list[IncidentUpdate]
-    link_count: int
-    tickets: list[Ticket]
-
-
-def _incident(uow: UnitOfWork, incident_id: int) -> Incident:
-    incident = uow.incidents.get(incident_id)
-    if incident is None:
-        raise not_found(KIND, incident_id)
-    return incident
 
 
 def declare_incident(
@@ -73,18 +68,8 @@ def declare_incident(
             updated_at=now,
             product_id=product_id_for(uow, product),
         )
-        uow.incidents.add(incident)
-        uow.flush()
-        assert incident.id is not None
-        audit_record(
-            uow,
-            KIND,
-            incident.id,
-            "declared",
-            actor,
-            now,
-            {"title": incident.title, "severity": str(severity)},
-        )
+        changes = {"title": incident.title, "severity": str(severity)}
+        add_record(uow, INCIDENTS, incident, "declared", actor, now, changes)
         _link_all(uow, desk, actor, incident, tickets or [])
         uow.commit()
         return incident
@@ -125,7 +110,7 @@ def link_incident_tickets(
     if not references:
         raise InvalidInputError("name at least one ticket", field="tickets")
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         incident.require_open("link tickets")
         linked = _link_all(uow, desk, actor, incident, references)
         uow.commit()
@@ -145,7 +130,7 @@ def post_incident_update(
     require_level(actor, RUNNERS, "post incident updates")
     text = require_text(text, "text", max_length=20_000)
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.move_to(status, now)
         message = update_message(incident, status, text)
@@ -199,7 +184,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
     require_level(actor, RUNNERS, "resolve incidents")
     resolution = require_text(resolution, "resolution", max_length=20_000)
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
@@ -237,7 +222,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
 def write_post_incident_note(desk: Desk, actor: Actor, incident_id: int, note: str) -> Incident:
     require_level(actor, RUNNERS, "write post-incident notes")
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.write_post_incident_note(note, now)
         audit_record(uow, KIND, incident.id, "post_incident_note", actor, now)
@@ -248,20 +233,13 @@ def write_post_incident_note(desk: Desk, actor: Actor, incident_id: int, note: s
 def list_incidents(
     desk: Desk, actor: Actor, status: IncidentStatus | None = None
 ) -> list[tuple[Incident, int]]:
-    require_agent(actor, "read incidents")
-    with desk.uow() as uow:
-        incidents = uow.incidents.find(status)
-        counts = uow.record_links.counts(KIND, [i.id for i in incidents if i.id is not None])
-    return [(incident, counts.get(incident.id or 0, 0)) for incident in incidents]
+    return list_records(desk, actor, INCIDENTS, lambda uow: uow.incidents.find(status))
 
 
 def get_incident(desk: Desk, actor: Actor, incident_id: int) -> IncidentView:
-    require_agent(actor, "read incidents")
+    require_agent(actor, INCIDENTS.read)
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
-        return IncidentView(
-            incident,
-            uow.incidents.updates(incident_id),
-            len(uow.record_links.of_record(KIND, incident_id)),
-            linked_tickets(uow, actor, KIND, incident_id),
-        )
+        incident = load_record(uow, INCIDENTS, incident_id)
+        updates = uow.incidents.updates(incident_id)
+        view = view_record(uow, actor, INCIDENTS, incident)
+        return IncidentView(view.record, view.link_count, view.tickets, updates)
