@@ -1,9 +1,13 @@
 """Pages for the records tickets link to: known issues, defects (with their external-tracker
-link), incidents (link tickets, post an update to all) and enhancement requests (votes)."""
+link), incidents (link tickets, post an update to all) and enhancement requests (votes). Every
+kind's list and record page render through the shared ``records/_list.html`` and
+``records/_detail.html``; the kind's own template fills their blocks."""
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -19,6 +23,46 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.services import defects, enhancements, incidents, known_issues, people, tickets
 
 router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """Where a kind's pages live and what they are called."""
+
+    path: str  # "/known-issues"
+    heading: str  # "Known issues"
+    template: str  # "known_issue": records/known_issue.html, its list records/known_issues.html
+
+
+KNOWN_ISSUES = RecordPages("/known-issues", "Known issues", "known_issue")
+DEFECTS = RecordPages("/defects", "Defects", "defect")
+INCIDENTS = RecordPages("/incidents", "Incidents", "incident")
+ENHANCEMENTS = RecordPages("/enhancements", "Enhancement requests", "enhancement")
+
+
+class _View(Protocol):
+    @property
+    def record(self) -> object: ...
+
+
+def list_page(
+    request: Request,
+    agent: object,
+    pages: RecordPages,
+    rows: Sequence[tuple[object, int]],
+    **context: Any,
+) -> Response:
+    """A kind's list: each record with its count (linked tickets, or votes)."""
+    shown = {"user": agent, "heading": pages.heading, "path": pages.path, "rows": rows}
+    return render(request, f"records/{pages.template}s.html", {**shown, **context})
+
+
+def record_page(
+    request: Request, agent: object, pages: RecordPages, view: _View, **context: Any
+) -> Response:
+    shown = {"user": agent, "heading": pages.heading, "path": pages.path}
+    shown |= {"view": view, "record": view.record}
+    return render(request, f"records/{pages.template}.html", {**shown, **context})
 
 
 def _references(text: str) -> list[int | str]:
@@ -37,12 +81,8 @@ def _choice(kind: type[Choice], value: str, field: str) -> Choice:
 
 @router.get("/known-issues")
 def known_issue_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {
-        "user": agent,
-        "issues": known_issues.list_known_issues(desk, agent),
-        "products": tickets.list_products(desk),
-    }
-    return render(request, "records/known_issues.html", context)
+    rows = known_issues.list_known_issues(desk, agent)
+    return list_page(request, agent, KNOWN_ISSUES, rows, products=tickets.list_products(desk))
 
 
 @router.post("/known-issues", dependencies=[Csrf])
@@ -77,7 +117,7 @@ def known_issue_page(
     request: Request, desk: DeskDep, agent: WebAgent, issue_id: RecordId
 ) -> Response:
     view = known_issues.get_known_issue(desk, agent, issue_id)
-    return render(request, "records/known_issue.html", {"user": agent, "view": view})
+    return record_page(request, agent, KNOWN_ISSUES, view)
 
 
 @router.post("/known-issues/{issue_id}/link", dependencies=[Csrf])
@@ -98,14 +138,12 @@ def link_known_issue(
 
 @router.get("/defects")
 def defect_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {"user": agent, "defects": defects.list_defects(desk, agent)}
-    return render(request, "records/defects.html", context)
+    return list_page(request, agent, DEFECTS, defects.list_defects(desk, agent))
 
 
 @router.get("/defects/{defect_id}")
 def defect_page(request: Request, desk: DeskDep, agent: WebAgent, defect_id: RecordId) -> Response:
-    view = defects.get_defect(desk, agent, defect_id)
-    return render(request, "records/defect.html", {"user": agent, "view": view})
+    return record_page(request, agent, DEFECTS, defects.get_defect(desk, agent, defect_id))
 
 
 @router.post("/defects/{defect_id}/link", dependencies=[Csrf])
@@ -134,13 +172,14 @@ def defect_fixed(
 
 @router.get("/incidents")
 def incident_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {
-        "user": agent,
-        "incidents": incidents.list_incidents(desk, agent),
-        "severities": [str(s) for s in IncidentSeverity],
-        "products": tickets.list_products(desk),
-    }
-    return render(request, "records/incidents.html", context)
+    return list_page(
+        request,
+        agent,
+        INCIDENTS,
+        incidents.list_incidents(desk, agent),
+        severities=[str(s) for s in IncidentSeverity],
+        products=tickets.list_products(desk),
+    )
 
 
 @router.post("/incidents", dependencies=[Csrf])
@@ -171,8 +210,8 @@ def incident_page(
     request: Request, desk: DeskDep, agent: WebAgent, incident_id: RecordId
 ) -> Response:
     view = incidents.get_incident(desk, agent, incident_id)
-    context = {"user": agent, "view": view, "statuses": [str(s) for s in IncidentStatus]}
-    return render(request, "records/incident.html", context)
+    statuses = [str(s) for s in IncidentStatus]
+    return record_page(request, agent, INCIDENTS, view, statuses=statuses)
 
 
 @router.post("/incidents/{incident_id}/link", dependencies=[Csrf])
@@ -212,12 +251,8 @@ def post_update(
 
 @router.get("/enhancements")
 def enhancement_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {
-        "user": agent,
-        "enhancements": enhancements.list_enhancements(desk, agent),
-        "products": tickets.list_products(desk),
-    }
-    return render(request, "records/enhancements.html", context)
+    rows = enhancements.list_enhancements(desk, agent)  # counted by votes
+    return list_page(request, agent, ENHANCEMENTS, rows, products=tickets.list_products(desk))
 
 
 @router.post("/enhancements", dependencies=[Csrf])
@@ -238,12 +273,8 @@ def enhancement_page(
     request: Request, desk: DeskDep, agent: WebAgent, enhancement_id: RecordId
 ) -> Response:
     view = enhancements.get_enhancement(desk, agent, enhancement_id)
-    context = {
-        "user": agent,
-        "view": view,
-        "organisations": people.list_organisations(desk, agent),
-    }
-    return render(request, "records/enhancement.html", context)
+    organisations = people.list_organisations(desk, agent)
+    return record_page(request, agent, ENHANCEMENTS, view, organisations=organisations)
 
 
 @router.post("/enhancements/{enhancement_id}/votes", dependencies=[Csrf])
