@@ -5,7 +5,7 @@ kind's list and record page render through the shared ``records/_list.html`` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, TypeVar
 
@@ -15,12 +15,14 @@ from fastapi.responses import Response
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
 from tierdesk.domain.messages import Channel
+from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
 from tierdesk.services import defects, enhancements, incidents, known_issues, people, tickets
+from tierdesk.services.desk import Desk
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,24 +47,70 @@ class _View(Protocol):
     def record(self) -> object: ...
 
 
-def list_page(
-    request: Request,
-    agent: object,
+Rows = Sequence[tuple[object, int]]  # each record with its count (linked tickets, or votes)
+Extras = Callable[[Desk, Agent], dict[str, Any]]
+
+
+def _nothing(_desk: Desk, _agent: Agent) -> dict[str, Any]:
+    return {}
+
+
+def add_record_pages(
     pages: RecordPages,
-    rows: Sequence[tuple[object, int]],
-    **context: Any,
-) -> Response:
-    """A kind's list: each record with its count (linked tickets, or votes)."""
-    shown = {"user": agent, "heading": pages.heading, "path": pages.path, "rows": rows}
-    return render(request, f"records/{pages.template}s.html", {**shown, **context})
+    rows: Callable[[Desk, Agent], Rows],
+    view: Callable[[Desk, Agent, int], _View],
+    *,
+    list_extras: Extras = _nothing,
+    page_extras: Extras = _nothing,
+) -> None:
+    """A kind's list page and record page, through the shared templates; ``*_extras`` add
+    what the kind's blocks need (the products of the create form…)."""
+
+    def record_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
+        shown = {"heading": pages.heading, "path": pages.path, "rows": rows(desk, agent)}
+        context = {"user": agent, **shown, **list_extras(desk, agent)}
+        return render(request, f"records/{pages.template}s.html", context)
+
+    def record_page(
+        request: Request, desk: DeskDep, agent: WebAgent, record_id: RecordId
+    ) -> Response:
+        found = view(desk, agent, record_id)
+        shown = {"heading": pages.heading, "path": pages.path, "view": found}
+        context = {"user": agent, **shown, "record": found.record, **page_extras(desk, agent)}
+        return render(request, f"records/{pages.template}.html", context)
+
+    router.add_api_route(pages.path, record_list, name=f"{pages.template}_list")
+    router.add_api_route(f"{pages.path}/{{record_id}}", record_page, name=f"{pages.template}_page")
 
 
-def record_page(
-    request: Request, agent: object, pages: RecordPages, view: _View, **context: Any
-) -> Response:
-    shown = {"user": agent, "heading": pages.heading, "path": pages.path}
-    shown |= {"view": view, "record": view.record}
-    return render(request, f"records/{pages.template}.html", {**shown, **context})
+def _products(desk: Desk, _agent: Agent) -> dict[str, Any]:
+    return {"products": tickets.list_products(desk)}
+
+
+add_record_pages(
+    KNOWN_ISSUES,
+    known_issues.list_known_issues,
+    known_issues.get_known_issue,
+    list_extras=_products,
+)
+add_record_pages(DEFECTS, defects.list_defects, defects.get_defect)
+add_record_pages(
+    INCIDENTS,
+    incidents.list_incidents,
+    incidents.get_incident,
+    list_extras=lambda desk, agent: {
+        "severities": [str(s) for s in IncidentSeverity],
+        **_products(desk, agent),
+    },
+    page_extras=lambda _desk, _agent: {"statuses": [str(s) for s in IncidentStatus]},
+)
+add_record_pages(
+    ENHANCEMENTS,
+    enhancements.list_enhancements,  # counted by votes
+    enhancements.get_enhancement,
+    list_extras=_products,
+    page_extras=lambda desk, agent: {"organisations": people.list_organisations(desk, agent)},
+)
 
 
 def _references(text: str) -> list[int | str]:
@@ -77,12 +125,6 @@ def _choice(kind: type[Choice], value: str, field: str) -> Choice:
         return kind(value)
     except ValueError as exc:
         raise InvalidInputError(f"unknown value {value!r}", field=field) from exc
-
-
-@router.get("/known-issues")
-def known_issue_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    rows = known_issues.list_known_issues(desk, agent)
-    return list_page(request, agent, KNOWN_ISSUES, rows, products=tickets.list_products(desk))
 
 
 @router.post("/known-issues", dependencies=[Csrf])
@@ -112,14 +154,6 @@ def create_known_issue(
     return go(request, f"/known-issues/{issue.id}?notice=Known+issue+recorded")
 
 
-@router.get("/known-issues/{issue_id}")
-def known_issue_page(
-    request: Request, desk: DeskDep, agent: WebAgent, issue_id: RecordId
-) -> Response:
-    view = known_issues.get_known_issue(desk, agent, issue_id)
-    return record_page(request, agent, KNOWN_ISSUES, view)
-
-
 @router.post("/known-issues/{issue_id}/link", dependencies=[Csrf])
 def link_known_issue(
     request: Request,
@@ -134,16 +168,6 @@ def link_known_issue(
     )
     what = "Linked+and+answered+with+the+fix" if send_fix == "yes" else "Linked"
     return go(request, f"/tickets/{linked.number}?notice={what}")
-
-
-@router.get("/defects")
-def defect_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    return list_page(request, agent, DEFECTS, defects.list_defects(desk, agent))
-
-
-@router.get("/defects/{defect_id}")
-def defect_page(request: Request, desk: DeskDep, agent: WebAgent, defect_id: RecordId) -> Response:
-    return record_page(request, agent, DEFECTS, defects.get_defect(desk, agent, defect_id))
 
 
 @router.post("/defects/{defect_id}/link", dependencies=[Csrf])
@@ -170,18 +194,6 @@ def defect_fixed(
     return go(request, f"/defects/{defect_id}?notice=Marked+fixed;+linked+tickets+told")
 
 
-@router.get("/incidents")
-def incident_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    return list_page(
-        request,
-        agent,
-        INCIDENTS,
-        incidents.list_incidents(desk, agent),
-        severities=[str(s) for s in IncidentSeverity],
-        products=tickets.list_products(desk),
-    )
-
-
 @router.post("/incidents", dependencies=[Csrf])
 def declare_incident(
     request: Request,
@@ -203,15 +215,6 @@ def declare_incident(
         _references(tickets_text) or None,
     )
     return go(request, f"/incidents/{incident.id}?notice=Incident+declared")
-
-
-@router.get("/incidents/{incident_id}")
-def incident_page(
-    request: Request, desk: DeskDep, agent: WebAgent, incident_id: RecordId
-) -> Response:
-    view = incidents.get_incident(desk, agent, incident_id)
-    statuses = [str(s) for s in IncidentStatus]
-    return record_page(request, agent, INCIDENTS, view, statuses=statuses)
 
 
 @router.post("/incidents/{incident_id}/link", dependencies=[Csrf])
@@ -249,12 +252,6 @@ def post_update(
     )
 
 
-@router.get("/enhancements")
-def enhancement_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    rows = enhancements.list_enhancements(desk, agent)  # counted by votes
-    return list_page(request, agent, ENHANCEMENTS, rows, products=tickets.list_products(desk))
-
-
 @router.post("/enhancements", dependencies=[Csrf])
 def create_enhancement(
     request: Request,
@@ -266,15 +263,6 @@ def create_enhancement(
 ) -> Response:
     created = enhancements.create_enhancement(desk, agent, title, description, product or None)
     return go(request, f"/enhancements/{created.id}?notice=Request+recorded")
-
-
-@router.get("/enhancements/{enhancement_id}")
-def enhancement_page(
-    request: Request, desk: DeskDep, agent: WebAgent, enhancement_id: RecordId
-) -> Response:
-    view = enhancements.get_enhancement(desk, agent, enhancement_id)
-    organisations = people.list_organisations(desk, agent)
-    return record_page(request, agent, ENHANCEMENTS, view, organisations=organisations)
 
 
 @router.post("/enhancements/{enhancement_id}/votes", dependencies=[Csrf])
