@@ -39,8 +39,8 @@ from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
-from tierdesk.ports.workflow import IssueTracker
 from tierdesk.services import (  # noqa: F401 - register their background tasks (services/jobs.py)
     article_indexing,
     defect_sync,

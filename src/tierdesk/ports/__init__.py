@@ -34,17 +34,24 @@ from tierdesk.domain.sla import Deadline, LevelTarget, SlaPolicy
 from tierdesk.domain.tickets import Priority, Ticket
 from tierdesk.domain.visibility import Scope
 
-# The mail interfaces live in ports/mail.py; imported here for the unit of work and re-exported.
+# The interfaces of the modules beside this one (one per noun: defects.py, mail.py…), imported
+# here for the unit of work and re-exported.
+from tierdesk.ports.defects import DefectRepository as DefectRepository
+from tierdesk.ports.defects import IssueTracker as IssueTracker
+from tierdesk.ports.enhancements import EnhancementRepository as EnhancementRepository
+from tierdesk.ports.incidents import IncidentRepository as IncidentRepository
+from tierdesk.ports.known_issues import KnownIssueRepository as KnownIssueRepository
+from tierdesk.ports.l3_outcomes import OutcomeRepository as OutcomeRepository
 from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
+from tierdesk.ports.metrics import MetricsSource as MetricsSource
+from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
 from tierdesk.ports.understanding import UnderstandingRepository as UnderstandingRepository
 from tierdesk.ports.web import SessionRepository as SessionRepository
 from tierdesk.ports.web import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.web import WebRepository as WebRepository
-from tierdesk.ports.workflow import MetricsSource as MetricsSource
-from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
 
 
 class Clock(Protocol):
@@ -424,8 +431,13 @@ class UnitOfWork(Protocol):
     web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
     sessions: SessionRepository  # ports/web.py: signed-in browsers
     sign_in_failures: SignInFailureRepository  # ports/web.py: what the sign-in limits count
-    workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
-    metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
+    known_issues: KnownIssueRepository  # ports/known_issues.py
+    defects: DefectRepository  # ports/defects.py
+    incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
+    enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
+    record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
+    l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
+    metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
     understanding: UnderstandingRepository  # ports/understanding.py: facts, triage, outages
 
     def __enter__(self) -> Self: ...

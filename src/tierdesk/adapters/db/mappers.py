@@ -9,8 +9,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from tierdesk.adapters.db import tables
+from tierdesk.adapters.db.defects import map_defects
+from tierdesk.adapters.db.enhancements import map_enhancements
+from tierdesk.adapters.db.incidents import map_incidents
+from tierdesk.adapters.db.known_issues import map_known_issues
+from tierdesk.adapters.db.l3_outcomes import map_l3_outcomes
 from tierdesk.adapters.db.mappers_levels import map_levels
-from tierdesk.adapters.db.mappers_workflow import map_workflow
+from tierdesk.adapters.db.record_links import map_record_links
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Component, Product, Version
 from tierdesk.domain.messages import Attachment, Message
@@ -98,7 +103,12 @@ def start_mappers() -> None:
         event.listen(named, "before_insert", _keep_name_key)
         event.listen(named, "before_update", _keep_name_key)
     map_levels(reg)
-    map_workflow(reg)
+    map_known_issues(reg)
+    map_defects(reg)
+    map_incidents(reg)
+    map_enhancements(reg)
+    map_record_links(reg)
+    map_l3_outcomes(reg)
 
 
 def _keep_name_key(_mapper: Any, _connection: Any, target: Organisation | Product) -> None:

@@ -8,6 +8,13 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.defects import SqlDefectRepository
+from tierdesk.adapters.db.enhancements import SqlEnhancementRepository
+from tierdesk.adapters.db.incidents import SqlIncidentRepository
+from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
+from tierdesk.adapters.db.l3_outcomes import SqlOutcomeRepository
+from tierdesk.adapters.db.metrics import SqlMetricsSource
+from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.repositories import (
     SqlAgentRepository,
     SqlAuditLog,
@@ -32,7 +39,6 @@ from tierdesk.adapters.db.repositories_sla import (
 )
 from tierdesk.adapters.db.repositories_understanding import SqlUnderstandingRepository
 from tierdesk.adapters.db.repositories_web import SqlWebRepository
-from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
@@ -43,15 +49,22 @@ from tierdesk.ports import (
     AuditLog,
     ContactRepository,
     DeadlineRepository,
+    DefectRepository,
     Dispatcher,
+    EnhancementRepository,
+    IncidentRepository,
     JobQueue,
     KnowledgeRepository,
+    KnownIssueRepository,
     LevelRepository,
     MailRepository,
+    MetricsSource,
     NotificationRepository,
     OrganisationRepository,
+    OutcomeRepository,
     PacketRepository,
     ProductRepository,
+    RecordLinkRepository,
     RoutingRepository,
     RuleRepository,
     SearchStore,
@@ -61,7 +74,6 @@ from tierdesk.ports import (
 )
 from tierdesk.ports.understanding import UnderstandingRepository
 from tierdesk.ports.web import SessionRepository, SignInFailureRepository, WebRepository
-from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
 # Real chains are 2-3 deep (opened -> routed -> assigned); more means handlers feed each other.
@@ -123,7 +135,12 @@ class SqlUnitOfWork:
         self.jobs: JobQueue = SqlJobQueue(self.session)
         self.search: SearchStore = SqlSearchStore(self.session)
         self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
-        self.workflow: WorkflowRepository = SqlWorkflowRepository(self.session)
+        self.known_issues: KnownIssueRepository = SqlKnownIssueRepository(self.session)
+        self.defects: DefectRepository = SqlDefectRepository(self.session)
+        self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
+        self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
+        self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
+        self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.web: WebRepository = SqlWebRepository(self.session)
         self.sessions: SessionRepository = SqlSessionRepository(self.session)

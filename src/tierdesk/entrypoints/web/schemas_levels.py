@@ -133,5 +133,5 @@ class LevelOut(BaseModel):
             takes_from_customers=level.takes_from_customers,
             sees_restricted=level.sees_restricted,
             required_packet_fields=list(level.required_packet_fields),
-            members=[AgentOut.of(a) for a in members],
+            members=[AgentOut.model_validate(a) for a in members],
         )
