@@ -15,7 +15,6 @@ from tierdesk.domain.defects import (
     fix_notice,
     reproduction_from_packet,
 )
-from tierdesk.domain.handoff import PacketContent
 from tierdesk.domain.l3_outcomes import L3Outcome
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Actor, Tier
@@ -67,7 +66,7 @@ def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         packet = uow.packets.latest(ticket.id)
-        content = PacketContent.from_dict(dict(packet.content)) if packet is not None else None
+        content = packet.content if packet is not None else None
         reproduction = reproduction_from_packet(
             content,
             severity=new.severity,

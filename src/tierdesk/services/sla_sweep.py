@@ -16,7 +16,7 @@ audit event on the ticket (``sla.warned``, ``sla.breached``).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -189,8 +189,9 @@ def _act(uow: UnitOfWork, ticket: Ticket, deadline: Deadline, reason: str, now: 
     elif deadline.breach_action is BreachAction.ESCALATE:
         # The receiving level gets the packet the desk drafts from the thread, with the breach
         # itself as the first open question, and accepts or bounces it like any other.
-        packet = packet_draft(uow, ticket)
-        packet.open_questions = [breach_handoff_note(ticket, deadline, now), *packet.open_questions]
+        draft = packet_draft(uow, ticket)
+        breach = breach_handoff_note(ticket, deadline, now)
+        packet = replace(draft, open_questions=[breach, *draft.open_questions])
         record_escalation(uow, ticket, Tier(ticket.tier + 1), reason, packet, SLA_ACTOR, now)
 
 

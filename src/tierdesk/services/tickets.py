@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tierdesk.domain import ticket_levels
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, Message, MessageKind
@@ -304,7 +305,7 @@ def de_escalate_ticket(
     require_agent(actor, "de-escalate tickets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        ticket.de_escalate(to, reason, guidance, actor, desk.clock.now())
+        ticket_levels.de_escalate(ticket, to, reason, guidance, actor, desk.clock.now())
         uow.commit()
         return ticket
 

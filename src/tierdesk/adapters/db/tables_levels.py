@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 
-from tierdesk.adapters.db.tables import json_dict, json_list, metadata
-from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
-from tierdesk.domain.handoff import PacketStatus
+from tierdesk.adapters.db.tables import json_list, metadata
+from tierdesk.adapters.db.types import EnumText, JsonValue, TierNumber, UtcDateTime
+from tierdesk.domain.handoff import PacketContent, PacketStatus
 
 levels = Table(
     "levels",
@@ -30,7 +30,7 @@ handoff_packets = Table(
     Column("from_tier", TierNumber, nullable=False),
     Column("to_tier", TierNumber, nullable=False),
     Column("reason", Text, nullable=False),
-    Column("content", json_dict(), nullable=False),
+    Column("content", JsonValue(PacketContent), nullable=False),
     Column("author_kind", String(16), nullable=False),
     Column("author_id", Integer),
     Column("author_name", String(200), nullable=False),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from tierdesk.domain.people import Tier
 
@@ -69,3 +70,36 @@ class TierNumber(TypeDecorator[Tier]):
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Tier | None:
         return None if value is None else Tier(value)
+
+
+class StoredAsJson(Protocol):
+    """A domain value that says how it is written down as a JSON object and read back."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self: ...
+
+
+V = TypeVar("V", bound=StoredAsJson)
+
+
+class JsonValue(TypeDecorator[V]):
+    """A domain value in a JSON column (JSONB on PostgreSQL). The value is replaced, never
+    edited in place, so there is nothing to track: that is what makes it a value."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, value_class: type[V]) -> None:
+        super().__init__()
+        self.value_class = value_class
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: V | None, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else value.to_dict()
+
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> V | None:
+        return None if value is None else self.value_class.from_dict(value)
