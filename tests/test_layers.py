@@ -7,6 +7,13 @@
   SQLAlchemy, FastAPI or any other library, and no adapter or entry point.
 - ``adapters``: anything third-party, ``domain``, ``ports``, ``errors`` and themselves; never
   ``services``, ``entrypoints``, ``bootstrap`` or ``config``.
+- ``assist`` (search, models, the LLM client: adapters kept apart, STYLE.md): the same, and
+  ``config`` for the search settings its factories read.
+- ``entrypoints``: anything but ``adapters``, which they reach through ``bootstrap`` (and
+  ``mail_bootstrap``).
+
+And the one door to a ticket: nothing outside ``services/access.py`` (and the repository and
+unit of work that implement it) reads the ticket repository.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import tierdesk
+from tierdesk.ports import TicketRepository
 
 PACKAGE_ROOT = Path(tierdesk.__file__).parent
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
@@ -77,6 +85,16 @@ LAYERS = {
         ("tierdesk.errors", "tierdesk.domain", "tierdesk.ports", "tierdesk.adapters"),
         True,
     ),
+    "assist": (
+        (
+            "tierdesk.errors",
+            "tierdesk.domain",
+            "tierdesk.ports",
+            "tierdesk.config",
+            "tierdesk.assist",
+        ),
+        True,
+    ),
 }
 
 
@@ -123,3 +141,80 @@ def late():
     assert not within("tierdesk.adapters.db", ("tierdesk.services",))
     assert within("tierdesk.services.access", ("tierdesk.services",))
     assert not within("tierdesk.servicesx", ("tierdesk.services",))
+
+
+def test_entry_points_reach_adapters_only_through_bootstrap() -> None:
+    found = []
+    for path in sorted((PACKAGE_ROOT / "entrypoints").rglob("*.py")):
+        module = module_name(path)
+        for name in imports_of(path.read_text(), module, path.name == "__init__.py"):
+            if within(name, ("tierdesk.adapters",)):
+                found.append(f"{module} imports {name}")
+
+    assert found == []
+
+
+# -- the one door to a ticket -----------------------------------------------------------------
+
+# Every way the ticket repository reads tickets (all but ``add``), from its Protocol, so a new
+# reading method is covered the day it is added.
+READING = {
+    name
+    for name, member in vars(TicketRepository).items()
+    if callable(member) and not name.startswith("_") and name != "add"
+}
+DOORS = ("tierdesk.services.access", "tierdesk.adapters.db")
+
+
+def _is_unit_of_work(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "uow") or (
+        isinstance(node, ast.Attribute) and node.attr == "uow"
+    )
+
+
+def reads_past_the_door(source: str) -> list[int]:
+    """Lines that read the ticket repository: ``<anything>.tickets.<reading method>(…)``, or
+    ``uow.tickets`` used for anything but ``add`` (kept in a variable, passed on)."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    lines = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "tickets"):
+            continue
+        parent = parents.get(node)
+        method = parent.attr if isinstance(parent, ast.Attribute) else None
+        called = method is not None and isinstance(parents.get(parent), ast.Call)
+        reads = called and method in READING
+        handed_on = _is_unit_of_work(node.value) and not (called and method == "add")
+        if reads or handed_on:
+            lines.add(node.lineno)
+    return sorted(lines)
+
+
+def test_tickets_are_read_only_through_the_doors_of_services_access() -> None:
+    found = []
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        module = module_name(path)
+        if within(module, DOORS):
+            continue
+        found += [f"{module}:{line}" for line in reads_past_the_door(path.read_text())]
+
+    assert found == []
+
+
+def test_the_door_checker_sees_every_way_past_the_door() -> None:
+    source = """
+def bypasses(uow, other, desk):
+    uow.tickets.get(1)
+    uow.tickets.get_by_number("TD-1001")
+    other.tickets.get_many([1, 2])
+    desk.uow.tickets.page(scope, filters, 10, None)
+    repository = uow.tickets
+    helper(uow.tickets)
+def allowed(uow, view):
+    uow.tickets.add(ticket)
+    view.tickets
+    len(view.tickets)
+"""
+    assert reads_past_the_door(source) == [3, 4, 5, 6, 7, 8]
+    assert {"get", "get_by_number", "get_many", "page", "linked_to"} <= READING

@@ -39,19 +39,13 @@ from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
-from tierdesk.ports.workflow import IssueTracker
-from tierdesk.services import (  # noqa: F401 - register their event handlers and tasks
+from tierdesk.services import (  # noqa: F401 - register their background tasks (services/jobs.py)
     article_indexing,
     defect_sync,
-    enrichment,  # before triage and outages: they read the facts it stores
     mail_outbox,
-    outages,
     periodic_jobs,
-    routing,
-    rules,
-    search,
-    sla_clocks,
     sla_sweep,
     triage,
     web_sessions,

@@ -8,6 +8,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tierdesk.adapters.email.imap import ImapMailbox
+from tierdesk.adapters.email.imap import (
+    MailboxUnavailableError as MailboxUnavailableError,  # for the entry points, which poll
+)
 from tierdesk.adapters.email.parse import EmailReader
 from tierdesk.adapters.email.smtp import SmtpTransport
 from tierdesk.config import MailboxSettings, MailSettings
@@ -17,11 +20,12 @@ from tierdesk.domain.people import normalise_email
 from tierdesk.errors import ConfigurationError, NotFoundError
 from tierdesk.ports import MailTransport
 from tierdesk.services.desk import MailDelivery
-from tierdesk.services.mail import MailDesk, MailSource
+from tierdesk.services.mail import MailDesk, MailSource, receive_email
 from tierdesk.services.mail_outbox import MailSender
 
-if TYPE_CHECKING:  # bootstrap wires mail_delivery into the desk, so it imports this module
-    from tierdesk.bootstrap import Tierdesk
+if TYPE_CHECKING:
+    from tierdesk.adapters.email.listener import SmtpListener
+    from tierdesk.bootstrap import Tierdesk  # it wires mail_delivery, so it imports this module
 
 LISTENER_SOURCE = "smtp-listener"
 
@@ -125,4 +129,23 @@ def open_mailbox(box: MailboxSettings, timeout: float = 60.0) -> ImapMailbox:
         folder=box.folder,
         use_ssl=box.ssl,
         timeout=timeout,
+    )
+
+
+def smtp_listener(
+    mail: MailDesk, settings: MailSettings, host: str | None, port: int | None
+) -> SmtpListener:
+    """The SMTP listener handing what it accepts to intake: mail for our addresses (any, when
+    none are configured), up to twice the largest message intake keeps."""
+    # Imported here: aiosmtpd is for the listener's process alone, not every one bootstrap starts.
+    from tierdesk.adapters.email.listener import SmtpListener
+
+    source = mail.source(LISTENER_SOURCE)
+    ours = mail.policy.our_addresses
+    return SmtpListener(
+        host or settings.listener_host,
+        port or settings.listener_port,
+        lambda raw: receive_email(mail, raw, source),
+        accepts=lambda address: not ours or address.strip().lower() in ours,
+        max_bytes=settings.max_message_bytes * 2,
     )

@@ -6,6 +6,7 @@ import pytest
 
 from tests.domain.objects import SYSTEM, a_ticket, an_agent, at, snapshot
 from tierdesk.domain.people import Tier
+from tierdesk.domain.ticket_levels import de_escalate, escalate
 from tierdesk.domain.tickets import Status
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
@@ -14,8 +15,8 @@ def test_escalating_moves_the_ticket_up_clears_the_assignee_and_audits_the_hand_
     ticket = a_ticket(status=Status.OPEN, tier=Tier.L1, assignee_id=10)
     agent = an_agent(id=10)
 
-    ticket.escalate(
-        Tier.L3, " SIP trunk drops ", " Captured a trace; codec mismatch ", agent, at(2)
+    escalate(
+        ticket, Tier.L3, " SIP trunk drops ", " Captured a trace; codec mismatch ", agent, at(2)
     )
 
     assert ticket.tier is Tier.L3
@@ -34,7 +35,7 @@ def test_escalating_moves_the_ticket_up_clears_the_assignee_and_audits_the_hand_
 def test_the_escalating_agent_follows_the_ticket_once() -> None:
     ticket = a_ticket(status=Status.OPEN, tier=Tier.L1, followers=[10])
 
-    ticket.escalate(Tier.L2, "why", "note", an_agent(id=10), at(2))
+    escalate(ticket, Tier.L2, "why", "note", an_agent(id=10), at(2))
 
     assert ticket.followers == [10]
 
@@ -42,7 +43,7 @@ def test_the_escalating_agent_follows_the_ticket_once() -> None:
 def test_the_desk_escalating_on_its_own_adds_no_follower() -> None:
     ticket = a_ticket(status=Status.OPEN, tier=Tier.L1)
 
-    ticket.escalate(Tier.L2, "SLA breached", "no answer in 4 hours", SYSTEM, at(2))
+    escalate(ticket, Tier.L2, "SLA breached", "no answer in 4 hours", SYSTEM, at(2))
 
     assert ticket.followers == []
 
@@ -50,7 +51,7 @@ def test_the_desk_escalating_on_its_own_adds_no_follower() -> None:
 def test_de_escalating_moves_the_ticket_down_with_guidance() -> None:
     ticket = a_ticket(status=Status.OPEN, tier=Tier.L3, assignee_id=30)
 
-    ticket.de_escalate(Tier.L1, "known issue", "send KB-12 and close", an_agent(id=30), at(2))
+    de_escalate(ticket, Tier.L1, "known issue", "send KB-12 and close", an_agent(id=30), at(2))
 
     assert ticket.tier is Tier.L1
     assert ticket.assignee_id is None
@@ -65,7 +66,7 @@ def test_escalating_to_the_same_or_a_lower_tier_is_refused(to: Tier) -> None:
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransitionError):
-        ticket.escalate(to, "why", "note", an_agent(), at(2))
+        escalate(ticket, to, "why", "note", an_agent(), at(2))
 
     assert snapshot(ticket) == before
 
@@ -76,7 +77,7 @@ def test_de_escalating_to_the_same_or_a_higher_tier_is_refused(to: Tier) -> None
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransitionError):
-        ticket.de_escalate(to, "why", "note", an_agent(), at(2))
+        de_escalate(ticket, to, "why", "note", an_agent(), at(2))
 
     assert snapshot(ticket) == before
 
@@ -91,9 +92,9 @@ def test_a_level_change_needs_both_a_reason_and_a_hand_off_note(
     ticket = a_ticket(status=Status.OPEN, tier=Tier.L2, assignee_id=10)
     before = snapshot(ticket)
 
-    change = ticket.escalate if upwards else ticket.de_escalate
+    change = escalate if upwards else de_escalate
     with pytest.raises(InvalidInputError):
-        change(Tier.L3 if upwards else Tier.L1, reason, note, an_agent(), at(2))
+        change(ticket, Tier.L3 if upwards else Tier.L1, reason, note, an_agent(), at(2))
 
     assert snapshot(ticket) == before
 
@@ -103,7 +104,7 @@ def test_a_solved_ticket_must_be_reopened_before_it_is_escalated() -> None:
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransitionError):
-        ticket.escalate(Tier.L2, "why", "note", an_agent(), at(2))
+        escalate(ticket, Tier.L2, "why", "note", an_agent(), at(2))
 
     assert snapshot(ticket) == before
 
@@ -112,7 +113,7 @@ def test_a_solved_ticket_must_be_reopened_before_it_is_escalated() -> None:
 def test_escalating_a_waiting_ticket_opens_it_for_the_next_level(status: Status) -> None:
     ticket = a_ticket(status=status, tier=Tier.L1)
 
-    ticket.escalate(Tier.L2, "why", "note", an_agent(), at(2))
+    escalate(ticket, Tier.L2, "why", "note", an_agent(), at(2))
 
     assert ticket.status is Status.OPEN
     assert [e.action for e in ticket.pending_events] == [
@@ -125,7 +126,7 @@ def test_escalating_a_waiting_ticket_opens_it_for_the_next_level(status: Status)
 def test_escalating_keeps_an_open_or_customer_waiting_status(status: Status) -> None:
     ticket = a_ticket(status=status, tier=Tier.L1)
 
-    ticket.escalate(Tier.L2, "why", "note", an_agent(), at(2))
+    escalate(ticket, Tier.L2, "why", "note", an_agent(), at(2))
 
     assert ticket.status is status
     assert [e.action for e in ticket.pending_events] == ["ticket.escalated"]

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from tierdesk.domain.handoff import PacketContent, TriedStep, require_complete
+from tierdesk.domain.handoff import (
+    PACKET_PARTS,
+    PacketContent,
+    PacketField,
+    PacketPart,
+    TriedStep,
+    Widget,
+)
 from tierdesk.domain.handoff_draft import draft_packet
 from tierdesk.domain.levels import (
     EntryRoute,
     Level,
-    PacketField,
     check_entry,
     check_reachable,
     default_levels,
+    require_complete,
     validate_packet_fields,
 )
 from tierdesk.domain.messages import Attachment, Message, MessageKind
@@ -39,7 +48,10 @@ def _message(kind: MessageKind, text: str, attachments: list[Attachment] | None 
 def test_a_level_names_the_packet_parts_it_is_missing() -> None:
     expert = default_levels()[3]
     content = PacketContent(symptoms="drops", steps_tried=[TriedStep("rebooted")])
-    assert content.missing_for(expert) == [PacketField.ENVIRONMENT, PacketField.HYPOTHESES]
+    assert content.missing_for(expert.required_fields()) == [
+        PacketField.ENVIRONMENT,
+        PacketField.HYPOTHESES,
+    ]
     with pytest.raises(InvalidInputError) as refused:
         require_complete(content, expert)
     assert refused.value.data["missing"] == ["environment", "hypotheses"]
@@ -67,6 +79,43 @@ def test_a_packet_survives_a_round_trip_through_its_stored_form() -> None:
     assert "Tried: a -> b" in summary
     assert "Open question: q?" in summary
     assert "attachments 3" in summary
+
+
+def _sample(part: PacketPart) -> tuple[Any, list[str]]:
+    """A value for ``part`` that says something, and the texts it says."""
+    text = f"said-in-{part.name}"
+    match part.widget:
+        case Widget.TEXT | Widget.LINE:
+            return text, [text]
+        case Widget.LINES:
+            return [text], [text]
+        case Widget.STEPS:
+            return [TriedStep(text, f"{text}-result")], [text, f"{text}-result"]
+        case Widget.ATTACHMENTS:
+            return [4242], ["4242"]
+
+
+def test_every_field_of_the_packet_is_described_once_in_its_parts() -> None:
+    described = [part.name for part in PACKET_PARTS]
+    assert sorted(described) == sorted(f.name for f in fields(PacketContent))
+    assert len(set(described)) == len(described)
+
+
+def test_every_requirement_a_level_can_make_is_carried_by_one_part_of_that_name() -> None:
+    carriers = [part.meets for part in PACKET_PARTS if part.carries_requirement]
+    assert sorted(carriers) == sorted(PacketField)
+
+
+@pytest.mark.parametrize("part", PACKET_PARTS, ids=lambda part: part.name)
+def test_each_part_alone_meets_its_requirement_shows_in_the_summary_and_is_stored(
+    part: PacketPart,
+) -> None:
+    value, texts = _sample(part)
+    content = PacketContent(**{part.name: value})
+
+    assert content.filled(part.meets)
+    assert [t for t in texts if t not in content.summary()] == []
+    assert PacketContent.from_dict(content.to_dict()) == content
 
 
 def test_experts_and_developers_take_work_only_from_other_levels() -> None:
@@ -131,13 +180,18 @@ def test_the_draft_takes_symptoms_steps_results_hypotheses_and_open_questions() 
     assert packet.hypotheses == ["Probably a DH group mismatch after the upgrade."]
     assert packet.open_questions == ["Which DH group does the peer use?"]
     assert packet.diagnostics == [7]
-    assert packet.missing_for(default_levels()[3]) == []
+    assert packet.missing_for(default_levels()[3].required_fields()) == []
 
 
 def test_an_empty_thread_still_gives_the_subject_as_symptom() -> None:
     packet = draft_packet("Licence question", [])
     assert packet.symptoms == "Licence question"
-    assert packet.missing_for(Level(Tier.L1, "Support", required_packet_fields=["symptoms"])) == []
+    assert (
+        packet.missing_for(
+            Level(Tier.L1, "Support", required_packet_fields=["symptoms"]).required_fields()
+        )
+        == []
+    )
 
 
 def test_a_reply_without_a_numbered_list_is_still_a_step_the_customer_was_given() -> None:

@@ -9,6 +9,7 @@ import pytest
 from tests.domain.objects import a_contact, a_message, a_ticket, an_agent, at, snapshot
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Role, Tier
+from tierdesk.domain.ticket_levels import de_escalate, escalate
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketType
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
@@ -146,8 +147,8 @@ CHANGES: dict[str, Callable[[Ticket], object]] = {
     "change the priority": lambda t: t.change_priority(Priority.P1, an_agent(), at(1), None),
     "update a field": lambda t: t.update_fields(an_agent(), at(1), subject="New subject"),
     "assign": lambda t: t.assign(an_agent(id=30), an_agent(), at(1)),
-    "escalate": lambda t: t.escalate(Tier.L2, "why", "what was tried", an_agent(), at(1)),
-    "de-escalate": lambda t: t.de_escalate(Tier.L0, "why", "what to try", an_agent(), at(1)),
+    "escalate": lambda t: escalate(t, Tier.L2, "why", "what was tried", an_agent(), at(1)),
+    "de-escalate": lambda t: de_escalate(t, Tier.L0, "why", "what to try", an_agent(), at(1)),
     "merge": lambda t: t.merge_into(a_ticket(id=2), an_agent(), at(1), None),
     "link": lambda t: t.link_to(a_ticket(id=2), LinkKind.RELATED, an_agent(), at(1)),
 }

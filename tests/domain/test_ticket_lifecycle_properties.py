@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.domain.objects import a_contact, a_message, a_ticket, an_agent, at, snapshot
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Role, Tier
+from tierdesk.domain.ticket_levels import de_escalate, escalate
 from tierdesk.domain.tickets import ALLOWED_STATUS_CHANGES, LinkKind, Priority, Status, Ticket
 from tierdesk.errors import InvalidTransitionError
 
@@ -141,9 +142,9 @@ def perform(ticket: Ticket, what: str, arg: Any, agent: Agent, when: datetime) -
         author = CONTACT if arg is MessageKind.CUSTOMER else agent
         ticket.add_message(a_message(arg, author, when), author)
     elif what == "escalate":
-        ticket.escalate(arg, "needs a deeper look", "logs attached", agent, when)
+        escalate(ticket, arg, "needs a deeper look", "logs attached", agent, when)
     elif what == "de_escalate":
-        ticket.de_escalate(arg, "known issue", "send the KB article", agent, when)
+        de_escalate(ticket, arg, "known issue", "send the KB article", agent, when)
     elif what == "assign":
         ticket.assign(arg, agent, when)
     elif what == "priority":

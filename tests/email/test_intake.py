@@ -114,6 +114,23 @@ def test_a_ticket_number_of_another_organisation_does_not_let_a_stranger_write_t
     assert len(tickets.get_ticket(mail.desk, SYSTEM, number).messages) == 1
 
 
+def test_quoting_another_organisations_message_id_does_not_let_a_stranger_write_to_its_ticket(
+    mail: MailDesk, acme: Organisation, globex: Organisation
+) -> None:
+    first_id = new_message_id()
+    acme_ticket = receive_email(mail, compose_mail(message_id=first_id), MAILBOX)
+    number = acme_ticket.ticket_number or ""
+
+    stranger = receive_email(
+        mail,
+        compose_mail(sender="mallory@globex.example", subject="Hello", references=[first_id]),
+        MAILBOX,
+    )
+
+    assert stranger.ticket_number != number
+    assert len(tickets.get_ticket(mail.desk, SYSTEM, number).messages) == 1
+
+
 def test_a_colleagues_forward_with_the_ticket_number_stays_on_the_ticket(
     mail: MailDesk, acme: Organisation
 ) -> None:

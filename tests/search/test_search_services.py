@@ -10,6 +10,8 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.domain.knowledge import DocumentKind
 from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.people import Actor, Role
+from tierdesk.domain.tickets import LinkKind
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
 from tierdesk.services import conversation, knowledge, tickets
 from tierdesk.services import search as search_services
@@ -88,6 +90,28 @@ def test_a_customer_never_finds_another_organisations_tickets(desk: Desk) -> Non
     assert theirs.number not in numbers
     with pytest.raises(TicketNotFoundError):
         search_services.similar_tickets(desk, acme, theirs.number)
+
+
+def test_a_similar_tickets_links_show_a_customer_only_tickets_they_may_open(desk: Desk) -> None:
+    acme_org = make_organisation(desk)
+    acme = make_contact(desk, organisation=acme_org)
+    colleague = make_contact(desk, organisation=acme_org)
+    ours = make_ticket(
+        desk, contact=colleague, subject="Fax line dead", body="The fax line is dead again."
+    )
+    sibling = make_ticket(desk, contact=colleague, subject="Invoice", body="Wrong address.")
+    theirs = make_ticket(desk, subject="Alarm panel", body="Shares a line with the fax.")
+    lead = make_agent(desk, role=Role.LEAD)
+    for target in (sibling, theirs):
+        tickets.link_tickets(desk, lead, ours.number or "", target.number or "", LinkKind.RELATED)
+    mine = make_ticket(desk, contact=acme, subject="Our fax line is dead", body="Fax line dead.")
+
+    def links_shown_to(reader: Actor) -> list[tuple[str, str]]:
+        found = search_services.similar_tickets(desk, reader, mine.number or "")
+        return next(s.links for s in found.open if s.ticket.number == ours.number)
+
+    assert links_shown_to(acme) == [("related", sibling.number)]
+    assert links_shown_to(lead) == [("related", sibling.number), ("related", theirs.number)]
 
 
 def test_internal_notes_are_found_by_agents_and_never_by_customers(desk: Desk) -> None:

@@ -178,7 +178,7 @@ def test_without_a_tracker_defects_stay_in_the_desk_and_the_webhook_is_not_there
     with pytest.raises(NotFoundError):
         defect_sync.receive_tracker_webhook(desk_without, "issues", b"{}", "sha256=00")
     assert (
-        defects.get_defect(desk_without, world.agents["l3"], opened.id).defect.external_id is None
+        defects.get_defect(desk_without, world.agents["l3"], opened.id).record.external_id is None
     )
 
 

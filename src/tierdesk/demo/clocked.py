@@ -18,6 +18,7 @@ the build (``bootstrap``'s handlers) queues its mail as always."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
@@ -28,7 +29,7 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Clock, UnitOfWork
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS, Handler, HandlerTable, make_dispatcher
+from tierdesk.services.handlers import EVENT_HANDLERS, Handler, make_dispatcher
 from tierdesk.services.mail_outbox import queue_acknowledgement, queue_public_reply
 from tierdesk.services.search import index_ticket, ticket_documents
 
@@ -43,7 +44,9 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
     search = app.desk.search
     if ahead is not None and search is not None:
         hybrid = HybridSearch(ahead, SearchTuning.of(app.settings.search))
-        handlers.on("ticket.status_changed", "ticket.merged_into")(announcer(hybrid, ahead))
+        announce = announcer(hybrid, ahead)
+        for action in ("ticket.status_changed", "ticket.merged_into"):
+            handlers[action] = (*handlers.get(action, ()), announce)
         search = hybrid
     dispatch = make_dispatcher(lambda: desks[0], handlers)
     sessions = make_session_factory(app.engine)
@@ -61,14 +64,12 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
 NOT_IN_HISTORY: tuple[Handler, ...] = (index_ticket, queue_public_reply, queue_acknowledgement)
 
 
-def history_handlers() -> HandlerTable:
+def history_handlers() -> dict[str, Sequence[Handler]]:
     """The desk's handlers without per-event search indexing and without queueing mail."""
-    return HandlerTable(
-        {
-            action: [h for h in handlers if h not in NOT_IN_HISTORY]
-            for action, handlers in HANDLERS.handlers.items()
-        }
-    )
+    return {
+        action: [h for h in handlers if h not in NOT_IN_HISTORY]
+        for action, handlers in EVENT_HANDLERS.items()
+    }
 
 
 def announcer(index: HybridSearch, ahead: EmbeddingAhead) -> Handler:

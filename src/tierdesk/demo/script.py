@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from tierdesk.domain.handoff import TriedStep
@@ -169,16 +169,17 @@ class TicketScript:
         engineer's note where the thread does not say enough (as a person would)."""
 
         def run() -> None:
-            packet = escalation.draft_packet_for(self.desk, actor, self.ref)
+            draft = escalation.draft_packet_for(self.desk, actor, self.ref)
             lines = [line.strip() for line in note.splitlines() if line.strip()]
-            if not packet.environment:
-                packet.environment = next((ln for ln in lines if "Product" in ln), note)
-            if not packet.steps_tried:
-                packet.steps_tried = [
-                    TriedStep(ln.removeprefix("Tried: ")) for ln in lines if ln.startswith("Tried")
-                ] or [TriedStep(lines[-1] if lines else reason)]
-            if not packet.hypotheses:
-                packet.hypotheses = [reason]
+            packet = replace(
+                draft,
+                environment=draft.environment
+                or next((ln for ln in lines if "Product" in ln), note),
+                steps_tried=draft.steps_tried
+                or [TriedStep(ln.removeprefix("Tried: ")) for ln in lines if ln.startswith("Tried")]
+                or [TriedStep(lines[-1] if lines else reason)],
+                hypotheses=draft.hypotheses or [reason],
+            )
             escalation.escalate_ticket(self.desk, actor, self.ref, Tier(to), reason, packet)
             self.tally.escalations += 1
 

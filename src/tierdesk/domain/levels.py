@@ -9,19 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tierdesk.domain.handoff import PacketContent, PacketField
 from tierdesk.domain.people import Agent, Tier
 from tierdesk.errors import InvalidInputError, InvalidTransitionError, PermissionDeniedError
-
-
-class PacketField(StrEnum):
-    """The parts of a hand-off packet a level can insist on before it takes a ticket."""
-
-    SYMPTOMS = "symptoms"
-    ENVIRONMENT = "environment"
-    STEPS_TRIED = "steps_tried"
-    DIAGNOSTICS = "diagnostics"
-    HYPOTHESES = "hypotheses"
-    OPEN_QUESTIONS = "open_questions"
 
 
 class EntryRoute(StrEnum):
@@ -94,6 +84,19 @@ def check_entry(level: Level, route: EntryRoute) -> None:
             f"{level.label} ({level.name}) takes work only from other levels, "
             "never straight from a customer",
             tier=int(level.tier),
+        )
+
+
+def require_complete(content: PacketContent, level: Level) -> None:
+    """A level takes a ticket only with the packet parts it requires."""
+    missing = content.missing_for(level.required_fields())
+    if missing:
+        names = ", ".join(m.value.replace("_", " ") for m in missing)
+        raise InvalidInputError(
+            f"{level.label} ({level.name}) takes a ticket only with a hand-off packet that "
+            f"gives: {names}",
+            field="packet",
+            missing=[m.value for m in missing],
         )
 
 

@@ -1,4 +1,6 @@
-"""The ticket and the rules of its life: status, priority, levels, assignment, links.
+"""The ticket and the rules of its life: status, priority, assignment, links. Its moves between
+support levels are functions of ``ticket_levels.py`` (kept apart for size; they record on the
+ticket through the same ``_record``).
 
 Every state-changing method checks that the change makes sense, applies it and appends an
 :class:`AuditEvent` to ``pending_events``; the unit of work stores those when it commits.
@@ -12,9 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
+from tierdesk.domain.handoff import PacketStatus
 from tierdesk.domain.messages import Channel, Message, MessageKind, require_text
 from tierdesk.domain.people import Actor, ActorKind, Agent, Tier
-from tierdesk.domain.ticket_levels import ESCALATION_ACCEPTED, ESCALATION_AWAITING, LevelMoves
 from tierdesk.domain.ticket_values import (
     ALLOWED_STATUS_CHANGES,
     LinkKind,
@@ -27,8 +29,6 @@ from tierdesk.errors import InvalidInputError, InvalidTransitionError
 # The value types live in ticket_values.py; they are part of this module's interface too.
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
-    "ESCALATION_ACCEPTED",
-    "ESCALATION_AWAITING",
     "UPDATABLE_FIELDS",
     "LinkKind",
     "Priority",
@@ -53,7 +53,7 @@ class TicketLink:
 
 
 @dataclass(eq=False)
-class Ticket(LevelMoves):
+class Ticket:
     subject: str
     requester_id: int
     organisation_id: int
@@ -74,8 +74,9 @@ class Ticket(LevelMoves):
     custom_fields: dict[str, Any] = field(default_factory=dict)
     followers: list[int] = field(default_factory=list)
     resolution: str | None = None
-    # "awaiting-acceptance" from an escalation until the receiving level accepts or bounces it.
-    escalation_state: str | None = None
+    # The escalation that brought it to its level, in its packet's terms (ticket_levels.py):
+    # awaiting acceptance, then accepted; None when it came otherwise (or was bounced back).
+    escalation_state: PacketStatus | None = None
     first_response_at: datetime | None = None
     solved_at: datetime | None = None
     closed_at: datetime | None = None

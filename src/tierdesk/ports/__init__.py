@@ -30,11 +30,17 @@ from tierdesk.ports.catalog import ProductRepository as ProductRepository
 from tierdesk.ports.clarify import ClarifyingQuestionRepository as ClarifyingQuestionRepository
 from tierdesk.ports.csat import CsatRepository as CsatRepository
 from tierdesk.ports.deadlines import DeadlineRepository as DeadlineRepository
+from tierdesk.ports.defects import DefectRepository as DefectRepository
+from tierdesk.ports.defects import IssueTracker as IssueTracker
 from tierdesk.ports.deflection import DeflectionRepository as DeflectionRepository
+from tierdesk.ports.enhancements import EnhancementRepository as EnhancementRepository
 from tierdesk.ports.facts import FactRepository as FactRepository
 from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
+from tierdesk.ports.incidents import IncidentRepository as IncidentRepository
 from tierdesk.ports.jobs import JobQueue as JobQueue
+from tierdesk.ports.known_issues import KnownIssueRepository as KnownIssueRepository
+from tierdesk.ports.l3_outcomes import OutcomeRepository as OutcomeRepository
 from tierdesk.ports.levels import LevelRepository as LevelRepository
 from tierdesk.ports.macros import MacroRepository as MacroRepository
 from tierdesk.ports.mail import EmailReader as EmailReader
@@ -43,12 +49,14 @@ from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
 from tierdesk.ports.mail_outbox import MailOutboxRepository as MailOutboxRepository
 from tierdesk.ports.mail_threading import MailThreadRepository as MailThreadRepository
+from tierdesk.ports.metrics import MetricsSource as MetricsSource
 from tierdesk.ports.notifications import NotificationRepository as NotificationRepository
 from tierdesk.ports.outages import OutageRepository as OutageRepository
 from tierdesk.ports.people import AgentRepository as AgentRepository
 from tierdesk.ports.people import ContactRepository as ContactRepository
 from tierdesk.ports.people import OrganisationRepository as OrganisationRepository
 from tierdesk.ports.queues import QueueRepository as QueueRepository
+from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
 from tierdesk.ports.rules import RuleFiring as RuleFiring
@@ -63,8 +71,6 @@ from tierdesk.ports.tokens import TokenRepository as TokenRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository
 from tierdesk.ports.web_sessions import MagicLinkRepository as MagicLinkRepository
 from tierdesk.ports.web_sessions import SessionRepository as SessionRepository
-from tierdesk.ports.workflow import MetricsSource as MetricsSource
-from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
 
 
 class Clock(Protocol):
@@ -170,12 +176,17 @@ class UnitOfWork(Protocol):
     web_sessions: SessionRepository  # signed-in browsers
     magic_links: MagicLinkRepository
     sign_in_failures: SignInFailureRepository  # what the sign-in limits count
-    workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
-    metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
     facts: FactRepository
     clarifying_questions: ClarifyingQuestionRepository
     triage: TriageRepository
     outages: OutageRepository
+    known_issues: KnownIssueRepository  # ports/known_issues.py
+    defects: DefectRepository  # ports/defects.py
+    incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
+    enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
+    record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
+    l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
+    metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -1,16 +1,33 @@
-"""The one door to a ticket, and the check of what an actor may do with one.
+"""Every way to a ticket, and the check of what an actor may do with one.
 
-Missing and not-yours look the same (``TicketNotFoundError``), so nobody can probe for other
-organisations' ticket numbers.
+Nothing outside this module reads the ticket repository (``tests/test_layers.py`` fails the
+suite otherwise). There are two kinds of door:
+
+- **An actor's** (``access_ticket``, ``access_tickets``, ``access_ticket_page``…): what this
+  person or token may see, by ``domain/visibility.py``. Missing and not-yours look the same
+  (``TicketNotFoundError``, or simply left out of a list), so nobody can probe for other
+  organisations' ticket numbers.
+- **The desk's own** (``desk_ticket``, ``desk_tickets``, ``desk_ticket_page``): work the desk
+  does on its own behalf whoever set it going (an incident's update to every linked ticket,
+  the SLA sweep, mail threading). Each call names its ``DeskPurpose``, so the list below is
+  every place the desk reads tickets past the actors' doors. What such work then shows a
+  person still goes through that person's door.
+
+Event handlers are handed their ticket by the dispatcher and load none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Literal
+
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor
-from tierdesk.domain.tickets import Ticket, parse_ticket_reference
-from tierdesk.domain.visibility import can_see
+from tierdesk.domain.tickets import Ticket, TicketLink, parse_ticket_reference
+from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
-from tierdesk.ports import UnitOfWork
+from tierdesk.ports import TicketFilter, UnitOfWork
+
+# -- an actor's doors -----------------------------------------------------------------------
 
 
 def access_ticket(uow: UnitOfWork, actor: Actor, reference: int | str, prefix: str) -> Ticket:
@@ -21,6 +38,96 @@ def access_ticket(uow: UnitOfWork, actor: Actor, reference: int | str, prefix: s
     if ticket is None or not can_see(actor, ticket):
         raise TicketNotFoundError(reference)
     return ticket
+
+
+def access_tickets(uow: UnitOfWork, actor: Actor, ticket_ids: Iterable[int]) -> list[Ticket]:
+    """Of these tickets, those the actor may see, in the order given (each once), read in one
+    query: a record page lists dozens of linked tickets, a search fifty candidates. One the
+    actor may not see is left out as if it did not exist."""
+    return [t for t in _in_order(uow, ticket_ids) if can_see(actor, t)]
+
+
+def access_tickets_linking_to(uow: UnitOfWork, actor: Actor, ticket: Ticket) -> list[Ticket]:
+    """The tickets that link to ``ticket`` (the other side of its links) the actor may see."""
+    assert ticket.id is not None
+    return [t for t in uow.tickets.linked_to(ticket.id) if can_see(actor, t)]
+
+
+def access_ticket_page(
+    uow: UnitOfWork, actor: Actor, filters: TicketFilter, limit: int, before_id: int | None
+) -> list[Ticket]:
+    """Up to ``limit`` of the tickets the actor may see that match ``filters``, newest first,
+    with ids below ``before_id``. The visibility rule is applied in SQL (``Scope``)."""
+    return uow.tickets.page(scope_for(actor), filters, limit, before_id)
+
+
+def count_visible_tickets(uow: UnitOfWork, actor: Actor, filters: TicketFilter) -> int:
+    return uow.tickets.count(scope_for(actor), filters)
+
+
+def visible_ticket_ids(uow: UnitOfWork, actor: Actor, ticket_ids: Iterable[int]) -> set[int]:
+    """Of these ticket ids, those the actor may see, without loading the tickets."""
+    wanted = set(ticket_ids)
+    return uow.tickets.visible_ids(scope_for(actor), wanted) if wanted else set()
+
+
+def visible_links(
+    uow: UnitOfWork, actor: Actor, shown: Iterable[Ticket]
+) -> dict[int, list[TicketLink]]:
+    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
+    else only links to tickets they may open themselves, so a customer never learns of another
+    organisation's ticket through a link (one query for all of them)."""
+    shown = list(shown)
+    if may_read_internal(actor):
+        return {t.id: list(t.links) for t in shown if t.id is not None}
+    allowed = visible_ticket_ids(uow, actor, {lk.target_ticket_id for t in shown for lk in t.links})
+    return {
+        t.id: [link for link in t.links if link.target_ticket_id in allowed]
+        for t in shown
+        if t.id is not None
+    }
+
+
+# -- the desk's own doors -------------------------------------------------------------------
+
+# Every reason the desk reads tickets on its own behalf. A new one is added here, on purpose.
+DeskPurpose = Literal[
+    "defect fix notice",  # a fixed defect's notice to every linked ticket
+    "enhancement shipped notice",  # a shipped enhancement's notice to every linked ticket
+    "incident broadcast",  # an incident's update to every linked ticket
+    "incident resolution",  # resolving an incident solves every linked ticket
+    "index rebuild",  # every ticket, embedded and indexed again
+    "mail receipt",  # which ticket a stored inbound mail went to, for its receipt
+    "mail threading",  # which ticket a mail answers, before the sender's door decides
+    "SLA sweep",  # a due clock's warning or breach
+    "time rules sweep",  # time-based automation rules judged on each candidate ticket
+]
+
+
+def desk_ticket(uow: UnitOfWork, key: int | str, *, why: DeskPurpose) -> Ticket | None:
+    """One ticket by id or number, whoever may see it; None when there is none."""
+    return uow.tickets.get(key) if isinstance(key, int) else uow.tickets.get_by_number(key)
+
+
+def desk_tickets(uow: UnitOfWork, ticket_ids: Iterable[int], *, why: DeskPurpose) -> list[Ticket]:
+    """These tickets, in the order given (each once, missing ones left out), in one query."""
+    return _in_order(uow, ticket_ids)
+
+
+def desk_ticket_page(
+    uow: UnitOfWork, limit: int, before_id: int | None, *, why: DeskPurpose
+) -> list[Ticket]:
+    """Up to ``limit`` of all tickets, newest first, with ids below ``before_id``."""
+    return uow.tickets.page(Scope(everything=True), TicketFilter(), limit, before_id)
+
+
+def _in_order(uow: UnitOfWork, ticket_ids: Iterable[int]) -> list[Ticket]:
+    wanted = list(dict.fromkeys(ticket_ids))
+    found = {t.id: t for t in uow.tickets.get_many(wanted)} if wanted else {}
+    return [found[i] for i in wanted if i in found]
+
+
+# -- what an actor may do -------------------------------------------------------------------
 
 
 def require_agent(actor: Actor, action: str) -> Agent | SystemActor:

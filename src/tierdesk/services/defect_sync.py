@@ -29,11 +29,11 @@ from tierdesk.errors import (
     UnauthenticatedError,
 )
 from tierdesk.ports import UnitOfWork
-from tierdesk.ports.workflow import IssueTracker
-from tierdesk.services.defects import AUTHORS, reproduction_of, settle_fix
+from tierdesk.ports.defects import IssueTracker
+from tierdesk.services.defects import AUTHORS, DEFECTS, reproduction_of, settle_fix
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS
-from tierdesk.services.workflow_records import audit_record, not_found, require_level
+from tierdesk.services.linked_records import audit_record, load_record, require_level
 
 logger = logging.getLogger(__name__)
 KIND = RecordKind.DEFECT
@@ -55,14 +55,14 @@ def push_defect(desk: Desk, payload: dict[str, Any]) -> None:
     tracker = _tracker(desk)
     defect_id = int(payload["defect_id"])
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
+        defect = uow.defects.get(defect_id)
         if defect is None or defect.external_id is not None:
             return  # gone, or pushed already (a repeated job)
         title, body = f"[DEF-{defect.id}] {defect.title}", reproduction_of(defect).as_markdown()
         labels = [f"severity:{defect.severity}"]
     issue = tracker.create_issue(title, body, labels)
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
+        defect = uow.defects.get(defect_id)
         if defect is None or defect.external_id is not None:
             return
         defect.tracker = tracker.name
@@ -83,7 +83,7 @@ def push_defect(desk: Desk, payload: dict[str, Any]) -> None:
 def comment_on_defect(desk: Desk, payload: dict[str, Any]) -> None:
     tracker = _tracker(desk)
     with desk.uow() as uow:
-        defect = uow.workflow.defect(int(payload["defect_id"]))
+        defect = uow.defects.get(int(payload["defect_id"]))
         external_id = defect.external_id if defect is not None else None
     if defect is None:
         return
@@ -98,7 +98,7 @@ def poll_tracker(desk: Desk, _payload: dict[str, Any]) -> None:
     if desk.tracker is None:
         return
     with desk.uow() as uow:
-        ids = [(d.id, d.external_id) for d in uow.workflow.defects_to_poll()]
+        ids = [(d.id, d.external_id) for d in uow.defects.to_poll()]
     for defect_id, external_id in ids:
         assert defect_id is not None
         assert external_id is not None
@@ -108,7 +108,7 @@ def poll_tracker(desk: Desk, _payload: dict[str, Any]) -> None:
             logger.warning("polling DEF-%s (issue %s) failed: %s", defect_id, external_id, exc)
             continue
         with desk.uow() as uow:
-            defect = uow.workflow.defect(defect_id)
+            defect = uow.defects.get(defect_id)
             if defect is not None:
                 apply_tracker_issue(desk, uow, defect, issue, _tracker_actor(desk.tracker))
                 uow.commit()
@@ -156,19 +156,16 @@ def sync_defect(desk: Desk, actor: Actor, defect_id: int) -> Defect:
     require_level(actor, AUTHORS, "sync defects")
     tracker = _tracker(desk)
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
-        if defect is None:
-            raise not_found(KIND, defect_id)
-        external_id = defect.external_id
+        external_id = load_record(uow, DEFECTS, defect_id).external_id
     if external_id is None:
         push_defect(desk, {"defect_id": defect_id})
         with desk.uow() as uow:
-            pushed = uow.workflow.defect(defect_id)
+            pushed = uow.defects.get(defect_id)
             external_id = pushed.external_id if pushed is not None else None
         assert external_id is not None
     issue = tracker.get_issue(external_id)
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
+        defect = uow.defects.get(defect_id)
         assert defect is not None
         apply_tracker_issue(desk, uow, defect, issue, actor)
         uow.commit()
@@ -195,7 +192,7 @@ def receive_tracker_webhook(
     if issue is None:
         return None
     with desk.uow() as uow:
-        defect = uow.workflow.defect_by_external(tracker.name, issue.external_id)
+        defect = uow.defects.by_external(tracker.name, issue.external_id)
         if defect is None:
             return None
         apply_tracker_issue(desk, uow, defect, issue, _tracker_actor(tracker))

@@ -15,28 +15,32 @@ from tierdesk.domain.defects import (
     fix_notice,
     reproduction_from_packet,
 )
-from tierdesk.domain.handoff import PacketContent
 from tierdesk.domain.l3_outcomes import L3Outcome
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.record_links import RecordKind, record_on_ticket, record_reference
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import access_ticket, desk_tickets, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import enqueue
 from tierdesk.services.l3_outcomes import record_outcome
-from tierdesk.services.workflow_records import (
+from tierdesk.services.linked_records import (
+    RecordSpec,
+    RecordView,
+    add_record,
     audit_record,
     customer_version,
+    get_record,
     link_to_record,
-    linked_tickets,
-    not_found,
+    list_records,
+    load_record,
     post_public_notice,
     require_level,
 )
 
 KIND = RecordKind.DEFECT
+DEFECTS: RecordSpec[Defect] = RecordSpec(KIND, lambda uow: uow.defects, read="read defects")
 # Level 3 concludes "product defect" (leads and L4 may too).
 AUTHORS = Tier.L3
 
@@ -54,13 +58,6 @@ class DefectInput:
     affected_versions: list[str] | None = None
 
 
-@dataclass(frozen=True)
-class DefectView:
-    defect: Defect
-    link_count: int
-    tickets: list[Ticket]
-
-
 def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput) -> Defect:
     """Open a defect from a ticket: the reproduction comes from its newest hand-off packet,
     the ticket is linked, L3's "defect" outcome recorded and the tracker mirror scheduled."""
@@ -69,7 +66,7 @@ def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         packet = uow.packets.latest(ticket.id)
-        content = PacketContent.from_dict(dict(packet.content)) if packet is not None else None
+        content = packet.content if packet is not None else None
         reproduction = reproduction_from_packet(
             content,
             severity=new.severity,
@@ -90,10 +87,8 @@ def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput
             source_ticket_id=ticket.id,
             product_id=ticket.product_id,
         )
-        uow.workflow.add(defect)
-        uow.flush()
+        add_record(uow, DEFECTS, defect, "opened", actor, now, {"ticket": ticket.number})
         assert defect.id is not None
-        audit_record(uow, KIND, defect.id, "opened", actor, now, {"ticket": ticket.number})
         link_to_record(uow, desk, actor, KIND, defect.id, defect.title, ticket.id, now)
         record_outcome(uow, ticket, L3Outcome.DEFECT, actor, now, record_id=defect.id)
         schedule_push(uow, desk, defect)
@@ -112,9 +107,7 @@ def link_defect(desk: Desk, actor: Actor, defect_id: int, reference: int | str) 
     this is the "defect" outcome for that ticket."""
     require_agent(actor, "link defects")
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
-        if defect is None:
-            raise not_found(KIND, defect_id)
+        defect = load_record(uow, DEFECTS, defect_id)
         now = desk.clock.now()
         ticket, link = link_to_record(
             uow, desk, actor, KIND, defect_id, defect.title, reference, now
@@ -142,21 +135,11 @@ def link_defect(desk: Desk, actor: Actor, defect_id: int, reference: int | str) 
 def list_defects(
     desk: Desk, actor: Actor, status: DefectStatus | None = None
 ) -> list[tuple[Defect, int]]:
-    require_agent(actor, "read defects")
-    with desk.uow() as uow:
-        defects = uow.workflow.defects(status)
-        counts = uow.workflow.link_counts(KIND, [d.id for d in defects if d.id is not None])
-    return [(defect, counts.get(defect.id or 0, 0)) for defect in defects]
+    return list_records(desk, actor, DEFECTS, lambda uow: uow.defects.find(status))
 
 
-def get_defect(desk: Desk, actor: Actor, defect_id: int) -> DefectView:
-    require_agent(actor, "read defects")
-    with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
-        if defect is None:
-            raise not_found(KIND, defect_id)
-        count = len(uow.workflow.links(KIND, defect_id))
-        return DefectView(defect, count, linked_tickets(uow, actor, KIND, defect_id))
+def get_defect(desk: Desk, actor: Actor, defect_id: int) -> RecordView[Defect]:
+    return get_record(desk, actor, DEFECTS, defect_id)
 
 
 def mark_defect_fixed(
@@ -166,9 +149,7 @@ def mark_defect_fixed(
     linked ticket (by way of ``channel``)."""
     require_level(actor, AUTHORS, "mark defects fixed")
     with desk.uow() as uow:
-        defect = uow.workflow.defect(defect_id)
-        if defect is None:
-            raise not_found(KIND, defect_id)
+        defect = load_record(uow, DEFECTS, defect_id)
         settle_fix(desk, uow, defect, version, actor, channel)
         uow.commit()
         return defect
@@ -201,9 +182,9 @@ def announce_fix(
     """One public notice per linked ticket, each with its customer's verdict."""
     assert defect.id is not None
     told = 0
-    for link in uow.workflow.links(KIND, defect.id):
-        ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and announce_to(desk, uow, defect, ticket, actor, at, channel):
+    linked = [link.ticket_id for link in uow.record_links.of_record(KIND, defect.id)]
+    for ticket in desk_tickets(uow, linked, why="defect fix notice"):
+        if announce_to(desk, uow, defect, ticket, actor, at, channel):
             told += 1
     return told
 

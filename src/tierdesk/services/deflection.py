@@ -12,8 +12,8 @@ from tierdesk.domain.knowledge import KNOWLEDGE_KINDS, DocumentKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Status, Ticket
-from tierdesk.domain.visibility import can_see
 from tierdesk.errors import InvalidInputError, PermissionDeniedError
+from tierdesk.services.access import access_tickets
 from tierdesk.services.desk import Desk
 from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
 from tierdesk.services.known_issues import known_issue_of_document
@@ -76,14 +76,13 @@ def _solved_answers(desk: Desk, actor: Actor, text: str, limit: int) -> list[Sug
         where = search_filter(actor, (DocumentKind.TICKET,))
         found = index.search(uow, text, where, limit * 4)
         documents = uow.search.documents([s.document_id for s in found])
-        for scored in found:
-            document = documents.get(scored.document_id)
-            if document is None or document.ticket_id is None:
-                continue
-            ticket = uow.tickets.get(document.ticket_id)
-            # can_see again: the index's copy of the access columns is only a first filter.
-            if ticket is None or not can_see(actor, ticket):
-                continue
+        ticket_ids = [
+            d.ticket_id
+            for d in (documents.get(s.document_id) for s in found)
+            if d is not None and d.ticket_id is not None
+        ]
+        # Through the door: the index's copy of the access columns is only a first filter.
+        for ticket in access_tickets(uow, actor, ticket_ids):
             answer = _public_answer(ticket)
             if ticket.status not in (Status.SOLVED, Status.CLOSED) or not answer:
                 continue

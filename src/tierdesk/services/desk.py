@@ -17,8 +17,8 @@ from tierdesk.ports import (
     SearchIndex,
     UnitOfWork,
 )
+from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding
-from tierdesk.ports.workflow import IssueTracker
 
 
 @dataclass(frozen=True)

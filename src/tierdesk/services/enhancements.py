@@ -10,34 +10,31 @@ from tierdesk.domain.people import Actor, Organisation
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
-from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import require_agent, require_lead
+from tierdesk.services.access import desk_tickets, require_agent, require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.workflow_records import (
+from tierdesk.services.linked_records import (
+    RecordSpec,
+    add_record,
     audit_record,
     link_to_record,
     linked_tickets,
-    not_found,
+    load_record,
     post_public_notice,
     product_id_for,
 )
 
 KIND = RecordKind.ENHANCEMENT
+ENHANCEMENTS: RecordSpec[Enhancement] = RecordSpec(
+    KIND, lambda uow: uow.enhancements, read="read enhancement requests"
+)
 
 
 @dataclass(frozen=True)
 class EnhancementView:
-    enhancement: Enhancement
+    record: Enhancement
     votes: int
     organisations: list[Organisation]
-    tickets: list[Ticket]
-
-
-def _enhancement(uow: UnitOfWork, enhancement_id: int) -> Enhancement:
-    found = uow.workflow.enhancement(enhancement_id)
-    if found is None:
-        raise not_found(KIND, enhancement_id)
-    return found
+    tickets: list[Ticket]  # the linked tickets the reader may see
 
 
 def create_enhancement(
@@ -54,9 +51,8 @@ def create_enhancement(
             created_by=actor.name,
             product_id=product_id_for(uow, product),
         )
-        uow.workflow.add(enhancement)
-        uow.flush()
-        audit_record(uow, KIND, enhancement.id, "created", actor, now, {"title": enhancement.title})
+        changes = {"title": enhancement.title}
+        add_record(uow, ENHANCEMENTS, enhancement, "created", actor, now, changes)
         uow.commit()
         return enhancement
 
@@ -65,7 +61,7 @@ def link_enhancement(desk: Desk, actor: Actor, enhancement_id: int, reference: i
     """A ticket asks for it: linked, and its organisation counted as a requester (once)."""
     require_agent(actor, "link enhancement requests")
     with desk.uow() as uow:
-        enhancement = _enhancement(uow, enhancement_id)
+        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
         if enhancement.status.is_final:
             raise InvalidInputError(
                 f"ENH-{enhancement_id} is {enhancement.status}; open a new request instead"
@@ -74,9 +70,9 @@ def link_enhancement(desk: Desk, actor: Actor, enhancement_id: int, reference: i
         ticket, _link = link_to_record(
             uow, desk, actor, KIND, enhancement_id, enhancement.title, reference, now
         )
-        voters = {v.organisation_id for v in uow.workflow.votes(enhancement_id)}
+        voters = {v.organisation_id for v in uow.enhancements.votes(enhancement_id)}
         if ticket.organisation_id not in voters:
-            uow.workflow.add(
+            uow.enhancements.add_vote(
                 EnhancementVote(
                     enhancement_id=enhancement_id,
                     organisation_id=ticket.organisation_id,
@@ -94,14 +90,14 @@ def vote_for_enhancement(
     """An organisation asks for it without a ticket (a call, a meeting)."""
     require_agent(actor, "record votes")
     with desk.uow() as uow:
-        enhancement = _enhancement(uow, enhancement_id)
+        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
         found = uow.organisations.get_by_name(organisation.strip())
         if found is None or found.id is None:
             raise InvalidInputError(f"unknown organisation {organisation!r}", field="organisation")
-        if any(v.organisation_id == found.id for v in uow.workflow.votes(enhancement_id)):
+        if any(v.organisation_id == found.id for v in uow.enhancements.votes(enhancement_id)):
             raise InvalidInputError(f"{found.name} asked for ENH-{enhancement_id} already")
         now = desk.clock.now()
-        uow.workflow.add(
+        uow.enhancements.add_vote(
             EnhancementVote(enhancement_id=enhancement_id, organisation_id=found.id, created_at=now)
         )
         audit_record(uow, KIND, enhancement.id, "voted", actor, now, {"organisation": found.name})
@@ -114,7 +110,7 @@ def change_enhancement_status(
 ) -> Enhancement:
     require_lead(actor, "change enhancement status")
     with desk.uow() as uow:
-        enhancement = _enhancement(uow, enhancement_id)
+        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
         old = enhancement.status
         enhancement.change_status(status, desk.clock.now())
         audit_record(
@@ -135,14 +131,14 @@ def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str
     Returns how many tickets were."""
     require_lead(actor, "ship enhancements")
     with desk.uow() as uow:
-        enhancement = _enhancement(uow, enhancement_id)
+        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
         now = desk.clock.now()
         enhancement.ship(version, now)
         told = 0
-        for link in uow.workflow.links(KIND, enhancement_id):
-            ticket = uow.tickets.get(link.ticket_id)
+        linked = [link.ticket_id for link in uow.record_links.of_record(KIND, enhancement_id)]
+        for ticket in desk_tickets(uow, linked, why="enhancement shipped notice"):
             notice = enhancement.shipped_notice()
-            if ticket is not None and post_public_notice(desk, uow, actor, ticket, notice, now):
+            if post_public_notice(desk, uow, actor, ticket, notice, now):
                 told += 1
         audit_record(
             uow,
@@ -161,19 +157,19 @@ def list_enhancements(
     desk: Desk, actor: Actor, status: EnhancementStatus | None = None
 ) -> list[tuple[Enhancement, int]]:
     """Requests with their vote counts, most wanted first."""
-    require_agent(actor, "read enhancement requests")
+    require_agent(actor, ENHANCEMENTS.read)
     with desk.uow() as uow:
-        found = uow.workflow.enhancements(status)
-        votes = uow.workflow.vote_counts([e.id for e in found if e.id is not None])
+        found = uow.enhancements.find(status)
+        votes = uow.enhancements.vote_counts([e.id for e in found if e.id is not None])
     ranked = [(e, votes.get(e.id or 0, 0)) for e in found]
     return sorted(ranked, key=lambda pair: (-pair[1], pair[0].id or 0))
 
 
 def get_enhancement(desk: Desk, actor: Actor, enhancement_id: int) -> EnhancementView:
-    require_agent(actor, "read enhancement requests")
+    require_agent(actor, ENHANCEMENTS.read)
     with desk.uow() as uow:
-        enhancement = _enhancement(uow, enhancement_id)
-        votes = uow.workflow.votes(enhancement_id)
+        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
+        votes = uow.enhancements.votes(enhancement_id)
         organisations = [
             o for o in (uow.organisations.get(v.organisation_id) for v in votes) if o is not None
         ]

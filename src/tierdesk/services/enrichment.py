@@ -28,7 +28,6 @@ from tierdesk.errors import InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS
 
 ENRICHER = SystemActor(name="enrichment")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-log")
@@ -36,7 +35,6 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # a bigger log is read up to here
 LANGUAGE_CONFIDENCE = 0.8
 
 
-@HANDLERS.on("ticket.opened", "message.added")
 def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if desk.understanding is None or ticket.id is None:
         return

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tierdesk.domain.handoff import (
-    HandoffPacket,
-    PacketContent,
-    PacketStatus,
-    check_diagnostics,
-    require_complete,
-    supersede_waiting,
-)
+from tierdesk.domain import ticket_levels
+from tierdesk.domain.handoff import HandoffPacket, PacketContent, check_diagnostics
 from tierdesk.domain.handoff_draft import draft_packet
-from tierdesk.domain.levels import Level, check_reachable, require_at_or_above, require_member
+from tierdesk.domain.levels import (
+    Level,
+    check_reachable,
+    require_at_or_above,
+    require_complete,
+    require_member,
+)
 from tierdesk.domain.people import Actor, Agent, Tier
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidTransitionError, NotFoundError
@@ -92,36 +92,23 @@ def record_escalation(
     escalate and how complete the packet must be are the caller's: the desk itself (an SLA
     breach, a rule) escalates with the packet it drafted from the thread."""
     assert ticket.id is not None
-    sequence = uow.packets.next_sequence(ticket.id)
-    from_tier = ticket.tier
-    ticket.escalate(to, reason, content.summary(), actor, now, packet_sequence=sequence)
-    packet = HandoffPacket(
-        ticket_id=ticket.id,
-        sequence=sequence,
-        revision=1,
-        from_tier=from_tier,
-        to_tier=to,
-        reason=reason.strip(),
-        content=content.to_dict(),
-        author_kind=str(actor.kind),
-        author_id=actor.id,
-        author_name=actor.name,
-        created_at=now,
+    packet = ticket_levels.escalate_with_packet(
+        ticket,
+        to,
+        reason,
+        content,
+        uow.packets.next_sequence(ticket.id),
+        uow.packets.for_ticket(ticket.id),
+        actor,
+        now,
     )
-    supersede_waiting(uow.packets.for_ticket(ticket.id), packet)
     uow.packets.add(packet)
     return packet
 
 
 def _open_packet(uow: UnitOfWork, ticket: Ticket) -> HandoffPacket:
     assert ticket.id is not None
-    packet = uow.packets.latest(ticket.id)
-    if packet is None or packet.to_tier != ticket.tier:
-        raise InvalidTransitionError(
-            f"ticket {ticket.number} did not reach {ticket.tier.label} by escalation",
-            ticket=ticket.number,
-        )
-    return packet
+    return ticket_levels.open_packet(ticket, uow.packets.latest(ticket.id))
 
 
 def accept_escalation(
@@ -149,13 +136,7 @@ def accept_escalation(
                 "take the ticket",
             )
         packet = _open_packet(uow, ticket)
-        now = desk.clock.now()
-        ticket.accept_escalation(owner, actor, now)
-        packet.status, packet.decided_by, packet.decided_at = (
-            PacketStatus.ACCEPTED,
-            actor.name,
-            now,
-        )
+        ticket_levels.accept_escalation(ticket, packet, owner, actor, desk.clock.now())
         uow.commit()
         return ticket
 
@@ -173,14 +154,9 @@ def bounce_escalation(
         escalated_by = None
         if packet.author_kind == "agent" and packet.author_id is not None:
             escalated_by = uow.agents.get(packet.author_id)
-        now = desk.clock.now()
-        ticket.bounce_escalation(packet.from_tier, guidance, reason, escalated_by, actor, now)
-        packet.status, packet.decided_by, packet.decided_at = (
-            PacketStatus.BOUNCED,
-            actor.name,
-            now,
+        ticket_levels.bounce_escalation(
+            ticket, packet, guidance, reason, escalated_by, actor, desk.clock.now()
         )
-        packet.guidance = guidance.strip()
         uow.commit()
         return ticket
 
@@ -197,30 +173,10 @@ def amend_packet(
         revisions = [p for p in uow.packets.for_ticket(ticket.id) if p.sequence == sequence]
         if not revisions:
             raise NotFoundError(f"ticket {ticket.number} has no packet {sequence}")
-        current = revisions[-1]
-        require_complete(content, _level(uow, current.to_tier))
+        require_complete(content, _level(uow, revisions[-1].to_tier))
         check_diagnostics(content, _attachment_ids(ticket))
-        now = desk.clock.now()
-        amended = HandoffPacket(
-            ticket_id=ticket.id,
-            sequence=sequence,
-            revision=current.revision + 1,
-            from_tier=current.from_tier,
-            to_tier=current.to_tier,
-            reason=current.reason,
-            content=content.to_dict(),
-            author_kind=str(actor.kind),
-            author_id=actor.id,
-            author_name=actor.name,
-            created_at=now,
-            status=current.status,
-            decided_by=current.decided_by,
-            decided_at=current.decided_at,
-            guidance=current.guidance,
-        )
-        supersede_waiting(revisions, amended)
+        amended = ticket_levels.amend_packet(ticket, revisions, content, actor, desk.clock.now())
         uow.packets.add(amended)
-        ticket.record_packet_amended(sequence, amended.revision, content.summary(), actor, now)
         uow.commit()
         return amended
 

@@ -1,57 +1,99 @@
-"""Side effects of ticket events, in one table (STYLE: never in save hooks).
+"""Side effects of ticket events, in one table (STYLE: never in save hooks; cosmicpython's
+``EVENT_HANDLERS``).
 
 The unit of work stores a use case's audit events and, before committing, calls ``dispatch``
-with them. Each handler registered for an action runs inside the same transaction, so its
-changes (a routing decision, an SLA clock, a rule's action) commit or roll back with the change
-that caused them. Work that must not hold the transaction (mail, webhooks) is enqueued as a task
-by its handler instead of being done here.
+with them. Each handler listed for an action runs inside the same transaction, so its changes
+(a routing decision, an SLA clock, a rule's action) commit or roll back with the change that
+caused them. Work that must not hold the transaction (mail, webhooks) is enqueued as a task by
+its handler instead of being done here.
+
+Handlers run in the order listed: first the action's own, then those for every event
+(``ANY_ACTION``). What one handler changes on the ticket raises new events, dispatched in the
+next round, so the order matters only where a handler reads what another stores in the same
+round; each such constraint is commented where it applies (and tested in
+``tests/test_event_handlers.py``). Nothing registers itself on import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Dispatcher, UnitOfWork
+from tierdesk.services import (
+    enrichment,
+    mail_outbox,
+    outages,
+    routing,
+    rules,
+    search,
+    sla_clocks,
+    triage,
+)
 from tierdesk.services.desk import Desk
 
 Handler = Callable[[UnitOfWork, Desk, Ticket, AuditEvent], None]
+HandlerTable = Mapping[str, Sequence[Handler]]
 
 ANY_ACTION = "*"
 
+EVENT_HANDLERS: HandlerTable = {
+    "ticket.opened": (
+        # Routing first: a matching rule places the ticket as it was opened (its language, if
+        # any, is the requester's, before enrichment detects one), and triage may place it
+        # only while no rule has (its queue guess waits for an unrouted L0).
+        routing.route_new_ticket,
+        # Before enrichment too: the acknowledgement's language is the requester's or the
+        # ticket's as opened.
+        mail_outbox.queue_acknowledgement,
+        # Enrichment before outages and triage: they read the facts it stores.
+        enrichment.enrich_ticket,
+        outages.detect_outage,
+        # Free to go anywhere: the clocks start at the level the opening event names, and
+        # what routing or triage change reaches them as events of the next round.
+        sla_clocks.start_clocks_on_opening,
+        triage.triage_new_ticket,
+    ),
+    # Independent of one another.
+    "message.added": (
+        mail_outbox.queue_public_reply,
+        enrichment.enrich_ticket,
+        sla_clocks.follow_the_conversation,
+    ),
+    "ticket.status_changed": (sla_clocks.follow_the_status,),
+    "ticket.merged_into": (sla_clocks.stop_clocks_on_merging,),
+    "ticket.priority_changed": (sla_clocks.retarget_on_priority,),
+    # Independent: routing between levels moves only the queue; the clocks follow the level.
+    "ticket.escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
+    "ticket.de_escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
+    "ticket.routed": (sla_clocks.follow_the_level,),
+    "ticket.assigned": (sla_clocks.follow_the_assignee,),
+    "escalation.accepted": (sla_clocks.follow_the_assignee,),
+    "escalation.bounced": (sla_clocks.follow_the_assignee,),
+    # Every event, after the action's own handlers.
+    ANY_ACTION: (
+        # The index gets the ticket as this round's handlers left it.
+        search.index_ticket,
+        # What a rule's action changes is an event of the next round (indexed then); rules
+        # never trigger rules (services/rules.py).
+        rules.run_event_rules,
+    ),
+}
 
-@dataclass
-class HandlerTable:
-    """Handlers by audit action (``"ticket.opened"``…); ``"*"`` receives every ticket event."""
 
-    handlers: dict[str, list[Handler]] = field(default_factory=dict)
-
-    def on(self, *actions: str) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            for action in actions:
-                self.handlers.setdefault(action, []).append(handler)
-            return handler
-
-        return register
-
-    def for_action(self, action: str) -> list[Handler]:
-        return [*self.handlers.get(action, []), *self.handlers.get(ANY_ACTION, [])]
-
-
-# The desk's handlers. Modules that react to ticket events register here with
-# ``@HANDLERS.on("ticket.opened")`` and are imported by ``bootstrap``.
-HANDLERS = HandlerTable()
+def handlers_for(table: HandlerTable, action: str) -> list[Handler]:
+    """The handlers an event runs, in order: the action's own, then every event's."""
+    return [*table.get(action, ()), *table.get(ANY_ACTION, ())]
 
 
 def make_dispatcher(
-    desk_provider: Callable[[], Desk], table: HandlerTable = HANDLERS
+    desk_provider: Callable[[], Desk], table: HandlerTable = EVENT_HANDLERS
 ) -> Dispatcher:
     def dispatch(uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None:
         desk = desk_provider()
         for ticket, event in events:
-            for handler in table.for_action(event.action):
+            for handler in handlers_for(table, event.action):
                 handler(uow, desk, ticket, event)
 
     return dispatch

@@ -19,37 +19,32 @@ from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import require_agent
+from tierdesk.services.access import desk_tickets, require_agent
 from tierdesk.services.desk import Desk
-from tierdesk.services.workflow_records import (
+from tierdesk.services.linked_records import (
+    RecordSpec,
+    RecordView,
+    add_record,
     audit_record,
     link_to_record,
-    linked_tickets,
-    not_found,
+    list_records,
+    load_record,
     post_public_notice,
     product_id_for,
     require_level,
+    view_record,
 )
 
 KIND = RecordKind.INCIDENT
+INCIDENTS: RecordSpec[Incident] = RecordSpec(KIND, lambda uow: uow.incidents, read="read incidents")
 # Incidents are level 4's (product development) and the leads'.
 RUNNERS = Tier.L4
 MAX_TICKETS_PER_CALL = 1000
 
 
 @dataclass(frozen=True)
-class IncidentView:
-    incident: Incident
+class IncidentView(RecordView[Incident]):
     updates: list[IncidentUpdate]
-    link_count: int
-    tickets: list[Ticket]
-
-
-def _incident(uow: UnitOfWork, incident_id: int) -> Incident:
-    incident = uow.workflow.incident(incident_id)
-    if incident is None:
-        raise not_found(KIND, incident_id)
-    return incident
 
 
 def declare_incident(
@@ -73,18 +68,8 @@ def declare_incident(
             updated_at=now,
             product_id=product_id_for(uow, product),
         )
-        uow.workflow.add(incident)
-        uow.flush()
-        assert incident.id is not None
-        audit_record(
-            uow,
-            KIND,
-            incident.id,
-            "declared",
-            actor,
-            now,
-            {"title": incident.title, "severity": str(severity)},
-        )
+        changes = {"title": incident.title, "severity": str(severity)}
+        add_record(uow, INCIDENTS, incident, "declared", actor, now, changes)
         _link_all(uow, desk, actor, incident, tickets or [])
         uow.commit()
         return incident
@@ -99,7 +84,7 @@ def _link_all(
         )
     assert incident.id is not None
     now = desk.clock.now()
-    existing = uow.workflow.links(KIND, incident.id)
+    existing = uow.record_links.of_record(KIND, incident.id)
     linked = [
         link_to_record(uow, desk, actor, KIND, incident.id, incident.title, ref, now, existing)[0]
         for ref in references
@@ -125,7 +110,7 @@ def link_incident_tickets(
     if not references:
         raise InvalidInputError("name at least one ticket", field="tickets")
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         incident.require_open("link tickets")
         linked = _link_all(uow, desk, actor, incident, references)
         uow.commit()
@@ -145,7 +130,7 @@ def post_incident_update(
     require_level(actor, RUNNERS, "post incident updates")
     text = require_text(text, "text", max_length=20_000)
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.move_to(status, now)
         message = update_message(incident, status, text)
@@ -159,7 +144,7 @@ def post_incident_update(
             posted_by=actor.name,
             tickets_notified=told,
         )
-        uow.workflow.add(update)
+        uow.incidents.add_update(update)
         audit_record(
             uow,
             KIND,
@@ -184,11 +169,9 @@ def _broadcast(
     assert incident.id is not None
     now = desk.clock.now()
     told = 0
-    for link in uow.workflow.links(KIND, incident.id):
-        ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and post_public_notice(
-            desk, uow, actor, ticket, text, now, channel=channel
-        ):
+    linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
+    for ticket in desk_tickets(uow, linked, why="incident broadcast"):
+        if post_public_notice(desk, uow, actor, ticket, text, now, channel=channel):
             told += 1
     return told
 
@@ -199,19 +182,19 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
     require_level(actor, RUNNERS, "resolve incidents")
     resolution = require_text(resolution, "resolution", max_length=20_000)
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
         message = update_message(incident, IncidentStatus.RESOLVED, resolution)
         told = _broadcast(uow, desk, actor, incident, message)
         solved = 0
-        for link in uow.workflow.links(KIND, incident.id):
-            ticket = uow.tickets.get(link.ticket_id)
-            if ticket is not None and ticket.status.is_active:
+        linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
+        for ticket in desk_tickets(uow, linked, why="incident resolution"):
+            if ticket.status.is_active:
                 ticket.solve(f"Resolved with incident INC-{incident.id}: {resolution}", actor, now)
                 solved += 1
-        uow.workflow.add(
+        uow.incidents.add_update(
             IncidentUpdate(
                 incident_id=incident.id,
                 status=IncidentStatus.RESOLVED,
@@ -237,7 +220,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
 def write_post_incident_note(desk: Desk, actor: Actor, incident_id: int, note: str) -> Incident:
     require_level(actor, RUNNERS, "write post-incident notes")
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
+        incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.write_post_incident_note(note, now)
         audit_record(uow, KIND, incident.id, "post_incident_note", actor, now)
@@ -248,20 +231,13 @@ def write_post_incident_note(desk: Desk, actor: Actor, incident_id: int, note: s
 def list_incidents(
     desk: Desk, actor: Actor, status: IncidentStatus | None = None
 ) -> list[tuple[Incident, int]]:
-    require_agent(actor, "read incidents")
-    with desk.uow() as uow:
-        incidents = uow.workflow.incidents(status)
-        counts = uow.workflow.link_counts(KIND, [i.id for i in incidents if i.id is not None])
-    return [(incident, counts.get(incident.id or 0, 0)) for incident in incidents]
+    return list_records(desk, actor, INCIDENTS, lambda uow: uow.incidents.find(status))
 
 
 def get_incident(desk: Desk, actor: Actor, incident_id: int) -> IncidentView:
-    require_agent(actor, "read incidents")
+    require_agent(actor, INCIDENTS.read)
     with desk.uow() as uow:
-        incident = _incident(uow, incident_id)
-        return IncidentView(
-            incident,
-            uow.workflow.incident_updates(incident_id),
-            len(uow.workflow.links(KIND, incident_id)),
-            linked_tickets(uow, actor, KIND, incident_id),
-        )
+        incident = load_record(uow, INCIDENTS, incident_id)
+        updates = uow.incidents.updates(incident_id)
+        view = view_record(uow, actor, INCIDENTS, incident)
+        return IncidentView(view.record, view.link_count, view.tickets, updates)

@@ -20,17 +20,24 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.l3_outcomes import record_outcome
-from tierdesk.services.workflow_records import (
+from tierdesk.services.linked_records import (
+    RecordSpec,
+    RecordView,
+    add_record,
     audit_record,
+    get_record,
     link_to_record,
-    linked_tickets,
-    not_found,
+    list_records,
+    load_record,
     post_public_notice,
     product_id_for,
     require_level,
 )
 
 KIND = RecordKind.KNOWN_ISSUE
+KNOWN_ISSUES: RecordSpec[KnownIssue] = RecordSpec(
+    KIND, lambda uow: uow.known_issues, read="read known issues"
+)
 _DOCUMENT_KEY = "known-issue-record:"  # the issue's search document: "known-issue-record:12"
 # Who documents known issues: senior support and above (L1 links and sends them).
 AUTHORS = Tier.L2
@@ -44,13 +51,6 @@ class KnownIssueInput:
     root_cause: str = ""
     product: str | None = None
     affected_versions: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class KnownIssueView:
-    issue: KnownIssue
-    link_count: int
-    tickets: list[Ticket]  # the linked tickets the reader may see
 
 
 def _versions(values: list[str]) -> list[str]:
@@ -76,9 +76,7 @@ def create_known_issue(desk: Desk, actor: Actor, new: KnownIssueInput) -> KnownI
             product_id=product_id_for(uow, new.product),
             affected_versions=_versions(new.affected_versions),
         )
-        uow.workflow.add(issue)
-        uow.flush()
-        audit_record(uow, KIND, issue.id, "created", actor, now, {"title": issue.title})
+        add_record(uow, KNOWN_ISSUES, issue, "created", actor, now, {"title": issue.title})
         index_known_issue(uow, desk, issue)
         uow.commit()
         return issue
@@ -96,9 +94,7 @@ def update_known_issue(
 ) -> KnownIssue:
     require_level(actor, AUTHORS, "change known issues")
     with desk.uow() as uow:
-        issue = uow.workflow.known_issue(issue_id)
-        if issue is None:
-            raise not_found(KIND, issue_id)
+        issue = load_record(uow, KNOWN_ISSUES, issue_id)
         changes: dict[str, object] = {}
         if fix is not None:
             changes["fix"] = issue.fix = require_text(fix, "fix", max_length=50_000)
@@ -126,21 +122,16 @@ def list_known_issues(
     status: KnownIssueStatus | None = None,
 ) -> list[tuple[KnownIssue, int]]:
     """Known issues with how many tickets each is linked to."""
-    require_agent(actor, "read known issues")
-    with desk.uow() as uow:
-        issues = uow.workflow.known_issues(product_id_for(uow, product), status)
-        counts = uow.workflow.link_counts(KIND, [i.id for i in issues if i.id is not None])
-    return [(issue, counts.get(issue.id or 0, 0)) for issue in issues]
+    return list_records(
+        desk,
+        actor,
+        KNOWN_ISSUES,
+        lambda uow: uow.known_issues.find(product_id_for(uow, product), status),
+    )
 
 
-def get_known_issue(desk: Desk, actor: Actor, issue_id: int) -> KnownIssueView:
-    require_agent(actor, "read known issues")
-    with desk.uow() as uow:
-        issue = uow.workflow.known_issue(issue_id)
-        if issue is None:
-            raise not_found(KIND, issue_id)
-        count = len(uow.workflow.links(KIND, issue_id))
-        return KnownIssueView(issue, count, linked_tickets(uow, actor, KIND, issue_id))
+def get_known_issue(desk: Desk, actor: Actor, issue_id: int) -> RecordView[KnownIssue]:
+    return get_record(desk, actor, KNOWN_ISSUES, issue_id)
 
 
 def link_known_issue(
@@ -157,9 +148,7 @@ def link_known_issue(
     fix" outcome."""
     require_agent(actor, "link known issues")
     with desk.uow() as uow:
-        issue = uow.workflow.known_issue(issue_id)
-        if issue is None:
-            raise not_found(KIND, issue_id)
+        issue = load_record(uow, KNOWN_ISSUES, issue_id)
         issue.require_usable()
         now = desk.clock.now()
         ticket, _link = link_to_record(

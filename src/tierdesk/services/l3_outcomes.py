@@ -15,7 +15,7 @@ from tierdesk.errors import InvalidInputError, InvalidTransitionError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
-from tierdesk.services.workflow_records import post_public_notice
+from tierdesk.services.linked_records import post_public_notice
 
 
 def record_outcome(
@@ -39,7 +39,7 @@ def record_outcome(
         product_id=ticket.product_id,
         record_id=record_id,
     )
-    uow.workflow.add(record)
+    uow.l3_outcomes.add(record)
     record_on_ticket(
         ticket, "l3.outcome", actor, at, changes={"outcome": str(outcome), "record": record_id}
     )
@@ -111,5 +111,5 @@ def ticket_records(desk: Desk, actor: Actor, reference: int | str) -> TicketReco
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         return TicketRecords(
-            uow.workflow.links_of_ticket(ticket.id), uow.workflow.outcomes_of_ticket(ticket.id)
+            uow.record_links.of_ticket(ticket.id), uow.l3_outcomes.of_ticket(ticket.id)
         )

@@ -31,6 +31,7 @@ from tierdesk.domain.inbound import (
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import ConflictError, InvalidInputError, TooLargeError
 from tierdesk.ports import EmailReader, MailboxReader, UnitOfWork
+from tierdesk.services.access import desk_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.mail_threading import (
     INTAKE,
@@ -90,7 +91,11 @@ def receive_email(mail: MailDesk, raw: bytes, source: MailSource) -> Receipt:
 
 
 def receipt_for(uow: UnitOfWork, record: InboundRecord, *, duplicate: bool) -> Receipt:
-    ticket = uow.tickets.get(record.ticket_id) if record.ticket_id is not None else None
+    ticket = (
+        desk_ticket(uow, record.ticket_id, why="mail receipt")
+        if record.ticket_id is not None
+        else None
+    )
     return Receipt(
         inbound_id=record.id,
         outcome=record.outcome,

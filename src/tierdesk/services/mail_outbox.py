@@ -45,7 +45,6 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import MailTransport, UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS
 from tierdesk.services.jobs import TASKS, enqueue
 
 logger = logging.getLogger(__name__)
@@ -77,7 +76,6 @@ def _queue(
         enqueue(uow, SEND_TASK, at=event.at)
 
 
-@HANDLERS.on("message.added")
 def queue_public_reply(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """An agent's public reply goes to the requester by mail, whatever channel the ticket came
     by: every contact has an address."""
@@ -98,7 +96,6 @@ def queue_public_reply(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: Audit
             return
 
 
-@HANDLERS.on("ticket.opened")
 def queue_acknowledgement(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """Mail that opened a ticket is acknowledged with its number, so that replies thread."""
     if ticket.channel is Channel.EMAIL:

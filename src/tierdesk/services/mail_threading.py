@@ -21,9 +21,9 @@ from tierdesk.domain.inbound import (
 from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Contact, SystemActor, normalise_email
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
-from tierdesk.domain.visibility import can_see
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import access_ticket, desk_ticket
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.tickets import CatalogRef, resolve_catalog
@@ -96,10 +96,10 @@ def _find_ticket(
     ticket = None
     ticket_id = uow.mail_threads.ticket_for_message_ids(thread_keys(email))
     if ticket_id is not None:
-        ticket = uow.tickets.get(ticket_id)
+        ticket = desk_ticket(uow, ticket_id, why="mail threading")
     if ticket is None:
         number = ticket_number_in_subject(email.subject, ticket_prefix)
-        ticket = uow.tickets.get_by_number(number) if number else None
+        ticket = desk_ticket(uow, number, why="mail threading") if number else None
     for _hop in range(5):
         merged = (
             next((lk for lk in ticket.links if lk.kind is LinkKind.MERGED_INTO), None)
@@ -108,10 +108,13 @@ def _find_ticket(
         )
         if ticket is None or merged is None:
             break
-        ticket = uow.tickets.get(merged.target_ticket_id)
-    if ticket is not None and not can_see(contact, ticket):
+        ticket = desk_ticket(uow, merged.target_ticket_id, why="mail threading")
+    if ticket is None or ticket.id is None:
         return None
-    return ticket
+    try:  # the thread is the desk's to follow; whether the sender may write to it is not
+        return access_ticket(uow, contact, ticket.id, ticket_prefix)
+    except TicketNotFoundError:
+        return None
 
 
 def deliver_to_ticket(

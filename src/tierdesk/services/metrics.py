@@ -18,7 +18,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.workflow_records import product_id_for
+from tierdesk.services.linked_records import product_id_for
 
 # The periods a lead can choose, as the dashboard's query string names them; None: all time.
 PERIODS: dict[str, timedelta | None] = {

@@ -14,12 +14,10 @@ from tierdesk.errors import InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS
 
 
-@HANDLERS.on("ticket.opened")
 def detect_outage(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
-    """Runs after enrichment (registered later), so the new ticket's error codes are known."""
+    """Runs after enrichment (services/handlers.py), so the new ticket's error codes are known."""
     if desk.understanding is None or ticket.id is None:
         return
     config = desk.understanding.config

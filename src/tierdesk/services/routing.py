@@ -31,7 +31,6 @@ from tierdesk.errors import InvalidInputError, InvalidTransitionError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS
 
 ROUTER = SystemActor(name="routing")
 
@@ -189,7 +188,6 @@ def _name(rule: RoutingRule) -> str:
     return f"{rule.name!r} (#{rule.id})"
 
 
-@HANDLERS.on("ticket.opened")
 def route_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """Out of intake: to the first matching rule's queue (and its level), assigned there by
     skill, language and load. No match: the ticket stays at L0 for a person, recorded too."""
@@ -238,7 +236,6 @@ def _previous_queue(uow: UnitOfWork, ticket: Ticket, queues: list[Queue]) -> Que
 _QUEUE_MOVES = ("ticket.routed", "ticket.updated")
 
 
-@HANDLERS.on("ticket.escalated", "ticket.de_escalated")
 def route_between_levels(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """To the queue of the ticket's new level for its product area. Nobody is assigned: after
     an escalation a member takes the ticket by accepting it; after a bounce it goes back to

@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
-from tierdesk.domain.handoff import require_complete
-from tierdesk.domain.levels import check_reachable
+from tierdesk.domain.levels import check_reachable, require_complete
 from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Agent, SystemActor, Tier
 from tierdesk.domain.routing import TicketFacts

@@ -37,9 +37,8 @@ from tierdesk.domain.rules import (
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import ConflictError, InvalidInputError, NotFoundError
 from tierdesk.ports import RuleFiring, UnitOfWork
-from tierdesk.services.access import require_agent, require_lead
+from tierdesk.services.access import desk_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import ANY_ACTION, HANDLERS
 from tierdesk.services.routing import ticket_facts
 from tierdesk.services.rule_actions import fire
 
@@ -214,7 +213,6 @@ def _fired_in(uow: UnitOfWork) -> set[tuple[int, int]]:
     return _FIRED.setdefault(uow, set())
 
 
-@HANDLERS.on(ANY_ACTION)
 def run_event_rules(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if ticket.id is None or event.id is None:
         return
@@ -302,7 +300,7 @@ def sweep_time_rules(desk: Desk) -> int:
 def _sweep_ticket(desk: Desk, ticket_id: int, rules: list[AutomationRule], now: datetime) -> int:
     fired = 0
     with desk.uow() as uow:
-        ticket = uow.tickets.get(ticket_id)
+        ticket = desk_ticket(uow, ticket_id, why="time rules sweep")
         if ticket is None:
             return 0
         # As for events: every rule is judged on the ticket as the sweep found it, so one

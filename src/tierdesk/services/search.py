@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.knowledge import (
@@ -25,13 +26,17 @@ from tierdesk.domain.knowledge import (
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor
 from tierdesk.domain.ticket_values import ticket_numbers_in
-from tierdesk.domain.tickets import Ticket
-from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
+from tierdesk.domain.tickets import Ticket, format_ticket_number
+from tierdesk.domain.visibility import may_read_internal, scope_for
 from tierdesk.errors import ConfigurationError, InvalidInputError, TicketNotFoundError
-from tierdesk.ports import SearchIndex, TicketFilter, UnitOfWork
-from tierdesk.services.access import access_ticket
+from tierdesk.ports import SearchIndex, UnitOfWork
+from tierdesk.services.access import (
+    access_ticket,
+    access_tickets,
+    desk_ticket_page,
+    visible_links,
+)
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import ANY_ACTION, HANDLERS
 
 MAX_RESULTS = 50
 
@@ -82,7 +87,6 @@ def query_text(actor: Actor, ticket: Ticket) -> str:
     return "\n".join([ticket.subject, *readable])
 
 
-@HANDLERS.on(ANY_ACTION)
 def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
     """Keep the ticket's documents current: new text is embedded, anything else (status,
     level, queue, assignee) only updates what access checks read."""
@@ -163,15 +167,19 @@ def similar_tickets(
         found = index.search(uow, query_text(actor, ticket), where, MAX_RESULTS)
         solved: list[SimilarTicket] = []
         duplicates: list[SimilarTicket] = []
-        for ticket_id, scored in _best_per_ticket(uow, found):
-            other = uow.tickets.get(ticket_id)
-            if other is None or not can_see(actor, other):
-                continue
+        best = dict(_best_per_ticket(uow, found))
+        number = partial(format_ticket_number, desk.ticket_prefix)  # without loading the target
+        # The index filter already scopes by organisation and level; the door has the last word.
+        shown = access_tickets(uow, actor, best)
+        links = visible_links(uow, actor, shown)
+        for other in shown:
+            assert other.id is not None
+            scored = best[other.id]
             similar = SimilarTicket(
                 other,
                 round(scored.score, 4),
                 scored.why,
-                [(str(link.kind), _number(uow, link.target_ticket_id)) for link in other.links],
+                [(str(link.kind), number(link.target_ticket_id)) for link in links[other.id]],
             )
             target = duplicates if other.status.is_active else solved
             if len(target) < limit:
@@ -205,13 +213,11 @@ def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> lis
         named = {found.ticket.id for found in results}
         where = search_filter(actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES))
         found = index.search(uow, query, where, MAX_RESULTS) if len(results) < limit else []
-        for ticket_id, scored in _best_per_ticket(uow, found):
-            if len(results) == limit:
-                break
-            ticket = uow.tickets.get(ticket_id) if ticket_id not in named else None
-            # The index filter already scopes by organisation and level; this is the last word.
-            if ticket is None or not can_see(actor, ticket):
-                continue
+        best = {i: scored for i, scored in _best_per_ticket(uow, found) if i not in named}
+        # The index filter already scopes by organisation and level; the door has the last word.
+        for ticket in access_tickets(uow, actor, best)[: limit - len(results)]:
+            assert ticket.id is not None
+            scored = best[ticket.id]
             results.append(FoundTicket(ticket, round(scored.score, 4), scored.why))
         return results
 
@@ -226,11 +232,6 @@ def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> li
         except TicketNotFoundError:
             continue
     return seen
-
-
-def _number(uow: UnitOfWork, ticket_id: int) -> str:
-    linked = uow.tickets.get(ticket_id)
-    return linked.number or str(ticket_id) if linked is not None else str(ticket_id)
 
 
 # -- the index as a whole -------------------------------------------------------------------
@@ -254,7 +255,7 @@ def rebuild_index(desk: Desk, progress: Callable[[int], None] | None = None) -> 
     before: int | None = None
     while True:
         with desk.uow() as uow:
-            page = uow.tickets.page(Scope(everything=True), TicketFilter(), 100, before)
+            page = desk_ticket_page(uow, 100, before, why="index rebuild")
             # one store call per page: the embedder gets one large batch, not one per ticket
             documents = [d for ticket in page for d in ticket_documents(ticket)]
             count += index.store(uow, documents, force=True)

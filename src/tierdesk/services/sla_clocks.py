@@ -35,7 +35,6 @@ from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import ConfigurationError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS
 
 _PENDING = str(Status.PENDING_CUSTOMER)
 
@@ -155,7 +154,6 @@ def _new_assignee(event: AuditEvent) -> int | None:
     return int(value) if value is not None else None
 
 
-@HANDLERS.on("ticket.opened")
 def start_clocks_on_opening(
     uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent
 ) -> None:
@@ -165,7 +163,6 @@ def start_clocks_on_opening(
     clocks.arrive(Tier(event.changes.get("tier", ticket.tier)), event.at, assigned=False)
 
 
-@HANDLERS.on("message.added")
 def follow_the_conversation(
     uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent
 ) -> None:
@@ -180,7 +177,6 @@ def follow_the_conversation(
             clocks.start_customer_clock(ClockKind.NEXT_RESPONSE, event.at)
 
 
-@HANDLERS.on("ticket.status_changed")
 def follow_the_status(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     old, new = event.changes["status"]
     clocks, at = _Clocks(uow, ticket), event.at
@@ -204,12 +200,10 @@ def follow_the_status(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: Audit
         clocks.arrive(ticket.tier, at, assigned=ticket.assignee_id is not None)
 
 
-@HANDLERS.on("ticket.merged_into")
 def stop_clocks_on_merging(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     _Clocks(uow, ticket).stop_all(event.at)
 
 
-@HANDLERS.on("ticket.priority_changed")
 def retarget_on_priority(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     clocks = _Clocks(uow, ticket)
     policy = clocks.policy()
@@ -227,7 +221,6 @@ def retarget_on_priority(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: Au
         uow.deadlines.save(deadline)
 
 
-@HANDLERS.on("ticket.escalated", "ticket.de_escalated", "ticket.routed")
 def follow_the_level(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     clocks = _Clocks(uow, ticket)
     change = _tier_change(event)
@@ -239,7 +232,6 @@ def follow_the_level(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditE
         clocks.meet(ClockKind.LEVEL_PICKUP, event.at, ticket.tier)
 
 
-@HANDLERS.on("ticket.assigned", "escalation.accepted", "escalation.bounced")
 def follow_the_assignee(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     clocks = _Clocks(uow, ticket)
     change = _tier_change(event)

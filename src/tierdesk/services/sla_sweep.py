@@ -16,7 +16,7 @@ audit event on the ticket (``sla.warned``, ``sla.breached``).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,7 @@ from tierdesk.domain.sla import (
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import TierdeskError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services.access import desk_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.escalation import packet_draft, record_escalation
 from tierdesk.services.jobs import TASKS
@@ -74,7 +75,7 @@ def sweep_deadlines(
 
 
 def _ticket(uow: UnitOfWork, deadline: Deadline) -> Ticket:
-    ticket = uow.tickets.get(deadline.ticket_id)
+    ticket = desk_ticket(uow, deadline.ticket_id, why="SLA sweep")
     assert ticket is not None  # the foreign key guarantees it
     return ticket
 
@@ -188,8 +189,9 @@ def _act(uow: UnitOfWork, ticket: Ticket, deadline: Deadline, reason: str, now: 
     elif deadline.breach_action is BreachAction.ESCALATE:
         # The receiving level gets the packet the desk drafts from the thread, with the breach
         # itself as the first open question, and accepts or bounces it like any other.
-        packet = packet_draft(uow, ticket)
-        packet.open_questions = [breach_handoff_note(ticket, deadline, now), *packet.open_questions]
+        draft = packet_draft(uow, ticket)
+        breach = breach_handoff_note(ticket, deadline, now)
+        packet = replace(draft, open_questions=[breach, *draft.open_questions])
         record_escalation(uow, ticket, Tier(ticket.tier + 1), reason, packet, SLA_ACTOR, now)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tierdesk.domain import ticket_levels
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, Message, MessageKind
@@ -18,10 +19,17 @@ from tierdesk.domain.tickets import (
     TicketType,
     normalise_tags,
 )
-from tierdesk.domain.visibility import can_see, may_read_internal, scope_for
+from tierdesk.domain.visibility import may_read_internal
 from tierdesk.errors import InvalidInputError, NotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import (
+    access_ticket,
+    access_ticket_page,
+    access_tickets_linking_to,
+    count_visible_tickets,
+    require_agent,
+    visible_links,
+)
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
@@ -178,9 +186,8 @@ def list_tickets(
     if limit < 1:
         raise InvalidInputError("limit must be at least 1", field="limit")
     with desk.uow() as uow:
-        scope = scope_for(actor)
-        rows = uow.tickets.page(scope, filters, limit + 1, before_id)
-        total = uow.tickets.count(scope, filters)
+        rows = access_ticket_page(uow, actor, filters, limit + 1, before_id)
+        total = count_visible_tickets(uow, actor, filters)
     page, more = rows[:limit], len(rows) > limit
     return TicketPage(page, page[-1].id if more and page else None, total)
 
@@ -298,7 +305,7 @@ def de_escalate_ticket(
     require_agent(actor, "de-escalate tickets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        ticket.de_escalate(to, reason, guidance, actor, desk.clock.now())
+        ticket_levels.de_escalate(ticket, to, reason, guidance, actor, desk.clock.now())
         uow.commit()
         return ticket
 
@@ -332,27 +339,13 @@ def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Tick
     """Tickets linking to this one that the actor may also see."""
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        assert ticket.id is not None
-        from_others = uow.tickets.linked_to(ticket.id)
-    return [t for t in from_others if can_see(actor, t)]
+        return access_tickets_linking_to(uow, actor, ticket)
 
 
 def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list[TicketLink]]:
-    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
-    else only links to tickets they may open themselves, so a customer never learns of another
-    organisation's ticket through a duplicate link."""
-    if may_read_internal(actor):
-        return {t.id: list(t.links) for t in shown if t.id is not None}
-    targets = {link.target_ticket_id for t in shown for link in t.links}
-    allowed: set[int] = set()
-    if targets:
-        with desk.uow() as uow:
-            allowed = uow.tickets.visible_ids(scope_for(actor), targets)
-    return {
-        t.id: [link for link in t.links if link.target_ticket_id in allowed]
-        for t in shown
-        if t.id is not None
-    }
+    """Each ticket's links as this actor may see them (``access.visible_links``)."""
+    with desk.uow() as uow:
+        return visible_links(uow, actor, shown)
 
 
 def list_products(desk: Desk) -> list[Product]:

@@ -36,7 +36,6 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.ports.understanding import Classifier, Understanding
 from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import HANDLERS
 from tierdesk.services.jobs import TASKS, enqueue
 
 TRIAGE = SystemActor(name="triage")
@@ -60,7 +59,6 @@ def ticket_text(uow: UnitOfWork, ticket: Ticket) -> str:
 # -- predicting at intake --------------------------------------------------------------------
 
 
-@HANDLERS.on("ticket.opened")
 def triage_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if desk.understanding is None or ticket.id is None:
         return

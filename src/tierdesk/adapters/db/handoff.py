@@ -16,9 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, registry
 
-from tierdesk.adapters.db.tables import json_dict, metadata
-from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
-from tierdesk.domain.handoff import HandoffPacket, PacketStatus
+from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.types import EnumText, JsonValue, TierNumber, UtcDateTime
+from tierdesk.domain.handoff import HandoffPacket, PacketContent, PacketStatus
 
 handoff_packets = Table(
     "handoff_packets",
@@ -30,7 +30,7 @@ handoff_packets = Table(
     Column("from_tier", TierNumber, nullable=False),
     Column("to_tier", TierNumber, nullable=False),
     Column("reason", Text, nullable=False),
-    Column("content", json_dict(), nullable=False),
+    Column("content", JsonValue(PacketContent), nullable=False),
     Column("author_kind", String(16), nullable=False),
     Column("author_id", Integer),
     Column("author_name", String(200), nullable=False),

@@ -8,10 +8,15 @@ from sqlalchemy.orm import registry
 
 from tierdesk.adapters.db.audit import map_audit
 from tierdesk.adapters.db.catalog import map_catalog
+from tierdesk.adapters.db.defects import map_defects
+from tierdesk.adapters.db.enhancements import map_enhancements
 from tierdesk.adapters.db.handoff import map_handoff
+from tierdesk.adapters.db.incidents import map_incidents
+from tierdesk.adapters.db.known_issues import map_known_issues
+from tierdesk.adapters.db.l3_outcomes import map_l3_outcomes
 from tierdesk.adapters.db.levels import map_levels
-from tierdesk.adapters.db.mappers_workflow import map_workflow
 from tierdesk.adapters.db.people import map_people
+from tierdesk.adapters.db.record_links import map_record_links
 from tierdesk.adapters.db.tickets import map_tickets
 
 mapper_registry = registry()
@@ -30,4 +35,9 @@ def start_mappers() -> None:
     map_audit(reg)
     map_levels(reg)
     map_handoff(reg)
-    map_workflow(reg)
+    map_known_issues(reg)
+    map_defects(reg)
+    map_incidents(reg)
+    map_enhancements(reg)
+    map_record_links(reg)
+    map_l3_outcomes(reg)

@@ -1,7 +1,8 @@
 """The complete schema: every table module, imported so that ``metadata`` knows all tables.
 
-Each area keeps its tables in its own module (``tables.py`` is the ticket core) on the one shared
-``metadata``; Alembic and the tests use this module's ``metadata``."""
+Each noun keeps its tables in its own module (``known_issues.py``; ``tables.py`` is the ticket
+core; some areas still have a ``tables_*`` module) on the one shared ``metadata``; Alembic and
+the tests use this module's ``metadata``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from tierdesk.adapters.db import (
     clarify,  # noqa: F401 - clarifying questions
     csat,  # noqa: F401 - customer satisfaction ratings
     deadlines,  # noqa: F401 - the tickets' SLA clocks
+    defects,  # noqa: F401 - defects (with the tracker mirror)
     deflection,  # noqa: F401 - suggestions that answered the customer
+    enhancements,  # noqa: F401 - enhancement requests and their votes
     facts,  # noqa: F401 - facts read from tickets, messages read for them
     handoff,  # noqa: F401 - hand-off packets
     idempotency,  # noqa: F401 - the forms' one-time keys
+    incidents,  # noqa: F401 - incidents and their updates
     jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
+    known_issues,  # noqa: F401 - known issues
+    l3_outcomes,  # noqa: F401 - what level 3 concluded
     levels,  # noqa: F401 - the support levels
     macros,  # noqa: F401 - reply macros
     mail,  # noqa: F401 - received e-mail, bounces
@@ -23,6 +29,7 @@ from tierdesk.adapters.db import (
     notifications,  # noqa: F401 - agents' in-desk notifications
     outages,  # noqa: F401 - outage proposals
     queues,  # noqa: F401 - queues
+    record_links,  # noqa: F401 - tickets linked to those records
     routing,  # noqa: F401 - routing rules, round-robin state
     rules,  # noqa: F401 - automation rules and their firings
     saved_views,  # noqa: F401 - agents' saved queue views
@@ -30,7 +37,6 @@ from tierdesk.adapters.db import (
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
     tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
-    tables_workflow,  # noqa: F401 - known issues, defects, incidents, enhancements, outcomes
     tokens,  # noqa: F401 - API tokens
     triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links

@@ -25,6 +25,7 @@ from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.types import TypeEngine
 
 from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
+from tierdesk.domain.handoff import PacketStatus
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Role
 from tierdesk.domain.tickets import LinkKind, Priority, Status, TicketType
@@ -168,7 +169,7 @@ tickets = Table(
     Column("custom_fields", json_dict(), nullable=False),
     Column("followers", json_list(), nullable=False),
     Column("resolution", Text),
-    Column("escalation_state", String(32)),
+    Column("escalation_state", EnumText(PacketStatus)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("first_response_at", UtcDateTime),

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
-from sqlalchemy import ColumnElement, DateTime, Integer, String, event, exists, false, func, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Integer,
+    String,
+    event,
+    exists,
+    false,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from tierdesk.domain.names import name_key
 from tierdesk.domain.people import Tier
@@ -107,3 +119,36 @@ def keep_name_key(mapped: type[Any]) -> None:
 
 def _keep_name_key(_mapper: Any, _connection: Any, target: Any) -> None:
     setattr(target, "name_key", name_key(target.name))  # noqa: B010 - not a domain attribute
+
+
+class StoredAsJson(Protocol):
+    """A domain value that says how it is written down as a JSON object and read back."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self: ...
+
+
+V = TypeVar("V", bound=StoredAsJson)
+
+
+class JsonValue(TypeDecorator[V]):
+    """A domain value in a JSON column (JSONB on PostgreSQL). The value is replaced, never
+    edited in place, so there is nothing to track: that is what makes it a value."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, value_class: type[V]) -> None:
+        super().__init__()
+        self.value_class = value_class
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: V | None, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else value.to_dict()
+
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> V | None:
+        return None if value is None else self.value_class.from_dict(value)

@@ -14,16 +14,22 @@ from tierdesk.adapters.db.catalog import SqlProductRepository
 from tierdesk.adapters.db.clarify import SqlClarifyingQuestionRepository
 from tierdesk.adapters.db.csat import SqlCsatRepository
 from tierdesk.adapters.db.deadlines import SqlDeadlineRepository
+from tierdesk.adapters.db.defects import SqlDefectRepository
 from tierdesk.adapters.db.deflection import SqlDeflectionRepository
+from tierdesk.adapters.db.enhancements import SqlEnhancementRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
+from tierdesk.adapters.db.incidents import SqlIncidentRepository
 from tierdesk.adapters.db.jobs import SqlJobQueue
+from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
+from tierdesk.adapters.db.l3_outcomes import SqlOutcomeRepository
 from tierdesk.adapters.db.levels import SqlLevelRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
 from tierdesk.adapters.db.mail import SqlMailRepository
 from tierdesk.adapters.db.mail_outbox import SqlMailOutboxRepository
 from tierdesk.adapters.db.mail_threading import SqlMailThreadRepository
+from tierdesk.adapters.db.metrics import SqlMetricsSource
 from tierdesk.adapters.db.notifications import SqlNotificationRepository
 from tierdesk.adapters.db.outages import SqlOutageRepository
 from tierdesk.adapters.db.people import (
@@ -32,7 +38,7 @@ from tierdesk.adapters.db.people import (
     SqlOrganisationRepository,
 )
 from tierdesk.adapters.db.queues import SqlQueueRepository
-from tierdesk.adapters.db.repositories_workflow import SqlMetricsSource, SqlWorkflowRepository
+from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
@@ -55,24 +61,31 @@ from tierdesk.ports import (
     ContactRepository,
     CsatRepository,
     DeadlineRepository,
+    DefectRepository,
     DeflectionRepository,
     Dispatcher,
+    EnhancementRepository,
     FactRepository,
     IdempotencyKeyRepository,
+    IncidentRepository,
     JobQueue,
     KnowledgeRepository,
+    KnownIssueRepository,
     LevelRepository,
     MacroRepository,
     MagicLinkRepository,
     MailOutboxRepository,
     MailRepository,
     MailThreadRepository,
+    MetricsSource,
     NotificationRepository,
     OrganisationRepository,
     OutageRepository,
+    OutcomeRepository,
     PacketRepository,
     ProductRepository,
     QueueRepository,
+    RecordLinkRepository,
     RoutingRepository,
     RuleRepository,
     SavedViewRepository,
@@ -84,7 +97,6 @@ from tierdesk.ports import (
     TokenRepository,
     TriageRepository,
 )
-from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
 # Real chains are 2-3 deep (opened -> routed -> assigned); more means handlers feed each other.
@@ -150,7 +162,12 @@ class SqlUnitOfWork:
         self.jobs: JobQueue = SqlJobQueue(self.session)
         self.search: SearchStore = SqlSearchStore(self.session)
         self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
-        self.workflow: WorkflowRepository = SqlWorkflowRepository(self.session)
+        self.known_issues: KnownIssueRepository = SqlKnownIssueRepository(self.session)
+        self.defects: DefectRepository = SqlDefectRepository(self.session)
+        self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
+        self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
+        self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
+        self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.saved_views: SavedViewRepository = SqlSavedViewRepository(self.session)
         self.macros: MacroRepository = SqlMacroRepository(self.session)

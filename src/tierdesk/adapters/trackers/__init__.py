@@ -1,1 +1,1 @@
-"""Issue trackers defects are mirrored to (``ports.workflow.IssueTracker``)."""
+"""Issue trackers defects are mirrored to (``ports.defects.IssueTracker``)."""

@@ -11,22 +11,21 @@ from typing import Annotated
 
 import typer
 
-from tierdesk.adapters.email.imap import MailboxUnavailableError
-from tierdesk.adapters.email.listener import SmtpListener
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import MailboxSettings
 from tierdesk.domain.outbound import OutboxStatus
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
 from tierdesk.mail_bootstrap import (
-    LISTENER_SOURCE,
+    MailboxUnavailableError,
     mail_desk,
     mail_sender,
     mailbox_settings,
     open_mailbox,
+    smtp_listener,
 )
 from tierdesk.services import mail_admin
 from tierdesk.services.auth import SYSTEM
-from tierdesk.services.mail import MailDesk, fetch_mailbox, receive_email
+from tierdesk.services.mail import MailDesk, fetch_mailbox
 from tierdesk.services.mail_outbox import send_pending
 
 log = logging.getLogger("tierdesk.mail")
@@ -109,17 +108,7 @@ def listen(
 ) -> None:
     """Accept mail over SMTP (for an MTA's transport or a pipe) until stopped."""
     with running_desk() as app:
-        settings = app.settings.mail
-        mail = mail_desk(app)
-        source = mail.source(LISTENER_SOURCE)
-        ours = mail.policy.our_addresses
-        listener = SmtpListener(
-            host or settings.listener_host,
-            port or settings.listener_port,
-            lambda raw: receive_email(mail, raw, source),
-            accepts=lambda address: not ours or address.strip().lower() in ours,
-            max_bytes=settings.max_message_bytes * 2,
-        )
+        listener = smtp_listener(mail_desk(app), app.settings.mail, host, port)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         listener.start()

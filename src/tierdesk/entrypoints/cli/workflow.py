@@ -60,7 +60,7 @@ def list_known_issues(
 def show_known_issue(issue_id: Annotated[int, typer.Argument(help="Known issue id.")]) -> None:
     with running_desk() as app:
         view = known_issues.get_known_issue(app.desk, SYSTEM, issue_id)
-    issue = view.issue
+    issue = view.record
     say(f"KI-{issue.id}  {issue.title}  [{issue.status}]")
     say(f"Symptoms: {issue.symptoms}")
     say(f"Root cause: {issue.root_cause or '-'}")
@@ -122,7 +122,7 @@ def list_defects(
 def show_defect(defect_id: Annotated[int, typer.Argument(help="Defect id.")]) -> None:
     with running_desk() as app:
         view = defects.get_defect(app.desk, SYSTEM, defect_id)
-    defect = view.defect
+    defect = view.record
     say(f"DEF-{defect.id}  {defect.title}  [{defect.status}]")
     say(f"Fixed in: {defect.fixed_in or '-'}   Tracker: {defect.external_url or '-'}")
     say(defects.reproduction_of(defect).as_markdown())

@@ -95,7 +95,7 @@ def list_incidents() -> None:
 def show(incident_id: Annotated[int, typer.Argument()]) -> None:
     with running_desk() as app:
         view = incidents.get_incident(app.desk, SYSTEM, incident_id)
-    incident = view.incident
+    incident = view.record
     say(f"INC-{incident.id}  {incident.title}  [{incident.status}, {incident.severity}]")
     for posted in view.updates:
         say(f"  {posted.posted_at:%Y-%m-%d %H:%M} {posted.status}: {posted.text}")

@@ -8,10 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
-from tierdesk.domain.people import Actor, Agent, Contact, Organisation, Role, SupportPlan
+from tierdesk.domain.people import Actor, Role
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
 from tierdesk.domain.visibility import may_read_internal, visible_resolution
 from tierdesk.entrypoints.web.ids import RecordId
@@ -138,23 +137,14 @@ class ProductCreate(Request):
 
 
 class AttachmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     filename: str
     content_type: str
     size: int
     sha256: str
     restricted: bool
-
-    @classmethod
-    def of(cls, a: Attachment) -> AttachmentOut:
-        return cls(
-            id=a.id,
-            filename=a.filename,
-            content_type=a.content_type,
-            size=a.size,
-            sha256=a.sha256,
-            restricted=a.restricted,
-        )
 
 
 class MessageOut(BaseModel):
@@ -184,7 +174,7 @@ class MessageOut(BaseModel):
             body=m.body_text,
             body_html=m.body_html,
             created_at=m.created_at,
-            attachments=[AttachmentOut.of(a) for a in attachments],
+            attachments=[AttachmentOut.model_validate(a) for a in attachments],
         )
 
 
@@ -296,6 +286,8 @@ class TicketList(BaseModel):
 
 
 class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     action: str
     at: datetime
@@ -306,40 +298,20 @@ class EventOut(BaseModel):
     reason: str | None
     public: bool
 
-    @classmethod
-    def of(cls, e: AuditEvent) -> EventOut:
-        return cls(
-            id=e.id,
-            action=e.action,
-            at=e.at,
-            actor_kind=e.actor_kind,
-            actor_id=e.actor_id,
-            actor_name=e.actor_name,
-            changes=dict(e.changes),
-            reason=e.reason,
-            public=e.public,
-        )
-
 
 class PlanOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     key: str
     name: str
     coverage: str
-    highest_level: int
+    highest_level: int = Field(validation_alias="highest_tier")
     description: str
-
-    @classmethod
-    def of(cls, p: SupportPlan) -> PlanOut:
-        return cls(
-            key=p.key,
-            name=p.name,
-            coverage=p.coverage,
-            highest_level=int(p.highest_tier),
-            description=p.description,
-        )
 
 
 class OrganisationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     name: str
     plan_id: int
@@ -348,20 +320,10 @@ class OrganisationOut(BaseModel):
     timezone: str
     active: bool
 
-    @classmethod
-    def of(cls, o: Organisation) -> OrganisationOut:
-        return cls(
-            id=o.id,
-            name=o.name,
-            plan_id=o.plan_id,
-            email_domains=list(o.email_domains),
-            country=o.country,
-            timezone=o.timezone,
-            active=o.active,
-        )
-
 
 class ContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     email: str
     name: str
@@ -369,24 +331,15 @@ class ContactOut(BaseModel):
     language: str
     active: bool
 
-    @classmethod
-    def of(cls, c: Contact) -> ContactOut:
-        return cls(
-            id=c.id,
-            email=c.email,
-            name=c.name,
-            organisation_id=c.organisation_id,
-            language=c.language,
-            active=c.active,
-        )
-
 
 class AgentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     email: str
     name: str
     role: Role
-    levels: list[int]
+    levels: list[int] = Field(validation_alias="tiers")
     skills: list[str]
     languages: list[str]
     queues: list[str]
@@ -394,54 +347,31 @@ class AgentOut(BaseModel):
     active: bool
     away: bool
 
-    @classmethod
-    def of(cls, a: Agent) -> AgentOut:
-        return cls(
-            id=a.id,
-            email=a.email,
-            name=a.name,
-            role=a.role,
-            levels=list(a.tiers),
-            skills=list(a.skills),
-            languages=list(a.languages),
-            queues=list(a.queues),
-            capacity=a.capacity,
-            active=a.active,
-            away=a.away,
-        )
-
 
 class ComponentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     name: str
 
 
 class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     name: str
     released_on: date | None
 
 
 class ProductOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     key: str
     name: str
     description: str
     components: list[ComponentOut]
     versions: list[VersionOut]
-
-    @classmethod
-    def of(cls, p: Product) -> ProductOut:
-        return cls(
-            id=p.id,
-            key=p.key,
-            name=p.name,
-            description=p.description,
-            components=[ComponentOut(id=c.id, name=c.name) for c in p.components],
-            versions=[
-                VersionOut(id=v.id, name=v.name, released_on=v.released_on) for v in p.versions
-            ],
-        )
 
 
 class MeOut(BaseModel):

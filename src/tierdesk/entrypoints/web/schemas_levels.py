@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
-from tierdesk.domain.handoff import HandoffPacket, PacketContent, PacketStatus, TriedStep
+from tierdesk.domain.handoff import (
+    PACKET_PARTS,
+    HandoffPacket,
+    PacketContent,
+    PacketPart,
+    PacketStatus,
+    Widget,
+)
 from tierdesk.domain.levels import Level
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.ids import RecordId
@@ -19,31 +26,47 @@ class TriedStepIn(Request):
     result: str = Field(default="", max_length=5_000)
 
 
-class PacketIn(Request):
+class PacketBody(Request):
     """The hand-off packet: what the receiving level needs to start where you stopped."""
 
-    symptoms: str = Field(default="", max_length=20_000)
-    product: str | None = Field(default=None, max_length=200)
-    version: str | None = Field(default=None, max_length=64)
-    environment: str = Field(default="", max_length=20_000)
-    steps_tried: list[TriedStepIn] = Field(default_factory=list, max_length=100)
-    diagnostics: list[RecordId] = Field(
-        default_factory=list, max_length=100, description="Attachment ids on this ticket"
-    )
-    hypotheses: list[str] = Field(default_factory=list, max_length=50)
-    open_questions: list[str] = Field(default_factory=list, max_length=50)
-
     def content(self) -> PacketContent:
-        return PacketContent(
-            symptoms=self.symptoms,
-            product=self.product,
-            version=self.version,
-            environment=self.environment,
-            steps_tried=[TriedStep(s.step, s.result) for s in self.steps_tried],
-            diagnostics=list(self.diagnostics),
-            hypotheses=[h for h in self.hypotheses if h.strip()],
-            open_questions=[q for q in self.open_questions if q.strip()],
-        )
+        data = self.model_dump()
+        for part in PACKET_PARTS:
+            if part.widget is Widget.LINES:  # a blank line in a list says nothing
+                data[part.name] = [item for item in data[part.name] if item.strip()]
+        return PacketContent.from_dict(data)
+
+
+def _packet_field(part: PacketPart) -> tuple[Any, Any]:
+    """A part's type and limit in the API, by how it is written."""
+    limit = part.max_length
+    match part.widget:
+        case Widget.TEXT:
+            return str, Field(default="", max_length=limit)
+        case Widget.LINE:
+            return str | None, Field(default=None, max_length=limit)
+        case Widget.LINES:
+            return list[str], Field(default_factory=list, max_length=limit)
+        case Widget.STEPS:
+            return list[TriedStepIn], Field(default_factory=list, max_length=limit)
+        case Widget.ATTACHMENTS:
+            return list[RecordId], Field(
+                default_factory=list, max_length=limit, description="Attachment ids on this ticket"
+            )
+
+
+# The packet's fields are PACKET_PARTS' (domain/handoff.py): a new part is in the API as it is
+# added there. mypy sees the base class, which has no fields; pydantic and FastAPI the model.
+if TYPE_CHECKING:
+    PacketIn = PacketBody
+else:
+    PacketIn = create_model(
+        "PacketIn",
+        __base__=PacketBody,
+        __doc__=PacketBody.__doc__,
+        __module__=__name__,
+        **{part.name: _packet_field(part) for part in PACKET_PARTS},
+    )
 
 
 class EscalationRequest(Request):
@@ -84,7 +107,7 @@ class PacketOut(BaseModel):
     to_level: int
     reason: str
     status: PacketStatus
-    content: dict[str, Any]
+    content: PacketContent  # its schema is the dataclass's
     summary: str
     author_kind: str
     author_name: str
@@ -102,8 +125,8 @@ class PacketOut(BaseModel):
             to_level=int(p.to_tier),
             reason=p.reason,
             status=p.status,
-            content=dict(p.content),
-            summary=p.parsed.summary(),
+            content=p.content,
+            summary=p.content.summary(),
             author_kind=p.author_kind,
             author_name=p.author_name,
             created_at=p.created_at,
@@ -133,5 +156,5 @@ class LevelOut(BaseModel):
             takes_from_customers=level.takes_from_customers,
             sees_restricted=level.sees_restricted,
             required_packet_fields=list(level.required_packet_fields),
-            members=[AgentOut.of(a) for a in members],
+            members=[AgentOut.model_validate(a) for a in members],
         )

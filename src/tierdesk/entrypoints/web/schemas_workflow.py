@@ -3,42 +3,83 @@ outcomes and the escalation metrics."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from tierdesk.domain.defects import Defect, DefectStatus, Severity
-from tierdesk.domain.enhancements import Enhancement, EnhancementStatus
-from tierdesk.domain.incidents import Incident, IncidentSeverity, IncidentStatus, IncidentUpdate
-from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
-from tierdesk.domain.l3_outcomes import OutcomeRecord
-from tierdesk.domain.metrics import LevelMetrics, MetricsReport
-from tierdesk.domain.record_links import RecordLink, record_reference
-from tierdesk.domain.tickets import Status, Ticket
+from tierdesk.domain.defects import DefectStatus, Severity
+from tierdesk.domain.enhancements import EnhancementStatus
+from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
+from tierdesk.domain.known_issues import KnownIssueStatus
+from tierdesk.domain.record_links import RecordKind, RecordLink, record_reference
+from tierdesk.domain.tickets import Status
 from tierdesk.entrypoints.web.schemas import Request
 
 TicketRefs = list[int | str]
 
 
 class LinkedTicketOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     number: str | None
     subject: str
     status: Status
-    level: int
+    level: int = Field(validation_alias="tier")
     organisation_id: int
 
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+class _View(Protocol):
+    @property
+    def record(self) -> _Stored: ...
+    @property
+    def link_count(self) -> int: ...
+    @property
+    def tickets(self) -> Sequence[object]: ...
+
+
+class _Shown:
+    """A record's attributes and what its view adds (its reference, link count, the linked
+    tickets…), as one object for pydantic's ``from_attributes``."""
+
+    def __init__(self, record: _Stored, added: dict[str, Any]) -> None:
+        self._record = record
+        self._added = added
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._added:
+            return self._added[name]
+        return getattr(self._record, name)
+
+
+class RecordOut(BaseModel):
+    """A linked record's answer: its stored fields read straight off the domain object, its
+    reference (``KI-3``) and what the view adds. Each kind lists its fields in its own class."""
+
+    model_config = ConfigDict(from_attributes=True)
+    kind: ClassVar[RecordKind]
+
     @classmethod
-    def of(cls, t: Ticket) -> LinkedTicketOut:
-        return cls(
-            id=t.id,
-            number=t.number,
-            subject=t.subject,
-            status=t.status,
-            level=int(t.tier),
-            organisation_id=t.organisation_id,
-        )
+    def of(cls, record: _Stored, **added: Any) -> Self:
+        reference = record_reference(cls.kind, record.id)
+        return cls.model_validate(_Shown(record, {"reference": reference, **added}))
+
+    @classmethod
+    def listed(cls, found: Iterable[tuple[_Stored, int]]) -> list[Self]:
+        """A list's rows: each record with its link count, without the tickets."""
+        return [cls.of(record, link_count=count) for record, count in found]
+
+    @classmethod
+    def shown(cls, view: _View, **added: Any) -> Self:
+        """One record with its link count and the linked tickets the reader may see."""
+        return cls.of(view.record, link_count=view.link_count, tickets=view.tickets, **added)
 
 
 class LinkTicket(Request):
@@ -69,7 +110,9 @@ class KnownIssueLink(Request):
     send_fix: bool = Field(default=True, description="Answer the ticket with the documented fix")
 
 
-class KnownIssueOut(BaseModel):
+class KnownIssueOut(RecordOut):
+    kind = RecordKind.KNOWN_ISSUE
+
     id: int | None
     reference: str
     title: str
@@ -84,27 +127,6 @@ class KnownIssueOut(BaseModel):
     updated_at: datetime
     created_by: str
     tickets: list[LinkedTicketOut] | None = None
-
-    @classmethod
-    def of(
-        cls, k: KnownIssue, link_count: int, tickets: list[Ticket] | None = None
-    ) -> KnownIssueOut:
-        return cls(
-            id=k.id,
-            reference=f"KI-{k.id}",
-            title=k.title,
-            symptoms=k.symptoms,
-            root_cause=k.root_cause,
-            fix=k.fix,
-            product_id=k.product_id,
-            affected_versions=list(k.affected_versions),
-            status=k.status,
-            link_count=link_count,
-            created_at=k.created_at,
-            updated_at=k.updated_at,
-            created_by=k.created_by,
-            tickets=[LinkedTicketOut.of(t) for t in tickets] if tickets is not None else None,
-        )
 
 
 # -- defects ----------------------------------------------------------------------------------
@@ -125,7 +147,9 @@ class DefectFixed(Request):
     version: str = Field(min_length=1, max_length=64, description="The release that fixes it")
 
 
-class DefectOut(BaseModel):
+class DefectOut(RecordOut):
+    kind = RecordKind.DEFECT
+
     id: int | None
     reference: str
     title: str
@@ -146,31 +170,6 @@ class DefectOut(BaseModel):
     created_at: datetime
     created_by: str
     tickets: list[LinkedTicketOut] | None = None
-
-    @classmethod
-    def of(cls, d: Defect, link_count: int, tickets: list[Ticket] | None = None) -> DefectOut:
-        return cls(
-            id=d.id,
-            reference=f"DEF-{d.id}",
-            title=d.title,
-            severity=d.severity,
-            status=d.status,
-            fixed_in=d.fixed_in,
-            reproduction=dict(d.reproduction),
-            source_ticket_id=d.source_ticket_id,
-            product_id=d.product_id,
-            tracker=d.tracker,
-            external_id=d.external_id,
-            external_url=d.external_url,
-            external_state=d.external_state,
-            external_labels=list(d.external_labels),
-            external_milestone=d.external_milestone,
-            synced_at=d.synced_at,
-            link_count=link_count,
-            created_at=d.created_at,
-            created_by=d.created_by,
-            tickets=[LinkedTicketOut.of(t) for t in tickets] if tickets is not None else None,
-        )
 
 
 # -- incidents --------------------------------------------------------------------------------
@@ -202,6 +201,8 @@ class PostIncidentNote(Request):
 
 
 class IncidentUpdateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int | None
     status: IncidentStatus
     text: str
@@ -209,19 +210,10 @@ class IncidentUpdateOut(BaseModel):
     posted_by: str
     tickets_notified: int
 
-    @classmethod
-    def of(cls, u: IncidentUpdate) -> IncidentUpdateOut:
-        return cls(
-            id=u.id,
-            status=u.status,
-            text=u.text,
-            posted_at=u.posted_at,
-            posted_by=u.posted_by,
-            tickets_notified=u.tickets_notified,
-        )
 
+class IncidentOut(RecordOut):
+    kind = RecordKind.INCIDENT
 
-class IncidentOut(BaseModel):
     id: int | None
     reference: str
     title: str
@@ -236,31 +228,6 @@ class IncidentOut(BaseModel):
     link_count: int
     updates: list[IncidentUpdateOut] | None = None
     tickets: list[LinkedTicketOut] | None = None
-
-    @classmethod
-    def of(
-        cls,
-        i: Incident,
-        link_count: int,
-        updates: list[IncidentUpdate] | None = None,
-        tickets: list[Ticket] | None = None,
-    ) -> IncidentOut:
-        return cls(
-            id=i.id,
-            reference=f"INC-{i.id}",
-            title=i.title,
-            description=i.description,
-            severity=i.severity,
-            status=i.status,
-            product_id=i.product_id,
-            declared_at=i.declared_at,
-            declared_by=i.declared_by,
-            resolved_at=i.resolved_at,
-            post_incident_note=i.post_incident_note,
-            link_count=link_count,
-            updates=[IncidentUpdateOut.of(u) for u in updates] if updates is not None else None,
-            tickets=[LinkedTicketOut.of(t) for t in tickets] if tickets is not None else None,
-        )
 
 
 # -- enhancements -----------------------------------------------------------------------------
@@ -284,7 +251,9 @@ class EnhancementShip(Request):
     version: str = Field(min_length=1, max_length=64)
 
 
-class EnhancementOut(BaseModel):
+class EnhancementOut(RecordOut):
+    kind = RecordKind.ENHANCEMENT
+
     id: int | None
     reference: str
     title: str
@@ -295,27 +264,6 @@ class EnhancementOut(BaseModel):
     votes: int
     organisations: list[str] | None = None
     tickets: list[LinkedTicketOut] | None = None
-
-    @classmethod
-    def of(
-        cls,
-        e: Enhancement,
-        votes: int,
-        organisations: list[str] | None = None,
-        tickets: list[Ticket] | None = None,
-    ) -> EnhancementOut:
-        return cls(
-            id=e.id,
-            reference=f"ENH-{e.id}",
-            title=e.title,
-            description=e.description,
-            product_id=e.product_id,
-            status=e.status,
-            shipped_in=e.shipped_in,
-            votes=votes,
-            organisations=organisations,
-            tickets=[LinkedTicketOut.of(t) for t in tickets] if tickets is not None else None,
-        )
 
 
 # -- outcomes and a ticket's records ----------------------------------------------------------
@@ -349,21 +297,13 @@ class RecordLinkOut(BaseModel):
 
 
 class OutcomeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     outcome: str
-    level: int
+    level: int = Field(validation_alias="tier")
     record_id: int | None
     decided_at: datetime
     decided_by: str
-
-    @classmethod
-    def of(cls, o: OutcomeRecord) -> OutcomeOut:
-        return cls(
-            outcome=str(o.outcome),
-            level=int(o.tier),
-            record_id=o.record_id,
-            decided_at=o.decided_at,
-            decided_by=o.decided_by,
-        )
 
 
 class TicketRecordsOut(BaseModel):
@@ -375,6 +315,8 @@ class TicketRecordsOut(BaseModel):
 
 
 class LevelMetricsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     level: int
     handled: int
     escalated_out: int
@@ -382,43 +324,22 @@ class LevelMetricsOut(BaseModel):
     bounced_back: int
     bounce_back_rate: float | None
     escalations_in: int
-    solvable_lower: int
+    solvable_lower: int = Field(validation_alias="marked_solvable_lower")
     solvable_lower_share: float | None
     solved: int
     first_contact_resolution: float | None
-    hours_in_level_total: float
-    hours_in_level_mean: float | None
-    hours_in_level_median: float | None
-    sla_clocks: int
-    sla_breached: int
+    hours_in_level_total: float = Field(validation_alias="total_hours")
+    hours_in_level_mean: float | None = Field(validation_alias="mean_hours")
+    hours_in_level_median: float | None = Field(validation_alias="median_hours")
+    sla_clocks: int = Field(validation_alias="clocks")
+    sla_breached: int = Field(validation_alias="clocks_breached")
     sla_compliance: float | None
     backlog: int
 
-    @classmethod
-    def of(cls, m: LevelMetrics) -> LevelMetricsOut:
-        return cls(
-            level=m.level,
-            handled=m.handled,
-            escalated_out=m.escalated_out,
-            escalation_rate=m.escalation_rate,
-            bounced_back=m.bounced_back,
-            bounce_back_rate=m.bounce_back_rate,
-            escalations_in=m.escalations_in,
-            solvable_lower=m.marked_solvable_lower,
-            solvable_lower_share=m.solvable_lower_share,
-            solved=m.solved,
-            first_contact_resolution=m.first_contact_resolution,
-            hours_in_level_total=m.total_hours,
-            hours_in_level_mean=m.mean_hours,
-            hours_in_level_median=m.median_hours,
-            sla_clocks=m.clocks,
-            sla_breached=m.clocks_breached,
-            sla_compliance=m.sla_compliance,
-            backlog=m.backlog,
-        )
-
 
 class MetricsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     since: datetime
     until: datetime
     escalations: int
@@ -428,17 +349,3 @@ class MetricsOut(BaseModel):
     sla_compliance: float | None
     l3_outcomes: dict[str, int]
     levels: list[LevelMetricsOut]
-
-    @classmethod
-    def of(cls, r: MetricsReport) -> MetricsOut:
-        return cls(
-            since=r.since,
-            until=r.until,
-            escalations=r.escalations,
-            bounces=r.bounces,
-            solved=r.solved,
-            first_contact_resolution=r.first_contact_resolution,
-            sla_compliance=r.sla_compliance,
-            l3_outcomes=dict(r.l3_outcomes),
-            levels=[LevelMetricsOut.of(m) for m in r.levels],
-        )

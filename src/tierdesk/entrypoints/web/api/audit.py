@@ -30,7 +30,7 @@ class AuditEventOut(EventOut):
     def of_entry(cls, entry: AuditEntry) -> AuditEventOut:
         e = entry.event
         return cls(
-            **EventOut.of(e).model_dump(),
+            **EventOut.model_validate(e).model_dump(),
             entity=e.subject_type,
             entity_id=e.subject_id,
             ticket_id=e.ticket_id,

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/products", tags=["products"])
 
 @router.get("", response_model=list[ProductOut])
 def list_all(desk: DeskDep, _actor: CurrentActor) -> list[ProductOut]:
-    return [ProductOut.of(p) for p in list_products(desk)]
+    return [ProductOut.model_validate(p) for p in list_products(desk)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
@@ -31,7 +31,7 @@ def create(body: ProductCreate, desk: DeskDep, actor: CurrentActor) -> ProductOu
             versions=[(v, None) for v in body.versions],
         ),
     )
-    return ProductOut.of(product)
+    return ProductOut.model_validate(product)
 
 
 @router.get("/{product_ref}", response_model=ProductOut)
@@ -39,5 +39,5 @@ def get(product_ref: str, desk: DeskDep, _actor: CurrentActor) -> ProductOut:
     """A product by id or key."""
     for product in list_products(desk):
         if product_ref in (str(product.id), product.key):
-            return ProductOut.of(product)
+            return ProductOut.model_validate(product)
     raise NotFoundError(f"product {product_ref!r} not found")

@@ -28,7 +28,7 @@ router = APIRouter(tags=["defects"])
 def list_defects(
     desk: DeskDep, actor: CurrentActor, status: DefectStatus | None = None
 ) -> list[DefectOut]:
-    return [DefectOut.of(d, count) for d, count in defects.list_defects(desk, actor, status)]
+    return DefectOut.listed(defects.list_defects(desk, actor, status))
 
 
 @router.post("/defects", response_model=DefectOut, status_code=status.HTTP_201_CREATED)
@@ -56,8 +56,7 @@ def open_defect(body: DefectCreate, desk: DeskDep, actor: CurrentActor) -> Defec
 
 @router.get("/defects/{defect_id}", response_model=DefectOut)
 def get_defect(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> DefectOut:
-    view = defects.get_defect(desk, actor, defect_id)
-    return DefectOut.of(view.defect, view.link_count, view.tickets)
+    return DefectOut.shown(defects.get_defect(desk, actor, defect_id))
 
 
 @router.post("/defects/{defect_id}/tickets", response_model=TicketDetail)

@@ -26,7 +26,7 @@ def list_enhancements(
 ) -> list[EnhancementOut]:
     """Most wanted (most requesting organisations) first."""
     found = enhancements.list_enhancements(desk, actor, status)
-    return [EnhancementOut.of(e, votes) for e, votes in found]
+    return [EnhancementOut.of(e, votes=votes) for e, votes in found]
 
 
 @router.post("", response_model=EnhancementOut, status_code=status.HTTP_201_CREATED)
@@ -41,8 +41,9 @@ def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> Enhan
 @router.get("/{enhancement_id}", response_model=EnhancementOut)
 def get_enhancement(enhancement_id: RecordId, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
     view = enhancements.get_enhancement(desk, actor, enhancement_id)
+    organisations = [o.name for o in view.organisations]
     return EnhancementOut.of(
-        view.enhancement, view.votes, [o.name for o in view.organisations], view.tickets
+        view.record, votes=view.votes, organisations=organisations, tickets=view.tickets
     )
 
 

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/incidents", tags=["incidents"])
 def list_incidents(
     desk: DeskDep, actor: CurrentActor, status: IncidentStatus | None = None
 ) -> list[IncidentOut]:
-    return [IncidentOut.of(i, n) for i, n in incidents.list_incidents(desk, actor, status)]
+    return IncidentOut.listed(incidents.list_incidents(desk, actor, status))
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
@@ -40,7 +40,7 @@ def declare(body: IncidentCreate, desk: DeskDep, actor: CurrentActor) -> Inciden
 @router.get("/{incident_id}", response_model=IncidentOut)
 def get_incident(incident_id: RecordId, desk: DeskDep, actor: CurrentActor) -> IncidentOut:
     view = incidents.get_incident(desk, actor, incident_id)
-    return IncidentOut.of(view.incident, view.link_count, view.updates, view.tickets)
+    return IncidentOut.shown(view, updates=view.updates)
 
 
 @router.post("/{incident_id}/tickets", response_model=IncidentOut)
@@ -59,7 +59,7 @@ def post_update(
     incident_id: RecordId, body: IncidentUpdateCreate, desk: DeskDep, actor: CurrentActor
 ) -> IncidentUpdateOut:
     """One public message on every linked ticket."""
-    return IncidentUpdateOut.of(
+    return IncidentUpdateOut.model_validate(
         incidents.post_incident_update(desk, actor, incident_id, body.status, body.text)
     )
 

@@ -28,7 +28,7 @@ def list_known_issues(
     status: KnownIssueStatus | None = None,
 ) -> list[KnownIssueOut]:
     found = known_issues.list_known_issues(desk, actor, product, status)
-    return [KnownIssueOut.of(issue, count) for issue, count in found]
+    return KnownIssueOut.listed(found)
 
 
 @router.post("", response_model=KnownIssueOut, status_code=status.HTTP_201_CREATED)
@@ -45,13 +45,12 @@ def create_known_issue(body: KnownIssueCreate, desk: DeskDep, actor: CurrentActo
             affected_versions=body.affected_versions,
         ),
     )
-    return KnownIssueOut.of(issue, 0, [])
+    return KnownIssueOut.of(issue, link_count=0, tickets=[])
 
 
 @router.get("/{issue_id}", response_model=KnownIssueOut)
 def get_known_issue(issue_id: RecordId, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
-    view = known_issues.get_known_issue(desk, actor, issue_id)
-    return KnownIssueOut.of(view.issue, view.link_count, view.tickets)
+    return KnownIssueOut.shown(known_issues.get_known_issue(desk, actor, issue_id))
 
 
 @router.patch("/{issue_id}", response_model=KnownIssueOut)

@@ -37,7 +37,9 @@ def get_metrics(
     (default: the last 30 days, widened to 90 days or all time while fewer than 20 tickets saw
     activity in them; the response's since and until say which). Leads and admins."""
     tier = Tier.parse(level) if level is not None else None
-    return MetricsOut.of(metrics.escalation_metrics(desk, actor, since, until, product, tier))
+    return MetricsOut.model_validate(
+        metrics.escalation_metrics(desk, actor, since, until, product, tier)
+    )
 
 
 @router.post("/tickets/{ticket_ref}/more-information", response_model=TicketDetail)
@@ -66,5 +68,5 @@ def ticket_records(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) ->
     records = l3_outcomes.ticket_records(desk, actor, ticket_ref)
     return TicketRecordsOut(
         links=[RecordLinkOut.of(link) for link in records.links],
-        outcomes=[OutcomeOut.of(o) for o in records.outcomes],
+        outcomes=[OutcomeOut.model_validate(o) for o in records.outcomes],
     )

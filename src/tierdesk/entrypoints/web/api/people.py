@@ -26,18 +26,18 @@ router = APIRouter(tags=["people"])
 @router.get("/me", response_model=MeOut)
 def me(actor: CurrentActor) -> MeOut:
     if isinstance(actor, Agent):
-        return MeOut(kind="agent", agent=AgentOut.of(actor))
-    return MeOut(kind="contact", contact=ContactOut.of(actor))
+        return MeOut(kind="agent", agent=AgentOut.model_validate(actor))
+    return MeOut(kind="contact", contact=ContactOut.model_validate(actor))
 
 
 @router.get("/plans", response_model=list[PlanOut])
 def list_plans(desk: DeskDep, _actor: CurrentActor) -> list[PlanOut]:
-    return [PlanOut.of(p) for p in people.list_plans(desk)]
+    return [PlanOut.model_validate(p) for p in people.list_plans(desk)]
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])
 def list_organisations(desk: DeskDep, actor: CurrentActor) -> list[OrganisationOut]:
-    return [OrganisationOut.of(o) for o in people.list_organisations(desk, actor)]
+    return [OrganisationOut.model_validate(o) for o in people.list_organisations(desk, actor)]
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationOut)
@@ -55,7 +55,7 @@ def create_organisation(
             timezone=body.timezone,
         ),
     )
-    return OrganisationOut.of(organisation)
+    return OrganisationOut.model_validate(organisation)
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
@@ -64,7 +64,7 @@ def get_organisation(
 ) -> OrganisationOut:
     for organisation in people.list_organisations(desk, actor):
         if organisation.id == organisation_id:
-            return OrganisationOut.of(organisation)
+            return OrganisationOut.model_validate(organisation)
     raise NotFoundError(f"organisation {organisation_id} not found")
 
 
@@ -72,7 +72,9 @@ def get_organisation(
 def list_contacts(
     desk: DeskDep, actor: CurrentActor, organisation_id: RecordId | None = None
 ) -> list[ContactOut]:
-    return [ContactOut.of(c) for c in people.list_contacts(desk, actor, organisation_id)]
+    return [
+        ContactOut.model_validate(c) for c in people.list_contacts(desk, actor, organisation_id)
+    ]
 
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, response_model=ContactOut)
@@ -88,20 +90,20 @@ def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> C
             phone=body.phone,
         ),
     )
-    return ContactOut.of(created.contact)
+    return ContactOut.model_validate(created.contact)
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
 def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ContactOut:
     for contact in people.list_contacts(desk, actor):
         if contact.id == contact_id:
-            return ContactOut.of(contact)
+            return ContactOut.model_validate(contact)
     raise NotFoundError(f"contact {contact_id} not found")
 
 
 @router.get("/agents", response_model=list[AgentOut])
 def list_agents(desk: DeskDep, actor: CurrentActor) -> list[AgentOut]:
-    return [AgentOut.of(a) for a in people.list_agents(desk, actor)]
+    return [AgentOut.model_validate(a) for a in people.list_agents(desk, actor)]
 
 
 @router.post("/agents", status_code=status.HTTP_201_CREATED, response_model=AgentOut)
@@ -120,12 +122,12 @@ def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> Agent
             capacity=body.capacity,
         ),
     )
-    return AgentOut.of(agent)
+    return AgentOut.model_validate(agent)
 
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
 def get_agent(agent_id: RecordId, desk: DeskDep, actor: CurrentActor) -> AgentOut:
     for agent in people.list_agents(desk, actor):
         if agent.id == agent_id:
-            return AgentOut.of(agent)
+            return AgentOut.model_validate(agent)
     raise NotFoundError(f"agent {agent_id} not found")

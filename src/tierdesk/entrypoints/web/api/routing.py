@@ -276,7 +276,7 @@ def patch_agent(
         active=body.active,
         password=body.password,
     )
-    return AgentOut.of(agents.update_agent(desk, actor, agent_id, changes))
+    return AgentOut.model_validate(agents.update_agent(desk, actor, agent_id, changes))
 
 
 @router.get("/tickets/{ticket_ref}/routing", response_model=TicketRoutingOut, tags=["routing"])

@@ -238,7 +238,9 @@ def download_attachment(
 
 @router.get("/{ticket_ref}/events", response_model=list[EventOut])
 def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[EventOut]:
-    return [EventOut.of(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)]
+    return [
+        EventOut.model_validate(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)
+    ]
 
 
 @router.post("/{ticket_ref}/solve", response_model=TicketDetail)

@@ -1,9 +1,13 @@
 """Pages for the records tickets link to: known issues, defects (with their external-tracker
-link), incidents (link tickets, post an update to all) and enhancement requests (votes)."""
+link), incidents (link tickets, post an update to all) and enhancement requests (votes). Every
+kind's list and record page render through the shared ``records/_list.html`` and
+``records/_detail.html``; the kind's own template fills their blocks."""
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -11,14 +15,102 @@ from fastapi.responses import Response
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
 from tierdesk.domain.messages import Channel
+from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
 from tierdesk.services import defects, enhancements, incidents, known_issues, people, tickets
+from tierdesk.services.desk import Desk
 
 router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """Where a kind's pages live and what they are called."""
+
+    path: str  # "/known-issues"
+    heading: str  # "Known issues"
+    template: str  # "known_issue": records/known_issue.html, its list records/known_issues.html
+
+
+KNOWN_ISSUES = RecordPages("/known-issues", "Known issues", "known_issue")
+DEFECTS = RecordPages("/defects", "Defects", "defect")
+INCIDENTS = RecordPages("/incidents", "Incidents", "incident")
+ENHANCEMENTS = RecordPages("/enhancements", "Enhancement requests", "enhancement")
+
+
+class _View(Protocol):
+    @property
+    def record(self) -> object: ...
+
+
+Rows = Sequence[tuple[object, int]]  # each record with its count (linked tickets, or votes)
+Extras = Callable[[Desk, Agent], dict[str, Any]]
+
+
+def _nothing(_desk: Desk, _agent: Agent) -> dict[str, Any]:
+    return {}
+
+
+def add_record_pages(
+    pages: RecordPages,
+    rows: Callable[[Desk, Agent], Rows],
+    view: Callable[[Desk, Agent, int], _View],
+    *,
+    list_extras: Extras = _nothing,
+    page_extras: Extras = _nothing,
+) -> None:
+    """A kind's list page and record page, through the shared templates; ``*_extras`` add
+    what the kind's blocks need (the products of the create form…)."""
+
+    def record_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
+        shown = {"heading": pages.heading, "path": pages.path, "rows": rows(desk, agent)}
+        context = {"user": agent, **shown, **list_extras(desk, agent)}
+        return render(request, f"records/{pages.template}s.html", context)
+
+    def record_page(
+        request: Request, desk: DeskDep, agent: WebAgent, record_id: RecordId
+    ) -> Response:
+        found = view(desk, agent, record_id)
+        shown = {"heading": pages.heading, "path": pages.path, "view": found}
+        context = {"user": agent, **shown, "record": found.record, **page_extras(desk, agent)}
+        return render(request, f"records/{pages.template}.html", context)
+
+    router.add_api_route(pages.path, record_list, name=f"{pages.template}_list")
+    router.add_api_route(f"{pages.path}/{{record_id}}", record_page, name=f"{pages.template}_page")
+
+
+def _products(desk: Desk, _agent: Agent) -> dict[str, Any]:
+    return {"products": tickets.list_products(desk)}
+
+
+add_record_pages(
+    KNOWN_ISSUES,
+    known_issues.list_known_issues,
+    known_issues.get_known_issue,
+    list_extras=_products,
+)
+add_record_pages(DEFECTS, defects.list_defects, defects.get_defect)
+add_record_pages(
+    INCIDENTS,
+    incidents.list_incidents,
+    incidents.get_incident,
+    list_extras=lambda desk, agent: {
+        "severities": [str(s) for s in IncidentSeverity],
+        **_products(desk, agent),
+    },
+    page_extras=lambda _desk, _agent: {"statuses": [str(s) for s in IncidentStatus]},
+)
+add_record_pages(
+    ENHANCEMENTS,
+    enhancements.list_enhancements,  # counted by votes
+    enhancements.get_enhancement,
+    list_extras=_products,
+    page_extras=lambda desk, agent: {"organisations": people.list_organisations(desk, agent)},
+)
 
 
 def _references(text: str) -> list[int | str]:
@@ -33,16 +125,6 @@ def _choice(kind: type[Choice], value: str, field: str) -> Choice:
         return kind(value)
     except ValueError as exc:
         raise InvalidInputError(f"unknown value {value!r}", field=field) from exc
-
-
-@router.get("/known-issues")
-def known_issue_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {
-        "user": agent,
-        "issues": known_issues.list_known_issues(desk, agent),
-        "products": tickets.list_products(desk),
-    }
-    return render(request, "records/known_issues.html", context)
 
 
 @router.post("/known-issues", dependencies=[Csrf])
@@ -72,14 +154,6 @@ def create_known_issue(
     return go(request, f"/known-issues/{issue.id}?notice=Known+issue+recorded")
 
 
-@router.get("/known-issues/{issue_id}")
-def known_issue_page(
-    request: Request, desk: DeskDep, agent: WebAgent, issue_id: RecordId
-) -> Response:
-    view = known_issues.get_known_issue(desk, agent, issue_id)
-    return render(request, "records/known_issue.html", {"user": agent, "view": view})
-
-
 @router.post("/known-issues/{issue_id}/link", dependencies=[Csrf])
 def link_known_issue(
     request: Request,
@@ -94,18 +168,6 @@ def link_known_issue(
     )
     what = "Linked+and+answered+with+the+fix" if send_fix == "yes" else "Linked"
     return go(request, f"/tickets/{linked.number}?notice={what}")
-
-
-@router.get("/defects")
-def defect_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {"user": agent, "defects": defects.list_defects(desk, agent)}
-    return render(request, "records/defects.html", context)
-
-
-@router.get("/defects/{defect_id}")
-def defect_page(request: Request, desk: DeskDep, agent: WebAgent, defect_id: RecordId) -> Response:
-    view = defects.get_defect(desk, agent, defect_id)
-    return render(request, "records/defect.html", {"user": agent, "view": view})
 
 
 @router.post("/defects/{defect_id}/link", dependencies=[Csrf])
@@ -132,17 +194,6 @@ def defect_fixed(
     return go(request, f"/defects/{defect_id}?notice=Marked+fixed;+linked+tickets+told")
 
 
-@router.get("/incidents")
-def incident_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {
-        "user": agent,
-        "incidents": incidents.list_incidents(desk, agent),
-        "severities": [str(s) for s in IncidentSeverity],
-        "products": tickets.list_products(desk),
-    }
-    return render(request, "records/incidents.html", context)
-
-
 @router.post("/incidents", dependencies=[Csrf])
 def declare_incident(
     request: Request,
@@ -164,15 +215,6 @@ def declare_incident(
         _references(tickets_text) or None,
     )
     return go(request, f"/incidents/{incident.id}?notice=Incident+declared")
-
-
-@router.get("/incidents/{incident_id}")
-def incident_page(
-    request: Request, desk: DeskDep, agent: WebAgent, incident_id: RecordId
-) -> Response:
-    view = incidents.get_incident(desk, agent, incident_id)
-    context = {"user": agent, "view": view, "statuses": [str(s) for s in IncidentStatus]}
-    return render(request, "records/incident.html", context)
 
 
 @router.post("/incidents/{incident_id}/link", dependencies=[Csrf])
@@ -210,16 +252,6 @@ def post_update(
     )
 
 
-@router.get("/enhancements")
-def enhancement_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
-    context = {
-        "user": agent,
-        "enhancements": enhancements.list_enhancements(desk, agent),
-        "products": tickets.list_products(desk),
-    }
-    return render(request, "records/enhancements.html", context)
-
-
 @router.post("/enhancements", dependencies=[Csrf])
 def create_enhancement(
     request: Request,
@@ -231,19 +263,6 @@ def create_enhancement(
 ) -> Response:
     created = enhancements.create_enhancement(desk, agent, title, description, product or None)
     return go(request, f"/enhancements/{created.id}?notice=Request+recorded")
-
-
-@router.get("/enhancements/{enhancement_id}")
-def enhancement_page(
-    request: Request, desk: DeskDep, agent: WebAgent, enhancement_id: RecordId
-) -> Response:
-    view = enhancements.get_enhancement(desk, agent, enhancement_id)
-    context = {
-        "user": agent,
-        "view": view,
-        "organisations": people.list_organisations(desk, agent),
-    }
-    return render(request, "records/enhancement.html", context)
 
 
 @router.post("/enhancements/{enhancement_id}/votes", dependencies=[Csrf])

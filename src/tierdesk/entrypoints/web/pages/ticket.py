@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from tierdesk.domain.handoff import PACKET_PARTS, PacketStatus
 from tierdesk.domain.people import Tier
-from tierdesk.domain.tickets import ESCALATION_AWAITING, Status, format_ticket_number
+from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
@@ -27,7 +28,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
     contacts = {c.id: c for c in people.list_contacts(desk, agent, ticket.organisation_id)}
     organisations = {o.id: o for o in people.list_organisations(desk, agent)}
     products = {p.id: p for p in tickets.list_products(desk)}
-    awaiting = ticket.escalation_state == ESCALATION_AWAITING
+    awaiting = ticket.escalation_state is PacketStatus.AWAITING
     names = Names(agents={a_id: a.name for a_id, a in agents.items() if a_id is not None})
     context = {
         "user": agent,
@@ -43,6 +44,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         ],
         "deadlines": deadlines.ticket_deadlines(desk, agent, reference),
         "packets": escalation.list_packets(desk, agent, reference),
+        "packet_parts": PACKET_PARTS,
         "macros": macros.list_macros(desk, agent),
         "related": tickets.related_tickets(desk, agent, reference),
         "link_numbers": {
@@ -73,8 +75,7 @@ def escalate_dialog(request: Request, desk: DeskDep, agent: WebAgent, reference:
     context = {
         "user": agent,
         "ticket": ticket,
-        "draft": draft,
-        "steps_text": forms.steps_text(draft.steps_tried),  # one a line, as the form reads them
+        "packet_rows": forms.packet_rows(draft),  # as the form reads them back
         "higher": [all_levels[t] for t in Tier if t > ticket.tier and t in all_levels],
     }
     return render(request, "_escalate.html", context)

@@ -112,25 +112,8 @@ def escalate(
     reference: str,
     to_level: Annotated[str, Form()],
     reason: Annotated[str, Form()],
-    symptoms: Annotated[str, Form()] = "",
-    product: Annotated[str, Form()] = "",
-    version: Annotated[str, Form()] = "",
-    environment: Annotated[str, Form()] = "",
-    steps_tried: Annotated[str, Form()] = "",
-    hypotheses: Annotated[str, Form()] = "",
-    open_questions: Annotated[str, Form()] = "",
-    diagnostics: Annotated[list[int] | None, Form()] = None,
+    content: forms.PacketForm,
 ) -> Response:
-    content = forms.packet(
-        symptoms,
-        product,
-        version,
-        environment,
-        steps_tried,
-        hypotheses,
-        open_questions,
-        diagnostics or [],
-    )
     if not reason.strip():
         raise InvalidInputError("say why the ticket needs the next level", field="reason")
     ticket, _packet = escalation.escalate_ticket(

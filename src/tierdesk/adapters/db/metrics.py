@@ -1,9 +1,8 @@
-"""Known issues, defects, incidents, enhancements, their ticket links and L3 outcomes in
-storage, and the reads the escalation metrics need."""
+"""What the escalation metrics read: a read model over the tickets' audit trail, their clocks
+and the L3 outcomes. It returns values, not stored objects, so it reads the tables with Core."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,119 +10,10 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables
-from tierdesk.adapters.db import tables_workflow as t
 from tierdesk.adapters.db.deadlines import ticket_deadlines
-from tierdesk.domain.defects import Defect, DefectStatus
-from tierdesk.domain.enhancements import Enhancement, EnhancementStatus, EnhancementVote
-from tierdesk.domain.incidents import Incident, IncidentStatus, IncidentUpdate
-from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
-from tierdesk.domain.l3_outcomes import OutcomeRecord
+from tierdesk.adapters.db.l3_outcomes import l3_outcomes
 from tierdesk.domain.metrics import ClockVerdict, TicketTrail, TrailEvent
-from tierdesk.domain.record_links import RecordKind, RecordLink
 from tierdesk.domain.sla import CUSTOMER_CLOCKS
-from tierdesk.ports.workflow import WorkflowRecord
-
-
-class SqlWorkflowRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, record: WorkflowRecord) -> None:
-        self.session.add(record)
-
-    def known_issue(self, record_id: int) -> KnownIssue | None:
-        return self.session.get(KnownIssue, record_id)
-
-    def known_issues(
-        self, product_id: int | None, status: KnownIssueStatus | None
-    ) -> list[KnownIssue]:
-        query = select(KnownIssue).order_by(t.known_issues.c.id)
-        if product_id is not None:
-            query = query.where(t.known_issues.c.product_id == product_id)
-        if status is not None:
-            query = query.where(t.known_issues.c.status == str(status))
-        return list(self.session.scalars(query))
-
-    def defect(self, record_id: int) -> Defect | None:
-        return self.session.get(Defect, record_id)
-
-    def defects(self, status: DefectStatus | None) -> list[Defect]:
-        query = select(Defect).order_by(t.defects.c.id)
-        if status is not None:
-            query = query.where(t.defects.c.status == str(status))
-        return list(self.session.scalars(query))
-
-    def defect_by_external(self, tracker: str, external_id: str) -> Defect | None:
-        query = select(Defect).where(
-            t.defects.c.tracker == tracker, t.defects.c.external_id == external_id
-        )
-        return self.session.scalars(query).first()
-
-    def defects_to_poll(self) -> list[Defect]:
-        query = select(Defect).where(
-            t.defects.c.status == str(DefectStatus.OPEN), t.defects.c.external_id.is_not(None)
-        )
-        return list(self.session.scalars(query.order_by(t.defects.c.id)))
-
-    def incident(self, record_id: int) -> Incident | None:
-        return self.session.get(Incident, record_id)
-
-    def incidents(self, status: IncidentStatus | None) -> list[Incident]:
-        query = select(Incident).order_by(t.incidents.c.id.desc())
-        if status is not None:
-            query = query.where(t.incidents.c.status == str(status))
-        return list(self.session.scalars(query))
-
-    def incident_updates(self, incident_id: int) -> list[IncidentUpdate]:
-        query = select(IncidentUpdate).where(t.incident_updates.c.incident_id == incident_id)
-        return list(self.session.scalars(query.order_by(t.incident_updates.c.id)))
-
-    def enhancement(self, record_id: int) -> Enhancement | None:
-        return self.session.get(Enhancement, record_id)
-
-    def enhancements(self, status: EnhancementStatus | None) -> list[Enhancement]:
-        query = select(Enhancement).order_by(t.enhancements.c.id)
-        if status is not None:
-            query = query.where(t.enhancements.c.status == str(status))
-        return list(self.session.scalars(query))
-
-    def votes(self, enhancement_id: int) -> list[EnhancementVote]:
-        query = select(EnhancementVote).where(
-            t.enhancement_votes.c.enhancement_id == enhancement_id
-        )
-        return list(self.session.scalars(query.order_by(t.enhancement_votes.c.id)))
-
-    def vote_counts(self, enhancement_ids: Sequence[int]) -> dict[int, int]:
-        column = t.enhancement_votes.c.enhancement_id
-        query = (
-            select(column, func.count()).where(column.in_(list(enhancement_ids))).group_by(column)
-        )
-        return {int(row[0]): int(row[1]) for row in self.session.execute(query)}
-
-    def links(self, kind: RecordKind, record_id: int) -> list[RecordLink]:
-        c = t.record_links.c
-        query = select(RecordLink).where(c.record_kind == str(kind), c.record_id == record_id)
-        return list(self.session.scalars(query.order_by(c.id)))
-
-    def link_counts(self, kind: RecordKind, record_ids: Sequence[int]) -> dict[int, int]:
-        c = t.record_links.c
-        query = (
-            select(c.record_id, func.count())
-            .where(c.record_kind == str(kind), c.record_id.in_(list(record_ids)))
-            .group_by(c.record_id)
-        )
-        return {int(row[0]): int(row[1]) for row in self.session.execute(query)}
-
-    def links_of_ticket(self, ticket_id: int) -> list[RecordLink]:
-        c = t.record_links.c
-        query = select(RecordLink).where(c.ticket_id == ticket_id).order_by(c.id)
-        return list(self.session.scalars(query))
-
-    def outcomes_of_ticket(self, ticket_id: int) -> list[OutcomeRecord]:
-        c = t.l3_outcomes.c
-        query = select(OutcomeRecord).where(c.ticket_id == ticket_id).order_by(c.id)
-        return list(self.session.scalars(query))
-
 
 # The audit actions that move a ticket between levels or in and out of work.
 _TRAIL_ACTIONS = (
@@ -243,7 +133,7 @@ class SqlMetricsSource:
     def outcomes(
         self, since: datetime, until: datetime, product_id: int | None
     ) -> list[tuple[datetime, str]]:
-        c = t.l3_outcomes.c
+        c = l3_outcomes.c
         query = select(c.decided_at, c.outcome).where(c.decided_at >= since, c.decided_at < until)
         if product_id is not None:
             query = query.where(c.product_id == product_id)

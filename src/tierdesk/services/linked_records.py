@@ -1,22 +1,111 @@
 """What the services of known issues, defects, incidents and enhancements share: who may
-manage them, the audit of record changes, public notices on tickets, linked-ticket reads."""
+manage them, loading, listing and reading a record with its linked tickets, linking a ticket,
+the audit of record changes and public notices on tickets. Each kind describes itself with a
+``RecordSpec`` in its own module and keeps there only what differs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Actor, Agent, Tier
 from tierdesk.domain.record_links import RecordKind, RecordLink, link_ticket, record_reference
 from tierdesk.domain.tickets import Status, Ticket
-from tierdesk.domain.visibility import can_see
 from tierdesk.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import access_ticket, access_tickets, require_agent
 from tierdesk.services.conversation import build_message
 from tierdesk.services.desk import Desk
+
+
+class LinkedRecord(Protocol):
+    """What every kind of record has: an id once stored, and a title."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+
+
+R = TypeVar("R", bound=LinkedRecord)
+
+
+class RecordStore(Protocol[R]):
+    """The part of a kind's repository the shared services use (``uow.known_issues``…)."""
+
+    def add(self, record: R, /) -> None: ...
+    def get(self, record_id: int, /) -> R | None: ...
+
+
+@dataclass(frozen=True)
+class RecordSpec(Generic[R]):
+    """One kind of linked record, as the shared services see it."""
+
+    kind: RecordKind
+    store: Callable[[UnitOfWork], RecordStore[R]]
+    read: str  # the refusal's action: "customers cannot read known issues"
+
+
+@dataclass(frozen=True)
+class RecordView(Generic[R]):
+    """One record as its page and the API show it."""
+
+    record: R
+    link_count: int  # every linked ticket
+    tickets: list[Ticket]  # the linked tickets the reader may see, in link order
+
+
+def load_record(uow: UnitOfWork, spec: RecordSpec[R], record_id: int) -> R:
+    """The record, or the kind's not-found error (``KI-7 not found``)."""
+    record = spec.store(uow).get(record_id)
+    if record is None:
+        raise not_found(spec.kind, record_id)
+    return record
+
+
+def add_record(
+    uow: UnitOfWork,
+    spec: RecordSpec[R],
+    record: R,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    changes: dict[str, Any],
+) -> int:
+    """Store a new record and audit its creation (``known-issue.created``); returns its id."""
+    spec.store(uow).add(record)
+    uow.flush()
+    assert record.id is not None
+    audit_record(uow, spec.kind, record.id, action, actor, at, changes)
+    return record.id
+
+
+def list_records(
+    desk: Desk, actor: Actor, spec: RecordSpec[R], find: Callable[[UnitOfWork], list[R]]
+) -> list[tuple[R, int]]:
+    """The records ``find`` picks, each with how many tickets are linked to it."""
+    require_agent(actor, spec.read)
+    with desk.uow() as uow:
+        records = find(uow)
+        ids = [r.id for r in records if r.id is not None]
+        counts = uow.record_links.counts(spec.kind, ids)
+    return [(record, counts.get(record.id or 0, 0)) for record in records]
+
+
+def view_record(uow: UnitOfWork, actor: Actor, spec: RecordSpec[R], record: R) -> RecordView[R]:
+    assert record.id is not None
+    count = len(uow.record_links.of_record(spec.kind, record.id))
+    return RecordView(record, count, linked_tickets(uow, actor, spec.kind, record.id))
+
+
+def get_record(desk: Desk, actor: Actor, spec: RecordSpec[R], record_id: int) -> RecordView[R]:
+    require_agent(actor, spec.read)
+    with desk.uow() as uow:
+        return view_record(uow, actor, spec, load_record(uow, spec, record_id))
 
 
 def require_level(actor: Actor, lowest: Tier, action: str) -> None:
@@ -122,21 +211,17 @@ def link_to_record(
     reading them again for every ticket."""
     ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
     if existing is None:
-        existing = uow.workflow.links(kind, record_id)
+        existing = uow.record_links.of_record(kind, record_id)
     link = link_ticket(kind, record_id, title, ticket, existing, actor, at)
-    uow.workflow.add(link)
+    uow.record_links.add(link)
     existing.append(link)
     return ticket, link
 
 
 def linked_tickets(uow: UnitOfWork, actor: Actor, kind: RecordKind, record_id: int) -> list[Ticket]:
     """The record's tickets that ``actor`` may see, in link order."""
-    found = []
-    for link in uow.workflow.links(kind, record_id):
-        ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and can_see(actor, ticket):
-            found.append(ticket)
-    return found
+    linked = [link.ticket_id for link in uow.record_links.of_record(kind, record_id)]
+    return access_tickets(uow, actor, linked)
 
 
 def not_found(kind: RecordKind, record_id: int) -> NotFoundError:
