@@ -11,7 +11,7 @@ from tests.factories import full_packet, make_agent, make_contact
 from tierdesk.adapters.db.engine import alembic_config, pending_migrations, upgrade_database
 from tierdesk.adapters.db.handoff import handoff_packets
 from tierdesk.adapters.db.schema import metadata
-from tierdesk.adapters.db.tables_search import is_engine_owned
+from tierdesk.adapters.db.search import is_engine_owned
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Role, Tier
 from tierdesk.services import escalation, tickets

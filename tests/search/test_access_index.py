@@ -10,7 +10,7 @@ from sqlalchemy import Column, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import iterate
 
-from tierdesk.adapters.db.tables_search import search_documents
+from tierdesk.adapters.db.search import search_documents
 from tierdesk.adapters.search.clauses import filter_clause
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.bootstrap import Tierdesk

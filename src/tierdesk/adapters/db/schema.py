@@ -1,8 +1,8 @@
 """The complete schema: every table module, imported so that ``metadata`` knows all tables.
 
-Each noun keeps its tables in its own module (``known_issues.py``; ``tables.py`` is the ticket
-core; some areas still have a ``tables_*`` module) on the one shared ``metadata``; Alembic and
-the tests use this module's ``metadata``."""
+Each noun keeps its tables in its own module (``known_issues.py``, ``sla.py``…; ``tables.py`` is
+the ticket core) on the one shared ``metadata``; Alembic and the tests use this module's
+``metadata``."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ from tierdesk.adapters.db import (
     routing,  # noqa: F401 - routing rules, round-robin state
     rules,  # noqa: F401 - automation rules and their firings
     saved_views,  # noqa: F401 - agents' saved queue views
+    search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     sign_in_limits,  # noqa: F401 - failed sign-ins
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
-    tables_search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
     tokens,  # noqa: F401 - API tokens
     triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from tierdesk.adapters.db.tables_search import knowledge_articles as _a
+from tierdesk.adapters.db.search import knowledge_articles as _a
 from tierdesk.domain.knowledge import DocumentKind, IndexState, KnowledgeArticle
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal_column, or_, true
 
-from tierdesk.adapters.db.tables_search import search_documents as _d
+from tierdesk.adapters.db.search import search_documents as _d
 from tierdesk.domain.knowledge import DocumentKind, SearchFilter
 
 # Kept in step with migration 0004's GIN index: the same expression, or the index is not used.

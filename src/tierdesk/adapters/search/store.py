@@ -27,8 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from tierdesk.adapters.db.tables_search import search_documents as _d
-from tierdesk.adapters.db.tables_search import search_passages as _p
+from tierdesk.adapters.db.search import search_documents as _d
+from tierdesk.adapters.db.search import search_passages as _p
 from tierdesk.adapters.search.clauses import (
     TSVECTOR,
     WORD_PART,

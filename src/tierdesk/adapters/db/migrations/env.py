@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from tierdesk.adapters.db.schema import metadata
-from tierdesk.adapters.db.tables_search import is_engine_owned
+from tierdesk.adapters.db.search import is_engine_owned
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):

@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 # Kept in step with adapters/search/store.py (``filter_clause``, ``_ids_in``) and
-# tables_search.ENGINE_OWNED.
+# search.ENGINE_OWNED (adapters/db/search.py).
 ACCESS_COLUMNS = (
     "kind, ticket_id, internal, organisation_id, tier, queue, assignee_id, status, product"
 )

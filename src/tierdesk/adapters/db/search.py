@@ -1,5 +1,7 @@
-"""Search tables: the documents every search ranks, their passages with embedding vectors, and
-the manuals and KB articles ingested into them.
+"""The search index in storage: its tables (the documents every search ranks, their passages
+with embedding vectors, and the manuals and KB articles ingested into them). What queries them
+lives in ``adapters/search/`` (``store.py``, the ``SearchStore`` with the vector matrix, and
+``articles.py``, the ``KnowledgeRepository``), beside the engines' text index.
 
 The text index itself belongs to the engine and is not a SQLAlchemy table: an FTS5 virtual
 table (``search_fts``) on SQLite, an expression GIN index over ``to_tsvector`` on PostgreSQL.
