@@ -167,9 +167,8 @@ def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
     )
     text, language = question_text(missing, written or ticket.language)
     now = desk.clock.now()
-    question = uow.clarifying_questions.add(
-        ClarifyingQuestion(ticket.id, [str(m) for m in missing], language, text, mode, now)
-    )
+    question = ClarifyingQuestion(ticket.id, [str(m) for m in missing], language, text, mode, now)
+    uow.clarifying_questions.add(question)
     if mode is ClarifyMode.SEND:
         send_question(uow, desk, ticket, question, ENRICHER)
 
@@ -192,7 +191,6 @@ def send_question(
         ticket.change_status(Status.PENDING_CUSTOMER, by, now, "clarifying question asked")
     uow.flush()
     question.sent_at, question.message_id = now, message.id
-    uow.clarifying_questions.save(question)
 
 
 # -- reading what was understood ---------------------------------------------------------

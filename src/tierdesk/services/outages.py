@@ -43,7 +43,6 @@ def detect_outage(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
     existing.ticket_ids = sorted({*existing.ticket_ids, *fresh.ticket_ids})
     existing.organisation_count = max(existing.organisation_count, fresh.organisation_count)
     existing.window_end = fresh.window_end
-    uow.outages.save(existing)
 
 
 def list_proposals(
@@ -84,7 +83,6 @@ def decide_proposal(
                 f"outage proposal {proposal_id} is already {proposal.status}"
             )
         proposal.status, proposal.incident_id, proposal.decided_by = status, incident_id, agent.name
-        uow.outages.save(proposal)
         uow.audit.add(
             audit_event(
                 "outage_proposal",

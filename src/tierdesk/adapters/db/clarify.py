@@ -1,9 +1,7 @@
 """Clarifying questions in storage: what a ticket was missing, asked once
-(``services/enrichment.py``)."""
+(``services/enrichment.py``). The table, its mapping and the repository."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -13,14 +11,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    insert,
     select,
-    update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, registry
 
 from tierdesk.adapters.db.tables import json_value, metadata
-from tierdesk.adapters.db.types import UtcDateTime
+from tierdesk.adapters.db.types import EnumText, UtcDateTime, storable_id
 from tierdesk.domain.clarify import ClarifyingQuestion, ClarifyMode
 
 clarifying_questions = Table(
@@ -31,64 +27,32 @@ clarifying_questions = Table(
     Column("missing", json_value(), nullable=False),
     Column("language", String(8), nullable=False),
     Column("text", Text, nullable=False),
-    Column("mode", String(16), nullable=False),
+    Column("mode", EnumText(ClarifyMode, length=16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
     Column("message_id", ForeignKey("messages.id"), nullable=True),
     UniqueConstraint("ticket_id", name="uq_clarifying_questions_ticket_id"),  # asked once
 )
 
+_q = clarifying_questions.c
+
+
+def map_clarify(reg: registry) -> None:
+    reg.map_imperatively(ClarifyingQuestion, clarifying_questions)
+
 
 class SqlClarifyingQuestionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, question: ClarifyingQuestion) -> ClarifyingQuestion:
-        question.id = self.session.execute(
-            insert(clarifying_questions)
-            .values(
-                ticket_id=question.ticket_id,
-                missing=question.missing,
-                language=question.language,
-                text=question.text,
-                mode=str(question.mode),
-                created_at=question.created_at,
-                sent_at=question.sent_at,
-                message_id=question.message_id,
-            )
-            .returning(clarifying_questions.c.id)
-        ).scalar_one()
-        return question
-
-    def _questions(self, *where: Any) -> list[ClarifyingQuestion]:
-        rows = self.session.execute(select(clarifying_questions).where(*where))
-        return [
-            ClarifyingQuestion(
-                r.ticket_id,
-                list(r.missing),
-                r.language,
-                r.text,
-                ClarifyMode(r.mode),
-                r.created_at,
-                r.sent_at,
-                r.message_id,
-                r.id,
-            )
-            for r in rows
-        ]
+    def add(self, question: ClarifyingQuestion) -> None:
+        self.session.add(question)
 
     def for_ticket(self, ticket_id: int) -> list[ClarifyingQuestion]:
-        return self._questions(clarifying_questions.c.ticket_id == ticket_id)
+        query = select(ClarifyingQuestion).where(_q.ticket_id == ticket_id).order_by(_q.id)
+        return list(self.session.scalars(query))
 
     def get(self, question_id: int) -> ClarifyingQuestion | None:
-        found = self._questions(clarifying_questions.c.id == question_id)
-        return found[0] if found else None
-
-    def save(self, question: ClarifyingQuestion) -> None:
-        self.session.execute(
-            update(clarifying_questions)
-            .where(clarifying_questions.c.id == question.id)
-            .values(
-                mode=str(question.mode), sent_at=question.sent_at, message_id=question.message_id
-            )
-        )
+        if not storable_id(question_id):
+            return None
+        return self.session.get(ClarifyingQuestion, question_id)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import registry
 
 from tierdesk.adapters.db.audit import map_audit
 from tierdesk.adapters.db.catalog import map_catalog
+from tierdesk.adapters.db.clarify import map_clarify
 from tierdesk.adapters.db.defects import map_defects
 from tierdesk.adapters.db.enhancements import map_enhancements
 from tierdesk.adapters.db.handoff import map_handoff
@@ -15,6 +16,8 @@ from tierdesk.adapters.db.incidents import map_incidents
 from tierdesk.adapters.db.known_issues import map_known_issues
 from tierdesk.adapters.db.l3_outcomes import map_l3_outcomes
 from tierdesk.adapters.db.levels import map_levels
+from tierdesk.adapters.db.notifications import map_notifications
+from tierdesk.adapters.db.outages import map_outages
 from tierdesk.adapters.db.people import map_people
 from tierdesk.adapters.db.record_links import map_record_links
 from tierdesk.adapters.db.tickets import map_tickets
@@ -41,3 +44,6 @@ def start_mappers() -> None:
     map_enhancements(reg)
     map_record_links(reg)
     map_l3_outcomes(reg)
+    map_notifications(reg)
+    map_clarify(reg)
+    map_outages(reg)

@@ -1,4 +1,5 @@
-"""The in-desk notifications that SLA warnings and breaches leave for agents, in storage."""
+"""The in-desk notifications that SLA warnings and breaches leave for agents, in storage: the
+table, its mapping and the repository."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, registry
 
 from tierdesk.adapters.db.tables import json_dict, metadata
-from tierdesk.adapters.db.types import UtcDateTime
+from tierdesk.adapters.db.types import UtcDateTime, storable_id
 from tierdesk.domain.notifications import Notification
 
 notifications = Table(
@@ -30,6 +31,10 @@ notifications = Table(
 _note = notifications.c
 
 
+def map_notifications(reg: registry) -> None:
+    reg.map_imperatively(Notification, notifications)
+
+
 def _rowcount(result: Any) -> int:
     assert isinstance(result, CursorResult)
     return int(result.rowcount)
@@ -40,44 +45,19 @@ class SqlNotificationRepository:
         self.session = session
 
     def add(self, notification: Notification) -> None:
-        notification.id = int(
-            self.session.execute(
-                insert(notifications)
-                .values(
-                    agent_id=notification.agent_id,
-                    ticket_id=notification.ticket_id,
-                    kind=notification.kind,
-                    text=notification.text,
-                    details=notification.details,
-                    created_at=notification.created_at,
-                    read_at=notification.read_at,
-                )
-                .returning(_note.id)
-            ).scalar_one()
-        )
+        self.session.add(notification)
 
     def for_agent(self, agent_id: int, *, unread_only: bool, limit: int) -> list[Notification]:
-        query = select(notifications).where(_note.agent_id == agent_id)
+        query = select(Notification).where(_note.agent_id == agent_id)
         if unread_only:
             query = query.where(_note.read_at.is_(None))
-        rows = self.session.execute(query.order_by(_note.id.desc()).limit(limit))
-        return [
-            Notification(
-                agent_id=row.agent_id,
-                kind=row.kind,
-                text=row.text,
-                created_at=row.created_at,
-                ticket_id=row.ticket_id,
-                details=dict(row.details),
-                read_at=row.read_at,
-                id=row.id,
-            )
-            for row in rows
-        ]
+        return list(self.session.scalars(query.order_by(_note.id.desc()).limit(limit)))
 
     def mark_read(self, agent_id: int, ids: Sequence[int] | None, at: datetime) -> int:
-        query = update(notifications).where(_note.agent_id == agent_id, _note.read_at.is_(None))
+        # One UPDATE over the agent's unread notifications (set-based: the ORM statement keeps
+        # any notification this session holds in step).
+        query = update(Notification).where(_note.agent_id == agent_id, _note.read_at.is_(None))
         if ids is not None:
             # Ids outside INTEGER name no row, and binding them fails on PostgreSQL.
-            query = query.where(_note.id.in_([i for i in ids if -(2**31) <= i < 2**31]))
+            query = query.where(_note.id.in_([i for i in ids if storable_id(i)]))
         return _rowcount(self.session.execute(query.values(read_at=at)))

@@ -1,19 +1,18 @@
-"""Outage proposals in storage, and the read of the window's recent tickets the outage check
-compares a new ticket with (``services/outages.py``)."""
+"""Outage proposals in storage (the table, its mapping and the repository), and the read of the
+window's recent tickets the outage check compares a new ticket with (``services/outages.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Column, Integer, String, Table, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Column, Integer, String, Table, func, select
+from sqlalchemy.orm import Session, registry
 
 from tierdesk.adapters.db import tables as core
 from tierdesk.adapters.db.facts import ticket_facts
 from tierdesk.adapters.db.tables import json_value, metadata
-from tierdesk.adapters.db.types import UtcDateTime
+from tierdesk.adapters.db.types import EnumText, UtcDateTime, storable_id
 from tierdesk.domain.facts import FactKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.outages import OutageProposal, ProposalStatus, RecentTicket
@@ -33,10 +32,18 @@ outage_proposals = Table(
     Column("window_start", UtcDateTime, nullable=False),
     Column("window_end", UtcDateTime, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", EnumText(ProposalStatus, length=16), nullable=False),
     Column("incident_id", Integer, nullable=True),  # set when an incident is declared from it
     Column("decided_by", String(200), nullable=True),
 )
+
+
+_p = outage_proposals.c
+TITLE_LENGTH = 300
+
+
+def map_outages(reg: registry) -> None:
+    reg.map_imperatively(OutageProposal, outage_proposals)
 
 
 class SqlOutageRepository:
@@ -89,41 +96,20 @@ class SqlOutageRepository:
             for r in rows
         ]
 
-    def add(self, proposal: OutageProposal) -> OutageProposal:
-        proposal.id = self.session.execute(
-            insert(outage_proposals)
-            .values(**_proposal_row(proposal))
-            .returning(outage_proposals.c.id)
-        ).scalar_one()
-        return proposal
-
-    def _proposals(self, *where: Any) -> list[OutageProposal]:
-        c = outage_proposals.c
-        rows = self.session.execute(select(outage_proposals).where(*where).order_by(c.id.desc()))
-        return [
-            OutageProposal(
-                r.title,
-                list(r.ticket_ids),
-                r.organisation_count,
-                r.window_start,
-                r.window_end,
-                r.created_at,
-                list(r.shared_terms),
-                ProposalStatus(r.status),
-                r.incident_id,
-                r.decided_by,
-                r.id,
-            )
-            for r in rows
-        ]
+    def add(self, proposal: OutageProposal) -> None:
+        proposal.title = proposal.title[:TITLE_LENGTH]  # the column's size, on both engines
+        self.session.add(proposal)
 
     def find(self, status: ProposalStatus | None) -> list[OutageProposal]:
-        c = outage_proposals.c
-        return self._proposals(*([c.status == str(status)] if status else []))
+        query = select(OutageProposal).order_by(_p.id.desc())
+        if status:
+            query = query.where(_p.status == status)
+        return list(self.session.scalars(query))
 
     def get(self, proposal_id: int) -> OutageProposal | None:
-        found = self._proposals(outage_proposals.c.id == proposal_id)
-        return found[0] if found else None
+        if not storable_id(proposal_id):
+            return None
+        return self.session.get(OutageProposal, proposal_id)
 
     def open_with(self, ticket_ids: Sequence[int]) -> OutageProposal | None:
         wanted = set(ticket_ids)
@@ -131,25 +117,3 @@ class SqlOutageRepository:
             if wanted & set(proposal.ticket_ids):
                 return proposal
         return None
-
-    def save(self, proposal: OutageProposal) -> None:
-        self.session.execute(
-            update(outage_proposals)
-            .where(outage_proposals.c.id == proposal.id)
-            .values(**_proposal_row(proposal))
-        )
-
-
-def _proposal_row(p: OutageProposal) -> dict[str, Any]:
-    return {
-        "title": p.title[:300],
-        "ticket_ids": p.ticket_ids,
-        "organisation_count": p.organisation_count,
-        "shared_terms": p.shared_terms,
-        "window_start": p.window_start,
-        "window_end": p.window_end,
-        "created_at": p.created_at,
-        "status": str(p.status),
-        "incident_id": p.incident_id,
-        "decided_by": p.decided_by,
-    }

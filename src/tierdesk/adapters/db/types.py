@@ -58,11 +58,11 @@ E = TypeVar("E", bound=StrEnum)
 class EnumText(TypeDecorator[E]):
     """A ``StrEnum`` stored as its text value (a plain VARCHAR: migrations see ``String``)."""
 
-    impl = String(32)
+    impl = String
     cache_ok = True
 
-    def __init__(self, enum_class: type[E]) -> None:
-        super().__init__()
+    def __init__(self, enum_class: type[E], length: int = 32) -> None:
+        super().__init__(length)
         self.enum_class = enum_class
 
     def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
