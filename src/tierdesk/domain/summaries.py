@@ -9,6 +9,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from tierdesk.domain.message_prose import Prose, statement
+
 _SENTENCE = re.compile(
     r"(?<=[.!?])\s+(?=[\"'(\[]?[A-ZÀ-Ý0-9¿¡])|\n{2,}|\n(?=\s*(?:[-*•]|\d+[.)])\s)"
 )
@@ -55,3 +57,30 @@ def _clip(chosen: Sequence[str], max_chars: int) -> list[str]:
         kept.append(sentence[:max_chars])
         used += len(sentence)
     return kept
+
+
+def summarise_customer(
+    subject: str, messages: Sequence[Prose], max_sentences: int = 5, max_chars: int = 1200
+) -> list[str]:
+    """What the customer said over a thread (each message read as its own words, pasted logs
+    left out), ending with where things stand: the most central sentences of the earlier
+    messages, then the substance of the latest one, which a summary always carries."""
+    if not messages:
+        return summarise(f"{subject}.", max_sentences, max_chars)
+    *earlier, latest = messages
+    if not earlier:
+        return summarise(f"{subject}.\n\n" + _text(latest), max_sentences, max_chars)
+    now = latest_sentences(latest)
+    before = f"{subject}.\n\n" + "\n\n".join(_text(p) for p in earlier)
+    budget = max_chars - sum(len(s) for s in now)
+    return [*summarise(before, max(1, max_sentences - len(now)), max(budget, 200)), *now]
+
+
+def latest_sentences(prose: Prose, count: int = 2) -> list[str]:
+    """The first sentences of a message that say something (see ``message_prose.statement``)."""
+    said = statement(prose, max_sentences=count)
+    return sentences(said) if said else []
+
+
+def _text(prose: Prose) -> str:
+    return " ".join(prose.sentences)

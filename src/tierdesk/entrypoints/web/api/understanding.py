@@ -103,10 +103,14 @@ class DecisionIn(BaseModel):
 
 
 class SummaryOut(BaseModel):
-    sentences: list[str]
+    sentences: list[str] = Field(
+        description="What the customer said, in order, ending with their latest message's gist"
+    )
     agent_sentences: list[str]
     facts: str
     log_findings: list[str]
+    latest: str = Field(description="The customer's latest message in a sentence or two")
+    latest_at: datetime | None
 
 
 class DocumentIn(BaseModel):
@@ -241,6 +245,8 @@ def ticket_summary(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) ->
         agent_sentences=s.agent_sentences,
         facts=s.facts,
         log_findings=s.log_findings,
+        latest=s.latest,
+        latest_at=s.latest_at,
     )
 
 
