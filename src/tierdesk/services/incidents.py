@@ -61,33 +61,49 @@ def declare_incident(
     product: str | None = None,
     tickets: list[int | str] | None = None,
 ) -> Incident:
-    require_level(actor, RUNNERS, "declare incidents")
     with desk.uow() as uow:
-        now = desk.clock.now()
-        incident = Incident(
-            title=title,
-            description=description,
-            severity=severity,
-            declared_at=now,
-            declared_by=actor.name,
-            updated_at=now,
-            product_id=product_id_for(uow, product),
-        )
-        uow.workflow.add(incident)
-        uow.flush()
-        assert incident.id is not None
-        audit_record(
-            uow,
-            KIND,
-            incident.id,
-            "declared",
-            actor,
-            now,
-            {"title": incident.title, "severity": str(severity)},
-        )
-        _link_all(uow, desk, actor, incident, tickets or [])
+        incident = open_incident(uow, desk, actor, title, description, severity, product, tickets)
         uow.commit()
         return incident
+
+
+def open_incident(
+    uow: UnitOfWork,
+    desk: Desk,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    severity: IncidentSeverity = IncidentSeverity.SEV2,
+    product: str | None = None,
+    tickets: list[int | str] | None = None,
+) -> Incident:
+    """``declare_incident`` inside the caller's transaction, which commits (declaring one from
+    an outage proposal also decides the proposal, all or nothing)."""
+    require_level(actor, RUNNERS, "declare incidents")
+    now = desk.clock.now()
+    incident = Incident(
+        title=title,
+        description=description,
+        severity=severity,
+        declared_at=now,
+        declared_by=actor.name,
+        updated_at=now,
+        product_id=product_id_for(uow, product),
+    )
+    uow.workflow.add(incident)
+    uow.flush()
+    assert incident.id is not None
+    audit_record(
+        uow,
+        KIND,
+        incident.id,
+        "declared",
+        actor,
+        now,
+        {"title": incident.title, "severity": str(severity)},
+    )
+    _link_all(uow, desk, actor, incident, tickets or [])
+    return incident
 
 
 def _link_all(

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.clarify import ClarifyingQuestion
 from tierdesk.domain.facts import Fact
+from tierdesk.domain.incidents import IncidentSeverity
 from tierdesk.domain.outages import OutageProposal, ProposalStatus
 from tierdesk.domain.triage import FieldReport, TriagePrediction
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
-from tierdesk.services import enrichment, outages, summaries, triage
+from tierdesk.entrypoints.web.schemas_workflow import IncidentOut
+from tierdesk.services import enrichment, incidents, outages, summaries, triage
 from tierdesk.services.summaries import DraftTask
 
 router = APIRouter(tags=["understanding"])
@@ -190,6 +192,18 @@ class ProposalDecisionIn(BaseModel):
     incident_id: RecordId | None = None
 
 
+class ProposalIncidentIn(BaseModel):
+    severity: IncidentSeverity = IncidentSeverity.SEV2
+    title: str | None = Field(
+        default=None, max_length=200, description="Omit to take the proposal's title."
+    )
+
+
+class DeclaredOut(BaseModel):
+    proposal: ProposalOut
+    incident: IncidentOut
+
+
 @router.get("/tickets/{ticket_ref}/facts", response_model=list[FactOut])
 def ticket_facts(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[FactOut]:
     """Facts read from the ticket with where they came from (message, offsets). Customers see
@@ -286,10 +300,35 @@ def get_outage_proposal(proposal_id: RecordId, desk: DeskDep, actor: CurrentActo
 def decide_outage_proposal(
     proposal_id: RecordId, body: ProposalDecisionIn, desk: DeskDep, actor: CurrentActor
 ) -> ProposalOut:
-    """Record that an incident was declared from the proposal (its id) or that it was
-    dismissed."""
+    """Record that an incident was declared elsewhere from the proposal (its id) or that it
+    was dismissed."""
     return ProposalOut.of(
         outages.decide_proposal(
             desk, actor, proposal_id, ProposalStatus(body.status), body.incident_id
         )
+    )
+
+
+@router.post(
+    "/outage-proposals/{proposal_id}/incident",
+    response_model=DeclaredOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def declare_incident_from_proposal(
+    proposal_id: RecordId,
+    desk: DeskDep,
+    actor: CurrentActor,
+    body: ProposalIncidentIn | None = None,
+) -> DeclaredOut:
+    """Declare the incident the proposal describes, its tickets linked, and decide the
+    proposal as declared: one action (409 when the proposal is already decided)."""
+    body = body or ProposalIncidentIn()
+    proposal, incident = outages.declare_from_proposal(
+        desk, actor, proposal_id, body.severity, body.title
+    )
+    assert incident.id is not None
+    view = incidents.get_incident(desk, actor, incident.id)
+    return DeclaredOut(
+        proposal=ProposalOut.of(proposal),
+        incident=IncidentOut.of(view.incident, view.link_count, view.updates, view.tickets),
     )
