@@ -331,3 +331,36 @@ def test_what_the_customer_said_in_between_that_no_step_accounts_for_stays_in_th
         "6.0.2. Faxes between our own sites work without problems. Latest from customer: No "
         "change."
     )
+
+
+def test_an_inline_answer_pairs_each_quoted_step_with_the_words_under_it() -> None:
+    thread = _thread(
+        (CUSTOMER, "We hear an echo on every external call since Monday."),
+        (REPLY, "Please try:\n1. Swap the handset cable\n2. Lower the speaker volume to 5"),
+        (
+            CUSTOMER,
+            "Hi,\n\n> 1. Swap the handset cable\nDone with a new cable, the echo is still "
+            "there.\n\n> 2. Lower the speaker volume to 5\nWith volume 5 the echo is gone.\n\n"
+            "Best\nKim",
+        ),
+    )
+    assert _results(draft_packet("Echo", thread).steps_tried) == {
+        "Swap the handset cable": "Done with a new cable, the echo is still there.",
+        "Lower the speaker volume to 5": "With volume 5 the echo is gone.",
+    }
+
+
+def test_a_pasted_sip_exchange_without_log_headers_is_not_a_symptom() -> None:
+    first = (
+        "Hello,\n\nour carrier moved us to a new platform over the weekend. The trunk never "
+        "registers:\n\nREGISTER sip:voice.carrier.example SIP/2.0\nSIP/2.0 401 Unauthorized\n"
+        "REGISTER sip:voice.carrier.example SIP/2.0 (with Authorization)\n"
+        "SIP/2.0 403 Forbidden\n\nInbound calls do not arrive, e.g. from our main number.\n\n"
+        "Regards\nPaul"
+    )
+    packet = draft_packet("Trunk 403", _thread((CUSTOMER, first)))
+    assert packet.symptoms == (
+        "Trunk 403: our carrier moved us to a new platform over the weekend. Inbound calls do "
+        "not arrive, e.g. from our main number."
+    )
+    assert "pasted log: 4 lines in customer message 1" in packet.environment

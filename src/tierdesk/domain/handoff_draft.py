@@ -23,7 +23,6 @@ is final.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tierdesk.domain.handoff import PacketContent, TriedStep
@@ -32,13 +31,12 @@ from tierdesk.domain.message_prose import (
     Prose,
     clip,
     gist,
-    is_courtesy,
     read_prose,
     statement,
-    without_courtesy,
+    substance,
 )
 from tierdesk.domain.messages import Message, MessageKind
-from tierdesk.domain.summaries import summarise
+from tierdesk.domain.summaries import summarise_sentences
 from tierdesk.domain.tried_steps import (
     is_verdict,
     listed_steps,
@@ -101,7 +99,7 @@ def draft_packet(
         elif message.kind is MessageKind.INTERNAL_NOTE:
             steps += _reported_steps(list(sentences), by_customer=False).values()
         else:
-            answer = _substance(sentences)
+            answer = substance(sentences)
             own = _reported_steps(answer, by_customer=True)
             own_used = set(own) | {i + 1 for i, s in own.items() if s.from_next}
             results, used = pair_results([s.step for s in pending], answer, set(own))
@@ -134,11 +132,6 @@ def draft_packet(
     )
 
 
-def _substance(sentences: Iterable[str]) -> list[str]:
-    """Sentences that say something: no courtesy, no "here is the log:" introductions."""
-    return [without_courtesy(s) for s in sentences if not s.endswith(":") and not is_courtesy(s)]
-
-
 def _given_steps(reply: Message, prose: Prose) -> list[str]:
     """The numbered or bulleted instructions of a reply; in a reply without a list, the first
     thing it asked the customer to do ("Hold Mute and 0 while you plug the phone in.")."""
@@ -148,7 +141,7 @@ def _given_steps(reply: Message, prose: Prose) -> list[str]:
     asked = next(
         (
             s
-            for s in _substance(prose.sentences)
+            for s in substance(prose.sentences)
             if not s.endswith("?") and len(s.split()) >= _MIN_STEP_WORDS
         ),
         "",
@@ -184,7 +177,7 @@ def _symptoms(subject: str, customer: list[Prose], first: list[str], later: list
     opening = clip(" ".join(first[:2]), MAX_STATEMENT_CHARS) or statement(customer[0])
     parts = [f"{subject}: {opening}" if opening else subject]
     if later:
-        since = summarise(" ".join(later), max_sentences=2, max_chars=MAX_STATEMENT_CHARS)
+        since = summarise_sentences(later, max_sentences=2, max_chars=MAX_STATEMENT_CHARS)
         parts.append("Since then: " + " ".join(since))
     if len(customer) > 1:
         parts.append("Latest from customer: " + gist(customer[-1]))

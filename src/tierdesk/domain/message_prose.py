@@ -5,7 +5,8 @@ a stack trace, says what they already tried and signs. A hand-off packet's sympt
 thread summary want the sentences, not the log: the log is a diagnostic (its templates and
 the trace are facts of the ticket). So a message is read as
 
-- its new text (the quoted history and the ``-- `` signature are cut off, ``inbound``),
+- its new text (the quoted history and the ``-- `` signature are cut off, ``inbound``; a
+  quoted line inside an inline answer is left out too),
 - without pasted log lines (``log_templates.read_log_lines``: lines with the header learned
   from the text, or machine text; a message with neither keeps every line) and stack traces
   (``fact_traces``: frames, the exception line, the "Traceback" header),
@@ -19,6 +20,7 @@ what follows ("Here is the log:") are passed over.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tierdesk.domain.fact_text import Reading
@@ -29,9 +31,22 @@ from tierdesk.domain.log_templates import read_log_lines
 
 MAX_STATEMENT_CHARS = 300
 LONG_MESSAGE_EDGE = 1000  # lines read at each end of a longer message
+MIN_SENTENCE_WORDS = 4  # a line of machine text that opens with three words and ends a sentence
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'»”)]*\s+(?=[\"'«“(¿¡]?[A-ZÀ-Ý0-9¿¡])")
+# Abbreviations that end in a full stop without ending the sentence, in five languages (a
+# single letter: "z. B.", "d. h.", "p. ex.").
+_ABBREVIATION = re.compile(
+    r"(?:^|\s|\()(?:e\.g|i\.e|[^\W\d_]|bzw|ca|vs|approx|incl|Nr|No|Dr|Mr|Mrs|Ms|St|ad\s?es|"
+    r"p\.\s?es|cf|p\.\s?ex|ej|p\.\s?ej|Sig|Mme|Sr|Sra)\.$",
+    re.IGNORECASE,
+)
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+# A word of a sentence: letters, inner apostrophes or hyphens, punctuation around it.
+_PLAIN = re.compile(r"[^\w\s]*[^\W\d_]+(?:['’-][^\W\d_]+)*[^\w\s]*")
+_SENTENCE_END = re.compile(r"[.!?][\"'»”)]*$")
+# A token only a machine writes: digits, paths, addresses, key=value, identifiers.
+_MACHINE_TOKEN = re.compile(r"\d|[/@=_\\<>\[\]{}|]|\w:\S")
 _TRACEBACK = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
 _GREETING = re.compile(
     r"^(?:hello|hi|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe[rs]?|"
@@ -100,7 +115,12 @@ def sentences_of(text: str) -> list[str]:
     for paragraph in _paragraphs(text):
         marker = _LIST_ITEM.match(paragraph)  # "2. Restarted it" is one sentence, not "2." and …
         head = paragraph[: marker.end()] if marker else ""
-        parts = [s.strip() for s in _SENTENCE.split(paragraph[len(head) :]) if s.strip()]
+        parts: list[str] = []
+        for part in (s.strip() for s in _SENTENCE.split(paragraph[len(head) :])):
+            if parts and _ABBREVIATION.search(parts[-1]):
+                parts[-1] = f"{parts[-1]} {part}"  # "e.g. "Hélène"" goes on
+            elif part:
+                parts.append(part)
         if parts:
             parts[0] = head + parts[0]
         found += parts
@@ -122,8 +142,12 @@ def read_prose(text: str) -> Prose:
     """The message's own sentences (see the module's docstring)."""
     lines = split_reply(text).new_text.splitlines()
     diagnostic = _diagnostic_lines(lines)
-    # A left-out line leaves a blank, so the sentences around a log never run together.
-    kept = ["" if machine else line for line, machine in zip(lines, diagnostic, strict=True)]
+    # A left-out line leaves a blank, so the sentences around a log never run together; lines
+    # quoted inside an inline answer ("> 1. Restart the phone") are the other side's words.
+    kept = [
+        "" if machine or line.lstrip().startswith(">") else line
+        for line, machine in zip(lines, diagnostic, strict=True)
+    ]
     body = _without_formulas(kept)
     if not any(line.strip() for line in body):
         body = kept  # "Thanks, no change." alone is what the message says
@@ -140,10 +164,26 @@ def _diagnostic_lines(lines: list[str]) -> list[bool]:
         return _diagnostic_lines(head) + middle + _diagnostic_lines(tail)
     parsed = read_log_lines(lines) if lines else []
     labels = line_labels(lines)
-    # Without a header or one line of machine text, a short line ("Nothing happens") that the
-    # log reader would call log (an unlabelled paragraph) is prose.
     machine = any(p is not None and p.header for p in parsed) or LineLabel.LOG in labels
-    diagnostic = [machine and p is not None for p in parsed]
+    diagnostic = []
+    for index, (line, read) in enumerate(zip(lines, parsed, strict=True)):
+        if read is None:
+            diagnostic.append(False)
+        elif read.header:
+            diagnostic.append(True)
+        elif _reads_as_sentence(line):
+            # "Directory is OpenLDAP 2.6. Template: ldap.base = ou=people." is what they
+            # wrote, whatever machine text it holds.
+            diagnostic.append(False)
+        elif machine:
+            diagnostic.append(True)
+        else:
+            # Without a header or a line of machine text, an unlabelled paragraph is log only
+            # when it looks like machine text ("SIP/2.0 401 Unauthorized"), not "Nothing
+            # happens" typed without a full stop.
+            paragraph = _paragraph_of(lines, index)
+            tokens = sum(bool(_MACHINE_TOKEN.search(other)) for other in paragraph)
+            diagnostic.append(2 * tokens >= len(paragraph))
     text = "\n".join(lines)
     reading = Reading(text)
     spans = [(f.start, f.end) for f in find_traces(reading)] + reading.frames
@@ -159,6 +199,25 @@ def _diagnostic_lines(lines: list[str]) -> list[bool]:
         if _TRACEBACK.match(line) and following.startswith((" ", "\t")):
             diagnostic[index] = True
     return diagnostic
+
+
+def _reads_as_sentence(line: str) -> bool:
+    words = line.split()
+    return (
+        len(words) >= MIN_SENTENCE_WORDS
+        and all(_PLAIN.fullmatch(word) for word in words[:3])
+        and _SENTENCE_END.search(line.rstrip()) is not None
+    )
+
+
+def _paragraph_of(lines: list[str], index: int) -> list[str]:
+    start = index
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    end = index
+    while end + 1 < len(lines) and lines[end + 1].strip():
+        end += 1
+    return lines[start : end + 1]
 
 
 def _without_formulas(lines: list[str]) -> list[str]:
@@ -225,14 +284,16 @@ def without_courtesy(sentence: str) -> str:
     return ""
 
 
+def substance(sentences: Iterable[str]) -> list[str]:
+    """The sentences that say something: no courtesy (a leading "Thanks, " is dropped), no
+    line that only introduces what follows ("Here is the log:")."""
+    return [without_courtesy(s) for s in sentences if not s.endswith(":") and not is_courtesy(s)]
+
+
 def statement(prose: Prose, max_sentences: int = 2, max_chars: int = MAX_STATEMENT_CHARS) -> str:
     """The first sentences that say something: no courtesy, no line that only introduces
     what follows ("Here is the log:"). Falls back to the first sentence."""
-    chosen = [
-        without_courtesy(_LIST_ITEM.sub("", s))
-        for s in prose.sentences
-        if not s.endswith(":") and not is_courtesy(s)
-    ][:max_sentences]
+    chosen = substance(_LIST_ITEM.sub("", s) for s in prose.sentences)[:max_sentences]
     if not chosen and prose.sentences:
         chosen = [prose.sentences[0]]
     return clip(" ".join(chosen), max_chars)

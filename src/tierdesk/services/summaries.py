@@ -41,7 +41,7 @@ def thread_summary(uow: UnitOfWork, ticket: Ticket, *, include_internal: bool) -
     customer = [m for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
     said = [read_prose(m.body_text) for m in customer]
     agents = "\n\n".join(
-        " ".join(read_prose(m.body_text).sentences)
+        "\n\n".join(read_prose(m.body_text).sentences)
         for m in ticket.messages
         if m.kind is MessageKind.PUBLIC_REPLY
         or (include_internal and m.kind is MessageKind.INTERNAL_NOTE)
