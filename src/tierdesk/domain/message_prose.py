@@ -8,8 +8,10 @@ the trace are facts of the ticket). So a message is read as
 - its new text (the quoted history and the ``-- `` signature are cut off, ``inbound``; a
   quoted line inside an inline answer is left out too),
 - without pasted log lines (``log_templates.read_log_lines``: lines with the header learned
-  from the text, or machine text; a message with neither keeps every line) and stack traces
-  (``fact_traces``: frames, the exception line, the "Traceback" header),
+  from the text, machine text, and a paragraph of machine tokens such as a pasted SIP exchange;
+  but a line that reads as a sentence stays, and so does "Nothing happens" typed without a
+  full stop) and stack traces (``fact_traces``: frames, the exception line, the "Traceback"
+  header),
 - without its greeting and sign-off lines (en/de/it/fr/es formulas),
 
 and split into sentences. ``statement`` picks a sentence or two that say something: courtesy
@@ -110,7 +112,8 @@ class Prose:
 
 
 def sentences_of(text: str) -> list[str]:
-    """Sentences of running text; a list item or a line break after a full stop also ends one."""
+    """Sentences of running text; a blank line or a list item also ends one, an abbreviation
+    ("e.g.", "z. B.") does not."""
     found: list[str] = []
     for paragraph in _paragraphs(text):
         marker = _LIST_ITEM.match(paragraph)  # "2. Restarted it" is one sentence, not "2." and …
