@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tierdesk.domain.handoff import TriedStep
 from tierdesk.domain.handoff_draft import draft_packet
+from tierdesk.domain.message_prose import read_prose
 from tierdesk.domain.messages import Message, MessageKind
+from tierdesk.domain.summaries import summarise_customer
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CUSTOMER, REPLY, NOTE = MessageKind.CUSTOMER, MessageKind.PUBLIC_REPLY, MessageKind.INTERNAL_NOTE
@@ -364,3 +368,50 @@ def test_a_pasted_sip_exchange_without_log_headers_is_not_a_symptom() -> None:
         "not arrive, e.g. from our main number."
     )
     assert "pasted log: 4 lines in customer message 1" in packet.environment
+
+
+# Messages made of thread-like pieces and of any character at all.
+PIECES = st.sampled_from(
+    [
+        " ",
+        "\n",
+        "\n\n",
+        "> ",
+        "1. ",
+        "- ",
+        ".",
+        ", ",
+        ":",
+        "?",
+        "Hello,",
+        "Thanks",
+        "Anna",
+        "Please restart the relay",
+        "no change",
+        "Keine Änderung.",
+        "ho riavviato",
+        "j'ai testé",
+        "e.g.",
+        "z. B.",
+        "2026-03-02 08:14:01 ERROR [x] failed",
+        "Traceback (most recent call last):",
+        '  File "a.py", line 1, in f',
+        "    at com.acme.X.y(X.java:1)",
+        "-- ",
+        "é",
+        "日本",
+    ]
+)
+MESSAGE = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=30).map("".join))
+THREAD = st.lists(st.tuples(st.sampled_from([CUSTOMER, REPLY, NOTE]), MESSAGE), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(THREAD)
+def test_drafting_and_summarising_any_thread_never_fails(
+    messages: list[tuple[MessageKind, str]],
+) -> None:
+    # A rule or an SLA breach drafts the packet inside the transaction that escalates.
+    packet = draft_packet("Subject", _thread(*messages))
+    assert packet.symptoms.startswith("Subject")
+    summarise_customer("Subject", [read_prose(text) for kind, text in messages if kind is CUSTOMER])
