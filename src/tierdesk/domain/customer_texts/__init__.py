@@ -51,6 +51,10 @@ def customer_text(language: str | None, key: str, **values: object) -> str:
     return template.format(**values)
 
 
+def has_text(key: str) -> bool:
+    return key in CATALOGUES[FALLBACK]
+
+
 def minutes_phrase(language: str | None, minutes: int) -> str:
     """ "3 minutes", "1 Minute": every catalogue language has one singular and one plural."""
     key = "duration.minute" if minutes == 1 else "duration.minutes"
