@@ -29,10 +29,10 @@ TEXTS: dict[str, str] = {
     "Nachricht, dann gehen wir der Sache weiter nach.",
     "defect.fixed": "Neuigkeiten zum Fehler DEF-{id} ({title}): Er ist in Release {fixed_in} "
     "behoben.",
-    "defect.affected": "Sie setzen Version {version} ein, die betroffen ist. Ein Update auf "
-    "{fixed_in} oder neuer behebt den Fehler.",
-    "defect.not_affected": "Sie setzen Version {version} ein, die nicht betroffen ist; Sie "
-    "müssen nichts unternehmen.",
+    "defect.affected": "Ihre Version {version} ist betroffen. Ein Update auf {fixed_in} oder "
+    "neuer behebt den Fehler.",
+    "defect.not_affected": "Ihre Version {version} ist nicht betroffen; Sie müssen nichts "
+    "unternehmen.",
     "defect.unknown": "Wir wissen nicht, welche Version Sie einsetzen: Betroffen sind die "
     "Versionen vor {fixed_in}, ab {fixed_in} ist der Fehler behoben. Wenn Sie unsicher sind, "
     "nennen Sie uns Ihre Version in einer Antwort.",
