@@ -236,3 +236,32 @@ def test_a_reply_draft_comes_back_to_the_agent_and_internal_notes_stay_home(
             assert refused.status_code == 403
     finally:
         with_llm.close()
+
+
+def test_a_reply_draft_is_asked_for_in_the_customers_language_unless_the_agent_names_one(
+    settings: Settings, chat_url: str, world: World, app: Tierdesk
+) -> None:
+    configured = settings.model_copy(
+        update={"understanding": UnderstandingSettings(llm_endpoint=chat_url, llm_model="tiny")}
+    )
+    with_llm = bootstrap(configured, clock=app.desk.clock)
+    try:
+        with TestClient(create_app(with_llm)) as client:
+            number = client.post(
+                "/api/v1/tickets",
+                json={
+                    "subject": "Kein Ton",
+                    "body": "Seit dem Update hören uns die Anrufer nicht mehr.",
+                },
+                headers=world.acme_contact,  # a contact who stated English
+            ).json()["number"]
+            for body in ({"task": "reply"}, {"task": "translation"}):
+                drafted = client.post(
+                    f"/api/v1/tickets/{number}/drafts", json=body, headers=world.l1_agent
+                )
+                assert drafted.status_code == 200, drafted.text
+            reply, translation = (r["body"]["messages"][0]["content"] for r in ChatServer.asked)
+            assert "to the customer, in de," in reply
+            assert "into en." in translation
+    finally:
+        with_llm.close()

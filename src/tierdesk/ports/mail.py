@@ -44,7 +44,7 @@ class MailRepository(Protocol):
         ...
 
     def ensure_contact(
-        self, email: str, name: str, organisation_id: int, language: str, at: datetime
+        self, email: str, name: str, organisation_id: int, language: str | None, at: datetime
     ) -> tuple[int, bool]:
         """The contact's id, created if missing (safe against a concurrent creation)."""
         ...

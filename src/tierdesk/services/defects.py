@@ -26,6 +26,7 @@ from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import enqueue
 from tierdesk.services.l3_outcomes import record_outcome
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.workflow_records import (
     audit_record,
     customer_version,
@@ -218,7 +219,7 @@ def announce_to(
     channel: Channel = Channel.API,
 ) -> bool:
     version = customer_version(uow, ticket)
-    text, verdict = fix_notice(defect, version)
+    text, verdict = fix_notice(defect, version, language_for_customer(uow, ticket))
     if post_public_notice(desk, uow, actor, ticket, text, at, channel=channel) is None:
         return False
     record_on_ticket(

@@ -13,6 +13,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.workflow_records import (
     audit_record,
     link_to_record,
@@ -141,8 +142,10 @@ def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str
         told = 0
         for link in uow.workflow.links(KIND, enhancement_id):
             ticket = uow.tickets.get(link.ticket_id)
-            notice = enhancement.shipped_notice()
-            if ticket is not None and post_public_notice(desk, uow, actor, ticket, notice, now):
+            if ticket is None:
+                continue
+            notice = enhancement.shipped_notice(language_for_customer(uow, ticket))
+            if post_public_notice(desk, uow, actor, ticket, notice, now):
                 told += 1
         audit_record(
             uow,

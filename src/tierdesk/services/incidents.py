@@ -21,6 +21,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.workflow_records import (
     audit_record,
     link_to_record,
@@ -164,8 +165,7 @@ def post_incident_update(
         incident = _incident(uow, incident_id)
         now = desk.clock.now()
         incident.move_to(status, now)
-        message = update_message(incident, status, text)
-        told = _broadcast(uow, desk, actor, incident, message, channel)
+        told = _broadcast(uow, desk, actor, incident, status, text, channel)
         assert incident.id is not None
         update = IncidentUpdate(
             incident_id=incident.id,
@@ -194,17 +194,21 @@ def _broadcast(
     desk: Desk,
     actor: Actor,
     incident: Incident,
+    status: IncidentStatus,
     text: str,
     channel: Channel = Channel.API,
 ) -> int:
+    """One update per linked ticket, headed in that ticket's customer's language (the text
+    itself is the author's)."""
     assert incident.id is not None
     now = desk.clock.now()
     told = 0
     for link in uow.workflow.links(KIND, incident.id):
         ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and post_public_notice(
-            desk, uow, actor, ticket, text, now, channel=channel
-        ):
+        if ticket is None:
+            continue
+        message = update_message(incident, status, text, language_for_customer(uow, ticket))
+        if post_public_notice(desk, uow, actor, ticket, message, now, channel=channel):
             told += 1
     return told
 
@@ -219,8 +223,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
-        message = update_message(incident, IncidentStatus.RESOLVED, resolution)
-        told = _broadcast(uow, desk, actor, incident, message)
+        told = _broadcast(uow, desk, actor, incident, IncidentStatus.RESOLVED, resolution)
         solved = 0
         for link in uow.workflow.links(KIND, incident.id):
             ticket = uow.tickets.get(link.ticket_id)

@@ -114,10 +114,12 @@ _INSTRUCTIONS = {
 
 
 def draft_with_language_model(
-    desk: Desk, actor: Actor, reference: int | str, task: DraftTask, language: str = "en"
+    desk: Desk, actor: Actor, reference: int | str, task: DraftTask, language: str | None = None
 ) -> str:
     """A draft from the configured language model, for the agent to read and edit. Internal
-    notes are never sent to it (it may be a cloud service)."""
+    notes are never sent to it (it may be a cloud service). ``language`` left out: a reply is
+    drafted in the customer's (the ticket's, else the contact's stated one), a summary or
+    translation in English, for the engineer."""
     require_agent(actor, "draft with the language model")
     llm = desk.understanding.llm if desk.understanding else None
     if llm is None:
@@ -129,5 +131,9 @@ def draft_with_language_model(
             for m in ticket.messages
             if m.kind is not MessageKind.INTERNAL_NOTE
         )
+        if language is None and task is DraftTask.REPLY:
+            requester = uow.contacts.get(ticket.requester_id)
+            language = ticket.language or (requester.language if requester else None)
+    language = language or "en"
     instruction = _INSTRUCTIONS[task].format(language=language)
     return llm.complete(instruction, f"Subject: {ticket.subject}\n\n{thread[:20000]}")

@@ -25,6 +25,7 @@ from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
+from tierdesk.services.languages import new_ticket_language
 from tierdesk.services.routing import place_in_queue, queue_for_placing
 
 
@@ -112,7 +113,6 @@ def open_ticket(
             component_id=component_id,
             version_id=version_id,
             queue=new.queue,
-            language=new.language or requester.language,
             tags=normalise_tags(new.tags),
             custom_fields=dict(new.custom_fields),
         )
@@ -137,6 +137,10 @@ def open_ticket(
             ticket.add_message(message, actor)
         elif new.attachments:
             raise InvalidInputError("attachments need a message body", field="attachments")
+        # Settled before the commit runs the ticket.opened handlers: routing by language, the
+        # acknowledgement and rules read it.
+        first = ticket.messages[0].body_text if ticket.messages else None
+        ticket.language = new_ticket_language(uow, desk, requester, new.language, first, now)
         uow.commit()
         return ticket
 

@@ -238,7 +238,7 @@ class SqlMailRepository:
         return self.session.scalars(select(o.id).where(o.name_key == key)).one(), False
 
     def ensure_contact(
-        self, email: str, name: str, organisation_id: int, language: str, at: datetime
+        self, email: str, name: str, organisation_id: int, language: str | None, at: datetime
     ) -> tuple[int, bool]:
         c = tables.contacts.c
         found = self.session.scalars(select(c.id).where(c.email == email)).first()

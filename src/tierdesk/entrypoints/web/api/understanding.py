@@ -122,7 +122,12 @@ class DocumentIn(BaseModel):
 
 class DraftIn(BaseModel):
     task: Literal["summary", "translation", "reply"]
-    language: str = Field(default="en", min_length=2, max_length=16)
+    language: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=16,
+        description="Left out: a reply in the customer's language, otherwise English",
+    )
 
 
 class ReportRow(BaseModel):
