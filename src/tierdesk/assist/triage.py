@@ -1,20 +1,28 @@
 """The text classifier behind triage (and ``tierdesk eval routing``): one pipeline, any labels.
 
-Two logistic regressions, averaged (measured in bench/quality_understanding.py):
+Two logistic regressions, mixed (measured in bench/quality_understanding.py):
 
 - on the sentence embedding (multilingual USE by default): knows paraphrases and other
   languages;
 - on TF-IDF word 1-2-grams and character 2-5-grams: knows exact tokens (codes, product names).
 
-The bag-of-words model only counts as much as the text's words are known to it (the share of
-its words seen in training), so a German ticket on an English-trained desk is routed by the
-embedding model rather than by the few English words it happens to share.
+**Rare classes.** Each training row is weighted by its class's size to the power
+``-CLASS_WEIGHT_POWER`` (1: every class weighs the same in total), so a rare but important
+category is not drowned by the common ones: macro-F1 is the measure that matters to a desk.
 
-**Abstaining.** A share of the training rows (15 %, fixed seed) is held back; the classifier is
-fitted on the rest and the confidence threshold set to the lowest value at which the held-back
-answers are right at least ``target_precision`` of the time. Rows with an empty label are
-out-of-scope examples: never a class, only in that held-back check (answering them is wrong).
-Then the classifier is fitted again on every row. Nothing is tuned on the rows it is scored on.
+**What is learnt from held-back folds** (assist/calibration.py). The rows are split into
+``FOLDS`` stratified folds and each fold is predicted by both models fitted on the others.
+On these out-of-fold predictions the classifier chooses the share of the bag-of-words model
+(the one with the best macro-F1), a temperature that makes its confidence honest, and the
+abstain threshold: the lowest confidence at which the held-back answers were right at least
+``target_precision`` of the time, with the lower end of their Wilson interval (so a field with
+few examples is answered only once enough answers were right). Rows with an empty label are
+out-of-scope examples: never a class, only in that check (answering them is wrong). Then both
+models are fitted again on every row. Nothing is tuned on the rows it is scored on.
+
+The bag-of-words share is further scaled, per text, by the share of its words the vocabulary
+knows, so a German ticket on an English-trained desk is routed by the embedding model rather
+than by the few English words it happens to share.
 
 The fitted model is stored as plain arrays (``numpy.savez``, no pickle), so loading a model
 from the database never runs code.
@@ -35,20 +43,30 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from tierdesk.assist.calibration import (
+    NEVER,
+    calibrate,
+    choose_threshold,
+    choose_word_share,
+    combine,
+    fit_temperature,
+    macro_f1,
+)
 from tierdesk.assist.embeddings import Embedder
 from tierdesk.errors import InvalidInputError
 
-VALIDATION_SHARE = 0.15
-MIN_ROWS_FOR_VALIDATION = 40
-DEFAULT_THRESHOLD = 0.5  # too little history to measure one: answer only when fairly sure
+FOLDS = 5
+MIN_ROWS_FOR_FOLDS = 10  # fewer: nothing can be measured, so the classifier never answers
 # Answer only where held-back rows were right 98 % of the time: a wrong route costs a bounce
 # between queues, an abstention only an L0 look. (0.97 was also tried; see bench/README.md.)
 DEFAULT_TARGET_PRECISION = 0.98
+CLASS_WEIGHT_POWER = 1.0
 _WORD = re.compile(r"\w+", re.UNICODE)
-_C = 10.0  # regularisation of both regressions (chosen on a split of BANKING77's train.csv)
-# The trial fit that only sets the abstain threshold stops at a looser tolerance; the final fit
-# starts from its weights and runs to the default one. Together they cost about one cold fit.
+_C = 10.0  # regularisation of both regressions
+# The fold fits stop at a looser tolerance, each starting from the previous one's weights; the
+# final fit starts from the last of them and runs to the default tolerance.
 _MAX_ITER = 300
+_FOLD_TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -94,18 +112,22 @@ class _Linear:
         tol: float = 1e-4,
         start: _Linear | None = None,
     ) -> _Linear:
-        present = np.unique(labels)
+        present, counts = np.unique(labels, return_counts=True)
         coef = np.zeros((classes, features.shape[1]))
         intercept = np.full(classes, -30.0)
         if len(present) == 1:  # one class: certain, with no weights
             intercept[present[0]] = 30.0
             return cls(coef, intercept)
+        # Every class weighs (its size)^(1-power) in total, normalised to a mean weight of one.
+        per_class = counts.astype(np.float64) ** -CLASS_WEIGHT_POWER
+        weights = per_class[np.searchsorted(present, labels)]
+        weights /= weights.mean()
         model = LogisticRegression(C=_C, max_iter=_MAX_ITER, tol=tol)
         if start is not None and len(present) > 2 and start.knows(present):
-            # Warm start from the trial fit: the final fit then needs a few iterations only.
+            # Warm start from an earlier fit on most of the same rows: a few iterations only.
             model.set_params(warm_start=True)
             model.coef_, model.intercept_ = start.coef[present], start.intercept[present]
-        model.fit(features, labels)
+        model.fit(features, labels, sample_weight=weights)
         if len(model.classes_) == 2:  # sklearn keeps one row for two classes
             coef[model.classes_[1]], intercept[model.classes_[1]] = (
                 model.coef_[0],
@@ -124,6 +146,15 @@ class _Linear:
         return _softmax(np.asarray(scores, dtype=np.float64))
 
 
+@dataclass(frozen=True)
+class _Mixing:
+    """How the two models' probabilities become one confidence (chosen on held-back folds)."""
+
+    word_share: float = 0.5
+    temperature: float = 1.0
+    threshold: float = NEVER
+
+
 class TextClassifier:
     def __init__(
         self,
@@ -132,14 +163,15 @@ class TextClassifier:
         chars: TfidfVectorizer,
         bag: _Linear,
         meaning: _Linear,
-        threshold: float,
+        mixing: _Mixing,
         embedder: Embedder,
         metrics: dict[str, float],
     ) -> None:
         self.classes = classes
         self._words, self._chars = words, chars
         self._bag, self._meaning = bag, meaning
-        self.threshold = threshold
+        self._mixing = mixing
+        self.threshold = mixing.threshold
         self._embedder = embedder
         self._known_words = set(words.vocabulary_) if hasattr(words, "vocabulary_") else set()
         self.metrics = metrics
@@ -163,46 +195,34 @@ class TextClassifier:
         if not classes:
             raise InvalidInputError("training needs at least one labelled example")
         vectors = embedder.embed(list(texts))
-        text_array = np.array(list(texts), dtype=object)
-        # The vocabularies see every text (no labels involved), so the trial and the final
-        # fit share one feature space and the final fit can start where the trial ended.
+        all_texts = [str(text) for text in texts]
+        # The vocabularies see every text (no labels involved), so the fold fits and the final
+        # fit share one feature space and each fit can start where the previous one ended.
         words, chars = _vectorizers()
-        all_texts = list(text_array)
         bag_features = sparse.hstack(
             [words.fit_transform(all_texts), _fit_chars(chars, all_texts)]
         ).tocsr()
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
-        threshold, trial = DEFAULT_THRESHOLD, None
-        if len(texts) >= MIN_ROWS_FOR_VALIDATION and len(classes) > 1:
-            # Out-of-scope rows are never fitted, so every one of them is held back.
-            order = np.random.default_rng(seed).permutation(len(texts))
-            in_scope = order[targets[order] >= 0]
-            cut = int(len(in_scope) * VALIDATION_SHARE)
-            held = np.concatenate([in_scope[:cut], order[targets[order] < 0]])
-            kept = in_scope[cut:]
-            trial = _fit_pair(bag_features, vectors, targets, kept, len(classes), tol=1e-3)
-            probe = cls(classes, words, chars, *trial, DEFAULT_THRESHOLD, embedder, {})
-            predictions = probe._predict(list(text_array[held]), vectors[held], bag_features[held])
-            threshold, held_metrics = choose_threshold(
-                predictions, list(label_array[held]), target_precision
+        mixing, start = _Mixing(), None
+        in_scope = int(np.sum(targets >= 0))
+        if in_scope >= MIN_ROWS_FOR_FOLDS:
+            known = set(words.vocabulary_)
+            coverage = np.array([_coverage(text, known) for text in all_texts])
+            mixing, start, held_metrics = _learn_mixing(
+                bag_features, vectors, targets, coverage, target_precision, seed
             )
             metrics.update(held_metrics)
-        everything = np.arange(len(texts))
         bag, meaning = _fit_pair(
-            bag_features, vectors, targets, everything, len(classes), start=trial
+            bag_features, vectors, targets, np.arange(len(texts)), len(classes), start=start
         )
-        return cls(
-            classes,
-            words,
-            chars,
-            bag,
-            meaning,
-            threshold,
-            embedder,
-            {**metrics, "threshold": threshold},
+        metrics.update(
+            word_share=mixing.word_share,
+            temperature=round(mixing.temperature, 4),
+            threshold=round(mixing.threshold, 4),
         )
+        return cls(classes, words, chars, bag, meaning, mixing, embedder, metrics)
 
     # -- prediction ------------------------------------------------------------------------
 
@@ -211,19 +231,19 @@ class TextClassifier:
             return []
         return self._predict(list(texts), self._embedder.embed(list(texts)))
 
-    def _predict(
-        self, texts: list[str], vectors: NDArray[np.float32], bag_features: Any = None
-    ) -> list[Prediction]:
-        if bag_features is None:
-            bag_features = sparse.hstack(
-                [self._words.transform(texts), self._chars.transform(texts)]
-            ).tocsr()
-        by_words = self._bag.probabilities(bag_features)
-        by_meaning = self._meaning.probabilities(vectors)
-        coverage = np.array([[self._coverage(text)] for text in texts])
-        combined = (by_meaning + coverage * by_words) / (1.0 + coverage)
+    def _predict(self, texts: list[str], vectors: NDArray[np.float32]) -> list[Prediction]:
+        bag_features = sparse.hstack(
+            [self._words.transform(texts), self._chars.transform(texts)]
+        ).tocsr()
+        coverage = np.array([_coverage(text, self._known_words) for text in texts])
+        mixed = combine(
+            self._meaning.probabilities(vectors),
+            self._bag.probabilities(bag_features),
+            coverage,
+            self._mixing.word_share,
+        )
         result = []
-        for row in combined:
+        for row in calibrate(mixed, self._mixing.temperature):
             ranked = np.argsort(-row)[:3]
             best, confidence = self.classes[ranked[0]], float(row[ranked[0]])
             result.append(
@@ -236,18 +256,14 @@ class TextClassifier:
             )
         return result
 
-    def _coverage(self, text: str) -> float:
-        tokens = _WORD.findall(text.lower())
-        if not tokens:
-            return 0.0
-        return sum(token in self._known_words for token in tokens) / len(tokens)
-
     # -- storage ---------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
         header = {
             "classes": self.classes,
-            "threshold": self.threshold,
+            "threshold": self._mixing.threshold,
+            "word_share": self._mixing.word_share,
+            "temperature": self._mixing.temperature,
             "metrics": self.metrics,
             "words": _vocabulary(self._words),
             "chars": _vocabulary(self._chars),
@@ -272,16 +288,87 @@ class TextClassifier:
         words, chars = _vectorizers()
         _restore(words, header["words"], arrays["words_idf"])
         _restore(chars, header["chars"], arrays["chars_idf"])
+        # Models stored before the mixing was learnt averaged the two evenly, uncalibrated.
+        mixing = _Mixing(
+            float(header.get("word_share", 0.5)),
+            float(header.get("temperature", 1.0)),
+            float(header["threshold"]),
+        )
         return cls(
             header["classes"],
             words,
             chars,
             _Linear(arrays["bag_coef"], arrays["bag_intercept"]),
             _Linear(arrays["meaning_coef"], arrays["meaning_intercept"]),
-            float(header["threshold"]),
+            mixing,
             embedder,
             header["metrics"],
         )
+
+
+def _coverage(text: str, known: set[str]) -> float:
+    """The share of the text's words the bag-of-words vocabulary knows."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return 0.0
+    return sum(token in known for token in tokens) / len(tokens)
+
+
+def _folds(targets: NDArray[np.int64], count: int, seed: int) -> NDArray[np.int64]:
+    """Each row's fold: every class (and the out-of-scope rows) dealt round the folds from a
+    random starting fold, so each fold holds a fair share of every class."""
+    chance = np.random.default_rng(seed)
+    folds = np.zeros(len(targets), dtype=np.int64)
+    for label in np.unique(targets):
+        members = chance.permutation(np.flatnonzero(targets == label))
+        folds[members] = (np.arange(len(members)) + chance.integers(count)) % count
+    return folds
+
+
+def _learn_mixing(
+    bag_features: Any,
+    vectors: NDArray[np.float32],
+    targets: NDArray[np.int64],
+    coverage: NDArray[np.float64],
+    target_precision: float,
+    seed: int,
+) -> tuple[_Mixing, tuple[_Linear, _Linear] | None, dict[str, float]]:
+    """Out-of-fold probabilities of both models, then the word share, the temperature and the
+    threshold chosen on them (assist/calibration.py)."""
+    classes = int(targets.max()) + 1
+    count = min(FOLDS, int(np.sum(targets >= 0)))
+    folds = _folds(targets, count, seed)
+    by_meaning = np.zeros((len(targets), classes))
+    by_words = np.zeros((len(targets), classes))
+    fitted: tuple[_Linear, _Linear] | None = None
+    for fold in range(count):
+        held = folds == fold
+        fitted = _fit_pair(
+            bag_features,
+            vectors,
+            targets,
+            np.flatnonzero(~held),
+            classes,
+            tol=_FOLD_TOLERANCE,
+            start=fitted,
+        )
+        by_words[held] = fitted[0].probabilities(bag_features[held])
+        by_meaning[held] = fitted[1].probabilities(vectors[held])
+    scope = targets >= 0
+    share = choose_word_share(by_meaning[scope], by_words[scope], coverage[scope], targets[scope])
+    mixed = combine(by_meaning, by_words, coverage, share)
+    temperature = fit_temperature(mixed[scope], targets[scope])
+    calibrated = calibrate(mixed, temperature)
+    best = calibrated.argmax(axis=1)
+    correct = scope & (best == targets)
+    abstention = choose_threshold(calibrated.max(axis=1), correct, target_precision)
+    metrics = {
+        "validation_accuracy": round(float(np.mean(correct[scope])), 4),
+        "validation_macro_f1": round(macro_f1(best[scope], targets[scope]), 4),
+        "validation_answered": round(abstention.answered_share, 4),
+        "validation_precision": round(abstention.precision, 4),
+    }
+    return _Mixing(share, temperature, abstention.threshold), fitted, metrics
 
 
 def _fit_chars(chars: TfidfVectorizer, texts: list[str]) -> Any:
@@ -321,28 +408,3 @@ def _restore(vectorizer: TfidfVectorizer, vocabulary: dict[str, int], idf: Any) 
     vectorizer.set_params(vocabulary=vocabulary)
     vectorizer.fit(["restoring"])  # fixes the vocabulary; the idf is set just below
     vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
-
-
-def choose_threshold(
-    predictions: Sequence[Prediction], labels: Sequence[str], target_precision: float
-) -> tuple[float, dict[str, float]]:
-    """The lowest confidence at which the answers given are right ``target_precision`` of the
-    time on held-back rows (empty label: out of scope, so any answer to it is wrong)."""
-    confidence = np.array([p.confidence for p in predictions])
-    correct = np.array(
-        [bool(label) and p.best == label for p, label in zip(predictions, labels, strict=True)]
-    )
-    order = np.argsort(-confidence)
-    hits = np.cumsum(correct[order])
-    precision_at = hits / np.arange(1, len(order) + 1)
-    threshold = 1.0
-    for position in range(len(order) - 1, -1, -1):  # from the lowest confidence upwards
-        if precision_at[position] >= target_precision:
-            threshold = float(confidence[order[position]])
-            break
-    answered = confidence >= threshold
-    metrics = {
-        "validation_accuracy": float(correct.mean()) if len(correct) else 0.0,
-        "validation_abstain_rate": float(1 - answered.mean()) if len(answered) else 0.0,
-    }
-    return threshold, metrics
