@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 from tierdesk.domain.handoff import PacketContent, TriedStep
@@ -86,3 +87,34 @@ def full_packet(note: str = "Checked the basics.") -> PacketContent:
         steps_tried=[TriedStep(note, "no change")],
         hypotheses=["media relay NAT handling"],
     )
+
+
+def make_pdf(pages: int = 1, lines: int = 40, line: str = "The trunk registers again") -> bytes:
+    """A PDF of ``pages`` pages, each drawing ``lines`` lines of text. Its content streams are
+    compressed, so a few kilobytes can inflate to megabytes of text (``lines`` in the
+    thousands): the shape of a PDF that expands far beyond its size."""
+    from pypdf import PdfWriter  # slow to import: only for the tests that need a PDF
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    for number in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        drawn = " ".join(f"({line} {number}.{n}) Tj T*" for n in range(lines))
+        content = DecodedStreamObject()
+        content.set_data(f"BT /F1 10 Tf 12 TL 72 760 Td {drawn} ET".encode())
+        page[NameObject("/Contents")] = writer._add_object(content.flate_encode(level=9))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

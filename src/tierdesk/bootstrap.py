@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factor
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.passwords import Argon2PasswordHasher
+from tierdesk.adapters.search.vectors import close_matrix
 from tierdesk.adapters.trackers.github import GitHubTracker
 from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.documents import read_document
@@ -23,14 +25,17 @@ from tierdesk.assist.embeddings import make_embedder
 from tierdesk.assist.language import LangIdDetector
 from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
-from tierdesk.config import Settings, TrackerSettings
+from tierdesk.config import Settings, SignInSettings, TrackerSettings
 from tierdesk.domain.clarify import ClarifyMode
-from tierdesk.domain.knowledge import ParsedDocument
+from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
+from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
+from tierdesk.mail_bootstrap import mail_delivery
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.ports.workflow import IssueTracker
 from tierdesk.services import (  # noqa: F401 - register their event handlers and tasks
+    article_indexing,
     defect_sync,
     enrichment,  # before triage and outages: they read the facts it stores
     mail_outbox,
@@ -42,6 +47,7 @@ from tierdesk.services import (  # noqa: F401 - register their event handlers an
     sla_clocks,
     sla_sweep,
     triage,
+    web_sessions,
 )
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import make_dispatcher
@@ -83,6 +89,8 @@ class Tierdesk:
             ) from exc
 
     def close(self) -> None:
+        if self.sqlite_path is not None:
+            close_matrix(self.engine)  # its connection is not the pool's: dispose misses it
         self.engine.dispose()
 
     def warm_up(self) -> None:
@@ -99,8 +107,11 @@ class Tierdesk:
             log.warning("a model could not be loaded at start-up: %s", exc)
 
     def read_document(self, data: bytes, filename: str, title: str | None = None) -> ParsedDocument:
-        """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``."""
-        return read_document(data, filename, title)
+        """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``,
+        refused (``TooLargeError``) past the ``manuals`` limits."""
+        chosen = self.settings.manuals
+        limits = ManualLimits(chosen.max_pages, chosen.max_characters, chosen.max_sections)
+        return read_document(data, filename, title, limits)
 
 
 def bootstrap(
@@ -112,7 +123,7 @@ def bootstrap(
 ) -> Tierdesk:
     start_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database, echo=settings.db.echo)
+    engine = make_engine(settings.database, echo=settings.db.echo, pool_size=settings.db.pool_size)
     session_factory = make_session_factory(engine)
 
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work
@@ -134,6 +145,8 @@ def bootstrap(
         or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
         tracker=make_tracker(settings.tracker),
         understanding=make_understanding(settings),
+        sign_in_policy=sign_in_policy(settings.sign_in),
+        mail_out=mail_delivery(settings.mail),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)
@@ -166,6 +179,26 @@ def make_understanding(settings: Settings) -> Understanding | None:
             outage_similarity=chosen.outage_similarity,
         ),
         llm=llm,
+    )
+
+
+def sign_in_policy(settings: SignInSettings) -> SignInPolicy:
+    def minutes(n: int) -> timedelta:
+        return timedelta(minutes=n)
+
+    return SignInPolicy(
+        account=FailureLimit(
+            settings.account_failures,
+            minutes(settings.account_window_minutes),
+            minutes(settings.account_lock_minutes),
+        ),
+        client=FailureLimit(
+            settings.client_failures,
+            minutes(settings.client_window_minutes),
+            minutes(settings.client_block_minutes),
+        ),
+        link_mails=settings.link_mails_per_hour,
+        link_window=timedelta(hours=1),
     )
 
 

@@ -25,6 +25,13 @@ class DatabaseSettings(BaseModel):
         "PostgreSQL: postgresql+psycopg://user:password@host/db",
     )
     echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="Database connections a process keeps, and requests the web server works "
+        "on at once (more wait their turn). PostgreSQL: mind max_connections across processes.",
+    )
 
 
 class MailboxSettings(BaseModel):
@@ -65,7 +72,9 @@ class MailSettings(BaseModel):
         "them when the list is not empty.",
     )
     from_address: str | None = Field(
-        default=None, description="Sender address of outgoing mail; required to send."
+        default=None,
+        description="Sender address of outgoing mail; required to send. Once set, the "
+        "background jobs (serve, worker) deliver the outbox.",
     )
     from_name: str = Field(default="Support", description="Sender name of outgoing mail.")
     mailboxes: list[MailboxSettings] = Field(
@@ -192,6 +201,51 @@ class SearchSettings(BaseModel):
     candidates: int = Field(
         default=100, ge=10, description="Candidates each search (BM25, dense) hands to fusion."
     )
+    min_keyword_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Relevance floor: a result must hold at least this share of the query's "
+        "term weight (idf) or be close in meaning (search.min_similarity); otherwise the "
+        "search says nothing matched rather than show the least bad candidates.",
+    )
+    min_similarity: float = Field(
+        default=0.3,
+        ge=-1,
+        le=1,
+        description="Relevance floor: the dense cosine at which meaning alone vouches for a "
+        "result. Chosen for the default model (use); another embedder needs its own value. "
+        "-1 here and in search.min_similarity_alone turns the floor off.",
+    )
+    min_similarity_alone: float = Field(
+        default=0.5,
+        ge=-1,
+        le=1,
+        description="Relevance floor when no word of the query occurs in the index (gibberish, "
+        "or a language the desk has never seen): the dense cosine a result needs.",
+    )
+
+
+class ManualSettings(BaseModel):
+    """What an uploaded manual may expand to (past it the upload is refused with 413), and
+    when its indexing goes to a background job."""
+
+    max_pages: int = Field(default=500, ge=1, description="Pages a PDF manual may have.")
+    max_characters: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Characters of text a manual may expand to; a PDF is read page by page "
+        "and refused as soon as they are spent.",
+    )
+    max_sections: int = Field(
+        default=2_000, ge=1, description="Sections (headings) a manual may be split into."
+    )
+    index_at_once: int = Field(
+        default=50,
+        ge=0,
+        description="An upload with up to this many sections is indexed before the answer; "
+        "a larger one by a background job whose progress the KB page and the API show.",
+    )
 
 
 class TrackerSettings(BaseModel):
@@ -274,6 +328,36 @@ class UnderstandingSettings(BaseModel):
     llm_timeout_seconds: float = Field(default=60.0, gt=0, description="LLM request timeout.")
 
 
+class SignInSettings(BaseModel):
+    """How long guessers wait: failed sign-ins per account and per client address, and sign-in
+    links mailed per address (docs/design.md, "Sessions")."""
+
+    account_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one e-mail address that lock it."
+    )
+    account_window_minutes: int = Field(
+        default=15, gt=0, description="Window in which those failures count."
+    )
+    account_lock_minutes: int = Field(
+        default=15, gt=0, description="How long a locked account refuses every password."
+    )
+    client_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins and invalid API tokens from one client address that "
+        "make it wait.",
+    )
+    client_window_minutes: int = Field(
+        default=10, gt=0, description="Window in which those failures count."
+    )
+    client_block_minutes: int = Field(
+        default=10, gt=0, description="How long such a client address is refused."
+    )
+    link_mails_per_hour: int = Field(
+        default=3, ge=1, description="Sign-in links mailed to one address per hour at most."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -321,8 +405,10 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=200, gt=0, description="Largest page a list returns.")
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    manuals: ManualSettings = Field(default_factory=ManualSettings)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
+    sign_in: SignInSettings = Field(default_factory=SignInSettings)
 
     @field_validator("public_url")
     @classmethod

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA = "unsupported_media"
     CONFIGURATION = "configuration"
     UNAVAILABLE = "unavailable"  # a service outside the desk (an issue tracker) failed
+    RATE_LIMITED = "rate_limited"  # too many attempts (sign-in); data: retry_after seconds
 
 
 class TierdeskError(Exception):
@@ -67,6 +68,16 @@ class PermissionDeniedError(TierdeskError):
 
 class UnauthenticatedError(TierdeskError):
     code = ErrorCode.UNAUTHENTICATED
+
+
+class RateLimitedError(TierdeskError):
+    """Too many attempts in too short a time: wait ``retry_after`` seconds and try again."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
 
 
 class ConflictError(TierdeskError):

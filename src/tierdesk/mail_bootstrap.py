@@ -5,19 +5,23 @@ runs at import. (Kept beside ``bootstrap.py`` so that the core wiring stays smal
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from tierdesk.adapters.email.imap import ImapMailbox
 from tierdesk.adapters.email.parse import EmailReader
 from tierdesk.adapters.email.smtp import SmtpTransport
-from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import MailboxSettings, MailSettings
 from tierdesk.domain.inbound import MailPolicy, ReplyToClosedPolicy, UnknownSenderPolicy
 from tierdesk.domain.outbound import OutboundPolicy
 from tierdesk.domain.people import normalise_email
 from tierdesk.errors import ConfigurationError, NotFoundError
 from tierdesk.ports import MailTransport
+from tierdesk.services.desk import MailDelivery
 from tierdesk.services.mail import MailDesk, MailSource
 from tierdesk.services.mail_outbox import MailSender
+
+if TYPE_CHECKING:  # bootstrap wires mail_delivery into the desk, so it imports this module
+    from tierdesk.bootstrap import Tierdesk
 
 LISTENER_SOURCE = "smtp-listener"
 
@@ -78,6 +82,14 @@ def smtp_transport(settings: MailSettings) -> SmtpTransport:
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         timeout=settings.smtp_timeout_seconds,
     )
+
+
+def mail_delivery(settings: MailSettings) -> MailDelivery | None:
+    """What background jobs send the outbox with: None until a sender address is set (the
+    relay defaults to localhost:25, so the address is what says mail is meant to go out)."""
+    if not settings.from_address:
+        return None
+    return MailDelivery(outbound_policy(settings), smtp_transport(settings))
 
 
 def mail_sender(app: Tierdesk, transport: MailTransport | None = None) -> MailSender:

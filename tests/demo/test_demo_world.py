@@ -37,6 +37,9 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
 
     assert result.exit_code == 0, result.output
     assert "Demo world built" in result.stdout
+    # progress on standard error, as plain lines when it is not a terminal
+    assert "[3/5] Playing the history through the desk: 100% (" in result.stderr
+    assert "\r" not in result.stderr
     desk = app.desk
     organisations = people.list_organisations(desk, SYSTEM)
     assert len(organisations) >= 5
@@ -65,6 +68,8 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     assert kinds[MessageKind.INTERNAL_NOTE] > 0
     assert kinds[MessageKind.PUBLIC_REPLY] > 0
     statuses = Counter(t.status.value for t in history)
+    told = f"{len(history)} tickets: {statuses['closed']} closed, {statuses['solved']} solved, "
+    assert told in result.stdout  # counted in the database, not as the stories meant it
     unfinished = sum(n for s, n in statuses.items() if s not in ("solved", "closed"))
     assert 0.08 * len(history) <= unfinished <= 0.3 * len(history)
     assert statuses["closed"] > 0

@@ -14,6 +14,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo import build_demo
 from tierdesk.demo.builder import DemoSummary
 from tierdesk.demo.content import CONTENT_DIR
+from tierdesk.demo.progress import PHASES, REPORTS_PER_PHASE, BuildProgress
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
@@ -22,13 +23,16 @@ from tierdesk.domain.defects import DefectStatus
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.outbound import OutboxStatus, OutgoingKind
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.services import (
+    conversation,
     defects,
     enhancements,
     incidents,
     known_issues,
+    mail_admin,
     metrics,
     people,
     queues,
@@ -45,16 +49,59 @@ def events(desk: Desk, ticket: Ticket) -> list[AuditEvent]:
 
 
 def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
-    summary = build_demo(app, seed=5, scenario_tickets=40, hadoop_tickets=10)
+    heard: list[BuildProgress] = []
+    summary = build_demo(app, seed=5, scenario_tickets=40, hadoop_tickets=10, progress=heard.append)
     desk = app.desk
 
     assert summary.tickets == 50 + told_ticket_count(CONTENT) + WALKTHROUGH_TICKETS
+    check_progress(heard)
+    check_counts_are_the_databases(desk, summary)
     check_routing(desk)
     check_known_issues(desk)
     check_defects(desk)
     check_incidents(desk)
     check_enhancements(desk)
     check_metrics(desk, summary)
+    check_history_leaves_no_mail_to_send(desk)
+
+
+def check_progress(heard: list[BuildProgress]) -> None:
+    """Every phase is announced in order; the history counts its steps up to the last one,
+    reporting every half percent, never once per step."""
+    assert [p.number for p in heard if p.done == 0] == list(range(1, len(PHASES) + 1))
+    assert [p.phase for p in heard if p.done == 0] == list(PHASES)
+    history = [p for p in heard if p.counted]
+    assert {p.phase for p in history} == {"Playing the history through the desk"}
+    done = [p.done for p in history]
+    assert done == sorted(done) and done[-1] == history[0].total > 500
+    assert len(history) <= REPORTS_PER_PHASE + 2
+
+
+def check_counts_are_the_databases(desk: Desk, summary: DemoSummary) -> None:
+    """The summary says what the desk holds, not what the stories meant to do: a ticket solved
+    and later closed counts once, as closed."""
+    history = tickets.list_tickets(desk, SYSTEM, TicketFilter(), 10_000).tickets
+    assert summary.statuses == {str(s): sum(t.status is s for t in history) for s in Status}
+    still_open = Counter(t.tier.label for t in history if t.status.is_active)
+    assert summary.open_by_level == {f"L{n}": still_open[f"L{n}"] for n in range(5)}
+    told = summary.describe()
+    closed, solved = summary.statuses["closed"], summary.statuses["solved"]
+    assert f"{len(history)} tickets: {closed} closed, {solved} solved, " in told
+    assert f"{summary.unfinished} still open (" in told
+    assert "still open by level: L0 " in told
+
+
+def check_history_leaves_no_mail_to_send(desk: Desk) -> None:
+    """The history's replies and acknowledgements went out in the story, months ago: nothing of
+    them waits in the outbox for the first `mail send-pending`. The desk that runs after the
+    build queues its mail as always."""
+    assert mail_admin.list_outbox(desk, SYSTEM, [OutboxStatus.PENDING], limit=10) == []
+    waiting = tickets.list_tickets(desk, SYSTEM, TicketFilter(status=["open"]), 1).tickets[0]
+    conversation.add_message(
+        desk, SYSTEM, waiting.number or "", MessageKind.PUBLIC_REPLY, text="Any news?"
+    )
+    queued = mail_admin.list_outbox(desk, SYSTEM, [OutboxStatus.PENDING], limit=10)
+    assert [(m.ticket_id, m.kind) for m in queued] == [(waiting.id, OutgoingKind.REPLY)]
 
 
 def check_routing(desk: Desk) -> None:

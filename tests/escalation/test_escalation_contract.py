@@ -320,3 +320,38 @@ def test_restricted_diagnostics_are_for_levels_that_may_see_them(world: Desk) ->
         packet={**PACKET, "diagnostics": [999999]},
     )
     assert wrong.status_code == 422
+
+
+def test_an_amended_packet_that_is_bounced_leaves_no_revision_awaiting_acceptance(
+    world: Desk,
+) -> None:
+    number = world.open_at_l1()
+    world.post(f"/tickets/{number}/escalate", world.l1, to_level=2, reason="why", packet=PACKET)
+    amended = world.client.put(
+        f"/api/v1/tickets/{number}/packets/2",
+        headers=world.l1,
+        json={**PACKET, "open_questions": ["Which firewall model?"]},
+    )
+    assert amended.status_code == 201, amended.text
+    bounced = world.post(
+        f"/tickets/{number}/escalation/bounce", world.l2, reason="r", guidance="Try X first"
+    )
+    assert bounced.status_code == 200, bounced.text
+    world.post(f"/tickets/{number}/escalate", world.l1, to_level=2, reason="again", packet=PACKET)
+
+    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()
+    assert [(p["sequence"], p["revision"], p["status"]) for p in packets] == [
+        (1, 1, "accepted"),
+        (2, 1, "superseded"),  # replaced by revision 2 before anyone decided
+        (2, 2, "bounced"),
+        (3, 1, "awaiting-acceptance"),  # the only one still waiting
+    ]
+
+
+def test_a_packet_passed_on_before_anyone_decided_reads_superseded(world: Desk) -> None:
+    number = world.open()
+    world.post(f"/tickets/{number}/escalate", world.lead, to_level=1, reason="r", packet=PACKET)
+    world.post(f"/tickets/{number}/escalate", world.lead, to_level=2, reason="s", packet=PACKET)
+
+    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()
+    assert [p["status"] for p in packets] == ["superseded", "awaiting-acceptance"]

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.sla.support import open_ticket, utc
+from tests.sla.support import FIRST, a_lead, open_ticket, utc
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.tables_jobs import job_attempts
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.jobs import JobStatus
 from tierdesk.errors import ConfigurationError, InvalidInputError
+from tierdesk.services import sla, tickets
 from tierdesk.services.desk import Desk
 from tierdesk.services.job_runner import JobRunner
 from tierdesk.services.jobs import (
@@ -48,6 +49,16 @@ class Recorder:
                     self.failures_left -= 1
                     raise RuntimeError(f"mail relay refused {payload['n']}")
                 self.done.append(payload["n"])
+
+
+def set_policy(desk: Desk, plan: str, priority: str, fields: sla.PolicyFields) -> None:
+    lead = a_lead(desk)
+    view = next(
+        v
+        for v in sla.list_policies(desk, lead)
+        if v.plan_key == plan and v.policy.priority == priority
+    )
+    sla.update_policy(desk, lead, view.policy.id or 0, fields)
 
 
 def job(desk: Desk, job_id: int | None):  # type: ignore[no-untyped-def]
@@ -271,3 +282,32 @@ def test_the_background_thread_runs_jobs_as_they_come_and_stops_when_asked(
     finally:
         assert runner.stop(timeout=10)
     assert not runner.running
+
+
+def test_a_warning_due_in_a_minute_no_sweep_ran_still_fires_once_before_its_breach(
+    desk: Desk, clock: FixedClock
+) -> None:
+    # Standard P3: first response due 17:00, warned one minute before, at 16:59.
+    set_policy(desk, "standard", "P3", sla.PolicyFields(warn_before_minutes=1))
+    ticket = open_ticket(desk)
+    only_the_sweep = TaskRegistry(tasks={"sla.sweep": TASKS.get("sla.sweep")})
+    only_the_sweep.run_periodically("sla.sweep", timedelta(minutes=1))
+
+    clock.at = utc(2026, 3, 2, 16, 58, 5)
+    run_pending_jobs(desk, "A", registry=only_the_sweep)  # sla.sweep@16:58
+    clock.at = utc(2026, 3, 2, 17, 0, 30)  # the worker was busy: no sweep at 16:59
+    run_pending_jobs(desk, "A", registry=only_the_sweep)  # sla.sweep@17:00
+    clock.at = utc(2026, 3, 2, 17, 1, 10)
+    run_pending_jobs(desk, "B", registry=only_the_sweep)  # sla.sweep@17:01 finds nothing new
+
+    with desk.uow() as uow:
+        slots = [j.key for j in uow.jobs.recent([JobStatus.DONE], 10)]
+        first = next(d for d in uow.deadlines.for_ticket(ticket.id or 0) if d.kind == FIRST)
+    assert [s.split("T")[1][:5] for s in reversed(slots) if s] == ["16:58", "17:00", "17:01"]
+    assert first.warned_at == first.breached_at == utc(2026, 3, 2, 17, 0, 30)
+    fired = [
+        e.action
+        for e in tickets.ticket_events(desk, a_lead(desk), ticket.id or 0)
+        if e.action.startswith("sla.") and e.changes.get("clock") == FIRST
+    ]
+    assert fired == ["sla.warned", "sla.breached"]  # each once, in the order they were due

@@ -22,7 +22,11 @@ MANUALS = CONTENT_DIR / "manuals"
 
 
 def test_markdown_is_split_by_heading_with_the_path_of_headings_above() -> None:
-    text = "# Guide\nintro\n## Network\nabout networks\n### VLANs\nset the VLAN\n## Audio\nloud\n"
+    words = " ".join(f"word{i}" for i in range(12))  # a section of its own has some text
+    text = (
+        f"# Guide\nintro {words}\n## Network\nabout networks {words}\n"
+        f"### VLANs\nset the VLAN\n## Audio\nloud\n"
+    )
 
     sections = split_markdown(text)
 

@@ -53,9 +53,7 @@ def test_a_new_ticket_is_found_as_similar_as_soon_as_it_is_stored(desk: Desk) ->
     assert found.solved[0].ticket.resolution == "Enable session timer refresh on the trunk."
     assert found.open[0].ticket.number == twin.number
     assert new.number not in [s.ticket.number for s in found.solved + found.open]
-    assert found.open[0].score >= next(
-        s.score for s in found.open if s.ticket.number == unrelated.number
-    )
+    assert unrelated.number not in [s.ticket.number for s in found.open]  # nothing in common
     assert "rare words" in found.open[0].why
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from sqlalchemy import event
 
 from tierdesk.adapters.search import vectors
 from tierdesk.adapters.search.vectors import matrix_for
@@ -81,6 +82,31 @@ def test_a_rolled_back_vector_never_reaches_the_matrix(sqlite_app: Tierdesk) -> 
     put(sqlite_app, "rolled-back", 2, commit=False)
 
     assert nearest(sqlite_app, 2) == ["kept"]
+
+
+def test_a_search_takes_no_second_connection_from_the_pool(sqlite_app: Tierdesk) -> None:
+    """The cache reads, and watches for commits, on a connection of its own outside the
+    pool: a search holds only its unit of work's, and gives it back."""
+    put(sqlite_app, "a", 1)
+    held: list[int] = [0]
+    most: list[int] = [0]
+
+    def checked_out(*_: object) -> None:
+        held[0] += 1
+        most[0] = max(most[0], held[0])
+
+    def checked_in(*_: object) -> None:
+        held[0] -= 1
+
+    event.listen(sqlite_app.engine, "checkout", checked_out)
+    event.listen(sqlite_app.engine, "checkin", checked_in)
+
+    assert nearest(sqlite_app, 1) == ["a"]
+    put(sqlite_app, "b", 2)  # a commit: the next search refreshes the cache
+    assert nearest(sqlite_app, 2)[0] == "b"
+
+    assert most == [1]
+    assert held == [0]
 
 
 def test_the_two_stage_search_finds_what_the_exact_search_finds(sqlite_app: Tierdesk) -> None:

@@ -64,7 +64,7 @@ def test_issuing_a_token_is_audited_and_using_it_is_remembered(
 
 
 def test_an_unknown_malformed_or_tampered_token_is_unauthenticated(
-    desk: Desk, unchanged: Unchanged
+    app: Tierdesk, desk: Desk
 ) -> None:
     issued = issue_token(desk, SYSTEM, make_contact(desk).email)
     tampered = issued.token[:-1] + ("A" if issued.token[-1] != "A" else "B")
@@ -79,9 +79,20 @@ def test_an_unknown_malformed_or_tampered_token_is_unauthenticated(
         "upper-cased": issued.token.upper(),
     }
 
+    before = stored_state(app)
     for name, token in wrong.items():
-        with case(name), unchanged(), pytest.raises(UnauthenticatedError):
-            authenticate_token(desk, token)
+        with case(name), pytest.raises(UnauthenticatedError):
+            authenticate_token(desk, token, "192.0.2.7")
+
+    # Nothing is stored but one failure per refused token, counted against the client address
+    # (services/sign_in_limits.py).
+    after = stored_state(app)
+    failures = after.pop("sign_in_failures")
+    before.pop("sign_in_failures")
+    assert after == before
+    assert [(scope, key) for _id, scope, key, _at in failures] == [("client", "192.0.2.7")] * len(
+        wrong
+    )
 
 
 def test_the_token_of_an_inactive_owner_is_refused(desk: Desk) -> None:

@@ -9,6 +9,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.understanding.conftest import World
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.services import catalog
+from tierdesk.services.auth import SYSTEM
 
 LOG_LINES = (
     "\n".join(
@@ -273,3 +276,31 @@ def test_an_attached_log_is_read_and_restricted_ones_stay_with_agents(
         f["detail"]["source"] for f in seen_by_customer.json() if f["kind"] == "log-template"
     }
     assert customer_sources == {"sbc.log"}
+
+
+def test_accepting_a_suggestion_the_model_abstained_on_counts_as_accepted_in_the_report(
+    app: Tierdesk, client: TestClient, world: World
+) -> None:
+    for name in ("Kestrel SBC", "Kestrel DeskPhone"):  # two alike: neither stands out
+        catalog.create_product(
+            app.desk, SYSTEM, catalog.NewProduct(name=name, description="Kestrel voice")
+        )
+    number = open_ticket(client, world.acme_contact, subject="Invoice", body="Where is it?")
+    [product] = [
+        s
+        for s in client.get(f"/api/v1/tickets/{number}/triage", headers=world.l1_agent).json()
+        if s["field"] == "product"
+    ]
+    assert product["suggested"] is None  # abstained; "best" is only a hint
+
+    decided = client.post(
+        f"/api/v1/tickets/{number}/triage/product", json={}, headers=world.l1_agent
+    )
+    assert decided.json()["outcome"] == "accepted"
+
+    report = {
+        r["field"]: r for r in client.get("/api/v1/triage/report", headers=world.l1_agent).json()
+    }
+    row = report["product"]
+    assert (row["decided"], row["accepted"], row["corrected"]) == (1, 1, 0)
+    assert (row["answered_decided"], row["accuracy"]) == (0, None)  # the model answered nothing

@@ -9,9 +9,9 @@ import pytest
 
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.messages import MessageKind
-from tierdesk.domain.people import Actor, Agent, Contact
+from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.errors import InvalidInputError
-from tierdesk.services import knowledge, search, tickets
+from tierdesk.services import knowledge, queues, search, tickets
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.conversation import add_message
 
@@ -70,3 +70,74 @@ def test_the_search_page_escapes_the_query_and_needs_a_sign_in(
     assert payload not in page and "&lt;script&gt;" in page
     anonymous = new_browser().get("/search", params={"q": "x"}, follow_redirects=False)
     assert anonymous.status_code in (303, 307, 401)
+
+
+def _number_digits(number: str) -> str:
+    return number.split("-", 1)[1]
+
+
+def test_a_ticket_number_in_the_search_box_goes_straight_to_that_ticket_and_a_bare_one_lists_it(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    _open(web, web.acme_contact, "Provisioning fails", "The phone cannot reach the server.")
+    wanted = _open(web, web.acme_contact, "Voicemail lost", "Greeting vanished overnight.")
+    browser = signed_in(web.lead)
+
+    for typed in (wanted, wanted.lower(), f" {wanted} "):
+        response = browser.get("/search", params={"q": typed}, follow_redirects=False)
+        assert response.status_code == 303, typed
+        assert response.headers["location"] == f"/tickets/{wanted}"
+    for typed in (_number_digits(wanted), f"#{_number_digits(wanted)}"):  # a port? a year?
+        page = browser.get("/search", params={"q": typed}, follow_redirects=False)
+        assert page.status_code == 200, typed
+        assert page.text.index(f'href="/tickets/{wanted}"') < page.text.index("No passage")
+
+
+def test_a_ticket_number_inside_a_short_query_puts_that_ticket_first(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    wanted = _open(web, web.acme_contact, "Voicemail lost", "Greeting vanished overnight.")
+    for i in range(3):
+        _open(web, web.acme_contact, f"Provisioning fails {i}", "Provisioning server not found.")
+
+    browser = signed_in(web.lead)
+    for typed in (f"{wanted} provisioning", f"provisioning {_number_digits(wanted)}"):
+        found = search.search_tickets(web.app.desk, web.lead, typed)
+        assert found[0].ticket.number == wanted and found[0].named, typed
+        page = browser.get("/search", params={"q": typed}).text
+        assert page.index(f'href="/tickets/{wanted}"') < page.index("Provisioning fails")
+
+
+def test_a_ticket_nobody_may_see_is_not_found_by_its_number(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    queues.create_queue(
+        web.app.desk, SYSTEM, queues.NewQueue(key="l2-voice", name="Voice L2", tier=Tier.L2)
+    )
+    at_l2 = (
+        tickets.open_ticket(
+            web.app.desk,
+            web.lead,
+            tickets.NewTicket(
+                subject="Trunk down",
+                body_text="The trunk is down.",
+                requester_id=web.acme_contact.id,
+                queue="l2-voice",
+            ),
+        ).number
+        or ""
+    )
+    theirs = _open(web, web.globex_contact, "Fax fails", "T.38 fails.")
+
+    browser = signed_in(web.l1)
+    response = browser.get("/search", params={"q": at_l2}, follow_redirects=False)
+    assert response.status_code == 200
+    assert f'href="/tickets/{at_l2}"' not in response.text
+    assert at_l2 not in [
+        f.ticket.number for f in search.search_tickets(web.app.desk, web.l1, at_l2)
+    ]
+    assert search.search_tickets(web.app.desk, web.l2, at_l2)[0].ticket.number == at_l2
+    customer = [
+        f.ticket.number for f in search.search_tickets(web.app.desk, web.acme_contact, theirs)
+    ]
+    assert theirs not in customer

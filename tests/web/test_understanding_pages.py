@@ -3,12 +3,17 @@ clarifying questions); an agent accepts or corrects a suggestion in one click.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+
+import pytest
 
 from tests.factories import make_organisation
 from tests.web.conftest import Browser, WebDesk, contact_with_password
-from tierdesk.domain.people import Agent, Contact
-from tierdesk.services import outages, tickets, triage
+from tierdesk.domain.people import Agent, Contact, Tier
+from tierdesk.domain.ticket_values import TicketType
+from tierdesk.errors import InvalidInputError
+from tierdesk.services import catalog, outages, queues, tickets, triage
 from tierdesk.services.auth import SYSTEM
 
 SignIn = Callable[[Agent | Contact], Browser]
@@ -89,3 +94,51 @@ def test_an_incident_is_declared_from_an_outage_proposal(web: WebDesk, signed_in
     assert declared.text.count('href="/tickets/TD-') >= 3  # the proposal's tickets are linked
     decided = outages.get_proposal(web.app.desk, SYSTEM, proposals[0].id or 0)
     assert decided.status == "declared" and decided.incident_id is not None
+
+
+def _options(panel: str, field: str) -> list[str]:
+    select = re.search(rf'<select class="fit" id="correct-{field}".*?</select>', panel, re.DOTALL)
+    assert select is not None, field
+    return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+
+def test_a_triage_correction_offers_every_product_queue_and_value_of_the_catalogue(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    desk = web.app.desk
+    names = ["Kestrel SBC", "Kestrel DeskPhone", "Kestrel Edge", "CallStats", "Fax Gateway"]
+    products = [
+        catalog.create_product(desk, SYSTEM, catalog.NewProduct(n, components=["Media relay"]))
+        for n in names
+    ]
+    for key, tier in (("l1-voice", Tier.L1), ("l1-data", Tier.L1), ("l2-voice", Tier.L2)):
+        queues.create_queue(desk, SYSTEM, queues.NewQueue(key=key, name=key, tier=tier))
+    ticket = tickets.open_ticket(
+        desk, web.acme_contact, tickets.NewTicket(subject="Calls fail", body_text=BODY)
+    )
+    number = ticket.number or ""
+    browser = signed_in(web.lead)
+
+    panel = browser.get(f"/tickets/{number}/understanding").text
+
+    assert sorted(_options(panel, "product")) == sorted(p.key for p in products)
+    assert sorted(_options(panel, "queue")) == ["l1-data", "l1-voice", "l2-voice"]
+    assert sorted(_options(panel, "type")) == sorted(str(t) for t in TicketType)
+    suggested = {p.field: p for p in triage.triage_suggestions(desk, SYSTEM, number)}
+    ranked = {str(a[0]) for a in suggested["product"].alternatives}
+    unranked = next(p for p in products if p.key not in ranked)
+    decided = browser.post(f"/tickets/{number}/triage/product", {"value": unranked.key})
+    assert f"product: {unranked.key}" in decided.text
+    assert tickets.get_ticket(desk, SYSTEM, number).product_id == unranked.id
+
+
+def test_a_triage_correction_to_something_the_desk_does_not_have_is_refused(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    catalog.create_product(web.app.desk, SYSTEM, catalog.NewProduct("Kestrel SBC"))
+    ticket = tickets.open_ticket(
+        web.app.desk, web.acme_contact, tickets.NewTicket(subject="Calls fail", body_text=BODY)
+    )
+
+    with pytest.raises(InvalidInputError, match="not a product of this desk"):
+        triage.decide_suggestion(web.app.desk, web.lead, ticket.number or "", "product", "Fax")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 
 def idf(document_frequency: int, documents: int) -> float:
@@ -116,3 +116,20 @@ def best_window_bm25(
                 score += idfs[term] * count * (k1 + 1) / (count + k1)
         best = max(best, score)
     return best
+
+
+def unknown_idf(documents: int) -> float:
+    """The idf a term no document holds would have with one holder: what a word the desk has
+    never seen weighs in ``query_share_held`` (a typo or a made-up word is asked for, and
+    missing)."""
+    return math.log(1 + max(documents, 0)) + 1.0
+
+
+def query_share_held(idfs: Mapping[str, float], mass: float, held: Collection[str]) -> float:
+    """How much of a query's term weight a document holds: the idf of the query's terms it
+    contains over the idf of all of them, counting the terms no document holds at
+    ``unknown_idf``. One word of a two-word question, a fifth of a whole ticket's words: an
+    absolute measure (unlike the z-scores fusion ranks by) of keyword evidence."""
+    if mass <= 0:
+        return 0.0
+    return sum(w for t, w in idfs.items() if w > 0 and t in held) / mass

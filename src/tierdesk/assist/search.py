@@ -31,7 +31,9 @@ from tierdesk.assist.ranking import (
     idf,
     keyword_cosine,
     keyword_shares,
+    query_share_held,
     query_weights,
+    unknown_idf,
 )
 from tierdesk.config import SearchSettings
 from tierdesk.domain.knowledge import (
@@ -69,6 +71,10 @@ class SearchTuning:
     passage_overlap: int = 8
     max_query_terms: int = 64
     candidates: int = 100
+    # the relevance floor (``HybridSearch._supported``); docs/research/retrieval-experiments.md
+    min_keyword_share: float = 0.2
+    min_similarity: float = 0.3
+    min_similarity_alone: float = 0.5
 
     @classmethod
     def of(cls, settings: SearchSettings) -> SearchTuning:
@@ -79,6 +85,9 @@ class SearchTuning:
             passage_overlap=settings.passage_overlap,
             max_query_terms=settings.max_query_terms,
             candidates=settings.candidates,
+            min_keyword_share=settings.min_keyword_share,
+            min_similarity=settings.min_similarity,
+            min_similarity_alone=settings.min_similarity_alone,
         )
 
 
@@ -163,7 +172,8 @@ class HybridSearch:
         mode: str | None = None,
     ) -> list[ScoredDocument]:
         """Candidates from the text index (rarest query terms first) and from the vectors,
-        each candidate scored by keyword cosine and by meaning, the two fused by z-score."""
+        each candidate scored by keyword cosine and by meaning, the two fused by z-score;
+        only candidates with evidence of their own are returned (``_supported``)."""
         mode = mode or self._tuning.mode
         if mode not in MODES:
             raise InvalidInputError(f"unknown search mode {mode!r}; use {', '.join(MODES)}")
@@ -174,13 +184,13 @@ class HybridSearch:
         keyword: dict[int, float] = {}
         dense: dict[int, float] = {}
         best_passage: dict[int, int] = {}
-        weights: dict[str, float] = {}
-        idfs: dict[str, float] = {}
+        held: dict[int, set[str]] = {}  # candidates' terms, as far as they were read
+        weights, idfs, generating, mass = self._query_terms(uow, query, mode == "bm25")
         if mode in ("hybrid", "bm25"):
-            weights, idfs, generating = self._query_terms(uow, query, mode == "bm25")
             bm25 = uow.search.lexical(generating, where, depth)
         found = set(bm25)
-        if mode in ("hybrid", "dense") and not self._deferring:
+        meaning = mode in ("hybrid", "dense") and not self._deferring
+        if meaning:
             vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
             dense, best_passage = uow.search.nearest(vectors, self.model, where, depth)
             found |= set(dense)
@@ -196,6 +206,7 @@ class HybridSearch:
         if cosine_share > 0 and keyword_share > 0:
             documents = uow.search.documents(list(found))
             counted = {d: document_terms(doc) for d, doc in documents.items()}
+            held |= {d: set(counts) for d, counts in counted.items()}
             keyword = {d: keyword_cosine(weights, counts) for d, counts in counted.items()}
             subjects = subject_scores(query, weights, idfs, documents, counted)
         signals = [
@@ -211,10 +222,11 @@ class HybridSearch:
             # a question: the best candidates are judged by their best window as well as by
             # the whole text (reading a few texts, not all ~200 candidates', keeps it fast)
             shortlist = sorted(fused, key=lambda d: (-fused[d], d))[: max(limit, WINDOW_SHORTLIST)]
-            windows = self._window_scores(uow, idfs, shortlist)
+            windows = self._window_scores(uow, idfs, shortlist, held)
             half = keyword_share * bm25_share / 2
             fused = fuse_standardised([(bm25, half), (windows, half), *signals])
-        ranked = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
+        order = sorted(fused, key=lambda d: (-fused[d], d))
+        ranked = self._supported(uow, order, limit, (idfs, mass, held), dense if meaning else None)
         # what "why" shows as the keyword score (0..1): the cosine where it counted, else BM25
         # relative to the best BM25 of this search
         best_bm25 = max(bm25.values(), default=0.0)
@@ -230,37 +242,82 @@ class HybridSearch:
         ]
 
     def _window_scores(
-        self, uow: UnitOfWork, idfs: Mapping[str, float], ids: list[int]
+        self,
+        uow: UnitOfWork,
+        idfs: Mapping[str, float],
+        ids: list[int],
+        held: dict[int, set[str]],
     ) -> dict[int, float]:
         step = max(1, self._tuning.passage_words - self._tuning.passage_overlap)
-        return {
-            d: best_window_bm25(
-                idfs,
-                terms(doc.title),
-                terms(doc.body[:MAX_SCORED_CHARS]),
-                self._tuning.passage_words,
-                step,
-            )
-            for d, doc in uow.search.documents(ids).items()
-        }
+        scores = {}
+        for d, doc in uow.search.documents(ids).items():
+            heading, body = terms(doc.title), terms(doc.body[:MAX_SCORED_CHARS])
+            held[d] = {*heading, *body}
+            scores[d] = best_window_bm25(idfs, heading, body, self._tuning.passage_words, step)
+        return scores
+
+    def _supported(
+        self,
+        uow: UnitOfWork,
+        order: list[int],
+        limit: int,
+        asked: tuple[Mapping[str, float], float, dict[int, set[str]]],
+        dense: Mapping[int, float] | None,
+    ) -> list[int]:
+        """The best ``limit`` of the ranked candidates that have evidence of their own: the
+        fused score is relative (z-scores over the candidates), so some candidate is always
+        best, even for "xqzvbnm qwrtplk". A candidate must hold ``min_keyword_share`` of the
+        query's term weight (``ranking.query_share_held``) or come within ``min_similarity``
+        in meaning; when no word of the query occurs in the index at all, meaning alone must
+        reach ``min_similarity_alone``. Without a dense score (keyword-only search, or while
+        vectors are deferred) any query word the candidate holds is evidence enough.
+        Thresholds chosen on development data (docs/research/retrieval-experiments.md)."""
+        idfs, mass, held = asked
+        tuning = self._tuning
+        least_share = tuning.min_keyword_share if dense is not None else 0.0
+        least_cosine = tuning.min_similarity if idfs else tuning.min_similarity_alone
+
+        def close(d: int) -> bool:
+            return dense is not None and d in dense and dense[d] >= least_cosine
+
+        kept: list[int] = []
+        start = 0
+        # reading a candidate's text costs a random read at 100k tickets: a query that most
+        # candidates fail (an unrelated question) reads at most a shortlist's worth more
+        budget = max(limit, WINDOW_SHORTLIST)
+        while len(kept) < limit and start < len(order):
+            batch = order[start : start + limit - len(kept)]
+            start += len(batch)
+            unread = [d for d in batch if idfs and d not in held and not close(d)][:budget]
+            budget -= len(unread)
+            for d, document in uow.search.documents(unread).items():
+                held[d] = set(document_terms(document))
+            for d in batch:
+                share = query_share_held(idfs, mass, held.get(d, ())) if idfs else 0.0
+                if close(d) or (share > 0 and share >= least_share):
+                    kept.append(d)
+        return kept
 
     def _query_terms(
         self, uow: UnitOfWork, query: str, need_candidates: bool
-    ) -> tuple[dict[str, float], dict[str, float], list[str]]:
+    ) -> tuple[dict[str, float], dict[str, float], list[str], float]:
         """The query's keyword weights (ltc over its ``max_query_terms`` most distinctive
-        terms), the idf of each of its terms, and the terms that generate keyword candidates:
-        rarest first, while the postings they make the text index rank stay within
-        ``POSTINGS_BUDGET``. A word most documents hold adds little evidence and would make
-        the index rank much of the collection; it still counts in every candidate's score.
+        terms), the idf of each of its terms the index holds, the terms that generate keyword
+        candidates, and the query's whole term weight (for ``ranking.query_share_held``).
+        Candidates come from the rarest terms first, while the postings they make the text
+        index rank stay within ``POSTINGS_BUDGET``. A word most documents hold adds little
+        evidence and would make the index rank much of the collection; it still counts in
+        every candidate's score.
         When even the rarest term is over the budget, the vector search alone brings
         candidates, unless there is none (``need_candidates``: keyword-only search), and then
         the rarest term does."""
         counts = Counter(t for t in terms(query) if t not in STOPWORDS)
         if not counts:
-            return {}, {}, []
+            return {}, {}, [], 0.0
         total = uow.search.count()
         frequencies = uow.search.document_frequencies(list(counts))
         idfs = {t: idf(frequencies.get(t, 0), total) for t in counts}
+        mass = sum(w if w > 0 else unknown_idf(total) for w in idfs.values())
         useful = sorted(
             (t for t in counts if idfs[t] > 0),
             key=lambda t: (-(1 + math.log(counts[t])) * idfs[t], t),
@@ -275,7 +332,7 @@ class HybridSearch:
             generating.append(term)
         if not generating and need_candidates and useful:
             generating = [min(useful, key=lambda t: (frequencies.get(t, 0), t))]
-        return weights, {t: w for t, w in idfs.items() if w > 0}, generating
+        return weights, {t: w for t, w in idfs.items() if w > 0}, generating, mass
 
 
 def subject_scores(

@@ -5,7 +5,9 @@ that then runs on the real clock shows today's queues: recent tickets still open
 clocks mostly running. Deterministic for a given end: a seeded ``random.Random`` decides
 everything and a ``FixedClock`` is moved through the history, so the same seed and the same end
 give the same tickets, numbers and timestamps. Every ticket's steps are played in time order
-together with all the others'."""
+together with all the others'. A ``progress`` hook hears of each phase and of the history's
+steps as they are played (``demo/progress.py``); the summary's ticket counts are read from the
+database once the build is done, not from what the stories meant to do."""
 
 from __future__ import annotations
 
@@ -28,12 +30,14 @@ from tierdesk.demo.catalog import create_products
 from tierdesk.demo.clocked import desk_on_clock
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
+from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
 from tierdesk.demo.walkthrough import plan_walkthrough
 from tierdesk.demo.workflow_world import plan_workflow
 from tierdesk.demo.world import World
+from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import Status
 from tierdesk.ports import TicketFilter
 from tierdesk.services import knowledge, people, search, tickets
@@ -56,10 +60,8 @@ class DemoSummary:
     agents: int
     start: datetime
     end: datetime
-    tickets: int
-    unfinished: int
-    solved: int
-    closed: int
+    statuses: dict[str, int]  # tickets in each status, read from the database after the build
+    open_by_level: dict[str, int]  # tickets still open (not solved or closed) at each level
     messages: dict[str, int]
     languages: dict[str, int]
     escalations: int
@@ -70,17 +72,31 @@ class DemoSummary:
     indexed: int
     seconds: float
 
+    @property
+    def tickets(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def unfinished(self) -> int:
+        return sum(n for status, n in self.statuses.items() if Status(status).is_active)
+
     def describe(self) -> str:
         messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
         languages = ", ".join(f"{lang} {n}" for lang, n in sorted(self.languages.items()))
+        still_open = ", ".join(
+            f"{n} {status}" for status, n in self.statuses.items() if n and Status(status).is_active
+        )
+        by_level = ", ".join(f"{level} {n}" for level, n in self.open_by_level.items())
         return "\n".join(
             [
                 f"Demo world built in {self.seconds:.1f} s: a history from "
                 f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d %H:%M} UTC",
                 f"  {self.products} products, {self.organisations} organisations, "
                 f"{self.contacts} contacts, {self.agents} agents",
-                f"  {self.tickets} tickets: {self.unfinished} still open, "
-                f"{self.solved} solved, {self.closed} closed",
+                f"  {self.tickets} tickets: {self.statuses[Status.CLOSED]} closed, "
+                f"{self.statuses[Status.SOLVED]} solved, {self.unfinished} still open "
+                f"({still_open or 'none'})",
+                f"  still open by level: {by_level}",
                 f"  messages: {messages}",
                 f"  customer-facing texts by language: {languages}",
                 f"  {self.escalations} escalations, {self.de_escalations} de-escalations, "
@@ -116,14 +132,18 @@ def build_demo(
     content: Path = CONTENT_DIR,
     scenario_tickets: int = SCENARIO_TICKETS,
     hadoop_tickets: int = HADOOP_TICKETS,
+    progress: ProgressHook = no_progress,
 ) -> DemoSummary:
     """Build the demo world into ``app``'s (empty, migrated) database and data directory, with
     a history ending at ``history_end(end)``; ``end`` defaults to the desk clock's now.
+    ``progress`` is told of every phase and of the history's steps as they are played.
 
     On SQLite the build skips fsync: it makes thousands of small commits, and a build that a
     crash interrupts is simply run again with ``tierdesk demo --force``."""
+    phases = Phases(progress)
+    phases.start(0)
     with without_fsync(app.engine), _embedding_ahead(app) as ahead:
-        return _build(app, seed, end, content, scenario_tickets, hadoop_tickets, ahead)
+        return _build(app, seed, end, content, scenario_tickets, hadoop_tickets, ahead, phases)
 
 
 @contextmanager
@@ -145,6 +165,7 @@ def _build(
     scenario_tickets: int,
     hadoop_tickets: int,
     ahead: EmbeddingAhead | None,
+    phases: Phases,
 ) -> DemoSummary:
     began = time.perf_counter()
     rng = random.Random(seed)
@@ -161,6 +182,7 @@ def _build(
     clock.advance(timedelta(days=5))
     customers = create_customers(desk)
 
+    phases.start(1)
     shift = timedelta(weeks=(end - AUTHORED_END) // timedelta(weeks=1))
     world = World(desk, rng, Roster(agents, rng), customers, start, end, Tally(), shift)
     scripts = plan_scenario_tickets(world, scenarios, scenario_tickets)
@@ -169,16 +191,17 @@ def _build(
     scripts.append(plan_walkthrough(world, scenarios))
     index = desk.search
     if index is None:
-        play(scripts, clock)
+        play(scripts, clock, phases)
     else:
         with index.deferring_vectors():  # embed each ticket once at the end, not per event
-            play(scripts, clock)
+            play(scripts, clock, phases)
+    phases.start(HISTORY + 1)
     manuals = copy_manuals(app.settings.data_dir / "manuals", content)
     indexed = index_manuals(app, desk, content)
 
+    phases.start(HISTORY + 2)
     tally = world.tally
-    active = [str(s) for s in Status if s.is_active]
-    unfinished = tickets.list_tickets(desk, SYSTEM, TicketFilter(status=active), 1).total
+    statuses, open_by_level = count_tickets(desk)
     return DemoSummary(
         start=start,
         end=end,
@@ -186,10 +209,8 @@ def _build(
         organisations=len(customers),
         contacts=sum(len(c.contacts) for c in customers),
         agents=len(agents),
-        tickets=tally.tickets,
-        unfinished=unfinished,
-        solved=tally.solved,
-        closed=tally.closed,
+        statuses=statuses,
+        open_by_level=open_by_level,
         messages=dict(tally.messages),
         languages=dict(tally.languages),
         escalations=tally.escalations,
@@ -200,6 +221,19 @@ def _build(
         indexed=indexed,
         seconds=time.perf_counter() - began,
     )
+
+
+def count_tickets(desk: Desk) -> tuple[dict[str, int], dict[str, int]]:
+    """Tickets in each status, and the still-open ones at each level, as the database holds
+    them (a story that solves a ticket it later closes counts once, as closed)."""
+
+    def count(filters: TicketFilter) -> int:
+        return tickets.list_tickets(desk, SYSTEM, filters, 1).total
+
+    statuses = {str(s): count(TicketFilter(status=[str(s)])) for s in Status}
+    active = [str(s) for s in Status if s.is_active]
+    levels = {t.label: count(TicketFilter(status=active, tier=[int(t)])) for t in Tier}
+    return statuses, levels
 
 
 def index_manuals(app: Tierdesk, desk: Desk, content: Path) -> int:
@@ -223,14 +257,19 @@ def index_manuals(app: Tierdesk, desk: Desk, content: Path) -> int:
     return search.rebuild_index(desk)
 
 
-def play(scripts: list[TicketScript], clock: FixedClock) -> None:
-    """Run every planned step in time order, moving the clock forward to each one."""
+def play(scripts: list[TicketScript], clock: FixedClock, phases: Phases | None = None) -> None:
+    """Run every planned step in time order, moving the clock forward to each one (telling
+    ``phases`` how many are done)."""
     timeline = sorted(
         ((step.at, i, j), step)
         for i, script in enumerate(scripts)
         for j, step in enumerate(script.steps)
     )
-    for (at, _, _), step in timeline:
+    phases = phases or Phases(no_progress)
+    phases.start(HISTORY, len(timeline), "steps")
+    played = phases.counter(len(timeline), "steps")
+    for count, ((at, _, _), step) in enumerate(timeline, start=1):
         if at > clock.now():
             clock.advance(at - clock.now())
         step.run()
+        played(count)

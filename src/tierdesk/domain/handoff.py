@@ -2,11 +2,14 @@
 
 A packet is a record on the ticket's trail. Each escalation opens a new packet (``sequence``);
 amending it stores a new ``revision`` beside the old one, so nothing said is ever lost. The
-receiving level accepts it (takes ownership) or bounces it back with guidance.
+receiving level accepts it (takes ownership) or bounces it back with guidance. Only the newest
+revision of the newest packet can be awaiting acceptance: one that an amendment or a later
+escalation replaced before anyone decided it reads ``superseded``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +24,7 @@ class PacketStatus(StrEnum):
     AWAITING = "awaiting-acceptance"
     ACCEPTED = "accepted"
     BOUNCED = "bounced"
+    SUPERSEDED = "superseded"  # replaced by a newer revision or packet before it was decided
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,14 @@ class HandoffPacket:
     @property
     def parsed(self) -> PacketContent:
         return PacketContent.from_dict(self.content)
+
+
+def supersede_waiting(packets: Iterable[HandoffPacket], newest: HandoffPacket) -> None:
+    """``newest`` replaces every packet and revision before it: those still awaiting
+    acceptance were never decided, and say so. Decided ones keep their decision."""
+    for packet in packets:
+        if packet is not newest and packet.status is PacketStatus.AWAITING:
+            packet.status = PacketStatus.SUPERSEDED
 
 
 def require_complete(content: PacketContent, level: Level) -> None:

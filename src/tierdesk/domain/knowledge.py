@@ -129,7 +129,7 @@ def split_markdown(text: str, document_title: str = "") -> list[Section]:
 
     def flush() -> None:
         body = "\n".join(lines).strip()
-        if body and path:
+        if path:
             sections.append(Section(tuple(path), body))
         lines.clear()
 
@@ -148,7 +148,40 @@ def split_markdown(text: str, document_title: str = "") -> list[Section]:
         path.append(match.group(2).strip())
         depth_of.append(depth)
     flush()
-    return sections
+    return fold_heading_stubs(sections)
+
+
+# A section with fewer words of its own than this, followed by its sub-sections, is only a
+# heading (perhaps with a line such as "This chapter describes:"): on its own it would be a
+# search hit that shows a heading and nothing to read.
+MIN_SECTION_WORDS = 12
+
+
+def fold_heading_stubs(sections: Sequence[Section]) -> list[Section]:
+    """Sections in document order, as a reader would cite them: a heading whose text is in
+    its sub-sections ("8 Factory reset" over "8.1 …" and "8.2 …") is no section of its own;
+    its few words, if any, lead its first sub-section (whose path names it anyway). A section
+    without a single word (an empty heading, a rule, a lone table border) is dropped, so the
+    index never holds a passage that is only a heading."""
+    folded: list[Section] = []
+    stub: Section | None = None  # a short section that may lead its first sub-section
+    for section in sections:
+        if stub is not None:
+            below = len(section.path) > len(stub.path)
+            if below and section.path[: len(stub.path)] == stub.path:
+                section = Section(
+                    section.path,
+                    f"{stub.text}\n\n{section.text}".strip(),
+                    stub.page if stub.page is not None else section.page,
+                )
+            elif words(stub.text):
+                folded.append(stub)  # no sub-section follows: a short section after all
+        stub = section if len(words(section.text)) < MIN_SECTION_WORDS else None
+        if stub is None:
+            folded.append(section)
+    if stub is not None and words(stub.text):
+        folded.append(stub)
+    return folded
 
 
 def passages(text: str, size: int = 80, overlap: int = 20) -> list[str]:
@@ -164,6 +197,29 @@ def passages(text: str, size: int = 80, overlap: int = 20) -> list[str]:
         if start + size >= len(words):
             break
     return found
+
+
+def readable_passage(title: str, body: str, passage: str | None, query: str, size: int = 48) -> str:
+    """What a hit shows to read: the passage that matched, unless that is only the heading
+    (the title alone is embedded as a passage of its own, and a question that names a
+    section matches it best); then the window of the body that holds most of the query's
+    words, or the body's opening."""
+    if passage and passage.strip() and passage.strip() != title.strip():
+        return passage
+    body_words = body.split()
+    if not body_words:
+        return passage or title
+    asked = {w for w in words(query) if w not in STOPWORDS}
+    step = max(1, size * 3 // 4)
+    best_start, best_count = 0, 0
+    for start in range(0, max(1, len(body_words) - size + step), step):
+        window = words(" ".join(body_words[start : start + size]))
+        count = len(asked.intersection(window))
+        if count > best_count:
+            best_start, best_count = start, count
+    shown = " ".join(body_words[best_start : best_start + size])
+    lead = "… " if best_start else ""
+    return f"{lead}{shown}{' …' if best_start + size < len(body_words) else ''}"
 
 
 # -- query shaping --------------------------------------------------------------------------
@@ -331,6 +387,16 @@ class Passage:
     vector: bytes
 
 
+class IndexState(StrEnum):
+    """How far an article's sections are in the search index. A large manual is stored at
+    once and indexed by a background job, section batch by section batch."""
+
+    PENDING = "pending"  # waiting for the job
+    INDEXING = "indexing"  # ``indexed_sections`` of ``section_count`` are searchable
+    DONE = "done"
+    FAILED = "failed"  # ``index_error`` says why; the job tries again while it has attempts
+
+
 @dataclass
 class KnowledgeArticle:
     """An ingested manual or KB article; its sections are search documents."""
@@ -345,6 +411,20 @@ class KnowledgeArticle:
     product: str | None = None
     version: str | None = None
     id: int | None = None
+    index_state: IndexState = IndexState.DONE
+    indexed_sections: int = 0
+    index_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ManualLimits:
+    """What one manual may expand to when it is read. A 20 KB PDF can inflate to megabytes of
+    text and a small Markdown file can hold 20,000 headings; past these it is refused (checked
+    while reading, so a refused file costs no more than the limit)."""
+
+    pages: int = 500
+    characters: int = 1_000_000
+    sections: int = 2_000
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -54,3 +55,22 @@ class LinkKind(StrEnum):
     DUPLICATE_OF = "duplicate-of"
     RELATED = "related"
     MERGED_INTO = "merged-into"
+
+
+# A query of at most this many words may name a ticket by its bare number ("1454").
+SHORT_QUERY_WORDS = 4
+
+
+def ticket_numbers_in(query: str, prefix: str) -> list[str]:
+    """The ticket numbers a search names, in order: ``TD-1454`` (any case) anywhere, and in a
+    query of a few words a bare number of four or more digits (``1454``, ``#1454``: numbers
+    start at 1001), which is how people type a number they read on a call or in a mail.
+    Digits inside versions, addresses and other names (``6.0.1454``, ``10.14.54.1``,
+    ``KB-1454``) are not ticket numbers."""
+    before, after = r"(?<![\w.\-/:@])", r"(?![\w\-/:@]|\.\w)"  # a full stop may end it
+    named = re.compile(rf"{before}{re.escape(prefix)}-(\d{{1,9}}){after}", re.IGNORECASE)
+    found = [int(n) for n in named.findall(query)]
+    if len(query.split()) <= SHORT_QUERY_WORDS:
+        bare = re.compile(rf"{before}#?(\d{{4,9}}){after}")
+        found += [int(n) for n in bare.findall(query)]
+    return list(dict.fromkeys(f"{prefix.upper()}-{n}" for n in found))

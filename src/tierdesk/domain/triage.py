@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from tierdesk.domain.catalog import Product
+from tierdesk.domain.people import Tier
+from tierdesk.domain.routing import Queue
+from tierdesk.domain.ticket_values import Priority, TicketType
 
 
 class TriageField(StrEnum):
@@ -74,18 +79,26 @@ class TriagePrediction:
 
 @dataclass(frozen=True)
 class FieldReport:
+    """How one field's predictions went. ``accepted`` and ``corrected`` count every decision,
+    so they add up to ``decided`` (an agent who keeps the hint of a prediction the model
+    abstained on accepted it, as the API says); ``accuracy`` judges only the answers the model
+    gave, so abstentions neither help nor hurt it."""
+
     field: TriageField
     predictions: int
     abstained: int
     decided: int
-    accepted: int  # decided and the suggestion was kept
+    accepted: int  # decided and the suggestion (or, after an abstention, the hint) was kept
     corrected: int
+    answered_decided: int = 0  # decided predictions the model did not abstain on
+    answered_accepted: int = 0  # ... of which agents kept the answer
 
     @property
     def accuracy(self) -> float | None:
         """Share of decided, answered predictions that agents kept (None: nothing decided)."""
-        answered = self.accepted + self.corrected
-        return self.accepted / answered if answered else None
+        if not self.answered_decided:
+            return None
+        return self.answered_accepted / self.answered_decided
 
     @property
     def abstain_rate(self) -> float:
@@ -99,18 +112,51 @@ def report(predictions: Iterable[TriagePrediction]) -> list[FieldReport]:
     rows = []
     for triage_field in TriageField:
         items = by_field.get(triage_field, [])
-        answered = [p for p in items if not p.abstained and p.outcome is not None]
+        decided = [p for p in items if p.outcome is not None]
+        answered = [p for p in decided if not p.abstained]
         rows.append(
             FieldReport(
                 triage_field,
-                len(items),
-                sum(p.abstained for p in items),
-                sum(p.outcome is not None for p in items),
-                sum(p.outcome is Outcome.ACCEPTED for p in answered),
-                sum(p.outcome is Outcome.CORRECTED for p in answered),
+                predictions=len(items),
+                abstained=sum(p.abstained for p in items),
+                decided=len(decided),
+                accepted=sum(p.outcome is Outcome.ACCEPTED for p in decided),
+                corrected=sum(p.outcome is Outcome.CORRECTED for p in decided),
+                answered_decided=len(answered),
+                answered_accepted=sum(p.outcome is Outcome.ACCEPTED for p in answered),
             )
         )
     return rows
+
+
+def correction_choices(
+    triage_field: TriageField,
+    products: Sequence[Product],
+    queues: Sequence[Queue],
+    product_id: int | None,
+) -> list[tuple[str, str]]:
+    """Every value an agent may correct ``triage_field`` to, as (value, label): the whole
+    catalogue, not only the few labels the model ranked (the right answer is often the one
+    it did not think of). Components are the ticket's product's, or every product's while
+    the ticket has none."""
+    if triage_field is TriageField.PRODUCT:
+        return sorted(((p.key, p.name) for p in products), key=lambda c: c[1].lower())
+    if triage_field is TriageField.COMPONENT:
+        owners = [p for p in products if p.id == product_id] or list(products)
+        named: dict[str, tuple[str, str]] = {}
+        for product in owners:
+            for component in product.components:
+                label = component.name if len(owners) == 1 else f"{component.name} ({product.name})"
+                named.setdefault(component.name.lower(), (component.name, label))
+        return sorted(named.values(), key=lambda c: c[1].lower())
+    if triage_field is TriageField.QUEUE:
+        active = sorted((q for q in queues if q.active), key=lambda q: (q.tier, q.name.lower()))
+        return [(q.key, f"{q.name} ({q.tier.label})") for q in active]
+    if triage_field is TriageField.TYPE:
+        return [(str(t), str(t)) for t in TicketType]
+    if triage_field is TriageField.PRIORITY:
+        return [(str(p), str(p)) for p in Priority]
+    return [(t.label, t.label) for t in Tier]
 
 
 # -- cold start ------------------------------------------------------------------------------

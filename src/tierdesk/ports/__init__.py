@@ -18,6 +18,7 @@ from tierdesk.domain.handoff import HandoffPacket
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
 from tierdesk.domain.knowledge import (
     DocumentKind,
+    IndexState,
     KnowledgeArticle,
     Passage,
     ScoredDocument,
@@ -39,6 +40,8 @@ from tierdesk.ports.mail import MailboxReader as MailboxReader
 from tierdesk.ports.mail import MailRepository as MailRepository
 from tierdesk.ports.mail import MailTransport as MailTransport
 from tierdesk.ports.understanding import UnderstandingRepository as UnderstandingRepository
+from tierdesk.ports.web import SessionRepository as SessionRepository
+from tierdesk.ports.web import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.web import WebRepository as WebRepository
 from tierdesk.ports.workflow import MetricsSource as MetricsSource
 from tierdesk.ports.workflow import WorkflowRepository as WorkflowRepository
@@ -266,7 +269,12 @@ class DeadlineRepository(Protocol):
         ...
 
     def running_on_calendar(self, calendar_id: int) -> list[Deadline]: ...
-    def to_warn(self, now: datetime, limit: int) -> list[Deadline]: ...
+    def to_warn(self, now: datetime, limit: int, since: datetime | None = None) -> list[Deadline]:
+        """Running clocks whose warning time has come and that still need it: due after
+        ``since`` (default ``now``), so a sweep that looks back to the last one also warns of
+        clocks that ran out in between (before their breach fires)."""
+        ...
+
     def to_breach(self, now: datetime, limit: int) -> list[Deadline]: ...
     def mark_warned(self, deadline_id: int, at: datetime) -> bool:
         """Set ``warned_at`` if the clock still needs its warning; False when another sweep
@@ -313,6 +321,11 @@ class JobQueue(Protocol):
     def get(self, job_id: int) -> Job | None: ...
     def by_key(self, key: str) -> Job | None: ...
     def recent(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]: ...
+    def last_done_run_at(self, name: str) -> datetime | None:
+        """When the newest job of task ``name`` that finished ``done`` was due (its slot, for a
+        periodic job): the run covered everything up to at least then."""
+        ...
+
     def prune(self, finished_before: datetime) -> int: ...
 
 
@@ -348,6 +361,12 @@ class KnowledgeRepository(Protocol):
         self, sha256: str, product: str | None, version: str | None
     ) -> KnowledgeArticle | None: ...
     def all(self, product: str | None = None) -> list[KnowledgeArticle]: ...
+    def record_indexing(
+        self, article_id: int, state: IndexState, indexed: int, error: str | None = None
+    ) -> None:
+        """How far the article's sections are in the search index."""
+        ...
+
     def remove(self, article_id: int) -> None: ...
 
 
@@ -398,6 +417,8 @@ class UnitOfWork(Protocol):
     search: SearchStore
     knowledge: KnowledgeRepository
     web: WebRepository  # ports/web.py: saved views, macros, CSAT, deflections, magic links
+    sessions: SessionRepository  # ports/web.py: signed-in browsers
+    sign_in_failures: SignInFailureRepository  # ports/web.py: what the sign-in limits count
     workflow: WorkflowRepository  # ports/workflow.py: known issues, defects, incidents…
     metrics: MetricsSource  # ports/workflow.py: what the escalation metrics read
     understanding: UnderstandingRepository  # ports/understanding.py: facts, triage, outages

@@ -1,12 +1,14 @@
-"""Changing an agent: away and back, capacity, skills, languages, queues and levels.
+"""Changing an agent: away and back, capacity, skills, languages, queues and levels, switching
+them off, and setting their password.
 
 Routing reads exactly these fields, so they change through one audited use case. Leads and
-admins may change anything (a lead may not switch an admin off, nobody themselves); an agent
-may mark only themselves away or back."""
+admins may change anything (a lead may not switch an admin off or set an admin's password,
+nobody does either to themselves); an agent may mark only themselves away or back. Switching an
+agent off or setting their password ends every session they have."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from tierdesk.domain.audit import audit_event
@@ -14,15 +16,18 @@ from tierdesk.domain.people import (
     Actor,
     Agent,
     SystemActor,
+    check_new_password,
     grantable_roles,
     normalise_email,
     normalise_tiers,
 )
 from tierdesk.domain.routing import normalise_languages, normalise_queue_key
+from tierdesk.domain.web_sessions import SessionEnd
 from tierdesk.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.web_sessions import end_sessions
 
 
 @dataclass
@@ -36,6 +41,7 @@ class AgentChanges:
     queues: list[str] | None = None
     tiers: list[int] | None = None
     active: bool | None = None  # False: no sign-in, no routing; the history stays
+    password: str | None = field(default=None, repr=False)  # a new password, set by a lead
 
     def named(self) -> set[str]:
         return {f.name for f in fields(self) if getattr(self, f.name) is not None}
@@ -55,6 +61,17 @@ def _may_change(actor: Agent | SystemActor, agent: Agent, changes: AgentChanges)
             raise PermissionDeniedError(
                 f"a {actor.role} cannot deactivate or reactivate an {agent.role}",
                 action="update agents",
+            )
+    if actor.is_lead and changes.password is not None:
+        # One's own password changes only with the current one (services/passwords.py).
+        if actor.id == agent.id:
+            raise PermissionDeniedError(
+                "change your own password with your current one (Change password)",
+                action="set passwords",
+            )
+        if agent.role not in grantable_roles(actor.role):
+            raise PermissionDeniedError(
+                f"a {actor.role} cannot set an {agent.role}'s password", action="set passwords"
             )
     if actor.is_lead:
         return
@@ -124,6 +141,9 @@ def _apply(
     changes: AgentChanges,
 ) -> Agent:
     _may_change(changer, agent, changes)
+    if changes.password is not None:
+        check_new_password(changes.password)
+    now = desk.clock.now()
     diff: dict[str, list[Any]] = {}
     for name, value in _cleaned(uow, changes).items():
         old = getattr(agent, name)
@@ -136,10 +156,16 @@ def _apply(
                 "agent",
                 "agent.updated",
                 changer,
-                desk.clock.now(),
+                now,
                 subject_id=agent.id,
                 changes=diff,
             )
         )
+    if changes.password is not None:
+        agent.password_hash = desk.passwords.hash(changes.password)
+        uow.audit.add(audit_event("agent", "password.set", changer, now, subject_id=agent.id))
+        end_sessions(uow, agent, changer, now, SessionEnd.PASSWORD_SET)
+    if "active" in diff and not agent.active:
+        end_sessions(uow, agent, changer, now, SessionEnd.DEACTIVATED)
     uow.commit()
     return agent

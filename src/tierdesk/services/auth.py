@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor, normalise_email
 from tierdesk.errors import NotFoundError, UnauthenticatedError
+from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
+from tierdesk.services.sign_in_limits import client_key, record_failure, refuse_if_blocked
 
 TOKEN_PREFIX = "td_"  # noqa: S105 - a public marker that makes leaked tokens easy to scan for
 
@@ -52,24 +55,40 @@ def issue_token(desk: Desk, actor: Actor, email: str, label: str = "") -> Issued
         return IssuedToken(token, principal)
 
 
-def authenticate_token(desk: Desk, token: str) -> Agent | Contact:
-    """The active agent or contact a bearer token belongs to."""
-    if not token.startswith(TOKEN_PREFIX):
-        raise UnauthenticatedError("invalid API token")
+def authenticate_token(desk: Desk, token: str, client: str | None = None) -> Agent | Contact:
+    """The active agent or contact a bearer token belongs to. Invalid tokens count against the
+    client address like failed sign-ins: past the limit the address is refused (a rate limit)
+    before any token is looked up."""
+    client = client_key(client)
     with desk.uow() as uow:
-        stored = uow.tokens.find(_digest(token))
-        if stored is None:
-            raise UnauthenticatedError("invalid API token")
-        principal: Agent | Contact | None
-        if stored.principal_kind == "agent":
-            principal = uow.agents.get(stored.principal_id)
-        else:
-            principal = uow.contacts.get(stored.principal_id)
-        if principal is None or not principal.active:
-            raise UnauthenticatedError("this token's owner is no longer active")
-        uow.tokens.touch(stored.token_id, desk.clock.now())
+        refuse_if_blocked(desk, uow, client, None)
+        try:
+            principal = _principal(uow, token, desk.clock.now())
+        except UnauthenticatedError:
+            paused = record_failure(desk, uow, client)
+            uow.commit()
+            if paused is not None:
+                raise paused from None
+            raise
         uow.commit()
         return principal
+
+
+def _principal(uow: UnitOfWork, token: str, now: datetime) -> Agent | Contact:
+    if not token.startswith(TOKEN_PREFIX):
+        raise UnauthenticatedError("invalid API token")
+    stored = uow.tokens.find(_digest(token))
+    if stored is None:
+        raise UnauthenticatedError("invalid API token")
+    principal: Agent | Contact | None
+    if stored.principal_kind == "agent":
+        principal = uow.agents.get(stored.principal_id)
+    else:
+        principal = uow.contacts.get(stored.principal_id)
+    if principal is None or not principal.active:
+        raise UnauthenticatedError("this token's owner is no longer active")
+    uow.tokens.touch(stored.token_id, now)
+    return principal
 
 
 SYSTEM = SystemActor()

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tierdesk.domain.outbound import OutboundPolicy
+from tierdesk.domain.sign_in_limits import SignInPolicy
 from tierdesk.ports import (
     Clock,
     FileStore,
     HtmlSanitiser,
     HtmlToText,
+    MailTransport,
     PasswordHasher,
     SearchIndex,
     UnitOfWork,
 )
 from tierdesk.ports.understanding import Understanding
 from tierdesk.ports.workflow import IssueTracker
+
+
+@dataclass(frozen=True)
+class MailDelivery:
+    """How the desk's outgoing mail leaves it: the sending rules and the SMTP relay."""
+
+    policy: OutboundPolicy
+    transport: MailTransport
 
 
 @dataclass(frozen=True)
@@ -31,3 +42,7 @@ class Desk:
     search: SearchIndex | None = None  # None: nothing is indexed (a desk without retrieval)
     tracker: IssueTracker | None = None  # None: defects are not mirrored to a tracker
     understanding: Understanding | None = None  # None: no enrichment, triage or outages
+    sign_in_policy: SignInPolicy = field(default_factory=SignInPolicy)
+    # None: no sender address is configured, so background jobs send no mail (it waits in the
+    # outbox for `tierdesk mail send-pending`, which says what is missing)
+    mail_out: MailDelivery | None = None

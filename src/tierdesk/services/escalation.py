@@ -16,6 +16,7 @@ from tierdesk.domain.handoff import (
     PacketStatus,
     check_diagnostics,
     require_complete,
+    supersede_waiting,
 )
 from tierdesk.domain.handoff_draft import draft_packet
 from tierdesk.domain.levels import Level, check_reachable, require_at_or_above, require_member
@@ -107,6 +108,7 @@ def record_escalation(
         author_name=actor.name,
         created_at=now,
     )
+    supersede_waiting(uow.packets.for_ticket(ticket.id), packet)
     uow.packets.add(packet)
     return packet
 
@@ -186,7 +188,8 @@ def bounce_escalation(
 def amend_packet(
     desk: Desk, actor: Actor, reference: int | str, sequence: int, content: PacketContent
 ) -> HandoffPacket:
-    """Store a new revision of a packet; earlier revisions stay on the trail."""
+    """Store a new revision of a packet; earlier revisions stay on the trail (one that was
+    still awaiting acceptance now reads superseded: the new revision is what waits)."""
     require_agent(actor, "amend hand-off packets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
@@ -215,6 +218,7 @@ def amend_packet(
             decided_at=current.decided_at,
             guidance=current.guidance,
         )
+        supersede_waiting(revisions, amended)
         uow.packets.add(amended)
         ticket.record_packet_amended(sequence, amended.revision, content.summary(), actor, now)
         uow.commit()

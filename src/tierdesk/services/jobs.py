@@ -18,6 +18,11 @@ idempotent (the SLA sweep is: firing is a conditional update).
 
 Periodic jobs are ordinary jobs keyed by their time slot (``sla.sweep@2026-03-02T09:01:00+00:00``):
 every worker tries to enqueue the current slot, the key lets exactly one of them succeed.
+Missed slots are coalesced, explicitly: only the current slot is ever enqueued, so when every
+worker was busy (or down) through a slot, that slot never runs and the next one does its work.
+For that a periodic task is told, in ``payload["since"]``, when the newest run that completed
+was due (ISO 8601; None when none is on record), and covers everything from then on, not just
+"now" (the SLA sweep warns of clocks that ran out in between before it breaches them).
 """
 
 from __future__ import annotations
@@ -178,13 +183,16 @@ def run_next_job(desk: Desk, worker: str, registry: TaskRegistry = TASKS) -> Cla
     """Lease the next due job, run it, record the outcome. None when nothing was due."""
     with desk.uow() as uow:
         claimed = uow.jobs.claim_next(worker, desk.clock.now(), registry.leases())
+        payload = dict(claimed.payload) if claimed else {}
+        if claimed is not None and claimed.name in registry.periodic:
+            payload["since"] = _covered_since(uow, registry.periodic[claimed.name], payload)
         uow.commit()
     if claimed is None:
         return None
     task = registry.get(claimed.name)
     logger.info("job %s (%s) attempt %s started", claimed.id, claimed.name, claimed.attempt)
     try:
-        task.run(desk, dict(claimed.payload))
+        task.run(desk, payload)
     except Exception as exc:  # a task's failure is recorded on the job; the worker goes on
         _record_failure(desk, worker, task, claimed, exc)
         return claimed
@@ -193,6 +201,20 @@ def run_next_job(desk: Desk, worker: str, registry: TaskRegistry = TASKS) -> Cla
         uow.commit()
     logger.info("job %s (%s) done", claimed.id, claimed.name)
     return claimed
+
+
+def _covered_since(uow: UnitOfWork, job: PeriodicJob, payload: dict[str, Any]) -> str | None:
+    """Where a periodic run's work starts: when the newest completed run was due. Slots in
+    between were coalesced into this one (logged, so a backlog shows)."""
+    since = uow.jobs.last_done_run_at(job.task)
+    slot = payload.get("slot")
+    if since is not None and isinstance(slot, str):
+        missed = (datetime.fromisoformat(slot) - since) // job.every - 1
+        if missed > 0:
+            logger.info(
+                "%s: %s missed slot(s) since %s coalesced into %s", job.task, missed, since, slot
+            )
+    return since.isoformat() if since else None
 
 
 def _record_failure(

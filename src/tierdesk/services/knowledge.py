@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.knowledge import (
     DocumentKind,
+    IndexState,
     KnowledgeArticle,
     ParsedDocument,
-    SearchDocument,
+    readable_passage,
 )
 from tierdesk.domain.people import Actor
 from tierdesk.errors import InvalidInputError, NotFoundError
 from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.article_indexing import article_documents, schedule_indexing
 from tierdesk.services.desk import Desk
 from tierdesk.services.search import (
     SimilarTickets,
@@ -60,13 +62,18 @@ def add_article(
     product: str | None = None,
     version: str | None = None,
     kind: DocumentKind = DocumentKind.MANUAL,
+    index_at_once: int | None = None,
 ) -> Ingested:
+    """Store an article and index its sections. With ``index_at_once``, an article with more
+    sections than that is indexed by a background job (``article_indexing``) and comes back
+    ``pending``; without, everything is indexed now (the CLI, the demo)."""
     require_agent(actor, "add knowledge articles")
     index = require_search(desk)
     if kind not in ARTICLE_KINDS:
         raise InvalidInputError(f"an article is a manual or a known issue, not {kind}")
     if not parsed.sections:
         raise InvalidInputError(f"{source_name}: no sections to index")
+    later = index_at_once is not None and len(parsed.sections) > index_at_once
     with desk.uow() as uow:
         found = uow.knowledge.find(parsed.sha256, product, version)
         if found is not None:
@@ -82,29 +89,15 @@ def add_article(
             created_at=now,
             product=product,
             version=version,
+            index_state=IndexState.PENDING if later else IndexState.DONE,
+            indexed_sections=0 if later else len(parsed.sections),
         )
         uow.knowledge.add(article)
         assert article.id is not None
-        documents = [
-            SearchDocument(
-                key=f"article:{article.id}:{number}",
-                kind=kind,
-                title=" > ".join(section.path[1:]) or section.title,
-                body=section.text,
-                article_id=article.id,
-                citation={
-                    "document": article.title,
-                    "section": section.title,
-                    "path": " > ".join(section.path),
-                    "page": section.page,
-                    "anchor": section.anchor,
-                    "product": product,
-                    "version": version,
-                },
-            )
-            for number, section in enumerate(parsed.sections)
-        ]
-        index.store(uow, documents)
+        if later:
+            schedule_indexing(desk, uow, article, parsed.sections)
+        else:
+            index.store(uow, article_documents(article, parsed.sections))
         uow.audit.add(
             audit_event(
                 "knowledge_article",
@@ -112,7 +105,11 @@ def add_article(
                 actor,
                 now,
                 subject_id=article.id,
-                changes={"title": article.title, "sections": len(documents), "kind": str(kind)},
+                changes={
+                    "title": article.title,
+                    "sections": article.section_count,
+                    "kind": str(kind),
+                },
             )
         )
         uow.commit()
@@ -189,7 +186,7 @@ def search_knowledge(
                 anchor=str(cite.get("anchor") or ""),
                 product=_text_or_none(cite.get("product")),
                 version=_text_or_none(cite.get("version")),
-                passage=scored.passage or document.body[:600],
+                passage=readable_passage(document.title, document.body, scored.passage, query),
                 score=round(scored.score, 4),
                 why=scored.why,
             )

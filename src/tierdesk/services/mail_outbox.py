@@ -8,13 +8,21 @@ retried with exponential back-off; a permanent refusal, or running out of attemp
 mail failed. The one gap no mail system closes is a crash after the relay accepted a message and
 before the desk recorded it: after the lease the message is sent again, with the same
 Message-ID, which mail clients show once.
+
+Sending is background work (``mail.send``): when the desk has a sender address configured
+(``Desk.mail_out``), queueing a mail also schedules a ``mail.send`` job in the same
+transaction, and the job runs every minute as well for retries that come due. So
+``tierdesk serve`` (its job thread on SQLite) and ``tierdesk worker`` deliver the outbox;
+``tierdesk mail send-pending`` remains for sending by hand or from cron.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.messages import Channel, MessageKind
@@ -38,15 +46,24 @@ from tierdesk.ports import MailTransport, UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import HANDLERS
+from tierdesk.services.jobs import TASKS, enqueue
+
+logger = logging.getLogger(__name__)
 
 MAILER = SystemActor(name="mailer")
+SEND_TASK = "mail.send"
 
 
 # -- queueing (event handlers) ---------------------------------------------------------------
 
 
 def _queue(
-    uow: UnitOfWork, ticket: Ticket, kind: OutgoingKind, event: AuditEvent, message_id: int | None
+    uow: UnitOfWork,
+    desk: Desk,
+    ticket: Ticket,
+    kind: OutgoingKind,
+    event: AuditEvent,
+    message_id: int | None,
 ) -> None:
     assert ticket.id is not None
     requester = uow.contacts.get(ticket.requester_id)
@@ -56,6 +73,8 @@ def _queue(
         return  # a handler round that saw this event twice must not queue it twice
     language = template_language(requester.language, ticket.language)
     uow.mail.add_outgoing(ticket.id, kind, requester.email, language, event.at, message_id)
+    if desk.mail_out is not None:  # send it now, not at the next minute's run
+        enqueue(uow, SEND_TASK, at=event.at)
 
 
 @HANDLERS.on("message.added")
@@ -75,7 +94,7 @@ def queue_public_reply(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: Audit
             and message.id is not None
             and not uow.mail.outgoing_exists(ticket.id, OutgoingKind.REPLY, message.id)
         ):
-            _queue(uow, ticket, OutgoingKind.REPLY, event, message.id)
+            _queue(uow, desk, ticket, OutgoingKind.REPLY, event, message.id)
             return
 
 
@@ -83,7 +102,7 @@ def queue_public_reply(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: Audit
 def queue_acknowledgement(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """Mail that opened a ticket is acknowledged with its number, so that replies thread."""
     if ticket.channel is Channel.EMAIL:
-        _queue(uow, ticket, OutgoingKind.ACKNOWLEDGEMENT, event, None)
+        _queue(uow, desk, ticket, OutgoingKind.ACKNOWLEDGEMENT, event, None)
 
 
 # -- sending ---------------------------------------------------------------------------------
@@ -129,6 +148,17 @@ def send_pending(sender: MailSender, *, batch: int = 20) -> SendReport:
                 _deliver(sender, item, outgoing, report)
         if not fresh:
             return report  # only mail this run already tried: leave it to the next run
+
+
+@TASKS.every(timedelta(minutes=1), name=SEND_TASK)
+def send_task(desk: Desk, _payload: dict[str, Any]) -> None:
+    """Deliver the due outbox (new mail, retries whose back-off ran out). Nothing without a
+    sender address: the mail waits, and `tierdesk mail send-pending` says what is missing."""
+    if desk.mail_out is None:
+        return
+    report = send_pending(MailSender(desk, desk.mail_out.policy, desk.mail_out.transport))
+    if report.sent or report.failed or report.retrying:
+        logger.info("mail: %s", report.describe())
 
 
 def _claim(

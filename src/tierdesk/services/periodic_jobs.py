@@ -1,7 +1,8 @@
 """Periodic work of other areas, registered on the one task registry (``services/jobs.py``).
 
 An area with time-based work adds it here (or in its own module with ``TASKS.every``) and every
-worker runs it once per period: one job per time slot, shared across all workers."""
+worker runs it once per period: one job per time slot, shared across all workers (a slot missed
+under a backlog is coalesced into the next; ``services/jobs.py`` says how a task covers it)."""
 
 from __future__ import annotations
 

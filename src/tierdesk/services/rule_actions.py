@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
-from tierdesk.domain.handoff import HandoffPacket, require_complete
+from tierdesk.domain.handoff import require_complete
 from tierdesk.domain.levels import check_reachable
 from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Agent, SystemActor, Tier
@@ -25,7 +25,7 @@ from tierdesk.domain.rules import (
 from tierdesk.domain.tickets import Priority, Status, Ticket
 from tierdesk.errors import TierdeskError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.escalation import packet_draft
+from tierdesk.services.escalation import packet_draft, record_escalation
 from tierdesk.services.notifications import notify_agents
 from tierdesk.services.routing import assign_in_queue, record_assignment
 
@@ -195,24 +195,7 @@ def _escalate(
         raise Skipped(f"level {to.label} is not configured")
     content = packet_draft(uow, ticket)
     require_complete(content, level)
-    sequence = uow.packets.next_sequence(ticket.id)
-    from_tier = ticket.tier
-    ticket.escalate(to, reason, content.summary(), actor, now, packet_sequence=sequence)
-    uow.packets.add(
-        HandoffPacket(
-            ticket_id=ticket.id,
-            sequence=sequence,
-            revision=1,
-            from_tier=from_tier,
-            to_tier=to,
-            reason=reason,
-            content=content.to_dict(),
-            author_kind=str(actor.kind),
-            author_id=actor.id,
-            author_name=actor.name,
-            created_at=now,
-        )
-    )
+    record_escalation(uow, ticket, to, reason, content, actor, now)
 
 
 def _notify(

@@ -24,9 +24,10 @@ from tierdesk.domain.knowledge import (
 )
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor
+from tierdesk.domain.ticket_values import ticket_numbers_in
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
-from tierdesk.errors import ConfigurationError, InvalidInputError
+from tierdesk.errors import ConfigurationError, InvalidInputError, TicketNotFoundError
 from tierdesk.ports import SearchIndex, TicketFilter, UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
@@ -183,29 +184,48 @@ class FoundTicket:
     ticket: Ticket
     score: float
     why: str
+    named: bool = False  # the query names this ticket by its number
 
 
 def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> list[FoundTicket]:
     """Tickets the actor may see whose text answers ``query``, best first: the workspace's
-    "search everything" box. Internal notes count only for those who may read them."""
+    "search everything" box. A ticket the query names by its number ("TD-1454", "td-1454",
+    or "1454" in a query of a few words) comes first, if the actor may see it. Internal
+    notes count only for those who may read them."""
     if not query.strip():
         raise InvalidInputError("say what to search for", field="q")
     if limit < 1 or limit > MAX_RESULTS:
         raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
     index = require_search(desk)
     with desk.uow() as uow:
+        results = [
+            FoundTicket(ticket, 1.0, f"its number is {ticket.number}", named=True)
+            for ticket in _named_tickets(uow, actor, query, desk.ticket_prefix)
+        ][:limit]
+        named = {found.ticket.id for found in results}
         where = search_filter(actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES))
-        found = index.search(uow, query, where, MAX_RESULTS)
-        results: list[FoundTicket] = []
+        found = index.search(uow, query, where, MAX_RESULTS) if len(results) < limit else []
         for ticket_id, scored in _best_per_ticket(uow, found):
-            ticket = uow.tickets.get(ticket_id)
+            if len(results) == limit:
+                break
+            ticket = uow.tickets.get(ticket_id) if ticket_id not in named else None
             # The index filter already scopes by organisation and level; this is the last word.
             if ticket is None or not can_see(actor, ticket):
                 continue
             results.append(FoundTicket(ticket, round(scored.score, 4), scored.why))
-            if len(results) == limit:
-                break
         return results
+
+
+def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[Ticket]:
+    """The tickets ``query`` names by number that the actor may see (through the one door:
+    a number the actor may not see is as absent as one that does not exist)."""
+    seen = []
+    for number in ticket_numbers_in(query, prefix):
+        try:
+            seen.append(access_ticket(uow, actor, number, prefix))
+        except TicketNotFoundError:
+            continue
+    return seen
 
 
 def _number(uow: UnitOfWork, ticket_id: int) -> str:

@@ -52,14 +52,22 @@ class SweepResult:
         return SweepResult(self.warned + other.warned, self.breached + other.breached)
 
 
-def sweep_deadlines(desk: Desk, *, limit: int = SWEEP_BATCH) -> SweepResult:
-    """Fire every warning and breach that is due now; returns how many this sweep fired."""
+def sweep_deadlines(
+    desk: Desk, *, since: datetime | None = None, limit: int = SWEEP_BATCH
+) -> SweepResult:
+    """Fire every warning and breach that is due now; returns how many this sweep fired.
+
+    ``since`` is when the last completed sweep ran: a clock whose warning time came after
+    then but which ran out before this sweep (no sweep ran in between, say under a backlog)
+    still gets its warning, just before its breach. Without it only clocks still running
+    before their due time are warned."""
     now = desk.clock.now()
     with desk.uow() as uow:
+        warning = [d.id for d in uow.deadlines.to_warn(now, limit, since)]
         breaching = [d.id for d in uow.deadlines.to_breach(now, limit)]
-        warning = [d.id for d in uow.deadlines.to_warn(now, limit)]
-    breached = sum(_fire_breach(desk, d, now) for d in breaching if d is not None)
+    # Warnings first: a late warning must claim its clock before the breach marks it breached.
     warned = sum(_fire_warning(desk, d, now) for d in warning if d is not None)
+    breached = sum(_fire_breach(desk, d, now) for d in breaching if d is not None)
     if breached or warned:
         logger.info("SLA sweep: %s warnings, %s breaches", warned, breached)
     return SweepResult(warned=warned, breached=breached)
@@ -84,11 +92,12 @@ def _fire_warning(desk: Desk, deadline_id: int, now: datetime) -> bool:
         ticket = _ticket(uow, deadline)
         clock = describe_clock(deadline)
         recipients = [ticket.assignee_id] if ticket.assignee_id else [a.id for a in leads(uow)]
+        due = "was" if deadline.due_at is not None and deadline.due_at <= now else "is"
         notes = notify_agents(
             uow,
             recipients,
             kind="sla.warning",
-            text=f"{ticket.number}: the {clock} target is due {_when(deadline)} "
+            text=f"{ticket.number}: the {clock} target {due} due {_when(deadline)} "
             f"({ticket.priority}, {ticket.subject})",
             at=now,
             ticket_id=ticket.id,
@@ -194,6 +203,8 @@ def _details(deadline: Deadline) -> dict[str, Any]:
 
 
 @TASKS.every(timedelta(minutes=1), name="sla.sweep")
-def sweep_task(desk: Desk, _payload: dict[str, Any]) -> None:
-    """The periodic job: one sweep a minute, shared by every worker."""
-    sweep_deadlines(desk)
+def sweep_task(desk: Desk, payload: dict[str, Any]) -> None:
+    """The periodic job: one sweep a minute, shared by every worker, looking back to when the
+    last completed sweep was due (a minute skipped under a backlog loses no warning)."""
+    since = payload.get("since")
+    sweep_deadlines(desk, since=datetime.fromisoformat(since) if isinstance(since, str) else None)

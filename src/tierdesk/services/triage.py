@@ -28,6 +28,7 @@ from tierdesk.domain.triage import (
     LabelGuess,
     TriageField,
     TriagePrediction,
+    correction_choices,
     report,
     triage_text,
 )
@@ -180,6 +181,17 @@ def triage_suggestions(desk: Desk, actor: Actor, reference: int | str) -> list[T
         return list(latest.values())
 
 
+def triage_choices(
+    desk: Desk, actor: Actor, reference: int | str
+) -> dict[TriageField, list[tuple[str, str]]]:
+    """Per field, every value a suggestion may be corrected to (value, label)."""
+    require_agent(actor, "see triage suggestions")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        products, queues = uow.products.all(), uow.routing.queues()
+    return {f: correction_choices(f, products, queues, ticket.product_id) for f in TriageField}
+
+
 def decide_suggestion(
     desk: Desk, actor: Actor, reference: int | str, field: str, value: str | None = None
 ) -> TriagePrediction:
@@ -200,6 +212,12 @@ def decide_suggestion(
         chosen = (value or prediction.best).strip()
         if not chosen:
             raise InvalidInputError("a value is needed", field="value")
+        allowed = correction_choices(
+            triage_field, uow.products.all(), uow.routing.queues(), ticket.product_id
+        )
+        if chosen != prediction.best and chosen not in {v for v, _ in allowed}:
+            # a correction is a training label: it must name something the desk has
+            raise InvalidInputError(f"{chosen!r} is not a {field} of this desk", field="value")
         now = desk.clock.now()
         prediction.decide(chosen, agent.name, now)
         uow.understanding.save_decision(prediction)

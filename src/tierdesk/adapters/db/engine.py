@@ -19,16 +19,28 @@ from tierdesk.errors import ConfigurationError
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+# Connections beyond ``pool_size`` for the threads that are not requests: the job runner beside
+# the web server, mail pollers, a CLI command's own work.
+BACKGROUND_CONNECTIONS = 10
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
+    """An engine whose pool keeps ``pool_size`` connections. The web server works on at most
+    that many requests at once (``entrypoints/web/app.py``) and a request holds at most one
+    connection, so requests never wait for the pool; the background threads have
+    ``BACKGROUND_CONNECTIONS`` more."""
     parsed = make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": BACKGROUND_CONNECTIONS}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        else:
+            pool = {}  # one in-memory database per connection: SQLAlchemy picks its own pool
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
     raise ConfigurationError(
         f"unsupported database {parsed.get_backend_name()!r}; use sqlite or postgresql+psycopg"
     )

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -238,6 +238,11 @@ class SqlJobQueue:
         if statuses:
             query = query.where(_j.status.in_([str(s) for s in statuses]))
         return [_job(row) for row in self.session.execute(query)]
+
+    def last_done_run_at(self, name: str) -> datetime | None:
+        query = select(func.max(_j.run_at)).where(_j.name == name, _j.status == JobStatus.DONE)
+        found: datetime | None = self.session.scalar(query)
+        return found
 
     def prune(self, finished_before: datetime) -> int:
         old = select(_j.id).where(

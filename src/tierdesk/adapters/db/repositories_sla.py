@@ -276,7 +276,7 @@ class SqlDeadlineRepository:
     def _running() -> list[Any]:
         return [_dl.met_at.is_(None), _dl.stopped_at.is_(None), _dl.paused_since.is_(None)]
 
-    def to_warn(self, now: datetime, limit: int) -> list[Deadline]:
+    def to_warn(self, now: datetime, limit: int, since: datetime | None = None) -> list[Deadline]:
         query = (
             select(t.ticket_deadlines)
             .where(
@@ -284,7 +284,7 @@ class SqlDeadlineRepository:
                 _dl.warned_at.is_(None),
                 _dl.breached_at.is_(None),
                 _dl.warn_at <= now,
-                _dl.due_at > now,
+                _dl.due_at > (now if since is None else min(since, now)),
             )
             .order_by(_dl.warn_at, _dl.id)
             .limit(limit)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables_web as t
@@ -179,6 +179,11 @@ class SqlWebRepository:
         return MagicLink(
             row.contact_id, row.digest, row.created_at, row.expires_at, row.used_at, row.id
         )
+
+    def magic_links_since(self, contact_id: int, since: datetime) -> int:
+        c = t.magic_links.c
+        query = select(func.count()).where(c.contact_id == contact_id, c.created_at > since)
+        return int(self.session.execute(query).scalar_one())
 
     def use_magic_link(self, link_id: int, at: datetime) -> bool:
         c = t.magic_links.c

@@ -48,6 +48,10 @@ knowledge_articles = Table(
     Column("sha256", String(64), nullable=False),
     Column("section_count", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # pending, indexing (indexed_sections of section_count), done, failed (index_error)
+    Column("index_state", String(16), nullable=False, server_default="done"),
+    Column("indexed_sections", Integer, nullable=False, server_default="0"),
+    Column("index_error", Text),
 )
 
 search_documents = Table(

@@ -1,6 +1,6 @@
 """Tables behind the agent workspace and the customer portal: saved queue views, reply macros,
-CSAT ratings, deflections (a suggestion that answered the customer before a ticket was opened)
-and single-use sign-in links for contacts."""
+CSAT ratings, deflections (a suggestion that answered the customer before a ticket was opened),
+single-use sign-in links for contacts, signed-in sessions and failed sign-ins."""
 
 from __future__ import annotations
 
@@ -63,4 +63,34 @@ magic_links = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
+)
+
+# A signed-in browser. The cookie holds a random id; only its digest is stored. Ending a row
+# (sign-out, password change, deactivation) ends the session wherever the cookie was copied.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False, unique=True),  # SHA-256 of the cookie's id
+    Column("person_kind", String(16), nullable=False),  # "agent" or "contact"
+    Column("person_id", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),  # refreshed at most once a minute
+    Column("ended_at", UtcDateTime),
+    Index("ix_web_sessions_person", "person_kind", "person_id"),
+    Index("ix_web_sessions_expires_at", "expires_at"),
+)
+
+# One row per failed sign-in (or invalid API token), counted per account and per client
+# address by domain/sign_in_limits.py; kept in the database so every web process sees them.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(16), nullable=False),  # "account" or "client"
+    Column("key", String(320), nullable=False),  # the e-mail address or the network address
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_sign_in_failures_scope_key_at", "scope", "key", "at"),
+    Index("ix_sign_in_failures_at", "at"),
 )

@@ -21,6 +21,10 @@ from tierdesk.adapters.db.repositories_jobs import SqlJobQueue
 from tierdesk.adapters.db.repositories_levels import SqlLevelRepository, SqlPacketRepository
 from tierdesk.adapters.db.repositories_mail import SqlMailRepository
 from tierdesk.adapters.db.repositories_routing import SqlRoutingRepository, SqlRuleRepository
+from tierdesk.adapters.db.repositories_sessions import (
+    SqlSessionRepository,
+    SqlSignInFailureRepository,
+)
 from tierdesk.adapters.db.repositories_sla import (
     SqlDeadlineRepository,
     SqlNotificationRepository,
@@ -56,7 +60,7 @@ from tierdesk.ports import (
     TokenRepository,
 )
 from tierdesk.ports.understanding import UnderstandingRepository
-from tierdesk.ports.web import WebRepository
+from tierdesk.ports.web import SessionRepository, SignInFailureRepository, WebRepository
 from tierdesk.ports.workflow import MetricsSource, WorkflowRepository
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
@@ -122,6 +126,8 @@ class SqlUnitOfWork:
         self.workflow: WorkflowRepository = SqlWorkflowRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.web: WebRepository = SqlWebRepository(self.session)
+        self.sessions: SessionRepository = SqlSessionRepository(self.session)
+        self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)
         self.understanding: UnderstandingRepository = SqlUnderstandingRepository(self.session)
         return self
 

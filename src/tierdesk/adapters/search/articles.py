@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables_search import knowledge_articles as _a
-from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
+from tierdesk.domain.knowledge import DocumentKind, IndexState, KnowledgeArticle
 
 
 def _article(row: Any) -> KnowledgeArticle:
@@ -23,6 +23,9 @@ def _article(row: Any) -> KnowledgeArticle:
         product=row["product"],
         version=row["version"],
         id=row["id"],
+        index_state=IndexState(row["index_state"]),
+        indexed_sections=row["indexed_sections"],
+        index_error=row["index_error"],
     )
 
 
@@ -44,6 +47,9 @@ class SqlKnowledgeRepository:
                     sha256=article.sha256,
                     section_count=article.section_count,
                     created_at=article.created_at,
+                    index_state=str(article.index_state),
+                    indexed_sections=article.indexed_sections,
+                    index_error=article.index_error,
                 )
                 .returning(_a.c.id)
             ).scalar_one()
@@ -75,6 +81,15 @@ class SqlKnowledgeRepository:
         if product is not None:
             query = query.where(_a.c.product == product)
         return [_article(r) for r in self._session.execute(query).mappings()]
+
+    def record_indexing(
+        self, article_id: int, state: IndexState, indexed: int, error: str | None = None
+    ) -> None:
+        self._session.execute(
+            update(_a)
+            .where(_a.c.id == article_id)
+            .values(index_state=str(state), indexed_sections=indexed, index_error=error)
+        )
 
     def remove(self, article_id: int) -> None:
         self._session.execute(delete(_a).where(_a.c.id == article_id))

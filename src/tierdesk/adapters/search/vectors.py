@@ -7,8 +7,14 @@ with the database, and several processes (web server, worker, CLI) share one tru
 process keeps a matrix cache of those rows and refreshes it before a search when the table
 changed: new rows (ids above the highest cached id) are appended; when rows were deleted (the
 count no longer adds up) the cache blanks ids that are gone, and compacts once a quarter of
-its rows are blank. The check costs one ``max(id), count(*)`` query. The cache is read on a
-connection of its own, so it only ever holds committed vectors.
+its rows are blank. The check costs one ``max(id), count(*)`` query.
+
+The cache reads on one connection of its own, a plain ``sqlite3`` connection to the same file,
+opened outside the engine's pool and used only under the matrix's lock: it only ever holds
+committed vectors, and a search never takes a second connection from the pool while its unit
+of work holds one. (It used to: sixteen searches at once each held their request's
+connection while waiting for the lock, and the one holding the lock waited for a pooled
+connection none of them would give back: the whole desk stalled until the pool timed out.)
 
 A document's passages are stored together, so they are one run of rows. Up to
 ``EXACT_LIMIT`` passages every search scores every passage (exact max-sim). Above it, a search
@@ -33,17 +39,13 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 from threadpoolctl import ThreadpoolController
-
-from tierdesk.adapters.db.tables_search import search_passages as _p
 
 EXACT_LIMIT = 10_000  # passages; beyond this, centroids pick the documents to score exactly
 PROBE_FACTOR = 2  # documents scored exactly per result wanted, in the two-stage search
@@ -223,10 +225,13 @@ class VectorMatrix:
     """The cached passages of one engine, per embedding model."""
 
     def __init__(self, engine: Engine, exact_limit: int = EXACT_LIMIT) -> None:
-        self._engine = engine
+        database = engine.url.database
+        if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+            raise ValueError("the vector matrix serves a SQLite database file")
+        self._database = database
         self._lock = threading.Lock()
         self._by_model: dict[str, _Matrix] = {}
-        self._watch: Any = None
+        self._reader: sqlite3.Connection | None = None  # opened at the first search
         self.exact_limit = exact_limit
 
     def search(self, model: str, queries: Floats, limit: int) -> tuple[Ints, Floats, Ints]:
@@ -272,24 +277,37 @@ class VectorMatrix:
             return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
         return max_sim(scores, documents, passage_ids, np.unique(documents))
 
+    def close(self) -> None:
+        with self._lock:
+            self._drop_connection()
+
+    def _connection(self) -> sqlite3.Connection:
+        """The cache's own connection: outside the engine's pool (so it never counts against
+        it), autocommit (a read holds no snapshot between refreshes, which would keep the
+        WAL from being checkpointed), and refusing writes. Used only under ``_lock``."""
+        if self._reader is None:
+            reader = sqlite3.connect(
+                self._database, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            reader.execute("PRAGMA query_only = ON")
+            self._reader = reader
+        return self._reader
+
     def _committed_version(self) -> int | None:
-        """SQLite's ``PRAGMA data_version`` on a connection of our own that never writes: it
-        changes whenever any other connection commits. Checking it costs microseconds, where
-        ``count(*)`` over the passages costs milliseconds per hundred thousand rows."""
+        """SQLite's ``PRAGMA data_version`` on the cache's own connection, which never writes:
+        it changes whenever any other connection commits. Checking it costs microseconds,
+        where ``count(*)`` over the passages costs milliseconds per hundred thousand rows."""
         try:
-            if self._watch is None:
-                self._watch = self._engine.raw_connection()
-            cursor = self._watch.cursor()
-            try:
-                cursor.execute("PRAGMA data_version")
-                return int(cursor.fetchone()[0])
-            finally:
-                cursor.close()
-        except (sqlite3.Error, SQLAlchemyError):  # the watch broke: look at the table itself
-            if self._watch is not None:
-                self._watch.invalidate()
-            self._watch = None
+            return int(self._connection().execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:  # the connection broke: open another, look at the table itself
+            self._drop_connection()
             return None
+
+    def _drop_connection(self) -> None:
+        if self._reader is not None:
+            with suppress(sqlite3.Error):  # a broken connection may not close cleanly
+                self._reader.close()
+            self._reader = None
 
     def _refreshed(self, model: str, dim: int) -> _Matrix:
         matrix = self._by_model.get(model)
@@ -298,21 +316,29 @@ class VectorMatrix:
         version = self._committed_version()
         if version is not None and version == matrix.seen_version:
             return matrix
-        matrix.seen_version = version
-        with self._engine.connect() as connection:
+        connection = self._connection()
+        # one read transaction: the count, the new rows and the surviving ids are one snapshot
+        connection.execute("BEGIN")
+        try:
             top, count = connection.execute(
-                select(func.coalesce(func.max(_p.c.id), 0), func.count()).where(_p.c.model == model)
-            ).one()
+                "SELECT coalesce(max(id), 0), count(*) FROM search_passages WHERE model = ?",
+                (model,),
+            ).fetchone()
             if top > matrix.max_id:
                 rows = connection.execute(
-                    select(_p.c.id, _p.c.document_id, _p.c.embedding)
-                    .where(_p.c.model == model, _p.c.id > matrix.max_id, _p.c.dim == dim)
-                    .order_by(_p.c.id)
-                ).all()
+                    "SELECT id, document_id, embedding FROM search_passages "
+                    "WHERE model = ? AND id > ? AND dim = ? ORDER BY id",
+                    (model, matrix.max_id, dim),
+                ).fetchall()
                 matrix.append([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
             if count != matrix.live:  # rows were deleted since the cache last looked
-                alive = connection.execute(select(_p.c.id).where(_p.c.model == model)).scalars()
-                matrix.keep_only(np.fromiter(alive, np.int64))
+                alive = connection.execute(
+                    "SELECT id FROM search_passages WHERE model = ?", (model,)
+                ).fetchall()
+                matrix.keep_only(np.fromiter((r[0] for r in alive), np.int64, len(alive)))
+        finally:
+            connection.execute("COMMIT")
+        matrix.seen_version = version
         return matrix
 
 
@@ -358,3 +384,11 @@ def matrix_for(engine: Engine) -> VectorMatrix:
         if found is None:
             found = _MATRICES[engine] = VectorMatrix(engine)
         return found
+
+
+def close_matrix(engine: Engine) -> None:
+    """Forget the engine's matrix and close its connection (when the engine is disposed)."""
+    with _MATRICES_LOCK:
+        found = _MATRICES.pop(engine, None)
+    if found is not None:
+        found.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from contextlib import suppress
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
+from tierdesk.entrypoints.cli.progress import ProgressLine
 from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
 from tierdesk.entrypoints.cli.worker import background_jobs
 from tierdesk.errors import ConfigurationError
@@ -90,7 +92,8 @@ def demo(
                 say(describe_sign_ins())
             return
         note(f"Building the demo world into {app.database_label} …")
-        summary = build_demo(app, seed=seed)
+        with ProgressLine(sys.stderr) as progress:
+            summary = build_demo(app, seed=seed, progress=progress)
         say(summary.describe())
 
 

@@ -90,6 +90,8 @@ def search_kb(
     """Search the manuals; every passage comes with its citation."""
     with running_desk() as app:
         hits = knowledge.search_knowledge(app.desk, SYSTEM, query, limit=limit, product=product)
+    if not hits:
+        note("No manual passage matches.")
     for hit in hits:
         page = f", page {hit.page}" if hit.page is not None else ""
         say(f"{hit.score:.3f}  {hit.document} › {hit.section}{page}")

@@ -42,7 +42,10 @@ def worker(
         typer.Option("--import", help="Also load the tasks of this Python module; repeatable."),
     ] = None,
 ) -> None:
-    """Run background jobs (the SLA sweep, rules, mail…) until SIGTERM or Ctrl-C.
+    """Run background jobs until SIGTERM or Ctrl-C: every minute the SLA sweep (warnings,
+    breaches), time-based automation rules and the mail outbox (sent through the SMTP relay
+    once TIERDESK_MAIL__FROM_ADDRESS is set; until then it waits); defect sync with the issue
+    tracker; triage retraining; pruning of finished jobs.
 
     Start as many as you like, on as many machines as share the database: each job runs once.
     """
@@ -63,6 +66,7 @@ def worker(
         signal.signal(signal.SIGINT, stop)
         tasks = ", ".join(sorted(TASKS.tasks))
         note(f"Worker {runner.name} on {app.database_label}; tasks: {tasks}.")
+        note(mail_state(app))
         runner.run_forever()
 
 
@@ -89,6 +93,17 @@ def jobs(
     say(render_table(["id", "task", "status", "attempts", "run at", "last error"], rows))
 
 
+def mail_state(app: Tierdesk) -> str:
+    """Whether the jobs send the outbox, in words."""
+    mail = app.settings.mail
+    if app.desk.mail_out is None:
+        return (
+            "Outgoing mail is not sent: it waits in the outbox until TIERDESK_MAIL__FROM_ADDRESS "
+            "(and the SMTP relay) are set."
+        )
+    return f"Outgoing mail goes from {mail.from_address} through {mail.smtp_host}:{mail.smtp_port}."
+
+
 @contextmanager
 def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner | None]:
     """Run jobs in a thread of this process while the block runs. ``None`` means: on for a
@@ -101,7 +116,12 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
         return
     runner = JobRunner(app.desk, name=worker_name("serve"))
     runner.start()
-    note(f"Background jobs run in this process ({runner.name}).")
+    note(
+        "Background jobs (SLA warnings and breaches, time-based rules, outgoing mail, tracker "
+        "sync) run inside this server process; on PostgreSQL you can run `tierdesk worker` "
+        "instead."
+    )
+    note(mail_state(app))
     try:
         yield runner
     finally:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 import tierdesk
@@ -28,7 +32,19 @@ from tierdesk.services.health import check_health
 def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> FastAPI:
     """``served_at``: where the server listens, the links' base when no public_url is set."""
     settings = application.settings
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Handlers run on AnyIO's worker threads (40 by default) and each holds at most one
+        # database connection: as many threads as the pool keeps connections means a request
+        # waits for a thread (however long the queue) and never times out waiting for the
+        # pool, which it would answer with a 500.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = application.settings.db.pool_size
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="tierdesk",
         version=tierdesk.__version__,
         description="A tiered technical-support desk. Authenticate with "

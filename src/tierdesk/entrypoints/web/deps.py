@@ -23,13 +23,19 @@ def get_desk(request: Request) -> Desk:
 DeskDep = Annotated[Desk, Depends(get_desk)]
 
 
+def client_host(request: Request) -> str | None:
+    """The client's network address, which the sign-in limits count failures against."""
+    return request.client.host if request.client is not None else None
+
+
 def get_actor(
+    request: Request,
     desk: DeskDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Agent | Contact:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthenticatedError("send an API token as 'Authorization: Bearer <token>'")
-    return authenticate_token(desk, credentials.credentials)
+    return authenticate_token(desk, credentials.credentials, client_host(request))
 
 
 CurrentActor = Annotated[Agent | Contact, Depends(get_actor)]

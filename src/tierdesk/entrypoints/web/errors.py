@@ -24,6 +24,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.UNSUPPORTED_MEDIA: 415,
     ErrorCode.CONFIGURATION: 500,
     ErrorCode.UNAVAILABLE: 502,
+    ErrorCode.RATE_LIMITED: 429,
 }
 
 _HTTP_CODES = {
@@ -40,6 +41,8 @@ def error_response(
     http_status: int, code: str, message: str, data: dict[str, Any] | None = None
 ) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if http_status == 401 else None
+    if http_status == 429 and data and "retry_after" in data:
+        headers = {"Retry-After": str(data["retry_after"])}
     body = {"error": {**(data or {}), "code": code, "message": message}}
     return JSONResponse(body, status_code=http_status, headers=headers)
 

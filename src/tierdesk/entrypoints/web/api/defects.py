@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.defects import DefectStatus
 from tierdesk.entrypoints.web.api.tickets import detail
@@ -89,5 +90,8 @@ async def tracker_webhook(
     """GitHub's webhook (``issues`` events). No API token: the delivery's
     ``X-Hub-Signature-256`` must match ``tracker.webhook_secret``."""
     body = await request.body()
-    defect = defect_sync.receive_tracker_webhook(desk, x_github_event, body, x_hub_signature_256)
+    # on a worker thread: applying a delivery writes to the database
+    defect = await run_in_threadpool(
+        defect_sync.receive_tracker_webhook, desk, x_github_event, body, x_hub_signature_256
+    )
     return {"defect": f"DEF-{defect.id}" if defect is not None else None}

@@ -140,7 +140,13 @@ class AgentPatch(Request):
     queues: _Words | None = Field(default=None, description="Keys of the queues they work")
     levels: list[int] | None = Field(default=None, min_length=1)
     active: bool | None = Field(
-        default=None, description="false switches the agent off: no sign-in, no new work"
+        default=None,
+        description="false switches the agent off: no sign-in, no new work, sessions ended",
+    )
+    password: str | None = Field(
+        default=None,
+        description="A new sign-in password (12+ characters), set by a lead or admin for "
+        "another agent; ends that agent's sessions",
     )
 
 
@@ -255,7 +261,8 @@ def delete_routing_rule(rule_id: int, desk: DeskDep, actor: CurrentActor) -> Res
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut, tags=["people"])
 def patch_agent(agent_id: int, body: AgentPatch, desk: DeskDep, actor: CurrentActor) -> AgentOut:
-    """Leads and admins change anything here; an agent may set only their own ``away``."""
+    """Leads and admins change anything here (also another agent's password); an agent may set
+    only their own ``away``."""
     changes = agents.AgentChanges(
         away=body.away,
         capacity=body.capacity,
@@ -264,6 +271,7 @@ def patch_agent(agent_id: int, body: AgentPatch, desk: DeskDep, actor: CurrentAc
         queues=body.queues,
         tiers=body.levels,
         active=body.active,
+        password=body.password,
     )
     return AgentOut.of(agents.update_agent(desk, actor, agent_id, changes))
 

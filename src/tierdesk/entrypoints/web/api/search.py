@@ -6,19 +6,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
-from tierdesk.errors import InvalidInputError, TooLargeError
+from tierdesk.entrypoints.web.manuals import ingest_upload
 from tierdesk.services import knowledge
 from tierdesk.services import search as search_services
 
 router = APIRouter(tags=["assist"])
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class LinkOut(BaseModel):
@@ -105,6 +102,15 @@ class SuggestionsOut(BaseModel):
     similar: SimilarOut
 
 
+class IndexingOut(BaseModel):
+    """How far the article's sections are in the search index."""
+
+    state: str = Field(description="pending, indexing, done or failed")
+    sections_indexed: int = Field(description="Sections searchable so far")
+    sections: int
+    error: str | None = Field(description="Why indexing failed (it is tried again)")
+
+
 class ArticleOut(BaseModel):
     id: int
     title: str
@@ -114,6 +120,7 @@ class ArticleOut(BaseModel):
     product: str | None
     version: str | None
     section_count: int
+    indexing: IndexingOut
 
     @classmethod
     def of(cls, article: KnowledgeArticle) -> ArticleOut:
@@ -127,6 +134,12 @@ class ArticleOut(BaseModel):
             product=article.product,
             version=article.version,
             section_count=article.section_count,
+            indexing=IndexingOut(
+                state=str(article.index_state),
+                sections_indexed=article.indexed_sections,
+                sections=article.section_count,
+                error=article.index_error,
+            ),
         )
 
 
@@ -188,7 +201,6 @@ def get_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> ArticleO
 @router.post("/kb/articles", response_model=ArticleCreated, status_code=status.HTTP_201_CREATED)
 async def upload_article(
     request: Request,
-    desk: DeskDep,
     actor: CurrentActor,
     file: UploadFile,
     product: Annotated[str | None, Form()] = None,
@@ -196,16 +208,12 @@ async def upload_article(
     title: Annotated[str | None, Form()] = None,
     kind: Annotated[DocumentKind, Form()] = DocumentKind.MANUAL,
 ) -> ArticleCreated:
-    """Upload a Markdown, HTML or PDF manual; it is split into sections and indexed."""
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise TooLargeError(f"a manual may be at most {MAX_UPLOAD_BYTES} bytes")
-    if not file.filename:
-        raise InvalidInputError("the upload needs a file name", field="file")
-    application: Tierdesk = request.app.state.tierdesk
-    parsed = application.read_document(data, file.filename, title)
-    done = knowledge.add_article(
-        desk, actor, parsed, file.filename, product=product, version=version, kind=kind
+    """Upload a Markdown, HTML or PDF manual; it is split into sections and indexed. A manual
+    past the `manuals.*` limits (pages, characters, sections) is refused with 413. One with
+    more sections than `manuals.index_at_once` is indexed in the background: it comes back
+    with `indexing.state` `pending`; `GET /kb/articles/{id}` shows the progress."""
+    done = await ingest_upload(
+        request, actor, file, title=title, product=product, version=version, kind=kind
     )
     return ArticleCreated(**ArticleOut.of(done.article).model_dump(), created=done.created)
 

@@ -122,10 +122,16 @@ class ReportRow(BaseModel):
     field: str
     predictions: int
     abstained: int
-    decided: int
-    accepted: int
+    decided: int = Field(description="Predictions an agent accepted or corrected")
+    accepted: int = Field(
+        description="Decisions that kept the suggestion (or the hint of an abstention)"
+    )
     corrected: int
-    accuracy: float | None
+    answered_decided: int = Field(description="Decided predictions the model did not abstain on")
+    answered_accepted: int
+    accuracy: float | None = Field(
+        description="answered_accepted / answered_decided; None when nothing answered was decided"
+    )
     abstain_rate: float
 
     @classmethod
@@ -137,6 +143,8 @@ class ReportRow(BaseModel):
             decided=r.decided,
             accepted=r.accepted,
             corrected=r.corrected,
+            answered_decided=r.answered_decided,
+            answered_accepted=r.answered_accepted,
             accuracy=r.accuracy,
             abstain_rate=r.abstain_rate,
         )

@@ -11,8 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.domain.web_sessions import SESSION_LIFETIME
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE, error_response
 from tierdesk.entrypoints.web.pages import (
+    account,
     admin,
     audit,
     dashboard,
@@ -30,8 +32,6 @@ from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, render
 from tierdesk.entrypoints.web.pages.sessions import SignInRequiredError, session_secret
 from tierdesk.errors import TierdeskError
 from tierdesk.services.web_sessions import Audience
-
-SESSION_HOURS = 12
 
 
 def _is_api(request: Request) -> bool:
@@ -64,7 +64,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         SessionMiddleware,
         secret_key=session_secret(application.settings),
         session_cookie="tierdesk_session",
-        max_age=SESSION_HOURS * 3600,
+        max_age=int(SESSION_LIFETIME.total_seconds()),  # the desk's record decides, too
         same_site="lax",
         https_only=application.settings.env == "prod",
     )
@@ -85,5 +85,6 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         admin,
         audit,
         portal,
+        account,
     ):
         app.include_router(module.router)

@@ -145,6 +145,21 @@ def set_agent_active(
     return go(request, f"/admin?notice={notice}#agents")
 
 
+@router.post("/agents/{agent_id}/password", dependencies=[Csrf])
+def set_agent_password(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    agent_id: int,
+    password: Annotated[str, Form()],
+) -> Response:
+    """Give another agent a new password (audited as ``password.set``); every session they
+    have ends, so whoever held one must sign in with the new password."""
+    _lead(agent)
+    agents.update_agent(desk, agent, agent_id, agents.AgentChanges(password=password))
+    return go(request, "/admin?notice=Password+set.+Their+sessions+were+signed+out.#agents")
+
+
 @router.post("/agents/{agent_id}", dependencies=[Csrf])
 def update_agent(
     request: Request,

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote_plus
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from tierdesk.domain.knowledge import DocumentKind
+from tierdesk.domain.knowledge import DocumentKind, IndexState
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.manuals import ingest_upload
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError, TooLargeError
 from tierdesk.services import knowledge, tickets
 from tierdesk.services.kb_reading import read_article
 
 router = APIRouter(prefix="/kb", include_in_schema=False)
-
-# A manual is bigger than an attachment; past this it belongs on the command line (tierdesk kb add).
-MAX_MANUAL_BYTES = 50 * 1024 * 1024
 
 
 @router.get("")
@@ -45,29 +43,25 @@ def article_page(request: Request, desk: DeskDep, agent: WebAgent, article_id: i
 @router.post("/upload", dependencies=[Csrf])
 async def upload_manual(
     request: Request,
-    desk: DeskDep,
     agent: WebAgent,
     file: Annotated[UploadFile, File()],
     product: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "manual",
 ) -> Response:
-    if not file.filename:
-        raise InvalidInputError("choose a Markdown, HTML or PDF file", field="file")
-    data = await file.read(MAX_MANUAL_BYTES + 1)
-    if len(data) > MAX_MANUAL_BYTES:
-        raise TooLargeError("manuals over 50 MB go in with `tierdesk kb add`")
     # HTML is read to text with its headings (assist.documents): no markup reaches a page.
-    parsed = request.app.state.tierdesk.read_document(data, file.filename)
-    document_kind = DocumentKind.KNOWN_ISSUE if kind == "known-issue" else DocumentKind.MANUAL
-    ingested = knowledge.add_article(
-        desk,
+    ingested = await ingest_upload(
+        request,
         agent,
-        parsed,
-        file.filename,
+        file,
         product=product.strip() or None,
         version=version.strip() or None,
-        kind=document_kind,
+        kind=DocumentKind.KNOWN_ISSUE if kind == "known-issue" else DocumentKind.MANUAL,
     )
-    what = "Added" if ingested.created else "Already in the knowledge base"
-    return go(request, f"/kb/articles/{ingested.article.id}?notice={what}")
+    if not ingested.created:
+        what = "Already in the knowledge base"
+    elif ingested.article.index_state is IndexState.DONE:
+        what = "Added"
+    else:
+        what = "Added; its sections are being indexed in the background"
+    return go(request, f"/kb/articles/{ingested.article.id}?notice={quote_plus(what)}")

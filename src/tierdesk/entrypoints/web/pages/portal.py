@@ -8,10 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.tickets import Status
-from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
@@ -19,11 +20,12 @@ from tierdesk.entrypoints.web.pages.sessions import (
     Csrf,
     WebContact,
     end_session,
+    session_id,
     start_session,
 )
-from tierdesk.entrypoints.web.pages.signin import safe_next
+from tierdesk.entrypoints.web.pages.signin import paused_answer, safe_next
 from tierdesk.entrypoints.web.pages.threads import download, thread
-from tierdesk.errors import InvalidInputError, UnauthenticatedError
+from tierdesk.errors import InvalidInputError, RateLimitedError, UnauthenticatedError
 from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
 from tierdesk.services import csat, deflection, tickets
 from tierdesk.services.conversation import add_message
@@ -61,22 +63,25 @@ def signin_page(request: Request, next: str | None = None) -> Response:
 def signin(
     request: Request,
     desk: DeskDep,
+    background: BackgroundTasks,
     email: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/portal/tickets",
 ) -> Response:
+    context = {
+        "next": safe_next(next, "/portal/tickets"),
+        "email": email,
+        "links": _mail_ready(request),
+    }
     try:
-        contact = sign_in(desk, Audience.CONTACT, email, password)
+        opened = sign_in(
+            desk, Audience.CONTACT, email, password, client_host(request), session_id(request)
+        )
+    except RateLimitedError as paused:
+        return paused_answer(request, background, "portal/signin.html", context, paused)
     except UnauthenticatedError as exc:
-        context = {
-            "next": safe_next(next, "/portal/tickets"),
-            "error": exc.message,
-            "email": email,
-            "links": _mail_ready(request),
-        }
-        return render(request, "portal/signin.html", context, status=401)
-    assert contact.id is not None
-    start_session(request, Audience.CONTACT, contact.id)
+        return render(request, "portal/signin.html", {**context, "error": exc.message}, 401)
+    start_session(request, opened)
     return RedirectResponse(safe_next(next, "/portal/tickets"), status_code=303)
 
 
@@ -99,15 +104,13 @@ def send_link(
 
 @router.get("/link/{token}", name="redeem_link")
 def redeem_link(request: Request, desk: DeskDep, token: str) -> Response:
-    contact = redeem_magic_link(desk, token)
-    assert contact.id is not None
-    start_session(request, Audience.CONTACT, contact.id)
+    start_session(request, redeem_magic_link(desk, token, session_id(request)))
     return RedirectResponse("/portal/tickets", status_code=303)
 
 
 @router.post("/signout", dependencies=[Csrf])
-def signout(request: Request) -> RedirectResponse:
-    end_session(request)
+def signout(request: Request, desk: DeskDep) -> RedirectResponse:
+    end_session(request, desk)
     return RedirectResponse("/portal/signin", status_code=303)
 
 
@@ -155,7 +158,9 @@ async def open_ticket(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    ticket = tickets.open_ticket(
+    # on a worker thread: opening a ticket (search, triage, SLA) must not hold the event loop
+    ticket = await run_in_threadpool(
+        tickets.open_ticket,
         desk,
         contact,
         tickets.NewTicket(
@@ -189,7 +194,8 @@ async def reply(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    add_message(
+    await run_in_threadpool(
+        add_message,
         desk,
         contact,
         reference,

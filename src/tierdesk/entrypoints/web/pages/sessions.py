@@ -1,8 +1,9 @@
 """Who is signed in to the workspace or the portal, and the CSRF check on every POST.
 
-The session is a cookie signed with the desk's secret (Starlette's SessionMiddleware over
-itsdangerous): it holds who signed in and their CSRF token, nothing else. The person is read
-again on every request, so a deactivated account is out at once."""
+The cookie is signed with the desk's secret (Starlette's SessionMiddleware over itsdangerous)
+and holds only a random session id and the CSRF token. The desk keeps the session itself
+(services/web_sessions.py) and reads it, with the person, on every request: sign-out, a password
+change and deactivation end it there, so a copied cookie stops working with them."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from tierdesk.config import Settings
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.errors import PermissionDeniedError
-from tierdesk.services.web_sessions import Audience, signed_in_person
+from tierdesk.services.web_sessions import Audience, OpenedSession, sign_out, signed_in_person
 
+SESSION_ID = "sid"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 _DEV_PLACEHOLDER = Settings.model_fields["secret_key"].default.get_secret_value()
@@ -65,25 +67,29 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def start_session(request: Request, audience: Audience, person_id: int) -> None:
-    # A fresh session on sign-in: nothing from before (a planted CSRF token) carries over.
+def session_id(request: Request) -> str | None:
+    value = request.session.get(SESSION_ID)
+    return value if isinstance(value, str) else None
+
+
+def start_session(request: Request, opened: OpenedSession) -> None:
+    # A fresh cookie on sign-in: nothing from before (a planted CSRF token) carries over. The
+    # service has ended the session the old cookie named.
     request.session.clear()
-    request.session["who"] = f"{audience}:{person_id}"
+    request.session[SESSION_ID] = opened.token
     csrf_token(request)
 
 
-def end_session(request: Request) -> None:
+def end_session(request: Request, desk: DeskDep) -> None:
+    token = session_id(request)
+    if token is not None:
+        sign_out(desk, token)
     request.session.clear()
 
 
 def _signed_in(request: Request, desk: DeskDep, audience: Audience) -> Agent | Contact | None:
-    who = request.session.get("who")
-    if not isinstance(who, str):
-        return None
-    kind, _, person_id = who.partition(":")
-    if kind != str(audience) or not person_id.isdigit():
-        return None
-    return signed_in_person(desk, audience, int(person_id))
+    token = session_id(request)
+    return signed_in_person(desk, audience, token) if token is not None else None
 
 
 def _next_path(request: Request) -> str:

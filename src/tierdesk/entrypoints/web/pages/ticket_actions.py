@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Tier
@@ -38,17 +39,21 @@ async def post_message(
 ) -> Response:
     message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    add_message(
-        desk,
-        agent,
-        reference,
-        message_kind,
-        text=body,
-        channel=Channel.WEB,
-        attachments=uploads,
-    )
-    if then:
-        tickets.change_status(desk, agent, reference, Status(then))
+
+    def post() -> None:  # on a worker thread: the use cases must not hold the event loop
+        add_message(
+            desk,
+            agent,
+            reference,
+            message_kind,
+            text=body,
+            channel=Channel.WEB,
+            attachments=uploads,
+        )
+        if then:
+            tickets.change_status(desk, agent, reference, Status(then))
+
+    await run_in_threadpool(post)
     what = "Internal note added" if message_kind is MessageKind.INTERNAL_NOTE else "Reply sent"
     return go(request, _back(reference, what))
 

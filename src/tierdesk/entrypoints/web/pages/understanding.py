@@ -29,6 +29,7 @@ def understanding_panel(
         "reference": reference,
         "facts": enrichment.ticket_fact_summary(desk, agent, reference),
         "suggestions": triage.triage_suggestions(desk, agent, reference),
+        "choices": {str(f): c for f, c in triage.triage_choices(desk, agent, reference).items()},
         "questions": enrichment.clarifying_questions(desk, agent, reference),
     }
     return render(request, "_understanding.html", context)

@@ -1,0 +1,44 @@
+"""A saved queue view in a real browser: the filters are changed in place (htmx swaps only the
+rows), saved under a name, and the view restores every one of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveDesk, sign_in
+
+NewPage = Callable[[], Page]
+
+
+def test_a_saved_view_restores_the_filters_changed_in_place(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    page = open_page()
+    sign_in(page, live_desk.lead)
+    wanted = {
+        "Level": "1",
+        "Queue": "l1-all",
+        "Language": "de",
+        "Priority": "P2",
+        "Status": "pending-customer",
+        "Assignee": str(live_desk.l1.id),
+    }
+    for label, value in wanted.items():
+        with page.expect_response(lambda r: "/queue?" in r.url):
+            page.get_by_label(label, exact=True).select_option(value)
+    with page.expect_response(lambda r: "audio" in r.url):
+        page.get_by_label("Search", exact=True).press_sequentially("one-way audio", delay=20)
+
+    page.locator("summary", has_text="Saved views").click()
+    page.get_by_label("Save these filters as").fill("German waiting")
+    page.get_by_role("button", name="Save view").click()
+    page.wait_for_url("**/queue?*q=one-way*")
+
+    page.goto("/queue")
+    page.locator("summary", has_text="Saved views").click()
+    page.get_by_role("link", name="German waiting").click()
+    for label, value in wanted.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(value)
+    expect(page.get_by_label("Search", exact=True)).to_have_value("one-way audio")
