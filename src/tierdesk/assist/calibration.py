@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+MIN_TEMPERATURE = 0.25
 # The share given to the bag-of-words model is one of these (0: meaning only, 1: words only).
 WORD_SHARES = tuple(round(0.1 * step, 1) for step in range(11))
 # How far the held-back evidence must clear the precision target: a one-sided Wilson bound
@@ -83,8 +84,10 @@ def fit_temperature(probabilities: NDArray[np.float64], targets: NDArray[np.int6
         normaliser = np.log(np.exp(scaled).sum(axis=1))
         return float(np.mean(normaliser - scaled[rows, targets]))
 
-    # A golden-section search over log(temperature) in [1/20, 20]: the loss is unimodal there.
-    low, high = math.log(0.05), math.log(20.0)
+    # A golden-section search over log(temperature), where the loss is unimodal. Below 1/4 a
+    # temperature only sharpens confidences that are near certain already, until they all
+    # round to 1.0 and their order (what the threshold is chosen by) is lost.
+    low, high = math.log(MIN_TEMPERATURE), math.log(20.0)
     ratio = (math.sqrt(5) - 1) / 2
     a, b = high - ratio * (high - low), low + ratio * (high - low)
     loss_a, loss_b = loss(math.exp(a)), loss(math.exp(b))

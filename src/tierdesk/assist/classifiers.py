@@ -86,9 +86,9 @@ class EmbeddingClassifiers:
         trained = {}
         for name, values in labels.items():
             rows = [(text, value) for text, value in zip(texts, values, strict=True) if value]
-            trained[name] = TrainedClassifier(
-                TextClassifier.train([t for t, _ in rows], [v for _, v in rows], embedded)
-            )
+            fitted = TextClassifier.train([t for t, _ in rows], [v for _, v in rows], embedded)
+            fitted.embed_with(_Remembering(self))
+            trained[name] = TrainedClassifier(fitted)
         return trained
 
     def load(self, key: str, data: Callable[[], bytes]) -> TrainedClassifier:

@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from tierdesk.assist.calibration import (
     NEVER,
@@ -56,6 +57,7 @@ from tierdesk.assist.embeddings import Embedder
 from tierdesk.errors import InvalidInputError
 
 FOLDS = 5
+MAX_ROWS_IN_ROW_SPACE = 3000  # beyond, the eigendecomposition costs more than it saves
 MIN_ROWS_FOR_FOLDS = 10  # fewer: nothing can be measured, so the classifier never answers
 # Answer only where held-back rows were right 98 % of the time: a wrong route costs a bounce
 # between queues, an abstention only an L0 look. (0.97 was also tried; see bench/README.md.)
@@ -188,6 +190,20 @@ class TextClassifier:
         target_precision: float = DEFAULT_TARGET_PRECISION,
         seed: int = 0,
     ) -> TextClassifier:
+        # One BLAS thread: OpenBLAS spreads even small products over every core and spin-waits
+        # for the slowest, which on a busy 2-core desk made training three times slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return cls._train(texts, labels, embedder, target_precision, seed)
+
+    @classmethod
+    def _train(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        embedder: Embedder,
+        target_precision: float,
+        seed: int,
+    ) -> TextClassifier:
         if len(texts) != len(labels):
             raise InvalidInputError("texts and labels differ in length")
         label_array = np.array([label.strip() for label in labels], dtype=object)
@@ -202,6 +218,9 @@ class TextClassifier:
         bag_features = sparse.hstack(
             [words.fit_transform(all_texts), _fit_chars(chars, all_texts)]
         ).tocsr()
+        # Few long texts have many more n-grams than rows: the regression then runs on the
+        # rows' coordinates in their own span, which gives the same model far faster.
+        bag_rows, lift = _row_space(bag_features)
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
@@ -211,18 +230,24 @@ class TextClassifier:
             known = set(words.vocabulary_)
             coverage = np.array([_coverage(text, known) for text in all_texts])
             mixing, start, held_metrics = _learn_mixing(
-                bag_features, vectors, targets, coverage, target_precision, seed
+                bag_rows, vectors, targets, coverage, target_precision, seed
             )
             metrics.update(held_metrics)
         bag, meaning = _fit_pair(
-            bag_features, vectors, targets, np.arange(len(texts)), len(classes), start=start
+            bag_rows, vectors, targets, np.arange(len(texts)), len(classes), start=start
         )
+        if lift is not None:
+            bag = _Linear(np.asarray(bag.coef @ lift), bag.intercept)
         metrics.update(
             word_share=mixing.word_share,
             temperature=round(mixing.temperature, 4),
             threshold=round(mixing.threshold, 4),
         )
         return cls(classes, words, chars, bag, meaning, mixing, embedder, metrics)
+
+    def embed_with(self, embedder: Embedder) -> None:
+        """Embed the texts to predict with ``embedder`` (the same model as in training)."""
+        self._embedder = embedder
 
     # -- prediction ------------------------------------------------------------------------
 
@@ -304,6 +329,24 @@ class TextClassifier:
             embedder,
             header["metrics"],
         )
+
+
+def _row_space(features: Any) -> tuple[Any, Any]:
+    """For fewer rows than features (and not too many rows), the rows' coordinates in an
+    orthonormal basis of their span, and the map back (coefficients there @ lift = the same
+    coefficients over the features). An L2-penalised regression's weights lie in that span, so
+    fitting on the coordinates is exact; it has rows x classes weights instead of features x
+    classes, which is what L-BFGS spends its time on. Otherwise the features and None."""
+    rows, columns = features.shape
+    if rows > MAX_ROWS_IN_ROW_SPACE or rows * 4 > columns:
+        return features, None
+    gram = np.asarray((features @ features.T).toarray(), dtype=np.float64)
+    values, vectors = np.linalg.eigh(gram)
+    kept = values > values.max() * 1e-10
+    scale = np.sqrt(values[kept])
+    coordinates = vectors[:, kept] * scale  # = features @ basis
+    lift = (vectors[:, kept] / scale).T @ features  # = basis.T
+    return coordinates, np.asarray(lift)
 
 
 def _coverage(text: str, known: set[str]) -> float:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
+from tierdesk.domain.facts import describe
 from tierdesk.domain.people import Actor, SystemActor, Tier
 from tierdesk.domain.tickets import Priority, Ticket, TicketType
 from tierdesk.domain.triage import (
@@ -39,7 +40,7 @@ from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import HANDLERS
 from tierdesk.services.jobs import TASKS, enqueue
-from tierdesk.services.triage_cold_start import cold_start
+from tierdesk.services.triage_cold_start import COLD_START_FIELDS, cold_start
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,13 @@ def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePredictio
                 lambda name=name: uow.understanding.model_data(model_id, name),  # type: ignore[misc]
             )
             guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
-    for triage_field, guess in cold_start(uow, understanding, text).items():
-        guesses.setdefault(triage_field, (guess, "cold-start", None))
+    if not set(guesses) >= COLD_START_FIELDS:
+        # The rules also read the facts (an "error code: …" fact says problem); a model reads
+        # exactly what it was trained on.
+        facts = uow.understanding.facts(ticket.id, include_internal=False)
+        rules_read = f"{text}\n{describe(facts)}"
+        for triage_field, guess in cold_start(uow, understanding, rules_read).items():
+            guesses.setdefault(triage_field, (guess, "cold-start", None))
     return [
         _stored(ticket.id, triage_field, guess, source, now, model_id)
         for triage_field, (guess, source, model_id) in guesses.items()

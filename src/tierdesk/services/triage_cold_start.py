@@ -17,6 +17,9 @@ from tierdesk.domain.triage import (
 from tierdesk.ports import UnitOfWork
 from tierdesk.ports.understanding import Understanding
 
+# The fields cold start can guess: with a model for all of them it is not asked at all.
+COLD_START_FIELDS = frozenset(set(TriageField) - {TriageField.LEVEL})
+
 
 def intake_queues(queues: list[Queue]) -> list[Queue]:
     """The queues intake routes to: the active ones at the lowest level above L0. A queue at
