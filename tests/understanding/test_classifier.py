@@ -122,3 +122,14 @@ def test_word_share_temperature_and_threshold_are_learnt_on_held_back_folds() ->
     assert metrics["validation_answered"] > 0.5
     restored = TextClassifier.from_bytes(classifier.to_bytes(), HashingEmbedder())
     assert restored.metrics == metrics
+
+
+def test_abstaining_costs_the_macro_f1_of_the_class_it_leaves_unanswered() -> None:
+    from tierdesk.entrypoints.cli.evaluation_understanding import routing_metrics
+
+    gold = ["a", "a", "b", "b"]
+    metrics = routing_metrics(["a", "a", "b", None], ["a", "a", "b", "b"], gold)
+    assert metrics["macro_f1"] == 1.0
+    assert metrics["in_scope_accuracy"] == 0.75
+    # a: precision 1, recall 1; b: precision 1, recall 1/2 -> F1 2/3
+    assert metrics["answered_macro_f1"] == (1.0 + 2 / 3) / 2

@@ -1,24 +1,25 @@
 """The text classifier behind triage (and ``tierdesk eval routing``): one pipeline, any labels.
 
-Two logistic regressions, mixed (measured in bench/quality_understanding.py):
+Two linear models, mixed (assist/linear_models.py; measured in bench/quality_understanding.py):
 
-- on the sentence embedding (multilingual USE by default): knows paraphrases and other
-  languages;
-- on TF-IDF word 1-2-grams and character 2-5-grams: knows exact tokens (codes, product names).
+- a logistic regression on the sentence embedding (multilingual USE by default): knows
+  paraphrases and other languages;
+- a linear SVM on TF-IDF word 1-2-grams and character 2-5-grams: knows exact tokens (codes,
+  product names).
 
-**Rare classes.** Each training row is weighted by its class's size to the power
-``-CLASS_WEIGHT_POWER`` (1: every class weighs the same in total), so a rare but important
+Both weight rare classes up (every class weighs the same in total), so a rare but important
 category is not drowned by the common ones: macro-F1 is the measure that matters to a desk.
 
 **What is learnt from held-back folds** (assist/calibration.py). The rows are split into
 ``FOLDS`` stratified folds and each fold is predicted by both models fitted on the others.
-On these out-of-fold predictions the classifier chooses the share of the bag-of-words model
-(the one with the best macro-F1), a temperature that makes its confidence honest, and the
-abstain threshold: the lowest confidence at which the held-back answers were right at least
-``target_precision`` of the time, with the lower end of their Wilson interval (so a field with
-few examples is answered only once enough answers were right). Rows with an empty label are
-out-of-scope examples: never a class, only in that check (answering them is wrong). Then both
-models are fitted again on every row. Nothing is tuned on the rows it is scored on.
+On these out-of-fold predictions the classifier fits each model's temperature (the SVM's scores
+become probabilities), chooses the share of the bag-of-words model (the best macro-F1), a
+temperature that makes the mixture's confidence honest, and the abstain threshold: the lowest
+confidence at which the held-back answers were right at least ``target_precision`` of the time,
+with the lower end of their Wilson interval (so a field with few examples is answered only once
+enough answers were right). Rows with an empty label are out-of-scope examples: never a class,
+only in that check (answering them is wrong). Then both models are fitted again on every row.
+Nothing is tuned on the rows it is scored on.
 
 The bag-of-words share is further scaled, per text, by the share of its words the vocabulary
 knows, so a German ticket on an English-trained desk is routed by the embedding model rather
@@ -41,7 +42,6 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from tierdesk.assist.calibration import (
@@ -54,20 +54,23 @@ from tierdesk.assist.calibration import (
     macro_f1,
 )
 from tierdesk.assist.embeddings import Embedder
+from tierdesk.assist.linear_models import (
+    LinearModel,
+    fit_logistic,
+    fit_margin,
+    folds,
+    softmax,
+)
 from tierdesk.errors import InvalidInputError
 
 FOLDS = 5
-MAX_ROWS_IN_ROW_SPACE = 3000  # beyond, the eigendecomposition costs more than it saves
 MIN_ROWS_FOR_FOLDS = 10  # fewer: nothing can be measured, so the classifier never answers
 # Answer only where held-back rows were right 98 % of the time: a wrong route costs a bounce
 # between queues, an abstention only an L0 look. (0.97 was also tried; see bench/README.md.)
 DEFAULT_TARGET_PRECISION = 0.98
-CLASS_WEIGHT_POWER = 1.0
 _WORD = re.compile(r"\w+", re.UNICODE)
-_C = 10.0  # regularisation of both regressions
-# The fold fits stop at a looser tolerance, each starting from the previous one's weights; the
-# final fit starts from the last of them and runs to the default tolerance.
-_MAX_ITER = 300
+# The fold fits of the regression stop at a looser tolerance; the final fit, on every row,
+# starts from the last of them.
 _FOLD_TOLERANCE = 1e-3
 
 
@@ -89,65 +92,6 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     return words, chars
 
 
-def _softmax(scores: NDArray[np.float64]) -> NDArray[np.float64]:
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    result: NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
-    return result
-
-
-@dataclass
-class _Linear:
-    """A fitted multinomial logistic regression as arrays (a class never seen in training has
-    zero weights and a very low bias)."""
-
-    coef: NDArray[np.float64]
-    intercept: NDArray[np.float64]
-
-    @classmethod
-    def fit(
-        cls,
-        features: Any,
-        labels: NDArray[np.int64],
-        classes: int,
-        *,
-        tol: float = 1e-4,
-        start: _Linear | None = None,
-    ) -> _Linear:
-        present, counts = np.unique(labels, return_counts=True)
-        coef = np.zeros((classes, features.shape[1]))
-        intercept = np.full(classes, -30.0)
-        if len(present) == 1:  # one class: certain, with no weights
-            intercept[present[0]] = 30.0
-            return cls(coef, intercept)
-        # Every class weighs (its size)^(1-power) in total, normalised to a mean weight of one.
-        per_class = counts.astype(np.float64) ** -CLASS_WEIGHT_POWER
-        weights = per_class[np.searchsorted(present, labels)]
-        weights /= weights.mean()
-        model = LogisticRegression(C=_C, max_iter=_MAX_ITER, tol=tol)
-        if start is not None and len(present) > 2 and start.knows(present):
-            # Warm start from an earlier fit on most of the same rows: a few iterations only.
-            model.set_params(warm_start=True)
-            model.coef_, model.intercept_ = start.coef[present], start.intercept[present]
-        model.fit(features, labels, sample_weight=weights)
-        if len(model.classes_) == 2:  # sklearn keeps one row for two classes
-            coef[model.classes_[1]], intercept[model.classes_[1]] = (
-                model.coef_[0],
-                model.intercept_[0],
-            )
-            intercept[model.classes_[0]] = 0.0
-        else:
-            coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
-        return cls(coef, intercept)
-
-    def knows(self, present: NDArray[np.int64]) -> bool:
-        return bool(np.all(self.intercept[present] > -30.0))
-
-    def probabilities(self, features: Any) -> NDArray[np.float64]:
-        scores = features @ self.coef.T + self.intercept
-        return _softmax(np.asarray(scores, dtype=np.float64))
-
-
 @dataclass(frozen=True)
 class _Mixing:
     """How the two models' probabilities become one confidence (chosen on held-back folds)."""
@@ -157,14 +101,23 @@ class _Mixing:
     threshold: float = NEVER
 
 
+@dataclass(frozen=True)
+class _Learnt:
+    mixing: _Mixing
+    words_scale: float
+    meaning_scale: float
+    start: LinearModel | None  # the last fold's regression, where the final fit starts
+    metrics: dict[str, float]
+
+
 class TextClassifier:
     def __init__(
         self,
         classes: list[str],
         words: TfidfVectorizer,
         chars: TfidfVectorizer,
-        bag: _Linear,
-        meaning: _Linear,
+        bag: LinearModel,
+        meaning: LinearModel,
         mixing: _Mixing,
         embedder: Embedder,
         metrics: dict[str, float],
@@ -213,37 +166,39 @@ class TextClassifier:
         vectors = embedder.embed(list(texts))
         all_texts = [str(text) for text in texts]
         # The vocabularies see every text (no labels involved), so the fold fits and the final
-        # fit share one feature space and each fit can start where the previous one ended.
+        # fit share one feature space.
         words, chars = _vectorizers()
         bag_features = sparse.hstack(
             [words.fit_transform(all_texts), _fit_chars(chars, all_texts)]
         ).tocsr()
-        # Few long texts have many more n-grams than rows: the regression then runs on the
-        # rows' coordinates in their own span, which gives the same model far faster.
-        bag_rows, lift = _row_space(bag_features)
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
-        mixing, start = _Mixing(), None
-        in_scope = int(np.sum(targets >= 0))
-        if in_scope >= MIN_ROWS_FOR_FOLDS:
+        learnt = _Learnt(_Mixing(), 1.0, 1.0, None, {})
+        if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
             known = set(words.vocabulary_)
             coverage = np.array([_coverage(text, known) for text in all_texts])
-            mixing, start, held_metrics = _learn_mixing(
-                bag_rows, vectors, targets, coverage, target_precision, seed
-            )
-            metrics.update(held_metrics)
-        bag, meaning = _fit_pair(
-            bag_rows, vectors, targets, np.arange(len(texts)), len(classes), start=start
-        )
-        if lift is not None:
-            bag = _Linear(np.asarray(bag.coef @ lift), bag.intercept)
+            learnt = _learn(bag_features, vectors, targets, coverage, target_precision, seed)
+        scope = np.flatnonzero(targets >= 0)
+        bag = fit_margin(bag_features[scope], targets[scope], len(classes))
+        meaning = fit_logistic(vectors[scope], targets[scope], len(classes), start=learnt.start)
+        mixing = learnt.mixing
         metrics.update(
+            learnt.metrics,
             word_share=mixing.word_share,
             temperature=round(mixing.temperature, 4),
             threshold=round(mixing.threshold, 4),
         )
-        return cls(classes, words, chars, bag, meaning, mixing, embedder, metrics)
+        return cls(
+            classes,
+            words,
+            chars,
+            bag.scaled(learnt.words_scale),
+            meaning.scaled(learnt.meaning_scale),
+            mixing,
+            embedder,
+            metrics,
+        )
 
     def embed_with(self, embedder: Embedder) -> None:
         """Embed the texts to predict with ``embedder`` (the same model as in training)."""
@@ -289,6 +244,8 @@ class TextClassifier:
             "threshold": self._mixing.threshold,
             "word_share": self._mixing.word_share,
             "temperature": self._mixing.temperature,
+            "bag_scale": self._bag.scale,
+            "meaning_scale": self._meaning.scale,
             "metrics": self.metrics,
             "words": _vocabulary(self._words),
             "chars": _vocabulary(self._chars),
@@ -313,7 +270,8 @@ class TextClassifier:
         words, chars = _vectorizers()
         _restore(words, header["words"], arrays["words_idf"])
         _restore(chars, header["chars"], arrays["chars_idf"])
-        # Models stored before the mixing was learnt averaged the two evenly, uncalibrated.
+        # Models stored before the mixing was learnt averaged two regressions evenly, with
+        # nothing scaled: the defaults below read them the same way.
         mixing = _Mixing(
             float(header.get("word_share", 0.5)),
             float(header.get("temperature", 1.0)),
@@ -323,30 +281,18 @@ class TextClassifier:
             header["classes"],
             words,
             chars,
-            _Linear(arrays["bag_coef"], arrays["bag_intercept"]),
-            _Linear(arrays["meaning_coef"], arrays["meaning_intercept"]),
+            LinearModel(
+                arrays["bag_coef"], arrays["bag_intercept"], float(header.get("bag_scale", 1.0))
+            ),
+            LinearModel(
+                arrays["meaning_coef"],
+                arrays["meaning_intercept"],
+                float(header.get("meaning_scale", 1.0)),
+            ),
             mixing,
             embedder,
             header["metrics"],
         )
-
-
-def _row_space(features: Any) -> tuple[Any, Any]:
-    """For fewer rows than features (and not too many rows), the rows' coordinates in an
-    orthonormal basis of their span, and the map back (coefficients there @ lift = the same
-    coefficients over the features). An L2-penalised regression's weights lie in that span, so
-    fitting on the coordinates is exact; it has rows x classes weights instead of features x
-    classes, which is what L-BFGS spends its time on. Otherwise the features and None."""
-    rows, columns = features.shape
-    if rows > MAX_ROWS_IN_ROW_SPACE or rows * 4 > columns:
-        return features, None
-    gram = np.asarray((features @ features.T).toarray(), dtype=np.float64)
-    values, vectors = np.linalg.eigh(gram)
-    kept = values > values.max() * 1e-10
-    scale = np.sqrt(values[kept])
-    coordinates = vectors[:, kept] * scale  # = features @ basis
-    lift = (vectors[:, kept] / scale).T @ features  # = basis.T
-    return coordinates, np.asarray(lift)
 
 
 def _coverage(text: str, known: set[str]) -> float:
@@ -357,49 +303,38 @@ def _coverage(text: str, known: set[str]) -> float:
     return sum(token in known for token in tokens) / len(tokens)
 
 
-def _folds(targets: NDArray[np.int64], count: int, seed: int) -> NDArray[np.int64]:
-    """Each row's fold: every class (and the out-of-scope rows) dealt round the folds from a
-    random starting fold, so each fold holds a fair share of every class."""
-    chance = np.random.default_rng(seed)
-    folds = np.zeros(len(targets), dtype=np.int64)
-    for label in np.unique(targets):
-        members = chance.permutation(np.flatnonzero(targets == label))
-        folds[members] = (np.arange(len(members)) + chance.integers(count)) % count
-    return folds
-
-
-def _learn_mixing(
+def _learn(
     bag_features: Any,
     vectors: NDArray[np.float32],
     targets: NDArray[np.int64],
     coverage: NDArray[np.float64],
     target_precision: float,
     seed: int,
-) -> tuple[_Mixing, tuple[_Linear, _Linear] | None, dict[str, float]]:
-    """Out-of-fold probabilities of both models, then the word share, the temperature and the
-    threshold chosen on them (assist/calibration.py)."""
+) -> _Learnt:
+    """Out-of-fold scores of both models, then (assist/calibration.py) each model's
+    temperature, the word share, the mixture's temperature and the threshold chosen on them."""
     classes = int(targets.max()) + 1
     count = min(FOLDS, int(np.sum(targets >= 0)))
-    folds = _folds(targets, count, seed)
+    fold_of = folds(targets, count, seed)
     by_meaning = np.zeros((len(targets), classes))
     by_words = np.zeros((len(targets), classes))
-    fitted: tuple[_Linear, _Linear] | None = None
+    regression: LinearModel | None = None
     for fold in range(count):
-        held = folds == fold
-        fitted = _fit_pair(
-            bag_features,
-            vectors,
-            targets,
-            np.flatnonzero(~held),
-            classes,
-            tol=_FOLD_TOLERANCE,
-            start=fitted,
-        )
-        by_words[held] = fitted[0].probabilities(bag_features[held])
-        by_meaning[held] = fitted[1].probabilities(vectors[held])
+        held = fold_of == fold
+        rows = np.flatnonzero(~held & (targets >= 0))
+        bag = fit_margin(bag_features[rows], targets[rows], classes)
+        by_words[held] = bag.scores(bag_features[held])
+        # Each fold starts afresh: a fit warm-started from another fold's model would start
+        # from weights that saw the held-back rows and, stopping early, still remember them.
+        regression = fit_logistic(vectors[rows], targets[rows], classes, tol=_FOLD_TOLERANCE)
+        by_meaning[held] = regression.scores(vectors[held])
     scope = targets >= 0
-    share = choose_word_share(by_meaning[scope], by_words[scope], coverage[scope], targets[scope])
-    mixed = combine(by_meaning, by_words, coverage, share)
+    # Each model's scores become honest probabilities before they are mixed.
+    words_scale = 1.0 / fit_temperature(softmax(by_words[scope]), targets[scope])
+    meaning_scale = 1.0 / fit_temperature(softmax(by_meaning[scope]), targets[scope])
+    words_p, meaning_p = softmax(by_words * words_scale), softmax(by_meaning * meaning_scale)
+    share = choose_word_share(meaning_p[scope], words_p[scope], coverage[scope], targets[scope])
+    mixed = combine(meaning_p, words_p, coverage, share)
     temperature = fit_temperature(mixed[scope], targets[scope])
     calibrated = calibrate(mixed, temperature)
     best = calibrated.argmax(axis=1)
@@ -411,7 +346,8 @@ def _learn_mixing(
         "validation_answered": round(abstention.answered_share, 4),
         "validation_precision": round(abstention.precision, 4),
     }
-    return _Mixing(share, temperature, abstention.threshold), fitted, metrics
+    mixing = _Mixing(share, temperature, abstention.threshold)
+    return _Learnt(mixing, words_scale, meaning_scale, regression, metrics)
 
 
 def _fit_chars(chars: TfidfVectorizer, texts: list[str]) -> Any:
@@ -420,27 +356,6 @@ def _fit_chars(chars: TfidfVectorizer, texts: list[str]) -> Any:
     except ValueError:  # too few texts for min_df=2: no character features
         chars.set_params(min_df=1)
         return chars.fit_transform(texts)
-
-
-def _fit_pair(
-    bag_features: Any,
-    vectors: NDArray[np.float32],
-    targets: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    classes: int,
-    *,
-    tol: float = 1e-4,
-    start: tuple[_Linear, _Linear] | None = None,
-) -> tuple[_Linear, _Linear]:
-    """Both regressions on ``rows`` (out-of-scope rows, target -1, left out)."""
-    rows = rows[targets[rows] >= 0]
-    bag = _Linear.fit(
-        bag_features[rows], targets[rows], classes, tol=tol, start=start[0] if start else None
-    )
-    meaning = _Linear.fit(
-        vectors[rows], targets[rows], classes, tol=tol, start=start[1] if start else None
-    )
-    return bag, meaning
 
 
 def _vocabulary(vectorizer: TfidfVectorizer) -> dict[str, int]:
