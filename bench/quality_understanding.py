@@ -1,8 +1,9 @@
 """Understanding quality on public data, through exactly the commands anyone can run:
 ``tierdesk eval routing`` (the triage classifier) and ``tierdesk eval logs`` (the log template
-miner), printed beside the baselines in the datasets' READMEs, from one run.
+miner), printed beside the baselines in the datasets' READMEs, and ``tierdesk eval facts`` (the
+fact extractor) on the project's own annotated snippets, from one run.
 
-    python bench/quality_understanding.py [--datasets ../shared/datasets] [--only routing|logs]
+    python bench/quality_understanding.py [--datasets DIR] [--only routing|logs|facts]
 
 - BANKING77: train.csv → test.csv. Target: accuracy ≥ 0.93 with training < 2 minutes.
 - CLINC150: train + oos_train (out-of-scope rows have an empty label: never a class, only used
@@ -13,6 +14,10 @@ miner), printed beside the baselines in the datasets' READMEs, from one run.
 - loghub-2k: each system's raw log through ``eval logs --assignments``; grouping accuracy
   (Zhu et al. 2019: a line is right when its group equals its ground-truth group) beside
   Drain's published figure.
+- facts: bench/facts/dev.jsonl (the snippets the rules were tuned on) and held.jsonl (written
+  at the same time, scored once at the end), each without a catalogue (as a stranger's snippets
+  are scored) and with the Kestrel desk's product names (bench/facts/catalog.txt). Targets on
+  the development part: precision ≥ 0.95, recall ≥ 0.90.
 
 The datasets are converted in a temporary directory, never copied into the project. Nothing
 here is tuned per dataset or per system, and no test split is looked at before scoring.
@@ -30,6 +35,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATASETS = REPO.parent / "shared" / "datasets"
@@ -181,12 +187,45 @@ def logs(datasets: Path, scratch: Path) -> dict[str, float]:
     return scores
 
 
+FACTS = REPO / "bench" / "facts"
+
+
+def facts() -> dict[str, Any]:
+    print("\nFacts on the annotated snippets (bench/facts/README.md), precision / recall per kind")
+    results: dict[str, Any] = {}
+    for part in ("dev", "held"):
+        for catalogue in (False, True):
+            arguments = ["facts", "--gold", str(FACTS / f"{part}.jsonl")]
+            if catalogue:
+                arguments += ["--catalog", str(FACTS / "catalog.txt")]
+            result, _seconds = run_cli(*arguments)
+            name = f"{part}{' + catalogue' if catalogue else ''}"
+            results[name] = result
+            print(
+                f"{name:<18} precision {result['precision']:.3f}  recall {result['recall']:.3f}"
+                f"  F1 {result['f1']:.3f}  ({int(result['texts'])} snippets, "
+                f"{int(result['gold'])} facts)"
+            )
+    kinds = list(results["dev"]["per_kind"])
+    print(f"{'kind':<16} {'dev P':>7} {'dev R':>7} {'held P':>7} {'held R':>7}")
+    for kind in kinds:
+        row = [
+            results[part]["per_kind"].get(kind, {}).get(measure)
+            for part in ("dev", "held")
+            for measure in ("precision", "recall")
+        ]
+        print(f"{kind:<16} " + " ".join("      -" if v is None else f"{v:7.3f}" for v in row))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
-    parser.add_argument("--only", choices=["routing", "logs"])
+    parser.add_argument("--only", choices=["routing", "logs", "facts"])
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tierdesk-bench-") as scratch:
+        if arguments.only in (None, "facts"):
+            facts()
         if arguments.only in (None, "logs"):
             logs(arguments.datasets, Path(scratch))
         if arguments.only in (None, "routing"):

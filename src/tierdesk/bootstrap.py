@@ -11,7 +11,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from tierdesk.adapters.clock import SystemClock
-from tierdesk.adapters.db.engine import make_engine, pending_migrations, upgrade_database
+from tierdesk.adapters.db.engine import (
+    is_database_unavailable as is_database_unavailable,  # for the web edge's error answers
+)
+from tierdesk.adapters.db.engine import (
+    make_engine,
+    pending_migrations,
+    upgrade_database,
+)
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
 from tierdesk.adapters.files import DiskFileStore

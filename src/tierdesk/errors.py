@@ -86,6 +86,11 @@ class ConflictError(TierdeskError):
     code = ErrorCode.CONFLICT
 
 
+class RepeatedRequestError(ConflictError):
+    """A post carried a one-time key that was used: it was made before (services/idempotency.py).
+    ``ticket_id`` names the ticket the first one made or changed, when known."""
+
+
 class TooLargeError(TierdeskError):
     code = ErrorCode.TOO_LARGE
 

@@ -259,6 +259,35 @@ def test_solve_close_reopen_and_links(client: TestClient, world: World) -> None:
     assert {link["kind"] for link in source["links"]} == {"duplicate-of", "merged-into"}
 
 
+def test_a_customer_sees_no_link_to_another_organisations_ticket_nor_who_made_links(
+    client: TestClient, world: World
+) -> None:
+    ours, sibling = _open(client, world), _open(client, world)
+    theirs = client.post(
+        "/api/v1/tickets", json={"subject": "Globex", "body": "x"}, headers=world.globex_contact
+    ).json()
+    for target, kind in ((theirs, "duplicate-of"), (sibling, "related")):
+        linked = client.post(
+            f"/api/v1/tickets/{ours['number']}/links",
+            json={"target": target["number"], "kind": kind},
+            headers=world.lead,
+        )
+        assert linked.status_code == 201, linked.text
+
+    as_lead = client.get(f"/api/v1/tickets/{ours['number']}", headers=world.lead).json()
+    assert {lk["target_id"] for lk in as_lead["links"]} == {theirs["id"], sibling["id"]}
+    assert all(lk["created_by"] for lk in as_lead["links"])
+
+    detail = client.get(f"/api/v1/tickets/{ours['number']}", headers=world.acme_contact).json()
+    listed = client.get("/api/v1/tickets", headers=world.acme_contact).json()["items"]
+    [in_list] = [t for t in listed if t["number"] == ours["number"]]
+    for shown in (detail, in_list):
+        assert [(lk["kind"], lk["target_id"]) for lk in shown["links"]] == [
+            ("related", sibling["id"])
+        ]
+        assert [lk["created_by"] for lk in shown["links"]] == [None]
+
+
 def test_listing_filters_and_paginates_with_a_cursor(client: TestClient, world: World) -> None:
     numbers = [_open(client, world, priority=p)["number"] for p in ("P1", "P2", "P2", "P3", "P4")]
     seen: list[str] = []

@@ -138,3 +138,33 @@ def test_an_empty_thread_still_gives_the_subject_as_symptom() -> None:
     packet = draft_packet("Licence question", [])
     assert packet.symptoms == "Licence question"
     assert packet.missing_for(Level(Tier.L1, "Support", required_packet_fields=["symptoms"])) == []
+
+
+def test_a_reply_without_a_numbered_list_is_still_a_step_the_customer_was_given() -> None:
+    thread = [
+        _message(MessageKind.CUSTOMER, "How do I factory reset a KP-200 without the password?"),
+        _message(
+            MessageKind.PUBLIC_REPLY,
+            "Hello Oliver,\n\nthanks for the details. Hold Mute and 0 while you plug the phone "
+            "in. Does the display ask to reset?\n\nBest regards\nTom",
+        ),
+        _message(MessageKind.CUSTOMER, "Nothing happens. The phone boots as usual."),
+        _message(MessageKind.PUBLIC_REPLY, "Which firmware does the phone run?"),
+    ]
+    packet = draft_packet("Factory reset", thread)
+    assert packet.steps_tried == [
+        TriedStep("Hold Mute and 0 while you plug the phone in.", "Nothing happens.")
+    ]  # the courtesy and the questions are not steps
+    assert packet.open_questions == ["Which firmware does the phone run?"]
+
+
+def test_a_note_saying_we_tried_something_is_a_step() -> None:
+    thread = [
+        _message(MessageKind.CUSTOMER, "The phone will not reset."),
+        _message(
+            MessageKind.INTERNAL_NOTE,
+            "We already tried the Mute+0 reset on a lab KP-200. Provisioning may lock it.",
+        ),
+    ]
+    packet = draft_packet("No reset", thread)
+    assert packet.steps_tried == [TriedStep("We already tried the Mute+0 reset on a lab KP-200.")]

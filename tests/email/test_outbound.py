@@ -49,6 +49,22 @@ def _parts(message: EmailMessage) -> dict[str, str]:
     return found
 
 
+def test_a_solved_ticket_mails_the_customer_nothing_of_its_internal_resolution(
+    app: Tierdesk, mail: MailDesk, desk: Desk, smtp_sink: SmtpSink
+) -> None:
+    opened = deliver(mail, "new_request_plain.eml")
+    number = opened.ticket_number or ""
+    agent = make_agent(desk)
+    add_message(desk, agent, number, MessageKind.PUBLIC_REPLY, text="Please restart the phone.")
+    tickets.solve_ticket(desk, agent, number, "INTERNAL-ONLY: reset it in the lab first")
+
+    send_pending(sender_to(app, smtp_sink))
+
+    mails = [r.message.as_string() for r in smtp_sink.received]
+    assert len(mails) == 2  # the acknowledgement and the reply
+    assert not any("INTERNAL-ONLY" in m for m in mails)
+
+
 def test_an_agents_reply_is_mailed_with_threading_headers_ticket_number_text_html_and_files(
     app: Tierdesk, mail: MailDesk, desk: Desk, acme: Organisation, smtp_sink: SmtpSink
 ) -> None:
@@ -124,6 +140,31 @@ def test_replies_on_tickets_opened_elsewhere_reach_the_requester_too(
     assert (
         "Veuillez écrire votre réponse au-dessus de cette ligne" in _parts(reply.message)["plain"]
     )
+
+
+def test_a_restricted_diagnostic_on_a_public_reply_is_not_mailed_to_the_customer(
+    app: Tierdesk, desk: Desk, smtp_sink: SmtpSink
+) -> None:
+    contact = make_contact(desk)
+    ticket = tickets.open_ticket(
+        desk, contact, tickets.NewTicket(subject="Drops", body_text="Calls drop.")
+    )
+    add_message(
+        desk,
+        make_agent(desk, tiers=[2]),
+        ticket.id or 0,
+        MessageKind.PUBLIC_REPLY,
+        text="Found it.",
+        attachments=[
+            NewAttachment("capture.pcap", b"RESTRICTED", restricted=True),
+            NewAttachment("howto.png", tiny_png(), "image/png"),
+        ],
+    )
+
+    send_pending(sender_to(app, smtp_sink))
+
+    [reply] = smtp_sink.received
+    assert [a.get_filename() for a in reply.message.iter_attachments()] == ["howto.png"]
 
 
 def test_while_the_relay_is_down_mail_waits_with_growing_back_off_then_goes_once(

@@ -12,6 +12,7 @@ from tests.understanding.conftest import World
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.services import catalog
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.desk import Desk
 
 LOG_LINES = (
     "\n".join(
@@ -31,6 +32,31 @@ def open_ticket(client: TestClient, who: dict[str, str], **fields: Any) -> str:
     response = client.post("/api/v1/tickets", json=fields, headers=who)
     assert response.status_code == 201, response.text
     return str(response.json()["number"])
+
+
+def test_the_desks_product_models_are_read_as_products_not_error_codes(
+    client: TestClient, world: World, desk: Desk
+) -> None:
+    catalog.create_product(
+        desk,
+        SYSTEM,
+        catalog.NewProduct(
+            name="Kestrel DeskPhone", description="SIP desk phones (KP-200 and KP-400 series)."
+        ),
+    )
+    number = open_ticket(
+        client,
+        world.acme_contact,
+        subject="Phones reboot",
+        body="Hello,\nthe log shows KP-200 rebooting every hour, then error 4711.\n"
+        "We run kestrel deskphone 4.0.1.\nAnna",
+    )
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    read = [(f["kind"], f["value"]) for f in facts if f["kind"] != "language"]
+    assert read == [
+        ("error-code", "4711"),
+        ("product-version", "kestrel deskphone 4.0.1"),
+    ]
 
 
 def test_facts_are_read_with_where_they_came_from_and_customers_never_see_internal_ones(
@@ -247,6 +273,29 @@ def test_drafts_need_a_configured_language_model(client: TestClient, world: Worl
     )
     assert response.status_code == 409
     assert "language model" in response.json()["error"]["message"]
+
+
+def test_an_attached_letter_is_not_read_as_a_log(client: TestClient, world: World) -> None:
+    letter = (
+        "Dear support team,\n\nthe upgrade failed twice on our gateway. The second attempt "
+        "failed as well.\nWe attach the report our partner wrote.\n\nBest regards,\nAnna Rossi"
+    )
+    number = open_ticket(
+        client,
+        world.acme_contact,
+        subject="Upgrade failed",
+        body="See the attached letter.",
+        attachments=[
+            {
+                "filename": "letter.txt",
+                "content_base64": base64.b64encode(letter.encode()).decode(),
+                "content_type": "text/plain",
+                "restricted": False,
+            }
+        ],
+    )
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    assert [f for f in facts if f["kind"] == "log-template"] == []
 
 
 def test_an_attached_log_is_read_and_restricted_ones_stay_with_agents(

@@ -15,7 +15,7 @@ from tierdesk.config import MailSettings
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.entrypoints.web.app import create_app
-from tierdesk.services import knowledge, tickets
+from tierdesk.services import knowledge, known_issues, tickets
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.conversation import add_message
 from tierdesk.services.deflection import deflections_since
@@ -115,6 +115,27 @@ def test_suggestions_while_typing_cite_the_manual_and_a_click_records_a_deflecti
     recorded = deflections_since(web.app.desk, web.app.desk.clock.now().replace(year=2000))
     assert [d.source for d in recorded] == [source.group(1)]
     assert recorded[0].organisation_id == web.acme.id
+
+
+def test_a_deflection_by_a_known_issue_records_that_known_issue(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    issue = known_issues.create_known_issue(
+        web.app.desk,
+        web.l2,
+        known_issues.KnownIssueInput(
+            title="Faxes fail after the SBC upgrade",
+            symptoms="Faxes fail after upgrading the SBC to 6.0.0",
+            fix="Set t38-passthrough=on on the trunk.",
+        ),
+    )
+    customer = signed_in(web.acme_contact)
+    found = customer.get("/portal/suggest", params={"subject": "faxes fail after upgrade"}).text
+    assert f'name="source" value="known-issue:{issue.id}"' in found
+
+    customer.post("/portal/deflect", {"source": f"known-issue:{issue.id}", "title": issue.title})
+    recorded = deflections_since(web.app.desk, web.app.desk.clock.now().replace(year=2000))
+    assert [d.source for d in recorded] == [f"known-issue:{issue.id}"]
 
 
 def test_a_solved_ticket_is_rated_once(web: WebDesk, signed_in: SignIn) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tests.web.conftest import Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
+from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.services import tickets
+from tierdesk.services import known_issues, tickets
 from tierdesk.services.auth import SYSTEM
 
 SignIn = Callable[[Agent | Contact], Browser]
@@ -38,6 +40,28 @@ def test_an_l2_agent_records_a_known_issue_and_answers_a_ticket_with_its_fix(
     customer = signed_in(web.acme_contact)
     assert "Set t38-passthrough=on" in customer.get(f"/portal/tickets/{ticket.number}").text
     assert "T.38 re-INVITE dropped" in l2.get("/known-issues").text
+
+
+def test_a_known_issues_fix_sent_from_the_workspace_is_labelled_via_web(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    ticket = tickets.open_ticket(
+        web.app.desk,
+        web.acme_contact,
+        tickets.NewTicket(subject="Fax fails", body_text="Since 6.0.0.", channel=Channel.PORTAL),
+    )
+    issue = known_issues.create_known_issue(
+        web.app.desk,
+        web.l2,
+        known_issues.KnownIssueInput(title="T.38", symptoms="Faxes fail", fix="Set t38=on."),
+    )
+    l2 = signed_in(web.l2)
+    l2.get(f"/known-issues/{issue.id}")
+    page = l2.post(f"/known-issues/{issue.id}/link", {"ticket": ticket.number, "send_fix": "yes"})
+
+    fix = tickets.get_ticket(web.app.desk, SYSTEM, ticket.number or "").messages[-1]
+    assert ("Set t38=on." in fix.body_text, fix.channel) == (True, Channel.WEB)
+    assert re.search(r"Public reply</span>.*?<span>via web</span>", page.text, re.DOTALL)
 
 
 def test_an_l1_agent_may_not_record_known_issues(web: WebDesk, signed_in: SignIn) -> None:

@@ -13,7 +13,7 @@ from tierdesk.services import catalog, queues
 from tierdesk.services.auth import SYSTEM
 
 SignIn = Callable[[Agent | Contact], Browser]
-ROWS = re.compile(r'<form id="queue-rows".*?</form>', re.DOTALL)
+ROWS = re.compile(r'<form [^>]*id="queue-rows".*?</form>', re.DOTALL)
 
 
 class _FormFields(HTMLParser):

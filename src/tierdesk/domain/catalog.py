@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+_MODEL = re.compile(r"\b[A-Z]{1,5}-?\d{2,5}[A-Z]?\b")
 
 
 @dataclass(eq=False)
@@ -39,3 +43,14 @@ class Product:
     def version_named(self, name: str) -> Version | None:
         wanted = name.strip().lower()
         return next((v for v in self.versions if v.name.lower() == wanted), None)
+
+
+def product_names(products: Iterable[Product]) -> list[str]:
+    """What the fact extractor should know as products, not codes: each product's name and the
+    model numbers its name and description mention ("SIP desk phones (KP-200 and KP-400
+    series)" gives KP-200 and KP-400)."""
+    names: list[str] = []
+    for product in products:
+        names.append(product.name)
+        names += _MODEL.findall(f"{product.name} {product.description}")
+    return names

@@ -2,8 +2,10 @@
 
 It saves the escalating engineer the retyping: symptoms from what the customer wrote, the
 environment from the catalogue and from the facts in the thread, steps from the numbered
-instructions agents gave and what the customer answered, hypotheses from internal notes, and
-the questions still unanswered. The engineer edits it before sending; nothing here is final.
+instructions agents gave (or, in a reply without a list, what it asked the customer to do) with
+what the customer answered and from what internal notes say was tried, hypotheses from internal
+notes, and the questions still unanswered. The engineer edits it before sending; nothing here
+is final.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ from tierdesk.domain.messages import Message, MessageKind
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9¿¡])")
 _STEP = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+(?P<step>\S.*)$")
+# "Tried …", "Checked …", also "I tried …", "We have already checked …".
 _NOTE_STEP = re.compile(
-    r"^(?:tried|checked|verified|tested|confirmed|restarted|rebooted|reset|upgraded|ran)\b",
+    r"^(?:(?:i|we)(?:\s+(?:have|had|also|already|just))*\s+)?"
+    r"(?:tried|checked|verified|tested|confirmed|restarted|rebooted|reset|upgraded|ran|"
+    r"reproduced|replaced|reinstalled|updated)\b",
     re.IGNORECASE,
 )
+# Sentences of a reply that are courtesy, not something the customer was asked to do.
+_COURTESY = re.compile(
+    r"^(?:thanks|thank you|many thanks|sorry|apologies|i am sorry|we are sorry|"
+    r"i'm sorry|we're sorry|hope|i hope|we hope|best|regards|kind regards)\b",
+    re.IGNORECASE,
+)
+_MAX_STEP_CHARS = 300
 _HYPOTHESIS = re.compile(
     r"\b(suspect|likely|probably|looks like|might be|could be|seems|hypothes|root cause|"
     r"maybe|possibly|points to)\b",
@@ -57,8 +69,8 @@ def _body_lines(text: str) -> list[str]:
     lines = [line.rstrip() for line in text.splitlines()]
     kept: list[str] = []
     for line in lines:
-        if _CLOSING.match(line.strip()):
-            break  # everything after a sign-off is the signature
+        if _CLOSING.match(line.strip()) and not _SENTENCE.search(line.strip()):
+            break  # everything after a sign-off is the signature ("Thanks for X. Do Y." is not)
         if _GREETING.match(line.strip()) and not kept:
             continue
         kept.append(line)
@@ -85,6 +97,16 @@ def _environment(texts: Iterable[str]) -> str:
     return "; ".join(parts)
 
 
+def _suggested_step(reply: Message) -> str:
+    """What a reply without numbered steps asked the customer to do: its first sentence that
+    is neither a question nor courtesy ("Hold Mute and 0 while you plug the phone in.")."""
+    prose = " ".join(line for line in _body_lines(reply.body_text) if line.strip())
+    for sentence in _sentences(prose):
+        if not sentence.endswith("?") and not _COURTESY.match(sentence):
+            return sentence[:_MAX_STEP_CHARS]
+    return ""
+
+
 def _first_sentence(message: Message | None) -> str:
     if message is None:
         return ""
@@ -105,10 +127,12 @@ def draft_packet(
         following = next((m for m in messages[index + 1 :] if m.kind is MessageKind.CUSTOMER), None)
         if message.kind is MessageKind.PUBLIC_REPLY:
             result = _first_sentence(following)
-            for line in message.body_text.splitlines():
-                match = _STEP.match(line)
-                if match:
-                    steps.append(TriedStep(match["step"].strip(), result))
+            listed = [
+                m["step"].strip() for m in map(_STEP.match, message.body_text.splitlines()) if m
+            ]
+            # A reply without a numbered list is still something the customer was asked to try.
+            suggested = [] if listed else [_suggested_step(message)]
+            steps += [TriedStep(step, result) for step in [*listed, *suggested] if step]
             if following is None:
                 open_questions += [s for s in _sentences(message.body_text) if s.endswith("?")]
         elif message.kind is MessageKind.INTERNAL_NOTE:

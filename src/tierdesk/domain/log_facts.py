@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 from tierdesk.domain.facts import Fact, FactKind
-from tierdesk.domain.log_templates import analyse_log, split_header
+from tierdesk.domain.log_templates import analyse_log, read_log_lines
 
 MIN_LOG_LINES = 5
 MAX_TEMPLATE_FACTS = 15
 
 
 def looks_like_log(text: str) -> bool:
-    """Pasted log lines: at least five lines, most of them starting with a logger's header."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    """Pasted log lines: at least five lines with the header learned from the text itself,
+    however much prose (greeting, explanation, signature) is around them."""
+    lines = text.splitlines()
     if len(lines) < MIN_LOG_LINES:
         return False
-    with_header = sum(1 for line in lines if split_header(line).header)
-    return with_header * 2 >= len(lines)
+    with_header = sum(1 for line in read_log_lines(lines) if line is not None and line.header)
+    return with_header >= MIN_LOG_LINES
 
 
 def template_facts(
@@ -50,7 +51,7 @@ def template_facts(
         facts.append(
             Fact(
                 FactKind.LOG_TEMPLATE,
-                template.template[:300],
+                template.text[:300],
                 start,
                 start + len(lines[template.first_line - 1]),
                 message_id,
@@ -65,6 +66,7 @@ def template_facts(
                     "first_seen": template.first_seen,
                     "last_seen": template.last_seen,
                     "level": template.level,
+                    "program": template.program,
                     "error": template.is_error,
                     "rare": template.is_rare,
                     "example": template.example,

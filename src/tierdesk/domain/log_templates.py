@@ -4,17 +4,21 @@ A customer pastes or attaches a log; an engineer wants "which kinds of line are 
 often, since when, and which are errors or rare". This module answers that for any log format
 with one fixed configuration: nothing here knows a particular system.
 
-1. **Header.** The prefix that every logger adds (date, time, level, thread in brackets, the
-   ``-`` separators) is split off by shape, not by a per-system format string; the level word is
-   kept as a fact about the line. Pids and host names that follow stay in the content and are
-   masked like any other variable.
+1. **Log lines and headers.** Prose around a pasted log (greetings, sentences, quoted mail,
+   signatures) is told from log lines first (``log_prose``) and never grouped. The header that
+   every logger adds (date, time, level, thread, host, program and pid, component) is learned
+   from the lines themselves, not from a per-system format string (``log_headers``); the
+   level and the program are kept as facts about the line, the message alone is grouped.
 2. **Masks.** A small, documented set of generic masks replaces what is obviously a variable:
    IPv4/IPv6 addresses with optional port, MAC addresses, UUIDs, hexadecimal numbers, file
    paths with digits, and numbers (also inside identifiers such as ``blk_-123`` or ``part-7``).
 3. **Tree.** Drain's fixed-depth tree: lines are bucketed by token count and by their first
    tokens (a token holding a digit routes as a wildcard), then joined to the most similar
    template in the leaf when at least ``similarity`` of the positions agree; the positions that
-   differ become ``<*>``.
+   differ become ``<*>``. Then one refinement (``split_constant_words``).
+
+Every parameter (``MinerSettings``) was chosen leave-one-system-out on loghub-2k
+(``bench/logs_loso.py``, docs/research/log-templates.md).
 
 Why not the ``drain3`` package: it pins old ``jsonpickle``/``cachetools`` releases and has no
 notion of headers, so it would have needed the same header and mask code around it anyway; the
@@ -27,48 +31,21 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tierdesk.domain.log_fields import fields
+from tierdesk.domain.log_headers import LogLine, learn_header, split_line
+from tierdesk.domain.log_prose import LineLabel, line_labels, log_lines
+
 WILDCARD = "<*>"
 
 _ERROR_LEVELS = frozenset(
     ["error", "err", "severe", "fatal", "critical", "crit", "alert", "emerg", "emergency", "panic"]
 )
 _WARNING_LEVELS = frozenset({"warn", "warning"})
-_QUIET_LEVELS = frozenset(
-    ["trace", "debug", "fine", "finer", "finest", "info", "information", "notice"]
-)
-# Every word a log line may give as its severity.
-_LEVELS = _QUIET_LEVELS | _WARNING_LEVELS | _ERROR_LEVELS
 _ERROR_WORDS = re.compile(
     r"\b(error|errors|fail|failed|failure|exception|fatal|critical|denied|refused|"
     r"timed?[ -]?out|panic|abort(ed)?|unreachable|invalid|corrupt(ed)?|killed|segfault)\b",
     re.IGNORECASE,
 )
-_MONTHS_DAYS = {
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
-}
-# A header token: a date, time or timestamp (digits joined by - / : . , T Z +), a bare number.
-_STAMP = re.compile(r"^[\d]+([-/:.,T][\d]+)*(Z|[+-]\d{2}:?\d{2})?,?$")
-
-_SYSLOG_PROGRAM = re.compile(r"[ \t]*(?:[\w.\-]+[ \t]+)?[\w.\-/()]+\[\d+\]:(?=\s|$)")
 
 # The generic masks, most specific first. Each keeps the text around the variable, so that
 # ``rhost=10.0.0.1`` becomes ``rhost=<*>`` and ``blk_-42`` becomes ``blk_<*>``.
@@ -88,66 +65,6 @@ _MASKS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 _COLLAPSE = re.compile(r"(?:<\*>[^\sA-Za-z]?)+<\*>")
-
-
-@dataclass(frozen=True)
-class LogLine:
-    """One raw line split into what the logger added and what the program said."""
-
-    header: str
-    content: str
-    level: str | None
-
-
-def split_header(line: str) -> LogLine:
-    """Split off the leading date/time/level/bracket fields, whatever the format.
-
-    The header ends at the first token that is none of: a timestamp-like token, a month or
-    weekday name, a level word, a ``[bracketed group]`` (which may hold spaces), or a lone
-    separator (``-``, ``|``, ``:``).
-    """
-    position, level, length = 0, None, len(line)
-    while position < length:
-        while position < length and line[position] in " \t":
-            position += 1
-        if position >= length:
-            break
-        if line[position] == "[":
-            end = _closing_bracket(line, position)
-            if end is None:
-                break
-            inner = line[position + 1 : end].strip().lower()
-            if inner in _LEVELS:
-                level = inner
-            position = end + 1
-            continue
-        end = position
-        while end < length and line[end] not in " \t":
-            end += 1
-        token = line[position:end]
-        bare = token.rstrip(",:").lower()
-        if bare in _LEVELS:
-            level = bare
-        elif not (_STAMP.match(token) or bare in _MONTHS_DAYS or token in {"-", "|", ":"}):
-            break
-        position = end
-    # syslog's "host program[pid]:" names who wrote the line, not what happened
-    program = _SYSLOG_PROGRAM.match(line, position)
-    if program is not None:
-        position = program.end()
-    return LogLine(line[:position].strip(), line[position:].strip(), level)
-
-
-def _closing_bracket(line: str, start: int) -> int | None:
-    depth = 0
-    for index in range(start, len(line)):
-        if line[index] == "[":
-            depth += 1
-        elif line[index] == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
 
 
 def mask(content: str) -> list[str]:
@@ -179,8 +96,16 @@ class Drain:
     """The parse tree. ``similarity`` and ``depth`` are Drain's published defaults' spirit:
     one setting for every system, never tuned per log."""
 
-    def __init__(self, similarity: float = 0.5, depth: int = 4, max_children: int = 100) -> None:
+    def __init__(
+        self,
+        similarity: float = 0.5,
+        depth: int = 4,
+        max_children: int = 100,
+        *,
+        of_words: bool = False,
+    ) -> None:
         self._similarity = similarity
+        self._of_words = of_words
         self._prefix_length = max(depth - 2, 1)
         self._max_children = max_children
         self._tree: dict[int, dict[tuple[str, ...], list[Cluster]]] = {}
@@ -222,7 +147,14 @@ class Drain:
                 if known == new and known != WILDCARD
             )
             wildcards = cluster.tokens.count(WILDCARD)
-            score = (same / max(len(tokens), 1), wildcards)
+            if self._of_words:
+                # Share of the line's words the template agrees with: what was masked in the
+                # line is a variable and counts neither for nor against.
+                words = sum(1 for token in tokens if token != WILDCARD)
+                share = same / words if words else float(wildcards == len(tokens))
+            else:
+                share = same / max(len(tokens), 1)  # Drain's: share of all positions
+            score = (share, wildcards)
             if score > best_score:
                 best, best_score = cluster, score
         if best is not None and best_score[0] >= self._similarity:
@@ -250,7 +182,7 @@ def split_constant_words(
             if token == WILDCARD
             and _few_plain_words({tokens_of_line[i][position] for i in cluster.lines}, max_values)
         ]
-        if not wordy_positions:
+        if not wordy_positions or max_values < 2:
             result.append(cluster)
             continue
         parts: dict[tuple[str, ...], list[int]] = {}
@@ -296,13 +228,24 @@ class LogTemplate:
     is_error: bool
     is_rare: bool
     example: str
+    program: str | None = None  # who wrote every line of it (the header's program), if one
+
+    @property
+    def text(self) -> str:
+        """The template as an engineer reads it: with its program when one wrote it all."""
+        return f"{self.program}: {self.template}" if self.program else self.template
 
 
 @dataclass(frozen=True)
 class LogAnalysis:
     line_count: int
     templates: tuple[LogTemplate, ...]
-    assignments: tuple[int, ...]  # the template id of every input line, in order
+    # the template id of every input line, in order; NOT_LOG for blank lines and prose
+    assignments: tuple[int, ...]
+
+    @property
+    def log_line_count(self) -> int:
+        return sum(template.count for template in self.templates)
 
     def surfaced(self, limit: int = 10) -> list[LogTemplate]:
         """Errors first, then rare templates, then the rest by count."""
@@ -312,31 +255,71 @@ class LogAnalysis:
         return [t for t in ordered if t.is_error or t.is_rare][:limit]
 
 
-def analyse_log(lines: Sequence[str], *, rare_share: float = 0.01) -> LogAnalysis:
-    """Group ``lines`` into templates; blank lines join template 0-free group ``""``.
+NOT_LOG = -1
 
-    A template is *rare* when it holds at most ``rare_share`` of the lines (and at most a
+
+@dataclass(frozen=True)
+class MinerSettings:
+    """The miner's parameters: one choice for every log. The defaults are the choice made
+    leave-one-system-out on loghub-2k's eight systems (``bench/logs_loso.py``)."""
+
+    similarity: float = 0.6  # Drain: share of words that must agree to join a template
+    depth: int = 4  # Drain: tree depth (depth - 2 leading tokens route a line)
+    header_share: float = 0.9  # log_headers: share of lines a header column must hold in
+    header_follow: float | None = 0.5  # log_headers: a last word column joins the header
+    # when the field after it is its most common follower in less than this share of lines
+    word_split: int = 3  # split a wildcard back when it holds at most this many plain words
+    by_program: bool = False  # the header's program name is part of the template
+    of_words: bool = True  # Drain: similarity over the line's unmasked words, not positions
+
+
+def analyse_log(
+    lines: Sequence[str], *, rare_share: float = 0.01, settings: MinerSettings | None = None
+) -> LogAnalysis:
+    """Group the log lines of ``lines`` into templates. The header is learned from the lines
+    themselves; blank lines and prose (greetings, sentences, quoted mail, signatures) are
+    no template's (``NOT_LOG``).
+
+    A template is *rare* when it holds at most ``rare_share`` of the log lines (and at most a
     handful), *an error* when its level or its words say so.
     """
-    drain = Drain()
-    parsed: list[LogLine] = []
-    tokens_of_line: list[list[str]] = []
-    for index, raw in enumerate(lines):
-        line = split_header(raw.rstrip("\r\n"))
-        parsed.append(line)
-        tokens_of_line.append(mask(line.content))
-        drain.add(tokens_of_line[-1], index)
-    clusters = split_constant_words(drain.clusters, tokens_of_line)
-    template_of_line = [0] * len(lines)
+    settings = settings or MinerSettings()
+    raw = [line.rstrip("\r\n") for line in lines]
+    return group_log_lines(raw, read_log_lines(raw, settings), settings, rare_share=rare_share)
+
+
+def group_log_lines(
+    raw: Sequence[str],
+    parsed: Sequence[LogLine | None],
+    settings: MinerSettings,
+    *,
+    rare_share: float = 0.01,
+) -> LogAnalysis:
+    """``analyse_log`` once the lines are read (``read_log_lines``)."""
+    is_log = [line is not None for line in parsed]
+    drain = Drain(settings.similarity, settings.depth, of_words=settings.of_words)
+    tokens_of_line: list[list[str]] = [[] for _ in raw]
+    for index, line in enumerate(parsed):
+        if line is None:
+            continue
+        tokens = mask(line.content)
+        if settings.by_program and line.program:
+            tokens.insert(0, line.program + ":")
+        tokens_of_line[index] = tokens
+        drain.add(tokens, index)
+    clusters = split_constant_words(drain.clusters, tokens_of_line, settings.word_split)
+    template_of_line = [NOT_LOG] * len(raw)
     for cluster in clusters:
         for line_index in cluster.lines:
             template_of_line[line_index] = cluster.id
-    total = len(lines)
+    total = sum(is_log)
     rare_limit = max(1, min(5, int(total * rare_share)))
     templates = []
     for cluster in clusters:
         first, last = cluster.lines[0], cluster.lines[-1]
-        levels = {level for i in cluster.lines if (level := parsed[i].level)}
+        held = [line for i in cluster.lines if (line := parsed[i]) is not None]
+        levels = {line.level for line in held if line.level}
+        programs = {line.program for line in held}
         level = _most_severe(levels)
         is_error = bool((level and level in _ERROR_LEVELS) or _ERROR_WORDS.search(cluster.template))
         templates.append(
@@ -346,15 +329,40 @@ def analyse_log(lines: Sequence[str], *, rare_share: float = 0.01) -> LogAnalysi
                 count=len(cluster.lines),
                 first_line=first + 1,
                 last_line=last + 1,
-                first_seen=parsed[first].header or None,
-                last_seen=parsed[last].header or None,
+                first_seen=held[0].time or held[0].header or None,
+                last_seen=held[-1].time or held[-1].header or None,
                 level=level,
                 is_error=is_error,
                 is_rare=total >= 20 and len(cluster.lines) <= rare_limit,
-                example=lines[first].rstrip("\r\n")[:500],
+                example=raw[first][:500],
+                program=None if settings.by_program or len(programs) != 1 else programs.pop(),
             )
         )
-    return LogAnalysis(total, tuple(templates), tuple(template_of_line))
+    return LogAnalysis(len(raw), tuple(templates), tuple(template_of_line))
+
+
+def read_log_lines(
+    lines: Sequence[str], settings: MinerSettings | None = None
+) -> list[LogLine | None]:
+    """Each line split into header and message by the header learned from ``lines``, or None
+    for a line that is no log line (blank, prose, quoted mail, signature)."""
+    settings = settings or MinerSettings()
+    labels = line_labels(lines)
+    # Quoted mail and signatures are left out; sentences are not: a header never opens with a
+    # plain word, and a log whose messages are sentences still has its header.
+    spans = [fields(line) for line in lines]
+    layout = learn_header(
+        lines,
+        settings.header_share,
+        settings.header_follow,
+        spans=[
+            [] if label is LineLabel.MAIL else found
+            for label, found in zip(labels, spans, strict=True)
+        ],
+    )
+    parsed = [split_line(line, layout, found) for line, found in zip(lines, spans, strict=True)]
+    is_log = log_lines(labels, [bool(line.header) for line in parsed])
+    return [line if log else None for line, log in zip(parsed, is_log, strict=True)]
 
 
 def _most_severe(levels: set[str]) -> str | None:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from tierdesk.domain.people import Agent, Tier
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
 _QUEUE_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 
@@ -71,6 +71,28 @@ class Queue:
             + (2 if self.component_id is not None else 0)
             + (1 if self.languages else 0)
         )
+
+
+def level_in_queue(current: Tier, queue: Queue, ticket: str) -> Tier | None:
+    """The level a ticket is at once put in ``queue`` by hand or by a rule (None: it stays).
+
+    A queue belongs to a level. Within its level a ticket moves freely between queues; out of
+    L0 intake it goes to the queue's level, as a routing rule would send it (the caller applies
+    the same entry and plan checks). Any other change of level is an escalation or a hand-back,
+    with its packet and acceptance, and never a queue move."""
+    if queue.tier == current:
+        return None
+    if current is Tier.L0:
+        return queue.tier
+    how = "escalate it" if queue.tier > current else "hand it back"
+    raise InvalidTransitionError(
+        f"{queue.key} is an {queue.tier.label} queue and {ticket} is at {current.label}; "
+        f"a ticket changes level only by escalation or hand-back: {how} to "
+        f"{queue.tier.label} instead",
+        queue=queue.key,
+        tier=int(current),
+        queue_tier=int(queue.tier),
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@
 - An agent sees tickets at or below the highest level they work (a level-3 engineer can look at
   level-1 work), tickets in their queues, and tickets assigned to or followed by them (so the
   engineer who escalated a ticket can still follow it).
+- Attachments marked restricted (customer-system diagnostics) are for the levels that may read
+  them; a customer sees only the restricted files they uploaded themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tierdesk.domain.messages import Attachment, Message
-from tierdesk.domain.people import Actor, Agent, Contact, SystemActor
+from tierdesk.domain.people import Actor, ActorKind, Agent, Contact, SystemActor
 from tierdesk.domain.tickets import Ticket
 
 
@@ -69,12 +71,25 @@ def may_read_internal(actor: Actor) -> bool:
     return isinstance(actor, Agent | SystemActor)
 
 
+def visible_resolution(actor: Actor, ticket: Ticket) -> str | None:
+    """How a ticket was solved is written by engineers for engineers (internal steps, lab
+    findings); customers read the public replies, never this field."""
+    return ticket.resolution if may_read_internal(actor) else None
+
+
 def visible_messages(actor: Actor, ticket: Ticket) -> list[Message]:
     if may_read_internal(actor):
         return list(ticket.messages)
     return [m for m in ticket.messages if m.is_public]
 
 
-def visible_attachments(message: Message, restricted_ok: bool) -> list[Attachment]:
-    """Diagnostics marked restricted are shown only to those whose level may read them."""
-    return [a for a in message.attachments if restricted_ok or not a.restricted]
+def visible_attachments(actor: Actor, message: Message, restricted_ok: bool) -> list[Attachment]:
+    """Diagnostics marked restricted are shown only to those whose level may read them
+    (``restricted_ok``) and to the customer who uploaded them: never to a customer when an
+    agent attached them, even to a public reply."""
+    own_upload = (
+        isinstance(actor, Contact)
+        and message.author_kind == ActorKind.CONTACT
+        and message.author_id == actor.id
+    )
+    return [a for a in message.attachments if not a.restricted or restricted_ok or own_upload]

@@ -1,5 +1,6 @@
 """Values of the agent workspace and the customer portal: saved queue views, reply macros,
-satisfaction ratings, deflections and the portal's single-use sign-in links."""
+satisfaction ratings, deflections, the portal's single-use sign-in links and the one-time keys
+that make a form's post count once."""
 
 from __future__ import annotations
 
@@ -69,6 +70,18 @@ class MagicLink:
 
     def usable_at(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A one-time key a form carried, stored with the ticket its post made or changed, so that
+    the same post sent again (Back and Send, a double click) is answered as the first was."""
+
+    key: str
+    who: str  # "contact:12", "agent:3": a key answers only the person who used it
+    ticket_id: int
+    created_at: datetime
+    expires_at: datetime
 
 
 CSAT_SCORES = range(1, 6)

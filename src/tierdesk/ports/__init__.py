@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -76,6 +76,7 @@ class TicketRepository(Protocol):
     ) -> list[Ticket]: ...
     def count(self, scope: Scope, filters: TicketFilter) -> int: ...
     def linked_to(self, ticket_id: int) -> list[Ticket]: ...
+    def visible_ids(self, scope: Scope, ticket_ids: Collection[int]) -> set[int]: ...
 
 
 class AgentRepository(Protocol):

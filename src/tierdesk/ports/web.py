@@ -10,7 +10,14 @@ from typing import Protocol
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.sign_in_limits import LimitScope
 from tierdesk.domain.web_sessions import WebSession
-from tierdesk.domain.workspace import CsatRating, Deflection, Macro, MagicLink, SavedView
+from tierdesk.domain.workspace import (
+    CsatRating,
+    Deflection,
+    IdempotencyKey,
+    Macro,
+    MagicLink,
+    SavedView,
+)
 
 
 class WebRepository(Protocol):
@@ -41,6 +48,14 @@ class WebRepository(Protocol):
     def use_magic_link(self, link_id: int, at: datetime) -> bool:
         """Mark the link used; False when someone used it first (single use, also racing)."""
         ...
+
+    def idempotency_key(self, key: str) -> IdempotencyKey | None: ...
+    def add_idempotency_key(self, used: IdempotencyKey) -> None:
+        """Store the key at once; ConflictError when it is stored already (a request with the
+        same key racing this one waits for that one's transaction, then collides)."""
+        ...
+
+    def purge_idempotency_keys(self, now: datetime) -> int: ...
 
 
 @dataclass(frozen=True)

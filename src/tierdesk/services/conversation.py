@@ -19,6 +19,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,10 @@ def add_message(
     html: str | None = None,
     channel: Channel = Channel.API,
     attachments: list[NewAttachment] | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[Ticket, Message]:
+    """Add a message; with ``idempotency_key``, a second call with the same key adds nothing
+    and raises ``RepeatedRequestError`` (services/idempotency.py)."""
     if isinstance(actor, Contact) and kind is not MessageKind.CUSTOMER:
         raise InvalidInputError(
             "customers write customer messages; replies and notes are for agents", field="kind"
@@ -93,6 +97,7 @@ def add_message(
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         now = desk.clock.now()
+        claim_key(uow, actor, idempotency_key, ticket, now)
         message = build_message(
             desk,
             actor,

@@ -17,6 +17,7 @@ from tierdesk.domain.defects import (
 )
 from tierdesk.domain.handoff import PacketContent
 from tierdesk.domain.l3_outcomes import L3Outcome
+from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.record_links import RecordKind, record_on_ticket, record_reference
 from tierdesk.domain.tickets import Ticket
@@ -158,45 +159,67 @@ def get_defect(desk: Desk, actor: Actor, defect_id: int) -> DefectView:
         return DefectView(defect, count, linked_tickets(uow, actor, KIND, defect_id))
 
 
-def mark_defect_fixed(desk: Desk, actor: Actor, defect_id: int, version: str) -> Defect:
+def mark_defect_fixed(
+    desk: Desk, actor: Actor, defect_id: int, version: str, *, channel: Channel = Channel.API
+) -> Defect:
     """Record the fixing release by hand (the tracker usually tells us) and tell every
-    linked ticket."""
+    linked ticket (by way of ``channel``)."""
     require_level(actor, AUTHORS, "mark defects fixed")
     with desk.uow() as uow:
         defect = uow.workflow.defect(defect_id)
         if defect is None:
             raise not_found(KIND, defect_id)
-        settle_fix(desk, uow, defect, version, actor)
+        settle_fix(desk, uow, defect, version, actor, channel)
         uow.commit()
         return defect
 
 
-def settle_fix(desk: Desk, uow: UnitOfWork, defect: Defect, version: str, actor: Actor) -> int:
+def settle_fix(
+    desk: Desk,
+    uow: UnitOfWork,
+    defect: Defect,
+    version: str,
+    actor: Actor,
+    channel: Channel = Channel.API,
+) -> int:
     """Mark ``defect`` fixed in ``version`` and announce it; 0 notices when that was known."""
     now = desk.clock.now()
     if not defect.mark_fixed(version, now):
         return 0
     audit_record(uow, KIND, defect.id, "fixed", actor, now, {"fixed_in": defect.fixed_in})
-    return announce_fix(desk, uow, defect, actor, now)
+    return announce_fix(desk, uow, defect, actor, now, channel)
 
 
-def announce_fix(desk: Desk, uow: UnitOfWork, defect: Defect, actor: Actor, at: datetime) -> int:
+def announce_fix(
+    desk: Desk,
+    uow: UnitOfWork,
+    defect: Defect,
+    actor: Actor,
+    at: datetime,
+    channel: Channel = Channel.API,
+) -> int:
     """One public notice per linked ticket, each with its customer's verdict."""
     assert defect.id is not None
     told = 0
     for link in uow.workflow.links(KIND, defect.id):
         ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and announce_to(desk, uow, defect, ticket, actor, at):
+        if ticket is not None and announce_to(desk, uow, defect, ticket, actor, at, channel):
             told += 1
     return told
 
 
 def announce_to(
-    desk: Desk, uow: UnitOfWork, defect: Defect, ticket: Ticket, actor: Actor, at: datetime
+    desk: Desk,
+    uow: UnitOfWork,
+    defect: Defect,
+    ticket: Ticket,
+    actor: Actor,
+    at: datetime,
+    channel: Channel = Channel.API,
 ) -> bool:
     version = customer_version(uow, ticket)
     text, verdict = fix_notice(defect, version)
-    if post_public_notice(desk, uow, actor, ticket, text, at) is None:
+    if post_public_notice(desk, uow, actor, ticket, text, at, channel=channel) is None:
         return False
     record_on_ticket(
         ticket,

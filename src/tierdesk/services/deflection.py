@@ -8,13 +8,15 @@ from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.knowledge import KNOWLEDGE_KINDS, DocumentKind
+from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Contact
-from tierdesk.domain.tickets import Status
+from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.domain.visibility import can_see
 from tierdesk.domain.workspace import Deflection
 from tierdesk.errors import InvalidInputError, PermissionDeniedError
 from tierdesk.services.desk import Desk
 from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
+from tierdesk.services.known_issues import known_issue_of_document
 from tierdesk.services.search import require_search, search_filter
 
 # Shorter drafts match almost anything; suggestions start once the customer has said something.
@@ -23,9 +25,10 @@ MIN_QUERY_CHARACTERS = 12
 
 @dataclass(frozen=True)
 class Suggestion:
-    source: str  # what the deflection records: "kb:<article>#<anchor>" or "ticket:<number>"
+    # What the deflection records: "kb:<article>#<anchor>", "known-issue:<id>", "ticket:<number>".
+    source: str
     title: str
-    detail: str  # citation of a passage, or the resolution of a solved ticket
+    detail: str  # citation of a passage, or which solved ticket the answer comes from
     text: str
 
 
@@ -52,11 +55,18 @@ def _passage(hit: KnowledgeHit) -> Suggestion:
     where = " › ".join(path) or hit.section
     page = f", page {hit.page}" if hit.page else ""
     return Suggestion(
-        f"kb:{hit.article_id}#{hit.anchor}",
+        _source(hit),
         hit.section or hit.document,
         f"{hit.document}{page}: {where}",
         hit.passage,
     )
+
+
+def _source(hit: KnowledgeHit) -> str:
+    if hit.article_id is not None:
+        return f"kb:{hit.article_id}#{hit.anchor}"  # a manual's (or an uploaded article's) section
+    issue_id = known_issue_of_document(hit.key)
+    return f"known-issue:{issue_id}" if issue_id is not None else hit.key
 
 
 def _solved_answers(desk: Desk, actor: Actor, text: str, limit: int) -> list[Suggestion]:
@@ -72,21 +82,30 @@ def _solved_answers(desk: Desk, actor: Actor, text: str, limit: int) -> list[Sug
                 continue
             ticket = uow.tickets.get(document.ticket_id)
             # can_see again: the index's copy of the access columns is only a first filter.
-            if ticket is None or not can_see(actor, ticket) or not ticket.resolution:
+            if ticket is None or not can_see(actor, ticket):
                 continue
-            if ticket.status not in (Status.SOLVED, Status.CLOSED):
+            answer = _public_answer(ticket)
+            if ticket.status not in (Status.SOLVED, Status.CLOSED) or not answer:
                 continue
             answers.append(
                 Suggestion(
                     f"ticket:{ticket.number}",
                     ticket.subject,
                     f"Solved ticket {ticket.number}",
-                    ticket.resolution,
+                    answer,
                 )
             )
             if len(answers) == limit:
                 break
     return answers
+
+
+def _public_answer(ticket: Ticket) -> str:
+    """What support last told the customer on a solved ticket. Never its resolution: that is
+    written by engineers for engineers (and may name internal steps) until tickets carry a
+    resolution meant for customers."""
+    replies = [m for m in ticket.messages if m.kind is MessageKind.PUBLIC_REPLY]
+    return replies[-1].body_text if replies else ""
 
 
 def record_deflection(desk: Desk, actor: Actor, draft: str, source: str, title: str) -> Deflection:

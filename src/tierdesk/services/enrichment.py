@@ -9,8 +9,17 @@ a ticket is never stored un-read. Each message is read once (``enriched_messages
 from __future__ import annotations
 
 from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.catalog import product_names
 from tierdesk.domain.clarify import ClarifyingQuestion, ClarifyMode, missing_facts, question_text
-from tierdesk.domain.facts import Fact, FactKind, distinct, extract_facts, kinds_present
+from tierdesk.domain.facts import (
+    NO_CATALOG,
+    Catalog,
+    Fact,
+    FactKind,
+    distinct,
+    extract_facts,
+    kinds_present,
+)
 from tierdesk.domain.log_facts import looks_like_log, template_facts
 from tierdesk.domain.messages import Message, MessageKind
 from tierdesk.domain.people import Actor, Contact, SystemActor
@@ -35,9 +44,11 @@ def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
     fresh = [m for m in ticket.messages if m.id is not None and m.id not in done]
     if not fresh:
         return
+    # The desk's product and model names: "KP-200" is a phone here, not an error code.
+    catalog = Catalog.of(product_names(uow.products.all()))
     for message in fresh:
         assert message.id is not None
-        facts = read_message(desk, ticket.id, message)
+        facts = read_message(desk, ticket.id, message, catalog)
         if message.kind is MessageKind.CUSTOMER:
             facts = _language_facts(desk, ticket.id, message) + facts
             _set_language(ticket, facts)
@@ -47,10 +58,15 @@ def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
         _clarify(uow, desk, ticket)
 
 
-def read_message(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
-    """The facts of one message and of its text attachments."""
+def read_message(
+    desk: Desk, ticket_id: int, message: Message, catalog: Catalog = NO_CATALOG
+) -> list[Fact]:
+    """The facts of one message and of its text attachments (``catalog``: the desk's product
+    and model names, ``domain.catalog.product_names``)."""
     internal = message.kind is MessageKind.INTERNAL_NOTE
-    facts = extract_facts(message.body_text, message_id=message.id, internal=internal)
+    facts = extract_facts(
+        message.body_text, message_id=message.id, internal=internal, catalog=catalog
+    )
     if looks_like_log(message.body_text):
         facts += template_facts(message.body_text, message_id=message.id, internal=internal)
     for attachment in message.attachments:
@@ -62,9 +78,15 @@ def read_message(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
         text = data.decode("utf-8", errors="replace")
         hidden = internal or attachment.restricted
         found = extract_facts(
-            text, message_id=message.id, attachment_id=attachment.id, internal=hidden
+            text,
+            message_id=message.id,
+            attachment_id=attachment.id,
+            internal=hidden,
+            catalog=catalog,
         )
         facts += [f for f in found if f.kind is not FactKind.TIMESTAMP]  # a log is all stamps
+        if not (attachment.filename.endswith(".log") or looks_like_log(text)):
+            continue  # a letter or a configuration file: no templates
         facts += template_facts(
             text,
             message_id=message.id,

@@ -13,7 +13,7 @@ from tierdesk.domain.incidents import (
     IncidentUpdate,
     update_message,
 )
-from tierdesk.domain.messages import require_text
+from tierdesk.domain.messages import Channel, require_text
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
@@ -133,7 +133,13 @@ def link_incident_tickets(
 
 
 def post_incident_update(
-    desk: Desk, actor: Actor, incident_id: int, status: IncidentStatus, text: str
+    desk: Desk,
+    actor: Actor,
+    incident_id: int,
+    status: IncidentStatus,
+    text: str,
+    *,
+    channel: Channel = Channel.API,
 ) -> IncidentUpdate:
     """Exactly one public message on every linked ticket (closed ones are final and skipped)."""
     require_level(actor, RUNNERS, "post incident updates")
@@ -143,7 +149,7 @@ def post_incident_update(
         now = desk.clock.now()
         incident.move_to(status, now)
         message = update_message(incident, status, text)
-        told = _broadcast(uow, desk, actor, incident, message)
+        told = _broadcast(uow, desk, actor, incident, message, channel)
         assert incident.id is not None
         update = IncidentUpdate(
             incident_id=incident.id,
@@ -167,13 +173,22 @@ def post_incident_update(
         return update
 
 
-def _broadcast(uow: UnitOfWork, desk: Desk, actor: Actor, incident: Incident, text: str) -> int:
+def _broadcast(
+    uow: UnitOfWork,
+    desk: Desk,
+    actor: Actor,
+    incident: Incident,
+    text: str,
+    channel: Channel = Channel.API,
+) -> int:
     assert incident.id is not None
     now = desk.clock.now()
     told = 0
     for link in uow.workflow.links(KIND, incident.id):
         ticket = uow.tickets.get(link.ticket_id)
-        if ticket is not None and post_public_notice(desk, uow, actor, ticket, text, now):
+        if ticket is not None and post_public_notice(
+            desk, uow, actor, ticket, text, now, channel=channel
+        ):
             told += 1
     return told
 

@@ -51,6 +51,7 @@ class KnowledgeHit:
     passage: str
     score: float
     why: str
+    key: str = ""  # the search document's stable key ("article:3:7", "known-issue-record:2")
 
 
 def add_article(
@@ -189,6 +190,7 @@ def search_knowledge(
                 passage=readable_passage(document.title, document.body, scored.passage, query),
                 score=round(scored.score, 4),
                 why=scored.why,
+                key=document.key,
             )
         )
     return hits

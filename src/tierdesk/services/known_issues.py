@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from tierdesk.domain.knowledge import DocumentKind, SearchDocument
 from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
 from tierdesk.domain.l3_outcomes import L3Outcome
-from tierdesk.domain.messages import require_text
+from tierdesk.domain.messages import Channel, require_text
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
@@ -31,6 +31,7 @@ from tierdesk.services.workflow_records import (
 )
 
 KIND = RecordKind.KNOWN_ISSUE
+_DOCUMENT_KEY = "known-issue-record:"  # the issue's search document: "known-issue-record:12"
 # Who documents known issues: senior support and above (L1 links and sends them).
 AUTHORS = Tier.L2
 
@@ -149,9 +150,11 @@ def link_known_issue(
     reference: int | str,
     *,
     send_fix: bool = True,
+    channel: Channel = Channel.API,
 ) -> tuple[KnownIssue, Ticket]:
     """Link a ticket to the known issue and (by default) answer it with the documented fix as
-    a public reply, in one transaction. At L3 this is the "known fix" outcome."""
+    a public reply (sent by way of ``channel``), in one transaction. At L3 this is the "known
+    fix" outcome."""
     require_agent(actor, "link known issues")
     with desk.uow() as uow:
         issue = uow.workflow.known_issue(issue_id)
@@ -163,17 +166,23 @@ def link_known_issue(
             uow, desk, actor, KIND, issue_id, issue.title, reference, now
         )
         if send_fix:
-            post_public_notice(desk, uow, actor, ticket, issue.fix_reply(), now)
+            post_public_notice(desk, uow, actor, ticket, issue.fix_reply(), now, channel=channel)
             record_outcome(uow, ticket, L3Outcome.KNOWN_FIX, actor, now, record_id=issue_id)
         uow.commit()
         return issue, ticket
+
+
+def known_issue_of_document(key: str) -> int | None:
+    """The known issue a search document is about, if it is one's."""
+    number = key.removeprefix(_DOCUMENT_KEY)
+    return int(number) if key.startswith(_DOCUMENT_KEY) and number.isdigit() else None
 
 
 def index_known_issue(uow: UnitOfWork, desk: Desk, issue: KnownIssue) -> None:
     """Keep the issue's search document in step with it (a retired issue leaves the index)."""
     if desk.search is None:
         return
-    key = f"known-issue-record:{issue.id}"
+    key = f"{_DOCUMENT_KEY}{issue.id}"
     if issue.status is KnownIssueStatus.RETIRED:
         uow.search.remove([key])
         return

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.levels import Level, validate_packet_fields
-from tierdesk.domain.people import Actor, Agent, Tier
+from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.errors import InvalidInputError, NotFoundError
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
@@ -86,7 +86,10 @@ def update_level(desk: Desk, actor: Actor, tier: Tier, changes: LevelChanges) ->
 
 
 def sees_restricted(desk: Desk, actor: Actor) -> bool:
-    """May this actor read diagnostics marked restricted? Customers see their own uploads."""
+    """May this actor read diagnostics marked restricted? Not a customer: they see only the
+    restricted files they uploaded themselves (``domain.visibility.visible_attachments``)."""
+    if isinstance(actor, Contact):
+        return False
     if not isinstance(actor, Agent):
         return True
     if actor.is_lead:

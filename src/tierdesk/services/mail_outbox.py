@@ -198,9 +198,12 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
         if message is None or not message.is_public:
             raise _NothingToSendError("the reply is no longer on the ticket")
         reply = ReplyContent(message.body_text, message.body_html, message.author_name)
+        # Mail goes to the customer, who may not read restricted diagnostics an agent attached
+        # (domain.visibility): those stay on the desk, as they do in the portal.
         attachments = tuple(
             OutgoingAttachment(a.filename, a.content_type, desk.files.open(a.storage_key))
             for a in message.attachments
+            if not a.restricted
         )
     requester = uow.contacts.get(ticket.requester_id)
     return compose(

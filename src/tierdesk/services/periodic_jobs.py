@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import purge_expired_keys
 from tierdesk.services.jobs import TASKS
 from tierdesk.services.rules import sweep_time_rules
 
@@ -18,3 +19,9 @@ from tierdesk.services.rules import sweep_time_rules
 def run_time_rules(desk: Desk, _payload: dict[str, Any]) -> None:
     """Automation rules with time conditions ("pending on the customer for 3 days")."""
     sweep_time_rules(desk)
+
+
+@TASKS.every(timedelta(hours=1), name="idempotency.purge")
+def purge_form_keys(desk: Desk, _payload: dict[str, Any]) -> None:
+    """Forget the forms' one-time keys after their day (services/idempotency.py)."""
+    purge_expired_keys(desk)

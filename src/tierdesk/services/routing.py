@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tierdesk.domain.audit import AuditEvent
-from tierdesk.domain.levels import EntryRoute, check_entry
+from tierdesk.domain.levels import EntryRoute, check_entry, check_reachable
 from tierdesk.domain.people import Actor, SystemActor, Tier
 from tierdesk.domain.routing import (
     Assignment,
@@ -22,11 +22,12 @@ from tierdesk.domain.routing import (
     RoutingRule,
     TicketFacts,
     choose_assignee,
+    level_in_queue,
     queue_for_level,
 )
 from tierdesk.domain.rules import is_rule_made
 from tierdesk.domain.tickets import Ticket
-from tierdesk.errors import InvalidTransitionError
+from tierdesk.errors import InvalidInputError, InvalidTransitionError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
@@ -115,6 +116,36 @@ def _usable(uow: UnitOfWork, queue: Queue | None, facts: TicketFacts, key: str) 
         if plan is not None and queue.tier > plan.highest_tier:
             return f"the {plan.name} plan reaches up to {plan.highest_tier.label}"
     return None
+
+
+def queue_for_placing(
+    uow: UnitOfWork, key: str, current: Tier, organisation_id: int, ticket: str
+) -> tuple[Queue, Tier | None]:
+    """The queue a person or a rule names for a ticket now at ``current``, and the level the
+    ticket lands at (``domain.routing.level_in_queue``). Out of intake the level's entry rule
+    and the customer's plan apply, as they do to routing rules."""
+    queue = uow.routing.queue(key.strip().lower())
+    if queue is None or not queue.active:
+        raise InvalidInputError(f"queue {key} is missing or inactive", field="queue")
+    tier = level_in_queue(current, queue, ticket)
+    if tier is not None:
+        level = uow.levels.get(tier)
+        if level is not None:
+            check_entry(level, EntryRoute.INTAKE)
+        organisation = uow.organisations.get(organisation_id)
+        plan = uow.organisations.plan_by_id(organisation.plan_id) if organisation else None
+        if plan is not None:
+            check_reachable(tier, plan.name, plan.highest_tier)
+    return queue, tier
+
+
+def place_in_queue(
+    uow: UnitOfWork, ticket: Ticket, key: str, why: str, by: Actor, at: datetime
+) -> None:
+    """Put a ticket in a queue by hand (the API's PATCH) or by a rule's *set queue*."""
+    number = ticket.number or f"ticket {ticket.id}"
+    queue, tier = queue_for_placing(uow, key, ticket.tier, ticket.organisation_id, number)
+    ticket.route_to(queue.key, tier, None, why, by, at)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from tierdesk.errors import TierdeskError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.escalation import packet_draft, record_escalation
 from tierdesk.services.notifications import notify_agents
-from tierdesk.services.routing import assign_in_queue, record_assignment
+from tierdesk.services.routing import assign_in_queue, place_in_queue, record_assignment
 
 
 class Skipped(Exception):
@@ -133,21 +133,11 @@ def _apply(
 def _set_queue(
     uow: UnitOfWork, actor: SystemActor, ticket: Ticket, key: str, reason: str, now: datetime
 ) -> None:
-    queue = uow.routing.queue(key)
-    if queue is None or not queue.active:
-        raise Skipped(f"queue {key} is missing or inactive")
-    if ticket.queue == queue.key:
-        raise AlreadyDone(f"already in {queue.key}")
-    if ticket.tier is Tier.L0 and queue.tier > Tier.L0:
-        # Out of intake, as routing would send it.
-        ticket.route_to(queue.key, queue.tier, None, f"{reason} set queue {queue.key}", actor, now)
-        return
-    if queue.tier != ticket.tier:
-        raise Skipped(
-            f"{queue.key} is an {queue.tier.label} queue and the ticket is at "
-            f"{ticket.tier.label}; levels change by escalation"
-        )
-    ticket.route_to(queue.key, None, None, f"{reason} set queue {queue.key}", actor, now)
+    """Within the ticket's level, or out of intake as routing would; another level's queue is
+    refused (levels change by escalation) and the refusal is noted as a skip."""
+    if ticket.queue == key:
+        raise AlreadyDone(f"already in {key}")
+    place_in_queue(uow, ticket, key, f"{reason} set queue {key}", actor, now)
 
 
 def _assign(

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
+from tierdesk.domain.audit_query import parse_record_id
 from tierdesk.domain.people import Actor
 from tierdesk.domain.rule_actions import ActionType, parse_actions
 from tierdesk.domain.rules import (
@@ -126,7 +127,8 @@ def list_rules(desk: Desk, actor: Actor) -> list[AutomationRule]:
 
 def _rule(uow: UnitOfWork, reference: int | str) -> AutomationRule:
     text = str(reference).strip()
-    found = uow.rules.get(int(text)) if text.isascii() and text.isdigit() else None
+    rule_id = parse_record_id(text)  # an id too large for the column names no rule
+    found = uow.rules.get(rule_id) if rule_id is not None else None
     found = found or uow.rules.get_by_name(text)
     if found is None:
         raise NotFoundError(f"rule {reference!r} not found", rule=str(reference))

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from tierdesk.domain.audit import audit_event
+from tierdesk.domain.audit_query import parse_record_id
 from tierdesk.domain.calendars import BusinessCalendar, WeeklyHours, format_weekly_hours
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.sla import BreachAction, LevelTarget, SlaPolicy
@@ -34,7 +35,8 @@ class CalendarFields:
 def find_calendar(uow: UnitOfWork, reference: str | int) -> BusinessCalendar:
     """A calendar by id or name."""
     text = str(reference).strip()
-    found = uow.sla.calendar(int(text)) if text.isascii() and text.isdigit() else None
+    calendar_id = parse_record_id(text)  # an id too large for the column names no calendar
+    found = uow.sla.calendar(calendar_id) if calendar_id is not None else None
     found = found or uow.sla.calendar_by_name(text)
     if found is None:
         raise NotFoundError(f"calendar {text!r} not found", calendar=text)

@@ -8,12 +8,13 @@ from typing import Any
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, Message, MessageKind
-from tierdesk.domain.people import Actor, Contact, Tier
+from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.domain.tickets import (
     LinkKind,
     Priority,
     Status,
     Ticket,
+    TicketLink,
     TicketType,
     normalise_tags,
 )
@@ -23,6 +24,8 @@ from tierdesk.ports import TicketFilter, UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
+from tierdesk.services.routing import place_in_queue, queue_for_placing
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,11 @@ def resolve_catalog(uow: UnitOfWork, ref: CatalogRef) -> tuple[int | None, int |
     return product.id, component_id, version_id
 
 
-def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
+def open_ticket(
+    desk: Desk, actor: Actor, new: NewTicket, *, idempotency_key: str | None = None
+) -> Ticket:
+    """Open a ticket; with ``idempotency_key``, a second call with the same key opens none and
+    raises ``RepeatedRequestError`` naming the first one's ticket."""
     subject = new.subject.strip()
     if not subject:
         raise InvalidInputError("a ticket needs a subject", field="subject")
@@ -87,6 +94,10 @@ def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         requester = _requester(uow, actor, new.requester_id)
         assert requester.id is not None
         product_id, component_id, version_id = resolve_catalog(uow, new.catalog)
+        if new.queue and isinstance(actor, Agent):
+            # Opening into a queue is routing by hand (routing's handler moves the ticket);
+            # refused here, the ticket would sit at L0 in a queue it can never reach.
+            queue_for_placing(uow, new.queue, Tier.L0, requester.organisation_id, "a new ticket")
         now = desk.clock.now()
         ticket = Ticket(
             subject=subject,
@@ -107,6 +118,9 @@ def open_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         )
         ticket.record_opened(actor)
         uow.tickets.add(ticket)
+        if idempotency_key is not None:
+            uow.flush()  # the key is stored with the ticket's id
+            claim_key(uow, actor, idempotency_key, ticket, now)
         if new.body_text or new.body_html:
             message = build_message(
                 desk,
@@ -180,8 +194,15 @@ def ticket_events(desk: Desk, actor: Actor, reference: int | str) -> list[AuditE
     if internal:
         return events
     # A customer sees that something happened, not the reason an agent typed for colleagues;
-    # their own reasons (a reopen) they keep seeing.
-    return [e if e.actor_kind == "contact" else replace(e, reason=None) for e in events]
+    # their own reasons (a reopen) they keep seeing. Nor how it was solved: the resolution is
+    # written for engineers (domain/visibility.py, visible_resolution).
+    return [_for_customers(e) for e in events]
+
+
+def _for_customers(event: AuditEvent) -> AuditEvent:
+    changes = {k: v for k, v in event.changes.items() if k != "resolution"}
+    reason = event.reason if event.actor_kind == "contact" else None
+    return replace(event, reason=reason, changes=changes)
 
 
 def update_ticket(
@@ -235,10 +256,18 @@ def change_priority(
         return ticket
 
 
-def solve_ticket(desk: Desk, actor: Actor, reference: int | str, resolution: str) -> Ticket:
+def solve_ticket(
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    resolution: str,
+    *,
+    idempotency_key: str | None = None,
+) -> Ticket:
     require_agent(actor, "solve tickets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        claim_key(uow, actor, idempotency_key, ticket, desk.clock.now())
         ticket.solve(resolution, actor, desk.clock.now())
         uow.commit()
         return ticket
@@ -308,6 +337,24 @@ def related_tickets(desk: Desk, actor: Actor, reference: int | str) -> list[Tick
     return [t for t in from_others if can_see(actor, t)]
 
 
+def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list[TicketLink]]:
+    """Each ticket's links as this actor may see them: the vendor's people see them all; anyone
+    else only links to tickets they may open themselves, so a customer never learns of another
+    organisation's ticket through a duplicate link."""
+    if may_read_internal(actor):
+        return {t.id: list(t.links) for t in shown if t.id is not None}
+    targets = {link.target_ticket_id for t in shown for link in t.links}
+    allowed: set[int] = set()
+    if targets:
+        with desk.uow() as uow:
+            allowed = uow.tickets.visible_ids(scope_for(actor), targets)
+    return {
+        t.id: [link for link in t.links if link.target_ticket_id in allowed]
+        for t in shown
+        if t.id is not None
+    }
+
+
 def list_products(desk: Desk) -> list[Product]:
     with desk.uow() as uow:
         return uow.products.all()
@@ -332,6 +379,9 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         now = desk.clock.now()
         values = dict(changes.fields)
+        queue = values.pop("queue", None)
+        if "queue" in changes.fields and not queue:
+            values["queue"] = None  # out of any queue, at the same level
         if "tags" in values:
             values["tags"] = normalise_tags(values["tags"])
         if "subject" in values:
@@ -343,6 +393,8 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
             values.update(product_id=ids[0], component_id=ids[1], version_id=ids[2])
         if values:
             ticket.update_fields(actor, now, **values)
+        if queue and str(queue).strip().lower() != ticket.queue:
+            place_in_queue(uow, ticket, str(queue), f"moved to {queue} by {actor.name}", actor, now)
         if changes.priority is not None and changes.priority is not ticket.priority:
             ticket.change_priority(changes.priority, actor, now, changes.reason)
         wanted_assignee = None if changes.unassign else changes.assignee_id

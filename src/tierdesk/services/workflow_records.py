@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from tierdesk.domain.audit import audit_event
-from tierdesk.domain.messages import Message, MessageKind
+from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Actor, Agent, Tier
 from tierdesk.domain.record_links import RecordKind, RecordLink, link_ticket, record_reference
 from tierdesk.domain.tickets import Status, Ticket
@@ -78,10 +78,18 @@ def customer_version(uow: UnitOfWork, ticket: Ticket) -> str | None:
 
 
 def post_public_notice(
-    desk: Desk, uow: UnitOfWork, actor: Actor, ticket: Ticket, text: str, at: datetime
+    desk: Desk,
+    uow: UnitOfWork,
+    actor: Actor,
+    ticket: Ticket,
+    text: str,
+    at: datetime,
+    *,
+    channel: Channel = Channel.API,
 ) -> Message | None:
     """One public reply on ``ticket`` (mailed to the customer by the outbox handler). Closed
-    tickets are final and get nothing."""
+    tickets are final and get nothing. ``channel`` is where the sender acted (the workspace
+    says web, the CLI cli), not how the ticket came in."""
     if ticket.status is Status.CLOSED:
         return None
     message = build_message(
@@ -90,7 +98,7 @@ def post_public_notice(
         MessageKind.PUBLIC_REPLY,
         text=text,
         html=None,
-        channel=ticket.channel,
+        channel=channel,
         attachments=[],
         at=at,
     )

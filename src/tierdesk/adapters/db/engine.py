@@ -13,6 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from tierdesk.errors import ConfigurationError
 
@@ -44,6 +46,26 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
     raise ConfigurationError(
         f"unsupported database {parsed.get_backend_name()!r}; use sqlite or postgresql+psycopg"
     )
+
+
+# SQLite reports a malformed statement as an OperationalError too: that is a bug in a query, not
+# a database that went away.
+_SQLITE_QUERY_BUGS = ("syntax error", "no such column", "no such function", 'near "')
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """The database could not be reached, opened or used just now (server down, database
+    dropped, file gone, locked, out of pool connections): worth trying again later, as
+    opposed to a bug in a query."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, InterfaceError):
+        return True
+    if isinstance(error, OperationalError):
+        return not any(bug in str(error.orig) for bug in _SQLITE_QUERY_BUGS)
+    return False
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -14,6 +14,7 @@ from tierdesk.adapters.db.mappers_workflow import map_workflow
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Component, Product, Version
 from tierdesk.domain.messages import Attachment, Message
+from tierdesk.domain.names import name_key
 from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
 from tierdesk.domain.tickets import Ticket, TicketLink
 
@@ -93,8 +94,17 @@ def start_mappers() -> None:
     )
     reg.map_imperatively(AuditEvent, tables.audit_events)
     event.listen(Ticket, "load", _init_pending_events)
+    for named in (Organisation, Product):
+        event.listen(named, "before_insert", _keep_name_key)
+        event.listen(named, "before_update", _keep_name_key)
     map_levels(reg)
     map_workflow(reg)
+
+
+def _keep_name_key(_mapper: Any, _connection: Any, target: Organisation | Product) -> None:
+    # The comparison key is storage's business (a unique index), not the domain's: it is kept
+    # in step with the name on every write, whoever changed the name.
+    setattr(target, "name_key", name_key(target.name))  # noqa: B010 - not a domain attribute
 
 
 def _init_pending_events(ticket: Ticket, _context: Any) -> None:

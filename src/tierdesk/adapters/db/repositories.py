@@ -3,6 +3,7 @@ work owns the transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from functools import cache
 
@@ -15,6 +16,7 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Message
+from tierdesk.domain.names import name_key
 from tierdesk.domain.people import Agent, Contact, Organisation, SupportPlan
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import Scope
@@ -155,6 +157,14 @@ class SqlTicketRepository:
         )
         return list(self.session.scalars(query).unique())
 
+    def visible_ids(self, scope: Scope, ticket_ids: Collection[int]) -> set[int]:
+        """Of these tickets, the ones the scope may see (the list filter's rule, for links)."""
+        storable = [i for i in ticket_ids if _storable_id(i)]
+        if not storable:
+            return set()
+        query = select(_t.id).where(_t.id.in_(storable), self._scope_clause(scope))
+        return set(self.session.scalars(query))
+
 
 class SqlAgentRepository:
     def __init__(self, session: Session) -> None:
@@ -211,9 +221,7 @@ class SqlOrganisationRepository:
         return self.session.get(Organisation, organisation_id)
 
     def get_by_name(self, name: str) -> Organisation | None:
-        query = select(Organisation).where(
-            func.lower(tables.organisations.c.name) == name.strip().lower()
-        )
+        query = select(Organisation).where(tables.organisations.c.name_key == name_key(name))
         return self.session.scalars(query).first()
 
     def all(self) -> list[Organisation]:
@@ -251,7 +259,7 @@ class SqlProductRepository:
         query = select(Product).where(
             or_(
                 tables.products.c.key == key.strip().lower(),
-                func.lower(tables.products.c.name) == key.strip().lower(),
+                tables.products.c.name_key == name_key(key),
             )
         )
         return self.session.scalars(query).first()

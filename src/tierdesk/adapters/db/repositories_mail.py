@@ -28,6 +28,7 @@ from tierdesk.domain.inbound import (
     InboundRecord,
     InboundResult,
 )
+from tierdesk.domain.names import name_key
 from tierdesk.domain.outbound import OutboxItem, OutboxStatus, OutgoingKind
 from tierdesk.errors import ConflictError
 
@@ -214,7 +215,8 @@ class SqlMailRepository:
 
     def ensure_organisation(self, name: str, plan_key: str, at: datetime) -> tuple[int, bool]:
         o = tables.organisations.c
-        found = self.session.scalars(select(o.id).where(func.lower(o.name) == name.lower())).first()
+        key = name_key(name)
+        found = self.session.scalars(select(o.id).where(o.name_key == key)).first()
         if found is not None:
             return found, False
         p = tables.support_plans.c
@@ -223,16 +225,17 @@ class SqlMailRepository:
             plan_id = self.session.scalars(select(p.id).order_by(p.id)).first()
         values: dict[str, Any] = {
             "name": name,
+            "name_key": key,
             "plan_id": plan_id,
             "email_domains": [],
             "timezone": "UTC",
             "active": True,
             "created_at": at,
         }
-        new_id = self._insert_once(tables.organisations, "name", values)
+        new_id = self._insert_once(tables.organisations, "name_key", values)
         if new_id is not None:
             return new_id, True
-        return self.session.scalars(select(o.id).where(o.name == name)).one(), False
+        return self.session.scalars(select(o.id).where(o.name_key == key)).one(), False
 
     def ensure_contact(
         self, email: str, name: str, organisation_id: int, language: str, at: datetime

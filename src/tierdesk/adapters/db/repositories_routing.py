@@ -31,6 +31,7 @@ from tierdesk.adapters.db.tables_routing import (
     rule_firings,
 )
 from tierdesk.domain.catalog import Component, Product
+from tierdesk.domain.names import name_key
 from tierdesk.domain.people import Agent, Organisation, SupportPlan
 from tierdesk.domain.routing import Queue, RoutingConditions, RoutingRule
 from tierdesk.domain.rule_actions import parse_actions
@@ -283,6 +284,7 @@ class SqlRuleRepository:
     def _values(rule: AutomationRule) -> dict[str, Any]:
         return {
             "name": rule.name,
+            "name_key": name_key(rule.name),
             "description": rule.description,
             "trigger": rule.trigger.value,
             "events": list(rule.events),
@@ -305,7 +307,7 @@ class SqlRuleRepository:
         return _automation_rule(row) if row else None
 
     def get_by_name(self, name: str) -> AutomationRule | None:
-        query = select(automation_rules).where(func.lower(_a.name) == name.strip().lower())
+        query = select(automation_rules).where(_a.name_key == name_key(name))
         row = self.session.execute(query).first()
         return _automation_rule(row) if row else None
 

@@ -7,17 +7,20 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables_web as t
 from tierdesk.domain.workspace import (
     CsatRating,
     Deflection,
+    IdempotencyKey,
     Macro,
     MacroKind,
     MagicLink,
     SavedView,
 )
+from tierdesk.errors import ConflictError
 
 
 class SqlWebRepository:
@@ -192,3 +195,33 @@ class SqlWebRepository:
             update(t.magic_links).where(c.id == link_id, c.used_at.is_(None)).values(used_at=at)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # idempotency keys ---------------------------------------------------------------------
+
+    def idempotency_key(self, key: str) -> IdempotencyKey | None:
+        row = self.session.execute(
+            select(t.idempotency_keys).where(t.idempotency_keys.c.key == key)
+        ).one_or_none()
+        if row is None:
+            return None
+        return IdempotencyKey(row.key, row.who, row.ticket_id, row.created_at, row.expires_at)
+
+    def add_idempotency_key(self, used: IdempotencyKey) -> None:
+        statement = insert(t.idempotency_keys).values(
+            key=used.key,
+            who=used.who,
+            ticket_id=used.ticket_id,
+            created_at=used.created_at,
+            expires_at=used.expires_at,
+        )
+        try:
+            self.session.execute(statement)
+        except IntegrityError as exc:
+            # The transaction is spoiled on PostgreSQL; the caller abandons it.
+            raise ConflictError("this form was sent already", field="form_key") from exc
+
+    def purge_idempotency_keys(self, now: datetime) -> int:
+        result = self.session.execute(
+            delete(t.idempotency_keys).where(t.idempotency_keys.c.expires_at < now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

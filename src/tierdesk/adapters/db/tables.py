@@ -69,12 +69,15 @@ organisations = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
+    # domain.names.name_key(name), kept by the mapper: names compare alike on both engines
+    Column("name_key", String(400), nullable=False),
     Column("plan_id", ForeignKey("support_plans.id"), nullable=False),
     Column("email_domains", json_list(), nullable=False),
     Column("country", String(2)),
     Column("timezone", String(64), nullable=False),
     Column("active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Index("uq_organisations_name_key", "name_key", unique=True),
 )
 
 contacts = Table(
@@ -115,7 +118,9 @@ products = Table(
     Column("id", Integer, primary_key=True),
     Column("key", String(64), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
+    Column("name_key", String(400), nullable=False),  # domain.names.name_key(name)
     Column("description", Text, nullable=False),
+    Index("uq_products_name_key", "name_key", unique=True),
 )
 
 components = Table(

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -71,6 +72,7 @@ automation_rules = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(120), nullable=False, unique=True),
+    Column("name_key", String(240), nullable=False),  # domain.names.name_key(name)
     Column("description", Text, nullable=False),
     Column("trigger", String(16), nullable=False),
     Column("events", _json(), nullable=False),
@@ -80,6 +82,7 @@ automation_rules = Table(
     Column("position", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Index("uq_automation_rules_name_key", "name_key", unique=True),
 )
 
 # One row per firing. The unique key is what makes "at most once": ``event:<audit event id>``

@@ -1,6 +1,7 @@
 """Tables behind the agent workspace and the customer portal: saved queue views, reply macros,
 CSAT ratings, deflections (a suggestion that answered the customer before a ticket was opened),
-single-use sign-in links for contacts, signed-in sessions and failed sign-ins."""
+single-use sign-in links for contacts, signed-in sessions, failed sign-ins and the forms'
+one-time keys."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ deflections = Table(
     Column("contact_id", ForeignKey("contacts.id"), nullable=False),
     Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
     Column("query", Text, nullable=False),  # what the customer had typed
-    Column("source", String(200), nullable=False),  # the suggestion: "kb:12#anchor", "ticket:7"
+    # the suggestion: "kb:12#anchor", "known-issue:3", "ticket:TD-1042"
+    Column("source", String(200), nullable=False),
     Column("title", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_deflections_created_at", "created_at"),
@@ -93,4 +95,15 @@ sign_in_failures = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_sign_in_failures_scope_key_at", "scope", "key", "at"),
     Index("ix_sign_in_failures_at", "at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(64), primary_key=True),  # one a rendered form; unique across processes
+    Column("who", String(40), nullable=False),  # "contact:12", "agent:3"
+    Column("ticket_id", ForeignKey("tickets.id"), nullable=False),  # what the first post made
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_idempotency_keys_expires_at", "expires_at"),
 )

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import typer
 
-from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing` and `eval logs`
+from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing|logs|facts`
+    evaluation_facts,
     evaluation_understanding,
 )
 from tierdesk.entrypoints.cli.audit import audit_app

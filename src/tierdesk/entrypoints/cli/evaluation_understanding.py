@@ -170,7 +170,7 @@ def logs(
         assignments.write_text("".join(f"{t}\n" for t in analysis.assignments), encoding="utf-8")
     for template in analysis.surfaced(limit=10):
         flag = "error" if template.is_error else "rare"
-        note(f"[{flag}] x{template.count} {template.template[:120]}")
+        note(f"[{flag}] x{template.count} {template.text[:120]}")
     say(
         json.dumps(
             {

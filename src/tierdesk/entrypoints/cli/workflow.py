@@ -9,6 +9,7 @@ import typer
 
 from tierdesk.domain.defects import DefectStatus, Severity
 from tierdesk.domain.known_issues import KnownIssueStatus
+from tierdesk.domain.messages import Channel
 from tierdesk.domain.tickets import Ticket
 from tierdesk.entrypoints.cli.wiring import render_table, running_desk, say
 from tierdesk.services import defect_sync, defects, known_issues, l3_outcomes
@@ -77,7 +78,7 @@ def link_known_issue(
     """Link a ticket and send it the documented fix as a public reply, in one step."""
     with running_desk() as app:
         issue, linked = known_issues.link_known_issue(
-            app.desk, SYSTEM, issue_id, ticket, send_fix=send_fix
+            app.desk, SYSTEM, issue_id, ticket, send_fix=send_fix, channel=Channel.CLI
         )
     say(f"{linked.number} linked to KI-{issue.id}" + (" and answered" if send_fix else ""))
 
@@ -145,7 +146,9 @@ def mark_fixed(
 ) -> None:
     """Record the fixing release; every linked ticket is told whether it is affected."""
     with running_desk() as app:
-        defect = defects.mark_defect_fixed(app.desk, SYSTEM, defect_id, version)
+        defect = defects.mark_defect_fixed(
+            app.desk, SYSTEM, defect_id, version, channel=Channel.CLI
+        )
     say(f"DEF-{defect.id} fixed in {defect.fixed_in}")
 
 

@@ -10,6 +10,7 @@ import typer
 
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
+from tierdesk.domain.messages import Channel
 from tierdesk.domain.metrics import MetricsReport
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.cli.wiring import fail, render_table, running_desk, say
@@ -55,7 +56,9 @@ def update(
 ) -> None:
     """Post a status update: one public message on every linked ticket."""
     with running_desk() as app:
-        posted = incidents.post_incident_update(app.desk, SYSTEM, incident_id, status, text)
+        posted = incidents.post_incident_update(
+            app.desk, SYSTEM, incident_id, status, text, channel=Channel.CLI
+        )
     say(f"INC-{incident_id} {posted.status}: {posted.tickets_notified} tickets told")
 
 

@@ -1,17 +1,28 @@
 """One error shape for the whole API: ``{"error": {"code", "message", ...}}``.
 
-The domain raises coded errors; this table alone decides their HTTP status."""
+The domain raises coded errors; this table alone decides their HTTP status. Anything else that
+escapes a route (a bug, a disk that fails, a database that is gone) is caught by
+``UnexpectedErrors``: logged with its traceback under a request id, and answered as the caller
+reads answers — the envelope on the API, a page on pages, text for HTMX."""
 
 from __future__ import annotations
 
+import html
+import logging
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tierdesk.bootstrap import is_database_unavailable
 from tierdesk.errors import ErrorCode, TierdeskError
+
+log = logging.getLogger(__name__)
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
@@ -52,7 +63,7 @@ async def _tierdesk_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(STATUS_BY_CODE[exc.code], str(exc.code), exc.message, exc.data)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "problem": err["msg"]}
@@ -68,13 +79,91 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail))
 
 
+# -- the unexpected -------------------------------------------------------------------------
+
+RETRY_AFTER_SECONDS = 30  # a restarted database or a freed connection pool: soon, not at once
+ErrorPage = Callable[[Request, int, str], Response]
+
+
+def _plain_page(_request: Request, status: int, message: str) -> Response:
+    """The page when the pages' own template is not installed (or fails too)."""
+    body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
+    return HTMLResponse(f"{body}<p>{html.escape(message)}</p>", status_code=status)
+
+
+def unexpected_error_response(request: Request, error: Exception) -> Response:
+    """Log ``error`` with a new request id and answer it without internals: 503 with
+    Retry-After when the database is unavailable, 500 for anything else."""
+    request_id = uuid.uuid4().hex[:16]
+    unavailable = is_database_unavailable(error)
+    where = f"{request.method} {request.url.path}"
+    if unavailable:
+        status, code, retry = 503, "database_unavailable", RETRY_AFTER_SECONDS
+        message = f"the database is unavailable; try again in {retry} seconds"
+        log.error("database unavailable on %s (request %s)", where, request_id, exc_info=error)
+    else:
+        status, code, retry = 500, "internal_error", None
+        message = "something went wrong on our side; it has been logged"
+        log.error("unexpected error on %s (request %s)", where, request_id, exc_info=error)
+    headers = {"X-Request-ID": request_id}
+    if retry is not None:
+        headers["Retry-After"] = str(retry)
+    if request.url.path.startswith("/api/"):
+        data: dict[str, Any] = {"request_id": request_id}
+        if retry is not None:
+            data["retry_after"] = retry
+        response: Response = error_response(status, code, message, data)
+    elif request.headers.get("HX-Request") == "true":
+        response = PlainTextResponse(f"{message} (request {request_id})", status_code=status)
+    else:
+        page: ErrorPage = getattr(request.app.state, "error_page", _plain_page)
+        text = f"{message}. Request id: {request_id}."
+        try:
+            response = page(request, status, text)
+        except Exception:  # the page needs what just failed (the database, a template)
+            log.exception("the error page failed too (request %s)", request_id)
+            response = _plain_page(request, status, text)
+    response.headers.update(headers)
+    return response
+
+
+class UnexpectedErrors:
+    """Pure ASGI, inside the session and security-header middleware (so an error answer gets
+    the same headers as any other) and outside the routes. Starlette's own last resort answers
+    a bare text 500; an answer already under way cannot be replaced, and is left to it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_start)
+        except Exception as error:
+            if started:
+                raise
+            response = unexpected_error_response(Request(scope, receive), error)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(TierdeskError, _tierdesk_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    # Added first, so every middleware added later (sessions, security headers) wraps it.
+    app.add_middleware(UnexpectedErrors)

@@ -11,9 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
-from tierdesk.domain.people import Agent, Contact, Organisation, Role, SupportPlan
+from tierdesk.domain.people import Actor, Agent, Contact, Organisation, Role, SupportPlan
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
-from tierdesk.domain.visibility import visible_attachments
+from tierdesk.domain.visibility import may_read_internal, visible_resolution
+from tierdesk.entrypoints.web.ids import RecordId
 
 
 class Request(BaseModel):
@@ -36,7 +37,7 @@ class TicketCreate(Request):
     subject: str = Field(min_length=1, max_length=500)
     body: str | None = Field(default=None, max_length=200_000, description="Plain text")
     body_html: str | None = Field(default=None, max_length=500_000, description="Sanitised")
-    requester_id: int | None = Field(default=None, description="Agents: the contact asking")
+    requester_id: RecordId | None = Field(default=None, description="Agents: the contact asking")
     type: TicketType = TicketType.QUESTION
     priority: Priority = Priority.P3
     product: str | None = Field(default=None, description="Product key or name")
@@ -61,7 +62,7 @@ class TicketPatch(Request):
     custom_fields: dict[str, Any] | None = None
     priority: Priority | None = None
     status: Status | None = None
-    assignee_id: int | None = None
+    assignee_id: RecordId | None = None
     unassign: bool = False
     reason: str | None = Field(default=None, max_length=5_000)
 
@@ -170,7 +171,8 @@ class MessageOut(BaseModel):
     attachments: list[AttachmentOut]
 
     @classmethod
-    def of(cls, m: Message, restricted_ok: bool = True) -> MessageOut:
+    def of(cls, m: Message, attachments: list[Attachment]) -> MessageOut:
+        """``attachments``: those of the message the reader may see (services.attachments)."""
         return cls(
             id=m.id,
             kind=m.kind,
@@ -182,7 +184,7 @@ class MessageOut(BaseModel):
             body=m.body_text,
             body_html=m.body_html,
             created_at=m.created_at,
-            attachments=[AttachmentOut.of(a) for a in visible_attachments(m, restricted_ok)],
+            attachments=[AttachmentOut.of(a) for a in attachments],
         )
 
 
@@ -208,15 +210,15 @@ class LinkOut(BaseModel):
     kind: LinkKind
     target_id: int
     created_at: datetime
-    created_by: str
+    created_by: str | None = Field(description="Who linked them; for the vendor's people only")
 
     @classmethod
-    def of(cls, link: TicketLink) -> LinkOut:
+    def of(cls, link: TicketLink, internal: bool) -> LinkOut:
         return cls(
             kind=link.kind,
             target_id=link.target_ticket_id,
             created_at=link.created_at,
-            created_by=link.created_by,
+            created_by=link.created_by if internal else None,
         )
 
 
@@ -246,7 +248,16 @@ class TicketOut(BaseModel):
     links: list[LinkOut]
 
     @classmethod
-    def of(cls, t: Ticket, products: dict[int, Product]) -> TicketOut:
+    def of(
+        cls,
+        t: Ticket,
+        products: dict[int, Product],
+        links: list[TicketLink],
+        reader: Actor,
+    ) -> TicketOut:
+        """``links``: those the reader may see (services.tickets.shown_links); only the
+        vendor's people read who made them, and the resolution."""
+        internal = may_read_internal(reader)
         return cls(
             id=t.id,
             number=t.number,
@@ -264,13 +275,13 @@ class TicketOut(BaseModel):
             language=t.language,
             tags=list(t.tags),
             custom_fields=dict(t.custom_fields),
-            resolution=t.resolution,
+            resolution=visible_resolution(reader, t),  # never a customer's to read
             created_at=t.created_at,
             updated_at=t.updated_at,
             first_response_at=t.first_response_at,
             solved_at=t.solved_at,
             closed_at=t.closed_at,
-            links=[LinkOut.of(link) for link in t.links],
+            links=[LinkOut.of(link, internal) for link in links],
         )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from tierdesk.domain.handoff import HandoffPacket, PacketContent, PacketStatus, TriedStep
 from tierdesk.domain.levels import Level
 from tierdesk.domain.people import Agent
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import AgentOut, Request
 
 
@@ -26,7 +27,7 @@ class PacketIn(Request):
     version: str | None = Field(default=None, max_length=64)
     environment: str = Field(default="", max_length=20_000)
     steps_tried: list[TriedStepIn] = Field(default_factory=list, max_length=100)
-    diagnostics: list[int] = Field(
+    diagnostics: list[RecordId] = Field(
         default_factory=list, max_length=100, description="Attachment ids on this ticket"
     )
     hypotheses: list[str] = Field(default_factory=list, max_length=50)
@@ -65,7 +66,7 @@ class BounceRequest(Request):
 
 
 class AcceptRequest(Request):
-    assignee_id: int | None = Field(default=None, description="Leads: accept for a member")
+    assignee_id: RecordId | None = Field(default=None, description="Leads: accept for a member")
 
 
 class LevelPatch(Request):

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from tierdesk.domain.defects import DefectStatus
 from tierdesk.entrypoints.web.api.tickets import detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     DefectCreate,
@@ -54,27 +55,29 @@ def open_defect(body: DefectCreate, desk: DeskDep, actor: CurrentActor) -> Defec
 
 
 @router.get("/defects/{defect_id}", response_model=DefectOut)
-def get_defect(defect_id: int, desk: DeskDep, actor: CurrentActor) -> DefectOut:
+def get_defect(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> DefectOut:
     view = defects.get_defect(desk, actor, defect_id)
     return DefectOut.of(view.defect, view.link_count, view.tickets)
 
 
 @router.post("/defects/{defect_id}/tickets", response_model=TicketDetail)
 def link_ticket(
-    defect_id: int, body: LinkTicket, desk: DeskDep, actor: CurrentActor
+    defect_id: RecordId, body: LinkTicket, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
     return detail(desk, actor, defects.link_defect(desk, actor, defect_id, body.ticket))
 
 
 @router.post("/defects/{defect_id}/fixed", response_model=DefectOut)
-def mark_fixed(defect_id: int, body: DefectFixed, desk: DeskDep, actor: CurrentActor) -> DefectOut:
+def mark_fixed(
+    defect_id: RecordId, body: DefectFixed, desk: DeskDep, actor: CurrentActor
+) -> DefectOut:
     """Record the fixing release by hand; every linked ticket is told whether it is affected."""
     defects.mark_defect_fixed(desk, actor, defect_id, body.version)
     return get_defect(defect_id, desk, actor)
 
 
 @router.post("/defects/{defect_id}/sync", response_model=DefectOut)
-def sync(defect_id: int, desk: DeskDep, actor: CurrentActor) -> DefectOut:
+def sync(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> DefectOut:
     """Mirror now (if not yet) and read the tracker's state back."""
     defect_sync.sync_defect(desk, actor, defect_id)
     return get_defect(defect_id, desk, actor)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas_workflow import (
     EnhancementCreate,
     EnhancementOut,
@@ -38,7 +39,7 @@ def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> Enhan
 
 
 @router.get("/{enhancement_id}", response_model=EnhancementOut)
-def get_enhancement(enhancement_id: int, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+def get_enhancement(enhancement_id: RecordId, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
     view = enhancements.get_enhancement(desk, actor, enhancement_id)
     return EnhancementOut.of(
         view.enhancement, view.votes, [o.name for o in view.organisations], view.tickets
@@ -47,7 +48,7 @@ def get_enhancement(enhancement_id: int, desk: DeskDep, actor: CurrentActor) -> 
 
 @router.post("/{enhancement_id}/tickets", response_model=EnhancementOut)
 def link_ticket(
-    enhancement_id: int, body: LinkTicket, desk: DeskDep, actor: CurrentActor
+    enhancement_id: RecordId, body: LinkTicket, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
     enhancements.link_enhancement(desk, actor, enhancement_id, body.ticket)
     return get_enhancement(enhancement_id, desk, actor)
@@ -55,7 +56,7 @@ def link_ticket(
 
 @router.post("/{enhancement_id}/votes", response_model=EnhancementOut)
 def vote(
-    enhancement_id: int, body: EnhancementVoteIn, desk: DeskDep, actor: CurrentActor
+    enhancement_id: RecordId, body: EnhancementVoteIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
     enhancements.vote_for_enhancement(desk, actor, enhancement_id, body.organisation)
     return get_enhancement(enhancement_id, desk, actor)
@@ -63,7 +64,7 @@ def vote(
 
 @router.put("/{enhancement_id}/status", response_model=EnhancementOut)
 def change_status(
-    enhancement_id: int, body: EnhancementStatusIn, desk: DeskDep, actor: CurrentActor
+    enhancement_id: RecordId, body: EnhancementStatusIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
     enhancements.change_enhancement_status(desk, actor, enhancement_id, body.status)
     return get_enhancement(enhancement_id, desk, actor)
@@ -71,7 +72,7 @@ def change_status(
 
 @router.post("/{enhancement_id}/ship", response_model=EnhancementOut)
 def ship(
-    enhancement_id: int, body: EnhancementShip, desk: DeskDep, actor: CurrentActor
+    enhancement_id: RecordId, body: EnhancementShip, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
     """Shipped in a release: the requesting organisations' linked tickets are told."""
     enhancements.ship_enhancement(desk, actor, enhancement_id, body.version)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas_workflow import (
     IncidentCreate,
     IncidentOut,
@@ -37,14 +38,14 @@ def declare(body: IncidentCreate, desk: DeskDep, actor: CurrentActor) -> Inciden
 
 
 @router.get("/{incident_id}", response_model=IncidentOut)
-def get_incident(incident_id: int, desk: DeskDep, actor: CurrentActor) -> IncidentOut:
+def get_incident(incident_id: RecordId, desk: DeskDep, actor: CurrentActor) -> IncidentOut:
     view = incidents.get_incident(desk, actor, incident_id)
     return IncidentOut.of(view.incident, view.link_count, view.updates, view.tickets)
 
 
 @router.post("/{incident_id}/tickets", response_model=IncidentOut)
 def link_tickets(
-    incident_id: int, body: IncidentTickets, desk: DeskDep, actor: CurrentActor
+    incident_id: RecordId, body: IncidentTickets, desk: DeskDep, actor: CurrentActor
 ) -> IncidentOut:
     """Link many tickets at once (all or none)."""
     incidents.link_incident_tickets(desk, actor, incident_id, body.tickets)
@@ -55,7 +56,7 @@ def link_tickets(
     "/{incident_id}/updates", response_model=IncidentUpdateOut, status_code=status.HTTP_201_CREATED
 )
 def post_update(
-    incident_id: int, body: IncidentUpdateCreate, desk: DeskDep, actor: CurrentActor
+    incident_id: RecordId, body: IncidentUpdateCreate, desk: DeskDep, actor: CurrentActor
 ) -> IncidentUpdateOut:
     """One public message on every linked ticket."""
     return IncidentUpdateOut.of(
@@ -65,7 +66,7 @@ def post_update(
 
 @router.post("/{incident_id}/resolve", response_model=IncidentOut)
 def resolve(
-    incident_id: int, body: IncidentResolve, desk: DeskDep, actor: CurrentActor
+    incident_id: RecordId, body: IncidentResolve, desk: DeskDep, actor: CurrentActor
 ) -> IncidentOut:
     """Resolve the incident and solve every linked ticket still open."""
     incidents.resolve_incident(desk, actor, incident_id, body.resolution)
@@ -74,7 +75,7 @@ def resolve(
 
 @router.put("/{incident_id}/post-incident-note", response_model=IncidentOut)
 def post_incident_note(
-    incident_id: int, body: PostIncidentNote, desk: DeskDep, actor: CurrentActor
+    incident_id: RecordId, body: PostIncidentNote, desk: DeskDep, actor: CurrentActor
 ) -> IncidentOut:
     incidents.write_post_incident_note(desk, actor, incident_id, body.note)
     return get_incident(incident_id, desk, actor)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.known_issues import KnownIssueStatus
 from tierdesk.entrypoints.web.api.tickets import detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     KnownIssueCreate,
@@ -48,14 +49,14 @@ def create_known_issue(body: KnownIssueCreate, desk: DeskDep, actor: CurrentActo
 
 
 @router.get("/{issue_id}", response_model=KnownIssueOut)
-def get_known_issue(issue_id: int, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
+def get_known_issue(issue_id: RecordId, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
     view = known_issues.get_known_issue(desk, actor, issue_id)
     return KnownIssueOut.of(view.issue, view.link_count, view.tickets)
 
 
 @router.patch("/{issue_id}", response_model=KnownIssueOut)
 def patch_known_issue(
-    issue_id: int, body: KnownIssuePatch, desk: DeskDep, actor: CurrentActor
+    issue_id: RecordId, body: KnownIssuePatch, desk: DeskDep, actor: CurrentActor
 ) -> KnownIssueOut:
     known_issues.update_known_issue(
         desk,
@@ -71,7 +72,7 @@ def patch_known_issue(
 
 @router.post("/{issue_id}/tickets", response_model=TicketDetail)
 def link_ticket(
-    issue_id: int, body: KnownIssueLink, desk: DeskDep, actor: CurrentActor
+    issue_id: RecordId, body: KnownIssueLink, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
     """Link a ticket and (unless ``send_fix`` is false) answer it with the documented fix as a
     public reply, in one step. Returns the ticket with the reply in its thread."""

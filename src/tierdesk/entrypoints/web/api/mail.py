@@ -12,6 +12,8 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.inbound import InboundOutcome, InboundRecord
 from tierdesk.domain.outbound import OutboxItem, OutboxStatus, OutgoingKind
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.downloads import download_response
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.errors import InvalidInputError
 from tierdesk.mail_bootstrap import mail_desk
 from tierdesk.services import mail_admin
@@ -117,29 +119,21 @@ def list_quarantine(
 
 
 @router.get("/quarantine/{inbound_id}", response_model=InboundOut)
-def show_quarantined(inbound_id: int, desk: DeskDep, actor: CurrentActor) -> InboundOut:
+def show_quarantined(inbound_id: RecordId, desk: DeskDep, actor: CurrentActor) -> InboundOut:
     record, _raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
     return InboundOut.of(record)
 
 
 @router.get("/quarantine/{inbound_id}/raw")
-def raw_message(inbound_id: int, desk: DeskDep, actor: CurrentActor) -> Response:
+def raw_message(inbound_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Response:
     """The original bytes, as a download (never rendered: they are a stranger's)."""
     _record, raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
-    return Response(
-        content=raw,
-        media_type="message/rfc822",
-        headers={
-            "Content-Disposition": f'attachment; filename="message-{inbound_id}.eml"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-        },
-    )
+    return download_response(raw, f"message-{inbound_id}.eml", "message/rfc822")
 
 
 @router.post("/quarantine/{inbound_id}/reprocess", response_model=ReprocessOut)
 def reprocess(
-    inbound_id: int, request: Request, desk: DeskDep, actor: CurrentActor
+    inbound_id: RecordId, request: Request, desk: DeskDep, actor: CurrentActor
 ) -> ReprocessOut:
     """Read the message again, leniently; for a held sender this approves them."""
     application: Tierdesk = request.app.state.tierdesk
@@ -157,7 +151,7 @@ def list_outbox(
     desk: DeskDep,
     actor: CurrentActor,
     status: Annotated[list[OutboxStatus] | None, Query()] = None,
-    ticket_id: int | None = None,
+    ticket_id: RecordId | None = None,
     limit: int = Query(default=100, ge=1, le=500),
 ) -> list[OutboxOut]:
     items = mail_admin.list_outbox(

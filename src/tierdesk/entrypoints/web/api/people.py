@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import (
     AgentCreate,
     AgentOut,
@@ -58,7 +59,9 @@ def create_organisation(
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
-def get_organisation(organisation_id: int, desk: DeskDep, actor: CurrentActor) -> OrganisationOut:
+def get_organisation(
+    organisation_id: RecordId, desk: DeskDep, actor: CurrentActor
+) -> OrganisationOut:
     for organisation in people.list_organisations(desk, actor):
         if organisation.id == organisation_id:
             return OrganisationOut.of(organisation)
@@ -67,7 +70,7 @@ def get_organisation(organisation_id: int, desk: DeskDep, actor: CurrentActor) -
 
 @router.get("/contacts", response_model=list[ContactOut])
 def list_contacts(
-    desk: DeskDep, actor: CurrentActor, organisation_id: int | None = None
+    desk: DeskDep, actor: CurrentActor, organisation_id: RecordId | None = None
 ) -> list[ContactOut]:
     return [ContactOut.of(c) for c in people.list_contacts(desk, actor, organisation_id)]
 
@@ -89,7 +92,7 @@ def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> C
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
-def get_contact(contact_id: int, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ContactOut:
     for contact in people.list_contacts(desk, actor):
         if contact.id == contact_id:
             return ContactOut.of(contact)
@@ -121,7 +124,7 @@ def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> Agent
 
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
-def get_agent(agent_id: int, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+def get_agent(agent_id: RecordId, desk: DeskDep, actor: CurrentActor) -> AgentOut:
     for agent in people.list_agents(desk, actor):
         if agent.id == agent_id:
             return AgentOut.of(agent)

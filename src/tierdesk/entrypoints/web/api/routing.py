@@ -15,6 +15,7 @@ from tierdesk.domain.people import Tier
 from tierdesk.domain.routing import Queue, RoutingRule
 from tierdesk.entrypoints.web.api import rules
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import AgentOut, Request
 from tierdesk.services import agents, queues
 from tierdesk.services.desk import Desk
@@ -240,7 +241,7 @@ def create_routing_rule(
 
 @router.patch("/routing-rules/{rule_id}", response_model=RoutingRuleOut, tags=["routing"])
 def patch_routing_rule(
-    rule_id: int, body: RoutingRulePatch, desk: DeskDep, actor: CurrentActor
+    rule_id: RecordId, body: RoutingRulePatch, desk: DeskDep, actor: CurrentActor
 ) -> RoutingRuleOut:
     changes = queues.RoutingRuleChanges(
         name=body.name,
@@ -254,13 +255,15 @@ def patch_routing_rule(
 
 
 @router.delete("/routing-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["routing"])
-def delete_routing_rule(rule_id: int, desk: DeskDep, actor: CurrentActor) -> Response:
+def delete_routing_rule(rule_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Response:
     queues.delete_routing_rule(desk, actor, rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut, tags=["people"])
-def patch_agent(agent_id: int, body: AgentPatch, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+def patch_agent(
+    agent_id: RecordId, body: AgentPatch, desk: DeskDep, actor: CurrentActor
+) -> AgentOut:
     """Leads and admins change anything here (also another agent's password); an agent may set
     only their own ``away``."""
     changes = agents.AgentChanges(

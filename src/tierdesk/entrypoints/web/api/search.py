@@ -9,8 +9,11 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
+from tierdesk.domain.people import Actor
+from tierdesk.domain.visibility import visible_resolution
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
 from tierdesk.services import knowledge
 from tierdesk.services import search as search_services
@@ -33,13 +36,13 @@ class SimilarTicketOut(BaseModel):
     links: list[LinkOut]
 
     @classmethod
-    def of(cls, similar: search_services.SimilarTicket) -> SimilarTicketOut:
+    def of(cls, similar: search_services.SimilarTicket, reader: Actor) -> SimilarTicketOut:
         ticket = similar.ticket
         return cls(
             number=ticket.number or str(ticket.id),
             subject=ticket.subject,
             status=str(ticket.status),
-            resolution=ticket.resolution,
+            resolution=visible_resolution(reader, ticket),
             score=similar.score,
             why=similar.why,
             links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],
@@ -51,10 +54,10 @@ class SimilarOut(BaseModel):
     open: list[SimilarTicketOut]
 
     @classmethod
-    def of(cls, found: search_services.SimilarTickets) -> SimilarOut:
+    def of(cls, found: search_services.SimilarTickets, reader: Actor) -> SimilarOut:
         return cls(
-            solved=[SimilarTicketOut.of(s) for s in found.solved],
-            open=[SimilarTicketOut.of(s) for s in found.open],
+            solved=[SimilarTicketOut.of(s, reader) for s in found.solved],
+            open=[SimilarTicketOut.of(s, reader) for s in found.open],
         )
 
 
@@ -156,7 +159,7 @@ def similar(
 ) -> SimilarOut:
     """Solved tickets like this one (with their resolution) and open look-alikes (duplicate
     candidates), each with a score and why."""
-    return SimilarOut.of(search_services.similar_tickets(desk, actor, ticket_ref, limit))
+    return SimilarOut.of(search_services.similar_tickets(desk, actor, ticket_ref, limit), actor)
 
 
 @router.get("/tickets/{ticket_ref}/suggestions", response_model=SuggestionsOut)
@@ -167,7 +170,7 @@ def suggestions(
     return SuggestionsOut(
         passages=[PassageOut.of(h) for h in found.passages],
         known_issues=[PassageOut.of(h) for h in found.known_issues],
-        similar=SimilarOut.of(found.similar),
+        similar=SimilarOut.of(found.similar, actor),
     )
 
 
@@ -194,7 +197,7 @@ def list_articles(
 
 
 @router.get("/kb/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
     return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
 
 
@@ -219,5 +222,5 @@ async def upload_article(
 
 
 @router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_article(article_id: int, desk: DeskDep, actor: CurrentActor) -> None:
+def remove_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> None:
     knowledge.remove_article(desk, actor, article_id)

@@ -17,6 +17,7 @@ from tierdesk.domain.sla import BreachAction, LevelTarget
 from tierdesk.domain.tickets import Priority
 from tierdesk.entrypoints.web.api import notifications
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.services import deadlines, sla
 
@@ -168,13 +169,13 @@ def create_policy(body: PolicyCreate, desk: DeskDep, actor: CurrentActor) -> Pol
 
 
 @router.get("/sla-policies/{policy_id}", response_model=PolicyOut, tags=["sla"])
-def get_policy(policy_id: int, desk: DeskDep, actor: CurrentActor) -> PolicyOut:
+def get_policy(policy_id: RecordId, desk: DeskDep, actor: CurrentActor) -> PolicyOut:
     return PolicyOut.of(sla.get_policy(desk, actor, policy_id))
 
 
 @router.patch("/sla-policies/{policy_id}", response_model=PolicyOut, tags=["sla"])
 def update_policy(
-    policy_id: int, body: PolicyPatch, desk: DeskDep, actor: CurrentActor
+    policy_id: RecordId, body: PolicyPatch, desk: DeskDep, actor: CurrentActor
 ) -> PolicyOut:
     """New targets apply to clocks started from now on (and on a ticket's priority change)."""
     return PolicyOut.of(sla.update_policy(desk, actor, policy_id, body.fields()))

@@ -12,8 +12,9 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
-from tierdesk.domain.visibility import visible_attachments
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.downloads import download_response
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
     EventOut,
@@ -30,12 +31,12 @@ from tierdesk.entrypoints.web.schemas import (
     TicketOut,
     TicketPatch,
 )
-from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.errors import InvalidInputError
 from tierdesk.ports import TicketFilter
 from tierdesk.services import tickets as ticket_services
+from tierdesk.services.attachments import attachments_of, open_attachment, thread_of
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.desk import Desk
-from tierdesk.services.levels import sees_restricted
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -46,14 +47,23 @@ def _products(desk: Desk) -> dict[int, Product]:
     return {p.id: p for p in ticket_services.list_products(desk) if p.id is not None}
 
 
+def summaries(desk: Desk, actor: CurrentActor, shown: list[Ticket]) -> list[TicketOut]:
+    """Tickets as this actor may see them, links included (customers: only links to tickets
+    they may see, without who made them)."""
+    products = _products(desk)
+    links = ticket_services.shown_links(desk, actor, shown)
+    return [TicketOut.of(t, products, links.get(t.id or 0, []), actor) for t in shown]
+
+
 def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
     """The ticket as this actor may see it: public thread only for customers, restricted
     diagnostics only for levels that may read them."""
-    out = TicketOut.of(ticket, _products(desk))
-    thread = ticket_services.visible_thread(actor, ticket)
-    restricted_ok = sees_restricted(desk, actor)
-    messages = [MessageOut.of(m, restricted_ok) for m in thread]
-    return TicketDetail(**out.model_dump(), messages=messages)
+    [out] = summaries(desk, actor, [ticket])
+    return TicketDetail(**out.model_dump(), messages=_messages(desk, actor, ticket))
+
+
+def _messages(desk: Desk, actor: CurrentActor, ticket: Ticket) -> list[MessageOut]:
+    return [MessageOut.of(e.message, e.attachments) for e in thread_of(desk, actor, ticket)]
 
 
 def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
@@ -117,10 +127,10 @@ def list_tickets(
     type_: Annotated[list[TicketType] | None, Query(alias="type")] = None,
     level: Annotated[list[int] | None, Query(description="0-4")] = None,
     queue: str | None = None,
-    assignee_id: int | None = None,
+    assignee_id: RecordId | None = None,
     unassigned: bool = False,
-    organisation_id: int | None = None,
-    requester_id: int | None = None,
+    organisation_id: RecordId | None = None,
+    requester_id: RecordId | None = None,
     product: str | None = Query(default=None, description="Product key or name"),
     tag: str | None = None,
     q: str | None = Query(default=None, max_length=200, description="Words in the subject"),
@@ -151,9 +161,8 @@ def list_tickets(
         text=q.strip() if q and q.strip() else None,
     )
     page = ticket_services.list_tickets(desk, actor, filters, limit, _decode_cursor(cursor))
-    products = _products(desk)
     return TicketList(
-        items=[TicketOut.of(t, products) for t in page.tickets],
+        items=summaries(desk, actor, page.tickets),
         next_cursor=_encode_cursor(page.next_before_id),
         total=page.total,
     )
@@ -192,9 +201,7 @@ def patch_ticket(
 
 @router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
 def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
-    ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
-    restricted_ok = sees_restricted(desk, actor)
-    return [MessageOut.of(m, restricted_ok) for m in ticket_services.visible_thread(actor, ticket)]
+    return _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
 
 
 @router.post(
@@ -218,30 +225,15 @@ def create_message(
         channel=Channel.API,
         attachments=_attachments(body.attachments),
     )
-    return MessageOut.of(message)
+    return MessageOut.of(message, attachments_of(desk, actor, message))
 
 
 @router.get("/{ticket_ref}/attachments/{attachment_id}")
 def download_attachment(
-    ticket_ref: TicketRef, attachment_id: int, desk: DeskDep, actor: CurrentActor
+    ticket_ref: TicketRef, attachment_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> Response:
-    ticket = ticket_services.get_ticket(desk, actor, ticket_ref)
-    restricted_ok = sees_restricted(desk, actor)
-    for message in ticket_services.visible_thread(actor, ticket):
-        for attachment in visible_attachments(message, restricted_ok):
-            if attachment.id == attachment_id:
-                data = desk.files.open(attachment.storage_key)
-                # Always a download, never rendered by the browser: the bytes are the customer's.
-                return Response(
-                    content=data,
-                    media_type=attachment.content_type,
-                    headers={
-                        "Content-Disposition": f'attachment; filename="{attachment.filename}"',
-                        "X-Content-Type-Options": "nosniff",
-                        "Content-Security-Policy": "sandbox",
-                    },
-                )
-    raise NotFoundError(f"attachment {attachment_id} not found")
+    attachment, content = open_attachment(desk, actor, ticket_ref, attachment_id)
+    return download_response(content, attachment.filename, attachment.content_type)
 
 
 @router.get("/{ticket_ref}/events", response_model=list[EventOut])
@@ -284,10 +276,7 @@ def link(
 @router.get("/{ticket_ref}/related", response_model=list[TicketOut])
 def related(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[TicketOut]:
     """Tickets that link to this one (duplicates of it, tickets merged into it…)."""
-    products = _products(desk)
-    return [
-        TicketOut.of(t, products) for t in ticket_services.related_tickets(desk, actor, ticket_ref)
-    ]
+    return summaries(desk, actor, ticket_services.related_tickets(desk, actor, ticket_ref))
 
 
 @router.post("/{ticket_ref}/merge", response_model=TicketDetail)

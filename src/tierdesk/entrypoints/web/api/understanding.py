@@ -15,6 +15,7 @@ from tierdesk.domain.outages import OutageProposal, ProposalStatus
 from tierdesk.domain.triage import FieldReport, TriagePrediction
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.services import enrichment, outages, summaries, triage
 from tierdesk.services.summaries import DraftTask
 
@@ -182,7 +183,7 @@ class ProposalOut(BaseModel):
 
 class ProposalDecisionIn(BaseModel):
     status: Literal["declared", "dismissed"]
-    incident_id: int | None = None
+    incident_id: RecordId | None = None
 
 
 @router.get("/tickets/{ticket_ref}/facts", response_model=list[FactOut])
@@ -203,7 +204,7 @@ def clarifying_questions(
     "/tickets/{ticket_ref}/clarifying-questions/{question_id}/send", response_model=QuestionOut
 )
 def send_clarifying_question(
-    ticket_ref: TicketRef, question_id: int, desk: DeskDep, actor: CurrentActor
+    ticket_ref: TicketRef, question_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> QuestionOut:
     """Send a proposed question to the customer; the ticket then waits on them."""
     return QuestionOut.of(enrichment.send_clarifying_question(desk, actor, ticket_ref, question_id))
@@ -271,13 +272,13 @@ def list_outage_proposals(
 
 
 @router.get("/outage-proposals/{proposal_id}", response_model=ProposalOut)
-def get_outage_proposal(proposal_id: int, desk: DeskDep, actor: CurrentActor) -> ProposalOut:
+def get_outage_proposal(proposal_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ProposalOut:
     return ProposalOut.of(outages.get_proposal(desk, actor, proposal_id))
 
 
 @router.post("/outage-proposals/{proposal_id}/decision", response_model=ProposalOut)
 def decide_outage_proposal(
-    proposal_id: int, body: ProposalDecisionIn, desk: DeskDep, actor: CurrentActor
+    proposal_id: RecordId, body: ProposalDecisionIn, desk: DeskDep, actor: CurrentActor
 ) -> ProposalOut:
     """Record that an incident was declared from the proposal (its id) or that it was
     dismissed."""

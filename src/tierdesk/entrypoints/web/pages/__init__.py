@@ -6,18 +6,26 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.web_sessions import SESSION_LIFETIME
-from tierdesk.entrypoints.web.errors import STATUS_BY_CODE, error_response
+from tierdesk.entrypoints.web.errors import (
+    STATUS_BY_CODE,
+    error_response,
+    http_error,
+    validation_error,
+)
 from tierdesk.entrypoints.web.pages import (
     account,
     admin,
     audit,
     dashboard,
+    error_pages,
     knowledge,
     portal,
     queue,
@@ -28,7 +36,7 @@ from tierdesk.entrypoints.web.pages import (
     ticket_actions,
     understanding,
 )
-from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, render
+from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR
 from tierdesk.entrypoints.web.pages.sessions import SignInRequiredError, session_secret
 from tierdesk.errors import TierdeskError
 from tierdesk.services.web_sessions import Audience
@@ -48,18 +56,38 @@ async def _sign_in_required(request: Request, exc: Exception) -> Response:
 
 
 async def _desk_error(request: Request, exc: Exception) -> Response:
-    """The API keeps its JSON error shape; pages answer with a readable page (or, for HTMX,
-    the message alone, which the page shows in its notice area)."""
+    """The API keeps its JSON error shape; pages answer with a readable page in the look of the
+    workspace or the portal (or, for HTMX, the message and the form fields it is about, which
+    desk.js shows next to them: error_pages.py)."""
     assert isinstance(exc, TierdeskError)
     status = STATUS_BY_CODE[exc.code]
     if _is_api(request):
         return error_response(status, str(exc.code), exc.message, exc.data)
-    if request.headers.get("HX-Request") == "true":
-        return Response(exc.message, status_code=status, media_type="text/plain")
-    return render(request, "error.html", {"status": status, "message": exc.message}, status)
+    return error_pages.desk_error_page(request, exc, status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """No such page, wrong method: JSON for the API and FastAPI's docs, a page elsewhere."""
+    assert isinstance(exc, StarletteHTTPException)
+    if _is_api(request) or request.url.path.startswith(("/docs", "/redoc", "/openapi.json")):
+        return await http_error(request, exc)
+    return error_pages.http_error_page(request, exc.status_code, str(exc.detail))
+
+
+async def _form_error(request: Request, exc: Exception) -> Response:
+    """A form that left out a field the route needs (no ticket ticked): a page error too."""
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request):
+        return await validation_error(request, exc)
+    return error_pages.form_error_page(request, exc.errors())
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return error_pages.error_page(request, status, message, [])
 
 
 def install_pages(app: FastAPI, application: Tierdesk) -> None:
+    app.state.error_page = _error_page  # what errors.UnexpectedErrors shows on pages
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(application.settings),
@@ -72,7 +100,10 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
 
     app.add_exception_handler(SignInRequiredError, _sign_in_required)
     app.add_exception_handler(TierdeskError, _desk_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _form_error)
     for module in (
+        error_pages,
         signin,
         queue,
         ticket,

@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
-from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import agents, people, queues, rules, saved_views, sla, tickets
@@ -115,7 +116,8 @@ def create_agent(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     """Add an agent (the service audits ``agent.created`` and refuses a role the signed-in
-    person may not grant). A mistake shows the form again, filled in, with the reason."""
+    person may not grant). A mistake shows the form again, filled in, with the reason (sent
+    by HTMX, the form is still on the page: the reason goes next to its field)."""
     _lead(agent)
     typed = NewAgentForm(
         email, name, tiers or [], role, skills, languages, queue_keys or [], capacity
@@ -123,6 +125,8 @@ def create_agent(
     try:
         created = people.create_agent(desk, agent, typed.to_new_agent(password))
     except (InvalidInputError, ConflictError) as error:
+        if is_htmx(request):
+            raise
         context = {**_context(desk, agent), "new_agent": typed, "new_agent_error": error.message}
         return render(request, "admin.html", context, STATUS_BY_CODE[error.code])
     return go(request, f"/admin?notice={quote_plus(f'Agent {created.name} added')}#agents")
@@ -133,7 +137,7 @@ def set_agent_active(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    agent_id: int,
+    agent_id: RecordId,
     active: Annotated[str, Form()],
 ) -> Response:
     """Deactivate (no sign-in, no new tickets routed to them; their history stays) or
@@ -165,7 +169,7 @@ def update_agent(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    agent_id: int,
+    agent_id: RecordId,
     tiers: Annotated[list[int] | None, Form()] = None,
     skills: Annotated[str, Form()] = "",
     languages: Annotated[str, Form()] = "",
@@ -209,7 +213,7 @@ def update_policy(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    policy_id: int,
+    policy_id: RecordId,
     first_response_minutes: Annotated[str, Form()],
     next_response_minutes: Annotated[str, Form()],
     resolution_minutes: Annotated[str, Form()],
@@ -259,7 +263,7 @@ def toggle_rule(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    rule_id: int,
+    rule_id: RecordId,
     enabled: Annotated[str, Form()],
 ) -> Response:
     _lead(agent)
@@ -281,6 +285,6 @@ def add_macro(
 
 
 @router.post("/macros/{macro_id}/delete", dependencies=[Csrf])
-def delete_macro(request: Request, desk: DeskDep, agent: WebAgent, macro_id: int) -> Response:
+def delete_macro(request: Request, desk: DeskDep, agent: WebAgent, macro_id: RecordId) -> Response:
     saved_views.delete_macro(desk, agent, macro_id)
     return go(request, "/admin?notice=Macro+deleted#macros")

@@ -5,9 +5,7 @@ them only through the autoescaping templates, shortened to keep one event on a f
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -18,24 +16,14 @@ from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
+from tierdesk.entrypoints.web.pages.trail import Names, shown_changes
 from tierdesk.errors import InvalidInputError
-from tierdesk.services import audit_log
+from tierdesk.services import audit_log, people
 from tierdesk.services.audit_log import AuditFilter, AuditPage
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 _VALUE_CHARS = 160  # one changed field's value on the page; the API returns it whole
-
-
-def compact_changes(changes: dict[str, Any]) -> list[tuple[str, str]]:
-    """Each changed field with its value as short JSON text (``[before, after]`` stays a pair)."""
-    shown = []
-    for name, value in changes.items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        if len(text) > _VALUE_CHARS:
-            text = text[: _VALUE_CHARS - 1] + "…"
-        shown.append((str(name), text))
-    return shown
 
 
 def _filter_from(request: Request) -> tuple[AuditFilter, str]:
@@ -75,12 +63,13 @@ def audit_page(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
         if page.next_cursor
         else ""
     )
+    names = Names(agents={a.id: a.name for a in people.list_agents(desk, agent) if a.id})
     context = {
         "user": agent,
         "filter": wanted,
         "entities": entities,
         "page": page,
-        "changes": compact_changes,
+        "changes": lambda changes: shown_changes(changes, names, _VALUE_CHARS),
         "problem": problem,
         "next_url": next_url,
         "first_url": "/admin/audit?" + urlencode(kept) if wanted.cursor else "",

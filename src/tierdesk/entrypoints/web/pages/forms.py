@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import UploadFile
+from typing import Annotated
+
+from fastapi import Form, UploadFile
 
 from tierdesk.domain.handoff import PacketContent, TriedStep
 from tierdesk.errors import TooLargeError
 from tierdesk.services.conversation import NewAttachment
+
+# The one-time key a form carries (services/idempotency.py): the same post sent twice counts once.
+FormKey = Annotated[str | None, Form()]
 
 
 def lines(text: str) -> list[str]:
@@ -56,6 +61,8 @@ async def attachments(files: list[UploadFile], limit: int) -> list[NewAttachment
             continue  # an empty file input still sends one nameless part
         data = await upload.read(limit + 1)
         if len(data) > limit:
-            raise TooLargeError(f"{upload.filename} is larger than {limit} bytes", limit=limit)
+            raise TooLargeError(
+                f"{upload.filename} is larger than {limit} bytes", limit=limit, field="files"
+            )
         read.append(NewAttachment(upload.filename, data, upload.content_type))
     return read

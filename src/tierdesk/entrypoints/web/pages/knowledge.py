@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from tierdesk.domain.knowledge import DocumentKind, IndexState
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
@@ -33,7 +34,9 @@ def kb_page(request: Request, desk: DeskDep, agent: WebAgent, q: str = "") -> Re
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, desk: DeskDep, agent: WebAgent, article_id: int) -> Response:
+def article_page(
+    request: Request, desk: DeskDep, agent: WebAgent, article_id: RecordId
+) -> Response:
     article, sections = read_article(desk, agent, article_id)
     return render(
         request, "kb_article.html", {"user": agent, "article": article, "sections": sections}

@@ -4,6 +4,7 @@ with attachments, and a rating of solved tickets."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
@@ -11,9 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.messages import Channel, MessageKind
-from tierdesk.domain.tickets import Status
+from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import (
@@ -25,10 +27,16 @@ from tierdesk.entrypoints.web.pages.sessions import (
 )
 from tierdesk.entrypoints.web.pages.signin import paused_answer, safe_next
 from tierdesk.entrypoints.web.pages.threads import download, thread
-from tierdesk.errors import InvalidInputError, RateLimitedError, UnauthenticatedError
+from tierdesk.errors import (
+    InvalidInputError,
+    RateLimitedError,
+    RepeatedRequestError,
+    UnauthenticatedError,
+)
 from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
 from tierdesk.services import csat, deflection, tickets
 from tierdesk.services.conversation import add_message
+from tierdesk.services.idempotency import earlier_ticket
 from tierdesk.services.portal import magic_link_email, organisation_tickets
 from tierdesk.services.web_sessions import (
     Audience,
@@ -156,18 +164,27 @@ async def open_ticket(
     subject: Annotated[str, Form()],
     body: Annotated[str, Form()],
     files: Annotated[list[UploadFile] | None, File()] = None,
+    form_key: forms.FormKey = None,
 ) -> Response:
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    # on a worker thread: opening a ticket (search, triage, SLA) must not hold the event loop
-    ticket = await run_in_threadpool(
-        tickets.open_ticket,
-        desk,
-        contact,
-        tickets.NewTicket(
-            subject=subject, body_text=body, channel=Channel.PORTAL, attachments=uploads
-        ),
+    new = tickets.NewTicket(
+        subject=subject, body_text=body, channel=Channel.PORTAL, attachments=uploads
     )
-    return go(request, f"/portal/tickets/{ticket.number}?notice=Ticket+opened")
+    try:
+        # on a worker thread: opening a ticket (search, triage, SLA) must not hold the event loop
+        opened = await run_in_threadpool(
+            tickets.open_ticket, desk, contact, new, idempotency_key=form_key
+        )
+        number = opened.number
+    except RepeatedRequestError as repeat:  # sent before: show the ticket it opened
+        assert form_key is not None
+        first = repeat.data.get("ticket_id") or await run_in_threadpool(
+            earlier_ticket, desk, contact, form_key
+        )
+        if first is None:
+            return go(request, "/portal/tickets")
+        number = format_ticket_number(desk.ticket_prefix, first)
+    return go(request, f"/portal/tickets/{number}?notice=Ticket+opened")
 
 
 @router.get("/tickets/{reference}")
@@ -192,18 +209,22 @@ async def reply(
     reference: str,
     body: Annotated[str, Form()],
     files: Annotated[list[UploadFile] | None, File()] = None,
+    form_key: forms.FormKey = None,
 ) -> Response:
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
-    await run_in_threadpool(
-        add_message,
-        desk,
-        contact,
-        reference,
-        MessageKind.CUSTOMER,
-        text=body,
-        channel=Channel.PORTAL,
-        attachments=uploads,
-    )
+    # Sent before (Back, then Send again): nothing is added, the answer is the first one's.
+    with suppress(RepeatedRequestError):
+        await run_in_threadpool(
+            add_message,
+            desk,
+            contact,
+            reference,
+            MessageKind.CUSTOMER,
+            text=body,
+            channel=Channel.PORTAL,
+            attachments=uploads,
+            idempotency_key=form_key,
+        )
     return go(request, f"/portal/tickets/{reference}?notice=Message+sent")
 
 
@@ -223,5 +244,7 @@ def rate(
 
 
 @router.get("/tickets/{reference}/attachments/{attachment_id}")
-def attachment(desk: DeskDep, contact: WebContact, reference: str, attachment_id: int) -> Response:
+def attachment(
+    desk: DeskDep, contact: WebContact, reference: str, attachment_id: RecordId
+) -> Response:
     return download(desk, contact, reference, attachment_id)

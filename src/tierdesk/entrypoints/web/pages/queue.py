@@ -9,9 +9,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
+from tierdesk.domain.audit_query import parse_record_id
 from tierdesk.domain.people import Agent, Tier
 from tierdesk.domain.tickets import Priority, Status
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
@@ -48,9 +50,9 @@ def _filters(
     elif assignee == "none":
         unassigned = True
     elif assignee:
-        if not assignee.isdigit():
+        assignee_id = parse_record_id(assignee)
+        if assignee_id is None:
             raise InvalidInputError("assignee is 'me', 'none' or an agent id", field="assignee")
-        assignee_id = int(assignee)
     if priority and priority not in {str(p) for p in Priority}:
         raise InvalidInputError(f"unknown priority {priority!r}", field="priority")
     statuses: tuple[str, ...] = ACTIVE_STATUSES
@@ -141,8 +143,8 @@ def bulk_assign(
         target = agent.id
     elif assignee == "none":
         target = None
-    elif assignee.isdigit():
-        target = int(assignee)
+    elif (agent_id := parse_record_id(assignee)) is not None:
+        target = agent_id
     else:
         raise InvalidInputError("choose who gets the tickets", field="assignee")
     for reference in ticket:
@@ -159,9 +161,10 @@ def bulk_link_incident(
     incident: Annotated[str, Form()],
 ) -> Response:
     """Link the ticked tickets to an open incident, all or none."""
-    if not incident.isdigit():
+    incident_id = parse_record_id(incident)
+    if incident_id is None:
         raise InvalidInputError("choose the incident to link to", field="incident")
-    linked = incidents.link_incident_tickets(desk, agent, int(incident), list(ticket))
+    linked = incidents.link_incident_tickets(desk, agent, incident_id, list(ticket))
     return go(request, f"/incidents/{incident}?notice=Linked+{len(linked)}+tickets")
 
 
@@ -178,6 +181,6 @@ def save_view(
 
 
 @router.post("/views/{view_id}/delete", dependencies=[Csrf])
-def delete_view(request: Request, desk: DeskDep, agent: WebAgent, view_id: int) -> Response:
+def delete_view(request: Request, desk: DeskDep, agent: WebAgent, view_id: RecordId) -> Response:
     saved_views.delete_view(desk, agent, view_id)
     return go(request, "/queue")

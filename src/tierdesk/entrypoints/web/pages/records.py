@@ -10,7 +10,9 @@ from fastapi.responses import Response
 
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
+from tierdesk.domain.messages import Channel
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
@@ -26,11 +28,11 @@ def _references(text: str) -> list[int | str]:
 Choice = TypeVar("Choice", IncidentStatus, IncidentSeverity, EnhancementStatus)
 
 
-def _choice(kind: type[Choice], value: str) -> Choice:
+def _choice(kind: type[Choice], value: str, field: str) -> Choice:
     try:
         return kind(value)
     except ValueError as exc:
-        raise InvalidInputError(f"unknown value {value!r}", field=kind.__name__) from exc
+        raise InvalidInputError(f"unknown value {value!r}", field=field) from exc
 
 
 @router.get("/known-issues")
@@ -71,7 +73,9 @@ def create_known_issue(
 
 
 @router.get("/known-issues/{issue_id}")
-def known_issue_page(request: Request, desk: DeskDep, agent: WebAgent, issue_id: int) -> Response:
+def known_issue_page(
+    request: Request, desk: DeskDep, agent: WebAgent, issue_id: RecordId
+) -> Response:
     view = known_issues.get_known_issue(desk, agent, issue_id)
     return render(request, "records/known_issue.html", {"user": agent, "view": view})
 
@@ -81,12 +85,12 @@ def link_known_issue(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    issue_id: int,
+    issue_id: RecordId,
     ticket: Annotated[str, Form()],
     send_fix: Annotated[str, Form()] = "",
 ) -> Response:
     _issue, linked = known_issues.link_known_issue(
-        desk, agent, issue_id, ticket.strip(), send_fix=send_fix == "yes"
+        desk, agent, issue_id, ticket.strip(), send_fix=send_fix == "yes", channel=Channel.WEB
     )
     what = "Linked+and+answered+with+the+fix" if send_fix == "yes" else "Linked"
     return go(request, f"/tickets/{linked.number}?notice={what}")
@@ -99,14 +103,18 @@ def defect_list(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
 
 
 @router.get("/defects/{defect_id}")
-def defect_page(request: Request, desk: DeskDep, agent: WebAgent, defect_id: int) -> Response:
+def defect_page(request: Request, desk: DeskDep, agent: WebAgent, defect_id: RecordId) -> Response:
     view = defects.get_defect(desk, agent, defect_id)
     return render(request, "records/defect.html", {"user": agent, "view": view})
 
 
 @router.post("/defects/{defect_id}/link", dependencies=[Csrf])
 def link_defect(
-    request: Request, desk: DeskDep, agent: WebAgent, defect_id: int, ticket: Annotated[str, Form()]
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    defect_id: RecordId,
+    ticket: Annotated[str, Form()],
 ) -> Response:
     defects.link_defect(desk, agent, defect_id, ticket.strip())
     return go(request, f"/defects/{defect_id}?notice=Ticket+linked")
@@ -117,10 +125,10 @@ def defect_fixed(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    defect_id: int,
+    defect_id: RecordId,
     version: Annotated[str, Form()],
 ) -> Response:
-    defects.mark_defect_fixed(desk, agent, defect_id, version.strip())
+    defects.mark_defect_fixed(desk, agent, defect_id, version.strip(), channel=Channel.WEB)
     return go(request, f"/defects/{defect_id}?notice=Marked+fixed;+linked+tickets+told")
 
 
@@ -151,7 +159,7 @@ def declare_incident(
         agent,
         title,
         description,
-        _choice(IncidentSeverity, severity),
+        _choice(IncidentSeverity, severity, "severity"),
         product or None,
         _references(tickets_text) or None,
     )
@@ -159,7 +167,9 @@ def declare_incident(
 
 
 @router.get("/incidents/{incident_id}")
-def incident_page(request: Request, desk: DeskDep, agent: WebAgent, incident_id: int) -> Response:
+def incident_page(
+    request: Request, desk: DeskDep, agent: WebAgent, incident_id: RecordId
+) -> Response:
     view = incidents.get_incident(desk, agent, incident_id)
     context = {"user": agent, "view": view, "statuses": [str(s) for s in IncidentStatus]}
     return render(request, "records/incident.html", context)
@@ -170,7 +180,7 @@ def link_incident(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    incident_id: int,
+    incident_id: RecordId,
     tickets_text: Annotated[str, Form(alias="tickets")],
 ) -> Response:
     linked = incidents.link_incident_tickets(desk, agent, incident_id, _references(tickets_text))
@@ -182,12 +192,17 @@ def post_update(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    incident_id: int,
+    incident_id: RecordId,
     status: Annotated[str, Form()],
     text: Annotated[str, Form()],
 ) -> Response:
     update = incidents.post_incident_update(
-        desk, agent, incident_id, _choice(IncidentStatus, status), text
+        desk,
+        agent,
+        incident_id,
+        _choice(IncidentStatus, status, "status"),
+        text,
+        channel=Channel.WEB,
     )
     return go(
         request,
@@ -220,7 +235,7 @@ def create_enhancement(
 
 @router.get("/enhancements/{enhancement_id}")
 def enhancement_page(
-    request: Request, desk: DeskDep, agent: WebAgent, enhancement_id: int
+    request: Request, desk: DeskDep, agent: WebAgent, enhancement_id: RecordId
 ) -> Response:
     view = enhancements.get_enhancement(desk, agent, enhancement_id)
     context = {
@@ -236,7 +251,7 @@ def vote(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    enhancement_id: int,
+    enhancement_id: RecordId,
     organisation: Annotated[str, Form()],
 ) -> Response:
     enhancements.vote_for_enhancement(desk, agent, enhancement_id, organisation)
@@ -248,7 +263,7 @@ def link_enhancement(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    enhancement_id: int,
+    enhancement_id: RecordId,
     ticket: Annotated[str, Form()],
 ) -> Response:
     enhancements.link_enhancement(desk, agent, enhancement_id, ticket.strip())

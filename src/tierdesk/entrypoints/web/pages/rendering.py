@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from tierdesk.entrypoints.web.pages.sessions import CSRF_FIELD, CSRF_HEADER, csrf_token
+from tierdesk.services.idempotency import new_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -62,6 +63,7 @@ def render(
         "csrf_token": csrf_token(request),
         "csrf_field": CSRF_FIELD,
         "csrf_header": CSRF_HEADER,
+        "form_key": new_key,  # a fresh one-time key per call: {{ form_key() }} in a form
         "user": None,
         "contact": None,
         "notice": request.query_params.get("notice", ""),

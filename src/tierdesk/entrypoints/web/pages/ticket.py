@@ -9,9 +9,12 @@ from fastapi.responses import Response
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import ESCALATION_AWAITING, Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
 from tierdesk.entrypoints.web.pages.threads import download, thread
+from tierdesk.entrypoints.web.pages.trail import Names, shown_changes
 from tierdesk.services import deadlines, escalation, knowledge, levels, people, saved_views, tickets
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +28,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
     organisations = {o.id: o for o in people.list_organisations(desk, agent)}
     products = {p.id: p for p in tickets.list_products(desk)}
     awaiting = ticket.escalation_state == ESCALATION_AWAITING
+    names = Names(agents={a_id: a.name for a_id, a in agents.items() if a_id is not None})
     context = {
         "user": agent,
         "ticket": ticket,
@@ -33,7 +37,10 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         "assignee": agents.get(ticket.assignee_id) if ticket.assignee_id else None,
         "product": products.get(ticket.product_id) if ticket.product_id else None,
         "thread": thread(desk, agent, ticket),
-        "events": tickets.ticket_events(desk, agent, reference),
+        "trail": [
+            (e, shown_changes(e.changes, names))
+            for e in tickets.ticket_events(desk, agent, reference)
+        ],
         "deadlines": deadlines.ticket_deadlines(desk, agent, reference),
         "packets": escalation.list_packets(desk, agent, reference),
         "macros": saved_views.list_macros(desk, agent),
@@ -67,6 +74,7 @@ def escalate_dialog(request: Request, desk: DeskDep, agent: WebAgent, reference:
         "user": agent,
         "ticket": ticket,
         "draft": draft,
+        "steps_text": forms.steps_text(draft.steps_tried),  # one a line, as the form reads them
         "higher": [all_levels[t] for t in Tier if t > ticket.tier and t in all_levels],
     }
     return render(request, "_escalate.html", context)
@@ -74,6 +82,6 @@ def escalate_dialog(request: Request, desk: DeskDep, agent: WebAgent, reference:
 
 @router.get("/tickets/{reference}/attachments/{attachment_id}")
 def ticket_attachment(
-    desk: DeskDep, agent: WebAgent, reference: str, attachment_id: int
+    desk: DeskDep, agent: WebAgent, reference: str, attachment_id: RecordId
 ) -> Response:
     return download(desk, agent, reference, attachment_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -15,7 +16,7 @@ from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, RepeatedRequestError
 from tierdesk.services import escalation, tickets
 from tierdesk.services.conversation import add_message
 
@@ -36,20 +37,25 @@ async def post_message(
     kind: Annotated[str, Form()] = "public",
     then: Annotated[str, Form()] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
+    form_key: forms.FormKey = None,
 ) -> Response:
     message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
 
     def post() -> None:  # on a worker thread: the use cases must not hold the event loop
-        add_message(
-            desk,
-            agent,
-            reference,
-            message_kind,
-            text=body,
-            channel=Channel.WEB,
-            attachments=uploads,
-        )
+        try:
+            add_message(
+                desk,
+                agent,
+                reference,
+                message_kind,
+                text=body,
+                channel=Channel.WEB,
+                attachments=uploads,
+                idempotency_key=form_key,
+            )
+        except RepeatedRequestError:
+            return  # sent before (Back, then Send again): answered as the first time
         if then:
             tickets.change_status(desk, agent, reference, Status(then))
 
@@ -91,8 +97,10 @@ def solve(
     agent: WebAgent,
     reference: str,
     resolution: Annotated[str, Form()],
+    form_key: forms.FormKey = None,
 ) -> Response:
-    tickets.solve_ticket(desk, agent, reference, resolution)
+    with suppress(RepeatedRequestError):  # solved by this very form before: the same answer
+        tickets.solve_ticket(desk, agent, reference, resolution, idempotency_key=form_key)
     return go(request, _back(reference, "Solved"))
 
 

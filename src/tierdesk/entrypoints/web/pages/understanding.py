@@ -13,6 +13,7 @@ from tierdesk.domain.incidents import IncidentSeverity
 from tierdesk.domain.outages import ProposalStatus
 from tierdesk.domain.tickets import format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.services import enrichment, incidents, outages, triage
@@ -52,7 +53,7 @@ def decide_triage(
 
 @router.post("/tickets/{reference}/questions/{question_id}/send", dependencies=[Csrf])
 def send_question(
-    request: Request, desk: DeskDep, agent: WebAgent, reference: str, question_id: int
+    request: Request, desk: DeskDep, agent: WebAgent, reference: str, question_id: RecordId
 ) -> Response:
     enrichment.send_clarifying_question(desk, agent, reference, question_id)
     return go(
@@ -75,7 +76,7 @@ def declare_from_proposal(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
-    proposal_id: int,
+    proposal_id: RecordId,
     severity: Annotated[str, Form()] = "sev2",
 ) -> Response:
     """Declare the incident the proposal describes, with its tickets linked, and record it."""
@@ -95,7 +96,7 @@ def declare_from_proposal(
 
 @router.post("/outages/{proposal_id}/dismiss", dependencies=[Csrf])
 def dismiss_proposal(
-    request: Request, desk: DeskDep, agent: WebAgent, proposal_id: int
+    request: Request, desk: DeskDep, agent: WebAgent, proposal_id: RecordId
 ) -> Response:
     outages.decide_proposal(desk, agent, proposal_id, ProposalStatus.DISMISSED)
     return go(request, "/outages?notice=Proposal+dismissed")

@@ -1,4 +1,5 @@
-// tierdesk: live SLA countdowns, HTMX error messages and the macro picker. No build step.
+// tierdesk: live SLA countdowns, form errors next to their fields, the macro picker, dialogs
+// and the escalate form's required fields. No build step.
 (function () {
   "use strict";
   function pad(n) { return n < 10 ? "0" + n : String(n); }
@@ -19,13 +20,86 @@
       el.classList.toggle("soon", left >= 0 && left < 3600 * 1000);
     });
   }
+  // A form sent by HTMX that the desk refused: the message goes next to the field it is about
+  // (the server names the fields in X-Desk-Fields), or at the top of the form when it is about
+  // none of them. Nothing is swapped, so what was typed stays where it was.
+  var errorCount = 0;
+  function clearErrors(form) {
+    // The message may sit outside the form, next to a field tied to it by form="…".
+    if (form.deskError) { form.deskError.remove(); form.deskError = null; }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.hasAttribute("data-described")) return;
+      var before = el.getAttribute("data-described");
+      if (before) { el.setAttribute("aria-describedby", before); } else { el.removeAttribute("aria-describedby"); }
+      el.removeAttribute("data-described");
+      el.removeAttribute("aria-invalid");
+    });
+  }
+  function fieldsNamed(form, names) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      if (el.type === "hidden" || el.tagName === "BUTTON" || el.tagName === "FIELDSET") return false;
+      var aliases = (el.getAttribute("data-error-field") || "").split(" ");
+      return names.some(function (n) { return n && (el.name === n || aliases.indexOf(n) >= 0); });
+    });
+  }
+  function showError(source, text, names) {
+    var form = source && (source.tagName === "FORM" ? source : source.closest("form"));
+    if (!form) {
+      var flash = document.getElementById("flash");
+      if (flash) { flash.textContent = text; flash.focus(); }
+      return;
+    }
+    clearErrors(form);
+    var message = document.createElement("p");
+    message.className = "error form-error";
+    message.id = "form-error-" + (++errorCount);
+    message.setAttribute("role", "alert");
+    message.textContent = text;
+    form.deskError = message;
+    var fields = fieldsNamed(form, names);
+    if (!fields.length) {
+      message.tabIndex = -1;
+      form.insertBefore(message, form.firstChild);
+      message.focus();
+      return;
+    }
+    fields.forEach(function (el) {
+      var described = el.getAttribute("aria-describedby") || "";
+      el.setAttribute("data-described", described);
+      el.setAttribute("aria-describedby", (described + " " + message.id).trim());
+      el.setAttribute("aria-invalid", "true");
+    });
+    var first = fields[0];
+    var box = first.type === "radio" || first.type === "checkbox" ? first.closest("fieldset") : null;
+    if (box) { box.appendChild(message); } else { first.insertAdjacentElement("afterend", message); }
+    first.focus();
+  }
+  // The escalate form: the packet parts the chosen level requires are required fields.
+  function markRequired(select) {
+    var wanted = (select.selectedOptions[0].getAttribute("data-requires") || "").split(" ");
+    select.form.querySelectorAll("[data-packet-field]").forEach(function (el) {
+      var on = wanted.indexOf(el.getAttribute("data-packet-field")) >= 0;
+      el.required = on;
+      var mark = select.form.querySelector('label[for="' + el.id + '"] .required-mark');
+      if (mark) mark.hidden = !on;
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
     document.body.addEventListener("htmx:afterSwap", tick);
+    document.body.addEventListener("htmx:beforeRequest", function (e) {
+      if (e.detail.elt.tagName === "FORM") clearErrors(e.detail.elt);
+    });
     document.body.addEventListener("htmx:responseError", function (e) {
-      var flash = document.getElementById("flash");
-      if (flash) { flash.textContent = e.detail.xhr.responseText || "Something went wrong."; flash.focus(); }
+      var fields = (e.detail.xhr.getResponseHeader("X-Desk-Fields") || "").split(",");
+      showError(e.detail.elt, e.detail.xhr.responseText || "Something went wrong.", fields);
+    });
+    document.body.addEventListener("htmx:sendError", function (e) {
+      showError(e.detail.elt, "The desk could not be reached. Nothing was sent; try again.", []);
+    });
+    document.body.addEventListener("change", function (e) {
+      if (e.target.matches("select[data-required-by]")) markRequired(e.target);
     });
     document.body.addEventListener("change", function (e) {
       var picker = e.target.closest("[data-macro-target]");

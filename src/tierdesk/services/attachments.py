@@ -1,0 +1,49 @@
+"""Which attachments an actor may see on a ticket, and their bytes: one rule for the API, the
+workspace and the portal (``domain.visibility.visible_attachments``), so a file hidden from the
+thread cannot be fetched by its id either."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tierdesk.domain.messages import Attachment, Message
+from tierdesk.domain.people import Actor
+from tierdesk.domain.tickets import Ticket
+from tierdesk.domain.visibility import visible_attachments
+from tierdesk.errors import NotFoundError
+from tierdesk.services.desk import Desk
+from tierdesk.services.levels import sees_restricted
+from tierdesk.services.tickets import get_ticket, visible_thread
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    message: Message
+    attachments: list[Attachment]
+
+
+def thread_of(desk: Desk, actor: Actor, ticket: Ticket) -> list[ThreadEntry]:
+    """The messages the actor may read, each with the attachments the actor may see."""
+    restricted_ok = sees_restricted(desk, actor)
+    return [
+        ThreadEntry(m, visible_attachments(actor, m, restricted_ok))
+        for m in visible_thread(actor, ticket)
+    ]
+
+
+def attachments_of(desk: Desk, actor: Actor, message: Message) -> list[Attachment]:
+    """One message's attachments as the actor may see them (e.g. the message just written)."""
+    return visible_attachments(actor, message, sees_restricted(desk, actor))
+
+
+def open_attachment(
+    desk: Desk, actor: Actor, reference: int | str, attachment_id: int
+) -> tuple[Attachment, bytes]:
+    """An attachment the actor may see on the ticket, with its bytes. Missing, on a message the
+    actor may not read, or restricted: the same 404."""
+    ticket = get_ticket(desk, actor, reference)
+    for entry in thread_of(desk, actor, ticket):
+        for attachment in entry.attachments:
+            if attachment.id == attachment_id:
+                return attachment, desk.files.open(attachment.storage_key)
+    raise NotFoundError(f"attachment {attachment_id} not found")
