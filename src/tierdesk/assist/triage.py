@@ -59,6 +59,7 @@ from tierdesk.assist.linear_models import (
     fit_logistic,
     fit_margin,
     folds,
+    row_space,
     softmax,
 )
 from tierdesk.errors import InvalidInputError
@@ -171,6 +172,7 @@ class TextClassifier:
         bag_features = sparse.hstack(
             [words.fit_transform(all_texts), _fit_chars(chars, all_texts)]
         ).tocsr()
+        bag_rows, lift = row_space(bag_features)
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
@@ -178,9 +180,11 @@ class TextClassifier:
         if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
             known = set(words.vocabulary_)
             coverage = np.array([_coverage(text, known) for text in all_texts])
-            learnt = _learn(bag_features, vectors, targets, coverage, target_precision, seed)
+            learnt = _learn(bag_rows, vectors, targets, coverage, target_precision, seed)
         scope = np.flatnonzero(targets >= 0)
-        bag = fit_margin(bag_features[scope], targets[scope], len(classes))
+        bag = fit_margin(bag_rows[scope], targets[scope], len(classes))
+        if lift is not None:
+            bag = LinearModel(bag.coef @ lift, bag.intercept)
         meaning = fit_logistic(vectors[scope], targets[scope], len(classes), start=learnt.start)
         mixing = learnt.mixing
         metrics.update(
@@ -225,7 +229,7 @@ class TextClassifier:
         result = []
         for row in calibrate(mixed, self._mixing.temperature):
             ranked = np.argsort(-row)[:3]
-            best, confidence = self.classes[ranked[0]], float(row[ranked[0]])
+            best, confidence = self.classes[ranked[0]], _shown(row[ranked[0]])
             result.append(
                 Prediction(
                     best if confidence >= self.threshold else None,
@@ -295,6 +299,16 @@ class TextClassifier:
         )
 
 
+def _shown(confidence: Any) -> Any:
+    """Confidence as the desk stores and shows it (four decimals): the threshold is chosen and
+    applied on these, so a near-certain 0.99999997 is answered like the 1.0 it is shown as."""
+    return (
+        np.round(confidence, 4)
+        if isinstance(confidence, np.ndarray)
+        else round(float(confidence), 4)
+    )
+
+
 def _coverage(text: str, known: set[str]) -> float:
     """The share of the text's words the bag-of-words vocabulary knows."""
     tokens = _WORD.findall(text.lower())
@@ -339,7 +353,7 @@ def _learn(
     calibrated = calibrate(mixed, temperature)
     best = calibrated.argmax(axis=1)
     correct = scope & (best == targets)
-    abstention = choose_threshold(calibrated.max(axis=1), correct, target_precision)
+    abstention = choose_threshold(_shown(calibrated.max(axis=1)), correct, target_precision)
     metrics = {
         "validation_accuracy": round(float(np.mean(correct[scope])), 4),
         "validation_macro_f1": round(macro_f1(best[scope], targets[scope]), 4),
