@@ -69,7 +69,7 @@ def fields(line: str, limit: int = MAX_HEADER_FIELDS) -> list[tuple[int, int]]:
     return spans
 
 
-_FIELD = re.compile(r"\||[^ \t|]+")
+_FIELD = re.compile(r"\||[^\s|]+")  # any white space parts fields (a no-break space too)
 _FIELD_REST = re.compile(r"[^ \t|]*")
 
 
