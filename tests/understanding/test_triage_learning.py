@@ -17,7 +17,7 @@ from tierdesk.config import Settings, UnderstandingSettings
 from tierdesk.domain.handoff import PacketContent, TriedStep
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Priority, TicketType
-from tierdesk.services import escalation, tickets, triage
+from tierdesk.services import escalation, queues, tickets, triage
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import list_jobs, run_pending_jobs, schedule_periodic_jobs
@@ -90,6 +90,33 @@ def test_cold_start_sends_a_recognised_products_ticket_to_its_intake_queue(desk:
     by_field = {str(s.field): s for s in suggestions}
     assert by_field["product"].suggested == "kestrel-sbc"
     assert by_field["queue"].suggested == "l1-sbc"
+
+
+def test_accepting_a_queue_suggestion_moves_the_ticket_out_of_intake(desk: Desk) -> None:
+    world = routing_world(desk)
+    queues.create_queue(desk, SYSTEM, queues.NewQueue("intake-en", "Intake", Tier.L0, None))
+    queues.create_routing_rule(
+        desk,
+        SYSTEM,
+        queues.NewRoutingRule(
+            name="English to intake", queue="intake-en", conditions={"languages": ["en"]}
+        ),
+    )
+    ticket = tickets.open_ticket(
+        desk,
+        world.english,
+        tickets.NewTicket(
+            subject="Kestrel SBC drops calls",
+            body_text="Our Kestrel SBC drops SIP calls.",
+            type=TicketType.PROBLEM,
+        ),
+    )
+    assert tickets.get_ticket(desk, SYSTEM, ticket.id or 0).queue == "intake-en"
+
+    triage.decide_suggestion(desk, world.lead, ticket.number or "", "queue", "l1-sbc")
+
+    moved = tickets.get_ticket(desk, SYSTEM, ticket.id or 0)
+    assert (moved.queue, moved.tier) == ("l1-sbc", Tier.L1)
 
 
 def test_each_field_answers_by_its_own_threshold_measured_on_a_small_desk(

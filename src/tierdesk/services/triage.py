@@ -40,6 +40,7 @@ from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import HANDLERS
 from tierdesk.services.jobs import TASKS, enqueue
+from tierdesk.services.routing import place_in_queue
 from tierdesk.services.triage_cold_start import COLD_START_FIELDS, cold_start
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,14 @@ def _apply(
     if isinstance(priority, Priority) and priority != ticket.priority:
         ticket.change_priority(priority, by, now, "triage")
     queue_prediction = next((p for p in chosen if p.field is TriageField.QUEUE), None)
-    if queue_prediction is not None and ticket.tier is Tier.L0 and ticket.queue is None:
+    if queue_prediction is None or ticket.tier is not Tier.L0:
+        return
+    if queue_prediction.decided_by is not None and by is not TRIAGE:
+        # An agent's decision moves the ticket out of intake like any hand routing (an intake
+        # rule having put it in an L0 queue first changes nothing).
+        value = queue_prediction.final_value or queue_prediction.best
+        place_in_queue(uow, ticket, value, f"triage: {by.name} chose {value}", by, now)
+    elif ticket.queue is None:
         queue = uow.routing.queue(queue_prediction.final_value or queue_prediction.best)
         if queue is not None and queue.active:
             ticket.route_to(
