@@ -79,17 +79,33 @@ class EmbeddingClassifiers:
         self, texts: Sequence[str], labels: Mapping[str, Sequence[str]]
     ) -> dict[str, TrainedClassifier]:
         """One classifier per field, each on the texts whose label for it is not empty."""
-        from tierdesk.assist.triage import TextClassifier
+        from tierdesk.assist.triage import BagOfWords, TextClassifier
 
         distinct = list(dict.fromkeys(texts))
-        embedded = _Embedded(self._embedder.name, distinct, self._embedder.embed(distinct))
+        embedded = _Embedded(self._embedder.name, distinct, self._training_vectors(distinct))
         trained = {}
+        bags: dict[tuple[str, ...], BagOfWords] = {}  # fields labelled on the same tickets
         for name, values in labels.items():
             rows = [(text, value) for text, value in zip(texts, values, strict=True) if value]
-            fitted = TextClassifier.train([t for t, _ in rows], [v for _, v in rows], embedded)
+            chosen = tuple(t for t, _ in rows)
+            bag = bags.get(chosen) or bags.setdefault(chosen, BagOfWords.of(chosen))
+            fitted = TextClassifier.train(list(chosen), [v for _, v in rows], embedded, bag=bag)
             fitted.embed_with(_Remembering(self))
             trained[name] = TrainedClassifier(fitted)
         return trained
+
+    def _training_vectors(self, texts: list[str]) -> NDArray[np.float32]:
+        """The texts' vectors: remembered ones (a ticket's text was embedded at intake, for the
+        cold start) are not embedded again, and the rest are not kept (a history is larger
+        than the memory)."""
+        with self._lock:
+            known = {t: self._remembered[t] for t in texts if t in self._remembered}
+        missing = [t for t in texts if t not in known]
+        if missing:
+            known |= dict(zip(missing, self._embedder.embed(missing), strict=True))
+        if not texts:
+            return np.empty((0, 0), np.float32)
+        return np.vstack([known[t] for t in texts])
 
     def load(self, key: str, data: Callable[[], bytes]) -> TrainedClassifier:
         """The classifier stored under ``key`` (read with ``data`` only the first time)."""

@@ -94,6 +94,28 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
 
 
 @dataclass(frozen=True)
+class BagOfWords:
+    """TF-IDF features of a set of texts, with the vectorizers that made them and their
+    coordinates in the rows' span (``row_space``). Fitted without labels, so every field
+    trained on the same texts shares one."""
+
+    words: TfidfVectorizer
+    chars: TfidfVectorizer
+    features: Any
+    rows: Any
+    lift: NDArray[np.float64] | None
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> BagOfWords:
+        words, chars = _vectorizers()
+        every = [str(text) for text in texts]
+        features = sparse.hstack([words.fit_transform(every), _fit_chars(chars, every)]).tocsr()
+        with threadpool_limits(limits=1, user_api="blas"):
+            rows, lift = row_space(features)
+        return cls(words, chars, features, rows, lift)
+
+
+@dataclass(frozen=True)
 class _Mixing:
     """How the two models' probabilities become one confidence (chosen on held-back folds)."""
 
@@ -143,11 +165,15 @@ class TextClassifier:
         *,
         target_precision: float = DEFAULT_TARGET_PRECISION,
         seed: int = 0,
+        bag: BagOfWords | None = None,
     ) -> TextClassifier:
+        """``bag``: the texts' TF-IDF features when they are made already (``BagOfWords.of``
+        the same texts)."""
+        bag = bag or BagOfWords.of(texts)
         # One BLAS thread: OpenBLAS spreads even small products over every core and spin-waits
         # for the slowest, which on a busy 2-core desk made training three times slower.
         with threadpool_limits(limits=1, user_api="blas"):
-            return cls._train(texts, labels, embedder, target_precision, seed)
+            return cls._train(texts, labels, embedder, target_precision, seed, bag)
 
     @classmethod
     def _train(
@@ -157,6 +183,7 @@ class TextClassifier:
         embedder: Embedder,
         target_precision: float,
         seed: int,
+        bag_of_words: BagOfWords,
     ) -> TextClassifier:
         if len(texts) != len(labels):
             raise InvalidInputError("texts and labels differ in length")
@@ -168,11 +195,8 @@ class TextClassifier:
         all_texts = [str(text) for text in texts]
         # The vocabularies see every text (no labels involved), so the fold fits and the final
         # fit share one feature space.
-        words, chars = _vectorizers()
-        bag_features = sparse.hstack(
-            [words.fit_transform(all_texts), _fit_chars(chars, all_texts)]
-        ).tocsr()
-        bag_rows, lift = row_space(bag_features)
+        words, chars = bag_of_words.words, bag_of_words.chars
+        bag_rows, lift = bag_of_words.rows, bag_of_words.lift
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}

@@ -95,11 +95,8 @@ def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePredictio
             )
             guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
     if not set(guesses) >= COLD_START_FIELDS:
-        # The rules also read the facts (an "error code: …" fact says problem); a model reads
-        # exactly what it was trained on.
-        facts = uow.understanding.facts(ticket.id, include_internal=False)
-        rules_read = f"{text}\n{describe(facts)}"
-        for triage_field, guess in cold_start(uow, understanding, rules_read).items():
+        facts = describe(uow.understanding.facts(ticket.id, include_internal=False))
+        for triage_field, guess in cold_start(uow, understanding, text, facts).items():
             guesses.setdefault(triage_field, (guess, "cold-start", None))
     return [
         _stored(ticket.id, triage_field, guess, source, now, model_id)

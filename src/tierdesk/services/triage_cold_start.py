@@ -33,9 +33,10 @@ def intake_queues(queues: list[Queue]) -> list[Queue]:
 
 
 def cold_start(
-    uow: UnitOfWork, understanding: Understanding, text: str
+    uow: UnitOfWork, understanding: Understanding, text: str, facts: str = ""
 ) -> dict[TriageField, LabelGuess]:
-    """Rules for type and priority; for product, component and queue the most similar
+    """Rules for type and priority (on the text and the ``facts`` read from it: an "error
+    code: …" fact says problem); for product, component and queue the most similar
     description, when it stands out. The queue follows a confident product guess when one
     intake queue serves that product. Level is left to routing."""
     guesses: dict[TriageField, LabelGuess] = {}
@@ -43,7 +44,7 @@ def cold_start(
         (TriageField.TYPE, TYPE_RULES),
         (TriageField.PRIORITY, PRIORITY_RULES),
     ):
-        guess = rule_guess(rules, text)
+        guess = rule_guess(rules, f"{text}\n{facts}")
         if guess is not None:
             guesses[triage_field] = guess
     threshold = understanding.config.cold_start_similarity
