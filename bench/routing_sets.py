@@ -143,7 +143,7 @@ def routing_sets(datasets: Path, development: bool) -> list[RoutingSet]:
             train = [r for r, f in zip(english, folds, strict=True) if f != fold]
             for language, rows in translated.items():
                 held = [r for r, f in zip(rows, folds, strict=True) if f == fold]
-                add(f"xSID {language} (fold {fold + 1})", train, held)
+                add(f"xSID {language} (5 folds)", train, held)
     else:
         for language in XSID_LANGUAGES:
             add(f"xSID {language}", english, read_xsid(xsid / f"{language}.test.conll"))

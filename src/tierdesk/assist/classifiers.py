@@ -79,7 +79,8 @@ class EmbeddingClassifiers:
         self, texts: Sequence[str], labels: Mapping[str, Sequence[str]]
     ) -> dict[str, TrainedClassifier]:
         """One classifier per field, each on the texts whose label for it is not empty."""
-        from tierdesk.assist.triage import BagOfWords, TextClassifier
+        from tierdesk.assist.bag_of_words import BagOfWords
+        from tierdesk.assist.triage import TextClassifier
 
         distinct = list(dict.fromkeys(texts))
         embedded = _Embedded(self._embedder.name, distinct, self._training_vectors(distinct))

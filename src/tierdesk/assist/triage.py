@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +43,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
+from tierdesk.assist.bag_of_words import (
+    BagOfWords,
+    coverage,
+    restore,
+    vectorizers,
+    vocabulary,
+)
 from tierdesk.assist.calibration import (
     NEVER,
     calibrate,
@@ -59,7 +65,6 @@ from tierdesk.assist.linear_models import (
     fit_logistic,
     fit_margin,
     folds,
-    row_space,
     softmax,
 )
 from tierdesk.errors import InvalidInputError
@@ -69,7 +74,6 @@ MIN_ROWS_FOR_FOLDS = 10  # fewer: nothing can be measured, so the classifier nev
 # Answer only where held-back rows were right 98 % of the time: a wrong route costs a bounce
 # between queues, an abstention only an L0 look. (0.97 was also tried; see bench/README.md.)
 DEFAULT_TARGET_PRECISION = 0.98
-_WORD = re.compile(r"\w+", re.UNICODE)
 # The fold fits of the regression stop at a looser tolerance; the final fit, on every row,
 # starts from the last of them.
 _FOLD_TOLERANCE = 1e-3
@@ -85,34 +89,6 @@ class Prediction:
     @property
     def abstained(self) -> bool:
         return self.label is None
-
-
-def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-    return words, chars
-
-
-@dataclass(frozen=True)
-class BagOfWords:
-    """TF-IDF features of a set of texts, with the vectorizers that made them and their
-    coordinates in the rows' span (``row_space``). Fitted without labels, so every field
-    trained on the same texts shares one."""
-
-    words: TfidfVectorizer
-    chars: TfidfVectorizer
-    features: Any
-    rows: Any
-    lift: NDArray[np.float64] | None
-
-    @classmethod
-    def of(cls, texts: Sequence[str]) -> BagOfWords:
-        words, chars = _vectorizers()
-        every = [str(text) for text in texts]
-        features = sparse.hstack([words.fit_transform(every), _fit_chars(chars, every)]).tocsr()
-        with threadpool_limits(limits=1, user_api="blas"):
-            rows, lift = row_space(features)
-        return cls(words, chars, features, rows, lift)
 
 
 @dataclass(frozen=True)
@@ -203,7 +179,7 @@ class TextClassifier:
         learnt = _Learnt(_Mixing(), 1.0, 1.0, None, {})
         if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
             known = set(words.vocabulary_)
-            coverage = np.array([_coverage(text, known) for text in all_texts])
+            coverage = np.array([coverage(text, known) for text in all_texts])
             learnt = _learn(bag_rows, vectors, targets, coverage, target_precision, seed)
         scope = np.flatnonzero(targets >= 0)
         bag = fit_margin(bag_rows[scope], targets[scope], len(classes))
@@ -243,7 +219,7 @@ class TextClassifier:
         bag_features = sparse.hstack(
             [self._words.transform(texts), self._chars.transform(texts)]
         ).tocsr()
-        coverage = np.array([_coverage(text, self._known_words) for text in texts])
+        coverage = np.array([coverage(text, self._known_words) for text in texts])
         mixed = combine(
             self._meaning.probabilities(vectors),
             self._bag.probabilities(bag_features),
@@ -275,8 +251,8 @@ class TextClassifier:
             "bag_scale": self._bag.scale,
             "meaning_scale": self._meaning.scale,
             "metrics": self.metrics,
-            "words": _vocabulary(self._words),
-            "chars": _vocabulary(self._chars),
+            "words": vocabulary(self._words),
+            "chars": vocabulary(self._chars),
         }
         buffer = io.BytesIO()
         np.savez_compressed(
@@ -295,9 +271,9 @@ class TextClassifier:
     def from_bytes(cls, data: bytes, embedder: Embedder) -> TextClassifier:
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         header = json.loads(arrays["header"].tobytes().decode())
-        words, chars = _vectorizers()
-        _restore(words, header["words"], arrays["words_idf"])
-        _restore(chars, header["chars"], arrays["chars_idf"])
+        words, chars = vectorizers()
+        restore(words, header["words"], arrays["words_idf"])
+        restore(chars, header["chars"], arrays["chars_idf"])
         # Models stored before the mixing was learnt averaged two regressions evenly, with
         # nothing scaled: the defaults below read them the same way.
         mixing = _Mixing(
@@ -331,14 +307,6 @@ def _shown(confidence: Any) -> Any:
         if isinstance(confidence, np.ndarray)
         else round(float(confidence), 4)
     )
-
-
-def _coverage(text: str, known: set[str]) -> float:
-    """The share of the text's words the bag-of-words vocabulary knows."""
-    tokens = _WORD.findall(text.lower())
-    if not tokens:
-        return 0.0
-    return sum(token in known for token in tokens) / len(tokens)
 
 
 def _learn(
@@ -386,21 +354,3 @@ def _learn(
     }
     mixing = _Mixing(share, temperature, abstention.threshold)
     return _Learnt(mixing, words_scale, meaning_scale, regression, metrics)
-
-
-def _fit_chars(chars: TfidfVectorizer, texts: list[str]) -> Any:
-    try:
-        return chars.fit_transform(texts)
-    except ValueError:  # too few texts for min_df=2: no character features
-        chars.set_params(min_df=1)
-        return chars.fit_transform(texts)
-
-
-def _vocabulary(vectorizer: TfidfVectorizer) -> dict[str, int]:
-    return {term: int(column) for term, column in vectorizer.vocabulary_.items()}
-
-
-def _restore(vectorizer: TfidfVectorizer, vocabulary: dict[str, int], idf: Any) -> None:
-    vectorizer.set_params(vocabulary=vocabulary)
-    vectorizer.fit(["restoring"])  # fixes the vocabulary; the idf is set just below
-    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
