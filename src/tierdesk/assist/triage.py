@@ -179,8 +179,8 @@ class TextClassifier:
         learnt = _Learnt(_Mixing(), 1.0, 1.0, None, {})
         if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
             known = set(words.vocabulary_)
-            coverage = np.array([coverage(text, known) for text in all_texts])
-            learnt = _learn(bag_rows, vectors, targets, coverage, target_precision, seed)
+            known_shares = np.array([coverage(text, known) for text in all_texts])
+            learnt = _learn(bag_rows, vectors, targets, known_shares, target_precision, seed)
         scope = np.flatnonzero(targets >= 0)
         bag = fit_margin(bag_rows[scope], targets[scope], len(classes))
         if lift is not None:
@@ -219,11 +219,11 @@ class TextClassifier:
         bag_features = sparse.hstack(
             [self._words.transform(texts), self._chars.transform(texts)]
         ).tocsr()
-        coverage = np.array([coverage(text, self._known_words) for text in texts])
+        known_shares = np.array([coverage(text, self._known_words) for text in texts])
         mixed = combine(
             self._meaning.probabilities(vectors),
             self._bag.probabilities(bag_features),
-            coverage,
+            known_shares,
             self._mixing.word_share,
         )
         result = []
@@ -313,7 +313,7 @@ def _learn(
     bag_features: Any,
     vectors: NDArray[np.float32],
     targets: NDArray[np.int64],
-    coverage: NDArray[np.float64],
+    known_shares: NDArray[np.float64],
     target_precision: float,
     seed: int,
 ) -> _Learnt:
@@ -339,8 +339,8 @@ def _learn(
     words_scale = 1.0 / fit_temperature(softmax(by_words[scope]), targets[scope])
     meaning_scale = 1.0 / fit_temperature(softmax(by_meaning[scope]), targets[scope])
     words_p, meaning_p = softmax(by_words * words_scale), softmax(by_meaning * meaning_scale)
-    share = choose_word_share(meaning_p[scope], words_p[scope], coverage[scope], targets[scope])
-    mixed = combine(meaning_p, words_p, coverage, share)
+    share = choose_word_share(meaning_p[scope], words_p[scope], known_shares[scope], targets[scope])
+    mixed = combine(meaning_p, words_p, known_shares, share)
     temperature = fit_temperature(mixed[scope], targets[scope])
     calibrated = calibrate(mixed, temperature)
     best = calibrated.argmax(axis=1)
