@@ -35,6 +35,10 @@ def test_a_saved_view_restores_the_filters_changed_in_place(
     page.get_by_label("Save these filters as").fill("German waiting")
     page.get_by_role("button", name="Save view").click()
     page.wait_for_url("**/queue?*q=one-way*")
+    # the boosted save swaps the page after the URL changes; navigating away before the swap
+    # (and the row refresh it starts) has finished aborts the navigation in Chromium
+    expect(page.get_by_role("link", name="German waiting", include_hidden=True)).to_have_count(1)
+    page.wait_for_load_state("networkidle")
 
     page.goto("/queue")
     page.locator("summary", has_text="Saved views").click()
