@@ -3,13 +3,16 @@ stores as arrays. The hashing embedder keeps this fast; bench/ measures the real
 
 from __future__ import annotations
 
+import io
 import random
 
+import numpy as np
 import pytest
 
 from tierdesk.assist import linear_models
 from tierdesk.assist.calibration import NEVER, choose_threshold
 from tierdesk.assist.embeddings import HashingEmbedder
+from tierdesk.assist.neighbours import vote
 from tierdesk.assist.triage import TextClassifier
 
 TOPICS = {
@@ -102,7 +105,7 @@ def _imbalanced() -> tuple[list[str], list[str]]:
 
 def test_a_rare_class_is_not_drowned_by_a_common_one(monkeypatch: pytest.MonkeyPatch) -> None:
     texts, labels = _imbalanced()
-    asked = ["a login page on the vpn"]
+    asked = ["a phishing page on the router"]
 
     [weighted] = TextClassifier.train(texts, labels, HashingEmbedder()).predict(asked)
     monkeypatch.setattr(linear_models, "CLASS_WEIGHT_POWER", 0.0)
@@ -133,3 +136,28 @@ def test_abstaining_costs_the_macro_f1_of_the_class_it_leaves_unanswered() -> No
     assert metrics["in_scope_accuracy"] == 0.75
     # a: precision 1, recall 1; b: precision 1, recall 1/2 -> F1 2/3
     assert metrics["answered_macro_f1"] == (1.0 + 2 / 3) / 2
+
+
+def test_the_nearest_training_texts_vote_and_a_rare_class_is_not_outvoted() -> None:
+    # three rows of class 0 at similarity 0.90 to the query, two of class 1 at 0.92
+    rows = np.array([[0.9, 0.4359], [0.9, -0.4359], [0.9, 0.4359], [0.92, 0.3919], [0.92, 0.3919]])
+    targets = np.array([0, 0, 0, 1, 1])
+    query = np.array([[1.0, 0.0]], dtype=np.float32)
+    shares = vote(query, rows, targets, classes=3)
+    assert shares[0].sum() == pytest.approx(1.0)
+    # counted row by row, class 0's three votes would win; each class weighing the same in
+    # total, the closer class does
+    assert shares[0, 1] > shares[0, 0] > 0.0
+    assert shares[0, 2] == 0.0  # a class without training rows gets no vote
+
+
+def test_a_stored_model_keeps_its_neighbours_vote() -> None:
+    texts, labels = _rows(4)
+    classifier = TextClassifier.train(texts, labels, HashingEmbedder())
+    stored = classifier.to_bytes()
+    assert "neighbour_rows" in np.load(io.BytesIO(stored), allow_pickle=False)
+    asked = ["a refund for the invoice please", "sip trunk down and calls drop"]
+    restored = TextClassifier.from_bytes(stored, HashingEmbedder())
+    assert [round(p.confidence, 3) for p in restored.predict(asked)] == [
+        round(p.confidence, 3) for p in classifier.predict(asked)
+    ]

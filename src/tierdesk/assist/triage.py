@@ -67,6 +67,7 @@ from tierdesk.assist.linear_models import (
     folds,
     softmax,
 )
+from tierdesk.assist.neighbours import mix, vote
 from tierdesk.errors import InvalidInputError
 
 FOLDS = 5
@@ -101,6 +102,17 @@ class _Mixing:
 
 
 @dataclass(frozen=True)
+class Neighbours:
+    """The training texts' embeddings (half precision: the vote needs no more) and classes."""
+
+    rows: NDArray[np.float16]
+    targets: NDArray[np.int64]
+
+    def vote(self, vectors: NDArray[np.float32], classes: int) -> NDArray[np.float64]:
+        return vote(vectors, self.rows, self.targets, classes)
+
+
+@dataclass(frozen=True)
 class _Learnt:
     mixing: _Mixing
     words_scale: float
@@ -120,11 +132,13 @@ class TextClassifier:
         mixing: _Mixing,
         embedder: Embedder,
         metrics: dict[str, float],
+        neighbours: Neighbours | None = None,
     ) -> None:
         self.classes = classes
         self._words, self._chars = words, chars
         self._bag, self._meaning = bag, meaning
         self._mixing = mixing
+        self._neighbours = neighbours
         self.threshold = mixing.threshold
         self._embedder = embedder
         self._known_words = set(words.vocabulary_) if hasattr(words, "vocabulary_") else set()
@@ -202,6 +216,7 @@ class TextClassifier:
             mixing,
             embedder,
             metrics,
+            Neighbours(vectors[scope].astype(np.float16), targets[scope]),
         )
 
     def embed_with(self, embedder: Embedder) -> None:
@@ -220,8 +235,11 @@ class TextClassifier:
             [self._words.transform(texts), self._chars.transform(texts)]
         ).tocsr()
         known_shares = np.array([coverage(text, self._known_words) for text in texts])
+        by_neighbours = (
+            None if self._neighbours is None else self._neighbours.vote(vectors, len(self.classes))
+        )
         mixed = combine(
-            self._meaning.probabilities(vectors),
+            mix(self._meaning.probabilities(vectors), by_neighbours),
             self._bag.probabilities(bag_features),
             known_shares,
             self._mixing.word_share,
@@ -254,17 +272,20 @@ class TextClassifier:
             "words": vocabulary(self._words),
             "chars": vocabulary(self._chars),
         }
+        arrays: dict[str, Any] = {
+            "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+            "words_idf": getattr(self._words, "idf_", np.zeros(0)),
+            "chars_idf": getattr(self._chars, "idf_", np.zeros(0)),
+            "bag_coef": self._bag.coef,
+            "bag_intercept": self._bag.intercept,
+            "meaning_coef": self._meaning.coef,
+            "meaning_intercept": self._meaning.intercept,
+        }
+        if self._neighbours is not None:
+            arrays["neighbour_rows"] = self._neighbours.rows
+            arrays["neighbour_targets"] = self._neighbours.targets
         buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
-            words_idf=getattr(self._words, "idf_", np.zeros(0)),
-            chars_idf=getattr(self._chars, "idf_", np.zeros(0)),
-            bag_coef=self._bag.coef,
-            bag_intercept=self._bag.intercept,
-            meaning_coef=self._meaning.coef,
-            meaning_intercept=self._meaning.intercept,
-        )
+        np.savez_compressed(buffer, **arrays)
         return buffer.getvalue()
 
     @classmethod
@@ -296,6 +317,10 @@ class TextClassifier:
             mixing,
             embedder,
             header["metrics"],
+            # models stored before the neighbours' vote have none: the regression alone
+            Neighbours(arrays["neighbour_rows"], arrays["neighbour_targets"])
+            if "neighbour_rows" in arrays
+            else None,
         )
 
 
@@ -324,6 +349,7 @@ def _learn(
     fold_of = folds(targets, count, seed)
     by_meaning = np.zeros((len(targets), classes))
     by_words = np.zeros((len(targets), classes))
+    by_neighbours = np.zeros((len(targets), classes))
     regression: LinearModel | None = None
     for fold in range(count):
         held = fold_of == fold
@@ -334,11 +360,13 @@ def _learn(
         # from weights that saw the held-back rows and, stopping early, still remember them.
         regression = fit_logistic(vectors[rows], targets[rows], classes, tol=_FOLD_TOLERANCE)
         by_meaning[held] = regression.scores(vectors[held])
+        by_neighbours[held] = vote(vectors[held], vectors[rows], targets[rows], classes)
     scope = targets >= 0
     # Each model's scores become honest probabilities before they are mixed.
     words_scale = 1.0 / fit_temperature(softmax(by_words[scope]), targets[scope])
     meaning_scale = 1.0 / fit_temperature(softmax(by_meaning[scope]), targets[scope])
-    words_p, meaning_p = softmax(by_words * words_scale), softmax(by_meaning * meaning_scale)
+    words_p = softmax(by_words * words_scale)
+    meaning_p = mix(softmax(by_meaning * meaning_scale), by_neighbours)
     share = choose_word_share(meaning_p[scope], words_p[scope], known_shares[scope], targets[scope])
     mixed = combine(meaning_p, words_p, known_shares, share)
     temperature = fit_temperature(mixed[scope], targets[scope])
