@@ -3,7 +3,9 @@
 Two linear models, mixed (assist/linear_models.py; measured in bench/quality_understanding.py):
 
 - a logistic regression on the sentence embedding (multilingual USE by default): knows
-  paraphrases and other languages;
+  paraphrases and other languages; the five nearest training texts' vote is mixed into its
+  probabilities (assist/neighbours.py: a text in another language is still close to what it
+  is about, where a linear model turns its offset into a bias between classes);
 - a linear SVM on TF-IDF word 1-2-grams and character 2-5-grams: knows exact tokens (codes,
   product names).
 
