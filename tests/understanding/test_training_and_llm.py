@@ -123,6 +123,7 @@ def test_eval_routing_and_eval_logs_print_json_last(settings: Settings, tmp_path
         "eval", "routing",
         "--train", str(write_rows(tmp_path / "train.csv", train)),
         "--test", str(write_rows(tmp_path / "test.csv", test)),
+        "--baseline",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output.strip().splitlines()[-1])
@@ -130,6 +131,11 @@ def test_eval_routing_and_eval_logs_print_json_last(settings: Settings, tmp_path
         metrics
     )
     assert metrics["accuracy"] == 1.0
+    # the same as the desk applies it (an abstention is a wrong answer), and the baseline
+    assert {"in_scope_accuracy", "answered_macro_f1", "train_cpu_seconds"} <= set(metrics)
+    assert metrics["answered_macro_f1"] <= metrics["macro_f1"]
+    assert metrics["baseline_accuracy"] == 1.0
+    assert 0.0 <= metrics["baseline_macro_f1"] <= 1.0
 
     missing = run(
         "eval",

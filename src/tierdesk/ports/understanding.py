@@ -4,7 +4,7 @@ trainable classifier, text similarity, an optional language model) wired in ``bo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,8 +36,17 @@ class UnderstandingRepository(Protocol):
     ) -> int: ...
     def latest_model_trained_at(self) -> datetime | None: ...
     def training_rows(self) -> list[dict[str, Any]]:
-        """Per ticket: ``text`` and the final ``queue``, ``product`` (key), ``component``
-        (name), ``type``, ``priority`` and ``level`` ("L1"); "" where unset."""
+        """Per solved or decided ticket: ``text`` (``domain.triage.triage_text``), the
+        ``queue`` intake routed it to (the first above L0), and the final ``product`` (key),
+        ``component`` (name), ``type``, ``priority`` and ``level`` ("L1"); "" where unset."""
+        ...
+
+    def examples_since(self, since: datetime | None) -> int:
+        """Tickets solved and suggestions decided after ``since`` (None: ever)."""
+        ...
+
+    def open_tickets(self, limit: int) -> list[tuple[int, str, set[str]]]:
+        """The newest ``limit`` open tickets: id, triage text, fields already decided."""
         ...
 
     def latest_model_id(self) -> int | None: ...
@@ -73,6 +82,12 @@ class Classifier(Protocol):
 
 class ClassifierFactory(Protocol):
     def train(self, texts: Sequence[str], labels: Sequence[str]) -> Classifier: ...
+    def train_fields(
+        self, texts: Sequence[str], labels: Mapping[str, Sequence[str]]
+    ) -> Mapping[str, Classifier]:
+        """One classifier per field, each on the texts with a label for it ("": none)."""
+        ...
+
     def load(self, key: str, data: Callable[[], bytes]) -> Classifier:
         """The classifier stored under ``key``; ``data`` reads its bytes when not cached."""
         ...
@@ -94,6 +109,7 @@ class UnderstandingConfig:
     apply_triage: bool = False  # True: a confident suggestion sets the ticket's fields at intake
     cold_start_similarity: float = 0.35
     retrain_after_corrections: int = 20  # 0: only `tierdesk triage train`
+    retrain_after_tickets: int = 50  # new solved tickets or decisions since the last model
     outage_window_minutes: int = 60
     outage_min_tickets: int = 3
     outage_min_organisations: int = 2

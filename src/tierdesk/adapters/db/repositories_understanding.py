@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables as core
 from tierdesk.adapters.db import tables_understanding as t
+from tierdesk.adapters.db.triage_history import examples_since, open_tickets, training_rows
 from tierdesk.domain.clarify import ClarifyingQuestion, ClarifyMode
 from tierdesk.domain.facts import Fact, FactKind
 from tierdesk.domain.messages import MessageKind
@@ -144,6 +145,12 @@ class SqlUnderstandingRepository:
 
     def training_rows(self) -> list[dict[str, Any]]:
         return training_rows(self.session)
+
+    def examples_since(self, since: datetime | None) -> int:
+        return examples_since(self.session, since)
+
+    def open_tickets(self, limit: int) -> list[tuple[int, str, set[str]]]:
+        return open_tickets(self.session, limit)
 
     def latest_model_id(self) -> int | None:
         found = self.session.execute(select(func.max(t.triage_models.c.id))).scalar_one()
@@ -367,52 +374,3 @@ def _proposal_row(p: OutageProposal) -> dict[str, Any]:
         "incident_id": p.incident_id,
         "decided_by": p.decided_by,
     }
-
-
-def training_rows(session: Session) -> list[dict[str, Any]]:
-    """What triage learns from: solved or closed tickets and any ticket an agent corrected,
-    with the subject and first customer message as text and the ticket's final fields."""
-    tk, m = core.tickets.c, core.messages.c
-    p, c = core.products.c, core.components.c
-    decided = select(t.triage_predictions.c.ticket_id).where(
-        t.triage_predictions.c.outcome.is_not(None)
-    )
-    first_message = (
-        select(m.ticket_id, func.min(m.id).label("message_id"))
-        .where(m.kind == MessageKind.CUSTOMER)
-        .group_by(m.ticket_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            tk.id,
-            tk.subject,
-            m.body_text,
-            tk.queue,
-            p.key.label("product"),
-            c.name.label("component"),
-            tk.type,
-            tk.priority,
-            tk.tier,
-        )
-        .select_from(core.tickets)
-        .outerjoin(first_message, first_message.c.ticket_id == tk.id)
-        .outerjoin(core.messages, m.id == first_message.c.message_id)
-        .outerjoin(core.products, p.id == tk.product_id)
-        .outerjoin(core.components, c.id == tk.component_id)
-        .where((tk.status.in_(["solved", "closed"])) | tk.id.in_(decided))
-        .order_by(tk.id)
-    ).all()
-    return [
-        {
-            "ticket_id": r.id,
-            "text": f"{r.subject}\n{r.body_text or ''}",
-            "queue": r.queue or "",
-            "product": r.product or "",
-            "component": r.component or "",
-            "type": str(r.type),
-            "priority": str(r.priority),
-            "level": f"L{int(r.tier)}",
-        }
-        for r in rows
-    ]
