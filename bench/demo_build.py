@@ -4,7 +4,8 @@
 
 Builds the demo world into a throwaway data directory, as `tierdesk demo` does, and prints
 wall and CPU seconds of its phases: the history played through the services, the final
-indexing pass (manuals and the embedding of every ticket), the whole build, and the CPU the
+indexing pass (manuals and the embedding of every ticket), training triage on the history
+(and predicting the open tickets with it), the whole build, and the CPU the
 embedding-ahead worker process spent on the other core. CPU seconds do not grow with other
 processes' load, wall seconds do: report both, with the load average.
 """
@@ -43,6 +44,9 @@ def main() -> None:
     figures: dict[str, tuple[float, float]] = {}
     builder.play = timed("history (play)", builder.play, figures)
     builder.index_manuals = timed("final index pass", builder.index_manuals, figures)
+    builder.train_triage_on_history = timed(
+        "triage training", builder.train_triage_on_history, figures
+    )
     with tempfile.TemporaryDirectory(prefix="tierdesk-demo-bench-") as directory:
         settings = Settings(
             data_dir=Path(directory), search=SearchSettings(embedder=options.embedder)

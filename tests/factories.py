@@ -26,7 +26,7 @@ def make_organisation(
 
 
 def make_contact(
-    desk: Desk, *, organisation: Organisation | None = None, language: str = "en"
+    desk: Desk, *, organisation: Organisation | None = None, language: str | None = "en"
 ) -> Contact:
     organisation = organisation or make_organisation(desk)
     created = people.create_contact(

@@ -173,6 +173,7 @@ def make_understanding(settings: Settings) -> Understanding | None:
             apply_triage=chosen.apply_triage,
             cold_start_similarity=chosen.cold_start_similarity,
             retrain_after_corrections=chosen.retrain_after_corrections,
+            retrain_after_tickets=chosen.retrain_after_tickets,
             outage_window_minutes=chosen.outage_window_minutes,
             outage_min_tickets=chosen.outage_min_tickets,
             outage_min_organisations=chosen.outage_min_organisations,

@@ -300,6 +300,12 @@ class UnderstandingSettings(BaseModel):
     retrain_after_corrections: int = Field(
         default=20, ge=0, description="Retrain triage after this many corrections (0: never)."
     )
+    retrain_after_tickets: int = Field(
+        default=50,
+        ge=0,
+        description="Retrain triage once this many tickets were solved (or suggestions "
+        "decided) since the last model; also trains the first one (0: never).",
+    )
     outage_window_minutes: int = Field(
         default=60, gt=0, description="Window in which similar new tickets count as a burst."
     )

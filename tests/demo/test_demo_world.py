@@ -38,7 +38,7 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     assert result.exit_code == 0, result.output
     assert "Demo world built" in result.stdout
     # progress on standard error, as plain lines when it is not a terminal
-    assert "[3/5] Playing the history through the desk: 100% (" in result.stderr
+    assert "[3/6] Playing the history through the desk: 100% (" in result.stderr
     assert "\r" not in result.stderr
     desk = app.desk
     organisations = people.list_organisations(desk, SYSTEM)

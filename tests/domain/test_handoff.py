@@ -207,8 +207,11 @@ def test_a_reply_without_a_numbered_list_is_still_a_step_the_customer_was_given(
     ]
     packet = draft_packet("Factory reset", thread)
     assert packet.steps_tried == [
-        TriedStep("Hold Mute and 0 while you plug the phone in.", "Nothing happens.")
-    ]  # the courtesy and the questions are not steps
+        TriedStep(
+            "Hold Mute and 0 while you plug the phone in.",
+            "Nothing happens. The phone boots as usual.",
+        )
+    ]  # the courtesy and the questions are not steps; the answer's first two sentences are
     assert packet.open_questions == ["Which firmware does the phone run?"]
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tierdesk.domain.customer_texts import customer_language
 from tierdesk.domain.inbound import (
     InboundEmail,
     automated_reason,
@@ -26,7 +27,6 @@ from tierdesk.domain.outbound import (
     references_for,
     retry_delay,
     subject_line,
-    template_language,
 )
 
 OURS = frozenset({"support@desk.test"})
@@ -171,9 +171,9 @@ def test_long_reference_chains_keep_the_first_and_the_newest_ids() -> None:
 
 
 def test_the_template_language_is_the_first_supported_one() -> None:
-    assert template_language("de-AT", "en") == "de"
-    assert template_language("nl", "fr") == "fr"
-    assert template_language(None, "pt") == "en"
+    assert customer_language("de-AT", "en") == "de"
+    assert customer_language("nl", "fr") == "fr"
+    assert customer_language(None, "pt") == "en"
 
 
 def test_a_composed_reply_threads_and_escapes_what_the_agent_wrote() -> None:

@@ -110,6 +110,12 @@ def routing_world(desk: Desk) -> RoutingWorld:
     )
 
 
+SINCE_THE_UPDATE = {
+    "en": "Since the update callers cannot hear us.",
+    "de": "Seit dem Update hören uns die Anrufer nicht mehr.",
+}
+
+
 def open_problem(
     desk: Desk,
     contact: Contact,
@@ -124,7 +130,8 @@ def open_problem(
         contact,
         tickets.NewTicket(
             subject=f"One-way audio {suffix()}",
-            body_text="Since the update callers cannot hear us.",
+            # in the contact's language: the ticket takes the language its message is written in
+            body_text=SINCE_THE_UPDATE.get(contact.language or "en", SINCE_THE_UPDATE["en"]),
             type=TicketType.PROBLEM,
             priority=priority,
             catalog=tickets.CatalogRef(product, component),

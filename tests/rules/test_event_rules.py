@@ -168,7 +168,8 @@ def test_an_escalating_rule_hands_over_a_drafted_packet_and_routing_follows_as_t
         Tier.L2,
         "rule:P1 outage to L2",
     )
-    assert packet.content.steps_tried[0].step == "Restarted the media relay, no change."
+    step = packet.content.steps_tried[0]  # the note's verdict is the step's result
+    assert (step.step, step.result) == ("Restarted the media relay", "No change.")
     # The receiving level accepts it like any other escalation.
     uwe = next(a for a in people.list_agents(desk, SYSTEM) if a.name == "Uwe")
     accepted = escalation.accept_escalation(desk, uwe, ticket.id or 0)

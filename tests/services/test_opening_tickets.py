@@ -26,7 +26,7 @@ def test_a_contact_opens_a_ticket_in_their_own_name_and_organisation(
         contact,
         NewTicket(
             subject="  Calls drop after 30 s  ",
-            body_text="Since the upgrade every call drops.",
+            body_text="Seit dem Upgrade bricht jeder Anruf nach 30 Sekunden ab.",
             type=TicketType.PROBLEM,
             priority=Priority.P2,
             channel=Channel.PORTAL,
@@ -49,7 +49,7 @@ def test_a_contact_opens_a_ticket_in_their_own_name_and_organisation(
     [message] = ticket.messages
     assert message.kind is MessageKind.CUSTOMER
     assert (message.author_kind, message.author_id) == ("contact", contact.id)
-    assert message.body_text == "Since the upgrade every call drops."
+    assert message.body_text == "Seit dem Upgrade bricht jeder Anruf nach 30 Sekunden ab."
     events = tickets.ticket_events(desk, contact, ticket.id or 0)
     assert [e.action for e in events] == ["ticket.opened", "message.added"]
     assert all((e.actor_kind, e.actor_id) == ("contact", contact.id) for e in events)

@@ -1,12 +1,19 @@
-"""The triage text classifier: learns labels, abstains by held-back precision, stores as
-arrays. The hashing embedder keeps this fast; bench/ measures the real model."""
+"""The triage text classifier: learns labels (rare ones too), abstains by held-back precision,
+stores as arrays. The hashing embedder keeps this fast; bench/ measures the real model."""
 
 from __future__ import annotations
 
+import io
 import random
 
+import numpy as np
+import pytest
+
+from tierdesk.assist import linear_models
+from tierdesk.assist.calibration import NEVER, choose_threshold
 from tierdesk.assist.embeddings import HashingEmbedder
-from tierdesk.assist.triage import Prediction, TextClassifier, choose_threshold
+from tierdesk.assist.neighbours import vote
+from tierdesk.assist.triage import TextClassifier
 
 TOPICS = {
     "billing": ["invoice", "charged twice", "refund", "payment failed", "credit note"],
@@ -53,25 +60,104 @@ def test_rows_without_a_label_are_never_a_class() -> None:
 
 
 def test_the_threshold_is_the_lowest_confidence_that_reaches_the_precision() -> None:
-    def guess(best: str, confidence: float) -> Prediction:
-        return Prediction(best, confidence, best, ())
+    confidence = [0.9, 0.8, 0.7, 0.6, 0.5]
+    right = [True, True, True, False, True]  # the 0.6 answer is wrong
+    strict = choose_threshold(confidence, right, target_precision=0.95, z=0.0)
+    assert strict.threshold == 0.7
+    assert strict.answered_share == 0.6
+    assert choose_threshold(confidence, right, target_precision=0.8, z=0.0).threshold == 0.5
 
-    predictions = [
-        guess("a", 0.9),
-        guess("a", 0.8),
-        guess("b", 0.7),
-        guess("a", 0.6),
-        guess("a", 0.5),
+
+def test_a_field_with_few_held_back_answers_is_answered_only_once_enough_were_right() -> None:
+    few = choose_threshold([0.9, 0.8, 0.7], [True, True, True], target_precision=0.95)
+    assert few.threshold == NEVER  # three right answers do not show 95 %
+    many = choose_threshold([0.99] * 30 + [0.4], [True] * 30 + [False], target_precision=0.95)
+    assert many.threshold == 0.99
+
+
+def test_out_of_scope_rows_are_held_back_as_wrong_answers_and_raise_the_threshold() -> None:
+    texts, labels = _rows(3, per_label=30)
+    days = ("monday", "friday", "sunday", "today", "tuesday")
+    confusable = [f"Hello, refund of the licence since {day}" for day in days]
+    alone = TextClassifier.train(texts, labels, HashingEmbedder())
+    warned = TextClassifier.train(
+        [*texts, *confusable * 4], [*labels, *[""] * 20], HashingEmbedder()
+    )
+    assert sorted(warned.classes) == sorted(TOPICS)
+    assert warned.threshold > alone.threshold
+    assert all(p.abstained for p in warned.predict(confusable))
+
+
+def _imbalanced() -> tuple[list[str], list[str]]:
+    """Sixty network tickets and six security ones that share most of their words."""
+    chance = random.Random(4)
+    devices = ["the vpn", "our router", "the firewall", "wifi", "the switch"]
+    when = ["often", "today", "again"]
+    texts = [
+        f"{chance.choice(devices)} drops the connection {chance.choice(when)}" for _ in "x" * 60
     ]
-    gold = ["a", "a", "b", "b", "a"]  # the 0.6 answer is wrong
-    threshold, metrics = choose_threshold(predictions, gold, target_precision=0.95)
-    assert threshold == 0.7
-    assert metrics["validation_abstain_rate"] == 0.4
-    lenient, _ = choose_threshold(predictions, gold, target_precision=0.8)
-    assert lenient == 0.5
+    texts += [
+        f"{chance.choice(devices)} shows a phishing login page {chance.choice(when)}"
+        for _ in "x" * 6
+    ]
+    return texts, ["network"] * 60 + ["security"] * 6
 
 
-def test_an_out_of_scope_row_counts_as_a_wrong_answer() -> None:
-    predictions = [Prediction("a", 0.9, "a", ()), Prediction("a", 0.4, "a", ())]
-    threshold, _ = choose_threshold(predictions, ["a", ""], target_precision=0.9)
-    assert threshold == 0.9
+def test_a_rare_class_is_not_drowned_by_a_common_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts, labels = _imbalanced()
+    asked = ["a phishing page on the router"]
+
+    [weighted] = TextClassifier.train(texts, labels, HashingEmbedder()).predict(asked)
+    monkeypatch.setattr(linear_models, "CLASS_WEIGHT_POWER", 0.0)
+    [unweighted] = TextClassifier.train(texts, labels, HashingEmbedder()).predict(asked)
+
+    assert weighted.best == "security"
+    assert unweighted.best == "network"  # each row counting the same, the six are outvoted
+
+
+def test_word_share_temperature_and_threshold_are_learnt_on_held_back_folds() -> None:
+    texts, labels = _rows(5)
+    classifier = TextClassifier.train(texts, labels, HashingEmbedder())
+    metrics = classifier.metrics
+    assert 0.0 <= metrics["word_share"] <= 1.0
+    assert metrics["temperature"] > 0
+    assert metrics["validation_accuracy"] == 1.0  # every row predicted by a model without it
+    assert metrics["validation_answered"] > 0.5
+    restored = TextClassifier.from_bytes(classifier.to_bytes(), HashingEmbedder())
+    assert restored.metrics == metrics
+
+
+def test_abstaining_costs_the_macro_f1_of_the_class_it_leaves_unanswered() -> None:
+    from tierdesk.entrypoints.cli.evaluation_understanding import routing_metrics
+
+    gold = ["a", "a", "b", "b"]
+    metrics = routing_metrics(["a", "a", "b", None], ["a", "a", "b", "b"], gold)
+    assert metrics["macro_f1"] == 1.0
+    assert metrics["in_scope_accuracy"] == 0.75
+    # a: precision 1, recall 1; b: precision 1, recall 1/2 -> F1 2/3
+    assert metrics["answered_macro_f1"] == (1.0 + 2 / 3) / 2
+
+
+def test_the_nearest_training_texts_vote_and_a_rare_class_is_not_outvoted() -> None:
+    # three rows of class 0 at similarity 0.90 to the query, two of class 1 at 0.92
+    rows = np.array([[0.9, 0.4359], [0.9, -0.4359], [0.9, 0.4359], [0.92, 0.3919], [0.92, 0.3919]])
+    targets = np.array([0, 0, 0, 1, 1])
+    query = np.array([[1.0, 0.0]], dtype=np.float32)
+    shares = vote(query, rows, targets, classes=3)
+    assert shares[0].sum() == pytest.approx(1.0)
+    # counted row by row, class 0's three votes would win; each class weighing the same in
+    # total, the closer class does
+    assert shares[0, 1] > shares[0, 0] > 0.0
+    assert shares[0, 2] == 0.0  # a class without training rows gets no vote
+
+
+def test_a_stored_model_keeps_its_neighbours_vote() -> None:
+    texts, labels = _rows(4)
+    classifier = TextClassifier.train(texts, labels, HashingEmbedder())
+    stored = classifier.to_bytes()
+    assert "neighbour_rows" in np.load(io.BytesIO(stored), allow_pickle=False)
+    asked = ["a refund for the invoice please", "sip trunk down and calls drop"]
+    restored = TextClassifier.from_bytes(stored, HashingEmbedder())
+    assert [round(p.confidence, 3) for p in restored.predict(asked)] == [
+        round(p.confidence, 3) for p in classifier.predict(asked)
+    ]

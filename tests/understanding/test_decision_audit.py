@@ -101,4 +101,5 @@ def test_training_a_triage_model_records_the_model_its_examples_and_held_back_re
     recorded = row.changes["fields"]["type"]
     assert recorded == result.fields["type"]
     assert recorded["classes"] == 2
-    assert 0.0 <= recorded["threshold"] <= 1.0
+    assert {"threshold", "validation_accuracy", "validation_macro_f1"} <= set(recorded)
+    assert recorded["threshold"] > 1.0  # twelve tickets cannot show 98 % precision: no answers

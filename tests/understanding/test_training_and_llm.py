@@ -123,6 +123,7 @@ def test_eval_routing_and_eval_logs_print_json_last(settings: Settings, tmp_path
         "eval", "routing",
         "--train", str(write_rows(tmp_path / "train.csv", train)),
         "--test", str(write_rows(tmp_path / "test.csv", test)),
+        "--baseline",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output.strip().splitlines()[-1])
@@ -130,6 +131,11 @@ def test_eval_routing_and_eval_logs_print_json_last(settings: Settings, tmp_path
         metrics
     )
     assert metrics["accuracy"] == 1.0
+    # the same as the desk applies it (an abstention is a wrong answer), and the baseline
+    assert {"in_scope_accuracy", "answered_macro_f1", "train_cpu_seconds"} <= set(metrics)
+    assert metrics["answered_macro_f1"] <= metrics["macro_f1"]
+    assert metrics["baseline_accuracy"] == 1.0
+    assert 0.0 <= metrics["baseline_macro_f1"] <= 1.0
 
     missing = run(
         "eval",
@@ -234,5 +240,34 @@ def test_a_reply_draft_comes_back_to_the_agent_and_internal_notes_stay_home(
                 headers=world.acme_contact,
             )
             assert refused.status_code == 403
+    finally:
+        with_llm.close()
+
+
+def test_a_reply_draft_is_asked_for_in_the_customers_language_unless_the_agent_names_one(
+    settings: Settings, chat_url: str, world: World, app: Tierdesk
+) -> None:
+    configured = settings.model_copy(
+        update={"understanding": UnderstandingSettings(llm_endpoint=chat_url, llm_model="tiny")}
+    )
+    with_llm = bootstrap(configured, clock=app.desk.clock)
+    try:
+        with TestClient(create_app(with_llm)) as client:
+            number = client.post(
+                "/api/v1/tickets",
+                json={
+                    "subject": "Kein Ton",
+                    "body": "Seit dem Update hören uns die Anrufer nicht mehr.",
+                },
+                headers=world.acme_contact,  # a contact who stated English
+            ).json()["number"]
+            for body in ({"task": "reply"}, {"task": "translation"}):
+                drafted = client.post(
+                    f"/api/v1/tickets/{number}/drafts", json=body, headers=world.l1_agent
+                )
+                assert drafted.status_code == 200, drafted.text
+            reply, translation = (r["body"]["messages"][0]["content"] for r in ChatServer.asked)
+            assert "to the customer, in de," in reply
+            assert "into en." in translation
     finally:
         with_llm.close()

@@ -4,7 +4,7 @@ embedder, and label-description similarity for a desk with no history."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,9 +37,35 @@ class TrainedClassifier:
         return self._inner.to_bytes()
 
 
+class _Embedded:
+    """An embedder over vectors computed once: every field of a model is trained on (a subset
+    of) the same tickets, so each text is embedded once per training, not once per field."""
+
+    def __init__(self, name: str, texts: Sequence[str], vectors: NDArray[np.float32]) -> None:
+        self.name = name
+        self._rows = {text: row for row, text in enumerate(texts)}
+        self._vectors = vectors
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return self._vectors[[self._rows[text] for text in texts]]
+
+
+class _Remembering:
+    """The factory's embedder through its memory of recent texts: the fields of one new
+    ticket are predicted from one embedding of its text."""
+
+    def __init__(self, owner: EmbeddingClassifiers) -> None:
+        self._owner = owner
+        self.name = owner.embedder_name
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return self._owner.vectors(list(texts))
+
+
 class EmbeddingClassifiers:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
+        self.embedder_name = embedder.name
         # Loaded models by key: every new ticket is predicted with the same few.
         self._loaded: dict[str, TrainedClassifier] = {}
         # Vectors of recently compared texts (label descriptions, the ticket being triaged).
@@ -47,9 +73,40 @@ class EmbeddingClassifiers:
         self._lock = threading.Lock()
 
     def train(self, texts: Sequence[str], labels: Sequence[str]) -> TrainedClassifier:
+        return self.train_fields(texts, {"": labels})[""]
+
+    def train_fields(
+        self, texts: Sequence[str], labels: Mapping[str, Sequence[str]]
+    ) -> dict[str, TrainedClassifier]:
+        """One classifier per field, each on the texts whose label for it is not empty."""
+        from tierdesk.assist.bag_of_words import BagOfWords
         from tierdesk.assist.triage import TextClassifier
 
-        return TrainedClassifier(TextClassifier.train(texts, labels, self._embedder))
+        distinct = list(dict.fromkeys(texts))
+        embedded = _Embedded(self._embedder.name, distinct, self._training_vectors(distinct))
+        trained = {}
+        bags: dict[tuple[str, ...], BagOfWords] = {}  # fields labelled on the same tickets
+        for name, values in labels.items():
+            rows = [(text, value) for text, value in zip(texts, values, strict=True) if value]
+            chosen = tuple(t for t, _ in rows)
+            bag = bags.get(chosen) or bags.setdefault(chosen, BagOfWords.of(chosen))
+            fitted = TextClassifier.train(list(chosen), [v for _, v in rows], embedded, bag=bag)
+            fitted.embed_with(_Remembering(self))
+            trained[name] = TrainedClassifier(fitted)
+        return trained
+
+    def _training_vectors(self, texts: list[str]) -> NDArray[np.float32]:
+        """The texts' vectors: remembered ones (a ticket's text was embedded at intake, for the
+        cold start) are not embedded again, and the rest are not kept (a history is larger
+        than the memory)."""
+        with self._lock:
+            known = {t: self._remembered[t] for t in texts if t in self._remembered}
+        missing = [t for t in texts if t not in known]
+        if missing:
+            known |= dict(zip(missing, self._embedder.embed(missing), strict=True))
+        if not texts:
+            return np.empty((0, 0), np.float32)
+        return np.vstack([known[t] for t in texts])
 
     def load(self, key: str, data: Callable[[], bytes]) -> TrainedClassifier:
         """The classifier stored under ``key`` (read with ``data`` only the first time)."""
@@ -60,7 +117,7 @@ class EmbeddingClassifiers:
 
                 if len(self._loaded) > 32:  # older models are not asked again
                     self._loaded.clear()
-                found = TrainedClassifier(TextClassifier.from_bytes(data(), self._embedder))
+                found = TrainedClassifier(TextClassifier.from_bytes(data(), _Remembering(self)))
                 self._loaded[key] = found
             return found
 
@@ -71,13 +128,14 @@ class EmbeddingClassifiers:
         if not descriptions:
             return {}
         labels = list(descriptions)
-        vectors = self._vectors([text, *(descriptions[label] for label in labels)])
+        vectors = self.vectors([text, *(descriptions[label] for label in labels)])
         scores = vectors[1:] @ vectors[0]
         return {
             label: float(score) for label, score in zip(labels, np.asarray(scores), strict=True)
         }
 
-    def _vectors(self, texts: list[str]) -> NDArray[np.float32]:
+    def vectors(self, texts: list[str]) -> NDArray[np.float32]:
+        """The texts' vectors, embedding only those not remembered."""
         with self._lock:
             known = {t: self._remembered[t] for t in texts if t in self._remembered}
         missing = list(dict.fromkeys(t for t in texts if t not in known))

@@ -1,20 +1,31 @@
 """The text classifier behind triage (and ``tierdesk eval routing``): one pipeline, any labels.
 
-Two logistic regressions, averaged (measured in bench/quality_understanding.py):
+Two linear models, mixed (assist/linear_models.py; measured in bench/quality_understanding.py):
 
-- on the sentence embedding (multilingual USE by default): knows paraphrases and other
-  languages;
-- on TF-IDF word 1-2-grams and character 2-5-grams: knows exact tokens (codes, product names).
+- a logistic regression on the sentence embedding (multilingual USE by default): knows
+  paraphrases and other languages; the five nearest training texts' vote is mixed into its
+  probabilities (assist/neighbours.py: a text in another language is still close to what it
+  is about, where a linear model turns its offset into a bias between classes);
+- a linear SVM on TF-IDF word 1-2-grams and character 2-5-grams: knows exact tokens (codes,
+  product names).
 
-The bag-of-words model only counts as much as the text's words are known to it (the share of
-its words seen in training), so a German ticket on an English-trained desk is routed by the
-embedding model rather than by the few English words it happens to share.
+Both weight rare classes up (every class weighs the same in total), so a rare but important
+category is not drowned by the common ones: macro-F1 is the measure that matters to a desk.
 
-**Abstaining.** A share of the training rows (15 %, fixed seed) is held back; the classifier is
-fitted on the rest and the confidence threshold set to the lowest value at which the held-back
-answers are right at least ``target_precision`` of the time. Rows with an empty label are
-out-of-scope examples: never a class, only in that held-back check (answering them is wrong).
-Then the classifier is fitted again on every row. Nothing is tuned on the rows it is scored on.
+**What is learnt from held-back folds** (assist/calibration.py). The rows are split into
+``FOLDS`` stratified folds and each fold is predicted by both models fitted on the others.
+On these out-of-fold predictions the classifier fits each model's temperature (the SVM's scores
+become probabilities), chooses the share of the bag-of-words model (the best macro-F1), a
+temperature that makes the mixture's confidence honest, and the abstain threshold: the lowest
+confidence at which the held-back answers were right at least ``target_precision`` of the time,
+with the lower end of their Wilson interval (so a field with few examples is answered only once
+enough answers were right). Rows with an empty label are out-of-scope examples: never a class,
+only in that check (answering them is wrong). Then both models are fitted again on every row.
+Nothing is tuned on the rows it is scored on.
+
+The bag-of-words share is further scaled, per text, by the share of its words the vocabulary
+knows, so a German ticket on an English-trained desk is routed by the embedding model rather
+than by the few English words it happens to share.
 
 The fitted model is stored as plain arrays (``numpy.savez``, no pickle), so loading a model
 from the database never runs code.
@@ -24,7 +35,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,22 +43,43 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
+from tierdesk.assist.bag_of_words import (
+    BagOfWords,
+    coverage,
+    restore,
+    vectorizers,
+    vocabulary,
+)
+from tierdesk.assist.calibration import (
+    NEVER,
+    calibrate,
+    choose_threshold,
+    choose_word_share,
+    combine,
+    fit_temperature,
+    macro_f1,
+)
 from tierdesk.assist.embeddings import Embedder
+from tierdesk.assist.linear_models import (
+    LinearModel,
+    fit_logistic,
+    fit_margin,
+    folds,
+    softmax,
+)
+from tierdesk.assist.neighbours import mix, vote
 from tierdesk.errors import InvalidInputError
 
-VALIDATION_SHARE = 0.15
-MIN_ROWS_FOR_VALIDATION = 40
-DEFAULT_THRESHOLD = 0.5  # too little history to measure one: answer only when fairly sure
+FOLDS = 5
+MIN_ROWS_FOR_FOLDS = 10  # fewer: nothing can be measured, so the classifier never answers
 # Answer only where held-back rows were right 98 % of the time: a wrong route costs a bounce
 # between queues, an abstention only an L0 look. (0.97 was also tried; see bench/README.md.)
 DEFAULT_TARGET_PRECISION = 0.98
-_WORD = re.compile(r"\w+", re.UNICODE)
-_C = 10.0  # regularisation of both regressions (chosen on a split of BANKING77's train.csv)
-# The trial fit that only sets the abstain threshold stops at a looser tolerance; the final fit
-# starts from its weights and runs to the default one. Together they cost about one cold fit.
-_MAX_ITER = 300
+# The fold fits of the regression stop at a looser tolerance; the final fit, on every row,
+# starts from the last of them.
+_FOLD_TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -63,65 +94,33 @@ class Prediction:
         return self.label is None
 
 
-def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-    return words, chars
+@dataclass(frozen=True)
+class _Mixing:
+    """How the two models' probabilities become one confidence (chosen on held-back folds)."""
+
+    word_share: float = 0.5
+    temperature: float = 1.0
+    threshold: float = NEVER
 
 
-def _softmax(scores: NDArray[np.float64]) -> NDArray[np.float64]:
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    result: NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
-    return result
+@dataclass(frozen=True)
+class Neighbours:
+    """The training texts' embeddings (half precision: the vote needs no more) and classes."""
+
+    rows: NDArray[np.float16]
+    targets: NDArray[np.int64]
+
+    def vote(self, vectors: NDArray[np.float32], classes: int) -> NDArray[np.float64]:
+        return vote(vectors, self.rows, self.targets, classes)
 
 
-@dataclass
-class _Linear:
-    """A fitted multinomial logistic regression as arrays (a class never seen in training has
-    zero weights and a very low bias)."""
-
-    coef: NDArray[np.float64]
-    intercept: NDArray[np.float64]
-
-    @classmethod
-    def fit(
-        cls,
-        features: Any,
-        labels: NDArray[np.int64],
-        classes: int,
-        *,
-        tol: float = 1e-4,
-        start: _Linear | None = None,
-    ) -> _Linear:
-        present = np.unique(labels)
-        coef = np.zeros((classes, features.shape[1]))
-        intercept = np.full(classes, -30.0)
-        if len(present) == 1:  # one class: certain, with no weights
-            intercept[present[0]] = 30.0
-            return cls(coef, intercept)
-        model = LogisticRegression(C=_C, max_iter=_MAX_ITER, tol=tol)
-        if start is not None and len(present) > 2 and start.knows(present):
-            # Warm start from the trial fit: the final fit then needs a few iterations only.
-            model.set_params(warm_start=True)
-            model.coef_, model.intercept_ = start.coef[present], start.intercept[present]
-        model.fit(features, labels)
-        if len(model.classes_) == 2:  # sklearn keeps one row for two classes
-            coef[model.classes_[1]], intercept[model.classes_[1]] = (
-                model.coef_[0],
-                model.intercept_[0],
-            )
-            intercept[model.classes_[0]] = 0.0
-        else:
-            coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
-        return cls(coef, intercept)
-
-    def knows(self, present: NDArray[np.int64]) -> bool:
-        return bool(np.all(self.intercept[present] > -30.0))
-
-    def probabilities(self, features: Any) -> NDArray[np.float64]:
-        scores = features @ self.coef.T + self.intercept
-        return _softmax(np.asarray(scores, dtype=np.float64))
+@dataclass(frozen=True)
+class _Learnt:
+    mixing: _Mixing
+    words_scale: float
+    meaning_scale: float
+    start: LinearModel | None  # the last fold's regression, where the final fit starts
+    metrics: dict[str, float]
 
 
 class TextClassifier:
@@ -130,16 +129,19 @@ class TextClassifier:
         classes: list[str],
         words: TfidfVectorizer,
         chars: TfidfVectorizer,
-        bag: _Linear,
-        meaning: _Linear,
-        threshold: float,
+        bag: LinearModel,
+        meaning: LinearModel,
+        mixing: _Mixing,
         embedder: Embedder,
         metrics: dict[str, float],
+        neighbours: Neighbours | None = None,
     ) -> None:
         self.classes = classes
         self._words, self._chars = words, chars
         self._bag, self._meaning = bag, meaning
-        self.threshold = threshold
+        self._mixing = mixing
+        self._neighbours = neighbours
+        self.threshold = mixing.threshold
         self._embedder = embedder
         self._known_words = set(words.vocabulary_) if hasattr(words, "vocabulary_") else set()
         self.metrics = metrics
@@ -155,6 +157,25 @@ class TextClassifier:
         *,
         target_precision: float = DEFAULT_TARGET_PRECISION,
         seed: int = 0,
+        bag: BagOfWords | None = None,
+    ) -> TextClassifier:
+        """``bag``: the texts' TF-IDF features when they are made already (``BagOfWords.of``
+        the same texts)."""
+        bag = bag or BagOfWords.of(texts)
+        # One BLAS thread: OpenBLAS spreads even small products over every core and spin-waits
+        # for the slowest, which on a busy 2-core desk made training three times slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return cls._train(texts, labels, embedder, target_precision, seed, bag)
+
+    @classmethod
+    def _train(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        embedder: Embedder,
+        target_precision: float,
+        seed: int,
+        bag_of_words: BagOfWords,
     ) -> TextClassifier:
         if len(texts) != len(labels):
             raise InvalidInputError("texts and labels differ in length")
@@ -163,46 +184,46 @@ class TextClassifier:
         if not classes:
             raise InvalidInputError("training needs at least one labelled example")
         vectors = embedder.embed(list(texts))
-        text_array = np.array(list(texts), dtype=object)
-        # The vocabularies see every text (no labels involved), so the trial and the final
-        # fit share one feature space and the final fit can start where the trial ended.
-        words, chars = _vectorizers()
-        all_texts = list(text_array)
-        bag_features = sparse.hstack(
-            [words.fit_transform(all_texts), _fit_chars(chars, all_texts)]
-        ).tocsr()
+        all_texts = [str(text) for text in texts]
+        # The vocabularies see every text (no labels involved), so the fold fits and the final
+        # fit share one feature space.
+        words, chars = bag_of_words.words, bag_of_words.chars
+        bag_rows, lift = bag_of_words.rows, bag_of_words.lift
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
-        threshold, trial = DEFAULT_THRESHOLD, None
-        if len(texts) >= MIN_ROWS_FOR_VALIDATION and len(classes) > 1:
-            # Out-of-scope rows are never fitted, so every one of them is held back.
-            order = np.random.default_rng(seed).permutation(len(texts))
-            in_scope = order[targets[order] >= 0]
-            cut = int(len(in_scope) * VALIDATION_SHARE)
-            held = np.concatenate([in_scope[:cut], order[targets[order] < 0]])
-            kept = in_scope[cut:]
-            trial = _fit_pair(bag_features, vectors, targets, kept, len(classes), tol=1e-3)
-            probe = cls(classes, words, chars, *trial, DEFAULT_THRESHOLD, embedder, {})
-            predictions = probe._predict(list(text_array[held]), vectors[held], bag_features[held])
-            threshold, held_metrics = choose_threshold(
-                predictions, list(label_array[held]), target_precision
-            )
-            metrics.update(held_metrics)
-        everything = np.arange(len(texts))
-        bag, meaning = _fit_pair(
-            bag_features, vectors, targets, everything, len(classes), start=trial
+        learnt = _Learnt(_Mixing(), 1.0, 1.0, None, {})
+        if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
+            known = set(words.vocabulary_)
+            known_shares = np.array([coverage(text, known) for text in all_texts])
+            learnt = _learn(bag_rows, vectors, targets, known_shares, target_precision, seed)
+        scope = np.flatnonzero(targets >= 0)
+        bag = fit_margin(bag_rows[scope], targets[scope], len(classes))
+        if lift is not None:
+            bag = LinearModel(bag.coef @ lift, bag.intercept)
+        meaning = fit_logistic(vectors[scope], targets[scope], len(classes), start=learnt.start)
+        mixing = learnt.mixing
+        metrics.update(
+            learnt.metrics,
+            word_share=mixing.word_share,
+            temperature=round(mixing.temperature, 4),
+            threshold=round(mixing.threshold, 4),
         )
         return cls(
             classes,
             words,
             chars,
-            bag,
-            meaning,
-            threshold,
+            bag.scaled(learnt.words_scale),
+            meaning.scaled(learnt.meaning_scale),
+            mixing,
             embedder,
-            {**metrics, "threshold": threshold},
+            metrics,
+            Neighbours(vectors[scope].astype(np.float16), targets[scope]),
         )
+
+    def embed_with(self, embedder: Embedder) -> None:
+        """Embed the texts to predict with ``embedder`` (the same model as in training)."""
+        self._embedder = embedder
 
     # -- prediction ------------------------------------------------------------------------
 
@@ -211,21 +232,24 @@ class TextClassifier:
             return []
         return self._predict(list(texts), self._embedder.embed(list(texts)))
 
-    def _predict(
-        self, texts: list[str], vectors: NDArray[np.float32], bag_features: Any = None
-    ) -> list[Prediction]:
-        if bag_features is None:
-            bag_features = sparse.hstack(
-                [self._words.transform(texts), self._chars.transform(texts)]
-            ).tocsr()
-        by_words = self._bag.probabilities(bag_features)
-        by_meaning = self._meaning.probabilities(vectors)
-        coverage = np.array([[self._coverage(text)] for text in texts])
-        combined = (by_meaning + coverage * by_words) / (1.0 + coverage)
+    def _predict(self, texts: list[str], vectors: NDArray[np.float32]) -> list[Prediction]:
+        bag_features = sparse.hstack(
+            [self._words.transform(texts), self._chars.transform(texts)]
+        ).tocsr()
+        known_shares = np.array([coverage(text, self._known_words) for text in texts])
+        by_neighbours = (
+            None if self._neighbours is None else self._neighbours.vote(vectors, len(self.classes))
+        )
+        mixed = combine(
+            mix(self._meaning.probabilities(vectors), by_neighbours),
+            self._bag.probabilities(bag_features),
+            known_shares,
+            self._mixing.word_share,
+        )
         result = []
-        for row in combined:
+        for row in calibrate(mixed, self._mixing.temperature):
             ranked = np.argsort(-row)[:3]
-            best, confidence = self.classes[ranked[0]], float(row[ranked[0]])
+            best, confidence = self.classes[ranked[0]], _shown(row[ranked[0]])
             result.append(
                 Prediction(
                     best if confidence >= self.threshold else None,
@@ -236,113 +260,127 @@ class TextClassifier:
             )
         return result
 
-    def _coverage(self, text: str) -> float:
-        tokens = _WORD.findall(text.lower())
-        if not tokens:
-            return 0.0
-        return sum(token in self._known_words for token in tokens) / len(tokens)
-
     # -- storage ---------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
         header = {
             "classes": self.classes,
-            "threshold": self.threshold,
+            "threshold": self._mixing.threshold,
+            "word_share": self._mixing.word_share,
+            "temperature": self._mixing.temperature,
+            "bag_scale": self._bag.scale,
+            "meaning_scale": self._meaning.scale,
             "metrics": self.metrics,
-            "words": _vocabulary(self._words),
-            "chars": _vocabulary(self._chars),
+            "words": vocabulary(self._words),
+            "chars": vocabulary(self._chars),
         }
+        arrays: dict[str, Any] = {
+            "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+            "words_idf": getattr(self._words, "idf_", np.zeros(0)),
+            "chars_idf": getattr(self._chars, "idf_", np.zeros(0)),
+            "bag_coef": self._bag.coef,
+            "bag_intercept": self._bag.intercept,
+            "meaning_coef": self._meaning.coef,
+            "meaning_intercept": self._meaning.intercept,
+        }
+        if self._neighbours is not None:
+            arrays["neighbour_rows"] = self._neighbours.rows
+            arrays["neighbour_targets"] = self._neighbours.targets
         buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
-            words_idf=getattr(self._words, "idf_", np.zeros(0)),
-            chars_idf=getattr(self._chars, "idf_", np.zeros(0)),
-            bag_coef=self._bag.coef,
-            bag_intercept=self._bag.intercept,
-            meaning_coef=self._meaning.coef,
-            meaning_intercept=self._meaning.intercept,
-        )
+        np.savez_compressed(buffer, **arrays)
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes, embedder: Embedder) -> TextClassifier:
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         header = json.loads(arrays["header"].tobytes().decode())
-        words, chars = _vectorizers()
-        _restore(words, header["words"], arrays["words_idf"])
-        _restore(chars, header["chars"], arrays["chars_idf"])
+        words, chars = vectorizers()
+        restore(words, header["words"], arrays["words_idf"])
+        restore(chars, header["chars"], arrays["chars_idf"])
+        # Models stored before the mixing was learnt averaged two regressions evenly, with
+        # nothing scaled: the defaults below read them the same way.
+        mixing = _Mixing(
+            float(header.get("word_share", 0.5)),
+            float(header.get("temperature", 1.0)),
+            float(header["threshold"]),
+        )
         return cls(
             header["classes"],
             words,
             chars,
-            _Linear(arrays["bag_coef"], arrays["bag_intercept"]),
-            _Linear(arrays["meaning_coef"], arrays["meaning_intercept"]),
-            float(header["threshold"]),
+            LinearModel(
+                arrays["bag_coef"], arrays["bag_intercept"], float(header.get("bag_scale", 1.0))
+            ),
+            LinearModel(
+                arrays["meaning_coef"],
+                arrays["meaning_intercept"],
+                float(header.get("meaning_scale", 1.0)),
+            ),
+            mixing,
             embedder,
             header["metrics"],
+            # models stored before the neighbours' vote have none: the regression alone
+            Neighbours(arrays["neighbour_rows"], arrays["neighbour_targets"])
+            if "neighbour_rows" in arrays
+            else None,
         )
 
 
-def _fit_chars(chars: TfidfVectorizer, texts: list[str]) -> Any:
-    try:
-        return chars.fit_transform(texts)
-    except ValueError:  # too few texts for min_df=2: no character features
-        chars.set_params(min_df=1)
-        return chars.fit_transform(texts)
+def _shown(confidence: Any) -> Any:
+    """Confidence as the desk stores and shows it (four decimals): the threshold is chosen and
+    applied on these, so a near-certain 0.99999997 is answered like the 1.0 it is shown as."""
+    return (
+        np.round(confidence, 4)
+        if isinstance(confidence, np.ndarray)
+        else round(float(confidence), 4)
+    )
 
 
-def _fit_pair(
+def _learn(
     bag_features: Any,
     vectors: NDArray[np.float32],
     targets: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    classes: int,
-    *,
-    tol: float = 1e-4,
-    start: tuple[_Linear, _Linear] | None = None,
-) -> tuple[_Linear, _Linear]:
-    """Both regressions on ``rows`` (out-of-scope rows, target -1, left out)."""
-    rows = rows[targets[rows] >= 0]
-    bag = _Linear.fit(
-        bag_features[rows], targets[rows], classes, tol=tol, start=start[0] if start else None
-    )
-    meaning = _Linear.fit(
-        vectors[rows], targets[rows], classes, tol=tol, start=start[1] if start else None
-    )
-    return bag, meaning
-
-
-def _vocabulary(vectorizer: TfidfVectorizer) -> dict[str, int]:
-    return {term: int(column) for term, column in vectorizer.vocabulary_.items()}
-
-
-def _restore(vectorizer: TfidfVectorizer, vocabulary: dict[str, int], idf: Any) -> None:
-    vectorizer.set_params(vocabulary=vocabulary)
-    vectorizer.fit(["restoring"])  # fixes the vocabulary; the idf is set just below
-    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
-
-
-def choose_threshold(
-    predictions: Sequence[Prediction], labels: Sequence[str], target_precision: float
-) -> tuple[float, dict[str, float]]:
-    """The lowest confidence at which the answers given are right ``target_precision`` of the
-    time on held-back rows (empty label: out of scope, so any answer to it is wrong)."""
-    confidence = np.array([p.confidence for p in predictions])
-    correct = np.array(
-        [bool(label) and p.best == label for p, label in zip(predictions, labels, strict=True)]
-    )
-    order = np.argsort(-confidence)
-    hits = np.cumsum(correct[order])
-    precision_at = hits / np.arange(1, len(order) + 1)
-    threshold = 1.0
-    for position in range(len(order) - 1, -1, -1):  # from the lowest confidence upwards
-        if precision_at[position] >= target_precision:
-            threshold = float(confidence[order[position]])
-            break
-    answered = confidence >= threshold
+    known_shares: NDArray[np.float64],
+    target_precision: float,
+    seed: int,
+) -> _Learnt:
+    """Out-of-fold scores of both models, then (assist/calibration.py) each model's
+    temperature, the word share, the mixture's temperature and the threshold chosen on them."""
+    classes = int(targets.max()) + 1
+    count = min(FOLDS, int(np.sum(targets >= 0)))
+    fold_of = folds(targets, count, seed)
+    by_meaning = np.zeros((len(targets), classes))
+    by_words = np.zeros((len(targets), classes))
+    by_neighbours = np.zeros((len(targets), classes))
+    regression: LinearModel | None = None
+    for fold in range(count):
+        held = fold_of == fold
+        rows = np.flatnonzero(~held & (targets >= 0))
+        bag = fit_margin(bag_features[rows], targets[rows], classes)
+        by_words[held] = bag.scores(bag_features[held])
+        # Each fold starts afresh: a fit warm-started from another fold's model would start
+        # from weights that saw the held-back rows and, stopping early, still remember them.
+        regression = fit_logistic(vectors[rows], targets[rows], classes, tol=_FOLD_TOLERANCE)
+        by_meaning[held] = regression.scores(vectors[held])
+        by_neighbours[held] = vote(vectors[held], vectors[rows], targets[rows], classes)
+    scope = targets >= 0
+    # Each model's scores become honest probabilities before they are mixed.
+    words_scale = 1.0 / fit_temperature(softmax(by_words[scope]), targets[scope])
+    meaning_scale = 1.0 / fit_temperature(softmax(by_meaning[scope]), targets[scope])
+    words_p = softmax(by_words * words_scale)
+    meaning_p = mix(softmax(by_meaning * meaning_scale), by_neighbours)
+    share = choose_word_share(meaning_p[scope], words_p[scope], known_shares[scope], targets[scope])
+    mixed = combine(meaning_p, words_p, known_shares, share)
+    temperature = fit_temperature(mixed[scope], targets[scope])
+    calibrated = calibrate(mixed, temperature)
+    best = calibrated.argmax(axis=1)
+    correct = scope & (best == targets)
+    abstention = choose_threshold(_shown(calibrated.max(axis=1)), correct, target_precision)
     metrics = {
-        "validation_accuracy": float(correct.mean()) if len(correct) else 0.0,
-        "validation_abstain_rate": float(1 - answered.mean()) if len(answered) else 0.0,
+        "validation_accuracy": round(float(np.mean(correct[scope])), 4),
+        "validation_macro_f1": round(macro_f1(best[scope], targets[scope]), 4),
+        "validation_answered": round(abstention.answered_share, 4),
+        "validation_precision": round(abstention.precision, 4),
     }
-    return threshold, metrics
+    mixing = _Mixing(share, temperature, abstention.threshold)
+    return _Learnt(mixing, words_scale, meaning_scale, regression, metrics)

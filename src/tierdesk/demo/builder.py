@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from tierdesk.demo.world import World
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import Status
 from tierdesk.ports import TicketFilter
-from tierdesk.services import knowledge, people, search, tickets
+from tierdesk.services import knowledge, people, search, tickets, triage
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 
@@ -71,6 +71,8 @@ class DemoSummary:
     manuals: int
     indexed: int
     seconds: float
+    # the triage model trained on the history: per field, what its held-back rows showed
+    triage: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def tickets(self) -> int:
@@ -79,6 +81,16 @@ class DemoSummary:
     @property
     def unfinished(self) -> int:
         return sum(n for status, n in self.statuses.items() if Status(status).is_active)
+
+    def describe_triage(self) -> str:
+        """Per trained field: how often its held-back answers came and were right."""
+        if not self.triage:
+            return "none"
+        return ", ".join(
+            f"{name} answers {m.get('validation_answered', 0):.0%} "
+            f"({m.get('validation_precision', 0):.0%} right)"
+            for name, m in self.triage.items()
+        )
 
     def describe(self) -> str:
         messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
@@ -103,6 +115,7 @@ class DemoSummary:
                 f"{self.duplicate_links} duplicate links, {self.merged} merges",
                 f"  {self.manuals} manual files copied; {self.indexed} tickets and manual "
                 "sections in the search index",
+                f"  triage model: {self.describe_triage()}",
                 describe_sign_ins(),
             ]
         )
@@ -200,6 +213,9 @@ def _build(
     indexed = index_manuals(app, desk, content)
 
     phases.start(HISTORY + 2)
+    model = train_triage_on_history(desk)
+
+    phases.start(HISTORY + 3)
     tally = world.tally
     statuses, open_by_level = count_tickets(desk)
     return DemoSummary(
@@ -220,7 +236,17 @@ def _build(
         manuals=manuals,
         indexed=indexed,
         seconds=time.perf_counter() - began,
+        triage=model,
     )
+
+
+def train_triage_on_history(desk: Desk) -> dict[str, dict[str, float]]:
+    """The triage model a desk with this history would have trained by now (its automatic
+    check would have, after the first fifty solved tickets): the open tickets' suggestions then
+    come from it, not from the cold-start rules."""
+    if desk.understanding is None:
+        return {}
+    return triage.train_triage(desk, SYSTEM).fields
 
 
 def count_tickets(desk: Desk) -> tuple[dict[str, int], dict[str, int]]:

@@ -43,7 +43,7 @@ def _report(world: World, spec: dict[str, Any], ticket: dict[str, Any]) -> Ticke
     contact = _writer(_customer(world, ticket["organisation"]), ticket["body"])
     product = ticket.get("product") or spec["product"]
     component = ticket.get("component") or spec["component"]
-    script = world.script(world.when(ticket["at"]), contact.language)
+    script = world.script(world.when(ticket["at"]), contact.language or "en")
     script.open(
         contact,
         NewTicket(

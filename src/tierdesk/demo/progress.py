@@ -44,6 +44,7 @@ PHASES = (
     "Planning the history",
     "Playing the history through the desk",
     "Reading the manuals and indexing tickets and manuals",
+    "Training the triage model on the history",
     "Counting what was built",
 )
 HISTORY = PHASES.index("Playing the history through the desk")

@@ -100,7 +100,7 @@ class ToldTicket:
         if customer is None or contact is None:
             customer = world.pick_customer(deepest, set(scenario.texts))
             contact = world.pick_contact(customer)
-        language, text = scenario.text_in(contact.language)
+        language, text = scenario.text_in(contact.language or "en")
         product = product_named(scenario.product)
         domain = customer.organisation.email_domains[0]
         told = cls(

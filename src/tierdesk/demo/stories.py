@@ -61,7 +61,7 @@ class _Case:
 def plan_scenario_ticket(world: World, scenario: Scenario, opened: datetime) -> TicketScript:
     customer = world.pick_customer(scenario.resolved_at_tier, set(scenario.texts))
     contact = world.pick_contact(customer)
-    language, text = scenario.text_in(contact.language)
+    language, text = scenario.text_in(contact.language or "en")
     product = product_named(scenario.product)
     domain = customer.organisation.email_domains[0]
     case = _Case(

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.handoff import PacketContent
 from tierdesk.domain.messages import require_text
 from tierdesk.domain.versions import Exposure, exposure, is_version
@@ -197,27 +198,26 @@ def fixed_version(issue: TrackerIssue) -> str | None:
     return None
 
 
-def fix_notice(defect: Defect, customer_version: str | None) -> tuple[str, Exposure]:
-    """The public message a linked ticket gets when the defect is fixed."""
+_EXPOSURE_TEXTS = {
+    Exposure.AFFECTED: "defect.affected",
+    Exposure.NOT_AFFECTED: "defect.not_affected",
+    Exposure.UNKNOWN: "defect.unknown",
+}
+
+
+def fix_notice(
+    defect: Defect, customer_version: str | None, language: str | None = None
+) -> tuple[str, Exposure]:
+    """The public message a linked ticket gets when the defect is fixed, in the customer's
+    ``language``."""
     assert defect.fixed_in is not None
     verdict = exposure(customer_version, defect.fixed_in)
-    head = (
-        f"Update on defect DEF-{defect.id} ({defect.title}): it is fixed in release "
-        f"{defect.fixed_in}."
-    )
-    match verdict:
-        case Exposure.AFFECTED:
-            tail = (
-                f"You run version {customer_version}, which is affected. Upgrading to "
-                f"{defect.fixed_in} or later fixes it."
-            )
-        case Exposure.NOT_AFFECTED:
-            tail = (
-                f"You run version {customer_version}, which is not affected; no action is needed."
-            )
-        case Exposure.UNKNOWN:
-            tail = (
-                f"We do not know which version you run: versions before {defect.fixed_in} are "
-                f"affected, and {defect.fixed_in} fixes it. Reply with your version if unsure."
-            )
+    values = {
+        "id": defect.id,
+        "title": defect.title,
+        "fixed_in": defect.fixed_in,
+        "version": customer_version,
+    }
+    head = customer_text(language, "defect.fixed", **values)
+    tail = customer_text(language, _EXPOSURE_TEXTS[verdict], **values)
     return f"{head}\n\n{tail}", verdict

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.messages import require_text
 from tierdesk.domain.versions import is_version
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
@@ -60,10 +61,10 @@ class Enhancement:
             at,
         )
 
-    def shipped_notice(self) -> str:
-        return (
-            f"Good news: the enhancement you asked for, ENH-{self.id} ({self.title}), has "
-            f"shipped in release {self.shipped_in}."
+    def shipped_notice(self, language: str | None = None) -> str:
+        """What a requesting ticket is told, in its customer's ``language``."""
+        return customer_text(
+            language, "enhancement.shipped", id=self.id, title=self.title, version=self.shipped_in
         )
 
 

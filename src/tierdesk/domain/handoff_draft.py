@@ -1,50 +1,56 @@
 """A first draft of the hand-off packet, read off the ticket's thread by plain rules.
 
-It saves the escalating engineer the retyping: symptoms from what the customer wrote, the
-environment from the catalogue and from the facts in the thread, steps from the numbered
-instructions agents gave (or, in a reply without a list, what it asked the customer to do) with
-what the customer answered and from what internal notes say was tried, hypotheses from internal
-notes, and the questions still unanswered. The engineer edits it before sending; nothing here
+It saves the escalating engineer the retyping. Every message is read as its writer's own
+sentences (``message_prose``: no quoted history, greeting, signature, pasted log or trace):
+
+- **symptoms**: the subject and a sentence or two of the first customer message that state the
+  problem; what the customer said later that no step accounts for ("Since then: …"); and,
+  whenever the customer wrote more than once, their latest message ("Latest from customer: …"),
+  so the packet says where things stand now;
+- **environment**: the catalogue's product and version, the facts in customer text (IPs, host
+  names, MACs, versions, error codes) and where a log was pasted (the log itself is a
+  diagnostic: its templates and traces are facts of the ticket, not symptoms);
+- **steps tried**, each with its own result (``tried_steps``): the numbered instructions agents
+  gave (or, in a reply without a list, what it asked the customer to do) with what the
+  customer's next message says about each, what internal notes say was done, and what the
+  customer says they already did;
+- **hypotheses** from internal notes and the **questions** the customer has not answered yet.
+
+The recognisers read en/de/it/fr/es. The engineer edits the draft before sending; nothing here
 is final.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from tierdesk.domain.handoff import PacketContent, TriedStep
+from tierdesk.domain.message_prose import (
+    MAX_STATEMENT_CHARS,
+    Prose,
+    clip,
+    gist,
+    read_prose,
+    statement,
+    substance,
+)
 from tierdesk.domain.messages import Message, MessageKind
+from tierdesk.domain.summaries import summarise_sentences
+from tierdesk.domain.tried_steps import (
+    is_verdict,
+    listed_steps,
+    pair_results,
+    reports_step,
+    split_result,
+)
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9¿¡])")
-_STEP = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+(?P<step>\S.*)$")
-# "Tried …", "Checked …", also "I tried …", "We have already checked …".
-_NOTE_STEP = re.compile(
-    r"^(?:(?:i|we)(?:\s+(?:have|had|also|already|just))*\s+)?"
-    r"(?:tried|checked|verified|tested|confirmed|restarted|rebooted|reset|upgraded|ran|"
-    r"reproduced|replaced|reinstalled|updated)\b",
-    re.IGNORECASE,
-)
-# Sentences of a reply that are courtesy, not something the customer was asked to do.
-_COURTESY = re.compile(
-    r"^(?:thanks|thank you|many thanks|sorry|apologies|i am sorry|we are sorry|"
-    r"i'm sorry|we're sorry|hope|i hope|we hope|best|regards|kind regards)\b",
-    re.IGNORECASE,
-)
-_MAX_STEP_CHARS = 300
 _HYPOTHESIS = re.compile(
-    r"\b(suspect|likely|probably|looks like|might be|could be|seems|hypothes|root cause|"
-    r"maybe|possibly|points to)\b",
-    re.IGNORECASE,
-)
-_GREETING = re.compile(
-    r"^(hello|hi|dear|hallo|guten tag|buongiorno|ciao|bonjour|hola|estimad[oa]s?|"
-    r"sehr geehrte|gentile)\b[^\n]*$",
-    re.IGNORECASE,
-)
-_CLOSING = re.compile(
-    r"^(regards|best|thanks|thank you|kind regards|cheers|viele grüße|mit freundlichen|"
-    r"grazie|cordiali saluti|cordialement|merci|saludos|un saludo|gracias)\b",
+    r"\b(?:suspect|likely|probably|looks like|might be|could be|seems|hypothes\w*|root cause|"
+    r"maybe|possibly|points to|vermutlich|wahrscheinlich|vielleicht|könnte|scheint|verdacht|"
+    r"vermute|probabilmente|forse|potrebbe|sembra|sospetto|sospettiamo|probablement|peut-être|"
+    r"pourrait|semble|soupçonne|soupçonnons|probablemente|quizás|quizá|tal vez|podría|parece|"
+    r"sospecho|sospechamos)\b",
     re.IGNORECASE,
 )
 _FACTS = {
@@ -56,62 +62,17 @@ _FACTS = {
         r"\b(?:SIP/2\.0 \d{3}[ A-Za-z]*|[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+|[A-Z]{2,}-\d{2,})\b"
     ),
 }
-_MAX_SYMPTOM_SENTENCES = 4
 _MAX_FACTS = 6
+PASTED_LOG = "pasted log: "  # the environment's part that says where a log was pasted
+_MAX_STEP_CHARS = 300
+_MIN_STEP_WORDS = 3  # "Perfect." or "Alles klar." acknowledges; it asks nothing
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(" ".join(text.split())) if s.strip()]
-
-
-def _body_lines(text: str) -> list[str]:
-    """The message without greeting and sign-off lines."""
-    lines = [line.rstrip() for line in text.splitlines()]
-    kept: list[str] = []
-    for line in lines:
-        if _CLOSING.match(line.strip()) and not _SENTENCE.search(line.strip()):
-            break  # everything after a sign-off is the signature ("Thanks for X. Do Y." is not)
-        if _GREETING.match(line.strip()) and not kept:
-            continue
-        kept.append(line)
-    return kept
-
-
-def _symptoms(subject: str, first: Message | None) -> str:
-    if first is None:
-        return subject
-    prose = [line for line in _body_lines(first.body_text) if line.strip()]
-    sentences = _sentences(" ".join(prose))[:_MAX_SYMPTOM_SENTENCES]
-    return f"{subject}: " + " ".join(sentences) if sentences else subject
-
-
-def _environment(texts: Iterable[str]) -> str:
-    joined = "\n".join(texts)
-    parts = []
-    for label, pattern in _FACTS.items():
-        found = list(dict.fromkeys(m.group(0).strip() for m in pattern.finditer(joined)))
-        if label == "hosts":  # an IP address is not a host name
-            found = [f for f in found if not _FACTS["IPs"].fullmatch(f)]
-        if found:
-            parts.append(f"{label}: " + ", ".join(found[:_MAX_FACTS]))
-    return "; ".join(parts)
-
-
-def _suggested_step(reply: Message) -> str:
-    """What a reply without numbered steps asked the customer to do: its first sentence that
-    is neither a question nor courtesy ("Hold Mute and 0 while you plug the phone in.")."""
-    prose = " ".join(line for line in _body_lines(reply.body_text) if line.strip())
-    for sentence in _sentences(prose):
-        if not sentence.endswith("?") and not _COURTESY.match(sentence):
-            return sentence[:_MAX_STEP_CHARS]
-    return ""
-
-
-def _first_sentence(message: Message | None) -> str:
-    if message is None:
-        return ""
-    sentences = _sentences(" ".join(line for line in _body_lines(message.body_text) if line))
-    return sentences[0] if sentences else ""
+@dataclass
+class _Step:
+    step: str
+    result: str = ""
+    from_next: bool = False  # the result is the sentence after the step's
 
 
 def draft_packet(
@@ -120,40 +81,126 @@ def draft_packet(
     product: str | None = None,
     version: str | None = None,
 ) -> PacketContent:
-    customer = [m for m in messages if m.kind is MessageKind.CUSTOMER]
-    steps: list[TriedStep] = []
+    prose = [read_prose(m.body_text) for m in messages]
+    customer = [i for i, m in enumerate(messages) if m.kind is MessageKind.CUSTOMER]
+    steps: list[_Step] = []
+    pending: list[_Step] = []  # given to the customer, not answered yet
     open_questions: list[str] = []
+    later: list[str] = []  # what the customer said between the first and the latest message
+    first_words: list[str] = []
     for index, message in enumerate(messages):
-        following = next((m for m in messages[index + 1 :] if m.kind is MessageKind.CUSTOMER), None)
+        sentences = prose[index].sentences
         if message.kind is MessageKind.PUBLIC_REPLY:
-            result = _first_sentence(following)
-            listed = [
-                m["step"].strip() for m in map(_STEP.match, message.body_text.splitlines()) if m
-            ]
-            # A reply without a numbered list is still something the customer was asked to try.
-            suggested = [] if listed else [_suggested_step(message)]
-            steps += [TriedStep(step, result) for step in [*listed, *suggested] if step]
-            if following is None:
-                open_questions += [s for s in _sentences(message.body_text) if s.endswith("?")]
+            given = [_Step(s[:_MAX_STEP_CHARS]) for s in _given_steps(message, prose[index]) if s]
+            steps += given
+            pending += given
+            if not any(i > index for i in customer):
+                open_questions += [s for s in sentences if s.endswith("?")]
         elif message.kind is MessageKind.INTERNAL_NOTE:
-            for sentence in _sentences(message.body_text):
-                if _NOTE_STEP.match(sentence):
-                    steps.append(TriedStep(sentence))
+            steps += _reported_steps(list(sentences), by_customer=False).values()
+        else:
+            answer = substance(sentences)
+            own = _reported_steps(answer, by_customer=True)
+            own_used = set(own) | {i + 1 for i, s in own.items() if s.from_next}
+            results, used = pair_results([s.step for s in pending], answer, set(own))
+            for step, result in zip(pending, results, strict=True):
+                step.result = clip(result, _MAX_STEP_CHARS)
+            pending = []
+            steps += [s for i, s in own.items() if i not in used]
+            rest = [s for i, s in enumerate(answer) if i not in used and i not in own_used]
+            if index == customer[0]:
+                first_words = rest
+            elif index != customer[-1]:
+                later += rest
     hypotheses = [
         sentence
-        for note in messages
+        for index, note in enumerate(messages)
         if note.kind is MessageKind.INTERNAL_NOTE
-        for sentence in _sentences(note.body_text)
+        for sentence in prose[index].sentences
         if _HYPOTHESIS.search(sentence)
     ]
-    diagnostics = [a.id for m in customer for a in m.attachments if a.id is not None]
+    diagnostics = [a.id for i in customer for a in messages[i].attachments if a.id is not None]
     return PacketContent(
-        symptoms=_symptoms(subject, customer[0] if customer else None),
+        symptoms=_symptoms(subject, [prose[i] for i in customer], first_words, later),
         product=product,
         version=version,
-        environment=_environment(m.body_text for m in customer),
-        steps_tried=steps,
+        environment=_environment(prose, customer),
+        steps_tried=[TriedStep(s.step, s.result) for s in steps],
         diagnostics=diagnostics,
         hypotheses=list(dict.fromkeys(hypotheses)),
         open_questions=list(dict.fromkeys(open_questions)),
     )
+
+
+def _given_steps(reply: Message, prose: Prose) -> list[str]:
+    """The numbered or bulleted instructions of a reply; in a reply without a list, the first
+    thing it asked the customer to do ("Hold Mute and 0 while you plug the phone in.")."""
+    listed = listed_steps(reply.body_text)
+    if listed:
+        return listed
+    asked = next(
+        (
+            s
+            for s in substance(prose.sentences)
+            if not s.endswith("?") and len(s.split()) >= _MIN_STEP_WORDS
+        ),
+        "",
+    )
+    return [asked] if asked else []
+
+
+def _reported_steps(sentences: list[str], *, by_customer: bool) -> dict[int, _Step]:
+    """Steps someone says were done, by the sentence that says so, each with the verdict in
+    its sentence ("…, no change") or in the next one."""
+    steps: dict[int, _Step] = {}
+    for index, sentence in enumerate(sentences):
+        if index - 1 in steps and steps[index - 1].from_next:
+            continue
+        if not reports_step(sentence, by_customer=by_customer):
+            continue
+        step, result = split_result(sentence)
+        following = sentences[index + 1] if index + 1 < len(sentences) else ""
+        from_next = bool(
+            not result
+            and following
+            and is_verdict(following)
+            and not reports_step(following, by_customer=by_customer)
+        )
+        result = following if from_next else result
+        steps[index] = _Step(step[:_MAX_STEP_CHARS], clip(result, _MAX_STEP_CHARS), from_next)
+    return steps
+
+
+def _symptoms(subject: str, customer: list[Prose], first: list[str], later: list[str]) -> str:
+    if not customer:
+        return subject
+    opening = clip(" ".join(first[:2]), MAX_STATEMENT_CHARS) or statement(customer[0])
+    parts = [f"{subject}: {opening}" if opening else subject]
+    if later:
+        since = summarise_sentences(later, max_sentences=2, max_chars=MAX_STATEMENT_CHARS)
+        parts.append("Since then: " + " ".join(since))
+    if len(customer) > 1:
+        parts.append("Latest from customer: " + gist(customer[-1]))
+    return " ".join(p for p in parts if p.strip())
+
+
+def _environment(prose: list[Prose], customer: list[int]) -> str:
+    # Read from what the customer wrote, not from a pasted log: a log's timestamps are not
+    # versions, and its templates and addresses reach the packet as facts of the ticket.
+    joined = "\n".join(s for i in customer for s in prose[i].sentences)
+    parts = []
+    addresses = [m.group(0) for m in _FACTS["IPs"].finditer(joined)]
+    for label, pattern in _FACTS.items():
+        found = list(dict.fromkeys(m.group(0).strip() for m in pattern.finditer(joined)))
+        if label in ("hosts", "versions"):  # an IP address is neither
+            found = [f for f in found if not any(f in address for address in addresses)]
+        if found:
+            parts.append(f"{label}: " + ", ".join(found[:_MAX_FACTS]))
+    pasted = [
+        f"{prose[i].log_lines} lines in customer message {n}"
+        for n, i in enumerate(customer, start=1)
+        if prose[i].log_lines
+    ]
+    if pasted:
+        parts.append(PASTED_LOG + ", ".join(pasted))
+    return "; ".join(parts)

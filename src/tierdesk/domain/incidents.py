@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.messages import require_text
 from tierdesk.errors import InvalidTransitionError
 
@@ -87,6 +88,16 @@ class IncidentUpdate:
     id: int | None = None
 
 
-def update_message(incident: Incident, status: IncidentStatus, text: str) -> str:
-    """The public message each affected ticket gets for one status update."""
-    return f"Service update on incident INC-{incident.id} ({incident.title}) - {status}:\n\n{text}"
+def update_message(
+    incident: Incident, status: IncidentStatus, text: str, language: str | None = None
+) -> str:
+    """The public message each affected ticket gets for one status update: the update as its
+    author wrote it, headed in the customer's ``language``."""
+    head = customer_text(
+        language,
+        "incident.update",
+        id=incident.id,
+        title=incident.title,
+        status=customer_text(language, f"incident.status.{status}"),
+    )
+    return f"{head}\n\n{text}"

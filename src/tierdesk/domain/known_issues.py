@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.messages import require_text
 from tierdesk.errors import InvalidTransitionError
 
@@ -43,10 +44,9 @@ class KnownIssue:
                 f"known issue KI-{self.id} is retired; its fix is no longer sent", record=self.id
             )
 
-    def fix_reply(self) -> str:
-        """The public reply that answers a ticket with this issue's documented fix."""
-        return (
-            f"This is a known issue (KI-{self.id}): {self.title}.\n\n"
-            f"{self.fix}\n\n"
-            "If this does not solve it for you, reply to this message and we will look further."
-        )
+    def fix_reply(self, language: str | None = None) -> str:
+        """The public reply that answers a ticket with this issue's documented fix (as it was
+        written), framed in the customer's ``language``."""
+        intro = customer_text(language, "known_issue.intro", id=self.id, title=self.title)
+        closing = customer_text(language, "known_issue.closing")
+        return f"{intro}\n\n{self.fix}\n\n{closing}"

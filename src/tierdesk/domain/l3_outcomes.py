@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.messages import require_text
 from tierdesk.domain.people import Tier
 from tierdesk.errors import InvalidInputError
@@ -35,14 +36,15 @@ def is_l3_decision(tier: Tier) -> bool:
     return tier is Tier.L3
 
 
-def checklist_message(items: list[str], note: str | None) -> str:
-    """The public message that asks the customer for what level 3 needs."""
+def checklist_message(items: list[str], note: str | None, language: str | None = None) -> str:
+    """The public message that asks the customer for what level 3 needs: the items and the
+    note as the agent wrote them, framed in the customer's ``language``."""
     cleaned = [require_text(item, "checklist item", max_length=2_000) for item in items]
     if not cleaned:
         raise InvalidInputError("list at least one thing you need from the customer", field="items")
-    lines = ["To get further we need some more information from you:", ""]
+    lines = [customer_text(language, "checklist.intro"), ""]
     lines += [f"[ ] {item}" for item in cleaned]
     if note and note.strip():
         lines += ["", note.strip()]
-    lines += ["", "Please reply to this message with what you can; the ticket waits for you."]
+    lines += ["", customer_text(language, "checklist.closing")]
     return "\n".join(lines)

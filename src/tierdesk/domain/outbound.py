@@ -1,7 +1,8 @@
 """Mail the desk sends: the outbox's records, the retry arithmetic, and the composition of one
-message (subject with the ticket number, threading headers, the customer's language, plain text
-plus an HTML alternative). Pure: ``adapters/email/smtp.py`` turns an :class:`OutgoingEmail` into
-bytes on the wire; ``services/mail_outbox.py`` decides what to send and when."""
+message (subject with the ticket number, threading headers, the customer's language with the
+words from ``domain/customer_texts``, plain text plus an HTML alternative). Pure:
+``adapters/email/smtp.py`` turns an :class:`OutgoingEmail` into bytes on the wire;
+``services/mail_outbox.py`` decides what to send and when."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import html
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from tierdesk.domain.customer_texts import customer_text
 
 
 class OutgoingKind(StrEnum):
@@ -110,76 +113,6 @@ def references_for(thread: list[str]) -> tuple[str, ...]:
     return (unique[0], *unique[-9:])
 
 
-SUPPORTED_LANGUAGES = ("en", "de", "it", "fr", "es")
-
-
-def template_language(*candidates: str | None) -> str:
-    """The first supported language among the candidates (contact's, ticket's), else English."""
-    for candidate in candidates:
-        code = (candidate or "").strip().lower().replace("_", "-").split("-")[0]
-        if code in SUPPORTED_LANGUAGES:
-            return code
-    return "en"
-
-
-@dataclass(frozen=True)
-class Template:
-    marker: str
-    greeting: str
-    acknowledgement: str
-    footer: str
-    attachments_note: str
-
-
-TEMPLATES: dict[str, Template] = {
-    "en": Template(
-        marker="##- Please type your reply above this line -##",
-        greeting="Hello {name},",
-        acknowledgement="Thank you for contacting us. We have opened ticket {number} for your "
-        "request \u201c{subject}\u201d. An engineer will answer soon.",
-        footer="Ticket {number}: {subject}. Reply to this e-mail to add to the ticket; please "
-        "keep {number} in the subject.",
-        attachments_note="Attached: {names}",
-    ),
-    "de": Template(
-        marker="##- Bitte geben Sie Ihre Antwort über dieser Zeile ein -##",
-        greeting="Guten Tag {name},",
-        acknowledgement="vielen Dank für Ihre Nachricht. Wir haben für Ihr Anliegen "
-        "\u201e{subject}\u201c das Ticket {number} eröffnet. Wir melden uns in Kürze.",
-        footer="Ticket {number}: {subject}. Antworten Sie auf diese E-Mail, um etwas zum Ticket "
-        "hinzuzufügen, und lassen Sie {number} im Betreff stehen.",
-        attachments_note="Anhänge: {names}",
-    ),
-    "it": Template(
-        marker="##- Scriva la sua risposta sopra questa riga -##",
-        greeting="Gentile {name},",
-        acknowledgement="grazie per averci contattato. Abbiamo aperto il ticket {number} per la "
-        "sua richiesta \u00ab{subject}\u00bb. Le risponderemo a breve.",
-        footer="Ticket {number}: {subject}. Per aggiungere informazioni risponda a questa e-mail "
-        "mantenendo {number} nell'oggetto.",
-        attachments_note="Allegati: {names}",
-    ),
-    "fr": Template(
-        marker="##- Veuillez écrire votre réponse au-dessus de cette ligne -##",
-        greeting="Bonjour {name},",
-        acknowledgement="merci de nous avoir contactés. Nous avons ouvert le ticket {number} "
-        "pour votre demande \u00ab\u00a0{subject}\u00a0\u00bb. Nous vous répondrons bientôt.",
-        footer="Ticket {number} : {subject}. Pour compléter le ticket, répondez à cet e-mail en "
-        "gardant {number} dans l'objet.",
-        attachments_note="Pièces jointes : {names}",
-    ),
-    "es": Template(
-        marker="##- Escriba su respuesta encima de esta línea -##",
-        greeting="Hola, {name}:",
-        acknowledgement="gracias por contactarnos. Hemos abierto el ticket {number} para su "
-        "solicitud \u00ab{subject}\u00bb. Le responderemos pronto.",
-        footer="Ticket {number}: {subject}. Para añadir información, responda a este correo y "
-        "mantenga {number} en el asunto.",
-        attachments_note="Adjuntos: {names}",
-    ),
-}
-
-
 def subject_line(kind: OutgoingKind, number: str, subject: str) -> str:
     """``[TD-1042] subject``; replies start with ``Re:`` as a mail client's would."""
     cleaned = " ".join(subject.split())
@@ -216,14 +149,16 @@ def compose(
 ) -> OutgoingEmail:
     """One outgoing mail. ``thread`` holds the ticket's known Message-IDs, oldest first; the
     newest is what this mail answers."""
-    template = TEMPLATES[template_language(item.language)]
+    language = item.language
     values = {"name": recipient_name, "number": ticket_number, "subject": ticket_subject}
-    footer = template.footer.format(**values)
-    greeting = template.greeting.format(**values)
+    marker = customer_text(language, "mail.marker")
+    footer = customer_text(language, "mail.footer", **values)
+    greeting = customer_text(language, "mail.greeting", **values)
     names = ", ".join(a.filename for a in attachments)
-    note = template.attachments_note.format(names=names) if attachments else ""
+    note = customer_text(language, "mail.attachments", names=names) if attachments else ""
     if reply is None:
-        body_text = f"{greeting}\n\n{template.acknowledgement.format(**values)}"
+        acknowledgement = customer_text(language, "mail.acknowledgement", **values)
+        body_text = f"{greeting}\n\n{acknowledgement}"
         body_html = _paragraphs(body_text)
     else:
         body_text = reply.text.strip()
@@ -231,8 +166,8 @@ def compose(
         body_text += f"\n\n-- \n{reply.author_name}\n{policy.from_name}"
         author, desk_name = html.escape(reply.author_name), html.escape(policy.from_name)
         body_html += f"<p>-- <br>\n{author}<br>\n{desk_name}</p>\n"
-    text = "\n\n".join(p for p in (template.marker, body_text, note, footer) if p) + "\n"
-    marker_html = f'<p style="color:#888">{html.escape(template.marker)}</p>\n'
+    text = "\n\n".join(p for p in (marker, body_text, note, footer) if p) + "\n"
+    marker_html = f'<p style="color:#888">{html.escape(marker)}</p>\n'
     note_html = f"<p>{html.escape(note)}</p>\n" if note else ""
     html_body = (
         "<!DOCTYPE html>\n<html><body>\n"

@@ -75,7 +75,9 @@ class Contact:
     name: str
     organisation_id: int
     created_at: datetime
-    language: str = "en"
+    # What they stated (or an agent chose for them); None: not stated, and the desk takes the
+    # language they first write in (services/languages.py).
+    language: str | None = None
     phone: str | None = None
     active: bool = True
     password_hash: str | None = None

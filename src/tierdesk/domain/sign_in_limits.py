@@ -76,7 +76,12 @@ def retry_after_seconds(until: datetime, now: datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds()))
 
 
+def wait_minutes(seconds: int) -> int:
+    """A wait told to people: whole minutes, rounded up, at least one."""
+    return max(1, math.ceil(seconds / 60))
+
+
 def wait_phrase(seconds: int) -> str:
     """ "try again in …" for people: minutes, rounded up."""
-    minutes = max(1, math.ceil(seconds / 60))
+    minutes = wait_minutes(seconds)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -25,6 +25,16 @@ class TriageField(StrEnum):
     LEVEL = "level"
 
 
+# What a classifier reads of a ticket: the same at intake and in training, so the model is
+# never asked about text shaped unlike what it learnt from.
+TEXT_LIMIT = 4000
+
+
+def triage_text(subject: str, first_message: str) -> str:
+    """The subject and the first customer message (its first ``TEXT_LIMIT`` characters)."""
+    return f"{subject}\n{first_message[:TEXT_LIMIT]}"
+
+
 class Outcome(StrEnum):
     ACCEPTED = "accepted"  # an agent kept the suggestion
     CORRECTED = "corrected"  # an agent chose another value: a new training label

@@ -24,8 +24,17 @@ class TriageRepository(Protocol):
     ) -> int: ...
     def latest_model_trained_at(self) -> datetime | None: ...
     def training_rows(self) -> list[dict[str, Any]]:
-        """Per ticket: ``text`` and the final ``queue``, ``product`` (key), ``component``
-        (name), ``type``, ``priority`` and ``level`` ("L1"); "" where unset."""
+        """Per solved or decided ticket: ``text`` (``domain.triage.triage_text``), the
+        ``queue`` intake routed it to (the first above L0), and the final ``product`` (key),
+        ``component`` (name), ``type``, ``priority`` and ``level`` ("L1"); "" where unset."""
+        ...
+
+    def examples_since(self, since: datetime | None) -> int:
+        """Tickets solved and suggestions decided after ``since`` (None: ever)."""
+        ...
+
+    def open_tickets(self, limit: int) -> list[tuple[int, str, set[str]]]:
+        """The newest ``limit`` open tickets: id, triage text, fields already decided."""
         ...
 
     def latest_model_id(self) -> int | None: ...

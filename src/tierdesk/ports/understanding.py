@@ -4,7 +4,7 @@ text similarity, an optional language model), wired in ``bootstrap``. Their stor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +28,12 @@ class Classifier(Protocol):
 
 class ClassifierFactory(Protocol):
     def train(self, texts: Sequence[str], labels: Sequence[str]) -> Classifier: ...
+    def train_fields(
+        self, texts: Sequence[str], labels: Mapping[str, Sequence[str]]
+    ) -> Mapping[str, Classifier]:
+        """One classifier per field, each on the texts with a label for it ("": none)."""
+        ...
+
     def load(self, key: str, data: Callable[[], bytes]) -> Classifier:
         """The classifier stored under ``key``; ``data`` reads its bytes when not cached."""
         ...
@@ -49,6 +55,7 @@ class UnderstandingConfig:
     apply_triage: bool = False  # True: a confident suggestion sets the ticket's fields at intake
     cold_start_similarity: float = 0.35
     retrain_after_corrections: int = 20  # 0: only `tierdesk triage train`
+    retrain_after_tickets: int = 50  # new solved tickets or decisions since the last model
     outage_window_minutes: int = 60
     outage_min_tickets: int = 3
     outage_min_organisations: int = 2

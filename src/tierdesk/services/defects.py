@@ -25,6 +25,7 @@ from tierdesk.services.access import access_ticket, desk_tickets, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import enqueue
 from tierdesk.services.l3_outcomes import record_outcome
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import (
     RecordSpec,
     RecordView,
@@ -199,7 +200,7 @@ def announce_to(
     channel: Channel = Channel.API,
 ) -> bool:
     version = customer_version(uow, ticket)
-    text, verdict = fix_notice(defect, version)
+    text, verdict = fix_notice(defect, version, language_for_customer(uow, ticket))
     if post_public_notice(desk, uow, actor, ticket, text, at, channel=channel) is None:
         return False
     record_on_ticket(

@@ -12,6 +12,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.services.access import desk_tickets, require_agent, require_lead
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import (
     RecordSpec,
     add_record,
@@ -137,7 +138,7 @@ def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str
         told = 0
         linked = [link.ticket_id for link in uow.record_links.of_record(KIND, enhancement_id)]
         for ticket in desk_tickets(uow, linked, why="enhancement shipped notice"):
-            notice = enhancement.shipped_notice()
+            notice = enhancement.shipped_notice(language_for_customer(uow, ticket))
             if post_public_notice(desk, uow, actor, ticket, notice, now):
                 told += 1
         audit_record(

@@ -20,6 +20,7 @@ from tierdesk.domain.facts import (
     extract_facts,
     kinds_present,
 )
+from tierdesk.domain.languages import sure_language
 from tierdesk.domain.log_facts import looks_like_log, template_facts
 from tierdesk.domain.messages import Message, MessageKind
 from tierdesk.domain.people import Actor, Contact, SystemActor
@@ -28,11 +29,11 @@ from tierdesk.errors import InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import adopt_contact_language, language_for_customer
 
 ENRICHER = SystemActor(name="enrichment")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-log")
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # a bigger log is read up to here
-LANGUAGE_CONFIDENCE = 0.8
 
 
 def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
@@ -48,8 +49,9 @@ def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
         assert message.id is not None
         facts = read_message(desk, ticket.id, message, catalog)
         if message.kind is MessageKind.CUSTOMER:
-            facts = _language_facts(desk, ticket.id, message) + facts
-            _set_language(ticket, facts)
+            found = _language_facts(desk, ticket.id, message)
+            _take_language(uow, desk, ticket, message, found)
+            facts = found + facts
         uow.facts.add(facts)
         uow.facts.mark_enriched(ticket.id, message.id)
     if event.action == "ticket.opened":
@@ -129,16 +131,26 @@ def _language_facts(desk: Desk, ticket_id: int, message: Message) -> list[Fact]:
     ]
 
 
-def _set_language(ticket: Ticket, facts: list[Fact]) -> None:
-    """A ticket with no language yet (the requester's profile names none) takes the one its
-    customer wrote in, when the identification is sure."""
-    if ticket.language:
-        return
+def _sure_language(facts: list[Fact]) -> str | None:
     for fact in facts:
-        sure = float(fact.detail.get("confidence", 0)) >= LANGUAGE_CONFIDENCE
-        if fact.kind is FactKind.LANGUAGE and not fact.internal and sure:
-            ticket.language = fact.value
-            return
+        if fact.kind is FactKind.LANGUAGE and not fact.internal:
+            return sure_language((fact.value, float(fact.detail.get("confidence", 0))))
+    return None
+
+
+def _take_language(
+    uow: UnitOfWork, desk: Desk, ticket: Ticket, message: Message, facts: list[Fact]
+) -> None:
+    """A later customer message on a ticket that has no language yet (opened without the
+    customer's words, from a contact who stated none) gives it one; its author, when they
+    stated none, takes it too. Opening already settled both (``services/languages.py``)."""
+    written = _sure_language(facts)
+    if written is None:
+        return
+    if not ticket.language:
+        ticket.language = written
+    if message.author_kind == "contact" and message.author_id is not None:
+        adopt_contact_language(uow, message.author_id, written, desk.clock.now())
 
 
 def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
@@ -155,17 +167,8 @@ def _clarify(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
     missing = missing_facts(str(ticket.type), kinds_present(facts), has_attachment)
     if not missing:
         return
-    # Ask in the language the customer wrote in, whatever their profile says.
-    written = next(
-        (
-            f.value
-            for f in facts
-            if f.kind is FactKind.LANGUAGE
-            and float(f.detail.get("confidence", 0)) >= LANGUAGE_CONFIDENCE
-        ),
-        None,
-    )
-    text, language = question_text(missing, written or ticket.language)
+    # The ticket's language: the one the customer wrote in unless one was chosen for it.
+    text, language = question_text(missing, language_for_customer(uow, ticket))
     now = desk.clock.now()
     question = ClarifyingQuestion(ticket.id, [str(m) for m in missing], language, text, mode, now)
     uow.clarifying_questions.add(question)

@@ -40,12 +40,11 @@ ANY_ACTION = "*"
 
 EVENT_HANDLERS: HandlerTable = {
     "ticket.opened": (
-        # Routing first: a matching rule places the ticket as it was opened (its language, if
-        # any, is the requester's, before enrichment detects one), and triage may place it
-        # only while no rule has (its queue guess waits for an unrouted L0).
+        # Routing first: a matching rule places the ticket as it was opened (its language is
+        # settled before it is stored: services/languages.py), and triage may place it only
+        # while no rule has (its queue guess waits for an unrouted L0).
         routing.route_new_ticket,
-        # Before enrichment too: the acknowledgement's language is the requester's or the
-        # ticket's as opened.
+        # The acknowledgement reads the same settled language.
         mail_outbox.queue_acknowledgement,
         # Enrichment before outages and triage: they read the facts it stores.
         enrichment.enrich_ticket,

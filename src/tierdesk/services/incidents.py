@@ -21,6 +21,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import desk_tickets, require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import (
     RecordSpec,
     RecordView,
@@ -56,23 +57,39 @@ def declare_incident(
     product: str | None = None,
     tickets: list[int | str] | None = None,
 ) -> Incident:
-    require_level(actor, RUNNERS, "declare incidents")
     with desk.uow() as uow:
-        now = desk.clock.now()
-        incident = Incident(
-            title=title,
-            description=description,
-            severity=severity,
-            declared_at=now,
-            declared_by=actor.name,
-            updated_at=now,
-            product_id=product_id_for(uow, product),
-        )
-        changes = {"title": incident.title, "severity": str(severity)}
-        add_record(uow, INCIDENTS, incident, "declared", actor, now, changes)
-        _link_all(uow, desk, actor, incident, tickets or [])
+        incident = open_incident(uow, desk, actor, title, description, severity, product, tickets)
         uow.commit()
         return incident
+
+
+def open_incident(
+    uow: UnitOfWork,
+    desk: Desk,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    severity: IncidentSeverity = IncidentSeverity.SEV2,
+    product: str | None = None,
+    tickets: list[int | str] | None = None,
+) -> Incident:
+    """``declare_incident`` inside the caller's transaction, which commits (declaring one from
+    an outage proposal also decides the proposal, all or nothing)."""
+    require_level(actor, RUNNERS, "declare incidents")
+    now = desk.clock.now()
+    incident = Incident(
+        title=title,
+        description=description,
+        severity=severity,
+        declared_at=now,
+        declared_by=actor.name,
+        updated_at=now,
+        product_id=product_id_for(uow, product),
+    )
+    changes = {"title": incident.title, "severity": str(severity)}
+    add_record(uow, INCIDENTS, incident, "declared", actor, now, changes)
+    _link_all(uow, desk, actor, incident, tickets or [])
+    return incident
 
 
 def _link_all(
@@ -133,8 +150,7 @@ def post_incident_update(
         incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.move_to(status, now)
-        message = update_message(incident, status, text)
-        told = _broadcast(uow, desk, actor, incident, message, channel)
+        told = _broadcast(uow, desk, actor, incident, status, text, channel)
         assert incident.id is not None
         update = IncidentUpdate(
             incident_id=incident.id,
@@ -163,15 +179,19 @@ def _broadcast(
     desk: Desk,
     actor: Actor,
     incident: Incident,
+    status: IncidentStatus,
     text: str,
     channel: Channel = Channel.API,
 ) -> int:
+    """One update per linked ticket, headed in that ticket's customer's language (the text
+    itself is the author's)."""
     assert incident.id is not None
     now = desk.clock.now()
     told = 0
     linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
     for ticket in desk_tickets(uow, linked, why="incident broadcast"):
-        if post_public_notice(desk, uow, actor, ticket, text, now, channel=channel):
+        message = update_message(incident, status, text, language_for_customer(uow, ticket))
+        if post_public_notice(desk, uow, actor, ticket, message, now, channel=channel):
             told += 1
     return told
 
@@ -186,8 +206,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
-        message = update_message(incident, IncidentStatus.RESOLVED, resolution)
-        told = _broadcast(uow, desk, actor, incident, message)
+        told = _broadcast(uow, desk, actor, incident, IncidentStatus.RESOLVED, resolution)
         solved = 0
         linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
         for ticket in desk_tickets(uow, linked, why="incident resolution"):

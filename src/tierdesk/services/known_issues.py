@@ -20,6 +20,7 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.l3_outcomes import record_outcome
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import (
     RecordSpec,
     RecordView,
@@ -155,7 +156,8 @@ def link_known_issue(
             uow, desk, actor, KIND, issue_id, issue.title, reference, now
         )
         if send_fix:
-            post_public_notice(desk, uow, actor, ticket, issue.fix_reply(), now, channel=channel)
+            reply = issue.fix_reply(language_for_customer(uow, ticket))
+            post_public_notice(desk, uow, actor, ticket, reply, now, channel=channel)
             record_outcome(uow, ticket, L3Outcome.KNOWN_FIX, actor, now, record_id=issue_id)
         uow.commit()
         return issue, ticket

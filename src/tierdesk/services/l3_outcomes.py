@@ -15,6 +15,7 @@ from tierdesk.errors import InvalidInputError, InvalidTransitionError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import post_public_notice
 
 
@@ -52,7 +53,7 @@ def request_more_information(
     """Send the customer a checklist of what is needed, as one public message, and leave the
     ticket pending on them; their answer wakes it (the status machine does that)."""
     require_agent(actor, "ask customers for information")
-    text = checklist_message(items, note)
+    checklist_message(items, note)  # refuses an empty list before anything is read
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         if not ticket.status.is_active:
@@ -61,6 +62,7 @@ def request_more_information(
                 ticket=ticket.number,
             )
         now = desk.clock.now()
+        text = checklist_message(items, note, language_for_customer(uow, ticket))
         post_public_notice(desk, uow, actor, ticket, text, now)
         if ticket.status is not Status.PENDING_CUSTOMER:
             ticket.change_status(

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
+from tierdesk.domain.customer_texts import customer_language
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.outbound import (
     DeliveryFailedError,
@@ -38,7 +39,6 @@ from tierdesk.domain.outbound import (
     compose,
     new_message_id,
     retry_delay,
-    template_language,
 )
 from tierdesk.domain.people import SystemActor
 from tierdesk.domain.tickets import Ticket
@@ -70,7 +70,8 @@ def _queue(
         return
     if uow.mail_outbox.exists(ticket.id, kind, message_id):
         return  # a handler round that saw this event twice must not queue it twice
-    language = template_language(requester.language, ticket.language)
+    # The ticket's language (what the customer wrote in, or chose) before the contact's.
+    language = customer_language(ticket.language, requester.language)
     uow.mail_outbox.add(ticket.id, kind, requester.email, language, event.at, message_id)
     if desk.mail_out is not None:  # send it now, not at the next minute's run
         enqueue(uow, SEND_TASK, at=event.at)

@@ -26,6 +26,7 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, desk_ticket
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.languages import new_ticket_language
 from tierdesk.services.tickets import CatalogRef, resolve_catalog
 
 INTAKE = SystemActor(name="e-mail intake")
@@ -63,12 +64,14 @@ def sender_contact(
                     changes={"name": policy.unknown_sender_organisation},
                 )
             )
-    language = (email.language or "").partition("-")[0]
+    # The mail's Content-Language is what the sender's mail says it is written in; without
+    # one the contact states no language and takes the one their first mail is written in.
+    language = (email.language or "").partition("-")[0].lower()
     contact_id, created = uow.contacts.ensure(
         address,
         sender_name(email),
         organisation_id,
-        language if len(language) == 2 and language.isalpha() else "en",
+        language if len(language) == 2 and language.isalpha() else None,
         now,
     )
     contact = uow.contacts.get(contact_id)
@@ -155,7 +158,7 @@ def deliver_to_ticket(
     if ticket is not None and not follow_up:
         ticket.add_message(message, contact)
         return ticket, message
-    new = _open_ticket(uow, email, contact, source, now)
+    new = _open_ticket(uow, desk, email, contact, source, now, message.body_text)
     new.add_message(message, contact)
     if follow_up and ticket is not None:
         uow.flush()
@@ -164,7 +167,13 @@ def deliver_to_ticket(
 
 
 def _open_ticket(
-    uow: UnitOfWork, email: InboundEmail, contact: Contact, source: MailSource, now: datetime
+    uow: UnitOfWork,
+    desk: Desk,
+    email: InboundEmail,
+    contact: Contact,
+    source: MailSource,
+    now: datetime,
+    first_message: str,
 ) -> Ticket:
     assert contact.id is not None
     try:
@@ -180,7 +189,7 @@ def _open_ticket(
         channel=Channel.EMAIL,
         product_id=product_id,
         queue=source.queue,
-        language=contact.language,
+        language=new_ticket_language(uow, desk, contact, None, first_message, now),
     )
     ticket.record_opened(contact)
     uow.tickets.add(ticket)

@@ -97,7 +97,7 @@ class NewContact:
     email: str
     name: str
     organisation: str  # name of the organisation
-    language: str = "en"
+    language: str | None = None  # None: not stated; their first ticket's language is taken
     phone: str | None = None
     password: str | None = None
     create_organisation: bool = False  # create it (on the standard plan) when missing
@@ -143,7 +143,7 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
             name=name,
             organisation_id=organisation.id,
             created_at=now,
-            language=new.language.lower(),
+            language=(new.language or "").strip().lower() or None,
             phone=new.phone,
             password_hash=desk.passwords.hash(new.password) if new.password else None,
         )

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from tierdesk.domain.csat import CsatRating
+from tierdesk.domain.customer_texts import customer_language, customer_text
 from tierdesk.domain.outbound import OutboundPolicy, OutgoingEmail
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Ticket
@@ -41,16 +42,17 @@ def organisation_tickets(desk: Desk, actor: Actor) -> list[PortalTicket]:
 
 
 def magic_link_email(issued: IssuedLink, url: str, policy: OutboundPolicy) -> OutgoingEmail:
+    """The sign-in link, written in the contact's language (English when none is stated)."""
+    language = customer_language(issued.contact.language)
     minutes = int(MAGIC_LINK_LIFETIME.total_seconds() // 60)
-    text = (
-        f"Hello {issued.contact.name},\n\n"
-        f"open this link to sign in to the support portal:\n\n{url}\n\n"
-        f"It works once, for {minutes} minutes. If you did not ask for it, ignore this e-mail.\n"
-    )
+    greeting = customer_text(language, "mail.greeting", name=issued.contact.name)
+    intro = customer_text(language, "sign_in_link.intro")
+    expiry = customer_text(language, "sign_in_link.expiry", minutes=minutes)
+    button = customer_text(language, "sign_in_link.button")
+    text = f"{greeting}\n\n{intro}\n\n{url}\n\n{expiry}\n"
     html = (
-        f"<p>Hello {_escape(issued.contact.name)},</p><p>open this link to sign in to the "
-        f'support portal:</p><p><a href="{_escape(url)}">Sign in</a></p><p>It works once, for '
-        f"{minutes} minutes. If you did not ask for it, ignore this e-mail.</p>"
+        f"<p>{_escape(greeting)}</p><p>{_escape(intro)}</p>"
+        f'<p><a href="{_escape(url)}">{_escape(button)}</a></p><p>{_escape(expiry)}</p>'
     )
     return OutgoingEmail(
         message_id=f"<signin.{secrets.token_hex(12)}@{policy.domain}>",
@@ -58,7 +60,7 @@ def magic_link_email(issued: IssuedLink, url: str, policy: OutboundPolicy) -> Ou
         from_name=policy.from_name,
         to_address=issued.contact.email,
         to_name=issued.contact.name,
-        subject="Your sign-in link",
+        subject=customer_text(language, "sign_in_link.subject"),
         text=text,
         html=html,
         auto_submitted="auto-generated",

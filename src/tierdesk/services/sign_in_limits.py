@@ -12,9 +12,15 @@ import secrets
 from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
+from tierdesk.domain.customer_texts import customer_language, customer_text, minutes_phrase
 from tierdesk.domain.outbound import OutboundPolicy, OutgoingEmail
 from tierdesk.domain.people import Agent, Contact, SystemActor
-from tierdesk.domain.sign_in_limits import LimitScope, retry_after_seconds, wait_phrase
+from tierdesk.domain.sign_in_limits import (
+    LimitScope,
+    retry_after_seconds,
+    wait_minutes,
+    wait_phrase,
+)
 from tierdesk.errors import RateLimitedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.desk import Desk
@@ -123,15 +129,16 @@ def _audit_block(
 def lockout_notice(
     person: Agent | Contact, retry_after: int, policy: OutboundPolicy
 ) -> OutgoingEmail:
-    """The mail that tells somebody their account was locked after failed sign-ins."""
-    where = "the workspace" if isinstance(person, Agent) else "the support portal"
-    wait = wait_phrase(retry_after)
+    """The mail that tells somebody their account was locked after failed sign-ins: to a
+    customer in their language, to an agent in the workspace's (English)."""
+    agent = isinstance(person, Agent)
+    language = customer_language(person.language if isinstance(person, Contact) else None)
+    place = customer_text(language, "lockout.place.workspace" if agent else "lockout.place.portal")
+    wait = minutes_phrase(language, wait_minutes(retry_after))
     paragraphs = [
-        f"Hello {person.name},",
-        f"somebody typed a wrong password for your account at {where} several times, so "
-        f"signing in with a password is paused for {wait}.",
-        "If that was you, wait and try again. If it was not, nobody got in; consider changing "
-        "your password once you are signed in, and tell your administrator.",
+        customer_text(language, "mail.greeting", name=person.name),
+        customer_text(language, "lockout.paused", place=place, wait=wait),
+        customer_text(language, "lockout.advice"),
     ]
     return OutgoingEmail(
         message_id=f"<locked.{secrets.token_hex(12)}@{policy.domain}>",
@@ -139,7 +146,7 @@ def lockout_notice(
         from_name=policy.from_name,
         to_address=person.email,
         to_name=person.name,
-        subject="Sign-in to your account was paused",
+        subject=customer_text(language, "lockout.subject"),
         text="\n\n".join(paragraphs) + "\n",
         html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
         auto_submitted="auto-generated",

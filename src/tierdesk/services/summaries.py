@@ -6,13 +6,16 @@ drafts. A draft is returned to the agent, never sent: sending is the agent's own
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
 from tierdesk.domain.facts import FactKind, describe
 from tierdesk.domain.handoff import PacketContent
+from tierdesk.domain.handoff_draft import PASTED_LOG
+from tierdesk.domain.message_prose import gist, read_prose
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor
-from tierdesk.domain.summaries import summarise
+from tierdesk.domain.summaries import summarise, summarise_customer
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 from tierdesk.ports import UnitOfWork
@@ -24,16 +27,21 @@ MAX_DOCUMENT_CHARS = 2_000_000
 
 @dataclass(frozen=True)
 class TicketSummary:
-    sentences: list[str]  # from the customer's messages, in order
+    sentences: list[str]  # from the customer's messages, in order, ending with the latest's
     agent_sentences: list[str]  # from replies and internal notes
     facts: str  # "version: 4.2.1; error code: …"
     log_findings: list[str]  # error and rare log templates with their counts
+    latest: str = ""  # the customer's latest message in a sentence or two: where things stand
+    latest_at: datetime | None = None
 
 
 def thread_summary(uow: UnitOfWork, ticket: Ticket, *, include_internal: bool) -> TicketSummary:
-    customer = "\n\n".join(m.body_text for m in ticket.messages if m.kind is MessageKind.CUSTOMER)
+    # Messages are read as their writers' own words: pasted logs and traces are left to the
+    # facts and log findings below, quoted history and signatures are left out.
+    customer = [m for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
+    said = [read_prose(m.body_text) for m in customer]
     agents = "\n\n".join(
-        m.body_text
+        "\n\n".join(read_prose(m.body_text).sentences)
         for m in ticket.messages
         if m.kind is MessageKind.PUBLIC_REPLY
         or (include_internal and m.kind is MessageKind.INTERNAL_NOTE)
@@ -46,30 +54,27 @@ def thread_summary(uow: UnitOfWork, ticket: Ticket, *, include_internal: bool) -
         if f.kind is FactKind.LOG_TEMPLATE and (f.detail.get("error") or f.detail.get("rare"))
     ][:8]
     return TicketSummary(
-        summarise(f"{ticket.subject}.\n\n{customer}", max_sentences=5),
-        summarise(agents, max_sentences=4) if agents else [],
+        summarise_customer(ticket.subject, said, max_sentences=5),
+        summarise(agents, max_sentences=4) if agents.strip() else [],
         describe(facts),
         findings,
+        gist(said[-1]) if said else "",
+        customer[-1].created_at if customer else None,
     )
 
 
 def improve_draft(uow: UnitOfWork, ticket: Ticket, draft: PacketContent) -> PacketContent:
-    """The rule-based hand-off draft, completed: what the customer said after the first
-    message (summarised) joins the symptoms, every fact read from the ticket (and the error or
-    rare log templates) becomes the environment."""
+    """The rule-based hand-off draft (which already carries the customer's later and latest
+    messages in its symptoms), completed: every fact read from the ticket and the error or
+    rare log templates become the environment."""
     summary = thread_summary(uow, ticket, include_internal=True)
-    later = "\n\n".join(m.body_text for m in ticket.messages[1:] if m.kind is MessageKind.CUSTOMER)
-    symptoms = draft.symptoms
-    if later.strip():
-        follow_up = summarise(later, max_sentences=2, max_chars=400)
-        if follow_up:
-            symptoms = f"{symptoms} Later: {' '.join(follow_up)}"
-    environment = summary.facts or draft.environment
+    # The facts replace the draft's own reading, except where it says a log was pasted.
+    parts = [summary.facts] if summary.facts else [draft.environment]
+    if summary.facts:
+        parts += [p for p in draft.environment.split("; ") if p.startswith(PASTED_LOG)]
     if summary.log_findings:
-        environment = "; ".join(
-            part for part in (environment, "log: " + " | ".join(summary.log_findings)) if part
-        )
-    return replace(draft, symptoms=symptoms, environment=environment)
+        parts.append("log: " + " | ".join(summary.log_findings))
+    return replace(draft, environment="; ".join(p for p in parts if p))
 
 
 def summarise_ticket(desk: Desk, actor: Actor, reference: int | str) -> TicketSummary:
@@ -107,10 +112,12 @@ _INSTRUCTIONS = {
 
 
 def draft_with_language_model(
-    desk: Desk, actor: Actor, reference: int | str, task: DraftTask, language: str = "en"
+    desk: Desk, actor: Actor, reference: int | str, task: DraftTask, language: str | None = None
 ) -> str:
     """A draft from the configured language model, for the agent to read and edit. Internal
-    notes are never sent to it (it may be a cloud service)."""
+    notes are never sent to it (it may be a cloud service). ``language`` left out: a reply is
+    drafted in the customer's (the ticket's, else the contact's stated one), a summary or
+    translation in English, for the engineer."""
     require_agent(actor, "draft with the language model")
     llm = desk.understanding.llm if desk.understanding else None
     if llm is None:
@@ -122,5 +129,9 @@ def draft_with_language_model(
             for m in ticket.messages
             if m.kind is not MessageKind.INTERNAL_NOTE
         )
+        if language is None and task is DraftTask.REPLY:
+            requester = uow.contacts.get(ticket.requester_id)
+            language = ticket.language or (requester.language if requester else None)
+    language = language or "en"
     instruction = _INSTRUCTIONS[task].format(language=language)
     return llm.complete(instruction, f"Subject: {ticket.subject}\n\n{thread[:20000]}")

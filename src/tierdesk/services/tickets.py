@@ -33,6 +33,7 @@ from tierdesk.services.access import (
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
+from tierdesk.services.languages import new_ticket_language
 from tierdesk.services.routing import place_in_queue, queue_for_placing
 
 
@@ -120,7 +121,6 @@ def open_ticket(
             component_id=component_id,
             version_id=version_id,
             queue=new.queue,
-            language=new.language or requester.language,
             tags=normalise_tags(new.tags),
             custom_fields=dict(new.custom_fields),
         )
@@ -145,6 +145,10 @@ def open_ticket(
             ticket.add_message(message, actor)
         elif new.attachments:
             raise InvalidInputError("attachments need a message body", field="attachments")
+        # Settled before the commit runs the ticket.opened handlers: routing by language, the
+        # acknowledgement and rules read it.
+        first = ticket.messages[0].body_text if ticket.messages else None
+        ticket.language = new_ticket_language(uow, desk, requester, new.language, first, now)
         uow.commit()
         return ticket
 

@@ -1,18 +1,23 @@
 """Triage: predict a new ticket's queue, product, component, type, priority and level; abstain
 when unsure (the ticket stays with a person at L0); learn from every agent's decision.
 
-- With a trained model (``tierdesk triage train``, or the retrain job after enough
-  corrections) each field has its own classifier (assist/triage.py) fitted on this desk's
-  solved tickets. With none, cold start: keyword rules for type and priority, and similarity to
-  the descriptions of the desk's products, components and queues.
+- With a trained model each field has its own classifier (assist/triage.py) fitted on this
+  desk's solved tickets. With none, cold start (services/triage_cold_start.py): keyword rules
+  for type and priority, and similarity to the descriptions of the desk's products, components
+  and intake queues.
+- Training happens without anyone remembering it: a periodic check (and, at once, enough
+  corrections or ``schedule_training`` after a history import) trains a new model when enough
+  tickets were solved or decided since the last one; ``tierdesk triage train`` trains now.
+  A new model also predicts the open tickets, so their suggestions come from it.
 - Every prediction is stored with its confidence, and whether an agent accepted or corrected
   it, so ``triage_report`` always knows the model's accuracy on this desk.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
@@ -20,27 +25,32 @@ from tierdesk.domain.facts import describe
 from tierdesk.domain.people import Actor, SystemActor, Tier
 from tierdesk.domain.tickets import Priority, Ticket, TicketType
 from tierdesk.domain.triage import (
-    PRIORITY_RULES,
-    TYPE_RULES,
     FieldReport,
     LabelGuess,
     TriageField,
     TriagePrediction,
     correction_choices,
-    guess_by_similarity,
     report,
-    rule_guess,
+    triage_text,
 )
 from tierdesk.errors import ConfigurationError, InvalidInputError, NotFoundError
 from tierdesk.ports import UnitOfWork
-from tierdesk.ports.understanding import Classifier, Understanding
+from tierdesk.ports.understanding import Classifier, Understanding, UnderstandingConfig
 from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
+from tierdesk.services.routing import place_in_queue
+from tierdesk.services.triage_cold_start import COLD_START_FIELDS, cold_start
+
+logger = logging.getLogger(__name__)
 
 TRIAGE = SystemActor(name="triage")
 RETRAIN_TASK = "triage.train"
+CHECK_TASK = "triage.check"
 MIN_EXAMPLES_PER_FIELD = 10  # fewer labelled tickets than this: that field stays cold
+# A new model predicts at most this many open tickets (the newest): a desk's backlog, not an
+# archive's worth of embedding.
+REFRESHED_TICKETS = 1000
 
 
 def _understanding(desk: Desk) -> Understanding:
@@ -49,11 +59,10 @@ def _understanding(desk: Desk) -> Understanding:
     return desk.understanding
 
 
-def ticket_text(uow: UnitOfWork, ticket: Ticket) -> str:
-    """Subject, the first customer message and the facts read from them: what a model sees."""
+def ticket_text(ticket: Ticket) -> str:
+    """Subject and first customer message: what a model sees, at intake as in training."""
     first = next((m.body_text for m in ticket.messages if m.kind == "customer"), "")
-    facts = uow.facts.for_ticket(ticket.id, include_internal=False) if ticket.id else []
-    return f"{ticket.subject}\n{first[:4000]}\n{describe(facts)}"
+    return triage_text(ticket.subject, first)
 
 
 # -- predicting at intake --------------------------------------------------------------------
@@ -72,7 +81,7 @@ def triage_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditE
 def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePrediction]:
     understanding = _understanding(desk)
     assert ticket.id is not None
-    text = ticket_text(uow, ticket)
+    text = ticket_text(ticket)
     now = desk.clock.now()
     model_id = uow.triage.latest_model_id()
     guesses: dict[TriageField, tuple[LabelGuess, str, int | None]] = {}
@@ -83,65 +92,35 @@ def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePredictio
                 lambda name=name: uow.triage.model_data(model_id, name),  # type: ignore[misc]
             )
             guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
-    for triage_field, guess in _cold_start(uow, understanding, text).items():
-        guesses.setdefault(triage_field, (guess, "cold-start", None))
+    if not set(guesses) >= COLD_START_FIELDS:
+        facts = describe(uow.facts.for_ticket(ticket.id, include_internal=False))
+        for triage_field, guess in cold_start(uow, understanding, text, facts).items():
+            guesses.setdefault(triage_field, (guess, "cold-start", None))
     return [
-        TriagePrediction(
-            ticket.id,
-            triage_field,
-            guess.best,
-            round(guess.confidence, 4),
-            guess.label is None,
-            source,
-            now,
-            model_id,
-            [[label, round(score, 4)] for label, score in guess.alternatives],
-        )
+        _stored(ticket.id, triage_field, guess, source, now, model_id)
         for triage_field, (guess, source, model_id) in guesses.items()
     ]
 
 
-def _cold_start(
-    uow: UnitOfWork, understanding: Understanding, text: str
-) -> dict[TriageField, LabelGuess]:
-    """Rules for type and priority; for product, component and queue the most similar
-    description, when it stands out. Level is left to routing."""
-    guesses: dict[TriageField, LabelGuess] = {}
-    for triage_field, rules in (
-        (TriageField.TYPE, TYPE_RULES),
-        (TriageField.PRIORITY, PRIORITY_RULES),
-    ):
-        guess = rule_guess(rules, text)
-        if guess is not None:
-            guesses[triage_field] = guess
-    threshold = understanding.config.cold_start_similarity
-    products = uow.products.all()
-    described = {p.key: f"{p.name}. {p.description}" for p in products}
-    product_guess = guess_by_similarity(
-        understanding.classifiers.similarities(text, described), threshold
+def _stored(
+    ticket_id: int,
+    triage_field: TriageField,
+    guess: LabelGuess,
+    source: str,
+    now: datetime,
+    model_id: int | None,
+) -> TriagePrediction:
+    return TriagePrediction(
+        ticket_id,
+        triage_field,
+        guess.best,
+        round(guess.confidence, 4),
+        guess.label is None,
+        source,
+        now,
+        model_id,
+        [[label, round(score, 4)] for label, score in guess.alternatives],
     )
-    if product_guess is not None:
-        guesses[TriageField.PRODUCT] = product_guess
-        chosen = next((p for p in products if p.key == product_guess.best), None)
-        if chosen is not None and chosen.components:
-            parts = {c.name: f"{chosen.name} {c.name}. {c.description}" for c in chosen.components}
-            component_guess = guess_by_similarity(
-                understanding.classifiers.similarities(text, parts), threshold
-            )
-            if component_guess is not None:
-                guesses[TriageField.COMPONENT] = component_guess
-    names = {p.id: p.name for p in products}
-    queues = {
-        q.key: f"{q.name}. {names.get(q.product_id, '') if q.product_id else ''}"
-        for q in uow.queues.all()
-        if q.active and q.tier is not Tier.L0
-    }
-    queue_guess = guess_by_similarity(
-        understanding.classifiers.similarities(text, queues), threshold
-    )
-    if queue_guess is not None:
-        guesses[TriageField.QUEUE] = queue_guess
-    return guesses
 
 
 def _apply(
@@ -176,7 +155,14 @@ def _apply(
     if isinstance(priority, Priority) and priority != ticket.priority:
         ticket.change_priority(priority, by, now, "triage")
     queue_prediction = next((p for p in chosen if p.field is TriageField.QUEUE), None)
-    if queue_prediction is not None and ticket.tier is Tier.L0 and ticket.queue is None:
+    if queue_prediction is None or ticket.tier is not Tier.L0:
+        return
+    if queue_prediction.decided_by is not None and by is not TRIAGE:
+        # An agent's decision moves the ticket out of intake like any hand routing (an intake
+        # rule having put it in an L0 queue first changes nothing).
+        value = queue_prediction.final_value or queue_prediction.best
+        place_in_queue(uow, ticket, value, f"triage: {by.name} chose {value}", by, now)
+    elif ticket.queue is None:
         queue = uow.queues.get(queue_prediction.final_value or queue_prediction.best)
         if queue is not None and queue.active:
             ticket.route_to(
@@ -251,14 +237,36 @@ def decide_suggestion(
         return prediction
 
 
-def _maybe_retrain(uow: UnitOfWork, desk: Desk, now: datetime) -> None:
-    threshold = _understanding(desk).config.retrain_after_corrections
-    if threshold <= 0:
-        return
-    stored = uow.triage.latest_model_trained_at()
-    since = stored
-    if uow.triage.corrections_since(since) >= threshold:
-        enqueue(uow, RETRAIN_TASK, {}, at=now, key=f"{RETRAIN_TASK}@{since or 'never'}")
+def _maybe_retrain(uow: UnitOfWork, desk: Desk, now: datetime) -> bool:
+    """Enqueue a training job when the desk has enough new examples (one job per model)."""
+    config = _understanding(desk).config
+    if not training_due(uow, config):
+        return False
+    since = uow.triage.latest_model_trained_at()
+    key = f"{RETRAIN_TASK}@{since.isoformat() if since else 'never'}"
+    return enqueue(uow, RETRAIN_TASK, {}, at=now, key=key) is not None
+
+
+def training_due(uow: UnitOfWork, config: UnderstandingConfig) -> bool:
+    """Whether the latest model (if any) is behind the desk: at least
+    ``retrain_after_tickets`` tickets solved or suggestions decided since it was trained, or
+    ``retrain_after_corrections`` corrections (0 turns either rule off)."""
+    since = uow.triage.latest_model_trained_at()
+    tickets, corrections = config.retrain_after_tickets, config.retrain_after_corrections
+    if tickets > 0 and uow.triage.examples_since(since) >= tickets:
+        return True
+    return corrections > 0 and uow.triage.corrections_since(since) >= corrections
+
+
+def schedule_training(desk: Desk) -> bool:
+    """Train soon if the desk has enough new examples: the one call for whatever brings in
+    many solved tickets at once (the history import). True when a training job was queued."""
+    if desk.understanding is None:
+        return False
+    with desk.uow() as uow:
+        queued = _maybe_retrain(uow, desk, desk.clock.now())
+        uow.commit()
+    return queued
 
 
 # -- training and reporting ------------------------------------------------------------------
@@ -270,29 +278,32 @@ class TrainingResult:
     examples: int
     fields: dict[str, dict[str, float]]  # per trained field: examples, classes, threshold…
     skipped: dict[str, str]  # per field not trained: why
+    refreshed: int = 0  # open tickets the new model predicted
 
 
 def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
-    """Fit one classifier per field on the desk's history and store them as the new model."""
+    """Fit one classifier per field on the desk's history, store them as the new model, and
+    let it predict the open tickets (their suggestions then come from the model)."""
     require_lead(actor, "train the triage model")
     understanding = _understanding(desk)
     with desk.uow() as uow:
         rows = uow.triage.training_rows()
-    trained: dict[str, Classifier] = {}
+    wanted: dict[str, list[str]] = {}
     skipped: dict[str, str] = {}
     for triage_field in TriageField:
-        labelled = [r for r in rows if r[str(triage_field)]]
-        labels = {r[str(triage_field)] for r in labelled}
-        if len(labelled) < MIN_EXAMPLES_PER_FIELD or len(labels) < 2:
+        labels = [str(r[str(triage_field)]) for r in rows]
+        labelled = [label for label in labels if label]
+        if len(labelled) < MIN_EXAMPLES_PER_FIELD or len(set(labelled)) < 2:
             skipped[str(triage_field)] = (
-                f"{len(labelled)} labelled tickets with {len(labels)} distinct values"
+                f"{len(labelled)} labelled tickets with {len(set(labelled))} distinct values"
             )
             continue
-        trained[str(triage_field)] = understanding.classifiers.train(
-            [r["text"] for r in labelled], [r[str(triage_field)] for r in labelled]
-        )
-    if not trained:
+        wanted[str(triage_field)] = labels
+    if not wanted:
         return TrainingResult(None, len(rows), {}, skipped)
+    trained: dict[str, Classifier] = dict(
+        understanding.classifiers.train_fields([r["text"] for r in rows], wanted)
+    )
     metrics = {name: dict(c.metrics) for name, c in trained.items()}
     with desk.uow() as uow:
         now = desk.clock.now()
@@ -311,13 +322,51 @@ def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
                 changes={"examples": len(rows), "fields": metrics, "skipped": skipped},
             )
         )
+        refreshed = _predict_open_tickets(uow, model_id, trained, now)
         uow.commit()
-    return TrainingResult(model_id, len(rows), metrics, skipped)
+    return TrainingResult(model_id, len(rows), metrics, skipped, refreshed)
 
 
-@TASKS.task(RETRAIN_TASK, max_attempts=2)
+def _predict_open_tickets(
+    uow: UnitOfWork, model_id: int, trained: dict[str, Classifier], now: datetime
+) -> int:
+    """The new model's suggestions for the open tickets, for every field not yet decided."""
+    waiting = uow.triage.open_tickets(REFRESHED_TICKETS)
+    if not waiting:
+        return 0
+    texts = [text for _, text, _ in waiting]
+    for name, classifier in trained.items():
+        for (ticket_id, _, decided), guess in zip(waiting, classifier.predict(texts), strict=True):
+            if name in decided:
+                continue
+            uow.triage.add_prediction(
+                _stored(ticket_id, TriageField(name), guess, "model", now, model_id)
+            )
+    return len(waiting)
+
+
+def train_when_due(desk: Desk) -> TrainingResult | None:
+    """Train a new model if the desk has moved on enough since the last one (None: not due)."""
+    if desk.understanding is None:
+        return None
+    with desk.uow() as uow:
+        due = training_due(uow, desk.understanding.config)
+    if not due:
+        return None
+    result = train_triage(desk, TRIAGE)
+    logger.info("triage model %s trained on %s tickets", result.model_id, result.examples)
+    return result
+
+
+# Training a large desk takes minutes on a busy machine: the lease outlasts it.
+@TASKS.task(RETRAIN_TASK, max_attempts=2, lease=timedelta(minutes=30))
 def retrain_task(desk: Desk, payload: dict[str, Any]) -> None:
-    train_triage(desk, TRIAGE)
+    train_when_due(desk)  # someone may have trained since the job was queued
+
+
+@TASKS.every(timedelta(minutes=15), name=CHECK_TASK, lease=timedelta(minutes=30))
+def check_training(desk: Desk, payload: dict[str, Any]) -> None:
+    train_when_due(desk)
 
 
 def triage_report(desk: Desk, actor: Actor, since: datetime | None = None) -> list[FieldReport]:

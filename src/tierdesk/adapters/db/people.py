@@ -76,7 +76,7 @@ class SqlContactRepository:
         return list(self.session.scalars(query))
 
     def ensure(
-        self, email: str, name: str, organisation_id: int, language: str, at: datetime
+        self, email: str, name: str, organisation_id: int, language: str | None, at: datetime
     ) -> tuple[int, bool]:
         c = tables.contacts.c
         found = self.session.scalars(select(c.id).where(c.email == email)).first()

@@ -89,7 +89,7 @@ contacts = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("language", String(16), nullable=False),
+    Column("language", String(16)),  # NULL: not stated (migration 0019)
     Column("phone", String(64)),
     Column("active", Boolean, nullable=False),
     Column("password_hash", String(255)),

@@ -1,5 +1,6 @@
-"""Triage in storage: its suggestions (predictions) and what agents decided of them, and the
-trained models (``services/triage.py``)."""
+"""Triage in storage (``services/triage.py``): its suggestions (predictions) and what agents
+decided of them, the trained models, and what it learns from (the finished tickets and the ones
+an agent decided, read with plain SQL Core)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Float,
     ForeignKey,
     Index,
@@ -24,10 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db import tables as core
+from tierdesk.adapters.db.queues import queues
 from tierdesk.adapters.db.tables import json_value, metadata
 from tierdesk.adapters.db.types import UtcDateTime
 from tierdesk.domain.messages import MessageKind
-from tierdesk.domain.triage import Outcome, TriageField, TriagePrediction
+from tierdesk.domain.triage import Outcome, TriageField, TriagePrediction, triage_text
 
 triage_models = Table(
     "triage_models",
@@ -134,6 +137,12 @@ class SqlTriageRepository:
     def training_rows(self) -> list[dict[str, Any]]:
         return training_rows(self.session)
 
+    def examples_since(self, since: datetime | None) -> int:
+        return examples_since(self.session, since)
+
+    def open_tickets(self, limit: int) -> list[tuple[int, str, set[str]]]:
+        return open_tickets(self.session, limit)
+
     def latest_model_id(self) -> int | None:
         found = self.session.execute(select(func.max(triage_models.c.id))).scalar_one()
         return int(found) if found is not None else None
@@ -193,14 +202,21 @@ def _prediction(r: Any) -> TriagePrediction:
     )
 
 
+_FINISHED = ("solved", "closed")
+
+
+def _learnt_from() -> ColumnElement[bool]:
+    tk, p = core.tickets.c, triage_predictions.c
+    decided = select(p.ticket_id).where(p.outcome.is_not(None))
+    return tk.status.in_(_FINISHED) | tk.id.in_(decided)
+
+
 def training_rows(session: Session) -> list[dict[str, Any]]:
-    """What triage learns from: solved or closed tickets and any ticket an agent corrected,
-    with the subject and first customer message as text and the ticket's final fields."""
+    """Solved or closed tickets and any ticket an agent decided a suggestion for, with the text
+    triage reads at intake (subject and first customer message) and the fields it learns: the
+    queue intake sent the ticket to, and the final product, component, type, priority, level."""
     tk, m = core.tickets.c, core.messages.c
     p, c = core.products.c, core.components.c
-    decided = select(triage_predictions.c.ticket_id).where(
-        triage_predictions.c.outcome.is_not(None)
-    )
     first_message = (
         select(m.ticket_id, func.min(m.id).label("message_id"))
         .where(m.kind == MessageKind.CUSTOMER)
@@ -224,14 +240,16 @@ def training_rows(session: Session) -> list[dict[str, Any]]:
         .outerjoin(core.messages, m.id == first_message.c.message_id)
         .outerjoin(core.products, p.id == tk.product_id)
         .outerjoin(core.components, c.id == tk.component_id)
-        .where((tk.status.in_(["solved", "closed"])) | tk.id.in_(decided))
+        .where(_learnt_from())
         .order_by(tk.id)
     ).all()
+    tiers = {key: int(tier) for key, tier in session.execute(select(queues.c.key, queues.c.tier))}
+    routed = _first_routed_above_l0(session, tiers)
     return [
         {
             "ticket_id": r.id,
-            "text": f"{r.subject}\n{r.body_text or ''}",
-            "queue": r.queue or "",
+            "text": triage_text(r.subject, r.body_text or ""),
+            "queue": routed.get(r.id) or (r.queue if tiers.get(r.queue or "", 0) > 0 else ""),
             "product": r.product or "",
             "component": r.component or "",
             "type": str(r.type),
@@ -239,4 +257,74 @@ def training_rows(session: Session) -> list[dict[str, Any]]:
             "level": f"L{int(r.tier)}",
         }
         for r in rows
+    ]
+
+
+def _first_routed_above_l0(session: Session, tiers: dict[str, int]) -> dict[int, str]:
+    """Per ticket, the first queue above L0 its trail routed it to: what intake (a rule or an
+    L0 agent) decided, before any escalation moved it on. A ticket whose trail has none (an
+    imported one) falls back to its current queue above L0; one that never left L0 has no
+    queue to learn."""
+    a, tk = core.audit_events.c, core.tickets.c
+    learnt = select(tk.id).where(_learnt_from())
+    events = session.execute(
+        select(a.ticket_id, a.changes)
+        .where(a.action == "ticket.routed", a.ticket_id.in_(learnt))
+        .order_by(a.id)
+    )
+    first: dict[int, str] = {}
+    for ticket_id, changes in events:
+        if ticket_id in first:
+            continue
+        moved = changes.get("queue") if isinstance(changes, dict) else None
+        queue = moved[-1] if isinstance(moved, list) and moved else None
+        if isinstance(queue, str) and tiers.get(queue, 0) > 0:
+            first[ticket_id] = queue
+    return first
+
+
+def examples_since(session: Session, since: datetime | None) -> int:
+    """New things to learn from since ``since`` (None: ever): tickets solved since then and
+    suggestions agents decided since then."""
+    tk, p = core.tickets.c, triage_predictions.c
+    solved = select(func.count()).where(tk.status.in_(_FINISHED))
+    decided = select(func.count()).where(p.outcome.is_not(None))
+    if since is not None:
+        solved = solved.where(func.coalesce(tk.solved_at, tk.closed_at) > since)
+        decided = decided.where(p.decided_at > since)
+    return int(session.execute(solved).scalar_one()) + int(session.execute(decided).scalar_one())
+
+
+def open_tickets(session: Session, limit: int) -> list[tuple[int, str, set[str]]]:
+    """The newest ``limit`` tickets still open: id, triage text, fields an agent decided."""
+    tk, m, p = core.tickets.c, core.messages.c, triage_predictions.c
+    newest = (
+        select(tk.id, tk.subject)
+        .where(tk.status.not_in(_FINISHED))
+        .order_by(tk.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    first_message = (
+        select(m.ticket_id, func.min(m.id).label("message_id"))
+        .where(m.kind == MessageKind.CUSTOMER, m.ticket_id.in_(select(newest.c.id)))
+        .group_by(m.ticket_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(newest.c.id, newest.c.subject, m.body_text)
+        .select_from(newest)
+        .outerjoin(first_message, first_message.c.ticket_id == newest.c.id)
+        .outerjoin(core.messages, m.id == first_message.c.message_id)
+        .order_by(newest.c.id)
+    ).all()
+    decided: dict[int, set[str]] = {}
+    for ticket_id, field in session.execute(
+        select(p.ticket_id, p.field).where(
+            p.outcome.is_not(None), p.ticket_id.in_(select(newest.c.id))
+        )
+    ):
+        decided.setdefault(ticket_id, set()).add(field)
+    return [
+        (r.id, triage_text(r.subject, r.body_text or ""), decided.get(r.id, set())) for r in rows
     ]

@@ -102,7 +102,12 @@ def create_contact(
     email: Annotated[str, typer.Option(help="The contact's e-mail address.")],
     name: Annotated[str, typer.Option(help="Full name.")],
     org: Annotated[str, typer.Option(help="Name of their organisation.")],
-    language: Annotated[str, typer.Option(help="Language they write in (en, de, it…).")] = "en",
+    language: Annotated[
+        str | None,
+        typer.Option(
+            help="Language they chose (en, de, it…); left out, their first ticket's is taken."
+        ),
+    ] = None,
     phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
     create_org: Annotated[
         bool,
@@ -128,7 +133,7 @@ def create_contact(
     contact = created.contact
     say(
         f"Created contact {contact.name} <{contact.email}> (id {contact.id}) at "
-        f"{created.organisation.name}, language {contact.language}."
+        f"{created.organisation.name}, language {contact.language or 'not stated'}."
     )
 
 

@@ -26,11 +26,21 @@ def train() -> None:
     for name, reason in result.skipped.items():
         say(f"{name}: not trained ({reason})")
     for name, metrics in result.fields.items():
+        threshold = metrics.get("threshold", 0.0)
+        answers = (
+            f"answers from {threshold:.0%} sure ({metrics.get('validation_answered', 0):.0%} of "
+            f"held-back tickets, {metrics.get('validation_precision', 0):.0%} of them right)"
+            if threshold <= 1.0
+            else "never answers yet (its held-back answers do not show the precision)"
+        )
         say(
             f"{name}: {int(metrics.get('examples', 0))} examples, "
-            f"{int(metrics.get('classes', 0))} values, abstains below "
-            f"{metrics.get('threshold', 0):.2f}"
+            f"{int(metrics.get('classes', 0))} values, held-back accuracy "
+            f"{metrics.get('validation_accuracy', 0):.0%}, macro-F1 "
+            f"{metrics.get('validation_macro_f1', 0):.2f}; {answers}"
         )
+    if result.refreshed:
+        say(f"{result.refreshed} open tickets predicted with the new model")
     say(
         json.dumps(
             {"model_id": result.model_id, "examples": result.examples, "fields": result.fields}

@@ -110,7 +110,12 @@ class ContactCreate(Request):
     email: str = Field(min_length=3, max_length=320)
     name: str = Field(min_length=1, max_length=200)
     organisation: str = Field(min_length=1, description="Organisation name")
-    language: str = Field(default="en", max_length=16)
+    language: str | None = Field(
+        default=None,
+        max_length=16,
+        description="The language they chose (en, de…); left out, the language of their "
+        "first ticket is taken",
+    )
     phone: str | None = Field(default=None, max_length=64)
 
 
@@ -328,7 +333,7 @@ class ContactOut(BaseModel):
     email: str
     name: str
     organisation_id: int
-    language: str
+    language: str | None
     active: bool
 
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.clarify import ClarifyingQuestion
 from tierdesk.domain.facts import Fact
+from tierdesk.domain.incidents import IncidentSeverity
 from tierdesk.domain.outages import OutageProposal, ProposalStatus
 from tierdesk.domain.triage import FieldReport, TriagePrediction
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
-from tierdesk.services import enrichment, outages, summaries, triage
+from tierdesk.entrypoints.web.schemas_workflow import IncidentOut
+from tierdesk.services import enrichment, incidents, outages, summaries, triage
 from tierdesk.services.summaries import DraftTask
 
 router = APIRouter(tags=["understanding"])
@@ -103,10 +105,14 @@ class DecisionIn(BaseModel):
 
 
 class SummaryOut(BaseModel):
-    sentences: list[str]
+    sentences: list[str] = Field(
+        description="What the customer said, in order, ending with their latest message's gist"
+    )
     agent_sentences: list[str]
     facts: str
     log_findings: list[str]
+    latest: str = Field(description="The customer's latest message in a sentence or two")
+    latest_at: datetime | None
 
 
 class DocumentIn(BaseModel):
@@ -116,7 +122,12 @@ class DocumentIn(BaseModel):
 
 class DraftIn(BaseModel):
     task: Literal["summary", "translation", "reply"]
-    language: str = Field(default="en", min_length=2, max_length=16)
+    language: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=16,
+        description="Left out: a reply in the customer's language, otherwise English",
+    )
 
 
 class ReportRow(BaseModel):
@@ -186,6 +197,18 @@ class ProposalDecisionIn(BaseModel):
     incident_id: RecordId | None = None
 
 
+class ProposalIncidentIn(BaseModel):
+    severity: IncidentSeverity = IncidentSeverity.SEV2
+    title: str | None = Field(
+        default=None, max_length=200, description="Omit to take the proposal's title."
+    )
+
+
+class DeclaredOut(BaseModel):
+    proposal: ProposalOut
+    incident: IncidentOut
+
+
 @router.get("/tickets/{ticket_ref}/facts", response_model=list[FactOut])
 def ticket_facts(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[FactOut]:
     """Facts read from the ticket with where they came from (message, offsets). Customers see
@@ -241,6 +264,8 @@ def ticket_summary(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) ->
         agent_sentences=s.agent_sentences,
         facts=s.facts,
         log_findings=s.log_findings,
+        latest=s.latest,
+        latest_at=s.latest_at,
     )
 
 
@@ -280,10 +305,35 @@ def get_outage_proposal(proposal_id: RecordId, desk: DeskDep, actor: CurrentActo
 def decide_outage_proposal(
     proposal_id: RecordId, body: ProposalDecisionIn, desk: DeskDep, actor: CurrentActor
 ) -> ProposalOut:
-    """Record that an incident was declared from the proposal (its id) or that it was
-    dismissed."""
+    """Record that an incident was declared elsewhere from the proposal (its id) or that it
+    was dismissed."""
     return ProposalOut.of(
         outages.decide_proposal(
             desk, actor, proposal_id, ProposalStatus(body.status), body.incident_id
         )
+    )
+
+
+@router.post(
+    "/outage-proposals/{proposal_id}/incident",
+    response_model=DeclaredOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def declare_incident_from_proposal(
+    proposal_id: RecordId,
+    desk: DeskDep,
+    actor: CurrentActor,
+    body: ProposalIncidentIn | None = None,
+) -> DeclaredOut:
+    """Declare the incident the proposal describes, its tickets linked, and decide the
+    proposal as declared: one action (409 when the proposal is already decided)."""
+    body = body or ProposalIncidentIn()
+    proposal, incident = outages.declare_from_proposal(
+        desk, actor, proposal_id, body.severity, body.title
+    )
+    assert incident.id is not None
+    view = incidents.get_incident(desk, actor, incident.id)
+    return DeclaredOut(
+        proposal=ProposalOut.of(proposal),
+        incident=IncidentOut.shown(view, updates=view.updates),
     )

@@ -1,6 +1,7 @@
-"""Dashboards per level: backlog for everyone; for leads the escalation-quality figures
-(first-contact resolution, escalation and bounce-back rates, time in level, SLA compliance),
-satisfaction and self-service, drawn as server-side SVG bar charts."""
+"""Dashboards per level: backlog for everyone; for leads the open outage proposals (declare
+the incident in one click) and the escalation-quality figures (first-contact resolution,
+escalation and bounce-back rates, time in level, SLA compliance), satisfaction and
+self-service, drawn as server-side SVG bar charts."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages.charts import bar_chart
 from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
+from tierdesk.entrypoints.web.pages.understanding import proposal_numbers
 from tierdesk.ports import TicketFilter
-from tierdesk.services import csat, deflection, metrics, tickets
+from tierdesk.services import csat, deflection, metrics, outages, tickets
 from tierdesk.services.work_queue import ACTIVE_STATUSES
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +48,7 @@ def dashboard(
     ]
     charts = [bar_chart("Backlog: open tickets per level (that you may see)", backlog)]
     summary = None
+    proposals = outages.list_proposals(desk, agent) if agent.is_lead else []
     if agent.is_lead:
         # No period in the query string: the service's default, which widens past 30 days
         # when they hold too little to mean anything (a demo, a new desk).
@@ -91,5 +94,7 @@ def dashboard(
         "summary": summary,
         "periods": PERIOD_LABELS,
         "asked": period or "",
+        "proposals": proposals,
+        "numbers": proposal_numbers(desk, proposals),
     }
     return render(request, "dashboard.html", context)

@@ -17,7 +17,7 @@ from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
-from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.pages.rendering import go, portal_language, render
 from tierdesk.entrypoints.web.pages.sessions import (
     Csrf,
     WebContact,
@@ -39,6 +39,7 @@ from tierdesk.services.conversation import add_message
 from tierdesk.services.idempotency import earlier_ticket
 from tierdesk.services.portal import magic_link_email, organisation_tickets
 from tierdesk.services.web_sessions import (
+    MAGIC_LINK_LIFETIME,
     Audience,
     issue_magic_link,
     redeem_magic_link,
@@ -106,7 +107,13 @@ def send_link(
             url = public_link(request, "redeem_link", token=issued.token)
             outgoing = magic_link_email(issued, url, outbound_policy(settings.mail))
             background.add_task(smtp_transport(settings.mail).send, outgoing)
-    context = {"next": "/portal/tickets", "error": "", "links": True, "sent": True}
+    context = {
+        "next": "/portal/tickets",
+        "error": "",
+        "links": True,
+        "sent": True,
+        "minutes": int(MAGIC_LINK_LIFETIME.total_seconds() // 60),
+    }
     return render(request, "portal/signin.html", context)
 
 
@@ -153,7 +160,7 @@ def deflect(
     body: Annotated[str, Form()] = "",
 ) -> Response:
     deflection.record_deflection(desk, contact, f"{subject}\n{body}", source, title)
-    return go(request, "/portal/tickets?notice=Glad+that+solved+it.+No+ticket+was+opened.")
+    return go(request, "/portal/tickets?notice=deflected")
 
 
 @router.post("/tickets", dependencies=[Csrf])
@@ -184,7 +191,7 @@ async def open_ticket(
         if first is None:
             return go(request, "/portal/tickets")
         number = format_ticket_number(desk.ticket_prefix, first)
-    return go(request, f"/portal/tickets/{number}?notice=Ticket+opened")
+    return go(request, f"/portal/tickets/{number}?notice=opened")
 
 
 @router.get("/tickets/{reference}")
@@ -197,6 +204,8 @@ def ticket_page(request: Request, desk: DeskDep, contact: WebContact, reference:
         "rating": csat.rating_of(desk, contact, reference),
         "solved": ticket.status in (Status.SOLVED, Status.CLOSED),
         "closed": ticket.status is Status.CLOSED,
+        # the ticket's language, in which its mails are written too
+        "language": portal_language(request, contact, ticket),
     }
     return render(request, "portal/ticket.html", context)
 
@@ -225,7 +234,7 @@ async def reply(
             attachments=uploads,
             idempotency_key=form_key,
         )
-    return go(request, f"/portal/tickets/{reference}?notice=Message+sent")
+    return go(request, f"/portal/tickets/{reference}?notice=sent")
 
 
 @router.post("/tickets/{reference}/rating", dependencies=[Csrf])
@@ -240,7 +249,7 @@ def rate(
     if not score.isdigit():
         raise InvalidInputError("choose a rating from 1 to 5", field="score")
     csat.rate_ticket(desk, contact, reference, int(score), comment)
-    return go(request, f"/portal/tickets/{reference}?notice=Thank+you+for+your+rating")
+    return go(request, f"/portal/tickets/{reference}?notice=rated")
 
 
 @router.get("/tickets/{reference}/attachments/{attachment_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from tierdesk.domain.customer_texts import customer_language, customer_text, has_text
+from tierdesk.domain.people import Contact
+from tierdesk.domain.tickets import Ticket
 from tierdesk.entrypoints.web.pages.sessions import CSRF_FIELD, CSRF_HEADER, csrf_token
 from tierdesk.services.idempotency import new_key
 
@@ -55,9 +59,47 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
+def accepted_languages(request: Request) -> list[str]:
+    """The browser's Accept-Language, most wanted first ("de-CH,de;q=0.9,en;q=0.5")."""
+    ranked = []
+    for position, part in enumerate(request.headers.get("accept-language", "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        if tag and tag != "*" and weight > 0:
+            ranked.append((-weight, position, tag))
+    return [tag for _weight, _position, tag in sorted(ranked)]
+
+
+def portal_language(
+    request: Request, contact: Contact | None = None, ticket: Ticket | None = None
+) -> str:
+    """What the portal speaks: on a ticket's page the ticket's language (its mails are in it
+    too), else the signed-in contact's, else what the browser asks for, else English."""
+    contact = contact or getattr(request.state, "contact", None)
+    return customer_language(
+        ticket.language if ticket else None,
+        contact.language if contact else None,
+        *accepted_languages(request),
+    )
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
+    """The page's language is ``context["language"]``; left out, the portal's
+    (``portal_language``) on portal pages and English in the workspace. Templates say their
+    words with ``t("key", **values)`` from ``domain/customer_texts`` in that language, and a
+    portal page's ``?notice=`` names one of its ``portal.notice.*`` texts."""
+    portal = template.startswith("portal/")
+    language = (context or {}).get("language") or (portal_language(request) if portal else "en")
+    notice = request.query_params.get("notice", "")
+    if portal and has_text(f"portal.notice.{notice}"):
+        notice = customer_text(language, f"portal.notice.{notice}")
     values: dict[str, Any] = {
         "request": request,
         "csrf_token": csrf_token(request),
@@ -66,8 +108,10 @@ def render(
         "form_key": new_key,  # a fresh one-time key per call: {{ form_key() }} in a form
         "user": None,
         "contact": None,
-        "notice": request.query_params.get("notice", ""),
+        "notice": notice,
         **(context or {}),
+        "language": language,
+        "t": partial(customer_text, language),
     }
     html = ENV.get_template(template).render(values)
     return HTMLResponse(html, status_code=status)

@@ -107,6 +107,7 @@ def web_contact(request: Request, desk: DeskDep) -> Contact:
     person = _signed_in(request, desk, Audience.CONTACT)
     if not isinstance(person, Contact):
         raise SignInRequiredError(Audience.CONTACT, _next_path(request))
+    request.state.contact = person  # an error page later in the request speaks their language
     return person
 
 

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.incidents import IncidentSeverity
-from tierdesk.domain.outages import ProposalStatus
+from tierdesk.domain.outages import OutageProposal, ProposalStatus
 from tierdesk.domain.tickets import format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.services import enrichment, incidents, outages, triage
+from tierdesk.services import enrichment, outages, triage
+from tierdesk.services.desk import Desk
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,11 +65,15 @@ def send_question(
 @router.get("/outages")
 def outage_proposals(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
     proposals = outages.list_proposals(desk, agent, None)
-    numbers = {
+    context = {"user": agent, "proposals": proposals, "numbers": proposal_numbers(desk, proposals)}
+    return render(request, "outages.html", context)
+
+
+def proposal_numbers(desk: Desk, proposals: list[OutageProposal]) -> dict[int | None, list[str]]:
+    """Each proposal's tickets as the numbers the pages link to."""
+    return {
         p.id: [format_ticket_number(desk.ticket_prefix, t) for t in p.ticket_ids] for p in proposals
     }
-    context = {"user": agent, "proposals": proposals, "numbers": numbers}
-    return render(request, "outages.html", context)
 
 
 @router.post("/outages/{proposal_id}/declare", dependencies=[Csrf])
@@ -79,18 +84,12 @@ def declare_from_proposal(
     proposal_id: RecordId,
     severity: Annotated[str, Form()] = "sev2",
 ) -> Response:
-    """Declare the incident the proposal describes, with its tickets linked, and record it."""
-    proposal = outages.get_proposal(desk, agent, proposal_id)
-    incident = incidents.declare_incident(
-        desk,
-        agent,
-        proposal.title,
-        f"Declared from outage proposal {proposal_id}: {', '.join(proposal.shared_terms)}",
-        IncidentSeverity(severity) if severity in set(IncidentSeverity) else IncidentSeverity.SEV2,
-        None,
-        list(proposal.ticket_ids),
+    """Declare the incident the proposal describes, with its tickets linked, and record it:
+    one action (the outage page and the leads' dashboard both post here)."""
+    chosen = IncidentSeverity(severity) if severity in set(IncidentSeverity) else None
+    _, incident = outages.declare_from_proposal(
+        desk, agent, proposal_id, chosen or IncidentSeverity.SEV2
     )
-    outages.decide_proposal(desk, agent, proposal_id, ProposalStatus.DECLARED, incident.id)
     return go(request, f"/incidents/{incident.id}?notice=Incident+declared+from+the+proposal")
 
 

@@ -1,0 +1,74 @@
+"""The bag-of-words side of the triage classifier: TF-IDF word 1-2-grams and character
+2-5-grams (sublinear tf) of a set of texts, the share of a text's words the vocabulary knows,
+and the vocabulary as plain data for storage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from threadpoolctl import threadpool_limits
+
+from tierdesk.assist.linear_models import row_space
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    return words, chars
+
+
+@dataclass(frozen=True)
+class BagOfWords:
+    """TF-IDF features of a set of texts, with the vectorizers that made them and their
+    coordinates in the rows' span (``row_space``). Fitted without labels, so every field
+    trained on the same texts shares one."""
+
+    words: TfidfVectorizer
+    chars: TfidfVectorizer
+    features: Any
+    rows: Any
+    lift: NDArray[np.float64] | None
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> BagOfWords:
+        words, chars = vectorizers()
+        every = [str(text) for text in texts]
+        features = sparse.hstack([words.fit_transform(every), _fit_chars(chars, every)]).tocsr()
+        with threadpool_limits(limits=1, user_api="blas"):
+            rows, lift = row_space(features)
+        return cls(words, chars, features, rows, lift)
+
+
+def coverage(text: str, known: set[str]) -> float:
+    """The share of the text's words the bag-of-words vocabulary knows."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return 0.0
+    return sum(token in known for token in tokens) / len(tokens)
+
+
+def _fit_chars(chars: TfidfVectorizer, texts: list[str]) -> Any:
+    try:
+        return chars.fit_transform(texts)
+    except ValueError:  # too few texts for min_df=2: no character features
+        chars.set_params(min_df=1)
+        return chars.fit_transform(texts)
+
+
+def vocabulary(vectorizer: TfidfVectorizer) -> dict[str, int]:
+    return {term: int(column) for term, column in vectorizer.vocabulary_.items()}
+
+
+def restore(vectorizer: TfidfVectorizer, vocabulary: dict[str, int], idf: Any) -> None:
+    vectorizer.set_params(vocabulary=vocabulary)
+    vectorizer.fit(["restoring"])  # fixes the vocabulary; the idf is set just below
+    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)

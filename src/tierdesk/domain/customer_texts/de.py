@@ -1,0 +1,132 @@
+"""Deutsch (Sie-Form). Nach der Anrede mit Komma beginnt der Text klein."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # -- the mail frame ------------------------------------------------------------------------
+    "mail.marker": "##- Bitte geben Sie Ihre Antwort über dieser Zeile ein -##",
+    "mail.greeting": "Guten Tag {name},",
+    "mail.acknowledgement": "vielen Dank für Ihre Nachricht. Wir haben für Ihr Anliegen "
+    "\u201e{subject}\u201c das Ticket {number} eröffnet. Wir melden uns in Kürze.",
+    "mail.footer": "Ticket {number}: {subject}. Antworten Sie auf diese E-Mail, um etwas zum "
+    "Ticket hinzuzufügen, und lassen Sie {number} im Betreff stehen.",
+    "mail.attachments": "Anhänge: {names}",
+    # -- clarifying question -------------------------------------------------------------------
+    "clarify.intro": "Vielen Dank für Ihre Anfrage. Damit wir Ihnen schnell helfen können, "
+    "teilen Sie uns bitte mit:",
+    "clarify.version": "das genaue Produkt und die Softwareversion, die Sie einsetzen",
+    "clarify.error": "die genaue Fehlermeldung oder den Fehlercode",
+    "clarify.since": "seit wann das Problem auftritt (Datum und Uhrzeit, und ob sich damals "
+    "etwas geändert hat)",
+    "clarify.logs": "eine Logdatei aus dem Zeitraum, in dem das Problem auftrat",
+    # -- more information ----------------------------------------------------------------------
+    "checklist.intro": "Um weiterzukommen, brauchen wir noch einige Angaben von Ihnen:",
+    "checklist.closing": "Bitte antworten Sie auf diese Nachricht mit allem, was Sie davon "
+    "beisteuern können; bis dahin wartet das Ticket auf Ihre Antwort.",
+    # -- known issue, defect fixed, enhancement shipped ----------------------------------------
+    "known_issue.intro": "Es handelt sich um ein bekanntes Problem (KI-{id}): {title}.",
+    "known_issue.closing": "Falls das Ihr Problem nicht löst, antworten Sie einfach auf diese "
+    "Nachricht, dann gehen wir der Sache weiter nach.",
+    "defect.fixed": "Neuigkeiten zum Fehler DEF-{id} ({title}): Er ist in Release {fixed_in} "
+    "behoben.",
+    "defect.affected": "Ihre Version {version} ist betroffen. Ein Update auf {fixed_in} oder "
+    "neuer behebt den Fehler.",
+    "defect.not_affected": "Ihre Version {version} ist nicht betroffen; Sie müssen nichts "
+    "unternehmen.",
+    "defect.unknown": "Wir wissen nicht, welche Version Sie einsetzen: Betroffen sind die "
+    "Versionen vor {fixed_in}, ab {fixed_in} ist der Fehler behoben. Wenn Sie unsicher sind, "
+    "nennen Sie uns Ihre Version in einer Antwort.",
+    "enhancement.shipped": "Gute Nachrichten: Die von Ihnen gewünschte Erweiterung ENH-{id} "
+    "({title}) ist mit Release {version} erschienen.",
+    # -- incident updates ----------------------------------------------------------------------
+    "incident.update": "Statusmeldung zur Störung INC-{id} ({title}) \u2013 {status}:",
+    "incident.status.investigating": "wird untersucht",
+    "incident.status.identified": "Ursache gefunden",
+    "incident.status.monitoring": "unter Beobachtung",
+    "incident.status.resolved": "behoben",
+    # -- sign-in mails -------------------------------------------------------------------------
+    "sign_in_link.subject": "Ihr Anmeldelink",
+    "sign_in_link.intro": "mit diesem Link melden Sie sich am Support-Portal an:",
+    "sign_in_link.button": "Anmelden",
+    "sign_in_link.expiry": "Der Link funktioniert einmal und ist {minutes} Minuten lang "
+    "gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail einfach.",
+    "lockout.subject": "Die Anmeldung an Ihrem Konto wurde vorübergehend gesperrt",
+    "lockout.paused": "jemand hat {place} mehrmals ein falsches Passwort für Ihr Konto "
+    "eingegeben. Die Anmeldung mit Passwort ist deshalb für {wait} gesperrt.",
+    "lockout.place.portal": "im Support-Portal",
+    "lockout.place.workspace": "im Arbeitsbereich",
+    "lockout.advice": "Wenn Sie das waren, warten Sie kurz und versuchen Sie es dann erneut. "
+    "Wenn nicht: Angemeldet hat sich niemand. Ändern Sie am besten Ihr Passwort, sobald Sie "
+    "angemeldet sind, und informieren Sie Ihre IT-Administration.",
+    "duration.minute": "{n} Minute",
+    "duration.minutes": "{n} Minuten",
+    # -- ticket status -------------------------------------------------------------------------
+    "status.new": "neu",
+    "status.open": "offen",
+    "status.pending-customer": "wartet auf Ihre Antwort",
+    "status.pending-internal": "in Bearbeitung",
+    "status.on-hold": "zurückgestellt",
+    "status.solved": "gelöst",
+    "status.closed": "geschlossen",
+    # -- satisfaction request ------------------------------------------------------------------
+    "csat.heading": "Wie zufrieden waren Sie mit uns?",
+    "csat.request": "Ihr Ticket ist gelöst. Wie zufrieden sind Sie mit unserer Hilfe, von 1 "
+    "(schlecht) bis 5 (hervorragend)?",
+    "csat.legend": "Ihre Bewertung",
+    "csat.comment": "Kommentar (optional)",
+    "csat.submit": "Bewerten",
+    "csat.thanks": "Sie haben dieses Ticket mit {score}/5 bewertet. Vielen Dank!",
+    "csat.rated": "bewertet mit {score}/5",
+    # -- the portal ----------------------------------------------------------------------------
+    "portal.brand": "Kestrel Support-Portal",
+    "portal.name": "Support-Portal",
+    "portal.nav": "Portal",
+    "portal.our_tickets": "Unsere Tickets",
+    "portal.new_ticket": "Neues Ticket",
+    "portal.change_password": "Passwort ändern",
+    "portal.sign_out": "Abmelden",
+    "portal.open_new": "Neues Ticket eröffnen",
+    "portal.col.ticket": "Ticket",
+    "portal.col.subject": "Betreff",
+    "portal.col.status": "Status",
+    "portal.col.opened_by": "Eröffnet von",
+    "portal.col.updated": "Aktualisiert",
+    "portal.no_tickets": "Noch keine Tickets.",
+    "portal.back": "\u2190 Unsere Tickets",
+    "portal.status": "Status:",
+    "portal.messages": "Nachrichten",
+    "portal.support": "Support",
+    "portal.reply": "Antworten",
+    "portal.message": "Nachricht",
+    "portal.attach": "Dateien anhängen",
+    "portal.send": "Senden",
+    "portal.open_heading": "Ticket eröffnen",
+    "portal.subject": "Betreff",
+    "portal.what_happened": "Was ist passiert? Am meisten helfen uns Produkt, Version und was "
+    "Sie schon versucht haben.",
+    "portal.attach_logs": "Dateien anhängen (Logs, Screenshots)",
+    "portal.open_button": "Ticket eröffnen",
+    "portal.suggestions": "Antworten, die weiterhelfen könnten",
+    "portal.suggestions_start": "Schreiben Sie einfach los: Wir durchsuchen dabei die "
+    "Handbücher und die gelösten Tickets Ihrer Organisation.",
+    "portal.solved_it": "Damit ist mein Problem gelöst",
+    "portal.no_suggestions": "Noch keine Vorschläge: Schreiben Sie weiter oder eröffnen Sie "
+    "das Ticket.",
+    "portal.sign_in": "Anmelden",
+    "portal.sign_in_heading": "Am Support-Portal anmelden",
+    "portal.link_sent": "Wenn zu dieser Adresse ein Konto gehört, ist ein Anmeldelink "
+    "unterwegs. Er funktioniert einmal und ist {minutes} Minuten lang gültig.",
+    "portal.email": "E-Mail",
+    "portal.password": "Passwort",
+    "portal.link_label": "Kein Passwort? Anmeldelink per E-Mail zusenden",
+    "portal.send_link": "Link senden",
+    "portal.error": "Fehler {status}",
+    "portal.not_found": "Nicht gefunden",
+    "portal.not_allowed": "Nicht erlaubt",
+    "portal.failed": "Das hat nicht geklappt",
+    "portal.go_back": "Zurück",
+    "portal.notice.opened": "Ticket eröffnet",
+    "portal.notice.sent": "Nachricht gesendet",
+    "portal.notice.rated": "Vielen Dank für Ihre Bewertung",
+    "portal.notice.deflected": "Schön, dass das geholfen hat. Es wurde kein Ticket eröffnet.",
+}

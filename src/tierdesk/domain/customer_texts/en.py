@@ -1,0 +1,126 @@
+"""English: the reference catalogue and the fallback for every other language."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # -- the mail frame (every mail about a ticket) --------------------------------------------
+    "mail.marker": "##- Please type your reply above this line -##",
+    "mail.greeting": "Hello {name},",
+    "mail.acknowledgement": "Thank you for contacting us. We have opened ticket {number} for "
+    "your request \u201c{subject}\u201d. An engineer will answer soon.",
+    "mail.footer": "Ticket {number}: {subject}. Reply to this e-mail to add to the ticket; "
+    "please keep {number} in the subject.",
+    "mail.attachments": "Attached: {names}",
+    # -- clarifying question (intake) ----------------------------------------------------------
+    "clarify.intro": "Thank you for your request. So that we can help you quickly, please tell us:",
+    "clarify.version": "the exact product and software version you are running",
+    "clarify.error": "the exact error message or code you see",
+    "clarify.since": "since when the problem occurs (date and time, and whether anything "
+    "changed then)",
+    "clarify.logs": "a log file covering the time the problem happened",
+    # -- more information (level 3's checklist) ------------------------------------------------
+    "checklist.intro": "To get further we need some more information from you:",
+    "checklist.closing": "Please reply to this message with what you can; the ticket waits "
+    "for you.",
+    # -- known issue, defect fixed, enhancement shipped ----------------------------------------
+    "known_issue.intro": "This is a known issue (KI-{id}): {title}.",
+    "known_issue.closing": "If this does not solve it for you, reply to this message and we "
+    "will look further.",
+    "defect.fixed": "Update on defect DEF-{id} ({title}): it is fixed in release {fixed_in}.",
+    "defect.affected": "You run version {version}, which is affected. Upgrading to {fixed_in} "
+    "or later fixes it.",
+    "defect.not_affected": "You run version {version}, which is not affected; no action is needed.",
+    "defect.unknown": "We do not know which version you run: versions before {fixed_in} are "
+    "affected, and {fixed_in} fixes it. Reply with your version if unsure.",
+    "enhancement.shipped": "Good news: the enhancement you asked for, ENH-{id} ({title}), has "
+    "shipped in release {version}.",
+    # -- incident updates ----------------------------------------------------------------------
+    "incident.update": "Service update on incident INC-{id} ({title}) - {status}:",
+    "incident.status.investigating": "investigating",
+    "incident.status.identified": "identified",
+    "incident.status.monitoring": "monitoring",
+    "incident.status.resolved": "resolved",
+    # -- sign-in mails -------------------------------------------------------------------------
+    "sign_in_link.subject": "Your sign-in link",
+    "sign_in_link.intro": "Open this link to sign in to the support portal:",
+    "sign_in_link.button": "Sign in",
+    "sign_in_link.expiry": "It works once, for {minutes} minutes. If you did not ask for it, "
+    "ignore this e-mail.",
+    "lockout.subject": "Sign-in to your account was paused",
+    "lockout.paused": "Somebody typed a wrong password for your account {place} several "
+    "times, so signing in with a password is paused for {wait}.",
+    "lockout.place.portal": "at the support portal",
+    "lockout.place.workspace": "at the workspace",
+    "lockout.advice": "If that was you, wait and try again. If it was not, nobody got in; "
+    "consider changing your password once you are signed in, and tell your administrator.",
+    "duration.minute": "{n} minute",
+    "duration.minutes": "{n} minutes",
+    # -- ticket status, as customers read it ---------------------------------------------------
+    "status.new": "new",
+    "status.open": "open",
+    "status.pending-customer": "waiting for your reply",
+    "status.pending-internal": "in progress",
+    "status.on-hold": "on hold",
+    "status.solved": "solved",
+    "status.closed": "closed",
+    # -- satisfaction (CSAT) request -----------------------------------------------------------
+    "csat.heading": "How did we do?",
+    "csat.request": "Your ticket is solved. How satisfied are you with our help, from 1 "
+    "(poor) to 5 (excellent)?",
+    "csat.legend": "Your rating",
+    "csat.comment": "Comment (optional)",
+    "csat.submit": "Rate",
+    "csat.thanks": "You rated this ticket {score}/5. Thank you.",
+    "csat.rated": "rated {score}/5",
+    # -- the portal ----------------------------------------------------------------------------
+    "portal.brand": "Kestrel support portal",
+    "portal.name": "Support portal",
+    "portal.nav": "Portal",
+    "portal.our_tickets": "Our tickets",
+    "portal.new_ticket": "New ticket",
+    "portal.change_password": "Change password",
+    "portal.sign_out": "Sign out",
+    "portal.open_new": "Open a new ticket",
+    "portal.col.ticket": "Ticket",
+    "portal.col.subject": "Subject",
+    "portal.col.status": "Status",
+    "portal.col.opened_by": "Opened by",
+    "portal.col.updated": "Updated",
+    "portal.no_tickets": "No tickets yet.",
+    "portal.back": "\u2190 Our tickets",
+    "portal.status": "Status:",
+    "portal.messages": "Messages",
+    "portal.support": "Support",
+    "portal.reply": "Reply",
+    "portal.message": "Message",
+    "portal.attach": "Attach files",
+    "portal.send": "Send",
+    "portal.open_heading": "Open a ticket",
+    "portal.subject": "Subject",
+    "portal.what_happened": "What happened? Product, version and what you already tried help "
+    "us most.",
+    "portal.attach_logs": "Attach files (logs, screenshots)",
+    "portal.open_button": "Open ticket",
+    "portal.suggestions": "Answers that may help",
+    "portal.suggestions_start": "Start typing: we look through the manuals and your "
+    "organisation's solved tickets.",
+    "portal.solved_it": "This solved my problem",
+    "portal.no_suggestions": "No suggestions yet: keep typing, or open the ticket.",
+    "portal.sign_in": "Sign in",
+    "portal.sign_in_heading": "Sign in to the support portal",
+    "portal.link_sent": "If that address has an account, a sign-in link is on its way. It "
+    "works once, for {minutes} minutes.",
+    "portal.email": "E-mail",
+    "portal.password": "Password",
+    "portal.link_label": "No password? E-mail me a sign-in link",
+    "portal.send_link": "Send link",
+    "portal.error": "Error {status}",
+    "portal.not_found": "Not found",
+    "portal.not_allowed": "Not allowed",
+    "portal.failed": "That did not work",
+    "portal.go_back": "Go back",
+    "portal.notice.opened": "Ticket opened",
+    "portal.notice.sent": "Message sent",
+    "portal.notice.rated": "Thank you for your rating",
+    "portal.notice.deflected": "Glad that solved it. No ticket was opened.",
+}

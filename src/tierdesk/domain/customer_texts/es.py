@@ -1,0 +1,131 @@
+"""Español (trato de usted). Tras «Hola, …:» el texto empieza con mayúscula."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # -- the mail frame ------------------------------------------------------------------------
+    "mail.marker": "##- Escriba su respuesta encima de esta línea -##",
+    "mail.greeting": "Hola, {name}:",
+    "mail.acknowledgement": "Gracias por ponerse en contacto con nosotros. Hemos abierto el "
+    "ticket {number} para su solicitud \u00ab{subject}\u00bb. Le responderemos en breve.",
+    "mail.footer": "Ticket {number}: {subject}. Para añadir información al ticket, responda a "
+    "este correo y mantenga {number} en el asunto.",
+    "mail.attachments": "Adjuntos: {names}",
+    # -- clarifying question -------------------------------------------------------------------
+    "clarify.intro": "Gracias por su solicitud. Para poder ayudarle rápidamente, indíquenos "
+    "por favor:",
+    "clarify.version": "el producto y la versión de software exactos que utiliza",
+    "clarify.error": "el mensaje o código de error exacto",
+    "clarify.since": "desde cuándo ocurre el problema (fecha y hora, y si algo cambió entonces)",
+    "clarify.logs": "un archivo de registro del periodo en que ocurrió el problema",
+    # -- more information ----------------------------------------------------------------------
+    "checklist.intro": "Para seguir avanzando necesitamos algo más de información:",
+    "checklist.closing": "Responda a este mensaje con lo que pueda aportarnos; mientras tanto, "
+    "el ticket queda a la espera de su respuesta.",
+    # -- known issue, defect fixed, enhancement shipped ----------------------------------------
+    "known_issue.intro": "Se trata de un problema conocido (KI-{id}): {title}.",
+    "known_issue.closing": "Si esto no lo soluciona, responda a este mensaje y seguiremos "
+    "investigando.",
+    "defect.fixed": "Novedades sobre el defecto DEF-{id} ({title}): está corregido en la "
+    "versión {fixed_in}.",
+    "defect.affected": "Usted utiliza la versión {version}, que está afectada. Se soluciona "
+    "actualizando a la {fixed_in} o a una posterior.",
+    "defect.not_affected": "Usted utiliza la versión {version}, que no está afectada: no "
+    "tiene que hacer nada.",
+    "defect.unknown": "No sabemos qué versión utiliza: están afectadas las versiones "
+    "anteriores a la {fixed_in}, y la {fixed_in} lo corrige. Si tiene dudas, respóndanos "
+    "indicando su versión.",
+    "enhancement.shipped": "Buenas noticias: la mejora que nos pidió, ENH-{id} ({title}), ya "
+    "está disponible en la versión {version}.",
+    # -- incident updates ----------------------------------------------------------------------
+    "incident.update": "Actualización de la incidencia INC-{id} ({title}) \u2013 {status}:",
+    "incident.status.investigating": "en investigación",
+    "incident.status.identified": "causa identificada",
+    "incident.status.monitoring": "en observación",
+    "incident.status.resolved": "resuelta",
+    # -- sign-in mails -------------------------------------------------------------------------
+    "sign_in_link.subject": "Su enlace de acceso",
+    "sign_in_link.intro": "Abra este enlace para iniciar sesión en el portal de soporte:",
+    "sign_in_link.button": "Iniciar sesión",
+    "sign_in_link.expiry": "Funciona una sola vez, durante {minutes} minutos. Si no lo ha "
+    "solicitado, ignore este correo.",
+    "lockout.subject": "Se ha pausado el inicio de sesión en su cuenta",
+    "lockout.paused": "Alguien ha introducido varias veces una contraseña incorrecta para su "
+    "cuenta {place}, por lo que el inicio de sesión con contraseña queda en pausa durante "
+    "{wait}.",
+    "lockout.place.portal": "en el portal de soporte",
+    "lockout.place.workspace": "en el espacio de trabajo",
+    "lockout.advice": "Si ha sido usted, espere y vuelva a intentarlo. Si no, nadie ha "
+    "conseguido entrar; le recomendamos cambiar la contraseña cuando inicie sesión y avisar "
+    "a su administrador.",
+    "duration.minute": "{n} minuto",
+    "duration.minutes": "{n} minutos",
+    # -- ticket status -------------------------------------------------------------------------
+    "status.new": "nuevo",
+    "status.open": "abierto",
+    "status.pending-customer": "a la espera de su respuesta",
+    "status.pending-internal": "en curso",
+    "status.on-hold": "en espera",
+    "status.solved": "resuelto",
+    "status.closed": "cerrado",
+    # -- satisfaction request ------------------------------------------------------------------
+    "csat.heading": "¿Qué tal lo hemos hecho?",
+    "csat.request": "Su ticket está resuelto. ¿Cómo valora nuestra ayuda, de 1 (mala) a 5 "
+    "(excelente)?",
+    "csat.legend": "Su valoración",
+    "csat.comment": "Comentario (opcional)",
+    "csat.submit": "Enviar valoración",
+    "csat.thanks": "Ha valorado este ticket con un {score}/5. ¡Gracias!",
+    "csat.rated": "valorado con {score}/5",
+    # -- the portal ----------------------------------------------------------------------------
+    "portal.brand": "Portal de soporte de Kestrel",
+    "portal.name": "Portal de soporte",
+    "portal.nav": "Portal",
+    "portal.our_tickets": "Nuestros tickets",
+    "portal.new_ticket": "Nuevo ticket",
+    "portal.change_password": "Cambiar contraseña",
+    "portal.sign_out": "Cerrar sesión",
+    "portal.open_new": "Abrir un nuevo ticket",
+    "portal.col.ticket": "Ticket",
+    "portal.col.subject": "Asunto",
+    "portal.col.status": "Estado",
+    "portal.col.opened_by": "Abierto por",
+    "portal.col.updated": "Actualizado",
+    "portal.no_tickets": "Todavía no hay tickets.",
+    "portal.back": "\u2190 Nuestros tickets",
+    "portal.status": "Estado:",
+    "portal.messages": "Mensajes",
+    "portal.support": "Soporte",
+    "portal.reply": "Responder",
+    "portal.message": "Mensaje",
+    "portal.attach": "Adjuntar archivos",
+    "portal.send": "Enviar",
+    "portal.open_heading": "Abrir un ticket",
+    "portal.subject": "Asunto",
+    "portal.what_happened": "¿Qué ha ocurrido? Lo que más nos ayuda es saber el producto, la "
+    "versión y lo que ya ha probado.",
+    "portal.attach_logs": "Adjuntar archivos (registros, capturas de pantalla)",
+    "portal.open_button": "Abrir ticket",
+    "portal.suggestions": "Respuestas que pueden ayudarle",
+    "portal.suggestions_start": "Empiece a escribir: buscaremos en los manuales y en los "
+    "tickets resueltos de su organización.",
+    "portal.solved_it": "Esto ha resuelto mi problema",
+    "portal.no_suggestions": "Aún no hay sugerencias: siga escribiendo o abra el ticket.",
+    "portal.sign_in": "Iniciar sesión",
+    "portal.sign_in_heading": "Iniciar sesión en el portal de soporte",
+    "portal.link_sent": "Si esa dirección tiene una cuenta, le hemos enviado un enlace de "
+    "acceso. Funciona una sola vez, durante {minutes} minutos.",
+    "portal.email": "Correo electrónico",
+    "portal.password": "Contraseña",
+    "portal.link_label": "¿No tiene contraseña? Recibir un enlace de acceso por correo",
+    "portal.send_link": "Enviar enlace",
+    "portal.error": "Error {status}",
+    "portal.not_found": "No encontrado",
+    "portal.not_allowed": "No permitido",
+    "portal.failed": "No ha funcionado",
+    "portal.go_back": "Volver",
+    "portal.notice.opened": "Ticket abierto",
+    "portal.notice.sent": "Mensaje enviado",
+    "portal.notice.rated": "Gracias por su valoración",
+    "portal.notice.deflected": "Nos alegra que se haya resuelto. No se ha abierto ningún ticket.",
+}

@@ -1,0 +1,137 @@
+"""Français (vouvoiement). Espace insécable avant « : ; ? ! » et dans les guillemets."""
+
+from __future__ import annotations
+
+NBSP = "\u00a0"
+
+TEXTS: dict[str, str] = {
+    # -- the mail frame ------------------------------------------------------------------------
+    "mail.marker": "##- Veuillez écrire votre réponse au-dessus de cette ligne -##",
+    "mail.greeting": "Bonjour {name},",
+    "mail.acknowledgement": "Merci de nous avoir contactés. Nous avons ouvert le ticket "
+    f"{{number}} pour votre demande \u00ab{NBSP}{{subject}}{NBSP}\u00bb. Nous vous répondrons "
+    "très prochainement.",
+    "mail.footer": f"Ticket {{number}}{NBSP}: {{subject}}. Pour compléter le ticket, répondez "
+    "à cet e-mail en gardant {number} dans l'objet.",
+    "mail.attachments": f"Pièces jointes{NBSP}: {{names}}",
+    # -- clarifying question -------------------------------------------------------------------
+    "clarify.intro": "Merci pour votre demande. Afin de vous aider rapidement, merci de nous "
+    f"indiquer{NBSP}:",
+    "clarify.version": "le produit et la version logicielle exacts que vous utilisez",
+    "clarify.error": "le message ou le code d'erreur exact",
+    "clarify.since": "depuis quand le problème se produit (date et heure, et si quelque chose "
+    "a changé à ce moment-là)",
+    "clarify.logs": "un fichier journal couvrant la période du problème",
+    # -- more information ----------------------------------------------------------------------
+    "checklist.intro": "Pour avancer, nous avons besoin de quelques informations "
+    f"complémentaires{NBSP}:",
+    "checklist.closing": "Merci de répondre à ce message avec ce que vous pouvez nous "
+    f"fournir{NBSP}; le ticket reste en attente de votre réponse.",
+    # -- known issue, defect fixed, enhancement shipped ----------------------------------------
+    "known_issue.intro": f"Il s'agit d'un problème connu (KI-{{id}}){NBSP}: {{title}}.",
+    "known_issue.closing": "Si cela ne résout pas votre problème, répondez à ce message et "
+    "nous poursuivrons nos recherches.",
+    "defect.fixed": f"Du nouveau sur l'anomalie DEF-{{id}} ({{title}}){NBSP}: elle est "
+    "corrigée dans la version {fixed_in}.",
+    "defect.affected": "Vous utilisez la version {version}, qui est concernée. Une mise à jour "
+    "vers la version {fixed_in} ou ultérieure corrige le problème.",
+    "defect.not_affected": "Vous utilisez la version {version}, qui n'est pas "
+    f"concernée{NBSP}: vous n'avez rien à faire.",
+    "defect.unknown": f"Nous ne savons pas quelle version vous utilisez{NBSP}: les versions "
+    "antérieures à la {fixed_in} sont concernées, et la {fixed_in} corrige le problème. En "
+    "cas de doute, répondez-nous en indiquant votre version.",
+    "enhancement.shipped": f"Bonne nouvelle{NBSP}: l'amélioration que vous aviez demandée, "
+    "ENH-{id} ({title}), est disponible depuis la version {version}.",
+    # -- incident updates ----------------------------------------------------------------------
+    "incident.update": f"Point sur l'incident INC-{{id}} ({{title}}) \u2013 {{status}}{NBSP}:",
+    "incident.status.investigating": "analyse en cours",
+    "incident.status.identified": "cause identifiée",
+    "incident.status.monitoring": "sous surveillance",
+    "incident.status.resolved": "résolu",
+    # -- sign-in mails -------------------------------------------------------------------------
+    "sign_in_link.subject": "Votre lien de connexion",
+    "sign_in_link.intro": f"Ouvrez ce lien pour vous connecter au portail d'assistance{NBSP}:",
+    "sign_in_link.button": "Se connecter",
+    "sign_in_link.expiry": "Il ne fonctionne qu'une fois, pendant {minutes} minutes. Si vous "
+    "ne l'avez pas demandé, ignorez simplement cet e-mail.",
+    "lockout.subject": "La connexion à votre compte a été suspendue",
+    "lockout.paused": "Quelqu'un a saisi plusieurs fois un mauvais mot de passe pour votre "
+    f"compte {{place}}{NBSP}; la connexion par mot de passe est donc suspendue pendant "
+    "{wait}.",
+    "lockout.place.portal": "sur le portail d'assistance",
+    "lockout.place.workspace": "dans l'espace de travail",
+    "lockout.advice": "Si c'était vous, patientez puis réessayez. Sinon, rassurez-vous"
+    f"{NBSP}: personne ne s'est connecté. Pensez à changer votre mot de passe lors de votre "
+    "prochaine connexion et prévenez votre administrateur.",
+    "duration.minute": "{n} minute",
+    "duration.minutes": "{n} minutes",
+    # -- ticket status -------------------------------------------------------------------------
+    "status.new": "nouveau",
+    "status.open": "ouvert",
+    "status.pending-customer": "en attente de votre réponse",
+    "status.pending-internal": "en cours de traitement",
+    "status.on-hold": "en suspens",
+    "status.solved": "résolu",
+    "status.closed": "fermé",
+    # -- satisfaction request ------------------------------------------------------------------
+    "csat.heading": f"Votre avis nous intéresse{NBSP}!",
+    "csat.request": "Votre ticket est résolu. Comment jugez-vous notre aide, de 1 (mauvaise) "
+    f"à 5 (excellente){NBSP}?",
+    "csat.legend": "Votre note",
+    "csat.comment": "Commentaire (facultatif)",
+    "csat.submit": "Envoyer ma note",
+    "csat.thanks": f"Vous avez donné la note de {{score}}/5 à ce ticket. Merci{NBSP}!",
+    "csat.rated": "noté {score}/5",
+    # -- the portal ----------------------------------------------------------------------------
+    "portal.brand": "Portail d'assistance Kestrel",
+    "portal.name": "Portail d'assistance",
+    "portal.nav": "Portail",
+    "portal.our_tickets": "Nos tickets",
+    "portal.new_ticket": "Nouveau ticket",
+    "portal.change_password": "Changer de mot de passe",
+    "portal.sign_out": "Se déconnecter",
+    "portal.open_new": "Ouvrir un nouveau ticket",
+    "portal.col.ticket": "Ticket",
+    "portal.col.subject": "Objet",
+    "portal.col.status": "Statut",
+    "portal.col.opened_by": "Ouvert par",
+    "portal.col.updated": "Mis à jour",
+    "portal.no_tickets": "Aucun ticket pour l'instant.",
+    "portal.back": "\u2190 Nos tickets",
+    "portal.status": f"Statut{NBSP}:",
+    "portal.messages": "Messages",
+    "portal.support": "Support",
+    "portal.reply": "Répondre",
+    "portal.message": "Message",
+    "portal.attach": "Joindre des fichiers",
+    "portal.send": "Envoyer",
+    "portal.open_heading": "Ouvrir un ticket",
+    "portal.subject": "Objet",
+    "portal.what_happened": f"Que s'est-il passé{NBSP}? Le produit, la version et ce que "
+    "vous avez déjà essayé nous aident le plus.",
+    "portal.attach_logs": "Joindre des fichiers (journaux, captures d'écran)",
+    "portal.open_button": "Ouvrir le ticket",
+    "portal.suggestions": "Des réponses qui pourraient vous aider",
+    "portal.suggestions_start": f"Commencez à écrire{NBSP}: nous cherchons dans les manuels "
+    "et dans les tickets résolus de votre organisation.",
+    "portal.solved_it": "Cela a résolu mon problème",
+    "portal.no_suggestions": f"Pas encore de suggestion{NBSP}: continuez à écrire ou ouvrez "
+    "le ticket.",
+    "portal.sign_in": "Se connecter",
+    "portal.sign_in_heading": "Connexion au portail d'assistance",
+    "portal.link_sent": "Si cette adresse correspond à un compte, un lien de connexion vous a "
+    "été envoyé. Il ne fonctionne qu'une fois, pendant {minutes} minutes.",
+    "portal.email": "Adresse e-mail",
+    "portal.password": "Mot de passe",
+    "portal.link_label": f"Pas de mot de passe{NBSP}? Recevoir un lien de connexion par e-mail",
+    "portal.send_link": "Envoyer le lien",
+    "portal.error": "Erreur {status}",
+    "portal.not_found": "Page introuvable",
+    "portal.not_allowed": "Action non autorisée",
+    "portal.failed": "Cela n'a pas fonctionné",
+    "portal.go_back": "Retour",
+    "portal.notice.opened": "Ticket ouvert",
+    "portal.notice.sent": "Message envoyé",
+    "portal.notice.rated": "Merci pour votre note",
+    "portal.notice.deflected": "Tant mieux, c'est réglé. Aucun ticket n'a été ouvert.",
+}

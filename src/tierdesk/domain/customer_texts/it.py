@@ -1,0 +1,132 @@
+"""Italiano (forma di cortesia, "Lei"). Dopo "Gentile …," il testo prosegue in minuscolo."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # -- the mail frame ------------------------------------------------------------------------
+    "mail.marker": "##- Scriva la sua risposta sopra questa riga -##",
+    "mail.greeting": "Gentile {name},",
+    "mail.acknowledgement": "grazie per averci contattato. Abbiamo aperto il ticket {number} "
+    "per la sua richiesta \u00ab{subject}\u00bb. Le risponderemo a breve.",
+    "mail.footer": "Ticket {number}: {subject}. Per aggiungere informazioni risponda a questa "
+    "e-mail mantenendo {number} nell'oggetto.",
+    "mail.attachments": "Allegati: {names}",
+    # -- clarifying question -------------------------------------------------------------------
+    "clarify.intro": "Grazie per la sua richiesta. Per aiutarla rapidamente, ci indichi per "
+    "favore:",
+    "clarify.version": "il prodotto e la versione software esatti in uso",
+    "clarify.error": "il messaggio o il codice di errore esatto",
+    "clarify.since": "da quando si verifica il problema (data e ora, e se in quel momento è "
+    "cambiato qualcosa)",
+    "clarify.logs": "un file di log del periodo in cui si è verificato il problema",
+    # -- more information ----------------------------------------------------------------------
+    "checklist.intro": "Per andare avanti ci servono ancora alcune informazioni da parte sua:",
+    "checklist.closing": "Risponda a questo messaggio con quanto riesce a fornirci; nel "
+    "frattempo il ticket resta in attesa della sua risposta.",
+    # -- known issue, defect fixed, enhancement shipped ----------------------------------------
+    "known_issue.intro": "Si tratta di un problema noto (KI-{id}): {title}.",
+    "known_issue.closing": "Se questo non risolve il problema, risponda a questo messaggio e "
+    "approfondiremo.",
+    "defect.fixed": "Aggiornamento sul difetto DEF-{id} ({title}): è stato corretto nella "
+    "release {fixed_in}.",
+    "defect.affected": "Lei utilizza la versione {version}, che è interessata dal difetto. "
+    "Per risolverlo basta aggiornare alla {fixed_in} o a una versione successiva.",
+    "defect.not_affected": "Lei utilizza la versione {version}, che non è interessata dal "
+    "difetto: non deve fare nulla.",
+    "defect.unknown": "Non sappiamo quale versione utilizza: sono interessate le versioni "
+    "precedenti alla {fixed_in}, che corregge il difetto. Se ha dubbi, ci risponda indicando "
+    "la sua versione.",
+    "enhancement.shipped": "Buone notizie: il miglioramento che ci aveva chiesto, ENH-{id} "
+    "({title}), è disponibile a partire dalla release {version}.",
+    # -- incident updates ----------------------------------------------------------------------
+    "incident.update": "Aggiornamento sul disservizio INC-{id} ({title}) \u2013 {status}:",
+    "incident.status.investigating": "analisi in corso",
+    "incident.status.identified": "causa individuata",
+    "incident.status.monitoring": "sotto osservazione",
+    "incident.status.resolved": "risolto",
+    # -- sign-in mails -------------------------------------------------------------------------
+    "sign_in_link.subject": "Il suo link di accesso",
+    "sign_in_link.intro": "apra questo link per accedere al portale di assistenza:",
+    "sign_in_link.button": "Accedi",
+    "sign_in_link.expiry": "Il link funziona una sola volta, per {minutes} minuti. Se non "
+    "l'ha richiesto lei, ignori questa e-mail.",
+    "lockout.subject": "L'accesso al suo account è stato sospeso temporaneamente",
+    "lockout.paused": "qualcuno ha inserito più volte una password errata per il suo account "
+    "{place}, perciò l'accesso con password è sospeso per {wait}.",
+    "lockout.place.portal": "sul portale di assistenza",
+    "lockout.place.workspace": "nell'area di lavoro",
+    "lockout.advice": "Se è stato lei, attenda e riprovi. In caso contrario, nessuno è "
+    "riuscito ad accedere. Le consigliamo di cambiare la password appena avrà "
+    "effettuato l'accesso e di avvisare il suo amministratore.",
+    "duration.minute": "{n} minuto",
+    "duration.minutes": "{n} minuti",
+    # -- ticket status -------------------------------------------------------------------------
+    "status.new": "nuovo",
+    "status.open": "aperto",
+    "status.pending-customer": "in attesa di una sua risposta",
+    "status.pending-internal": "in lavorazione",
+    "status.on-hold": "in sospeso",
+    "status.solved": "risolto",
+    "status.closed": "chiuso",
+    # -- satisfaction request ------------------------------------------------------------------
+    "csat.heading": "Com'è andata?",
+    "csat.request": "Il suo ticket è stato risolto. Come valuta il nostro aiuto, da 1 "
+    "(scarso) a 5 (eccellente)?",
+    "csat.legend": "La sua valutazione",
+    "csat.comment": "Commento (facoltativo)",
+    "csat.submit": "Invia valutazione",
+    "csat.thanks": "Ha dato a questo ticket una valutazione di {score}/5. Grazie!",
+    "csat.rated": "valutato {score}/5",
+    # -- the portal ----------------------------------------------------------------------------
+    "portal.brand": "Portale di assistenza Kestrel",
+    "portal.name": "Portale di assistenza",
+    "portal.nav": "Portale",
+    "portal.our_tickets": "I nostri ticket",
+    "portal.new_ticket": "Nuovo ticket",
+    "portal.change_password": "Cambia password",
+    "portal.sign_out": "Esci",
+    "portal.open_new": "Apri un nuovo ticket",
+    "portal.col.ticket": "Ticket",
+    "portal.col.subject": "Oggetto",
+    "portal.col.status": "Stato",
+    "portal.col.opened_by": "Aperto da",
+    "portal.col.updated": "Aggiornato",
+    "portal.no_tickets": "Ancora nessun ticket.",
+    "portal.back": "\u2190 I nostri ticket",
+    "portal.status": "Stato:",
+    "portal.messages": "Messaggi",
+    "portal.support": "Assistenza",
+    "portal.reply": "Rispondi",
+    "portal.message": "Messaggio",
+    "portal.attach": "Allega file",
+    "portal.send": "Invia",
+    "portal.open_heading": "Apri un ticket",
+    "portal.subject": "Oggetto",
+    "portal.what_happened": "Che cosa è successo? Ci aiutano soprattutto il prodotto, la "
+    "versione e ciò che ha già provato.",
+    "portal.attach_logs": "Allega file (log, screenshot)",
+    "portal.open_button": "Apri il ticket",
+    "portal.suggestions": "Risposte che potrebbero esserle utili",
+    "portal.suggestions_start": "Inizi a scrivere: cercheremo nei manuali e nei ticket "
+    "risolti della sua organizzazione.",
+    "portal.solved_it": "Questo ha risolto il mio problema",
+    "portal.no_suggestions": "Ancora nessun suggerimento: continui a scrivere oppure apra il "
+    "ticket.",
+    "portal.sign_in": "Accedi",
+    "portal.sign_in_heading": "Acceda al portale di assistenza",
+    "portal.link_sent": "Se a questo indirizzo corrisponde un account, le abbiamo inviato un "
+    "link di accesso. Funziona una sola volta, per {minutes} minuti.",
+    "portal.email": "E-mail",
+    "portal.password": "Password",
+    "portal.link_label": "Nessuna password? Ricevi un link di accesso via e-mail",
+    "portal.send_link": "Invia link",
+    "portal.error": "Errore {status}",
+    "portal.not_found": "Pagina non trovata",
+    "portal.not_allowed": "Operazione non consentita",
+    "portal.failed": "Non è andato a buon fine",
+    "portal.go_back": "Torna indietro",
+    "portal.notice.opened": "Ticket aperto",
+    "portal.notice.sent": "Messaggio inviato",
+    "portal.notice.rated": "Grazie per la sua valutazione",
+    "portal.notice.deflected": "Bene, il problema è risolto. Non è stato aperto alcun ticket.",
+}

@@ -1,0 +1,61 @@
+"""The portal speaks the customer's language: a German ticket opened in the portal is routed to
+the German intake and a German speaker, and its page (status, the satisfaction request, the
+notices) is German; before sign-in the browser's Accept-Language decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.language.support import GERMAN, language_desk
+from tests.web.conftest import Browser, WebDesk, contact_with_password
+from tierdesk.domain.people import Agent, Contact, Tier
+from tierdesk.services import tickets
+
+SignIn = Callable[[Agent | Contact], Browser]
+
+
+def test_a_german_customer_gets_a_german_satisfaction_request_in_the_portal(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    world = language_desk(web.app.desk)
+    contact = contact_with_password(web.app, world.organisation)  # states no language
+    customer = signed_in(contact)
+    customer.get("/portal/tickets/new")
+
+    opened = customer.post("/portal/tickets", {"subject": "Kein Ton", "body": GERMAN})
+
+    number = opened.url.path.rsplit("/", 1)[-1]
+    assert "Ticket eröffnet" in opened.text
+    ticket = tickets.get_ticket(web.app.desk, world.lead, number)
+    assert (ticket.language, ticket.tier, ticket.queue) == ("de", Tier.L1, "intake-de")
+    assert ticket.assignee_id == world.greta.id
+
+    tickets.solve_ticket(web.app.desk, world.lead, number, "Router neu gestartet.")
+    page = customer.get(f"/portal/tickets/{number}").text
+
+    assert '<html lang="de">' in page
+    assert "Status: <strong>gelöst</strong>" in page
+    assert "<h2>Wie zufrieden waren Sie mit uns?</h2>" in page
+    assert "Wie zufrieden sind Sie mit unserer Hilfe, von 1 (schlecht) bis 5" in page
+    assert ">Bewerten</button>" in page
+    rated = customer.post(f"/portal/tickets/{number}/rating", {"score": "5"})
+    assert "Vielen Dank für Ihre Bewertung" in rated.text
+    assert "Sie haben dieses Ticket mit 5/5 bewertet." in rated.text
+    listing = customer.get("/portal/tickets").text  # the contact now states German
+    assert "<h1>Unsere Tickets</h1>" in listing
+    assert "gelöst · bewertet mit 5/5" in listing
+
+
+def test_before_sign_in_the_portal_speaks_the_browsers_language(
+    new_browser: Callable[[], Browser],
+) -> None:
+    browser = new_browser()
+
+    french = browser.get(
+        "/portal/signin", headers={"Accept-Language": "nl;q=1, fr-CH;q=0.9, en;q=0.5"}
+    ).text
+    english = browser.get("/portal/signin", headers={"Accept-Language": "nl, ja"}).text
+
+    assert '<html lang="fr">' in french
+    assert "<h1>Connexion au portail d&#39;assistance</h1>" in french
+    assert "<h1>Sign in to the support portal</h1>" in english
