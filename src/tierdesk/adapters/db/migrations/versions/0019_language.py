@@ -12,7 +12,7 @@ removing a NOT NULL constraint, which changes nothing stored in the rows
 rewrite the table's CREATE statement in ``sqlite_master`` and bump the schema version. The
 rewrite is checked before and after (``PRAGMA table_info``).
 
-Revision ID: 0019_language
+Revision ID: 0019
 Revises: 0018
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.engine import Connection
 
-revision = "0019_language"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
