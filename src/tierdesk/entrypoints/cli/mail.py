@@ -29,6 +29,7 @@ from tierdesk.services.mail import MailDesk, fetch_mailbox
 from tierdesk.services.mail_outbox import send_pending
 
 log = logging.getLogger("tierdesk.mail")
+STOP_GRACE_SECONDS = 30.0  # how long stopping waits for a fetch under way
 
 mail_app = typer.Typer(help="E-mail in and out.", no_args_is_help=True)
 quarantine_app = typer.Typer(
@@ -53,7 +54,11 @@ def fetch(mailbox: MailboxOption = None) -> None:
 
 
 def _poll_forever(
-    app: Tierdesk, mail: MailDesk, box: MailboxSettings, stop: threading.Event
+    app: Tierdesk,
+    mail: MailDesk,
+    box: MailboxSettings,
+    stop: threading.Event,
+    busy: threading.Lock,
 ) -> None:
     settings = app.settings.mail
     pause = 1.0
@@ -62,7 +67,13 @@ def _poll_forever(
             with open_mailbox(box, timeout=settings.idle_seconds + 60) as imap:
                 pause = 1.0
                 while not stop.is_set():
-                    report = fetch_mailbox(mail, imap, mail.source(box.name))
+                    # A fetch stores each message and then flags it seen; stopping waits for
+                    # ``busy`` so that no stored message is left unflagged (it would only be
+                    # fetched again and skipped as a duplicate, but the mailbox would say unread).
+                    with busy:
+                        if stop.is_set():
+                            break
+                        report = fetch_mailbox(mail, imap, mail.source(box.name))
                     if report.fetched:
                         log.info("%s: %s", box.name, report.describe())
                     if imap.supports_idle:
@@ -87,9 +98,10 @@ def poll(mailbox: MailboxOption = None) -> None:
         boxes = mailbox_settings(app.settings.mail, mailbox)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        locks = [threading.Lock() for _ in boxes]
         threads = [
-            threading.Thread(target=_poll_forever, args=(app, mail, b, stop), daemon=True)
-            for b in boxes
+            threading.Thread(target=_poll_forever, args=(app, mail, b, stop, busy), daemon=True)
+            for b, busy in zip(boxes, locks, strict=True)
         ]
         for thread in threads:
             thread.start()
@@ -99,6 +111,8 @@ def poll(mailbox: MailboxOption = None) -> None:
                 stop.wait(1.0)
         except KeyboardInterrupt:
             stop.set()
+        for busy in locks:  # a fetch under way finishes (an idle wait need not)
+            busy.acquire(timeout=STOP_GRACE_SECONDS)
 
 
 @mail_app.command("listen")
