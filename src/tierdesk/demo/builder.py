@@ -86,11 +86,7 @@ class DemoSummary:
         """Per trained field: how often its held-back answers came and were right."""
         if not self.triage:
             return "none"
-        return ", ".join(
-            f"{name} answers {m.get('validation_answered', 0):.0%} "
-            f"({m.get('validation_precision', 0):.0%} right)"
-            for name, m in self.triage.items()
-        )
+        return ", ".join(_answers(name, m) for name, m in self.triage.items())
 
     def describe(self) -> str:
         messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
@@ -299,3 +295,11 @@ def play(scripts: list[TicketScript], clock: FixedClock, phases: Phases | None =
             clock.advance(at - clock.now())
         step.run()
         played(count)
+
+
+def _answers(name: str, metrics: dict[str, float]) -> str:
+    answered = metrics.get("validation_answered", 0)
+    if not answered:
+        # It abstains on every held-back ticket: a precision of nothing answered means nothing.
+        return f"{name} abstains (not sure enough on held-back tickets)"
+    return f"{name} answers {answered:.0%} ({metrics.get('validation_precision', 0):.0%} right)"
