@@ -8,6 +8,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveDesk, sign_in
+from tierdesk.services import tickets
 
 NewPage = Callable[[], Page]
 
@@ -46,3 +47,30 @@ def test_a_saved_view_restores_the_filters_changed_in_place(
     for label, value in wanted.items():
         expect(page.get_by_label(label, exact=True)).to_have_value(value)
     expect(page.get_by_label("Search", exact=True)).to_have_value("one-way audio")
+
+
+def test_a_pasted_search_term_filters_the_queue_without_a_key_press(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    for subject in ("KP-200 will not reset", "Trunk registration rejected"):
+        tickets.open_ticket(
+            live_desk.app.desk,
+            live_desk.l1,
+            tickets.NewTicket(
+                subject=subject,
+                body_text="Since this morning.",
+                requester_id=live_desk.customer.id,
+                queue="l1-all",
+            ),
+        )
+    page = open_page()
+    sign_in(page, live_desk.l1)
+    rows = page.locator("#queue-rows")
+    expect(rows).to_contain_text("Trunk registration rejected")
+
+    # pasting (or a browser's autofill) fires "input" and no key event
+    with page.expect_response(lambda r: "KP-200" in r.url):
+        page.get_by_label("Search", exact=True).fill("KP-200")
+
+    expect(rows).to_contain_text("KP-200 will not reset")
+    expect(rows).not_to_contain_text("Trunk registration rejected")
