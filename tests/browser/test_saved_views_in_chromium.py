@@ -49,7 +49,7 @@ def test_a_saved_view_restores_the_filters_changed_in_place(
     expect(page.get_by_label("Search", exact=True)).to_have_value("one-way audio")
 
 
-def test_a_pasted_search_term_filters_the_queue_without_a_key_press(
+def test_a_pasted_search_term_filters_the_queue_and_the_subject_opens_the_ticket(
     live_desk: LiveDesk, open_page: NewPage
 ) -> None:
     for subject in ("KP-200 will not reset", "Trunk registration rejected"):
@@ -74,3 +74,7 @@ def test_a_pasted_search_term_filters_the_queue_without_a_key_press(
 
     expect(rows).to_contain_text("KP-200 will not reset")
     expect(rows).not_to_contain_text("Trunk registration rejected")
+
+    rows.get_by_text("KP-200 will not reset").click()  # the subject, as people do
+    page.wait_for_url("**/tickets/TD-*")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("KP-200 will not reset")
