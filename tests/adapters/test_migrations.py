@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
 
 from tests.factories import full_packet, make_agent, make_contact
+from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.engine import alembic_config, pending_migrations, upgrade_database
 from tierdesk.adapters.db.handoff import handoff_packets
 from tierdesk.adapters.db.schema import metadata
@@ -72,3 +73,26 @@ def test_packets_replaced_before_the_upgrade_read_superseded_after_it(app: Tierd
     upgrade_database(app.engine)
 
     assert statuses() == [(1, 1, "superseded"), (1, 2, "superseded"), (2, 1, waiting)]
+
+
+def test_tickets_solved_before_the_answer_existed_keep_their_resolution_and_have_no_answer(
+    app: Tierdesk,
+) -> None:
+    desk = app.desk
+    agent = make_agent(desk, tiers=[0, 1])
+    ticket = tickets.open_ticket(
+        desk, make_contact(desk), tickets.NewTicket(subject="No audio", body_text="Since 9.")
+    )
+    number = ticket.number or ""
+    tickets.solve_ticket(desk, agent, number, "Internal: reset the SBC", "Restart the phone.")
+
+    command.downgrade(alembic_config(app.engine), "0019")  # the ticket as the older code had it
+    assert "public_answer" not in {c["name"] for c in inspect(app.engine).get_columns("tickets")}
+
+    upgrade_database(app.engine)
+
+    t = tables.tickets.c
+    with app.engine.connect() as connection:
+        row = connection.execute(select(t.resolution, t.public_answer)).one()
+    assert (row.resolution, row.public_answer) == ("Internal: reset the SBC", None)
+    assert tickets.get_ticket(desk, agent, number).public_answer is None

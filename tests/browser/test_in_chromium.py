@@ -57,7 +57,12 @@ def test_working_a_ticket_from_the_queue_to_solved(live_desk: LiveDesk, open_pag
     expect(page.locator(".message.public-reply")).to_contain_text("clear the mailbox")
 
     page.get_by_role("button", name="Solve…").click()
-    page.get_by_label("How was it solved?").fill("Cleared the stuck MWI subscription.")
+    expect(page.get_by_label("Answer for the customer")).to_have_value(
+        re.compile("clear the mailbox")  # drafted from the public reply
+    )
+    page.get_by_label("Internal resolution (colleagues only)").fill(
+        "Cleared the stuck MWI subscription."
+    )
     page.get_by_role("button", name="Mark solved").click()
 
     expect(page.get_by_role("status")).to_have_text("Solved")
@@ -178,8 +183,8 @@ def test_a_script_in_a_ticket_subject_renders_inert(
 def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
     live_desk: LiveDesk, open_page: NewPage
 ) -> None:
-    """Queue → ticket → escalate with the drafted packet → L2 accepts and solves → the customer
-    sees the reply and not the internal note."""
+    """Queue → ticket → escalate with the drafted packet → L2 accepts and solves with both
+    texts → the customer sees the reply and the answer, not the internal note or resolution."""
     ticket = customer_ticket(
         live_desk, "Echo on speakerphone calls", "Remote parties hear an echo on KP-400 calls."
     )
@@ -207,7 +212,10 @@ def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
     l2.get_by_role("button", name="Accept escalation").click()
     expect(l2.get_by_role("status")).to_contain_text("the ticket is yours")
     l2.get_by_role("button", name="Solve…").click()
-    l2.get_by_label("How was it solved?").fill("Turned on the AEC option in the phone profile.")
+    l2.get_by_label("Internal resolution (colleagues only)").fill(
+        "RESOLUTION-FOR-COLLEAGUES: turned on the AEC option in the phone profile."
+    )
+    l2.get_by_label("Answer for the customer").fill("We switched on echo cancellation for you.")
     l2.get_by_role("button", name="Mark solved").click()
     expect(l2.get_by_role("status")).to_have_text("Solved")
 
@@ -216,4 +224,6 @@ def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
     customer.get_by_role("link", name=number).click()
     expect(customer.locator(".message.public-reply")).to_contain_text("lower the speaker volume")
     expect(customer.get_by_text("NOTE-ONLY-FOR-AGENTS")).to_have_count(0)
+    expect(customer.get_by_text("We switched on echo cancellation for you.")).to_be_visible()
+    expect(customer.get_by_text("RESOLUTION-FOR-COLLEAGUES")).to_have_count(0)
     expect(customer.get_by_role("heading", name="How did we do?")).to_be_visible()

@@ -96,6 +96,12 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     assert all(t.custom_fields["source"].startswith("GitBugs") for t in hadoop)
     assert not any("{" + name + "}" in t.subject for t in history for name in ("ip", "version"))
 
+    # Solved tickets tell their customer what support answered, not the engineers' resolution.
+    solved = [t for t in history if t.resolution]
+    answered = [t for t in solved if any(m.kind is MessageKind.PUBLIC_REPLY for m in t.messages)]
+    assert answered and all(t.public_answer for t in answered)
+    assert not any(t.public_answer == t.resolution for t in solved)
+
     for ticket in history:
         events = tickets.ticket_events(desk, SYSTEM, ticket.id or 0)
         assert events[0].action == "ticket.opened", ticket.number

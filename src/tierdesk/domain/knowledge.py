@@ -17,8 +17,8 @@ from enum import StrEnum
 
 
 class DocumentKind(StrEnum):
-    TICKET = "ticket"  # a ticket's subject, public messages and resolution
-    TICKET_NOTES = "ticket-notes"  # a ticket's internal notes: never shown to customers
+    TICKET = "ticket"  # a ticket's subject, public messages and answer for the customer
+    TICKET_NOTES = "ticket-notes"  # internal notes and resolution: never shown to customers
     MANUAL = "manual"  # a section of an ingested manual or KB article
     KNOWN_ISSUE = "known-issue"  # a section of an ingested known-issue article
     DOCUMENT = "document"  # anything indexed from outside the desk (e.g. an evaluation corpus)

@@ -73,7 +73,10 @@ class Ticket:
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] = field(default_factory=dict)
     followers: list[int] = field(default_factory=list)
-    resolution: str | None = None
+    resolution: str | None = None  # for colleagues: root cause, what was done
+    # For the customer: what the portal and customer-facing suggestions show of the solution
+    # (None on tickets solved before it existed: customers then see the thread, nothing more).
+    public_answer: str | None = None
     # The escalation that brought it to its level, in its packet's terms (ticket_levels.py):
     # awaiting acceptance, then accepted; None when it came otherwise (or was bounced back).
     escalation_state: PacketStatus | None = None
@@ -193,13 +196,23 @@ class Ticket:
             return
         self._move_status(new, by, at, reason)
 
-    def solve(self, resolution: str, by: Actor, at: datetime) -> None:
+    def solve(
+        self, resolution: str, by: Actor, at: datetime, public_answer: str | None = None
+    ) -> None:
+        """``resolution`` is the engineers' text, ``public_answer`` the customer's (blank: the
+        customer is told nothing beyond the thread)."""
         self._require_active("solve")
         resolution = require_text(resolution, "resolution", max_length=20_000)
+        answer = None
+        if public_answer and public_answer.strip():
+            answer = require_text(public_answer, "public_answer", max_length=20_000)
         self._move_status(Status.SOLVED, by, at, reason=None)
         self.resolution = resolution
+        self.public_answer = answer
         self.solved_at = at
         self.pending_events[-1].changes["resolution"] = resolution
+        if answer is not None:
+            self.pending_events[-1].changes["public_answer"] = answer
 
     def close(self, by: Actor, at: datetime, reason: str | None = None) -> None:
         if self.status not in (Status.SOLVED, Status.NEW):

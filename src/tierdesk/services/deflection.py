@@ -100,9 +100,11 @@ def _solved_answers(desk: Desk, actor: Actor, text: str, limit: int) -> list[Sug
 
 
 def _public_answer(ticket: Ticket) -> str:
-    """What support last told the customer on a solved ticket. Never its resolution: that is
-    written by engineers for engineers (and may name internal steps) until tickets carry a
-    resolution meant for customers."""
+    """What support told the customer on a solved ticket: the answer written for them, or on a
+    ticket solved before there was one, the last public reply. Never its resolution: that is
+    written by engineers for engineers (and may name internal steps)."""
+    if ticket.public_answer:
+        return ticket.public_answer
     replies = [m for m in ticket.messages if m.kind is MessageKind.PUBLIC_REPLY]
     return replies[-1].body_text if replies else ""
 

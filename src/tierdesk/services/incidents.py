@@ -211,7 +211,13 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
         for ticket in desk_tickets(uow, linked, why="incident resolution"):
             if ticket.status.is_active:
-                ticket.solve(f"Resolved with incident INC-{incident.id}: {resolution}", actor, now)
+                # The resolution was broadcast to the customers already: it is their answer too.
+                ticket.solve(
+                    f"Resolved with incident INC-{incident.id}: {resolution}",
+                    actor,
+                    now,
+                    public_answer=resolution,
+                )
                 solved += 1
         uow.incidents.add_update(
             IncidentUpdate(

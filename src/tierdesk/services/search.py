@@ -3,7 +3,8 @@ before?" (similar solved tickets), "is this the same problem as an open one?" (d
 candidates) and, with ``services.knowledge``, "what does the manual say?".
 
 A ticket is two search documents: its public text (subject, customer messages, public replies,
-resolution) and its internal notes. Searches for customers never consider the notes, and see
+the answer written for the customer) and its internal text (notes, the engineers'
+resolution). Searches for customers never consider the internal one, and see
 only their own organisation's tickets (``domain.visibility``). The index follows every ticket
 event inside the committing transaction, so a ticket is searchable as soon as it is stored;
 text that did not change is not embedded again.
@@ -53,8 +54,12 @@ def require_search(desk: Desk) -> SearchIndex:
 def ticket_documents(ticket: Ticket) -> list[SearchDocument]:
     public = [m.body_text for m in ticket.messages if m.kind.is_public]
     notes = [m.body_text for m in ticket.messages if m.kind is MessageKind.INTERNAL_NOTE]
+    # The public document is what a customer may be shown: the answer written for them. The
+    # resolution is written for colleagues, so it is searched with the internal notes.
+    if ticket.public_answer:
+        public.append(f"Answer: {ticket.public_answer}")
     if ticket.resolution:
-        public.append(f"Resolution: {ticket.resolution}")
+        notes.append(f"Resolution: {ticket.resolution}")
     documents = [_ticket_document(ticket, DocumentKind.TICKET, public)]
     if notes:
         documents.append(_ticket_document(ticket, DocumentKind.TICKET_NOTES, notes))

@@ -10,6 +10,7 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
+from tierdesk.domain.public_answer import draft_public_answer
 from tierdesk.domain.tickets import (
     LinkKind,
     Priority,
@@ -272,14 +273,19 @@ def solve_ticket(
     actor: Actor,
     reference: int | str,
     resolution: str,
+    public_answer: str | None = None,
     *,
     idempotency_key: str | None = None,
 ) -> Ticket:
+    """``resolution`` for colleagues, ``public_answer`` for the customer; no answer given
+    (None) takes the draft from the public thread, a blank one tells the customer nothing."""
     require_agent(actor, "solve tickets")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         claim_key(uow, actor, idempotency_key, ticket, desk.clock.now())
-        ticket.solve(resolution, actor, desk.clock.now())
+        if public_answer is None:
+            public_answer = draft_public_answer(ticket.messages)
+        ticket.solve(resolution, actor, desk.clock.now(), public_answer)
         uow.commit()
         return ticket
 

@@ -169,6 +169,7 @@ tickets = Table(
     Column("custom_fields", json_dict(), nullable=False),
     Column("followers", json_list(), nullable=False),
     Column("resolution", Text),
+    Column("public_answer", Text),  # the customer's part of the solution
     Column("escalation_state", EnumText(PacketStatus)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),

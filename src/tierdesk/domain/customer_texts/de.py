@@ -95,6 +95,7 @@ TEXTS: dict[str, str] = {
     "portal.back": "\u2190 Unsere Tickets",
     "portal.status": "Status:",
     "portal.messages": "Nachrichten",
+    "portal.answer": "So wurde es gelöst",
     "portal.support": "Support",
     "portal.reply": "Antworten",
     "portal.message": "Nachricht",

@@ -90,6 +90,7 @@ TEXTS: dict[str, str] = {
     "portal.back": "\u2190 Our tickets",
     "portal.status": "Status:",
     "portal.messages": "Messages",
+    "portal.answer": "How it was solved",
     "portal.support": "Support",
     "portal.reply": "Reply",
     "portal.message": "Message",

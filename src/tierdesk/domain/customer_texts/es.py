@@ -95,6 +95,7 @@ TEXTS: dict[str, str] = {
     "portal.back": "\u2190 Nuestros tickets",
     "portal.status": "Estado:",
     "portal.messages": "Mensajes",
+    "portal.answer": "Cómo se resolvió",
     "portal.support": "Soporte",
     "portal.reply": "Responder",
     "portal.message": "Mensaje",

@@ -100,6 +100,7 @@ TEXTS: dict[str, str] = {
     "portal.back": "\u2190 Nos tickets",
     "portal.status": f"Statut{NBSP}:",
     "portal.messages": "Messages",
+    "portal.answer": "Comment cela a été résolu",
     "portal.support": "Support",
     "portal.reply": "Répondre",
     "portal.message": "Message",

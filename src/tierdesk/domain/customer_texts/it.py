@@ -95,6 +95,7 @@ TEXTS: dict[str, str] = {
     "portal.back": "\u2190 I nostri ticket",
     "portal.status": "Stato:",
     "portal.messages": "Messaggi",
+    "portal.answer": "Come è stato risolto",
     "portal.support": "Assistenza",
     "portal.reply": "Rispondi",
     "portal.message": "Messaggio",

@@ -121,6 +121,8 @@ def _describe(ticket: Ticket, names: _Names) -> list[str]:
         pairs.append(("closed", _when(ticket.closed_at)))
     if ticket.resolution:
         pairs.append(("resolution", ticket.resolution))
+    if ticket.public_answer:
+        pairs.append(("answer", ticket.public_answer))
     for link in ticket.links:
         pairs.append(("link", f"{link.kind} {names.link_numbers[link.target_ticket_id]}"))
     lines = [f"{ticket.number}  {ticket.subject}"]
@@ -157,7 +159,7 @@ def _describe_event(event: AuditEvent, agents: dict[int, str]) -> list[str]:
     visibility = "" if event.public else "  [internal]"
     lines = [f"{_when(event.at)}  {event.action:<24} by {who}{visibility}"]
     for key, value in event.changes.items():
-        if key in ("handoff_note", "resolution"):
+        if key in ("handoff_note", "resolution", "public_answer"):
             lines.append(f"    {key}:")
             lines += [f"      {line}" for line in str(value).splitlines()]
         elif key == "assignee_id" and isinstance(value, list):

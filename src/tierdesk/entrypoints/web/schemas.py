@@ -77,7 +77,19 @@ class MessageCreate(Request):
 
 
 class Resolution(Request):
-    resolution: str = Field(min_length=1, max_length=20_000)
+    resolution: str = Field(
+        min_length=1,
+        max_length=20_000,
+        description="For colleagues: root cause and what was done. Never shown to customers.",
+    )
+    public_answer: str | None = Field(
+        default=None,
+        max_length=20_000,
+        description=(
+            "For the customer: what the portal and suggestions show. Omitted: drafted from "
+            "the last public replies; empty: the customer is told nothing beyond the thread."
+        ),
+    )
 
 
 class Reason(Request):
@@ -235,6 +247,7 @@ class TicketOut(BaseModel):
     tags: list[str]
     custom_fields: dict[str, Any]
     resolution: str | None
+    public_answer: str | None
     created_at: datetime
     updated_at: datetime
     first_response_at: datetime | None
@@ -271,6 +284,7 @@ class TicketOut(BaseModel):
             tags=list(t.tags),
             custom_fields=dict(t.custom_fields),
             resolution=visible_resolution(reader, t),  # never a customer's to read
+            public_answer=t.public_answer,  # the customer's part of the solution
             created_at=t.created_at,
             updated_at=t.updated_at,
             first_response_at=t.first_response_at,

@@ -30,7 +30,8 @@ class SimilarTicketOut(BaseModel):
     number: str
     subject: str
     status: str
-    resolution: str | None
+    resolution: str | None = Field(description="for colleagues: agents only")
+    public_answer: str | None = Field(description="what the customer was told it was solved by")
     score: float
     why: str
     links: list[LinkOut]
@@ -43,6 +44,7 @@ class SimilarTicketOut(BaseModel):
             subject=ticket.subject,
             status=str(ticket.status),
             resolution=visible_resolution(reader, ticket),
+            public_answer=ticket.public_answer,
             score=similar.score,
             why=similar.why,
             links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],

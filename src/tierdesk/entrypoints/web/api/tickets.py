@@ -247,7 +247,9 @@ def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> li
 def solve(
     ticket_ref: TicketRef, body: Resolution, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
-    ticket = ticket_services.solve_ticket(desk, actor, ticket_ref, body.resolution)
+    ticket = ticket_services.solve_ticket(
+        desk, actor, ticket_ref, body.resolution, body.public_answer
+    )
     return detail(desk, actor, ticket)
 
 

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from tierdesk.domain.handoff import PACKET_PARTS, PacketStatus
 from tierdesk.domain.people import Tier
+from tierdesk.domain.public_answer import draft_public_answer
 from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
@@ -56,6 +57,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         "awaiting": awaiting,
         "may_decide": awaiting and (agent.is_lead or agent.works_tier(ticket.tier)),
         "active": ticket.status not in (Status.SOLVED, Status.CLOSED),
+        "answer_draft": draft_public_answer(ticket.messages),  # prefills the solve dialog
         "now": desk.clock.now(),
     }
     return render(request, "ticket.html", context)

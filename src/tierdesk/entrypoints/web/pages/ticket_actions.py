@@ -97,10 +97,13 @@ def solve(
     agent: WebAgent,
     reference: str,
     resolution: Annotated[str, Form()],
+    public_answer: Annotated[str | None, Form()] = None,  # left empty: none for the customer
     form_key: forms.FormKey = None,
 ) -> Response:
     with suppress(RepeatedRequestError):  # solved by this very form before: the same answer
-        tickets.solve_ticket(desk, agent, reference, resolution, idempotency_key=form_key)
+        tickets.solve_ticket(
+            desk, agent, reference, resolution, public_answer, idempotency_key=form_key
+        )
     return go(request, _back(reference, "Solved"))
 
 
