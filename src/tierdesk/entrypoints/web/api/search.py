@@ -3,6 +3,7 @@ the knowledge articles (list, get, upload, remove)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile, status
@@ -26,6 +27,13 @@ class LinkOut(BaseModel):
     ticket: str
 
 
+class SolutionMessageOut(BaseModel):
+    author: str
+    kind: str
+    created_at: datetime
+    text: str
+
+
 class SimilarTicketOut(BaseModel):
     number: str
     subject: str
@@ -34,18 +42,51 @@ class SimilarTicketOut(BaseModel):
     score: float
     why: str
     links: list[LinkOut]
+    solved_at: str | None = Field(
+        default=None, description='The level that solved it ("L2"); agents only'
+    )
+    openable: bool = Field(
+        default=True,
+        description="The reader may open the ticket itself; when false only its solution "
+        "(this result) is theirs to read",
+    )
+    records: list[str] = Field(
+        default=[], description='Known issues and defects it is linked to ("KI-3"); agents only'
+    )
+    thread: list[SolutionMessageOut] = Field(
+        default=[], description="A solved ticket's public thread; agents only"
+    )
 
     @classmethod
     def of(cls, similar: search_services.SimilarTicket, reader: Actor) -> SimilarTicketOut:
+        solution = similar.solution
         ticket = similar.ticket
         return cls(
-            number=ticket.number or str(ticket.id),
-            subject=ticket.subject,
-            status=str(ticket.status),
-            resolution=visible_resolution(reader, ticket),
+            number=similar.number,
+            subject=similar.subject,
+            status=similar.status,
+            resolution=(
+                solution.resolution
+                if solution is not None
+                else visible_resolution(reader, ticket)
+                if ticket is not None
+                else None
+            ),
             score=similar.score,
             why=similar.why,
             links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],
+            solved_at=solution.solved_at.label if solution is not None else None,
+            openable=similar.openable,
+            records=list(solution.records) if solution is not None else [],
+            thread=[
+                SolutionMessageOut(
+                    author=m.author_name,
+                    kind=str(m.kind),
+                    created_at=m.created_at,
+                    text=m.body_text,
+                )
+                for m in (solution.thread if solution is not None else ())
+            ],
         )
 
 
@@ -158,7 +199,9 @@ def similar(
     ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, limit: Limit = 5
 ) -> SimilarOut:
     """Solved tickets like this one (with their resolution) and open look-alikes (duplicate
-    candidates), each with a score and why."""
+    candidates), each with a score and why. An agent gets the solution of every similar solved
+    ticket, whatever level solved it (`solved_at`), even one they may not open (`openable`
+    false): its public thread, resolution and known-issue/defect links, never its notes."""
     return SimilarOut.of(search_services.similar_tickets(desk, actor, ticket_ref, limit), actor)
 
 
