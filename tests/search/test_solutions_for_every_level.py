@@ -144,3 +144,22 @@ def test_a_customer_never_sees_another_organisations_solution(
     assert world.solved.number not in similar.text
     assert RESOLUTION not in similar.text and REPLY not in similar.text
     assert world.solved.number not in [f.number for f in found]
+
+
+def test_an_l1_agent_asks_the_knowledge_base_how_it_was_solved_before_and_a_customer_gets_none(
+    app: Tierdesk, client: TestClient
+) -> None:
+    world = solved_at_l2(app.desk)
+    agent = bearer(token_for(app.desk, world.l1))
+    customer = bearer(token_for(app.desk, world.customer))
+    question = {"q": "SIP trunk calls drop after 15 minutes"}
+
+    found = client.get("/api/v1/kb/solutions", params=question, headers=agent)
+    for_the_customer = client.get("/api/v1/kb/solutions", params=question, headers=customer)
+
+    assert found.status_code == 200
+    best = {s["number"]: s for s in found.json()}[world.solved.number]
+    assert best["solved_at"] == "L2" and best["openable"] is False
+    assert best["resolution"] == RESOLUTION
+    assert "Jo at the carrier" not in found.text
+    assert for_the_customer.status_code == 200 and for_the_customer.json() == []

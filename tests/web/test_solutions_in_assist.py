@@ -83,3 +83,16 @@ def test_the_l2_agent_who_may_open_it_gets_the_link(web: WebDesk, signed_in: Sig
     panel = browser.get(f"/tickets/{new.number}/assist").text
 
     assert f'href="/tickets/{solved.number}"' in panel and "solved at L2" in panel
+
+
+def test_an_l1_agent_finds_an_l2_solution_on_the_knowledge_base_page(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    solved, _ = solved_at_l2_and_asked_again(web)
+    browser = signed_in(web.l1)
+
+    page = browser.get("/kb?q=SIP+trunk+calls+drop").text
+
+    assert "How it was solved before" in page
+    assert solved.number in page and "solved at L2" in page and RESOLUTION in page
+    assert "Jo at the carrier" not in page

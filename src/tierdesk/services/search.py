@@ -14,7 +14,7 @@ soon as it is stored; text that did not change is not embedded again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from tierdesk.domain.audit import AuditEvent
@@ -28,7 +28,7 @@ from tierdesk.domain.knowledge import (
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor
 from tierdesk.domain.ticket_values import ticket_numbers_in
-from tierdesk.domain.tickets import Ticket, format_ticket_number
+from tierdesk.domain.tickets import Status, Ticket, format_ticket_number
 from tierdesk.domain.visibility import SolutionView, may_read_internal, scope_for
 from tierdesk.errors import ConfigurationError, InvalidInputError, TicketNotFoundError
 from tierdesk.ports import SearchIndex, UnitOfWork
@@ -277,6 +277,31 @@ def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> lis
 def _found(hit: TicketOrSolution, score: float, why: str) -> FoundTicket:
     """A ticket the reader may open, as itself; one beyond them, as its solution only."""
     return FoundTicket(hit.ticket, score, why, solution=hit.solution)
+
+
+def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> list[FoundTicket]:
+    """Solved tickets whose public text answers ``query``, each as its solution: the knowledge
+    base's "how was this solved before?", for agents, whatever level solved it. Customers get
+    none here: their suggestions come from their own organisation (``services.deflection``)."""
+    if not query.strip():
+        raise InvalidInputError("say what to search for", field="q")
+    if limit < 1 or limit > MAX_RESULTS:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
+    if not may_read_internal(actor):
+        return []
+    index = require_search(desk)
+    with desk.uow() as uow:
+        where = replace(
+            search_filter(actor, (DocumentKind.TICKET,), solutions=True),
+            statuses=(str(Status.SOLVED), str(Status.CLOSED)),
+        )
+        best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
+        found = [
+            _found(hit, round(best[hit.ticket_id].score, 4), best[hit.ticket_id].why)
+            for hit in access_tickets_or_solutions(uow, actor, best)
+            if hit.solution is not None
+        ]
+        return found[:limit]
 
 
 def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[Ticket]:

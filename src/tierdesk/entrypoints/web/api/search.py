@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
 from tierdesk.domain.people import Actor
-from tierdesk.domain.visibility import visible_resolution
+from tierdesk.domain.visibility import SolutionView, visible_resolution
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
@@ -32,6 +32,45 @@ class SolutionMessageOut(BaseModel):
     kind: str
     created_at: datetime
     text: str
+
+    @classmethod
+    def of_thread(cls, solution: SolutionView | None) -> list[SolutionMessageOut]:
+        return [
+            cls(author=m.author_name, kind=str(m.kind), created_at=m.created_at, text=m.body_text)
+            for m in (solution.thread if solution is not None else ())
+        ]
+
+
+class SolutionOut(BaseModel):
+    """A solved ticket's solution, as every agent may read it (whatever level solved it)."""
+
+    number: str
+    subject: str
+    status: str
+    solved_at: str = Field(description='The level that solved it ("L2")')
+    openable: bool = Field(description="The reader may open the ticket itself")
+    resolution: str | None
+    records: list[str] = Field(description='Known issues and defects it is linked to ("KI-3")')
+    thread: list[SolutionMessageOut] = Field(description="Its public thread")
+    score: float
+    why: str
+
+    @classmethod
+    def of(cls, found: search_services.FoundTicket) -> SolutionOut:
+        solution = found.solution
+        assert solution is not None  # search_solutions returns nothing else
+        return cls(
+            number=solution.number,
+            subject=solution.subject,
+            status=solution.status,
+            solved_at=solution.solved_at.label,
+            openable=solution.openable,
+            resolution=solution.resolution,
+            records=list(solution.records),
+            thread=SolutionMessageOut.of_thread(solution),
+            score=found.score,
+            why=found.why,
+        )
 
 
 class SimilarTicketOut(BaseModel):
@@ -78,15 +117,7 @@ class SimilarTicketOut(BaseModel):
             solved_at=solution.solved_at.label if solution is not None else None,
             openable=similar.openable,
             records=list(solution.records) if solution is not None else [],
-            thread=[
-                SolutionMessageOut(
-                    author=m.author_name,
-                    kind=str(m.kind),
-                    created_at=m.created_at,
-                    text=m.body_text,
-                )
-                for m in (solution.thread if solution is not None else ())
-            ],
+            thread=SolutionMessageOut.of_thread(solution),
         )
 
 
@@ -230,6 +261,20 @@ def search_kb(
         PassageOut.of(h)
         for h in knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
     ]
+
+
+@router.get("/kb/solutions", response_model=list[SolutionOut])
+def search_solutions(
+    desk: DeskDep,
+    actor: CurrentActor,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
+    limit: Limit = 5,
+) -> list[SolutionOut]:
+    """How it was solved before: solved tickets answering a question, each as its solution
+    (public thread, resolution, known-issue/defect links, the level that solved it), for
+    every agent whatever level solved it; the ticket itself opens only for those who may see
+    it (`openable`). Internal notes are never part of it. Customers get an empty list."""
+    return [SolutionOut.of(f) for f in search_services.search_solutions(desk, actor, q, limit)]
 
 
 @router.get("/kb/articles", response_model=list[ArticleOut])
