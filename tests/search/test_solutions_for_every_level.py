@@ -21,7 +21,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact, Tier
 from tierdesk.domain.tickets import Ticket
-from tierdesk.services import conversation, escalation, tickets
+from tierdesk.services import conversation, escalation, known_issues, tickets
 from tierdesk.services import search as search_services
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
@@ -37,6 +37,7 @@ class SolvedAtL2:
     customer: Contact
     solved: Ticket  # solved at L2, beyond the L1 agent
     new: Ticket  # the same problem again, at L1
+    known_issue: int  # the known issue the solved ticket is linked to
 
 
 def solved_at_l2(desk: Desk) -> SolvedAtL2:
@@ -53,6 +54,14 @@ def solved_at_l2(desk: Desk) -> SolvedAtL2:
     escalation.accept_escalation(desk, SYSTEM, number, l2.id)
     conversation.add_message(desk, l2, number, MessageKind.INTERNAL_NOTE, text=NOTE)
     conversation.add_message(desk, l2, number, MessageKind.PUBLIC_REPLY, text=REPLY)
+    issue = known_issues.create_known_issue(
+        desk,
+        l2,
+        known_issues.KnownIssueInput(
+            title="Carrier session refresh at 1800 s", symptoms="Calls drop at 15 min", fix=REPLY
+        ),
+    )
+    known_issues.link_known_issue(desk, l2, issue.id or 0, number, send_fix=False)
     tickets.solve_ticket(desk, l2, number, RESOLUTION)
     new = make_ticket(
         desk,
@@ -60,7 +69,7 @@ def solved_at_l2(desk: Desk) -> SolvedAtL2:
         subject="Calls on the SIP trunk drop after 15 minutes",
         body="Our SIP trunk calls drop after 15 minutes, every time.",
     )
-    return SolvedAtL2(make_agent(desk, tiers=[1]), customer, solved, new)
+    return SolvedAtL2(make_agent(desk, tiers=[1]), customer, solved, new, issue.id or 0)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -81,6 +90,7 @@ def test_an_l1_agent_gets_the_solution_of_a_ticket_solved_at_l2_among_similar_ti
     assert found["solved_at"] == "L2"
     assert found["resolution"] == RESOLUTION
     assert found["openable"] is False
+    assert found["records"] == [f"KI-{world.known_issue}"]
     assert REPLY in [m["text"] for m in found["thread"]]
 
 
