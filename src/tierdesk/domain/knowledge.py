@@ -71,6 +71,9 @@ class SearchFilter:
     exclude_ticket_id: int | None = None
     statuses: tuple[str, ...] = ()  # empty: any status
     product: str | None = None  # knowledge only: the manual's product
+    # Agents only: also solved and closed tickets' public documents beyond the ticket scope
+    # (a solution is desk knowledge, ``visibility.solution_of``); never their notes.
+    solutions: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,18 @@
   engineer who escalated a ticket can still follow it).
 - Attachments marked restricted (customer-system diagnostics) are for the levels that may read
   them; a customer sees only the restricted files they uploaded themselves.
+- The solution of a solved or closed ticket is desk knowledge: every agent may read it
+  (``solution_of``), whatever level solved it, even when the ticket itself is beyond them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from tierdesk.domain.messages import Attachment, Message
-from tierdesk.domain.people import Actor, ActorKind, Agent, Contact, SystemActor
+from tierdesk.domain.people import Actor, ActorKind, Agent, Contact, SystemActor, Tier
+from tierdesk.domain.record_links import RecordKind, RecordLink, record_reference
 from tierdesk.domain.tickets import Ticket
 
 
@@ -93,3 +97,60 @@ def visible_attachments(actor: Actor, message: Message, restricted_ok: bool) -> 
         and message.author_id == actor.id
     )
     return [a for a in message.attachments if not a.restricted or restricted_ok or own_upload]
+
+
+# -- a solution: what every agent may read of a solved ticket ---------------------------------
+
+# The records a solution names: what the problem was (a known issue) or what broke (a defect).
+SOLUTION_RECORDS = (RecordKind.KNOWN_ISSUE, RecordKind.DEFECT)
+
+
+@dataclass(frozen=True)
+class SolutionView:
+    """What an agent may read of a solved or closed ticket, whatever its level: the public
+    thread (customer messages and public replies, without attachments), the engineers'
+    resolution and the answer the customer was given, the known issues and defects it is
+    linked to, and the level that solved it.
+    Never its internal notes (written at levels the reader may not work) nor any attachment
+    (restricted diagnostics). ``openable`` says whether the reader may open the ticket itself;
+    when not, the solution is shown inline and the ticket is not linked."""
+
+    ticket_id: int
+    number: str
+    subject: str
+    status: str
+    solved_at: Tier  # the level the ticket was at when it was solved
+    thread: tuple[Message, ...]
+    resolution: str | None
+    public_answer: str | None  # what the customer was told (``Ticket.public_answer``)
+    records: tuple[str, ...]  # "KI-3", "DEF-12"
+    openable: bool
+
+
+def solution_of(
+    actor: Actor, ticket: Ticket, record_links: Iterable[RecordLink] = ()
+) -> SolutionView | None:
+    """The solution the actor may read of ``ticket``; None when it is not solved yet, or the
+    actor is not one of the vendor's people (a customer reads only their organisation's
+    tickets, through ``can_see``, and never the resolution)."""
+    if ticket.status.is_active or not isinstance(actor, Agent | SystemActor):
+        return None
+    if isinstance(actor, Agent) and not actor.active:
+        return None
+    assert ticket.id is not None
+    return SolutionView(
+        ticket_id=ticket.id,
+        number=ticket.number or str(ticket.id),
+        subject=ticket.subject,
+        status=str(ticket.status),
+        solved_at=ticket.tier,
+        thread=tuple(replace(m, attachments=[]) for m in ticket.messages if m.is_public),
+        resolution=ticket.resolution,
+        public_answer=ticket.public_answer,
+        records=tuple(
+            record_reference(link.record_kind, link.record_id)
+            for link in record_links
+            if link.record_kind in SOLUTION_RECORDS
+        ),
+        openable=can_see(actor, ticket),
+    )

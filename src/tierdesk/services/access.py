@@ -12,6 +12,9 @@ suite otherwise). There are two kinds of door:
   the SLA sweep, mail threading). Each call names its ``DeskPurpose``, so the list below is
   every place the desk reads tickets past the actors' doors. What such work then shows a
   person still goes through that person's door.
+- **A solution's** (``access_tickets_or_solutions``): a solved ticket's solution is desk
+  knowledge (``visibility.solution_of``), readable by every agent whatever level solved it,
+  while the ticket itself stays behind the actor's door.
 
 Event handlers are handed their ticket by the dispatcher and load none.
 """
@@ -19,11 +22,19 @@ Event handlers are handed their ticket by the dispatcher and load none.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor
 from tierdesk.domain.tickets import Ticket, TicketLink, parse_ticket_reference
-from tierdesk.domain.visibility import Scope, can_see, may_read_internal, scope_for
+from tierdesk.domain.visibility import (
+    Scope,
+    SolutionView,
+    can_see,
+    may_read_internal,
+    scope_for,
+    solution_of,
+)
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
 
@@ -86,6 +97,45 @@ def visible_links(
         for t in shown
         if t.id is not None
     }
+
+
+# -- a solution's door ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketOrSolution:
+    """One ticket a search found for an actor: the ticket itself when they may open it, its
+    solution when it is solved and they are one of the vendor's people (at least one)."""
+
+    ticket: Ticket | None
+    solution: SolutionView | None
+
+    @property
+    def ticket_id(self) -> int:
+        if self.solution is not None:
+            return self.solution.ticket_id
+        assert self.ticket is not None
+        assert self.ticket.id is not None
+        return self.ticket.id
+
+
+def access_tickets_or_solutions(
+    uow: UnitOfWork, actor: Actor, ticket_ids: Iterable[int]
+) -> list[TicketOrSolution]:
+    """Of these tickets, in the order given, those the actor may open and the solutions of
+    solved ones they may not open but may read (every agent, whatever level solved it). Of a
+    ticket beyond the actor only its ``SolutionView`` leaves this door, never the ticket; a
+    ticket that is neither is left out as if it did not exist."""
+    found = []
+    for ticket in _in_order(uow, ticket_ids):
+        openable = can_see(actor, ticket)
+        solution = None
+        if not ticket.status.is_active and may_read_internal(actor):
+            assert ticket.id is not None
+            solution = solution_of(actor, ticket, uow.record_links.of_ticket(ticket.id))
+        if openable or solution is not None:
+            found.append(TicketOrSolution(ticket if openable else None, solution))
+    return found
 
 
 # -- the desk's own doors -------------------------------------------------------------------

@@ -5,15 +5,17 @@ candidates) and, with ``services.knowledge``, "what does the manual say?".
 A ticket is two search documents: its public text (subject, customer messages, public replies,
 the answer written for the customer) and its internal text (notes, the engineers'
 resolution). Searches for customers never consider the internal one, and see
-only their own organisation's tickets (``domain.visibility``). The index follows every ticket
-event inside the committing transaction, so a ticket is searchable as soon as it is stored;
-text that did not change is not embedded again.
+only their own organisation's tickets (``domain.visibility``). Agents also find solved
+tickets beyond their own scope, as solutions (``visibility.solution_of``): what fixed it
+last time, whatever level fixed it, without the ticket itself or its notes. The index
+follows every ticket event inside the committing transaction, so a ticket is searchable as
+soon as it is stored; text that did not change is not embedded again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from tierdesk.domain.audit import AuditEvent
@@ -27,13 +29,14 @@ from tierdesk.domain.knowledge import (
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor
 from tierdesk.domain.ticket_values import ticket_numbers_in
-from tierdesk.domain.tickets import Ticket, format_ticket_number
-from tierdesk.domain.visibility import may_read_internal, scope_for
+from tierdesk.domain.tickets import Status, Ticket, format_ticket_number
+from tierdesk.domain.visibility import SolutionView, may_read_internal, scope_for
 from tierdesk.errors import ConfigurationError, InvalidInputError, TicketNotFoundError
 from tierdesk.ports import SearchIndex, UnitOfWork
 from tierdesk.services.access import (
+    TicketOrSolution,
     access_ticket,
-    access_tickets,
+    access_tickets_or_solutions,
     desk_ticket_page,
     visible_links,
 )
@@ -112,10 +115,14 @@ def search_filter(
     *,
     exclude_ticket_id: int | None = None,
     product: str | None = None,
+    solutions: bool = False,
 ) -> SearchFilter:
+    """``solutions``: an agent also finds solved tickets beyond their scope (their public
+    document only), to be shown through ``access_tickets_or_solutions``."""
     scope = scope_for(actor)
     if not may_read_internal(actor):
         kinds = tuple(k for k in kinds if k is not DocumentKind.TICKET_NOTES)
+        solutions = False
     return SearchFilter(
         kinds=kinds,
         everything=scope.everything,
@@ -126,6 +133,7 @@ def search_filter(
         nothing=scope.nothing,
         exclude_ticket_id=exclude_ticket_id,
         product=product,
+        solutions=solutions,
     )
 
 
@@ -134,10 +142,37 @@ def search_filter(
 
 @dataclass(frozen=True)
 class SimilarTicket:
-    ticket: Ticket
+    ticket: Ticket | None  # None: beyond the reader, who reads only its solution
     score: float
     why: str
     links: list[tuple[str, str]]  # (link kind, ticket number) of the similar ticket
+    solution: SolutionView | None = None  # a solved ticket's, for agents
+
+    @property
+    def number(self) -> str:
+        if self.solution is not None:
+            return self.solution.number
+        assert self.ticket is not None
+        return self.ticket.number or str(self.ticket.id)
+
+    @property
+    def subject(self) -> str:
+        if self.solution is not None:
+            return self.solution.subject
+        assert self.ticket is not None
+        return self.ticket.subject
+
+    @property
+    def status(self) -> str:
+        if self.solution is not None:
+            return self.solution.status
+        assert self.ticket is not None
+        return str(self.ticket.status)
+
+    @property
+    def openable(self) -> bool:
+        """The reader may open the ticket itself (link to it only then)."""
+        return self.ticket is not None
 
 
 @dataclass(frozen=True)
@@ -167,7 +202,10 @@ def similar_tickets(
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         where = search_filter(
-            actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES), exclude_ticket_id=ticket.id
+            actor,
+            (DocumentKind.TICKET, DocumentKind.TICKET_NOTES),
+            exclude_ticket_id=ticket.id,
+            solutions=True,
         )
         found = index.search(uow, query_text(actor, ticket), where, MAX_RESULTS)
         solved: list[SimilarTicket] = []
@@ -175,18 +213,22 @@ def similar_tickets(
         best = dict(_best_per_ticket(uow, found))
         number = partial(format_ticket_number, desk.ticket_prefix)  # without loading the target
         # The index filter already scopes by organisation and level; the door has the last word.
-        shown = access_tickets(uow, actor, best)
-        links = visible_links(uow, actor, shown)
+        shown = access_tickets_or_solutions(uow, actor, best)
+        links = visible_links(uow, actor, [s.ticket for s in shown if s.ticket is not None])
         for other in shown:
-            assert other.id is not None
-            scored = best[other.id]
+            scored = best[other.ticket_id]
             similar = SimilarTicket(
-                other,
+                other.ticket,
                 round(scored.score, 4),
                 scored.why,
-                [(str(link.kind), number(link.target_ticket_id)) for link in links[other.id]],
+                [
+                    (str(link.kind), number(link.target_ticket_id))
+                    for link in links.get(other.ticket_id, [])
+                ],
+                other.solution,
             )
-            target = duplicates if other.status.is_active else solved
+            active = other.ticket is not None and other.ticket.status.is_active
+            target = duplicates if active else solved
             if len(target) < limit:
                 target.append(similar)
         return SimilarTickets(solved, duplicates)
@@ -194,10 +236,18 @@ def similar_tickets(
 
 @dataclass(frozen=True)
 class FoundTicket:
-    ticket: Ticket
+    ticket: Ticket | None  # None: beyond the reader, who reads only its solution
     score: float
     why: str
     named: bool = False  # the query names this ticket by its number
+    solution: SolutionView | None = None  # a solved ticket's, for agents
+
+    @property
+    def number(self) -> str:
+        if self.solution is not None:
+            return self.solution.number
+        assert self.ticket is not None
+        return self.ticket.number or str(self.ticket.id)
 
 
 def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> list[FoundTicket]:
@@ -211,20 +261,52 @@ def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> lis
         raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
     index = require_search(desk)
     with desk.uow() as uow:
+        named_tickets = _named_tickets(uow, actor, query, desk.ticket_prefix)[:limit]
         results = [
             FoundTicket(ticket, 1.0, f"its number is {ticket.number}", named=True)
-            for ticket in _named_tickets(uow, actor, query, desk.ticket_prefix)
-        ][:limit]
-        named = {found.ticket.id for found in results}
-        where = search_filter(actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES))
+            for ticket in named_tickets
+        ]
+        named = {ticket.id for ticket in named_tickets}
+        where = search_filter(
+            actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES), solutions=True
+        )
         found = index.search(uow, query, where, MAX_RESULTS) if len(results) < limit else []
         best = {i: scored for i, scored in _best_per_ticket(uow, found) if i not in named}
         # The index filter already scopes by organisation and level; the door has the last word.
-        for ticket in access_tickets(uow, actor, best)[: limit - len(results)]:
-            assert ticket.id is not None
-            scored = best[ticket.id]
-            results.append(FoundTicket(ticket, round(scored.score, 4), scored.why))
+        for hit in access_tickets_or_solutions(uow, actor, best)[: limit - len(results)]:
+            scored = best[hit.ticket_id]
+            results.append(_found(hit, round(scored.score, 4), scored.why))
         return results
+
+
+def _found(hit: TicketOrSolution, score: float, why: str) -> FoundTicket:
+    """A ticket the reader may open, as itself; one beyond them, as its solution only."""
+    return FoundTicket(hit.ticket, score, why, solution=hit.solution)
+
+
+def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> list[FoundTicket]:
+    """Solved tickets whose public text answers ``query``, each as its solution: the knowledge
+    base's "how was this solved before?", for agents, whatever level solved it. Customers get
+    none here: their suggestions come from their own organisation (``services.deflection``)."""
+    if not query.strip():
+        raise InvalidInputError("say what to search for", field="q")
+    if limit < 1 or limit > MAX_RESULTS:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
+    if not may_read_internal(actor):
+        return []
+    index = require_search(desk)
+    with desk.uow() as uow:
+        where = replace(
+            search_filter(actor, (DocumentKind.TICKET,), solutions=True),
+            statuses=(str(Status.SOLVED), str(Status.CLOSED)),
+        )
+        best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
+        found = [
+            _found(hit, round(best[hit.ticket_id].score, 4), best[hit.ticket_id].why)
+            for hit in access_tickets_or_solutions(uow, actor, best)
+            if hit.solution is not None
+        ]
+        return found[:limit]
 
 
 def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[Ticket]:

@@ -11,12 +11,14 @@ from sqlalchemy import ColumnElement, and_, false, func, literal_column, or_, tr
 
 from tierdesk.adapters.db.search import search_documents as _d
 from tierdesk.domain.knowledge import DocumentKind, SearchFilter
+from tierdesk.domain.ticket_values import Status
 
 # Kept in step with migration 0004's GIN index: the same expression, or the index is not used.
 TSVECTOR = (
     "(setweight(to_tsvector('simple', search_documents.title), 'A') || "
     "setweight(to_tsvector('simple', search_documents.body), 'B'))"
 )
+SOLVED = [str(Status.SOLVED), str(Status.CLOSED)]
 WORD_PART = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -46,6 +48,8 @@ def filter_clause(where: SearchFilter) -> ColumnElement[bool]:
                 allowed.append(_d.c.queue.in_(where.queues))
             if where.agent_id is not None:
                 allowed.append(_d.c.assignee_id == where.agent_id)
+            if where.solutions:
+                allowed.append(and_(_d.c.kind == str(DocumentKind.TICKET), _d.c.status.in_(SOLVED)))
             ticket_access = or_(*allowed) if allowed else false()
         clauses.append(or_(_d.c.ticket_id.is_(None), ticket_access))
     return and_(true(), *clauses)

@@ -3,6 +3,7 @@ the knowledge articles (list, get, upload, remove)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile, status
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from tierdesk.domain.knowledge import DocumentKind, KnowledgeArticle
 from tierdesk.domain.people import Actor
-from tierdesk.domain.visibility import visible_resolution
+from tierdesk.domain.visibility import SolutionView, visible_resolution
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
@@ -26,6 +27,52 @@ class LinkOut(BaseModel):
     ticket: str
 
 
+class SolutionMessageOut(BaseModel):
+    author: str
+    kind: str
+    created_at: datetime
+    text: str
+
+    @classmethod
+    def of_thread(cls, solution: SolutionView | None) -> list[SolutionMessageOut]:
+        return [
+            cls(author=m.author_name, kind=str(m.kind), created_at=m.created_at, text=m.body_text)
+            for m in (solution.thread if solution is not None else ())
+        ]
+
+
+class SolutionOut(BaseModel):
+    """A solved ticket's solution, as every agent may read it (whatever level solved it)."""
+
+    number: str
+    subject: str
+    status: str
+    solved_at: str = Field(description='The level that solved it ("L2")')
+    openable: bool = Field(description="The reader may open the ticket itself")
+    resolution: str | None
+    records: list[str] = Field(description='Known issues and defects it is linked to ("KI-3")')
+    thread: list[SolutionMessageOut] = Field(description="Its public thread")
+    score: float
+    why: str
+
+    @classmethod
+    def of(cls, found: search_services.FoundTicket) -> SolutionOut:
+        solution = found.solution
+        assert solution is not None  # search_solutions returns nothing else
+        return cls(
+            number=solution.number,
+            subject=solution.subject,
+            status=solution.status,
+            solved_at=solution.solved_at.label,
+            openable=solution.openable,
+            resolution=solution.resolution,
+            records=list(solution.records),
+            thread=SolutionMessageOut.of_thread(solution),
+            score=found.score,
+            why=found.why,
+        )
+
+
 class SimilarTicketOut(BaseModel):
     number: str
     subject: str
@@ -35,19 +82,50 @@ class SimilarTicketOut(BaseModel):
     score: float
     why: str
     links: list[LinkOut]
+    solved_at: str | None = Field(
+        default=None, description='The level that solved it ("L2"); agents only'
+    )
+    openable: bool = Field(
+        default=True,
+        description="The reader may open the ticket itself; when false only its solution "
+        "(this result) is theirs to read",
+    )
+    records: list[str] = Field(
+        default=[], description='Known issues and defects it is linked to ("KI-3"); agents only'
+    )
+    thread: list[SolutionMessageOut] = Field(
+        default=[], description="A solved ticket's public thread; agents only"
+    )
 
     @classmethod
     def of(cls, similar: search_services.SimilarTicket, reader: Actor) -> SimilarTicketOut:
+        solution = similar.solution
         ticket = similar.ticket
         return cls(
-            number=ticket.number or str(ticket.id),
-            subject=ticket.subject,
-            status=str(ticket.status),
-            resolution=visible_resolution(reader, ticket),
-            public_answer=ticket.public_answer,
+            number=similar.number,
+            subject=similar.subject,
+            status=similar.status,
+            resolution=(
+                solution.resolution
+                if solution is not None
+                else visible_resolution(reader, ticket)
+                if ticket is not None
+                else None
+            ),
+            public_answer=(
+                solution.public_answer
+                if solution is not None
+                else ticket.public_answer
+                if ticket is not None
+                else None
+            ),
             score=similar.score,
             why=similar.why,
             links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],
+            solved_at=solution.solved_at.label if solution is not None else None,
+            openable=similar.openable,
+            records=list(solution.records) if solution is not None else [],
+            thread=SolutionMessageOut.of_thread(solution),
         )
 
 
@@ -160,7 +238,9 @@ def similar(
     ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, limit: Limit = 5
 ) -> SimilarOut:
     """Solved tickets like this one (with their resolution) and open look-alikes (duplicate
-    candidates), each with a score and why."""
+    candidates), each with a score and why. An agent gets the solution of every similar solved
+    ticket, whatever level solved it (`solved_at`), even one they may not open (`openable`
+    false): its public thread, resolution and known-issue/defect links, never its notes."""
     return SimilarOut.of(search_services.similar_tickets(desk, actor, ticket_ref, limit), actor)
 
 
@@ -189,6 +269,20 @@ def search_kb(
         PassageOut.of(h)
         for h in knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
     ]
+
+
+@router.get("/kb/solutions", response_model=list[SolutionOut])
+def search_solutions(
+    desk: DeskDep,
+    actor: CurrentActor,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
+    limit: Limit = 5,
+) -> list[SolutionOut]:
+    """How it was solved before: solved tickets answering a question, each as its solution
+    (public thread, resolution, known-issue/defect links, the level that solved it), for
+    every agent whatever level solved it; the ticket itself opens only for those who may see
+    it (`openable`). Internal notes are never part of it. Customers get an empty list."""
+    return [SolutionOut.of(f) for f in search_services.search_solutions(desk, actor, q, limit)]
 
 
 @router.get("/kb/articles", response_model=list[ArticleOut])

@@ -14,7 +14,7 @@ from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.services import knowledge, tickets
+from tierdesk.services import knowledge, search, tickets
 from tierdesk.services.kb_reading import read_article
 
 router = APIRouter(prefix="/kb", include_in_schema=False)
@@ -27,6 +27,7 @@ def kb_page(request: Request, desk: DeskDep, agent: WebAgent, q: str = "") -> Re
         "user": agent,
         "q": q,
         "hits": hits,
+        "solutions": search.search_solutions(desk, agent, q, limit=5) if q.strip() else [],
         "articles": knowledge.list_articles(desk, agent),
         "products": tickets.list_products(desk),
     }
