@@ -72,7 +72,7 @@ def check_triage_model_ships(desk: Desk, summary: DemoSummary) -> None:
     model (this small world's few tickets are too few for it to answer yet; the full demo's
     figures are in bench/README.md)."""
     assert {"queue", "product", "type", "priority"} <= set(summary.triage)
-    assert "triage model: queue answers" in summary.describe()
+    assert "triage model: queue " in summary.describe()  # answers, or says it abstains
     active = [str(s) for s in Status if s.is_active]
     still_open = tickets.list_tickets(desk, SYSTEM, TicketFilter(status=active), 500).tickets
     suggestions = [
