@@ -32,8 +32,9 @@ import csv
 import itertools
 import json
 import statistics
-from collections import defaultdict
 from pathlib import Path
+
+from quality_understanding import grouping_accuracy  # the loghub measure, one definition
 
 from tierdesk.domain.log_headers import LogLine
 from tierdesk.domain.log_templates import MinerSettings, group_log_lines, read_log_lines
@@ -90,20 +91,6 @@ PRIOR = MinerSettings(
 PRIOR_FIELDS = (
     "similarity", "depth", "header_share", "header_follow", "word_split", "by_program", "of_words"
 )  # fmt: skip
-
-
-def grouping_accuracy(predicted: list[int], truth: list[str]) -> float:
-    truth_groups: dict[str, set[int]] = defaultdict(set)
-    predicted_groups: dict[int, set[int]] = defaultdict(set)
-    for index, (p, t) in enumerate(zip(predicted, truth, strict=True)):
-        truth_groups[t].add(index)
-        predicted_groups[p].add(index)
-    correct = 0
-    for lines in predicted_groups.values():
-        events = {truth[i] for i in lines}
-        if len(events) == 1 and truth_groups[next(iter(events))] == lines:
-            correct += len(lines)
-    return correct / len(truth)
 
 
 def load(datasets: Path, system: str) -> tuple[list[str], list[str]]:

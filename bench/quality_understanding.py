@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,9 +125,11 @@ def routing(
     return results
 
 
-def grouping_accuracy(predicted: list[str], truth: list[str]) -> float:
+def grouping_accuracy(predicted: Sequence[Hashable], truth: list[str]) -> float:
+    """loghub's grouping accuracy: the share of lines whose predicted group is exactly the
+    set of lines of their true event."""
     truth_groups: dict[str, set[int]] = defaultdict(set)
-    predicted_groups: dict[str, set[int]] = defaultdict(set)
+    predicted_groups: dict[Hashable, set[int]] = defaultdict(set)
     for index, (p, t) in enumerate(zip(predicted, truth, strict=True)):
         truth_groups[t].add(index)
         predicted_groups[p].add(index)
