@@ -44,6 +44,7 @@ from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.services import (  # noqa: F401 - register their background tasks (services/jobs.py)
     article_indexing,
     defect_sync,
+    index_upgrades,
     mail_outbox,
     periodic_jobs,
     sla_sweep,
