@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tierdesk.domain.knowledge_gaps import MissSource, TopicItem, miss_text, topics
+from tierdesk.domain.knowledge_gaps import (
+    KnowledgeMiss,
+    MissSource,
+    TopicItem,
+    miss_text,
+    one_per_draft,
+    topics,
+)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -70,3 +77,26 @@ def test_a_new_ticket_is_a_miss_by_its_subject_and_the_start_of_its_problem() ->
     text = miss_text("  Calls drop ", "word " * 200, limit=20)
 
     assert text == "Calls drop\nword word word word …"
+
+
+def _draft(contact: int, text: str, minutes: float) -> KnowledgeMiss:
+    at = START + timedelta(minutes=minutes)
+    return KnowledgeMiss(MissSource.PORTAL_SEARCH, text, 1, at, at, contact_id=contact)
+
+
+def test_a_customers_searches_while_typing_are_one_draft_and_its_newest_words() -> None:
+    misses = [
+        _draft(1, "Fax", 0),
+        _draft(1, "Fax paper", 0),  # stored at the same moment (two requests in flight)
+        _draft(1, "Fax paper jam", 30),
+        _draft(2, "Fax paper jam", 1),  # someone else
+        _draft(1, "Printer toner", 120),  # two hours later: another question
+    ]
+
+    kept = one_per_draft(misses, timedelta(minutes=60))
+
+    assert sorted((m.contact_id, m.text) for m in kept) == [
+        (1, "Fax paper jam"),
+        (1, "Printer toner"),
+        (2, "Fax paper jam"),
+    ]

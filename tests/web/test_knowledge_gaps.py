@@ -55,7 +55,7 @@ def test_a_portal_search_that_finds_nothing_is_a_miss_and_one_that_finds_a_passa
     assert "One-way audio behind NAT" in found
     assert "One-way audio" not in missed
     gaps = _gaps(web)
-    assert _queries(gaps) == ["Fax machine paper jam the fax tray jams on every page"]
+    assert _queries(gaps) == ["Fax machine paper jam\nthe fax tray jams on every page"]
     assert gaps.topics[0].topic.sources == {"portal-search": 1}
 
 
@@ -68,7 +68,7 @@ def test_a_customers_draft_is_one_miss_that_follows_their_words_until_it_finds_a
     customer.get("/portal/suggest", params={"subject": "Fax machine paper"})
     clock.advance(timedelta(seconds=30))
     customer.get("/portal/suggest", params=UNANSWERED)
-    assert _queries(_gaps(web)) == ["Fax machine paper jam the fax tray jams on every page"]
+    assert _queries(_gaps(web)) == ["Fax machine paper jam\nthe fax tray jams on every page"]
 
     clock.advance(timedelta(seconds=30))
     customer.get("/portal/suggest", params={**UNANSWERED, "body": "and one-way audio latching"})

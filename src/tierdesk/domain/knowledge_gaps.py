@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 ALIKE_IN_WORDS = 0.35  # as domain/outages.py's detect: the desk's "alike in words"
@@ -92,6 +92,24 @@ def miss_text(subject: str, problem: str, limit: int = 300) -> str:
     if len(short) > limit:
         short = short[:limit].rsplit(" ", 1)[0] + " …"
     return f"{' '.join(subject.split())}\n{short}".strip()[:MAX_TEXT]
+
+
+def one_per_draft(misses: Sequence[KnowledgeMiss], window: timedelta) -> list[KnowledgeMiss]:
+    """A customer's portal misses less than ``window`` apart are one draft (its newest words):
+    the portal searches at each pause in typing, and two of those may be stored at once."""
+    kept: list[KnowledgeMiss] = []
+    # (contact, ticket) -> when the draft kept for it (or an older part of it) was started
+    started: dict[tuple[int, int | None], datetime] = {}
+    for miss in sorted(misses, key=lambda m: (m.last_seen_at, m.id or 0), reverse=True):
+        if miss.source is not MissSource.PORTAL_SEARCH or miss.contact_id is None:
+            kept.append(miss)
+            continue
+        key = (miss.contact_id, miss.ticket_id)
+        later = started.get(key)
+        if later is None or later - miss.last_seen_at >= window:
+            kept.append(miss)
+        started[key] = miss.created_at
+    return kept
 
 
 # -- topics ------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def suggest_while_typing(desk: Desk, actor: Actor, draft: str, limit: int = 3) -
     passages = search_knowledge(desk, actor, text, limit=limit, kinds=KNOWLEDGE_KINDS)
     found = [_passage(hit) for hit in passages] + _solved_answers(desk, actor, text, limit)
     # Nothing found is a knowledge gap; what was shown may be read and a ticket opened anyway.
-    note_customer_search(desk, actor, text, [(s.source, s.title) for s in found])
+    note_customer_search(desk, actor, draft, [(s.source, s.title) for s in found])
     return found
 
 

@@ -23,13 +23,13 @@ from urllib.parse import urlencode
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.knowledge import KNOWLEDGE_KINDS, DocumentKind
 from tierdesk.domain.knowledge_gaps import (
-    MAX_TEXT,
     KnowledgeMiss,
     MissSource,
     SuggestionRead,
     Topic,
     TopicItem,
     miss_text,
+    one_per_draft,
     topics,
 )
 from tierdesk.domain.messages import MessageKind
@@ -57,14 +57,17 @@ WINDOWS = (30, 90)  # the view's choices, in days
 def note_customer_search(
     desk: Desk, actor: Actor, text: str, shown: Sequence[tuple[str, str]]
 ) -> None:
-    """After a customer's search: ``shown`` are the (source, title) of what it answered with.
+    """After a customer's search (``text``: a query, or a draft's subject line and problem):
+    ``shown`` are the (source, title) of what it answered with.
     Nothing shown is a miss. A customer's drafts within ``gap_follow_minutes`` are one miss
     (the suggestions follow each pause in typing), which follows the draft: its latest words,
     withdrawn once the draft finds an answer. Never raises: a miss that cannot be stored must
     not cost the customer their search."""
     if not isinstance(actor, Contact) or actor.id is None:
         return
-    words = " ".join(text.split())[:MAX_TEXT]
+    # A draft is its subject line and the start of its problem, as a new ticket's miss is.
+    first, _, rest = text.strip().partition("\n")
+    words = miss_text(first, rest)
     if not words:
         return
     try:
@@ -80,8 +83,7 @@ def _note(desk: Desk, contact: Contact, words: str, shown: Sequence[tuple[str, s
     with desk.uow() as uow:
         draft = uow.knowledge_gaps.draft_miss(contact.id, since)
         if shown:
-            if draft is not None and draft.id is not None:
-                uow.knowledge_gaps.remove_miss(draft.id)
+            uow.knowledge_gaps.withdraw_drafts(contact.id, since)
             for source, title in shown:
                 read = SuggestionRead(
                     contact.id, contact.organisation_id, source[:200], title[:500], now
@@ -226,7 +228,9 @@ def knowledge_gaps(desk: Desk, actor: Actor, days: int = 30) -> KnowledgeGaps:
         packets = uow.packets.bounced_since(since, MAX_BOUNCES)
         bounced = {t.id: t for t in access_tickets(uow, actor, {p.ticket_id for p in packets})}
         reads = uow.knowledge_gaps.reads_followed_by_tickets(since, MAX_READS)
-    items = [TopicItem(m.source, m.text, m.last_seen_at, m.ticket_id) for m in misses[:limit]]
+    window = timedelta(minutes=desk.gap_policy.follow_minutes)
+    drafts = one_per_draft(misses[:limit], window)
+    items = [TopicItem(m.source, m.text, m.last_seen_at, m.ticket_id) for m in drafts]
     seen: set[tuple[int, int]] = set()
     for packet in packets:  # newest first; an amended packet is one bounce
         ticket = bounced.get(packet.ticket_id)
@@ -246,7 +250,7 @@ def knowledge_gaps(desk: Desk, actor: Actor, days: int = 30) -> KnowledgeGaps:
         topics=grouped,
         bounces=[g for g in grouped if g.topic.sources.get(str(MissSource.BOUNCE))],
         read_anyway=_read_anyway(desk, reads),
-        misses=min(len(misses), limit),
+        misses=len(drafts),
         capped=len(misses) > limit,
     )
 

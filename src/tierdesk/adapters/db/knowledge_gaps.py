@@ -103,8 +103,15 @@ class SqlKnowledgeGapRepository:
             update(knowledge_misses).where(_m.id == miss_id).values(text=text, last_seen_at=at)
         )
 
-    def remove_miss(self, miss_id: int) -> None:
-        self.session.execute(delete(knowledge_misses).where(_m.id == miss_id))
+    def withdraw_drafts(self, contact_id: int, since: datetime) -> None:
+        self.session.execute(
+            delete(knowledge_misses).where(
+                _m.contact_id == contact_id,
+                _m.source == MissSource.PORTAL_SEARCH,
+                _m.ticket_id.is_(None),
+                _m.last_seen_at >= since,
+            )
+        )
 
     def ticket_missed(self, ticket_id: int) -> bool:
         found = self.session.execute(
