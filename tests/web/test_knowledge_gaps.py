@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from tests.factories import full_packet, token_for
 from tests.web.conftest import Browser, WebDesk
@@ -57,6 +58,21 @@ def test_a_portal_search_that_finds_nothing_is_a_miss_and_one_that_finds_a_passa
     gaps = _gaps(web)
     assert _queries(gaps) == ["Fax machine paper jam\nthe fax tray jams on every page"]
     assert gaps.topics[0].topic.sources == {"portal-search": 1}
+
+
+def test_a_miss_that_cannot_be_stored_does_not_cost_the_customer_their_search(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    _add_manual(web)
+    with web.app.engine.begin() as connection:  # storage refuses: the table is gone
+        connection.execute(text("DROP TABLE knowledge_misses"))
+    customer = signed_in(web.acme_contact)
+
+    missed = customer.get("/portal/suggest", params=UNANSWERED)
+    found = customer.get("/portal/suggest", params=ANSWERED)
+
+    assert missed.status_code == 200 and "No suggestions yet" in missed.text
+    assert found.status_code == 200 and "One-way audio behind NAT" in found.text
 
 
 def test_a_customers_draft_is_one_miss_that_follows_their_words_until_it_finds_an_answer(

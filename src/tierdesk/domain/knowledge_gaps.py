@@ -57,7 +57,7 @@ class MissSource(StrEnum):
     BOUNCE = "bounce"  # not stored as a miss: a bounced escalation, read from its packet
 
 
-@dataclass
+@dataclass(frozen=True)
 class KnowledgeMiss:
     """A question nothing in the desk's knowledge answered above the relevance floor."""
 
@@ -250,7 +250,8 @@ class Topic:
 
 def topics(items: Sequence[TopicItem], threshold: float = ALIKE_IN_WORDS) -> list[Topic]:
     """The items grouped into topics, the largest (then the most recent) first."""
-    ordered = sorted(items, key=lambda it: it.at)
+    # oldest first; equal times in a fixed order, so the input's order never matters
+    ordered = sorted(items, key=lambda it: (it.at, it.text, it.ticket_id or 0, str(it.source)))
     vectors = tfidf([it.text for it in ordered])
     found = []
     for members in cluster(vectors, threshold):

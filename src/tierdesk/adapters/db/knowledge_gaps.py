@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -66,7 +67,7 @@ class SqlKnowledgeGapRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add_miss(self, miss: KnowledgeMiss) -> None:
+    def add_miss(self, miss: KnowledgeMiss) -> KnowledgeMiss:
         new_id = self.session.execute(
             insert(knowledge_misses)
             .values(
@@ -82,7 +83,7 @@ class SqlKnowledgeGapRepository:
             )
             .returning(_m.id)
         ).scalar_one()
-        miss.id = int(new_id)
+        return replace(miss, id=int(new_id))
 
     def draft_miss(self, contact_id: int, since: datetime) -> KnowledgeMiss | None:
         row = self.session.execute(
