@@ -119,6 +119,24 @@ def test_a_new_ticket_that_no_knowledge_answers_is_a_miss_with_its_ticket(web: W
     )
 
 
+def test_a_draft_that_found_nothing_and_the_ticket_it_became_are_one_miss(
+    web: WebDesk, signed_in: SignIn, clock: FixedClock
+) -> None:
+    signed_in(web.acme_contact).get("/portal/suggest", params=UNANSWERED)
+    clock.advance(timedelta(minutes=2))
+    opened = tickets.open_ticket(
+        web.app.desk,
+        web.acme_contact,
+        tickets.NewTicket(subject=UNANSWERED["subject"], body_text=UNANSWERED["body"]),
+    )
+
+    run_pending_jobs(web.app.desk, "test")
+
+    (gap,) = _gaps(web).topics
+    assert gap.topic.count == 1 and gap.topic.sources == {"portal-search": 1}
+    assert gap.tickets == [(opened.id, opened.number)]
+
+
 def test_only_leads_and_admins_read_the_gaps(
     web: WebDesk, signed_in: SignIn, client: TestClient
 ) -> None:
@@ -200,7 +218,9 @@ def test_a_suggestion_read_before_opening_a_ticket_anyway_is_listed(
     assert "Read, then opened a ticket anyway" in page and opened.number in page
 
 
-def test_bounced_escalations_are_grouped_by_topic_with_their_guidance(web: WebDesk) -> None:
+def test_bounced_escalations_are_grouped_by_topic_with_their_guidance(
+    web: WebDesk, signed_in: SignIn
+) -> None:
     desk = web.app.desk
     numbers = []
     for subject in ("IPsec tunnel drops every hour", "IPsec tunnel drops at night"):
@@ -216,6 +236,10 @@ def test_bounced_escalations_are_grouped_by_topic_with_their_guidance(web: WebDe
     assert bounced.topic.sources == {"bounce": 2}
     assert [n for _, n in bounced.tickets] == numbers[::-1]
     assert bounced.topic.guidance[0] == "Raise the DPD timeout (IPsec tunnel drops at night)"
+    page = signed_in(web.lead).get("/kb/gaps").text
+    section = page.split("Bounced escalations by topic", 1)[1]
+    assert "Raise the DPD timeout (IPsec tunnel drops every hour)" in section
+    assert f'href="/tickets/{numbers[0]}"' in section
 
 
 def test_the_gaps_page_escapes_what_customers_typed_and_says_when_there_are_none(

@@ -24,9 +24,9 @@ class KnowledgeGapRepository(Protocol):
         """A new-ticket miss of this ticket is stored already."""
         ...
 
-    def tie_to_ticket(self, contact_id: int, since: datetime, ticket_id: int) -> None:
+    def tie_to_ticket(self, contact_id: int, since: datetime, ticket_id: int) -> int:
         """The contact's portal misses and suggestion reads since then, not yet tied to a
-        ticket, led to ``ticket_id``."""
+        ticket, led to ``ticket_id``; how many misses were tied."""
         ...
 
     def misses_since(self, since: datetime, limit: int) -> list[KnowledgeMiss]:

@@ -81,7 +81,7 @@ def _note(desk: Desk, contact: Contact, words: str, shown: Sequence[tuple[str, s
     now = desk.clock.now()
     since = now - timedelta(minutes=desk.gap_policy.follow_minutes)
     with desk.uow() as uow:
-        draft = uow.knowledge_gaps.draft_miss(contact.id, since)
+        draft = None if shown else uow.knowledge_gaps.draft_miss(contact.id, since)
         if shown:
             uow.knowledge_gaps.withdraw_drafts(contact.id, since)
             for source, title in shown:
@@ -117,7 +117,8 @@ def check_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEv
 def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
     """A new ticket that no manual passage, known issue or solved ticket answers (above the
     floor) is a miss. Also ties the requester's recent portal drafts and the suggestions they
-    were shown to this ticket: they read them and opened it anyway."""
+    were shown to this ticket: they read them and opened it anyway; a draft that found
+    nothing is the ticket's miss then, so the question is not counted twice."""
     index = desk.search
     if index is None:
         return
@@ -128,9 +129,11 @@ def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
             return
         assert ticket.id is not None
         since = ticket.created_at - timedelta(minutes=desk.gap_policy.follow_minutes)
-        uow.knowledge_gaps.tie_to_ticket(ticket.requester_id, since, ticket.id)
-        if uow.knowledge_gaps.ticket_missed(ticket.id):
-            uow.commit()  # run before (delivery is at least once)
+        drafts = uow.knowledge_gaps.tie_to_ticket(ticket.requester_id, since, ticket.id)
+        if drafts or uow.knowledge_gaps.ticket_missed(ticket.id):
+            # The requester's unanswered draft is this ticket's miss already (one question,
+            # counted once), or this ran before (delivery is at least once).
+            uow.commit()
             return
         words = [m.body_text for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
         problem = words[0] if words else ""

@@ -122,8 +122,8 @@ class SqlKnowledgeGapRepository:
         ).first()
         return found is not None
 
-    def tie_to_ticket(self, contact_id: int, since: datetime, ticket_id: int) -> None:
-        self.session.execute(
+    def tie_to_ticket(self, contact_id: int, since: datetime, ticket_id: int) -> int:
+        tied = self.session.execute(
             update(knowledge_misses)
             .where(
                 _m.contact_id == contact_id,
@@ -138,6 +138,7 @@ class SqlKnowledgeGapRepository:
             .where(_r.contact_id == contact_id, _r.ticket_id.is_(None), _r.shown_at >= since)
             .values(ticket_id=ticket_id)
         )
+        return int(tied.rowcount)  # type: ignore[attr-defined]
 
     def misses_since(self, since: datetime, limit: int) -> list[KnowledgeMiss]:
         rows = self.session.execute(
