@@ -35,6 +35,7 @@ from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.config import Settings, SignInSettings, TrackerSettings
 from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
+from tierdesk.domain.knowledge_gaps import GapPolicy
 from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery
@@ -45,6 +46,7 @@ from tierdesk.services import (  # noqa: F401 - register their background tasks 
     article_indexing,
     defect_sync,
     index_upgrades,
+    knowledge_gaps,
     mail_outbox,
     periodic_jobs,
     sla_sweep,
@@ -149,6 +151,11 @@ def bootstrap(
         understanding=make_understanding(settings),
         sign_in_policy=sign_in_policy(settings.sign_in),
         mail_out=mail_delivery(settings.mail),
+        gap_policy=GapPolicy(
+            settings.knowledge.gap_retention_days,
+            settings.knowledge.gap_follow_minutes,
+            settings.knowledge.gap_max_misses,
+        ),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

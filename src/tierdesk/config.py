@@ -226,6 +226,31 @@ class SearchSettings(BaseModel):
     )
 
 
+class KnowledgeSettings(BaseModel):
+    """Knowing what is missing: the questions no knowledge answered (the leads' gaps view)."""
+
+    gap_retention_days: int = Field(
+        default=180,
+        ge=1,
+        description="Days a knowledge miss (a customer's unanswered search or a new ticket "
+        "nothing answered, in the customer's words) and a record of the portal suggestions a "
+        "customer was shown are kept; older ones are pruned daily.",
+    )
+    gap_follow_minutes: int = Field(
+        default=60,
+        ge=1,
+        description="A portal suggestion shown to a customer, or their unanswered draft, "
+        "counts as leading to the ticket they open within this many minutes.",
+    )
+    gap_max_misses: int = Field(
+        default=2000,
+        ge=10,
+        le=20000,
+        description="The newest misses the gaps view groups into topics (it is computed on "
+        "request, so this bounds its time).",
+    )
+
+
 class ManualSettings(BaseModel):
     """What an uploaded manual may expand to (past it the upload is refused with 413), and
     when its indexing goes to a background job."""
@@ -406,6 +431,7 @@ class Settings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     manuals: ManualSettings = Field(default_factory=ManualSettings)
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
     sign_in: SignInSettings = Field(default_factory=SignInSettings)

@@ -30,6 +30,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Clock, UnitOfWork
 from tierdesk.services.desk import Desk
 from tierdesk.services.handlers import EVENT_HANDLERS, Handler, make_dispatcher
+from tierdesk.services.knowledge_gaps import check_new_ticket
 from tierdesk.services.mail_outbox import queue_acknowledgement, queue_public_reply
 from tierdesk.services.search import index_ticket, ticket_documents
 
@@ -61,7 +62,14 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
 
 
 # Handlers the history runs without (see the module docstring).
-NOT_IN_HISTORY: tuple[Handler, ...] = (index_ticket, queue_public_reply, queue_acknowledgement)
+# The history's tickets are not searchable while it plays, so looking up their knowledge
+# would find nothing and call every one of them a gap.
+NOT_IN_HISTORY: tuple[Handler, ...] = (
+    index_ticket,
+    queue_public_reply,
+    queue_acknowledgement,
+    check_new_ticket,
+)
 
 
 def history_handlers() -> dict[str, Sequence[Handler]]:

@@ -39,6 +39,7 @@ from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
 from tierdesk.ports.incidents import IncidentRepository as IncidentRepository
 from tierdesk.ports.jobs import JobQueue as JobQueue
+from tierdesk.ports.knowledge_gaps import KnowledgeGapRepository as KnowledgeGapRepository
 from tierdesk.ports.known_issues import KnownIssueRepository as KnownIssueRepository
 from tierdesk.ports.l3_outcomes import OutcomeRepository as OutcomeRepository
 from tierdesk.ports.levels import LevelRepository as LevelRepository
@@ -172,6 +173,7 @@ class UnitOfWork(Protocol):
     macros: MacroRepository
     csat: CsatRepository
     deflections: DeflectionRepository
+    knowledge_gaps: KnowledgeGapRepository  # unanswered questions, suggestions shown
     idempotency_keys: IdempotencyKeyRepository
     web_sessions: SessionRepository  # signed-in browsers
     magic_links: MagicLinkRepository

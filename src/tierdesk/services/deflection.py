@@ -16,6 +16,7 @@ from tierdesk.errors import InvalidInputError, PermissionDeniedError
 from tierdesk.services.access import access_tickets
 from tierdesk.services.desk import Desk
 from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
+from tierdesk.services.knowledge_gaps import note_customer_search
 from tierdesk.services.known_issues import known_issue_of_document
 from tierdesk.services.search import require_search, search_filter
 
@@ -46,7 +47,10 @@ def suggest_while_typing(desk: Desk, actor: Actor, draft: str, limit: int = 3) -
     if len(text) < MIN_QUERY_CHARACTERS:
         return []
     passages = search_knowledge(desk, actor, text, limit=limit, kinds=KNOWLEDGE_KINDS)
-    return [_passage(hit) for hit in passages] + _solved_answers(desk, actor, text, limit)
+    found = [_passage(hit) for hit in passages] + _solved_answers(desk, actor, text, limit)
+    # Nothing found is a knowledge gap; what was shown may be read and a ticket opened anyway.
+    note_customer_search(desk, actor, draft, [(s.source, s.title) for s in found])
+    return found
 
 
 def _passage(hit: KnowledgeHit) -> Suggestion:

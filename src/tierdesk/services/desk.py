@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tierdesk.domain.knowledge_gaps import GapPolicy
 from tierdesk.domain.outbound import OutboundPolicy
 from tierdesk.domain.sign_in_limits import SignInPolicy
 from tierdesk.ports import (
@@ -46,3 +47,4 @@ class Desk:
     # None: no sender address is configured, so background jobs send no mail (it waits in the
     # outbox for `tierdesk mail send-pending`, which says what is missing)
     mail_out: MailDelivery | None = None
+    gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing

@@ -23,6 +23,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Dispatcher, UnitOfWork
 from tierdesk.services import (
     enrichment,
+    knowledge_gaps,
     mail_outbox,
     outages,
     routing,
@@ -53,6 +54,8 @@ EVENT_HANDLERS: HandlerTable = {
         # what routing or triage change reaches them as events of the next round.
         sla_clocks.start_clocks_on_opening,
         triage.triage_new_ticket,
+        # Only enqueues its look-up: reads nothing the others store.
+        knowledge_gaps.check_new_ticket,
     ),
     # Independent of one another.
     "message.added": (

@@ -3,6 +3,8 @@ and the repository."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import (
     Column,
     ForeignKey,
@@ -76,3 +78,12 @@ class SqlPacketRepository:
         query = select(func.max(_p.sequence)).where(_p.ticket_id == ticket_id)
         current = self.session.scalar(query)
         return int(current or 0) + 1
+
+    def bounced_since(self, since: datetime, limit: int) -> list[HandoffPacket]:
+        query = (
+            select(HandoffPacket)
+            .where(_p.status == PacketStatus.BOUNCED, _p.decided_at >= since)
+            .order_by(_p.decided_at.desc(), _p.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))

@@ -19,6 +19,7 @@ from tierdesk.adapters.db import (
     idempotency,  # noqa: F401 - the forms' one-time keys
     incidents,  # noqa: F401 - incidents and their updates
     jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
+    knowledge_gaps,  # noqa: F401 - unanswered questions, portal suggestions shown
     known_issues,  # noqa: F401 - known issues
     l3_outcomes,  # noqa: F401 - what level 3 concluded
     levels,  # noqa: F401 - the support levels

@@ -22,6 +22,7 @@ from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
 from tierdesk.adapters.db.incidents import SqlIncidentRepository
 from tierdesk.adapters.db.jobs import SqlJobQueue
+from tierdesk.adapters.db.knowledge_gaps import SqlKnowledgeGapRepository
 from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
 from tierdesk.adapters.db.l3_outcomes import SqlOutcomeRepository
 from tierdesk.adapters.db.levels import SqlLevelRepository
@@ -69,6 +70,7 @@ from tierdesk.ports import (
     IdempotencyKeyRepository,
     IncidentRepository,
     JobQueue,
+    KnowledgeGapRepository,
     KnowledgeRepository,
     KnownIssueRepository,
     LevelRepository,
@@ -173,6 +175,7 @@ class SqlUnitOfWork:
         self.macros: MacroRepository = SqlMacroRepository(self.session)
         self.csat: CsatRepository = SqlCsatRepository(self.session)
         self.deflections: DeflectionRepository = SqlDeflectionRepository(self.session)
+        self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
         self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)

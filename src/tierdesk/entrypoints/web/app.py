@@ -13,6 +13,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web import api_docs
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
+from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
@@ -66,6 +67,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(routing.router)
     api.include_router(sla.router)
     api.include_router(search_api.router)
+    api.include_router(knowledge_gaps_api.router)
     api.include_router(understanding_api.router)
     api.include_router(audit_api.router)
     for workflow_router in WORKFLOW_ROUTERS:

@@ -16,7 +16,7 @@ from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
-from tierdesk.services import knowledge
+from tierdesk.services import knowledge, knowledge_gaps
 from tierdesk.services import search as search_services
 
 router = APIRouter(tags=["assist"])
@@ -264,11 +264,11 @@ def search_kb(
     limit: Limit = 10,
     product: str | None = None,
 ) -> list[PassageOut]:
-    """Manual and known-issue passages for a question, each with its citation."""
-    return [
-        PassageOut.of(h)
-        for h in knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
-    ]
+    """Manual and known-issue passages for a question, each with its citation. A customer's
+    question that finds nothing is recorded as a knowledge gap (`GET /kb/gaps`)."""
+    hits = knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
+    knowledge_gaps.note_customer_search(desk, actor, q, [(h.key, h.section) for h in hits])
+    return [PassageOut.of(h) for h in hits]
 
 
 @router.get("/kb/solutions", response_model=list[SolutionOut])

@@ -1,0 +1,45 @@
+"""In a real browser: customers type questions the knowledge base does not answer into the
+portal's new-ticket form; the lead then finds them as one topic on the knowledge gaps page,
+counted, with a link to write the article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveDesk, sign_in
+from tierdesk.domain.people import Contact
+
+NewPage = Callable[[], Page]
+
+
+def _ask_in_the_portal(page: Page, who: Contact, subject: str, body: str) -> None:
+    sign_in(page, who)
+    page.goto("/portal/tickets/new")
+    page.get_by_label("Subject").fill(subject)
+    page.locator("#body").fill(body)
+    expect(page.locator("#suggestions")).to_contain_text("No suggestions yet")
+
+
+def test_the_gaps_view_lists_a_topic_seeded_with_unanswered_searches(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    _ask_in_the_portal(
+        open_page(), live_desk.customer, "Fax machine paper jam", "The fax tray jams."
+    )
+    _ask_in_the_portal(
+        open_page(), live_desk.stranger, "Paper jam in the fax machine", "Every fax jams."
+    )
+
+    page = open_page()
+    sign_in(page, live_desk.lead)
+    page.get_by_role("link", name="Knowledge gaps").click()
+
+    topic = page.locator(".gap-topic").filter(has_text="paper jam")
+    expect(topic).to_have_count(1)
+    expect(topic.locator(".count")).to_have_text("2")
+    link = topic.get_by_role("link", name="Write an article")
+    expect(link).to_have_attribute(
+        "href", "/kb/articles/new?title=Paper+jam+in+the+fax+machine&tickets="
+    )
