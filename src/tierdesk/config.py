@@ -224,6 +224,22 @@ class SearchSettings(BaseModel):
         description="Relevance floor when no word of the query occurs in the index (gibberish, "
         "or a language the desk has never seen): the dense cosine a result needs.",
     )
+    min_confidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Confidence floor: results less likely than this to be right (the "
+        "calibrated confidence every hit carries) are not shown; a search with none above it "
+        "says nothing answers well. 0 shows everything the relevance floor lets through.",
+    )
+    strong_confidence: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Results at least this likely to be right are shown as a likely match "
+        "with their confidence; those between search.min_confidence and this are labelled "
+        "weak matches.",
+    )
 
 
 class KnowledgeSettings(BaseModel):

@@ -74,7 +74,7 @@ def settings(tmp_path: Path, database_url: str, mail_settings: MailSettings) -> 
         database_url=database_url,
         env="test",
         mail=mail_settings,
-        search=SearchSettings(embedder="hashing"),  # the real model is tested in tests/search
+        search=SearchSettings(embedder="hashing", min_confidence=0.0),  # see tests/conftest.py
     )
 
 

@@ -51,7 +51,8 @@ def test_gibberish_finds_nothing_in_the_header_search(web: WebDesk, signed_in: S
     assert search.search_tickets(web.app.desk, web.lead, GIBBERISH) == []
     assert knowledge.search_knowledge(web.app.desk, web.lead, GIBBERISH) == []
     page = signed_in(web.lead).get("/search", params={"q": GIBBERISH}).text
-    assert "No ticket you may see matches." in page and "No passage matches." in page
+    assert "No ticket you may see matches this well." in page
+    assert "Nothing in the manuals answers this well." in page
 
 
 def test_a_question_sharing_a_rare_word_still_finds_its_ticket(web: WebDesk) -> None:
@@ -89,5 +90,5 @@ def test_the_assist_panel_says_no_good_manual_match_for_a_ticket_the_manuals_do_
 
     assert "One-way audio behind NAT" in browser.get(f"/tickets/{covered}/assist").text
     panel = browser.get(f"/tickets/{uncovered}/assist").text
-    assert "No good manual match for this ticket." in panel
+    assert "Nothing in the manuals answers this ticket well." in panel
     assert "One-way audio behind NAT" not in panel and "Certificates" not in panel

@@ -55,7 +55,7 @@ def settings(tmp_path: Path, database_url: str, github: FakeGitHub) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         env="test",
-        search=SearchSettings(embedder="hashing"),
+        search=SearchSettings(embedder="hashing", min_confidence=0.0),  # see tests/conftest.py
         tracker=TrackerSettings(
             kind="github",
             api_url=github.url,

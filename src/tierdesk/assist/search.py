@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tierdesk.assist.analysis import prose, terms
+from tierdesk.assist.confidence import confidence
 from tierdesk.assist.embeddings import Embedder
 from tierdesk.assist.ranking import (
     best_window_bm25,
@@ -39,6 +40,7 @@ from tierdesk.config import SearchSettings
 from tierdesk.domain.knowledge import (
     STOPWORDS,
     DocumentKind,
+    Evidence,
     Passage,
     ScoredDocument,
     SearchDocument,
@@ -75,6 +77,8 @@ class SearchTuning:
     min_keyword_share: float = 0.2
     min_similarity: float = 0.3
     min_similarity_alone: float = 0.5
+    # hits less likely than this to be right are not returned (``assist.confidence``)
+    min_confidence: float = 0.0
 
     @classmethod
     def of(cls, settings: SearchSettings) -> SearchTuning:
@@ -88,6 +92,7 @@ class SearchTuning:
             min_keyword_share=settings.min_keyword_share,
             min_similarity=settings.min_similarity,
             min_similarity_alone=settings.min_similarity_alone,
+            min_confidence=settings.min_confidence,
         )
 
 
@@ -234,12 +239,67 @@ class HybridSearch:
         # the matching passage's text only for what is returned: at 100k tickets each row is a
         # random read of a large table, and a search weighs ~200 candidates to return ~10
         texts = uow.search.passage_texts([best_passage[d] for d in ranked if d in best_passage])
-        return [
+        evidence = self._evidence(
+            uow, ranked, order, fused, (idfs, mass, held), dense if meaning else None,
+            question=cosine_share == 0,
+        )  # fmt: skip
+        hits = [
             ScoredDocument(
-                d, fused[d], shown.get(d) or None, dense.get(d), texts.get(best_passage.get(d, -1))
+                d,
+                fused[d],
+                shown.get(d) or None,
+                dense.get(d),
+                texts.get(best_passage.get(d, -1)),
+                confidence(evidence[d], self.model),
+                evidence[d],
             )
             for d in ranked
         ]
+        return [h for h in hits if h.confidence >= self._tuning.min_confidence]
+
+    def _evidence(
+        self,
+        uow: UnitOfWork,
+        ranked: list[int],
+        order: list[int],
+        fused: Mapping[int, float],
+        asked: tuple[Mapping[str, float], float, dict[int, set[str]]],
+        dense: Mapping[int, float] | None,
+        *,
+        question: bool,
+    ) -> dict[int, Evidence]:
+        """What each returned hit has of its own (``assist.confidence`` maps it to a
+        probability): the query weight it holds, in all and in its title, its cosine and its
+        lead in cosine over every other candidate, and where its fused score stands against
+        the best hit's and the next candidate's."""
+        idfs, mass, held = asked
+        titles: dict[int, set[str]] = {}
+        if idfs:
+            for d, document in uow.search.documents(ranked).items():
+                titles[d] = set(terms(document.title))
+                if d not in held:
+                    held[d] = set(document_terms(document))
+        position = {d: i for i, d in enumerate(order)}
+        closest = sorted(dense.values(), reverse=True)[:2] if dense else []
+        top = fused[ranked[0]] if ranked else 0.0
+        evidence = {}
+        for d in ranked:
+            after = position[d] + 1
+            following = fused[order[after]] if after < len(order) else fused[d]
+            cosine = dense.get(d) if dense is not None else None
+            lead = 0.0
+            if cosine is not None and len(closest) > 1:
+                lead = cosine - (closest[1] if cosine >= closest[0] else closest[0])
+            evidence[d] = Evidence(
+                question=question,
+                share=query_share_held(idfs, mass, held.get(d, ())) if idfs else 0.0,
+                dense=cosine,
+                gap=top - fused[d],
+                margin=fused[d] - following,
+                title_share=query_share_held(idfs, mass, titles.get(d, ())) if idfs else 0.0,
+                lead=lead,
+            )
+        return evidence
 
     def _window_scores(
         self,

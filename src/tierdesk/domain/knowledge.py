@@ -77,12 +77,34 @@ class SearchFilter:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What a hit has of its own, the features ``assist.confidence`` maps to a probability of
+    being right. ``question``: a short query (a question) rather than a whole ticket; ``share``:
+    the share of the query's term weight the hit holds (``ranking.query_share_held``);
+    ``dense``: its best passage cosine (None without meaning scores); ``gap``: how far its fused
+    score is below the best hit's; ``margin``: how far above the next candidate's;
+    ``title_share``: the share its title holds; ``lead``: its cosine minus the best cosine of
+    any other candidate (0 without meaning scores)."""
+
+    question: bool
+    share: float
+    dense: float | None
+    gap: float
+    margin: float
+    title_share: float = 0.0  # the share of the query's term weight its title holds
+    lead: float = 0.0  # its cosine minus the best cosine of any other candidate
+
+
+@dataclass(frozen=True)
 class ScoredDocument:
     document_id: int
     score: float
     lexical: float | None  # normalised 0..1, None when the lexical search did not find it
     dense: float | None  # best passage cosine, None when the dense search did not find it
     passage: str | None = None  # the passage that matched best (dense), for citations
+    # calibrated probability that this hit is right (``assist.confidence``); 1.0 when unknown
+    confidence: float = 1.0
+    evidence: Evidence | None = None
 
     @property
     def why(self) -> str:
@@ -202,16 +224,24 @@ def passages(text: str, size: int = 80, overlap: int = 20) -> list[str]:
     return found
 
 
+def heading_only(title: str, text: str) -> bool:
+    """The text says nothing its heading does not: empty, or only the heading's own words (a
+    heading-only section, or the passage that is the title alone)."""
+    said = words(text)
+    return not said or set(said) <= set(words(title))
+
+
 def readable_passage(title: str, body: str, passage: str | None, query: str, size: int = 48) -> str:
     """What a hit shows to read: the passage that matched, unless that is only the heading
     (the title alone is embedded as a passage of its own, and a question that names a
     section matches it best); then the window of the body that holds most of the query's
-    words, or the body's opening."""
-    if passage and passage.strip() and passage.strip() != title.strip():
+    words, or the body's opening. A heading is never what is shown: "" when the body says
+    nothing more than its heading (the caller shows nothing for it)."""
+    if passage and not heading_only(title, passage):
         return passage
     body_words = body.split()
-    if not body_words:
-        return passage or title
+    if heading_only(title, body):
+        return ""
     asked = {w for w in words(query) if w not in STOPWORDS}
     step = max(1, size * 3 // 4)
     best_start, best_count = 0, 0

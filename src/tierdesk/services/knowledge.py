@@ -52,6 +52,7 @@ class KnowledgeHit:
     score: float
     why: str
     key: str = ""  # the search document's stable key ("article:3:7", "known-issue-record:2")
+    confidence: float = 1.0  # calibrated P(right), ``assist.confidence``
 
 
 def add_article(
@@ -174,6 +175,9 @@ def search_knowledge(
         document = documents.get(scored.document_id)
         if document is None:
             continue
+        passage = readable_passage(document.title, document.body, scored.passage, query)
+        if not passage:
+            continue  # a heading with nothing under it: there is nothing to read
         cite = document.citation
         page = cite.get("page")
         hits.append(
@@ -187,10 +191,11 @@ def search_knowledge(
                 anchor=str(cite.get("anchor") or ""),
                 product=_text_or_none(cite.get("product")),
                 version=_text_or_none(cite.get("version")),
-                passage=readable_passage(document.title, document.body, scored.passage, query),
+                passage=passage,
                 score=round(scored.score, 4),
                 why=scored.why,
                 key=document.key,
+                confidence=scored.confidence,
             )
         )
     return hits
@@ -212,18 +217,28 @@ class Suggestions:
 def suggestions_for_ticket(
     desk: Desk, actor: Actor, reference: int | str, limit: int = 5
 ) -> Suggestions:
-    """Manual passages, known issues and similar tickets for a ticket. Manuals of the ticket's
-    product come first when there are any; otherwise every manual is searched."""
+    """Manual passages, known issues and similar tickets for a ticket. A ticket about a
+    product gets passages of that product's manuals only, and none when the desk holds no
+    manual for it (another product's manual would be "the best of nothing"); a ticket
+    without a product is searched against every manual. Every hit has passed the
+    confidence floor."""
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         text = query_text(actor, ticket)
         product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
-        product_name = (
-            product.name if product is not None and uow.knowledge.all(product.name) else None
-        )
+        without_manual = product is not None and not uow.knowledge.all(product.name)
     similar = similar_tickets(desk, actor, reference, limit)
-    passages = search_knowledge(
-        desk, actor, text, limit=limit, product=product_name, kinds=(DocumentKind.MANUAL,)
+    passages = (
+        []
+        if without_manual
+        else search_knowledge(
+            desk,
+            actor,
+            text,
+            limit=limit,
+            product=product.name if product is not None else None,
+            kinds=(DocumentKind.MANUAL,),
+        )
     )
     known = search_knowledge(desk, actor, text, limit=limit, kinds=(DocumentKind.KNOWN_ISSUE,))
     return Suggestions(passages, known, similar)

@@ -147,6 +147,7 @@ class SimilarTicket:
     why: str
     links: list[tuple[str, str]]  # (link kind, ticket number) of the similar ticket
     solution: SolutionView | None = None  # a solved ticket's, for agents
+    confidence: float = 1.0  # calibrated P(right), ``assist.confidence``
 
     @property
     def number(self) -> str:
@@ -226,6 +227,7 @@ def similar_tickets(
                     for link in links.get(other.ticket_id, [])
                 ],
                 other.solution,
+                scored.confidence,
             )
             active = other.ticket is not None and other.ticket.status.is_active
             target = duplicates if active else solved
@@ -241,6 +243,7 @@ class FoundTicket:
     why: str
     named: bool = False  # the query names this ticket by its number
     solution: SolutionView | None = None  # a solved ticket's, for agents
+    confidence: float = 1.0  # calibrated P(right); 1.0 for a ticket named by its number
 
     @property
     def number(self) -> str:
@@ -275,13 +278,19 @@ def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> lis
         # The index filter already scopes by organisation and level; the door has the last word.
         for hit in access_tickets_or_solutions(uow, actor, best)[: limit - len(results)]:
             scored = best[hit.ticket_id]
-            results.append(_found(hit, round(scored.score, 4), scored.why))
+            results.append(_found(hit, scored))
         return results
 
 
-def _found(hit: TicketOrSolution, score: float, why: str) -> FoundTicket:
+def _found(hit: TicketOrSolution, scored: ScoredDocument) -> FoundTicket:
     """A ticket the reader may open, as itself; one beyond them, as its solution only."""
-    return FoundTicket(hit.ticket, score, why, solution=hit.solution)
+    return FoundTicket(
+        hit.ticket,
+        round(scored.score, 4),
+        scored.why,
+        solution=hit.solution,
+        confidence=scored.confidence,
+    )
 
 
 def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> list[FoundTicket]:
@@ -302,11 +311,24 @@ def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> li
         )
         best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
         found = [
-            _found(hit, round(best[hit.ticket_id].score, 4), best[hit.ticket_id].why)
+            _found(hit, best[hit.ticket_id])
             for hit in access_tickets_or_solutions(uow, actor, best)
             if hit.solution is not None
         ]
         return found[:limit]
+
+
+def ticket_named_by(desk: Desk, actor: Actor, query: str) -> Ticket | None:
+    """The ticket a search box query is nothing but the reference of ("TD-1454", "td-1454",
+    "#1454", "1454"), when the actor may open it: the box then opens the ticket. None
+    otherwise — also for a number the actor may not see, which is then searched as text like
+    any other word (a redirect would tell them it exists)."""
+    asked = query.strip()
+    if not asked or len(asked.split()) != 1:
+        return None
+    with desk.uow() as uow:
+        named = _named_tickets(uow, actor, asked, desk.ticket_prefix)
+    return named[0] if len(named) == 1 else None
 
 
 def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[Ticket]:

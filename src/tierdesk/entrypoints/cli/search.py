@@ -146,6 +146,7 @@ def retrieval(
             update={"data_dir": Path(scratch), "database_url": None, "env": "test"}
         )
         settings.db.url = None
+        settings.search.min_confidence = 0.0  # the ranking is measured, not what is shown
         app = bootstrap(settings)
         try:
             app.upgrade_database()

@@ -54,6 +54,11 @@ class SolutionOut(BaseModel):
     thread: list[SolutionMessageOut] = Field(description="Its public thread")
     score: float
     why: str
+    confidence: float = Field(
+        default=1.0,
+        description="How likely this result is to be right (0..1), calibrated on development "
+        "questions; results below the desk's floor (search.min_confidence) are not returned",
+    )
 
     @classmethod
     def of(cls, found: search_services.FoundTicket) -> SolutionOut:
@@ -70,6 +75,7 @@ class SolutionOut(BaseModel):
             thread=SolutionMessageOut.of_thread(solution),
             score=found.score,
             why=found.why,
+            confidence=found.confidence,
         )
 
 
@@ -95,6 +101,11 @@ class SimilarTicketOut(BaseModel):
     )
     thread: list[SolutionMessageOut] = Field(
         default=[], description="A solved ticket's public thread; agents only"
+    )
+    confidence: float = Field(
+        default=1.0,
+        description="How likely this result is to be right (0..1), calibrated on development "
+        "questions; results below the desk's floor (search.min_confidence) are not returned",
     )
 
     @classmethod
@@ -126,6 +137,7 @@ class SimilarTicketOut(BaseModel):
             openable=similar.openable,
             records=list(solution.records) if solution is not None else [],
             thread=SolutionMessageOut.of_thread(solution),
+            confidence=similar.confidence,
         )
 
 
@@ -158,6 +170,11 @@ class PassageOut(BaseModel):
     score: float
     why: str
     citation: CitationOut
+    confidence: float = Field(
+        default=1.0,
+        description="How likely this result is to be right (0..1), calibrated on development "
+        "questions; results below the desk's floor (search.min_confidence) are not returned",
+    )
 
     @classmethod
     def of(cls, hit: knowledge.KnowledgeHit) -> PassageOut:
@@ -176,6 +193,7 @@ class PassageOut(BaseModel):
                 product=hit.product,
                 version=hit.version,
             ),
+            confidence=hit.confidence,
         )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import quote_plus
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from tierdesk.domain.knowledge import DocumentKind, IndexState
 from tierdesk.entrypoints.web.deps import DeskDep
@@ -22,6 +22,9 @@ router = APIRouter(prefix="/kb", include_in_schema=False)
 
 @router.get("")
 def kb_page(request: Request, desk: DeskDep, agent: WebAgent, q: str = "") -> Response:
+    named = search.ticket_named_by(desk, agent, q)
+    if named is not None:  # a ticket's reference typed into the search box opens it
+        return RedirectResponse(f"/tickets/{named.number}", status_code=303)
     hits = knowledge.search_knowledge(desk, agent, q, limit=10) if q.strip() else []
     context = {
         "user": agent,

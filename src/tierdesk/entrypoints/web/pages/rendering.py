@@ -19,6 +19,7 @@ from tierdesk.services.idempotency import new_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+DEFAULT_STRONG_CONFIDENCE = 0.8
 
 
 def _when(value: datetime | None) -> str:
@@ -109,12 +110,21 @@ def render(
         "user": None,
         "contact": None,
         "notice": notice,
+        # hits at least this likely to be right are "likely", the rest "weak" (_confidence.html)
+        "strong_confidence": _strong_confidence(request),
         **(context or {}),
         "language": language,
         "t": partial(customer_text, language),
     }
     html = ENV.get_template(template).render(values)
     return HTMLResponse(html, status_code=status)
+
+
+def _strong_confidence(request: Request) -> float:
+    application = getattr(request.app.state, "tierdesk", None)
+    if application is None:
+        return DEFAULT_STRONG_CONFIDENCE
+    return float(application.settings.search.strong_confidence)
 
 
 def is_htmx(request: Request) -> bool:

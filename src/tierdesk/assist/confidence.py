@@ -1,0 +1,48 @@
+"""How likely a hit is to be right: its evidence (``domain.knowledge.Evidence``) mapped to a
+probability by logistic models fitted on development questions only
+(``bench/confidence.py fit``; the coefficients are in ``assist.calibrated``).
+
+The fused score ranks candidates against each other (z-scores), so it cannot say whether the
+best of them is any good. A probability can: "right 9 times in 10" means the same for every
+query. Two kinds of query are fitted apart — a question (a few words asked of manuals or
+tickets) and a whole ticket (a ticket's text asked for similar tickets or passages) — each
+with and without the meaning score. The meaning models hold for the embedder they were fitted
+with (``calibrated.MODEL``); with another embedder, or where a hit has no dense score
+(keyword search, vectors deferred), the keyword-only model is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from tierdesk.assist import calibrated
+from tierdesk.domain.knowledge import Evidence
+
+FEATURES = ("share", "dense", "gap", "margin", "title_share", "lead")
+
+
+def _features(evidence: Evidence) -> dict[str, float]:
+    return {
+        "share": evidence.share,
+        "dense": evidence.dense if evidence.dense is not None else 0.0,
+        "gap": evidence.gap,
+        "margin": evidence.margin,
+        "title_share": evidence.title_share,
+        "lead": evidence.lead,
+    }
+
+
+def _logistic(model: Mapping[str, float], features: Mapping[str, float]) -> float:
+    z = model.get("intercept", 0.0) + sum(
+        weight * features[name] for name, weight in model.items() if name in features
+    )
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def confidence(evidence: Evidence, embedder: str) -> float:
+    """P(the hit is right), 0..1, rounded to two places (what the desk shows)."""
+    kind = "question" if evidence.question else "ticket"
+    meaning = evidence.dense is not None and embedder == calibrated.MODEL
+    model = calibrated.MODELS[kind]["meaning" if meaning else "keywords"]
+    return round(_logistic(model, _features(evidence)), 2)
