@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.knowledge import (
+    KNOWLEDGE_KINDS,
     DocumentKind,
     IndexState,
     KnowledgeArticle,
@@ -27,6 +28,8 @@ from tierdesk.services.search import (
 )
 
 ARTICLE_KINDS = (DocumentKind.MANUAL, DocumentKind.KNOWN_ISSUE)
+# The assist panel's passages: manuals and the authored articles (known issues are apart).
+PASSAGE_KINDS = (DocumentKind.MANUAL, DocumentKind.ARTICLE, DocumentKind.ARTICLE_INTERNAL)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class KnowledgeHit:
     score: float
     why: str
     key: str = ""  # the search document's stable key ("article:3:7", "known-issue-record:2")
+    written_id: int | None = None  # an authored article's id (services/articles.py)
 
 
 def add_article(
@@ -158,10 +162,11 @@ def search_knowledge(
     *,
     limit: int = 10,
     product: str | None = None,
-    kinds: tuple[DocumentKind, ...] = ARTICLE_KINDS,
+    kinds: tuple[DocumentKind, ...] = KNOWLEDGE_KINDS,
 ) -> list[KnowledgeHit]:
-    """Passages of manuals and known issues for a question, best first, each with its
-    citation. Customers may search the manuals too: they hold no customer's text."""
+    """Passages of manuals, known issues and authored articles for a question, best first,
+    each with its citation. Customers may search them too (they hold no customer's text),
+    but never an article that is not public (``search_filter``)."""
     index = require_search(desk)
     if limit < 1 or limit > 100:
         raise InvalidInputError("limit must be between 1 and 100", field="limit")
@@ -191,9 +196,14 @@ def search_knowledge(
                 score=round(scored.score, 4),
                 why=scored.why,
                 key=document.key,
+                written_id=_int_or_none(cite.get("article")),
             )
         )
     return hits
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def _text_or_none(value: object) -> str | None:
@@ -223,7 +233,7 @@ def suggestions_for_ticket(
         )
     similar = similar_tickets(desk, actor, reference, limit)
     passages = search_knowledge(
-        desk, actor, text, limit=limit, product=product_name, kinds=(DocumentKind.MANUAL,)
+        desk, actor, text, limit=limit, product=product_name, kinds=PASSAGE_KINDS
     )
     known = search_knowledge(desk, actor, text, limit=limit, kinds=(DocumentKind.KNOWN_ISSUE,))
     return Suggestions(passages, known, similar)
