@@ -23,11 +23,13 @@ from tierdesk.entrypoints.web.errors import (
 from tierdesk.entrypoints.web.pages import (
     account,
     admin,
+    articles,
     audit,
     dashboard,
     error_pages,
     knowledge,
     portal,
+    portal_articles,
     queue,
     records,
     search,
@@ -110,12 +112,14 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_actions,
         understanding,
         records,
+        articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
         search,
         dashboard,
         admin,
         audit,
         portal,
+        portal_articles,
         account,
     ):
         app.include_router(module.router)
