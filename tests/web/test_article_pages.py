@@ -176,3 +176,59 @@ def test_editing_keeps_the_fields_as_the_service_stores_them(web: WebDesk) -> No
     stored = articles.update_article(web.app.desk, web.l1, article_id, content)
 
     assert stored.steps == ["a", "b"]
+
+
+def test_at_l3_the_known_fix_form_is_drafted_from_the_ticket_and_a_blank_symptom_is_named(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    ticket = open_at_l1(web, "Transfers drop after 32 s", "Transferred calls drop after 32 s.")
+    number = ticket.number or ""
+    desk = web.app.desk
+    escalation.escalate_ticket(desk, SYSTEM, number, Tier.L3, "needs L3", full_packet())
+    conversation.add_message(desk, SYSTEM, number, MessageKind.INTERNAL_NOTE, text=NOTE)
+    conversation.add_message(
+        desk, SYSTEM, number, MessageKind.PUBLIC_REPLY, text="Disable SIP ALG on the firewall."
+    )
+    lead = signed_in(web.lead)
+    assert f"/tickets/{number}/known-fix" in lead.get(f"/tickets/{number}").text
+
+    form = html.unescape(lead.get(f"/tickets/{number}/known-fix").text)
+    refused = lead.post(
+        f"/tickets/{number}/known-fix",
+        {"title": "Transfers drop", "symptoms": " ", "fix": "Disable SIP ALG."},
+        headers=HTMX,
+    )
+    saved = lead.post(
+        f"/tickets/{number}/known-fix",
+        {"title": "Transfers drop", "symptoms": "Drop at 32 s", "fix": "Disable SIP ALG."},
+        headers=HTMX,
+    )
+
+    assert "Disable SIP ALG on the firewall." in form and "qa-77" not in form
+    assert refused.status_code == 422 and refused.headers["X-Desk-Fields"] == "symptoms"
+    assert saved.status_code == 204 and "Known+fix:+KI-" in saved.headers["HX-Redirect"]
+
+
+def test_a_public_article_is_suggested_in_the_portal_and_its_deflection_is_counted(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    public_id = _stored(web, solved_at_l2(web), public=True)
+    internal_id = _stored(web, solved_at_l2(web))
+    articles.publish_article(web.app.desk, web.lead, public_id)
+    articles.publish_article(web.app.desk, web.lead, internal_id)
+    customer = signed_in(web.acme_contact)
+    customer.get("/portal/tickets/new")
+
+    found = customer.get(
+        "/portal/suggest", params={"subject": "KP-200 calls no audio", "body": "switch codec?"}
+    ).text
+    assert f"/portal/articles/{public_id}?subject=KP-200" in found
+    assert f"/portal/articles/{internal_id}" not in found
+    page = customer.get(f"/portal/articles/{public_id}?subject=KP-200+calls+no+audio").text
+    assert f'value="article:{public_id}"' in page
+    customer.post(
+        "/portal/deflect", {"source": f"article:{public_id}", "title": "No audio"}, headers=HTMX
+    )
+
+    view = articles.get_article(web.app.desk, web.lead, public_id)
+    assert view.deflections == 1

@@ -22,7 +22,7 @@ The agent edits all of it before anyone publishes it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tierdesk.domain.articles import MAX_FACTS, MAX_STEPS, ArticleContent
 from tierdesk.domain.fact_kinds import FactKind
@@ -30,6 +30,8 @@ from tierdesk.domain.facts import distinct, extract_facts
 from tierdesk.domain.handoff_draft import draft_packet
 from tierdesk.domain.message_prose import clip, read_prose, statement, substance
 from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.public_answer import draft_public_answer
+from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.tried_steps import listed_steps
 from tierdesk.domain.visibility import SolutionView
 
@@ -137,18 +139,44 @@ class KnownIssueDraft:
     affected_versions: list[str]
 
 
+def public_side(
+    ticket: Ticket, product: str | None = None, version: str | None = None
+) -> SourceTicket:
+    """A ticket the engineer may open, read as a solution is (its public thread without
+    attachments, its resolution and answer), solved or not: what a known issue may say is what
+    every customer who meets it may read, so internal notes stay out here too."""
+    assert ticket.id is not None
+    view = SolutionView(
+        ticket_id=ticket.id,
+        number=ticket.number or str(ticket.id),
+        subject=ticket.subject,
+        status=str(ticket.status),
+        solved_at=ticket.tier,
+        thread=tuple(replace(m, attachments=[]) for m in ticket.messages if m.is_public),
+        resolution=ticket.resolution,
+        public_answer=ticket.public_answer,
+        records=(),
+        openable=True,
+    )
+    return SourceTicket(view, product, version)
+
+
 def draft_known_issue(source: SourceTicket) -> KnownIssueDraft:
     """Title and symptoms as an article's; the fix is the answer the customer was given (what
-    a known issue sends to every customer who meets it), else the resolution; the root cause
-    is the resolution (never sent)."""
+    a known issue sends to every customer who meets it), else the last public replies (L3
+    often records the known fix before the ticket is solved), else the resolution; the root
+    cause is the resolution (never sent)."""
     article = draft_article([source])
     solution = source.solution
     symptoms = "\n".join(p for p in (article.problem, *article.facts) if p)
     versions = [source.version] if source.version else []
+    fix = (
+        solution.public_answer or draft_public_answer(solution.thread) or solution.resolution or ""
+    )
     return KnownIssueDraft(
         title=article.title,
         symptoms=symptoms,
-        fix=solution.public_answer or solution.resolution or "",
+        fix=fix,
         root_cause=solution.resolution or "",
         affected_versions=versions,
     )
