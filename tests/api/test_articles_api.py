@@ -220,3 +220,17 @@ def test_customers_cannot_rate_or_draft_what_they_may_not_read(
 
     assert rated.status_code == 404
     assert drafted.status_code == 403
+
+
+def test_publishing_again_without_a_change_is_refused_and_makes_no_version(
+    app: Tierdesk, client: TestClient
+) -> None:
+    world = solved_at_l2(app)
+    article = _draft(client, world)
+    path = f"/api/v1/articles/{article['id']}"
+    client.post(f"{path}/publish", headers=world.lead)
+
+    again = client.post(f"{path}/publish", headers=world.lead)
+
+    assert again.status_code == 409
+    assert [v["number"] for v in client.get(path, headers=world.lead).json()["versions"]] == [1]

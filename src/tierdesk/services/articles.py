@@ -212,6 +212,13 @@ def publish_article(desk: Desk, actor: Actor, article_id: int) -> ArticleVersion
     require_lead(actor, "publish KB articles")
     with desk.uow() as uow:
         article = _load(uow, article_id)
+        latest = uow.articles.latest_version(article_id)
+        if article.state is ArticleState.PUBLISHED and latest and latest.same_text(article):
+            # A second click (or a retried call) must not make an identical version.
+            raise InvalidTransitionError(
+                f"{article.reference} version {latest.number} is published and nothing changed",
+                article=article.reference,
+            )
         now = desk.clock.now()
         version = article.publish(actor.name, now)
         uow.articles.add_version(version)

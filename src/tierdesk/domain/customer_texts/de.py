@@ -127,6 +127,7 @@ TEXTS: dict[str, str] = {
     "portal.failed": "Das hat nicht geklappt",
     "portal.go_back": "Zurück",
     "portal.article.read": "Artikel lesen",
+    "portal.article.answer": "Antwort",
     "portal.article.steps": "Was zu tun ist",
     "portal.article.symptoms": "Sie sehen vielleicht",
     "portal.article.helped": "Hat Ihnen das geholfen?",

@@ -121,6 +121,7 @@ TEXTS: dict[str, str] = {
     "portal.failed": "That did not work",
     "portal.go_back": "Go back",
     "portal.article.read": "Read the article",
+    "portal.article.answer": "Answer",
     "portal.article.steps": "What to do",
     "portal.article.symptoms": "You may see",
     "portal.article.helped": "Did this help?",

@@ -126,6 +126,7 @@ TEXTS: dict[str, str] = {
     "portal.failed": "No ha funcionado",
     "portal.go_back": "Volver",
     "portal.article.read": "Leer el artículo",
+    "portal.article.answer": "Respuesta",
     "portal.article.steps": "Qué hacer",
     "portal.article.symptoms": "Puede observar",
     "portal.article.helped": "¿Le ha servido de ayuda?",

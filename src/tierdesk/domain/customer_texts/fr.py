@@ -132,6 +132,7 @@ TEXTS: dict[str, str] = {
     "portal.failed": "Cela n'a pas fonctionné",
     "portal.go_back": "Retour",
     "portal.article.read": "Lire l'article",
+    "portal.article.answer": "Réponse",
     "portal.article.steps": "Que faire",
     "portal.article.symptoms": "Vous pouvez constater",
     "portal.article.helped": f"Cela vous a-t-il aidé{NBSP}?",

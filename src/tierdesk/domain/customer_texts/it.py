@@ -127,6 +127,7 @@ TEXTS: dict[str, str] = {
     "portal.failed": "Non è andato a buon fine",
     "portal.go_back": "Torna indietro",
     "portal.article.read": "Leggi l'articolo",
+    "portal.article.answer": "Risposta",
     "portal.article.steps": "Cosa fare",
     "portal.article.symptoms": "Potrebbe notare",
     "portal.article.helped": "Le è stato utile?",
