@@ -232,3 +232,14 @@ def test_a_public_article_is_suggested_in_the_portal_and_its_deflection_is_count
 
     view = articles.get_article(web.app.desk, web.lead, public_id)
     assert view.deflections == 1
+
+
+def test_the_assist_panel_offers_an_article_from_the_similar_solved_tickets(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    solved = solved_at_l2(web)
+    new = open_at_l1(web, "No audio on KP-200 calls", "Since Monday calls have no audio.")
+
+    panel = signed_in(web.l1).get(f"/tickets/{new.number}/assist").text
+
+    assert f"/kb/articles/new?tickets={solved.number}" in panel
