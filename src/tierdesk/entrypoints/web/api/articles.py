@@ -14,6 +14,7 @@ from tierdesk.domain.people import Contact
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.schemas import Request
+from tierdesk.entrypoints.web.schemas_workflow import LinkedTicketOut
 from tierdesk.services import articles
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -125,6 +126,7 @@ class ArticleOut(BaseModel):
     unpublished_changes: bool
     source_tickets: list[str]
     helped_tickets: list[str]
+    tickets: list[LinkedTicketOut]  # the tickets it helped that the reader may see
     link_count: int
     deflections: int
     feedback: FeedbackOut
@@ -155,6 +157,7 @@ class ArticleOut(BaseModel):
             unpublished_changes=view.unpublished_changes,
             source_tickets=view.source_numbers,
             helped_tickets=[t.number or str(t.id) for t in view.helped],
+            tickets=[LinkedTicketOut.model_validate(t) for t in view.helped],
             link_count=view.link_count,
             deflections=view.deflections,
             feedback=FeedbackOut(
