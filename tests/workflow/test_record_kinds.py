@@ -47,3 +47,20 @@ class TestEnhancements(RecordKindSuite):
 
     def create(self, world: World) -> dict[str, Any]:
         return _created(world.post(self.path, self.author, title="Syslog over TLS"))
+
+
+class TestArticles(RecordKindSuite):
+    """KB articles record the tickets they helped like the other kinds; unlike them, a
+    customer may read a published public one, so a draft is "not found" to them."""
+
+    path, prefix, kind, author, created = "/articles", "KB", "article", "l1", "created"
+
+    def create(self, world: World) -> dict[str, Any]:
+        body = {"title": "Calls drop at 32 s", "problem": "Drops", "answer": "Upgrade to 4.3"}
+        return _created(world.post(self.path, self.author, **body))
+
+    def test_customers_read_none_of_them(self, world: World) -> None:
+        record = self.create(world)
+
+        assert world.get(self.path, "alpine").status_code == 403
+        assert world.get(f"{self.path}/{record['id']}", "alpine").status_code == 404

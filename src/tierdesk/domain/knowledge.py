@@ -22,9 +22,19 @@ class DocumentKind(StrEnum):
     MANUAL = "manual"  # a section of an ingested manual or KB article
     KNOWN_ISSUE = "known-issue"  # a section of an ingested known-issue article
     DOCUMENT = "document"  # anything indexed from outside the desk (e.g. an evaluation corpus)
+    # An authored article's published version (domain/articles.py): customers find only the
+    # public ones; the others are for agents, like a ticket's notes.
+    ARTICLE = "article"
+    ARTICLE_INTERNAL = "article-internal"
 
 
-KNOWLEDGE_KINDS = (DocumentKind.MANUAL, DocumentKind.KNOWN_ISSUE)
+KNOWLEDGE_KINDS = (
+    DocumentKind.MANUAL,
+    DocumentKind.KNOWN_ISSUE,
+    DocumentKind.ARTICLE,
+    DocumentKind.ARTICLE_INTERNAL,
+)
+AGENTS_ONLY_KINDS = (DocumentKind.TICKET_NOTES, DocumentKind.ARTICLE_INTERNAL)
 TICKET_KINDS = (DocumentKind.TICKET, DocumentKind.TICKET_NOTES)
 
 
@@ -49,7 +59,7 @@ class SearchDocument:
 
     @property
     def internal(self) -> bool:
-        return self.kind is DocumentKind.TICKET_NOTES
+        return self.kind in AGENTS_ONLY_KINDS
 
     def fingerprint(self, model: str) -> str:
         """What decides whether the document must be embedded again."""

@@ -1,6 +1,6 @@
 """Links between tickets and the records levels 3 and 4 keep: known issues, defects, incidents
-and enhancement requests. One link row per (record, ticket); the link is written on the
-ticket's own audit trail too, so it shows from both sides."""
+and enhancement requests, and the KB articles that helped a ticket. One link row per (record,
+ticket); the link is written on the ticket's own audit trail too, so it shows from both sides."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class RecordKind(StrEnum):
     DEFECT = "defect"
     INCIDENT = "incident"
     ENHANCEMENT = "enhancement"
+    ARTICLE = "article"  # a KB article that helped the ticket (domain/articles.py)
 
     @property
     def prefix(self) -> str:
@@ -32,6 +33,7 @@ _PREFIXES = {
     RecordKind.DEFECT: "DEF",
     RecordKind.INCIDENT: "INC",
     RecordKind.ENHANCEMENT: "ENH",
+    RecordKind.ARTICLE: "KB",
 }
 
 

@@ -21,6 +21,7 @@ from tierdesk.domain.knowledge import (
     SearchFilter,
 )
 from tierdesk.domain.tickets import Ticket
+from tierdesk.ports.articles import ArticleRepository as ArticleRepository
 
 # Storage Protocols live one noun per module (ports/<noun>.py, named like the noun's module in
 # domain/, services/ and adapters/db/); imported here for the unit of work and re-exported.
@@ -174,6 +175,7 @@ class UnitOfWork(Protocol):
     csat: CsatRepository
     deflections: DeflectionRepository
     knowledge_gaps: KnowledgeGapRepository  # unanswered questions, suggestions shown
+    articles: ArticleRepository  # ports/articles.py: authored articles, versions, feedback
     idempotency_keys: IdempotencyKeyRepository
     web_sessions: SessionRepository  # signed-in browsers
     magic_links: MagicLinkRepository

@@ -138,6 +138,21 @@ def access_tickets_or_solutions(
     return found
 
 
+def access_ticket_or_solution(
+    uow: UnitOfWork, actor: Actor, reference: int | str, prefix: str
+) -> TicketOrSolution:
+    """One ticket named by id or number, as ``access_tickets_or_solutions`` would give it
+    (drafting an article from tickets the agent names); neither is ``TicketNotFoundError``."""
+    key = (
+        parse_ticket_reference(str(reference), prefix) if isinstance(reference, str) else reference
+    )
+    ticket = uow.tickets.get(key) if isinstance(key, int) else uow.tickets.get_by_number(key)
+    found = access_tickets_or_solutions(uow, actor, [ticket.id]) if ticket and ticket.id else []
+    if not found:
+        raise TicketNotFoundError(reference)
+    return found[0]
+
+
 # -- the desk's own doors -------------------------------------------------------------------
 
 # Every reason the desk reads tickets on its own behalf. A new one is added here, on purpose.

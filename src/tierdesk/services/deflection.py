@@ -14,6 +14,7 @@ from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import InvalidInputError, PermissionDeniedError
 from tierdesk.services.access import access_tickets
+from tierdesk.services.articles import DEFLECTION_SOURCE
 from tierdesk.services.desk import Desk
 from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
 from tierdesk.services.knowledge_gaps import note_customer_search
@@ -26,7 +27,8 @@ MIN_QUERY_CHARACTERS = 12
 
 @dataclass(frozen=True)
 class Suggestion:
-    # What the deflection records: "kb:<article>#<anchor>", "known-issue:<id>", "ticket:<number>".
+    # What the deflection records: "kb:<article>#<anchor>", "known-issue:<id>",
+    # "article:<id>" (an authored article), "ticket:<number>".
     source: str
     title: str
     detail: str  # citation of a passage, or which solved ticket the answer comes from
@@ -69,6 +71,8 @@ def _passage(hit: KnowledgeHit) -> Suggestion:
 def _source(hit: KnowledgeHit) -> str:
     if hit.article_id is not None:
         return f"kb:{hit.article_id}#{hit.anchor}"  # a manual's (or an uploaded article's) section
+    if hit.written_id is not None:
+        return f"{DEFLECTION_SOURCE}{hit.written_id}"  # an authored article
     issue_id = known_issue_of_document(hit.key)
     return f"known-issue:{issue_id}" if issue_id is not None else hit.key
 

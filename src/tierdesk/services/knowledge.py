@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.knowledge import (
+    KNOWLEDGE_KINDS,
     DocumentKind,
     IndexState,
     KnowledgeArticle,
@@ -27,6 +28,8 @@ from tierdesk.services.search import (
 )
 
 ARTICLE_KINDS = (DocumentKind.MANUAL, DocumentKind.KNOWN_ISSUE)
+# The assist panel's passages: manuals and the authored articles (known issues are apart).
+PASSAGE_KINDS = (DocumentKind.MANUAL, DocumentKind.ARTICLE, DocumentKind.ARTICLE_INTERNAL)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class KnowledgeHit:
     why: str
     key: str = ""  # the search document's stable key ("article:3:7", "known-issue-record:2")
     confidence: float = 1.0  # calibrated P(right), ``assist.confidence``
+    written_id: int | None = None  # an authored article's id (services/articles.py)
 
 
 def add_article(
@@ -159,10 +163,11 @@ def search_knowledge(
     *,
     limit: int = 10,
     product: str | None = None,
-    kinds: tuple[DocumentKind, ...] = ARTICLE_KINDS,
+    kinds: tuple[DocumentKind, ...] = KNOWLEDGE_KINDS,
 ) -> list[KnowledgeHit]:
-    """Passages of manuals and known issues for a question, best first, each with its
-    citation. Customers may search the manuals too: they hold no customer's text."""
+    """Passages of manuals, known issues and authored articles for a question, best first,
+    each with its citation. Customers may search them too (they hold no customer's text),
+    but never an article that is not public (``search_filter``)."""
     index = require_search(desk)
     if limit < 1 or limit > 100:
         raise InvalidInputError("limit must be between 1 and 100", field="limit")
@@ -196,9 +201,14 @@ def search_knowledge(
                 why=scored.why,
                 key=document.key,
                 confidence=scored.confidence,
+                written_id=_int_or_none(cite.get("article")),
             )
         )
     return hits
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def _text_or_none(value: object) -> str | None:
@@ -220,25 +230,23 @@ def suggestions_for_ticket(
     """Manual passages, known issues and similar tickets for a ticket. A ticket about a
     product gets passages of that product's manuals only, and none when the desk holds no
     manual for it (another product's manual would be "the best of nothing"); a ticket
-    without a product is searched against every manual. Every hit has passed the
-    confidence floor."""
+    without a product is searched against every manual. Authored articles are searched for
+    every ticket. Every hit has passed the confidence floor."""
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         text = query_text(actor, ticket)
         product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
         without_manual = product is not None and not uow.knowledge.all(product.name)
     similar = similar_tickets(desk, actor, reference, limit)
-    passages = (
-        []
-        if without_manual
-        else search_knowledge(
-            desk,
-            actor,
-            text,
-            limit=limit,
-            product=product.name if product is not None else None,
-            kinds=(DocumentKind.MANUAL,),
-        )
+    # Authored articles are not manuals: they are searched whatever the ticket's product.
+    kinds = tuple(k for k in PASSAGE_KINDS if not (without_manual and k is DocumentKind.MANUAL))
+    passages = search_knowledge(
+        desk,
+        actor,
+        text,
+        limit=limit,
+        product=product.name if product is not None else None,
+        kinds=kinds,
     )
     known = search_knowledge(desk, actor, text, limit=limit, kinds=(DocumentKind.KNOWN_ISSUE,))
     return Suggestions(passages, known, similar)

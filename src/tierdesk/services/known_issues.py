@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tierdesk.domain.article_draft import draft_known_issue, public_side
 from tierdesk.domain.knowledge import DocumentKind, SearchDocument
 from tierdesk.domain.known_issues import KnownIssue, KnownIssueStatus
 from tierdesk.domain.l3_outcomes import L3Outcome
@@ -17,7 +18,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.versions import is_version
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import require_agent
+from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.l3_outcomes import record_outcome
 from tierdesk.services.languages import language_for_customer
@@ -26,6 +27,7 @@ from tierdesk.services.linked_records import (
     RecordView,
     add_record,
     audit_record,
+    customer_version,
     get_record,
     link_to_record,
     list_records,
@@ -65,22 +67,74 @@ def _versions(values: list[str]) -> list[str]:
 def create_known_issue(desk: Desk, actor: Actor, new: KnownIssueInput) -> KnownIssue:
     require_level(actor, AUTHORS, "document known issues")
     with desk.uow() as uow:
-        now = desk.clock.now()
-        issue = KnownIssue(
-            title=new.title,
-            symptoms=new.symptoms,
-            root_cause=new.root_cause,
-            fix=new.fix,
-            created_at=now,
-            updated_at=now,
-            created_by=actor.name,
-            product_id=product_id_for(uow, new.product),
-            affected_versions=_versions(new.affected_versions),
-        )
-        add_record(uow, KNOWN_ISSUES, issue, "created", actor, now, {"title": issue.title})
-        index_known_issue(uow, desk, issue)
+        issue = _add_issue(uow, desk, actor, new)
         uow.commit()
         return issue
+
+
+def _add_issue(uow: UnitOfWork, desk: Desk, actor: Actor, new: KnownIssueInput) -> KnownIssue:
+    now = desk.clock.now()
+    issue = KnownIssue(
+        title=new.title,
+        symptoms=new.symptoms,
+        root_cause=new.root_cause,
+        fix=new.fix,
+        created_at=now,
+        updated_at=now,
+        created_by=actor.name,
+        product_id=product_id_for(uow, new.product),
+        affected_versions=_versions(new.affected_versions),
+    )
+    add_record(uow, KNOWN_ISSUES, issue, "created", actor, now, {"title": issue.title})
+    index_known_issue(uow, desk, issue)
+    return issue
+
+
+def draft_known_issue_for(desk: Desk, actor: Actor, reference: int | str) -> KnownIssueInput:
+    """L3's "known fix" without a known issue to name: a new one proposed from the ticket
+    (``article_draft.draft_known_issue``: its public side only), for the engineer to edit."""
+    require_level(actor, AUTHORS, "document known issues")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
+        version = customer_version(uow, ticket)
+        draft = draft_known_issue(public_side(ticket, product.name if product else None, version))
+    return KnownIssueInput(
+        title=draft.title,
+        symptoms=draft.symptoms,
+        fix=draft.fix,
+        root_cause=draft.root_cause,
+        product=product.name if product else None,
+        affected_versions=[v for v in draft.affected_versions if is_version(v)],
+    )
+
+
+def record_known_fix(
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    new: KnownIssueInput,
+    *,
+    send_fix: bool = True,
+    channel: Channel = Channel.API,
+) -> tuple[KnownIssue, Ticket]:
+    """The "known fix" outcome with a known issue documented on the spot: the issue is
+    created (as ``create_known_issue`` does), the ticket linked to it and, by default,
+    answered with its fix; one transaction, the outcome recorded when the ticket is at L3."""
+    require_level(actor, AUTHORS, "document known issues")
+    with desk.uow() as uow:
+        issue = _add_issue(uow, desk, actor, new)
+        assert issue.id is not None
+        now = desk.clock.now()
+        ticket, _link = link_to_record(
+            uow, desk, actor, KIND, issue.id, issue.title, reference, now
+        )
+        if send_fix:
+            reply = issue.fix_reply(language_for_customer(uow, ticket))
+            post_public_notice(desk, uow, actor, ticket, reply, now, channel=channel)
+        record_outcome(uow, ticket, L3Outcome.KNOWN_FIX, actor, now, record_id=issue.id)
+        uow.commit()
+        return issue, ticket
 
 
 def update_known_issue(

@@ -20,6 +20,7 @@ from functools import partial
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.knowledge import (
+    AGENTS_ONLY_KINDS,
     KNOWLEDGE_KINDS,
     DocumentKind,
     ScoredDocument,
@@ -121,7 +122,7 @@ def search_filter(
     document only), to be shown through ``access_tickets_or_solutions``."""
     scope = scope_for(actor)
     if not may_read_internal(actor):
-        kinds = tuple(k for k in kinds if k is not DocumentKind.TICKET_NOTES)
+        kinds = tuple(k for k in kinds if k not in AGENTS_ONLY_KINDS)
         solutions = False
     return SearchFilter(
         kinds=kinds,

@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, insert, select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables import metadata
@@ -48,6 +59,10 @@ class SqlDeflectionRepository:
             .returning(_d.id)
         ).scalar_one()
         return replace(deflection, id=int(new_id))
+
+    def count(self, source: str) -> int:
+        query = select(func.count()).select_from(deflections).where(_d.source == source)
+        return int(self.session.execute(query).scalar_one())
 
     def since(self, since: datetime) -> list[Deflection]:
         rows = self.session.execute(

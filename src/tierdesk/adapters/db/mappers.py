@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from tierdesk.adapters.db.articles import map_articles
 from tierdesk.adapters.db.audit import map_audit
 from tierdesk.adapters.db.catalog import map_catalog
 from tierdesk.adapters.db.clarify import map_clarify
@@ -43,6 +44,7 @@ def start_mappers() -> None:
     map_incidents(reg)
     map_enhancements(reg)
     map_record_links(reg)
+    map_articles(reg)
     map_l3_outcomes(reg)
     map_notifications(reg)
     map_clarify(reg)

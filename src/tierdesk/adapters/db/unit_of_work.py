@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.articles import SqlArticleRepository
 from tierdesk.adapters.db.audit import SqlAuditLog
 from tierdesk.adapters.db.calendars import SqlCalendarRepository
 from tierdesk.adapters.db.catalog import SqlProductRepository
@@ -56,6 +57,7 @@ from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
     AgentRepository,
+    ArticleRepository,
     AuditLog,
     CalendarRepository,
     ClarifyingQuestionRepository,
@@ -176,6 +178,7 @@ class SqlUnitOfWork:
         self.csat: CsatRepository = SqlCsatRepository(self.session)
         self.deflections: DeflectionRepository = SqlDeflectionRepository(self.session)
         self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
+        self.articles: ArticleRepository = SqlArticleRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
         self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
 
 from tierdesk.domain.known_issues import KnownIssueStatus
 from tierdesk.entrypoints.web.api.tickets import detail
@@ -46,6 +47,60 @@ def create_known_issue(body: KnownIssueCreate, desk: DeskDep, actor: CurrentActo
         ),
     )
     return KnownIssueOut.of(issue, link_count=0, tickets=[])
+
+
+class KnownFixProposal(BaseModel):
+    """A new known issue drafted from a ticket, for the engineer to edit and send back."""
+
+    title: str
+    symptoms: str
+    fix: str
+    root_cause: str
+    product: str | None
+    affected_versions: list[str]
+
+
+class KnownFixCreate(KnownIssueCreate):
+    ticket: int | str = Field(description="The ticket whose known fix this is")
+    send_fix: bool = Field(default=True, description="Answer the ticket with the fix")
+
+
+@router.get("/proposal", response_model=KnownFixProposal)
+def propose_known_issue(ticket: str, desk: DeskDep, actor: CurrentActor) -> KnownFixProposal:
+    """L3's "known fix" without an existing known issue: a new one drafted from the ticket
+    (its public side: title, symptoms, the fix the customer was given, the resolution as root
+    cause). Nothing is stored; ``POST /known-issues/known-fix`` stores the edited one."""
+    draft = known_issues.draft_known_issue_for(desk, actor, ticket)
+    return KnownFixProposal(
+        title=draft.title,
+        symptoms=draft.symptoms,
+        fix=draft.fix,
+        root_cause=draft.root_cause,
+        product=draft.product,
+        affected_versions=draft.affected_versions,
+    )
+
+
+@router.post("/known-fix", response_model=KnownIssueOut, status_code=status.HTTP_201_CREATED)
+def record_known_fix(body: KnownFixCreate, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
+    """Create the known issue, link the ticket and (unless ``send_fix`` is false) answer it
+    with the fix, in one step; at L3 this records the "known fix" outcome."""
+    issue, _ticket = known_issues.record_known_fix(
+        desk,
+        actor,
+        body.ticket,
+        known_issues.KnownIssueInput(
+            title=body.title,
+            symptoms=body.symptoms,
+            fix=body.fix,
+            root_cause=body.root_cause,
+            product=body.product,
+            affected_versions=body.affected_versions,
+        ),
+        send_fix=body.send_fix,
+    )
+    assert issue.id is not None
+    return KnownIssueOut.shown(known_issues.get_known_issue(desk, actor, issue.id))
 
 
 @router.get("/{issue_id}", response_model=KnownIssueOut)

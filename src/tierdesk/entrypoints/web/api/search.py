@@ -155,6 +155,7 @@ class SimilarOut(BaseModel):
 
 class CitationOut(BaseModel):
     article_id: int | None
+    written_article_id: int | None = None  # an authored article (/api/v1/articles/{id})
     document: str
     section: str
     section_path: list[str]
@@ -185,6 +186,7 @@ class PassageOut(BaseModel):
             why=hit.why,
             citation=CitationOut(
                 article_id=hit.article_id,
+                written_article_id=hit.written_id,
                 document=hit.document,
                 section=hit.section,
                 section_path=hit.section_path,

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tierdesk.entrypoints.web.api import defects, enhancements, incidents, known_issues, metrics
+from tierdesk.entrypoints.web.api import (
+    articles,
+    defects,
+    enhancements,
+    incidents,
+    known_issues,
+    metrics,
+)
 
 WORKFLOW_ROUTERS: tuple[APIRouter, ...] = (
     known_issues.router,
@@ -13,4 +20,5 @@ WORKFLOW_ROUTERS: tuple[APIRouter, ...] = (
     incidents.router,
     enhancements.router,
     metrics.router,
+    articles.router,
 )

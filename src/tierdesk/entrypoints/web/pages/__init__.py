@@ -23,12 +23,14 @@ from tierdesk.entrypoints.web.errors import (
 from tierdesk.entrypoints.web.pages import (
     account,
     admin,
+    articles,
     audit,
     dashboard,
     error_pages,
     knowledge,
     knowledge_gaps,
     portal,
+    portal_articles,
     queue,
     records,
     search,
@@ -111,6 +113,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_actions,
         understanding,
         records,
+        articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
         knowledge_gaps,
         search,
@@ -118,6 +121,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         admin,
         audit,
         portal,
+        portal_articles,
         account,
     ):
         app.include_router(module.router)

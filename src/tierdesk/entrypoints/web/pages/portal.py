@@ -146,7 +146,8 @@ def suggest(
 ) -> Response:
     draft = f"{subject}\n{body}"
     found = deflection.suggest_while_typing(desk, contact, draft)
-    return render(request, "portal/_suggestions.html", {"contact": contact, "found": found})
+    context = {"contact": contact, "found": found, "subject": subject, "body": body}
+    return render(request, "portal/_suggestions.html", context)
 
 
 @router.post("/deflect", dependencies=[Csrf])

@@ -287,3 +287,48 @@ def link_enhancement(
 ) -> Response:
     enhancements.link_enhancement(desk, agent, enhancement_id, ticket.strip())
     return go(request, f"/enhancements/{enhancement_id}?notice=Ticket+linked")
+
+
+@router.get("/tickets/{reference}/known-fix")
+def known_fix_form(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    """L3's "known fix" with no known issue to name: a new one, drafted from the ticket."""
+    draft = known_issues.draft_known_issue_for(desk, agent, reference)
+    context = {
+        "user": agent,
+        "reference": reference,
+        "draft": draft,
+        "products": tickets.list_products(desk),
+    }
+    return render(request, "records/_known_fix.html", context)
+
+
+@router.post("/tickets/{reference}/known-fix", dependencies=[Csrf])
+def record_known_fix(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    title: Annotated[str, Form()],
+    symptoms: Annotated[str, Form()],
+    fix: Annotated[str, Form()],
+    root_cause: Annotated[str, Form()] = "",
+    product: Annotated[str, Form()] = "",
+    versions: Annotated[str, Form()] = "",
+    send_fix: Annotated[str, Form()] = "",
+) -> Response:
+    issue, ticket = known_issues.record_known_fix(
+        desk,
+        agent,
+        reference,
+        known_issues.KnownIssueInput(
+            title=title,
+            symptoms=symptoms,
+            fix=fix,
+            root_cause=root_cause,
+            product=product or None,
+            affected_versions=[str(v) for v in _references(versions)],
+        ),
+        send_fix=send_fix == "yes",
+        channel=Channel.WEB,
+    )
+    return go(request, f"/tickets/{ticket.number}?notice=Known+fix:+KI-{issue.id}+recorded")
