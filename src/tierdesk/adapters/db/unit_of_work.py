@@ -20,6 +20,7 @@ from tierdesk.adapters.db.enhancements import SqlEnhancementRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
+from tierdesk.adapters.db.imports import SqlImportRecordRepository
 from tierdesk.adapters.db.incidents import SqlIncidentRepository
 from tierdesk.adapters.db.jobs import SqlJobQueue
 from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
@@ -67,6 +68,7 @@ from tierdesk.ports import (
     EnhancementRepository,
     FactRepository,
     IdempotencyKeyRepository,
+    ImportRecordRepository,
     IncidentRepository,
     JobQueue,
     KnowledgeRepository,
@@ -174,6 +176,7 @@ class SqlUnitOfWork:
         self.csat: CsatRepository = SqlCsatRepository(self.session)
         self.deflections: DeflectionRepository = SqlDeflectionRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
+        self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
         self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)
         self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)

@@ -1,0 +1,446 @@
+"""Storing one batch of imported records in one unit of work: organisations, people, tickets.
+
+Each writer looks up the batch's source ids at once, decides per record whether it is new,
+changed or unchanged (by its fingerprint), and returns what it did; ``services/imports.py``
+counts that only once the batch has committed. Imported tickets are stored as they were, with
+their own times, status and thread, and raise one ``ticket.imported`` event: no mail, no
+rules, no SLA clocks, no triage (services/handlers.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from tierdesk.domain.audit import audit_event
+from tierdesk.domain.csat import CsatRating
+from tierdesk.domain.imports import (
+    NO_ORGANISATION,
+    TICKET_IMPORTED,
+    ImportedComment,
+    ImportedOrganisation,
+    ImportedPerson,
+    ImportedTicket,
+    MissingAttachment,
+    Outcome,
+    PersonRole,
+    RecordKind,
+    SourceRow,
+    deleted_person,
+    fingerprint,
+    placeholder_email,
+)
+from tierdesk.domain.messages import Attachment, Message, MessageKind
+from tierdesk.domain.people import Agent, Contact, Organisation, Role, SystemActor, Tier
+from tierdesk.domain.tickets import Status, Ticket, normalise_tags
+from tierdesk.errors import InvalidInputError
+from tierdesk.ports import UnitOfWork
+from tierdesk.ports.imports import ImportedRecordRef
+from tierdesk.services.access import desk_ticket
+from tierdesk.services.desk import Desk
+
+# Imported tickets land at L1, where the desk's first-line agents (and imported agents) work;
+# the source's groups do not say which level they were (design.md, "Importing").
+IMPORT_TIER = Tier.L1
+MAX_TAG = 64
+
+
+@dataclass(frozen=True)
+class Done:
+    """What storing one row did, counted once its batch commits."""
+
+    row: SourceRow
+    kind: RecordKind
+    outcome: Outcome
+    reason: str = ""
+
+
+@dataclass
+class FetchedAttachments:
+    """A batch's attachments, fetched before its transaction: by comment source id."""
+
+    stored: dict[str, list[Attachment]] = field(default_factory=dict)
+    missing: list[MissingAttachment] = field(default_factory=list)
+
+
+class BatchWriter:
+    def __init__(self, uow: UnitOfWork, desk: Desk, system: str, actor: SystemActor) -> None:
+        self.uow, self.desk, self.system, self.actor = uow, desk, system, actor
+        self.now = desk.clock.now()
+        # A ticket batch's people and organisations, by source id (tickets()).
+        self.contacts: dict[str, ImportedRecordRef] = {}
+        self.agents: dict[str, ImportedRecordRef] = {}
+        self.orgs: dict[str, ImportedRecordRef] = {}
+
+    def _known(self, kind: RecordKind, ids: list[str]) -> dict[str, ImportedRecordRef]:
+        return self.uow.imports.find(self.system, kind, ids)
+
+    def _remember(self, kind: RecordKind, source_id: str, record_id: int | None, fp: str) -> None:
+        assert record_id is not None
+        self.uow.imports.put(self.system, kind, source_id, record_id, fp, self.now)
+
+    # -- organisations ------------------------------------------------------------------------
+
+    def organisations(self, rows: list[SourceRow]) -> list[Done]:
+        known = self._known(RecordKind.ORGANISATION, [r.source_id or "" for r in rows])
+        plan = self.uow.organisations.plan("standard") or self.uow.organisations.plans()[0]
+        done = []
+        for row in rows:
+            record = row.record
+            assert isinstance(record, ImportedOrganisation)
+            fp, ref = fingerprint(record), known.get(record.source_id)
+            if ref is not None and ref.fingerprint == fp:
+                done.append(Done(row, RecordKind.ORGANISATION, Outcome.SKIPPED))
+                continue
+            same_name = self.uow.organisations.get_by_name(record.name)
+            current = self.uow.organisations.get(ref.record_id) if ref else None
+            if current is not None:
+                if same_name is None or same_name.id == current.id:
+                    current.name = record.name
+                current.email_domains = sorted({*current.email_domains, *record.email_domains})
+                outcome, reason = Outcome.UPDATED, ""
+            elif same_name is not None:
+                current, outcome = same_name, Outcome.SKIPPED
+                reason = f"linked to the desk's organisation {same_name.name!r}"
+            else:
+                assert plan.id is not None
+                current = Organisation(
+                    name=record.name,
+                    plan_id=plan.id,
+                    created_at=record.created_at or self.now,
+                    email_domains=list(record.email_domains),
+                )
+                self.uow.organisations.add(current)
+                self.uow.flush()
+                self._audit("organisation", "organisation.imported", current.id, record.source_id)
+                outcome, reason = Outcome.CREATED, ""
+            self._remember(RecordKind.ORGANISATION, record.source_id, current.id, fp)
+            done.append(Done(row, RecordKind.ORGANISATION, outcome, reason))
+        return done
+
+    def _audit(self, subject: str, action: str, record_id: int | None, source_id: str) -> None:
+        self.uow.audit.add(
+            audit_event(
+                subject,
+                action,
+                self.actor,
+                self.now,
+                subject_id=record_id,
+                changes={"source": self.system, "source_id": source_id},
+            )
+        )
+
+    def _catch_all(self) -> int:
+        organisation_id, _ = self.uow.organisations.ensure(
+            NO_ORGANISATION.format(system=self.system.capitalize()), "standard", self.now
+        )
+        return organisation_id
+
+    # -- people -------------------------------------------------------------------------------
+
+    def people(self, rows: list[SourceRow]) -> list[Done]:
+        ids = [r.source_id or "" for r in rows]
+        contacts = self._known(RecordKind.CONTACT, ids)
+        agents = self._known(RecordKind.AGENT, ids)
+        orgs = self._known(
+            RecordKind.ORGANISATION,
+            [
+                r.record.organisation_source_id or ""
+                for r in rows
+                if isinstance(r.record, ImportedPerson)
+            ],
+        )
+        done = []
+        for row in rows:
+            person = row.record
+            assert isinstance(person, ImportedPerson)
+            if person.role is PersonRole.CUSTOMER:
+                outcome, reason = self._contact(person, contacts.get(person.source_id), orgs)
+                done.append(Done(row, RecordKind.CONTACT, outcome, reason))
+            else:
+                outcome, reason = self._agent(person, agents.get(person.source_id))
+                done.append(Done(row, RecordKind.AGENT, outcome, reason))
+        return done
+
+    def _free_email(self, person: ImportedPerson, kind: str) -> tuple[str, bool]:
+        """The person's address when the desk has nobody else under it; otherwise (or when
+        there is none) a placeholder that cannot receive mail. True: it is their own."""
+        if person.email and "@" in person.email and " " not in person.email:
+            taken = self.uow.contacts.get_by_email(person.email) or self.uow.agents.get_by_email(
+                person.email
+            )
+            if taken is None:
+                return person.email, True
+        return placeholder_email(self.system, kind, person.source_id), False
+
+    def _contact(
+        self,
+        person: ImportedPerson,
+        ref: ImportedRecordRef | None,
+        orgs: dict[str, ImportedRecordRef],
+    ) -> tuple[Outcome, str]:
+        fp = fingerprint(person)
+        if ref is not None and ref.fingerprint == fp:
+            return Outcome.SKIPPED, ""
+        org_ref = orgs.get(person.organisation_source_id or "")
+        organisation_id = org_ref.record_id if org_ref else self._catch_all()
+        contact = self.uow.contacts.get(ref.record_id) if ref else None
+        if contact is None and person.email:
+            existing = self.uow.contacts.get_by_email(person.email)
+            if existing is not None:
+                self._remember(RecordKind.CONTACT, person.source_id, existing.id, fp)
+                return Outcome.SKIPPED, f"linked to the desk's contact {existing.email}"
+        if contact is not None:
+            contact.name, contact.phone, contact.active = person.name, person.phone, person.active
+            contact.organisation_id = organisation_id
+            if person.email and person.email != contact.email:
+                email, own = self._free_email(person, "user")
+                if own:
+                    contact.email = email
+            self._remember(RecordKind.CONTACT, person.source_id, contact.id, fp)
+            return Outcome.UPDATED, ""
+        email, _ = self._free_email(person, "user")
+        contact = Contact(
+            email=email,
+            name=person.name,
+            organisation_id=organisation_id,
+            created_at=person.created_at or self.now,
+            language=person.language,
+            phone=person.phone,
+            active=person.active,
+        )
+        self.uow.contacts.add(contact)
+        self.uow.flush()
+        self._audit("contact", "contact.imported", contact.id, person.source_id)
+        self._remember(RecordKind.CONTACT, person.source_id, contact.id, fp)
+        return Outcome.CREATED, ""
+
+    def _agent(self, person: ImportedPerson, ref: ImportedRecordRef | None) -> tuple[Outcome, str]:
+        fp = fingerprint(person)
+        if ref is not None and ref.fingerprint == fp:
+            return Outcome.SKIPPED, ""
+        agent = self.uow.agents.get(ref.record_id) if ref else None
+        if agent is None and person.email:
+            existing = self.uow.agents.get_by_email(person.email)
+            if existing is not None:
+                self._remember(RecordKind.AGENT, person.source_id, existing.id, fp)
+                return Outcome.SKIPPED, f"linked to the desk's agent {existing.email}"
+        if agent is not None:
+            # Levels, role and sign-in are the desk's own once imported: only what the source
+            # says of the person changes.
+            agent.name, agent.active = person.name, person.active
+            self._remember(RecordKind.AGENT, person.source_id, agent.id, fp)
+            return Outcome.UPDATED, ""
+        email, _ = self._free_email(person, "agent")
+        agent = Agent(
+            email=email,
+            name=person.name,
+            created_at=person.created_at or self.now,
+            tiers=[int(IMPORT_TIER)],
+            role=Role.LEAD if person.role is PersonRole.LEAD else Role.AGENT,
+            languages=[person.language or "en"],
+            active=person.active,
+            password_hash=None,  # no sign-in until an admin sets a password
+        )
+        self.uow.agents.add(agent)
+        self.uow.flush()
+        self._audit("agent", "agent.imported", agent.id, person.source_id)
+        self._remember(RecordKind.AGENT, person.source_id, agent.id, fp)
+        return Outcome.CREATED, ""
+
+    # -- tickets ------------------------------------------------------------------------------
+
+    def tickets(self, rows: list[SourceRow], files: FetchedAttachments) -> list[Done]:
+        records = [r.record for r in rows if isinstance(r.record, ImportedTicket)]
+        known = self._known(RecordKind.TICKET, [t.source_id for t in records])
+        comments = self._known(
+            RecordKind.COMMENT, [c.source_id for t in records for c in t.comments]
+        )
+        people = {
+            t
+            for record in records
+            for t in (
+                record.requester_source_id,
+                record.assignee_source_id,
+                *(c.author_source_id for c in record.comments),
+            )
+            if t
+        }
+        self.contacts = self._known(RecordKind.CONTACT, sorted(people))
+        self.agents = self._known(RecordKind.AGENT, sorted(people))
+        self.orgs = self._known(
+            RecordKind.ORGANISATION, [t.organisation_source_id or "" for t in records]
+        )
+        done = []
+        for row in rows:
+            record = row.record
+            assert isinstance(record, ImportedTicket)
+            fp, ref = fingerprint(record), known.get(record.source_id)
+            if ref is not None and ref.fingerprint == fp:
+                done.append(Done(row, RecordKind.TICKET, Outcome.SKIPPED))
+                continue
+            ticket = desk_ticket(self.uow, ref.record_id, why="history import") if ref else None
+            outcome = Outcome.UPDATED if ticket is not None else Outcome.CREATED
+            ticket = self._store_ticket(record, ticket, comments, files)
+            self._remember(RecordKind.TICKET, record.source_id, ticket.id, fp)
+            done.append(Done(row, RecordKind.TICKET, outcome))
+        return done
+
+    def _requester(self, source_id: str | None) -> Contact:
+        source_id = source_id or "unknown"
+        ref = self.contacts.get(source_id)
+        contact = self.uow.contacts.get(ref.record_id) if ref else None
+        if contact is not None:
+            return contact
+        # Not an end user the export knows: a deleted user, or an agent asking for themselves
+        # (the desk's requesters are contacts, so an agent gets a contact twin).
+        agent_ref = self.agents.get(source_id)
+        agent = self.uow.agents.get(agent_ref.record_id) if agent_ref else None
+        stand_in = deleted_person(source_id)
+        if agent is not None:
+            stand_in = ImportedPerson(
+                source_id, agent.name, None, PersonRole.CUSTOMER, None, None, active=False
+            )
+        self._contact(stand_in, None, {})
+        self.contacts.update(self._known(RecordKind.CONTACT, [source_id]))
+        found = self.uow.contacts.get(self.contacts[source_id].record_id)
+        assert found is not None
+        return found
+
+    def _author(self, comment: ImportedComment, requester: Contact) -> tuple[str, int | None, str]:
+        source_id = comment.author_source_id
+        if source_id and source_id in self.agents:
+            agent = self.uow.agents.get(self.agents[source_id].record_id)
+            if agent is not None:
+                return "agent", agent.id, agent.name
+        if source_id and source_id in self.contacts:
+            contact = self.uow.contacts.get(self.contacts[source_id].record_id)
+            if contact is not None:
+                return "contact", contact.id, contact.name
+        if source_id is None:  # the source does not say: the requester's words
+            return "contact", requester.id, requester.name
+        return "contact", None, f"Deleted user #{source_id}"
+
+    def _message(
+        self, comment: ImportedComment, requester: Contact, files: FetchedAttachments
+    ) -> Message:
+        author_kind, author_id, author_name = self._author(comment, requester)
+        if not comment.public:
+            kind = MessageKind.INTERNAL_NOTE  # never shown to a customer, whoever wrote it
+        elif author_kind == "agent":
+            kind = MessageKind.PUBLIC_REPLY
+        else:
+            kind = MessageKind.CUSTOMER
+        html = self.desk.sanitise_html(comment.html) if comment.html else None
+        text = comment.text or (self.desk.html_to_text(html) if html else "")
+        if not text.strip():
+            text = "(no text)"
+        return Message(
+            kind=kind,
+            author_kind=author_kind,
+            author_id=author_id,
+            author_name=author_name,
+            body_text=text.strip(),
+            body_html=html,
+            created_at=comment.created_at,
+            channel=comment.channel,
+            # Copies: a batch retried row by row hands the same fetched files to a new session.
+            attachments=[
+                replace(a, id=None, message_id=None)
+                for a in files.stored.get(comment.source_id, [])
+            ],
+        )
+
+    def _store_ticket(
+        self,
+        record: ImportedTicket,
+        ticket: Ticket | None,
+        comments: dict[str, ImportedRecordRef],
+        files: FetchedAttachments,
+    ) -> Ticket:
+        requester = self._requester(record.requester_source_id)
+        assert requester.id is not None
+        org_ref = self.orgs.get(record.organisation_source_id or "")
+        organisation_id = org_ref.record_id if org_ref else requester.organisation_id
+        assignee_ref = self.agents.get(record.assignee_source_id or "")
+        values: dict[str, Any] = {
+            "subject": record.subject,
+            "requester_id": requester.id,
+            "organisation_id": organisation_id,
+            "channel": record.channel,
+            "type": record.type,
+            "priority": record.priority,
+            "status": record.status,
+            "assignee_id": assignee_ref.record_id if assignee_ref else None,
+            "tags": normalise_tags([t[:MAX_TAG] for t in record.tags]),
+            "solved_at": record.solved_at,
+            "closed_at": record.updated_at if record.status is Status.CLOSED else None,
+        }
+        missing = [m.filename for m in files.missing if m.ticket_source_id == record.source_id]
+        fields = dict(record.custom_fields)
+        if missing:
+            fields["import_missing_attachments"] = missing
+        new = [c for c in record.comments if c.source_id not in comments]
+        if ticket is None:
+            ticket = Ticket(
+                created_at=record.created_at,
+                updated_at=record.updated_at,
+                tier=IMPORT_TIER,
+                custom_fields=fields,
+                **values,
+            )
+            self.uow.tickets.add(ticket)
+            changes: dict[str, Any] = {"status": str(record.status), "messages": len(new)}
+        else:
+            changes = {
+                name: [_plain(getattr(ticket, name)), _plain(value)]
+                for name, value in values.items()
+                if getattr(ticket, name) != value
+            }
+            for name, value in values.items():
+                setattr(ticket, name, value)
+            ticket.custom_fields = {**ticket.custom_fields, **fields}
+            if new:
+                changes["messages"] = len(new)
+        messages = [self._message(c, requester, files) for c in new]
+        ticket.messages = [*ticket.messages, *messages]
+        replies = [m.created_at for m in ticket.messages if m.kind is MessageKind.PUBLIC_REPLY]
+        ticket.first_response_at = min(replies) if replies else None
+        event = audit_event(
+            "ticket",
+            TICKET_IMPORTED,
+            self.actor,
+            self.now,
+            changes={"source": self.system, "source_id": record.source_id, **changes},
+        )
+        ticket.pending_events.append(event)
+        ticket.updated_at = record.updated_at  # its own time, not the import's
+        self.uow.flush()
+        for comment, message in zip(new, messages, strict=True):
+            self._remember(RecordKind.COMMENT, comment.source_id, message.id, fingerprint(comment))
+        if record.rating is not None and self.uow.csat.for_ticket(_id(ticket)) is None:
+            self.uow.csat.add(
+                CsatRating(
+                    ticket_id=_id(ticket),
+                    contact_id=_id(requester),
+                    score=record.rating.score,
+                    comment=record.rating.comment,
+                    created_at=record.rating.created_at or record.updated_at,
+                )
+            )
+        return ticket
+
+
+def _id(thing: Ticket | Contact) -> int:
+    if thing.id is None:
+        raise InvalidInputError("stored before it has an id")
+    return thing.id
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return list(value)
+    return str(value) if hasattr(value, "value") else value
