@@ -5,12 +5,9 @@ and that it is safe to run again."""
 from __future__ import annotations
 
 import json
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,50 +15,22 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import bearer
 from tests.factories import token_for
+from tests.zendesk_export import VPN_LOG, served_export
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.imports import ImportReport, Outcome, RecordKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.outbound import OutboxStatus
 from tierdesk.domain.people import Role
 from tierdesk.domain.tickets import Channel, Priority, Status, Ticket, TicketType
-from tierdesk.services import imports, rules, sla_sweep
+from tierdesk.services import conversation, imports, rules, sla_sweep
 from tierdesk.services.access import desk_ticket, desk_ticket_page
 from tierdesk.services.auth import SYSTEM
-
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "zendesk"
-VPN_LOG = b"01:00 tunnel down\n02:00 tunnel down\n"
-
-
-class _Files(BaseHTTPRequestHandler):
-    """The old desk's attachment host: one file there, everything else 404."""
-
-    def do_GET(self) -> None:
-        if self.path == "/attachments/vpn.log":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(VPN_LOG)))
-            self.end_headers()
-            self.wfile.write(VPN_LOG)
-        else:
-            self.send_error(404)
-
-    def log_message(self, *_args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def export(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the fixture export whose first attachment is served by a local server."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    target = tmp_path / "export"
-    shutil.copytree(FIXTURE, target)
-    tickets = target / "tickets.json"
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    tickets.write_text(tickets.read_text("utf-8").replace("{server}", url), "utf-8")
-    yield target
-    server.shutdown()
-    server.server_close()
+    with served_export(tmp_path) as directory:
+        yield directory
 
 
 def run(app: Tierdesk, directory: Path, **options: object) -> ImportReport:
@@ -331,3 +300,24 @@ def test_imported_tickets_send_no_mail_run_no_rules_and_breach_no_sla(
             assert ticket.id is not None
             assert uow.deadlines.for_ticket(ticket.id) == []
             assert "ruled" not in ticket.tags
+
+
+def test_a_reply_to_an_imported_customer_without_an_address_queues_no_mail(
+    app: Tierdesk, export: Path
+) -> None:
+    run(app, export)
+    found = imported(app)
+    with app.desk.uow() as uow:
+        anna = uow.agents.get(found.agents["1"])
+    assert anna is not None
+
+    conversation.add_message(
+        app.desk,
+        anna,
+        found.tickets["502"].number or "",
+        MessageKind.PUBLIC_REPLY,
+        text="Here is a new key.",
+    )
+
+    with app.desk.uow() as uow:
+        assert uow.mail_outbox.find(list(OutboxStatus)) == []
