@@ -321,3 +321,17 @@ def test_a_reply_to_an_imported_customer_without_an_address_queues_no_mail(
 
     with app.desk.uow() as uow:
         assert uow.mail_outbox.find(list(OutboxStatus)) == []
+
+
+def test_a_run_stopped_before_indexing_is_indexed_by_the_next_run(
+    app: Tierdesk, export: Path
+) -> None:
+    source = app.import_source("zendesk", export)
+    imports.import_history(app.desk, SYSTEM, source, app.fetch_attachment)  # no finish_import
+
+    again = run(app, export)
+    once_more = run(app, export)
+
+    assert again.total(Outcome.CREATED) == again.total(Outcome.UPDATED) == 0
+    assert again.searchable_tickets == 4  # embedded although this run stored nothing
+    assert once_more.searchable_tickets is None  # and only once

@@ -39,6 +39,13 @@ class RecordKind(StrEnum):
     AGENT = "agent"
     TICKET = "ticket"
     COMMENT = "comment"
+    # Not a record: whether the index still lacks the vectors of tickets a run stored (its
+    # source id is INDEX_STATE; a run interrupted before its end leaves it "pending").
+    INDEX = "index"
+
+
+INDEX_STATE = "vectors"
+INDEX_PENDING, INDEX_DONE = "pending", "done"
 
 
 class Outcome(StrEnum):

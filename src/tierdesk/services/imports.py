@@ -21,9 +21,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 
 from tierdesk.domain.imports import (
+    INDEX_DONE,
+    INDEX_PENDING,
+    INDEX_STATE,
     ImportedTicket,
     ImportReport,
     MissingAttachment,
@@ -36,6 +40,7 @@ from tierdesk.domain.knowledge import DocumentKind
 from tierdesk.domain.messages import Attachment, clean_filename
 from tierdesk.domain.people import Actor, SystemActor
 from tierdesk.errors import InvalidInputError
+from tierdesk.ports import UnitOfWork
 from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.services import search, triage
 from tierdesk.services.access import require_lead
@@ -101,18 +106,26 @@ def import_history(
 def finish_import(
     desk: Desk, report: ImportReport, progress: Callable[[int], None] | None = None
 ) -> None:
-    """After a run that stored tickets: embed the index once (the run stored text only) and let
-    triage train on the history; the report learns how many tickets are searchable."""
-    changed = (
-        report.counts[(RecordKind.TICKET, Outcome.CREATED)]
-        + report.counts[(RecordKind.TICKET, Outcome.UPDATED)]
-    )
-    if report.dry_run or not changed:
+    """After a run that stored tickets (this one, or one interrupted before it got here): embed
+    the index once (the runs stored text only) and let triage train on the history; the report
+    learns how many tickets are searchable."""
+    if report.dry_run:
         return
+    with desk.uow() as uow:
+        state = uow.imports.find(report.system, RecordKind.INDEX, [INDEX_STATE]).get(INDEX_STATE)
+    if state is None or state.fingerprint != INDEX_PENDING:
+        return  # nothing stored since the last finished run
     if desk.search is not None:
         search.rebuild_index(desk, progress=progress)
         report.searchable_tickets = search.index_size(desk).get(str(DocumentKind.TICKET), 0)
     report.training_queued = triage.schedule_training(desk)
+    with desk.uow() as uow:
+        _mark_index(uow, report.system, INDEX_DONE, desk.clock.now())
+        uow.commit()
+
+
+def _mark_index(uow: UnitOfWork, system: str, state: str, at: datetime) -> None:
+    uow.imports.put(system, RecordKind.INDEX, INDEX_STATE, 0, state, at)
 
 
 def _batches(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
@@ -175,6 +188,10 @@ class _Run:
                 done = writer.people(rows)
             else:
                 done = writer.tickets(rows, files)
+                if any(d.outcome in (Outcome.CREATED, Outcome.UPDATED) for d in done):
+                    # Committed with the tickets: finish_import embeds them even when this run
+                    # is interrupted and the next one finds nothing left to store.
+                    _mark_index(uow, self.system, INDEX_PENDING, writer.now)
             uow.commit()
         return done
 

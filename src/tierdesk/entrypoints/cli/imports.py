@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from tierdesk.domain.imports import ImportReport, Outcome
+from tierdesk.domain.knowledge import DocumentKind
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
-from tierdesk.services import imports
+from tierdesk.services import imports, search
 from tierdesk.services.auth import SYSTEM
 
 import_app = typer.Typer(help="Import another desk's history.", no_args_is_help=True)
@@ -49,9 +50,12 @@ def zendesk(
             result = imports.import_history(
                 app.desk, SYSTEM, source, app.fetch_attachment, options, progress
             )
-        if not dry_run and app.desk.search is not None:
-            note("Indexing the imported tickets …")
-        imports.finish_import(app.desk, result)
+        # Embedding the index (every ticket and manual section, once) is the slow part after a
+        # large import: its own bar, counted in documents.
+        sizes = search.index_size(app.desk) if app.desk.search is not None else {}
+        documents = sum(sizes.values()) - sizes.get(str(DocumentKind.DOCUMENT), 0)
+        with typer.progressbar(length=max(documents, 1), label="Indexing", file=sys.stderr) as bar:
+            imports.finish_import(app.desk, result, progress=bar.update)
     say(describe(result))
     if report is not None:
         report.write_text(
