@@ -47,14 +47,43 @@ class ZendeskExport:
             if line.value is None:
                 yield SourceRow(kind, line.where, None, problem=line.problem)
                 continue
-            raw_id = line.value.get("id")
-            source_id = str(raw_id) if raw_id is not None else None
-            if kind is RecordKind.TICKET and zendesk.is_deleted_ticket(line.value):
-                yield SourceRow(kind, line.where, source_id, skip="deleted in Zendesk")
-                continue
-            try:
-                record = mapper(line.value)
-            except InvalidInputError as exc:
-                yield SourceRow(kind, line.where, source_id, problem=exc.message)
-                continue
-            yield SourceRow(kind, line.where, source_id, record=record)
+            for value in _unwrapped(line.value, kind):
+                yield self._row(kind, mapper, line.where, value)
+
+    def _row(
+        self,
+        kind: RecordKind,
+        mapper: Callable[[dict[str, Any]], ImportedRecord],
+        where: str,
+        value: dict[str, Any],
+    ) -> SourceRow:
+        raw_id = value.get("id")
+        source_id = str(raw_id) if raw_id is not None else None
+        if kind is RecordKind.TICKET and zendesk.is_deleted_ticket(value):
+            return SourceRow(kind, where, source_id, skip="deleted in Zendesk")
+        try:
+            record = mapper(value)
+        except InvalidInputError as exc:
+            return SourceRow(kind, where, source_id, problem=exc.message)
+        return SourceRow(kind, where, source_id, record=record)
+
+
+# What wraps the objects when an export was pieced together from Zendesk's API rather than
+# the Admin Center: a page per line ({"tickets": [...], "next_page": ...}) or one object
+# under its singular name ({"ticket": {...}}).
+_NAMES = {
+    RecordKind.ORGANISATION: ("organization", "organizations"),
+    RecordKind.CONTACT: ("user", "users"),
+    RecordKind.TICKET: ("ticket", "tickets"),
+}
+
+
+def _unwrapped(value: dict[str, Any], kind: RecordKind) -> list[dict[str, Any]]:
+    if "id" in value:
+        return [value]
+    one, many = _NAMES[kind]
+    if isinstance(value.get(many), list):
+        return [item for item in value[many] if isinstance(item, dict)]
+    if isinstance(value.get(one), dict):
+        return [value[one]]
+    return [value]
