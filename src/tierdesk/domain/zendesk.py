@@ -26,6 +26,7 @@ from tierdesk.domain.ticket_values import Priority, Status, TicketType
 from tierdesk.errors import InvalidInputError
 
 SYSTEM = "zendesk"
+MAX_EMAIL = 320  # RFC 5321's limit, and the column's width
 
 STATUSES = {
     "new": Status.NEW,
@@ -84,12 +85,13 @@ def _require_id(row: dict[str, Any], what: str) -> str:
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    # PostgreSQL refuses NUL characters in text; they carry nothing anyway.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
 def organisation(row: dict[str, Any]) -> ImportedOrganisation:
     source_id = _require_id(row, "organization")
-    name = _text(row.get("name")) or f"Organization #{source_id}"
+    name = (_text(row.get("name")) or f"Organization #{source_id}")[:200]  # the column's width
     domains = row.get("domain_names") or []
     return ImportedOrganisation(
         source_id=source_id,
@@ -107,16 +109,17 @@ def person(row: dict[str, Any]) -> ImportedPerson:
         f"Deleted user #{source_id}" if deleted else f"User #{source_id}"
     )
     locale = _text(row.get("locale")).lower() or None
+    email = _text(row.get("email")).lower()
     return ImportedPerson(
         source_id=source_id,
         name=name[:200],
-        email=_text(row.get("email")).lower() or None,
+        email=email if email and len(email) <= MAX_EMAIL else None,
         role={"admin": PersonRole.LEAD, "agent": PersonRole.AGENT}.get(role, PersonRole.CUSTOMER),
         organisation_source_id=_id(row.get("organization_id")),
         created_at=read_time(row.get("created_at"), "created_at"),
         active=not deleted and not row.get("suspended"),
-        phone=_text(row.get("phone")) or None,
-        language=locale.split("-")[0] if locale else None,
+        phone=_text(row.get("phone"))[:64] or None,
+        language=locale.split("-")[0][:16] if locale else None,
     )
 
 

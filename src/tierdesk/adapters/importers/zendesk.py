@@ -65,6 +65,9 @@ class ZendeskExport:
             record = mapper(value)
         except InvalidInputError as exc:
             return SourceRow(kind, where, source_id, problem=exc.message)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # A shape the documentation does not describe: this row is reported, not the run.
+            return SourceRow(kind, where, source_id, problem=f"unreadable: {exc!r}")
         return SourceRow(kind, where, source_id, record=record)
 
 
