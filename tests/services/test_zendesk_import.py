@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -335,3 +335,19 @@ def test_a_run_stopped_before_indexing_is_indexed_by_the_next_run(
     assert again.total(Outcome.CREATED) == again.total(Outcome.UPDATED) == 0
     assert again.searchable_tickets == 4  # embedded although this run stored nothing
     assert once_more.searchable_tickets is None  # and only once
+
+
+def test_imported_tickets_are_active_in_their_own_time_not_on_the_day_of_the_import(
+    app: Tierdesk, export: Path
+) -> None:
+    now = app.desk.clock.now()
+
+    run(app, export)
+
+    with app.desk.uow() as uow:
+        today = uow.metrics.active_tickets(now - timedelta(days=1), now + timedelta(days=1), None)
+        april = uow.metrics.active_tickets(
+            datetime(2024, 4, 1, tzinfo=UTC), datetime(2024, 5, 1, tzinfo=UTC), None
+        )
+    assert today == 0
+    assert april == 1  # 501, last changed on 3 April 2024

@@ -411,7 +411,9 @@ class BatchWriter:
             "ticket",
             TICKET_IMPORTED,
             self.actor,
-            self.now,
+            # At the ticket's own last change, not the import's: the metrics count a ticket
+            # as active in a period by its trail, and the import is not activity of its own.
+            record.updated_at,
             changes={"source": self.system, "source_id": record.source_id, **changes},
         )
         ticket.pending_events.append(event)
