@@ -44,6 +44,7 @@ def test_a_dry_run_stores_nothing(tierdesk: Invoke, export: Path) -> None:
     would = json.loads((export / "d").read_text("utf-8"))["counts"]
     did = json.loads((export / "r").read_text("utf-8"))["counts"]
     assert would["ticket"] == {"created": 4, "updated": 0, "skipped": 1, "failed": 2}
+    assert (would["contact"]["created"], would["agent"]["created"]) == (4, 2)
     assert did["ticket"]["created"] == 4  # the dry run stored none of them
 
 

@@ -97,3 +97,12 @@ def test_an_unknown_status_or_a_missing_creation_time_is_refused() -> None:
         zendesk.ticket({**TICKET, "status": "escalated"})
     with pytest.raises(InvalidInputError):
         zendesk.ticket({**TICKET, "status": "open", "created_at": None})
+
+
+def test_a_ticket_exported_without_comments_keeps_its_description_as_the_first_message() -> None:
+    ticket = zendesk.ticket(
+        {**TICKET, "status": "open", "description": "It hums.", "comments": None}
+    )
+
+    [first] = ticket.comments
+    assert (first.text, first.public, first.author_source_id) == ("It hums.", True, "5")

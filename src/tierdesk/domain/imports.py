@@ -201,7 +201,6 @@ class ImportReport:
     missing_attachments: list[MissingAttachment] = field(default_factory=list)
     searchable_tickets: int | None = None  # tickets in the index after the run
     training_queued: bool = False
-    interrupted: bool = False
 
     def count(
         self,
@@ -223,7 +222,6 @@ class ImportReport:
         return {
             "system": self.system,
             "dry_run": self.dry_run,
-            "interrupted": self.interrupted,
             "counts": {str(k): {str(o): self.counts[(k, o)] for o in Outcome} for k in kinds},
             "totals": {str(o): self.total(o) for o in Outcome},
             "problems": [

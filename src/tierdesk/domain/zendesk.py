@@ -208,6 +208,15 @@ def ticket(row: dict[str, Any]) -> ImportedTicket:
         )
     )
     description = _text(row.get("description"))
+    requester = _id(row.get("requester_id")) or _id(row.get("submitter_id"))
+    if not comments and description:
+        # An export without its comments (the API's ticket objects alone): the description is
+        # the first comment's text, so the thread is not left empty.
+        comments = (
+            ImportedComment(
+                f"{source_id}-description", requester, True, description, None, created
+            ),
+        )
     subject = (
         _text(row.get("subject"))
         or _text(row.get("raw_subject"))
@@ -234,7 +243,7 @@ def ticket(row: dict[str, Any]) -> ImportedTicket:
         channel=channel,
         created_at=created,
         updated_at=max(updated, created),
-        requester_source_id=_id(row.get("requester_id")) or _id(row.get("submitter_id")),
+        requester_source_id=requester,
         organisation_source_id=_id(row.get("organization_id")),
         assignee_source_id=_id(row.get("assignee_id")),
         solved_at=solved_at,

@@ -28,10 +28,12 @@ from tierdesk.domain.imports import (
     INDEX_DONE,
     INDEX_PENDING,
     INDEX_STATE,
+    ImportedPerson,
     ImportedTicket,
     ImportReport,
     MissingAttachment,
     Outcome,
+    PersonRole,
     RecordKind,
     SourceRow,
     fingerprint,
@@ -88,7 +90,6 @@ def import_history(
     if desk.search is not None and not options.dry_run:
         deferring = desk.search.deferring_vectors()
     done = 0
-    report.interrupted = True  # until every batch is through
     with deferring:
         for kind in KINDS:
             for batch in _batches(source.rows(kind), options.batch):
@@ -99,7 +100,6 @@ def import_history(
                 done += len(batch)
                 if progress is not None:
                     progress(done, total)
-    report.interrupted = False
     return report
 
 
@@ -207,20 +207,21 @@ class _Run:
         with self.desk.uow() as uow:
             for row in rows:
                 assert row.record is not None
-                kinds = (
-                    [kind]
-                    if kind is not RecordKind.CONTACT
-                    else [RecordKind.CONTACT, RecordKind.AGENT]
-                )
-                refs = [uow.imports.find(self.system, k, [row.record.source_id]) for k in kinds]
-                ref = next((r[row.record.source_id] for r in refs if r), None)
+                stored_as = kind
+                if (
+                    isinstance(row.record, ImportedPerson)
+                    and row.record.role is not PersonRole.CUSTOMER
+                ):
+                    stored_as = RecordKind.AGENT
+                source_id = row.record.source_id
+                ref = uow.imports.find(self.system, stored_as, [source_id]).get(source_id)
                 if ref is None:
                     outcome = Outcome.CREATED
                 elif ref.fingerprint == fingerprint(row.record):
                     outcome = Outcome.SKIPPED
                 else:
                     outcome = Outcome.UPDATED
-                self.report.count(kind, outcome)
+                self.report.count(stored_as, outcome)
 
     def _attachments(self, rows: list[SourceRow]) -> FetchedAttachments:
         """Fetch the new comments' attachments before the batch's transaction (a slow host
