@@ -351,3 +351,23 @@ def test_imported_tickets_are_active_in_their_own_time_not_on_the_day_of_the_imp
         )
     assert today == 0
     assert april == 1  # 501, last changed on 3 April 2024
+
+
+def test_a_row_the_database_refuses_fails_alone_and_leaves_nothing_half_stored(
+    app: Tierdesk, export: Path
+) -> None:
+    # A source-id table pointing at an agent the desk no longer has (a database restored from
+    # an older backup): ticket 504's assignee #99 maps to a row that is not there, which the
+    # database refuses (foreign key) when the batch is flushed.
+    with app.desk.uow() as uow:
+        uow.imports.put("zendesk", RecordKind.AGENT, "99", 99_999, "stale", app.desk.clock.now())
+        uow.commit()
+
+    report = run(app, export, batch=10)
+
+    failed = [r for r in report.rows if r.kind is RecordKind.TICKET and r.outcome is Outcome.FAILED]
+    assert {r.source_id for r in failed} == {"504", "507", None}  # None: the malformed line
+    assert set(imported(app).tickets) == {"501", "502", "503"}
+    assert counts(report, RecordKind.TICKET)["created"] == 3
+    with app.desk.uow() as uow:
+        assert len(desk_ticket_page(uow, 100, None, why="index rebuild")) == 3

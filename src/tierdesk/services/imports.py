@@ -169,12 +169,10 @@ class _Run:
                 try:
                     self._count(self._write(kind, [row], files))
                 except Exception as row_exc:  # reported, with the row
-                    reason = (
-                        getattr(row_exc, "message", None) or f"{type(row_exc).__name__}: {row_exc}"
-                    )
-                    self.report.count(
-                        kind, Outcome.FAILED, str(reason)[:500], row.where, row.source_id
-                    )
+                    # The first line: a database's message goes on with the statement.
+                    text = getattr(row_exc, "message", None) or str(row_exc)
+                    reason = f"{type(row_exc).__name__}: {(text.splitlines() or [''])[0]}"
+                    self.report.count(kind, Outcome.FAILED, reason[:500], row.where, row.source_id)
         self.report.missing_attachments += files.missing
 
     def _write(
