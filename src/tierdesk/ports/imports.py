@@ -37,6 +37,12 @@ class ImportRecordRepository(Protocol):
         """Remember (or update) where a source record went and what it read as."""
         ...
 
+    def put_many(
+        self, system: str, kind: RecordKind, entries: Sequence[tuple[str, int, str]], at: datetime
+    ) -> None:
+        """``put`` for many (source id, record id, fingerprint) at once."""
+        ...
+
 
 class ImportSource(Protocol):
     """A source desk's export, read row by row (``adapters/importers/``)."""

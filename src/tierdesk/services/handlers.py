@@ -68,10 +68,11 @@ EVENT_HANDLERS: HandlerTable = {
     "ticket.escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
     "ticket.de_escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
     "ticket.routed": (sla_clocks.follow_the_level,),
-    # History, stored as it was (services/imports.py): indexed (ANY_ACTION) and nothing else —
-    # no acknowledgement or reply mail, no SLA clock, no routing, triage or enrichment; rules
-    # ignore it (services/rules.py). One event for a whole ticket rather than replayed
-    # "opened"/"message.added" events, whose handlers would do all of that.
+    # History, stored as it was (services/imports.py): nothing reacts — no acknowledgement or
+    # reply mail, no SLA clock, no routing, triage or enrichment; of the every-event handlers
+    # the index leaves it to the import's end and rules ignore it (search.py, rules.py). One
+    # event for a whole ticket rather than replayed "opened"/"message.added" events, whose
+    # handlers would do all of that.
     TICKET_IMPORTED: (),
     "ticket.assigned": (sla_clocks.follow_the_assignee,),
     "escalation.accepted": (sla_clocks.follow_the_assignee,),

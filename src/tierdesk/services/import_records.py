@@ -21,6 +21,7 @@ from tierdesk.domain.imports import (
     ImportedComment,
     ImportedOrganisation,
     ImportedPerson,
+    ImportedRating,
     ImportedTicket,
     MissingAttachment,
     Outcome,
@@ -39,6 +40,8 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.ports.imports import ImportedRecordRef
 from tierdesk.services.access import desk_ticket
 from tierdesk.services.desk import Desk
+
+Stored = Organisation | Contact | Agent | Ticket | Message
 
 # Imported tickets land at L1, where the desk's first-line agents (and imported agents) work;
 # the source's groups do not say which level they were (design.md, "Importing").
@@ -68,17 +71,62 @@ class BatchWriter:
     def __init__(self, uow: UnitOfWork, desk: Desk, system: str, actor: SystemActor) -> None:
         self.uow, self.desk, self.system, self.actor = uow, desk, system, actor
         self.now = desk.clock.now()
+        self._pending: list[tuple[RecordKind, str, Stored, str]] = []
+        self._audits: list[tuple[str, Stored, str]] = []
+        self._ratings: list[tuple[Ticket, Contact, ImportedRating]] = []
+        # Loaded once per batch: the session holds objects weakly, so a get by id would load
+        # the same agent again for every comment they wrote.
+        self._loaded_agents: dict[int, Agent | None] = {}
+        self._loaded_contacts: dict[int, Contact | None] = {}
+        self._stand_ins: dict[str, Contact] = {}  # made in this batch, not remembered yet
         # A ticket batch's people and organisations, by source id (tickets()).
         self.contacts: dict[str, ImportedRecordRef] = {}
         self.agents: dict[str, ImportedRecordRef] = {}
         self.orgs: dict[str, ImportedRecordRef] = {}
 
+    def _agent_by_id(self, agent_id: int) -> Agent | None:
+        if agent_id not in self._loaded_agents:
+            self._loaded_agents[agent_id] = self.uow.agents.get(agent_id)
+        return self._loaded_agents[agent_id]
+
+    def _contact_by_id(self, contact_id: int) -> Contact | None:
+        if contact_id not in self._loaded_contacts:
+            self._loaded_contacts[contact_id] = self.uow.contacts.get(contact_id)
+        return self._loaded_contacts[contact_id]
+
     def _known(self, kind: RecordKind, ids: list[str]) -> dict[str, ImportedRecordRef]:
         return self.uow.imports.find(self.system, kind, ids)
 
-    def _remember(self, kind: RecordKind, source_id: str, record_id: int | None, fp: str) -> None:
-        assert record_id is not None
-        self.uow.imports.put(self.system, kind, source_id, record_id, fp, self.now)
+    def _remember(self, kind: RecordKind, source_id: str, stored: Stored, fp: str) -> None:
+        """Where a source record went, written by ``settle`` (new rows have no id yet)."""
+        self._pending.append((kind, source_id, stored, fp))
+
+    def _created(self, subject: str, stored: Stored, source_id: str) -> None:
+        self._audits.append((subject, stored, source_id))
+
+    def settle(self) -> None:
+        """One flush for the batch, then its source ids, trail entries and ratings: per record,
+        each was a statement of its own, and that was most of an import's time."""
+        self.uow.flush()
+        by_kind: dict[RecordKind, list[tuple[str, int, str]]] = {}
+        for kind, source_id, stored, fp in self._pending:
+            assert stored.id is not None
+            by_kind.setdefault(kind, []).append((source_id, stored.id, fp))
+        for kind, entries in by_kind.items():
+            self.uow.imports.put_many(self.system, kind, entries, self.now)
+        for subject, stored, source_id in self._audits:
+            self._audit(subject, f"{subject}.imported", stored.id, source_id)
+        for ticket, contact, rating in self._ratings:
+            self.uow.csat.add(
+                CsatRating(
+                    ticket_id=_id(ticket),
+                    contact_id=_id(contact),
+                    score=rating.score,
+                    comment=rating.comment,
+                    created_at=rating.created_at or ticket.updated_at,
+                )
+            )
+        self._pending, self._audits, self._ratings = [], [], []
 
     # -- organisations ------------------------------------------------------------------------
 
@@ -112,11 +160,11 @@ class BatchWriter:
                     email_domains=list(record.email_domains),
                 )
                 self.uow.organisations.add(current)
-                self.uow.flush()
-                self._audit("organisation", "organisation.imported", current.id, record.source_id)
+                self._created("organisation", current, record.source_id)
                 outcome, reason = Outcome.CREATED, ""
-            self._remember(RecordKind.ORGANISATION, record.source_id, current.id, fp)
+            self._remember(RecordKind.ORGANISATION, record.source_id, current, fp)
             done.append(Done(row, RecordKind.ORGANISATION, outcome, reason))
+        self.settle()
         return done
 
     def _audit(self, subject: str, action: str, record_id: int | None, source_id: str) -> None:
@@ -156,11 +204,12 @@ class BatchWriter:
             person = row.record
             assert isinstance(person, ImportedPerson)
             if person.role is PersonRole.CUSTOMER:
-                outcome, reason = self._contact(person, contacts.get(person.source_id), orgs)
+                outcome, reason, _ = self._contact(person, contacts.get(person.source_id), orgs)
                 done.append(Done(row, RecordKind.CONTACT, outcome, reason))
             else:
                 outcome, reason = self._agent(person, agents.get(person.source_id))
                 done.append(Done(row, RecordKind.AGENT, outcome, reason))
+        self.settle()
         return done
 
     def _free_email(self, person: ImportedPerson, kind: str) -> tuple[str, bool]:
@@ -179,18 +228,18 @@ class BatchWriter:
         person: ImportedPerson,
         ref: ImportedRecordRef | None,
         orgs: dict[str, ImportedRecordRef],
-    ) -> tuple[Outcome, str]:
+    ) -> tuple[Outcome, str, Contact | None]:
         fp = fingerprint(person)
         if ref is not None and ref.fingerprint == fp:
-            return Outcome.SKIPPED, ""
+            return Outcome.SKIPPED, "", None
         org_ref = orgs.get(person.organisation_source_id or "")
         organisation_id = org_ref.record_id if org_ref else self._catch_all()
-        contact = self.uow.contacts.get(ref.record_id) if ref else None
+        contact = self._contact_by_id(ref.record_id) if ref else None
         if contact is None and person.email:
             existing = self.uow.contacts.get_by_email(person.email)
             if existing is not None:
-                self._remember(RecordKind.CONTACT, person.source_id, existing.id, fp)
-                return Outcome.SKIPPED, f"linked to the desk's contact {existing.email}"
+                self._remember(RecordKind.CONTACT, person.source_id, existing, fp)
+                return Outcome.SKIPPED, f"linked to the desk's contact {existing.email}", existing
         if contact is not None:
             contact.name, contact.phone, contact.active = person.name, person.phone, person.active
             contact.organisation_id = organisation_id
@@ -198,8 +247,8 @@ class BatchWriter:
                 email, own = self._free_email(person, "user")
                 if own:
                     contact.email = email
-            self._remember(RecordKind.CONTACT, person.source_id, contact.id, fp)
-            return Outcome.UPDATED, ""
+            self._remember(RecordKind.CONTACT, person.source_id, contact, fp)
+            return Outcome.UPDATED, "", contact
         email, _ = self._free_email(person, "user")
         contact = Contact(
             email=email,
@@ -211,26 +260,25 @@ class BatchWriter:
             active=person.active,
         )
         self.uow.contacts.add(contact)
-        self.uow.flush()
-        self._audit("contact", "contact.imported", contact.id, person.source_id)
-        self._remember(RecordKind.CONTACT, person.source_id, contact.id, fp)
-        return Outcome.CREATED, ""
+        self._created("contact", contact, person.source_id)
+        self._remember(RecordKind.CONTACT, person.source_id, contact, fp)
+        return Outcome.CREATED, "", contact
 
     def _agent(self, person: ImportedPerson, ref: ImportedRecordRef | None) -> tuple[Outcome, str]:
         fp = fingerprint(person)
         if ref is not None and ref.fingerprint == fp:
             return Outcome.SKIPPED, ""
-        agent = self.uow.agents.get(ref.record_id) if ref else None
+        agent = self._agent_by_id(ref.record_id) if ref else None
         if agent is None and person.email:
             existing = self.uow.agents.get_by_email(person.email)
             if existing is not None:
-                self._remember(RecordKind.AGENT, person.source_id, existing.id, fp)
+                self._remember(RecordKind.AGENT, person.source_id, existing, fp)
                 return Outcome.SKIPPED, f"linked to the desk's agent {existing.email}"
         if agent is not None:
             # Levels, role and sign-in are the desk's own once imported: only what the source
             # says of the person changes.
             agent.name, agent.active = person.name, person.active
-            self._remember(RecordKind.AGENT, person.source_id, agent.id, fp)
+            self._remember(RecordKind.AGENT, person.source_id, agent, fp)
             return Outcome.UPDATED, ""
         email, _ = self._free_email(person, "agent")
         agent = Agent(
@@ -244,9 +292,8 @@ class BatchWriter:
             password_hash=None,  # no sign-in until an admin sets a password
         )
         self.uow.agents.add(agent)
-        self.uow.flush()
-        self._audit("agent", "agent.imported", agent.id, person.source_id)
-        self._remember(RecordKind.AGENT, person.source_id, agent.id, fp)
+        self._created("agent", agent, person.source_id)
+        self._remember(RecordKind.AGENT, person.source_id, agent, fp)
         return Outcome.CREATED, ""
 
     # -- tickets ------------------------------------------------------------------------------
@@ -283,39 +330,41 @@ class BatchWriter:
             ticket = desk_ticket(self.uow, ref.record_id, why="history import") if ref else None
             outcome = Outcome.UPDATED if ticket is not None else Outcome.CREATED
             ticket = self._store_ticket(record, ticket, comments, files)
-            self._remember(RecordKind.TICKET, record.source_id, ticket.id, fp)
+            self._remember(RecordKind.TICKET, record.source_id, ticket, fp)
             done.append(Done(row, RecordKind.TICKET, outcome))
+        self.settle()
         return done
 
     def _requester(self, source_id: str | None) -> Contact:
         source_id = source_id or "unknown"
         ref = self.contacts.get(source_id)
-        contact = self.uow.contacts.get(ref.record_id) if ref else None
+        contact = self._contact_by_id(ref.record_id) if ref else None
         if contact is not None:
             return contact
         # Not an end user the export knows: a deleted user, or an agent asking for themselves
         # (the desk's requesters are contacts, so an agent gets a contact twin).
         agent_ref = self.agents.get(source_id)
-        agent = self.uow.agents.get(agent_ref.record_id) if agent_ref else None
+        agent = self._agent_by_id(agent_ref.record_id) if agent_ref else None
         stand_in = deleted_person(source_id)
         if agent is not None:
             stand_in = ImportedPerson(
                 source_id, agent.name, None, PersonRole.CUSTOMER, None, None, active=False
             )
-        self._contact(stand_in, None, {})
-        self.contacts.update(self._known(RecordKind.CONTACT, [source_id]))
-        found = self.uow.contacts.get(self.contacts[source_id].record_id)
-        assert found is not None
-        return found
+        if source_id not in self._stand_ins:
+            _, _, made = self._contact(stand_in, None, {})
+            assert made is not None
+            self.uow.flush()  # the ticket names it by id (rare: a requester the export lost)
+            self._stand_ins[source_id] = made
+        return self._stand_ins[source_id]
 
     def _author(self, comment: ImportedComment, requester: Contact) -> tuple[str, int | None, str]:
         source_id = comment.author_source_id
         if source_id and source_id in self.agents:
-            agent = self.uow.agents.get(self.agents[source_id].record_id)
+            agent = self._agent_by_id(self.agents[source_id].record_id)
             if agent is not None:
                 return "agent", agent.id, agent.name
         if source_id and source_id in self.contacts:
-            contact = self.uow.contacts.get(self.contacts[source_id].record_id)
+            contact = self._contact_by_id(self.contacts[source_id].record_id)
             if contact is not None:
                 return "contact", contact.id, contact.name
         if source_id is None:  # the source does not say: the requester's words
@@ -418,19 +467,11 @@ class BatchWriter:
         )
         ticket.pending_events.append(event)
         ticket.updated_at = record.updated_at  # its own time, not the import's
-        self.uow.flush()
         for comment, message in zip(new, messages, strict=True):
-            self._remember(RecordKind.COMMENT, comment.source_id, message.id, fingerprint(comment))
-        if record.rating is not None and self.uow.csat.for_ticket(_id(ticket)) is None:
-            self.uow.csat.add(
-                CsatRating(
-                    ticket_id=_id(ticket),
-                    contact_id=_id(requester),
-                    score=record.rating.score,
-                    comment=record.rating.comment,
-                    created_at=record.rating.created_at or record.updated_at,
-                )
-            )
+            self._remember(RecordKind.COMMENT, comment.source_id, message, fingerprint(comment))
+        stored_rating = ticket.id is not None and self.uow.csat.for_ticket(ticket.id) is not None
+        if record.rating is not None and not stored_rating:
+            self._ratings.append((ticket, requester, record.rating))
         return ticket
 
 

@@ -8,18 +8,16 @@ is skipped, the rest is added. A row that cannot be read (or stored) is reported
 a batch that fails in the database is rolled back and retried one row per transaction, so
 only the bad row is left out and nothing of it is half-stored.
 
-Imported tickets are stored with their own times and raise only ``ticket.imported``, whose one
-handler is the search index (services/handlers.py; rules ignore it, services/rules.py): no
-mail, no rules, no SLA clocks, no auto-answers. During the run the index stores text only
-(``SearchIndex.deferring_vectors``); ``finish_import`` embeds the index once and lets triage
-train on the new history.
+Imported tickets are stored with their own times and raise only ``ticket.imported``, to which
+nothing reacts (services/handlers.py): no mail, no rules, no SLA clocks, no auto-answers, and
+the index waits for the end. ``finish_import`` then indexes and embeds everything once and
+lets triage train on the new history.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -86,29 +84,25 @@ def import_history(
     report = ImportReport(source.system, dry_run=options.dry_run)
     total = sum(source.count(kind) for kind in KINDS)
     run = _Run(desk, source.system, fetch, report)
-    deferring: AbstractContextManager[None] = nullcontext()
-    if desk.search is not None and not options.dry_run:
-        deferring = desk.search.deferring_vectors()
     done = 0
-    with deferring:
-        for kind in KINDS:
-            for batch in _batches(source.rows(kind), options.batch):
-                if options.dry_run:
-                    run.check(kind, batch)
-                else:
-                    run.store(kind, batch)
-                done += len(batch)
-                if progress is not None:
-                    progress(done, total)
+    for kind in KINDS:
+        for batch in _batches(source.rows(kind), options.batch):
+            if options.dry_run:
+                run.check(kind, batch)
+            else:
+                run.store(kind, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
     return report
 
 
 def finish_import(
     desk: Desk, report: ImportReport, progress: Callable[[int], None] | None = None
 ) -> None:
-    """After a run that stored tickets (this one, or one interrupted before it got here): embed
-    the index once (the runs stored text only) and let triage train on the history; the report
-    learns how many tickets are searchable."""
+    """After a run that stored tickets (this one, or one interrupted before it got here): index
+    and embed everything once and let triage train on the history; the report learns how many
+    tickets are searchable."""
     if report.dry_run:
         return
     with desk.uow() as uow:

@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, Table, insert, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables import metadata
@@ -64,21 +74,47 @@ class SqlImportRecordRepository:
         fingerprint: str,
         at: datetime,
     ) -> None:
-        key = (_r.system == system) & (_r.kind == str(kind)) & (_r.source_id == source_id)
-        changed = self.session.execute(
-            update(imported_records)
-            .where(key)
-            .values(record_id=record_id, fingerprint=fingerprint, updated_at=at)
-        )
-        if not changed.rowcount:  # type: ignore[attr-defined]
+        self.put_many(system, kind, [(source_id, record_id, fingerprint)], at)
+
+    def put_many(
+        self, system: str, kind: RecordKind, entries: Sequence[tuple[str, int, str]], at: datetime
+    ) -> None:
+        """One INSERT and one UPDATE, each executed for many rows, for a whole batch."""
+        if not entries:
+            return
+        known = self.find(system, kind, [source_id for source_id, _, _ in entries])
+        fresh = [
+            {
+                "system": system,
+                "kind": str(kind),
+                "source_id": source_id,
+                "record_id": record_id,
+                "fingerprint": fingerprint,
+                "imported_at": at,
+                "updated_at": at,
+            }
+            for source_id, record_id, fingerprint in entries
+            if source_id not in known
+        ]
+        again = [
+            {"b_source_id": source_id, "b_record_id": record_id, "b_fingerprint": fingerprint}
+            for source_id, record_id, fingerprint in entries
+            if source_id in known
+        ]
+        if fresh:
+            self.session.execute(insert(imported_records), fresh)
+        if again:
             self.session.execute(
-                insert(imported_records).values(
-                    system=system,
-                    kind=str(kind),
-                    source_id=source_id,
-                    record_id=record_id,
-                    fingerprint=fingerprint,
-                    imported_at=at,
-                    updated_at=at,
+                update(imported_records)
+                .where(
+                    _r.system == system,
+                    _r.kind == str(kind),
+                    _r.source_id == bindparam("b_source_id"),
                 )
+                .values(
+                    record_id=bindparam("b_record_id"),
+                    fingerprint=bindparam("b_fingerprint"),
+                    updated_at=at,
+                ),
+                again,
             )
