@@ -45,7 +45,8 @@ from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.services import search, triage
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.import_records import BatchWriter, Done, FetchedAttachments
+from tierdesk.services.import_records import Done, FetchedAttachments
+from tierdesk.services.imported_tickets import TicketWriter
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class _Run:
         self, kind: RecordKind, rows: list[SourceRow], files: FetchedAttachments
     ) -> list[Done]:
         with self.desk.uow() as uow:
-            writer = BatchWriter(uow, self.desk, self.system, self.actor)
+            writer = TicketWriter(uow, self.desk, self.system, self.actor)
             if kind is RecordKind.ORGANISATION:
                 done = writer.organisations(rows)
             elif kind is RecordKind.CONTACT:
