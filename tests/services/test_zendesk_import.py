@@ -371,3 +371,24 @@ def test_a_row_the_database_refuses_fails_alone_and_leaves_nothing_half_stored(
     assert counts(report, RecordKind.TICKET)["created"] == 3
     with app.desk.uow() as uow:
         assert len(desk_ticket_page(uow, 100, None, why="index rebuild")) == 3
+
+
+def test_a_person_changed_in_the_export_is_updated_not_added_again(
+    app: Tierdesk, export: Path
+) -> None:
+    run(app, export)
+    users = export / "users.json"
+    users.write_text(users.read_text("utf-8").replace('"Carl Kunde"', '"Carl K. Kunde"'), "utf-8")
+
+    again = run(app, export)
+
+    assert counts(again, RecordKind.CONTACT) == {
+        "created": 0,
+        "updated": 1,
+        "skipped": 3,
+        "failed": 0,
+    }
+    with app.desk.uow() as uow:
+        carl = uow.contacts.get(imported(app).contacts["10"])
+        assert carl is not None and carl.name == "Carl K. Kunde"
+        assert len(uow.contacts.all()) == 5
