@@ -1,4 +1,5 @@
-"""An imported Zendesk history as a customer sees it in the portal: the public thread only."""
+"""An imported Zendesk history on the web: the portal shows a customer the public thread only;
+the workspace shows an agent everything, the trail included."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_organisation
-from tests.web.conftest import PASSWORD, Browser
+from tests.web.conftest import PASSWORD, Browser, WebDesk
 from tests.zendesk_export import served_export
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.imports import Outcome, RecordKind
@@ -56,3 +57,23 @@ def test_a_customer_already_on_the_desk_sees_their_imported_ticket_without_priva
     assert ticket.requester_id == carl.id
     assert "Please renew the lease timer" in page
     assert "SECRET" not in page
+
+
+def test_an_agent_reads_an_imported_ticket_with_its_notes_and_its_import_in_the_trail(
+    web: WebDesk, export: Path, signed_in: SignIn
+) -> None:
+    app = web.app
+    source = app.import_source("zendesk", export)
+    imports.import_history(app.desk, SYSTEM, source, app.fetch_attachment)
+    with app.desk.uow() as uow:
+        ref = uow.imports.find("zendesk", RecordKind.TICKET, ["504"])["504"]
+        ticket = desk_ticket(uow, ref.record_id, why="history import")
+    assert ticket is not None
+
+    response = signed_in(web.l1).get(f"/tickets/{ticket.number}")
+
+    assert response.status_code == 200
+    page = response.text
+    assert "Replaced the trunk card" in page
+    assert "Deleted user #99" in page
+    assert '<strong>ticket.imported</strong> <span class="by">by import:zendesk</span>' in page
