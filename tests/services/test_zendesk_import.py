@@ -392,3 +392,21 @@ def test_a_person_changed_in_the_export_is_updated_not_added_again(
         carl = uow.contacts.get(imported(app).contacts["10"])
         assert carl is not None and carl.name == "Carl K. Kunde"
         assert len(uow.contacts.all()) == 5
+
+
+def test_an_agent_who_asked_for_themselves_becomes_an_inactive_contact_twin(
+    app: Tierdesk, export: Path
+) -> None:
+    tickets = export / "tickets.json"
+    text = tickets.read_text("utf-8")
+    tickets.write_text(text.replace('"requester_id": 12, "submitter_id": 12', '"requester_id": 2'))
+
+    run(app, export)
+
+    found = imported(app)
+    with app.desk.uow() as uow:
+        twin = uow.contacts.get(found.tickets["503"].requester_id)
+    assert twin is not None
+    assert (twin.name, twin.active) == ("Ada Admin", False)
+    assert twin.email.endswith("@import.invalid")
+    assert found.agents["2"] != twin.id
