@@ -23,6 +23,8 @@ from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
+from tierdesk.adapters.importers.files import fetch_file
+from tierdesk.adapters.importers.zendesk import ZendeskExport
 from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.adapters.search.vectors import close_matrix
 from tierdesk.adapters.trackers.github import GitHubTracker
@@ -41,6 +43,7 @@ from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.defects import IssueTracker
+from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.services import (  # noqa: F401 - register their background tasks (services/jobs.py)
     article_indexing,
@@ -116,6 +119,17 @@ class Tierdesk:
         chosen = self.settings.manuals
         limits = ManualLimits(chosen.max_pages, chosen.max_characters, chosen.max_sections)
         return read_document(data, filename, title, limits)
+
+    def import_source(self, system: str, path: Path) -> ImportSource:
+        """Another desk's export for ``services.imports``; refused when ``path`` is not one."""
+        if system != "zendesk":
+            raise ConfigurationError(f"no importer for {system!r}; known: zendesk")
+        return ZendeskExport(path)
+
+    @property
+    def fetch_attachment(self) -> AttachmentFetcher:
+        """How an import fetches the attachments its export names by URL."""
+        return fetch_file
 
 
 def bootstrap(

@@ -38,6 +38,7 @@ from tierdesk.ports.enhancements import EnhancementRepository as EnhancementRepo
 from tierdesk.ports.facts import FactRepository as FactRepository
 from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
+from tierdesk.ports.imports import ImportRecordRepository as ImportRecordRepository
 from tierdesk.ports.incidents import IncidentRepository as IncidentRepository
 from tierdesk.ports.jobs import JobQueue as JobQueue
 from tierdesk.ports.knowledge_gaps import KnowledgeGapRepository as KnowledgeGapRepository
@@ -177,6 +178,7 @@ class UnitOfWork(Protocol):
     knowledge_gaps: KnowledgeGapRepository  # unanswered questions, suggestions shown
     articles: ArticleRepository  # ports/articles.py: authored articles, versions, feedback
     idempotency_keys: IdempotencyKeyRepository
+    imports: ImportRecordRepository
     web_sessions: SessionRepository  # signed-in browsers
     magic_links: MagicLinkRepository
     sign_in_failures: SignInFailureRepository  # what the sign-in limits count

@@ -161,6 +161,7 @@ DeskPurpose = Literal[
     "enhancement shipped notice",  # a shipped enhancement's notice to every linked ticket
     "incident broadcast",  # an incident's update to every linked ticket
     "incident resolution",  # resolving an incident solves every linked ticket
+    "history import",  # a ticket imported before, updated by a re-run of its import
     "index rebuild",  # every ticket, embedded and indexed again
     "mail receipt",  # which ticket a stored inbound mail went to, for its receipt
     "mail threading",  # which ticket a mail answers, before the sender's door decides

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.imports import TICKET_IMPORTED
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Dispatcher, UnitOfWork
 from tierdesk.services import (
@@ -70,6 +71,12 @@ EVENT_HANDLERS: HandlerTable = {
     "ticket.escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
     "ticket.de_escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
     "ticket.routed": (sla_clocks.follow_the_level,),
+    # History, stored as it was (services/imports.py): nothing reacts — no acknowledgement or
+    # reply mail, no SLA clock, no routing, triage or enrichment; of the every-event handlers
+    # the index leaves it to the import's end and rules ignore it (search.py, rules.py). One
+    # event for a whole ticket rather than replayed "opened"/"message.added" events, whose
+    # handlers would do all of that.
+    TICKET_IMPORTED: (),
     "ticket.assigned": (sla_clocks.follow_the_assignee,),
     "escalation.accepted": (sla_clocks.follow_the_assignee,),
     "escalation.bounced": (sla_clocks.follow_the_assignee,),

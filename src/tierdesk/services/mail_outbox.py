@@ -26,6 +26,7 @@ from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.customer_texts import customer_language
+from tierdesk.domain.imports import is_placeholder_email
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.outbound import (
     DeliveryFailedError,
@@ -68,6 +69,8 @@ def _queue(
     requester = uow.contacts.get(ticket.requester_id)
     if requester is None or not requester.active:
         return
+    if is_placeholder_email(requester.email):
+        return  # someone imported without an address (domain/imports.py): nobody to mail
     if uow.mail_outbox.exists(ticket.id, kind, message_id):
         return  # a handler round that saw this event twice must not queue it twice
     # The ticket's language (what the customer wrote in, or chose) before the contact's.

@@ -21,6 +21,7 @@ from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
 from tierdesk.domain.audit_query import parse_record_id
+from tierdesk.domain.imports import TICKET_IMPORTED
 from tierdesk.domain.people import Actor
 from tierdesk.domain.rule_actions import ActionType, parse_actions
 from tierdesk.domain.rules import (
@@ -214,8 +215,8 @@ def _fired_in(uow: UnitOfWork) -> set[tuple[int, int]]:
 
 
 def run_event_rules(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
-    if ticket.id is None or event.id is None:
-        return
+    if ticket.id is None or event.id is None or event.action == TICKET_IMPORTED:
+        return  # history already happened: no rule acts on a ticket for being imported
     enabled = uow.rules.all(enabled_only=True)
     if not enabled:
         return

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.imports import TICKET_IMPORTED
 from tierdesk.domain.knowledge import (
     AGENTS_ONLY_KINDS,
     KNOWLEDGE_KINDS,
@@ -96,10 +97,12 @@ def query_text(actor: Actor, ticket: Ticket) -> str:
     return "\n".join([ticket.subject, *readable])
 
 
-def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
+def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """Keep the ticket's documents current: new text is embedded, anything else (status,
     level, queue, assignee) only updates what access checks read."""
-    if desk.search is None:
+    if desk.search is None or event.action == TICKET_IMPORTED:
+        # An import indexes its tickets once, at its end (services/imports.py::finish_import):
+        # storing each one's text as it came only to store it again then doubled its time.
         return
     documents = ticket_documents(ticket)
     desk.search.store(uow, documents)

@@ -18,6 +18,7 @@ from tierdesk.adapters.db import (
     facts,  # noqa: F401 - facts read from tickets, messages read for them
     handoff,  # noqa: F401 - hand-off packets
     idempotency,  # noqa: F401 - the forms' one-time keys
+    imports,  # noqa: F401 - imported records' source ids
     incidents,  # noqa: F401 - incidents and their updates
     jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     knowledge_gaps,  # noqa: F401 - unanswered questions, portal suggestions shown

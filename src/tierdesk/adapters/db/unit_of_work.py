@@ -21,6 +21,7 @@ from tierdesk.adapters.db.enhancements import SqlEnhancementRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
+from tierdesk.adapters.db.imports import SqlImportRecordRepository
 from tierdesk.adapters.db.incidents import SqlIncidentRepository
 from tierdesk.adapters.db.jobs import SqlJobQueue
 from tierdesk.adapters.db.knowledge_gaps import SqlKnowledgeGapRepository
@@ -70,6 +71,7 @@ from tierdesk.ports import (
     EnhancementRepository,
     FactRepository,
     IdempotencyKeyRepository,
+    ImportRecordRepository,
     IncidentRepository,
     JobQueue,
     KnowledgeGapRepository,
@@ -180,6 +182,7 @@ class SqlUnitOfWork:
         self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
         self.articles: ArticleRepository = SqlArticleRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
+        self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
         self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)
         self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)
