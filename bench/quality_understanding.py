@@ -110,6 +110,7 @@ def routing(
         extra = ["--baseline"] if baseline else []
         result, _ = run_cli("routing", "--train", str(train), "--test", str(test), *extra)
         runs[chosen.name].append(result)
+        print(f"  {chosen.name}: {json.dumps(result)}", flush=True)  # each run as it ends
         sizes[chosen.name] = (len(chosen.train), len(chosen.test))
     results = {
         name: {key: sum(r[key] for r in found) / len(found) for key in found[0]}
