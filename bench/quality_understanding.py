@@ -83,8 +83,11 @@ COLUMNS = (
     ("answered_macro_f1", "mF1*"),
     ("abstain_rate", "abst"),
     ("accuracy_when_answered", "prec"),
+    ("strict_answered_macro_f1", "mF1@98"),
+    ("strict_abstain_rate", "abst@98"),
     ("baseline_accuracy", "base acc"),
     ("baseline_macro_f1", "base mF1"),
+    ("baseline_answered_macro_f1", "base mF1*"),
 )
 
 
@@ -92,8 +95,10 @@ def routing(
     datasets: Path, scratch: Path, development: bool, baseline: bool = True
 ) -> dict[str, dict[str, float]]:
     """Every routing set through ``tierdesk eval routing --baseline``; * = as the desk applies
-    it (abstentions count as wrong), prec = accuracy of the answers given. Runs of one set
-    (xSID's development folds) are averaged."""
+    it (abstentions count as wrong), prec = accuracy of the answers given, @98 = at the strict
+    98 %-precision threshold every model reports, base mF1* = the baseline abstaining by the
+    desk's rule (its own held-back folds). Runs of one set (xSID's development folds) are
+    averaged."""
     split = "development splits" if development else "test splits"
     print(f"\nRouting ({split}); * = with abstaining, as the desk applies it")
     print(f"{'set':<30} {'train':>6} {'test':>5} " + " ".join(f"{c:>8}" for _, c in COLUMNS))
@@ -105,6 +110,7 @@ def routing(
         extra = ["--baseline"] if baseline else []
         result, _ = run_cli("routing", "--train", str(train), "--test", str(test), *extra)
         runs[chosen.name].append(result)
+        print(f"  {chosen.name}: {json.dumps(result)}", flush=True)  # each run as it ends
         sizes[chosen.name] = (len(chosen.train), len(chosen.test))
     results = {
         name: {key: sum(r[key] for r in found) / len(found) for key in found[0]}
@@ -112,7 +118,12 @@ def routing(
     }
     for name, result in results.items():
         shown = " ".join(f"{result.get(key, float('nan')):8.4f}" for key, _ in COLUMNS)
-        oos = f"  oos recall {result['oos_recall']:.4f}" if "oos_recall" in result else ""
+        oos = (
+            f"  oos recall {result['oos_recall']:.4f} (at 98 %: {result['strict_oos_recall']:.4f},"
+            f" baseline {result.get('baseline_oos_recall', float('nan')):.4f})"
+            if "oos_recall" in result
+            else ""
+        )
         base = f" (baseline {result['baseline_cpu_seconds']:.0f} s)" if baseline else ""
         train_rows, test_rows = sizes[name]
         print(
@@ -120,8 +131,13 @@ def routing(
             f"  cpu {result['train_cpu_seconds']:.0f} s{base}{oos}"
         )
     if baseline:
-        wins = [n for n, r in results.items() if r["macro_f1"] > r["baseline_macro_f1"]]
-        print(f"macro-F1 above the baseline on {len(wins)} of {len(results)} sets")
+        for ours, theirs, what in (
+            ("macro_f1", "baseline_macro_f1", "most likely label, both"),
+            ("answered_macro_f1", "baseline_macro_f1", "ours abstaining, baseline answering all"),
+            ("answered_macro_f1", "baseline_answered_macro_f1", "both abstaining by the rule"),
+        ):
+            wins = [n for n, r in results.items() if r[ours] > r[theirs]]
+            print(f"macro-F1 above the baseline on {len(wins)} of {len(results)} sets ({what})")
     return results
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tierdesk.assist import linear_models
-from tierdesk.assist.calibration import NEVER, choose_threshold
+from tierdesk.assist.calibration import NEVER, choose_threshold, choose_threshold_for_f1
 from tierdesk.assist.embeddings import HashingEmbedder
 from tierdesk.assist.neighbours import vote
 from tierdesk.assist.triage import TextClassifier
@@ -73,6 +73,39 @@ def test_a_field_with_few_held_back_answers_is_answered_only_once_enough_were_ri
     assert few.threshold == NEVER  # three right answers do not show 95 %
     many = choose_threshold([0.99] * 30 + [0.4], [True] * 30 + [False], target_precision=0.95)
     assert many.threshold == 0.99
+
+
+def test_a_field_answers_from_the_confidence_that_gives_its_best_held_back_macro_f1() -> None:
+    # five of six answers right down to 0.4: far from 98 %, but each helps the field's macro-F1
+    confidence = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]
+    predicted = [0, 1, 0, 1, 0, 1, 1]
+    gold = [0, 1, 0, 0, 0, 1, 0]  # the 0.6 and the 0.3 answers are wrong
+    chosen = choose_threshold_for_f1(confidence, predicted, gold, z=0.0)
+    assert chosen.threshold == 0.4  # answering the 0.3 one costs more than it brings
+    assert chosen.answered_share == 6 / 7
+    right = [p == g for p, g in zip(predicted, gold, strict=True)]
+    assert choose_threshold(confidence, right, 0.98).threshold == NEVER
+
+
+def test_a_field_whose_answers_are_no_better_than_its_commonest_label_is_not_answered() -> None:
+    # seven of ten rows are class 0; the answers are right six times in ten
+    gold = [0, 0, 0, 1, 0, 0, 0, 1, 1, 0]
+    predicted = [0, 1, 0, 0, 0, 0, 1, 1, 0, 0]
+    confidence = [0.9 - 0.05 * i for i in range(10)]
+    assert choose_threshold_for_f1(confidence, predicted, gold).threshold == NEVER
+    # the same answers on a field of three even classes tell it better than any one label
+    even = choose_threshold_for_f1(confidence, [0, 1, 2] * 3 + [0], [0, 1, 2] * 3 + [1], z=0.0)
+    assert even.threshold < NEVER
+
+
+def test_an_answered_out_of_scope_row_is_a_false_positive_of_the_class_it_was_given() -> None:
+    confidence = [0.9, 0.8, 0.7, 0.6]
+    alone = choose_threshold_for_f1(confidence, [0, 1, 0, 1], [0, 1, 0, 1], z=0.0)
+    assert alone.threshold == 0.6
+    warned = choose_threshold_for_f1(
+        [*confidence, 0.65, 0.65], [0, 1, 0, 1, 1, 1], [0, 1, 0, 1, -1, -1], z=0.0
+    )
+    assert warned.threshold == 0.7  # answering at 0.65 would give class 1 two false positives
 
 
 def test_out_of_scope_rows_are_held_back_as_wrong_answers_and_raise_the_threshold() -> None:

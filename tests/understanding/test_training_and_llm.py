@@ -136,6 +136,11 @@ def test_eval_routing_and_eval_logs_print_json_last(settings: Settings, tmp_path
     assert metrics["answered_macro_f1"] <= metrics["macro_f1"]
     assert metrics["baseline_accuracy"] == 1.0
     assert 0.0 <= metrics["baseline_macro_f1"] <= 1.0
+    # the baseline abstaining by the desk's rule too, and ours at the strict 98 % threshold
+    assert {"baseline_answered_macro_f1", "baseline_abstain_rate", "baseline_oos_recall"} <= set(
+        metrics
+    )
+    assert {"strict_threshold", "strict_answered_macro_f1", "strict_abstain_rate"} <= set(metrics)
 
     missing = run(
         "eval",

@@ -152,3 +152,53 @@ def choose_threshold(
     if not chosen:
         return Abstention(threshold, 0.0, 0.0)
     return Abstention(threshold, chosen / len(values), float(cumulative[chosen - 1]) / chosen)
+
+
+def choose_threshold_for_f1(
+    confidence: Sequence[float] | NDArray[np.float64],
+    predicted: Sequence[int] | NDArray[np.int64],
+    targets: Sequence[int] | NDArray[np.int64],
+    z: float = EVIDENCE_Z,
+) -> Abstention:
+    """The confidence at or above which answering gives the field's best held-back macro-F1,
+    an abstention counting as a wrong answer (of no class) and an answer to an out-of-scope row
+    (target -1) as a false positive of the class answered — among the thresholds whose answers
+    are right more often than always answering the field's commonest label would be (the lower
+    end of their Wilson interval above that label's share of the held-back rows). None such:
+    the field is not answered (its text does not tell the label better than the desk's
+    default guess). Ties: the higher threshold (fewer answers for the same measure)."""
+    values = np.asarray(confidence, dtype=np.float64)
+    guesses = np.asarray(predicted, dtype=np.int64)
+    gold = np.asarray(targets, dtype=np.int64)
+    scope = gold >= 0
+    if not np.any(scope):
+        return Abstention(NEVER, 0.0, 0.0)
+    classes = int(max(guesses.max(initial=0), gold.max())) + 1
+    actual = np.bincount(gold[scope], minlength=classes).astype(np.float64)
+    present = actual > 0
+    default_guess = float(actual.max()) / len(gold)  # always the commonest label: its precision
+    hits, guessed = np.zeros(classes), np.zeros(classes)
+    scores = np.zeros(classes)  # per-class F1, updated as rows are answered
+    order = np.argsort(-values, kind="stable")
+    best, threshold, chosen, right = -1.0, NEVER, 0, 0.0
+    cumulative_right = 0.0
+    for position, row in enumerate(order):
+        label = guesses[row]
+        guessed[label] += 1
+        if gold[row] == label:
+            hits[label] += 1
+            cumulative_right += 1
+        if present[label]:
+            scores[label] = 2 * hits[label] / (guessed[label] + actual[label])
+        if position + 1 < len(order) and values[order[position + 1]] == values[row]:
+            continue  # equal confidences are answered together
+        answered = position + 1.0
+        if wilson_lower(cumulative_right, answered, z) <= default_guess:
+            continue
+        measure = float(scores[present].mean())
+        if measure > best + 1e-12:
+            best, threshold = measure, float(values[row])
+            chosen, right = position + 1, cumulative_right
+    if not chosen:
+        return Abstention(NEVER, 0.0, 0.0)
+    return Abstention(threshold, chosen / len(values), right / chosen)

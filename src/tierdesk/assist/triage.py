@@ -16,12 +16,17 @@ category is not drowned by the common ones: macro-F1 is the measure that matters
 ``FOLDS`` stratified folds and each fold is predicted by both models fitted on the others.
 On these out-of-fold predictions the classifier fits each model's temperature (the SVM's scores
 become probabilities), chooses the share of the bag-of-words model (the best macro-F1), a
-temperature that makes the mixture's confidence honest, and the abstain threshold: the lowest
-confidence at which the held-back answers were right at least ``target_precision`` of the time,
-with the lower end of their Wilson interval (so a field with few examples is answered only once
-enough answers were right). Rows with an empty label are out-of-scope examples: never a class,
-only in that check (answering them is wrong). Then both models are fitted again on every row.
-Nothing is tuned on the rows it is scored on.
+temperature that makes the mixture's confidence honest, and the abstain threshold, by the
+field's own measure: the confidence from which answering gives the best held-back macro-F1
+(an abstention counts as a wrong answer of no class), among the thresholds whose answers were
+right more often than always answering the field's commonest label (the lower end of their
+Wilson interval above its share: a field whose text does not tell its label, or with too few
+examples to show it does, is not answered). Rows with an empty label are out-of-scope
+examples: never a class, only in that check (answering them is a false positive), where every
+fold's models answer each of them (none was fitted on it). A desk may instead ask for a
+precision (``target_precision``: the lowest confidence at which the held-back answers' Wilson
+lower bound reaches it); the 98 % threshold is reported with every model. Then both models are
+fitted again on every row. Nothing is tuned on the rows it is scored on.
 
 The bag-of-words share is further scaled, per text, by the share of its words the vocabulary
 knows, so a German ticket on an English-trained desk is routed by the embedding model rather
@@ -56,6 +61,7 @@ from tierdesk.assist.calibration import (
     NEVER,
     calibrate,
     choose_threshold,
+    choose_threshold_for_f1,
     choose_word_share,
     combine,
     fit_temperature,
@@ -74,9 +80,9 @@ from tierdesk.errors import InvalidInputError
 
 FOLDS = 5
 MIN_ROWS_FOR_FOLDS = 10  # fewer: nothing can be measured, so the classifier never answers
-# Answer only where held-back rows were right 98 % of the time: a wrong route costs a bounce
-# between queues, an abstention only an L0 look. (0.97 was also tried; see bench/README.md.)
-DEFAULT_TARGET_PRECISION = 0.98
+# The stricter rule a desk may ask for (``target_precision``), and whose threshold every model
+# reports beside its own: answer only where held-back answers were right 98 % of the time.
+STRICT_PRECISION = 0.98
 # The fold fits of the regression stop at a looser tolerance; the final fit, on every row,
 # starts from the last of them.
 _FOLD_TOLERANCE = 1e-3
@@ -155,12 +161,14 @@ class TextClassifier:
         labels: Sequence[str],
         embedder: Embedder,
         *,
-        target_precision: float = DEFAULT_TARGET_PRECISION,
+        target_precision: float | None = None,
         seed: int = 0,
         bag: BagOfWords | None = None,
     ) -> TextClassifier:
-        """``bag``: the texts' TF-IDF features when they are made already (``BagOfWords.of``
-        the same texts)."""
+        """``target_precision``: None (the desk's rule) answers where that gives the field's
+        best held-back macro-F1 (assist/calibration.py, ``choose_threshold_for_f1``); a number
+        answers only where held-back answers reached that precision. ``bag``: the texts'
+        TF-IDF features when they are made already (``BagOfWords.of`` the same texts)."""
         bag = bag or BagOfWords.of(texts)
         # One BLAS thread: OpenBLAS spreads even small products over every core and spin-waits
         # for the slowest, which on a busy 2-core desk made training three times slower.
@@ -173,7 +181,7 @@ class TextClassifier:
         texts: Sequence[str],
         labels: Sequence[str],
         embedder: Embedder,
-        target_precision: float,
+        target_precision: float | None,
         seed: int,
         bag_of_words: BagOfWords,
     ) -> TextClassifier:
@@ -341,17 +349,22 @@ def _learn(
     vectors: NDArray[np.float32],
     targets: NDArray[np.int64],
     known_shares: NDArray[np.float64],
-    target_precision: float,
+    target_precision: float | None,
     seed: int,
 ) -> _Learnt:
     """Out-of-fold scores of both models, then (assist/calibration.py) each model's
-    temperature, the word share, the mixture's temperature and the threshold chosen on them."""
+    temperature, the word share, the mixture's temperature and the threshold chosen on them.
+    Out-of-scope rows are never fitted, so every fold's models answer each of them: all those
+    held-back answers count in the threshold's check (as the one held-back answer of each
+    in-scope row does)."""
     classes = int(targets.max()) + 1
     count = min(FOLDS, int(np.sum(targets >= 0)))
     fold_of = folds(targets, count, seed)
     by_meaning = np.zeros((len(targets), classes))
     by_words = np.zeros((len(targets), classes))
     by_neighbours = np.zeros((len(targets), classes))
+    outside = np.flatnonzero(targets < 0)
+    extra: list[tuple[NDArray[np.int64], Any, Any, Any]] = []  # rows, words, meaning, votes
     regression: LinearModel | None = None
     for fold in range(count):
         held = fold_of == fold
@@ -363,6 +376,16 @@ def _learn(
         regression = fit_logistic(vectors[rows], targets[rows], classes, tol=_FOLD_TOLERANCE)
         by_meaning[held] = regression.scores(vectors[held])
         by_neighbours[held] = vote(vectors[held], vectors[rows], targets[rows], classes)
+        others = outside[~held[outside]]
+        if len(others):
+            extra.append(
+                (
+                    others,
+                    bag.scores(bag_features[others]),
+                    regression.scores(vectors[others]),
+                    vote(vectors[others], vectors[rows], targets[rows], classes),
+                )
+            )
     scope = targets >= 0
     # Each model's scores become honest probabilities before they are mixed.
     words_scale = 1.0 / fit_temperature(softmax(by_words[scope]), targets[scope])
@@ -373,14 +396,38 @@ def _learn(
     mixed = combine(meaning_p, words_p, known_shares, share)
     temperature = fit_temperature(mixed[scope], targets[scope])
     calibrated = calibrate(mixed, temperature)
+    checked, checked_targets = calibrated, targets
+    if extra:
+        answers = [
+            calibrate(
+                combine(
+                    mix(softmax(meaning * meaning_scale), votes),
+                    softmax(words * words_scale),
+                    known_shares[rows],
+                    share,
+                ),
+                temperature,
+            )
+            for rows, words, meaning, votes in extra
+        ]
+        checked = np.vstack([calibrated, *answers])
+        checked_targets = np.concatenate([targets, *(np.full(len(a), -1) for a in answers)])
     best = calibrated.argmax(axis=1)
     correct = scope & (best == targets)
-    abstention = choose_threshold(_shown(calibrated.max(axis=1)), correct, target_precision)
+    shown, guesses = _shown(checked.max(axis=1)), checked.argmax(axis=1)
+    strict = choose_threshold(shown, guesses == checked_targets, STRICT_PRECISION)
+    abstention = (
+        choose_threshold_for_f1(shown, guesses, checked_targets)
+        if target_precision is None
+        else choose_threshold(shown, guesses == checked_targets, target_precision)
+    )
     metrics = {
         "validation_accuracy": round(float(np.mean(correct[scope])), 4),
         "validation_macro_f1": round(macro_f1(best[scope], targets[scope]), 4),
         "validation_answered": round(abstention.answered_share, 4),
         "validation_precision": round(abstention.precision, 4),
+        # the threshold a desk answering only at 98 % held-back precision would use
+        "strict_threshold": round(strict.threshold, 4),
     }
     mixing = _Mixing(share, temperature, abstention.threshold)
     return _Learnt(mixing, words_scale, meaning_scale, regression, metrics)
