@@ -332,8 +332,8 @@ class UnderstandingSettings(BaseModel):
     )
     apply_triage: bool = Field(
         default=False,
-        description="A confident triage suggestion sets the new ticket's fields and, when no "
-        "routing rule matched, its queue.",
+        description="A triage suggestion at the field's strict threshold (98 % held-back "
+        "precision) sets the new ticket's fields and, when no routing rule matched, its queue.",
     )
     cold_start_similarity: float = Field(
         default=0.35, ge=0, le=1, description="Cosine a label description needs (no model yet)."

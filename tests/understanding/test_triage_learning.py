@@ -201,3 +201,60 @@ def test_an_import_needs_one_call_to_have_its_history_learnt(
     assert str(job.status) == "done"
     with desk.uow() as uow:
         assert uow.triage.latest_model_id() is not None
+
+
+@pytest.fixture
+def applying(settings: Settings, clock: FixedClock, app: Tierdesk) -> Iterator[Tierdesk]:
+    """A desk (the same database as ``app``) that applies confident triage itself."""
+    chosen = UnderstandingSettings(apply_triage=True)
+    applying_app = bootstrap(settings.model_copy(update={"understanding": chosen}), clock=clock)
+    yield applying_app
+    applying_app.close()
+
+
+def _model_with_strict_type_threshold(desk: Desk, strict: float) -> None:
+    """The latest model stored again, its type field claiming ``strict`` as the confidence
+    from which it may be applied unseen (what training measures on held-back rows)."""
+    understanding = desk.understanding
+    assert understanding is not None
+    with desk.uow() as uow:
+        model_id = uow.triage.latest_model_id()
+        assert model_id is not None
+        loaded = {
+            name: understanding.classifiers.load(
+                f"copy:{name}", lambda name=name: uow.triage.model_data(model_id, name)
+            )
+            for name in uow.triage.model_fields(model_id)
+        }
+        loaded["type"].metrics["strict_threshold"] = strict
+        uow.triage.add_model(
+            desk.clock.now(),
+            60,
+            {name: dict(c.metrics) for name, c in loaded.items()},
+            {name: c.to_bytes() for name, c in loaded.items()},
+        )
+        uow.commit()
+
+
+@pytest.mark.parametrize(("strict", "applied"), [(2.0, False), (0.0, True)])
+def test_a_field_is_set_without_a_person_only_from_its_strict_threshold(
+    applying: Tierdesk, contact: Contact, strict: float, applied: bool
+) -> None:
+    desk = applying.desk
+    solved(desk, contact, 60)
+    triage.train_triage(desk, SYSTEM)
+    _model_with_strict_type_threshold(desk, strict)
+
+    ticket = tickets.open_ticket(
+        desk,
+        contact,
+        tickets.NewTicket(
+            subject="no audio on calls", body_text="echo too.", type=TicketType.QUESTION
+        ),
+    )
+
+    by_field = {str(s.field): s for s in triage.triage_suggestions(desk, SYSTEM, ticket.id or 0)}
+    assert by_field["type"].suggested == "problem"
+    assert not by_field["type"].abstained  # suggested to the agent either way
+    stored = tickets.get_ticket(desk, SYSTEM, ticket.id or 0)
+    assert (stored.type is TicketType.PROBLEM) is applied

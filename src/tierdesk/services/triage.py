@@ -71,14 +71,30 @@ def ticket_text(ticket: Ticket) -> str:
 def triage_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if desk.understanding is None or ticket.id is None:
         return
-    predictions = predict(uow, desk, ticket)
+    automatic: dict[TriageField, float] = {}
+    predictions = predict(uow, desk, ticket, automatic)
     for prediction in predictions:
         uow.triage.add_prediction(prediction)
     if desk.understanding.config.apply_triage:
-        _apply(uow, desk, ticket, [p for p in predictions if not p.abstained], TRIAGE)
+        # A model's suggestion is shown from the field's own threshold (its best held-back
+        # macro-F1); the field changes without a person only at the strict one (98 % held-back
+        # precision). Cold-start guesses keep their own, already cautious, abstention.
+        sure = [
+            p
+            for p in predictions
+            if not p.abstained and p.confidence >= automatic.get(p.field, 0.0)
+        ]
+        _apply(uow, desk, ticket, sure, TRIAGE)
 
 
-def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePrediction]:
+def predict(
+    uow: UnitOfWork,
+    desk: Desk,
+    ticket: Ticket,
+    automatic: dict[TriageField, float] | None = None,
+) -> list[TriagePrediction]:
+    """The latest model's guess per field (cold start for the fields it lacks). ``automatic``
+    receives, per field of the model, the confidence from which it may be applied unseen."""
     understanding = _understanding(desk)
     assert ticket.id is not None
     text = ticket_text(ticket)
@@ -92,6 +108,10 @@ def predict(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> list[TriagePredictio
                 lambda name=name: uow.triage.model_data(model_id, name),  # type: ignore[misc]
             )
             guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
+            if automatic is not None:
+                # models stored before the strict threshold was kept used it as their own
+                strict = classifier.metrics.get("strict_threshold", classifier.threshold)
+                automatic[TriageField(name)] = float(strict)
     if not set(guesses) >= COLD_START_FIELDS:
         facts = describe(uow.facts.for_ticket(ticket.id, include_internal=False))
         for triage_field, guess in cold_start(uow, understanding, text, facts).items():
