@@ -23,8 +23,23 @@ SBC = "kestrel-sbc-admin-guide-6.0.md"
 EDGE = "kestrel-edge-configuration-guide-13.0.pdf"
 
 
-def floored(settings: Settings, floor: float) -> Tierdesk:
-    search = settings.search.model_copy(update={"min_confidence": floor})
+LONG_TICKET = (
+    "Since this morning our SIP trunk registration to the carrier fails with 403 Forbidden. "
+    "We rotated the TLS certificate on the session border controller yesterday evening and "
+    "restarted the service; the phones register fine internally, but every outbound call "
+    "gets a fast busy tone and inbound calls from the carrier never arrive. The carrier says "
+    "they see our REGISTER requests with the new certificate and reject them. Could the "
+    "certificate chain be incomplete, or does the trunk need its credentials entered again?"
+)
+
+
+def floored(settings: Settings, floor: float, ticket_floor: float | None = None) -> Tierdesk:
+    """A desk on the same data with these floors (a whole ticket's: ``floor`` unless given)."""
+    floors = {
+        "min_confidence": floor,
+        "min_confidence_ticket": floor if ticket_floor is None else ticket_floor,
+    }
+    search = settings.search.model_copy(update=floors)
     return bootstrap(settings.model_copy(update={"search": search}))
 
 
@@ -101,6 +116,47 @@ def test_similar_tickets_below_the_floor_are_not_shown(with_floor: Tierdesk) -> 
     assert numbers[:1] == [twin]
     assert loose not in numbers  # a few shared words: the relevance floor alone shows it
     assert all(s.confidence >= 0.5 for s in found.solved + found.open)
+
+
+def test_a_whole_tickets_similar_tickets_have_their_own_lower_floor(settings: Settings) -> None:
+    """An agent's list of similar tickets is judged by the agent: it keeps the weak matches
+    down to ``search.min_confidence_ticket``, while a question keeps ``min_confidence``."""
+    desk_with_floors = floored(settings, 0.5, ticket_floor=0.15)
+    everything = floored(settings, 0.0)
+    try:
+        desk = desk_with_floors.desk
+        contact = make_contact(desk)
+        for subject, body in [
+            ("Trunk registration fails with 403", "The SIP trunk registration fails, 403."),
+            ("SIP trunk registration 403", "The trunk registration fails with 403 again."),
+            ("Trunk down", "Our SIP trunk does not register since Monday, calls fail."),
+            ("Registration error on phones", "Phones show a registration error 403."),
+            ("SIP calls drop", "SIP calls drop after the trunk came back."),
+            ("Fax slow after rotation", "The fax is slow since the certificate rotation."),
+            ("Printer jams", "The office printer jams on every page."),
+        ]:
+            tickets.open_ticket(desk, contact, tickets.NewTicket(subject, body))
+        new = (
+            tickets.open_ticket(
+                desk,
+                contact,
+                # longer than one passage (``passage_words``): searched as a whole ticket
+                tickets.NewTicket("SIP trunk 403 on registration", LONG_TICKET),
+            ).number
+            or ""
+        )
+
+        def confidences(app: Tierdesk) -> list[float]:
+            found = search_services.similar_tickets(app.desk, SYSTEM, new)
+            return sorted(s.confidence for s in found.solved + found.open)
+
+        every = confidences(everything)
+        shown = confidences(desk_with_floors)
+    finally:
+        everything.close()
+        desk_with_floors.close()
+    assert any(0.15 <= c < 0.5 for c in every)  # a weak match exists to be kept
+    assert shown == [c for c in every if c >= 0.15]
 
 
 def test_a_ticket_whose_product_has_no_manual_gets_no_manual_passages(app: Tierdesk) -> None:

@@ -77,8 +77,10 @@ class SearchTuning:
     min_keyword_share: float = 0.2
     min_similarity: float = 0.3
     min_similarity_alone: float = 0.5
-    # hits less likely than this to be right are not returned (``assist.confidence``)
+    # hits less likely than this to be right are not returned (``assist.confidence``); a
+    # whole ticket's query has its own floor (``SearchSettings.min_confidence_ticket``)
     min_confidence: float = 0.0
+    min_confidence_ticket: float = 0.0
 
     @classmethod
     def of(cls, settings: SearchSettings) -> SearchTuning:
@@ -93,6 +95,7 @@ class SearchTuning:
             min_similarity=settings.min_similarity,
             min_similarity_alone=settings.min_similarity_alone,
             min_confidence=settings.min_confidence,
+            min_confidence_ticket=settings.min_confidence_ticket,
         )
 
 
@@ -255,7 +258,12 @@ class HybridSearch:
             )
             for d in ranked
         ]
-        return [h for h in hits if h.confidence >= self._tuning.min_confidence]
+        floor = (
+            self._tuning.min_confidence
+            if cosine_share == 0
+            else min(self._tuning.min_confidence, self._tuning.min_confidence_ticket)
+        )
+        return [h for h in hits if h.confidence >= floor]
 
     def _evidence(
         self,
