@@ -6,9 +6,15 @@ The fused score ranks candidates against each other (z-scores), so it cannot say
 best of them is any good. A probability can: "right 9 times in 10" means the same for every
 query. Two kinds of query are fitted apart — a question (a few words asked of manuals or
 tickets) and a whole ticket (a ticket's text asked for similar tickets or passages) — each
-with and without the meaning score. The meaning models hold for the embedder they were fitted
-with (``calibrated.MODEL``); with another embedder, or where a hit has no dense score
-(keyword search, vectors deferred), the keyword-only model is used.
+with and without the meaning score, and on the meaning features alone. The meaning models hold
+for the embedder they were fitted with (``calibrated.MODEL``); with another embedder, or where a
+hit has no dense score (keyword search, vectors deferred), the keyword-only model is used.
+
+A hit written in another language than the query (``Evidence.other_language``: a German ticket,
+an English manual) cannot be expected to share its words, so the word features carry no
+evidence for it, in either direction: it is rated by the meaning-only model ("how often is a
+hit right given only its cosine and its lead over the other candidates"), fitted on the same
+development questions with the word features left out.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Mapping
 from tierdesk.assist import calibrated
 from tierdesk.domain.knowledge import Evidence
 
-FEATURES = ("share", "dense", "gap", "margin", "title_share", "lead")
+FEATURES = ("share", "dense", "gap", "margin", "title_share", "lead", "standing", "lead_spread")
 
 
 def _features(evidence: Evidence) -> dict[str, float]:
@@ -30,6 +36,8 @@ def _features(evidence: Evidence) -> dict[str, float]:
         "margin": evidence.margin,
         "title_share": evidence.title_share,
         "lead": evidence.lead,
+        "standing": evidence.standing,
+        "lead_spread": evidence.lead_spread,
     }
 
 
@@ -44,5 +52,8 @@ def confidence(evidence: Evidence, embedder: str) -> float:
     """P(the hit is right), 0..1, rounded to two places (what the desk shows)."""
     kind = "question" if evidence.question else "ticket"
     meaning = evidence.dense is not None and embedder == calibrated.MODEL
-    model = calibrated.MODELS[kind]["meaning" if meaning else "keywords"]
+    if meaning and evidence.other_language:
+        model = calibrated.MODELS[kind]["meaning_only"]
+    else:
+        model = calibrated.MODELS[kind]["meaning" if meaning else "keywords"]
     return round(_logistic(model, _features(evidence)), 2)
