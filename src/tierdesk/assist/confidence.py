@@ -11,10 +11,12 @@ for the embedder they were fitted with (``calibrated.MODEL``); with another embe
 hit has no dense score (keyword search, vectors deferred), the keyword-only model is used.
 
 A hit written in another language than the query (``Evidence.other_language``: a German ticket,
-an English manual) cannot be expected to share its words, so the word features carry no
-evidence for it, in either direction: it is rated by the meaning-only model ("how often is a
-hit right given only its cosine and its lead over the other candidates"), fitted on the same
-development questions with the word features left out.
+an English manual) cannot be expected to share its words, so sharing none is no evidence
+against it (in English, a right hit always shares some): it gets at least what the
+meaning-only model says ("how often is a hit right given only its cosine's standing among the
+candidates and its lead", fitted on the same development questions with the word features left
+out). Words it does share (a product name, an error code, a protocol) still count for it,
+through the ordinary model, whichever of the two is higher.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def confidence(evidence: Evidence, embedder: str) -> float:
     """P(the hit is right), 0..1, rounded to two places (what the desk shows)."""
     kind = "question" if evidence.question else "ticket"
     meaning = evidence.dense is not None and embedder == calibrated.MODEL
+    features = _features(evidence)
+    model = calibrated.MODELS[kind]["meaning" if meaning else "keywords"]
+    probability = _logistic(model, features)
     if meaning and evidence.other_language:
-        model = calibrated.MODELS[kind]["meaning_only"]
-    else:
-        model = calibrated.MODELS[kind]["meaning" if meaning else "keywords"]
-    return round(_logistic(model, _features(evidence)), 2)
+        probability = max(probability, _logistic(calibrated.MODELS[kind]["meaning_only"], features))
+    return round(probability, 2)
