@@ -15,16 +15,24 @@ hit's evidence (``domain.knowledge.Evidence``) for the top 10.
 - ticket model: the 100 GitBugs **train** pairs (Summary + Description of the issue over every
   other issue; the duplicate is right), and the same 100 issues asked of the Smart TV manual
   (another product's manual: every hit is wrong).
-Each kind gets a logistic regression with the meaning score and one without it
-(``assist.confidence``). A feature whose weight comes out with the wrong sign (more evidence,
-less confidence) is dropped and the model refitted, so confidence is monotone in each.
+Each kind gets a logistic regression with the meaning score, one without it, and one on the
+meaning features alone, in units a query's language does not shift (``standing``,
+``lead_spread``: for a hit in another language than the query, ``assist.confidence``); fit
+prints the meaning-only model's reliability table on the same hits. A feature whose weight
+comes out with the wrong sign (more evidence, less confidence) is dropped and the model
+refitted, so confidence is monotone in each.
 
 **report** uses the reported sets (the 38 CSV questions, the 126 GitBugs pairs) with the
 shipped floor (``search.min_confidence``): coverage (share of queries where something is
 shown) and precision at rank 1 on what is shown; and "another product": the 38 questions
 asked of the demo world's three Kestrel manuals (src/tierdesk/demo/content/manuals), and the
 126 GitBugs issues asked of the Kestrel manuals and of the Smart TV manual → share of queries
-showing nothing.
+showing nothing. Cross-language (no labelled set exists: the demo world's own content): the
+scenario tickets of src/tierdesk/demo/content/scenarios.json, each in English and in up to four
+other languages, asked of the three (English) Kestrel manuals → per language the share showing
+a passage, the share whose top passage is in the scenario's product's manual, and the share
+whose top passage is the one the English text of the same scenario gets; and the non-English
+tickets asked of the Smart TV manual (another product, translated) → share showing nothing.
 
 The query issue is stored in the GitBugs index (the corpus has no desk tickets to exclude it
 by); it is dropped from its own results and the gap and margin recomputed without it.
@@ -156,6 +164,25 @@ def kestrel_corpus() -> list[CorpusDocument]:
     return documents
 
 
+SCENARIOS = REPO / "src" / "tierdesk" / "demo" / "content" / "scenarios.json"
+# the demo fills these per ticket (``demo.facts``); any fixed value does for searching
+FILLED = {"version": "6.0.2", "ip": "10.1.20.31", "peer_ip": "203.0.113.20", "since": "",
+          "mac": "00:1A:7D:10:20:30", "serial": "KX2301234", "hostname": "kx-01.fra.example.com",
+          "error_code": "E-5123", "extension": "2041", "customer_name": "",
+          "agent_name": ""}  # fmt: skip
+
+
+def scenario_tickets() -> dict[str, list[tuple[str, str, str]]]:
+    """Per language, the demo scenarios' opening tickets: (scenario key, product, text)."""
+    tickets: dict[str, list[tuple[str, str, str]]] = {}
+    for scenario in json.loads(SCENARIOS.read_text("utf-8")):
+        for language, texts in scenario["texts"].items():
+            text = f"{texts['subject']}\n{texts['body']}"
+            text = re.sub(r"\{(\w+)\}", lambda m: FILLED.get(m.group(1), ""), text)
+            tickets.setdefault(language, []).append((scenario["key"], scenario["product"], text))
+    return tickets
+
+
 # -- searching ------------------------------------------------------------------------------
 
 
@@ -217,9 +244,22 @@ def searcher(corpus: list[CorpusDocument]) -> Iterator[Searcher]:
 
 # -- fitting --------------------------------------------------------------------------------
 
-SIGNS = {"share": 1, "dense": 1, "gap": -1, "margin": 1, "title_share": 1, "lead": 1}
+SIGNS = {
+    "share": 1,
+    "dense": 1,
+    "gap": -1,
+    "margin": 1,
+    "title_share": 1,
+    "lead": 1,
+    "standing": 1,
+    "lead_spread": 1,
+}
 MEANING = ["share", "dense", "gap", "margin", "title_share", "lead"]
 KEYWORDS = ["share", "gap", "margin", "title_share"]
+# meaning alone, in units a query's language does not shift (``knowledge.Evidence``); the raw
+# cosine and lead (MEANING_RAW) are fitted too, for comparison only
+MEANING_ONLY = ["standing", "lead_spread"]
+MEANING_RAW = ["dense", "lead"]
 
 
 def features(evidence: Evidence, names: Sequence[str]) -> list[float]:
@@ -230,6 +270,8 @@ def features(evidence: Evidence, names: Sequence[str]) -> list[float]:
         "margin": evidence.margin,
         "title_share": evidence.title_share,
         "lead": evidence.lead,
+        "standing": evidence.standing,
+        "lead_spread": evidence.lead_spread,
     }
     return [values[n] for n in names]
 
@@ -277,11 +319,16 @@ def run_fit(datasets: Path, keep: Path | None = None) -> None:
         kind: {
             "meaning": fit(hits, MEANING),
             "keywords": fit(hits, KEYWORDS),
+            "meaning_only": fit(hits, MEANING_ONLY),
         }
         for kind, hits in kinds.items()
     }
     for kind, hits in kinds.items():
         print(f"{kind}: {len(hits)} hits, {sum(h.right for h in hits)} right; {models[kind]}")
+        reliability(f"{kind}, meaning only", hits, models[kind]["meaning_only"])
+        raw = fit(hits, MEANING_RAW)
+        print(f"\nfor comparison, raw cosine and lead: {raw}")
+        reliability(f"{kind}, raw cosine and lead", hits, raw)
     body = json.dumps(models, indent=4).replace("\n", "\n")
     CALIBRATED.write_text(
         '"""Generated by ``bench/confidence.py fit``: do not edit by hand (refit instead).\n\n'
@@ -292,6 +339,23 @@ def run_fit(datasets: Path, keep: Path | None = None) -> None:
         "utf-8",
     )
     print(f"wrote {CALIBRATED.relative_to(REPO)}")
+
+
+def reliability(name: str, hits: list[Hit], model: dict[str, float]) -> None:
+    """Predicted against observed, by tenths of the predicted probability."""
+    from tierdesk.assist.confidence import _features, _logistic
+
+    bins: dict[int, list[tuple[float, bool]]] = {}
+    for hit in hits:
+        p = _logistic(model, _features(hit.evidence))
+        bins.setdefault(min(int(p * 10), 9), []).append((p, hit.right))
+    print(f"\nreliability, {name}\n\n| predicted | hits | mean predicted | observed right |")
+    print("|---|---|---|---|")
+    for at in sorted(bins):
+        rows = bins[at]
+        mean = sum(p for p, _ in rows) / len(rows)
+        observed = sum(r for _, r in rows) / len(rows)
+        print(f"| {at / 10:.1f}-{(at + 1) / 10:.1f} | {len(rows)} | {mean:.3f} | {observed:.3f} |")
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -329,6 +393,18 @@ def run_report(datasets: Path, floor: float, sweep: bool) -> None:
     with searcher(kestrel) as on_kestrel:
         tv_to_kestrel = on_kestrel([Ask(a.id, a.text, frozenset()) for a in reported])
         tickets_to_kestrel = on_kestrel([Ask(a.id, a.text, frozenset()) for a in pairs])
+    tickets = scenario_tickets()
+    products = {
+        e["file"]: e["product"] for e in json.loads((MANUALS / "manifest.json").read_text())
+    }
+    asked = {
+        language: [Ask(key, text, frozenset()) for key, _, text in rows]
+        for language, rows in tickets.items()
+    }
+    with searcher(kestrel) as on_kestrel:
+        demo = {language: on_kestrel(asks) for language, asks in asked.items()}
+    with searcher(tv) as on_tv:
+        demo_to_tv = {language: on_tv(asks) for language, asks in asked.items()}
     test_ids = {a.id for a in test}
     gitbugs_test = [r for a, r in zip(pairs, gitbugs_results, strict=True) if a.id in test_ids]
     print(f"\nconfidence floor {floor} (search.min_confidence)\n")
@@ -349,6 +425,33 @@ def run_report(datasets: Path, floor: float, sweep: bool) -> None:
         ("GitBugs 126 issues → Smart TV manual", tickets_to_tv),
     ):
         print(f"| {name} | {len(results)} | {silent(results, floor):.3f} |")
+    print("\ncross-language: the demo scenarios' tickets → the (English) Kestrel manuals\n")
+    print(
+        "| language | tickets | showing a passage | top in the product's manual | top = English's |"
+    )
+    print("|---|---|---|---|---|")
+    english = {
+        key: (top[0].id if top else None)
+        for (key, _, _), top in zip(
+            tickets["en"], (shown(h, floor)[:1] for h in demo["en"]), strict=True
+        )
+    }
+    for language, rows in tickets.items():
+        tops = [shown(hits, floor)[:1] for hits in demo[language]]
+        answered = [(row, top[0]) for row, top in zip(rows, tops, strict=True) if top]
+        product = sum(products[hit.id.split("#")[0]] == row[1] for row, hit in answered)
+        same = [english[row[0]] == hit.id for row, hit in answered if english[row[0]]]
+        print(
+            f"| {language} | {len(rows)} | {len(answered) / len(rows):.3f} ({len(answered)}) | "
+            f"{product}/{len(answered)} | {sum(same)}/{len(same)} |"
+        )
+        for row, hit in answered[:3] if language != "en" else []:
+            print(f"|   e.g. | {row[2].splitlines()[0][:60]} | {hit.id} | {hit.confidence} | |")
+    print("\n| another product's manual, per language | n | showing nothing (target ≥ 0.90) |")
+    print("|---|---|---|")
+    for language, results in demo_to_tv.items():
+        print(f"| demo tickets ({language}) → Smart TV manual | {len(results)} | "
+              f"{silent(results, floor):.3f} |")  # fmt: skip
     if sweep:
         print("\nfloor sweep on the development questions (TV dev, GitBugs train)\n")
         print("| floor | TV shown | TV P@1 | GitBugs shown | GitBugs P@1 |")

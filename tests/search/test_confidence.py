@@ -67,6 +67,40 @@ def test_another_embedders_cosines_are_not_read_as_the_calibrated_models() -> No
     assert confidence(low, calibrated.MODEL) < confidence(high, calibrated.MODEL)
 
 
+def test_a_hit_in_another_language_is_not_marked_down_for_sharing_no_word() -> None:
+    """English development data: a right hit always shares a word with its question, so the
+    ordinary model reads "no word in common" as "wrong". Across languages no shared word can be
+    expected: the meaning-only model (standing and lead among the candidates) decides."""
+    alike = {"question": True, "share": 0.0, "dense": 0.45, "gap": 0.0, "margin": 0.4}
+    standing = {"standing": 4.5, "lead_spread": 1.5}
+    same_language = Evidence(**alike, **standing)  # type: ignore[arg-type]
+    across = Evidence(**alike, **standing, other_language=True)  # type: ignore[arg-type]
+
+    assert confidence(same_language, calibrated.MODEL) < 0.05
+    assert confidence(across, calibrated.MODEL) >= 0.5
+    # its words still count when it shares some (a product name, an error code)
+    sharing = Evidence(**(alike | {"share": 0.8}), other_language=True)  # type: ignore[arg-type]
+    assert confidence(sharing, calibrated.MODEL) == confidence(
+        Evidence(**(alike | {"share": 0.8})),  # type: ignore[arg-type]
+        calibrated.MODEL,
+    )
+    # a hit standing out no more than the rest of the candidates is not a match
+    ordinary = Evidence(**alike, standing=1.0, other_language=True)  # type: ignore[arg-type]
+    assert confidence(ordinary, calibrated.MODEL) < 0.05
+
+
+@pytest.mark.parametrize("question", [True, False])
+def test_across_languages_a_cosine_standing_further_out_never_means_less_confidence(
+    question: bool,
+) -> None:
+    for standing, spread in itertools.product((0.0, 1.0, 2.0, 3.0, 4.0, 6.0), (-1.0, 0.0, 1.0)):
+        base = Evidence(question, 0.0, 0.4, 0.0, 0.1, standing=standing, lead_spread=spread,
+                        other_language=True)  # fmt: skip
+        further = Evidence(question, 0.0, 0.4, 0.0, 0.1, standing=standing + 1,
+                           lead_spread=spread + 0.5, other_language=True)  # fmt: skip
+        assert confidence(further, calibrated.MODEL) >= confidence(base, calibrated.MODEL)
+
+
 def test_a_passage_that_is_only_the_heading_shows_the_text_under_it() -> None:
     body = "To reset the phone hold the mute key for ten seconds until the light blinks."
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from tests.factories import make_ticket
+from tierdesk.assist.confidence import confidence
 from tierdesk.assist.embeddings import EndpointEmbedder, HashingEmbedder, make_embedder
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
@@ -41,9 +43,10 @@ def unfloored_app(settings: Settings) -> Iterator[Tierdesk]:
 
 
 def test_an_italian_ticket_finds_the_english_manual_passage(unfloored_app: Tierdesk) -> None:
-    # The confidence floor is off here: the calibration (fitted on English questions, where a
-    # right hit always shares a word with the question) rates a match in meaning alone as
-    # weak (about 0.04), so the default floor hides it; this checks the ranking underneath.
+    # The confidence floor is off here: even the meaning-only model for a hit in another
+    # language (fitted on English questions) rates this right section about 0.15, so the
+    # default floor hides it (retrieval-experiments.md, sixth round, "Cross-language"); this
+    # checks the ranking underneath.
     real_app = unfloored_app
     name = "kestrel-deskphone-user-guide-4.0.html"
     parsed = real_app.read_document((CONTENT_DIR / "manuals" / name).read_bytes(), name)
@@ -67,6 +70,54 @@ def test_an_italian_ticket_finds_the_english_manual_passage(unfloored_app: Tierd
     assert "similar meaning" in found.passages[0].why
     assert titles[meaning[0].document_id] == "8 Factory reset"
     assert keywords == []  # no word in common: only the multilingual model can find it
+
+
+def add_deskphone_manual(app: Tierdesk) -> None:
+    name = "kestrel-deskphone-user-guide-4.0.html"
+    parsed = app.read_document((CONTENT_DIR / "manuals" / name).read_bytes(), name)
+    knowledge.add_article(app.desk, SYSTEM, parsed, name, product="Kestrel DeskPhone")
+
+
+def test_a_german_ticket_is_judged_on_meaning_alone_against_the_english_manual(
+    unfloored_app: Tierdesk,
+) -> None:
+    # Sharing no word with an English section is no evidence against a German ticket: its
+    # passage is rated by the meaning-only model, not read as "nothing in common". That model
+    # is fitted on English development questions and rates this (right) passage below the
+    # default floor (docs/research/retrieval-experiments.md, sixth round, "Cross-language"),
+    # so the floor is off here.
+    add_deskphone_manual(unfloored_app)
+    question = "Wie setze ich das Telefon auf Werkseinstellungen zurück?"
+    ticket = make_ticket(unfloored_app.desk, subject="Telefon zurücksetzen", body=question)
+
+    found = knowledge.suggestions_for_ticket(unfloored_app.desk, SYSTEM, ticket.number, limit=3)
+    with unfloored_app.desk.uow() as uow:
+        where = search_filter(SYSTEM, (DocumentKind.MANUAL,))
+        index = unfloored_app.desk.search
+        assert index is not None
+        hits = index.search(uow, f"Telefon zurücksetzen\n{question}", where, 3)
+        english = index.search(uow, "How do I reset the phone to factory settings?", where, 3)
+
+    top = found.passages[0]
+    assert top.section == "8 Factory reset"
+    assert 0.0 < top.confidence < 1.0
+    evidence = hits[0].evidence
+    assert evidence is not None and evidence.other_language and evidence.share == 0.0
+    read_as_same_language = replace(evidence, other_language=False)
+    assert hits[0].confidence > confidence(read_as_same_language, index.model)
+    assert english[0].evidence is not None and not english[0].evidence.other_language
+
+
+def test_a_german_question_about_another_products_manual_gets_nothing(
+    real_app: Tierdesk,
+) -> None:
+    add_deskphone_manual(real_app)
+    question = "Wie verbinde ich die Fernbedienung mit dem Fernseher?"
+    ticket = make_ticket(real_app.desk, subject="Fernbedienung koppelt nicht", body=question)
+
+    found = knowledge.suggestions_for_ticket(real_app.desk, SYSTEM, ticket.number, limit=3)
+
+    assert found.passages == []
 
 
 def test_the_default_embedder_is_multilingual_and_normalised() -> None:

@@ -16,6 +16,7 @@ MODELS: dict[str, dict[str, dict[str, float]]] = {
             "lead": 1.9298,
         },
         "keywords": {"intercept": -4.4622, "share": 4.1101, "gap": -1.7831, "margin": 1.3788},
+        "meaning_only": {"intercept": -5.1394, "standing": 1.1555, "lead_spread": 0.194},
     },
     "ticket": {
         "meaning": {
@@ -33,5 +34,6 @@ MODELS: dict[str, dict[str, dict[str, float]]] = {
             "margin": 1.4008,
             "title_share": 1.1923,
         },
+        "meaning_only": {"intercept": -3.9168, "standing": 0.8364},
     },
 }

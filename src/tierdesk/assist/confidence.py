@@ -6,9 +6,17 @@ The fused score ranks candidates against each other (z-scores), so it cannot say
 best of them is any good. A probability can: "right 9 times in 10" means the same for every
 query. Two kinds of query are fitted apart — a question (a few words asked of manuals or
 tickets) and a whole ticket (a ticket's text asked for similar tickets or passages) — each
-with and without the meaning score. The meaning models hold for the embedder they were fitted
-with (``calibrated.MODEL``); with another embedder, or where a hit has no dense score
-(keyword search, vectors deferred), the keyword-only model is used.
+with and without the meaning score, and on the meaning features alone. The meaning models hold
+for the embedder they were fitted with (``calibrated.MODEL``); with another embedder, or where a
+hit has no dense score (keyword search, vectors deferred), the keyword-only model is used.
+
+A hit written in another language than the query (``Evidence.other_language``: a German ticket,
+an English manual) cannot be expected to share its words, so sharing none is no evidence
+against it (in English, a right hit always shares some): it gets at least what the
+meaning-only model says ("how often is a hit right given only its cosine's standing among the
+candidates and its lead", fitted on the same development questions with the word features left
+out). Words it does share (a product name, an error code, a protocol) still count for it,
+through the ordinary model, whichever of the two is higher.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Mapping
 from tierdesk.assist import calibrated
 from tierdesk.domain.knowledge import Evidence
 
-FEATURES = ("share", "dense", "gap", "margin", "title_share", "lead")
+FEATURES = ("share", "dense", "gap", "margin", "title_share", "lead", "standing", "lead_spread")
 
 
 def _features(evidence: Evidence) -> dict[str, float]:
@@ -30,6 +38,8 @@ def _features(evidence: Evidence) -> dict[str, float]:
         "margin": evidence.margin,
         "title_share": evidence.title_share,
         "lead": evidence.lead,
+        "standing": evidence.standing,
+        "lead_spread": evidence.lead_spread,
     }
 
 
@@ -44,5 +54,9 @@ def confidence(evidence: Evidence, embedder: str) -> float:
     """P(the hit is right), 0..1, rounded to two places (what the desk shows)."""
     kind = "question" if evidence.question else "ticket"
     meaning = evidence.dense is not None and embedder == calibrated.MODEL
+    features = _features(evidence)
     model = calibrated.MODELS[kind]["meaning" if meaning else "keywords"]
-    return round(_logistic(model, _features(evidence)), 2)
+    probability = _logistic(model, features)
+    if meaning and evidence.other_language:
+        probability = max(probability, _logistic(calibrated.MODELS[kind]["meaning_only"], features))
+    return round(probability, 2)

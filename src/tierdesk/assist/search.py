@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tierdesk.assist.analysis import prose, terms
 from tierdesk.assist.confidence import confidence
 from tierdesk.assist.embeddings import Embedder
+from tierdesk.assist.language import LangIdDetector
 from tierdesk.assist.ranking import (
     best_window_bm25,
     fuse_standardised,
@@ -47,8 +48,10 @@ from tierdesk.domain.knowledge import (
     SearchFilter,
     passages,
 )
+from tierdesk.domain.languages import sure_language
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
+from tierdesk.ports.understanding import LanguageDetector
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_QUERY_PASSAGES = 8
@@ -63,6 +66,8 @@ POSTINGS_BUDGET = 5_000
 SUBJECT_WEIGHTS = (1.0, 1.0)
 # How many of a question's best candidates are re-judged by their best window of text.
 WINDOW_SHORTLIST = 50
+# How much of a hit's text its language is read from (the opening says it; reading more costs).
+LANGUAGE_SAMPLE_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,12 @@ class SearchTuning:
 
 
 class HybridSearch:
-    def __init__(self, embedder: Embedder, tuning: SearchTuning) -> None:
+    def __init__(
+        self, embedder: Embedder, tuning: SearchTuning, languages: LanguageDetector | None = None
+    ) -> None:
         self._embedder = embedder
         self._tuning = tuning
+        self._languages = languages or LangIdDetector()
         self._deferring = False
 
     @contextmanager
@@ -244,7 +252,7 @@ class HybridSearch:
         texts = uow.search.passage_texts([best_passage[d] for d in ranked if d in best_passage])
         evidence = self._evidence(
             uow, ranked, order, fused, (idfs, mass, held), dense if meaning else None,
-            question=cosine_share == 0,
+            question=cosine_share == 0, query=query,
         )  # fmt: skip
         hits = [
             ScoredDocument(
@@ -275,20 +283,32 @@ class HybridSearch:
         dense: Mapping[int, float] | None,
         *,
         question: bool,
+        query: str,
     ) -> dict[int, Evidence]:
         """What each returned hit has of its own (``assist.confidence`` maps it to a
         probability): the query weight it holds, in all and in its title, its cosine and its
-        lead in cosine over every other candidate, and where its fused score stands against
-        the best hit's and the next candidate's."""
+        lead in cosine over every other candidate, where its fused score stands against the
+        best hit's and the next candidate's, and whether it is written in another language
+        than the query (only worth reading with meaning scores: without them such a hit is
+        judged by its words like any other)."""
         idfs, mass, held = asked
         titles: dict[int, set[str]] = {}
-        if idfs:
+        foreign: set[int] = set()
+        asked_in = sure_language(self._languages.detect(query)) if dense and ranked else None
+        if idfs or asked_in:
             for d, document in uow.search.documents(ranked).items():
-                titles[d] = set(terms(document.title))
-                if d not in held:
-                    held[d] = set(document_terms(document))
+                if idfs:
+                    titles[d] = set(terms(document.title))
+                    if d not in held:
+                        held[d] = set(document_terms(document))
+                if asked_in:
+                    sample = f"{document.title}\n{document.body}"[:LANGUAGE_SAMPLE_CHARS]
+                    written_in = sure_language(self._languages.detect(sample))
+                    if written_in is not None and written_in != asked_in:
+                        foreign.add(d)
         position = {d: i for i, d in enumerate(order)}
         closest = sorted(dense.values(), reverse=True)[:2] if dense else []
+        mean, spread = _spread(dense.values()) if dense else (0.0, 0.0)
         top = fused[ranked[0]] if ranked else 0.0
         evidence = {}
         for d in ranked:
@@ -298,6 +318,7 @@ class HybridSearch:
             lead = 0.0
             if cosine is not None and len(closest) > 1:
                 lead = cosine - (closest[1] if cosine >= closest[0] else closest[0])
+            standing = (cosine - mean) / spread if cosine is not None and spread > 0 else 0.0
             evidence[d] = Evidence(
                 question=question,
                 share=query_share_held(idfs, mass, held.get(d, ())) if idfs else 0.0,
@@ -306,6 +327,9 @@ class HybridSearch:
                 margin=fused[d] - following,
                 title_share=query_share_held(idfs, mass, titles.get(d, ())) if idfs else 0.0,
                 lead=lead,
+                other_language=d in foreign,
+                standing=standing,
+                lead_spread=lead / spread if spread > 0 else 0.0,
             )
         return evidence
 
@@ -401,6 +425,15 @@ class HybridSearch:
         if not generating and need_candidates and useful:
             generating = [min(useful, key=lambda t: (frequencies.get(t, 0), t))]
         return weights, {t: w for t, w in idfs.items() if w > 0}, generating, mass
+
+
+def _spread(values: Iterable[float]) -> tuple[float, float]:
+    """Mean and standard deviation (0 for fewer than two values)."""
+    numbers = list(values)
+    if len(numbers) < 2:
+        return 0.0, 0.0
+    mean = sum(numbers) / len(numbers)
+    return mean, math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
 
 
 def subject_scores(

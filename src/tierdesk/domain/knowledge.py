@@ -94,7 +94,12 @@ class Evidence:
     ``dense``: its best passage cosine (None without meaning scores); ``gap``: how far its fused
     score is below the best hit's; ``margin``: how far above the next candidate's;
     ``title_share``: the share its title holds; ``lead``: its cosine minus the best cosine of
-    any other candidate (0 without meaning scores)."""
+    any other candidate (0 without meaning scores); ``other_language``: the query and the hit
+    are written in different languages (both identified with certainty), so no shared word can
+    be expected and only the meaning features count; ``standing`` and ``lead_spread``: its
+    cosine's standing among every candidate's (how many standard deviations above their mean)
+    and its lead in the same unit, which a query's language does not shift (a translated query
+    has lower cosines to every document, and closer together)."""
 
     question: bool
     share: float
@@ -103,6 +108,9 @@ class Evidence:
     margin: float
     title_share: float = 0.0  # the share of the query's term weight its title holds
     lead: float = 0.0  # its cosine minus the best cosine of any other candidate
+    other_language: bool = False  # query and hit in different languages
+    standing: float = 0.0  # (its cosine - the candidates' mean cosine) / their deviation
+    lead_spread: float = 0.0  # its lead / the candidates' cosine deviation
 
 
 @dataclass(frozen=True)
