@@ -35,6 +35,7 @@ from tierdesk.services.import_records import (
     Done,
     FetchedAttachments,
 )
+from tierdesk.services.tickets import CatalogRef, resolve_catalog
 
 
 class TicketWriter(BatchWriter):
@@ -166,6 +167,9 @@ class TicketWriter(BatchWriter):
             "solved_at": record.solved_at,
             "closed_at": record.updated_at if record.status is Status.CLOSED else None,
         }
+        if record.product is not None:
+            # An unknown product fails the row (InvalidInputError), reported with its reason.
+            values["product_id"] = resolve_catalog(uow=self.uow, ref=CatalogRef(record.product))[0]
         missing = [m.filename for m in files.missing if m.ticket_source_id == record.source_id]
         fields = dict(record.custom_fields)
         if missing:

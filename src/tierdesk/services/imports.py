@@ -98,6 +98,13 @@ def import_history(
     return report
 
 
+def agent_addresses(desk: Desk) -> frozenset[str]:
+    """The desk's agents' addresses: what an archive's or a CSV's messages from them are
+    (the desk's public replies, not a customer's)."""
+    with desk.uow() as uow:
+        return frozenset(agent.email.lower() for agent in uow.agents.all())
+
+
 def finish_import(
     desk: Desk, report: ImportReport, progress: Callable[[int], None] | None = None
 ) -> None:
