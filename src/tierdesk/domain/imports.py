@@ -165,6 +165,17 @@ def fingerprint(record: ImportedRecord | ImportedComment) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def is_message_id(source_id: str) -> bool:
+    """Whether a comment's source id is an e-mail's Message-ID (a mail archive's): the desk
+    then remembers it, so that live mail answering it threads into the imported ticket."""
+    return (
+        source_id.startswith("<")
+        and source_id.endswith(">")
+        and "@" in source_id
+        and " " not in source_id
+    )
+
+
 def placeholder_email(system: str, kind: str, source_id: str) -> str:
     """An address for someone the source knew without one; it cannot receive mail."""
     safe = "".join(c if c.isalnum() else "-" for c in f"{system}-{kind}-{source_id}".lower())

@@ -22,12 +22,15 @@ from tierdesk.domain.imports import (
     SourceRow,
     deleted_person,
     fingerprint,
+    is_message_id,
 )
 from tierdesk.domain.messages import Message, MessageKind
-from tierdesk.domain.people import Contact
+from tierdesk.domain.people import Contact, SystemActor
 from tierdesk.domain.tickets import Status, Ticket, normalise_tags
+from tierdesk.ports import UnitOfWork
 from tierdesk.ports.imports import ImportedRecordRef
 from tierdesk.services.access import desk_ticket
+from tierdesk.services.desk import Desk
 from tierdesk.services.import_records import (
     IMPORT_TIER,
     MAX_TAG,
@@ -39,6 +42,20 @@ from tierdesk.services.tickets import CatalogRef, resolve_catalog
 
 
 class TicketWriter(BatchWriter):
+    def __init__(self, uow: UnitOfWork, desk: Desk, system: str, actor: SystemActor) -> None:
+        super().__init__(uow, desk, system, actor)
+        # Archived mail's Message-IDs, remembered once the batch has ids (settle).
+        self._threaded: list[tuple[str, Ticket, Message]] = []
+
+    def settle(self) -> None:
+        threaded, self._threaded = self._threaded, []
+        super().settle()  # flushed: the tickets and messages have their ids
+        for header_id, ticket, message in threaded:
+            assert ticket.id is not None
+            # Live mail answering it now threads into the imported ticket (mail_threading.py).
+            direction = "out" if message.author_kind == "agent" else "in"
+            self.uow.mail_threads.remember_message_id(header_id, ticket.id, message.id, direction)
+
     def tickets(self, rows: list[SourceRow], files: FetchedAttachments) -> list[Done]:
         records = [r.record for r in rows if isinstance(r.record, ImportedTicket)]
         known = self._known(RecordKind.TICKET, [t.source_id for t in records])
@@ -213,6 +230,8 @@ class TicketWriter(BatchWriter):
         ticket.updated_at = record.updated_at  # its own time, not the import's
         for comment, message in zip(new, messages, strict=True):
             self._remember(RecordKind.COMMENT, comment.source_id, message, fingerprint(comment))
+            if is_message_id(comment.source_id):
+                self._threaded.append((comment.source_id, ticket, message))
         stored_rating = ticket.id is not None and self.uow.csat.for_ticket(ticket.id) is not None
         if record.rating is not None and not stored_rating:
             self._ratings.append((ticket, requester, record.rating))
