@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mailbox
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,26 @@ def test_live_mail_answering_an_archived_message_threads_into_the_imported_ticke
     [router] = tickets(app, "mbox:support.mbox")
     assert receipt.ticket_number == router.number
     assert router.messages[-1].body_text == "It is down again."
+
+
+def test_an_archived_attachment_is_stored_with_its_message(
+    app: Tierdesk, agent: Agent, tmp_path: Path
+) -> None:
+    note = EmailMessage()
+    note["From"] = "ann@acme.example"
+    note["To"] = "support@desk.example"
+    note["Subject"] = "Logs"
+    note["Date"] = "Mon, 02 Jan 2023 09:00:00 +0000"
+    note["Message-ID"] = "<m1@acme.example>"
+    note.set_content("The log is attached.")
+    note.add_attachment(b"line 1\nline 2\n", maintype="text", subtype="plain", filename="vpn.log")
+
+    report = run(app, write_mbox(tmp_path / "support.mbox", [note.as_bytes()]))
+
+    [ticket] = tickets(app, "mbox:support.mbox")
+    [log] = ticket.messages[0].attachments
+    assert (log.filename, app.desk.files.open(log.storage_key)) == ("vpn.log", b"line 1\nline 2\n")
+    assert report.attachments_fetched == 1
 
 
 def test_an_imported_archive_sends_no_mail_runs_no_rules_and_starts_no_sla_clock(
