@@ -244,6 +244,44 @@ def test_an_archived_attachment_is_stored_with_its_message(
     assert report.attachments_fetched == 1
 
 
+def test_a_message_id_longer_than_a_source_id_still_threads_and_imports_once(
+    app: Tierdesk, agent: Agent, tmp_path: Path
+) -> None:
+    long_id = "<" + "x" * 150 + "@acme.example>"
+    items = [
+        mail(
+            {
+                "From": "ann@acme.example",
+                "Subject": "Long ids",
+                "Date": "Mon, 02 Jan 2023 09:00:00 +0000",
+                "Message-ID": long_id,
+            },
+            "My mail client writes long ids.",
+        ),
+        mail(
+            {
+                "From": agent.email,
+                "Subject": "Re: Long ids",
+                "Date": "Mon, 02 Jan 2023 10:00:00 +0000",
+                "Message-ID": "<r1@desk.example>",
+                "In-Reply-To": long_id,
+            },
+            "So it does.",
+        ),
+    ]
+    path = write_mbox(tmp_path / "long.mbox", items)
+
+    first = run(app, path)
+    again = run(app, path)
+
+    assert first.counts[(RecordKind.TICKET, Outcome.CREATED)] == 1
+    assert first.total(Outcome.FAILED) == 0
+    assert again.total(Outcome.CREATED) == again.total(Outcome.UPDATED) == 0
+    with app.desk.uow() as uow:
+        [ref] = uow.imports.find("mbox:long.mbox", RecordKind.COMMENT, ["<r1@desk.example>"])
+        assert ref == "<r1@desk.example>"
+
+
 def test_an_imported_archive_sends_no_mail_runs_no_rules_and_starts_no_sla_clock(
     app: Tierdesk, agent: Agent, tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.ticket_values import Priority, Status, TicketType
+from tierdesk.errors import InvalidInputError
 
 # The audit action of an imported (or re-imported) ticket. Its only handler is the search
 # index (services/handlers.py): history sends no mail, runs no rule, starts no SLA clock.
@@ -163,6 +164,31 @@ def fingerprint(record: ImportedRecord | ImportedComment) -> str:
             del values[name]
     text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+MAX_SOURCE_ID = 100  # imported_records.source_id
+MAX_SYSTEM = 40  # imported_records.system
+
+
+def short_source_id(value: str) -> str:
+    """A source id that fits its column: a longer one (a long Message-ID, an address, a CSV
+    key) stands in as its hash, the same on every run."""
+    if len(value) <= MAX_SOURCE_ID:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def source_system(kind: str, name: str | None, default: str) -> str:
+    """The name an import's source ids are kept under: ``name`` when given (refused when it
+    does not fit), else ``kind:default`` cut to fit."""
+    if name is not None:
+        clean = name.strip()
+        if not clean or len(clean) > MAX_SYSTEM:
+            raise InvalidInputError(
+                f"a source name is 1-{MAX_SYSTEM} characters: {name!r}", field="source"
+            )
+        return clean
+    return f"{kind}:{default}"[:MAX_SYSTEM]
 
 
 def is_message_id(source_id: str) -> bool:

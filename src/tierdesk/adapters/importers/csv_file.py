@@ -36,11 +36,14 @@ from tierdesk.domain.imports import (
     PersonRole,
     RecordKind,
     SourceRow,
+    short_source_id,
+    source_system,
 )
 from tierdesk.domain.ticket_values import Status
 from tierdesk.errors import InvalidInputError, NotFoundError
 
 _DELIMITERS = ",;\t|"
+_sid = short_source_id  # an address or key as a source id that fits its column
 
 
 @dataclass
@@ -78,7 +81,7 @@ class CsvFile:
             raise NotFoundError(f"{path}: no such file")
         self.path, self.shape, self.date_format = path, shape, date_format
         self.tag_separator = tag_separator or ","
-        self.system = system or f"csv:{path.stem}"
+        self.system = source_system("csv", system, path.stem)
         self.agent_addresses = frozenset(a.lower() for a in agent_addresses)
         columns: dict[str, str] = {}  # field -> column
         for column, name in mapping.items():
@@ -118,7 +121,7 @@ class CsvFile:
     # -- reading ----------------------------------------------------------------------------
 
     def _take(self, where: str, values: dict[str, str]) -> None:
-        key = values["key"].strip()
+        key = short_source_id(values["key"].strip())
         if not key:
             self._problems.append(
                 SourceRow(RecordKind.TICKET, where, None, problem="the ticket key is empty")
@@ -154,7 +157,7 @@ class CsvFile:
         ticket.messages.append(
             _Message(
                 where,
-                message_source_id(key, author or "", at, body),
+                short_source_id(message_source_id(key, author or "", at, body)),
                 author,
                 values.get("author_name", "").strip(),
                 public,
@@ -192,13 +195,11 @@ class CsvFile:
         organisation = v.get("organisation", "").strip()
         people: dict[str, ImportedPerson] = {}
         orgs: dict[str, ImportedOrganisation] = {}
-        if organisation:
-            orgs[organisation.lower()] = ImportedOrganisation(
-                organisation.lower(), organisation, None
-            )
-        org_id = organisation.lower() if organisation else None
+        org_id = short_source_id(organisation.lower()) if organisation else None
+        if org_id is not None:
+            orgs[org_id] = ImportedOrganisation(org_id, organisation[:200], None)
         if assignee:
-            people[assignee] = self._person(assignee, "", PersonRole.AGENT, None)
+            people[_sid(assignee)] = self._person(assignee, "", PersonRole.AGENT, None)
         if self.shape is RowShape.TICKETS:
             created = read_time(v["created"], "created", self.date_format)
             requester = self._requester(requester_email, v, ticket.key, org_id, people)
@@ -226,16 +227,23 @@ class CsvFile:
                 people,
             )
             for m in messages:
-                if m.author and m.author not in people:
+                if m.author and _sid(m.author) not in people:
                     role = PersonRole.AGENT if self._is_agent(m.author) else PersonRole.CUSTOMER
-                    people[m.author] = self._person(m.author, m.author_name, role, org_id)
+                    people[_sid(m.author)] = self._person(m.author, m.author_name, role, org_id)
             comments = tuple(
                 ImportedComment(
-                    m.source_id, m.author or requester, m.public, m.body, None, m.at, values.channel
+                    m.source_id,
+                    _sid(m.author) if m.author else requester,
+                    m.public,
+                    m.body,
+                    None,
+                    m.at,
+                    values.channel,
                 )
                 for m in messages
             )
-        record = _record(ticket.key, values, created, comments, requester, org_id, assignee)
+        assignee_id = _sid(assignee) if assignee else None
+        record = _record(ticket.key, values, created, comments, requester, org_id, assignee_id)
         self._people.update({k: p for k, p in people.items() if k not in self._people})
         self._orgs.update({k: o for k, o in orgs.items() if k not in self._orgs})
         return record
@@ -246,11 +254,11 @@ class CsvFile:
     def _person(
         self, address: str, name: str, role: PersonRole, org_id: str | None
     ) -> ImportedPerson:
-        known = self._people.get(address)
+        known = self._people.get(_sid(address))
         if known is not None:
             return known
         return ImportedPerson(
-            source_id=address,
+            source_id=_sid(address),
             name=name or address.partition("@")[0],
             email=address,
             role=role,
@@ -268,14 +276,14 @@ class CsvFile:
     ) -> str:
         name = values.get("requester_name", "").strip()
         if address is None:  # a placeholder address is made for them (import_records.py)
-            source_id = f"requester-of-{key}"
+            source_id = _sid(f"requester-of-{key}")
             people[source_id] = ImportedPerson(
                 source_id, name or f"Requester of {key}", None, PersonRole.CUSTOMER, org_id, None
             )
             return source_id
-        if address not in people:
-            people[address] = self._person(address, name, PersonRole.CUSTOMER, org_id)
-        return address
+        if _sid(address) not in people:
+            people[_sid(address)] = self._person(address, name, PersonRole.CUSTOMER, org_id)
+        return _sid(address)
 
     # -- ImportSource -----------------------------------------------------------------------
 

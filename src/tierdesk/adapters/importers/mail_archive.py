@@ -28,6 +28,8 @@ from tierdesk.domain.imports import (
     PersonRole,
     RecordKind,
     SourceRow,
+    short_source_id,
+    source_system,
 )
 from tierdesk.domain.inbound import (
     InboundEmail,
@@ -55,7 +57,9 @@ class _Seen:
     where: str
     source_id: str
     at: datetime
-    sender: str
+    sender: str  # the address, lower-cased
+    sender_name: str
+    to: tuple[str, ...]
 
 
 class MailArchive:
@@ -72,7 +76,7 @@ class MailArchive:
         self.path, self.reader, self.prefix = path, reader, ticket_prefix
         self.agents = frozenset(a.lower() for a in agent_addresses)
         self.ours = frozenset(a.lower() for a in our_addresses)
-        self.system = system or f"mbox:{path.name}"
+        self.system = source_system("mbox", system, path.name)
         self.box = _open(path)
         self._problems: list[SourceRow] = []
         self._threads: list[list[_Seen]] = []
@@ -108,7 +112,9 @@ class MailArchive:
             where = f"{self.path.name} message {position}"
             raw = self.box.get_bytes(self._key(key))  # type: ignore[arg-type]
             identity = self.reader.identify(raw)
-            source_id = identity.message_id or f"<sha256.{identity.content_hash}>"
+            # A Message-ID longer than the column stands in as its hash (not threaded to by
+            # later live mail; such ids are rare and mostly broken).
+            source_id = short_source_id(identity.message_id or f"<sha256.{identity.content_hash}>")
             try:
                 email = self._read(key)
             except UnreadableEmailError as exc:
@@ -133,9 +139,17 @@ class MailArchive:
                     SourceRow(RecordKind.COMMENT, where, source_id, skip=skip or "")
                 )
                 continue
-            seen[source_id] = _Seen(key, where, source_id, at, email.from_address.lower())
+            seen[source_id] = _Seen(
+                key,
+                where,
+                source_id,
+                at,
+                email.from_address.lower(),
+                sender_name(email),
+                tuple(a.lower() for a in email.to),
+            )
             parent[source_id] = source_id
-            links += [(source_id, k) for k in thread_keys(email)]
+            links += [(source_id, short_source_id(k)) for k in thread_keys(email)]
             number = ticket_number_in_subject(email.subject, self.prefix)
             if number is not None:
                 links.append((source_id, numbers.setdefault(number, source_id)))
@@ -163,28 +177,31 @@ class MailArchive:
             return datetime(*parsed[:6], tzinfo=UTC)
         return None
 
-    # -- the second pass --------------------------------------------------------------------
+    # -- people and the second pass ---------------------------------------------------------
 
-    def _ticket(self, thread: list[_Seen]) -> tuple[ImportedTicket, list[ImportedPerson]]:
+    def _requester(self, thread: list[_Seen]) -> tuple[str, str]:
+        """Who asked (address, name): the first sender who is not an agent; when the desk
+        wrote first and nobody answered, its first recipient."""
+        for seen in thread:
+            if seen.sender not in self.agents:
+                return seen.sender, seen.sender_name
+        to = [a for a in thread[0].to if a not in self.agents | self.ours]
+        address = to[0] if to else thread[0].sender
+        return address, address.partition("@")[0]
+
+    def _people_of(self, thread: list[_Seen]) -> list[ImportedPerson]:
+        people = {s.sender: self._person(s.sender, s.sender_name) for s in reversed(thread)}
+        address, name = self._requester(thread)
+        people.setdefault(address, self._person(address, name))
+        return list(people.values())
+
+    def _ticket(self, thread: list[_Seen]) -> ImportedTicket:
         emails = [self._read(s.key) for s in thread]
-        people: dict[str, ImportedPerson] = {}
-        for email in emails:
-            address = email.from_address.lower()
-            if address not in people:
-                people[address] = self._person(address, sender_name(email))
-        customers = [s.sender for s in thread if s.sender not in self.agents]
-        requester = customers[0] if customers else None
-        if requester is None:  # the desk wrote first and nobody answered: its first recipient
-            to = [a.lower() for a in emails[0].to if a.lower() not in self.agents | self.ours]
-            requester = to[0] if to else thread[0].sender
-            if requester not in people:
-                name = requester.partition("@")[0]
-                people[requester] = self._person(requester, name)
         comments = tuple(
             self._comment(seen, email) for seen, email in zip(thread, emails, strict=True)
         )
         last_by_agent = thread[-1].sender in self.agents
-        ticket = ImportedTicket(
+        return ImportedTicket(
             source_id=thread[0].source_id,
             subject=ticket_subject(emails[0].subject),
             status=Status.PENDING_CUSTOMER if last_by_agent else Status.OPEN,
@@ -193,14 +210,13 @@ class MailArchive:
             channel=Channel.EMAIL,
             created_at=thread[0].at,
             updated_at=thread[-1].at,
-            requester_source_id=requester,
+            requester_source_id=short_source_id(self._requester(thread)[0]),
             comments=comments,
         )
-        return ticket, list(people.values())
 
     def _person(self, address: str, name: str) -> ImportedPerson:
         return ImportedPerson(
-            source_id=address,
+            source_id=short_source_id(address),
             name=name,
             email=address,
             role=PersonRole.AGENT if address in self.agents else PersonRole.CUSTOMER,
@@ -217,7 +233,7 @@ class MailArchive:
             body = "(no text; see the attachments)" if email.attachments else "(empty message)"
         return ImportedComment(
             source_id=seen.source_id,
-            author_source_id=seen.sender,
+            author_source_id=short_source_id(seen.sender),
             public=True,
             text=body,
             html=None,
@@ -235,7 +251,7 @@ class MailArchive:
         if kind is RecordKind.TICKET:
             return len(self._threads) + len(self._problems)
         if kind is RecordKind.CONTACT:
-            return len({s.sender for t in self._threads for s in t})
+            return len({p.source_id for t in self._threads for p in self._people_of(t)})
         return 0
 
     def rows(self, kind: RecordKind) -> Iterator[SourceRow]:
@@ -243,8 +259,7 @@ class MailArchive:
             # The people first: a ticket's writer finds its authors by their source ids.
             yielded: set[str] = set()
             for thread in self._threads:
-                _, people = self._ticket(thread)
-                for person in people:
+                for person in self._people_of(thread):
                     if person.source_id not in yielded:
                         yielded.add(person.source_id)
                         where = f"{self.path.name} sender {person.source_id}"
@@ -252,8 +267,7 @@ class MailArchive:
         elif kind is RecordKind.TICKET:
             yield from self._problems
             for thread in self._threads:
-                ticket, _ = self._ticket(thread)
-                yield SourceRow(kind, thread[0].where, ticket.source_id, ticket)
+                yield SourceRow(kind, thread[0].where, thread[0].source_id, self._ticket(thread))
 
     def fetch(self, url: str, max_bytes: int) -> FetchedFile:
         """An attachment of an archived message (the ``mailbox:`` URLs its comments name)."""
