@@ -282,6 +282,70 @@ def test_a_message_id_longer_than_a_source_id_still_threads_and_imports_once(
         assert ref == "<r1@desk.example>"
 
 
+def test_archived_replies_to_a_ticket_the_desk_already_has_thread_into_it(
+    app: Tierdesk, agent: Agent, tmp_path: Path
+) -> None:
+    first = mail(
+        {
+            "From": "Ann Example <ann@acme.example>",
+            "Subject": "Router down",
+            "Date": "Mon, 02 Jan 2023 09:00:00 +0000",
+            "Message-ID": "<live1@acme.example>",
+        },
+        "The router is down.",
+    )
+    live = mail_service.receive_email(mail_desk(app), first, MailSource("support"))
+    replies = [
+        mail(
+            {
+                "From": "ann@acme.example",
+                "Subject": "Re: Router down",
+                "Date": "Mon, 02 Jan 2023 12:00:00 +0000",
+                "Message-ID": "<a1@acme.example>",
+                "In-Reply-To": "<live1@acme.example>",
+            },
+            "Any news?",
+        ),
+        mail(
+            {
+                "From": "ann@acme.example",
+                "Subject": f"Still down [{live.ticket_number}]",
+                "Date": "Mon, 02 Jan 2023 13:00:00 +0000",
+                "Message-ID": "<a2@acme.example>",
+            },
+            "It is still down.",
+        ),
+        mail(  # a stranger naming the ticket gets a ticket of their own, as in live intake
+            {
+                "From": "eve@elsewhere.example",
+                "Subject": f"About [{live.ticket_number}]",
+                "Date": "Mon, 02 Jan 2023 14:00:00 +0000",
+                "Message-ID": "<e1@elsewhere.example>",
+            },
+            "Let me in.",
+        ),
+    ]
+    path = write_mbox(tmp_path / "later.mbox", replies)
+
+    report = run(app, path)
+    again = run(app, path)
+
+    assert live.ticket_number is not None
+    threaded = [r.reason for r in report.rows if r.reason.startswith("threaded")]
+    assert threaded == [f"threaded into the desk's ticket {live.ticket_number}"] * 2
+    assert report.counts[(RecordKind.TICKET, Outcome.CREATED)] == 1  # Eve's
+    assert again.total(Outcome.CREATED) == again.total(Outcome.UPDATED) == 0
+    with app.desk.uow() as uow:
+        ticket = desk_ticket(uow, live.ticket_number, why="mail threading")
+    assert ticket is not None
+    assert [m.body_text for m in ticket.messages] == [
+        "The router is down.",
+        "Any news?",
+        "It is still down.",
+    ]
+    assert ticket.status is Status.NEW  # history does not reopen or move it
+
+
 def test_an_imported_archive_sends_no_mail_runs_no_rules_and_starts_no_sla_clock(
     app: Tierdesk, agent: Agent, tmp_path: Path
 ) -> None:

@@ -45,6 +45,9 @@ class RecordKind(StrEnum):
     AGENT = "agent"
     TICKET = "ticket"
     COMMENT = "comment"
+    # A source's ticket (a mail thread) that answered a ticket the desk already had: its
+    # messages were added there, and the ticket's own fields left as the desk has them.
+    JOINED = "joined-ticket"
     # Not a record: whether the index still lacks the vectors of tickets a run stored (its
     # source id is INDEX_STATE; a run interrupted before its end leaves it "pending").
     INDEX = "index"
@@ -134,6 +137,10 @@ class ImportedTicket:
     comments: tuple[ImportedComment, ...] = ()
     rating: ImportedRating | None = None
     product: str | None = None  # the desk's product key or name (a CSV's product column)
+    # Mail: the Message-IDs outside the source this thread answers, and a ticket number in its
+    # subject; a ticket the desk already has under one of them takes the thread's messages.
+    answers: tuple[str, ...] = ()
+    ticket_number: str | None = None
 
 
 ImportedRecord = ImportedOrganisation | ImportedPerson | ImportedTicket
@@ -153,14 +160,14 @@ class SourceRow:
 
 # Fields added after the first importer shipped: left out of a fingerprint while unset, so
 # that records stored before them do not all read as changed.
-_LATER_FIELDS = ("product",)
+_LATER_FIELDS = ("product", "answers", "ticket_number")
 
 
 def fingerprint(record: ImportedRecord | ImportedComment) -> str:
     """What a record read as, so that a re-run tells an unchanged record from a changed one."""
     values = asdict(record)
     for name in _LATER_FIELDS:
-        if name in values and values[name] is None:
+        if name in values and not values[name]:
             del values[name]
     text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

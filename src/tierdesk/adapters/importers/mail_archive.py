@@ -1,7 +1,9 @@
 """A mail archive (an mbox file or a Maildir directory) read as tickets: each message parsed by
 the desk's own mail parser (``adapters/email/parse.py``) and threaded as live intake threads
-it, by the Message-IDs it answers (In-Reply-To, References) and the ticket number in its
-subject; one thread is one ticket, one message one of its messages.
+it: by the Message-IDs it answers (In-Reply-To, References), one thread one ticket. What a
+thread answers outside the archive, and the ticket number in its subject, go with the ticket
+(``answers``, ``ticket_number``): the writer adds the thread to a ticket the desk already has
+under them, when its requester may write to it (``services/imported_tickets.py``).
 
 Two passes: the first reads every message for its ids and groups them into threads, keeping
 only those; the second parses each thread's messages again as it is handed on, so an archive
@@ -60,6 +62,8 @@ class _Seen:
     sender: str  # the address, lower-cased
     sender_name: str
     to: tuple[str, ...]
+    answers: tuple[str, ...]  # the Message-IDs it answers
+    number: str | None  # the ticket number in its subject
 
 
 class MailArchive:
@@ -80,7 +84,7 @@ class MailArchive:
         self.box = _open(path)
         self._problems: list[SourceRow] = []
         self._threads: list[list[_Seen]] = []
-        self._people: dict[str, ImportedPerson] = {}
+        self._ids: set[str] = set()  # the source ids of the messages threaded
         self._thread_all()
 
     # -- the first pass ---------------------------------------------------------------------
@@ -106,7 +110,6 @@ class MailArchive:
             return item
 
         links: list[tuple[str, str]] = []
-        numbers: dict[str, str] = {}  # a ticket number in a subject -> its first message
         for position, key in enumerate(self.box.iterkeys(), start=1):
             key = str(key)
             where = f"{self.path.name} message {position}"
@@ -147,18 +150,20 @@ class MailArchive:
                 email.from_address.lower(),
                 sender_name(email),
                 tuple(a.lower() for a in email.to),
+                tuple(short_source_id(k) for k in thread_keys(email)),
+                # Not a link between archived messages: like live intake, a ticket number
+                # only finds the desk's ticket, and only for a sender who may write to it.
+                ticket_number_in_subject(email.subject, self.prefix),
             )
             parent[source_id] = source_id
-            links += [(source_id, short_source_id(k)) for k in thread_keys(email)]
-            number = ticket_number_in_subject(email.subject, self.prefix)
-            if number is not None:
-                links.append((source_id, numbers.setdefault(number, source_id)))
+            links += [(source_id, k) for k in seen[source_id].answers]
         for one, other in links:
             if other in parent:
                 parent[root(one)] = root(other)
         threads: dict[str, list[_Seen]] = {}
         for source_id, item in seen.items():
             threads.setdefault(root(source_id), []).append(item)
+        self._ids = set(seen)
         self._threads = [sorted(t, key=lambda s: (s.at, s.source_id)) for t in threads.values()]
         self._threads.sort(key=lambda t: (t[0].at, t[0].source_id))
 
@@ -212,6 +217,11 @@ class MailArchive:
             updated_at=thread[-1].at,
             requester_source_id=short_source_id(self._requester(thread)[0]),
             comments=comments,
+            # What the thread answers outside the archive: a ticket the desk already has.
+            answers=tuple(
+                dict.fromkeys(k for s in thread for k in s.answers if k not in self._ids)
+            ),
+            ticket_number=next((s.number for s in thread if s.number), None),
         )
 
     def _person(self, address: str, name: str) -> ImportedPerson:
