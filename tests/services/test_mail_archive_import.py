@@ -346,6 +346,26 @@ def test_archived_replies_to_a_ticket_the_desk_already_has_thread_into_it(
     assert ticket.status is Status.NEW  # history does not reopen or move it
 
 
+def test_a_message_without_a_date_header_takes_its_mbox_from_line_time(
+    app: Tierdesk, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.mbox"
+    path.write_bytes(
+        b"From ann@acme.example Mon Jan  2 09:00:00 2023\n"
+        b"From: ann@acme.example\nSubject: No date\nMessage-ID: <nd@acme.example>\n\n"
+        b"Sent by an old client.\n"
+    )
+
+    report = run(app, path)
+
+    assert report.counts[(RecordKind.TICKET, Outcome.CREATED)] == 1
+    with app.desk.uow() as uow:
+        ref = uow.imports.find("mbox:old.mbox", RecordKind.TICKET, ["<nd@acme.example>"])
+        ticket = desk_ticket(uow, ref["<nd@acme.example>"].record_id, why="history import")
+    assert ticket is not None
+    assert ticket.created_at.isoformat() == "2023-01-02T09:00:00+00:00"
+
+
 def test_an_imported_archive_sends_no_mail_runs_no_rules_and_starts_no_sla_clock(
     app: Tierdesk, agent: Agent, tmp_path: Path
 ) -> None:
