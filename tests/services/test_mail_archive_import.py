@@ -113,9 +113,10 @@ def write_maildir(path: Path, items: list[bytes]) -> Path:
     return path
 
 
-def run(app: Tierdesk, path: Path) -> ImportReport:
+def run(app: Tierdesk, path: Path, *, dry_run: bool = False) -> ImportReport:
     source, fetch = app.mail_archive(path, agent_addresses=imports.agent_addresses(app.desk))
-    report = imports.import_history(app.desk, SYSTEM, source, fetch)
+    options = imports.ImportOptions(dry_run=dry_run)
+    report = imports.import_history(app.desk, SYSTEM, source, fetch, options)
     imports.finish_import(app.desk, report)
     return report
 
@@ -329,8 +330,10 @@ def test_archived_replies_to_a_ticket_the_desk_already_has_thread_into_it(
 
     report = run(app, path)
     again = run(app, path)
+    dry = run(app, path, dry_run=True)
 
     assert live.ticket_number is not None
+    assert dry.counts[(RecordKind.TICKET, Outcome.SKIPPED)] == 3
     threaded = [r.reason for r in report.rows if r.reason.startswith("threaded")]
     assert threaded == [f"threaded into the desk's ticket {live.ticket_number}"] * 2
     assert report.counts[(RecordKind.TICKET, Outcome.CREATED)] == 1  # Eve's

@@ -215,6 +215,10 @@ class _Run:
                     stored_as = RecordKind.AGENT
                 source_id = row.record.source_id
                 ref = uow.imports.find(self.system, stored_as, [source_id]).get(source_id)
+                if ref is None and kind is RecordKind.TICKET:  # a thread joined a desk ticket
+                    ref = uow.imports.find(self.system, RecordKind.JOINED, [source_id]).get(
+                        source_id
+                    )
                 if ref is None:
                     outcome = Outcome.CREATED
                 elif ref.fingerprint == fingerprint(row.record):
