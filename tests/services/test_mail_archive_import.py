@@ -401,3 +401,33 @@ def test_a_file_that_is_not_an_mbox_is_refused(app: Tierdesk, tmp_path: Path) ->
 
     with pytest.raises(InvalidInputError, match="is not an mbox file"):
         run(app, path)
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_archive_import_resumes_without_duplicates(
+    app: Tierdesk, agent: Agent, tmp_path: Path
+) -> None:
+    path = write_mbox(tmp_path / "support.mbox", messages(agent.email))
+    source, fetch = app.mail_archive(path, agent_addresses=imports.agent_addresses(app.desk))
+
+    def kill_after_the_people(done: int, _total: int) -> None:
+        if done >= 4:  # three senders and the first (skipped) row: no ticket yet
+            raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        imports.import_history(
+            app.desk, SYSTEM, source, fetch, imports.ImportOptions(batch=1), kill_after_the_people
+        )
+    with app.desk.uow() as uow:
+        assert uow.contacts.get_by_email("ann@acme.example") is not None
+        assert uow.imports.find("mbox:support.mbox", RecordKind.TICKET, ["<m1@acme.example>"]) == {}
+
+    resumed = run(app, path)
+
+    assert resumed.counts[(RecordKind.CONTACT, Outcome.CREATED)] == 0
+    assert resumed.counts[(RecordKind.TICKET, Outcome.CREATED)] == 2
+    [router] = tickets(app, "mbox:support.mbox")
+    assert len(router.messages) == 3
