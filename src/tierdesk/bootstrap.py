@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -21,9 +22,12 @@ from tierdesk.adapters.db.engine import (
 )
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
+from tierdesk.adapters.email.parse import EmailReader
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
+from tierdesk.adapters.importers.csv_file import CsvFile
 from tierdesk.adapters.importers.files import fetch_file
+from tierdesk.adapters.importers.mail_archive import MailArchive
 from tierdesk.adapters.importers.zendesk import ZendeskExport
 from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.adapters.search.vectors import close_matrix
@@ -36,11 +40,12 @@ from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.config import Settings, SignInSettings, TrackerSettings
 from tierdesk.domain.clarify import ClarifyMode
+from tierdesk.domain.csv_rows import RowShape
 from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
 from tierdesk.domain.knowledge_gaps import GapPolicy
 from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
-from tierdesk.mail_bootstrap import mail_delivery
+from tierdesk.mail_bootstrap import mail_delivery, mail_policy
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.imports import AttachmentFetcher, ImportSource
@@ -125,6 +130,44 @@ class Tierdesk:
         if system != "zendesk":
             raise ConfigurationError(f"no importer for {system!r}; known: zendesk")
         return ZendeskExport(path)
+
+    def csv_source(
+        self,
+        path: Path,
+        mapping: Mapping[str, str],
+        *,
+        shape: RowShape = RowShape.TICKETS,
+        system: str | None = None,
+        date_format: str | None = None,
+        tag_separator: str = ",",
+        agent_addresses: frozenset[str] = frozenset(),
+    ) -> ImportSource:
+        """A CSV file read by a column-to-field mapping; refused (before anything is stored)
+        when the mapping names a column the file lacks or the file is not UTF-8."""
+        return CsvFile(
+            path,
+            mapping,
+            shape=shape,
+            system=system,
+            date_format=date_format,
+            tag_separator=tag_separator,
+            agent_addresses=agent_addresses,
+        )
+
+    def mail_archive(
+        self, path: Path, *, agent_addresses: frozenset[str], system: str | None = None
+    ) -> tuple[ImportSource, AttachmentFetcher]:
+        """An mbox file or Maildir read by the desk's mail parser, and the fetcher of its
+        messages' attachments."""
+        archive = MailArchive(
+            path,
+            EmailReader(self.settings.max_attachment_bytes),
+            agent_addresses=agent_addresses,
+            our_addresses=mail_policy(self.settings.mail).our_addresses,
+            ticket_prefix=self.desk.ticket_prefix,
+            system=system,
+        )
+        return archive, archive.fetch
 
     @property
     def fetch_attachment(self) -> AttachmentFetcher:

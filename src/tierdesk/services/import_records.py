@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.csat import CsatRating
 from tierdesk.domain.imports import (
+    BY_MAIL_DOMAIN,
     NO_ORGANISATION,
     ImportedOrganisation,
     ImportedPerson,
@@ -178,6 +179,15 @@ class BatchWriter:
         )
         return organisation_id
 
+    def _organisation_by_domain(self, person: ImportedPerson) -> int:
+        """Live intake's choice for a sender the source gives no organisation (a mail archive,
+        a CSV without one): the organisation of the address's mail domain."""
+        if person.organisation_source_id == BY_MAIL_DOMAIN and person.email:
+            found = self.uow.organisations.for_email_domain(person.email.rpartition("@")[2].lower())
+            if found is not None:
+                return found
+        return self._catch_all()
+
     # -- people -------------------------------------------------------------------------------
 
     def people(self, rows: list[SourceRow]) -> list[Done]:
@@ -226,7 +236,7 @@ class BatchWriter:
         if ref is not None and ref.fingerprint == fp:
             return Outcome.SKIPPED, "", None
         org_ref = orgs.get(person.organisation_source_id or "")
-        organisation_id = org_ref.record_id if org_ref else self._catch_all()
+        organisation_id = org_ref.record_id if org_ref else self._organisation_by_domain(person)
         contact = self._contact_by_id(ref.record_id) if ref else None
         if contact is None and person.email:
             existing = self.uow.contacts.get_by_email(person.email)

@@ -22,12 +22,16 @@ from tierdesk.domain.imports import (
     SourceRow,
     deleted_person,
     fingerprint,
+    is_message_id,
 )
 from tierdesk.domain.messages import Message, MessageKind
-from tierdesk.domain.people import Contact
+from tierdesk.domain.people import Contact, SystemActor
 from tierdesk.domain.tickets import Status, Ticket, normalise_tags
+from tierdesk.errors import TicketNotFoundError
+from tierdesk.ports import UnitOfWork
 from tierdesk.ports.imports import ImportedRecordRef
-from tierdesk.services.access import desk_ticket
+from tierdesk.services.access import access_ticket, desk_ticket
+from tierdesk.services.desk import Desk
 from tierdesk.services.import_records import (
     IMPORT_TIER,
     MAX_TAG,
@@ -35,12 +39,28 @@ from tierdesk.services.import_records import (
     Done,
     FetchedAttachments,
 )
+from tierdesk.services.tickets import CatalogRef, resolve_catalog
 
 
 class TicketWriter(BatchWriter):
+    def __init__(self, uow: UnitOfWork, desk: Desk, system: str, actor: SystemActor) -> None:
+        super().__init__(uow, desk, system, actor)
+        # Archived mail's Message-IDs, remembered once the batch has ids (settle).
+        self._threaded: list[tuple[str, Ticket, Message]] = []
+
+    def settle(self) -> None:
+        threaded, self._threaded = self._threaded, []
+        super().settle()  # flushed: the tickets and messages have their ids
+        for header_id, ticket, message in threaded:
+            assert ticket.id is not None
+            # Live mail answering it now threads into the imported ticket (mail_threading.py).
+            direction = "out" if message.author_kind == "agent" else "in"
+            self.uow.mail_threads.remember_message_id(header_id, ticket.id, message.id, direction)
+
     def tickets(self, rows: list[SourceRow], files: FetchedAttachments) -> list[Done]:
         records = [r.record for r in rows if isinstance(r.record, ImportedTicket)]
         known = self._known(RecordKind.TICKET, [t.source_id for t in records])
+        joined = self._known(RecordKind.JOINED, [t.source_id for t in records])
         comments = self._known(
             RecordKind.COMMENT, [c.source_id for t in records for c in t.comments]
         )
@@ -64,8 +84,17 @@ class TicketWriter(BatchWriter):
             record = row.record
             assert isinstance(record, ImportedTicket)
             fp, ref = fingerprint(record), known.get(record.source_id)
-            if ref is not None and ref.fingerprint == fp:
+            joined_ref = joined.get(record.source_id)
+            stored = ref or joined_ref
+            if stored is not None and stored.fingerprint == fp:
                 done.append(Done(row, RecordKind.TICKET, Outcome.SKIPPED))
+                continue
+            target = self._answered(record, joined_ref) if ref is None else None
+            if target is not None:
+                self._join(record, target, comments, files)
+                self._remember(RecordKind.JOINED, record.source_id, target, fp)
+                reason = f"threaded into the desk's ticket {target.number}"
+                done.append(Done(row, RecordKind.TICKET, Outcome.UPDATED, reason))
                 continue
             ticket = desk_ticket(self.uow, ref.record_id, why="history import") if ref else None
             outcome = Outcome.UPDATED if ticket is not None else Outcome.CREATED
@@ -141,6 +170,69 @@ class TicketWriter(BatchWriter):
             ],
         )
 
+    def _add_messages(
+        self,
+        ticket: Ticket,
+        new: list[ImportedComment],
+        requester: Contact,
+        files: FetchedAttachments,
+    ) -> None:
+        messages = [self._message(c, requester, files) for c in new]
+        ticket.messages = [*ticket.messages, *messages]
+        replies = [m.created_at for m in ticket.messages if m.kind is MessageKind.PUBLIC_REPLY]
+        ticket.first_response_at = min(replies) if replies else None
+        for comment, message in zip(new, messages, strict=True):
+            self._remember(RecordKind.COMMENT, comment.source_id, message, fingerprint(comment))
+            if is_message_id(comment.source_id):
+                self._threaded.append((comment.source_id, ticket, message))
+
+    def _answered(self, record: ImportedTicket, joined: ImportedRecordRef | None) -> Ticket | None:
+        """The desk's own ticket a mail thread answers, found as live intake finds it (by the
+        Message-IDs it answers, else the ticket number in its subject) and only when its
+        requester may write to it; or the one an earlier run threaded it into."""
+        if joined is not None:
+            return desk_ticket(self.uow, joined.record_id, why="history import")
+        if not record.answers and not record.ticket_number:
+            return None
+        ticket_id = self.uow.mail_threads.ticket_for_message_ids(list(record.answers))
+        ticket = desk_ticket(self.uow, ticket_id, why="mail threading") if ticket_id else None
+        if ticket is None and record.ticket_number:
+            ticket = desk_ticket(self.uow, record.ticket_number, why="mail threading")
+        if ticket is None or ticket.id is None:
+            return None
+        requester = self._requester(record.requester_source_id)
+        try:
+            return access_ticket(self.uow, requester, ticket.id, self.desk.ticket_prefix)
+        except TicketNotFoundError:
+            return None
+
+    def _join(
+        self,
+        record: ImportedTicket,
+        ticket: Ticket,
+        comments: dict[str, ImportedRecordRef],
+        files: FetchedAttachments,
+    ) -> None:
+        """Add a thread's new messages to the desk's ticket it answered; its status, fields
+        and clocks stay the desk's (history does not reopen or reassign it)."""
+        new = [c for c in record.comments if c.source_id not in comments]
+        self._add_messages(ticket, new, self._requester(record.requester_source_id), files)
+        ticket.pending_events.append(
+            audit_event(
+                "ticket",
+                TICKET_IMPORTED,
+                self.actor,
+                record.updated_at,
+                changes={
+                    "source": self.system,
+                    "source_id": record.source_id,
+                    "messages": len(new),
+                    "threaded": True,
+                },
+            )
+        )
+        ticket.updated_at = max(ticket.updated_at, record.updated_at)
+
     def _store_ticket(
         self,
         record: ImportedTicket,
@@ -166,6 +258,9 @@ class TicketWriter(BatchWriter):
             "solved_at": record.solved_at,
             "closed_at": record.updated_at if record.status is Status.CLOSED else None,
         }
+        if record.product is not None:
+            # An unknown product fails the row (InvalidInputError), reported with its reason.
+            values["product_id"] = resolve_catalog(uow=self.uow, ref=CatalogRef(record.product))[0]
         missing = [m.filename for m in files.missing if m.ticket_source_id == record.source_id]
         fields = dict(record.custom_fields)
         if missing:
@@ -192,10 +287,7 @@ class TicketWriter(BatchWriter):
             ticket.custom_fields = {**ticket.custom_fields, **fields}
             if new:
                 changes["messages"] = len(new)
-        messages = [self._message(c, requester, files) for c in new]
-        ticket.messages = [*ticket.messages, *messages]
-        replies = [m.created_at for m in ticket.messages if m.kind is MessageKind.PUBLIC_REPLY]
-        ticket.first_response_at = min(replies) if replies else None
+        self._add_messages(ticket, new, requester, files)
         event = audit_event(
             "ticket",
             TICKET_IMPORTED,
@@ -207,8 +299,6 @@ class TicketWriter(BatchWriter):
         )
         ticket.pending_events.append(event)
         ticket.updated_at = record.updated_at  # its own time, not the import's
-        for comment, message in zip(new, messages, strict=True):
-            self._remember(RecordKind.COMMENT, comment.source_id, message, fingerprint(comment))
         stored_rating = ticket.id is not None and self.uow.csat.for_ticket(ticket.id) is not None
         if record.rating is not None and not stored_rating:
             self._ratings.append((ticket, requester, record.rating))

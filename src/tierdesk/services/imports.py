@@ -98,6 +98,13 @@ def import_history(
     return report
 
 
+def agent_addresses(desk: Desk) -> frozenset[str]:
+    """The desk's agents' addresses: what an archive's or a CSV's messages from them are
+    (the desk's public replies, not a customer's)."""
+    with desk.uow() as uow:
+        return frozenset(agent.email.lower() for agent in uow.agents.all())
+
+
 def finish_import(
     desk: Desk, report: ImportReport, progress: Callable[[int], None] | None = None
 ) -> None:
@@ -208,6 +215,10 @@ class _Run:
                     stored_as = RecordKind.AGENT
                 source_id = row.record.source_id
                 ref = uow.imports.find(self.system, stored_as, [source_id]).get(source_id)
+                if ref is None and kind is RecordKind.TICKET:  # a thread joined a desk ticket
+                    ref = uow.imports.find(self.system, RecordKind.JOINED, [source_id]).get(
+                        source_id
+                    )
                 if ref is None:
                     outcome = Outcome.CREATED
                 elif ref.fingerprint == fingerprint(row.record):

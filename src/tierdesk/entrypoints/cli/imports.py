@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tierdesk.bootstrap import Tierdesk
+from tierdesk.domain.csv_rows import RowShape
 from tierdesk.domain.imports import ImportReport, Outcome
 from tierdesk.domain.knowledge import DocumentKind
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
+from tierdesk.errors import InvalidInputError
+from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.services import imports, search
 from tierdesk.services.auth import SYSTEM
 
@@ -37,25 +42,125 @@ def zendesk(
     """Import a Zendesk export; safe to run again (it resumes, updates, adds nothing twice)."""
     with running_desk() as app:
         source = app.import_source("zendesk", directory)
-        options = imports.ImportOptions(batch=batch, dry_run=dry_run)
-        with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
-            shown = 0
+        result = _run(app, source, app.fetch_attachment, batch, dry_run)
+    _finish(result, report)
 
-            def progress(done: int, total: int) -> None:
-                nonlocal shown
-                bar.length = max(total, 1)
-                bar.update(done - shown)
-                shown = done
 
-            result = imports.import_history(
-                app.desk, SYSTEM, source, app.fetch_attachment, options, progress
-            )
-        # Embedding the index (every ticket and manual section, once) is the slow part after a
-        # large import: its own bar, counted in documents.
-        sizes = search.index_size(app.desk) if app.desk.search is not None else {}
-        documents = sum(sizes.values()) - sizes.get(str(DocumentKind.DOCUMENT), 0)
-        with typer.progressbar(length=max(documents, 1), label="Indexing", file=sys.stderr) as bar:
-            imports.finish_import(app.desk, result, progress=bar.update)
+@import_app.command("csv")
+def csv_file(
+    file: Annotated[Path, typer.Argument(help="A CSV file, UTF-8 (with or without BOM).")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD (repeatable); fields: key, subject, body, ..."),
+    ] = None,
+    map_file: Annotated[
+        Path | None, typer.Option(help="The mapping as a JSON or TOML table of COLUMN = FIELD.")
+    ] = None,
+    rows: Annotated[
+        RowShape, typer.Option(help="One ticket per row, or one message per row by ticket key.")
+    ] = RowShape.TICKETS,
+    source: Annotated[
+        str | None, typer.Option(help="The source's name for its ids (default csv:<file stem>).")
+    ] = None,
+    date_format: Annotated[
+        str | None, typer.Option(help="strptime format of the times (default ISO 8601).")
+    ] = None,
+    tag_separator: Annotated[str, typer.Option(help="What separates tags in a cell.")] = ",",
+    batch: Annotated[int, typer.Option(help="Rows stored per transaction.")] = 200,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check everything; store nothing.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the final report as JSON to this file.")
+    ] = None,
+) -> None:
+    """Import tickets (or messages) from a CSV file; safe to run again."""
+    mapping = _mapping(map_ or [], map_file)
+    with running_desk() as app:
+        csv_source = app.csv_source(
+            file,
+            mapping,
+            shape=rows,
+            system=source,
+            date_format=date_format,
+            tag_separator=tag_separator,
+            agent_addresses=imports.agent_addresses(app.desk),
+        )
+        result = _run(app, csv_source, app.fetch_attachment, batch, dry_run)
+    _finish(result, report)
+
+
+@import_app.command("mbox")
+def mbox(
+    path: Annotated[Path, typer.Argument(help="An mbox file or a Maildir directory.")],
+    source: Annotated[
+        str | None, typer.Option(help="The source's name for its ids (default mbox:<name>).")
+    ] = None,
+    batch: Annotated[int, typer.Option(help="Threads stored per transaction.")] = 200,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check everything; store nothing.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the final report as JSON to this file.")
+    ] = None,
+) -> None:
+    """Import a mail archive, threaded as live mail is; safe to run again."""
+    with running_desk() as app:
+        archive, fetch = app.mail_archive(
+            path, agent_addresses=imports.agent_addresses(app.desk), system=source
+        )
+        result = _run(app, archive, fetch, batch, dry_run)
+    _finish(result, report)
+
+
+def _mapping(pairs: list[str], map_file: Path | None) -> dict[str, str]:
+    """COLUMN=FIELD options, after the ones of ``map_file``."""
+    mapping: dict[str, str] = {}
+    if map_file is not None:
+        try:
+            text = map_file.read_text("utf-8")
+            data = tomllib.loads(text) if map_file.suffix == ".toml" else json.loads(text)
+        except (OSError, ValueError) as exc:
+            raise InvalidInputError(f"{map_file}: cannot read the mapping ({exc})") from exc
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+        ):
+            raise InvalidInputError(f"{map_file}: the mapping is a table of COLUMN = FIELD")
+        mapping.update(data)
+    for pair in pairs:
+        column, equals, name = pair.rpartition("=")
+        if not equals or not column.strip() or not name.strip():
+            raise InvalidInputError(f"--map {pair!r}: write COLUMN=FIELD", field="map")
+        mapping[column.strip()] = name.strip()
+    if not mapping:
+        raise InvalidInputError("give the mapping: --map COLUMN=FIELD or --map-file", field="map")
+    return mapping
+
+
+def _run(
+    app: Tierdesk, source: ImportSource, fetch: AttachmentFetcher, batch: int, dry_run: bool
+) -> ImportReport:
+    options = imports.ImportOptions(batch=batch, dry_run=dry_run)
+    with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            bar.length = max(total, 1)
+            bar.update(done - shown)
+            shown = done
+
+        result = imports.import_history(app.desk, SYSTEM, source, fetch, options, progress)
+    # Embedding the index (every ticket and manual section, once) is the slow part after a
+    # large import: its own bar, counted in documents.
+    sizes = search.index_size(app.desk) if app.desk.search is not None else {}
+    documents = sum(sizes.values()) - sizes.get(str(DocumentKind.DOCUMENT), 0)
+    with typer.progressbar(length=max(documents, 1), label="Indexing", file=sys.stderr) as bar:
+        imports.finish_import(app.desk, result, progress=bar.update)
+    return result
+
+
+def _finish(result: ImportReport, report: Path | None) -> None:
     say(describe(result))
     if report is not None:
         report.write_text(
