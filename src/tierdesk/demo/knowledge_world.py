@@ -1,13 +1,14 @@
 """What the demo's knowledge shows once the history is played: KB articles written from the
 commonest solved cases, and the questions customers asked that nothing answers.
 
-Articles are written the way an agent writes one (``services.articles``): drafted from solved
-tickets of one scenario by the engineer who solved the first of them, the title trimmed of a
-customer's "URGENT:", published a day later by the lead (two public, one internal, the last
-left a draft), rated by agents and by customers who had the problem, and linked to the
-tickets of the same scenario it helped after it was published. The scenarios are the ones with
-the most solved English tickets (the walk-through's factory reset left out: the README has the
-assist panel cite the manual for it), so the choice follows the seed, not a list.
+Articles are written the way an agent writes one (``services.articles``): for the scenarios
+with the most solved tickets (the README walk-through's factory reset and feature requests
+left out: the walk-through has the assist panel cite the manual), the day after the first half
+of a scenario's tickets was solved, drafted from the English ones among them by the engineer
+who solved the last, the title trimmed of a customer's "URGENT:", published a day later by the
+lead (two public, one internal, the last left a draft), rated by the lead, by the agents of the
+later tickets and (public ones) by the customers who had the problem, and linked to the later
+tickets it helped. The choice follows the seed, not a list.
 
 The gaps are customers' portal drafts on things the manuals do not cover, asked through the
 portal's own suggestions (``deflection.suggest_while_typing``), so they are recorded only if
@@ -27,7 +28,7 @@ from tierdesk.adapters.clock import FixedClock
 from tierdesk.demo.cast import Customer, Roster
 from tierdesk.demo.walkthrough import WALKTHROUGH_SCENARIO
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.domain.tickets import Status, Ticket
+from tierdesk.domain.tickets import Status, Ticket, TicketType
 from tierdesk.ports import TicketFilter
 from tierdesk.services import articles, deflection, knowledge_gaps, tickets
 from tierdesk.services.auth import SYSTEM
@@ -77,8 +78,8 @@ GAP_QUESTIONS = (
     (
         16,
         "es",
-        "App móvil Kestrel para Android y iPhone",
-        "¿Existe una app móvil Kestrel para Android o iPhone para usar la extensión?",
+        "App Kestrel para iPhone",
+        "¿Hay una app Kestrel para el iPhone?",
     ),
     (
         9,
@@ -121,32 +122,34 @@ def write_articles(
     scenarios: dict[str, str],
     end: datetime,
 ) -> list[str]:
-    """Articles from the scenarios with the most solved English tickets (``scenarios``:
-    ticket number to the scenario it tells), one every six days over the history's last four
-    weeks. Returns them as the summary names them."""
+    """Articles from the scenarios with the most solved tickets (``scenarios``: ticket number
+    to the scenario it tells), each written the day after the first half of them was solved,
+    from the English ones among those; the later half are the tickets it helped. Returns them
+    as the summary names them."""
     back_to = clock.now()
     solved = _solved_by_scenario(desk, scenarios)
     contacts = {c.id: c for customer in customers for c in customer.contacts}
     agents = {a.id: a for a in roster.agents}
     ranked = sorted(
         (key for key in solved if key != WALKTHROUGH_SCENARIO),
-        key=lambda key: (-sum(t.language == "en" for t in solved[key]), key),
+        key=lambda key: (-len(solved[key]), key),
     )
     written: list[str] = []
     for key in ranked:
         if len(written) == len(ARTICLE_PLAN):
             break
         public, published = ARTICLE_PLAN[len(written)]
-        at = (end - timedelta(days=26 - 6 * len(written))).replace(hour=10, minute=0)
-        sources = [t for t in solved[key] if t.language == "en" and _solved_at(t) < at]
-        if not sources:
+        half = -(-len(solved[key]) // 2)
+        sources = [t for t in solved[key][:half] if t.language == "en"][-SOURCE_TICKETS:]
+        at = (_solved_at(solved[key][half - 1]) + timedelta(days=1)).replace(hour=10, minute=0)
+        if not sources or at > end - timedelta(days=3):
             continue
-        sources = sources[-SOURCE_TICKETS:]
         author = agents.get(sources[-1].assignee_id) or roster.lead
         clock.at = at
         article = articles.create_article_from_tickets(desk, author, [t.id or 0 for t in sources])
         assert article.id is not None
-        title = _SHOUTING.sub("", article.title).strip() or article.title
+        trimmed = _SHOUTING.sub("", article.title).strip()
+        title = trimmed[:1].upper() + trimmed[1:] if trimmed else article.title
         clock.at = at + timedelta(hours=2)
         content = replace(article.content(), title=title)
         articles.update_article(desk, author, article.id, content, public=public)
@@ -156,8 +159,9 @@ def write_articles(
             continue
         clock.at = at + timedelta(days=1)
         articles.publish_article(desk, roster.lead, article.id)
-        later = [t for t in solved[key] if _solved_at(t) > clock.now() + timedelta(hours=2)]
-        _rate(desk, clock, article.id, roster, agents, later, contacts if public else {})
+        later = [t for t in solved[key][half:] if _solved_at(t) > clock.now() + timedelta(hours=2)]
+        readers = [contacts[t.requester_id] for t in solved[key] if t.requester_id in contacts]
+        _rate(desk, clock, article.id, roster.lead, later, agents, readers if public else [])
         for ticket in later[:LINKED_TICKETS]:
             helper = agents.get(ticket.assignee_id) or roster.lead
             clock.at = _solved_at(ticket) - timedelta(hours=1)
@@ -171,25 +175,26 @@ def _rate(
     desk: Desk,
     clock: FixedClock,
     article_id: int,
-    roster: Roster,
-    agents: dict[int | None, Agent],
+    lead: Agent,
     later: list[Ticket],
-    contacts: dict[int | None, Contact],
+    agents: dict[int | None, Agent],
+    readers: list[Contact],
 ) -> None:
-    """Agents who solved later tickets of the kind say it helped (one of them that it did
-    not); on a public article, so do those tickets' customers."""
+    """Over the days after it is published: the lead and the agents of the later tickets say
+    it helped (the first of those agents that it did not), and so do the customers who had
+    the problem (``readers``, only for a public article)."""
     start = clock.now()
-    raters: list[Agent | Contact] = [roster.lead]
+    raters: list[Agent | Contact] = [lead]
     raters += [a for t in later if (a := agents.get(t.assignee_id)) is not None]
-    raters += [c for t in later if (c := contacts.get(t.requester_id)) is not None]
+    raters += readers
     seen: set[str] = set()
-    for n, rater in enumerate(raters):
+    for rater in raters:
         who = f"{type(rater).__name__}:{rater.id}"
         if who in seen:
             continue
         seen.add(who)
-        clock.at = start + timedelta(hours=3 + 7 * n)
-        articles.give_feedback(desk, rater, article_id, helpful=len(seen) != 3)
+        clock.at = start + timedelta(hours=3 + 7 * len(seen))
+        articles.give_feedback(desk, rater, article_id, helpful=len(seen) != 2 or not later)
 
 
 def _solved_by_scenario(desk: Desk, scenarios: dict[str, str]) -> dict[str, list[Ticket]]:
@@ -199,7 +204,7 @@ def _solved_by_scenario(desk: Desk, scenarios: dict[str, str]) -> dict[str, list
     by_scenario: dict[str, list[Ticket]] = defaultdict(list)
     for ticket in sorted(found, key=lambda t: (_solved_at(t), t.id or 0)):
         key = scenarios.get(ticket.number or "")
-        if key is not None and ticket.solved_at is not None:
+        if key is not None and ticket.type is not TicketType.ENHANCEMENT:
             by_scenario[key].append(ticket)
     return by_scenario
 
