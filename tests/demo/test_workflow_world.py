@@ -140,6 +140,7 @@ def check_articles_and_knowledge_gaps(desk: Desk, summary: DemoSummary) -> None:
     asked = [g.topic for g in gaps.topics if g.topic.sources.get("portal-search", 0) >= 3]
     assert len(asked) >= 3 and summary.gap_questions == len(GAP_QUESTIONS)
     assert {t.label for t in asked} <= set(summary.gap_topics)
+    assert f'"{asked[0].label}"' in summary.describe()
     bounced = knowledge_gaps.knowledge_gaps(at_end, lead, 365).bounces
     assert any(g.topic.guidance for g in bounced)
 

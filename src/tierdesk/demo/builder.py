@@ -92,6 +92,12 @@ class DemoSummary:
             return "none"
         return ", ".join(_answers(name, m) for name, m in self.triage.items())
 
+    def describe_gaps(self) -> str:
+        """The gaps view's largest topics, by the label it shows."""
+        shown = "; ".join(f'"{label}"' for label in self.gap_topics[:4])
+        more = len(self.gap_topics) - 4
+        return f"topics: {shown or 'none'}" + (f" and {more} more" if more > 0 else "")
+
     def describe(self) -> str:
         messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
         languages = ", ".join(f"{lang} {n}" for lang, n in sorted(self.languages.items()))
@@ -118,8 +124,7 @@ class DemoSummary:
                 f"  triage model: {self.describe_triage()}",
                 f"  KB articles (/articles): {'; '.join(self.articles) or 'none'}",
                 f"  knowledge gaps for leads (/kb/gaps, last 30 days): "
-                f"{self.gap_questions} unanswered portal questions; topics: "
-                + ("; ".join(f'"{t}"' for t in self.gap_topics) or "none"),
+                f"{self.gap_questions} unanswered portal questions; {self.describe_gaps()}",
                 describe_sign_ins(),
             ]
         )
