@@ -141,7 +141,8 @@ def write_articles(
         public, published = ARTICLE_PLAN[len(written)]
         half = -(-len(solved[key]) // 2)
         sources = [t for t in solved[key][:half] if t.language == "en"][-SOURCE_TICKETS:]
-        at = (_solved_at(solved[key][half - 1]) + timedelta(days=1)).replace(hour=10, minute=0)
+        day = _solved_at(solved[key][half - 1]) + timedelta(days=1)
+        at = day.replace(hour=10, minute=0, second=0, microsecond=0)
         if not sources or at > end - timedelta(days=3):
             continue
         author = agents.get(sources[-1].assignee_id) or roster.lead
@@ -226,7 +227,9 @@ def ask_unanswered(desk: Desk, clock: FixedClock, customers: list[Customer], end
     for n, (days, language, subject, text) in enumerate(GAP_QUESTIONS):
         speakers = by_language.get(language) or by_language["en"]
         contact = speakers[n % len(speakers)]
-        clock.at = (end - timedelta(days=days)).replace(hour=9 + n % 8, minute=10 + n)
+        clock.at = (end - timedelta(days=days)).replace(
+            hour=9 + n % 8, minute=10 + n, second=0, microsecond=0
+        )
         shown = deflection.suggest_while_typing(desk, contact, f"{subject}\n{text}")
         missed += not shown
     clock.at = back_to
