@@ -7,15 +7,15 @@ left out: the walk-through has the assist panel cite the manual), the day after 
 of a scenario's tickets was solved, drafted from the English ones among them by the engineer
 who solved the last, the title trimmed of a customer's "URGENT:", published a day later by the
 lead (two public, one internal, the last left a draft), rated by the lead, by the agents of the
-later tickets and (public ones) by the customers who had the problem, and linked to the later
-tickets it helped. The choice follows the seed, not a list.
+later tickets and (public ones) by the customers whose tickets it was written from, and linked
+to the later tickets it helped. The choice follows the seed, not a list.
 
 The gaps are customers' portal drafts on things the manuals do not cover, asked through the
 portal's own suggestions (``deflection.suggest_while_typing``), so they are recorded only if
 the index really finds nothing: on the last weeks of the history, which ends at the build, so
 the leads' 30-day view (``/kb/gaps``) shows them.
 
-Both move the demo's clock back into the history's last weeks and leave it where it was."""
+Both move the demo's clock back into the history and leave it where it was."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ from tierdesk.services.desk import Desk
 ARTICLE_PLAN = ((True, True), (True, True), (False, True), (True, False))
 SOURCE_TICKETS = 3  # solved tickets an article is drafted from
 LINKED_TICKETS = 3  # later tickets it is linked to as having helped
+RATERS = 8  # "did this help?" answers an article gets, one every seven hours
+RATING_DAYS = 3  # ... so within this many days of its publication
 _SHOUTING = re.compile(r"^(?:[A-Z]{3,}\s*[:!-]\s*)+")  # "URGENT: ", "OUTAGE - "
 
 # Customers' portal drafts no manual answers: (days before the end, language, subject, text).
@@ -143,7 +145,7 @@ def write_articles(
         sources = [t for t in solved[key][:half] if t.language == "en"][-SOURCE_TICKETS:]
         day = _solved_at(solved[key][half - 1]) + timedelta(days=1)
         at = day.replace(hour=10, minute=0, second=0, microsecond=0)
-        if not sources or at > end - timedelta(days=3):
+        if not sources or at > end - timedelta(days=RATING_DAYS + 2):
             continue
         author = agents.get(sources[-1].assignee_id) or roster.lead
         clock.at = at
@@ -161,7 +163,8 @@ def write_articles(
         clock.at = at + timedelta(days=1)
         articles.publish_article(desk, roster.lead, article.id)
         later = [t for t in solved[key][half:] if _solved_at(t) > clock.now() + timedelta(hours=2)]
-        readers = [contacts[t.requester_id] for t in solved[key] if t.requester_id in contacts]
+        earlier = solved[key][:half]
+        readers = [contacts[t.requester_id] for t in earlier if t.requester_id in contacts]
         _rate(desk, clock, article.id, roster.lead, later, agents, readers if public else [])
         for ticket in later[:LINKED_TICKETS]:
             helper = agents.get(ticket.assignee_id) or roster.lead
@@ -182,14 +185,16 @@ def _rate(
     readers: list[Contact],
 ) -> None:
     """Over the days after it is published: the lead and the agents of the later tickets say
-    it helped (the first of those agents that it did not), and so do the customers who had
-    the problem (``readers``, only for a public article)."""
+    it helped (the first of those agents that it did not), and so do the customers whose
+    tickets it was written from (``readers``, only for a public article)."""
     start = clock.now()
     raters: list[Agent | Contact] = [lead]
     raters += [a for t in later if (a := agents.get(t.assignee_id)) is not None]
     raters += readers
     seen: set[str] = set()
     for rater in raters:
+        if len(seen) == RATERS:
+            break
         who = f"{type(rater).__name__}:{rater.id}"
         if who in seen:
             continue
