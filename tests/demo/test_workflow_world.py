@@ -8,29 +8,41 @@ scenario tickets the world has."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
+from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.config import SearchSettings, Settings
 from tierdesk.demo import build_demo
 from tierdesk.demo.builder import DemoSummary
 from tierdesk.demo.content import CONTENT_DIR
+from tierdesk.demo.knowledge_world import GAP_QUESTIONS
 from tierdesk.demo.progress import PHASES, REPORTS_PER_PHASE, BuildProgress
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.articles import ArticleState
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.defects import DefectStatus
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.outbound import OutboxStatus, OutgoingKind
+from tierdesk.domain.people import Role
 from tierdesk.domain.tickets import Status, Ticket
+from tierdesk.errors import NotFoundError
 from tierdesk.ports import TicketFilter
 from tierdesk.services import (
+    articles,
     conversation,
     defects,
+    deflection,
     enhancements,
     incidents,
+    knowledge_gaps,
     known_issues,
     mail_admin,
     metrics,
@@ -49,6 +61,16 @@ def events(desk: Desk, ticket: Ticket) -> list[AuditEvent]:
     return tickets.ticket_events(desk, SYSTEM, ticket.id or 0)
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The search as ``tierdesk demo`` has it: with the default confidence floor, which the
+    suite's settings turn off for collections of a handful of tickets (the demo's are hundreds):
+    without it the customers' questions would find the weak matches a customer never sees."""
+    floor = SearchSettings().min_confidence
+    search = settings.search.model_copy(update={"min_confidence": floor})
+    return settings.model_copy(update={"search": search})
+
+
 def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     heard: list[BuildProgress] = []
     summary = build_demo(app, seed=5, scenario_tickets=40, hadoop_tickets=10, progress=heard.append)
@@ -65,6 +87,7 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     check_metrics(desk, summary)
     check_history_leaves_no_mail_to_send(desk)
     check_triage_model_ships(desk, summary)
+    check_articles_and_knowledge_gaps(desk, summary)
 
 
 def check_triage_model_ships(desk: Desk, summary: DemoSummary) -> None:
@@ -81,6 +104,45 @@ def check_triage_model_ships(desk: Desk, summary: DemoSummary) -> None:
     by_model = [s for s in suggestions if s.source == "model"]
     assert {str(s.field) for s in by_model} >= {"queue", "product", "type", "priority"}
     assert {s.ticket_id for s in by_model} == {t.id for t in still_open}
+
+
+def check_articles_and_knowledge_gaps(desk: Desk, summary: DemoSummary) -> None:
+    """Articles written from the history's solved tickets: public ones a customer's portal
+    search finds, an internal one customers neither find nor open, a draft, with feedback and
+    helped tickets; and the lead's gaps view (on the clock of the history's end) shows the
+    customers' unanswered questions in topics, and escalations bounced with guidance."""
+    lead = next(a for a in people.list_agents(desk, SYSTEM) if a.role is Role.LEAD)
+    written = articles.list_articles(desk, lead)
+    public = [a for a in written if a.state is ArticleState.PUBLISHED and a.public]
+    internal = [a for a in written if a.state is ArticleState.PUBLISHED and not a.public]
+    assert len(public) >= 2 and internal
+    assert any(a.state is ArticleState.DRAFT for a in written)
+    assert all(a.source_ticket_ids and a.created_by != lead.name for a in written)
+    views = [articles.get_article(desk, lead, a.id or 0) for a in public + internal]
+    assert all(v.versions[0].published_by == lead.name for v in views)
+    assert any(v.feedback.customers_helped for v in views)
+    assert all(v.feedback.agents_helped for v in views)
+    assert any(v.link_count for v in views)
+    # The customer searches when the history ends (this desk's clock is months before it).
+    at_end = replace(desk, clock=FixedClock(summary.end))
+    customer = people.list_contacts(desk, SYSTEM)[0]
+    for article in public:
+        found = deflection.suggest_while_typing(at_end, customer, article.title)
+        assert f"article:{article.id}" in [s.source for s in found], article.title
+    for article in internal:
+        found = deflection.suggest_while_typing(at_end, customer, article.title)
+        assert f"article:{article.id}" not in [s.source for s in found]
+        with pytest.raises(NotFoundError):
+            articles.read_published(desk, customer, article.id or 0)
+    assert all(f"KB-{a.id} " in summary.describe() for a in written)
+
+    gaps = knowledge_gaps.knowledge_gaps(at_end, lead, 30)
+    asked = [g.topic for g in gaps.topics if g.topic.sources.get("portal-search", 0) >= 3]
+    assert len(asked) >= 3 and summary.gap_questions == len(GAP_QUESTIONS)
+    assert {t.label for t in asked} <= set(summary.gap_topics)
+    assert f'"{asked[0].label}"' in summary.describe()
+    bounced = knowledge_gaps.knowledge_gaps(at_end, lead, 365).bounces
+    assert any(g.topic.guidance for g in bounced)
 
 
 def check_progress(heard: list[BuildProgress]) -> None:

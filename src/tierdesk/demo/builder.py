@@ -15,7 +15,7 @@ import json
 import random
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ from tierdesk.demo.catalog import create_products
 from tierdesk.demo.clocked import desk_on_clock
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
+from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
@@ -73,6 +74,9 @@ class DemoSummary:
     seconds: float
     # the triage model trained on the history: per field, what its held-back rows showed
     triage: dict[str, dict[str, float]] = field(default_factory=dict)
+    articles: list[str] = field(default_factory=list)  # "KB-3 Title (public)", as written
+    gap_questions: int = 0  # customers' portal questions nothing answered
+    gap_topics: list[str] = field(default_factory=list)  # the leads' 30-day gaps view
 
     @property
     def tickets(self) -> int:
@@ -87,6 +91,12 @@ class DemoSummary:
         if not self.triage:
             return "none"
         return ", ".join(_answers(name, m) for name, m in self.triage.items())
+
+    def describe_gaps(self) -> str:
+        """The gaps view's largest topics, by the label it shows."""
+        shown = "; ".join(f'"{label}"' for label in self.gap_topics[:4])
+        more = len(self.gap_topics) - 4
+        return f"topics: {shown or 'none'}" + (f" and {more} more" if more > 0 else "")
 
     def describe(self) -> str:
         messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
@@ -112,6 +122,9 @@ class DemoSummary:
                 f"  {self.manuals} manual files copied; {self.indexed} tickets and manual "
                 "sections in the search index",
                 f"  triage model: {self.describe_triage()}",
+                f"  KB articles (/articles): {'; '.join(self.articles) or 'none'}",
+                f"  knowledge gaps for leads (/kb/gaps, last 30 days): "
+                f"{self.gap_questions} unanswered portal questions; {self.describe_gaps()}",
                 describe_sign_ins(),
             ]
         )
@@ -206,7 +219,13 @@ def _build(
             play(scripts, clock, phases)
     phases.start(HISTORY + 1)
     manuals = copy_manuals(app.settings.data_dir / "manuals", content)
-    indexed = index_manuals(app, desk, content)
+    told = {s.number: s.scenario for s in scripts if s.number and s.scenario}
+    with index.deferring_vectors() if index is not None else nullcontext():
+        written = write_articles(desk, clock, world.roster, customers, told, end)
+    indexed = index_manuals(app, desk, content)  # embeds the articles too
+    # Asked once everything is searchable, so a miss is one the portal would record today.
+    missed = ask_unanswered(desk, clock, customers, end) if index is not None else 0
+    gaps = gap_topics(desk, world.roster.lead)
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)
@@ -233,6 +252,9 @@ def _build(
         indexed=indexed,
         seconds=time.perf_counter() - began,
         triage=model,
+        articles=written,
+        gap_questions=missed,
+        gap_topics=gaps,
     )
 
 

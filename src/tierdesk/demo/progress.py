@@ -43,7 +43,7 @@ PHASES = (
     "Creating products, agents and customers",
     "Planning the history",
     "Playing the history through the desk",
-    "Reading the manuals and indexing tickets and manuals",
+    "Reading the manuals, writing KB articles, indexing tickets and manuals",
     "Training the triage model on the history",
     "Counting what was built",
 )

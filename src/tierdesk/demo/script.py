@@ -47,6 +47,7 @@ class TicketScript:
         self.language = language
         self.steps: list[Step] = []
         self.number: str | None = None
+        self.scenario: str | None = None  # the scenario it tells, when it tells one
         self.customer_channel = Channel.EMAIL  # how the customer writes after opening
 
     @property

@@ -76,6 +76,7 @@ def plan_scenario_ticket(world: World, scenario: Scenario, opened: datetime) -> 
         product=product.name,
         priority=Priority(scenario.priority),
     )
+    case.script.scenario = scenario.key  # the articles are written per scenario
     intake = _open_and_clarify(case)
     solver = _climb(case, intake)
     _solve(case, solver)
