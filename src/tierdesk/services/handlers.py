@@ -23,6 +23,7 @@ from tierdesk.domain.imports import TICKET_IMPORTED
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Dispatcher, UnitOfWork
 from tierdesk.services import (
+    answers,
     enrichment,
     knowledge_gaps,
     mail_outbox,
@@ -57,6 +58,8 @@ EVENT_HANDLERS: HandlerTable = {
         triage.triage_new_ticket,
         # Only enqueues its look-up: reads nothing the others store.
         knowledge_gaps.check_new_ticket,
+        # After routing: enqueues the answerer when the ticket's queue answers (issue 17).
+        answers.answer_new_ticket,
     ),
     # Independent of one another.
     "message.added": (

@@ -26,6 +26,14 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "This is a known issue (KI-{id}): {title}.",
     "known_issue.closing": "If this does not solve it for you, reply to this message and we "
     "will look further.",
+    # -- answers at levels 0 and 1 (domain/answers.py) ---------------------------------------
+    "answer.intro": "Thank you for your request. Our documentation answers it, we believe:",
+    "answer.from_manual": "From the manual {document}, section \u201c{section}\u201d:",
+    "answer.from_article": "From the article \u201c{title}\u201d ({link}):",
+    "answer.from_solution": "This is how the same question was solved before:",
+    "answer.quoted": "(Quoted as written, in {source_language}.)",
+    "answer.solved_question": "Did this solve it? Tell us with one click at {link}, or reply "
+    "to this message if it did not: an engineer will then take it up.",
     "defect.fixed": "Update on defect DEF-{id} ({title}): it is fixed in release {fixed_in}.",
     "defect.affected": "You run version {version}, which is affected. Upgrading to {fixed_in} "
     "or later fixes it.",

@@ -26,6 +26,14 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "Se trata de un problema conocido (KI-{id}): {title}.",
     "known_issue.closing": "Si esto no lo soluciona, responda a este mensaje y seguiremos "
     "investigando.",
+    # -- respuestas en los niveles 0 y 1 (domain/answers.py) -----------------------------------
+    "answer.intro": "Gracias por su solicitud. Creemos que nuestra documentación la responde:",
+    "answer.from_manual": "Del manual {document}, sección \u201c{section}\u201d:",
+    "answer.from_article": "Del artículo \u201c{title}\u201d ({link}):",
+    "answer.from_solution": "Así se resolvió antes la misma pregunta:",
+    "answer.quoted": "(Citado tal cual, en el idioma original: {source_language}.)",
+    "answer.solved_question": "¿Se ha resuelto su problema? Díganoslo con un clic en {link}, "
+    "o responda a este mensaje si no es así: un técnico se encargará.",
     "defect.fixed": "Novedades sobre el defecto DEF-{id} ({title}): está corregido en la "
     "versión {fixed_in}.",
     "defect.affected": "Usted utiliza la versión {version}, que está afectada. Se soluciona "

@@ -27,6 +27,15 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "Si tratta di un problema noto (KI-{id}): {title}.",
     "known_issue.closing": "Se questo non risolve il problema, risponda a questo messaggio e "
     "approfondiremo.",
+    # -- risposte ai livelli 0 e 1 (domain/answers.py) -----------------------------------------
+    "answer.intro": "Grazie per la sua richiesta. Crediamo che la nostra documentazione vi "
+    "risponda:",
+    "answer.from_manual": "Dal manuale {document}, sezione \u201c{section}\u201d:",
+    "answer.from_article": "Dall'articolo \u201c{title}\u201d ({link}):",
+    "answer.from_solution": "Ecco come è stata risolta la stessa domanda in passato:",
+    "answer.quoted": "(Citato nella lingua originale: {source_language}.)",
+    "answer.solved_question": "Questo ha risolto il problema? Ce lo dica con un clic su "
+    "{link}, oppure risponda a questo messaggio se non è così: un tecnico se ne occuperà.",
     "defect.fixed": "Aggiornamento sul difetto DEF-{id} ({title}): è stato corretto nella "
     "release {fixed_in}.",
     "defect.affected": "Lei utilizza la versione {version}, che è interessata dal difetto. "

@@ -1,0 +1,82 @@
+"""Automatic answers in storage (``services/answers.py``): one row per answered ticket, with
+its source, confidence and what became of it. The table, its mapping and the repository."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Session, registry
+
+from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
+from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome, AnswerPolicy, SourceKind
+
+answer_attempts = Table(
+    "answer_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", ForeignKey("tickets.id"), nullable=False),
+    Column("queue", String(120), nullable=False),
+    Column("tier", TierNumber, nullable=False),
+    Column("policy", EnumText(AnswerPolicy, length=16), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("source_kind", EnumText(SourceKind, length=16), nullable=False),
+    Column("source_key", String(200), nullable=False),
+    Column("citation", Text, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("sent_by_agent", Boolean, nullable=False),
+    Column("message_id", ForeignKey("messages.id"), nullable=True),
+    Column("outcome", EnumText(AnswerOutcome, length=16), nullable=True),
+    Column("outcome_at", UtcDateTime, nullable=True),
+    UniqueConstraint("ticket_id", name="uq_answer_attempts_ticket_id"),  # never twice
+)
+
+_a = answer_attempts.c
+
+
+def map_answers(reg: registry) -> None:
+    reg.map_imperatively(AnswerAttempt, answer_attempts)
+
+
+class SqlAnswerRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, attempt: AnswerAttempt) -> None:
+        self.session.add(attempt)
+        self.session.flush()
+
+    def for_ticket(self, ticket_id: int) -> AnswerAttempt | None:
+        query = select(AnswerAttempt).where(_a.ticket_id == ticket_id)
+        return self.session.scalars(query).first()
+
+    def awaiting_reaction(self, sent_before: datetime) -> list[AnswerAttempt]:
+        """Answers sent before ``sent_before`` that the customer has not reacted to."""
+        query = (
+            select(AnswerAttempt)
+            .where(_a.sent_at.is_not(None), _a.sent_at < sent_before, _a.outcome.is_(None))
+            .order_by(_a.id)
+        )
+        return list(self.session.scalars(query))
+
+    def all(self, since: datetime | None = None) -> Sequence[AnswerAttempt]:
+        query = select(AnswerAttempt).order_by(_a.id)
+        if since is not None:
+            query = query.where(_a.created_at >= since)
+        return list(self.session.scalars(query))
