@@ -115,3 +115,63 @@ def test_a_drafted_answer_is_sent_from_the_assist_panel(web: WebDesk, signed_in:
     assert after.status is Status.PENDING_CUSTOMER
     assert [m for m in after.messages if m.kind is MessageKind.PUBLIC_REPLY and FIX in m.body_text]
     assert "Send this answer" not in lead.get(f"/tickets/{ticket.number}/assist").text
+
+
+def _sent_answer(web: WebDesk) -> str:
+    desk = web.app.desk
+    key = _queue(web)
+    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers="send"))
+    queues.create_routing_rule(
+        desk, web.lead, queues.NewRoutingRule(name="all", queue=key, assign=False)
+    )
+    known_issues.create_known_issue(
+        desk,
+        web.l2,
+        known_issues.KnownIssueInput(
+            title="The remote control does not pair with the TV",
+            symptoms="The remote control does not pair with the TV; pairing fails.",
+            fix=FIX,
+        ),
+    )
+    ticket = tickets.open_ticket(
+        desk,
+        web.acme_contact,
+        tickets.NewTicket(
+            subject="The remote control does not pair with the TV",
+            body_text="My remote control does not pair with the TV, pairing fails.",
+        ),
+    )
+    while run_next_job(desk, "test") is not None:
+        pass
+    return ticket.number or ""
+
+
+def test_the_customer_says_yes_in_the_portal_and_the_ticket_is_solved(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    number = _sent_answer(web)
+    customer = signed_in(web.acme_contact)
+    page = customer.get(f"/portal/tickets/{number}").text
+    assert "Did our answer solve your problem?" in page and FIX in page
+
+    customer.post(f"/portal/tickets/{number}/answer", {"solved": "yes"})
+
+    assert tickets.get_ticket(web.app.desk, web.lead, number).status is Status.SOLVED
+    again = customer.get(f"/portal/tickets/{number}").text
+    assert "Did our answer solve your problem?" not in again
+
+
+def test_the_customer_says_no_in_the_portal_and_a_person_takes_it(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    number = _sent_answer(web)
+    customer = signed_in(web.acme_contact)
+    customer.get(f"/portal/tickets/{number}")
+
+    customer.post(f"/portal/tickets/{number}/answer", {"solved": "no"})
+
+    after = tickets.get_ticket(web.app.desk, web.lead, number)
+    assert after.status is Status.OPEN and after.tier is Tier.L1
+    lead = signed_in(web.lead)
+    lead.get(f"/tickets/{number}")
+    assert "reopened" in lead.get(f"/tickets/{number}/assist").text  # the attempt, shown

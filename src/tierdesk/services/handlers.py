@@ -23,6 +23,7 @@ from tierdesk.domain.imports import TICKET_IMPORTED
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Dispatcher, UnitOfWork
 from tierdesk.services import (
+    answer_outcomes,
     answers,
     enrichment,
     knowledge_gaps,
@@ -63,6 +64,8 @@ EVENT_HANDLERS: HandlerTable = {
     ),
     # Independent of one another.
     "message.added": (
+        # A customer writing back on a sent answer says it did not solve it (issue 17).
+        answer_outcomes.reply_means_no,
         mail_outbox.queue_public_reply,
         enrichment.enrich_ticket,
         sla_clocks.follow_the_conversation,
