@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from tierdesk.domain.answers import (
+    AnswerAttempt,
     AnswerGate,
+    AnswerOutcome,
     AnswerPolicy,
     AnswerSource,
     SourceKind,
     compose_answer,
+    count_answers,
     parse_policy,
     why_not,
 )
@@ -79,3 +83,37 @@ def test_a_passage_in_the_customers_language_has_no_note() -> None:
         SourceKind.SOLUTION, "ticket:4", "Remote", "Hold Home.", 0.9, language="en"
     )
     assert "Quoted as written" not in compose_answer(source, "en", "/portal/tickets/TD-1")
+
+
+def _attempt(ticket_id: int, policy: AnswerPolicy, **more: object) -> AnswerAttempt:
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    return AnswerAttempt(
+        ticket_id,
+        "l1-tv",
+        Tier.L1,
+        policy,
+        "en",
+        SourceKind.MANUAL,
+        "k",
+        "c",
+        0.9,
+        "t",
+        at,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def test_the_counts_keep_the_desks_answers_apart_from_what_agents_sent() -> None:
+    attempts = [
+        _attempt(1, AnswerPolicy.SEND, outcome=AnswerOutcome.VERIFIED),
+        _attempt(2, AnswerPolicy.SEND, outcome=AnswerOutcome.ASSUMED),
+        _attempt(3, AnswerPolicy.SEND, outcome=AnswerOutcome.REOPENED),
+        _attempt(4, AnswerPolicy.DRAFT, sent_by_agent=True),
+        _attempt(5, AnswerPolicy.SUGGEST),
+    ]
+
+    [row] = count_answers(attempts, {(1, "l1-tv"): 10}, escalated={3})
+
+    assert (row.tickets, row.answered, row.answered_share) == (10, 3, 0.3)
+    assert (row.verified, row.assumed, row.reopened, row.escalated) == (1, 1, 1, 1)
+    assert (row.offered, row.accepted, row.acceptance) == (2, 1, 0.5)

@@ -25,7 +25,7 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import InvalidTransitionError
-from tierdesk.services import answer_outcomes, answers, conversation, queues
+from tierdesk.services import answer_outcomes, answers, conversation, metrics, queues
 from tierdesk.services.desk import Desk
 
 
@@ -111,3 +111,26 @@ def test_no_reaction_in_the_set_days_solves_it_as_assumed(desk: Desk, clock: Fix
 
     assert shown(desk, w.lead, ticket).status is Status.SOLVED
     assert outcome(desk, w, ticket) is AnswerOutcome.ASSUMED
+
+
+def test_the_metrics_count_each_outcome_honestly_per_level_and_queue(
+    desk: Desk, clock: FixedClock
+) -> None:
+    w = world(desk, AnswerPolicy.SEND)
+    judged = []
+    for _ in range(3):
+        contact = make_contact(desk)
+        judged.append((remote_ticket(desk, contact=contact), contact))
+    run_jobs(desk)
+    (yes, yes_by), (no, no_by), _waiting = judged
+    answer_outcomes.judge_answer(desk, yes_by, yes.number or "", solved=True)
+    answer_outcomes.judge_answer(desk, no_by, no.number or "", solved=False)
+
+    clock.advance(timedelta(minutes=1))  # the period ends before now
+    report = metrics.escalation_metrics(desk, w.lead)
+
+    [row] = report.answers
+    assert (row.level, row.queue) == (1, w.queue)
+    assert (row.tickets, row.answered, row.verified, row.reopened, row.waiting) == (3, 3, 1, 1, 1)
+    assert (row.assumed, row.escalated, row.offered) == (0, 0, 0)
+    assert row.answered_share == 1.0

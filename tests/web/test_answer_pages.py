@@ -5,11 +5,14 @@ assist panel, where one click sends it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.factories import token_for
 from tests.web.conftest import Browser, WebDesk
+from tierdesk.adapters.clock import FixedClock
 from tierdesk.config import AnswersSettings, SearchSettings, Settings
 from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.messages import MessageKind
@@ -175,3 +178,22 @@ def test_the_customer_says_no_in_the_portal_and_a_person_takes_it(
     lead = signed_in(web.lead)
     lead.get(f"/tickets/{number}")
     assert "reopened" in lead.get(f"/tickets/{number}/assist").text  # the attempt, shown
+
+
+def test_the_dashboard_and_the_metrics_api_count_a_verified_answer(
+    web: WebDesk, signed_in: SignIn, clock: FixedClock
+) -> None:
+    number = _sent_answer(web)
+    customer = signed_in(web.acme_contact)
+    customer.get(f"/portal/tickets/{number}")
+    customer.post(f"/portal/tickets/{number}/answer", {"solved": "yes"})
+
+    clock.advance(timedelta(minutes=1))  # the period ends before now
+    lead = signed_in(web.lead)
+    page = lead.get("/dashboard?period=all").text
+    assert "Answered from the desk&#39;s knowledge" in page or "Answered from the desk's" in page
+    assert "<td>L1 · l1-tv</td><td>1</td><td>1 (100 %)</td><td>1</td>" in page
+    token = token_for(web.app.desk, web.lead)
+    api = lead.get("/api/v1/metrics", headers={"Authorization": f"Bearer {token}"}).json()
+    [row] = api["answers"]
+    assert (row["queue"], row["answered"], row["verified"]) == ("l1-tv", 1, 1)

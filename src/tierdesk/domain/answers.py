@@ -158,3 +158,68 @@ class AnswerAttempt:
     outcome: AnswerOutcome | None = None
     outcome_at: datetime | None = None
     id: int | None = None
+
+
+# -- honest accounting ----------------------------------------------------------------------
+
+
+@dataclass
+class AnswerCounts:
+    """What the answerer did in one queue (at the level the ticket was at when answered), for
+    answers made in the period. ``answered`` counts only answers the desk sent on its own;
+    suggestions and drafts an agent sent count as ``accepted`` (an agent decided). Of the
+    answered: ``verified`` (the customer said yes), ``assumed`` (no reaction; not proof),
+    ``reopened`` (the customer said no or wrote back), ``escalated`` (later beyond L1),
+    ``waiting`` (no verdict yet)."""
+
+    level: int
+    queue: str
+    tickets: int = 0  # tickets opened in the period that are in this queue now
+    answered: int = 0
+    verified: int = 0
+    assumed: int = 0
+    reopened: int = 0
+    escalated: int = 0
+    waiting: int = 0
+    offered: int = 0  # suggestions and drafts shown to agents
+    accepted: int = 0  # of those, sent by an agent
+
+    @property
+    def answered_share(self) -> float | None:
+        return round(self.answered / self.tickets, 4) if self.tickets else None
+
+    @property
+    def acceptance(self) -> float | None:
+        return round(self.accepted / self.offered, 4) if self.offered else None
+
+
+def count_answers(
+    attempts: list[AnswerAttempt],
+    tickets_per_queue: dict[tuple[int, str], int],
+    escalated: set[int],
+) -> list[AnswerCounts]:
+    """Counts per (level, queue); ``escalated``: the ids of tickets now beyond L1."""
+    counts: dict[tuple[int, str], AnswerCounts] = {
+        key: AnswerCounts(key[0], key[1], tickets=n) for key, n in tickets_per_queue.items()
+    }
+    for attempt in attempts:
+        key = (int(attempt.tier), attempt.queue)
+        row = counts.setdefault(key, AnswerCounts(*key))
+        if attempt.policy is not AnswerPolicy.SEND:
+            row.offered += 1
+            row.accepted += attempt.sent_by_agent
+            continue
+        row.answered += 1
+        if attempt.ticket_id in escalated:
+            row.escalated += 1
+        if attempt.outcome is AnswerOutcome.VERIFIED:
+            row.verified += 1
+        elif attempt.outcome is AnswerOutcome.ASSUMED:
+            row.assumed += 1
+        elif attempt.outcome is AnswerOutcome.REOPENED:
+            row.reopened += 1
+        else:
+            row.waiting += 1
+    return sorted(
+        (c for c in counts.values() if c.answered or c.offered), key=lambda c: (c.level, c.queue)
+    )

@@ -16,10 +16,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     select,
 )
 from sqlalchemy.orm import Session, registry
 
+from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.tables import metadata
 from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
 from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome, AnswerPolicy, SourceKind
@@ -75,8 +77,28 @@ class SqlAnswerRepository:
         )
         return list(self.session.scalars(query))
 
-    def all(self, since: datetime | None = None) -> Sequence[AnswerAttempt]:
-        query = select(AnswerAttempt).order_by(_a.id)
-        if since is not None:
-            query = query.where(_a.created_at >= since)
+    def made_between(self, since: datetime, until: datetime) -> Sequence[AnswerAttempt]:
+        query = (
+            select(AnswerAttempt)
+            .where(_a.created_at >= since, _a.created_at < until)
+            .order_by(_a.id)
+        )
         return list(self.session.scalars(query))
+
+    def tickets_per_queue(self, since: datetime, until: datetime) -> dict[tuple[int, str], int]:
+        """Tickets opened in ``[since, until)`` by the (level, queue) they are in now."""
+        tk = tables.tickets.c
+        query = (
+            select(tk.tier, tk.queue, func.count())
+            .where(tk.created_at >= since, tk.created_at < until, tk.queue.is_not(None))
+            .group_by(tk.tier, tk.queue)
+        )
+        return {(int(tier), queue): n for tier, queue, n in self.session.execute(query)}
+
+    def tiers_of(self, ticket_ids: Sequence[int]) -> dict[int, int]:
+        """The level each ticket is at now."""
+        if not ticket_ids:
+            return {}
+        tk = tables.tickets.c
+        query = select(tk.id, tk.tier).where(tk.id.in_(list(ticket_ids)))
+        return {ticket_id: int(tier) for ticket_id, tier in self.session.execute(query)}
