@@ -53,6 +53,7 @@ def test_policy_send_posts_the_cited_fix_and_waits_on_the_customer(desk: Desk) -
     [(action, changes)] = trail(desk, w.lead, ticket)
     assert action == "answer.sent"
     assert changes["source"] == "known-issue"
+    assert changes["citation"] == "KI-1: The remote control does not pair with the TV"
     assert isinstance(changes["confidence"], float) and changes["confidence"] >= 0.3
     attempt = answers.answer_of(desk, w.lead, ticket.number or "")
     assert attempt is not None and attempt.sent_at is not None

@@ -190,6 +190,8 @@ def _from_hit(desk: Desk, hit: KnowledgeHit) -> AnswerSource:
     if link is not None and desk.answer_settings.portal_url:
         link = desk.answer_settings.portal_url + link
     title = hit.document or hit.section
+    if kind is SourceKind.KNOWN_ISSUE and hit.section and hit.section != hit.document:
+        title = f"{hit.document}: {hit.section}"  # "KI-3: Calls drop after 15 minutes"
     return AnswerSource(kind, hit.key, title, hit.passage, hit.confidence, link, language=language)
 
 
