@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.factories import token_for
 from tests.web.conftest import Browser, WebDesk
@@ -197,3 +198,29 @@ def test_the_dashboard_and_the_metrics_api_count_a_verified_answer(
     api = lead.get("/api/v1/metrics", headers={"Authorization": f"Bearer {token}"}).json()
     [row] = api["answers"]
     assert (row["queue"], row["answered"], row["verified"]) == ("l1-tv", 1, 1)
+
+
+def test_the_api_shows_the_answer_to_agents_and_takes_the_customers_verdict(
+    web: WebDesk, client: TestClient
+) -> None:
+    number = _sent_answer(web)
+    desk = web.app.desk
+    as_lead = {"Authorization": f"Bearer {token_for(desk, web.lead)}"}
+    as_customer = {"Authorization": f"Bearer {token_for(desk, web.acme_contact)}"}
+
+    shown = client.get(f"/api/v1/tickets/{number}/answer", headers=as_lead).json()
+    assert (shown["policy"], shown["source_kind"]) == ("send", "known-issue")
+    assert shown["outcome"] is None
+    assert shown["citation"].startswith("KI-") and FIX in shown["text"]
+    refused = client.post(
+        f"/api/v1/tickets/{number}/answer/verdict", json={"solved": True}, headers=as_lead
+    )
+    assert refused.status_code == 403, refused.text  # the customer's word, not an agent's
+
+    judged = client.post(
+        f"/api/v1/tickets/{number}/answer/verdict", json={"solved": False}, headers=as_customer
+    )
+
+    assert judged.status_code == 200, judged.text
+    again = client.get(f"/api/v1/tickets/{number}/answer", headers=as_lead).json()
+    assert again["outcome"] == "reopened"

@@ -21,7 +21,7 @@ from tierdesk.domain.people import Actor, Contact, Tier
 from tierdesk.domain.record_links import record_on_ticket
 from tierdesk.domain.ticket_values import Status
 from tierdesk.domain.tickets import Ticket
-from tierdesk.errors import InvalidTransitionError, TicketNotFoundError
+from tierdesk.errors import InvalidTransitionError, PermissionDeniedError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.answers import ANSWERER
@@ -46,8 +46,12 @@ def awaiting_verdict(desk: Desk, actor: Actor, reference: int | str) -> AnswerAt
     return attempt if ticket.status.is_active else None
 
 
-def judge_answer(desk: Desk, actor: Contact, reference: int | str, solved: bool) -> Ticket:
-    """The customer's verdict on the answer they were sent."""
+def judge_answer(desk: Desk, actor: Actor, reference: int | str, solved: bool) -> Ticket:
+    """The customer's verdict on the answer they were sent (theirs alone to give)."""
+    if not isinstance(actor, Contact):
+        raise PermissionDeniedError(
+            "only the customer says whether the answer solved it", action="judge the answer"
+        )
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
