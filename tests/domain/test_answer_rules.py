@@ -74,7 +74,7 @@ def test_a_manual_passage_in_another_language_is_quoted_with_a_note() -> None:
     text = compose_answer(source, "de", "/portal/tickets/TD-1")
     assert "Aus dem Handbuch Smart TV manual, Abschnitt \u201ePairing the remote\u201c:" in text
     assert "> Press and hold the Home button." in text
-    assert "(Im Original zitiert, auf en.)" in text
+    assert "(Im Original zitiert, auf Englisch.)" in text
     assert "/portal/tickets/TD-1" in text
 
 

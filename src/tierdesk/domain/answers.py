@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from tierdesk.domain.customer_texts import customer_language, customer_text
+from tierdesk.domain.customer_texts import customer_language, customer_text, has_text
 from tierdesk.domain.people import Tier
 from tierdesk.errors import InvalidInputError
 
@@ -122,13 +122,18 @@ def compose_answer(source: AnswerSource, language: str | None, portal_link: str)
         )
     elif source.kind is SourceKind.SOLUTION:
         lead = customer_text(lang, "answer.from_solution")
+    elif source.kind is SourceKind.KNOWN_ISSUE:
+        lead = customer_text(lang, "answer.from_known_issue", title=source.title)
     else:
         lead = customer_text(
             lang, "answer.from_article", title=source.title, link=source.link or portal_link
         )
     parts = [customer_text(lang, "answer.intro"), lead, _quoted(source.passage)]
-    if source.language and source.language.split("-")[0] != lang:
-        parts.append(customer_text(lang, "answer.quoted", source_language=source.language))
+    written = (source.language or "").split("-")[0].lower()
+    if written and written != lang:
+        key = f"answer.language.{written}"
+        named = customer_text(lang, key) if has_text(key) else written
+        parts.append(customer_text(lang, "answer.quoted", source_language=named))
     parts.append(customer_text(lang, "answer.solved_question", link=portal_link))
     return "\n\n".join(parts)
 

@@ -32,7 +32,13 @@ TEXTS: dict[str, str] = {
     "glauben wir:",
     "answer.from_manual": "Aus dem Handbuch {document}, Abschnitt \u201e{section}\u201c:",
     "answer.from_article": "Aus dem Artikel \u201e{title}\u201c ({link}):",
+    "answer.from_known_issue": "Das ist ein bekanntes Problem, {title}. Die dokumentierte Lösung:",
     "answer.from_solution": "So wurde dieselbe Frage schon einmal gelöst:",
+    "answer.language.en": "Englisch",
+    "answer.language.de": "Deutsch",
+    "answer.language.it": "Italienisch",
+    "answer.language.fr": "Französisch",
+    "answer.language.es": "Spanisch",
     "answer.quoted": "(Im Original zitiert, auf {source_language}.)",
     "answer.solved_question": "Hat das Ihr Problem gelöst? Sagen Sie es uns mit einem Klick "
     "unter {link}, oder antworten Sie auf diese Nachricht, wenn nicht: Dann übernimmt ein "

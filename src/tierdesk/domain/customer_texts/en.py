@@ -30,7 +30,13 @@ TEXTS: dict[str, str] = {
     "answer.intro": "Thank you for your request. Our documentation answers it, we believe:",
     "answer.from_manual": "From the manual {document}, section \u201c{section}\u201d:",
     "answer.from_article": "From the article \u201c{title}\u201d ({link}):",
+    "answer.from_known_issue": "This is a known issue, {title}. The documented fix:",
     "answer.from_solution": "This is how the same question was solved before:",
+    "answer.language.en": "English",
+    "answer.language.de": "German",
+    "answer.language.it": "Italian",
+    "answer.language.fr": "French",
+    "answer.language.es": "Spanish",
     "answer.quoted": "(Quoted as written, in {source_language}.)",
     "answer.solved_question": "Did this solve it? Tell us with one click at {link}, or reply "
     "to this message if it did not: an engineer will then take it up.",

@@ -30,7 +30,13 @@ TEXTS: dict[str, str] = {
     "answer.intro": "Gracias por su solicitud. Creemos que nuestra documentación la responde:",
     "answer.from_manual": "Del manual {document}, sección \u201c{section}\u201d:",
     "answer.from_article": "Del artículo \u201c{title}\u201d ({link}):",
+    "answer.from_known_issue": "Es un problema conocido, {title}. La solución documentada:",
     "answer.from_solution": "Así se resolvió antes la misma pregunta:",
+    "answer.language.en": "inglés",
+    "answer.language.de": "alemán",
+    "answer.language.it": "italiano",
+    "answer.language.fr": "francés",
+    "answer.language.es": "español",
     "answer.quoted": "(Citado tal cual, en el idioma original: {source_language}.)",
     "answer.solved_question": "¿Se ha resuelto su problema? Díganoslo con un clic en {link}, "
     "o responda a este mensaje si no es así: un técnico se encargará.",

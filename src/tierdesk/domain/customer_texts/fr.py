@@ -37,7 +37,14 @@ TEXTS: dict[str, str] = {
     "answer.from_manual": f"Extrait du manuel {{document}}, section "
     f"«{NBSP}{{section}}{NBSP}»{NBSP}:",
     "answer.from_article": f"Extrait de l'article «{NBSP}{{title}}{NBSP}» ({{link}}){NBSP}:",
+    "answer.from_known_issue": f"Il s'agit d'un problème connu, {{title}}. La solution "
+    f"documentée{NBSP}:",
     "answer.from_solution": f"Voici comment la même question a déjà été résolue{NBSP}:",
+    "answer.language.en": "anglais",
+    "answer.language.de": "allemand",
+    "answer.language.it": "italien",
+    "answer.language.fr": "français",
+    "answer.language.es": "espagnol",
     "answer.quoted": f"(Cité tel quel, en langue originale{NBSP}: {{source_language}}.)",
     "answer.solved_question": f"Cela a-t-il résolu votre problème{NBSP}? Dites-le-nous d'un "
     f"clic sur {{link}}, ou répondez à ce message si ce n'est pas le cas{NBSP}: un technicien "

@@ -32,7 +32,13 @@ TEXTS: dict[str, str] = {
     "risponda:",
     "answer.from_manual": "Dal manuale {document}, sezione \u201c{section}\u201d:",
     "answer.from_article": "Dall'articolo \u201c{title}\u201d ({link}):",
+    "answer.from_known_issue": "Si tratta di un problema noto, {title}. La soluzione documentata:",
     "answer.from_solution": "Ecco come è stata risolta la stessa domanda in passato:",
+    "answer.language.en": "inglese",
+    "answer.language.de": "tedesco",
+    "answer.language.it": "italiano",
+    "answer.language.fr": "francese",
+    "answer.language.es": "spagnolo",
     "answer.quoted": "(Citato nella lingua originale: {source_language}.)",
     "answer.solved_question": "Questo ha risolto il problema? Ce lo dica con un clic su "
     "{link}, oppure risponda a questo messaggio se non è così: un tecnico se ne occuperà.",
