@@ -39,6 +39,7 @@ from tierdesk.assist.language import LangIdDetector
 from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.config import Settings, SignInSettings, TrackerSettings
+from tierdesk.domain.answers import AnswerSettings
 from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.csv_rows import RowShape
 from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
@@ -51,6 +52,8 @@ from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.services import (  # noqa: F401 - register their background tasks (services/jobs.py)
+    answer_outcomes,
+    answers,
     article_indexing,
     defect_sync,
     index_upgrades,
@@ -212,6 +215,11 @@ def bootstrap(
             settings.knowledge.gap_retention_days,
             settings.knowledge.gap_follow_minutes,
             settings.knowledge.gap_max_misses,
+        ),
+        answer_settings=AnswerSettings(
+            settings.answers.min_confidence,
+            settings.answers.assume_solved_days,
+            (settings.public_url or "").rstrip("/"),
         ),
     )
     desks.append(desk)

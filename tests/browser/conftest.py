@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.factories import make_organisation
 from tests.web.conftest import PASSWORD, agent_with_password, contact_with_password
 from tierdesk.bootstrap import Tierdesk, bootstrap
-from tierdesk.config import SearchSettings, Settings
+from tierdesk.config import AnswersSettings, SearchSettings, Settings
 from tierdesk.domain.people import Agent, Contact, Role, Tier
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services import queues
@@ -69,6 +69,10 @@ def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
         database_url=f"sqlite:///{database}",
         env="test",
         search=SearchSettings(embedder="hashing", min_confidence=0.0),  # see tests/conftest.py
+        # A threshold the word-hashing embedder's confidences reach for a matching known issue
+        # in an index of one (tests/browser/test_answers_in_chromium.py); answers are off on
+        # every queue unless a test turns them on.
+        answers=AnswersSettings(min_confidence=0.1),
     )
     app = bootstrap(settings)  # the real clock: the countdowns count down
     acme = make_organisation(app.desk, name="Acme Telecom", plan="premium")

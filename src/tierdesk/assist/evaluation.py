@@ -162,3 +162,59 @@ def rank_queries(
             if progress is not None:
                 progress(1)
     return rankings
+
+
+@dataclass(frozen=True)
+class AnswerDecision:
+    """What the answerer would do for one query: answer from ``doc_id`` or abstain."""
+
+    query_id: str
+    answered: bool
+    doc_id: str | None
+    confidence: float
+
+
+def decide_answers(
+    index: SearchIndex,
+    uow_factory: Callable[[], UnitOfWork],
+    queries: Iterable[Query],
+    corpus_ids: Mapping[int, str],
+    threshold: float,
+    progress: Callable[[int], None] | None = None,
+) -> list[AnswerDecision]:
+    """The answerer's decision (``services/answers.py``) per query: the best hit, answered
+    when its calibrated confidence reaches ``threshold``. The query's own document, when the
+    corpus holds it, is never its answer (as in ``rank_queries``)."""
+    where = SearchFilter(kinds=(DocumentKind.DOCUMENT,), everything=True)
+    decisions = []
+    with uow_factory() as uow:
+        for query in queries:
+            found = index.search(uow, query.text, where, 2)
+            best = next(
+                (s for s in found if corpus_ids.get(s.document_id, query.id) != query.id), None
+            )
+            if best is None:
+                decisions.append(AnswerDecision(query.id, False, None, 0.0))
+            else:
+                answered = best.confidence >= threshold
+                doc = corpus_ids[best.document_id] if answered else None
+                decisions.append(AnswerDecision(query.id, answered, doc, best.confidence))
+            if progress is not None:
+                progress(1)
+    return decisions
+
+
+def answer_metrics(
+    decisions: Sequence[AnswerDecision], relevant: Mapping[str, set[str]], threshold: float
+) -> dict[str, float | int]:
+    """Coverage (share of queries answered) and precision (share of answers citing a
+    relevant document; None-free: 0 when nothing was answered)."""
+    answered = [d for d in decisions if d.answered]
+    right = sum(1 for d in answered if d.doc_id in relevant.get(d.query_id, set()))
+    return {
+        "queries": len(decisions),
+        "answered": len(answered),
+        "coverage": round(len(answered) / len(decisions), 4) if decisions else 0.0,
+        "precision": round(right / len(answered), 4) if answered else 0.0,
+        "threshold": threshold,
+    }

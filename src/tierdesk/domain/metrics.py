@@ -26,6 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tierdesk.domain.answers import AnswerCounts
+
 LEVELS = (0, 1, 2, 3, 4)
 _ENDED = ("solved", "closed")
 
@@ -118,6 +120,8 @@ class MetricsReport:
     customer_clocks: int
     customer_clocks_breached: int
     l3_outcomes: dict[str, int]
+    # Answers at levels 0 and 1 per level and queue (domain/answers.py; issue 17).
+    answers: list[AnswerCounts] = field(default_factory=list)
 
     @property
     def first_contact_resolution(self) -> float | None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
+from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.people import Agent, Tier
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
@@ -53,6 +54,7 @@ class Queue:
     component_id: int | None = None
     languages: list[str] = field(default_factory=list)
     active: bool = True
+    answers: AnswerPolicy = AnswerPolicy.OFF  # what the answerer does here (issue 17)
     id: int | None = None
 
     def serves(self, facts: TicketFacts) -> bool:

@@ -21,6 +21,7 @@ from tierdesk.domain.knowledge import (
     SearchFilter,
 )
 from tierdesk.domain.tickets import Ticket
+from tierdesk.ports.answers import AnswerRepository as AnswerRepository
 from tierdesk.ports.articles import ArticleRepository as ArticleRepository
 
 # Storage Protocols live one noun per module (ports/<noun>.py, named like the noun's module in
@@ -176,6 +177,7 @@ class UnitOfWork(Protocol):
     csat: CsatRepository
     deflections: DeflectionRepository
     knowledge_gaps: KnowledgeGapRepository  # unanswered questions, suggestions shown
+    answers: AnswerRepository  # ports/answers.py: automatic answers (issue 17)
     articles: ArticleRepository  # ports/articles.py: authored articles, versions, feedback
     idempotency_keys: IdempotencyKeyRepository
     imports: ImportRecordRepository

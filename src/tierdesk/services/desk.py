@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tierdesk.domain.answers import AnswerSettings
 from tierdesk.domain.knowledge_gaps import GapPolicy
 from tierdesk.domain.outbound import OutboundPolicy
 from tierdesk.domain.sign_in_limits import SignInPolicy
@@ -48,3 +49,4 @@ class Desk:
     # outbox for `tierdesk mail send-pending`, which says what is missing)
     mail_out: MailDelivery | None = None
     gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing
+    answer_settings: AnswerSettings = field(default_factory=AnswerSettings)  # issue 17

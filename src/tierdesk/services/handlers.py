@@ -23,6 +23,8 @@ from tierdesk.domain.imports import TICKET_IMPORTED
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Dispatcher, UnitOfWork
 from tierdesk.services import (
+    answer_outcomes,
+    answers,
     enrichment,
     knowledge_gaps,
     mail_outbox,
@@ -57,9 +59,13 @@ EVENT_HANDLERS: HandlerTable = {
         triage.triage_new_ticket,
         # Only enqueues its look-up: reads nothing the others store.
         knowledge_gaps.check_new_ticket,
+        # After routing: enqueues the answerer when the ticket's queue answers (issue 17).
+        answers.answer_new_ticket,
     ),
     # Independent of one another.
     "message.added": (
+        # A customer writing back on a sent answer says it did not solve it (issue 17).
+        answer_outcomes.reply_means_no,
         mail_outbox.queue_public_reply,
         enrichment.enrich_ticket,
         sla_clocks.follow_the_conversation,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tierdesk.domain.answers import AnswerCounts, count_answers
 from tierdesk.domain.metrics import MetricsReport, compute_metrics
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.errors import InvalidInputError
@@ -97,6 +98,15 @@ def metrics_for_period(
     return PeriodReport(chosen, report)
 
 
+def _answer_counts(uow: UnitOfWork, since: datetime, until: datetime) -> list[AnswerCounts]:
+    """The answerer's counts for answers made in the period (all products: a queue is not a
+    product's)."""
+    attempts = list(uow.answers.made_between(since, until))
+    tiers = uow.answers.tiers_of([a.ticket_id for a in attempts])
+    escalated = {ticket_id for ticket_id, tier in tiers.items() if tier > Tier.L1}
+    return count_answers(attempts, uow.answers.tickets_per_queue(since, until), escalated)
+
+
 def escalation_metrics(
     desk: Desk,
     actor: Actor,
@@ -120,7 +130,9 @@ def escalation_metrics(
         trails = uow.metrics.trails(since, until, product_id)
         clocks = uow.metrics.clock_verdicts(since, until, product_id)
         outcomes = uow.metrics.outcomes(since, until, product_id)
+        answers = _answer_counts(uow, since, until) if product_id is None else []
     report = compute_metrics(trails, clocks, outcomes, since, until)
+    report.answers = answers
     if level is not None:
         report.levels = [m for m in report.levels if m.level == int(level)]
     return report

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tierdesk.domain.answers import parse_policy
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.levels import EntryRoute, check_entry
 from tierdesk.domain.messages import Channel
@@ -122,15 +123,26 @@ class QueueChanges:
     name: str | None = None
     languages: list[str] | None = None
     active: bool | None = None
+    answers: str | None = None  # the answer policy (domain/answers.py)
+
+
+def _settings(queue: Queue) -> dict[str, Any]:
+    return {
+        "name": queue.name,
+        "languages": list(queue.languages),
+        "active": queue.active,
+        "answers": str(queue.answers),
+    }
 
 
 def update_queue(desk: Desk, actor: Actor, key: str, changes: QueueChanges) -> Queue:
-    """Rename, change the languages served, or (de)activate. A queue's level and product area
-    are what it is: make a new queue for a different one."""
+    """Rename, change the languages served, (de)activate, or set what the answerer does on its
+    tickets. A queue's level and product area are what it is: make a new queue for a different
+    one."""
     require_lead(actor, "change queues")
     with desk.uow() as uow:
         queue = _queue(uow, key)
-        before = {"name": queue.name, "languages": list(queue.languages), "active": queue.active}
+        before = _settings(queue)
         if changes.name is not None:
             if not changes.name.strip():
                 raise InvalidInputError("a queue needs a name", field="name")
@@ -139,7 +151,9 @@ def update_queue(desk: Desk, actor: Actor, key: str, changes: QueueChanges) -> Q
             queue.languages = normalise_languages(changes.languages)
         if changes.active is not None:
             queue.active = changes.active
-        after = {"name": queue.name, "languages": list(queue.languages), "active": queue.active}
+        if changes.answers is not None:
+            queue.answers = parse_policy(changes.answers)
+        after = _settings(queue)
         diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
         if diff:
             uow.queues.update(queue)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from tierdesk.adapters.db.answers import map_answers
 from tierdesk.adapters.db.articles import map_articles
 from tierdesk.adapters.db.audit import map_audit
 from tierdesk.adapters.db.catalog import map_catalog
@@ -48,4 +49,5 @@ def start_mappers() -> None:
     map_l3_outcomes(reg)
     map_notifications(reg)
     map_clarify(reg)
+    map_answers(reg)
     map_outages(reg)

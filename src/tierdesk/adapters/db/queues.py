@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.memo import TransactionMemo
 from tierdesk.adapters.db.tables import json_list, metadata
-from tierdesk.adapters.db.types import TierNumber, UtcDateTime, json_array_contains
+from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime, json_array_contains
+from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.people import Agent
 from tierdesk.domain.routing import Queue
 
@@ -32,6 +33,8 @@ queues = Table(
     Column("component_id", ForeignKey("components.id")),
     Column("languages", json_list(), nullable=False),
     Column("active", Boolean, nullable=False),
+    # What the answerer does on this queue's new tickets (domain/answers.py; issue 17).
+    Column("answers", EnumText(AnswerPolicy, length=16), nullable=False, server_default="off"),
     Column("created_at", UtcDateTime, nullable=False),
 )
 
@@ -48,6 +51,7 @@ def _queue(row: Row[Any]) -> Queue:
         component_id=row.component_id,
         languages=list(row.languages),
         active=row.active,
+        answers=row.answers,
         id=row.id,
     )
 
@@ -70,6 +74,7 @@ class SqlQueueRepository:
             "component_id": queue.component_id,
             "languages": list(queue.languages),
             "active": queue.active,
+            "answers": queue.answers,
         }
 
     def add(self, queue: Queue, at: datetime) -> None:

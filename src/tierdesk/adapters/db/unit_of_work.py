@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.answers import SqlAnswerRepository
 from tierdesk.adapters.db.articles import SqlArticleRepository
 from tierdesk.adapters.db.audit import SqlAuditLog
 from tierdesk.adapters.db.calendars import SqlCalendarRepository
@@ -58,6 +59,7 @@ from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
     AgentRepository,
+    AnswerRepository,
     ArticleRepository,
     AuditLog,
     CalendarRepository,
@@ -181,6 +183,7 @@ class SqlUnitOfWork:
         self.deflections: DeflectionRepository = SqlDeflectionRepository(self.session)
         self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
         self.articles: ArticleRepository = SqlArticleRepository(self.session)
+        self.answers: AnswerRepository = SqlAnswerRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
         self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)

@@ -27,6 +27,22 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "Es handelt sich um ein bekanntes Problem (KI-{id}): {title}.",
     "known_issue.closing": "Falls das Ihr Problem nicht löst, antworten Sie einfach auf diese "
     "Nachricht, dann gehen wir der Sache weiter nach.",
+    # -- Antworten auf Stufe 0 und 1 (domain/answers.py) ---------------------------------------
+    "answer.intro": "Vielen Dank für Ihre Anfrage. Unsere Dokumentation beantwortet sie, "
+    "glauben wir:",
+    "answer.from_manual": "Aus dem Handbuch {document}, Abschnitt \u201e{section}\u201c:",
+    "answer.from_article": "Aus dem Artikel \u201e{title}\u201c ({link}):",
+    "answer.from_known_issue": "Das ist ein bekanntes Problem, {title}. Die dokumentierte Lösung:",
+    "answer.from_solution": "So wurde dieselbe Frage schon einmal gelöst:",
+    "answer.language.en": "Englisch",
+    "answer.language.de": "Deutsch",
+    "answer.language.it": "Italienisch",
+    "answer.language.fr": "Französisch",
+    "answer.language.es": "Spanisch",
+    "answer.quoted": "(Im Original zitiert, auf {source_language}.)",
+    "answer.solved_question": "Hat das Ihr Problem gelöst? Sagen Sie es uns mit einem Klick "
+    "unter {link}, oder antworten Sie auf diese Nachricht, wenn nicht: Dann übernimmt ein "
+    "Techniker.",
     "defect.fixed": "Neuigkeiten zum Fehler DEF-{id} ({title}): Er ist in Release {fixed_in} "
     "behoben.",
     "defect.affected": "Ihre Version {version} ist betroffen. Ein Update auf {fixed_in} oder "
@@ -135,6 +151,11 @@ TEXTS: dict[str, str] = {
     "portal.article.no": "Nein",
     "portal.notice.article_feedback": "Danke für Ihre Rückmeldung",
     "portal.notice.opened": "Ticket eröffnet",
+    "portal.answer_question": "Hat unsere Antwort Ihr Problem gelöst?",
+    "portal.answer_yes": "Ja, es ist gelöst",
+    "portal.answer_no": "Nein, ich brauche noch Hilfe",
+    "portal.notice.answer_solved": "Schön, dass es gelöst ist. Danke für Ihre Rückmeldung.",
+    "portal.notice.answer_not_solved": "Danke. Ein Techniker übernimmt.",
     "portal.notice.sent": "Nachricht gesendet",
     "portal.notice.rated": "Vielen Dank für Ihre Bewertung",
     "portal.notice.deflected": "Schön, dass das geholfen hat. Es wurde kein Ticket eröffnet.",

@@ -26,6 +26,20 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "This is a known issue (KI-{id}): {title}.",
     "known_issue.closing": "If this does not solve it for you, reply to this message and we "
     "will look further.",
+    # -- answers at levels 0 and 1 (domain/answers.py) ---------------------------------------
+    "answer.intro": "Thank you for your request. Our documentation answers it, we believe:",
+    "answer.from_manual": "From the manual {document}, section \u201c{section}\u201d:",
+    "answer.from_article": "From the article \u201c{title}\u201d ({link}):",
+    "answer.from_known_issue": "This is a known issue, {title}. The documented fix:",
+    "answer.from_solution": "This is how the same question was solved before:",
+    "answer.language.en": "English",
+    "answer.language.de": "German",
+    "answer.language.it": "Italian",
+    "answer.language.fr": "French",
+    "answer.language.es": "Spanish",
+    "answer.quoted": "(Quoted as written, in {source_language}.)",
+    "answer.solved_question": "Did this solve it? Tell us with one click at {link}, or reply "
+    "to this message if it did not: an engineer will then take it up.",
     "defect.fixed": "Update on defect DEF-{id} ({title}): it is fixed in release {fixed_in}.",
     "defect.affected": "You run version {version}, which is affected. Upgrading to {fixed_in} "
     "or later fixes it.",
@@ -129,6 +143,11 @@ TEXTS: dict[str, str] = {
     "portal.article.no": "No",
     "portal.notice.article_feedback": "Thank you for your feedback",
     "portal.notice.opened": "Ticket opened",
+    "portal.answer_question": "Did our answer solve your problem?",
+    "portal.answer_yes": "Yes, it is solved",
+    "portal.answer_no": "No, I still need help",
+    "portal.notice.answer_solved": "Glad it is solved. Thank you for telling us.",
+    "portal.notice.answer_not_solved": "Thank you. An engineer will take it up.",
     "portal.notice.sent": "Message sent",
     "portal.notice.rated": "Thank you for your rating",
     "portal.notice.deflected": "Glad that solved it. No ticket was opened.",

@@ -26,6 +26,20 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "Se trata de un problema conocido (KI-{id}): {title}.",
     "known_issue.closing": "Si esto no lo soluciona, responda a este mensaje y seguiremos "
     "investigando.",
+    # -- respuestas en los niveles 0 y 1 (domain/answers.py) -----------------------------------
+    "answer.intro": "Gracias por su solicitud. Creemos que nuestra documentación la responde:",
+    "answer.from_manual": "Del manual {document}, sección \u201c{section}\u201d:",
+    "answer.from_article": "Del artículo \u201c{title}\u201d ({link}):",
+    "answer.from_known_issue": "Es un problema conocido, {title}. La solución documentada:",
+    "answer.from_solution": "Así se resolvió antes la misma pregunta:",
+    "answer.language.en": "inglés",
+    "answer.language.de": "alemán",
+    "answer.language.it": "italiano",
+    "answer.language.fr": "francés",
+    "answer.language.es": "español",
+    "answer.quoted": "(Citado tal cual, en el idioma original: {source_language}.)",
+    "answer.solved_question": "¿Se ha resuelto su problema? Díganoslo con un clic en {link}, "
+    "o responda a este mensaje si no es así: un técnico se encargará.",
     "defect.fixed": "Novedades sobre el defecto DEF-{id} ({title}): está corregido en la "
     "versión {fixed_in}.",
     "defect.affected": "Usted utiliza la versión {version}, que está afectada. Se soluciona "
@@ -134,6 +148,11 @@ TEXTS: dict[str, str] = {
     "portal.article.no": "No",
     "portal.notice.article_feedback": "Gracias por su opinión",
     "portal.notice.opened": "Ticket abierto",
+    "portal.answer_question": "¿Nuestra respuesta ha resuelto su problema?",
+    "portal.answer_yes": "Sí, está resuelto",
+    "portal.answer_no": "No, todavía necesito ayuda",
+    "portal.notice.answer_solved": "Nos alegra que esté resuelto. Gracias por decírnoslo.",
+    "portal.notice.answer_not_solved": "Gracias. Un técnico se encargará.",
     "portal.notice.sent": "Mensaje enviado",
     "portal.notice.rated": "Gracias por su valoración",
     "portal.notice.deflected": "Nos alegra que se haya resuelto. No se ha abierto ningún ticket.",

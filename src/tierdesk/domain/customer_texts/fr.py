@@ -31,6 +31,24 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": f"Il s'agit d'un problème connu (KI-{{id}}){NBSP}: {{title}}.",
     "known_issue.closing": "Si cela ne résout pas votre problème, répondez à ce message et "
     "nous poursuivrons nos recherches.",
+    # -- réponses aux niveaux 0 et 1 (domain/answers.py) ---------------------------------------
+    "answer.intro": f"Merci pour votre demande. Notre documentation y répond, nous "
+    f"semble-t-il{NBSP}:",
+    "answer.from_manual": f"Extrait du manuel {{document}}, section "
+    f"«{NBSP}{{section}}{NBSP}»{NBSP}:",
+    "answer.from_article": f"Extrait de l'article «{NBSP}{{title}}{NBSP}» ({{link}}){NBSP}:",
+    "answer.from_known_issue": f"Il s'agit d'un problème connu, {{title}}. La solution "
+    f"documentée{NBSP}:",
+    "answer.from_solution": f"Voici comment la même question a déjà été résolue{NBSP}:",
+    "answer.language.en": "anglais",
+    "answer.language.de": "allemand",
+    "answer.language.it": "italien",
+    "answer.language.fr": "français",
+    "answer.language.es": "espagnol",
+    "answer.quoted": f"(Cité tel quel, en langue originale{NBSP}: {{source_language}}.)",
+    "answer.solved_question": f"Cela a-t-il résolu votre problème{NBSP}? Dites-le-nous d'un "
+    f"clic sur {{link}}, ou répondez à ce message si ce n'est pas le cas{NBSP}: un technicien "
+    f"prendra le relais.",
     "defect.fixed": f"Du nouveau sur l'anomalie DEF-{{id}} ({{title}}){NBSP}: elle est "
     "corrigée dans la version {fixed_in}.",
     "defect.affected": "Vous utilisez la version {version}, qui est concernée. Une mise à jour "
@@ -140,6 +158,11 @@ TEXTS: dict[str, str] = {
     "portal.article.no": "Non",
     "portal.notice.article_feedback": "Merci pour votre retour",
     "portal.notice.opened": "Ticket ouvert",
+    "portal.answer_question": f"Notre réponse a-t-elle résolu votre problème{NBSP}?",
+    "portal.answer_yes": "Oui, c'est résolu",
+    "portal.answer_no": "Non, j'ai encore besoin d'aide",
+    "portal.notice.answer_solved": "Tant mieux. Merci de nous l'avoir dit.",
+    "portal.notice.answer_not_solved": "Merci. Un technicien prend le relais.",
     "portal.notice.sent": "Message envoyé",
     "portal.notice.rated": "Merci pour votre note",
     "portal.notice.deflected": "Tant mieux, c'est réglé. Aucun ticket n'a été ouvert.",

@@ -27,6 +27,21 @@ TEXTS: dict[str, str] = {
     "known_issue.intro": "Si tratta di un problema noto (KI-{id}): {title}.",
     "known_issue.closing": "Se questo non risolve il problema, risponda a questo messaggio e "
     "approfondiremo.",
+    # -- risposte ai livelli 0 e 1 (domain/answers.py) -----------------------------------------
+    "answer.intro": "Grazie per la sua richiesta. Crediamo che la nostra documentazione vi "
+    "risponda:",
+    "answer.from_manual": "Dal manuale {document}, sezione \u201c{section}\u201d:",
+    "answer.from_article": "Dall'articolo \u201c{title}\u201d ({link}):",
+    "answer.from_known_issue": "Si tratta di un problema noto, {title}. La soluzione documentata:",
+    "answer.from_solution": "Ecco come è stata risolta la stessa domanda in passato:",
+    "answer.language.en": "inglese",
+    "answer.language.de": "tedesco",
+    "answer.language.it": "italiano",
+    "answer.language.fr": "francese",
+    "answer.language.es": "spagnolo",
+    "answer.quoted": "(Citato nella lingua originale: {source_language}.)",
+    "answer.solved_question": "Questo ha risolto il problema? Ce lo dica con un clic su "
+    "{link}, oppure risponda a questo messaggio se non è così: un tecnico se ne occuperà.",
     "defect.fixed": "Aggiornamento sul difetto DEF-{id} ({title}): è stato corretto nella "
     "release {fixed_in}.",
     "defect.affected": "Lei utilizza la versione {version}, che è interessata dal difetto. "
@@ -135,6 +150,11 @@ TEXTS: dict[str, str] = {
     "portal.article.no": "No",
     "portal.notice.article_feedback": "Grazie per il suo riscontro",
     "portal.notice.opened": "Ticket aperto",
+    "portal.answer_question": "La nostra risposta ha risolto il problema?",
+    "portal.answer_yes": "Sì, è risolto",
+    "portal.answer_no": "No, ho ancora bisogno di aiuto",
+    "portal.notice.answer_solved": "Bene, è risolto. Grazie per avercelo detto.",
+    "portal.notice.answer_not_solved": "Grazie. Se ne occuperà un tecnico.",
     "portal.notice.sent": "Messaggio inviato",
     "portal.notice.rated": "Grazie per la sua valutazione",
     "portal.notice.deflected": "Bene, il problema è risolto. Non è stato aperto alcun ticket.",

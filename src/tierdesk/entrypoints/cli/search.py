@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from tierdesk.assist.evaluation import (
+    answer_metrics,
+    decide_answers,
     index_corpus,
     metrics,
     rank_queries,
@@ -161,3 +163,52 @@ def retrieval(
     result = metrics(rankings, relevant)
     note(f"{len(documents)} documents, {len(asked)} queries, mode {mode or settings.search.mode}")
     say(json.dumps({"mode": mode or settings.search.mode, **result}))
+
+
+@eval_app.command("answers")
+def answers(
+    corpus: Annotated[Path, typer.Option(help='JSON lines {"_id","title","text"}.')],
+    queries: Annotated[Path, typer.Option(help='JSON lines {"_id","text"}.')],
+    qrels: Annotated[Path, typer.Option(help="TSV: query-id, corpus-id, score.")],
+    predictions: Annotated[
+        Path | None,
+        typer.Option(help='Write one JSON line per query: {"query_id","answered","doc_id"}.'),
+    ] = None,
+) -> None:
+    """The answerer's decision on a BEIR question set (the same rule as on tickets: the best
+    hit, answered when its calibrated confidence reaches answers.min_confidence), through a
+    throwaway index (SQLite, the configured embedder). The last line is JSON: coverage (share
+    answered), precision (share of answers citing a relevant document) and the threshold.
+    Queries without qrels are left out, as in ``eval retrieval``."""
+    for path in (corpus, queries, qrels):
+        if not path.is_file():
+            raise InvalidInputError(f"{path}: no such file")
+    documents, asked, relevant = read_corpus(corpus), read_queries(queries), read_qrels(qrels)
+    asked = [q for q in asked if relevant.get(q.id)]
+    with tempfile.TemporaryDirectory(prefix="tierdesk-eval-") as scratch:
+        settings = load_settings().model_copy(
+            update={"data_dir": Path(scratch), "database_url": None, "env": "test"}
+        )
+        settings.db.url = None
+        settings.search.min_confidence = 0.0  # the answerer's own threshold decides
+        threshold = settings.answers.min_confidence
+        app = bootstrap(settings)
+        try:
+            app.upgrade_database()
+            index = app.desk.search
+            assert index is not None  # bootstrap always builds one
+            with typer.progressbar(length=len(documents), label="Indexing", file=sys.stderr) as bar:
+                ids = index_corpus(index, app.desk.uow, documents, bar.update)
+            with typer.progressbar(length=len(asked), label="Answering", file=sys.stderr) as bar:
+                decisions = decide_answers(index, app.desk.uow, asked, ids, threshold, bar.update)
+        finally:
+            app.close()
+    if predictions is not None:
+        lines = [
+            json.dumps({"query_id": d.query_id, "answered": d.answered, "doc_id": d.doc_id})
+            for d in decisions
+        ]
+        predictions.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    result = answer_metrics(decisions, relevant, threshold)
+    note(f"{len(documents)} documents, {len(asked)} queries, threshold {threshold}")
+    say(json.dumps(result))

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web import api_docs
+from tierdesk.entrypoints.web.api import answers as answers_api
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
@@ -69,6 +70,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(search_api.router)
     api.include_router(knowledge_gaps_api.router)
     api.include_router(understanding_api.router)
+    api.include_router(answers_api.router)
     api.include_router(audit_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)

@@ -337,6 +337,26 @@ class LevelMetricsOut(BaseModel):
     backlog: int
 
 
+class AnswerCountsOut(BaseModel):
+    """The answerer per level and queue (issue 17), for answers made in the period."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    level: int
+    queue: str
+    tickets: int = Field(description="Tickets opened in the period that are in this queue now")
+    answered: int = Field(description="Answers the desk sent on its own")
+    answered_share: float | None
+    verified: int = Field(description="Answered, and the customer said it solved it")
+    assumed: int = Field(description="Answered, no reaction in answers.assume_solved_days")
+    reopened: int = Field(description="Answered, and the customer said no or wrote back")
+    escalated: int = Field(description="Answered tickets now beyond L1")
+    waiting: int = Field(description="Answered, no verdict yet")
+    offered: int = Field(description="Suggestions and drafts shown to agents")
+    accepted: int = Field(description="Of those, sent by an agent")
+    acceptance: float | None
+
+
 class MetricsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -349,3 +369,4 @@ class MetricsOut(BaseModel):
     sla_compliance: float | None
     l3_outcomes: dict[str, int]
     levels: list[LevelMetricsOut]
+    answers: list[AnswerCountsOut] = []

@@ -43,6 +43,9 @@ class QueuePatch(Request):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     languages: _Words | None = None
     active: bool | None = None
+    answers: str | None = Field(
+        default=None, description="What the answerer does here: off, suggest, draft or send"
+    )
 
 
 class QueueOut(BaseModel):
@@ -54,6 +57,7 @@ class QueueOut(BaseModel):
     component: str | None
     languages: list[str]
     active: bool
+    answers: str
     members: list[str] | None = None
 
     @classmethod
@@ -75,6 +79,7 @@ class QueueOut(BaseModel):
             component=component,
             languages=list(q.languages),
             active=q.active,
+            answers=str(q.answers),
             members=members,
         )
 
@@ -206,7 +211,9 @@ def get_queue(key: str, desk: DeskDep, actor: CurrentActor) -> QueueOut:
 
 @router.patch("/queues/{key}", response_model=QueueOut, tags=["routing"])
 def patch_queue(key: str, body: QueuePatch, desk: DeskDep, actor: CurrentActor) -> QueueOut:
-    changes = queues.QueueChanges(name=body.name, languages=body.languages, active=body.active)
+    changes = queues.QueueChanges(
+        name=body.name, languages=body.languages, active=body.active, answers=body.answers
+    )
     return QueueOut.of(queues.update_queue(desk, actor, key, changes), _products(desk))
 
 

@@ -10,6 +10,7 @@ from urllib.parse import quote_plus
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
@@ -86,6 +87,7 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "rules": rules.list_rules(desk, agent),
         "macros": macros.list_macros(desk, agent),
         "tiers": [int(t) for t in Tier],
+        "answer_policies": [str(p) for p in AnswerPolicy],
         # Only the roles this person may hand out are offered; the service enforces the same.
         "grantable_roles": [str(r) for r in grantable_roles(agent.role)],
         "min_password_length": MIN_PASSWORD_LENGTH,
@@ -256,6 +258,20 @@ def create_queue(
         ),
     )
     return go(request, "/admin?notice=Queue+added#queues")
+
+
+@router.post("/queues/{key}/answers", dependencies=[Csrf])
+def set_answer_policy(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    key: str,
+    answers: Annotated[str, Form()] = "",
+) -> Response:
+    """What the answerer does on the queue's new tickets (issue 17)."""
+    _lead(agent)
+    queues.update_queue(desk, agent, key, queues.QueueChanges(answers=answers))
+    return go(request, "/admin?notice=Answer+policy+saved#queues")
 
 
 @router.post("/rules/{rule_id}", dependencies=[Csrf])

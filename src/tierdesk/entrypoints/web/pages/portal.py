@@ -34,7 +34,7 @@ from tierdesk.errors import (
     UnauthenticatedError,
 )
 from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
-from tierdesk.services import csat, deflection, tickets
+from tierdesk.services import answer_outcomes, csat, deflection, tickets
 from tierdesk.services.conversation import add_message
 from tierdesk.services.idempotency import earlier_ticket
 from tierdesk.services.portal import magic_link_email, organisation_tickets
@@ -203,12 +203,30 @@ def ticket_page(request: Request, desk: DeskDep, contact: WebContact, reference:
         "ticket": ticket,
         "thread": thread(desk, contact, ticket),
         "rating": csat.rating_of(desk, contact, reference),
+        # the desk's answer, waiting for "did this solve it?" (issue 17)
+        "verdict_asked": answer_outcomes.awaiting_verdict(desk, contact, reference) is not None,
         "solved": ticket.status in (Status.SOLVED, Status.CLOSED),
         "closed": ticket.status is Status.CLOSED,
         # the ticket's language, in which its mails are written too
         "language": portal_language(request, contact, ticket),
     }
     return render(request, "portal/ticket.html", context)
+
+
+@router.post("/tickets/{reference}/answer", dependencies=[Csrf])
+def judge_answer(
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    reference: str,
+    solved: Annotated[str, Form()] = "",
+) -> Response:
+    """The customer's "did this solve it?" on the desk's answer: yes solves the ticket
+    (verified), no hands it to a person at L1."""
+    yes = solved == "yes"
+    answer_outcomes.judge_answer(desk, contact, reference, yes)
+    notice = "answer_solved" if yes else "answer_not_solved"
+    return go(request, f"/portal/tickets/{reference}?notice={notice}")
 
 
 @router.post("/tickets/{reference}/messages", dependencies=[Csrf])

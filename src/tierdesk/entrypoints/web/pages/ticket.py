@@ -17,7 +17,16 @@ from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
 from tierdesk.entrypoints.web.pages.threads import download, thread
 from tierdesk.entrypoints.web.pages.trail import Names, shown_changes
-from tierdesk.services import deadlines, escalation, knowledge, levels, macros, people, tickets
+from tierdesk.services import (
+    answers,
+    deadlines,
+    escalation,
+    knowledge,
+    levels,
+    macros,
+    people,
+    tickets,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,7 +75,12 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
 @router.get("/tickets/{reference}/assist")
 def assist_panel(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
     found = knowledge.suggestions_for_ticket(desk, agent, reference)
-    return render(request, "_assist.html", {"user": agent, "s": found, "reference": reference})
+    answer = answers.answer_of(desk, agent, reference)
+    return render(
+        request,
+        "_assist.html",
+        {"user": agent, "s": found, "reference": reference, "answer": answer},
+    )
 
 
 @router.get("/tickets/{reference}/escalate")

@@ -17,7 +17,7 @@ from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError, RepeatedRequestError
-from tierdesk.services import escalation, tickets
+from tierdesk.services import answers, escalation, tickets
 from tierdesk.services.conversation import add_message
 
 router = APIRouter(include_in_schema=False, dependencies=[Csrf])
@@ -62,6 +62,13 @@ async def post_message(
     await run_in_threadpool(post)
     what = "Internal note added" if message_kind is MessageKind.INTERNAL_NOTE else "Reply sent"
     return go(request, _back(reference, what))
+
+
+@router.post("/tickets/{reference}/answer/send")
+def send_answer(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
+    """Send the answer the answerer suggested or drafted, as it stands (issue 17)."""
+    answers.send_drafted_answer(desk, agent, reference)
+    return go(request, _back(reference, "Answer sent"))
 
 
 @router.post("/tickets/{reference}/links")
