@@ -23,6 +23,7 @@ from tests.services.answer_world import answer_settings as settings  # noqa: F40
 from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Tier
+from tierdesk.domain.sla import ClockKind
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import PermissionDeniedError
 from tierdesk.services import (
@@ -190,3 +191,32 @@ def test_only_leads_set_a_queue_answer_policy(desk: Desk) -> None:
     with pytest.raises(PermissionDeniedError):
         queues.update_queue(desk, agent, w.queue, queues.QueueChanges(answers="send"))
     assert queues.get_queue(desk, w.lead, w.queue).queue.answers is AnswerPolicy.OFF
+
+
+def test_a_sent_answer_is_not_the_first_response_a_person_owes(desk: Desk) -> None:
+    """Nobody responded yet: the clock keeps its deadline (paused while the customer is asked),
+    and the first reply an agent writes is what meets it."""
+    w = world(desk, AnswerPolicy.SEND)
+    ticket = remote_ticket(desk)
+    run_jobs(desk)
+    assert ticket.id is not None
+
+    def first_response_met() -> bool:
+        with desk.uow() as uow:
+            [clock] = [
+                d
+                for d in uow.deadlines.for_ticket(ticket.id or 0)
+                if d.kind is ClockKind.FIRST_RESPONSE
+            ]
+            return clock.met_at is not None
+
+    assert replies(desk, w.lead, ticket)  # the answer went out
+    assert not first_response_met()
+    conversation.add_message(
+        desk,
+        w.lead,
+        ticket.number or "",
+        MessageKind.PUBLIC_REPLY,
+        text="Let me check that for you.",
+    )
+    assert first_response_met()

@@ -23,7 +23,7 @@ from typing import Any
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.calendars import BusinessCalendar
-from tierdesk.domain.people import Tier
+from tierdesk.domain.people import ActorKind, Tier
 from tierdesk.domain.sla import (
     CUSTOMER_CLOCKS,
     ClockKind,
@@ -167,6 +167,10 @@ def follow_the_conversation(
     uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent
 ) -> None:
     kind = event.changes.get("kind")
+    if kind == "public-reply" and event.actor_kind == ActorKind.SYSTEM:
+        # A reply no person wrote (the answerer's, a rule's, a tracker's notice) is not a
+        # response: the clocks keep running, and a customer who answers "no" is still owed one.
+        return
     if kind == "public-reply":
         clocks = _Clocks(uow, ticket)
         clocks.meet(ClockKind.FIRST_RESPONSE, event.at)
