@@ -7,6 +7,7 @@ kind of record) is test_export_demo_round_trip.py."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.factories import full_packet, make_agent, make_contact, make_organisa
 from tests.services.export_desks import second_desk
 from tierdesk import __version__
 from tierdesk.adapters.clock import FixedClock
+from tierdesk.adapters.db.export_rows import FILES
 from tierdesk.config import Settings
 from tierdesk.domain.imports import Outcome
 from tierdesk.domain.messages import MessageKind
@@ -206,3 +208,15 @@ def test_a_value_its_column_refuses_is_named_with_its_file_line_and_field(
         with pytest.raises(InvalidInputError, match=r"tickets\.ndjson line 1: 'status'"):
             exported_desks.import_export(copy.desk, SYSTEM, exported)
         assert held(copy.desk)["tickets"] == 0
+
+
+def test_every_field_of_every_export_file_is_documented() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "export.md").read_text("utf-8")
+    sections = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.M | re.S))
+    missing = []
+    for file in FILES:
+        section = next((b for t, b in sections.items() if f"`{file.name}.ndjson`" in t), "")
+        for name in file.fields():
+            if not re.search(rf"^\|[^|]*`{name}`", section, re.M):
+                missing.append(f"{file.name}.{name}")
+    assert missing == []
