@@ -12,6 +12,11 @@ Document = dict[str, Any]  # one NDJSON line: JSON values only (times as ISO 860
 class DeskRows(Protocol):
     """The desk's records as the export's files hold them (docs/export.md)."""
 
+    def snapshot(self) -> None:
+        """Make the rest of this transaction read one snapshot of the desk, so that an export
+        of a desk in use agrees with itself (first thing in the transaction)."""
+        ...
+
     def files(self) -> tuple[str, ...]:
         """The export's record files, in the order an import stores them (referenced first)."""
         ...

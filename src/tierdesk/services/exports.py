@@ -49,6 +49,7 @@ def export_desk(
     files: dict[str, dict[str, Any]] = {}
     copied = 0
     with desk.uow() as uow:
+        uow.desk_rows.snapshot()
         names = uow.desk_rows.files()
         total = sum(uow.desk_rows.count(name) for name in names)
         done = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.export_rows import BY_NAME, FILES, ExportFile, to_document
@@ -30,6 +30,15 @@ def _file(name: str) -> ExportFile:
 class SqlDeskRows:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def snapshot(self) -> None:
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        elif dialect == "sqlite":
+            # pysqlite starts no transaction for reads: each SELECT would see the desk as it
+            # is then. An explicit BEGIN holds one snapshot (WAL) until the session ends.
+            self.session.connection().exec_driver_sql("BEGIN")
 
     def files(self) -> tuple[str, ...]:
         return tuple(f.name for f in FILES)
