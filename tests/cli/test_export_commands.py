@@ -38,12 +38,15 @@ def test_an_export_is_imported_into_an_empty_desk_and_reports_what_is_searchable
     }
     with second_desk(request, settings, clock, tmp_path / "second") as copy:
         other = invoker(environment(str(copy.settings.data_dir), copy.settings.database))
-        imported = other("import", "tierdesk", str(directory))
+        imported = other("import", "tierdesk", str(directory), "--train")
         repeated = other("import", "tierdesk", str(directory))
 
     assert imported.exit_code == 0, imported.output
     assert "Import finished." in imported.stdout
     assert "Searchable tickets: 2." in imported.stdout
+    # --train: two tickets teach nothing, and the report says so rather than nothing.
+    assert "Triage trained on the desk's history" in imported.stdout
+    assert "no field had enough labelled tickets to train." in imported.stdout
     assert repeated.exit_code == 0, repeated.output
     tickets_row = next(line for line in repeated.stdout.splitlines() if line.startswith("tickets"))
     assert tickets_row.split() == ["tickets", "0", "0", "2", "0"]  # created updated skipped failed
