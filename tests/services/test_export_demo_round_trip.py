@@ -18,7 +18,8 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
 from tierdesk.demo import build_demo
 from tierdesk.domain.imports import Outcome
-from tierdesk.services import exported_desks, exports, imports
+from tierdesk.domain.knowledge import DocumentKind
+from tierdesk.services import exported_desks, exports, imports, search
 from tierdesk.services.auth import SYSTEM
 
 
@@ -48,6 +49,7 @@ def test_the_demo_world_survives_an_export_and_an_import(
         # trained at once (``--train``), triage's held-back figures.
         imports.finish_import(copy.desk, report)
         imports.train_after_import(copy.desk, SYSTEM, report)
+        indexed = search.index_size(copy.desk)
 
     before, after = export_files(exported), export_files(again)
     for name in before:
@@ -59,6 +61,11 @@ def test_the_demo_world_survives_an_export_and_an_import(
     assert report.by_file[("tickets", Outcome.CREATED)] == counts["tickets"]
     assert report.by_file[("events", Outcome.CREATED)] == counts["events"]
     assert report.searchable_tickets == counts["tickets"]
+    # Known issues and articles are found by search as they were on the first desk.
+    original = search.index_size(app.desk)
+    for kind in (DocumentKind.KNOWN_ISSUE, DocumentKind.ARTICLE, DocumentKind.ARTICLE_INTERNAL):
+        assert indexed[str(kind)] == original[str(kind)], kind
+    assert indexed[str(DocumentKind.KNOWN_ISSUE)] > 0
     assert report.triage_figures is not None
     assert report.triage_figures["queue"]["examples"] > 0
     assert 0 < report.triage_figures["queue"]["validation_macro_f1"] <= 1

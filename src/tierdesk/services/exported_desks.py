@@ -29,6 +29,7 @@ from typing import Any
 from tierdesk.domain.imports import INDEX_PENDING, INDEX_STATE, ImportReport, Outcome, RecordKind
 from tierdesk.domain.people import Actor
 from tierdesk.errors import ConflictError, InvalidInputError, TierdeskError
+from tierdesk.services import articles, known_issues
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.exports import ATTACHMENTS, FORMAT, FORMAT_VERSION, MANIFEST
@@ -73,9 +74,12 @@ def import_export(
     _claim_desk(desk, system, manifest)
     report = ImportReport(system)
     total, done = sum(counts.values()), 0
+    knowledge: dict[str, list[int]] = {"known_issues": [], "articles": []}
     for name in names:
         chunk: list[_Line] = []
         for line in _lines(desk, directory, name, counts[name]):
+            if name in knowledge:
+                knowledge[name].append(int(line.document["id"]))
             chunk.append(line)
             if len(chunk) == batch:
                 _store(desk, directory, system, name, chunk, report)
@@ -88,7 +92,24 @@ def import_export(
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
+    _index_knowledge(desk, knowledge)
     return report
+
+
+def _index_knowledge(desk: Desk, knowledge: dict[str, list[int]]) -> None:
+    """Give known issues and published articles their search documents, as creating and
+    publishing them did (``finish_import``'s rebuild re-embeds what is indexed; it does not
+    make documents for records)."""
+    if desk.search is None:
+        return
+    with desk.uow() as uow:
+        for issue_id in knowledge["known_issues"]:
+            issue = uow.known_issues.get(issue_id)
+            if issue is not None:
+                known_issues.index_known_issue(uow, desk, issue)
+        for article_id in knowledge["articles"]:
+            articles.index_article(uow, desk, article_id)
+        uow.commit()
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
