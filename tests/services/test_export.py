@@ -26,6 +26,7 @@ from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import (
     attachments,
     conversation,
+    csat,
     escalation,
     exported_desks,
     exports,
@@ -78,6 +79,8 @@ def build_world(desk: Desk) -> None:
         ),
     )
     known_issues.link_known_issue(desk, lead, issue.id or 0, second.id or 0, send_fix=False)
+    tickets.solve_ticket(desk, lead, second.id or 0, "Upgraded to 4.2")
+    csat.rate_ticket(desk, contact, second.id or 0, 5, "Fixed fast")
 
 
 def files_of(directory: Path) -> dict[str, list[object]]:
@@ -122,7 +125,7 @@ def test_an_exported_desk_imported_into_an_empty_desk_is_the_same_desk(
     assert after == before
     for name in ("tickets", "messages", "notes", "attachments", "events", "packets"):
         assert before[name], name
-    for name in ("ticket_links", "known_issues", "record_links"):
+    for name in ("ticket_links", "known_issues", "record_links", "ratings"):
         assert before[name], name
     assert newcomer.id == len(before["tickets"]) + 1
     assert data == ATTACHMENT
