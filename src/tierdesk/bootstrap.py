@@ -13,12 +13,15 @@ from sqlalchemy.exc import OperationalError
 
 from tierdesk.adapters.clock import SystemClock
 from tierdesk.adapters.db.engine import (
-    is_database_unavailable as is_database_unavailable,  # for the web edge's error answers
-)
-from tierdesk.adapters.db.engine import (
+    current_revisions,
+    downgrade_database,
     make_engine,
+    migration_history,
     pending_migrations,
     upgrade_database,
+)
+from tierdesk.adapters.db.engine import (
+    is_database_unavailable as is_database_unavailable,  # for the web edge's error answers
 )
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
@@ -93,6 +96,17 @@ class Tierdesk:
 
     def upgrade_database(self) -> None:
         upgrade_database(self.engine)
+
+    def downgrade_database(self, revision: str) -> None:
+        downgrade_database(self.engine, revision)
+
+    def schema_revisions(self) -> list[str]:
+        """The migrations the database is at; none when it is empty."""
+        return current_revisions(self.engine)
+
+    def migration_history(self) -> list[tuple[str, str, bool]]:
+        """Every migration newest first: (revision, what it does, whether it is the newest)."""
+        return migration_history(self.engine)
 
     def needs_upgrade(self) -> bool:
         """True when the database is empty or behind the newest migration."""

@@ -33,6 +33,11 @@ class DatabaseSettings(BaseModel):
         description="Database connections a process keeps, and requests the web server works "
         "on at once (more wait their turn). PostgreSQL: mind max_connections across processes.",
     )
+    pg_bin_dir: Path | None = Field(
+        default=None,
+        description="Directory holding pg_dump and pg_restore for `tierdesk backup`/`restore` "
+        "on PostgreSQL (of the server's major version or newer). Unset: looked up on PATH.",
+    )
 
 
 class SearchSettings(BaseModel):
