@@ -136,6 +136,8 @@ def test_a_backup_taken_while_tickets_are_written_restores_to_a_desk_that_passes
     assert failures == []
     assert backup.exit_code == 0, backup.output
     assert still_writing > len(acknowledged), "the writer wrote nothing during the backup"
+    # every customer's tickets and the session secret: readable by its owner only
+    assert (tmp_path / "desk.tar.gz").stat().st_mode & 0o077 == 0
 
     restored = target("restore", str(tmp_path / "desk.tar.gz"))
     assert restored.exit_code == 0, restored.output

@@ -40,7 +40,11 @@ class ArchiveWriter:
     def __init__(self, target: Path) -> None:
         self.target = target
         self.partial = target.with_name(target.name + ".partial")
-        self.tar = tarfile.open(self.partial, mode="w:gz")  # noqa: SIM115 - closed in finish/__exit__
+        # owner-only from the first byte: a backup holds every customer's tickets and the
+        # session secret, and the default umask would leave it readable by every local user
+        handle = os.fdopen(os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+        self.tar = tarfile.open(fileobj=handle, mode="w:gz")  # noqa: SIM115 - closed in finish/__exit__
+        self.handle = handle
         self.files: list[ArchivedFile] = []
 
     def add(self, name: str, path: Path) -> ArchivedFile:
@@ -60,6 +64,7 @@ class ArchiveWriter:
         info.size, info.mode, info.mtime = len(data), 0o600, int(manifest.created_at.timestamp())
         self.tar.addfile(info, _BytesReader(data))
         self.tar.close()
+        self.handle.close()  # tarfile leaves a file object it was given open
         os.replace(self.partial, self.target)
 
     def __enter__(self) -> ArchiveWriter:
@@ -73,6 +78,7 @@ class ArchiveWriter:
     ) -> None:
         if kind is not None:
             self.tar.close()
+            self.handle.close()
             self.partial.unlink(missing_ok=True)
 
 
