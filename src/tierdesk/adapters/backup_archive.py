@@ -42,7 +42,8 @@ class ArchiveWriter:
         self.partial = target.with_name(target.name + ".partial")
         # owner-only from the first byte: a backup holds every customer's tickets and the
         # session secret, and the default umask would leave it readable by every local user
-        handle = os.fdopen(os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        handle = os.fdopen(os.open(self.partial, flags, 0o600), "wb")
         self.tar = tarfile.open(fileobj=handle, mode="w:gz")  # noqa: SIM115 - closed in finish/__exit__
         self.handle = handle
         self.files: list[ArchivedFile] = []
