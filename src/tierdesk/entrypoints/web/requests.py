@@ -37,11 +37,25 @@ def request_id_of(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
 def route_template(scope: Scope) -> str:
-    """The matched route's path template; ``unmatched`` when no route matched (a 404)."""
+    """The matched route's path template, its router's prefix included
+    (``/api/v1/tickets/{ticket_ref}``); ``unmatched`` when no route matched (a 404).
+
+    The route in the scope knows its path below the router it was included in; the prefix is
+    what the raw path has in front of that path filled in with the request's parameters."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else "unmatched"
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not isinstance(template, str) or not template:
+        return "unmatched"
+    params = scope.get("path_params", {})
+    filled = _PARAM.sub(lambda m: str(params.get(m.group(1), m.group(0))), template)
+    path: str = scope.get("path", "")
+    if filled and path.endswith(filled):
+        return path[: len(path) - len(filled)] + template
+    return template
 
 
 class RequestContext:
