@@ -41,6 +41,7 @@ from tierdesk.assist.embeddings import make_embedder
 from tierdesk.assist.language import LangIdDetector
 from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
+from tierdesk.assist.timings import TimedEmbedder
 from tierdesk.config import Settings, SignInSettings, TrackerSettings
 from tierdesk.domain.answers import AnswerSettings
 from tierdesk.domain.clarify import ClarifyMode
@@ -220,7 +221,9 @@ def bootstrap(
         ticket_prefix=settings.ticket_prefix,
         max_attachment_bytes=settings.max_attachment_bytes,
         search=search_index
-        or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
+        or HybridSearch(
+            TimedEmbedder(make_embedder(settings.search)), SearchTuning.of(settings.search)
+        ),
         tracker=make_tracker(settings.tracker),
         understanding=make_understanding(settings),
         sign_in_policy=sign_in_policy(settings.sign_in),
@@ -254,7 +257,7 @@ def make_understanding(settings: Settings) -> Understanding | None:
         llm = ChatEndpoint(chosen.llm_endpoint, chosen.llm_model, key, chosen.llm_timeout_seconds)
     return Understanding(
         languages=LangIdDetector(),
-        classifiers=EmbeddingClassifiers(make_embedder(settings.search)),
+        classifiers=EmbeddingClassifiers(TimedEmbedder(make_embedder(settings.search))),
         config=UnderstandingConfig(
             clarify=ClarifyMode(chosen.clarify),
             apply_triage=chosen.apply_triage,

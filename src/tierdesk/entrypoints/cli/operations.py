@@ -16,6 +16,7 @@ from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.progress import ProgressLine
 from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
 from tierdesk.entrypoints.cli.worker import background_jobs
+from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.errors import ConfigurationError
 
 db_app = typer.Typer(help="The database: migrations and a consistency check.", no_args_is_help=True)
@@ -42,6 +43,7 @@ def serve(
     from tierdesk.entrypoints.web.server import server_config
 
     with running_desk() as app, background_jobs(app, worker):
+        configure_logging(app.settings.log_format, app.settings.log_level)
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         note(f"links in mail lead to {public_base_url(app.settings, served_url(host, port))}")
         app.warm_up()
