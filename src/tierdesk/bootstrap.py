@@ -13,12 +13,15 @@ from sqlalchemy.exc import OperationalError
 
 from tierdesk.adapters.clock import SystemClock
 from tierdesk.adapters.db.engine import (
-    is_database_unavailable as is_database_unavailable,  # for the web edge's error answers
-)
-from tierdesk.adapters.db.engine import (
+    current_revisions,
+    downgrade_database,
     make_engine,
+    migration_history,
     pending_migrations,
     upgrade_database,
+)
+from tierdesk.adapters.db.engine import (
+    is_database_unavailable as is_database_unavailable,  # for the web edge's error answers
 )
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
@@ -38,6 +41,7 @@ from tierdesk.assist.embeddings import make_embedder
 from tierdesk.assist.language import LangIdDetector
 from tierdesk.assist.llm import ChatEndpoint
 from tierdesk.assist.search import HybridSearch, SearchTuning
+from tierdesk.assist.timings import TimedEmbedder
 from tierdesk.config import Settings, SignInSettings, TrackerSettings
 from tierdesk.domain.answers import AnswerSettings
 from tierdesk.domain.clarify import ClarifyMode
@@ -93,6 +97,17 @@ class Tierdesk:
 
     def upgrade_database(self) -> None:
         upgrade_database(self.engine)
+
+    def downgrade_database(self, revision: str) -> None:
+        downgrade_database(self.engine, revision)
+
+    def schema_revisions(self) -> list[str]:
+        """The migrations the database is at; none when it is empty."""
+        return current_revisions(self.engine)
+
+    def migration_history(self) -> list[tuple[str, str, bool]]:
+        """Every migration newest first: (revision, what it does, whether it is the newest)."""
+        return migration_history(self.engine)
 
     def needs_upgrade(self) -> bool:
         """True when the database is empty or behind the newest migration."""
@@ -206,7 +221,9 @@ def bootstrap(
         ticket_prefix=settings.ticket_prefix,
         max_attachment_bytes=settings.max_attachment_bytes,
         search=search_index
-        or HybridSearch(make_embedder(settings.search), SearchTuning.of(settings.search)),
+        or HybridSearch(
+            TimedEmbedder(make_embedder(settings.search)), SearchTuning.of(settings.search)
+        ),
         tracker=make_tracker(settings.tracker),
         understanding=make_understanding(settings),
         sign_in_policy=sign_in_policy(settings.sign_in),
@@ -240,7 +257,7 @@ def make_understanding(settings: Settings) -> Understanding | None:
         llm = ChatEndpoint(chosen.llm_endpoint, chosen.llm_model, key, chosen.llm_timeout_seconds)
     return Understanding(
         languages=LangIdDetector(),
-        classifiers=EmbeddingClassifiers(make_embedder(settings.search)),
+        classifiers=EmbeddingClassifiers(TimedEmbedder(make_embedder(settings.search))),
         config=UnderstandingConfig(
             clarify=ClarifyMode(chosen.clarify),
             apply_triage=chosen.apply_triage,

@@ -33,6 +33,11 @@ class DatabaseSettings(BaseModel):
         description="Database connections a process keeps, and requests the web server works "
         "on at once (more wait their turn). PostgreSQL: mind max_connections across processes.",
     )
+    pg_bin_dir: Path | None = Field(
+        default=None,
+        description="Directory holding pg_dump and pg_restore for `tierdesk backup`/`restore` "
+        "on PostgreSQL (of the server's major version or newer). Unset: looked up on PATH.",
+    )
 
 
 class SearchSettings(BaseModel):
@@ -359,6 +364,30 @@ class Settings(BaseSettings):
         default=25 * 1024 * 1024, gt=0, description="Largest attachment accepted, in bytes."
     )
     page_size_max: int = Field(default=200, gt=0, description="Largest page a list returns.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="How the processes log: text lines for a terminal, or one JSON object a "
+        "line (time, level, logger, message, request/job id, ticket) for a log collector.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The lowest level logged."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a Prometheus scraper from another machine sends to /metrics "
+        "(environment only). Unset: /metrics answers loopback clients only.",
+    )
+    metrics_on_loopback: bool = Field(
+        default=True,
+        description="Whether /metrics answers loopback clients without the token (turn off when "
+        "a reverse proxy on the same machine forwards without trusted_proxies).",
+    )
+    ready_max_job_age_seconds: int = Field(
+        default=600,
+        gt=0,
+        description="The oldest due background job /api/v1/health/ready tolerates, in seconds; "
+        "older means no worker is keeping up (or none runs).",
+    )
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     manuals: ManualSettings = Field(default_factory=ManualSettings)

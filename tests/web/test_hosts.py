@@ -143,7 +143,7 @@ def test_serve_refuses_to_start_in_production_without_a_public_url(tmp_path: Pat
 
 
 class _ClientAddresses(logging.Handler):
-    """The client address uvicorn's access log names for each request."""
+    """The client address the desk's access log (entrypoints/web/requests.py) names."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,8 +160,9 @@ def _client_address_seen(app: Tierdesk, forwarded_for: str) -> str:
     port = free_port()
     config = server_config(app, "127.0.0.1", port)  # sets up uvicorn's loggers: listen after
     addresses = _ClientAddresses()
-    access_log = logging.getLogger("uvicorn.access")
+    access_log = logging.getLogger("tierdesk.access")  # the desk's own access line
     access_log.addHandler(addresses)
+    access_log.setLevel(logging.INFO)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -179,6 +180,7 @@ def _client_address_seen(app: Tierdesk, forwarded_for: str) -> str:
         server.should_exit = True
         thread.join(timeout=10)
         access_log.removeHandler(addresses)
+        access_log.setLevel(logging.NOTSET)
     [address] = addresses.seen
     return address
 

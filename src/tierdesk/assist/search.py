@@ -37,6 +37,7 @@ from tierdesk.assist.ranking import (
     query_weights,
     unknown_idf,
 )
+from tierdesk.assist.timings import SEARCH_SECONDS
 from tierdesk.config import SearchSettings
 from tierdesk.domain.knowledge import (
     STOPWORDS,
@@ -195,6 +196,12 @@ class HybridSearch:
             raise InvalidInputError(f"unknown search mode {mode!r}; use {', '.join(MODES)}")
         if not query.strip():
             return []
+        with SEARCH_SECONDS.labels(mode).time():
+            return self._search(uow, query, where, limit, mode)
+
+    def _search(
+        self, uow: UnitOfWork, query: str, where: SearchFilter, limit: int, mode: str
+    ) -> list[ScoredDocument]:
         depth = max(limit, self._tuning.candidates)
         bm25: dict[int, float] = {}
         keyword: dict[int, float] = {}

@@ -56,6 +56,7 @@ from tierdesk.ports.mail_outbox import MailOutboxRepository as MailOutboxReposit
 from tierdesk.ports.mail_threading import MailThreadRepository as MailThreadRepository
 from tierdesk.ports.metrics import MetricsSource as MetricsSource
 from tierdesk.ports.notifications import NotificationRepository as NotificationRepository
+from tierdesk.ports.operations import OperationsReadings as OperationsReadings
 from tierdesk.ports.outages import OutageRepository as OutageRepository
 from tierdesk.ports.people import AgentRepository as AgentRepository
 from tierdesk.ports.people import ContactRepository as ContactRepository
@@ -197,6 +198,7 @@ class UnitOfWork(Protocol):
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
+    operations: OperationsReadings  # ports/operations.py: what /metrics and readiness read
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -37,6 +37,7 @@ from tierdesk.domain.visibility import (
 )
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.services import log_context
 
 # -- an actor's doors -----------------------------------------------------------------------
 
@@ -48,6 +49,7 @@ def access_ticket(uow: UnitOfWork, actor: Actor, reference: int | str, prefix: s
     ticket = uow.tickets.get(key) if isinstance(key, int) else uow.tickets.get_by_number(key)
     if ticket is None or not can_see(actor, ticket):
         raise TicketNotFoundError(reference)
+    log_context.note_ticket(ticket.number or f"#{ticket.id}")
     return ticket
 
 

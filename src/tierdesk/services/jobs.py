@@ -39,6 +39,7 @@ from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus, periodic_slot, retr
 from tierdesk.domain.people import Actor
 from tierdesk.errors import ConfigurationError, InvalidInputError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services import log_context
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
 
@@ -190,17 +191,24 @@ def run_next_job(desk: Desk, worker: str, registry: TaskRegistry = TASKS) -> Cla
     if claimed is None:
         return None
     task = registry.get(claimed.name)
-    logger.info("job %s (%s) attempt %s started", claimed.id, claimed.name, claimed.attempt)
-    try:
-        task.run(desk, payload)
-    except Exception as exc:  # a task's failure is recorded on the job; the worker goes on
-        _record_failure(desk, worker, task, claimed, exc)
-        return claimed
-    with desk.uow() as uow:
-        uow.jobs.finish(claimed, worker, desk.clock.now())
-        uow.commit()
-    logger.info("job %s (%s) done", claimed.id, claimed.name)
+    with log_context.bound(job=claimed.id, ticket=_ticket_of(payload)):
+        logger.info("job %s (%s) attempt %s started", claimed.id, claimed.name, claimed.attempt)
+        try:
+            task.run(desk, payload)
+        except Exception as exc:  # a task's failure is recorded on the job; the worker goes on
+            _record_failure(desk, worker, task, claimed, exc)
+            return claimed
+        with desk.uow() as uow:
+            uow.jobs.finish(claimed, worker, desk.clock.now())
+            uow.commit()
+        logger.info("job %s (%s) done", claimed.id, claimed.name)
     return claimed
+
+
+def _ticket_of(payload: dict[str, Any]) -> str | None:
+    """The ticket a job is about, for its log lines, when its payload names one."""
+    ticket = payload.get("ticket_id", payload.get("ticket"))
+    return f"#{ticket}" if isinstance(ticket, int) else ticket if isinstance(ticket, str) else None
 
 
 def _covered_since(uow: UnitOfWork, job: PeriodicJob, payload: dict[str, Any]) -> str | None:

@@ -11,12 +11,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from tierdesk.errors import ConfigurationError
+from tierdesk.errors import ConfigurationError, InvalidInputError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -120,3 +121,35 @@ def pending_migrations(engine: Engine) -> bool:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     return set(current) != set(script.get_heads())
+
+
+def current_revisions(engine: Engine) -> list[str]:
+    """The revisions the database is at (none when it is empty)."""
+    with engine.connect() as connection:
+        return sorted(MigrationContext.configure(connection).get_current_heads())
+
+
+def migration_history(engine: Engine) -> list[tuple[str, str, bool]]:
+    """Every migration, newest first: (revision, what it does, whether it is a head)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    heads = set(script.get_heads())
+    return [
+        (revision.revision, (revision.doc or "").strip(), revision.revision in heads)
+        for revision in script.walk_revisions()
+    ]
+
+
+def downgrade_database(engine: Engine, revision: str) -> None:
+    try:
+        command.downgrade(alembic_config(engine), revision)
+    except CommandError as exc:  # an unknown revision, or one above the current
+        raise InvalidInputError(f"cannot downgrade to {revision!r}: {exc}") from exc
+
+
+def known_revision(engine: Engine, revision: str) -> bool:
+    """True when ``revision`` is one of this code's migrations."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False

@@ -36,6 +36,7 @@ from tierdesk.adapters.db.mail_outbox import SqlMailOutboxRepository
 from tierdesk.adapters.db.mail_threading import SqlMailThreadRepository
 from tierdesk.adapters.db.metrics import SqlMetricsSource
 from tierdesk.adapters.db.notifications import SqlNotificationRepository
+from tierdesk.adapters.db.operations import SqlOperationsReadings
 from tierdesk.adapters.db.outages import SqlOutageRepository
 from tierdesk.adapters.db.people import (
     SqlAgentRepository,
@@ -89,6 +90,7 @@ from tierdesk.ports import (
     MailThreadRepository,
     MetricsSource,
     NotificationRepository,
+    OperationsReadings,
     OrganisationRepository,
     OutageRepository,
     OutcomeRepository,
@@ -179,6 +181,7 @@ class SqlUnitOfWork:
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
+        self.operations: OperationsReadings = SqlOperationsReadings(self.session)
         self.saved_views: SavedViewRepository = SqlSavedViewRepository(self.session)
         self.macros: MacroRepository = SqlMacroRepository(self.session)
         self.csat: CsatRepository = SqlCsatRepository(self.session)

@@ -11,6 +11,7 @@ from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing|l
     evaluation_understanding,
 )
 from tierdesk.entrypoints.cli.audit import audit_app
+from tierdesk.entrypoints.cli.backups import backup, restore
 from tierdesk.entrypoints.cli.exports import export
 from tierdesk.entrypoints.cli.imports import import_app
 from tierdesk.entrypoints.cli.mail import mail_app
@@ -36,6 +37,8 @@ cli = typer.Typer(
 cli.command()(serve)
 cli.command()(demo)
 cli.add_typer(db_app, name="db")
+cli.command()(backup)
+cli.command()(restore)
 cli.add_typer(agent_app, name="agent")
 cli.add_typer(contact_app, name="contact")
 cli.add_typer(org_app, name="org")

@@ -15,6 +15,7 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import MailboxSettings
 from tierdesk.domain.outbound import OutboxStatus
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
+from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.mail_bootstrap import (
     MailboxUnavailableError,
     mail_desk,
@@ -92,8 +93,8 @@ def _poll_forever(
 def poll(mailbox: MailboxOption = None) -> None:
     """Keep fetching new mail, waiting with IMAP IDLE where the server offers it (the worker
     for e-mail intake; stop it with Ctrl-C or SIGTERM)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with running_desk() as app:
+        configure_logging(app.settings.log_format, app.settings.log_level)
         mail = mail_desk(app)
         boxes = mailbox_settings(app.settings.mail, mailbox)
         stop = threading.Event()

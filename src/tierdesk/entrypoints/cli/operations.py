@@ -1,4 +1,4 @@
-"""Running the desk: ``serve``, ``db upgrade`` and ``demo``."""
+"""Running the desk: ``serve``, ``db upgrade|current|history|downgrade|check`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from typing import Annotated
 
 import typer
 
+from tierdesk.backups import check_desk
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.progress import ProgressLine
 from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, say
 from tierdesk.entrypoints.cli.worker import background_jobs
+from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.errors import ConfigurationError
 
-db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
+db_app = typer.Typer(help="The database: migrations and a consistency check.", no_args_is_help=True)
 
 
 def serve(
@@ -41,6 +43,7 @@ def serve(
     from tierdesk.entrypoints.web.server import server_config
 
     with running_desk() as app, background_jobs(app, worker):
+        configure_logging(app.settings.log_format, app.settings.log_level)
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         note(f"links in mail lead to {public_base_url(app.settings, served_url(host, port))}")
         app.warm_up()
@@ -60,6 +63,75 @@ def upgrade() -> None:
             return
         app.upgrade_database()
         say(f"Database {app.database_label} upgraded to the newest schema.")
+
+
+@db_app.command("current")
+def current() -> None:
+    """Show the migration the database is at, and whether it is the newest."""
+    with running_desk(require_current_schema=False) as app:
+        revisions = app.schema_revisions()
+        described = {rev: doc for rev, doc, _head in app.migration_history()}
+        if not revisions:
+            say(f"Database {app.database_label} is empty: run `tierdesk db upgrade`.")
+            return
+        for revision in revisions:
+            say(f"{revision}  {_first_line(described.get(revision, 'unknown to this tierdesk'))}")
+        if app.needs_upgrade():
+            say("Behind this tierdesk's newest migration: run `tierdesk db upgrade`.")
+        else:
+            say("Up to date (head).")
+
+
+@db_app.command("history")
+def history() -> None:
+    """List every migration, newest first; the database's own is marked."""
+    with running_desk(require_current_schema=False) as app:
+        at = set(app.schema_revisions())
+        for revision, doc, head in app.migration_history():
+            marks = [m for m, on in (("head", head), ("current", revision in at)) if on]
+            suffix = f"  ({', '.join(marks)})" if marks else ""
+            say(f"{revision}  {_first_line(doc)}{suffix}")
+
+
+@db_app.command("downgrade")
+def downgrade(
+    revision: Annotated[
+        str, typer.Argument(help="The migration to go back to (see `tierdesk db history`).")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Undo migrations down to REVISION: for going back to an older tierdesk. Back up first."""
+    with running_desk(require_current_schema=False) as app:
+        if not yes:
+            note(
+                "A downgrade drops the tables and columns newer migrations added, and their "
+                "data. Take a backup first: `tierdesk backup FILE`."
+            )
+            typer.confirm(f"Downgrade {app.database_label} to {revision}?", abort=True, err=True)
+        app.downgrade_database(revision)
+        at = ", ".join(app.schema_revisions()) or "nothing (empty)"
+        say(f"Database {app.database_label} downgraded to {at}.")
+
+
+@db_app.command("check")
+def check() -> None:
+    """Check the desk is whole: schema current, database sound, every stored file present and
+    matching its hash. Exit 1 when a problem was found."""
+    with running_desk(require_current_schema=False) as app:
+        report = check_desk(app)
+    for fact in report.facts:
+        say(f"ok       {fact}")
+    for problem in report.problems:
+        say(f"PROBLEM  {problem}")
+    if not report.passed:
+        raise typer.Exit(1)
+    say("The desk passed its consistency check.")
+
+
+def _first_line(text: str, width: int = 90) -> str:
+    """A migration's docstring's first paragraph on one line, shortened to ``width``."""
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    return paragraph if len(paragraph) <= width else paragraph[: width - 1].rstrip() + "…"
 
 
 def demo(

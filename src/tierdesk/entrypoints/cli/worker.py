@@ -5,7 +5,6 @@ beside the web server on the embedded (SQLite) default."""
 from __future__ import annotations
 
 import importlib
-import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ import typer
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.jobs import JobStatus
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
+from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.job_runner import JobRunner, worker_name
 from tierdesk.services.jobs import TASKS, list_jobs
@@ -49,9 +49,9 @@ def worker(
 
     Start as many as you like, on as many machines as share the database: each job runs once.
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _import_task_modules(import_module)
     with running_desk() as app:
+        configure_logging(app.settings.log_format, app.settings.log_level)
         runner = JobRunner(app.desk, poll_seconds=poll, name=worker_name("worker"))
         if once:
             say(f"Ran {runner.run_once()} jobs.")

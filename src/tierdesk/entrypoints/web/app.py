@@ -10,15 +10,15 @@ from fastapi import APIRouter, FastAPI
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
-from tierdesk.entrypoints.web import api_docs
+from tierdesk.entrypoints.web import api_docs, metrics
 from tierdesk.entrypoints.web.api import answers as answers_api
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
+from tierdesk.entrypoints.web.api import health as health_api
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
-from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import install_error_handlers
 from tierdesk.entrypoints.web.headers import SecurityHeaders
 from tierdesk.entrypoints.web.hosts import (
@@ -28,7 +28,7 @@ from tierdesk.entrypoints.web.hosts import (
     public_base_url,
 )
 from tierdesk.entrypoints.web.pages import install_pages
-from tierdesk.services.health import check_health
+from tierdesk.entrypoints.web.requests import RequestContext
 
 
 def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> FastAPI:
@@ -75,15 +75,14 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 
-    @api.get("/health", tags=["operations"])
-    def health(desk: DeskDep) -> dict[str, str]:
-        return check_health(desk)
-
+    api.include_router(health_api.router)
     app.include_router(api)
     install_pages(app, application)  # the workspace ("/") and the portal ("/portal")
     app.include_router(api_docs.router)
+    app.include_router(metrics.router)
     # The last added runs first: a wrong Host is refused before anything reads the request,
     # and every answer, that refusal included, carries the security headers.
     app.add_middleware(HostCheck, hosts=allowed_host_names(settings, app.state.public_url))
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
+    app.add_middleware(RequestContext)  # outermost: its id and timing cover all the others
     return app

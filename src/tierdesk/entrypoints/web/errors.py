@@ -100,7 +100,8 @@ def _plain_page(_request: Request, status: int, message: str) -> Response:
 def unexpected_error_response(request: Request, error: Exception) -> Response:
     """Log ``error`` with a new request id and answer it without internals: 503 with
     Retry-After when the database is unavailable, 500 for anything else."""
-    request_id = uuid.uuid4().hex[:16]
+    # The id the request middleware gave the request (its log lines carry it too).
+    request_id = request.scope.get("tierdesk.request_id") or uuid.uuid4().hex
     unavailable = is_database_unavailable(error)
     where = f"{request.method} {request.url.path}"
     if unavailable:
@@ -167,3 +168,11 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     # Added first, so every middleware added later (sessions, security headers) wraps it.
     app.add_middleware(UnexpectedErrors)
+    # What fails outside it (in a middleware that wraps it: sessions, the host check) reaches
+    # Starlette's ServerErrorMiddleware, whose own answer is a bare text 500: this handler
+    # answers instead, in the same shapes (the response may lack the outer middleware's headers).
+    app.add_exception_handler(Exception, _last_resort)
+
+
+async def _last_resort(request: Request, exc: Exception) -> Response:
+    return unexpected_error_response(request, exc)

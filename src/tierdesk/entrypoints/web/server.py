@@ -21,4 +21,8 @@ def server_config(application: Tierdesk, host: str, port: int) -> uvicorn.Config
         # only when the operator named the proxy that sets them.
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies,
+        # Our logging set-up (entrypoints/logs.py) already routes uvicorn's loggers; its own
+        # would replace it. Its access log writes raw paths: requests.py logs templates.
+        log_config=None,
+        access_log=False,
     )
