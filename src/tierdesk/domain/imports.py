@@ -51,6 +51,8 @@ class RecordKind(StrEnum):
     # Not a record: whether the index still lacks the vectors of tickets a run stored (its
     # source id is INDEX_STATE; a run interrupted before its end leaves it "pending").
     INDEX = "index"
+    # A line of a tierdesk export (services/exported_desks.py): source id ``<file>:<id>``.
+    EXPORT = "export-line"
 
 
 INDEX_STATE = "vectors"
@@ -260,6 +262,10 @@ class ImportReport:
     missing_attachments: list[MissingAttachment] = field(default_factory=list)
     searchable_tickets: int | None = None  # tickets in the index after the run
     training_queued: bool = False
+    # A tierdesk export's import counts by file (its records are lines, not neutral records).
+    by_file: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
+    # Held-back figures of a triage model trained after the run, by field (``--train``).
+    triage_figures: dict[str, dict[str, float]] | None = None
 
     def count(
         self,
@@ -274,7 +280,9 @@ class ImportReport:
             self.rows.append(RowReport(kind, where, source_id, outcome, reason))
 
     def total(self, outcome: Outcome) -> int:
-        return sum(n for (_, o), n in self.counts.items() if o is outcome)
+        return sum(n for (_, o), n in self.counts.items() if o is outcome) + sum(
+            n for (_, o), n in self.by_file.items() if o is outcome
+        )
 
     def as_dict(self) -> dict[str, Any]:
         kinds = sorted({k for k, _ in self.counts}, key=list(RecordKind).index)
@@ -282,6 +290,7 @@ class ImportReport:
             "system": self.system,
             "dry_run": self.dry_run,
             "counts": {str(k): {str(o): self.counts[(k, o)] for o in Outcome} for k in kinds},
+            **({"files": self._files()} if self.by_file else {}),
             "totals": {str(o): self.total(o) for o in Outcome},
             "problems": [
                 {
@@ -299,4 +308,9 @@ class ImportReport:
             },
             "searchable_tickets": self.searchable_tickets,
             "triage_training_queued": self.training_queued,
+            "triage_figures": self.triage_figures,
         }
+
+    def _files(self) -> dict[str, dict[str, int]]:
+        names = list(dict.fromkeys(name for name, _ in self.by_file))
+        return {n: {str(o): self.by_file[(n, o)] for o in Outcome} for n in names}

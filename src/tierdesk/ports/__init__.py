@@ -36,6 +36,7 @@ from tierdesk.ports.defects import DefectRepository as DefectRepository
 from tierdesk.ports.defects import IssueTracker as IssueTracker
 from tierdesk.ports.deflection import DeflectionRepository as DeflectionRepository
 from tierdesk.ports.enhancements import EnhancementRepository as EnhancementRepository
+from tierdesk.ports.exports import DeskRows as DeskRows
 from tierdesk.ports.facts import FactRepository as FactRepository
 from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
@@ -182,6 +183,7 @@ class UnitOfWork(Protocol):
     articles: ArticleRepository  # ports/articles.py: authored articles, versions, feedback
     idempotency_keys: IdempotencyKeyRepository
     imports: ImportRecordRepository
+    desk_rows: DeskRows  # ports/exports.py: the records as an export's files hold them
     web_sessions: SessionRepository  # signed-in browsers
     magic_links: MagicLinkRepository
     sign_in_failures: SignInFailureRepository  # what the sign-in limits count

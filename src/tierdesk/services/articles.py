@@ -241,6 +241,17 @@ def archive_article(desk: Desk, actor: Actor, article_id: int) -> Article:
         return article
 
 
+def index_article(uow: UnitOfWork, desk: Desk, article_id: int) -> None:
+    """Index a published article's latest version as its publishing did (an imported
+    desk's articles, which came without their search documents)."""
+    article = uow.articles.get(article_id)
+    if article is None or article.state is not ArticleState.PUBLISHED:
+        return
+    version = uow.articles.latest_version(article_id)
+    if version is not None:
+        _index(uow, desk, article, version)
+
+
 def _index(uow: UnitOfWork, desk: Desk, article: Article, version: ArticleVersion) -> None:
     """One search document per article, replaced by each publish. A public article's holds
     only what the portal shows (problem, symptoms, steps, answer); an internal one's also the

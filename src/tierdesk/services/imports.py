@@ -126,6 +126,23 @@ def finish_import(
         uow.commit()
 
 
+# The held-back figures an import's report shows per field of a model it trained.
+_FIGURES = ("examples", "validation_accuracy", "validation_macro_f1")
+
+
+def train_after_import(desk: Desk, actor: Actor, report: ImportReport) -> None:
+    """Train triage now on what the desk holds after an import (``--train``), so that its
+    report can show the new model's held-back figures; without it ``finish_import`` only
+    queues a training job for the worker (``report.training_queued``)."""
+    if report.dry_run or desk.understanding is None:
+        return
+    result = triage.train_triage(desk, actor)
+    report.triage_figures = {
+        name: {key: float(metrics[key]) for key in _FIGURES if key in metrics}
+        for name, metrics in result.fields.items()
+    }
+
+
 def _mark_index(uow: UnitOfWork, system: str, state: str, at: datetime) -> None:
     uow.imports.put(system, RecordKind.INDEX, INDEX_STATE, 0, state, at)
 

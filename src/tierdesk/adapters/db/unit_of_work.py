@@ -18,6 +18,7 @@ from tierdesk.adapters.db.csat import SqlCsatRepository
 from tierdesk.adapters.db.deadlines import SqlDeadlineRepository
 from tierdesk.adapters.db.defects import SqlDefectRepository
 from tierdesk.adapters.db.deflection import SqlDeflectionRepository
+from tierdesk.adapters.db.desk_rows import SqlDeskRows
 from tierdesk.adapters.db.enhancements import SqlEnhancementRepository
 from tierdesk.adapters.db.facts import SqlFactRepository
 from tierdesk.adapters.db.handoff import SqlPacketRepository
@@ -70,6 +71,7 @@ from tierdesk.ports import (
     DeadlineRepository,
     DefectRepository,
     DeflectionRepository,
+    DeskRows,
     Dispatcher,
     EnhancementRepository,
     FactRepository,
@@ -189,6 +191,7 @@ class SqlUnitOfWork:
         self.answers: AnswerRepository = SqlAnswerRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
         self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
+        self.desk_rows: DeskRows = SqlDeskRows(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
         self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)
         self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)

@@ -12,6 +12,7 @@ from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing|l
 )
 from tierdesk.entrypoints.cli.audit import audit_app
 from tierdesk.entrypoints.cli.backups import backup, restore
+from tierdesk.entrypoints.cli.exports import export
 from tierdesk.entrypoints.cli.imports import import_app
 from tierdesk.entrypoints.cli.mail import mail_app
 from tierdesk.entrypoints.cli.operations import db_app, demo, serve
@@ -51,6 +52,7 @@ cli.add_typer(triage_app, name="triage")
 cli.command()(facts)
 cli.add_typer(mail_app, name="mail")
 cli.add_typer(import_app, name="import")
+cli.command()(export)
 cli.add_typer(queue_app, name="queue")
 cli.add_typer(rule_app, name="rule")
 cli.add_typer(sla_app, name="sla")

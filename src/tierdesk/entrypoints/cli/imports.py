@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +26,10 @@ import_app = typer.Typer(help="Import another desk's history.", no_args_is_help=
 
 _SHOWN_PROBLEMS = 20  # the rest are in --report
 
+ReportOption = Annotated[
+    Path | None, typer.Option(help="Also write the final report as JSON to this file.")
+]
+
 
 @import_app.command("zendesk")
 def zendesk(
@@ -35,15 +41,16 @@ def zendesk(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything; store nothing.")
     ] = False,
-    report: Annotated[
-        Path | None, typer.Option(help="Also write the final report as JSON to this file.")
-    ] = None,
+    train: Annotated[
+        bool, typer.Option("--train", help="Train triage now and report its figures.")
+    ] = False,
+    report: ReportOption = None,
 ) -> None:
     """Import a Zendesk export; safe to run again (it resumes, updates, adds nothing twice)."""
     with running_desk() as app:
         source = app.import_source("zendesk", directory)
         result = _run(app, source, app.fetch_attachment, batch, dry_run)
-    _finish(result, report)
+        finish_run(app, result, train, report)
 
 
 @import_app.command("csv")
@@ -70,9 +77,10 @@ def csv_file(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything; store nothing.")
     ] = False,
-    report: Annotated[
-        Path | None, typer.Option(help="Also write the final report as JSON to this file.")
-    ] = None,
+    train: Annotated[
+        bool, typer.Option("--train", help="Train triage now and report its figures.")
+    ] = False,
+    report: ReportOption = None,
 ) -> None:
     """Import tickets (or messages) from a CSV file; safe to run again."""
     mapping = _mapping(map_ or [], map_file)
@@ -87,7 +95,7 @@ def csv_file(
             agent_addresses=imports.agent_addresses(app.desk),
         )
         result = _run(app, csv_source, app.fetch_attachment, batch, dry_run)
-    _finish(result, report)
+        finish_run(app, result, train, report)
 
 
 @import_app.command("mbox")
@@ -100,9 +108,10 @@ def mbox(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything; store nothing.")
     ] = False,
-    report: Annotated[
-        Path | None, typer.Option(help="Also write the final report as JSON to this file.")
-    ] = None,
+    train: Annotated[
+        bool, typer.Option("--train", help="Train triage now and report its figures.")
+    ] = False,
+    report: ReportOption = None,
 ) -> None:
     """Import a mail archive, threaded as live mail is; safe to run again."""
     with running_desk() as app:
@@ -110,7 +119,7 @@ def mbox(
             path, agent_addresses=imports.agent_addresses(app.desk), system=source
         )
         result = _run(app, archive, fetch, batch, dry_run)
-    _finish(result, report)
+        finish_run(app, result, train, report)
 
 
 def _mapping(pairs: list[str], map_file: Path | None) -> dict[str, str]:
@@ -141,7 +150,14 @@ def _run(
     app: Tierdesk, source: ImportSource, fetch: AttachmentFetcher, batch: int, dry_run: bool
 ) -> ImportReport:
     options = imports.ImportOptions(batch=batch, dry_run=dry_run)
-    with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+    with counted_bar("Importing") as progress:
+        return imports.import_history(app.desk, SYSTEM, source, fetch, options, progress)
+
+
+@contextmanager
+def counted_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error, fed (done, total) as the total becomes known."""
+    with typer.progressbar(length=1, label=label, file=sys.stderr) as bar:
         shown = 0
 
         def progress(done: int, total: int) -> None:
@@ -150,17 +166,19 @@ def _run(
             bar.update(done - shown)
             shown = done
 
-        result = imports.import_history(app.desk, SYSTEM, source, fetch, options, progress)
+        yield progress
+
+
+def finish_run(app: Tierdesk, result: ImportReport, train: bool, report: Path | None) -> None:
+    """What every import does after storing: index (and queue or run triage), then report."""
     # Embedding the index (every ticket and manual section, once) is the slow part after a
     # large import: its own bar, counted in documents.
     sizes = search.index_size(app.desk) if app.desk.search is not None else {}
     documents = sum(sizes.values()) - sizes.get(str(DocumentKind.DOCUMENT), 0)
     with typer.progressbar(length=max(documents, 1), label="Indexing", file=sys.stderr) as bar:
         imports.finish_import(app.desk, result, progress=bar.update)
-    return result
-
-
-def _finish(result: ImportReport, report: Path | None) -> None:
+    if train:
+        imports.train_after_import(app.desk, SYSTEM, result)
     say(describe(result))
     if report is not None:
         report.write_text(
@@ -177,7 +195,11 @@ def describe(result: ImportReport) -> str:
         [kind, *(str(counts[str(o)]) for o in Outcome)] for kind, counts in data["counts"].items()
     ]
     lines = ["Dry run: nothing was stored." if result.dry_run else "Import finished."]
-    lines.append(render_table(["records", *(str(o) for o in Outcome)], rows))
+    if rows or not result.by_file:
+        lines.append(render_table(["records", *(str(o) for o in Outcome)], rows))
+    if result.by_file:
+        files = [[name, *(str(c[str(o)]) for o in Outcome)] for name, c in data["files"].items()]
+        lines.append(render_table(["file", *(str(o) for o in Outcome)], files))
     problems = data["problems"]
     for problem in problems[:_SHOWN_PROBLEMS]:
         lines.append(f"  {problem['outcome']}: {problem['where']}: {problem['reason']}")
@@ -189,6 +211,16 @@ def describe(result: ImportReport) -> str:
         lines.append(f"  missing: ticket {item.ticket_source_id}: {item.filename} ({item.reason})")
     if result.searchable_tickets is not None:
         lines.append(f"Searchable tickets: {result.searchable_tickets}.")
-    if result.training_queued:
-        lines.append("Triage training is queued on the imported history.")
+    if result.triage_figures is not None:
+        lines.append("Triage trained on the desk's history (held-back figures):")
+        for name, figures in result.triage_figures.items():
+            lines.append(
+                f"  {name}: {int(figures.get('examples', 0))} examples, accuracy "
+                f"{figures.get('validation_accuracy', 0):.0%}, macro-F1 "
+                f"{figures.get('validation_macro_f1', 0):.2f}"
+            )
+        if not result.triage_figures:
+            lines.append("  no field had enough labelled tickets to train.")
+    elif result.training_queued:
+        lines.append("Triage training is queued on the imported history (the worker runs it).")
     return "\n".join(lines)

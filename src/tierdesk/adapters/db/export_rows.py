@@ -1,0 +1,100 @@
+"""The export's files (docs/export.md) and the mapping of the desk's rows onto their lines.
+
+One file per kind of record, each line a JSON object of the row's columns under their own
+names, with the desk's own ids, so that references between files (a message's ``ticket_id``, an
+event's ``ticket_id``) stay true across an export and an import. What a line leaves out:
+secrets (``password_hash``: nobody's password or token leaves the desk), what storage derives
+(``name_key``) and where this desk keeps a file (an attachment's ``storage_key``; the file
+itself is ``attachments/<sha256>`` beside the NDJSON files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, Row, Table
+
+from tierdesk.adapters.db import articles as articles_db
+from tierdesk.adapters.db import csat, defects, enhancements, handoff, incidents, known_issues
+from tierdesk.adapters.db import levels as levels_db
+from tierdesk.adapters.db import queues as queues_db
+from tierdesk.adapters.db import record_links as record_links_db
+from tierdesk.adapters.db import tables as t
+from tierdesk.adapters.db.types import JsonValue, TierNumber, UtcDateTime
+from tierdesk.domain.messages import MessageKind
+
+SECRETS = frozenset({"password_hash"})
+DERIVED = frozenset({"name_key"})
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str  # the file is ``<name>.ndjson``
+    table: Table
+    where: ColumnElement[bool] | None = None  # the rows of the table this file holds
+    # Where this desk keeps something (an attachment's file): read for the export's own use
+    # and never written to the file; the import fills it in with where the new desk keeps it.
+    local: frozenset[str] = frozenset()
+
+    def fields(self) -> list[str]:
+        hidden = SECRETS | DERIVED | self.local
+        return [c.name for c in self.table.columns if c.name not in hidden]
+
+
+_note = MessageKind.INTERNAL_NOTE.value
+
+# In the order an import stores them: every file refers only to files above it.
+FILES: tuple[ExportFile, ...] = (
+    ExportFile("plans", t.support_plans),
+    ExportFile("organisations", t.organisations),
+    ExportFile("contacts", t.contacts),
+    ExportFile("agents", t.agents),
+    ExportFile("products", t.products),
+    ExportFile("components", t.components),
+    ExportFile("versions", t.versions),
+    ExportFile("levels", levels_db.levels),
+    ExportFile("queues", queues_db.queues),
+    ExportFile("tickets", t.tickets),
+    ExportFile("messages", t.messages, t.messages.c.kind != _note),
+    ExportFile("notes", t.messages, t.messages.c.kind == _note),
+    ExportFile("attachments", t.attachments, local=frozenset({"storage_key"})),
+    ExportFile("ticket_links", t.ticket_links),
+    ExportFile("events", t.audit_events),
+    ExportFile("packets", handoff.handoff_packets),
+    ExportFile("ratings", csat.csat_ratings),
+    ExportFile("known_issues", known_issues.known_issues),
+    ExportFile("defects", defects.defects),
+    ExportFile("incidents", incidents.incidents),
+    ExportFile("incident_updates", incidents.incident_updates),
+    ExportFile("enhancements", enhancements.enhancements),
+    ExportFile("enhancement_votes", enhancements.enhancement_votes),
+    ExportFile("articles", articles_db.articles),
+    ExportFile("article_versions", articles_db.article_versions),
+    ExportFile("record_links", record_links_db.record_links),
+)
+BY_NAME = {f.name: f for f in FILES}
+
+
+def to_document(file: ExportFile, row: Row[Any]) -> dict[str, Any]:
+    """One row as its line: times and dates as ISO 8601, levels as numbers, enums as text."""
+    values = row._mapping
+    document: dict[str, Any] = {}
+    for name in [*file.fields(), *sorted(file.local)]:
+        column = file.table.c[name]
+        value = values[name]
+        if value is None:
+            document[name] = None
+        elif isinstance(column.type, UtcDateTime | Date) and isinstance(value, datetime | date):
+            document[name] = value.isoformat()
+        elif isinstance(column.type, TierNumber):
+            document[name] = int(value)
+        elif isinstance(column.type, JsonValue):  # a domain value: as it is stored
+            document[name] = value.to_dict()
+        elif isinstance(value, Enum):
+            document[name] = value.value
+        else:
+            document[name] = value
+    return document
