@@ -43,6 +43,32 @@ def test_agent_create_reads_a_password_from_standard_input(tierdesk: Invoke, des
     assert desk.passwords.verify(agent.password_hash, "correct horse battery")
 
 
+def test_agent_set_password_lets_an_imported_agent_sign_in_and_refuses_a_weak_one(
+    tierdesk: Invoke, desk: Desk
+) -> None:
+    tierdesk("agent", "create", "--email", "imp@kestrel.example", "--name", "Imp", "--tier", "1")
+
+    weak = tierdesk("agent", "set-password", "imp@kestrel.example", "--password-stdin", input="x\n")
+    done = tierdesk(
+        "agent", "set-password", "IMP@kestrel.example", "--password-stdin",
+        input="a long enough passphrase\n",
+    )  # fmt: skip
+    unknown = tierdesk(
+        "agent",
+        "set-password",
+        "nobody@kestrel.example",
+        "--password-stdin",
+        input="whatever1234\n",
+    )
+
+    assert weak.exit_code == 1 and weak.stderr.startswith("Error: ")
+    assert done.exit_code == 0, done.output
+    [agent] = people.list_agents(desk, SYSTEM)
+    assert agent.password_hash is not None
+    assert desk.passwords.verify(agent.password_hash, "a long enough passphrase")
+    assert unknown.exit_code == 1 and "no agent" in unknown.stderr
+
+
 def test_contact_create_makes_a_missing_organisation_and_says_so(
     tierdesk: Invoke, desk: Desk
 ) -> None:

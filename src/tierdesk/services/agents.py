@@ -133,6 +133,18 @@ def set_away(desk: Desk, actor: Actor, email: str, away: bool) -> Agent:
         return _apply(uow, desk, changer, agent, AgentChanges(away=away))
 
 
+def set_password(desk: Desk, actor: Actor, email: str, password: str) -> Agent:
+    """Set the sign-in password of the agent with this e-mail (the operator's way in after an
+    import, which brings agents without one, or for an admin who forgot theirs); their
+    sessions end."""
+    changer = require_agent(actor, "set agents' passwords")
+    with desk.uow() as uow:
+        agent = uow.agents.get_by_email(normalise_email(email))
+        if agent is None:
+            raise NotFoundError(f"no agent with e-mail {email}", field="email")
+        return _apply(uow, desk, changer, agent, AgentChanges(password=password))
+
+
 def _apply(
     uow: UnitOfWork,
     desk: Desk,

@@ -10,7 +10,7 @@ import typer
 from tierdesk.domain.people import Role, Tier
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
 from tierdesk.errors import InvalidInputError
-from tierdesk.services import people
+from tierdesk.services import agents, people
 from tierdesk.services.auth import SYSTEM, issue_token
 
 agent_app = typer.Typer(help="Agents: the vendor's support engineers.", no_args_is_help=True)
@@ -73,6 +73,24 @@ def create_agent(
 
 def _levels(tiers: list[int]) -> str:
     return ", ".join(Tier(t).label for t in tiers)
+
+
+@agent_app.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Argument(help="The agent's e-mail address.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Set an agent's sign-in password (imported agents come without one); ends their
+    sessions."""
+    if password_stdin:
+        password = _read_password()
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with running_desk() as app:
+        agent = agents.set_password(app.desk, SYSTEM, email, password)
+    say(f"Password set for {agent.name} <{agent.email}>; their sessions have ended.")
 
 
 @agent_app.command("list")
