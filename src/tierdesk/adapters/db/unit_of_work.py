@@ -52,6 +52,7 @@ from tierdesk.adapters.db.tickets import SqlTicketRepository
 from tierdesk.adapters.db.tokens import SqlTokenRepository
 from tierdesk.adapters.db.triage import SqlTriageRepository
 from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
+from tierdesk.adapters.db.webhooks import SqlWebhookRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
@@ -104,6 +105,7 @@ from tierdesk.ports import (
     TicketRepository,
     TokenRepository,
     TriageRepository,
+    WebhookRepository,
 )
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
@@ -184,6 +186,7 @@ class SqlUnitOfWork:
         self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
         self.articles: ArticleRepository = SqlArticleRepository(self.session)
         self.answers: AnswerRepository = SqlAnswerRepository(self.session)
+        self.webhooks: WebhookRepository = SqlWebhookRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
         self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
         self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
