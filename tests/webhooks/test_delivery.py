@@ -38,8 +38,12 @@ def test_a_new_ticket_is_posted_to_a_subscribed_url_signed_with_its_secret(
     assert sent.path == "/hooks/desk"
     assert sent.headers["Content-Type"] == "application/json"
     assert sent.headers["Tierdesk-Event"] == "ticket.created"
-    assert verify_signature(created.secret, sent.headers["Tierdesk-Signature"], sent.body, clock.now())
-    assert not verify_signature("whsec_other", sent.headers["Tierdesk-Signature"], sent.body, clock.now())
+    assert verify_signature(
+        created.secret, sent.headers["Tierdesk-Signature"], sent.body, clock.now()
+    )
+    assert not verify_signature(
+        "whsec_other", sent.headers["Tierdesk-Signature"], sent.body, clock.now()
+    )
     assert not verify_signature(
         created.secret, sent.headers["Tierdesk-Signature"], sent.body + b" ", clock.now()
     )
@@ -64,7 +68,9 @@ def test_an_old_signature_is_refused_by_the_documented_check(
 
     later = clock.now() + timedelta(minutes=6)
 
-    assert not verify_signature(created.secret, sent.headers["Tierdesk-Signature"], sent.body, later)
+    assert not verify_signature(
+        created.secret, sent.headers["Tierdesk-Signature"], sent.body, later
+    )
 
 
 def test_a_failing_receiver_is_retried_with_back_off_then_disabled_with_a_notice(
@@ -113,9 +119,7 @@ def test_a_failing_receiver_is_retried_with_back_off_then_disabled_with_a_notice
     assert len(receiver.requests) == DISABLE_AFTER
 
 
-def test_a_redirect_is_not_followed_and_counts_as_a_failure(
-    desk: Desk, receiver: Receiver
-) -> None:
+def test_a_redirect_is_not_followed_and_counts_as_a_failure(desk: Desk, receiver: Receiver) -> None:
     admin = _admin(desk)
     receiver.status, receiver.location = 302, "http://127.0.0.1:9/elsewhere"
     hook = webhooks.create_webhook(desk, admin, receiver.url, ["ticket.created"]).webhook
@@ -131,7 +135,9 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(
 
 def test_an_unreachable_receiver_is_an_attempt_with_its_error(desk: Desk) -> None:
     admin = _admin(desk)
-    hook = webhooks.create_webhook(desk, admin, "http://127.0.0.1:9/nobody", ["ticket.created"]).webhook
+    hook = webhooks.create_webhook(
+        desk, admin, "http://127.0.0.1:9/nobody", ["ticket.created"]
+    ).webhook
     make_ticket(desk)
 
     run_pending_jobs(desk, "test")
@@ -189,4 +195,6 @@ def test_send_test_posts_a_signed_ping(desk: Desk, clock: FixedClock, receiver: 
 
     [sent] = receiver.requests
     assert json.loads(sent.body)["kind"] == "ping"
-    assert verify_signature(created.secret, sent.headers["Tierdesk-Signature"], sent.body, clock.now())
+    assert verify_signature(
+        created.secret, sent.headers["Tierdesk-Signature"], sent.body, clock.now()
+    )
