@@ -5,7 +5,9 @@ kept across a restart."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from tests.factories import make_agent, make_ticket
 from tests.webhooks.conftest import DISABLE_AFTER, Receiver
@@ -198,3 +200,21 @@ def test_send_test_posts_a_signed_ping(desk: Desk, clock: FixedClock, receiver: 
     assert verify_signature(
         created.secret, sent.headers["Tierdesk-Signature"], sent.body, clock.now()
     )
+
+
+def test_the_check_in_docs_webhooks_md_accepts_a_real_delivery_and_refuses_a_changed_one(
+    desk: Desk, clock: FixedClock, receiver: Receiver
+) -> None:
+    docs = Path(__file__).parents[2] / "docs" / "webhooks.md"
+    snippet = docs.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, str(docs), "exec"), namespace)  # noqa: S102 - our own documentation
+    verify = namespace["verify"]
+    clock.at = datetime.now(UTC)  # the snippet checks against the real time, as a receiver does
+    created = webhooks.create_webhook(desk, _admin(desk), receiver.url, ["ticket.created"])
+    make_ticket(desk)
+    run_pending_jobs(desk, "test")
+    sent = receiver.requests[0]
+
+    assert verify(created.secret, sent.headers["Tierdesk-Signature"], sent.body)
+    assert not verify(created.secret, sent.headers["Tierdesk-Signature"], sent.body[:-1] + b" ")
