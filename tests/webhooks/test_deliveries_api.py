@@ -56,3 +56,23 @@ def test_send_test_queues_a_ping_that_the_next_run_delivers(
     [delivery] = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
     assert delivery["status"] == "delivered"
     assert [r.headers["Tierdesk-Event"] for r in receiver.requests] == ["ping"]
+
+
+def test_deleting_a_webhook_deletes_its_deliveries_and_their_queued_attempts_find_nothing(
+    app: Tierdesk, client: TestClient, clock: FixedClock, receiver: Receiver
+) -> None:
+    admin = bearer(token_for(app.desk, make_agent(app.desk, role=Role.ADMIN)))
+    hook = client.post(
+        "/api/v1/webhooks", json={"url": receiver.url, "events": ["ticket.created"]}, headers=admin
+    ).json()
+    receiver.status = 500
+    make_ticket(app.desk)
+    run_pending_jobs(app.desk, "test")  # one failed attempt, the next one queued
+
+    deleted = client.delete(f"/api/v1/webhooks/{hook['id']}", headers=admin)
+    clock.advance(timedelta(minutes=5))
+    run_pending_jobs(app.desk, "test")
+
+    assert deleted.status_code == 204
+    assert client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).status_code == 404
+    assert len(receiver.requests) == 1
