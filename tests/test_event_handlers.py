@@ -14,7 +14,16 @@ import sys
 from types import ModuleType
 
 import tierdesk.services
-from tierdesk.services import enrichment, outages, routing, rules, search, sla_clocks, triage
+from tierdesk.services import (
+    enrichment,
+    outages,
+    routing,
+    rules,
+    search,
+    sla_clocks,
+    triage,
+    webhooks,
+)
 from tierdesk.services.handlers import ANY_ACTION, EVENT_HANDLERS, Handler, handlers_for
 
 HANDLER_SHAPE = ["UnitOfWork", "Desk", "Ticket", "AuditEvent"]
@@ -77,7 +86,12 @@ def test_a_routing_rule_places_a_new_ticket_before_triage_may() -> None:
 def test_every_event_is_indexed_and_judged_by_rules_after_its_own_handlers() -> None:
     for action in [*(a for a in EVENT_HANDLERS if a != ANY_ACTION), "nobody.handles.this"]:
         handlers = handlers_for(EVENT_HANDLERS, action)
-        assert handlers[-2:] == [search.index_ticket, rules.run_event_rules], action
+        assert handlers[-3:-1] == [search.index_ticket, rules.run_event_rules], action
+
+
+def test_webhooks_hear_of_every_event_last_as_the_round_left_the_ticket() -> None:
+    for action in [*(a for a in EVENT_HANDLERS if a != ANY_ACTION), "nobody.handles.this"]:
+        assert handlers_for(EVENT_HANDLERS, action)[-1] is webhooks.queue_ticket_event, action
 
 
 def test_the_sla_clocks_follow_every_event_that_moves_a_ticket_between_levels() -> None:

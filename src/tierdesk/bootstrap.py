@@ -35,6 +35,7 @@ from tierdesk.adapters.importers.zendesk import ZendeskExport
 from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.adapters.search.vectors import close_matrix
 from tierdesk.adapters.trackers.github import GitHubTracker
+from tierdesk.adapters.webhooks.http import HttpWebhookSender
 from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.documents import read_document
 from tierdesk.assist.embeddings import make_embedder
@@ -67,8 +68,9 @@ from tierdesk.services import (  # noqa: F401 - register their background tasks 
     sla_sweep,
     triage,
     web_sessions,
+    webhook_delivery,
 )
-from tierdesk.services.desk import Desk
+from tierdesk.services.desk import Desk, WebhookDelivery
 from tierdesk.services.handlers import make_dispatcher
 
 log = logging.getLogger(__name__)
@@ -237,6 +239,14 @@ def bootstrap(
             settings.answers.min_confidence,
             settings.answers.assume_solved_days,
             (settings.public_url or "").rstrip("/"),
+        ),
+        webhooks=WebhookDelivery(
+            HttpWebhookSender(
+                timeout_seconds=settings.webhooks.timeout_seconds,
+                allow_private=settings.webhooks.allow_private_addresses,
+            ),
+            allow_private=settings.webhooks.allow_private_addresses,
+            disable_after=settings.webhooks.disable_after_failures,
         ),
     )
     desks.append(desk)

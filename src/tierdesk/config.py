@@ -319,6 +319,26 @@ class SignInSettings(BaseModel):
     )
 
 
+class WebhookSettings(BaseModel):
+    """Outbound webhooks (docs/webhooks.md): admins subscribe URLs to the desk's events."""
+
+    timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="How long one delivery waits for the receiver."
+    )
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="Allow webhook URLs on loopback, private or link-local addresses (off: a "
+        "webhook cannot make the desk call into its own network; on for a receiver on the "
+        "desk's LAN, and in tests).",
+    )
+    disable_after_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed delivery attempts in a row (over all its deliveries) after which a "
+        "webhook is disabled and the admins are notified.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -396,6 +416,7 @@ class Settings(BaseSettings):
     tracker: TrackerSettings = Field(default_factory=TrackerSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
     sign_in: SignInSettings = Field(default_factory=SignInSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @field_validator("public_url")
     @classmethod

@@ -77,6 +77,7 @@ from tierdesk.ports.tokens import TokenRepository as TokenRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository
 from tierdesk.ports.web_sessions import MagicLinkRepository as MagicLinkRepository
 from tierdesk.ports.web_sessions import SessionRepository as SessionRepository
+from tierdesk.ports.webhooks import WebhookRepository as WebhookRepository
 
 
 class Clock(Protocol):
@@ -180,6 +181,7 @@ class UnitOfWork(Protocol):
     deflections: DeflectionRepository
     knowledge_gaps: KnowledgeGapRepository  # unanswered questions, suggestions shown
     answers: AnswerRepository  # ports/answers.py: automatic answers (issue 17)
+    webhooks: WebhookRepository  # ports/webhooks.py: outbound webhooks and their deliveries
     articles: ArticleRepository  # ports/articles.py: authored articles, versions, feedback
     idempotency_keys: IdempotencyKeyRepository
     imports: ImportRecordRepository

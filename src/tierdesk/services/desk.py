@@ -21,6 +21,7 @@ from tierdesk.ports import (
 )
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding
+from tierdesk.ports.webhooks import WebhookSender
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,15 @@ class MailDelivery:
 
     policy: OutboundPolicy
     transport: MailTransport
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """How webhook deliveries leave the desk (docs/webhooks.md, settings ``webhooks.*``)."""
+
+    sender: WebhookSender
+    allow_private: bool = False  # URLs on loopback or private addresses
+    disable_after: int = 20  # failed attempts in a row that disable a webhook
 
 
 @dataclass(frozen=True)
@@ -50,3 +60,4 @@ class Desk:
     mail_out: MailDelivery | None = None
     gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing
     answer_settings: AnswerSettings = field(default_factory=AnswerSettings)  # issue 17
+    webhooks: WebhookDelivery | None = None  # None: deliveries wait (nothing sends them)

@@ -34,6 +34,7 @@ from tierdesk.services import (
     search,
     sla_clocks,
     triage,
+    webhooks,
 )
 from tierdesk.services.desk import Desk
 
@@ -93,6 +94,9 @@ EVENT_HANDLERS: HandlerTable = {
         # What a rule's action changes is an event of the next round (indexed then); rules
         # never trigger rules (services/rules.py).
         rules.run_event_rules,
+        # Webhooks see the ticket as this round left it; what later rounds change is their
+        # own event (docs/webhooks.md).
+        webhooks.queue_ticket_event,
     ),
 }
 

@@ -17,6 +17,7 @@ from tierdesk.domain.record_links import RecordKind, RecordLink, link_ticket, re
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services import webhooks
 from tierdesk.services.access import access_ticket, access_tickets, require_agent
 from tierdesk.services.conversation import build_message
 from tierdesk.services.desk import Desk
@@ -130,18 +131,19 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
-    """A change to the record itself, on the audit trail under its kind and id."""
-    uow.audit.add(
-        audit_event(
-            str(kind),
-            f"{kind}.{action}",
-            actor,
-            at,
-            subject_id=record_id,
-            changes={"record": record_reference(kind, record_id), **(changes or {})},
-            reason=reason,
-        )
+    """A change to the record itself, on the audit trail under its kind and id (and, for an
+    incident's update, to the webhooks subscribed to it)."""
+    event = audit_event(
+        str(kind),
+        f"{kind}.{action}",
+        actor,
+        at,
+        subject_id=record_id,
+        changes={"record": record_reference(kind, record_id), **(changes or {})},
+        reason=reason,
     )
+    uow.audit.add(event)
+    webhooks.queue_record_event(uow, event)
 
 
 def product_id_for(uow: UnitOfWork, product: str | None) -> int | None:

@@ -44,6 +44,7 @@ from tierdesk.adapters.db import (
     tokens,  # noqa: F401 - API tokens
     triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links
+    webhooks,  # noqa: F401 - outbound webhooks, their deliveries and attempts
 )
 from tierdesk.adapters.db.tables import metadata
 

@@ -54,6 +54,7 @@ from tierdesk.adapters.db.tickets import SqlTicketRepository
 from tierdesk.adapters.db.tokens import SqlTokenRepository
 from tierdesk.adapters.db.triage import SqlTriageRepository
 from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
+from tierdesk.adapters.db.webhooks import SqlWebhookRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
@@ -108,6 +109,7 @@ from tierdesk.ports import (
     TicketRepository,
     TokenRepository,
     TriageRepository,
+    WebhookRepository,
 )
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
@@ -189,6 +191,7 @@ class SqlUnitOfWork:
         self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
         self.articles: ArticleRepository = SqlArticleRepository(self.session)
         self.answers: AnswerRepository = SqlAnswerRepository(self.session)
+        self.webhooks: WebhookRepository = SqlWebhookRepository(self.session)
         self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
         self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
         self.desk_rows: DeskRows = SqlDeskRows(self.session)

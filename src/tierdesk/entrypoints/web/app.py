@@ -18,6 +18,7 @@ from tierdesk.entrypoints.web.api import health as health_api
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
+from tierdesk.entrypoints.web.api import webhooks as webhooks_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
 from tierdesk.entrypoints.web.errors import install_error_handlers
 from tierdesk.entrypoints.web.headers import SecurityHeaders
@@ -72,6 +73,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(understanding_api.router)
     api.include_router(answers_api.router)
     api.include_router(audit_api.router)
+    api.include_router(webhooks_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

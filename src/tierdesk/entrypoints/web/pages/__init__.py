@@ -38,6 +38,7 @@ from tierdesk.entrypoints.web.pages import (
     ticket,
     ticket_actions,
     understanding,
+    webhooks,
 )
 from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR
 from tierdesk.entrypoints.web.pages.sessions import SignInRequiredError, session_secret
@@ -118,6 +119,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         knowledge_gaps,
         search,
         dashboard,
+        webhooks,  # before admin: /admin/webhooks is its own page
         admin,
         audit,
         portal,
