@@ -21,6 +21,7 @@ from tierdesk.ports import (
 )
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding
+from tierdesk.services.reference_data import ReferenceCache
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,5 @@ class Desk:
     mail_out: MailDelivery | None = None
     gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing
     answer_settings: AnswerSettings = field(default_factory=AnswerSettings)  # issue 17
+    # the catalogue, levels and queues this process holds (services/reference_data.py)
+    reference: ReferenceCache = field(default_factory=ReferenceCache, compare=False)

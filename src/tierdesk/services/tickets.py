@@ -23,6 +23,7 @@ from tierdesk.domain.tickets import (
 from tierdesk.domain.visibility import may_read_internal
 from tierdesk.errors import InvalidInputError, NotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.services import reference_data
 from tierdesk.services.access import (
     access_ticket,
     access_ticket_page,
@@ -359,8 +360,9 @@ def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list
 
 
 def list_products(desk: Desk) -> list[Product]:
+    """The catalogue, as this process keeps it while it is current (shared: only read it)."""
     with desk.uow() as uow:
-        return uow.products.all()
+        return reference_data.products(desk.reference, uow)
 
 
 @dataclass
