@@ -166,7 +166,8 @@ def requests(agent: dict[str, str], customer: dict[str, str], ticket: str) -> di
 
 
 def prepare(args: argparse.Namespace, scratch: Path) -> Path:
-    data_dir = scratch / "data"
+    """The data directory every run starts from a copy of (migrated, with the demo desk)."""
+    data_dir = scratch / "base"
     if args.data_dir:
         shutil.copytree(args.data_dir, data_dir)
     env = _environment(data_dir, args.database_url)
@@ -187,16 +188,24 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tierdesk-bench-api-") as scratch_name:
         scratch = Path(scratch_name)
-        data_dir = prepare(args, scratch)
-        env = _environment(data_dir, args.database_url)
-        agent = {"Authorization": f"Bearer {_tierdesk(env, 'token', 'create', '--email', AGENT)}"}
-        token = _tierdesk(env, "token", "create", "--email", CUSTOMER)
-        customer = {"Authorization": f"Bearer {token}"}
+        base_dir = prepare(args, scratch)
         rows: list[tuple[int, Measured, float]] = []
         load_before = os.getloadavg()
         for workers in [int(w) for w in args.workers.split(",")]:
+            # Each run on its own copy: the previous run's new tickets and their jobs would
+            # otherwise be this one's (on PostgreSQL they stay in the one database).
+            data_dir = scratch / f"data-{workers}"
+            if not args.database_url:
+                shutil.copytree(base_dir, data_dir)
+            env = _environment(data_dir if not args.database_url else base_dir, args.database_url)
+            agent_token = _tierdesk(env, "token", "create", "--email", AGENT)
+            agent = {"Authorization": f"Bearer {agent_token}"}
+            token = _tierdesk(env, "token", "create", "--email", CUSTOMER)
+            customer = {"Authorization": f"Bearer {token}"}
             with serving(env, workers, scratch / f"serve-{workers}.log") as base:
-                listed = httpx.get(f"{base}/api/v1/tickets", params={"limit": 1}, headers=agent)
+                listed = httpx.get(
+                    f"{base}/api/v1/tickets", params={"limit": 1}, headers=agent, timeout=120
+                )
                 ticket = listed.json()["items"][0]["number"]
                 floor = 0.0
                 for name, send in requests(agent, customer, ticket).items():

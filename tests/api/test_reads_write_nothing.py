@@ -100,6 +100,21 @@ def test_a_token_used_again_after_a_minute_records_the_new_use(
     assert clock.now() in _last_used(app)  # type: ignore[operator]
 
 
+def test_a_list_of_tickets_reads_no_messages(
+    app: Tierdesk, client: TestClient, world: World
+) -> None:
+    for subject in ("No dial tone", "Echo on calls"):
+        client.post(
+            "/api/v1/tickets", json={"subject": subject, "body": "Hi."}, headers=world.acme_contact
+        )
+
+    with statements(app.engine) as seen:
+        listed = client.get("/api/v1/tickets?limit=20", headers=world.l1_agent)
+
+    assert [t["subject"] for t in listed.json()["items"]] == ["Echo on calls", "No dial tone"]
+    assert seen.reading("messages") == []
+
+
 def test_the_catalogue_is_read_from_memory_while_nothing_changed(app: Tierdesk) -> None:
     lead = make_agent(app.desk, role=Role.LEAD)
     create_product(app.desk, lead, NewProduct("PBX Cloud", components=["Trunks"]))

@@ -187,12 +187,20 @@ class TicketPage:
 
 
 def list_tickets(
-    desk: Desk, actor: Actor, filters: TicketFilter, limit: int, before_id: int | None = None
+    desk: Desk,
+    actor: Actor,
+    filters: TicketFilter,
+    limit: int,
+    before_id: int | None = None,
+    *,
+    thread: bool = True,
 ) -> TicketPage:
+    """``thread=False``: the tickets without their messages (a list that shows none need not
+    load every message of every ticket; reading them then raises)."""
     if limit < 1:
         raise InvalidInputError("limit must be at least 1", field="limit")
     with desk.uow() as uow:
-        rows = access_ticket_page(uow, actor, filters, limit + 1, before_id)
+        rows = access_ticket_page(uow, actor, filters, limit + 1, before_id, thread)
         total = count_visible_tickets(uow, actor, filters)
     page, more = rows[:limit], len(rows) > limit
     return TicketPage(page, page[-1].id if more and page else None, total)
