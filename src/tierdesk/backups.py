@@ -26,7 +26,8 @@ from tierdesk.domain.backups import DATABASE_PREFIX, FILES_PREFIX, DeskCheck, Ma
 from tierdesk.errors import ConfigurationError, InvalidInputError
 
 # Directories under the data directory that rebuild themselves and are left out of backups.
-SKIPPED_DIRECTORIES = frozenset({"cache", "tmp"})
+# prometheus-multiproc: the metrics files `serve --workers` empties at every start
+SKIPPED_DIRECTORIES = frozenset({"cache", "tmp", "prometheus-multiproc"})
 _SQLITE_SIDECARS = ("", "-wal", "-shm", "-journal")
 _SCRATCH_PREFIX = ".restore-"
 

@@ -63,6 +63,7 @@ from tierdesk.ports.people import ContactRepository as ContactRepository
 from tierdesk.ports.people import OrganisationRepository as OrganisationRepository
 from tierdesk.ports.queues import QueueRepository as QueueRepository
 from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
+from tierdesk.ports.reference_versions import ReferenceVersions as ReferenceVersions
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
 from tierdesk.ports.rules import RuleFiring as RuleFiring
@@ -160,6 +161,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     tokens: TokenRepository
     levels: LevelRepository
+    reference_versions: ReferenceVersions  # ports/reference_versions.py
     packets: PacketRepository
     queues: QueueRepository
     routing: RoutingRepository

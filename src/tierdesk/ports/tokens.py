@@ -12,6 +12,7 @@ class StoredToken:
     principal_kind: str
     principal_id: int
     token_id: int
+    last_used_at: datetime | None = None
 
 
 class TokenRepository(Protocol):

@@ -67,11 +67,17 @@ def access_tickets_linking_to(uow: UnitOfWork, actor: Actor, ticket: Ticket) -> 
 
 
 def access_ticket_page(
-    uow: UnitOfWork, actor: Actor, filters: TicketFilter, limit: int, before_id: int | None
+    uow: UnitOfWork,
+    actor: Actor,
+    filters: TicketFilter,
+    limit: int,
+    before_id: int | None,
+    thread: bool = True,
 ) -> list[Ticket]:
     """Up to ``limit`` of the tickets the actor may see that match ``filters``, newest first,
-    with ids below ``before_id``. The visibility rule is applied in SQL (``Scope``)."""
-    return uow.tickets.page(scope_for(actor), filters, limit, before_id)
+    with ids below ``before_id``. The visibility rule is applied in SQL (``Scope``).
+    ``thread=False``: without their messages, for a list that shows none."""
+    return uow.tickets.page(scope_for(actor), filters, limit, before_id, thread)
 
 
 def count_visible_tickets(uow: UnitOfWork, actor: Actor, filters: TicketFilter) -> int:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor, normalise_email
+from tierdesk.domain.web_sessions import needs_last_seen
 from tierdesk.errors import NotFoundError, UnauthenticatedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_lead
@@ -63,18 +64,21 @@ def authenticate_token(desk: Desk, token: str, client: str | None = None) -> Age
     with desk.uow() as uow:
         refuse_if_blocked(desk, uow, client, None)
         try:
-            principal = _principal(uow, token, desk.clock.now())
+            principal, touched = _principal(uow, token, desk.clock.now())
         except UnauthenticatedError:
             paused = record_failure(desk, uow, client)
             uow.commit()
             if paused is not None:
                 raise paused from None
             raise
-        uow.commit()
+        if touched:  # a read within the minute writes nothing and waits for no writer
+            uow.commit()
         return principal
 
 
-def _principal(uow: UnitOfWork, token: str, now: datetime) -> Agent | Contact:
+def _principal(uow: UnitOfWork, token: str, now: datetime) -> tuple[Agent | Contact, bool]:
+    """The token's active owner, and whether its "last used" was written (at most once a
+    minute, like a web session's "last seen")."""
     if not token.startswith(TOKEN_PREFIX):
         raise UnauthenticatedError("invalid API token")
     stored = uow.tokens.find(_digest(token))
@@ -87,8 +91,10 @@ def _principal(uow: UnitOfWork, token: str, now: datetime) -> Agent | Contact:
         principal = uow.contacts.get(stored.principal_id)
     if principal is None or not principal.active:
         raise UnauthenticatedError("this token's owner is no longer active")
-    uow.tokens.touch(stored.token_id, now)
-    return principal
+    if stored.last_used_at is None or needs_last_seen(stored.last_used_at, now):
+        uow.tokens.touch(stored.token_id, now)
+        return principal, True
+    return principal, False
 
 
 SYSTEM = SystemActor()

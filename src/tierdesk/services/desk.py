@@ -22,6 +22,7 @@ from tierdesk.ports import (
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding
 from tierdesk.ports.webhooks import WebhookSender
+from tierdesk.services.reference_data import ReferenceCache
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,5 @@ class Desk:
     gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing
     answer_settings: AnswerSettings = field(default_factory=AnswerSettings)  # issue 17
     webhooks: WebhookDelivery | None = None  # None: deliveries wait (nothing sends them)
+    # the catalogue, levels and queues this process holds (services/reference_data.py)
+    reference: ReferenceCache = field(default_factory=ReferenceCache, compare=False)

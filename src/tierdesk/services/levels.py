@@ -8,6 +8,7 @@ from tierdesk.domain.audit import audit_event
 from tierdesk.domain.levels import Level, validate_packet_fields
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.services import reference_data
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
 
@@ -95,4 +96,5 @@ def sees_restricted(desk: Desk, actor: Actor) -> bool:
     if actor.is_lead:
         return True
     with desk.uow() as uow:
-        return any(lv.sees_restricted for lv in uow.levels.all() if actor.works_tier(lv.tier))
+        shown = reference_data.levels(desk.reference, uow)
+        return any(lv.sees_restricted for lv in shown if actor.works_tier(lv.tier))

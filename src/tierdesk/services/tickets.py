@@ -23,6 +23,7 @@ from tierdesk.domain.tickets import (
 from tierdesk.domain.visibility import may_read_internal
 from tierdesk.errors import InvalidInputError, NotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.services import reference_data
 from tierdesk.services.access import (
     access_ticket,
     access_ticket_page,
@@ -186,12 +187,20 @@ class TicketPage:
 
 
 def list_tickets(
-    desk: Desk, actor: Actor, filters: TicketFilter, limit: int, before_id: int | None = None
+    desk: Desk,
+    actor: Actor,
+    filters: TicketFilter,
+    limit: int,
+    before_id: int | None = None,
+    *,
+    thread: bool = True,
 ) -> TicketPage:
+    """``thread=False``: the tickets without their messages (a list that shows none need not
+    load every message of every ticket; reading them then raises)."""
     if limit < 1:
         raise InvalidInputError("limit must be at least 1", field="limit")
     with desk.uow() as uow:
-        rows = access_ticket_page(uow, actor, filters, limit + 1, before_id)
+        rows = access_ticket_page(uow, actor, filters, limit + 1, before_id, thread)
         total = count_visible_tickets(uow, actor, filters)
     page, more = rows[:limit], len(rows) > limit
     return TicketPage(page, page[-1].id if more and page else None, total)
@@ -359,8 +368,9 @@ def shown_links(desk: Desk, actor: Actor, shown: list[Ticket]) -> dict[int, list
 
 
 def list_products(desk: Desk) -> list[Product]:
+    """The catalogue, as this process keeps it while it is current (shared: only read it)."""
     with desk.uow() as uow:
-        return uow.products.all()
+        return reference_data.products(desk.reference, uow)
 
 
 @dataclass

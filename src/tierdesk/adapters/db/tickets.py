@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, event, false, func, inspect, or_, select, true
-from sqlalchemy.orm import Session, joinedload, registry, relationship
+from sqlalchemy.orm import Session, joinedload, raiseload, registry, relationship
 from sqlalchemy.orm.interfaces import ORMOption
 
 from tierdesk.adapters.db import tables
@@ -83,6 +83,13 @@ def _one_ticket() -> tuple[ORMOption, ...]:
         ),
         joinedload(ticket["links"].class_attribute),
     )
+
+
+@cache
+def _without_thread() -> tuple[ORMOption, ...]:
+    # A list shows tickets, not their threads: their messages (and attachments) stay unloaded,
+    # and reading them from the detached tickets fails loudly instead of showing none.
+    return (raiseload(inspect(Ticket).relationships["messages"].class_attribute),)
 
 
 _MANY = 5000
@@ -169,9 +176,16 @@ class SqlTicketRepository:
         return and_(*clauses)
 
     def page(
-        self, scope: Scope, filters: TicketFilter, limit: int, before_id: int | None
+        self,
+        scope: Scope,
+        filters: TicketFilter,
+        limit: int,
+        before_id: int | None,
+        thread: bool = True,
     ) -> list[Ticket]:
         query = select(Ticket).where(self._where(scope, filters))
+        if not thread:
+            query = query.options(*_without_thread())
         if before_id is not None and before_id < ID_RANGE.stop:  # else every id is below it
             query = query.where(_t.id < max(before_id, ID_RANGE.start))
         query = query.order_by(_t.id.desc()).limit(limit)

@@ -49,14 +49,17 @@ class SqlTokenRepository:
     def find(self, digest: str) -> StoredToken | None:
         t = api_tokens.c
         row = self.session.execute(
-            select(t.id, t.principal_kind, t.principal_id).where(
+            select(t.id, t.principal_kind, t.principal_id, t.last_used_at).where(
                 t.digest == digest, t.revoked.is_(False)
             )
         ).first()
         if row is None:
             return None
         return StoredToken(
-            principal_kind=row.principal_kind, principal_id=row.principal_id, token_id=row.id
+            principal_kind=row.principal_kind,
+            principal_id=row.principal_id,
+            token_id=row.id,
+            last_used_at=row.last_used_at,
         )
 
     def touch(self, token_id: int, at: datetime) -> None:

@@ -45,6 +45,7 @@ from tierdesk.adapters.db.people import (
 )
 from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
+from tierdesk.adapters.db.reference_versions import SqlReferenceVersions
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
@@ -99,6 +100,7 @@ from tierdesk.ports import (
     ProductRepository,
     QueueRepository,
     RecordLinkRepository,
+    ReferenceVersions,
     RoutingRepository,
     RuleRepository,
     SavedViewRepository,
@@ -162,6 +164,7 @@ class SqlUnitOfWork:
         self.audit: AuditLog = SqlAuditLog(self.session)
         self.tokens: TokenRepository = SqlTokenRepository(self.session)
         self.levels: LevelRepository = SqlLevelRepository(self.session)
+        self.reference_versions: ReferenceVersions = SqlReferenceVersions(self.session)
         self.packets: PacketRepository = SqlPacketRepository(self.session)
         self.queues: QueueRepository = SqlQueueRepository(self.session)
         self.routing: RoutingRepository = SqlRoutingRepository(self.session)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from contextlib import suppress
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +19,9 @@ from tierdesk.entrypoints.cli.wiring import load_settings, note, running_desk, s
 from tierdesk.entrypoints.cli.worker import background_jobs
 from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from uvicorn import Config
 
 db_app = typer.Typer(help="The database: migrations and a consistency check.", no_args_is_help=True)
 
@@ -33,6 +37,14 @@ def serve(
             "PostgreSQL (run `tierdesk worker` processes there).",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Web processes to run. Background jobs still run in one place only: this "
+            "process (see --worker) or `tierdesk worker`, never in the web processes.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web application and the REST API."""
     # imported here: the web application (FastAPI and every router) takes a second or more to
@@ -40,18 +52,35 @@ def serve(
     import uvicorn
 
     from tierdesk.entrypoints.web.hosts import public_base_url, served_url
-    from tierdesk.entrypoints.web.server import server_config
+    from tierdesk.entrypoints.web.server import server_config, workers_config
 
     with running_desk() as app, background_jobs(app, worker):
         configure_logging(app.settings.log_format, app.settings.log_level)
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         note(f"links in mail lead to {public_base_url(app.settings, served_url(host, port))}")
+        if workers > 1:
+            note(f"{workers} web processes; background jobs only here (pid {os.getpid()})")
+            _serve_in_processes(workers_config(app, host, port, workers))
+            return
         app.warm_up()
         server = uvicorn.Server(server_config(app, host, port))
         with suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it has shut down on
             server.run()
         if not server.started:  # the port was taken, say; uvicorn has logged why
             raise typer.Exit(3)
+
+
+def _serve_in_processes(config: Config) -> None:
+    """uvicorn's supervisor: web processes on one socket, restarted when one dies."""
+    from uvicorn.supervisors import Multiprocess
+
+    try:
+        socket = config.bind_socket()
+    except OSError as exc:  # the port was taken, say
+        note(f"cannot listen on {config.host}:{config.port}: {exc}")
+        raise typer.Exit(3) from exc
+    with suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[socket]).run()
 
 
 @db_app.command("upgrade")

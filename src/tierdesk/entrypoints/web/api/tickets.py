@@ -160,7 +160,9 @@ def list_tickets(
         tag=tag.strip().lower() if tag else None,
         text=q.strip() if q and q.strip() else None,
     )
-    page = ticket_services.list_tickets(desk, actor, filters, limit, _decode_cursor(cursor))
+    page = ticket_services.list_tickets(
+        desk, actor, filters, limit, _decode_cursor(cursor), thread=False
+    )
     return TicketList(
         items=summaries(desk, actor, page.tickets),
         next_cursor=_encode_cursor(page.next_before_id),

@@ -1,0 +1,32 @@
+"""The web application built from the environment's settings, for an ASGI server's worker
+processes: ``tierdesk serve --workers N`` starts N of them, and any ASGI server can too::
+
+    uvicorn --factory tierdesk.entrypoints.web.asgi:create_web_app --workers 4
+
+Each process assembles its own desk (engine, pool, models) and runs no background jobs: those
+run in exactly one place, ``tierdesk serve``'s own process or ``tierdesk worker``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from tierdesk.bootstrap import bootstrap
+from tierdesk.config import Settings
+from tierdesk.entrypoints.logs import configure_logging
+from tierdesk.entrypoints.web.app import create_app
+from tierdesk.errors import ConfigurationError
+
+
+def create_web_app() -> FastAPI:
+    """One web process's application. Links in mail lead to ``TIERDESK_PUBLIC_URL`` (``tierdesk
+    serve --workers`` sets it to where it listens when it is not set)."""
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)  # each process logs alike
+    application = bootstrap(settings)
+    if application.needs_upgrade():
+        application.close()
+        raise ConfigurationError(
+            f"the database {application.database_label} needs migrating; run `tierdesk db upgrade`"
+        )
+    application.warm_up()
+    return create_app(application)
