@@ -21,7 +21,10 @@ import pytest
 
 import tierdesk
 from tests.cli.conftest import environment
+from tests.factories import make_agent, token_for
+from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
+from tierdesk.domain.people import Role
 
 if TYPE_CHECKING:
     from mcp import Client, StdioServerParameters
@@ -78,12 +81,14 @@ class HttpServer:
 
 
 @pytest.fixture
-def http_server(settings: Settings, app: object) -> Iterator[HttpServer]:
+def http_server(settings: Settings, app: Tierdesk) -> Iterator[HttpServer]:
     """``tierdesk mcp --transport http`` on a free port of this machine (after ``app`` has
-    migrated the database)."""
+    migrated the database). A lead's token is in its environment as ``TIERDESK_MCP_TOKEN``:
+    over HTTP it must be ignored, whatever a call does or does not bring."""
     port = free_port()
+    lead = make_agent(app.desk, tiers=[1, 2, 3], role=Role.LEAD)
     env = {**os.environ, **server_environment(settings)}
-    env.pop("TIERDESK_MCP_TOKEN", None)
+    env["TIERDESK_MCP_TOKEN"] = token_for(app.desk, lead)
     process = subprocess.Popen(
         [sys.executable, "-m", "tierdesk", "mcp", "--transport", "http", "--port", str(port)],
         env=env,

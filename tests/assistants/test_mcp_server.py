@@ -90,21 +90,25 @@ def test_over_http_each_call_is_its_callers_and_a_missing_or_bad_token_gets_no_d
 ) -> None:
     desk = app.desk
     acme, globex = make_organisation(desk, name="Acme"), make_organisation(desk, name="Globex")
-    ticket = make_ticket(desk, contact=make_contact(desk, organisation=acme), subject="No audio")
+    caller = make_contact(desk, organisation=acme)
+    ticket = make_ticket(desk, contact=caller, subject="No audio", body="No audio on calls.")
+    twin = make_ticket(desk, contact=caller, subject="No audio again", body="No audio on calls.")
     outsider = bearer(token_for(desk, make_contact(desk, organisation=globex)))
     agent = bearer(token_for(desk, make_agent(desk, tiers=[1])))
     path = f"/api/v1/tickets/{ticket.number}"
     refused = rest_error(client, path, outsider)
 
-    async def talk(headers: dict[str, str] | None) -> tuple[Any, Any]:
+    async def talk(headers: dict[str, str] | None) -> tuple[Any, Any, Any]:
         async with http_server.client(headers) as assistant:
             listed = await assistant.list_tools()
-            return listed, await assistant.call_tool("read_ticket", {"ticket": ticket.number})
+            read = await assistant.call_tool("read_ticket", {"ticket": ticket.number})
+            alike = await assistant.call_tool("similar_tickets", {"ticket": ticket.number})
+            return listed, read, alike
 
-    listed, as_agent = anyio.run(talk, agent)
-    _, as_outsider = anyio.run(talk, outsider)
-    _, anonymous = anyio.run(talk, None)
-    _, forged = anyio.run(talk, {"Authorization": "Bearer td_not-a-token"})
+    listed, as_agent, similar = anyio.run(talk, agent)
+    _, as_outsider, similar_to_outsider = anyio.run(talk, outsider)
+    _, anonymous, _ = anyio.run(talk, None)
+    _, forged, _ = anyio.run(talk, {"Authorization": "Bearer td_not-a-token"})
 
     assert {tool.name for tool in listed.tools} == TOOLS
     shown = answer(as_agent)
@@ -119,6 +123,14 @@ def test_over_http_each_call_is_its_callers_and_a_missing_or_bad_token_gets_no_d
         "api": f"http://127.0.0.1:8000/api/v1/tickets/{ticket.number}",
     }
     assert error(as_outsider) == {"error": refused}
+    assert error(similar_to_outsider) == {"error": refused}
+    shown_similar = answer(similar)
+    [alike] = shown_similar["open"]
+    assert alike["ref"] == twin.number
+    assert alike.pop("urls")["web"].endswith(f"/tickets/{twin.number}")
+    del alike["ref"]
+    by_rest = client.get(f"{path}/similar", headers=agent).json()
+    assert {k: shown_similar[k] for k in ("solved", "open")} == by_rest
     for result in (anonymous, forged):
         assert error(result)["error"]["code"] == "unauthenticated"
         assert "No audio" not in result.content[0].text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import suppress
 from enum import StrEnum
 from typing import Annotated
@@ -44,6 +45,8 @@ def mcp(
             running.serve_stdio(app)
             return
         note(f"tierdesk MCP server on http://{host}:{port}{running.HTTP_PATH}")
+        if os.environ.get("TIERDESK_MCP_TOKEN"):
+            note("TIERDESK_MCP_TOKEN is ignored over HTTP: each call sends its own token")
         server = running.http_server(app, host, port)
         with suppress(KeyboardInterrupt):
             server.run()
