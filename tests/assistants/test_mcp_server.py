@@ -21,6 +21,8 @@ from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
 from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.people import Role
+from tierdesk.services.agents import AgentChanges, update_agent
 from tierdesk.services.conversation import add_message
 from tierdesk.services.tickets import get_ticket
 
@@ -203,3 +205,29 @@ def test_a_drafted_reply_comes_back_to_the_assistant_and_nothing_is_sent(
     thread = get_ticket(desk, agent, ticket.number or "").messages
     assert [m.body_text for m in thread] == ["Calls fail since Monday.", "SECRET hunter2"]
     assert recorded_since(app, before) == []  # no reply posted, no mail queued
+
+
+def test_an_agent_made_inactive_loses_their_assistant_in_the_middle_of_its_session(
+    settings: Settings, app: Tierdesk
+) -> None:
+    desk = app.desk
+    ticket = make_ticket(desk, subject="Jitter")
+    agent = make_agent(desk, tiers=[1])
+    lead = make_agent(desk, tiers=[1], role=Role.LEAD)
+    token = token_for(desk, agent)
+    assert agent.id is not None
+
+    async def talk() -> tuple[Any, Any]:
+        from mcp import Client
+
+        async with Client(stdio_server(settings, TIERDESK_MCP_TOKEN=token)) as assistant:
+            before = await assistant.call_tool("read_ticket", {"ticket": ticket.number})
+            update_agent(desk, lead, agent.id or 0, AgentChanges(active=False))
+            after = await assistant.call_tool("read_ticket", {"ticket": ticket.number})
+            return before, after
+
+    before, after = anyio.run(talk)
+
+    assert answer(before)["subject"] == "Jitter"
+    assert error(after)["error"]["code"] == "unauthenticated"
+    assert "Jitter" not in after.content[0].text
