@@ -10,6 +10,7 @@ from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing|l
     evaluation_facts,
     evaluation_understanding,
 )
+from tierdesk.entrypoints.cli.assistants import mcp
 from tierdesk.entrypoints.cli.audit import audit_app
 from tierdesk.entrypoints.cli.backups import backup, restore
 from tierdesk.entrypoints.cli.exports import export
@@ -57,6 +58,7 @@ cli.add_typer(queue_app, name="queue")
 cli.add_typer(rule_app, name="rule")
 cli.add_typer(sla_app, name="sla")
 cli.command()(worker)
+cli.command()(mcp)
 cli.command()(jobs)
 cli.add_typer(known_issue_app, name="known-issue")
 cli.add_typer(defect_app, name="defect")
