@@ -15,6 +15,7 @@ with its source and confidence.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from tierdesk.domain.answers import (
@@ -139,11 +140,15 @@ def best_source(
     product: str | None,
     with_manuals: bool,
     exclude_ticket: int | None = None,
+    admit: Callable[[AnswerSource], bool] | None = None,
 ) -> AnswerSource | None:
     """The most confident customer-safe passage for ``text`` (``reader``: the customer, whose
-    view filters the knowledge to what they may read), or None when nothing is found."""
+    view filters the knowledge to what they may read), or None when nothing is found.
+    ``admit``, when given, drops the sources it refuses (the replay: what did not exist yet);
+    more candidates are looked at then, so a refused best hit leaves the next one."""
     if not text.strip():
         return None
+    limit = _CANDIDATES if admit is None else _CANDIDATES * 3
     found: list[AnswerSource] = []
     searches: list[tuple[tuple[DocumentKind, ...], str | None]] = [
         ((DocumentKind.KNOWN_ISSUE,), None),
@@ -152,11 +157,9 @@ def best_source(
     if with_manuals:
         searches.append(((DocumentKind.MANUAL,), product))
     for kinds, for_product in searches:
-        hits = search_knowledge(
-            desk, reader, text, limit=_CANDIDATES, product=for_product, kinds=kinds
-        )
+        hits = search_knowledge(desk, reader, text, limit=limit, product=for_product, kinds=kinds)
         found.extend(_from_hit(desk, hit) for hit in hits)
-    for solved in search_solutions(desk, SYSTEM, text, limit=_CANDIDATES):
+    for solved in search_solutions(desk, SYSTEM, text, limit=limit):
         view = solved.solution
         if view is None or not view.public_answer or view.ticket_id == exclude_ticket:
             continue
@@ -170,6 +173,8 @@ def best_source(
                 language=_language_of(desk, view.public_answer),
             )
         )
+    if admit is not None:
+        found = [source for source in found if admit(source)]
     return max(found, key=lambda s: s.confidence, default=None)
 
 
