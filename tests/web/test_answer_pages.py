@@ -198,6 +198,7 @@ def test_the_dashboard_and_the_metrics_api_count_a_verified_answer(
     api = lead.get("/api/v1/metrics", headers={"Authorization": f"Bearer {token}"}).json()
     [row] = api["answers"]
     assert (row["queue"], row["answered"], row["verified"]) == ("l1-tv", 1, 1)
+    assert (row["asked"], row["ask_proposed"]) == (0, 0)  # questions are counted apart
 
 
 def test_the_api_shows_the_answer_to_agents_and_takes_the_customers_verdict(

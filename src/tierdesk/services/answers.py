@@ -38,6 +38,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidTransitionError, NotFoundError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.answer_asks import ask_for_facts, send_asked_question
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
@@ -120,8 +121,7 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         manual_product = product.name if product is not None else None
         with_manuals = product is None or bool(uow.knowledge.all(product.name))
     source = best_source(desk, contact, text, manual_product, with_manuals, ticket_id)
-    if source is None or source.confidence < desk.answer_settings.min_confidence:
-        return  # nothing the desk can justify: a person answers
+    confident = source is not None and source.confidence >= desk.answer_settings.min_confidence
     with desk.uow() as uow:
         ticket = _ticket(uow, desk, ticket_id)
         if ticket is None or why_not(gate_of(uow, ticket)) is not None:
@@ -129,7 +129,14 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         policy = _policy(uow, ticket)
         if policy is AnswerPolicy.OFF:
             return
-        _act(uow, desk, ticket, policy, source)
+        if confident:
+            assert source is not None
+            _act(uow, desk, ticket, policy, source)
+        else:
+            # Nothing the desk can justify as an answer: ask what the ticket lacks, if it
+            # lacks anything; otherwise a person answers.
+            seen = source.confidence if source is not None else 0.0
+            ask_for_facts(uow, desk, ticket, policy, seen, ANSWERER)
         uow.commit()
 
 
@@ -294,7 +301,10 @@ def send_drafted_answer(desk: Desk, actor: Actor, reference: int | str) -> Answe
             raise InvalidTransitionError(
                 f"{ticket.number} is {ticket.status}; reopen it to answer", ticket=ticket.number
             )
-        _post(uow, desk, ticket, attempt, actor)
+        if attempt.asks:
+            send_asked_question(uow, desk, ticket, attempt, actor)
+        else:
+            _post(uow, desk, ticket, attempt, actor)
         record_on_ticket(
             ticket,
             "answer.sent",
