@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# The policy lives in its own module (support plans name it too); it is used from here.
+from tierdesk.domain.answer_policy import AnswerPolicy as AnswerPolicy
+from tierdesk.domain.answer_policy import parse_policy as parse_policy
+from tierdesk.domain.answer_policy import stricter as stricter
 from tierdesk.domain.customer_texts import customer_language, customer_text, has_text
 from tierdesk.domain.people import Tier
-from tierdesk.errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -25,23 +28,6 @@ class AnswerSettings:
     min_confidence: float = 0.55
     assume_solved_days: int = 7
     portal_url: str = ""  # public_url without its trailing slash; "" gives relative links
-
-
-class AnswerPolicy(StrEnum):
-    OFF = "off"
-    SUGGEST = "suggest"  # shown in the assist panel
-    DRAFT = "draft"  # a reply the agent sends with one click
-    SEND = "send"  # posted to the customer at once; the ticket then waits on them
-
-
-def parse_policy(value: str) -> AnswerPolicy:
-    try:
-        return AnswerPolicy(value.strip().lower())
-    except ValueError as exc:
-        choices = ", ".join(str(p) for p in AnswerPolicy)
-        raise InvalidInputError(
-            f"{value!r} is not an answer policy: choose one of {choices}", field="answers"
-        ) from exc
 
 
 class AnswerOutcome(StrEnum):

@@ -32,10 +32,12 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.ticket_values import Status
 from tierdesk.domain.tickets import Ticket
-from tierdesk.domain.visibility import Scope
+from tierdesk.errors import TicketNotFoundError
 from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.services.access import access_ticket, access_ticket_page
 from tierdesk.services.answers import best_source, gate_of
 from tierdesk.services.articles import article_of_document
+from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.known_issues import known_issue_of_document
 
@@ -78,7 +80,7 @@ def solved_ticket_ids(desk: Desk, limit: int | None = None) -> list[int]:
     before: int | None = None
     with desk.uow() as uow:
         while limit is None or len(ids) < limit:
-            page = uow.tickets.page(Scope(everything=True), _SOLVED, _PAGE, before)
+            page = access_ticket_page(uow, SYSTEM, _SOLVED, _PAGE, before)
             ids.extend(t.id for t in page if t.id is not None)
             if len(page) < _PAGE:
                 break
@@ -126,7 +128,7 @@ def _read_desk(uow: UnitOfWork) -> _Desk:
     resolutions: dict[str, set[int]] = {}
     before: int | None = None
     while True:
-        page = uow.tickets.page(Scope(everything=True), _SOLVED, _PAGE, before)
+        page = access_ticket_page(uow, SYSTEM, _SOLVED, _PAGE, before)
         for t in page:
             assert t.id is not None
             if t.solved_at is not None:
@@ -142,9 +144,11 @@ def _read_desk(uow: UnitOfWork) -> _Desk:
 def replay_ticket(desk: Desk, known: _Desk, ticket_id: int) -> ReplayCase | None:
     threshold = desk.answer_settings.min_confidence
     with desk.uow() as uow:
-        ticket = uow.tickets.get(ticket_id)
-        if ticket is None or ticket.id is None:
+        try:
+            ticket = access_ticket(uow, SYSTEM, ticket_id, desk.ticket_prefix)
+        except TicketNotFoundError:
             return None
+        assert ticket.id is not None
         level, queue = int(ticket.tier), ticket.queue or "(none)"
         truth = _truth(uow, known, ticket)
         refused = why_not(_as_opened(gate_of(uow, ticket)))

@@ -25,6 +25,7 @@ from tierdesk.domain.answers import (
     AnswerSource,
     SourceKind,
     compose_answer,
+    stricter,
     why_not,
 )
 from tierdesk.domain.audit import AuditEvent
@@ -89,8 +90,13 @@ def gate_of(uow: UnitOfWork, ticket: Ticket) -> AnswerGate:
 
 
 def _policy(uow: UnitOfWork, ticket: Ticket) -> AnswerPolicy:
+    """The queue's policy, capped by the customer's support plan (the stricter holds)."""
     queue = uow.queues.get(ticket.queue) if ticket.queue else None
-    return queue.answers if queue is not None and queue.active else AnswerPolicy.OFF
+    if queue is None or not queue.active or queue.answers is AnswerPolicy.OFF:
+        return AnswerPolicy.OFF
+    organisation = uow.organisations.get(ticket.organisation_id)
+    plan = uow.organisations.plan_by_id(organisation.plan_id) if organisation else None
+    return stricter(queue.answers, plan.answers) if plan is not None else queue.answers
 
 
 def _ticket(uow: UnitOfWork, desk: Desk, ticket_id: int) -> Ticket | None:
