@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import full_packet, make_contact
-from tests.services.answer_world import World, remote_ticket, world
+from tests.services.answer_world import World, remote_ticket, run_jobs, world
 from tests.services.answer_world import answer_settings as settings  # noqa: F401
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.domain.answers import AnswerPolicy
@@ -18,6 +18,7 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import Ticket
 from tierdesk.services import (
+    answer_outcomes,
     answer_replay,
     conversation,
     defects,
@@ -169,3 +170,19 @@ def test_replay_never_answers_beyond_the_limits(
     [case] = _replay(desk).values()
 
     assert not case.answered and case.refused is not None
+
+
+def test_a_ticket_its_customer_confirmed_the_desks_answer_on_counts_that_source_right(
+    desk: Desk, clock: FixedClock
+) -> None:
+    world(desk, AnswerPolicy.SEND)
+    clock.advance(timedelta(hours=1))
+    contact = make_contact(desk)
+    ticket = remote_ticket(desk, contact=contact)
+    run_jobs(desk)
+    answer_outcomes.judge_answer(desk, contact, ticket.number or "", solved=True)
+
+    [case] = _replay(desk).values()
+
+    assert case.source_key == "known-issue-record:1"
+    assert case.answered and case.right

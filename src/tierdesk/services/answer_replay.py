@@ -16,7 +16,9 @@ An answer counts as **right** when its source is
 - the known issue or the published article the ticket is linked to;
 - a solved ticket that is linked to one of those same records, or whose resolution is the
   same text as this ticket's (a shared resolution, e.g. from a macro);
-- a manual section whose title the ticket's public answer names (case and spacing aside).
+- a manual section whose title the ticket's public answer names (case and spacing aside);
+- the source of the desk's own answer on the ticket, when its customer said it solved it
+  (verified; an assumed one is no proof and counts for nothing here).
 Anything else counts as wrong — also on a ticket whose solution names nothing to compare
 against (``judged`` false), which makes the precision a lower bound.
 """
@@ -27,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from tierdesk.domain.answers import AnswerGate, AnswerSource, SourceKind, why_not
+from tierdesk.domain.answers import AnswerGate, AnswerOutcome, AnswerSource, SourceKind, why_not
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.ticket_values import Status
@@ -68,10 +70,11 @@ class _Truth:
     records: frozenset[tuple[RecordKind, int]]
     tickets: frozenset[int]  # solved tickets sharing a record or the resolution
     public_answer: str
+    confirmed: str | None = None  # the source of the desk's answer its customer said solved it
 
     @property
     def judged(self) -> bool:
-        return bool(self.records or self.public_answer)
+        return bool(self.records or self.public_answer or self.confirmed)
 
 
 def solved_ticket_ids(desk: Desk, limit: int | None = None) -> list[int]:
@@ -220,10 +223,18 @@ def _truth(uow: UnitOfWork, known: _Desk, ticket: Ticket) -> _Truth:
     }
     sharing |= known.by_resolution.get(_plain(ticket.resolution or ""), frozenset())
     sharing.discard(ticket.id)
-    return _Truth(records, frozenset(sharing), ticket.public_answer or "")
+    attempt = uow.answers.for_ticket(ticket.id)
+    confirmed = (
+        attempt.source_key
+        if attempt is not None and not attempt.asks and attempt.outcome is AnswerOutcome.VERIFIED
+        else None
+    )
+    return _Truth(records, frozenset(sharing), ticket.public_answer or "", confirmed)
 
 
 def _is_right(source: AnswerSource, truth: _Truth) -> bool:
+    if source.key == truth.confirmed:
+        return True
     if source.kind is SourceKind.KNOWN_ISSUE:
         issue = known_issue_of_document(source.key)
         return issue is not None and (RecordKind.KNOWN_ISSUE, issue) in truth.records
