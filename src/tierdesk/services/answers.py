@@ -40,6 +40,7 @@ from tierdesk.errors import InvalidTransitionError, NotFoundError, TicketNotFoun
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.answer_asks import ask_for_facts, send_asked_question
+from tierdesk.services.answer_rewrite import rewrite_answer
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
@@ -126,8 +127,21 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
         manual_product = product.name if product is not None else None
         with_manuals = product is None or bool(uow.knowledge.all(product.name))
+        wanted = ticket.language or contact.language  # the rewrite's; the texts fall back
+        link = portal_link(desk, ticket.number or str(ticket_id))
     source = best_source(desk, contact, text, manual_product, with_manuals, ticket_id)
     confident = source is not None and source.confidence >= desk.answer_settings.min_confidence
+    composed: tuple[str, str, bool] | None = None  # text, language, rewritten
+    if confident:
+        assert source is not None
+        language = customer_language(wanted)
+        offline = compose_answer(source, language, link)
+        # Off the transaction: a model may take seconds. Only ever a rewrite of what was decided.
+        rewritten = rewrite_answer(desk, offline, wanted or language, [link])
+        if rewritten is None:
+            composed = (offline, language, False)
+        else:
+            composed = (rewritten, (wanted or language).lower(), True)
     with desk.uow() as uow:
         ticket = _ticket(uow, desk, ticket_id)
         if ticket is None or why_not(gate_of(uow, ticket)) is not None:
@@ -135,9 +149,9 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         policy = _policy(uow, ticket)
         if policy is AnswerPolicy.OFF:
             return
-        if confident:
+        if composed is not None:
             assert source is not None
-            _act(uow, desk, ticket, policy, source)
+            _act(uow, desk, ticket, policy, source, *composed)
         else:
             # Nothing the desk can justify as an answer: ask what the ticket lacks, if it
             # lacks anything; otherwise a person answers.
@@ -221,13 +235,18 @@ def _language_of(desk: Desk, text: str) -> str | None:
 
 
 def _act(
-    uow: UnitOfWork, desk: Desk, ticket: Ticket, policy: AnswerPolicy, source: AnswerSource
+    uow: UnitOfWork,
+    desk: Desk,
+    ticket: Ticket,
+    policy: AnswerPolicy,
+    source: AnswerSource,
+    text: str,
+    language: str,
+    rewritten: bool,
 ) -> None:
     assert ticket.id is not None
     assert ticket.queue is not None
     now = desk.clock.now()
-    language = customer_language(ticket.language)
-    number = ticket.number or str(ticket.id)
     attempt = AnswerAttempt(
         ticket_id=ticket.id,
         queue=ticket.queue,
@@ -238,7 +257,7 @@ def _act(
         source_key=source.key,
         citation=source.citation,
         confidence=round(source.confidence, 4),
-        text=compose_answer(source, language, portal_link(desk, number)),
+        text=text,
         created_at=now,
         sent_by_agent=False,
     )
@@ -251,6 +270,8 @@ def _act(
         "confidence": attempt.confidence,
         "language": language,
     }
+    if rewritten:
+        changes["rewritten"] = True  # by the configured language model, from the offline text
     if policy is AnswerPolicy.SEND:
         _post(uow, desk, ticket, attempt, ANSWERER)
         record_on_ticket(ticket, "answer.sent", ANSWERER, now, changes=changes)
