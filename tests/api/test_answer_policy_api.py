@@ -45,3 +45,21 @@ def test_an_unknown_policy_is_refused_beside_its_field(client: TestClient, world
 
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "answers"
+
+
+def test_a_lead_caps_a_plan_and_an_agent_may_not(client: TestClient, world: World) -> None:
+    plans = client.get("/api/v1/plans", headers=world.l1_agent).json()
+    assert {p["key"]: p["answers"] for p in plans}["premium"] == "send"  # no cap by default
+
+    refused = client.patch("/api/v1/plans/premium", json={"answers": "off"}, headers=world.l1_agent)
+    patched = client.patch("/api/v1/plans/premium", json={"answers": "suggest"}, headers=world.lead)
+    wrong = client.patch("/api/v1/plans/premium", json={"answers": "never"}, headers=world.lead)
+    missing = client.patch("/api/v1/plans/gold", json={"answers": "off"}, headers=world.lead)
+
+    assert refused.status_code == 403
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["answers"] == "suggest"
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "answers"
+    assert missing.status_code == 404
+    plans = client.get("/api/v1/plans", headers=world.lead).json()
+    assert {p["key"]: p["answers"] for p in plans}["premium"] == "suggest"

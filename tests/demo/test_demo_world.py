@@ -13,6 +13,7 @@ from tests.cli.conftest import environment, invoker
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
 from tierdesk.demo import build_demo
+from tierdesk.demo.answers_world import ANSWER_TICKETS
 from tierdesk.demo.builder import AUTHORED_END, history_end
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
@@ -153,7 +154,7 @@ def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Pa
     # 40 scenario and 30 Hadoop tickets, plus those the level 3/4 records' history opens and
     # the README walk-through's ticket
     told = told_ticket_count(load_workflow_content(CONTENT_DIR))
-    assert len(first) == 70 + told + WALKTHROUGH_TICKETS
+    assert len(first) == 70 + told + WALKTHROUGH_TICKETS + ANSWER_TICKETS
     assert first == second
     walkthrough = [row[2:4] for row in first if "factory reset a KP-200" in str(row[1])]
     assert (Status.OPEN, Tier.L1) in walkthrough

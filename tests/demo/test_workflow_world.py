@@ -17,6 +17,7 @@ from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import SearchSettings, Settings
 from tierdesk.demo import build_demo
+from tierdesk.demo.answers_world import ANSWER_TICKETS, ANSWERING_QUEUE, QUESTIONS
 from tierdesk.demo.builder import DemoSummary
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.knowledge_world import GAP_QUESTIONS
@@ -24,6 +25,7 @@ from tierdesk.demo.progress import PHASES, REPORTS_PER_PHASE, BuildProgress
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.answers import AnswerOutcome, AnswerPolicy, SourceKind
 from tierdesk.domain.articles import ArticleState
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.defects import DefectStatus
@@ -36,6 +38,7 @@ from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import NotFoundError
 from tierdesk.ports import TicketFilter
 from tierdesk.services import (
+    answers,
     articles,
     conversation,
     defects,
@@ -76,7 +79,8 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     summary = build_demo(app, seed=5, scenario_tickets=40, hadoop_tickets=10, progress=heard.append)
     desk = app.desk
 
-    assert summary.tickets == 50 + told_ticket_count(CONTENT) + WALKTHROUGH_TICKETS
+    told = told_ticket_count(CONTENT)
+    assert summary.tickets == 50 + told + WALKTHROUGH_TICKETS + ANSWER_TICKETS
     check_progress(heard)
     check_counts_are_the_databases(desk, summary)
     check_routing(desk)
@@ -88,6 +92,48 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     check_history_leaves_no_mail_to_send(desk)
     check_triage_model_ships(desk, summary)
     check_articles_and_knowledge_gaps(desk, summary)
+    check_answers(desk, summary)
+
+
+def check_answers(desk: Desk, summary: DemoSummary) -> None:
+    """The English intake queue sends answers; of the portal questions asked of it, those the
+    known issues answer were answered with their citation — one verified by its customer, one
+    "no" (back with a person at L1, the attempt on the ticket), one assumed — and a problem
+    that says too little got the clarifying question. The dashboard's counts show them."""
+    assert queues.get_queue(desk, SYSTEM, ANSWERING_QUEUE).queue.answers is AnswerPolicy.SEND
+    assert summary.answers is not None
+    assert (summary.answers.answered, summary.answers.questions) == (4, 1)
+    asked = [
+        t
+        for t in tickets.list_tickets(desk, SYSTEM, TicketFilter(), 10_000).tickets
+        if t.subject in {q[3] for q in QUESTIONS}
+    ]
+    attempts = {t.number: answers.answer_of(desk, SYSTEM, t.number or "") for t in asked}
+    sent = [a for a in attempts.values() if a is not None and not a.asks]
+    # From the known issues (quoted with their reference), or a solved ticket's public answer
+    assert {a.source_kind for a in sent} <= {SourceKind.KNOWN_ISSUE, SourceKind.SOLUTION}
+    assert sum(a.source_kind is SourceKind.KNOWN_ISSUE for a in sent) >= 2
+    for a in sent:
+        assert a.source_kind is SourceKind.SOLUTION or a.citation in a.text, a.citation
+    outcomes = Counter(a.outcome for a in sent)
+    assert outcomes == {
+        AnswerOutcome.VERIFIED: 1,
+        AnswerOutcome.REOPENED: 1,
+        AnswerOutcome.ASSUMED: 1,
+        None: 1,
+    }
+    reopened = [
+        t
+        for t, a in ((t, attempts[t.number]) for t in asked)
+        if a is not None and a.outcome is AnswerOutcome.REOPENED
+    ]
+    assert [(t.tier.label, t.status) for t in reopened] == [("L1", Status.OPEN)]
+    at_end = metrics.escalation_metrics(
+        desk, SYSTEM, summary.start - timedelta(days=30), summary.end + timedelta(days=1)
+    )
+    [row] = [r for r in at_end.answers if r.queue == ANSWERING_QUEUE]
+    assert (row.answered, row.verified, row.assumed, row.reopened, row.asked) == (4, 1, 1, 1, 1)
+    assert "4 of 5 portal questions answered automatically" in summary.describe()
 
 
 def check_triage_model_ships(desk: Desk, summary: DemoSummary) -> None:
@@ -204,7 +250,11 @@ def check_routing(desk: Desk) -> None:
             agent = agents[first.changes["assignee_id"][1]]
             assert ticket.language in agent.languages, first.reason
         if ticket.tier >= 1:
-            assert any(e.reason and "escalated to L" in e.reason for e in routed), ticket.number
+            moved = [e.reason or "" for e in routed]
+            # up by an escalation, or by its customer's "no" to the desk's answer
+            assert any("escalated to L" in r or "answer did not solve it" in r for r in moved), (
+                ticket.number
+            )
     assert assigned_by_routing > len(history) / 2
 
 

@@ -19,7 +19,7 @@ from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact, Tier
 from tierdesk.domain.tickets import Status
-from tierdesk.services import known_issues, queues, tickets
+from tierdesk.services import known_issues, people, queues, tickets
 from tierdesk.services.jobs import run_next_job
 
 SignIn = Callable[[Agent | Contact], Browser]
@@ -198,6 +198,7 @@ def test_the_dashboard_and_the_metrics_api_count_a_verified_answer(
     api = lead.get("/api/v1/metrics", headers={"Authorization": f"Bearer {token}"}).json()
     [row] = api["answers"]
     assert (row["queue"], row["answered"], row["verified"]) == ("l1-tv", 1, 1)
+    assert (row["asked"], row["ask_proposed"]) == (0, 0)  # questions are counted apart
 
 
 def test_the_api_shows_the_answer_to_agents_and_takes_the_customers_verdict(
@@ -224,3 +225,17 @@ def test_the_api_shows_the_answer_to_agents_and_takes_the_customers_verdict(
     assert judged.status_code == 200, judged.text
     again = client.get(f"/api/v1/tickets/{number}/answer", headers=as_lead).json()
     assert again["outcome"] == "reopened"
+
+
+def test_a_lead_caps_a_plans_answers_on_the_admin_page(web: WebDesk, signed_in: SignIn) -> None:
+    lead = signed_in(web.lead)
+    page = lead.get("/admin").text
+    assert 'action="/admin/plans/premium/answers"' in page
+
+    lead.post("/admin/plans/premium/answers", {"answers": "suggest"})
+
+    [premium] = [p for p in people.list_plans(web.app.desk) if p.key == "premium"]
+    assert premium.answers is AnswerPolicy.SUGGEST
+    agent = signed_in(web.l1)
+    agent.get("/queue")
+    assert agent.post("/admin/plans/premium/answers", {"answers": "send"}).status_code == 403

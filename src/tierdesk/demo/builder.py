@@ -25,6 +25,7 @@ from tierdesk.adapters.db.engine import without_fsync
 from tierdesk.assist.embedding_ahead import EmbeddingAhead
 from tierdesk.assist.embeddings import make_embedder
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.demo.answers_world import ANSWERING_QUEUE, AnsweredDemo, answer_portal_questions
 from tierdesk.demo.cast import Roster, create_agents, create_customers
 from tierdesk.demo.catalog import create_products
 from tierdesk.demo.clocked import desk_on_clock
@@ -77,6 +78,7 @@ class DemoSummary:
     articles: list[str] = field(default_factory=list)  # "KB-3 Title (public)", as written
     gap_questions: int = 0  # customers' portal questions nothing answered
     gap_topics: list[str] = field(default_factory=list)  # the leads' 30-day gaps view
+    answers: AnsweredDemo | None = None  # the portal questions the answerer decided on
 
     @property
     def tickets(self) -> int:
@@ -97,6 +99,15 @@ class DemoSummary:
         shown = "; ".join(f'"{label}"' for label in self.gap_topics[:4])
         more = len(self.gap_topics) - 4
         return f"topics: {shown or 'none'}" + (f" and {more} more" if more > 0 else "")
+
+    def describe_answers(self) -> str:
+        a = self.answers
+        if a is None:
+            return "none (no search index)"
+        return (
+            f"{a.answered} of {a.asked} portal questions answered automatically, "
+            f"{a.questions} asked for missing facts (dashboard, period all)"
+        )
 
     def describe(self) -> str:
         messages = ", ".join(f"{n} {kind}" for kind, n in sorted(self.messages.items()))
@@ -125,6 +136,8 @@ class DemoSummary:
                 f"  KB articles (/articles): {'; '.join(self.articles) or 'none'}",
                 f"  knowledge gaps for leads (/kb/gaps, last 30 days): "
                 f"{self.gap_questions} unanswered portal questions; {self.describe_gaps()}",
+                f"  answers from the knowledge ({ANSWERING_QUEUE} sends them): "
+                f"{self.describe_answers()}",
                 describe_sign_ins(),
             ]
         )
@@ -226,6 +239,11 @@ def _build(
     # Asked once everything is searchable, so a miss is one the portal would record today.
     missed = ask_unanswered(desk, clock, customers, end) if index is not None else 0
     gaps = gap_topics(desk, world.roster.lead)
+    answered = (
+        answer_portal_questions(desk, clock, customers, world.roster.lead, end)
+        if index is not None
+        else None
+    )
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)
@@ -255,6 +273,7 @@ def _build(
         articles=written,
         gap_questions=missed,
         gap_topics=gaps,
+        answers=answered,
     )
 
 

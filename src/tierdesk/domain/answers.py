@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# The policy lives in its own module (support plans name it too); it is used from here.
+from tierdesk.domain.answer_policy import AnswerPolicy as AnswerPolicy
+from tierdesk.domain.answer_policy import parse_policy as parse_policy
+from tierdesk.domain.answer_policy import stricter as stricter
 from tierdesk.domain.customer_texts import customer_language, customer_text, has_text
 from tierdesk.domain.people import Tier
-from tierdesk.errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -25,23 +28,6 @@ class AnswerSettings:
     min_confidence: float = 0.55
     assume_solved_days: int = 7
     portal_url: str = ""  # public_url without its trailing slash; "" gives relative links
-
-
-class AnswerPolicy(StrEnum):
-    OFF = "off"
-    SUGGEST = "suggest"  # shown in the assist panel
-    DRAFT = "draft"  # a reply the agent sends with one click
-    SEND = "send"  # posted to the customer at once; the ticket then waits on them
-
-
-def parse_policy(value: str) -> AnswerPolicy:
-    try:
-        return AnswerPolicy(value.strip().lower())
-    except ValueError as exc:
-        choices = ", ".join(str(p) for p in AnswerPolicy)
-        raise InvalidInputError(
-            f"{value!r} is not an answer policy: choose one of {choices}", field="answers"
-        ) from exc
 
 
 class AnswerOutcome(StrEnum):
@@ -89,6 +75,9 @@ class SourceKind(StrEnum):
     ARTICLE = "article"
     MANUAL = "manual"
     SOLUTION = "solution"  # the public answer of a solved ticket
+    # Not an answer: the clarifying question the answerer asked instead, from the checklist of
+    # what a ticket of its type needs (domain/clarify.py).
+    CLARIFY = "clarify"
 
 
 @dataclass(frozen=True)
@@ -164,6 +153,11 @@ class AnswerAttempt:
     outcome_at: datetime | None = None
     id: int | None = None
 
+    @property
+    def asks(self) -> bool:
+        """The answerer asked for missing facts instead of answering: no verdict is owed."""
+        return self.source_kind is SourceKind.CLARIFY
+
 
 # -- honest accounting ----------------------------------------------------------------------
 
@@ -175,7 +169,8 @@ class AnswerCounts:
     suggestions and drafts an agent sent count as ``accepted`` (an agent decided). Of the
     answered: ``verified`` (the customer said yes), ``assumed`` (no reaction; not proof),
     ``reopened`` (the customer said no or wrote back), ``escalated`` (later beyond L1),
-    ``waiting`` (no verdict yet)."""
+    ``waiting`` (no verdict yet). A clarifying question the answerer chose instead of an answer
+    is none of these: ``asked`` when it was sent, ``ask_proposed`` when shown to the agent."""
 
     level: int
     queue: str
@@ -188,6 +183,8 @@ class AnswerCounts:
     waiting: int = 0
     offered: int = 0  # suggestions and drafts shown to agents
     accepted: int = 0  # of those, sent by an agent
+    asked: int = 0  # clarifying questions the answerer sent instead of an answer
+    ask_proposed: int = 0  # clarifying questions it proposed to the agent (policy suggest)
 
     @property
     def answered_share(self) -> float | None:
@@ -210,6 +207,10 @@ def count_answers(
     for attempt in attempts:
         key = (int(attempt.tier), attempt.queue)
         row = counts.setdefault(key, AnswerCounts(*key))
+        if attempt.asks:
+            row.asked += attempt.sent_at is not None and not attempt.sent_by_agent
+            row.ask_proposed += attempt.policy is AnswerPolicy.SUGGEST
+            continue
         if attempt.policy is not AnswerPolicy.SEND:
             row.offered += 1
             row.accepted += attempt.sent_by_agent
@@ -226,5 +227,6 @@ def count_answers(
         else:
             row.waiting += 1
     return sorted(
-        (c for c in counts.values() if c.answered or c.offered), key=lambda c: (c.level, c.queue)
+        (c for c in counts.values() if c.answered or c.offered or c.asked or c.ask_proposed),
+        key=lambda c: (c.level, c.queue),
     )

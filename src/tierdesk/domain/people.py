@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
+from tierdesk.domain.answer_policy import AnswerPolicy
 from tierdesk.errors import InvalidInputError
 
 
@@ -52,6 +53,10 @@ class SupportPlan:
     coverage: str  # "business-hours" or "24x7"
     highest_tier: Tier
     description: str = ""
+    # The most the answerer may do on this plan's tickets (issue 17): the stricter of this and
+    # the queue's policy holds. "send" caps nothing; a plan promising "always a person" says
+    # "suggest" or "off".
+    answers: AnswerPolicy = AnswerPolicy.SEND
     id: int | None = None
 
 

@@ -41,7 +41,7 @@ def awaiting_verdict(desk: Desk, actor: Actor, reference: int | str) -> AnswerAt
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         attempt = uow.answers.for_ticket(ticket.id)
-    if attempt is None or attempt.sent_at is None or attempt.outcome is not None:
+    if attempt is None or attempt.asks or attempt.sent_at is None or attempt.outcome is not None:
         return None
     return attempt if ticket.status.is_active else None
 
@@ -56,7 +56,8 @@ def judge_answer(desk: Desk, actor: Actor, reference: int | str, solved: bool) -
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         assert ticket.id is not None
         attempt = uow.answers.for_ticket(ticket.id)
-        if attempt is None or attempt.sent_at is None or attempt.outcome is not None:
+        waiting = attempt is not None and attempt.sent_at is not None and not attempt.asks
+        if attempt is None or not waiting or attempt.outcome is not None:
             raise InvalidTransitionError(
                 f"{ticket.number} has no answer waiting for your verdict", ticket=ticket.number
             )
@@ -124,8 +125,8 @@ def reply_means_no(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEven
     if ticket.id is None or event.changes.get("kind") != str(MessageKind.CUSTOMER):
         return
     attempt = uow.answers.for_ticket(ticket.id)
-    if attempt is None or attempt.sent_at is None or attempt.outcome is not None:
-        return
+    if attempt is None or attempt.asks or attempt.sent_at is None or attempt.outcome is not None:
+        return  # a reply to a clarifying question is the facts asked for, not a verdict
     _back_to_a_person(uow, desk, ticket, attempt, ANSWERER, "the customer replied")
 
 
@@ -141,6 +142,6 @@ def assume_solved(desk: Desk, payload: dict[str, Any]) -> None:
                 ticket = access_ticket(uow, SYSTEM, attempt.ticket_id, desk.ticket_prefix)
             except TicketNotFoundError:
                 continue
-            if ticket.status is Status.PENDING_CUSTOMER:
+            if ticket.status is Status.PENDING_CUSTOMER and not attempt.asks:
                 _solve(uow, desk, ticket, attempt, AnswerOutcome.ASSUMED, ANSWERER)
         uow.commit()

@@ -15,6 +15,7 @@ with its source and confidence.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from tierdesk.domain.answers import (
@@ -24,6 +25,7 @@ from tierdesk.domain.answers import (
     AnswerSource,
     SourceKind,
     compose_answer,
+    stricter,
     why_not,
 )
 from tierdesk.domain.audit import AuditEvent
@@ -37,6 +39,8 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidTransitionError, NotFoundError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.answer_asks import ask_for_facts, send_asked_question
+from tierdesk.services.answer_rewrite import rewrite_answer
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
@@ -87,8 +91,13 @@ def gate_of(uow: UnitOfWork, ticket: Ticket) -> AnswerGate:
 
 
 def _policy(uow: UnitOfWork, ticket: Ticket) -> AnswerPolicy:
+    """The queue's policy, capped by the customer's support plan (the stricter holds)."""
     queue = uow.queues.get(ticket.queue) if ticket.queue else None
-    return queue.answers if queue is not None and queue.active else AnswerPolicy.OFF
+    if queue is None or not queue.active or queue.answers is AnswerPolicy.OFF:
+        return AnswerPolicy.OFF
+    organisation = uow.organisations.get(ticket.organisation_id)
+    plan = uow.organisations.plan_by_id(organisation.plan_id) if organisation else None
+    return stricter(queue.answers, plan.answers) if plan is not None else queue.answers
 
 
 def _ticket(uow: UnitOfWork, desk: Desk, ticket_id: int) -> Ticket | None:
@@ -118,9 +127,21 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
         manual_product = product.name if product is not None else None
         with_manuals = product is None or bool(uow.knowledge.all(product.name))
+        wanted = ticket.language or contact.language  # the rewrite's; the texts fall back
+        link = portal_link(desk, ticket.number or str(ticket_id))
     source = best_source(desk, contact, text, manual_product, with_manuals, ticket_id)
-    if source is None or source.confidence < desk.answer_settings.min_confidence:
-        return  # nothing the desk can justify: a person answers
+    confident = source is not None and source.confidence >= desk.answer_settings.min_confidence
+    composed: tuple[str, str, bool] | None = None  # text, language, rewritten
+    if confident:
+        assert source is not None
+        language = customer_language(wanted)
+        offline = compose_answer(source, language, link)
+        # Off the transaction: a model may take seconds. Only ever a rewrite of what was decided.
+        rewritten = rewrite_answer(desk, offline, wanted or language, [link])
+        if rewritten is None:
+            composed = (offline, language, False)
+        else:
+            composed = (rewritten, (wanted or language).lower(), True)
     with desk.uow() as uow:
         ticket = _ticket(uow, desk, ticket_id)
         if ticket is None or why_not(gate_of(uow, ticket)) is not None:
@@ -128,7 +149,14 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         policy = _policy(uow, ticket)
         if policy is AnswerPolicy.OFF:
             return
-        _act(uow, desk, ticket, policy, source)
+        if composed is not None:
+            assert source is not None
+            _act(uow, desk, ticket, policy, source, *composed)
+        else:
+            # Nothing the desk can justify as an answer: ask what the ticket lacks, if it
+            # lacks anything; otherwise a person answers.
+            seen = source.confidence if source is not None else 0.0
+            ask_for_facts(uow, desk, ticket, policy, seen, ANSWERER)
         uow.commit()
 
 
@@ -139,11 +167,15 @@ def best_source(
     product: str | None,
     with_manuals: bool,
     exclude_ticket: int | None = None,
+    admit: Callable[[AnswerSource], bool] | None = None,
 ) -> AnswerSource | None:
     """The most confident customer-safe passage for ``text`` (``reader``: the customer, whose
-    view filters the knowledge to what they may read), or None when nothing is found."""
+    view filters the knowledge to what they may read), or None when nothing is found.
+    ``admit``, when given, drops the sources it refuses (the replay: what did not exist yet);
+    more candidates are looked at then, so a refused best hit leaves the next one."""
     if not text.strip():
         return None
+    limit = _CANDIDATES if admit is None else _CANDIDATES * 3
     found: list[AnswerSource] = []
     searches: list[tuple[tuple[DocumentKind, ...], str | None]] = [
         ((DocumentKind.KNOWN_ISSUE,), None),
@@ -152,11 +184,9 @@ def best_source(
     if with_manuals:
         searches.append(((DocumentKind.MANUAL,), product))
     for kinds, for_product in searches:
-        hits = search_knowledge(
-            desk, reader, text, limit=_CANDIDATES, product=for_product, kinds=kinds
-        )
+        hits = search_knowledge(desk, reader, text, limit=limit, product=for_product, kinds=kinds)
         found.extend(_from_hit(desk, hit) for hit in hits)
-    for solved in search_solutions(desk, SYSTEM, text, limit=_CANDIDATES):
+    for solved in search_solutions(desk, SYSTEM, text, limit=limit):
         view = solved.solution
         if view is None or not view.public_answer or view.ticket_id == exclude_ticket:
             continue
@@ -170,6 +200,8 @@ def best_source(
                 language=_language_of(desk, view.public_answer),
             )
         )
+    if admit is not None:
+        found = [source for source in found if admit(source)]
     return max(found, key=lambda s: s.confidence, default=None)
 
 
@@ -203,13 +235,18 @@ def _language_of(desk: Desk, text: str) -> str | None:
 
 
 def _act(
-    uow: UnitOfWork, desk: Desk, ticket: Ticket, policy: AnswerPolicy, source: AnswerSource
+    uow: UnitOfWork,
+    desk: Desk,
+    ticket: Ticket,
+    policy: AnswerPolicy,
+    source: AnswerSource,
+    text: str,
+    language: str,
+    rewritten: bool,
 ) -> None:
     assert ticket.id is not None
     assert ticket.queue is not None
     now = desk.clock.now()
-    language = customer_language(ticket.language)
-    number = ticket.number or str(ticket.id)
     attempt = AnswerAttempt(
         ticket_id=ticket.id,
         queue=ticket.queue,
@@ -220,7 +257,7 @@ def _act(
         source_key=source.key,
         citation=source.citation,
         confidence=round(source.confidence, 4),
-        text=compose_answer(source, language, portal_link(desk, number)),
+        text=text,
         created_at=now,
         sent_by_agent=False,
     )
@@ -233,6 +270,8 @@ def _act(
         "confidence": attempt.confidence,
         "language": language,
     }
+    if rewritten:
+        changes["rewritten"] = True  # by the configured language model, from the offline text
     if policy is AnswerPolicy.SEND:
         _post(uow, desk, ticket, attempt, ANSWERER)
         record_on_ticket(ticket, "answer.sent", ANSWERER, now, changes=changes)
@@ -289,7 +328,10 @@ def send_drafted_answer(desk: Desk, actor: Actor, reference: int | str) -> Answe
             raise InvalidTransitionError(
                 f"{ticket.number} is {ticket.status}; reopen it to answer", ticket=ticket.number
             )
-        _post(uow, desk, ticket, attempt, actor)
+        if attempt.asks:
+            send_asked_question(uow, desk, ticket, attempt, actor)
+        else:
+            _post(uow, desk, ticket, attempt, actor)
         record_on_ticket(
             ticket,
             "answer.sent",

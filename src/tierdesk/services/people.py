@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tierdesk.domain.answer_policy import parse_policy
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.people import (
     Actor,
@@ -90,6 +91,32 @@ def list_organisations(desk: Desk, actor: Actor) -> list[Organisation]:
 def list_plans(desk: Desk) -> list[SupportPlan]:
     with desk.uow() as uow:
         return uow.organisations.plans()
+
+
+def set_plan_answers(desk: Desk, actor: Actor, key: str, answers: str) -> SupportPlan:
+    """The most the answerer may do on the plan's tickets (issue 17): the stricter of this and
+    the ticket's queue policy holds. Leads set it, as they set a queue's policy."""
+    require_lead(actor, "change the answer policy of plans")
+    cap = parse_policy(answers)
+    with desk.uow() as uow:
+        plan = uow.organisations.plan(key)
+        if plan is None:
+            raise NotFoundError(f"no support plan {key!r}", plan=key)
+        if plan.answers is cap:
+            return plan
+        before, plan.answers = plan.answers, cap
+        uow.audit.add(
+            audit_event(
+                "plan",
+                "plan.updated",
+                actor,
+                desk.clock.now(),
+                subject_id=plan.id,
+                changes={"answers": [str(before), str(cap)]},
+            )
+        )
+        uow.commit()
+        return plan
 
 
 @dataclass

@@ -73,6 +73,7 @@ class SqlAnswerRepository:
         query = (
             select(AnswerAttempt)
             .where(_a.sent_at.is_not(None), _a.sent_at < sent_before, _a.outcome.is_(None))
+            .where(_a.source_kind != SourceKind.CLARIFY)  # a question awaits no verdict
             .order_by(_a.id)
         )
         return list(self.session.scalars(query))

@@ -25,6 +25,7 @@ from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.types import TypeEngine
 
 from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
+from tierdesk.domain.answer_policy import AnswerPolicy
 from tierdesk.domain.handoff import PacketStatus
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Role
@@ -64,6 +65,8 @@ support_plans = Table(
     Column("coverage", String(40), nullable=False),
     Column("highest_tier", TierNumber, nullable=False),
     Column("description", Text, nullable=False, default=""),
+    # The most the answerer may do on the plan's tickets (domain/answer_policy.py; issue 17).
+    Column("answers", EnumText(AnswerPolicy, length=16), nullable=False, server_default="send"),
 )
 
 organisations = Table(

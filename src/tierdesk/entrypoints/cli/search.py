@@ -25,7 +25,7 @@ from tierdesk.bootstrap import bootstrap
 from tierdesk.domain.knowledge import DocumentKind
 from tierdesk.entrypoints.cli.wiring import load_settings, note, render_table, running_desk, say
 from tierdesk.errors import InvalidInputError
-from tierdesk.services import knowledge
+from tierdesk.services import answer_replay, knowledge
 from tierdesk.services import search as search_services
 from tierdesk.services.auth import SYSTEM
 
@@ -212,3 +212,35 @@ def answers(
     result = answer_metrics(decisions, relevant, threshold)
     note(f"{len(documents)} documents, {len(asked)} queries, threshold {threshold}")
     say(json.dumps(result))
+
+
+@eval_app.command("replay")
+def replay(
+    limit: Annotated[
+        int | None, typer.Option(help="Only the newest N solved tickets (default: all).")
+    ] = None,
+) -> None:
+    """The answerer's decision replayed over this desk's solved tickets (no writes, no mail):
+    each ticket's subject and first customer message asked as its customer, searched without
+    the ticket itself and without anything that did not exist when it was opened, compared
+    with how it was solved (docs/design.md says what counts as right). Prints one line per
+    level and queue; the last line is JSON: tickets, answered, coverage, precision,
+    threshold."""
+    with running_desk() as app:
+        ids = answer_replay.solved_ticket_ids(app.desk, limit)
+        with typer.progressbar(length=max(len(ids), 1), label="Replaying", file=sys.stderr) as bar:
+            cases = answer_replay.replay_answers(app.desk, ids, bar.update)
+        threshold = app.desk.answer_settings.min_confidence
+    rows = [
+        [
+            f"L{line.level}",
+            line.queue,
+            str(line.tickets),
+            str(line.refused),
+            str(line.answered),
+            str(line.right),
+        ]
+        for line in answer_replay.replay_lines(cases)
+    ]
+    say(render_table(["level", "queue", "tickets", "refused", "answered", "right"], rows))
+    say(json.dumps(answer_replay.replay_figures(cases, threshold)))

@@ -326,6 +326,14 @@ class PlanOut(BaseModel):
     coverage: str
     highest_level: int = Field(validation_alias="highest_tier")
     description: str
+    answers: str = Field(
+        description="The most the answerer may do on the plan's tickets (off, suggest, draft, "
+        "send); the stricter of this and the queue's policy holds"
+    )
+
+
+class PlanPatch(Request):
+    answers: str = Field(description="off, suggest, draft or send (send: no cap)")
 
 
 class OrganisationOut(BaseModel):

@@ -355,6 +355,10 @@ class AnswerCountsOut(BaseModel):
     offered: int = Field(description="Suggestions and drafts shown to agents")
     accepted: int = Field(description="Of those, sent by an agent")
     acceptance: float | None
+    asked: int = Field(0, description="Clarifying questions the answerer sent instead of an answer")
+    ask_proposed: int = Field(
+        0, description="Clarifying questions it proposed to the agent (policy suggest)"
+    )
 
 
 class MetricsOut(BaseModel):

@@ -16,6 +16,7 @@ from tierdesk.entrypoints.web.schemas import (
     OrganisationCreate,
     OrganisationOut,
     PlanOut,
+    PlanPatch,
 )
 from tierdesk.errors import NotFoundError
 from tierdesk.services import people
@@ -33,6 +34,12 @@ def me(actor: CurrentActor) -> MeOut:
 @router.get("/plans", response_model=list[PlanOut])
 def list_plans(desk: DeskDep, _actor: CurrentActor) -> list[PlanOut]:
     return [PlanOut.model_validate(p) for p in people.list_plans(desk)]
+
+
+@router.patch("/plans/{key}", response_model=PlanOut)
+def patch_plan(key: str, body: PlanPatch, desk: DeskDep, actor: CurrentActor) -> PlanOut:
+    """Cap what the answerer may do on the plan's tickets (leads and admins)."""
+    return PlanOut.model_validate(people.set_plan_answers(desk, actor, key, body.answers))
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])

@@ -274,6 +274,20 @@ def set_answer_policy(
     return go(request, "/admin?notice=Answer+policy+saved#queues")
 
 
+@router.post("/plans/{key}/answers", dependencies=[Csrf])
+def set_plan_answers(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    key: str,
+    answers: Annotated[str, Form()] = "",
+) -> Response:
+    """The most the answerer may do on a plan's tickets, whatever its queues allow."""
+    _lead(agent)
+    people.set_plan_answers(desk, agent, key, answers)
+    return go(request, "/admin?notice=Plan+answer+cap+saved#queues")
+
+
 @router.post("/rules/{rule_id}", dependencies=[Csrf])
 def toggle_rule(
     request: Request,
