@@ -1,8 +1,8 @@
 """Answers capped per support plan (issue 17): the most the answerer may do on a plan's
 tickets; "send" (the default) caps nothing, so existing plans keep what their queues say.
 
-Revision ID: 0027
-Revises: 0025
+Revision ID: 0028
+Revises: 0027
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027"
-down_revision = "0025"
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
