@@ -33,6 +33,7 @@ from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset,
 from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
+from tierdesk.demo.ratings import plan_ratings
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
@@ -224,6 +225,7 @@ def _build(
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
     scripts += plan_workflow(world, scenarios, content)  # routing, then L3/L4 records
     scripts.append(plan_walkthrough(world, scenarios))
+    plan_ratings(scripts, seed, end)  # satisfaction for the reports, week by week
     index = desk.search
     if index is None:
         play(scripts, clock, phases)

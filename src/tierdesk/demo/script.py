@@ -49,6 +49,7 @@ class TicketScript:
         self.number: str | None = None
         self.scenario: str | None = None  # the scenario it tells, when it tells one
         self.customer_channel = Channel.EMAIL  # how the customer writes after opening
+        self.requester: Contact | None = None  # who opened it, when a customer did
 
     @property
     def ref(self) -> str:
@@ -113,6 +114,8 @@ class TicketScript:
     def open(self, actor: Actor, new: tickets.NewTicket) -> None:
         if new.channel in (Channel.EMAIL, Channel.PORTAL):
             self.customer_channel = new.channel
+        if isinstance(actor, Contact):
+            self.requester = actor
 
         def run() -> None:
             self.number = tickets.open_ticket(self.desk, actor, new).number

@@ -8,9 +8,13 @@ Definitions (each rate is ``None`` when nothing was there to count):
 - **bounce-back rate**: the level's escalations sent back to it with guidance / its escalations.
 - **solvable lower**: escalations *into* the level that it bounced back or, after accepting,
   marked as solvable lower / escalations into it.
-- **first-contact resolution**: tickets solved at the level that were never escalated out of it
-  / tickets solved there. Overall: solved tickets never escalated beyond the first level that
-  worked them (the hand-off out of intake, L0, does not count) / solved tickets.
+- **first-contact resolution** (FCR) at a level: of the tickets that *entered* the level in the
+  period (opened at it, or escalated, routed or bounced into it; each ticket counted once per
+  level, at its first entry), the share solved at the level without ever leaving it upward
+  (:func:`level_entries`). A ticket escalated on, or bounced back down and solved lower, is not
+  solved at the level; one still open there counts against it until it is solved. Overall:
+  solved tickets never escalated beyond the first level that worked them (the hand-off out of
+  intake, L0, does not count) / solved tickets.
 - **time in level**: wall-clock hours a ticket sat at the level while not solved or closed,
   within the period (total, mean and median per ticket).
 - **SLA compliance**: clocks with a verdict in the period (met or breached) that were not
@@ -69,7 +73,8 @@ class LevelMetrics:
     escalations_in: int = 0
     marked_solvable_lower: int = 0
     solved: int = 0
-    solved_first_contact: int = 0
+    entered: int = 0  # tickets whose first entry into the level fell in the period
+    solved_first_contact: int = 0  # of those, solved at the level without leaving upward
     hours_in_level: list[float] = field(default_factory=list)
     clocks: int = 0
     clocks_breached: int = 0
@@ -89,7 +94,7 @@ class LevelMetrics:
 
     @property
     def first_contact_resolution(self) -> float | None:
-        return _rate(self.solved_first_contact, self.solved)
+        return _rate(self.solved_first_contact, self.entered)
 
     @property
     def sla_compliance(self) -> float | None:
@@ -136,6 +141,59 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+@dataclass(frozen=True)
+class LevelEntry:
+    """A ticket's time at one level, from its first entry into it: whether it was solved
+    there (while at the level) and whether it ever left the level upward."""
+
+    ticket_id: int
+    level: int
+    entered_at: datetime
+    solved_here: bool  # solved at the level and never left it upward: first-contact resolved
+    went_up: bool  # escalated (or routed) out of the level to a higher one at least once
+
+
+def level_entries(trail: TicketTrail, until: datetime | None = None) -> list[LevelEntry]:
+    """One entry per level the ticket reached (opened at, escalated, routed or bounced into),
+    judged on the events before ``until``. A ticket that goes up, is bounced back and is then
+    solved at the level has gone up from it: it is not solved there at first contact."""
+    tier = trail.opened_tier
+    first = {tier: trail.opened_at}
+    solved: set[int] = set()
+    up: set[int] = set()
+    for event in trail.events:
+        if until is not None and event.at >= until:
+            break
+        if event.action == "ticket.status_changed":
+            if event.status == "solved":
+                solved.add(tier)
+            continue
+        if event.to_tier is None or event.to_tier == tier:
+            continue
+        if event.to_tier > tier:
+            up.add(tier)
+        tier = event.to_tier
+        first.setdefault(tier, event.at)
+    return [
+        LevelEntry(trail.ticket_id, level, at, level in solved and level not in up, level in up)
+        for level, at in first.items()
+    ]
+
+
+def first_contact_resolution(
+    trails: list[TicketTrail], since: datetime, until: datetime
+) -> dict[int, tuple[int, int]]:
+    """Per level: (tickets that first entered it in ``[since, until)``, how many of them were
+    solved there without leaving it upward). Levels nothing entered are left out."""
+    counts: dict[int, tuple[int, int]] = {}
+    for trail in trails:
+        for entry in level_entries(trail, until):
+            if since <= entry.entered_at < until:
+                entered, solved = counts.get(entry.level, (0, 0))
+                counts[entry.level] = (entered + 1, solved + int(entry.solved_here))
+    return counts
+
+
 def compute_metrics(
     trails: list[TicketTrail],
     clocks: list[ClockVerdict],
@@ -157,6 +215,9 @@ def compute_metrics(
             continue
         levels[clock.tier].clocks += 1
         levels[clock.tier].clocks_breached += int(clock.breached)
+    for level, (entered, solved_here) in first_contact_resolution(trails, since, until).items():
+        if level in levels:
+            levels[level].entered, levels[level].solved_first_contact = entered, solved_here
     mix = Counter(outcome for at, outcome in outcomes if since <= at < until)
     return MetricsReport(
         since=since,
@@ -185,7 +246,6 @@ def _count_trail(
     tier, active, entered = trail.opened_tier, True, trail.opened_at
     hours: dict[int, float] = {}
     visited: set[int] = set()  # levels it sat at within the period, even for no time at all
-    escalated_from: set[int] = set()
     escalated_beyond_intake = False
     escalated_in_period: set[int] = set()
 
@@ -201,7 +261,6 @@ def _count_trail(
         in_period = event.at >= since
         moved = event.to_tier is not None and event.to_tier != tier
         if event.action == "ticket.escalated" and event.from_tier is not None:
-            escalated_from.add(event.from_tier)
             escalated_beyond_intake |= event.from_tier > 0
             if in_period:
                 totals["escalations"] += 1
@@ -224,8 +283,6 @@ def _count_trail(
                 if event.status == "solved" and in_period:
                     levels[tier].solved += 1
                     totals["solved"] += 1
-                    if tier not in escalated_from:
-                        levels[tier].solved_first_contact += 1
                     if not escalated_beyond_intake:
                         totals["solved_first_contact"] += 1
             elif event.status not in _ENDED and not active:

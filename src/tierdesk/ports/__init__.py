@@ -64,6 +64,7 @@ from tierdesk.ports.people import OrganisationRepository as OrganisationReposito
 from tierdesk.ports.queues import QueueRepository as QueueRepository
 from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
 from tierdesk.ports.reference_versions import ReferenceVersions as ReferenceVersions
+from tierdesk.ports.reports import ReportSource as ReportSource
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
 from tierdesk.ports.rules import RuleFiring as RuleFiring
@@ -202,6 +203,7 @@ class UnitOfWork(Protocol):
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
+    reports: ReportSource  # ports/reports.py: grouped counts for the trend reports
     operations: OperationsReadings  # ports/operations.py: what /metrics and readiness read
 
     def __enter__(self) -> Self: ...

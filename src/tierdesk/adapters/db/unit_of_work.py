@@ -46,6 +46,7 @@ from tierdesk.adapters.db.people import (
 from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.reference_versions import SqlReferenceVersions
+from tierdesk.adapters.db.reports import SqlReportSource
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
@@ -101,6 +102,7 @@ from tierdesk.ports import (
     QueueRepository,
     RecordLinkRepository,
     ReferenceVersions,
+    ReportSource,
     RoutingRepository,
     RuleRepository,
     SavedViewRepository,
@@ -186,6 +188,7 @@ class SqlUnitOfWork:
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
+        self.reports: ReportSource = SqlReportSource(self.session)
         self.operations: OperationsReadings = SqlOperationsReadings(self.session)
         self.saved_views: SavedViewRepository = SqlSavedViewRepository(self.session)
         self.macros: MacroRepository = SqlMacroRepository(self.session)

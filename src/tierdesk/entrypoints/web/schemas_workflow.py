@@ -327,7 +327,9 @@ class LevelMetricsOut(BaseModel):
     solvable_lower: int = Field(validation_alias="marked_solvable_lower")
     solvable_lower_share: float | None
     solved: int
-    first_contact_resolution: float | None
+    entered: int  # tickets whose first entry into the level fell in the period
+    solved_first_contact: int  # of those, solved at the level without leaving it upward
+    first_contact_resolution: float | None  # solved_first_contact / entered
     hours_in_level_total: float = Field(validation_alias="total_hours")
     hours_in_level_mean: float | None = Field(validation_alias="mean_hours")
     hours_in_level_median: float | None = Field(validation_alias="median_hours")

@@ -12,6 +12,7 @@ from tierdesk.entrypoints.web.api import (
     incidents,
     known_issues,
     metrics,
+    reports,
 )
 
 WORKFLOW_ROUTERS: tuple[APIRouter, ...] = (
@@ -20,5 +21,6 @@ WORKFLOW_ROUTERS: tuple[APIRouter, ...] = (
     incidents.router,
     enhancements.router,
     metrics.router,
+    reports.router,
     articles.router,
 )

@@ -33,6 +33,7 @@ from tierdesk.entrypoints.web.pages import (
     portal_articles,
     queue,
     records,
+    reports,
     search,
     signin,
     ticket,
@@ -119,6 +120,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         knowledge_gaps,
         search,
         dashboard,
+        reports,
         webhooks,  # before admin: /admin/webhooks is its own page
         admin,
         audit,

@@ -57,7 +57,7 @@ def dashboard(
         levels = report.levels
         charts += [
             bar_chart(
-                "First-contact resolution",
+                "First-contact resolution: tickets entering the level solved there",
                 [(f"L{m.level}", m.first_contact_resolution) for m in levels],
                 percent=True,
             ),
