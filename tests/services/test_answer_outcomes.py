@@ -48,8 +48,12 @@ def test_yes_solves_the_ticket_as_verified(desk: Desk) -> None:
 
     answer_outcomes.judge_answer(desk, contact, ticket.number or "", solved=True)
 
-    assert shown(desk, w.lead, ticket).status is Status.SOLVED
+    solved = shown(desk, w.lead, ticket)
+    assert solved.status is Status.SOLVED
     assert outcome(desk, w, ticket) is AnswerOutcome.VERIFIED
+    # the portal shows a solved ticket's public answer: here, the answer the customer was sent
+    [sent] = replies(desk, w.lead, ticket)
+    assert solved.public_answer == sent
     assert [a for a, _ in trail(desk, w.lead, ticket)] == ["answer.sent", "answer.verified"]
 
 

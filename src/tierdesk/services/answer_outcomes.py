@@ -79,7 +79,12 @@ def _solve(
 ) -> None:
     now = desk.clock.now()
     how = "confirmed by the customer" if outcome is AnswerOutcome.VERIFIED else "assumed"
-    ticket.solve(f"Solved by the desk's answer from {attempt.citation} ({how}).", by, now)
+    # The customer's answer is what they were sent (an agent may have edited a draft), so the
+    # portal and later suggestions show it like any solved ticket's public answer.
+    sent = next((m.body_text for m in ticket.messages if m.id == attempt.message_id), attempt.text)
+    ticket.solve(
+        f"Solved by the desk's answer from {attempt.citation} ({how}).", by, now, public_answer=sent
+    )
     attempt.outcome, attempt.outcome_at = outcome, now
     record_on_ticket(
         ticket,
