@@ -5,7 +5,8 @@
 // and, on a ticket page, a heartbeat says who else is on the ticket and whether they type.
 (function () {
   "use strict";
-  var HEARTBEAT_MS = 10000, TYPING_IDLE_MS = 8000, RETRY_CLOSED_MS = 30000;
+  // Typing lasts longer than a heartbeat, so every colleague's page sees it at least once.
+  var HEARTBEAT_MS = 10000, TYPING_IDLE_MS = 20000, RETRY_CLOSED_MS = 30000;
 
   function fire(name, detail) { htmx.trigger(document.body, name, detail || {}); }
 
