@@ -339,6 +339,43 @@ class WebhookSettings(BaseModel):
     )
 
 
+class LiveSettings(BaseModel):
+    """Live updates in the workspace (docs/design.md, "Live updates"): each web process polls the
+    database once for all its open streams."""
+
+    poll_seconds: float = Field(
+        default=1.5,
+        gt=0,
+        le=30,
+        description="How often each web process reads new ticket events and notifications for "
+        "its open live streams (one read per process, whatever the number of streams).",
+    )
+    keepalive_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="Quiet time after which a live stream sends a keep-alive comment, so proxies "
+        "do not close it.",
+    )
+    stream_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long one live stream stays open before the browser reconnects (a "
+        "stopping server waits for open streams no longer than this).",
+    )
+    max_streams: int = Field(
+        default=500,
+        ge=1,
+        description="Live streams one web process keeps open at most; more are answered 503 and "
+        "the browser tries again later.",
+    )
+    presence_seconds: int = Field(
+        default=30,
+        ge=5,
+        description="How long an agent counts as viewing or typing on a ticket after their "
+        "page's last heartbeat.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -417,6 +454,7 @@ class Settings(BaseSettings):
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
     sign_in: SignInSettings = Field(default_factory=SignInSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    live: LiveSettings = Field(default_factory=LiveSettings)
 
     @field_validator("public_url")
     @classmethod

@@ -47,6 +47,8 @@ from tierdesk.ports.knowledge_gaps import KnowledgeGapRepository as KnowledgeGap
 from tierdesk.ports.known_issues import KnownIssueRepository as KnownIssueRepository
 from tierdesk.ports.l3_outcomes import OutcomeRepository as OutcomeRepository
 from tierdesk.ports.levels import LevelRepository as LevelRepository
+from tierdesk.ports.live import LiveFeed as LiveFeed
+from tierdesk.ports.live import PresenceRepository as PresenceRepository
 from tierdesk.ports.macros import MacroRepository as MacroRepository
 from tierdesk.ports.mail import EmailReader as EmailReader
 from tierdesk.ports.mail import MailboxReader as MailboxReader
@@ -175,6 +177,8 @@ class UnitOfWork(Protocol):
     sla: SlaRepository
     deadlines: DeadlineRepository
     notifications: NotificationRepository
+    live_feed: LiveFeed  # ports/live.py: what changed after a mark (live updates)
+    presence: PresenceRepository  # who is viewing or typing on a ticket
     jobs: JobQueue
     search: SearchStore
     knowledge: KnowledgeRepository

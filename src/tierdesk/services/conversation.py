@@ -20,6 +20,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
+from tierdesk.services.mentions import notify_mentions
 
 
 @dataclass(frozen=True)
@@ -115,5 +116,6 @@ def add_message(
                 message.author_kind, message.author_id = "contact", requester.id
                 message.author_name = requester.name
         ticket.add_message(message, actor)
+        notify_mentions(uow, ticket, message, actor, now)
         uow.commit()
         return ticket, message

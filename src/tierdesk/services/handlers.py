@@ -28,6 +28,7 @@ from tierdesk.services import (
     enrichment,
     knowledge_gaps,
     mail_outbox,
+    notifications,
     outages,
     routing,
     rules,
@@ -75,7 +76,12 @@ EVENT_HANDLERS: HandlerTable = {
     "ticket.merged_into": (sla_clocks.stop_clocks_on_merging,),
     "ticket.priority_changed": (sla_clocks.retarget_on_priority,),
     # Independent: routing between levels moves only the queue; the clocks follow the level.
-    "ticket.escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
+    "ticket.escalated": (
+        routing.route_between_levels,
+        sla_clocks.follow_the_level,
+        # After routing: names the queue the ticket went to, told to who works it.
+        notifications.notify_escalation_received,
+    ),
     "ticket.de_escalated": (routing.route_between_levels, sla_clocks.follow_the_level),
     "ticket.routed": (sla_clocks.follow_the_level,),
     # History, stored as it was (services/imports.py): nothing reacts — no acknowledgement or

@@ -7,8 +7,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.notifications import Notification
 from tierdesk.domain.people import Actor, Agent
+from tierdesk.domain.tickets import Ticket
+from tierdesk.domain.visibility import can_see
 from tierdesk.errors import InvalidInputError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.desk import Desk
@@ -62,6 +65,13 @@ def list_notifications(
         return uow.notifications.for_agent(agent.id, unread_only=unread_only, limit=limit)
 
 
+def unread_count(desk: Desk, actor: Actor) -> int:
+    agent = _agent(actor)
+    assert agent.id is not None
+    with desk.uow() as uow:
+        return uow.notifications.unread_count(agent.id)
+
+
 def mark_notifications_read(desk: Desk, actor: Actor, ids: Sequence[int] | None) -> int:
     """Mark the agent's own notifications read (all of them when ``ids`` is None)."""
     agent = _agent(actor)
@@ -70,3 +80,33 @@ def mark_notifications_read(desk: Desk, actor: Actor, ids: Sequence[int] | None)
         count = uow.notifications.mark_read(agent.id, ids, desk.clock.now())
         uow.commit()
     return count
+
+
+ESCALATION_RECEIVED = "escalation.received"
+
+
+def notify_escalation_received(
+    uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
+) -> None:
+    """Event handler (``ticket.escalated``, after routing has placed the ticket in the new
+    level's queue): everyone who works that level or queue hears that a ticket arrived."""
+    by_agent = event.actor_id if event.actor_kind == "agent" else None
+    receivers = [
+        a.id
+        for a in uow.agents.all()
+        if a.active
+        and a.id != by_agent
+        and (a.works_tier(ticket.tier) or (ticket.queue is not None and ticket.queue in a.queues))
+        and can_see(a, ticket)
+    ]
+    notify_agents(
+        uow,
+        receivers,
+        kind=ESCALATION_RECEIVED,
+        text=f"{ticket.number} escalated to {ticket.tier.label}"
+        + (f" ({ticket.queue})" if ticket.queue else "")
+        + f" by {event.actor_name or event.actor_kind}: {ticket.subject}",
+        at=event.at,
+        ticket_id=ticket.id,
+        details={"number": ticket.number, "reason": event.reason or ""},
+    )

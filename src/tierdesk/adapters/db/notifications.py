@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, select, update
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, registry
 
@@ -61,3 +61,7 @@ class SqlNotificationRepository:
             # Ids outside INTEGER name no row, and binding them fails on PostgreSQL.
             query = query.where(_note.id.in_([i for i in ids if storable_id(i)]))
         return _rowcount(self.session.execute(query.values(read_at=at)))
+
+    def unread_count(self, agent_id: int) -> int:
+        query = select(func.count()).where(_note.agent_id == agent_id, _note.read_at.is_(None))
+        return int(self.session.scalar(query) or 0)

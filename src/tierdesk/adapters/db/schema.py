@@ -26,6 +26,7 @@ from tierdesk.adapters.db import (
     known_issues,  # noqa: F401 - known issues
     l3_outcomes,  # noqa: F401 - what level 3 concluded
     levels,  # noqa: F401 - the support levels
+    live,  # noqa: F401 - who is viewing or typing on a ticket
     macros,  # noqa: F401 - reply macros
     mail,  # noqa: F401 - received e-mail, bounces
     mail_outbox,  # noqa: F401 - mail to send

@@ -30,6 +30,7 @@ from tierdesk.adapters.db.knowledge_gaps import SqlKnowledgeGapRepository
 from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
 from tierdesk.adapters.db.l3_outcomes import SqlOutcomeRepository
 from tierdesk.adapters.db.levels import SqlLevelRepository
+from tierdesk.adapters.db.live import SqlLiveFeed, SqlPresenceRepository
 from tierdesk.adapters.db.macros import SqlMacroRepository
 from tierdesk.adapters.db.mail import SqlMailRepository
 from tierdesk.adapters.db.mail_outbox import SqlMailOutboxRepository
@@ -86,6 +87,7 @@ from tierdesk.ports import (
     KnowledgeRepository,
     KnownIssueRepository,
     LevelRepository,
+    LiveFeed,
     MacroRepository,
     MagicLinkRepository,
     MailOutboxRepository,
@@ -98,6 +100,7 @@ from tierdesk.ports import (
     OutageRepository,
     OutcomeRepository,
     PacketRepository,
+    PresenceRepository,
     ProductRepository,
     QueueRepository,
     RecordLinkRepository,
@@ -178,6 +181,8 @@ class SqlUnitOfWork:
         self.sla: SlaRepository = SqlSlaRepository(self.session)
         self.deadlines: DeadlineRepository = SqlDeadlineRepository(self.session)
         self.notifications: NotificationRepository = SqlNotificationRepository(self.session)
+        self.live_feed: LiveFeed = SqlLiveFeed(self.session)
+        self.presence: PresenceRepository = SqlPresenceRepository(self.session)
         self.jobs: JobQueue = SqlJobQueue(self.session)
         self.search: SearchStore = SqlSearchStore(self.session)
         self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)

@@ -29,6 +29,8 @@ from tierdesk.entrypoints.web.pages import (
     error_pages,
     knowledge,
     knowledge_gaps,
+    live,
+    notifications,
     portal,
     portal_articles,
     queue,
@@ -127,5 +129,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         portal,
         portal_articles,
         account,
+        live,
+        notifications,
     ):
         app.include_router(module.router)

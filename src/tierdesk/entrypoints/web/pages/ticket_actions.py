@@ -14,11 +14,13 @@ from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import LinkKind, Status
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages import forms
+from tierdesk.entrypoints.web.pages.live import collision_answer, presence_ttl
 from tierdesk.entrypoints.web.pages.rendering import go
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError, RepeatedRequestError
 from tierdesk.services import answers, escalation, tickets
 from tierdesk.services.conversation import add_message
+from tierdesk.services.live import reply_collision
 
 router = APIRouter(include_in_schema=False, dependencies=[Csrf])
 
@@ -38,9 +40,19 @@ async def post_message(
     then: Annotated[str, Form()] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
     form_key: forms.FormKey = None,
+    seen_message_id: Annotated[int | None, Form()] = None,
+    send_anyway: Annotated[str, Form()] = "",
 ) -> Response:
     message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
+    if message_kind is MessageKind.PUBLIC_REPLY and seen_message_id is not None and not send_anyway:
+        # The page said which messages it showed: a reply that would cross another (written
+        # since, or being typed by a colleague now) is held back with a warning instead.
+        collision = await run_in_threadpool(
+            reply_collision, desk, agent, reference, seen_message_id, presence_ttl(request)
+        )
+        if collision:
+            return collision_answer(request, reference, collision)
 
     def post() -> None:  # on a worker thread: the use cases must not hold the event loop
         try:
