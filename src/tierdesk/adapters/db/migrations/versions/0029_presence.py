@@ -1,8 +1,8 @@
 """Who is viewing or typing on a ticket (issue 20, live updates): one row per agent and ticket,
 refreshed by the ticket page's heartbeat, so every web process sees the same.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028"
-down_revision = "0027"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
