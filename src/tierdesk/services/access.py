@@ -36,7 +36,7 @@ from tierdesk.domain.visibility import (
     solution_of,
 )
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
-from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort, UnitOfWork
 from tierdesk.services import log_context
 
 # -- an actor's doors -----------------------------------------------------------------------
@@ -67,11 +67,19 @@ def access_tickets_linking_to(uow: UnitOfWork, actor: Actor, ticket: Ticket) -> 
 
 
 def access_ticket_page(
-    uow: UnitOfWork, actor: Actor, filters: TicketFilter, limit: int, before_id: int | None
+    uow: UnitOfWork,
+    actor: Actor,
+    filters: TicketFilter,
+    limit: int,
+    before_id: int | None,
+    *,
+    sort: TicketSort | None = None,
+    after: TicketKeyset | None = None,
 ) -> list[Ticket]:
-    """Up to ``limit`` of the tickets the actor may see that match ``filters``, newest first,
-    with ids below ``before_id``. The visibility rule is applied in SQL (``Scope``)."""
-    return uow.tickets.page(scope_for(actor), filters, limit, before_id)
+    """Up to ``limit`` of the tickets the actor may see that match ``filters``: newest first
+    with ids below ``before_id``, or in ``sort`` order after ``after``. The visibility rule is
+    applied in SQL (``Scope``)."""
+    return uow.tickets.page(scope_for(actor), filters, limit, before_id, sort=sort, after=after)
 
 
 def count_visible_tickets(uow: UnitOfWork, actor: Actor, filters: TicketFilter) -> int:

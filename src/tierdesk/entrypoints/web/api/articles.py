@@ -187,6 +187,7 @@ class ArticleSummary(BaseModel):
 def list_articles(
     desk: DeskDep, actor: CurrentActor, state: ArticleState | None = None
 ) -> list[ArticleSummary]:
+    """Knowledge-base articles in every state the caller may see, optionally one `state`."""
     found = articles.list_articles(desk, actor, [state] if state else [])
     return [
         ArticleSummary(
@@ -204,6 +205,7 @@ def list_articles(
 
 @router.post("", response_model=ArticleOut, status_code=status.HTTP_201_CREATED)
 def create_article(body: ArticleCreate, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+    """Write a new article (a draft), optionally citing the tickets it came from."""
     article = articles.create_article(
         desk,
         actor,
@@ -229,6 +231,8 @@ def draft_from_tickets(body: DraftRequest, desk: DeskDep, actor: CurrentActor) -
 def get_article(
     article_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> ArticleOut | PublicArticleOut:
+    """One article: agents get every field and state; customers only the current version of
+    a published, public article."""
     if isinstance(actor, Contact):
         v = articles.read_published(desk, actor, article_id)
         return PublicArticleOut(
@@ -247,6 +251,7 @@ def get_article(
 def update_article(
     article_id: RecordId, body: ArticleFields, desk: DeskDep, actor: CurrentActor
 ) -> ArticleOut:
+    """Replace an article's content; a published article gets a new version."""
     articles.update_article(
         desk, actor, article_id, body.content(), product=body.product or "", public=body.public
     )
@@ -262,6 +267,7 @@ def publish_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) ->
 
 @router.post("/{article_id}/archive", response_model=ArticleOut)
 def archive_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+    """Take an article out of search and the portal; it stays readable to agents."""
     articles.archive_article(desk, actor, article_id)
     return ArticleOut.of(articles.get_article(desk, actor, article_id))
 

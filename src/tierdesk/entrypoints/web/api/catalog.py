@@ -15,11 +15,13 @@ router = APIRouter(prefix="/products", tags=["products"])
 
 @router.get("", response_model=list[ProductOut])
 def list_all(desk: DeskDep, _actor: CurrentActor) -> list[ProductOut]:
+    """The products tickets can be filed against, with their components and versions."""
     return [ProductOut.model_validate(p) for p in list_products(desk)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
 def create(body: ProductCreate, desk: DeskDep, actor: CurrentActor) -> ProductOut:
+    """Add a product with its components and versions."""
     product = catalog.create_product(
         desk,
         actor,

@@ -28,6 +28,7 @@ router = APIRouter(tags=["defects"])
 def list_defects(
     desk: DeskDep, actor: CurrentActor, status: DefectStatus | None = None
 ) -> list[DefectOut]:
+    """Defects filed in the issue tracker from tickets, optionally by `status`."""
     return DefectOut.listed(defects.list_defects(desk, actor, status))
 
 
@@ -56,6 +57,7 @@ def open_defect(body: DefectCreate, desk: DeskDep, actor: CurrentActor) -> Defec
 
 @router.get("/defects/{defect_id}", response_model=DefectOut)
 def get_defect(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> DefectOut:
+    """One defect with the tickets linked to it."""
     return DefectOut.shown(defects.get_defect(desk, actor, defect_id))
 
 
@@ -63,6 +65,7 @@ def get_defect(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Defec
 def link_ticket(
     defect_id: RecordId, body: LinkTicket, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Link a ticket (id or number, `TD-1042`) to this defect; answers the ticket."""
     return detail(desk, actor, defects.link_defect(desk, actor, defect_id, body.ticket))
 
 

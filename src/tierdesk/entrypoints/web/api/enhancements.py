@@ -31,6 +31,7 @@ def list_enhancements(
 
 @router.post("", response_model=EnhancementOut, status_code=status.HTTP_201_CREATED)
 def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+    """Record a feature request customers can vote for."""
     created = enhancements.create_enhancement(
         desk, actor, body.title, body.description, body.product
     )
@@ -40,6 +41,7 @@ def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> Enhan
 
 @router.get("/{enhancement_id}", response_model=EnhancementOut)
 def get_enhancement(enhancement_id: RecordId, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+    """One enhancement with its votes, voting organisations and linked tickets."""
     view = enhancements.get_enhancement(desk, actor, enhancement_id)
     organisations = [o.name for o in view.organisations]
     return EnhancementOut.of(
@@ -51,6 +53,7 @@ def get_enhancement(enhancement_id: RecordId, desk: DeskDep, actor: CurrentActor
 def link_ticket(
     enhancement_id: RecordId, body: LinkTicket, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
+    """Link a ticket (id or number) to this enhancement: its organisation's interest counts."""
     enhancements.link_enhancement(desk, actor, enhancement_id, body.ticket)
     return get_enhancement(enhancement_id, desk, actor)
 
@@ -59,6 +62,7 @@ def link_ticket(
 def vote(
     enhancement_id: RecordId, body: EnhancementVoteIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
+    """Add an organisation's vote to this enhancement."""
     enhancements.vote_for_enhancement(desk, actor, enhancement_id, body.organisation)
     return get_enhancement(enhancement_id, desk, actor)
 
@@ -67,6 +71,7 @@ def vote(
 def change_status(
     enhancement_id: RecordId, body: EnhancementStatusIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
+    """Move an enhancement to `planned`, `in-progress`, `shipped` or `declined`."""
     enhancements.change_enhancement_status(desk, actor, enhancement_id, body.status)
     return get_enhancement(enhancement_id, desk, actor)
 

@@ -27,11 +27,13 @@ router = APIRouter(tags=["levels and escalation"])
 
 @router.get("/levels", response_model=list[LevelOut])
 def list_levels(desk: DeskDep, actor: CurrentActor) -> list[LevelOut]:
+    """The support levels (L0-L4) with their names, rules and members."""
     return [LevelOut.of(v.level, v.members) for v in levels.list_levels(desk, actor)]
 
 
 @router.get("/levels/{level}", response_model=LevelOut)
 def get_level(level: str, desk: DeskDep, actor: CurrentActor) -> LevelOut:
+    """One support level, named `L2` or `2`."""
     tier = Tier.parse(level)
     for view in levels.list_levels(desk, actor):
         if view.level.tier == tier:
@@ -41,6 +43,7 @@ def get_level(level: str, desk: DeskDep, actor: CurrentActor) -> LevelOut:
 
 @router.patch("/levels/{level}", response_model=LevelOut)
 def patch_level(level: str, body: LevelPatch, desk: DeskDep, actor: CurrentActor) -> LevelOut:
+    """Rename a level or change what it may see and what an escalation to it must carry."""
     tier = Tier.parse(level)
     levels.update_level(
         desk,
@@ -75,6 +78,7 @@ def escalate(
 def accept(
     ticket_ref: TicketRef, body: AcceptRequest, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Accept an escalated ticket at your level, optionally assigning it to one of its agents."""
     ticket = escalation.accept_escalation(desk, actor, ticket_ref, body.assignee_id)
     return detail(desk, actor, ticket)
 
@@ -83,6 +87,7 @@ def accept(
 def bounce(
     ticket_ref: TicketRef, body: BounceRequest, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Send an escalation back to the level below with guidance on what is missing."""
     ticket = escalation.bounce_escalation(desk, actor, ticket_ref, body.guidance, body.reason)
     return detail(desk, actor, ticket)
 
@@ -91,6 +96,7 @@ def bounce(
 def de_escalate(
     ticket_ref: TicketRef, body: DeEscalationRequest, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Hand a ticket back down to a lower level with a reason and guidance."""
     ticket = ticket_services.de_escalate_ticket(
         desk, actor, ticket_ref, Tier(body.to_level), body.reason, body.guidance
     )

@@ -28,12 +28,14 @@ def list_known_issues(
     product: str | None = None,
     status: KnownIssueStatus | None = None,
 ) -> list[KnownIssueOut]:
+    """Known issues with their workaround or fix, optionally by `product` and `status`."""
     found = known_issues.list_known_issues(desk, actor, product, status)
     return KnownIssueOut.listed(found)
 
 
 @router.post("", response_model=KnownIssueOut, status_code=status.HTTP_201_CREATED)
 def create_known_issue(body: KnownIssueCreate, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
+    """Record a known issue: symptoms, fix or workaround, affected versions."""
     issue = known_issues.create_known_issue(
         desk,
         actor,
@@ -105,6 +107,7 @@ def record_known_fix(body: KnownFixCreate, desk: DeskDep, actor: CurrentActor) -
 
 @router.get("/{issue_id}", response_model=KnownIssueOut)
 def get_known_issue(issue_id: RecordId, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
+    """One known issue with the tickets linked to it."""
     return KnownIssueOut.shown(known_issues.get_known_issue(desk, actor, issue_id))
 
 
@@ -112,6 +115,7 @@ def get_known_issue(issue_id: RecordId, desk: DeskDep, actor: CurrentActor) -> K
 def patch_known_issue(
     issue_id: RecordId, body: KnownIssuePatch, desk: DeskDep, actor: CurrentActor
 ) -> KnownIssueOut:
+    """Change a known issue's fix, root cause, status or affected versions."""
     known_issues.update_known_issue(
         desk,
         actor,

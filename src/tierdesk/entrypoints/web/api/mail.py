@@ -120,6 +120,7 @@ def list_quarantine(
 
 @router.get("/quarantine/{inbound_id}", response_model=InboundOut)
 def show_quarantined(inbound_id: RecordId, desk: DeskDep, actor: CurrentActor) -> InboundOut:
+    """One quarantined inbound mail: sender, subject and why it was held."""
     record, _raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
     return InboundOut.of(record)
 
@@ -154,6 +155,7 @@ def list_outbox(
     ticket_id: RecordId | None = None,
     limit: int = Query(default=100, ge=1, le=500),
 ) -> list[OutboxOut]:
+    """Outgoing mail, newest first, optionally by `status` and ticket."""
     items = mail_admin.list_outbox(
         desk, actor, list(status or []), ticket_id=ticket_id, limit=limit
     )

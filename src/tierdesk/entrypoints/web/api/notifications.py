@@ -54,10 +54,12 @@ def list_mine(
     unread: bool = False,
     limit: int = Query(default=50, ge=1, le=500),
 ) -> list[NotificationOut]:
+    """Your notifications, newest first; `unread=true` for the unread ones only."""
     notes = notifications.list_notifications(desk, actor, unread_only=unread, limit=limit)
     return [NotificationOut.of(n) for n in notes]
 
 
 @router.post("/read", response_model=MarkedRead)
 def mark_read(body: MarkRead, desk: DeskDep, actor: CurrentActor) -> MarkedRead:
+    """Mark some of your notifications read; answers how many changed."""
     return MarkedRead(marked=notifications.mark_notifications_read(desk, actor, body.ids))

@@ -25,6 +25,7 @@ router = APIRouter(tags=["people"])
 
 @router.get("/me", response_model=MeOut)
 def me(actor: CurrentActor) -> MeOut:
+    """Who this token belongs to: an agent (with levels and role) or a customer contact."""
     if isinstance(actor, Agent):
         return MeOut(kind="agent", agent=AgentOut.model_validate(actor))
     return MeOut(kind="contact", contact=ContactOut.model_validate(actor))
@@ -32,11 +33,13 @@ def me(actor: CurrentActor) -> MeOut:
 
 @router.get("/plans", response_model=list[PlanOut])
 def list_plans(desk: DeskDep, _actor: CurrentActor) -> list[PlanOut]:
+    """The support plans organisations can be on, with their entitlements."""
     return [PlanOut.model_validate(p) for p in people.list_plans(desk)]
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])
 def list_organisations(desk: DeskDep, actor: CurrentActor) -> list[OrganisationOut]:
+    """Customer organisations the caller may see (a contact: only their own)."""
     return [OrganisationOut.model_validate(o) for o in people.list_organisations(desk, actor)]
 
 
@@ -44,6 +47,7 @@ def list_organisations(desk: DeskDep, actor: CurrentActor) -> list[OrganisationO
 def create_organisation(
     body: OrganisationCreate, desk: DeskDep, actor: CurrentActor
 ) -> OrganisationOut:
+    """Add a customer organisation with its plan and e-mail domains."""
     organisation = people.create_organisation(
         desk,
         actor,
@@ -62,6 +66,7 @@ def create_organisation(
 def get_organisation(
     organisation_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> OrganisationOut:
+    """One customer organisation."""
     for organisation in people.list_organisations(desk, actor):
         if organisation.id == organisation_id:
             return OrganisationOut.model_validate(organisation)
@@ -72,6 +77,7 @@ def get_organisation(
 def list_contacts(
     desk: DeskDep, actor: CurrentActor, organisation_id: RecordId | None = None
 ) -> list[ContactOut]:
+    """Customer contacts, optionally of one organisation."""
     return [
         ContactOut.model_validate(c) for c in people.list_contacts(desk, actor, organisation_id)
     ]
@@ -79,6 +85,7 @@ def list_contacts(
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, response_model=ContactOut)
 def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+    """Add a customer contact to an organisation."""
     created = people.create_contact(
         desk,
         actor,
@@ -95,6 +102,7 @@ def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> C
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
 def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+    """One customer contact."""
     for contact in people.list_contacts(desk, actor):
         if contact.id == contact_id:
             return ContactOut.model_validate(contact)
@@ -103,11 +111,13 @@ def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Con
 
 @router.get("/agents", response_model=list[AgentOut])
 def list_agents(desk: DeskDep, actor: CurrentActor) -> list[AgentOut]:
+    """The desk's agents with their levels, role, skills and queues."""
     return [AgentOut.model_validate(a) for a in people.list_agents(desk, actor)]
 
 
 @router.post("/agents", status_code=status.HTTP_201_CREATED, response_model=AgentOut)
 def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+    """Add an agent with levels, role and queues."""
     agent = people.create_agent(
         desk,
         actor,
@@ -127,6 +137,7 @@ def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> Agent
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
 def get_agent(agent_id: RecordId, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+    """One agent."""
     for agent in people.list_agents(desk, actor):
         if agent.id == agent_id:
             return AgentOut.model_validate(agent)

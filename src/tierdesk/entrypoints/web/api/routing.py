@@ -180,6 +180,7 @@ def _products(desk: Desk) -> dict[int, Product]:
 
 @router.get("/queues", response_model=list[QueueOut], tags=["routing"])
 def list_queues(desk: DeskDep, actor: CurrentActor) -> list[QueueOut]:
+    """The queues new tickets are routed into."""
     products = _products(desk)
     return [QueueOut.of(q, products) for q in queues.list_queues(desk, actor)]
 
@@ -188,6 +189,7 @@ def list_queues(desk: DeskDep, actor: CurrentActor) -> list[QueueOut]:
     "/queues", status_code=status.HTTP_201_CREATED, response_model=QueueOut, tags=["routing"]
 )
 def create_queue(body: QueueCreate, desk: DeskDep, actor: CurrentActor) -> QueueOut:
+    """Add a queue at a level, optionally for one product and component."""
     queue = queues.create_queue(
         desk,
         actor,
@@ -205,12 +207,14 @@ def create_queue(body: QueueCreate, desk: DeskDep, actor: CurrentActor) -> Queue
 
 @router.get("/queues/{key}", response_model=QueueOut, tags=["routing"])
 def get_queue(key: str, desk: DeskDep, actor: CurrentActor) -> QueueOut:
+    """One queue, by key, with its members."""
     view = queues.get_queue(desk, actor, key)
     return QueueOut.of(view.queue, _products(desk), view.members)
 
 
 @router.patch("/queues/{key}", response_model=QueueOut, tags=["routing"])
 def patch_queue(key: str, body: QueuePatch, desk: DeskDep, actor: CurrentActor) -> QueueOut:
+    """Rename a queue, change its languages or turn it off."""
     changes = queues.QueueChanges(
         name=body.name, languages=body.languages, active=body.active, answers=body.answers
     )
@@ -219,6 +223,7 @@ def patch_queue(key: str, body: QueuePatch, desk: DeskDep, actor: CurrentActor) 
 
 @router.get("/routing-rules", response_model=list[RoutingRuleOut], tags=["routing"])
 def list_routing_rules(desk: DeskDep, actor: CurrentActor) -> list[RoutingRuleOut]:
+    """Routing rules in the order they are tried."""
     return [RoutingRuleOut.of(r) for r in queues.list_routing_rules(desk, actor)]
 
 
@@ -231,6 +236,7 @@ def list_routing_rules(desk: DeskDep, actor: CurrentActor) -> list[RoutingRuleOu
 def create_routing_rule(
     body: RoutingRuleCreate, desk: DeskDep, actor: CurrentActor
 ) -> RoutingRuleOut:
+    """Add a rule sending matching new tickets to a queue."""
     rule = queues.create_routing_rule(
         desk,
         actor,
@@ -250,6 +256,7 @@ def create_routing_rule(
 def patch_routing_rule(
     rule_id: RecordId, body: RoutingRulePatch, desk: DeskDep, actor: CurrentActor
 ) -> RoutingRuleOut:
+    """Change a routing rule's conditions, target, position or enabled flag."""
     changes = queues.RoutingRuleChanges(
         name=body.name,
         queue=body.queue,
@@ -263,6 +270,7 @@ def patch_routing_rule(
 
 @router.delete("/routing-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["routing"])
 def delete_routing_rule(rule_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Response:
+    """Remove a routing rule."""
     queues.delete_routing_rule(desk, actor, rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

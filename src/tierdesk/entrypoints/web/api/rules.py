@@ -94,11 +94,13 @@ class FiringOut(BaseModel):
 
 @router.get("", response_model=list[RuleOut])
 def list_rules(desk: DeskDep, actor: CurrentActor) -> list[RuleOut]:
+    """Automation rules (on events or on a schedule) in the order they run."""
     return [RuleOut.of(r) for r in rules.list_rules(desk, actor)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
 def create_rule(body: RuleCreate, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    """Add an automation rule: a condition over the ticket and the actions it takes."""
     rule = rules.create_rule(
         desk,
         actor,
@@ -124,6 +126,7 @@ def get_rule(rule_ref: str, desk: DeskDep, actor: CurrentActor) -> RuleOut:
 
 @router.patch("/{rule_ref}", response_model=RuleOut)
 def patch_rule(rule_ref: str, body: RulePatch, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    """Change an automation rule, named by id or key."""
     changes = rules.RuleChanges(
         name=body.name,
         condition=body.condition,

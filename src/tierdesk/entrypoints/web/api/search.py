@@ -268,6 +268,7 @@ def similar(
 def suggestions(
     ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, limit: Limit = 5
 ) -> SuggestionsOut:
+    """What may answer this ticket: article passages, known issues and similar solved tickets."""
     found = knowledge.suggestions_for_ticket(desk, actor, ticket_ref, limit)
     return SuggestionsOut(
         passages=[PassageOut.of(h) for h in found.passages],
@@ -309,11 +310,13 @@ def search_solutions(
 def list_articles(
     desk: DeskDep, actor: CurrentActor, product: str | None = None
 ) -> list[ArticleOut]:
+    """Manual and document articles indexed for search, optionally of one product."""
     return [ArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)]
 
 
 @router.get("/kb/articles/{article_id}", response_model=ArticleOut)
 def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+    """One indexed article with its sections."""
     return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
 
 
@@ -339,4 +342,5 @@ async def upload_article(
 
 @router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> None:
+    """Remove an indexed article from search."""
     knowledge.remove_article(desk, actor, article_id)

@@ -82,6 +82,7 @@ def _calendar_fields(body: CalendarCreate | CalendarPatch) -> sla.CalendarFields
 
 @router.get("/calendars", response_model=list[CalendarOut], tags=["sla"])
 def list_calendars(desk: DeskDep, actor: CurrentActor) -> list[CalendarOut]:
+    """Business-hours calendars SLA clocks run on."""
     return [CalendarOut.of(c) for c in sla.list_calendars(desk, actor)]
 
 
@@ -89,6 +90,7 @@ def list_calendars(desk: DeskDep, actor: CurrentActor) -> list[CalendarOut]:
     "/calendars", status_code=status.HTTP_201_CREATED, response_model=CalendarOut, tags=["sla"]
 )
 def create_calendar(body: CalendarCreate, desk: DeskDep, actor: CurrentActor) -> CalendarOut:
+    """Add a business-hours calendar with its time zone and holidays."""
     return CalendarOut.of(sla.create_calendar(desk, actor, _calendar_fields(body)))
 
 
@@ -158,6 +160,7 @@ class PolicyCreate(PolicyPatch):
 
 @router.get("/sla-policies", response_model=list[PolicyOut], tags=["sla"])
 def list_policies(desk: DeskDep, actor: CurrentActor) -> list[PolicyOut]:
+    """SLA policies: response and resolution targets by priority and plan."""
     return [PolicyOut.of(v) for v in sla.list_policies(desk, actor)]
 
 
@@ -165,11 +168,13 @@ def list_policies(desk: DeskDep, actor: CurrentActor) -> list[PolicyOut]:
     "/sla-policies", status_code=status.HTTP_201_CREATED, response_model=PolicyOut, tags=["sla"]
 )
 def create_policy(body: PolicyCreate, desk: DeskDep, actor: CurrentActor) -> PolicyOut:
+    """Add an SLA policy for a priority (and optionally a plan)."""
     return PolicyOut.of(sla.create_policy(desk, actor, body.priority, body.plan, body.fields()))
 
 
 @router.get("/sla-policies/{policy_id}", response_model=PolicyOut, tags=["sla"])
 def get_policy(policy_id: RecordId, desk: DeskDep, actor: CurrentActor) -> PolicyOut:
+    """One SLA policy."""
     return PolicyOut.of(sla.get_policy(desk, actor, policy_id))
 
 
@@ -219,11 +224,13 @@ Level = Annotated[int, Path(ge=0, le=4, description="0-4")]
 
 @router.get("/level-targets", response_model=list[LevelTargetOut], tags=["sla"])
 def list_level_targets(desk: DeskDep, actor: CurrentActor) -> list[LevelTargetOut]:
+    """The time each level may hold an escalated ticket before it breaches."""
     return [LevelTargetOut.of(t) for t in sla.list_level_targets(desk, actor)]
 
 
 @router.get("/level-targets/{level}", response_model=LevelTargetOut, tags=["sla"])
 def get_level_target(level: Level, desk: DeskDep, actor: CurrentActor) -> LevelTargetOut:
+    """One level's escalation target."""
     return LevelTargetOut.of(sla.get_level_target(desk, actor, Tier(level)))
 
 
@@ -231,6 +238,7 @@ def get_level_target(level: Level, desk: DeskDep, actor: CurrentActor) -> LevelT
 def set_level_target(
     level: Level, body: LevelTargetPatch, desk: DeskDep, actor: CurrentActor
 ) -> LevelTargetOut:
+    """Change a level's escalation target."""
     fields = sla.LevelTargetFields(**body.model_dump())
     return LevelTargetOut.of(sla.set_level_target(desk, actor, Tier(level), fields))
 

@@ -99,6 +99,8 @@ def _decode_cursor(cursor: str | None) -> int | None:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
 def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    """Open a ticket. A customer's token opens it for themselves; an agent names the
+    requester. Attachments travel base64-encoded in the body."""
     new = ticket_services.NewTicket(
         subject=body.subject,
         body_text=body.body,
@@ -137,6 +139,8 @@ def list_tickets(
     limit: int = Query(default=50, ge=1, le=200),
     cursor: str | None = None,
 ) -> TicketList:
+    """Tickets the caller may see, newest first, filtered by any of the parameters; `total`
+    counts every match. Page on with `cursor`, the `next_cursor` of the previous page."""
     product_id = None
     if product:
         match = next(
@@ -170,6 +174,8 @@ def list_tickets(
 
 @router.get("/{ticket_ref}", response_model=TicketDetail)
 def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    """One ticket with its thread: customers see the public thread, agents what their level
+    may read."""
     return detail(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
 
 
@@ -177,6 +183,7 @@ def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> Tic
 def patch_ticket(
     ticket_ref: TicketRef, body: TicketPatch, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Change a ticket's fields, priority, status or assignee; send only what changes."""
     sent = body.model_fields_set
     fields: dict[str, object] = {
         name: getattr(body, name)
@@ -201,6 +208,7 @@ def patch_ticket(
 
 @router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
 def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
+    """A ticket's messages, oldest first, as the caller may see them."""
     return _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
 
 
@@ -210,6 +218,8 @@ def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> 
 def create_message(
     ticket_ref: TicketRef, body: MessageCreate, desk: DeskDep, actor: CurrentActor
 ) -> MessageOut:
+    """Add a message: a public reply or an internal note (agents), a customer message
+    (customers)."""
     kind = body.kind
     if isinstance(actor, Contact) and kind is MessageKind.PUBLIC_REPLY:
         # The default kind is the agents' one; what a customer writes is a customer message.
@@ -232,12 +242,14 @@ def create_message(
 def download_attachment(
     ticket_ref: TicketRef, attachment_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> Response:
+    """Download an attachment of this ticket, as its original file."""
     attachment, content = open_attachment(desk, actor, ticket_ref, attachment_id)
     return download_response(content, attachment.filename, attachment.content_type)
 
 
 @router.get("/{ticket_ref}/events", response_model=list[EventOut])
 def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[EventOut]:
+    """A ticket's history (status, priority, assignment, level changes), oldest first."""
     return [
         EventOut.model_validate(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)
     ]
@@ -247,6 +259,7 @@ def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> li
 def solve(
     ticket_ref: TicketRef, body: Resolution, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Solve a ticket with the resolution (internal) and optionally the answer the customer sees."""
     ticket = ticket_services.solve_ticket(
         desk, actor, ticket_ref, body.resolution, body.public_answer
     )
@@ -255,6 +268,7 @@ def solve(
 
 @router.post("/{ticket_ref}/close", response_model=TicketDetail)
 def close(ticket_ref: TicketRef, body: Reason, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    """Close a ticket for good."""
     ticket = ticket_services.close_ticket(desk, actor, ticket_ref, body.reason)
     return detail(desk, actor, ticket)
 
@@ -263,6 +277,7 @@ def close(ticket_ref: TicketRef, body: Reason, desk: DeskDep, actor: CurrentActo
 def reopen(
     ticket_ref: TicketRef, body: RequiredReason, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Reopen a solved or closed ticket, with a reason."""
     ticket = ticket_services.reopen_ticket(desk, actor, ticket_ref, body.reason)
     return detail(desk, actor, ticket)
 
@@ -273,6 +288,7 @@ def reopen(
 def link(
     ticket_ref: TicketRef, body: LinkCreate, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Link this ticket to another (`related` or `duplicate-of`), named by id or number."""
     ticket = ticket_services.link_tickets(desk, actor, ticket_ref, body.target, body.kind)
     return detail(desk, actor, ticket)
 

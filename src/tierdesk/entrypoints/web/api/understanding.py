@@ -220,6 +220,7 @@ def ticket_facts(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> l
 def clarifying_questions(
     ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor
 ) -> list[QuestionOut]:
+    """Questions to ask the customer for what the ticket does not yet say."""
     return [QuestionOut.of(q) for q in enrichment.clarifying_questions(desk, actor, ticket_ref)]
 
 
@@ -237,6 +238,7 @@ def send_clarifying_question(
 def triage_suggestions(
     ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor
 ) -> list[SuggestionOut]:
+    """Suggested product, priority, type and queue for the ticket, with confidence."""
     return [SuggestionOut.of(p) for p in triage.triage_suggestions(desk, actor, ticket_ref)]
 
 
@@ -253,11 +255,13 @@ def decide_triage(
 def triage_report(
     desk: DeskDep, actor: CurrentActor, since: datetime | None = None
 ) -> list[ReportRow]:
+    """How often triage suggestions were taken or changed, since a date."""
     return [ReportRow.of(r) for r in triage.triage_report(desk, actor, since)]
 
 
 @router.get("/tickets/{ticket_ref}/summary", response_model=SummaryOut)
 def ticket_summary(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> SummaryOut:
+    """A short summary of the ticket and its thread so far."""
     s = summaries.summarise_ticket(desk, actor, ticket_ref)
     return SummaryOut(
         sentences=s.sentences,
@@ -292,12 +296,14 @@ def list_outage_proposals(
     actor: CurrentActor,
     status: Literal["open", "declared", "dismissed", "all"] = Query(default="open"),
 ) -> list[ProposalOut]:
+    """Clusters of similar new tickets proposed as a possible outage, optionally by `status`."""
     chosen = None if status == "all" else ProposalStatus(status)
     return [ProposalOut.of(p) for p in outages.list_proposals(desk, actor, chosen)]
 
 
 @router.get("/outage-proposals/{proposal_id}", response_model=ProposalOut)
 def get_outage_proposal(proposal_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ProposalOut:
+    """One outage proposal with the tickets in it."""
     return ProposalOut.of(outages.get_proposal(desk, actor, proposal_id))
 
 
