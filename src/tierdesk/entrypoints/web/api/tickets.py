@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from tierdesk.domain.audit_query import MAX_RECORD_ID
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
@@ -15,6 +17,12 @@ from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import (
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+)
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
     EventOut,
@@ -32,7 +40,7 @@ from tierdesk.entrypoints.web.schemas import (
     TicketPatch,
 )
 from tierdesk.errors import InvalidInputError
-from tierdesk.ports import TicketFilter
+from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort
 from tierdesk.services import tickets as ticket_services
 from tierdesk.services.attachments import attachments_of, open_attachment, thread_of
 from tierdesk.services.conversation import NewAttachment, add_message
@@ -79,22 +87,26 @@ def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
     return decoded
 
 
-def _encode_cursor(before_id: int | None) -> str | None:
-    if before_id is None:
-        return None
-    return base64.urlsafe_b64encode(f"b:{before_id}".encode()).decode()
+def _encode_cursor(sort: TicketSort, last: Ticket) -> str:
+    value = {"created": last.created_at, "updated": last.updated_at}.get(sort.key, last.priority)
+    return encode_cursor("t", str(sort), str(value), last.id)
 
 
-def _decode_cursor(cursor: str | None) -> int | None:
+def _decode_cursor(cursor: str | None, sort: TicketSort) -> TicketKeyset | None:
+    """The keyset a cursor resumes after; one handed out for another ``sort`` is refused."""
     if not cursor:
         return None
+    values = decode_cursor(cursor)
+    if len(values) != 4 or values[:2] != ["t", str(sort)] or not isinstance(values[3], int):
+        raise invalid_cursor()
+    if not 1 <= values[3] <= MAX_RECORD_ID:
+        raise invalid_cursor()
+    if sort.key == "priority":
+        return TicketKeyset(str(values[2]), values[3])
     try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "b" and value.isdigit():
-            return int(value)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise InvalidInputError("the cursor is not one this API handed out", field="cursor")
+        return TicketKeyset(datetime.fromisoformat(str(values[2])), values[3])
+    except ValueError:
+        raise invalid_cursor() from None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
@@ -124,6 +136,7 @@ def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> Tic
 def list_tickets(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     status_: Annotated[list[Status] | None, Query(alias="status")] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
     type_: Annotated[list[TicketType] | None, Query(alias="type")] = None,
@@ -136,8 +149,14 @@ def list_tickets(
     product: str | None = Query(default=None, description="Product key or name"),
     tag: str | None = None,
     q: str | None = Query(default=None, max_length=200, description="Words in the subject"),
-    limit: int = Query(default=50, ge=1, le=200),
-    cursor: str | None = None,
+    updated_since: Annotated[
+        datetime | None,
+        Query(description="Only tickets changed at or after this ISO 8601 time (UTC if no zone)"),
+    ] = None,
+    sort: Annotated[
+        TicketSort,
+        Query(description="`created`, `updated` or `priority` (P1 first); `-` reverses"),
+    ] = TicketSort.NEWEST,
 ) -> TicketList:
     """Tickets the caller may see, newest first, filtered by any of the parameters; `total`
     counts every match. Page on with `cursor`, the `next_cursor` of the previous page."""
@@ -163,13 +182,21 @@ def list_tickets(
         product_id=product_id,
         tag=tag.strip().lower() if tag else None,
         text=q.strip() if q and q.strip() else None,
+        updated_since=_utc(updated_since) if updated_since else None,
     )
-    page = ticket_services.list_tickets(desk, actor, filters, limit, _decode_cursor(cursor))
+    found = ticket_services.list_tickets(
+        desk, actor, filters, page.limit, sort=sort, after=_decode_cursor(page.cursor, sort)
+    )
+    more = found.next_before_id is not None and found.tickets
     return TicketList(
-        items=summaries(desk, actor, page.tickets),
-        next_cursor=_encode_cursor(page.next_before_id),
-        total=page.total,
+        items=summaries(desk, actor, found.tickets),
+        next_cursor=_encode_cursor(sort, found.tickets[-1]) if more else None,
+        total=found.total,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/{ticket_ref}", response_model=TicketDetail)

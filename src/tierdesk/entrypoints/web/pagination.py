@@ -1,0 +1,95 @@
+"""One pagination for every API list: ``limit`` + an opaque ``cursor``, answered as
+``{"items": [...], "next_cursor": "..." | null}``.
+
+A cursor is base64url-encoded JSON that only this module reads: the list's own keyset (its
+sort key and id, where the list is paged in the database) or, for the small lists paged in
+memory, the id and position of the last item shown. Anything else sent as a cursor is a 422 on
+the field ``cursor``, never a 500 or a silent first page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+
+from tierdesk.errors import InvalidInputError
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def encode_cursor(*values: Any) -> str:
+    raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The values ``encode_cursor`` packed, or a 422 on ``cursor``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list):
+        raise invalid_cursor()
+    return values
+
+
+def invalid_cursor() -> InvalidInputError:
+    return InvalidInputError(
+        "the cursor is not one this list handed out; start again without one", field="cursor"
+    )
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int
+    cursor: str | None
+
+
+def page_request(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many items (≤ {MAX_LIMIT})")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=500, description="The `next_cursor` of the previous page"),
+    ] = None,
+) -> PageRequest:
+    return PageRequest(limit, cursor)
+
+
+PageQuery = Annotated[PageRequest, Depends(page_request)]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Send as `cursor` for the next page; null on the last page"
+    )
+
+
+def paginate(items: Sequence[T], page: PageRequest, id_of: Callable[[T], Any]) -> Page[T]:
+    """A page of a small list already in memory, in its own order. The cursor names the last
+    item shown (its id, and its position should it have gone meanwhile)."""
+    start = 0
+    if page.cursor:
+        values = decode_cursor(page.cursor)
+        if len(values) != 3 or values[0] != "m" or not isinstance(values[2], int):
+            raise invalid_cursor()
+        ids = [id_of(item) for item in items]
+        start = ids.index(values[1]) + 1 if values[1] in ids else max(values[2], 0)
+    shown = list(items[start : start + page.limit])
+    more = start + page.limit < len(items)
+    last = start + len(shown) - 1
+    return Page[T](
+        items=shown,
+        next_cursor=encode_cursor("m", id_of(shown[-1]), last + 1) if more and shown else None,
+    )
