@@ -134,10 +134,18 @@ def create_article(
     *,
     product: str | None = None,
     public: bool = False,
-    source_ticket_ids: Sequence[int] = (),
+    source_ticket_ids: Sequence[int | str] = (),
 ) -> Article:
+    """``source_ticket_ids``: ids, or ticket numbers (``TD-1042``), which must name a ticket
+    or a solution the actor may see."""
     require_agent(actor, "write KB articles")
     with desk.uow() as uow:
+        source_ids = [
+            s
+            if isinstance(s, int)
+            else access_ticket_or_solution(uow, actor, s, desk.ticket_prefix).ticket_id
+            for s in source_ticket_ids
+        ]
         now = desk.clock.now()
         article = Article(
             title=content.title,
@@ -152,7 +160,7 @@ def create_article(
             created_by=actor.name,
             product_id=product_id_for(uow, product),
             public=public,
-            source_ticket_ids=list(dict.fromkeys(source_ticket_ids)),
+            source_ticket_ids=list(dict.fromkeys(source_ids)),
         )
         uow.articles.add(article)
         uow.flush()

@@ -141,22 +141,22 @@ _FORMATS = {
 
 
 def example_of(
-    schema: Schema, components: dict[str, Schema], name: str = "", depth: int = 0
+    schema: Schema, components: dict[str, Schema], name: str = "", seen: tuple[str, ...] = ()
 ) -> Any:
     """A value that fits ``schema``, its own example first."""
     if "example" in schema:
         return schema["example"]
     if schema.get("examples"):
         return schema["examples"][0]
-    if depth > 6:  # recursive schemas (a thread of replies): stop somewhere sensible
-        return None
     if "$ref" in schema:
-        target = components.get(schema["$ref"].removeprefix(_REF), {})
-        return example_of(target, components, name, depth + 1)
+        ref = schema["$ref"].removeprefix(_REF)
+        if ref in seen:  # a recursive schema (a thread of replies): stop at the first repeat
+            return None
+        return example_of(components.get(ref, {}), components, name, (*seen, ref))
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             options = [s for s in schema[key] if s.get("type") != "null"]
-            return example_of(options[0], components, name, depth) if options else None
+            return example_of(options[0], components, name, seen) if options else None
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
@@ -166,11 +166,9 @@ def example_of(
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         properties = schema.get("properties", {})
-        return {
-            prop: example_of(sub, components, prop, depth + 1) for prop, sub in properties.items()
-        }
+        return {prop: example_of(sub, components, prop, seen) for prop, sub in properties.items()}
     if kind == "array":
-        return [example_of(schema.get("items", {}), components, name, depth + 1)]
+        return [example_of(schema.get("items", {}), components, name, seen)]
     if kind == "integer":
         return min(max(42, int(schema.get("minimum", 42))), int(schema.get("maximum", 42)))
     if kind == "number":

@@ -76,20 +76,34 @@ class Page(BaseModel, Generic[T]):
     )
 
 
-def paginate(items: Sequence[T], page: PageRequest, id_of: Callable[[T], Any]) -> Page[T]:
-    """A page of a small list already in memory, in its own order. The cursor names the last
-    item shown (its id, and its position should it have gone meanwhile)."""
-    start = 0
+def _id_of(item: object) -> Any:
+    return item if isinstance(item, str | int) else getattr(item, "id", None)
+
+
+def paginate(items: Sequence[T], page: PageRequest, id_of: Callable[[T], Any] = _id_of) -> Page[T]:
+    """A page of a small list already in memory, in its own order."""
+    return paginate_fetched(lambda _count: items, page, id_of)
+
+
+def paginate_fetched(
+    fetch: Callable[[int], Sequence[T]], page: PageRequest, id_of: Callable[[T], Any] = _id_of
+) -> Page[T]:
+    """A page of a list whose query takes a limit: ``fetch(n)`` answers its first ``n`` items.
+
+    The cursor names the last item shown (its id) and the position after it: the next page
+    resumes after that item where it still is among those fetched, else at that position."""
+    last_id, position = None, 0
     if page.cursor:
         values = decode_cursor(page.cursor)
         if len(values) != 3 or values[0] != "m" or not isinstance(values[2], int):
             raise invalid_cursor()
-        ids = [id_of(item) for item in items]
-        start = ids.index(values[1]) + 1 if values[1] in ids else max(values[2], 0)
+        last_id, position = values[1], max(values[2], 0)
+    items = fetch(position + page.limit + 1)
+    ids = [id_of(item) for item in items]
+    start = ids.index(last_id) + 1 if last_id is not None and last_id in ids else position
     shown = list(items[start : start + page.limit])
     more = start + page.limit < len(items)
-    last = start + len(shown) - 1
-    return Page[T](
-        items=shown,
-        next_cursor=encode_cursor("m", id_of(shown[-1]), last + 1) if more and shown else None,
-    )
+    next_cursor = None
+    if more and shown:
+        next_cursor = encode_cursor("m", id_of(shown[-1]), start + len(shown))
+    return Page[T](items=shown, next_cursor=next_cursor)

@@ -13,6 +13,7 @@ from tierdesk.domain.articles import ArticleContent, ArticleState, ArticleVersio
 from tierdesk.domain.people import Contact
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.entrypoints.web.schemas_workflow import LinkedTicketOut
 from tierdesk.services import articles
@@ -44,7 +45,9 @@ class ArticleFields(Request):
 
 
 class ArticleCreate(ArticleFields):
-    source_tickets: list[int] = Field(default_factory=list, max_length=20)
+    source_tickets: list[int | str] = Field(
+        default_factory=list, max_length=20, description="Ticket ids or numbers (TD-1042)"
+    )
 
 
 class DraftRequest(Request):
@@ -183,24 +186,27 @@ class ArticleSummary(BaseModel):
     updated_at: datetime
 
 
-@router.get("", response_model=list[ArticleSummary])
+@router.get("", response_model=Page[ArticleSummary])
 def list_articles(
-    desk: DeskDep, actor: CurrentActor, state: ArticleState | None = None
-) -> list[ArticleSummary]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, state: ArticleState | None = None
+) -> Page[ArticleSummary]:
     """Knowledge-base articles in every state the caller may see, optionally one `state`."""
     found = articles.list_articles(desk, actor, [state] if state else [])
-    return [
-        ArticleSummary(
-            id=a.id or 0,
-            reference=a.reference,
-            title=a.title,
-            state=a.state,
-            public=a.public,
-            version=a.version,
-            updated_at=a.updated_at,
-        )
-        for a in found
-    ]
+    return paginate(
+        [
+            ArticleSummary(
+                id=a.id or 0,
+                reference=a.reference,
+                title=a.title,
+                state=a.state,
+                public=a.public,
+                version=a.version,
+                updated_at=a.updated_at,
+            )
+            for a in found
+        ],
+        page,
+    )
 
 
 @router.post("", response_model=ArticleOut, status_code=status.HTTP_201_CREATED)

@@ -12,6 +12,7 @@ from tierdesk.domain.defects import DefectStatus
 from tierdesk.entrypoints.web.api.tickets import detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     DefectCreate,
@@ -24,12 +25,12 @@ from tierdesk.services import defect_sync, defects
 router = APIRouter(tags=["defects"])
 
 
-@router.get("/defects", response_model=list[DefectOut])
+@router.get("/defects", response_model=Page[DefectOut])
 def list_defects(
-    desk: DeskDep, actor: CurrentActor, status: DefectStatus | None = None
-) -> list[DefectOut]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, status: DefectStatus | None = None
+) -> Page[DefectOut]:
     """Defects filed in the issue tracker from tickets, optionally by `status`."""
-    return DefectOut.listed(defects.list_defects(desk, actor, status))
+    return paginate(DefectOut.listed(defects.list_defects(desk, actor, status)), page)
 
 
 @router.post("/defects", response_model=DefectOut, status_code=status.HTTP_201_CREATED)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas_workflow import (
     EnhancementCreate,
     EnhancementOut,
@@ -20,13 +21,13 @@ from tierdesk.services import enhancements
 router = APIRouter(prefix="/enhancements", tags=["enhancement requests"])
 
 
-@router.get("", response_model=list[EnhancementOut])
+@router.get("", response_model=Page[EnhancementOut])
 def list_enhancements(
-    desk: DeskDep, actor: CurrentActor, status: EnhancementStatus | None = None
-) -> list[EnhancementOut]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, status: EnhancementStatus | None = None
+) -> Page[EnhancementOut]:
     """Most wanted (most requesting organisations) first."""
     found = enhancements.list_enhancements(desk, actor, status)
-    return [EnhancementOut.of(e, votes=votes) for e, votes in found]
+    return paginate([EnhancementOut.of(e, votes=votes) for e, votes in found], page)
 
 
 @router.post("", response_model=EnhancementOut, status_code=status.HTTP_201_CREATED)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.api.tickets import TicketRef, detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_levels import (
     AcceptRequest,
@@ -25,10 +26,12 @@ from tierdesk.services import tickets as ticket_services
 router = APIRouter(tags=["levels and escalation"])
 
 
-@router.get("/levels", response_model=list[LevelOut])
-def list_levels(desk: DeskDep, actor: CurrentActor) -> list[LevelOut]:
+@router.get("/levels", response_model=Page[LevelOut])
+def list_levels(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[LevelOut]:
     """The support levels (L0-L4) with their names, rules and members."""
-    return [LevelOut.of(v.level, v.members) for v in levels.list_levels(desk, actor)]
+    return paginate(
+        [LevelOut.of(v.level, v.members) for v in levels.list_levels(desk, actor)], page
+    )
 
 
 @router.get("/levels/{level}", response_model=LevelOut)
@@ -103,10 +106,14 @@ def de_escalate(
     return detail(desk, actor, ticket)
 
 
-@router.get("/tickets/{ticket_ref}/packets", response_model=list[PacketOut])
-def list_packets(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[PacketOut]:
+@router.get("/tickets/{ticket_ref}/packets", response_model=Page[PacketOut])
+def list_packets(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[PacketOut]:
     """Every packet of the ticket, every revision, oldest first."""
-    return [PacketOut.of(p) for p in escalation.list_packets(desk, actor, ticket_ref)]
+    return paginate(
+        [PacketOut.of(p) for p in escalation.list_packets(desk, actor, ticket_ref)], page
+    )
 
 
 @router.get("/tickets/{ticket_ref}/packets/draft", response_model=PacketIn)

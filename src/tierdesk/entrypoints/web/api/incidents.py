@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas_workflow import (
     IncidentCreate,
     IncidentOut,
@@ -21,12 +22,12 @@ from tierdesk.services import incidents
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
 
-@router.get("", response_model=list[IncidentOut])
+@router.get("", response_model=Page[IncidentOut])
 def list_incidents(
-    desk: DeskDep, actor: CurrentActor, status: IncidentStatus | None = None
-) -> list[IncidentOut]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, status: IncidentStatus | None = None
+) -> Page[IncidentOut]:
     """Incidents (outages affecting many customers), optionally by `status`."""
-    return IncidentOut.listed(incidents.list_incidents(desk, actor, status))
+    return paginate(IncidentOut.listed(incidents.list_incidents(desk, actor, status)), page)
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)

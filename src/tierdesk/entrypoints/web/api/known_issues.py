@@ -9,6 +9,7 @@ from tierdesk.domain.known_issues import KnownIssueStatus
 from tierdesk.entrypoints.web.api.tickets import detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     KnownIssueCreate,
@@ -21,16 +22,17 @@ from tierdesk.services import known_issues
 router = APIRouter(prefix="/known-issues", tags=["known issues"])
 
 
-@router.get("", response_model=list[KnownIssueOut])
+@router.get("", response_model=Page[KnownIssueOut])
 def list_known_issues(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     product: str | None = None,
     status: KnownIssueStatus | None = None,
-) -> list[KnownIssueOut]:
+) -> Page[KnownIssueOut]:
     """Known issues with their workaround or fix, optionally by `product` and `status`."""
     found = known_issues.list_known_issues(desk, actor, product, status)
-    return KnownIssueOut.listed(found)
+    return paginate(KnownIssueOut.listed(found), page)
 
 
 @router.post("", response_model=KnownIssueOut, status_code=status.HTTP_201_CREATED)

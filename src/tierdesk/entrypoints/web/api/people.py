@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import (
     AgentCreate,
     AgentOut,
@@ -31,16 +32,20 @@ def me(actor: CurrentActor) -> MeOut:
     return MeOut(kind="contact", contact=ContactOut.model_validate(actor))
 
 
-@router.get("/plans", response_model=list[PlanOut])
-def list_plans(desk: DeskDep, _actor: CurrentActor) -> list[PlanOut]:
+@router.get("/plans", response_model=Page[PlanOut])
+def list_plans(desk: DeskDep, _actor: CurrentActor, page: PageQuery) -> Page[PlanOut]:
     """The support plans organisations can be on, with their entitlements."""
-    return [PlanOut.model_validate(p) for p in people.list_plans(desk)]
+    return paginate([PlanOut.model_validate(p) for p in people.list_plans(desk)], page)
 
 
-@router.get("/organisations", response_model=list[OrganisationOut])
-def list_organisations(desk: DeskDep, actor: CurrentActor) -> list[OrganisationOut]:
+@router.get("/organisations", response_model=Page[OrganisationOut])
+def list_organisations(
+    desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[OrganisationOut]:
     """Customer organisations the caller may see (a contact: only their own)."""
-    return [OrganisationOut.model_validate(o) for o in people.list_organisations(desk, actor)]
+    return paginate(
+        [OrganisationOut.model_validate(o) for o in people.list_organisations(desk, actor)], page
+    )
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationOut)
@@ -73,14 +78,15 @@ def get_organisation(
     raise NotFoundError(f"organisation {organisation_id} not found")
 
 
-@router.get("/contacts", response_model=list[ContactOut])
+@router.get("/contacts", response_model=Page[ContactOut])
 def list_contacts(
-    desk: DeskDep, actor: CurrentActor, organisation_id: RecordId | None = None
-) -> list[ContactOut]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, organisation_id: RecordId | None = None
+) -> Page[ContactOut]:
     """Customer contacts, optionally of one organisation."""
-    return [
-        ContactOut.model_validate(c) for c in people.list_contacts(desk, actor, organisation_id)
-    ]
+    return paginate(
+        [ContactOut.model_validate(c) for c in people.list_contacts(desk, actor, organisation_id)],
+        page,
+    )
 
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, response_model=ContactOut)
@@ -109,10 +115,10 @@ def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Con
     raise NotFoundError(f"contact {contact_id} not found")
 
 
-@router.get("/agents", response_model=list[AgentOut])
-def list_agents(desk: DeskDep, actor: CurrentActor) -> list[AgentOut]:
+@router.get("/agents", response_model=Page[AgentOut])
+def list_agents(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[AgentOut]:
     """The desk's agents with their levels, role, skills and queues."""
-    return [AgentOut.model_validate(a) for a in people.list_agents(desk, actor)]
+    return paginate([AgentOut.model_validate(a) for a in people.list_agents(desk, actor)], page)
 
 
 @router.post("/agents", status_code=status.HTTP_201_CREATED, response_model=AgentOut)

@@ -16,6 +16,7 @@ from tierdesk.domain.routing import Queue, RoutingRule
 from tierdesk.entrypoints.web.api import rules
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import AgentOut, Request
 from tierdesk.services import agents, queues
 from tierdesk.services.desk import Desk
@@ -178,11 +179,11 @@ def _products(desk: Desk) -> dict[int, Product]:
     return {p.id: p for p in list_products(desk) if p.id is not None}
 
 
-@router.get("/queues", response_model=list[QueueOut], tags=["routing"])
-def list_queues(desk: DeskDep, actor: CurrentActor) -> list[QueueOut]:
+@router.get("/queues", response_model=Page[QueueOut], tags=["routing"])
+def list_queues(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[QueueOut]:
     """The queues new tickets are routed into."""
     products = _products(desk)
-    return [QueueOut.of(q, products) for q in queues.list_queues(desk, actor)]
+    return paginate([QueueOut.of(q, products) for q in queues.list_queues(desk, actor)], page)
 
 
 @router.post(
@@ -221,10 +222,10 @@ def patch_queue(key: str, body: QueuePatch, desk: DeskDep, actor: CurrentActor) 
     return QueueOut.of(queues.update_queue(desk, actor, key, changes), _products(desk))
 
 
-@router.get("/routing-rules", response_model=list[RoutingRuleOut], tags=["routing"])
-def list_routing_rules(desk: DeskDep, actor: CurrentActor) -> list[RoutingRuleOut]:
+@router.get("/routing-rules", response_model=Page[RoutingRuleOut], tags=["routing"])
+def list_routing_rules(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[RoutingRuleOut]:
     """Routing rules in the order they are tried."""
-    return [RoutingRuleOut.of(r) for r in queues.list_routing_rules(desk, actor)]
+    return paginate([RoutingRuleOut.of(r) for r in queues.list_routing_rules(desk, actor)], page)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate, paginate_fetched
 from tierdesk.services import knowledge, knowledge_gaps
 from tierdesk.services import search as search_services
 
@@ -251,6 +252,8 @@ class ArticleCreated(ArticleOut):
 
 
 Limit = Annotated[int, Query(ge=1, le=50)]
+# A search ranks at most this many hits (search.MAX_RESULTS): its pages end there.
+MAX_HITS = 50
 
 
 @router.get("/tickets/{ticket_ref}/similar", response_model=SimilarOut)
@@ -277,41 +280,53 @@ def suggestions(
     )
 
 
-@router.get("/kb/search", response_model=list[PassageOut])
+@router.get("/kb/search", response_model=Page[PassageOut])
 def search_kb(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
-    limit: Limit = 10,
     product: str | None = None,
-) -> list[PassageOut]:
+) -> Page[PassageOut]:
     """Manual and known-issue passages for a question, each with its citation. A customer's
     question that finds nothing is recorded as a knowledge gap (`GET /kb/gaps`)."""
-    hits = knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
-    knowledge_gaps.note_customer_search(desk, actor, q, [(h.key, h.section) for h in hits])
-    return [PassageOut.of(h) for h in hits]
+
+    def fetch(count: int) -> list[PassageOut]:
+        hits = knowledge.search_knowledge(
+            desk, actor, q, limit=min(count, MAX_HITS), product=product
+        )
+        if not page.cursor:  # a gap is the question finding nothing, noted once
+            knowledge_gaps.note_customer_search(desk, actor, q, [(h.key, h.section) for h in hits])
+        return [PassageOut.of(h) for h in hits]
+
+    return paginate_fetched(fetch, page, lambda p: [p.kind, p.citation.model_dump_json()])
 
 
-@router.get("/kb/solutions", response_model=list[SolutionOut])
+@router.get("/kb/solutions", response_model=Page[SolutionOut])
 def search_solutions(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
-    limit: Limit = 5,
-) -> list[SolutionOut]:
+) -> Page[SolutionOut]:
     """How it was solved before: solved tickets answering a question, each as its solution
     (public thread, resolution, known-issue/defect links, the level that solved it), for
     every agent whatever level solved it; the ticket itself opens only for those who may see
     it (`openable`). Internal notes are never part of it. Customers get an empty list."""
-    return [SolutionOut.of(f) for f in search_services.search_solutions(desk, actor, q, limit)]
+
+    def fetch(count: int) -> list[SolutionOut]:
+        found = search_services.search_solutions(desk, actor, q, min(count, MAX_HITS))
+        return [SolutionOut.of(f) for f in found]
+
+    return paginate_fetched(fetch, page)
 
 
-@router.get("/kb/articles", response_model=list[ArticleOut])
+@router.get("/kb/articles", response_model=Page[ArticleOut])
 def list_articles(
-    desk: DeskDep, actor: CurrentActor, product: str | None = None
-) -> list[ArticleOut]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, product: str | None = None
+) -> Page[ArticleOut]:
     """Manual and document articles indexed for search, optionally of one product."""
-    return [ArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)]
+    return paginate([ArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)], page)
 
 
 @router.get("/kb/articles/{article_id}", response_model=ArticleOut)

@@ -18,6 +18,7 @@ from tierdesk.domain.tickets import Priority
 from tierdesk.entrypoints.web.api import notifications
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.services import deadlines, sla
 
@@ -80,10 +81,10 @@ def _calendar_fields(body: CalendarCreate | CalendarPatch) -> sla.CalendarFields
     )
 
 
-@router.get("/calendars", response_model=list[CalendarOut], tags=["sla"])
-def list_calendars(desk: DeskDep, actor: CurrentActor) -> list[CalendarOut]:
+@router.get("/calendars", response_model=Page[CalendarOut], tags=["sla"])
+def list_calendars(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[CalendarOut]:
     """Business-hours calendars SLA clocks run on."""
-    return [CalendarOut.of(c) for c in sla.list_calendars(desk, actor)]
+    return paginate([CalendarOut.of(c) for c in sla.list_calendars(desk, actor)], page)
 
 
 @router.post(
@@ -158,10 +159,10 @@ class PolicyCreate(PolicyPatch):
         return sla.PolicyFields(**self.model_dump(exclude={"priority", "plan"}))
 
 
-@router.get("/sla-policies", response_model=list[PolicyOut], tags=["sla"])
-def list_policies(desk: DeskDep, actor: CurrentActor) -> list[PolicyOut]:
+@router.get("/sla-policies", response_model=Page[PolicyOut], tags=["sla"])
+def list_policies(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[PolicyOut]:
     """SLA policies: response and resolution targets by priority and plan."""
-    return [PolicyOut.of(v) for v in sla.list_policies(desk, actor)]
+    return paginate([PolicyOut.of(v) for v in sla.list_policies(desk, actor)], page)
 
 
 @router.post(
@@ -222,10 +223,10 @@ class LevelTargetPatch(Request):
 Level = Annotated[int, Path(ge=0, le=4, description="0-4")]
 
 
-@router.get("/level-targets", response_model=list[LevelTargetOut], tags=["sla"])
-def list_level_targets(desk: DeskDep, actor: CurrentActor) -> list[LevelTargetOut]:
+@router.get("/level-targets", response_model=Page[LevelTargetOut], tags=["sla"])
+def list_level_targets(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[LevelTargetOut]:
     """The time each level may hold an escalated ticket before it breaches."""
-    return [LevelTargetOut.of(t) for t in sla.list_level_targets(desk, actor)]
+    return paginate([LevelTargetOut.of(t) for t in sla.list_level_targets(desk, actor)], page)
 
 
 @router.get("/level-targets/{level}", response_model=LevelTargetOut, tags=["sla"])
@@ -293,7 +294,11 @@ class DeadlineOut(BaseModel):
         )
 
 
-@router.get("/tickets/{ticket_ref}/deadlines", response_model=list[DeadlineOut], tags=["tickets"])
-def ticket_deadlines(ticket_ref: str, desk: DeskDep, actor: CurrentActor) -> list[DeadlineOut]:
+@router.get("/tickets/{ticket_ref}/deadlines", response_model=Page[DeadlineOut], tags=["tickets"])
+def ticket_deadlines(
+    ticket_ref: str, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[DeadlineOut]:
     """Every SLA clock of the ticket (customers see the ones promised to them)."""
-    return [DeadlineOut.of(v) for v in deadlines.ticket_deadlines(desk, actor, ticket_ref)]
+    return paginate(
+        [DeadlineOut.of(v) for v in deadlines.ticket_deadlines(desk, actor, ticket_ref)], page
+    )

@@ -18,10 +18,12 @@ from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pagination import (
+    Page,
     PageQuery,
     decode_cursor,
     encode_cursor,
     invalid_cursor,
+    paginate,
 )
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
@@ -233,10 +235,14 @@ def patch_ticket(
     return detail(desk, actor, ticket)
 
 
-@router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
-def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
+@router.get("/{ticket_ref}/messages", response_model=Page[MessageOut])
+def list_messages(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[MessageOut]:
     """A ticket's messages, oldest first, as the caller may see them."""
-    return _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
+    return paginate(
+        _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref)), page
+    )
 
 
 @router.post(
@@ -274,12 +280,18 @@ def download_attachment(
     return download_response(content, attachment.filename, attachment.content_type)
 
 
-@router.get("/{ticket_ref}/events", response_model=list[EventOut])
-def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[EventOut]:
+@router.get("/{ticket_ref}/events", response_model=Page[EventOut])
+def list_events(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[EventOut]:
     """A ticket's history (status, priority, assignment, level changes), oldest first."""
-    return [
-        EventOut.model_validate(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)
-    ]
+    return paginate(
+        [
+            EventOut.model_validate(e)
+            for e in ticket_services.ticket_events(desk, actor, ticket_ref)
+        ],
+        page,
+    )
 
 
 @router.post("/{ticket_ref}/solve", response_model=TicketDetail)
@@ -320,10 +332,14 @@ def link(
     return detail(desk, actor, ticket)
 
 
-@router.get("/{ticket_ref}/related", response_model=list[TicketOut])
-def related(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[TicketOut]:
+@router.get("/{ticket_ref}/related", response_model=Page[TicketOut])
+def related(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[TicketOut]:
     """Tickets that link to this one (duplicates of it, tickets merged into it…)."""
-    return summaries(desk, actor, ticket_services.related_tickets(desk, actor, ticket_ref))
+    return paginate(
+        summaries(desk, actor, ticket_services.related_tickets(desk, actor, ticket_ref)), page
+    )
 
 
 @router.post("/{ticket_ref}/merge", response_model=TicketDetail)
