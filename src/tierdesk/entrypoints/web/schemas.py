@@ -392,7 +392,7 @@ class ComponentOut(BaseModel):
     name: str
 
 
-class VersionOut(BaseModel):
+class ProductVersionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int | None
@@ -408,7 +408,7 @@ class ProductOut(BaseModel):
     name: str
     description: str
     components: list[ComponentOut]
-    versions: list[VersionOut]
+    versions: list[ProductVersionOut]
 
 
 class MeOut(BaseModel):

@@ -70,7 +70,7 @@ class FeedbackOut(BaseModel):
     customers_not: int
 
 
-class VersionOut(BaseModel):
+class ArticleVersionOut(BaseModel):
     number: int
     title: str
     problem: str
@@ -84,7 +84,7 @@ class VersionOut(BaseModel):
     published_by: str
 
     @classmethod
-    def of(cls, v: ArticleVersion) -> VersionOut:
+    def of(cls, v: ArticleVersion) -> ArticleVersionOut:
         return cls(
             number=v.number,
             title=v.title,
@@ -133,7 +133,7 @@ class ArticleOut(BaseModel):
     link_count: int
     deflections: int
     feedback: FeedbackOut
-    versions: list[VersionOut]
+    versions: list[ArticleVersionOut]
     created_by: str
     created_at: datetime
     updated_at: datetime
@@ -169,7 +169,7 @@ class ArticleOut(BaseModel):
                 customers_helped=f.customers_helped,
                 customers_not=f.customers_not,
             ),
-            versions=[VersionOut.of(v) for v in view.versions],
+            versions=[ArticleVersionOut.of(v) for v in view.versions],
             created_by=a.created_by,
             created_at=a.created_at,
             updated_at=a.updated_at,

@@ -23,7 +23,7 @@ from tierdesk.services import search as search_services
 router = APIRouter(tags=["assist"])
 
 
-class LinkOut(BaseModel):
+class SolutionLinkOut(BaseModel):
     kind: str
     ticket: str
 
@@ -88,7 +88,7 @@ class SimilarTicketOut(BaseModel):
     public_answer: str | None = Field(description="what the customer was told it was solved by")
     score: float
     why: str
-    links: list[LinkOut]
+    links: list[SolutionLinkOut]
     solved_at: str | None = Field(
         default=None, description='The level that solved it ("L2"); agents only'
     )
@@ -133,7 +133,7 @@ class SimilarTicketOut(BaseModel):
             ),
             score=similar.score,
             why=similar.why,
-            links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],
+            links=[SolutionLinkOut(kind=k, ticket=n) for k, n in similar.links],
             solved_at=solution.solved_at.label if solution is not None else None,
             openable=similar.openable,
             records=list(solution.records) if solution is not None else [],
@@ -215,7 +215,7 @@ class IndexingOut(BaseModel):
     error: str | None = Field(description="Why indexing failed (it is tried again)")
 
 
-class ArticleOut(BaseModel):
+class IndexedArticleOut(BaseModel):
     id: int
     title: str
     kind: str
@@ -227,7 +227,7 @@ class ArticleOut(BaseModel):
     indexing: IndexingOut
 
     @classmethod
-    def of(cls, article: KnowledgeArticle) -> ArticleOut:
+    def of(cls, article: KnowledgeArticle) -> IndexedArticleOut:
         assert article.id is not None
         return cls(
             id=article.id,
@@ -247,7 +247,7 @@ class ArticleOut(BaseModel):
         )
 
 
-class ArticleCreated(ArticleOut):
+class ArticleCreated(IndexedArticleOut):
     created: bool
 
 
@@ -321,18 +321,20 @@ def search_solutions(
     return paginate_fetched(fetch, page)
 
 
-@router.get("/kb/articles", response_model=Page[ArticleOut])
+@router.get("/kb/articles", response_model=Page[IndexedArticleOut])
 def list_articles(
     desk: DeskDep, actor: CurrentActor, page: PageQuery, product: str | None = None
-) -> Page[ArticleOut]:
+) -> Page[IndexedArticleOut]:
     """Manual and document articles indexed for search, optionally of one product."""
-    return paginate([ArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)], page)
+    return paginate(
+        [IndexedArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)], page
+    )
 
 
-@router.get("/kb/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+@router.get("/kb/articles/{article_id}", response_model=IndexedArticleOut)
+def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> IndexedArticleOut:
     """One indexed article with its sections."""
-    return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
+    return IndexedArticleOut.of(knowledge.get_article(desk, actor, article_id))
 
 
 @router.post("/kb/articles", response_model=ArticleCreated, status_code=status.HTTP_201_CREATED)
@@ -352,7 +354,7 @@ async def upload_article(
     done = await ingest_upload(
         request, actor, file, title=title, product=product, version=version, kind=kind
     )
-    return ArticleCreated(**ArticleOut.of(done.article).model_dump(), created=done.created)
+    return ArticleCreated(**IndexedArticleOut.of(done.article).model_dump(), created=done.created)
 
 
 @router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
