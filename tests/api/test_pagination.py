@@ -82,3 +82,42 @@ def test_a_limit_above_200_is_refused(client: TestClient, world: World) -> None:
     answer = client.get("/api/v1/agents", params={"limit": 201}, headers=world.lead)
 
     assert answer.status_code == 422
+
+
+def test_articles_page_newest_first_without_repeats_while_new_ones_are_written(
+    client: TestClient, world: World
+) -> None:
+    def write(title: str) -> int:
+        answer = client.post("/api/v1/articles", json={"title": title}, headers=world.l1_agent)
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["id"])
+
+    written = [write(f"Article {n}") for n in range(3)]
+    first = client.get("/api/v1/articles", params={"limit": 2}, headers=world.l1_agent).json()
+    newer = write("Written between the pages")
+    rest = client.get(
+        "/api/v1/articles", params={"limit": 2, "cursor": first["next_cursor"]},
+        headers=world.l1_agent,
+    ).json()  # fmt: skip
+    forged = client.get(
+        "/api/v1/articles", params={"cursor": first["next_cursor"][:-4]}, headers=world.l1_agent
+    )
+
+    assert [a["id"] for a in first["items"] + rest["items"]] == written[::-1]
+    assert newer not in [a["id"] for a in rest["items"]]
+    assert rest["next_cursor"] is None
+    assert forged.status_code == 422
+
+
+def test_contacts_page_in_id_order(client: TestClient, world: World) -> None:
+    everyone = client.get("/api/v1/contacts", headers=world.lead).json()["items"]
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/api/v1/contacts", params=params, headers=world.lead).json()
+        seen += [c["id"] for c in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+
+    assert seen == sorted(c["id"] for c in everyone) and len(seen) == 2

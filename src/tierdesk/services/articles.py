@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from tierdesk.domain.article_draft import SourceTicket, draft_article
 from tierdesk.domain.articles import (
@@ -287,10 +288,18 @@ def article_of_document(key: str) -> int | None:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def list_articles(desk: Desk, actor: Actor, states: Sequence[ArticleState] = ()) -> list[Article]:
+def list_articles(
+    desk: Desk,
+    actor: Actor,
+    states: Sequence[ArticleState] = (),
+    *,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
+) -> list[Article]:
+    """Most recently changed first; after ``after`` (updated_at, id), at most ``limit``."""
     require_agent(actor, "list KB articles")
     with desk.uow() as uow:
-        return uow.articles.find(states)
+        return uow.articles.find(states, after=after, limit=limit)
 
 
 def get_article(desk: Desk, actor: Actor, article_id: int) -> ArticleView:

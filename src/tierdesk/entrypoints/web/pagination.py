@@ -18,9 +18,11 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
+from tierdesk.domain.audit_query import MAX_RECORD_ID
 from tierdesk.errors import InvalidInputError
 
 T = TypeVar("T")
+K = TypeVar("K")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -107,3 +109,41 @@ def paginate_fetched(
     if more and shown:
         next_cursor = encode_cursor("m", id_of(shown[-1]), start + len(shown))
     return Page[T](items=shown, next_cursor=next_cursor)
+
+
+def paginate_keyset(
+    fetch: Callable[[K | None, int], Sequence[T]],
+    page: PageRequest,
+    key_of: Callable[[T], K],
+    *,
+    kind: str,
+    encode: Callable[[K], list[Any]],
+    decode: Callable[[list[Any]], K],
+) -> Page[T]:
+    """A page of a list the query pages itself: ``fetch(after, n)`` answers the first ``n``
+    items after the key ``after`` (None: from the start) in the list's order. The cursor holds
+    the last shown item's key (``encode``/``decode`` turn it into JSON values and back; a
+    ValueError from ``decode`` is a cursor this list never handed out)."""
+    after = None
+    if page.cursor:
+        values = decode_cursor(page.cursor)
+        if not values or values[0] != kind:
+            raise invalid_cursor()
+        try:
+            after = decode(values[1:])
+        except (ValueError, TypeError):
+            raise invalid_cursor() from None
+    items = fetch(after, page.limit + 1)
+    shown = list(items[: page.limit])
+    more = len(items) > page.limit and shown
+    return Page[T](
+        items=shown, next_cursor=encode_cursor(kind, *encode(key_of(shown[-1]))) if more else None
+    )
+
+
+def record_id(values: list[Any]) -> int:
+    """An id from a cursor: one value, in the id columns' range."""
+    [value] = values
+    if not isinstance(value, int) or not 1 <= value <= MAX_RECORD_ID:
+        raise ValueError(value)
+    return value

@@ -13,7 +13,7 @@ from tierdesk.domain.articles import ArticleContent, ArticleState, ArticleVersio
 from tierdesk.domain.people import Contact
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
-from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate_keyset, record_id
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.entrypoints.web.schemas_workflow import LinkedTicketOut
 from tierdesk.services import articles
@@ -191,9 +191,11 @@ def list_articles(
     desk: DeskDep, actor: CurrentActor, page: PageQuery, state: ArticleState | None = None
 ) -> Page[ArticleSummary]:
     """Knowledge-base articles in every state the caller may see, optionally one `state`."""
-    found = articles.list_articles(desk, actor, [state] if state else [])
-    return paginate(
-        [
+
+    def fetch(after: tuple[datetime, int] | None, count: int) -> list[ArticleSummary]:
+        states = [state] if state else []
+        found = articles.list_articles(desk, actor, states, after=after, limit=count)
+        return [
             ArticleSummary(
                 id=a.id or 0,
                 reference=a.reference,
@@ -204,8 +206,15 @@ def list_articles(
                 updated_at=a.updated_at,
             )
             for a in found
-        ],
+        ]
+
+    return paginate_keyset(
+        fetch,
         page,
+        lambda a: (a.updated_at, a.id),
+        kind="a",
+        encode=lambda key: [key[0].isoformat(), key[1]],
+        decode=lambda values: (datetime.fromisoformat(values[0]), record_id(values[1:])),
     )
 
 

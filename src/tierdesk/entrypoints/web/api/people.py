@@ -7,7 +7,13 @@ from fastapi import APIRouter, status
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
-from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
+from tierdesk.entrypoints.web.pagination import (
+    Page,
+    PageQuery,
+    paginate,
+    paginate_keyset,
+    record_id,
+)
 from tierdesk.entrypoints.web.schemas import (
     AgentCreate,
     AgentOut,
@@ -83,9 +89,13 @@ def list_contacts(
     desk: DeskDep, actor: CurrentActor, page: PageQuery, organisation_id: RecordId | None = None
 ) -> Page[ContactOut]:
     """Customer contacts, optionally of one organisation."""
-    return paginate(
-        [ContactOut.model_validate(c) for c in people.list_contacts(desk, actor, organisation_id)],
-        page,
+
+    def fetch(after_id: int | None, count: int) -> list[ContactOut]:
+        found = people.list_contacts(desk, actor, organisation_id, after_id=after_id, limit=count)
+        return [ContactOut.model_validate(c) for c in found]
+
+    return paginate_keyset(
+        fetch, page, lambda c: c.id or 0, kind="c", encode=lambda i: [i], decode=record_id
     )
 
 
