@@ -12,7 +12,9 @@ from fastapi.routing import APIRoute
 
 from tierdesk.errors import InvalidInputError
 
-_DECLARED: dict[int, frozenset[str]] = {}
+# Kept on the route object itself: routes are unhashable, and a table keyed by id() would
+# outlive the apps tests build and drop, whose ids get reused.
+_CACHE = "_tierdesk_query_names"
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -27,9 +29,10 @@ def reject_unknown_query(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    declared = _DECLARED.get(id(route))
+    declared: frozenset[str] | None = getattr(route, _CACHE, None)
     if declared is None:
-        declared = _DECLARED[id(route)] = frozenset(_query_names(route.dependant))
+        declared = frozenset(_query_names(route.dependant))
+        setattr(route, _CACHE, declared)
     for name in request.query_params:
         if name not in declared:
             raise InvalidInputError(
