@@ -120,7 +120,7 @@ def test_only_a_lead_publishes_and_each_publish_keeps_a_version(
     assert [v["number"] for v in shown["versions"]] == [2, 1]
     assert shown["versions"][1]["answer"] == ANSWER
     trail = client.get("/api/v1/audit?action=article.", headers=world.lead).json()
-    actions = [e["action"] for e in trail["events"]]
+    actions = [e["action"] for e in trail["items"]]
     assert actions.count("article.published") == 2
 
 
@@ -160,7 +160,7 @@ def test_a_public_article_is_found_by_customers_and_a_private_one_only_by_agents
 
     def found(headers: dict[str, str]) -> list[int | None]:
         answer = client.get("/api/v1/kb/search?q=SIP session timer 1800", headers=headers)
-        return [p["citation"]["written_article_id"] for p in answer.json()]
+        return [p["citation"]["written_article_id"] for p in answer.json()["items"]]
 
     assert article["id"] in found(world.l1)
     assert article["id"] not in found(world.customer)

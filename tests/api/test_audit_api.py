@@ -21,7 +21,7 @@ from tierdesk.services.auth import SYSTEM
 def events(client: TestClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
     response = client.get("/api/v1/audit", params=params, headers=headers)
     assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()["events"]
+    found: list[dict[str, Any]] = response.json()["items"]
     return found
 
 
@@ -59,7 +59,7 @@ def test_a_lead_reads_events_of_several_kinds_newest_first(
     assert (opened["ticket"], opened["actor_kind"]) == (history, "contact")
     assert opened["changes"]["subject"] == "Calls drop"
     entities = client.get("/api/v1/audit/entities", headers=world.lead)
-    assert entities.status_code == 200 and {"ticket", "queue"} <= set(entities.json())
+    assert entities.status_code == 200 and {"ticket", "queue"} <= set(entities.json()["items"])
 
 
 def test_filters_narrow_the_events(
@@ -94,7 +94,7 @@ def test_cursor_pages_are_stable_while_new_events_arrive(
             "/api/v1/audit", params={"limit": 4, "cursor": cursor}, headers=world.lead
         )
         body = response.json()
-        seen += [e["id"] for e in body["events"]]
+        seen += [e["id"] for e in body["items"]]
         queues.create_queue(  # a new event between pages shifts nothing
             app.desk, SYSTEM, queues.NewQueue(key=f"q{len(seen)}", name="Q", tier=Tier.L1)
         )

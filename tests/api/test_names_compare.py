@@ -43,7 +43,7 @@ def test_a_contact_finds_their_organisation_by_its_name_in_any_capitals(
     )
 
     assert created.status_code == 201, created.text
-    organisations = client.get("/api/v1/organisations", headers=world.lead).json()
+    organisations = client.get("/api/v1/organisations", headers=world.lead).json()["items"]
     [oelwerk] = [o for o in organisations if o["name"] == "Ölwerk Nord"]
     assert created.json()["organisation_id"] == oelwerk["id"]
 

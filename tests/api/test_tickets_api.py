@@ -62,7 +62,7 @@ def test_a_contact_opens_and_an_agent_works_the_ticket_with_every_step_in_the_tr
     assert escalated.status_code == 200, escalated.text
     assert escalated.json()["level"] == 2
 
-    events = client.get(f"/api/v1/tickets/{number}/events", headers=world.l1_agent).json()
+    events = client.get(f"/api/v1/tickets/{number}/events", headers=world.l1_agent).json()["items"]
     actions = [e["action"] for e in events]
     assert actions == [
         "ticket.opened",
@@ -93,7 +93,7 @@ def test_the_contact_never_sees_the_internal_note(client: TestClient, world: Wor
     assert "SECRET" not in messages.text
     events = client.get(f"/api/v1/tickets/{number}/events", headers=world.acme_contact)
     assert "SECRET" not in events.text
-    assert all(e["public"] for e in events.json())
+    assert all(e["public"] for e in events.json()["items"])
     as_agent = client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent)
     assert "SECRET internal finding" in as_agent.text
 
@@ -238,7 +238,7 @@ def test_solve_close_reopen_and_links(client: TestClient, world: World) -> None:
     )
     assert linked.status_code == 201
     assert linked.json()["links"][0]["kind"] == "duplicate-of"
-    related = client.get(f"/api/v1/tickets/{first}/related", headers=world.l1_agent).json()
+    related = client.get(f"/api/v1/tickets/{first}/related", headers=world.l1_agent).json()["items"]
     assert [t["number"] for t in related] == [second]
     solved = client.post(
         f"/api/v1/tickets/{first}/solve",
@@ -383,7 +383,7 @@ def test_html_bodies_are_sanitised(client: TestClient, world: World) -> None:
 def test_people_and_catalogue_endpoints(client: TestClient, world: World) -> None:
     me = client.get("/api/v1/me", headers=world.acme_contact).json()
     assert me["kind"] == "contact"
-    orgs = client.get("/api/v1/organisations", headers=world.acme_contact).json()
+    orgs = client.get("/api/v1/organisations", headers=world.acme_contact).json()["items"]
     assert [o["name"] for o in orgs] == ["Acme Telecom"]
     created = client.post(
         "/api/v1/organisations", json={"name": "Initech", "plan": "basic"}, headers=world.lead
@@ -421,7 +421,7 @@ def test_people_and_catalogue_endpoints(client: TestClient, world: World) -> Non
     assert refused_contact.status_code == 403
     agents = client.get("/api/v1/agents", headers=world.acme_contact)
     assert agents.status_code == 403
-    assert client.get("/api/v1/plans", headers=world.l1_agent).json()[0]["key"] == "basic"
+    assert client.get("/api/v1/plans", headers=world.l1_agent).json()["items"][0]["key"] == "basic"
     assert client.get("/api/v1/health").json() == {"status": "ok"}
 
 

@@ -177,7 +177,7 @@ def test_a_desk_set_up_from_nothing_serves_the_whole_ticket_path(
         )
         assert escalated.status_code == 200, escalated.text
 
-        events = http.get(f"/api/v1/tickets/{number}/events", headers=agent).json()
+        events = http.get(f"/api/v1/tickets/{number}/events", headers=agent).json()["items"]
         assert [e["action"] for e in events] == [
             "ticket.opened",
             "message.added",

@@ -54,7 +54,7 @@ def test_an_admin_lists_reads_and_reprocesses_quarantined_mail(
     assert reprocessed.json()["ticket_number"].startswith("TD-")
     remaining = client.get("/api/v1/mail/quarantine", headers=admin).json()["items"]
     assert [i["id"] for i in remaining] == [broken.inbound_id]
-    outbox = client.get("/api/v1/mail/outbox?status=pending", headers=admin).json()
+    outbox = client.get("/api/v1/mail/outbox?status=pending", headers=admin).json()["items"]
     assert {o["kind"] for o in outbox} == {"acknowledgement"}
 
 

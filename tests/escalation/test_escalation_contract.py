@@ -69,7 +69,7 @@ class Desk:
 
     def events(self, number: str) -> list[dict[str, Any]]:
         response = self.client.get(f"/api/v1/tickets/{number}/events", headers=self.lead)
-        return list(response.json())
+        return list(response.json()["items"])
 
 
 @pytest.fixture
@@ -143,7 +143,9 @@ def test_escalate_bounce_escalate_accept_is_refused_without_a_packet_and_audited
     bounce = next(e for e in world.events(number) if e["action"] == "escalation.bounced")
     assert bounce["changes"]["guidance"].startswith("Disable SIP ALG")
 
-    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()
+    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()[
+        "items"
+    ]
     assert [(p["sequence"], p["revision"], p["status"]) for p in packets] == [
         (1, 1, "accepted"),
         (2, 1, "bounced"),
@@ -207,7 +209,9 @@ def test_amending_a_packet_keeps_every_revision(world: Desk) -> None:
     )
     assert amended.status_code == 201, amended.text
     assert amended.json()["revision"] == 2
-    revisions = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()
+    revisions = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()[
+        "items"
+    ]
     assert [r["revision"] for r in revisions] == [1, 2]
     assert revisions[0]["content"]["open_questions"] == PACKET["open_questions"]
     assert revisions[1]["content"]["open_questions"] == []
@@ -255,7 +259,7 @@ def test_the_draft_packet_is_read_off_the_thread(world: Desk) -> None:
 
 
 def test_levels_are_configuration_that_leads_change(world: Desk) -> None:
-    levels = world.client.get("/api/v1/levels", headers=world.l1).json()
+    levels = world.client.get("/api/v1/levels", headers=world.l1).json()["items"]
     assert [lv["label"] for lv in levels] == ["L0", "L1", "L2", "L3", "L4"]
     assert [lv["takes_from_customers"] for lv in levels] == [True, True, True, False, False]
     l2 = levels[2]
@@ -339,7 +343,9 @@ def test_an_amended_packet_that_is_bounced_leaves_no_revision_awaiting_acceptanc
     assert bounced.status_code == 200, bounced.text
     world.post(f"/tickets/{number}/escalate", world.l1, to_level=2, reason="again", packet=PACKET)
 
-    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()
+    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()[
+        "items"
+    ]
     assert [(p["sequence"], p["revision"], p["status"]) for p in packets] == [
         (1, 1, "accepted"),
         (2, 1, "superseded"),  # replaced by revision 2 before anyone decided
@@ -353,5 +359,7 @@ def test_a_packet_passed_on_before_anyone_decided_reads_superseded(world: Desk) 
     world.post(f"/tickets/{number}/escalate", world.lead, to_level=1, reason="r", packet=PACKET)
     world.post(f"/tickets/{number}/escalate", world.lead, to_level=2, reason="s", packet=PACKET)
 
-    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()
+    packets = world.client.get(f"/api/v1/tickets/{number}/packets", headers=world.l2).json()[
+        "items"
+    ]
     assert [p["status"] for p in packets] == ["superseded", "awaiting-acceptance"]

@@ -111,7 +111,9 @@ def test_a_customer_on_a_paid_plan_opens_a_p2_problem_and_it_reaches_the_right_l
                          headers=anna))  # fmt: skip
     assert [t["number"] for t in mine["items"]] == [opened["number"]]
     # The customer sees neither the routing decision nor its reasons.
-    customer_events = ok(client.get(f"/api/v1/tickets/{opened['number']}/events", headers=customer))
+    customer_events = ok(
+        client.get(f"/api/v1/tickets/{opened['number']}/events", headers=customer)
+    )["items"]
     assert "ticket.routed" not in [e["action"] for e in customer_events]
     refused = client.get(f"/api/v1/tickets/{opened['number']}/routing", headers=customer)
     assert error_of(refused, 403) == "permission_denied"
@@ -160,14 +162,14 @@ def test_queues_and_routing_rules_are_read_and_changed_through_the_api(
     lead, _ = set_up_desk(app, client)
     anna = bearer_for(app, "anna@kestrel.example")
 
-    listed = ok(client.get("/api/v1/queues", headers=anna))
+    listed = ok(client.get("/api/v1/queues", headers=anna))["items"]
     one = ok(client.get("/api/v1/queues/L1-SBC-DE", headers=anna))
     patched = ok(client.patch("/api/v1/queues/l1-sbc", json={"languages": ["en", "fr"]},
                               headers=lead))  # fmt: skip
-    rules = ok(client.get("/api/v1/routing-rules", headers=anna))
+    rules = ok(client.get("/api/v1/routing-rules", headers=anna))["items"]
     moved = ok(client.patch(f"/api/v1/routing-rules/{rules[1]['id']}", json={"position": 1},
                             headers=lead))  # fmt: skip
-    reordered = ok(client.get("/api/v1/routing-rules", headers=anna))
+    reordered = ok(client.get("/api/v1/routing-rules", headers=anna))["items"]
     deleted = client.delete(f"/api/v1/routing-rules/{rules[0]['id']}", headers=lead)
 
     assert [q["key"] for q in listed] == ["l1-sbc", "l1-sbc-de", "l2-sbc"]
@@ -181,7 +183,9 @@ def test_queues_and_routing_rules_are_read_and_changed_through_the_api(
     assert moved["position"] == 1
     assert [r["name"] for r in reordered] == ["SBC", "German SBC, paid"]
     assert deleted.status_code == 204
-    assert [r["name"] for r in ok(client.get("/api/v1/routing-rules", headers=anna))] == ["SBC"]
+    assert [r["name"] for r in ok(client.get("/api/v1/routing-rules", headers=anna))["items"]] == [
+        "SBC"
+    ]
 
 
 def test_routing_configuration_errors_have_the_usual_shape(

@@ -44,10 +44,10 @@ def test_a_lead_creates_a_rule_that_then_fires_on_new_tickets(
     assert (rule["trigger"], rule["events"], rule["enabled"]) == ("event", ["ticket.opened"], True)
     assert rule["summary"] == ("when tags has vip or plan = premium: set priority P2, add tag fast")
     assert (ticket["priority"], ticket["tags"]) == ("P2", ["vip", "fast"])
-    events = client.get(f"/api/v1/tickets/{ticket['number']}/events", headers=lead).json()
+    events = client.get(f"/api/v1/tickets/{ticket['number']}/events", headers=lead).json()["items"]
     [fired] = [e for e in events if e["action"] == "rule.fired"]
     assert (fired["actor_name"], fired["changes"]["rule"]) == ("rule:VIP first", "VIP first")
-    firings = client.get("/api/v1/rules/VIP first/firings", headers=lead).json()
+    firings = client.get("/api/v1/rules/VIP first/firings", headers=lead).json()["items"]
     assert [(f["ticket_id"], f["closed_at"]) for f in firings] == [(ticket["id"], None)]
 
 
@@ -58,7 +58,7 @@ def test_rules_are_read_by_agents_and_changed_and_disabled_by_leads(
     agent = headers(app, make_agent(app.desk))
     rule_id = client.post("/api/v1/rules", json=VIP_RULE, headers=lead).json()["id"]
 
-    listed = client.get("/api/v1/rules", headers=agent).json()
+    listed = client.get("/api/v1/rules", headers=agent).json()["items"]
     by_name = client.get("/api/v1/rules/vip first", headers=agent).json()
     patched = client.patch(
         f"/api/v1/rules/{rule_id}",

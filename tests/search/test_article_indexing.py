@@ -98,7 +98,7 @@ def test_a_manual_past_a_limit_is_refused_with_413_and_the_setting_to_raise(
     agent = token_for(app.desk, make_agent(app.desk, tiers=[1]))
 
     status, body = upload(client, agent, "huge.md", guide(2_001))
-    listed = client.get("/api/v1/kb/articles", headers=bearer(agent)).json()
+    listed = client.get("/api/v1/kb/articles", headers=bearer(agent)).json()["items"]
 
     assert status == 413
     assert body["error"] == {
@@ -141,7 +141,7 @@ def test_a_large_manual_is_indexed_by_a_job_batch_by_batch_with_its_progress_sho
     done = client.get(article, headers=bearer(agent)).json()["indexing"]
     found = client.get(
         "/api/v1/kb/search", params={"q": "turn dial 79"}, headers=bearer(agent)
-    ).json()
+    ).json()["items"]
 
     assert status == 201
     assert created["indexing"] == {

@@ -41,12 +41,12 @@ def test_an_agent_uploads_a_manual_and_searches_it_with_citations(
         params={"q": "port forwarding to an internal server"},
         headers=bearer(agent),
     )
-    listed = client.get("/api/v1/kb/articles", headers=bearer(agent)).json()
+    listed = client.get("/api/v1/kb/articles", headers=bearer(agent)).json()["items"]
     one = client.get(f"/api/v1/kb/articles/{created['id']}", headers=bearer(agent)).json()
 
     assert created["created"] is True and again["created"] is False
     assert found.status_code == 200
-    best = found.json()[0]
+    best = found.json()["items"][0]
     assert best["citation"]["document"] == "Kestrel Edge Configuration Guide, release 13.0"
     assert best["citation"]["section"].startswith("4.2 Port forwarding")
     assert best["citation"]["page"] == 2

@@ -175,7 +175,7 @@ def test_private_comments_never_reach_the_customer(
     events = client.get(f"/api/v1/tickets/{number}/events", headers=headers)
 
     assert messages.status_code == 200
-    assert [m["kind"] for m in messages.json()] == ["customer", "public-reply", "customer"]
+    assert [m["kind"] for m in messages.json()["items"]] == ["customer", "public-reply", "customer"]
     for answer in (messages, detail, events):
         assert "SECRET" not in answer.text
 

@@ -57,15 +57,15 @@ def test_agents_read_the_seeded_configuration_and_customers_may_not(
     targets = client.get("/api/v1/level-targets", headers=people.agent)
 
     assert calendars.status_code == 200, calendars.text
-    assert {c["name"] for c in calendars.json()} == {"business-hours", "24x7"}
-    office = next(c for c in calendars.json() if c["name"] == "business-hours")
+    assert {c["name"] for c in calendars.json()["items"]} == {"business-hours", "24x7"}
+    office = next(c for c in calendars.json()["items"] if c["name"] == "business-hours")
     assert office["hours"]["mon"] == [["09:00", "18:00"]] and office["hours"]["sat"] == []
-    assert len(policies.json()) == 12  # P1-P4 x basic, standard, premium
+    assert len(policies.json()["items"]) == 12  # P1-P4 x basic, standard, premium
     premium_p1 = next(
-        p for p in policies.json() if p["plan"] == "premium" and p["priority"] == "P1"
+        p for p in policies.json()["items"] if p["plan"] == "premium" and p["priority"] == "P1"
     )
     assert (premium_p1["calendar"], premium_p1["first_response_minutes"]) == ("24x7", 15)
-    assert [t["level"] for t in targets.json()] == [0, 1, 2, 3, 4]
+    assert [t["level"] for t in targets.json()["items"]] == [0, 1, 2, 3, 4]
     for path in ("/api/v1/calendars", "/api/v1/sla-policies", "/api/v1/level-targets"):
         refused = client.get(path, headers=people.customer)
         assert refused.status_code == 403
@@ -128,7 +128,7 @@ def test_calendars_that_make_no_sense_are_refused_with_a_clear_error(
 def test_a_lead_changes_a_policy_and_a_level_target(
     app: Tierdesk, client: TestClient, people: People
 ) -> None:
-    policies = client.get("/api/v1/sla-policies", headers=people.lead).json()
+    policies = client.get("/api/v1/sla-policies", headers=people.lead).json()["items"]
     basic_p2 = next(p for p in policies if p["plan"] == "basic" and p["priority"] == "P2")
     path = f"/api/v1/sla-policies/{basic_p2['id']}"
 
@@ -177,7 +177,7 @@ def test_every_deadline_of_a_ticket_is_visible_and_the_friday_ticket_is_due_mond
         },
         headers=people.lead,
     )
-    policies = client.get("/api/v1/sla-policies", headers=people.lead).json()
+    policies = client.get("/api/v1/sla-policies", headers=people.lead).json()["items"]
     standard_p2 = next(p for p in policies if p["plan"] == "standard" and p["priority"] == "P2")
     client.patch(
         f"/api/v1/sla-policies/{standard_p2['id']}",
@@ -197,7 +197,7 @@ def test_every_deadline_of_a_ticket_is_visible_and_the_friday_ticket_is_due_mond
     seen_by_stranger = client.get(f"/api/v1/tickets/{number}/deadlines", headers=people.stranger)
 
     assert seen_by_agent.status_code == 200, seen_by_agent.text
-    by_clock = {(d["clock"], d["level"]): d for d in seen_by_agent.json()}
+    by_clock = {(d["clock"], d["level"]): d for d in seen_by_agent.json()["items"]}
     assert set(by_clock) == {
         ("first-response", None),
         ("resolution", None),
@@ -208,7 +208,10 @@ def test_every_deadline_of_a_ticket_is_visible_and_the_friday_ticket_is_due_mond
     assert first["due_at"] == "2026-03-09T08:55:00Z"  # Monday 09:55 in Berlin
     assert (first["state"], first["breached"], first["calendar"]) == ("running", False, "berlin")
     assert first["business_minutes_left"] == 60.0
-    assert {d["clock"] for d in seen_by_customer.json()} == {"first-response", "resolution"}
+    assert {d["clock"] for d in seen_by_customer.json()["items"]} == {
+        "first-response",
+        "resolution",
+    }
     assert seen_by_stranger.status_code == 404
 
 
@@ -225,15 +228,20 @@ def test_an_agent_reads_and_clears_the_notifications_a_breach_left(
 
     mine = client.get("/api/v1/notifications?unread=true", headers=people.lead)
     assert mine.status_code == 200, mine.text
-    assert {n["kind"] for n in mine.json()} == {"sla.breach"}
-    assert len(mine.json()) == 3  # first response, L0 pickup, L0 hand-off
+    assert {n["kind"] for n in mine.json()["items"]} == {"sla.breach"}
+    assert len(mine.json()["items"]) == 3  # first response, L0 pickup, L0 hand-off
     marked = client.post(
-        "/api/v1/notifications/read", json={"ids": [mine.json()[0]["id"]]}, headers=people.lead
+        "/api/v1/notifications/read",
+        json={"ids": [mine.json()["items"][0]["id"]]},
+        headers=people.lead,
     )
     assert marked.json() == {"marked": 1}
-    assert len(client.get("/api/v1/notifications?unread=true", headers=people.lead).json()) == 2
+    assert (
+        len(client.get("/api/v1/notifications?unread=true", headers=people.lead).json()["items"])
+        == 2
+    )
     assert client.post("/api/v1/notifications/read", json={}, headers=people.lead).json() == {
         "marked": 2
     }
-    assert client.get("/api/v1/notifications", headers=people.agent).json() == []
+    assert client.get("/api/v1/notifications", headers=people.agent).json()["items"] == []
     assert client.get("/api/v1/notifications", headers=people.customer).status_code == 403

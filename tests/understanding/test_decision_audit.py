@@ -34,7 +34,7 @@ def burst(client: TestClient, world: World, code: str) -> int:
         open_ticket(
             client, who, subject="Registration fails", body=f"Phones cannot register: {code} ({n})"
         )
-    [proposal] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()
+    [proposal] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()["items"]
     return int(proposal["id"])
 
 

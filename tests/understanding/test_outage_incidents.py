@@ -30,7 +30,7 @@ def _burst(client: TestClient, *contacts: dict[str, str]) -> list[str]:
 def _outage_notes(client: TestClient, who: dict[str, str]) -> list[dict[str, Any]]:
     response = client.get("/api/v1/notifications", headers=who)
     assert response.status_code == 200, response.text
-    return [n for n in response.json() if n["kind"] == "outage.proposed"]
+    return [n for n in response.json()["items"] if n["kind"] == "outage.proposed"]
 
 
 def test_the_leads_are_notified_once_when_an_outage_proposal_opens(
@@ -40,7 +40,7 @@ def test_the_leads_are_notified_once_when_an_outage_proposal_opens(
     assert _outage_notes(client, world.lead) == []  # two tickets are no outage yet
 
     _burst(client, world.globex_contact)
-    [proposal] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()
+    [proposal] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()["items"]
     [note] = _outage_notes(client, world.lead)
     assert note["details"]["proposal_id"] == proposal["id"]
     assert note["details"]["ticket_ids"] == proposal["ticket_ids"]
@@ -49,7 +49,7 @@ def test_the_leads_are_notified_once_when_an_outage_proposal_opens(
     assert _outage_notes(client, world.l1_agent) == []  # for the leads
 
     _burst(client, world.globex_contact)  # the proposal grows; nobody is told twice
-    [grown] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()
+    [grown] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()["items"]
     assert len(grown["ticket_ids"]) == 4
     assert len(_outage_notes(client, world.lead)) == 1
 
@@ -58,12 +58,12 @@ def test_declaring_the_incident_from_a_proposal_is_one_call_that_links_its_ticke
     client: TestClient, world: World
 ) -> None:
     numbers = _burst(client, world.acme_contact, world.acme_contact, world.globex_contact)
-    [proposal] = client.get("/api/v1/outage-proposals", headers=world.lead).json()
+    [proposal] = client.get("/api/v1/outage-proposals", headers=world.lead).json()["items"]
     url = f"/api/v1/outage-proposals/{proposal['id']}/incident"
 
     refused = client.post(url, json={}, headers=world.l1_agent)
     assert refused.status_code == 403, refused.text  # incidents are L4's and the leads'
-    assert client.get("/api/v1/incidents", headers=world.lead).json() == []
+    assert client.get("/api/v1/incidents", headers=world.lead).json()["items"] == []
 
     declared = client.post(url, json={"severity": "sev1"}, headers=world.lead)
     assert declared.status_code == 201, declared.text
@@ -79,14 +79,14 @@ def test_declaring_the_incident_from_a_proposal_is_one_call_that_links_its_ticke
 
     again = client.post(url, headers=world.lead)  # no body: the defaults
     assert again.status_code == 409, again.text
-    assert len(client.get("/api/v1/incidents", headers=world.lead).json()) == 1
+    assert len(client.get("/api/v1/incidents", headers=world.lead).json()["items"]) == 1
 
 
 def test_an_incident_declared_from_a_proposal_can_take_its_own_title(
     client: TestClient, world: World
 ) -> None:
     _burst(client, world.acme_contact, world.globex_contact, world.globex_contact)
-    [proposal] = client.get("/api/v1/outage-proposals", headers=world.lead).json()
+    [proposal] = client.get("/api/v1/outage-proposals", headers=world.lead).json()["items"]
     declared = client.post(
         f"/api/v1/outage-proposals/{proposal['id']}/incident",
         json={"title": "Registrar outage, region west"},

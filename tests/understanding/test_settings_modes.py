@@ -48,10 +48,12 @@ def test_in_send_mode_the_question_goes_out_and_the_ticket_waits_on_the_customer
     assert ticket["status"] == "pending-customer"
     [question] = eager.get(
         f"/api/v1/tickets/{number}/clarifying-questions", headers=world.acme_contact
-    ).json()
+    ).json()["items"]
     assert question["mode"] == "send"
     assert question["sent_at"] is not None
-    messages = eager.get(f"/api/v1/tickets/{number}/messages", headers=world.acme_contact).json()
+    messages = eager.get(f"/api/v1/tickets/{number}/messages", headers=world.acme_contact).json()[
+        "items"
+    ]
     assert messages[-1]["kind"] == "public-reply"
     assert "software version" in messages[-1]["body"]
 
@@ -67,7 +69,7 @@ def test_in_send_mode_the_question_goes_out_and_the_ticket_waits_on_the_customer
         len(
             eager.get(
                 f"/api/v1/tickets/{number}/clarifying-questions", headers=world.l1_agent
-            ).json()
+            ).json()["items"]
         )
         == 1
     )

@@ -51,7 +51,7 @@ def test_the_desks_product_models_are_read_as_products_not_error_codes(
         body="Hello,\nthe log shows KP-200 rebooting every hour, then error 4711.\n"
         "We run kestrel deskphone 4.0.1.\nAnna",
     )
-    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()["items"]
     read = [(f["kind"], f["value"]) for f in facts if f["kind"] != "language"]
     assert read == [
         ("error-code", "4711"),
@@ -74,7 +74,7 @@ def test_facts_are_read_with_where_they_came_from_and_customers_never_see_intern
 
     agent_view = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent)
     assert agent_view.status_code == 200, agent_view.text
-    facts = agent_view.json()
+    facts = agent_view.json()["items"]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for fact in facts:
         by_kind.setdefault(fact["kind"], []).append(fact)
@@ -94,8 +94,8 @@ def test_facts_are_read_with_where_they_came_from_and_customers_never_see_intern
 
     customer_view = client.get(f"/api/v1/tickets/{number}/facts", headers=world.acme_contact)
     assert customer_view.status_code == 200
-    assert "10.9.9.9" not in {f["value"] for f in customer_view.json()}
-    assert {f["kind"] for f in customer_view.json()} >= {"sip-status", "log-template"}
+    assert "10.9.9.9" not in {f["value"] for f in customer_view.json()["items"]}
+    assert {f["kind"] for f in customer_view.json()["items"]} >= {"sip-status", "log-template"}
 
     other = client.get(f"/api/v1/tickets/{number}/facts", headers=world.globex_contact)
     assert other.status_code == 404
@@ -114,7 +114,7 @@ def test_a_missing_fact_becomes_one_question_in_the_customer_language_sent_by_an
     )
     proposed = client.get(f"/api/v1/tickets/{number}/clarifying-questions", headers=world.l1_agent)
     assert proposed.status_code == 200, proposed.text
-    [question] = proposed.json()
+    [question] = proposed.json()["items"]
     assert question["language"] == "de"
     assert question["missing"] == ["version", "error"]
     assert question["sent_at"] is None
@@ -122,7 +122,7 @@ def test_a_missing_fact_becomes_one_question_in_the_customer_language_sent_by_an
     unsent = client.get(
         f"/api/v1/tickets/{number}/clarifying-questions", headers=world.acme_contact
     )
-    assert unsent.json() == []
+    assert unsent.json()["items"] == []
 
     refused = client.post(
         f"/api/v1/tickets/{number}/clarifying-questions/{question['id']}/send",
@@ -138,7 +138,9 @@ def test_a_missing_fact_becomes_one_question_in_the_customer_language_sent_by_an
     assert sent.json()["message_id"] is not None
     ticket = client.get(f"/api/v1/tickets/{number}", headers=world.acme_contact).json()
     assert ticket["status"] == "pending-customer"
-    messages = client.get(f"/api/v1/tickets/{number}/messages", headers=world.acme_contact).json()
+    messages = client.get(f"/api/v1/tickets/{number}/messages", headers=world.acme_contact).json()[
+        "items"
+    ]
     assert any("Softwareversion" in m["body"] for m in messages)
     again = client.post(
         f"/api/v1/tickets/{number}/clarifying-questions/{question['id']}/send",
@@ -158,7 +160,7 @@ def test_triage_suggests_abstains_and_records_every_decision(
     )
     response = client.get(f"/api/v1/tickets/{number}/triage", headers=world.l1_agent)
     assert response.status_code == 200, response.text
-    suggestions = {s["field"]: s for s in response.json()}
+    suggestions = {s["field"]: s for s in response.json()["items"]}
     assert suggestions["type"]["suggested"] == "outage"
     assert suggestions["type"]["source"] == "cold-start"
     assert suggestions["priority"]["suggested"] == "P1"
@@ -178,7 +180,8 @@ def test_triage_suggests_abstains_and_records_every_decision(
     assert (ticket["type"], ticket["priority"]) == ("outage", "P2")  # the decisions applied
 
     report = {
-        r["field"]: r for r in client.get("/api/v1/triage/report", headers=world.l1_agent).json()
+        r["field"]: r
+        for r in client.get("/api/v1/triage/report", headers=world.l1_agent).json()["items"]
     }
     assert (report["type"]["accepted"], report["type"]["accuracy"]) == (1, 1.0)
     assert (report["priority"]["corrected"], report["priority"]["accuracy"]) == (1, 0.0)
@@ -211,7 +214,7 @@ def test_a_burst_of_similar_tickets_from_several_organisations_proposes_an_incid
     ]
     response = client.get("/api/v1/outage-proposals", headers=world.l1_agent)
     assert response.status_code == 200, response.text
-    [proposal] = response.json()
+    [proposal] = response.json()["items"]
     ids = [client.get(f"/api/v1/tickets/{n}", headers=world.l1_agent).json()["id"] for n in numbers]
     quiet_id = client.get(f"/api/v1/tickets/{quiet}", headers=world.l1_agent).json()["id"]
     assert proposal["ticket_ids"] == sorted(ids)
@@ -233,7 +236,7 @@ def test_a_burst_of_similar_tickets_from_several_organisations_proposes_an_incid
         headers=world.l1_agent,
     )
     assert twice.status_code == 409
-    assert client.get("/api/v1/outage-proposals", headers=world.l1_agent).json() == []
+    assert client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()["items"] == []
 
 
 def test_the_summary_and_the_hand_off_draft_carry_the_facts(
@@ -294,7 +297,7 @@ def test_an_attached_letter_is_not_read_as_a_log(client: TestClient, world: Worl
             }
         ],
     )
-    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()["items"]
     assert [f for f in facts if f["kind"] == "log-template"] == []
 
 
@@ -316,13 +319,15 @@ def test_an_attached_log_is_read_and_restricted_ones_stay_with_agents(
         body="Please see the attached logs.",
         attachments=[attached("sbc.log", False), attached("core.log", True)],
     )
-    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()
+    facts = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent).json()["items"]
     sources = {f["detail"]["source"] for f in facts if f["kind"] == "log-template"}
     assert sources == {"sbc.log", "core.log"}
     assert all(f["attachment_id"] is not None for f in facts if f["kind"] == "log-template")
     seen_by_customer = client.get(f"/api/v1/tickets/{number}/facts", headers=world.acme_contact)
     customer_sources = {
-        f["detail"]["source"] for f in seen_by_customer.json() if f["kind"] == "log-template"
+        f["detail"]["source"]
+        for f in seen_by_customer.json()["items"]
+        if f["kind"] == "log-template"
     }
     assert customer_sources == {"sbc.log"}
 
@@ -337,7 +342,9 @@ def test_accepting_a_suggestion_the_model_abstained_on_counts_as_accepted_in_the
     number = open_ticket(client, world.acme_contact, subject="Invoice", body="Where is it?")
     [product] = [
         s
-        for s in client.get(f"/api/v1/tickets/{number}/triage", headers=world.l1_agent).json()
+        for s in client.get(f"/api/v1/tickets/{number}/triage", headers=world.l1_agent).json()[
+            "items"
+        ]
         if s["field"] == "product"
     ]
     assert product["suggested"] is None  # abstained; "best" is only a hint
@@ -348,7 +355,8 @@ def test_accepting_a_suggestion_the_model_abstained_on_counts_as_accepted_in_the
     assert decided.json()["outcome"] == "accepted"
 
     report = {
-        r["field"]: r for r in client.get("/api/v1/triage/report", headers=world.l1_agent).json()
+        r["field"]: r
+        for r in client.get("/api/v1/triage/report", headers=world.l1_agent).json()["items"]
     }
     row = report["product"]
     assert (row["decided"], row["accepted"], row["corrected"]) == (1, 1, 0)

@@ -59,7 +59,7 @@ def test_a_restricted_diagnostic_on_a_public_reply_is_not_the_customers(
 
     thread = client.get(f"/api/v1/tickets/{number}", headers=customer).json()["messages"]
     assert [m["attachments"] for m in thread] == [[], []]
-    messages = client.get(f"/api/v1/tickets/{number}/messages", headers=customer).json()
+    messages = client.get(f"/api/v1/tickets/{number}/messages", headers=customer).json()["items"]
     assert [m["attachments"] for m in messages] == [[], []]
     api = client.get(f"/api/v1/tickets/{number}/attachments/{attachment_id}", headers=customer)
     assert api.status_code == 404

@@ -34,7 +34,7 @@ def test_every_passage_over_the_api_carries_its_confidence(
         "/api/v1/kb/search",
         params={"q": "port forwarding destination NAT"},
         headers={"Authorization": f"Bearer {agent}"},
-    ).json()
+    ).json()["items"]
 
     assert found and all(0.0 <= hit["confidence"] <= 1.0 for hit in found)
     assert found[0]["confidence"] >= 0.8  # a clear answer

@@ -105,10 +105,10 @@ class World:
     def messages(self, number: str, who: str = "lead") -> list[dict[str, Any]]:
         response = self.get(f"/tickets/{number}/messages", who)
         assert response.status_code == 200, response.text
-        return list(response.json())
+        return list(response.json()["items"])
 
     def events(self, number: str) -> list[dict[str, Any]]:
-        return list(self.get(f"/tickets/{number}/events", "lead").json())
+        return list(self.get(f"/tickets/{number}/events", "lead").json()["items"])
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ class RecordKindSuite:
 
         listed = world.get(self.path, "l1")
         assert listed.status_code == 200, listed.text
-        assert record["id"] in [r["id"] for r in listed.json()]
+        assert record["id"] in [r["id"] for r in listed.json()["items"]]
         read = self.read(world, "l1", record["id"])
         assert (read["reference"], read["title"]) == (
             f"{self.prefix}-{record['id']}",
@@ -77,7 +77,7 @@ class RecordKindSuite:
         found = world.get("/audit", "lead", entity=self.kind, action=f"{self.kind}.{self.created}")
 
         assert found.status_code == 200, found.text
-        ours = [e for e in found.json()["events"] if e["entity_id"] == record["id"]]
+        ours = [e for e in found.json()["items"] if e["entity_id"] == record["id"]]
         assert [e["changes"]["record"] for e in ours] == [f"{self.prefix}-{record['id']}"]
 
     def test_customers_read_none_of_them(self, world: World) -> None:

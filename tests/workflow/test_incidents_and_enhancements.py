@@ -136,7 +136,7 @@ def test_enhancements_count_one_vote_per_organisation_and_tell_them_when_shipped
     for number, who in ((first, "alpine"), (second, "alpine"), (third, "baltic")):
         last = world.messages(number, who)[-1]["body"]
         assert "has shipped in release 5.0" in last
-    listed = world.get("/enhancements", "l1").json()
+    listed = world.get("/enhancements", "l1").json()["items"]
     assert listed[0]["votes"] == 3
     late = world.post(
         f"/enhancements/{enhancement['id']}/tickets", "l1", ticket=world.open("baltic")

@@ -48,7 +48,7 @@ def test_a_ticket_matching_a_known_issue_is_answered_with_its_fix_in_one_call(
     issue = world.get(f"/known-issues/{issue_id}", "l1").json()
     assert issue["link_count"] == 1
     assert [t["number"] for t in issue["tickets"]] == [number]
-    listed = world.get("/known-issues", "l1", product="kestrel-pbx").json()
+    listed = world.get("/known-issues", "l1", product="kestrel-pbx").json()["items"]
     assert [(k["id"], k["link_count"]) for k in listed] == [(issue_id, 1)]
     records = world.get(f"/tickets/{number}/records", "l1").json()
     assert [link["record"] for link in records["links"]] == [f"KI-{issue_id}"]

@@ -75,7 +75,9 @@ from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepositor
 from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.sla import SlaRepository as SlaRepository
 from tierdesk.ports.tickets import TicketFilter as TicketFilter
+from tierdesk.ports.tickets import TicketKeyset as TicketKeyset
 from tierdesk.ports.tickets import TicketRepository as TicketRepository
+from tierdesk.ports.tickets import TicketSort as TicketSort
 from tierdesk.ports.tokens import StoredToken as StoredToken
 from tierdesk.ports.tokens import TokenRepository as TokenRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol
 
 from tierdesk.domain.articles import (
@@ -17,8 +18,15 @@ from tierdesk.domain.articles import (
 class ArticleRepository(Protocol):
     def add(self, article: Article) -> None: ...
     def get(self, article_id: int) -> Article | None: ...
-    def find(self, states: Iterable[ArticleState] = ()) -> list[Article]:
-        """Most recently changed first; no states: every article."""
+    def find(
+        self,
+        states: Iterable[ArticleState] = (),
+        *,
+        after: tuple[datetime, int] | None = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        """Most recently changed first (then the newest id); no states: every article. After
+        ``after`` (an article's updated_at and id), at most ``limit``."""
         ...
 
     def add_version(self, version: ArticleVersion) -> None: ...

@@ -19,7 +19,16 @@ class ContactRepository(Protocol):
     def add(self, contact: Contact) -> None: ...
     def get(self, contact_id: int) -> Contact | None: ...
     def get_by_email(self, email: str) -> Contact | None: ...
-    def all(self, organisation_id: int | None = None) -> list[Contact]: ...
+    def all(
+        self,
+        organisation_id: int | None = None,
+        *,
+        after_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[Contact]:
+        """In id order: after ``after_id``, at most ``limit``."""
+        ...
+
     def ensure(
         self, email: str, name: str, organisation_id: int, language: str | None, at: datetime
     ) -> tuple[int, bool]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from tierdesk.domain.tickets import Ticket
@@ -24,6 +26,36 @@ class TicketFilter:
     product_id: int | None = None
     tag: str | None = None
     text: str | None = None
+    updated_since: datetime | None = None
+
+
+class TicketSort(StrEnum):
+    """A ticket order: a key, descending with ``-``. Priority ascending is the most urgent
+    (P1) first. Ties are broken by id, in the same direction."""
+
+    CREATED = "created"
+    NEWEST = "-created"
+    UPDATED = "updated"
+    RECENTLY_UPDATED = "-updated"
+    PRIORITY = "priority"
+    LEAST_URGENT = "-priority"
+
+    @property
+    def key(self) -> str:
+        return self.value.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
+
+
+@dataclass(frozen=True)
+class TicketKeyset:
+    """Where a page of tickets in a ``TicketSort`` order resumes: after this sort value (a time
+    for created/updated, the priority's value for priority) and id."""
+
+    value: datetime | str
+    id: int
 
 
 class TicketRepository(Protocol):
@@ -41,8 +73,13 @@ class TicketRepository(Protocol):
         limit: int,
         before_id: int | None,
         thread: bool = True,
+        *,
+        sort: TicketSort | None = None,
+        after: TicketKeyset | None = None,
     ) -> list[Ticket]:
-        """``thread=False``: the tickets without their messages (reading them raises)."""
+        """Without ``sort``: newest id first, below ``before_id``; with it: in that order,
+        after ``after``. ``thread=False``: the tickets without their messages (reading them
+        raises)."""
         ...
 
     def count(self, scope: Scope, filters: TicketFilter) -> int: ...

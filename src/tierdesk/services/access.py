@@ -36,7 +36,7 @@ from tierdesk.domain.visibility import (
     solution_of,
 )
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
-from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort, UnitOfWork
 from tierdesk.services import log_context
 
 # -- an actor's doors -----------------------------------------------------------------------
@@ -73,11 +73,17 @@ def access_ticket_page(
     limit: int,
     before_id: int | None,
     thread: bool = True,
+    *,
+    sort: TicketSort | None = None,
+    after: TicketKeyset | None = None,
 ) -> list[Ticket]:
-    """Up to ``limit`` of the tickets the actor may see that match ``filters``, newest first,
-    with ids below ``before_id``. The visibility rule is applied in SQL (``Scope``).
-    ``thread=False``: without their messages, for a list that shows none."""
-    return uow.tickets.page(scope_for(actor), filters, limit, before_id, thread)
+    """Up to ``limit`` of the tickets the actor may see that match ``filters``: newest first
+    with ids below ``before_id``, or in ``sort`` order after ``after``. The visibility rule is
+    applied in SQL (``Scope``). ``thread=False``: without their messages, for a list that shows
+    none."""
+    return uow.tickets.page(
+        scope_for(actor), filters, limit, before_id, thread, sort=sort, after=after
+    )
 
 
 def count_visible_tickets(uow: UnitOfWork, actor: Actor, filters: TicketFilter) -> int:

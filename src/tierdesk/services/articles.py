@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from tierdesk.domain.article_draft import SourceTicket, draft_article
 from tierdesk.domain.articles import (
@@ -134,10 +135,18 @@ def create_article(
     *,
     product: str | None = None,
     public: bool = False,
-    source_ticket_ids: Sequence[int] = (),
+    source_ticket_ids: Sequence[int | str] = (),
 ) -> Article:
+    """``source_ticket_ids``: ids, or ticket numbers (``TD-1042``), which must name a ticket
+    or a solution the actor may see."""
     require_agent(actor, "write KB articles")
     with desk.uow() as uow:
+        source_ids = [
+            s
+            if isinstance(s, int)
+            else access_ticket_or_solution(uow, actor, s, desk.ticket_prefix).ticket_id
+            for s in source_ticket_ids
+        ]
         now = desk.clock.now()
         article = Article(
             title=content.title,
@@ -152,7 +161,7 @@ def create_article(
             created_by=actor.name,
             product_id=product_id_for(uow, product),
             public=public,
-            source_ticket_ids=list(dict.fromkeys(source_ticket_ids)),
+            source_ticket_ids=list(dict.fromkeys(source_ids)),
         )
         uow.articles.add(article)
         uow.flush()
@@ -290,10 +299,18 @@ def article_of_document(key: str) -> int | None:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def list_articles(desk: Desk, actor: Actor, states: Sequence[ArticleState] = ()) -> list[Article]:
+def list_articles(
+    desk: Desk,
+    actor: Actor,
+    states: Sequence[ArticleState] = (),
+    *,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
+) -> list[Article]:
+    """Most recently changed first; after ``after`` (updated_at, id), at most ``limit``."""
     require_agent(actor, "list KB articles")
     with desk.uow() as uow:
-        return uow.articles.find(states)
+        return uow.articles.find(states, after=after, limit=limit)
 
 
 def get_article(desk: Desk, actor: Actor, article_id: int) -> ArticleView:

@@ -190,11 +190,19 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
         return ContactCreated(contact, organisation, created)
 
 
-def list_contacts(desk: Desk, actor: Actor, organisation_id: int | None = None) -> list[Contact]:
+def list_contacts(
+    desk: Desk,
+    actor: Actor,
+    organisation_id: int | None = None,
+    *,
+    after_id: int | None = None,
+    limit: int | None = None,
+) -> list[Contact]:
+    """In id order, after ``after_id``, at most ``limit``; a contact sees their organisation's."""
     with desk.uow() as uow:
         if isinstance(actor, Contact):
-            return uow.contacts.all(actor.organisation_id)
-        return uow.contacts.all(organisation_id)
+            organisation_id = actor.organisation_id
+        return uow.contacts.all(organisation_id, after_id=after_id, limit=limit)
 
 
 @dataclass

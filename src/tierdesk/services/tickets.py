@@ -22,7 +22,7 @@ from tierdesk.domain.tickets import (
 )
 from tierdesk.domain.visibility import may_read_internal
 from tierdesk.errors import InvalidInputError, NotFoundError
-from tierdesk.ports import TicketFilter, UnitOfWork
+from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort, UnitOfWork
 from tierdesk.services import reference_data
 from tierdesk.services.access import (
     access_ticket,
@@ -194,13 +194,18 @@ def list_tickets(
     before_id: int | None = None,
     *,
     thread: bool = True,
+    sort: TicketSort | None = None,
+    after: TicketKeyset | None = None,
 ) -> TicketPage:
-    """``thread=False``: the tickets without their messages (a list that shows none need not
-    load every message of every ticket; reading them then raises)."""
+    """A page of the tickets the actor may see: newest id first below ``before_id``, or in
+    ``sort`` order after ``after``. ``thread=False``: the tickets without their messages (a list
+    that shows none need not load every message of every ticket; reading them then raises)."""
     if limit < 1:
         raise InvalidInputError("limit must be at least 1", field="limit")
     with desk.uow() as uow:
-        rows = access_ticket_page(uow, actor, filters, limit + 1, before_id, thread)
+        rows = access_ticket_page(
+            uow, actor, filters, limit + 1, before_id, thread, sort=sort, after=after
+        )
         total = count_visible_tickets(uow, actor, filters)
     page, more = rows[:limit], len(rows) > limit
     return TicketPage(page, page[-1].id if more and page else None, total)

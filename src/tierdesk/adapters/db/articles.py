@@ -4,6 +4,7 @@ never updated) and the readers' "did this help?" answers, one per reader and art
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -14,9 +15,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     delete,
     func,
     insert,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session, registry
@@ -100,12 +103,26 @@ class SqlArticleRepository:
     def get(self, article_id: int) -> Article | None:
         return self.session.get(Article, article_id)
 
-    def find(self, states: Iterable[ArticleState] = ()) -> list[Article]:
+    def find(
+        self,
+        states: Iterable[ArticleState] = (),
+        *,
+        after: tuple[datetime, int] | None = None,
+        limit: int | None = None,
+    ) -> list[Article]:
         query = select(Article).order_by(articles.c.updated_at.desc(), articles.c.id.desc())
         wanted = [str(s) for s in states]
         if wanted:
             query = query.where(articles.c.state.in_(wanted))
-        return list(self.session.scalars(query))
+        if after is not None:
+            changed, last_id = after
+            query = query.where(
+                or_(
+                    articles.c.updated_at < changed,
+                    and_(articles.c.updated_at == changed, articles.c.id < last_id),
+                )
+            )
+        return list(self.session.scalars(query.limit(limit)))
 
     def add_version(self, version: ArticleVersion) -> None:
         self.session.add(version)

@@ -69,11 +69,19 @@ class SqlContactRepository:
         query = select(Contact).where(tables.contacts.c.email == email)
         return self.session.scalars(query).first()
 
-    def all(self, organisation_id: int | None = None) -> list[Contact]:
+    def all(
+        self,
+        organisation_id: int | None = None,
+        *,
+        after_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[Contact]:
         query = select(Contact).order_by(tables.contacts.c.id)
         if organisation_id is not None:
             query = query.where(id_equals(tables.contacts.c.organisation_id, organisation_id))
-        return list(self.session.scalars(query))
+        if after_id is not None:
+            query = query.where(tables.contacts.c.id > after_id)
+        return list(self.session.scalars(query.limit(limit)))
 
     def ensure(
         self, email: str, name: str, organisation_id: int, language: str | None, at: datetime

@@ -16,7 +16,7 @@ from tierdesk.adapters.db.types import ID_RANGE, id_equals, json_array_contains,
 from tierdesk.domain.messages import Attachment, Message
 from tierdesk.domain.tickets import Ticket, TicketLink
 from tierdesk.domain.visibility import Scope
-from tierdesk.ports.tickets import TicketFilter
+from tierdesk.ports.tickets import TicketFilter, TicketKeyset, TicketSort
 
 _t = tables.tickets.c
 
@@ -95,6 +95,13 @@ def _without_thread() -> tuple[ORMOption, ...]:
 _MANY = 5000
 
 
+_SORT_COLUMNS = {
+    "created": _t.created_at,
+    "updated": _t.updated_at,
+    "priority": _t.priority,  # "P1" < "P2" < ...: ascending is the most urgent first
+}
+
+
 class SqlTicketRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -164,6 +171,8 @@ class SqlTicketRepository:
             clauses.append(id_equals(_t.requester_id, f.requester_id))
         if f.product_id is not None:
             clauses.append(id_equals(_t.product_id, f.product_id))
+        if f.updated_since is not None:
+            clauses.append(_t.updated_at >= f.updated_since)
         if f.tag:
             clauses.append(json_array_contains(_t.tags, f.tag, self._dialect))
         if f.text:
@@ -182,14 +191,29 @@ class SqlTicketRepository:
         limit: int,
         before_id: int | None,
         thread: bool = True,
+        *,
+        sort: TicketSort | None = None,
+        after: TicketKeyset | None = None,
     ) -> list[Ticket]:
         query = select(Ticket).where(self._where(scope, filters))
         if not thread:
             query = query.options(*_without_thread())
         if before_id is not None and before_id < ID_RANGE.stop:  # else every id is below it
             query = query.where(_t.id < max(before_id, ID_RANGE.start))
-        query = query.order_by(_t.id.desc()).limit(limit)
-        return list(self.session.scalars(query))
+        if sort is None:
+            return list(self.session.scalars(query.order_by(_t.id.desc()).limit(limit)))
+        # Keyset on (sort value, id): a page resumes after the last row shown, so a ticket
+        # opened or changed meanwhile neither repeats nor shifts the next page (an offset would).
+        column = _SORT_COLUMNS[sort.key]
+        if after is not None:
+            last_id = after.id  # the endpoint refuses a cursor naming no storable id
+            if sort.descending:
+                beyond = or_(column < after.value, and_(column == after.value, _t.id < last_id))
+            else:
+                beyond = or_(column > after.value, and_(column == after.value, _t.id > last_id))
+            query = query.where(beyond)
+        order = (column.desc(), _t.id.desc()) if sort.descending else (column, _t.id)
+        return list(self.session.scalars(query.order_by(*order).limit(limit)))
 
     def count(self, scope: Scope, filters: TicketFilter) -> int:
         query = select(func.count()).select_from(tables.tickets).where(self._where(scope, filters))

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
-from tierdesk.entrypoints.web import api_docs, metrics
+from tierdesk.entrypoints.web import api_docs, metrics, openapi
 from tierdesk.entrypoints.web.api import answers as answers_api
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
@@ -30,6 +30,7 @@ from tierdesk.entrypoints.web.hosts import (
 )
 from tierdesk.entrypoints.web.pages import install_pages
 from tierdesk.entrypoints.web.requests import RequestContext
+from tierdesk.entrypoints.web.strict_query import reject_unknown_query
 
 
 def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> FastAPI:
@@ -60,7 +61,9 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     app.state.public_url = public_base_url(settings, served_at)
     install_error_handlers(app)
 
-    api = APIRouter(prefix="/api/v1")
+    app.openapi = openapi.desk_openapi(app)  # type: ignore[method-assign]
+    # Every route added under it (now or by a later router) refuses unknown query parameters.
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     api.include_router(tickets.router)
     api.include_router(escalation.router)
     api.include_router(people.router)

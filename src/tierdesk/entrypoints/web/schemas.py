@@ -33,6 +33,20 @@ class AttachmentIn(Request):
 
 
 class TicketCreate(Request):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "VPN drops every 20 minutes",
+                    "body": "Since this morning's update the client disconnects every 20 minutes.",
+                    "type": "problem",
+                    "priority": "P2",
+                    "tags": ["vpn"],
+                }
+            ]
+        }
+    )
+
     subject: str = Field(min_length=1, max_length=500)
     body: str | None = Field(default=None, max_length=200_000, description="Plain text")
     body_html: str | None = Field(default=None, max_length=500_000, description="Sanitised")
@@ -67,6 +81,10 @@ class TicketPatch(Request):
 
 
 class MessageCreate(Request):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"body": "It happened again at 10:40, log attached."}]}
+    )
+
     kind: MessageKind = Field(
         default=MessageKind.PUBLIC_REPLY,
         description="customer (contacts always write this), public-reply or internal-note",
@@ -382,7 +400,7 @@ class ComponentOut(BaseModel):
     name: str
 
 
-class VersionOut(BaseModel):
+class ProductVersionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int | None
@@ -398,7 +416,7 @@ class ProductOut(BaseModel):
     name: str
     description: str
     components: list[ComponentOut]
-    versions: list[VersionOut]
+    versions: list[ProductVersionOut]
 
 
 class MeOut(BaseModel):

@@ -13,6 +13,7 @@ from tierdesk.domain.articles import ArticleContent, ArticleState, ArticleVersio
 from tierdesk.domain.people import Contact
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate_keyset, record_id
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.entrypoints.web.schemas_workflow import LinkedTicketOut
 from tierdesk.services import articles
@@ -44,7 +45,9 @@ class ArticleFields(Request):
 
 
 class ArticleCreate(ArticleFields):
-    source_tickets: list[int] = Field(default_factory=list, max_length=20)
+    source_tickets: list[int | str] = Field(
+        default_factory=list, max_length=20, description="Ticket ids or numbers (TD-1042)"
+    )
 
 
 class DraftRequest(Request):
@@ -67,7 +70,7 @@ class FeedbackOut(BaseModel):
     customers_not: int
 
 
-class VersionOut(BaseModel):
+class ArticleVersionOut(BaseModel):
     number: int
     title: str
     problem: str
@@ -81,7 +84,7 @@ class VersionOut(BaseModel):
     published_by: str
 
     @classmethod
-    def of(cls, v: ArticleVersion) -> VersionOut:
+    def of(cls, v: ArticleVersion) -> ArticleVersionOut:
         return cls(
             number=v.number,
             title=v.title,
@@ -130,7 +133,7 @@ class ArticleOut(BaseModel):
     link_count: int
     deflections: int
     feedback: FeedbackOut
-    versions: list[VersionOut]
+    versions: list[ArticleVersionOut]
     created_by: str
     created_at: datetime
     updated_at: datetime
@@ -166,7 +169,7 @@ class ArticleOut(BaseModel):
                 customers_helped=f.customers_helped,
                 customers_not=f.customers_not,
             ),
-            versions=[VersionOut.of(v) for v in view.versions],
+            versions=[ArticleVersionOut.of(v) for v in view.versions],
             created_by=a.created_by,
             created_at=a.created_at,
             updated_at=a.updated_at,
@@ -183,27 +186,41 @@ class ArticleSummary(BaseModel):
     updated_at: datetime
 
 
-@router.get("", response_model=list[ArticleSummary])
+@router.get("", response_model=Page[ArticleSummary])
 def list_articles(
-    desk: DeskDep, actor: CurrentActor, state: ArticleState | None = None
-) -> list[ArticleSummary]:
-    found = articles.list_articles(desk, actor, [state] if state else [])
-    return [
-        ArticleSummary(
-            id=a.id or 0,
-            reference=a.reference,
-            title=a.title,
-            state=a.state,
-            public=a.public,
-            version=a.version,
-            updated_at=a.updated_at,
-        )
-        for a in found
-    ]
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, state: ArticleState | None = None
+) -> Page[ArticleSummary]:
+    """Knowledge-base articles in every state the caller may see, optionally one `state`."""
+
+    def fetch(after: tuple[datetime, int] | None, count: int) -> list[ArticleSummary]:
+        states = [state] if state else []
+        found = articles.list_articles(desk, actor, states, after=after, limit=count)
+        return [
+            ArticleSummary(
+                id=a.id or 0,
+                reference=a.reference,
+                title=a.title,
+                state=a.state,
+                public=a.public,
+                version=a.version,
+                updated_at=a.updated_at,
+            )
+            for a in found
+        ]
+
+    return paginate_keyset(
+        fetch,
+        page,
+        lambda a: (a.updated_at, a.id),
+        kind="a",
+        encode=lambda key: [key[0].isoformat(), key[1]],
+        decode=lambda values: (datetime.fromisoformat(values[0]), record_id(values[1:])),
+    )
 
 
 @router.post("", response_model=ArticleOut, status_code=status.HTTP_201_CREATED)
 def create_article(body: ArticleCreate, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+    """Write a new article (a draft), optionally citing the tickets it came from."""
     article = articles.create_article(
         desk,
         actor,
@@ -229,6 +246,8 @@ def draft_from_tickets(body: DraftRequest, desk: DeskDep, actor: CurrentActor) -
 def get_article(
     article_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> ArticleOut | PublicArticleOut:
+    """One article: agents get every field and state; customers only the current version of
+    a published, public article."""
     if isinstance(actor, Contact):
         v = articles.read_published(desk, actor, article_id)
         return PublicArticleOut(
@@ -247,6 +266,7 @@ def get_article(
 def update_article(
     article_id: RecordId, body: ArticleFields, desk: DeskDep, actor: CurrentActor
 ) -> ArticleOut:
+    """Replace an article's content; a published article gets a new version."""
     articles.update_article(
         desk, actor, article_id, body.content(), product=body.product or "", public=body.public
     )
@@ -262,6 +282,7 @@ def publish_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) ->
 
 @router.post("/{article_id}/archive", response_model=ArticleOut)
 def archive_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
+    """Take an article out of search and the portal; it stays readable to agents."""
     articles.archive_article(desk, actor, article_id)
     return ArticleOut.of(articles.get_article(desk, actor, article_id))
 

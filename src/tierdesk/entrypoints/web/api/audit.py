@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from tierdesk.domain.audit_query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import EventOut
 from tierdesk.services import audit_log
 from tierdesk.services.audit_log import AuditEntry, AuditFilter
@@ -39,7 +39,7 @@ class AuditEventOut(EventOut):
 
 
 class AuditPageOut(BaseModel):
-    events: list[AuditEventOut]
+    items: list[AuditEventOut]
     next_cursor: str | None = Field(description="Send as `cursor` for the next page; null: last")
 
 
@@ -47,6 +47,7 @@ class AuditPageOut(BaseModel):
 def list_audit_events(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     entity: Annotated[str, Query(max_length=40, description="ticket, agent, sla_policy…")] = "",
     by: Annotated[
         str,
@@ -61,11 +62,9 @@ def list_audit_events(
     until: Annotated[
         str, Query(max_length=40, description="ISO date (the whole day) or date-time, before")
     ] = "",
-    cursor: Annotated[str, Query(max_length=20)] = "",
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> AuditPageOut:
     """Audit events across the desk, newest first; leads and admins only."""
-    page = audit_log.list_audit_events(
+    found = audit_log.list_audit_events(
         desk,
         actor,
         AuditFilter(
@@ -74,16 +73,16 @@ def list_audit_events(
             action=action,
             since=since,
             until=until,
-            cursor=cursor,
-            limit=limit,
+            cursor=page.cursor or "",
+            limit=page.limit,
         ),
     )
     return AuditPageOut(
-        events=[AuditEventOut.of_entry(e) for e in page.entries], next_cursor=page.next_cursor
+        items=[AuditEventOut.of_entry(e) for e in found.entries], next_cursor=found.next_cursor
     )
 
 
-@router.get("/audit/entities", response_model=list[str])
-def list_audit_entities(desk: DeskDep, actor: CurrentActor) -> list[str]:
+@router.get("/audit/entities", response_model=Page[str])
+def list_audit_entities(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[str]:
     """The kinds of record the audit log holds events for."""
-    return audit_log.list_audit_entities(desk, actor)
+    return paginate(audit_log.list_audit_entities(desk, actor), page)

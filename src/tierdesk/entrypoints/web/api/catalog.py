@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import ProductCreate, ProductOut
 from tierdesk.errors import NotFoundError
 from tierdesk.services import catalog
@@ -13,13 +14,15 @@ from tierdesk.services.tickets import list_products
 router = APIRouter(prefix="/products", tags=["products"])
 
 
-@router.get("", response_model=list[ProductOut])
-def list_all(desk: DeskDep, _actor: CurrentActor) -> list[ProductOut]:
-    return [ProductOut.model_validate(p) for p in list_products(desk)]
+@router.get("", response_model=Page[ProductOut])
+def list_all(desk: DeskDep, _actor: CurrentActor, page: PageQuery) -> Page[ProductOut]:
+    """The products tickets can be filed against, with their components and versions."""
+    return paginate([ProductOut.model_validate(p) for p in list_products(desk)], page)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
 def create(body: ProductCreate, desk: DeskDep, actor: CurrentActor) -> ProductOut:
+    """Add a product with its components and versions."""
     product = catalog.create_product(
         desk,
         actor,

@@ -12,6 +12,7 @@ from tierdesk.domain.defects import DefectStatus
 from tierdesk.entrypoints.web.api.tickets import detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     DefectCreate,
@@ -24,11 +25,12 @@ from tierdesk.services import defect_sync, defects
 router = APIRouter(tags=["defects"])
 
 
-@router.get("/defects", response_model=list[DefectOut])
+@router.get("/defects", response_model=Page[DefectOut])
 def list_defects(
-    desk: DeskDep, actor: CurrentActor, status: DefectStatus | None = None
-) -> list[DefectOut]:
-    return DefectOut.listed(defects.list_defects(desk, actor, status))
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, status: DefectStatus | None = None
+) -> Page[DefectOut]:
+    """Defects filed in the issue tracker from tickets, optionally by `status`."""
+    return paginate(DefectOut.listed(defects.list_defects(desk, actor, status)), page)
 
 
 @router.post("/defects", response_model=DefectOut, status_code=status.HTTP_201_CREATED)
@@ -56,6 +58,7 @@ def open_defect(body: DefectCreate, desk: DeskDep, actor: CurrentActor) -> Defec
 
 @router.get("/defects/{defect_id}", response_model=DefectOut)
 def get_defect(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> DefectOut:
+    """One defect with the tickets linked to it."""
     return DefectOut.shown(defects.get_defect(desk, actor, defect_id))
 
 
@@ -63,6 +66,7 @@ def get_defect(defect_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Defec
 def link_ticket(
     defect_id: RecordId, body: LinkTicket, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Link a ticket (id or number, `TD-1042`) to this defect; answers the ticket."""
     return detail(desk, actor, defects.link_defect(desk, actor, defect_id, body.ticket))
 
 

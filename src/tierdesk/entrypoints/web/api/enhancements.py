@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas_workflow import (
     EnhancementCreate,
     EnhancementOut,
@@ -20,17 +21,18 @@ from tierdesk.services import enhancements
 router = APIRouter(prefix="/enhancements", tags=["enhancement requests"])
 
 
-@router.get("", response_model=list[EnhancementOut])
+@router.get("", response_model=Page[EnhancementOut])
 def list_enhancements(
-    desk: DeskDep, actor: CurrentActor, status: EnhancementStatus | None = None
-) -> list[EnhancementOut]:
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, status: EnhancementStatus | None = None
+) -> Page[EnhancementOut]:
     """Most wanted (most requesting organisations) first."""
     found = enhancements.list_enhancements(desk, actor, status)
-    return [EnhancementOut.of(e, votes=votes) for e, votes in found]
+    return paginate([EnhancementOut.of(e, votes=votes) for e, votes in found], page)
 
 
 @router.post("", response_model=EnhancementOut, status_code=status.HTTP_201_CREATED)
 def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+    """Record a feature request customers can vote for."""
     created = enhancements.create_enhancement(
         desk, actor, body.title, body.description, body.product
     )
@@ -40,6 +42,7 @@ def create(body: EnhancementCreate, desk: DeskDep, actor: CurrentActor) -> Enhan
 
 @router.get("/{enhancement_id}", response_model=EnhancementOut)
 def get_enhancement(enhancement_id: RecordId, desk: DeskDep, actor: CurrentActor) -> EnhancementOut:
+    """One enhancement with its votes, voting organisations and linked tickets."""
     view = enhancements.get_enhancement(desk, actor, enhancement_id)
     organisations = [o.name for o in view.organisations]
     return EnhancementOut.of(
@@ -51,6 +54,7 @@ def get_enhancement(enhancement_id: RecordId, desk: DeskDep, actor: CurrentActor
 def link_ticket(
     enhancement_id: RecordId, body: LinkTicket, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
+    """Link a ticket (id or number) to this enhancement: its organisation's interest counts."""
     enhancements.link_enhancement(desk, actor, enhancement_id, body.ticket)
     return get_enhancement(enhancement_id, desk, actor)
 
@@ -59,6 +63,7 @@ def link_ticket(
 def vote(
     enhancement_id: RecordId, body: EnhancementVoteIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
+    """Add an organisation's vote to this enhancement."""
     enhancements.vote_for_enhancement(desk, actor, enhancement_id, body.organisation)
     return get_enhancement(enhancement_id, desk, actor)
 
@@ -67,6 +72,7 @@ def vote(
 def change_status(
     enhancement_id: RecordId, body: EnhancementStatusIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
+    """Move an enhancement to `planned`, `in-progress`, `shipped` or `declined`."""
     enhancements.change_enhancement_status(desk, actor, enhancement_id, body.status)
     return get_enhancement(enhancement_id, desk, actor)
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.api.tickets import TicketRef, detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_levels import (
     AcceptRequest,
@@ -25,13 +26,17 @@ from tierdesk.services import tickets as ticket_services
 router = APIRouter(tags=["levels and escalation"])
 
 
-@router.get("/levels", response_model=list[LevelOut])
-def list_levels(desk: DeskDep, actor: CurrentActor) -> list[LevelOut]:
-    return [LevelOut.of(v.level, v.members) for v in levels.list_levels(desk, actor)]
+@router.get("/levels", response_model=Page[LevelOut])
+def list_levels(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[LevelOut]:
+    """The support levels (L0-L4) with their names, rules and members."""
+    return paginate(
+        [LevelOut.of(v.level, v.members) for v in levels.list_levels(desk, actor)], page
+    )
 
 
 @router.get("/levels/{level}", response_model=LevelOut)
 def get_level(level: str, desk: DeskDep, actor: CurrentActor) -> LevelOut:
+    """One support level, named `L2` or `2`."""
     tier = Tier.parse(level)
     for view in levels.list_levels(desk, actor):
         if view.level.tier == tier:
@@ -41,6 +46,7 @@ def get_level(level: str, desk: DeskDep, actor: CurrentActor) -> LevelOut:
 
 @router.patch("/levels/{level}", response_model=LevelOut)
 def patch_level(level: str, body: LevelPatch, desk: DeskDep, actor: CurrentActor) -> LevelOut:
+    """Rename a level or change what it may see and what an escalation to it must carry."""
     tier = Tier.parse(level)
     levels.update_level(
         desk,
@@ -75,6 +81,7 @@ def escalate(
 def accept(
     ticket_ref: TicketRef, body: AcceptRequest, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Accept an escalated ticket at your level, optionally assigning it to one of its agents."""
     ticket = escalation.accept_escalation(desk, actor, ticket_ref, body.assignee_id)
     return detail(desk, actor, ticket)
 
@@ -83,6 +90,7 @@ def accept(
 def bounce(
     ticket_ref: TicketRef, body: BounceRequest, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Send an escalation back to the level below with guidance on what is missing."""
     ticket = escalation.bounce_escalation(desk, actor, ticket_ref, body.guidance, body.reason)
     return detail(desk, actor, ticket)
 
@@ -91,16 +99,21 @@ def bounce(
 def de_escalate(
     ticket_ref: TicketRef, body: DeEscalationRequest, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Hand a ticket back down to a lower level with a reason and guidance."""
     ticket = ticket_services.de_escalate_ticket(
         desk, actor, ticket_ref, Tier(body.to_level), body.reason, body.guidance
     )
     return detail(desk, actor, ticket)
 
 
-@router.get("/tickets/{ticket_ref}/packets", response_model=list[PacketOut])
-def list_packets(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[PacketOut]:
+@router.get("/tickets/{ticket_ref}/packets", response_model=Page[PacketOut])
+def list_packets(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[PacketOut]:
     """Every packet of the ticket, every revision, oldest first."""
-    return [PacketOut.of(p) for p in escalation.list_packets(desk, actor, ticket_ref)]
+    return paginate(
+        [PacketOut.of(p) for p in escalation.list_packets(desk, actor, ticket_ref)], page
+    )
 
 
 @router.get("/tickets/{ticket_ref}/packets/draft", response_model=PacketIn)

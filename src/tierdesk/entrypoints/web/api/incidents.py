@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas_workflow import (
     IncidentCreate,
     IncidentOut,
@@ -21,15 +22,17 @@ from tierdesk.services import incidents
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
 
-@router.get("", response_model=list[IncidentOut])
+@router.get("", response_model=Page[IncidentOut])
 def list_incidents(
-    desk: DeskDep, actor: CurrentActor, status: IncidentStatus | None = None
-) -> list[IncidentOut]:
-    return IncidentOut.listed(incidents.list_incidents(desk, actor, status))
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, status: IncidentStatus | None = None
+) -> Page[IncidentOut]:
+    """Incidents (outages affecting many customers), optionally by `status`."""
+    return paginate(IncidentOut.listed(incidents.list_incidents(desk, actor, status)), page)
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
 def declare(body: IncidentCreate, desk: DeskDep, actor: CurrentActor) -> IncidentOut:
+    """Declare an incident and link the tickets it explains."""
     incident = incidents.declare_incident(
         desk, actor, body.title, body.description, body.severity, body.product, body.tickets
     )
@@ -39,6 +42,7 @@ def declare(body: IncidentCreate, desk: DeskDep, actor: CurrentActor) -> Inciden
 
 @router.get("/{incident_id}", response_model=IncidentOut)
 def get_incident(incident_id: RecordId, desk: DeskDep, actor: CurrentActor) -> IncidentOut:
+    """One incident with its timeline of updates and linked tickets."""
     view = incidents.get_incident(desk, actor, incident_id)
     return IncidentOut.shown(view, updates=view.updates)
 
@@ -77,5 +81,6 @@ def resolve(
 def post_incident_note(
     incident_id: RecordId, body: PostIncidentNote, desk: DeskDep, actor: CurrentActor
 ) -> IncidentOut:
+    """Write or replace the post-incident note (what happened, what changes)."""
     incidents.write_post_incident_note(desk, actor, incident_id, body.note)
     return get_incident(incident_id, desk, actor)

@@ -9,6 +9,7 @@ from tierdesk.domain.known_issues import KnownIssueStatus
 from tierdesk.entrypoints.web.api.tickets import detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     KnownIssueCreate,
@@ -21,19 +22,22 @@ from tierdesk.services import known_issues
 router = APIRouter(prefix="/known-issues", tags=["known issues"])
 
 
-@router.get("", response_model=list[KnownIssueOut])
+@router.get("", response_model=Page[KnownIssueOut])
 def list_known_issues(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     product: str | None = None,
     status: KnownIssueStatus | None = None,
-) -> list[KnownIssueOut]:
+) -> Page[KnownIssueOut]:
+    """Known issues with their workaround or fix, optionally by `product` and `status`."""
     found = known_issues.list_known_issues(desk, actor, product, status)
-    return KnownIssueOut.listed(found)
+    return paginate(KnownIssueOut.listed(found), page)
 
 
 @router.post("", response_model=KnownIssueOut, status_code=status.HTTP_201_CREATED)
 def create_known_issue(body: KnownIssueCreate, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
+    """Record a known issue: symptoms, fix or workaround, affected versions."""
     issue = known_issues.create_known_issue(
         desk,
         actor,
@@ -105,6 +109,7 @@ def record_known_fix(body: KnownFixCreate, desk: DeskDep, actor: CurrentActor) -
 
 @router.get("/{issue_id}", response_model=KnownIssueOut)
 def get_known_issue(issue_id: RecordId, desk: DeskDep, actor: CurrentActor) -> KnownIssueOut:
+    """One known issue with the tickets linked to it."""
     return KnownIssueOut.shown(known_issues.get_known_issue(desk, actor, issue_id))
 
 
@@ -112,6 +117,7 @@ def get_known_issue(issue_id: RecordId, desk: DeskDep, actor: CurrentActor) -> K
 def patch_known_issue(
     issue_id: RecordId, body: KnownIssuePatch, desk: DeskDep, actor: CurrentActor
 ) -> KnownIssueOut:
+    """Change a known issue's fix, root cause, status or affected versions."""
     known_issues.update_known_issue(
         desk,
         actor,

@@ -14,7 +14,14 @@ from tierdesk.domain.outbound import OutboxItem, OutboxStatus, OutgoingKind
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
-from tierdesk.errors import InvalidInputError
+from tierdesk.entrypoints.web.pagination import (
+    Page,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    paginate_fetched,
+)
 from tierdesk.mail_bootstrap import mail_desk
 from tierdesk.services import mail_admin
 
@@ -96,30 +103,28 @@ class OutboxOut(BaseModel):
 def _before(cursor: str | None) -> int | None:
     if cursor is None:
         return None
-    if not (cursor.isascii() and cursor.isdigit()):
-        raise InvalidInputError("the cursor is not one this API handed out", field="cursor")
-    return int(cursor)
+    values = decode_cursor(cursor)
+    if len(values) != 2 or values[0] != "q" or not isinstance(values[1], int):
+        raise invalid_cursor()
+    return values[1]
 
 
 @router.get("/quarantine", response_model=InboundList)
-def list_quarantine(
-    desk: DeskDep,
-    actor: CurrentActor,
-    limit: int = Query(default=50, ge=1, le=200),
-    cursor: str | None = None,
-) -> InboundList:
+def list_quarantine(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> InboundList:
     """Quarantined mail and mail held for approval, newest first."""
-    records = mail_admin.list_quarantine(desk, actor, limit=limit + 1, before_id=_before(cursor))
-    page = records[:limit]
-    more = len(records) > limit
+    before = _before(page.cursor)
+    records = mail_admin.list_quarantine(desk, actor, limit=page.limit + 1, before_id=before)
+    shown = records[: page.limit]
+    more = len(records) > page.limit
     return InboundList(
-        items=[InboundOut.of(r) for r in page],
-        next_cursor=str(page[-1].id) if more and page else None,
+        items=[InboundOut.of(r) for r in shown],
+        next_cursor=encode_cursor("q", shown[-1].id) if more and shown else None,
     )
 
 
 @router.get("/quarantine/{inbound_id}", response_model=InboundOut)
 def show_quarantined(inbound_id: RecordId, desk: DeskDep, actor: CurrentActor) -> InboundOut:
+    """One quarantined inbound mail: sender, subject and why it was held."""
     record, _raw = mail_admin.quarantined_mail(desk, actor, inbound_id)
     return InboundOut.of(record)
 
@@ -146,15 +151,20 @@ def reprocess(
     )
 
 
-@router.get("/outbox", response_model=list[OutboxOut])
+@router.get("/outbox", response_model=Page[OutboxOut])
 def list_outbox(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     status: Annotated[list[OutboxStatus] | None, Query()] = None,
     ticket_id: RecordId | None = None,
-    limit: int = Query(default=100, ge=1, le=500),
-) -> list[OutboxOut]:
-    items = mail_admin.list_outbox(
-        desk, actor, list(status or []), ticket_id=ticket_id, limit=limit
-    )
-    return [OutboxOut.of(i) for i in items]
+) -> Page[OutboxOut]:
+    """Outgoing mail, oldest first, optionally by `status` and ticket."""
+
+    def fetch(count: int) -> list[OutboxOut]:
+        items = mail_admin.list_outbox(
+            desk, actor, list(status or []), ticket_id=ticket_id, limit=count
+        )
+        return [OutboxOut.of(i) for i in items]
+
+    return paginate_fetched(fetch, page)

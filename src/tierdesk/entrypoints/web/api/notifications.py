@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.notifications import Notification
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate_fetched
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.services import notifications
 
@@ -47,17 +48,20 @@ class MarkedRead(BaseModel):
     marked: int
 
 
-@router.get("", response_model=list[NotificationOut])
+@router.get("", response_model=Page[NotificationOut])
 def list_mine(
-    desk: DeskDep,
-    actor: CurrentActor,
-    unread: bool = False,
-    limit: int = Query(default=50, ge=1, le=500),
-) -> list[NotificationOut]:
-    notes = notifications.list_notifications(desk, actor, unread_only=unread, limit=limit)
-    return [NotificationOut.of(n) for n in notes]
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, unread: bool = False
+) -> Page[NotificationOut]:
+    """Your notifications, newest first; `unread=true` for the unread ones only."""
+
+    def fetch(count: int) -> list[NotificationOut]:
+        notes = notifications.list_notifications(desk, actor, unread_only=unread, limit=count)
+        return [NotificationOut.of(n) for n in notes]
+
+    return paginate_fetched(fetch, page)
 
 
 @router.post("/read", response_model=MarkedRead)
 def mark_read(body: MarkRead, desk: DeskDep, actor: CurrentActor) -> MarkedRead:
+    """Mark some of your notifications read; answers how many changed."""
     return MarkedRead(marked=notifications.mark_notifications_read(desk, actor, body.ids))

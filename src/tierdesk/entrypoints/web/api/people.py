@@ -7,6 +7,13 @@ from fastapi import APIRouter, status
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import (
+    Page,
+    PageQuery,
+    paginate,
+    paginate_keyset,
+    record_id,
+)
 from tierdesk.entrypoints.web.schemas import (
     AgentCreate,
     AgentOut,
@@ -26,14 +33,16 @@ router = APIRouter(tags=["people"])
 
 @router.get("/me", response_model=MeOut)
 def me(actor: CurrentActor) -> MeOut:
+    """Who this token belongs to: an agent (with levels and role) or a customer contact."""
     if isinstance(actor, Agent):
         return MeOut(kind="agent", agent=AgentOut.model_validate(actor))
     return MeOut(kind="contact", contact=ContactOut.model_validate(actor))
 
 
-@router.get("/plans", response_model=list[PlanOut])
-def list_plans(desk: DeskDep, _actor: CurrentActor) -> list[PlanOut]:
-    return [PlanOut.model_validate(p) for p in people.list_plans(desk)]
+@router.get("/plans", response_model=Page[PlanOut])
+def list_plans(desk: DeskDep, _actor: CurrentActor, page: PageQuery) -> Page[PlanOut]:
+    """The support plans organisations can be on, with their entitlements."""
+    return paginate([PlanOut.model_validate(p) for p in people.list_plans(desk)], page)
 
 
 @router.patch("/plans/{key}", response_model=PlanOut)
@@ -42,15 +51,21 @@ def patch_plan(key: str, body: PlanPatch, desk: DeskDep, actor: CurrentActor) ->
     return PlanOut.model_validate(people.set_plan_answers(desk, actor, key, body.answers))
 
 
-@router.get("/organisations", response_model=list[OrganisationOut])
-def list_organisations(desk: DeskDep, actor: CurrentActor) -> list[OrganisationOut]:
-    return [OrganisationOut.model_validate(o) for o in people.list_organisations(desk, actor)]
+@router.get("/organisations", response_model=Page[OrganisationOut])
+def list_organisations(
+    desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[OrganisationOut]:
+    """Customer organisations the caller may see (a contact: only their own)."""
+    return paginate(
+        [OrganisationOut.model_validate(o) for o in people.list_organisations(desk, actor)], page
+    )
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationOut)
 def create_organisation(
     body: OrganisationCreate, desk: DeskDep, actor: CurrentActor
 ) -> OrganisationOut:
+    """Add a customer organisation with its plan and e-mail domains."""
     organisation = people.create_organisation(
         desk,
         actor,
@@ -69,23 +84,31 @@ def create_organisation(
 def get_organisation(
     organisation_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> OrganisationOut:
+    """One customer organisation."""
     for organisation in people.list_organisations(desk, actor):
         if organisation.id == organisation_id:
             return OrganisationOut.model_validate(organisation)
     raise NotFoundError(f"organisation {organisation_id} not found")
 
 
-@router.get("/contacts", response_model=list[ContactOut])
+@router.get("/contacts", response_model=Page[ContactOut])
 def list_contacts(
-    desk: DeskDep, actor: CurrentActor, organisation_id: RecordId | None = None
-) -> list[ContactOut]:
-    return [
-        ContactOut.model_validate(c) for c in people.list_contacts(desk, actor, organisation_id)
-    ]
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, organisation_id: RecordId | None = None
+) -> Page[ContactOut]:
+    """Customer contacts, optionally of one organisation."""
+
+    def fetch(after_id: int | None, count: int) -> list[ContactOut]:
+        found = people.list_contacts(desk, actor, organisation_id, after_id=after_id, limit=count)
+        return [ContactOut.model_validate(c) for c in found]
+
+    return paginate_keyset(
+        fetch, page, lambda c: c.id or 0, kind="c", encode=lambda i: [i], decode=record_id
+    )
 
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, response_model=ContactOut)
 def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+    """Add a customer contact to an organisation."""
     created = people.create_contact(
         desk,
         actor,
@@ -102,19 +125,22 @@ def create_contact(body: ContactCreate, desk: DeskDep, actor: CurrentActor) -> C
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
 def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ContactOut:
+    """One customer contact."""
     for contact in people.list_contacts(desk, actor):
         if contact.id == contact_id:
             return ContactOut.model_validate(contact)
     raise NotFoundError(f"contact {contact_id} not found")
 
 
-@router.get("/agents", response_model=list[AgentOut])
-def list_agents(desk: DeskDep, actor: CurrentActor) -> list[AgentOut]:
-    return [AgentOut.model_validate(a) for a in people.list_agents(desk, actor)]
+@router.get("/agents", response_model=Page[AgentOut])
+def list_agents(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[AgentOut]:
+    """The desk's agents with their levels, role, skills and queues."""
+    return paginate([AgentOut.model_validate(a) for a in people.list_agents(desk, actor)], page)
 
 
 @router.post("/agents", status_code=status.HTTP_201_CREATED, response_model=AgentOut)
 def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+    """Add an agent with levels, role and queues."""
     agent = people.create_agent(
         desk,
         actor,
@@ -134,6 +160,7 @@ def create_agent(body: AgentCreate, desk: DeskDep, actor: CurrentActor) -> Agent
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
 def get_agent(agent_id: RecordId, desk: DeskDep, actor: CurrentActor) -> AgentOut:
+    """One agent."""
     for agent in people.list_agents(desk, actor):
         if agent.id == agent_id:
             return AgentOut.model_validate(agent)

@@ -16,6 +16,7 @@ from tierdesk.domain.routing import Queue, RoutingRule
 from tierdesk.entrypoints.web.api import rules
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import AgentOut, Request
 from tierdesk.services import agents, queues
 from tierdesk.services.desk import Desk
@@ -178,16 +179,18 @@ def _products(desk: Desk) -> dict[int, Product]:
     return {p.id: p for p in list_products(desk) if p.id is not None}
 
 
-@router.get("/queues", response_model=list[QueueOut], tags=["routing"])
-def list_queues(desk: DeskDep, actor: CurrentActor) -> list[QueueOut]:
+@router.get("/queues", response_model=Page[QueueOut], tags=["routing"])
+def list_queues(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[QueueOut]:
+    """The queues new tickets are routed into."""
     products = _products(desk)
-    return [QueueOut.of(q, products) for q in queues.list_queues(desk, actor)]
+    return paginate([QueueOut.of(q, products) for q in queues.list_queues(desk, actor)], page)
 
 
 @router.post(
     "/queues", status_code=status.HTTP_201_CREATED, response_model=QueueOut, tags=["routing"]
 )
 def create_queue(body: QueueCreate, desk: DeskDep, actor: CurrentActor) -> QueueOut:
+    """Add a queue at a level, optionally for one product and component."""
     queue = queues.create_queue(
         desk,
         actor,
@@ -205,21 +208,24 @@ def create_queue(body: QueueCreate, desk: DeskDep, actor: CurrentActor) -> Queue
 
 @router.get("/queues/{key}", response_model=QueueOut, tags=["routing"])
 def get_queue(key: str, desk: DeskDep, actor: CurrentActor) -> QueueOut:
+    """One queue, by key, with its members."""
     view = queues.get_queue(desk, actor, key)
     return QueueOut.of(view.queue, _products(desk), view.members)
 
 
 @router.patch("/queues/{key}", response_model=QueueOut, tags=["routing"])
 def patch_queue(key: str, body: QueuePatch, desk: DeskDep, actor: CurrentActor) -> QueueOut:
+    """Rename a queue, change its languages or turn it off."""
     changes = queues.QueueChanges(
         name=body.name, languages=body.languages, active=body.active, answers=body.answers
     )
     return QueueOut.of(queues.update_queue(desk, actor, key, changes), _products(desk))
 
 
-@router.get("/routing-rules", response_model=list[RoutingRuleOut], tags=["routing"])
-def list_routing_rules(desk: DeskDep, actor: CurrentActor) -> list[RoutingRuleOut]:
-    return [RoutingRuleOut.of(r) for r in queues.list_routing_rules(desk, actor)]
+@router.get("/routing-rules", response_model=Page[RoutingRuleOut], tags=["routing"])
+def list_routing_rules(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[RoutingRuleOut]:
+    """Routing rules in the order they are tried."""
+    return paginate([RoutingRuleOut.of(r) for r in queues.list_routing_rules(desk, actor)], page)
 
 
 @router.post(
@@ -231,6 +237,7 @@ def list_routing_rules(desk: DeskDep, actor: CurrentActor) -> list[RoutingRuleOu
 def create_routing_rule(
     body: RoutingRuleCreate, desk: DeskDep, actor: CurrentActor
 ) -> RoutingRuleOut:
+    """Add a rule sending matching new tickets to a queue."""
     rule = queues.create_routing_rule(
         desk,
         actor,
@@ -250,6 +257,7 @@ def create_routing_rule(
 def patch_routing_rule(
     rule_id: RecordId, body: RoutingRulePatch, desk: DeskDep, actor: CurrentActor
 ) -> RoutingRuleOut:
+    """Change a routing rule's conditions, target, position or enabled flag."""
     changes = queues.RoutingRuleChanges(
         name=body.name,
         queue=body.queue,
@@ -263,6 +271,7 @@ def patch_routing_rule(
 
 @router.delete("/routing-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["routing"])
 def delete_routing_rule(rule_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Response:
+    """Remove a routing rule."""
     queues.delete_routing_rule(desk, actor, rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.rules import AutomationRule, Trigger, condition_to_data
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate, paginate_fetched
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.services import rules
 
@@ -92,13 +93,15 @@ class FiringOut(BaseModel):
     closed_at: datetime | None
 
 
-@router.get("", response_model=list[RuleOut])
-def list_rules(desk: DeskDep, actor: CurrentActor) -> list[RuleOut]:
-    return [RuleOut.of(r) for r in rules.list_rules(desk, actor)]
+@router.get("", response_model=Page[RuleOut])
+def list_rules(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[RuleOut]:
+    """Automation rules (on events or on a schedule) in the order they run."""
+    return paginate([RuleOut.of(r) for r in rules.list_rules(desk, actor)], page)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
 def create_rule(body: RuleCreate, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    """Add an automation rule: a condition over the ticket and the actions it takes."""
     rule = rules.create_rule(
         desk,
         actor,
@@ -124,6 +127,7 @@ def get_rule(rule_ref: str, desk: DeskDep, actor: CurrentActor) -> RuleOut:
 
 @router.patch("/{rule_ref}", response_model=RuleOut)
 def patch_rule(rule_ref: str, body: RulePatch, desk: DeskDep, actor: CurrentActor) -> RuleOut:
+    """Change an automation rule, named by id or key."""
     changes = rules.RuleChanges(
         name=body.name,
         condition=body.condition,
@@ -136,20 +140,21 @@ def patch_rule(rule_ref: str, body: RulePatch, desk: DeskDep, actor: CurrentActo
     return RuleOut.of(rules.update_rule(desk, actor, rule_ref, changes))
 
 
-@router.get("/{rule_ref}/firings", response_model=list[FiringOut])
+@router.get("/{rule_ref}/firings", response_model=Page[FiringOut])
 def list_firings(
-    rule_ref: str,
-    desk: DeskDep,
-    actor: CurrentActor,
-    limit: int = Query(default=50, ge=1, le=200),
-) -> list[FiringOut]:
+    rule_ref: str, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[FiringOut]:
     """Where the rule fired, newest first (time rules: one per episode, closed when it ended)."""
-    return [
-        FiringOut(
-            ticket_id=f.ticket_id,
-            trigger_key=f.trigger_key,
-            fired_at=f.fired_at,
-            closed_at=f.closed_at,
-        )
-        for f in rules.rule_firings(desk, actor, rule_ref, limit)
-    ]
+
+    def fetch(count: int) -> list[FiringOut]:
+        return [
+            FiringOut(
+                ticket_id=f.ticket_id,
+                trigger_key=f.trigger_key,
+                fired_at=f.fired_at,
+                closed_at=f.closed_at,
+            )
+            for f in rules.rule_firings(desk, actor, rule_ref, count)
+        ]
+
+    return paginate_fetched(fetch, page, lambda f: [f.ticket_id, f.trigger_key, str(f.fired_at)])

@@ -16,13 +16,14 @@ from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.manuals import ingest_upload
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate, paginate_fetched
 from tierdesk.services import knowledge, knowledge_gaps
 from tierdesk.services import search as search_services
 
 router = APIRouter(tags=["assist"])
 
 
-class LinkOut(BaseModel):
+class SolutionLinkOut(BaseModel):
     kind: str
     ticket: str
 
@@ -87,7 +88,7 @@ class SimilarTicketOut(BaseModel):
     public_answer: str | None = Field(description="what the customer was told it was solved by")
     score: float
     why: str
-    links: list[LinkOut]
+    links: list[SolutionLinkOut]
     solved_at: str | None = Field(
         default=None, description='The level that solved it ("L2"); agents only'
     )
@@ -132,7 +133,7 @@ class SimilarTicketOut(BaseModel):
             ),
             score=similar.score,
             why=similar.why,
-            links=[LinkOut(kind=k, ticket=n) for k, n in similar.links],
+            links=[SolutionLinkOut(kind=k, ticket=n) for k, n in similar.links],
             solved_at=solution.solved_at.label if solution is not None else None,
             openable=similar.openable,
             records=list(solution.records) if solution is not None else [],
@@ -214,7 +215,7 @@ class IndexingOut(BaseModel):
     error: str | None = Field(description="Why indexing failed (it is tried again)")
 
 
-class ArticleOut(BaseModel):
+class IndexedArticleOut(BaseModel):
     id: int
     title: str
     kind: str
@@ -226,7 +227,7 @@ class ArticleOut(BaseModel):
     indexing: IndexingOut
 
     @classmethod
-    def of(cls, article: KnowledgeArticle) -> ArticleOut:
+    def of(cls, article: KnowledgeArticle) -> IndexedArticleOut:
         assert article.id is not None
         return cls(
             id=article.id,
@@ -246,11 +247,13 @@ class ArticleOut(BaseModel):
         )
 
 
-class ArticleCreated(ArticleOut):
+class ArticleCreated(IndexedArticleOut):
     created: bool
 
 
 Limit = Annotated[int, Query(ge=1, le=50)]
+# A search ranks at most this many hits (search.MAX_RESULTS): its pages end there.
+MAX_HITS = 50
 
 
 @router.get("/tickets/{ticket_ref}/similar", response_model=SimilarOut)
@@ -268,6 +271,7 @@ def similar(
 def suggestions(
     ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, limit: Limit = 5
 ) -> SuggestionsOut:
+    """What may answer this ticket: article passages, known issues and similar solved tickets."""
     found = knowledge.suggestions_for_ticket(desk, actor, ticket_ref, limit)
     return SuggestionsOut(
         passages=[PassageOut.of(h) for h in found.passages],
@@ -276,45 +280,61 @@ def suggestions(
     )
 
 
-@router.get("/kb/search", response_model=list[PassageOut])
+@router.get("/kb/search", response_model=Page[PassageOut])
 def search_kb(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
-    limit: Limit = 10,
     product: str | None = None,
-) -> list[PassageOut]:
+) -> Page[PassageOut]:
     """Manual and known-issue passages for a question, each with its citation. A customer's
     question that finds nothing is recorded as a knowledge gap (`GET /kb/gaps`)."""
-    hits = knowledge.search_knowledge(desk, actor, q, limit=limit, product=product)
-    knowledge_gaps.note_customer_search(desk, actor, q, [(h.key, h.section) for h in hits])
-    return [PassageOut.of(h) for h in hits]
+
+    def fetch(count: int) -> list[PassageOut]:
+        hits = knowledge.search_knowledge(
+            desk, actor, q, limit=min(count, MAX_HITS), product=product
+        )
+        if not page.cursor:  # a gap is the question finding nothing, noted once
+            knowledge_gaps.note_customer_search(desk, actor, q, [(h.key, h.section) for h in hits])
+        return [PassageOut.of(h) for h in hits]
+
+    return paginate_fetched(fetch, page, lambda p: [p.kind, p.citation.model_dump_json()])
 
 
-@router.get("/kb/solutions", response_model=list[SolutionOut])
+@router.get("/kb/solutions", response_model=Page[SolutionOut])
 def search_solutions(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="A question")],
-    limit: Limit = 5,
-) -> list[SolutionOut]:
+) -> Page[SolutionOut]:
     """How it was solved before: solved tickets answering a question, each as its solution
     (public thread, resolution, known-issue/defect links, the level that solved it), for
     every agent whatever level solved it; the ticket itself opens only for those who may see
     it (`openable`). Internal notes are never part of it. Customers get an empty list."""
-    return [SolutionOut.of(f) for f in search_services.search_solutions(desk, actor, q, limit)]
+
+    def fetch(count: int) -> list[SolutionOut]:
+        found = search_services.search_solutions(desk, actor, q, min(count, MAX_HITS))
+        return [SolutionOut.of(f) for f in found]
+
+    return paginate_fetched(fetch, page)
 
 
-@router.get("/kb/articles", response_model=list[ArticleOut])
+@router.get("/kb/articles", response_model=Page[IndexedArticleOut])
 def list_articles(
-    desk: DeskDep, actor: CurrentActor, product: str | None = None
-) -> list[ArticleOut]:
-    return [ArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)]
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, product: str | None = None
+) -> Page[IndexedArticleOut]:
+    """Manual and document articles indexed for search, optionally of one product."""
+    return paginate(
+        [IndexedArticleOut.of(a) for a in knowledge.list_articles(desk, actor, product)], page
+    )
 
 
-@router.get("/kb/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ArticleOut:
-    return ArticleOut.of(knowledge.get_article(desk, actor, article_id))
+@router.get("/kb/articles/{article_id}", response_model=IndexedArticleOut)
+def get_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> IndexedArticleOut:
+    """One indexed article with its sections."""
+    return IndexedArticleOut.of(knowledge.get_article(desk, actor, article_id))
 
 
 @router.post("/kb/articles", response_model=ArticleCreated, status_code=status.HTTP_201_CREATED)
@@ -334,9 +354,10 @@ async def upload_article(
     done = await ingest_upload(
         request, actor, file, title=title, product=product, version=version, kind=kind
     )
-    return ArticleCreated(**ArticleOut.of(done.article).model_dump(), created=done.created)
+    return ArticleCreated(**IndexedArticleOut.of(done.article).model_dump(), created=done.created)
 
 
 @router.delete("/kb/articles/{article_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_article(article_id: RecordId, desk: DeskDep, actor: CurrentActor) -> None:
+    """Remove an indexed article from search."""
     knowledge.remove_article(desk, actor, article_id)

@@ -18,6 +18,7 @@ from tierdesk.domain.tickets import Priority
 from tierdesk.entrypoints.web.api import notifications
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import Request
 from tierdesk.services import deadlines, sla
 
@@ -80,15 +81,17 @@ def _calendar_fields(body: CalendarCreate | CalendarPatch) -> sla.CalendarFields
     )
 
 
-@router.get("/calendars", response_model=list[CalendarOut], tags=["sla"])
-def list_calendars(desk: DeskDep, actor: CurrentActor) -> list[CalendarOut]:
-    return [CalendarOut.of(c) for c in sla.list_calendars(desk, actor)]
+@router.get("/calendars", response_model=Page[CalendarOut], tags=["sla"])
+def list_calendars(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[CalendarOut]:
+    """Business-hours calendars SLA clocks run on."""
+    return paginate([CalendarOut.of(c) for c in sla.list_calendars(desk, actor)], page)
 
 
 @router.post(
     "/calendars", status_code=status.HTTP_201_CREATED, response_model=CalendarOut, tags=["sla"]
 )
 def create_calendar(body: CalendarCreate, desk: DeskDep, actor: CurrentActor) -> CalendarOut:
+    """Add a business-hours calendar with its time zone and holidays."""
     return CalendarOut.of(sla.create_calendar(desk, actor, _calendar_fields(body)))
 
 
@@ -156,20 +159,23 @@ class PolicyCreate(PolicyPatch):
         return sla.PolicyFields(**self.model_dump(exclude={"priority", "plan"}))
 
 
-@router.get("/sla-policies", response_model=list[PolicyOut], tags=["sla"])
-def list_policies(desk: DeskDep, actor: CurrentActor) -> list[PolicyOut]:
-    return [PolicyOut.of(v) for v in sla.list_policies(desk, actor)]
+@router.get("/sla-policies", response_model=Page[PolicyOut], tags=["sla"])
+def list_policies(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[PolicyOut]:
+    """SLA policies: response and resolution targets by priority and plan."""
+    return paginate([PolicyOut.of(v) for v in sla.list_policies(desk, actor)], page)
 
 
 @router.post(
     "/sla-policies", status_code=status.HTTP_201_CREATED, response_model=PolicyOut, tags=["sla"]
 )
 def create_policy(body: PolicyCreate, desk: DeskDep, actor: CurrentActor) -> PolicyOut:
+    """Add an SLA policy for a priority (and optionally a plan)."""
     return PolicyOut.of(sla.create_policy(desk, actor, body.priority, body.plan, body.fields()))
 
 
 @router.get("/sla-policies/{policy_id}", response_model=PolicyOut, tags=["sla"])
 def get_policy(policy_id: RecordId, desk: DeskDep, actor: CurrentActor) -> PolicyOut:
+    """One SLA policy."""
     return PolicyOut.of(sla.get_policy(desk, actor, policy_id))
 
 
@@ -217,13 +223,15 @@ class LevelTargetPatch(Request):
 Level = Annotated[int, Path(ge=0, le=4, description="0-4")]
 
 
-@router.get("/level-targets", response_model=list[LevelTargetOut], tags=["sla"])
-def list_level_targets(desk: DeskDep, actor: CurrentActor) -> list[LevelTargetOut]:
-    return [LevelTargetOut.of(t) for t in sla.list_level_targets(desk, actor)]
+@router.get("/level-targets", response_model=Page[LevelTargetOut], tags=["sla"])
+def list_level_targets(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[LevelTargetOut]:
+    """The time each level may hold an escalated ticket before it breaches."""
+    return paginate([LevelTargetOut.of(t) for t in sla.list_level_targets(desk, actor)], page)
 
 
 @router.get("/level-targets/{level}", response_model=LevelTargetOut, tags=["sla"])
 def get_level_target(level: Level, desk: DeskDep, actor: CurrentActor) -> LevelTargetOut:
+    """One level's escalation target."""
     return LevelTargetOut.of(sla.get_level_target(desk, actor, Tier(level)))
 
 
@@ -231,6 +239,7 @@ def get_level_target(level: Level, desk: DeskDep, actor: CurrentActor) -> LevelT
 def set_level_target(
     level: Level, body: LevelTargetPatch, desk: DeskDep, actor: CurrentActor
 ) -> LevelTargetOut:
+    """Change a level's escalation target."""
     fields = sla.LevelTargetFields(**body.model_dump())
     return LevelTargetOut.of(sla.set_level_target(desk, actor, Tier(level), fields))
 
@@ -285,7 +294,11 @@ class DeadlineOut(BaseModel):
         )
 
 
-@router.get("/tickets/{ticket_ref}/deadlines", response_model=list[DeadlineOut], tags=["tickets"])
-def ticket_deadlines(ticket_ref: str, desk: DeskDep, actor: CurrentActor) -> list[DeadlineOut]:
+@router.get("/tickets/{ticket_ref}/deadlines", response_model=Page[DeadlineOut], tags=["tickets"])
+def ticket_deadlines(
+    ticket_ref: str, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[DeadlineOut]:
     """Every SLA clock of the ticket (customers see the ones promised to them)."""
-    return [DeadlineOut.of(v) for v in deadlines.ticket_deadlines(desk, actor, ticket_ref)]
+    return paginate(
+        [DeadlineOut.of(v) for v in deadlines.ticket_deadlines(desk, actor, ticket_ref)], page
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from tierdesk.domain.audit_query import MAX_RECORD_ID
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
@@ -15,6 +17,14 @@ from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import (
+    Page,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    paginate,
+)
 from tierdesk.entrypoints.web.schemas import (
     AttachmentIn,
     EventOut,
@@ -32,7 +42,7 @@ from tierdesk.entrypoints.web.schemas import (
     TicketPatch,
 )
 from tierdesk.errors import InvalidInputError
-from tierdesk.ports import TicketFilter
+from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort
 from tierdesk.services import tickets as ticket_services
 from tierdesk.services.attachments import attachments_of, open_attachment, thread_of
 from tierdesk.services.conversation import NewAttachment, add_message
@@ -79,26 +89,32 @@ def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:
     return decoded
 
 
-def _encode_cursor(before_id: int | None) -> str | None:
-    if before_id is None:
-        return None
-    return base64.urlsafe_b64encode(f"b:{before_id}".encode()).decode()
+def _encode_cursor(sort: TicketSort, last: Ticket) -> str:
+    value = {"created": last.created_at, "updated": last.updated_at}.get(sort.key, last.priority)
+    return encode_cursor("t", str(sort), str(value), last.id)
 
 
-def _decode_cursor(cursor: str | None) -> int | None:
+def _decode_cursor(cursor: str | None, sort: TicketSort) -> TicketKeyset | None:
+    """The keyset a cursor resumes after; one handed out for another ``sort`` is refused."""
     if not cursor:
         return None
+    values = decode_cursor(cursor)
+    if len(values) != 4 or values[:2] != ["t", str(sort)] or not isinstance(values[3], int):
+        raise invalid_cursor()
+    if not 1 <= values[3] <= MAX_RECORD_ID:
+        raise invalid_cursor()
+    if sort.key == "priority":
+        return TicketKeyset(str(values[2]), values[3])
     try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "b" and value.isdigit():
-            return int(value)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise InvalidInputError("the cursor is not one this API handed out", field="cursor")
+        return TicketKeyset(datetime.fromisoformat(str(values[2])), values[3])
+    except ValueError:
+        raise invalid_cursor() from None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
 def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    """Open a ticket. A customer's token opens it for themselves; an agent names the
+    requester. Attachments travel base64-encoded in the body."""
     new = ticket_services.NewTicket(
         subject=body.subject,
         body_text=body.body,
@@ -122,6 +138,7 @@ def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> Tic
 def list_tickets(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     status_: Annotated[list[Status] | None, Query(alias="status")] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
     type_: Annotated[list[TicketType] | None, Query(alias="type")] = None,
@@ -134,9 +151,17 @@ def list_tickets(
     product: str | None = Query(default=None, description="Product key or name"),
     tag: str | None = None,
     q: str | None = Query(default=None, max_length=200, description="Words in the subject"),
-    limit: int = Query(default=50, ge=1, le=200),
-    cursor: str | None = None,
+    updated_since: Annotated[
+        datetime | None,
+        Query(description="Only tickets changed at or after this ISO 8601 time (UTC if no zone)"),
+    ] = None,
+    sort: Annotated[
+        TicketSort,
+        Query(description="`created`, `updated` or `priority` (P1 first); `-` reverses"),
+    ] = TicketSort.NEWEST,
 ) -> TicketList:
+    """Tickets the caller may see, newest first, filtered by any of the parameters; `total`
+    counts every match. Page on with `cursor`, the `next_cursor` of the previous page."""
     product_id = None
     if product:
         match = next(
@@ -159,19 +184,33 @@ def list_tickets(
         product_id=product_id,
         tag=tag.strip().lower() if tag else None,
         text=q.strip() if q and q.strip() else None,
+        updated_since=_utc(updated_since) if updated_since else None,
     )
-    page = ticket_services.list_tickets(
-        desk, actor, filters, limit, _decode_cursor(cursor), thread=False
+    found = ticket_services.list_tickets(
+        desk,
+        actor,
+        filters,
+        page.limit,
+        thread=False,
+        sort=sort,
+        after=_decode_cursor(page.cursor, sort),
     )
+    more = found.next_before_id is not None and found.tickets
     return TicketList(
-        items=summaries(desk, actor, page.tickets),
-        next_cursor=_encode_cursor(page.next_before_id),
-        total=page.total,
+        items=summaries(desk, actor, found.tickets),
+        next_cursor=_encode_cursor(sort, found.tickets[-1]) if more else None,
+        total=found.total,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/{ticket_ref}", response_model=TicketDetail)
 def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    """One ticket with its thread: customers see the public thread, agents what their level
+    may read."""
     return detail(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
 
 
@@ -179,6 +218,7 @@ def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> Tic
 def patch_ticket(
     ticket_ref: TicketRef, body: TicketPatch, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Change a ticket's fields, priority, status or assignee; send only what changes."""
     sent = body.model_fields_set
     fields: dict[str, object] = {
         name: getattr(body, name)
@@ -201,9 +241,14 @@ def patch_ticket(
     return detail(desk, actor, ticket)
 
 
-@router.get("/{ticket_ref}/messages", response_model=list[MessageOut])
-def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[MessageOut]:
-    return _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref))
+@router.get("/{ticket_ref}/messages", response_model=Page[MessageOut])
+def list_messages(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[MessageOut]:
+    """A ticket's messages, oldest first, as the caller may see them."""
+    return paginate(
+        _messages(desk, actor, ticket_services.get_ticket(desk, actor, ticket_ref)), page
+    )
 
 
 @router.post(
@@ -212,6 +257,8 @@ def list_messages(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> 
 def create_message(
     ticket_ref: TicketRef, body: MessageCreate, desk: DeskDep, actor: CurrentActor
 ) -> MessageOut:
+    """Add a message: a public reply or an internal note (agents), a customer message
+    (customers)."""
     kind = body.kind
     if isinstance(actor, Contact) and kind is MessageKind.PUBLIC_REPLY:
         # The default kind is the agents' one; what a customer writes is a customer message.
@@ -234,21 +281,30 @@ def create_message(
 def download_attachment(
     ticket_ref: TicketRef, attachment_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> Response:
+    """Download an attachment of this ticket, as its original file."""
     attachment, content = open_attachment(desk, actor, ticket_ref, attachment_id)
     return download_response(content, attachment.filename, attachment.content_type)
 
 
-@router.get("/{ticket_ref}/events", response_model=list[EventOut])
-def list_events(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[EventOut]:
-    return [
-        EventOut.model_validate(e) for e in ticket_services.ticket_events(desk, actor, ticket_ref)
-    ]
+@router.get("/{ticket_ref}/events", response_model=Page[EventOut])
+def list_events(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[EventOut]:
+    """A ticket's history (status, priority, assignment, level changes), oldest first."""
+    return paginate(
+        [
+            EventOut.model_validate(e)
+            for e in ticket_services.ticket_events(desk, actor, ticket_ref)
+        ],
+        page,
+    )
 
 
 @router.post("/{ticket_ref}/solve", response_model=TicketDetail)
 def solve(
     ticket_ref: TicketRef, body: Resolution, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Solve a ticket with the resolution (internal) and optionally the answer the customer sees."""
     ticket = ticket_services.solve_ticket(
         desk, actor, ticket_ref, body.resolution, body.public_answer
     )
@@ -257,6 +313,7 @@ def solve(
 
 @router.post("/{ticket_ref}/close", response_model=TicketDetail)
 def close(ticket_ref: TicketRef, body: Reason, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+    """Close a ticket for good."""
     ticket = ticket_services.close_ticket(desk, actor, ticket_ref, body.reason)
     return detail(desk, actor, ticket)
 
@@ -265,6 +322,7 @@ def close(ticket_ref: TicketRef, body: Reason, desk: DeskDep, actor: CurrentActo
 def reopen(
     ticket_ref: TicketRef, body: RequiredReason, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Reopen a solved or closed ticket, with a reason."""
     ticket = ticket_services.reopen_ticket(desk, actor, ticket_ref, body.reason)
     return detail(desk, actor, ticket)
 
@@ -275,14 +333,19 @@ def reopen(
 def link(
     ticket_ref: TicketRef, body: LinkCreate, desk: DeskDep, actor: CurrentActor
 ) -> TicketDetail:
+    """Link this ticket to another (`related` or `duplicate-of`), named by id or number."""
     ticket = ticket_services.link_tickets(desk, actor, ticket_ref, body.target, body.kind)
     return detail(desk, actor, ticket)
 
 
-@router.get("/{ticket_ref}/related", response_model=list[TicketOut])
-def related(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[TicketOut]:
+@router.get("/{ticket_ref}/related", response_model=Page[TicketOut])
+def related(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[TicketOut]:
     """Tickets that link to this one (duplicates of it, tickets merged into it…)."""
-    return summaries(desk, actor, ticket_services.related_tickets(desk, actor, ticket_ref))
+    return paginate(
+        summaries(desk, actor, ticket_services.related_tickets(desk, actor, ticket_ref)), page
+    )
 
 
 @router.post("/{ticket_ref}/merge", response_model=TicketDetail)

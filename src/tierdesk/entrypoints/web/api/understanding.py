@@ -17,6 +17,7 @@ from tierdesk.domain.triage import FieldReport, TriagePrediction
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas_workflow import IncidentOut
 from tierdesk.services import enrichment, incidents, outages, summaries, triage
 from tierdesk.services.summaries import DraftTask
@@ -209,18 +210,23 @@ class DeclaredOut(BaseModel):
     incident: IncidentOut
 
 
-@router.get("/tickets/{ticket_ref}/facts", response_model=list[FactOut])
-def ticket_facts(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> list[FactOut]:
+@router.get("/tickets/{ticket_ref}/facts", response_model=Page[FactOut])
+def ticket_facts(
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[FactOut]:
     """Facts read from the ticket with where they came from (message, offsets). Customers see
     none read from internal notes or restricted attachments."""
-    return [FactOut.of(f) for f in enrichment.ticket_facts(desk, actor, ticket_ref)]
+    return paginate([FactOut.of(f) for f in enrichment.ticket_facts(desk, actor, ticket_ref)], page)
 
 
-@router.get("/tickets/{ticket_ref}/clarifying-questions", response_model=list[QuestionOut])
+@router.get("/tickets/{ticket_ref}/clarifying-questions", response_model=Page[QuestionOut])
 def clarifying_questions(
-    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor
-) -> list[QuestionOut]:
-    return [QuestionOut.of(q) for q in enrichment.clarifying_questions(desk, actor, ticket_ref)]
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[QuestionOut]:
+    """Questions to ask the customer for what the ticket does not yet say."""
+    return paginate(
+        [QuestionOut.of(q) for q in enrichment.clarifying_questions(desk, actor, ticket_ref)], page
+    )
 
 
 @router.post(
@@ -233,11 +239,14 @@ def send_clarifying_question(
     return QuestionOut.of(enrichment.send_clarifying_question(desk, actor, ticket_ref, question_id))
 
 
-@router.get("/tickets/{ticket_ref}/triage", response_model=list[SuggestionOut])
+@router.get("/tickets/{ticket_ref}/triage", response_model=Page[SuggestionOut])
 def triage_suggestions(
-    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor
-) -> list[SuggestionOut]:
-    return [SuggestionOut.of(p) for p in triage.triage_suggestions(desk, actor, ticket_ref)]
+    ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[SuggestionOut]:
+    """Suggested product, priority, type and queue for the ticket, with confidence."""
+    return paginate(
+        [SuggestionOut.of(p) for p in triage.triage_suggestions(desk, actor, ticket_ref)], page
+    )
 
 
 @router.post("/tickets/{ticket_ref}/triage/{field}", response_model=SuggestionOut)
@@ -249,15 +258,17 @@ def decide_triage(
     return SuggestionOut.of(triage.decide_suggestion(desk, actor, ticket_ref, field, body.value))
 
 
-@router.get("/triage/report", response_model=list[ReportRow])
+@router.get("/triage/report", response_model=Page[ReportRow])
 def triage_report(
-    desk: DeskDep, actor: CurrentActor, since: datetime | None = None
-) -> list[ReportRow]:
-    return [ReportRow.of(r) for r in triage.triage_report(desk, actor, since)]
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, since: datetime | None = None
+) -> Page[ReportRow]:
+    """How often triage suggestions were taken or changed, since a date."""
+    return paginate([ReportRow.of(r) for r in triage.triage_report(desk, actor, since)], page)
 
 
 @router.get("/tickets/{ticket_ref}/summary", response_model=SummaryOut)
 def ticket_summary(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> SummaryOut:
+    """A short summary of the ticket and its thread so far."""
     s = summaries.summarise_ticket(desk, actor, ticket_ref)
     return SummaryOut(
         sentences=s.sentences,
@@ -286,18 +297,21 @@ def draft(
     return {"task": body.task, "draft": text}
 
 
-@router.get("/outage-proposals", response_model=list[ProposalOut])
+@router.get("/outage-proposals", response_model=Page[ProposalOut])
 def list_outage_proposals(
     desk: DeskDep,
     actor: CurrentActor,
+    page: PageQuery,
     status: Literal["open", "declared", "dismissed", "all"] = Query(default="open"),
-) -> list[ProposalOut]:
+) -> Page[ProposalOut]:
+    """Clusters of similar new tickets proposed as a possible outage, optionally by `status`."""
     chosen = None if status == "all" else ProposalStatus(status)
-    return [ProposalOut.of(p) for p in outages.list_proposals(desk, actor, chosen)]
+    return paginate([ProposalOut.of(p) for p in outages.list_proposals(desk, actor, chosen)], page)
 
 
 @router.get("/outage-proposals/{proposal_id}", response_model=ProposalOut)
 def get_outage_proposal(proposal_id: RecordId, desk: DeskDep, actor: CurrentActor) -> ProposalOut:
+    """One outage proposal with the tickets in it."""
     return ProposalOut.of(outages.get_proposal(desk, actor, proposal_id))
 
 
