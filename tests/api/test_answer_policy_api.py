@@ -48,7 +48,7 @@ def test_an_unknown_policy_is_refused_beside_its_field(client: TestClient, world
 
 
 def test_a_lead_caps_a_plan_and_an_agent_may_not(client: TestClient, world: World) -> None:
-    plans = client.get("/api/v1/plans", headers=world.l1_agent).json()
+    plans = client.get("/api/v1/plans", headers=world.l1_agent).json()["items"]
     assert {p["key"]: p["answers"] for p in plans}["premium"] == "send"  # no cap by default
 
     refused = client.patch("/api/v1/plans/premium", json={"answers": "off"}, headers=world.l1_agent)
@@ -61,5 +61,5 @@ def test_a_lead_caps_a_plan_and_an_agent_may_not(client: TestClient, world: Worl
     assert patched.json()["answers"] == "suggest"
     assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "answers"
     assert missing.status_code == 404
-    plans = client.get("/api/v1/plans", headers=world.lead).json()
+    plans = client.get("/api/v1/plans", headers=world.lead).json()["items"]
     assert {p["key"]: p["answers"] for p in plans}["premium"] == "suggest"

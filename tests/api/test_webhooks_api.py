@@ -31,7 +31,7 @@ def test_an_admin_subscribes_a_url_and_sees_the_secret_only_in_that_answer(
     assert made.json()["events"] == ["ticket.created", "sla.breached"]
     listed = client.get("/api/v1/webhooks", headers=admin)
     shown = client.get(f"/api/v1/webhooks/{made.json()['id']}", headers=admin)
-    assert [w["url"] for w in listed.json()] == [HOOK["url"]]
+    assert [w["url"] for w in listed.json()["items"]] == [HOOK["url"]]
     for answer in (listed, shown):
         assert answer.status_code == 200
         assert secret not in answer.text
@@ -76,7 +76,7 @@ def test_a_url_that_is_not_a_public_http_address_is_refused_beside_its_field(
     assert refused.status_code == 422, refused.text
     assert refused.json()["error"]["field"] == "url"
     assert why in refused.json()["error"]["message"]
-    assert client.get("/api/v1/webhooks", headers=admin).json() == []
+    assert client.get("/api/v1/webhooks", headers=admin).json()["items"] == []
 
 
 def test_an_unknown_event_kind_is_refused_beside_its_field(

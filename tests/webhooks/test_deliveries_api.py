@@ -32,12 +32,12 @@ def test_deliveries_are_listed_with_every_attempt_and_the_next_one(
     listed = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)
 
     assert listed.status_code == 200
-    created = next(d for d in listed.json() if d["kind"] == "ticket.created")
+    created = next(d for d in listed.json()["items"] if d["kind"] == "ticket.created")
     assert created["status"] == "delivered"
     assert created["ticket_id"] == ticket.id
     assert [(t["number"], t["status_code"]) for t in created["tries"]] == [(1, 503), (2, 204)]
     assert created["next_attempt_at"] is None
-    assert client.get("/api/v1/webhooks", headers=admin).json()[0]["failures"] == 0
+    assert client.get("/api/v1/webhooks", headers=admin).json()["items"][0]["failures"] == 0
 
 
 def test_send_test_queues_a_ping_that_the_next_run_delivers(
@@ -53,7 +53,8 @@ def test_send_test_queues_a_ping_that_the_next_run_delivers(
 
     assert queued.status_code == 202
     assert queued.json()["kind"] == "ping"
-    [delivery] = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    listed = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    [delivery] = listed["items"]
     assert delivery["status"] == "delivered"
     assert [r.headers["Tierdesk-Event"] for r in receiver.requests] == ["ping"]
 

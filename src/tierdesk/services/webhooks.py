@@ -175,13 +175,16 @@ def send_test(desk: Desk, actor: Actor, webhook_id: int) -> Delivery:
         return delivery
 
 
+MAX_DELIVERIES = 1000  # read at once for one page of the API's list (paged by position)
+
+
 def list_deliveries(
     desk: Desk, actor: Actor, webhook_id: int, limit: int = 20
 ) -> list[DeliveryView]:
     """The webhook's newest deliveries, each with its attempts."""
     require_admin(actor, "see webhooks")
-    if not 1 <= limit <= 200:
-        raise InvalidInputError("limit must be between 1 and 200", field="limit")
+    if not 1 <= limit <= MAX_DELIVERIES:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_DELIVERIES}", field="limit")
     with desk.uow() as uow:
         _load(uow, webhook_id)
         deliveries = uow.webhooks.deliveries(webhook_id, limit)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.webhooks import DeliveryAttempt, DeliveryStatus, Webhook
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate, paginate_fetched
 from tierdesk.services import webhooks
-from tierdesk.services.webhooks import DeliveryView
+from tierdesk.services.webhooks import MAX_DELIVERIES, DeliveryView
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
@@ -120,10 +121,10 @@ class DeliveryOut(BaseModel):
         )
 
 
-@router.get("", response_model=list[WebhookOut])
-def list_webhooks(desk: DeskDep, actor: CurrentActor) -> list[WebhookOut]:
+@router.get("", response_model=Page[WebhookOut])
+def list_webhooks(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[WebhookOut]:
     """Every webhook of the desk (webhooks are desk-wide: they see every organisation)."""
-    return [WebhookOut.of(w) for w in webhooks.list_webhooks(desk, actor)]
+    return paginate([WebhookOut.of(w) for w in webhooks.list_webhooks(desk, actor)], page)
 
 
 @router.post("", response_model=CreatedWebhookOut, status_code=status.HTTP_201_CREATED)
@@ -135,6 +136,7 @@ def create_webhook(body: WebhookIn, desk: DeskDep, actor: CurrentActor) -> Creat
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
 def show_webhook(webhook_id: RecordId, desk: DeskDep, actor: CurrentActor) -> WebhookOut:
+    """One webhook: its URL, event kinds, state and failures in a row (never its secret)."""
     return WebhookOut.of(webhooks.get_webhook(desk, actor, webhook_id))
 
 
@@ -142,6 +144,8 @@ def show_webhook(webhook_id: RecordId, desk: DeskDep, actor: CurrentActor) -> We
 def update_webhook(
     webhook_id: RecordId, body: WebhookPatch, desk: DeskDep, actor: CurrentActor
 ) -> WebhookOut:
+    """Change the URL, event kinds or description, or disable/enable it (`active`); enabling
+    clears its failures in a row."""
     changes = webhooks.WebhookChanges(body.url, body.events, body.description, body.active)
     return WebhookOut.of(webhooks.update_webhook(desk, actor, webhook_id, changes))
 
@@ -153,16 +157,17 @@ def delete_webhook(webhook_id: RecordId, desk: DeskDep, actor: CurrentActor) -> 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
+@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryOut])
 def list_deliveries(
-    webhook_id: RecordId,
-    desk: DeskDep,
-    actor: CurrentActor,
-    limit: int = Query(default=20, ge=1, le=200),
-) -> list[DeliveryOut]:
+    webhook_id: RecordId, desk: DeskDep, actor: CurrentActor, page: PageQuery
+) -> Page[DeliveryOut]:
     """The newest deliveries, each with every attempt (status code or error, duration)."""
-    views = webhooks.list_deliveries(desk, actor, webhook_id, limit)
-    return [DeliveryOut.of(v) for v in views]
+
+    def fetch(count: int) -> list[DeliveryOut]:
+        views = webhooks.list_deliveries(desk, actor, webhook_id, min(count, MAX_DELIVERIES))
+        return [DeliveryOut.of(v) for v in views]
+
+    return paginate_fetched(fetch, page)
 
 
 @router.post("/{webhook_id}/test", response_model=DeliveryOut, status_code=status.HTTP_202_ACCEPTED)
