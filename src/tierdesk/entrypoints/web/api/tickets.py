@@ -196,6 +196,8 @@ def patch_ticket(
         assignee_id=body.assignee_id,
         unassign=body.unassign,
         reason=body.reason,
+        requester_id=body.requester_id,
+        followers=body.followers,
     )
     ticket = ticket_services.apply_changes(desk, actor, ticket_ref, changes)
     return detail(desk, actor, ticket)

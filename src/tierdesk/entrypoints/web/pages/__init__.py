@@ -37,6 +37,7 @@ from tierdesk.entrypoints.web.pages import (
     signin,
     ticket,
     ticket_actions,
+    ticket_fields,
     understanding,
     webhooks,
 )
@@ -110,6 +111,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         error_pages,
         signin,
         queue,
+        ticket_fields,
         ticket,
         ticket_actions,
         understanding,
