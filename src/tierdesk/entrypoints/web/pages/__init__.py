@@ -38,6 +38,7 @@ from tierdesk.entrypoints.web.pages import (
     ticket,
     ticket_actions,
     ticket_fields,
+    ticket_new,
     understanding,
     webhooks,
 )
@@ -112,6 +113,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         signin,
         queue,
         ticket_fields,
+        ticket_new,  # before ticket: /tickets/new is not a ticket's number
         ticket,
         ticket_actions,
         understanding,
