@@ -118,6 +118,11 @@ class MergeRequest(Request):
     reason: str | None = Field(default=None, max_length=5_000)
 
 
+class SplitRequest(Request):
+    message_id: RecordId = Field(description="The message that becomes a ticket of its own")
+    subject: str = Field(min_length=1, max_length=500, description="The new ticket's subject")
+
+
 class OrganisationCreate(Request):
     name: str = Field(min_length=1, max_length=200)
     plan: str = "standard"

@@ -38,6 +38,7 @@ from tierdesk.entrypoints.web.pages import (
     ticket,
     ticket_actions,
     ticket_fields,
+    ticket_merges,
     ticket_new,
     understanding,
     webhooks,
@@ -116,6 +117,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_new,  # before ticket: /tickets/new is not a ticket's number
         ticket,
         ticket_actions,
+        ticket_merges,
         understanding,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id

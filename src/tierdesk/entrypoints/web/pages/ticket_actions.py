@@ -86,7 +86,7 @@ def link(
     except ValueError as exc:
         raise InvalidInputError("link as duplicate-of or related", field="kind") from exc
     if link_kind is LinkKind.MERGED_INTO:
-        raise InvalidInputError("merging is done through the API or the CLI", field="kind")
+        raise InvalidInputError("merge with the Merge form of the Details panel", field="kind")
     tickets.link_tickets(desk, agent, reference, target.strip(), link_kind)
     return go(request, _back(reference, f"Linked as {link_kind} {target.strip()}"))
 
