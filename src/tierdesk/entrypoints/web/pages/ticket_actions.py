@@ -17,7 +17,7 @@ from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError, RepeatedRequestError
-from tierdesk.services import answers, escalation, tickets
+from tierdesk.services import answers, escalation, macros, tickets
 from tierdesk.services.conversation import add_message
 
 router = APIRouter(include_in_schema=False, dependencies=[Csrf])
@@ -38,6 +38,7 @@ async def post_message(
     then: Annotated[str, Form()] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
     form_key: forms.FormKey = None,
+    macro_id: Annotated[str, Form()] = "",
 ) -> Response:
     message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
@@ -56,7 +57,10 @@ async def post_message(
             )
         except RepeatedRequestError:
             return  # sent before (Back, then Send again): answered as the first time
-        if then:
+        changed = None
+        if macro_id.strip().isdigit():  # the macro's field changes go with its text
+            changed = macros.apply_macro(desk, agent, reference, int(macro_id))
+        if then and (changed is None or changed.status != then):
             tickets.change_status(desk, agent, reference, Status(then))
 
     await run_in_threadpool(post)
