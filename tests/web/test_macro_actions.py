@@ -8,7 +8,7 @@ from collections.abc import Callable
 from tests.web.conftest import Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.domain.tickets import Priority, Status
+from tierdesk.domain.tickets import Priority, Status, TicketType
 from tierdesk.services import macros, tickets
 from tierdesk.services.auth import SYSTEM
 
@@ -27,6 +27,7 @@ def test_a_lead_adds_a_macro_that_changes_fields(web: WebDesk, signed_in: SignIn
             "body": "Could you send us the logs?",
             "status": "pending-customer",
             "priority": "P2",
+            "type": "problem",
             "add_tags": "waiting, Logs",
             "remove_tags": "triage",
             "assign_to_me": "true",
@@ -40,6 +41,7 @@ def test_a_lead_adds_a_macro_that_changes_fields(web: WebDesk, signed_in: SignIn
     ]
     assert macro.actions.status is Status.PENDING_CUSTOMER
     assert macro.actions.priority is Priority.P2
+    assert macro.actions.type is TicketType.PROBLEM
     assert macro.actions.add_tags == ("waiting", "logs")
     assert macro.actions.remove_tags == ("triage",)
     assert macro.actions.assign_to_me

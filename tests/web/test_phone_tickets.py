@@ -8,7 +8,7 @@ from collections.abc import Callable
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.domain.tickets import Priority
+from tierdesk.domain.tickets import Priority, TicketType
 from tierdesk.services import people, tickets
 from tierdesk.services.auth import SYSTEM
 
@@ -43,6 +43,7 @@ def test_a_phone_ticket_is_opened_for_a_contact_picked_from_the_list(
             "subject": "Phones reboot at night",
             "body": "Every night at 2am, says the caller.",
             "priority": "P2",
+            "type": "problem",
         },
         headers=HTMX,
     )
@@ -53,6 +54,7 @@ def test_a_phone_ticket_is_opened_for_a_contact_picked_from_the_list(
     assert opened.channel is Channel.PHONE
     assert opened.requester_id == web.acme_contact.id
     assert opened.priority is Priority.P2
+    assert opened.type is TicketType.PROBLEM
     assert opened.messages[0].body_text == "Every night at 2am, says the caller."
     actions = [e.action for e in tickets.ticket_events(web.app.desk, web.lead, number)]
     assert actions[0] == "ticket.opened"
