@@ -205,6 +205,22 @@ def list_contacts(
         return uow.contacts.all(organisation_id, after_id=after_id, limit=limit)
 
 
+def search_contacts(desk: Desk, actor: Actor, text: str, limit: int = 10) -> list[Contact]:
+    """Active contacts whose name or e-mail address holds ``text`` (an agent looking up a
+    caller), by name."""
+    require_agent(actor, "look up contacts")
+    wanted = text.strip().lower()
+    if not wanted:
+        return []
+    with desk.uow() as uow:
+        found = [
+            c
+            for c in uow.contacts.all()
+            if c.active and (wanted in c.name.lower() or wanted in c.email.lower())
+        ]
+    return sorted(found, key=lambda c: c.name.lower())[:limit]
+
+
 @dataclass
 class NewAgent:
     email: str

@@ -37,6 +37,7 @@ from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
 from tierdesk.services.languages import new_ticket_language
 from tierdesk.services.routing import place_in_queue, queue_for_placing
+from tierdesk.services.ticket_people import apply_people_changes
 
 
 @dataclass(frozen=True)
@@ -389,6 +390,8 @@ class TicketChanges:
     assignee_id: int | None = None
     unassign: bool = False
     reason: str | None = None
+    requester_id: int | None = None
+    followers: list[int] | None = None  # the whole list; None leaves it as it is
 
 
 def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: TicketChanges) -> Ticket:
@@ -424,6 +427,9 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
                 if agent is None:
                     raise InvalidInputError(f"no agent {changes.assignee_id}", field="assignee_id")
             ticket.assign(agent, actor, now)
+        apply_people_changes(
+            uow, actor, ticket, now, requester_id=changes.requester_id, followers=changes.followers
+        )
         if changes.status is not None and changes.status is not ticket.status:
             ticket.change_status(changes.status, actor, now, changes.reason)
         uow.commit()

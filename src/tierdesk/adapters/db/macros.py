@@ -7,9 +7,9 @@ from dataclasses import replace
 from sqlalchemy import Column, Integer, String, Table, Text, delete, insert, select
 from sqlalchemy.orm import Session
 
-from tierdesk.adapters.db.tables import metadata
+from tierdesk.adapters.db.tables import json_value, metadata
 from tierdesk.adapters.db.types import UtcDateTime
-from tierdesk.domain.macros import Macro, MacroKind
+from tierdesk.domain.macros import Macro, MacroKind, macro_actions
 
 macros = Table(
     "macros",
@@ -19,6 +19,8 @@ macros = Table(
     Column("kind", String(16), nullable=False),  # "public" (a reply) or "internal" (a note)
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # What it changes on the ticket (MacroActions.stored()); NULL: nothing (migration 0028).
+    Column("actions", json_value(), nullable=True),
 )
 
 
@@ -34,6 +36,7 @@ class SqlMacroRepository:
                 kind=str(macro.kind),
                 body=macro.body,
                 created_at=macro.created_at,
+                actions=macro.actions.stored() if macro.actions else None,
             )
             .returning(macros.c.id)
         ).scalar_one()
@@ -41,7 +44,13 @@ class SqlMacroRepository:
 
     def all(self) -> list[Macro]:
         rows = self.session.execute(select(macros).order_by(macros.c.name))
-        return [Macro(r.name, MacroKind(r.kind), r.body, r.created_at, r.id) for r in rows]
+        return [
+            Macro(r.name, MacroKind(r.kind), r.body, r.created_at, r.id, macro_actions(r.actions))
+            for r in rows
+        ]
+
+    def get(self, macro_id: int) -> Macro | None:
+        return next((m for m in self.all() if m.id == macro_id), None)
 
     def named(self, name: str) -> Macro | None:
         return next((m for m in self.all() if m.name == name), None)

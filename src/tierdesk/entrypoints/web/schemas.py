@@ -77,6 +77,14 @@ class TicketPatch(Request):
     status: Status | None = None
     assignee_id: RecordId | None = None
     unassign: bool = False
+    requester_id: RecordId | None = Field(
+        default=None, description="A contact of the ticket's organisation"
+    )
+    followers: list[RecordId] | None = Field(
+        default=None,
+        max_length=100,
+        description="Agent ids, the whole list; only leads change others than themselves",
+    )
     reason: str | None = Field(default=None, max_length=5_000)
 
 
@@ -126,6 +134,11 @@ class LinkCreate(Request):
 class MergeRequest(Request):
     into: str = Field(description="Ticket id or number that survives")
     reason: str | None = Field(default=None, max_length=5_000)
+
+
+class SplitRequest(Request):
+    message_id: RecordId = Field(description="The message that becomes a ticket of its own")
+    subject: str = Field(min_length=1, max_length=500, description="The new ticket's subject")
 
 
 class OrganisationCreate(Request):
@@ -261,6 +274,7 @@ class TicketOut(BaseModel):
     catalog: CatalogOut
     queue: str | None
     assignee_id: int | None
+    followers: list[int]
     language: str | None
     tags: list[str]
     custom_fields: dict[str, Any]
@@ -298,6 +312,7 @@ class TicketOut(BaseModel):
             catalog=catalog_of(t, products),
             queue=t.queue,
             assignee_id=t.assignee_id,
+            followers=list(t.followers) if internal else [],  # agents' business
             language=t.language,
             tags=list(t.tags),
             custom_fields=dict(t.custom_fields),

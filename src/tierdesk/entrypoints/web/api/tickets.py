@@ -35,6 +35,7 @@ from tierdesk.entrypoints.web.schemas import (
     Reason,
     RequiredReason,
     Resolution,
+    SplitRequest,
     TicketCreate,
     TicketDetail,
     TicketList,
@@ -47,6 +48,7 @@ from tierdesk.services import tickets as ticket_services
 from tierdesk.services.attachments import attachments_of, open_attachment, thread_of
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.ticket_splits import split_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -236,6 +238,8 @@ def patch_ticket(
         assignee_id=body.assignee_id,
         unassign=body.unassign,
         reason=body.reason,
+        requester_id=body.requester_id,
+        followers=body.followers,
     )
     ticket = ticket_services.apply_changes(desk, actor, ticket_ref, changes)
     return detail(desk, actor, ticket)
@@ -355,3 +359,14 @@ def merge(
     """Merge this ticket into ``into``; returns the surviving ticket."""
     target = ticket_services.merge_tickets(desk, actor, ticket_ref, body.into, body.reason)
     return detail(desk, actor, target)
+
+
+@router.post(
+    "/{ticket_ref}/split", status_code=status.HTTP_201_CREATED, response_model=TicketDetail
+)
+def split(
+    ticket_ref: TicketRef, body: SplitRequest, desk: DeskDep, actor: CurrentActor
+) -> TicketDetail:
+    """Open a ticket from one message of this one, linked to it; returns the new ticket."""
+    new = split_ticket(desk, actor, ticket_ref, body.message_id, body.subject)
+    return detail(desk, actor, new)

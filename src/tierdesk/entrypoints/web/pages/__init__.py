@@ -40,6 +40,9 @@ from tierdesk.entrypoints.web.pages import (
     signin,
     ticket,
     ticket_actions,
+    ticket_fields,
+    ticket_merges,
+    ticket_new,
     understanding,
     webhooks,
 )
@@ -113,8 +116,11 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         error_pages,
         signin,
         queue,
+        ticket_fields,
+        ticket_new,  # before ticket: /tickets/new is not a ticket's number
         ticket,
         ticket_actions,
+        ticket_merges,
         understanding,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id

@@ -309,8 +309,22 @@ def add_macro(
     name: Annotated[str, Form()],
     kind: Annotated[str, Form()],
     body: Annotated[str, Form()],
+    status: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "",
+    type_: Annotated[str, Form(alias="type")] = "",
+    add_tags: Annotated[str, Form()] = "",
+    remove_tags: Annotated[str, Form()] = "",
+    assign_to_me: Annotated[bool, Form()] = False,
 ) -> Response:
-    macros.add_macro(desk, agent, name, kind, body)
+    actions = {
+        "status": status,
+        "priority": priority,
+        "type": type_,
+        "add_tags": add_tags,
+        "remove_tags": remove_tags,
+        "assign_to_me": assign_to_me,
+    }
+    macros.add_macro(desk, agent, name, kind, body, actions)
     return go(request, "/admin?notice=Macro+added#macros")
 
 

@@ -16,6 +16,7 @@ from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import render
 from tierdesk.entrypoints.web.pages.sessions import WebAgent
 from tierdesk.entrypoints.web.pages.threads import download, thread
+from tierdesk.entrypoints.web.pages.ticket_fields import details_context
 from tierdesk.entrypoints.web.pages.trail import Names, shown_changes
 from tierdesk.services import (
     answers,
@@ -39,7 +40,15 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
     organisations = {o.id: o for o in people.list_organisations(desk, agent)}
     products = {p.id: p for p in tickets.list_products(desk)}
     awaiting = ticket.escalation_state is PacketStatus.AWAITING
-    names = Names(agents={a_id: a.name for a_id, a in agents.items() if a_id is not None})
+    names = Names(
+        agents={a_id: a.name for a_id, a in agents.items() if a_id is not None},
+        records={
+            "requester_id": {c_id: c.name for c_id, c in contacts.items() if c_id is not None},
+            "product_id": {p_id: p.name for p_id, p in products.items() if p_id is not None},
+            "component_id": {c.id: c.name for p in products.values() for c in p.components if c.id},
+            "version_id": {v.id: v.name for p in products.values() for v in p.versions if v.id},
+        },
+    )
     context = {
         "user": agent,
         "ticket": ticket,
@@ -68,6 +77,9 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         "active": ticket.status not in (Status.SOLVED, Status.CLOSED),
         "answer_draft": draft_public_answer(ticket.messages),  # prefills the solve dialog
         "now": desk.clock.now(),
+        **details_context(
+            ticket, agent, list(agents.values()), list(contacts.values()), list(products.values())
+        ),
     }
     return render(request, "ticket.html", context)
 

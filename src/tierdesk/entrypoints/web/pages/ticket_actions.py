@@ -18,7 +18,7 @@ from tierdesk.entrypoints.web.pages.live import collision_answer, presence_ttl
 from tierdesk.entrypoints.web.pages.rendering import go
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError, RepeatedRequestError
-from tierdesk.services import answers, escalation, tickets
+from tierdesk.services import answers, escalation, macros, tickets
 from tierdesk.services.conversation import add_message
 from tierdesk.services.live import reply_collision
 
@@ -42,6 +42,7 @@ async def post_message(
     form_key: forms.FormKey = None,
     seen_message_id: Annotated[int | None, Form()] = None,
     send_anyway: Annotated[str, Form()] = "",
+    macro_id: Annotated[str, Form()] = "",
 ) -> Response:
     message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
@@ -68,7 +69,10 @@ async def post_message(
             )
         except RepeatedRequestError:
             return  # sent before (Back, then Send again): answered as the first time
-        if then:
+        changed = None
+        if macro_id.strip().isdigit():  # the macro's field changes go with its text
+            changed = macros.apply_macro(desk, agent, reference, int(macro_id))
+        if then and (changed is None or changed.status != then):
             tickets.change_status(desk, agent, reference, Status(then))
 
     await run_in_threadpool(post)
@@ -98,7 +102,7 @@ def link(
     except ValueError as exc:
         raise InvalidInputError("link as duplicate-of or related", field="kind") from exc
     if link_kind is LinkKind.MERGED_INTO:
-        raise InvalidInputError("merging is done through the API or the CLI", field="kind")
+        raise InvalidInputError("merge with the Merge form of the Details panel", field="kind")
     tickets.link_tickets(desk, agent, reference, target.strip(), link_kind)
     return go(request, _back(reference, f"Linked as {link_kind} {target.strip()}"))
 

@@ -31,6 +31,9 @@ _LABELS = {
     "tier": "level",
     "tiers": "levels",
     "requester_id": "requester",
+    "product_id": "product",
+    "component_id": "component",
+    "version_id": "version",
     "organisation_id": "organisation",
     "handoff_note": "hand-off note",
     "excerpt": "text",
@@ -38,7 +41,9 @@ _LABELS = {
     "notified": "notified",
 }
 _LEVELS = frozenset({"tier", "tiers", "from_tier", "to_tier", "highest_tier"})
-_AGENTS = frozenset({"assignee_id", "agent_id", "notified"})
+_AGENTS = frozenset({"assignee_id", "agent_id", "notified", "followers"})
+# Ids of other records, named through Names.records[field] when the page knows them.
+_RECORDS = frozenset({"requester_id", "product_id", "component_id", "version_id"})
 NOTHING = "—"
 
 
@@ -54,6 +59,8 @@ class Names:
     """Names for the ids an event holds, as far as the page knows them."""
 
     agents: Mapping[int, str] = field(default_factory=dict)
+    # Per field ("requester_id", "product_id"…): names of the ids it holds.
+    records: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
 
     def show(self, name: str, value: Any, longest: int) -> str:
         if value is None or value == "" or value == []:
@@ -68,6 +75,8 @@ class Names:
             return f"L{value}"
         if isinstance(value, int) and name in _AGENTS:
             return self.agents.get(value, f"agent {value}")
+        if isinstance(value, int) and name in _RECORDS:
+            return self.records.get(name, {}).get(value, f"#{value}")
         text = str(value)
         return text if len(text) <= longest else text[: longest - 1] + "…"
 

@@ -109,6 +109,14 @@
       target.value = (target.value ? target.value + "\n\n" : "") + option.getAttribute("data-body");
       var kind = document.querySelector("[name=kind][value=" + option.getAttribute("data-kind") + "]");
       if (kind) kind.checked = true;
+      // A macro that changes fields: sent with the reply (the last one chosen), and said.
+      var actions = option.getAttribute("data-actions");
+      var chosen = document.getElementById("composer-macro");
+      var note = document.getElementById("composer-macro-note");
+      if (chosen && actions) {
+        chosen.value = picker.value;
+        if (note) { note.textContent = "On sending: " + actions; note.hidden = false; }
+      }
       picker.value = "";
       target.focus();
     });

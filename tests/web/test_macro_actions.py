@@ -1,0 +1,108 @@
+"""Macros that change fields as well as insert text: a lead gives a macro its field changes on
+the admin page; an agent's reply with it makes them, audited with the macro's name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.web.conftest import Browser, WebDesk
+from tests.web.test_workspace import open_at_l1
+from tierdesk.domain.people import Agent, Contact
+from tierdesk.domain.tickets import Priority, Status, TicketType
+from tierdesk.services import macros, tickets
+from tierdesk.services.auth import SYSTEM
+
+SignIn = Callable[[Agent | Contact], Browser]
+HTMX = {"HX-Request": "true"}
+
+
+def test_a_lead_adds_a_macro_that_changes_fields(web: WebDesk, signed_in: SignIn) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    response = lead.post(
+        "/admin/macros",
+        {
+            "name": "Waiting for logs",
+            "kind": "public",
+            "body": "Could you send us the logs?",
+            "status": "pending-customer",
+            "priority": "P2",
+            "type": "problem",
+            "add_tags": "waiting, Logs",
+            "remove_tags": "triage",
+            "assign_to_me": "true",
+        },
+        headers=HTMX,
+    )
+
+    assert response.status_code == 204, response.text
+    [macro] = [
+        m for m in macros.list_macros(web.app.desk, web.lead) if m.name == "Waiting for logs"
+    ]
+    assert macro.actions.status is Status.PENDING_CUSTOMER
+    assert macro.actions.priority is Priority.P2
+    assert macro.actions.type is TicketType.PROBLEM
+    assert macro.actions.add_tags == ("waiting", "logs")
+    assert macro.actions.remove_tags == ("triage",)
+    assert macro.actions.assign_to_me
+    assert "status → pending-customer" in lead.get("/admin").text
+
+
+def test_a_macro_cannot_solve_and_a_bad_value_adds_nothing(web: WebDesk, signed_in: SignIn) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    before = macros.list_macros(web.app.desk, web.lead)
+    sent = {"name": "Done", "kind": "public", "body": "Fixed.", "status": "solved"}
+
+    solving = lead.post("/admin/macros", sent, headers=HTMX)
+    nonsense = lead.post("/admin/macros", {**sent, "status": "", "priority": "P9"}, headers=HTMX)
+
+    assert solving.status_code == 422 and solving.headers["X-Desk-Fields"] == "status"
+    assert nonsense.status_code == 422 and nonsense.headers["X-Desk-Fields"] == "priority"
+    assert len(macros.list_macros(web.app.desk, web.lead)) == len(before)
+
+
+def test_a_reply_with_a_macro_sets_status_tags_and_assignee_on_the_trail(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    macro = macros.add_macro(
+        web.app.desk,
+        SYSTEM,
+        "Waiting for logs",
+        "public",
+        "Could you send us the logs?",
+        {
+            "status": "pending-customer",
+            "add_tags": "waiting",
+            "remove_tags": "triage",
+            "assign_to_me": True,
+        },
+    )
+    ticket = open_at_l1(web, "Calls drop")
+    number = ticket.number or ""
+    tickets.update_ticket(web.app.desk, web.lead, number, tags=["triage", "sip"])
+    l1 = signed_in(web.l1)
+    page = l1.get(f"/tickets/{number}").text
+    assert 'data-actions="status → pending-customer, +waiting, −triage, assign to me"' in page
+
+    response = l1.post(
+        f"/tickets/{number}/messages",
+        {
+            "body": "Could you send us the logs?",
+            "kind": "public",
+            "macro_id": str(macro.id),
+            "then": "pending-customer",  # the same status: no second change, no error
+        },
+        headers=HTMX,
+    )
+
+    assert response.status_code == 204, response.text
+    stored = tickets.get_ticket(web.app.desk, web.lead, number)
+    assert stored.status is Status.PENDING_CUSTOMER
+    assert stored.tags == ["sip", "waiting"]
+    assert stored.assignee_id == web.l1.id
+    assert stored.messages[-1].body_text == "Could you send us the logs?"
+    events = tickets.ticket_events(web.app.desk, web.lead, number)
+    by_macro = [e.action for e in events if e.reason == "macro Waiting for logs"]
+    assert "ticket.status_changed" in by_macro
+    assert any(e.action == "ticket.updated" and "tags" in e.changes for e in events)
