@@ -41,7 +41,7 @@ def test_the_requester_becomes_a_colleague_of_the_same_organisation(
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["requester_id"] == colleague.id
-    events = client.get(f"/api/v1/tickets/{number}/events", headers=world.lead).json()
+    events = client.get(f"/api/v1/tickets/{number}/events", headers=world.lead).json()["items"]
     assert any(e["action"] == "ticket.requester_changed" for e in events)
 
 
