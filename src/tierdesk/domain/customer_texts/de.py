@@ -110,6 +110,7 @@ TEXTS: dict[str, str] = {
     "portal.no_tickets": "Noch keine Tickets.",
     "portal.back": "\u2190 Unsere Tickets",
     "portal.status": "Status:",
+    "portal.incident": "Störung",
     "portal.messages": "Nachrichten",
     "portal.answer": "So wurde es gelöst",
     "portal.support": "Support",

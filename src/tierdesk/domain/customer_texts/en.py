@@ -103,6 +103,7 @@ TEXTS: dict[str, str] = {
     "portal.no_tickets": "No tickets yet.",
     "portal.back": "\u2190 Our tickets",
     "portal.status": "Status:",
+    "portal.incident": "Service incident",
     "portal.messages": "Messages",
     "portal.answer": "How it was solved",
     "portal.support": "Support",

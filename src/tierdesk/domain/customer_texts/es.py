@@ -108,6 +108,7 @@ TEXTS: dict[str, str] = {
     "portal.no_tickets": "Todavía no hay tickets.",
     "portal.back": "\u2190 Nuestros tickets",
     "portal.status": "Estado:",
+    "portal.incident": "Incidencia del servicio",
     "portal.messages": "Mensajes",
     "portal.answer": "Cómo se resolvió",
     "portal.support": "Soporte",

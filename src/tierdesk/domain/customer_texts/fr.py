@@ -117,6 +117,7 @@ TEXTS: dict[str, str] = {
     "portal.no_tickets": "Aucun ticket pour l'instant.",
     "portal.back": "\u2190 Nos tickets",
     "portal.status": f"Statut{NBSP}:",
+    "portal.incident": "Incident en cours",
     "portal.messages": "Messages",
     "portal.answer": "Comment cela a été résolu",
     "portal.support": "Support",

@@ -109,6 +109,7 @@ TEXTS: dict[str, str] = {
     "portal.no_tickets": "Ancora nessun ticket.",
     "portal.back": "\u2190 I nostri ticket",
     "portal.status": "Stato:",
+    "portal.incident": "Disservizio in corso",
     "portal.messages": "Messaggi",
     "portal.answer": "Come è stato risolto",
     "portal.support": "Assistenza",
