@@ -285,7 +285,7 @@ def incidents_for_customer(desk: Desk, contact: Contact) -> list[IncidentNotice]
             if incident.is_resolved or incident.id is None:
                 continue
             linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
-            tickets = uow.tickets.get_many(linked) if linked else []
+            tickets = desk_tickets(uow, linked, why="incident banner")
             if any(t.organisation_id == contact.organisation_id for t in tickets):
                 updates = uow.incidents.updates(incident.id)
                 found.append(IncidentNotice(incident, updates[-1] if updates else None))
