@@ -376,6 +376,16 @@ class LiveSettings(BaseModel):
     )
 
 
+class PortalSettings(BaseModel):
+    """The customer portal's options (docs/design.md, "Portal")."""
+
+    public_help_centre: bool = Field(
+        default=False,
+        description="Whether signed-out visitors may search and read the published public KB "
+        "articles at /help. Off: /help is not found.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -392,6 +402,7 @@ class Settings(BaseSettings):
         description="Shortcut for db.url (TIERDESK_DATABASE_URL).",
     )
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    portal: PortalSettings = Field(default_factory=PortalSettings)
     secret_key: SecretStr = Field(
         default=SecretStr(_DEV_SECRET),
         description="Signs sessions and links. Required (and not the placeholder) when env=prod.",

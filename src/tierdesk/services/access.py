@@ -175,6 +175,7 @@ DeskPurpose = Literal[
     "enhancement shipped notice",  # a shipped enhancement's notice to every linked ticket
     "incident broadcast",  # an incident's update to every linked ticket
     "incident resolution",  # resolving an incident solves every linked ticket
+    "incident banner",  # whether an open incident touches a customer's organisation (no text)
     "live updates",  # the changed tickets a web process's streams filter per agent (can_see)
     "history import",  # a ticket imported before, updated by a re-run of its import
     "index rebuild",  # every ticket, embedded and indexed again

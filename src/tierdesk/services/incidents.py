@@ -14,7 +14,7 @@ from tierdesk.domain.incidents import (
     update_message,
 )
 from tierdesk.domain.messages import Channel, require_text
-from tierdesk.domain.people import Actor, Tier
+from tierdesk.domain.people import Actor, Contact, Tier
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
@@ -266,3 +266,27 @@ def get_incident(desk: Desk, actor: Actor, incident_id: int) -> IncidentView:
         updates = uow.incidents.updates(incident_id)
         view = view_record(uow, actor, INCIDENTS, incident)
         return IncidentView(view.record, view.link_count, view.tickets, updates)
+
+
+@dataclass(frozen=True)
+class IncidentNotice:
+    """What the portal's banner shows a customer: the incident and its latest update."""
+
+    incident: Incident
+    latest: IncidentUpdate | None
+
+
+def incidents_for_customer(desk: Desk, contact: Contact) -> list[IncidentNotice]:
+    """The open incidents that affect the contact's organisation, newest first. An incident
+    affects the organisations whose tickets are linked to it; nobody else ever sees it."""
+    with desk.uow() as uow:
+        found = []
+        for incident in uow.incidents.find(None):
+            if incident.is_resolved or incident.id is None:
+                continue
+            linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
+            tickets = desk_tickets(uow, linked, why="incident banner")
+            if any(t.organisation_id == contact.organisation_id for t in tickets):
+                updates = uow.incidents.updates(incident.id)
+                found.append(IncidentNotice(incident, updates[-1] if updates else None))
+        return sorted(found, key=lambda n: n.incident.declared_at, reverse=True)

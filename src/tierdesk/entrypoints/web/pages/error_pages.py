@@ -23,8 +23,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def is_portal(request: Request) -> bool:
-    path = request.url.path
-    return path == "/portal" or path.startswith("/portal/")
+    path = request.url.path  # the public help centre (/help) is the portal's too
+    return any(path == p or path.startswith(f"{p}/") for p in ("/portal", "/help"))
 
 
 def error_fields(error: TierdeskError) -> list[str]:

@@ -16,6 +16,7 @@ from tierdesk.domain.people import Contact
 from tierdesk.domain.tickets import Ticket
 from tierdesk.entrypoints.web.pages.sessions import CSRF_FIELD, CSRF_HEADER, csrf_token
 from tierdesk.services.idempotency import new_key
+from tierdesk.services.incidents import incidents_for_customer
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -109,6 +110,7 @@ def render(
         "form_key": new_key,  # a fresh one-time key per call: {{ form_key() }} in a form
         "user": None,
         "contact": None,
+        "incidents": [],  # the portal's incident banner (below)
         "notice": notice,
         # hits at least this likely to be right are "likely", the rest "weak" (_confidence.html)
         "strong_confidence": _strong_confidence(request),
@@ -116,6 +118,12 @@ def render(
         "language": language,
         "t": partial(customer_text, language),
     }
+    contact = values["contact"]
+    # Every full page a signed-in customer sees (the portal's, and the shared password page)
+    # carries the banner of the open incidents that affect their organisation; fragments
+    # ("_*.html") do not.
+    if isinstance(contact, Contact) and not Path(template).name.startswith("_"):
+        values["incidents"] = incidents_for_customer(request.app.state.desk, contact)
     html = ENV.get_template(template).render(values)
     return HTMLResponse(html, status_code=status)
 

@@ -1,5 +1,5 @@
-// tierdesk: live SLA countdowns, form errors next to their fields, the macro picker, dialogs
-// and the escalate form's required fields. No build step.
+// tierdesk: live SLA countdowns, form errors next to their fields, the macro picker, dialogs,
+// the escalate form's required fields and the phone-size menu and panels. No build step.
 (function () {
   "use strict";
   function pad(n) { return n < 10 ? "0" + n : String(n); }
@@ -84,7 +84,20 @@
       if (mark) mark.hidden = !on;
     });
   }
+  // Phone: the header menu starts closed behind its button, and the ticket page's side panels
+  // start folded so the clocks and the thread are in the first screen.
+  function fitPhone() {
+    var phone = window.matchMedia("(max-width: 700px)").matches;
+    document.querySelectorAll(".menu-toggle").forEach(function (button) {
+      button.hidden = false;
+      button.setAttribute("aria-expanded", phone ? "false" : "true");
+    });
+    if (window.matchMedia("(max-width: 900px)").matches) {
+      document.querySelectorAll("details[data-fold]").forEach(function (d) { d.open = false; });
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    fitPhone();
     tick();
     setInterval(tick, 1000);
     document.body.addEventListener("htmx:afterSwap", tick);
@@ -121,6 +134,10 @@
       target.focus();
     });
     document.body.addEventListener("click", function (e) {
+      var toggle = e.target.closest(".menu-toggle");
+      if (toggle) {
+        toggle.setAttribute("aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+      }
       var opener = e.target.closest("[data-open-dialog]");
       if (opener) { document.getElementById(opener.getAttribute("data-open-dialog")).showModal(); }
       var closer = e.target.closest("[data-close-dialog]");

@@ -1,0 +1,70 @@
+"""The workspace on a phone (390×844, an ordinary phone's screen) in a real browser: the
+header menu folds behind a button, the queue fits the screen's width and the ticket page shows
+its SLA clocks before the thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import LiveDesk, sign_in
+from tests.browser.test_in_chromium import customer_ticket
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], Page]]:
+    contexts = []
+
+    def new_page() -> Page:
+        context = chromium.new_context(base_url=live_desk.url, viewport=PHONE, is_mobile=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def test_on_a_phone_the_menu_folds_and_the_queue_fits_the_screen(
+    live_desk: LiveDesk, phone: Callable[[], Page]
+) -> None:
+    for n in range(3):
+        customer_ticket(live_desk, f"Voicemail greeting lost after upgrade {n}", "Since 4.2.")
+    page = phone()
+    sign_in(page, live_desk.lead)
+
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    knowledge = page.get_by_role("link", name="Knowledge base")
+    expect(knowledge).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(knowledge).to_be_visible()
+
+    expect(page.get_by_text("Voicemail greeting lost after upgrade 2")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_on_a_phone_the_ticket_page_shows_its_clocks_in_the_first_screen(
+    live_desk: LiveDesk, phone: Callable[[], Page]
+) -> None:
+    ticket = customer_ticket(live_desk, "Trunk drops calls", "After 32 seconds.\n" * 40)
+    page = phone()
+    sign_in(page, live_desk.l1)
+    page.goto(f"/tickets/{ticket.number}")
+
+    clocks = page.get_by_role("heading", name="SLA deadlines")
+    expect(clocks).to_be_visible()
+    box = clocks.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+    # the assist panel is folded above the thread, one tap away
+    assist = page.locator("details.fold", has=page.locator("#assist"))
+    expect(assist).not_to_have_attribute("open", "")
+    assist.locator("summary").click()
+    expect(page.locator("#assist")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
