@@ -23,6 +23,7 @@ from tierdesk.entrypoints.web.errors import (
 from tierdesk.entrypoints.web.pages import (
     account,
     admin,
+    admin_catalog,
     articles,
     audit,
     dashboard,
@@ -130,6 +131,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         dashboard,
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
+        admin_catalog,  # before admin: /admin/products/… are its own
         admin,
         audit,
         portal,
