@@ -24,6 +24,7 @@ from tierdesk.entrypoints.web.pages import (
     account,
     admin,
     admin_catalog,
+    admin_routing,
     articles,
     audit,
     dashboard,
@@ -132,6 +133,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_catalog,  # before admin: /admin/products/… are its own
+        admin_routing,
         admin,
         audit,
         portal,
