@@ -24,6 +24,7 @@ from tierdesk.entrypoints.web.pages import (
     account,
     admin,
     admin_catalog,
+    admin_contacts,
     admin_routing,
     articles,
     audit,
@@ -134,6 +135,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_catalog,  # before admin: /admin/products/… are its own
         admin_routing,
+        admin_contacts,
         admin,
         audit,
         portal,
