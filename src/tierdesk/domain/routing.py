@@ -163,14 +163,15 @@ class RoutingConditions:
                 continue
             if isinstance(raw, str) or not isinstance(raw, list | tuple):
                 raise InvalidInputError(
-                    f"routing condition {name!r} takes a list of values", field="conditions"
+                    f"routing condition {name!r} takes a list of values",
+                    field=f"conditions.{name}",
                 )
             cleaned = []
             for item in raw:
                 if not isinstance(item, str) or not item.strip():
                     raise InvalidInputError(
                         f"routing condition {name!r} holds a blank or non-text value",
-                        field="conditions",
+                        field=f"conditions.{name}",
                     )
                 text = item.strip() if name == "priorities" else item.strip().lower()
                 cleaned.append(text.upper() if name == "priorities" else text)
@@ -193,6 +194,14 @@ class RoutingConditions:
 
     def matches(self, facts: TicketFacts) -> bool:
         return all(not allowed or value in allowed for _, allowed, value in self._checks(facts))
+
+    def mismatches(self, facts: TicketFacts) -> list[str]:
+        """Why the ticket does not match: ``language en, the rule wants de/fr``."""
+        return [
+            f"{label} {value or 'none'}, the rule wants {'/'.join(allowed)}"
+            for label, allowed, value in self._checks(facts)
+            if allowed and value not in allowed
+        ]
 
     def describe(self, facts: TicketFacts | None = None) -> str:
         """``product kestrel-sbc, language de`` — with the ticket's values when given."""

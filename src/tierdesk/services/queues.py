@@ -189,24 +189,28 @@ def _check_conditions(uow: UnitOfWork, conditions: RoutingConditions) -> None:
     products = {p.key: p for p in uow.products.all()}
     for key in conditions.products:
         if key not in products:
-            raise InvalidInputError(f"unknown product {key!r} in conditions", field="conditions")
+            raise InvalidInputError(
+                f"unknown product {key!r} in conditions", field="conditions.products"
+            )
     scope = [products[k] for k in conditions.products] or list(products.values())
     for name in conditions.components:
         if not any(p.component_named(name) for p in scope):
-            raise InvalidInputError(f"no product has component {name!r}", field="conditions")
+            raise InvalidInputError(
+                f"no product has component {name!r}", field="conditions.components"
+            )
     plans = {p.key for p in uow.organisations.plans()}
-    known: list[tuple[str, tuple[str, ...], set[str]]] = [
-        ("plan", conditions.plans, plans),
-        ("type", conditions.types, {t.value for t in TicketType}),
-        ("priority", conditions.priorities, {p.value for p in Priority}),
-        ("channel", conditions.channels, {c.value for c in Channel}),
+    known: list[tuple[str, str, tuple[str, ...], set[str]]] = [
+        ("plan", "plans", conditions.plans, plans),
+        ("type", "types", conditions.types, {t.value for t in TicketType}),
+        ("priority", "priorities", conditions.priorities, {p.value for p in Priority}),
+        ("channel", "channels", conditions.channels, {c.value for c in Channel}),
     ]
-    for label, values, allowed in known:
+    for label, name, values, allowed in known:
         for value in values:
             if value not in allowed:
                 raise InvalidInputError(
                     f"unknown {label} {value!r}; use {', '.join(sorted(allowed))}",
-                    field="conditions",
+                    field=f"conditions.{name}",
                 )
 
 
@@ -345,3 +349,29 @@ def delete_routing_rule(desk: Desk, actor: Actor, rule_id: int) -> None:
             )
         )
         uow.commit()
+
+
+def move_routing_rule(desk: Desk, actor: Actor, rule_id: int, up: bool) -> RoutingRule:
+    """One place earlier (``up``) or later in the order rules are tried: the rule swaps
+    positions with its neighbour (audited as ``routing_rule.updated``)."""
+    require_lead(actor, "change routing rules")
+    ordered = sorted(list_routing_rules(desk, actor), key=lambda r: (r.position, r.id or 0))
+    at = next((i for i, r in enumerate(ordered) if r.id == rule_id), None)
+    if at is None:
+        raise NotFoundError(f"routing rule {rule_id} not found")
+    other = at - 1 if up else at + 1
+    if not 0 <= other < len(ordered):
+        return ordered[at]  # first already (or last): nowhere to go
+    neighbour = ordered[other]
+    assert neighbour.id is not None
+    if neighbour.position == ordered[at].position:  # a tie is ordered by id: step past it
+        step = -1 if up else 1
+        return update_routing_rule(
+            desk, actor, rule_id, RoutingRuleChanges(position=neighbour.position + step)
+        )
+    update_routing_rule(
+        desk, actor, neighbour.id, RoutingRuleChanges(position=ordered[at].position)
+    )
+    return update_routing_rule(
+        desk, actor, rule_id, RoutingRuleChanges(position=neighbour.position)
+    )

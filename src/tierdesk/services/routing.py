@@ -27,9 +27,9 @@ from tierdesk.domain.routing import (
 )
 from tierdesk.domain.rules import is_rule_made
 from tierdesk.domain.tickets import Ticket
-from tierdesk.errors import InvalidInputError, InvalidTransitionError
+from tierdesk.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
 
 ROUTER = SystemActor(name="routing")
@@ -276,3 +276,50 @@ def routing_decisions(desk: Desk, actor: Actor, reference: int | str) -> Routing
         assert ticket.id is not None
         events = uow.audit.for_ticket(ticket.id, public_only=False)
     return RoutingView(ticket, [e for e in events if e.action == "ticket.routed"])
+
+
+@dataclass(frozen=True)
+class RuleTrial:
+    """What one routing rule would do with a ticket if it arrived now (nothing is changed)."""
+
+    ticket: Ticket
+    rule: RoutingRule
+    matches: bool
+    why: str
+    queue: Queue | None  # where the rule would send it (None: no match or the queue can't take it)
+    winner: RoutingRule | None  # the rule that would route it, trying every enabled rule in order
+
+
+def try_routing_rule(desk: Desk, actor: Actor, rule_id: int, reference: int | str) -> RuleTrial:
+    """The rule's conditions against the ticket's facts, the way ``route_new_ticket`` tries
+    them, read-only: nothing is stored and the ticket stays where it is."""
+    require_lead(actor, "test routing rules")
+    with desk.uow() as uow:
+        rule = uow.routing.rule(rule_id)
+        if rule is None:
+            raise NotFoundError(f"routing rule {rule_id} not found")
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        facts = ticket_facts(uow, ticket, desk.clock.now())
+        queues = {q.key: q for q in uow.queues.all()}
+
+        def usable(candidate: RoutingRule) -> str | None:
+            return _usable(uow, queues.get(candidate.queue), facts, candidate.queue)
+
+        winner = next(
+            (
+                r
+                for r in uow.routing.rules()
+                if r.enabled and r.conditions.matches(facts) and usable(r) is None
+            ),
+            None,
+        )
+        matches = rule.conditions.matches(facts)
+        problem = usable(rule) if matches else None
+        if not matches:
+            why = "no match: " + "; ".join(rule.conditions.mismatches(facts))
+        elif problem is not None:
+            why = f"matches ({rule.conditions.describe(facts)}) but {problem}"
+        else:
+            why = f"matches ({rule.conditions.describe(facts)}) → {rule.queue}"
+        queue = queues.get(rule.queue) if matches and problem is None else None
+        return RuleTrial(ticket, rule, matches, why, queue, winner)

@@ -23,6 +23,9 @@ from tierdesk.entrypoints.web.errors import (
 from tierdesk.entrypoints.web.pages import (
     account,
     admin,
+    admin_catalog,
+    admin_contacts,
+    admin_routing,
     articles,
     audit,
     dashboard,
@@ -131,6 +134,9 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         dashboard,
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
+        admin_catalog,  # before admin: /admin/products/… are its own
+        admin_routing,
+        admin_contacts,
         admin,
         audit,
         portal,

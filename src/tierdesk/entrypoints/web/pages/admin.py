@@ -15,6 +15,7 @@ from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grant
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages.admin_routing import CONDITION_FIELDS
 from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import ConflictError, InvalidInputError
@@ -85,6 +86,8 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "queues": queues.list_queues(desk, agent),
         "products": tickets.list_products(desk),
         "rules": rules.list_rules(desk, agent),
+        "routing_rules": queues.list_routing_rules(desk, agent),
+        "condition_fields": CONDITION_FIELDS,
         "macros": macros.list_macros(desk, agent),
         "tiers": [int(t) for t in Tier],
         "answer_policies": [str(p) for p in AnswerPolicy],

@@ -1,0 +1,115 @@
+"""Contacts of an organisation and their portal access, for leads and admins: list, add,
+deactivate or reactivate, e-mail a sign-in link (services/people.py, services/contacts.py,
+services/web_sessions.py: the same calls as the API and the portal)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote_plus
+
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi.responses import Response
+
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.hosts import public_link
+from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.errors import NotFoundError
+from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
+from tierdesk.services import contacts, people
+from tierdesk.services.access import require_lead
+from tierdesk.services.portal import magic_link_email
+from tierdesk.services.web_sessions import issue_magic_link
+
+router = APIRouter(prefix="/admin/contacts", include_in_schema=False)
+
+
+def _back(request: Request, organisation_id: int, notice: str) -> Response:
+    return go(
+        request, f"/admin/contacts?organisation={organisation_id}&notice={quote_plus(notice)}"
+    )
+
+
+@router.get("")
+def contacts_page(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    organisation: Annotated[int | None, Query()] = None,
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    organisations = people.list_organisations(desk, agent)
+    chosen = next((o for o in organisations if o.id == organisation), None)
+    if chosen is None and organisation is not None:
+        raise NotFoundError(f"organisation {organisation} not found")
+    chosen = chosen or (organisations[0] if organisations else None)
+    found = people.list_contacts(desk, agent, chosen.id) if chosen else []
+    mail = bool(request.app.state.tierdesk.settings.mail.from_address)
+    context = {
+        "user": agent,
+        "organisations": organisations,
+        "organisation": chosen,
+        "contacts": found,
+        "mail_ready": mail,
+    }
+    return render(request, "admin/contacts.html", context)
+
+
+@router.post("", dependencies=[Csrf])
+def add_contact(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    organisation: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    language: Annotated[str, Form()] = "",
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    created = people.create_contact(
+        desk,
+        agent,
+        people.NewContact(email=email, name=name, organisation=organisation, language=language),
+    )
+    assert created.organisation.id is not None
+    return _back(request, created.organisation.id, f"Contact {created.contact.name} added")
+
+
+@router.post("/{contact_id}/active", dependencies=[Csrf])
+def set_active(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    contact_id: RecordId,
+    active: Annotated[str, Form()] = "",
+) -> Response:
+    """Off: no sign-in of any kind and every session ends; on again: they may sign in."""
+    require_lead(agent, "use the admin pages")
+    changed = contacts.set_contact_active(desk, agent, contact_id, active == "true")
+    said = "reactivated" if changed.active else "deactivated; their sessions were ended"
+    return _back(request, changed.organisation_id, f"{changed.name} {said}")
+
+
+@router.post("/{contact_id}/link", dependencies=[Csrf])
+def send_link(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    background: BackgroundTasks,
+    contact_id: RecordId,
+) -> Response:
+    """E-mail the contact a single-use sign-in link, as the portal's own form does (and under
+    the same limit on links per hour)."""
+    require_lead(agent, "use the admin pages")
+    contact = contacts.get_contact(desk, agent, contact_id)
+    settings = request.app.state.tierdesk.settings
+    issued = issue_magic_link(desk, contact.email) if settings.mail.from_address else None
+    if issued is None:
+        notice = f"No link sent to {contact.email}: inactive, mail not set up, or too many lately"
+    else:
+        url = public_link(request, "redeem_link", token=issued.token)
+        outgoing = magic_link_email(issued, url, outbound_policy(settings.mail))
+        background.add_task(smtp_transport(settings.mail).send, outgoing)
+        notice = f"Sign-in link sent to {contact.email}"
+    return _back(request, contact.organisation_id, notice)
