@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # the mail sections live in their own module; named here so `from tierdesk.config import` finds them
 from tierdesk.mail_config import MailboxSettings as MailboxSettings
 from tierdesk.mail_config import MailSettings as MailSettings
+from tierdesk.web_config import LiveSettings as LiveSettings
+from tierdesk.web_config import PortalSettings as PortalSettings
+from tierdesk.web_config import WebhookSettings as WebhookSettings
 
 _DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - a known placeholder, refused outside dev
 
@@ -316,73 +319,6 @@ class SignInSettings(BaseModel):
     )
     link_mails_per_hour: int = Field(
         default=3, ge=1, description="Sign-in links mailed to one address per hour at most."
-    )
-
-
-class WebhookSettings(BaseModel):
-    """Outbound webhooks (docs/webhooks.md): admins subscribe URLs to the desk's events."""
-
-    timeout_seconds: float = Field(
-        default=5.0, gt=0, le=60, description="How long one delivery waits for the receiver."
-    )
-    allow_private_addresses: bool = Field(
-        default=False,
-        description="Allow webhook URLs on loopback, private or link-local addresses (off: a "
-        "webhook cannot make the desk call into its own network; on for a receiver on the "
-        "desk's LAN, and in tests).",
-    )
-    disable_after_failures: int = Field(
-        default=20,
-        ge=1,
-        description="Failed delivery attempts in a row (over all its deliveries) after which a "
-        "webhook is disabled and the admins are notified.",
-    )
-
-
-class LiveSettings(BaseModel):
-    """Live updates in the workspace (docs/design.md, "Live updates"): each web process polls the
-    database once for all its open streams."""
-
-    poll_seconds: float = Field(
-        default=1.5,
-        gt=0,
-        le=30,
-        description="How often each web process reads new ticket events and notifications for "
-        "its open live streams (one read per process, whatever the number of streams).",
-    )
-    keepalive_seconds: float = Field(
-        default=15.0,
-        gt=0,
-        description="Quiet time after which a live stream sends a keep-alive comment, so proxies "
-        "do not close it.",
-    )
-    stream_minutes: float = Field(
-        default=10.0,
-        gt=0,
-        description="How long one live stream stays open before the browser reconnects (a "
-        "stopping server waits for open streams no longer than this).",
-    )
-    max_streams: int = Field(
-        default=500,
-        ge=1,
-        description="Live streams one web process keeps open at most; more are answered 503 and "
-        "the browser tries again later.",
-    )
-    presence_seconds: int = Field(
-        default=30,
-        ge=5,
-        description="How long an agent counts as viewing or typing on a ticket after their "
-        "page's last heartbeat.",
-    )
-
-
-class PortalSettings(BaseModel):
-    """The customer portal's options (docs/design.md, "Portal")."""
-
-    public_help_centre: bool = Field(
-        default=False,
-        description="Whether signed-out visitors may search and read the published public KB "
-        "articles at /help. Off: /help is not found.",
     )
 
 
