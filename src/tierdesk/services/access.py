@@ -173,6 +173,7 @@ def access_ticket_or_solution(
 DeskPurpose = Literal[
     "defect fix notice",  # a fixed defect's notice to every linked ticket
     "enhancement shipped notice",  # a shipped enhancement's notice to every linked ticket
+    "enhancement votes",  # which requests touch a customer's organisation (no ticket text)
     "incident broadcast",  # an incident's update to every linked ticket
     "incident resolution",  # resolving an incident solves every linked ticket
     "incident banner",  # whether an open incident touches a customer's organisation (no text)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tierdesk.domain.enhancements import Enhancement, EnhancementStatus, EnhancementVote
-from tierdesk.domain.people import Actor, Organisation
+from tierdesk.domain.people import Actor, Contact, Organisation
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
+from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import desk_tickets, require_agent, require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.languages import language_for_customer
@@ -20,6 +21,7 @@ from tierdesk.services.linked_records import (
     link_to_record,
     linked_tickets,
     load_record,
+    not_found,
     post_public_notice,
     product_id_for,
 )
@@ -36,6 +38,19 @@ class EnhancementView:
     votes: int
     organisations: list[Organisation]
     tickets: list[Ticket]  # the linked tickets the reader may see
+
+
+@dataclass(frozen=True)
+class CustomerEnhancement:
+    """What a customer sees of a request: its title, status and votes, never its description,
+    its author or the other organisations that asked."""
+
+    id: int
+    title: str
+    status: EnhancementStatus
+    shipped_in: str | None
+    votes: int
+    voted: bool  # whether the customer's organisation has asked for it
 
 
 def create_enhancement(
@@ -180,3 +195,76 @@ def get_enhancement(desk: Desk, actor: Actor, enhancement_id: int) -> Enhancemen
             organisations,
             linked_tickets(uow, actor, KIND, enhancement_id),
         )
+
+
+# -- the portal: a customer's organisation votes ---------------------------------------------
+
+
+def _touches(uow: UnitOfWork, enhancement_id: int, contact: Contact) -> bool:
+    """Whether a ticket of the contact's organisation is linked to the request: the one thing
+    that lets a customer see it (a request only an agent recorded stays internal)."""
+    linked = [link.ticket_id for link in uow.record_links.of_record(KIND, enhancement_id)]
+    tickets = desk_tickets(uow, linked, why="enhancement votes")
+    return any(t.organisation_id == contact.organisation_id for t in tickets)
+
+
+def _for_customer(
+    uow: UnitOfWork, enhancement: Enhancement, contact: Contact
+) -> CustomerEnhancement:
+    assert enhancement.id is not None
+    votes = uow.enhancements.votes(enhancement.id)
+    return CustomerEnhancement(
+        enhancement.id,
+        enhancement.title,
+        enhancement.status,
+        enhancement.shipped_in,
+        len(votes),
+        any(v.organisation_id == contact.organisation_id for v in votes),
+    )
+
+
+def customer_enhancements(desk: Desk, contact: Contact) -> list[CustomerEnhancement]:
+    """The requests linked to tickets of the contact's organisation, most wanted first."""
+    with desk.uow() as uow:
+        found = [
+            _for_customer(uow, e, contact)
+            for e in uow.enhancements.find(None)
+            if e.id is not None and _touches(uow, e.id, contact)
+        ]
+    return sorted(found, key=lambda e: (-e.votes, e.id))
+
+
+def vote_as_customer(
+    desk: Desk, contact: Contact, enhancement_id: int, vote: bool
+) -> CustomerEnhancement:
+    """The contact asks for the request on behalf of their organisation (one vote each), or
+    withdraws that vote. A request not linked to their organisation's tickets is not found."""
+    with desk.uow() as uow:
+        enhancement = uow.enhancements.get(enhancement_id)
+        if enhancement is None or not _touches(uow, enhancement_id, contact):
+            raise not_found(KIND, enhancement_id)
+        ours = [
+            v
+            for v in uow.enhancements.votes(enhancement_id)
+            if v.organisation_id == contact.organisation_id
+        ]
+        if vote == bool(ours):  # asked twice, or withdrawn twice: nothing to change
+            return _for_customer(uow, enhancement, contact)
+        now = desk.clock.now()
+        organisation = uow.organisations.get(contact.organisation_id)
+        changes = {"organisation": organisation.name if organisation else None}
+        if vote:
+            uow.enhancements.add_vote(
+                EnhancementVote(
+                    enhancement_id=enhancement_id,
+                    organisation_id=contact.organisation_id,
+                    created_at=now,
+                )
+            )
+            audit_record(uow, KIND, enhancement_id, "voted", contact, now, changes)
+        else:
+            for v in ours:
+                uow.enhancements.remove_vote(v)
+            audit_record(uow, KIND, enhancement_id, "vote_withdrawn", contact, now, changes)
+        uow.commit()
+        return _for_customer(uow, enhancement, contact)

@@ -75,6 +75,9 @@ class SqlEnhancementRepository:
     def add_vote(self, vote: EnhancementVote) -> None:
         self.session.add(vote)
 
+    def remove_vote(self, vote: EnhancementVote) -> None:
+        self.session.delete(vote)
+
     def votes(self, enhancement_id: int) -> list[EnhancementVote]:
         c = enhancement_votes.c
         query = select(EnhancementVote).where(c.enhancement_id == enhancement_id)

@@ -166,4 +166,22 @@ TEXTS: dict[str, str] = {
     "portal.notice.sent": "Nachricht gesendet",
     "portal.notice.rated": "Vielen Dank für Ihre Bewertung",
     "portal.notice.deflected": "Schön, dass das geholfen hat. Es wurde kein Ticket eröffnet.",
+    # -- enhancement requests in the portal ---------------------------------------------------
+    "enhancement.status.proposed": "vorgeschlagen",
+    "enhancement.status.planned": "geplant",
+    "enhancement.status.in-progress": "in Arbeit",
+    "enhancement.status.shipped": "ausgeliefert",
+    "enhancement.status.declined": "abgelehnt",
+    "portal.enhancements": "Erweiterungswünsche",
+    "portal.enhancements_intro": "Die Verbesserungen, um die die Tickets Ihrer Organisation "
+    "gebeten haben. "
+    "Jede Organisation hat eine Stimme pro Wunsch.",
+    "portal.col.request": "Wunsch",
+    "portal.col.votes": "Stimmen",
+    "portal.col.your_vote": "Ihre Stimme",
+    "portal.vote": "Abstimmen",
+    "portal.withdraw_vote": "Stimme zurückziehen",
+    "portal.no_enhancements": "Noch keine Erweiterungswünsche.",
+    "portal.notice.voted": "Die Stimme Ihrer Organisation wurde gezählt",
+    "portal.notice.vote_withdrawn": "Die Stimme Ihrer Organisation wurde zurückgezogen",
 }

@@ -158,4 +158,21 @@ TEXTS: dict[str, str] = {
     "portal.notice.sent": "Message sent",
     "portal.notice.rated": "Thank you for your rating",
     "portal.notice.deflected": "Glad that solved it. No ticket was opened.",
+    # -- enhancement requests in the portal ---------------------------------------------------
+    "enhancement.status.proposed": "proposed",
+    "enhancement.status.planned": "planned",
+    "enhancement.status.in-progress": "in progress",
+    "enhancement.status.shipped": "shipped",
+    "enhancement.status.declined": "declined",
+    "portal.enhancements": "Enhancement requests",
+    "portal.enhancements_intro": "The improvements your organisation's tickets asked for. "
+    "Each organisation has one vote per request.",
+    "portal.col.request": "Request",
+    "portal.col.votes": "Votes",
+    "portal.col.your_vote": "Your vote",
+    "portal.vote": "Vote",
+    "portal.withdraw_vote": "Withdraw vote",
+    "portal.no_enhancements": "No enhancement requests yet.",
+    "portal.notice.voted": "Your organisation's vote is counted",
+    "portal.notice.vote_withdrawn": "Your organisation's vote is withdrawn",
 }

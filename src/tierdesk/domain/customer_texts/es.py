@@ -163,4 +163,21 @@ TEXTS: dict[str, str] = {
     "portal.notice.sent": "Mensaje enviado",
     "portal.notice.rated": "Gracias por su valoración",
     "portal.notice.deflected": "Nos alegra que se haya resuelto. No se ha abierto ningún ticket.",
+    # -- enhancement requests in the portal ---------------------------------------------------
+    "enhancement.status.proposed": "propuesta",
+    "enhancement.status.planned": "planificada",
+    "enhancement.status.in-progress": "en curso",
+    "enhancement.status.shipped": "publicada",
+    "enhancement.status.declined": "rechazada",
+    "portal.enhancements": "Solicitudes de mejora",
+    "portal.enhancements_intro": "Las mejoras que pidieron los tickets de su organización. "
+    "Cada organización tiene un voto por solicitud.",
+    "portal.col.request": "Solicitud",
+    "portal.col.votes": "Votos",
+    "portal.col.your_vote": "Su voto",
+    "portal.vote": "Votar",
+    "portal.withdraw_vote": "Retirar el voto",
+    "portal.no_enhancements": "Todavía no hay solicitudes de mejora.",
+    "portal.notice.voted": "El voto de su organización se ha registrado",
+    "portal.notice.vote_withdrawn": "El voto de su organización se ha retirado",
 }

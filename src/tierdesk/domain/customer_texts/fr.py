@@ -173,4 +173,22 @@ TEXTS: dict[str, str] = {
     "portal.notice.sent": "Message envoyé",
     "portal.notice.rated": "Merci pour votre note",
     "portal.notice.deflected": "Tant mieux, c'est réglé. Aucun ticket n'a été ouvert.",
+    # -- enhancement requests in the portal ---------------------------------------------------
+    "enhancement.status.proposed": "proposée",
+    "enhancement.status.planned": "planifiée",
+    "enhancement.status.in-progress": "en cours",
+    "enhancement.status.shipped": "livrée",
+    "enhancement.status.declined": "refusée",
+    "portal.enhancements": "Demandes d'amélioration",
+    "portal.enhancements_intro": "Les améliorations demandées par les tickets de votre "
+    "organisation. "
+    "Chaque organisation dispose d'une voix par demande.",
+    "portal.col.request": "Demande",
+    "portal.col.votes": "Voix",
+    "portal.col.your_vote": "Votre voix",
+    "portal.vote": "Voter",
+    "portal.withdraw_vote": "Retirer mon vote",
+    "portal.no_enhancements": "Aucune demande d'amélioration pour l'instant.",
+    "portal.notice.voted": "Le vote de votre organisation est enregistré",
+    "portal.notice.vote_withdrawn": "Le vote de votre organisation est retiré",
 }

@@ -165,4 +165,21 @@ TEXTS: dict[str, str] = {
     "portal.notice.sent": "Messaggio inviato",
     "portal.notice.rated": "Grazie per la sua valutazione",
     "portal.notice.deflected": "Bene, il problema è risolto. Non è stato aperto alcun ticket.",
+    # -- enhancement requests in the portal ---------------------------------------------------
+    "enhancement.status.proposed": "proposto",
+    "enhancement.status.planned": "pianificato",
+    "enhancement.status.in-progress": "in corso",
+    "enhancement.status.shipped": "rilasciato",
+    "enhancement.status.declined": "respinto",
+    "portal.enhancements": "Richieste di miglioramento",
+    "portal.enhancements_intro": "I miglioramenti chiesti dai ticket della sua organizzazione. "
+    "Ogni organizzazione ha un voto per richiesta.",
+    "portal.col.request": "Richiesta",
+    "portal.col.votes": "Voti",
+    "portal.col.your_vote": "Il suo voto",
+    "portal.vote": "Vota",
+    "portal.withdraw_vote": "Ritira il voto",
+    "portal.no_enhancements": "Ancora nessuna richiesta di miglioramento.",
+    "portal.notice.voted": "Il voto della sua organizzazione è stato registrato",
+    "portal.notice.vote_withdrawn": "Il voto della sua organizzazione è stato ritirato",
 }
