@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import logging
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -302,3 +303,26 @@ def _running_server(app: Tierdesk) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_the_log_follows_standard_error_when_a_runner_swaps_and_closes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A command configured at one point (a CLI test, `tierdesk serve` in-process) must not keep
+    # writing to the stderr of that moment: once closed, every later record became a "Logging
+    # error" mixed into the next command's output (a CLI test read it as its JSON last line).
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    try:
+        configure_logging("text", "INFO")
+        first.close()
+        later = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", later)
+        logging.getLogger("tierdesk.test").info("written after the first stderr closed")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert "written after the first stderr closed" in later.getvalue()
+    assert "Logging error" not in later.getvalue()

@@ -75,7 +75,19 @@ class TextFormatter(logging.Formatter):
 
 
 class _DeskHandler(logging.StreamHandler[TextIO]):
-    """Ours, told apart from handlers others added (pytest's), to be replaced on a second call."""
+    """Ours, told apart from handlers others added (pytest's), to be replaced on a second call.
+    Without a stream of its own it writes to whatever ``sys.stderr`` is *now*: one bound at
+    set-up outlives a test runner's or CLI runner's swapped-in stderr, and every later record
+    then ends as a "Logging error" on a closed file, mixed into other output."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream or sys.stderr)
+        self.follows_stderr = stream is None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.follows_stderr:
+            self.stream = sys.stderr
+        super().emit(record)
 
 
 def configure_logging(
@@ -84,7 +96,7 @@ def configure_logging(
     """Send every logger's records (uvicorn's included) through one handler on standard error
     (or ``stream``). Called once by each command that runs for a while; calling it again
     replaces the handler."""
-    handler = _DeskHandler(stream or sys.stderr)
+    handler = _DeskHandler(stream)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(ContextFilter())
     root = logging.getLogger()
