@@ -106,14 +106,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.dispose()
 
 
-@pytest.fixture(params=ENGINES)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all, for tests that start from nothing."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty' / 'tierdesk.db'}"
+def new_empty_database(
+    engine: str, request: pytest.FixtureRequest, directory: Path, prefix: str
+) -> Iterator[str]:
+    """A database with no tables at all on ``engine`` (a file under ``directory``, or a new
+    database on the suite's PostgreSQL server, dropped afterwards); for fixtures to yield from."""
+    if engine == "sqlite":
+        yield f"sqlite:///{directory / 'tierdesk.db'}"
         return
     server: URL = request.getfixturevalue("postgres_server_url")
-    name = f"tierdesk_empty_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -123,6 +125,12 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, for tests that start from nothing."""
+    yield from new_empty_database(request.param, request, tmp_path / "empty", "tierdesk_empty")
 
 
 @pytest.fixture

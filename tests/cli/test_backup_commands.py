@@ -13,15 +13,14 @@ import shutil
 import sqlite3
 import tarfile
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import URL
+from sqlalchemy import create_engine, select
 
 from tests.cli.conftest import Invoke, environment, invoker
+from tests.conftest import new_empty_database
 from tests.factories import make_contact
 from tierdesk.adapters.db.tables import tickets as tickets_table
 from tierdesk.bootstrap import Tierdesk
@@ -61,20 +60,8 @@ def source(settings: Settings) -> Invoke:
 @pytest.fixture
 def fresh_url(database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database on the same engine as ``database_url``, to restore into."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored' / 'tierdesk.db'}"
-        return
-    server: URL = request.getfixturevalue("postgres_server_url")
-    name = f"tierdesk_restore_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    engine = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    yield from new_empty_database(engine, request, tmp_path / "restored", "tierdesk_restore")
 
 
 @pytest.fixture
