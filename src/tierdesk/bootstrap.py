@@ -29,7 +29,7 @@ from tierdesk.adapters.email.parse import EmailReader
 from tierdesk.adapters.files import DiskFileStore
 from tierdesk.adapters.html import html_to_text, sanitise_html
 from tierdesk.adapters.importers.csv_file import CsvFile
-from tierdesk.adapters.importers.files import fetch_file
+from tierdesk.adapters.importers.files import FileFetcher
 from tierdesk.adapters.importers.mail_archive import MailArchive
 from tierdesk.adapters.importers.zendesk import ZendeskExport
 from tierdesk.adapters.passwords import Argon2PasswordHasher
@@ -189,10 +189,10 @@ class Tierdesk:
         )
         return archive, archive.fetch
 
-    @property
-    def fetch_attachment(self) -> AttachmentFetcher:
-        """How an import fetches the attachments its export names by URL."""
-        return fetch_file
+    def attachment_fetcher(self, *, allow_private: bool = False) -> AttachmentFetcher:
+        """How an import fetches the attachments its export names by URL (hosts on this
+        machine's own network only when ``allow_private``)."""
+        return FileFetcher(allow_private=allow_private)
 
 
 def bootstrap(

@@ -24,7 +24,10 @@ def test_importing_prints_the_report_and_writes_it_as_json(
 ) -> None:
     report = tmp_path / "report.json"
 
-    result = tierdesk("import", "zendesk", str(export), "--batch", "2", "--report", str(report))
+    result = tierdesk(
+        "import", "zendesk", str(export), "--batch", "2", "--report", str(report),
+        "--allow-private-hosts",
+    )  # fmt: skip
 
     assert result.exit_code == 0, result.output
     assert "Import finished." in result.stdout
@@ -33,6 +36,19 @@ def test_importing_prints_the_report_and_writes_it_as_json(
     data = json.loads(report.read_text("utf-8"))
     assert data["counts"]["ticket"] == {"created": 4, "updated": 0, "skipped": 1, "failed": 2}
     assert data["searchable_tickets"] == 4
+
+
+def test_an_export_cannot_make_the_import_fetch_from_this_machine_unless_allowed(
+    tierdesk: Invoke, export: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.json"
+
+    result = tierdesk("import", "zendesk", str(export), "--report", str(report))
+
+    assert result.exit_code == 0, result.output
+    assert "Attachments: 0 fetched, 2 missing." in result.stdout
+    missing = json.loads(report.read_text("utf-8"))["attachments"]["missing"]
+    assert any("not a public address" in m["reason"] for m in missing), missing
 
 
 def test_a_dry_run_stores_nothing(tierdesk: Invoke, export: Path) -> None:

@@ -64,7 +64,9 @@ def run(app: Tierdesk, path: Path, mapping: dict[str, str], **kw: object) -> Imp
     with app.desk.uow() as uow:
         agents = frozenset(a.email for a in uow.agents.all())
     source = app.csv_source(path, mapping, agent_addresses=agents, **kw)  # type: ignore[arg-type]
-    report = imports.import_history(app.desk, SYSTEM, source, app.fetch_attachment)
+    report = imports.import_history(
+        app.desk, SYSTEM, source, app.attachment_fetcher(allow_private=True)
+    )
     imports.finish_import(app.desk, report)
     return report
 

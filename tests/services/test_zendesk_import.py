@@ -39,7 +39,7 @@ def run(app: Tierdesk, directory: Path, **options: object) -> ImportReport:
         app.desk,
         SYSTEM,
         source,
-        app.fetch_attachment,
+        app.attachment_fetcher(allow_private=True),
         imports.ImportOptions(**options),  # type: ignore[arg-type]
     )
     imports.finish_import(app.desk, report)
@@ -241,7 +241,7 @@ def test_an_interrupted_run_resumes_without_duplicates(app: Tierdesk, export: Pa
             app.desk,
             SYSTEM,
             source,
-            app.fetch_attachment,
+            app.attachment_fetcher(allow_private=True),
             imports.ImportOptions(batch=2),
             kill_after_ten_rows,
         )
@@ -327,7 +327,9 @@ def test_a_run_stopped_before_indexing_is_indexed_by_the_next_run(
     app: Tierdesk, export: Path
 ) -> None:
     source = app.import_source("zendesk", export)
-    imports.import_history(app.desk, SYSTEM, source, app.fetch_attachment)  # no finish_import
+    imports.import_history(
+        app.desk, SYSTEM, source, app.attachment_fetcher(allow_private=True)
+    )  # no finish_import
 
     again = run(app, export)
     once_more = run(app, export)

@@ -43,7 +43,9 @@ def test_a_customer_already_on_the_desk_sees_their_imported_ticket_without_priva
     ).contact
 
     source = app.import_source("zendesk", export)
-    report = imports.import_history(app.desk, SYSTEM, source, app.fetch_attachment)
+    report = imports.import_history(
+        app.desk, SYSTEM, source, app.attachment_fetcher(allow_private=True)
+    )
     with app.desk.uow() as uow:
         ref = uow.imports.find("zendesk", RecordKind.TICKET, ["501"])["501"]
         ticket = desk_ticket(uow, ref.record_id, why="history import")
@@ -64,7 +66,7 @@ def test_an_agent_reads_an_imported_ticket_with_its_notes_and_its_import_in_the_
 ) -> None:
     app = web.app
     source = app.import_source("zendesk", export)
-    imports.import_history(app.desk, SYSTEM, source, app.fetch_attachment)
+    imports.import_history(app.desk, SYSTEM, source, app.attachment_fetcher(allow_private=True))
     with app.desk.uow() as uow:
         ref = uow.imports.find("zendesk", RecordKind.TICKET, ["504"])["504"]
         ticket = desk_ticket(uow, ref.record_id, why="history import")

@@ -9,15 +9,13 @@ look-up and the connection slips through; the desk's egress firewall is the real
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import httpx
 
-from tierdesk.domain.webhooks import ERROR_LIMIT, is_public_address
+from tierdesk.adapters.network import private_host
+from tierdesk.domain.webhooks import ERROR_LIMIT
 from tierdesk.ports.webhooks import SendResult
 
 USER_AGENT = "tierdesk-webhooks/1"
@@ -30,7 +28,7 @@ class HttpWebhookSender:
 
     def send(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
         started = time.monotonic()
-        refused = None if self.allow_private else _private_host(url)
+        refused = None if self.allow_private else private_host(url)
         if refused is not None:
             return SendResult(None, refused, 0)
         try:
@@ -52,17 +50,3 @@ class HttpWebhookSender:
 
 def _elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
-
-
-def _private_host(url: str) -> str | None:
-    """Why the URL's host may not be called, or None when every address it has is public."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        return f"cannot resolve {host}: {exc}"[:ERROR_LIMIT]
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not is_public_address(address):
-            return f"{host} resolves to {address}, which is not a public address"
-    return None

@@ -29,6 +29,14 @@ _SHOWN_PROBLEMS = 20  # the rest are in --report
 ReportOption = Annotated[
     Path | None, typer.Option(help="Also write the final report as JSON to this file.")
 ]
+PrivateHostsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-hosts",
+        help="Also fetch attachments from loopback or private addresses (an old desk on this "
+        "machine or its LAN); refused by default.",
+    ),
+]
 
 
 @import_app.command("zendesk")
@@ -45,11 +53,14 @@ def zendesk(
         bool, typer.Option("--train", help="Train triage now and report its figures.")
     ] = False,
     report: ReportOption = None,
+    allow_private_hosts: PrivateHostsOption = False,
 ) -> None:
     """Import a Zendesk export; safe to run again (it resumes, updates, adds nothing twice)."""
     with running_desk() as app:
         source = app.import_source("zendesk", directory)
-        result = _run(app, source, app.fetch_attachment, batch, dry_run)
+        result = _run(
+            app, source, app.attachment_fetcher(allow_private=allow_private_hosts), batch, dry_run
+        )
         finish_run(app, result, train, report)
 
 
@@ -81,6 +92,7 @@ def csv_file(
         bool, typer.Option("--train", help="Train triage now and report its figures.")
     ] = False,
     report: ReportOption = None,
+    allow_private_hosts: PrivateHostsOption = False,
 ) -> None:
     """Import tickets (or messages) from a CSV file; safe to run again."""
     mapping = _mapping(map_ or [], map_file)
@@ -94,7 +106,13 @@ def csv_file(
             tag_separator=tag_separator,
             agent_addresses=imports.agent_addresses(app.desk),
         )
-        result = _run(app, csv_source, app.fetch_attachment, batch, dry_run)
+        result = _run(
+            app,
+            csv_source,
+            app.attachment_fetcher(allow_private=allow_private_hosts),
+            batch,
+            dry_run,
+        )
         finish_run(app, result, train, report)
 
 
