@@ -59,3 +59,26 @@ def test_before_sign_in_the_portal_speaks_the_browsers_language(
     assert '<html lang="fr">' in french
     assert "<h1>Connexion au portail d&#39;assistance</h1>" in french
     assert "<h1>Sign in to the support portal</h1>" in english
+
+
+def test_a_customer_is_told_what_went_wrong_in_their_language(
+    web: WebDesk, new_browser: Callable[[], Browser]
+) -> None:
+    world = language_desk(web.app.desk)
+    contact = contact_with_password(web.app, world.organisation)  # states no language
+    browser = new_browser()
+    browser.client.headers["Accept-Language"] = "de-CH, de;q=0.9"
+
+    refused = browser.sign_in(contact, password="wrong")
+    browser.sign_in(contact)
+    browser.get("/portal/tickets/new")
+    empty = browser.post("/portal/tickets", {"subject": ""}, headers={"HX-Request": "true"})
+    lost = browser.get("/portal/nowhere")
+
+    assert refused.status_code == 401
+    assert "Falsche E-Mail-Adresse oder falsches Passwort." in refused.text
+    assert empty.status_code == 422
+    assert empty.text == "Bitte ausfüllen: Betreff, Beschreibung."
+    assert empty.headers["X-Desk-Fields"] == "subject,body"
+    assert lost.status_code == 404
+    assert "Unter dieser Adresse gibt es keine Seite." in lost.text

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, is_htmx, render
+from tierdesk.domain.customer_texts import customer_text, has_text
+from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, is_htmx, portal_language, render
 from tierdesk.errors import TierdeskError
 
 # The form fields an error is about, comma-separated, for desk.js (field names are ASCII).
@@ -70,8 +71,23 @@ _HTTP_MESSAGES = {
 }
 
 
+_PORTAL_HTTP_MESSAGES = {404: "portal.error.no_page", 405: "portal.error.wrong_method"}
+
+# A form field's label in the portal's texts, where the field's name is not its own key.
+_PORTAL_FIELD_LABELS = {
+    "subject": "portal.subject",
+    "body": "portal.field.body",
+    "email": "portal.email",
+    "password": "portal.password",
+}
+
+
 def http_error_page(request: Request, status: int, detail: str) -> Response:
-    """Starlette's own errors (no such page, wrong method) on page URLs."""
+    """Starlette's own errors (no such page, wrong method) on page URLs; a customer reads
+    them in the portal's language."""
+    if is_portal(request) and status in _PORTAL_HTTP_MESSAGES:
+        message = customer_text(portal_language(request), _PORTAL_HTTP_MESSAGES[status])
+        return error_page(request, status, message, [])
     return error_page(request, status, _HTTP_MESSAGES.get(status, detail), [])
 
 
@@ -82,6 +98,9 @@ def form_error_page(request: Request, problems: Sequence[Any]) -> Response:
     for problem in problems:
         field = str(problem["loc"][-1]) if problem.get("loc") else "the form"
         fields.append(field)
+    if is_portal(request):
+        return error_page(request, 422, _portal_fill_in(request, fields), fields)
+    for problem, field in zip(problems, fields, strict=True):
         name = field.replace("_", " ")
         missing = problem.get("type") == "missing"
         said.append(f"fill in {name}" if missing else f"{name}: {problem.get('msg', 'not valid')}")
@@ -95,3 +114,14 @@ def favicon() -> FileResponse:
         media_type="image/vnd.microsoft.icon",
         headers={"Cache-Control": "public, max-age=86400"},
     )
+
+
+def _portal_fill_in(request: Request, fields: list[str]) -> str:
+    """A customer is told which fields to fill in, named as the form labels them, in the
+    portal's language (FastAPI's own messages are English and name fields by their keys)."""
+    language = portal_language(request)
+    labels = []
+    for field in dict.fromkeys(fields):
+        key = _PORTAL_FIELD_LABELS.get(field, f"portal.{field}")
+        labels.append(customer_text(language, key) if has_text(key) else field.replace("_", " "))
+    return customer_text(language, "portal.error.fill_in", fields=", ".join(labels))

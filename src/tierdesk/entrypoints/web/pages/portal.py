@@ -11,7 +11,9 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from tierdesk.domain.customer_texts import customer_text, minutes_phrase
 from tierdesk.domain.messages import Channel, MessageKind
+from tierdesk.domain.sign_in_limits import wait_minutes
 from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
@@ -87,9 +89,13 @@ def signin(
             desk, Audience.CONTACT, email, password, client_host(request), session_id(request)
         )
     except RateLimitedError as paused:
-        return paused_answer(request, background, "portal/signin.html", context, paused)
-    except UnauthenticatedError as exc:
-        return render(request, "portal/signin.html", {**context, "error": exc.message}, 401)
+        language = portal_language(request)
+        wait = minutes_phrase(language, wait_minutes(paused.retry_after))
+        said = customer_text(language, "portal.error.paused", wait=wait)
+        return paused_answer(request, background, "portal/signin.html", context, paused, said)
+    except UnauthenticatedError:
+        said = customer_text(portal_language(request), "portal.error.sign_in")
+        return render(request, "portal/signin.html", {**context, "error": said}, 401)
     start_session(request, opened)
     return RedirectResponse(safe_next(next, "/portal/tickets"), status_code=303)
 
@@ -266,7 +272,8 @@ def rate(
     comment: Annotated[str, Form()] = "",
 ) -> Response:
     if not score.isdigit():
-        raise InvalidInputError("choose a rating from 1 to 5", field="score")
+        said = customer_text(portal_language(request, contact), "portal.error.rating")
+        raise InvalidInputError(said, field="score")
     csat.rate_ticket(desk, contact, reference, int(score), comment)
     return go(request, f"/portal/tickets/{reference}?notice=rated")
 

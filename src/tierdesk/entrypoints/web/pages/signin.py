@@ -42,14 +42,16 @@ def paused_answer(
     template: str,
     context: dict[str, Any],
     paused: RateLimitedError,
+    said: str | None = None,
 ) -> Response:
     """The sign-in form again with the reason, status 429 and Retry-After. When this attempt
-    locked somebody's account, they are told by mail (after the answer, when mail is set up)."""
+    locked somebody's account, they are told by mail (after the answer, when mail is set up).
+    ``said`` is the reason in the reader's language (the portal's), else the error's own."""
     mail = request.app.state.tierdesk.settings.mail
     if isinstance(paused, SignInPausedError) and paused.locked is not None and mail.from_address:
         notice = lockout_notice(paused.locked, paused.retry_after, outbound_policy(mail))
         background.add_task(_send_quietly, request, notice)
-    response = render(request, template, {**context, "error": paused.message}, status=429)
+    response = render(request, template, {**context, "error": said or paused.message}, status=429)
     response.headers["Retry-After"] = str(paused.retry_after)
     return response
 
