@@ -192,9 +192,9 @@ def remove_site(desk: Desk, actor: Actor, organisation_id: int, site_id: int) ->
         organisation_for(uow, actor, organisation_id)
         site = _own_site(uow, organisation_id, site_id)
         repo = uow.installed_base
-        used = repo.items(organisation_id, site_id) or [
-            e for e in repo.entitlements(organisation_id) if e.site_id == site_id
-        ]
+        used = bool(repo.items(organisation_id, site_id)) or any(
+            e.site_id == site_id for e in repo.entitlements(organisation_id)
+        )
         if used:
             raise ConflictError(
                 f"site {site.name!r} still has items or entitlements; move or remove them first"
