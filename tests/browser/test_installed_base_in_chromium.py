@@ -16,7 +16,11 @@ from tierdesk.services.auth import SYSTEM
 
 NewPage = Callable[[], Page]
 
-BAD = "kind,site,product,serial,name,expires_on\nitem,Berlin,sbc,SBC-9,,\nsupport,,sbc,,Premium,31/01/2020\n"
+BAD = (
+    "kind,site,product,serial,name,expires_on\n"
+    "item,Berlin,sbc,SBC-9,,\n"
+    "support,,sbc,,Premium,31/01/2020\n"
+)
 GOOD = BAD.replace("31/01/2020", "2020-01-31")
 
 
