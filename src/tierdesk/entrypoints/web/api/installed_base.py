@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.installed_base import (
     CoverageState,
@@ -303,7 +304,7 @@ async def import_csv(
     if len(data) > MAX_CSV_BYTES:
         raise TooLargeError(f"the file is larger than {MAX_CSV_BYTES} bytes", field="file")
     text = data.decode("utf-8", errors="replace")
-    result = import_installed_base(desk, actor, text, organisation)
+    result = await run_in_threadpool(import_installed_base, desk, actor, text, organisation)
     return ImportOut(**{name: getattr(result, name) for name in ImportOut.model_fields})
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.installed_base import EntitlementKind, ItemStatus
 from tierdesk.entrypoints.web.deps import DeskDep
@@ -271,16 +272,21 @@ async def import_file(
     if len(data) > MAX_CSV_BYTES:
         raise TooLargeError(f"the file is larger than {MAX_CSV_BYTES} bytes", field="file")
     text = data.decode("utf-8", errors="replace")
-    try:
-        result = import_installed_base(desk, agent, text, organisation_id)
-    except CsvImportError as error:
-        lines = [str(e) for e in error.errors]
-        return _render_page(request, desk, agent, organisation_id, lines, status=422)
-    notice = (
-        f"Imported: {result.items_added} items added, {result.items_updated} updated, "
-        f"{result.entitlements_added} entitlements added, {result.entitlements_updated} updated"
-    )
-    return go(request, _page(organisation_id, notice, "import"))
+
+    def store() -> Response:
+        try:
+            result = import_installed_base(desk, agent, text, organisation_id)
+        except CsvImportError as error:
+            lines = [str(e) for e in error.errors]
+            return _render_page(request, desk, agent, organisation_id, lines, status=422)
+        notice = (
+            f"Imported: {result.items_added} items added, {result.items_updated} updated, "
+            f"{result.entitlements_added} entitlements added, "
+            f"{result.entitlements_updated} updated"
+        )
+        return go(request, _page(organisation_id, notice, "import"))
+
+    return await run_in_threadpool(store)  # the use case must not hold the event loop
 
 
 # -- the ticket page's panel ----------------------------------------------------------------
