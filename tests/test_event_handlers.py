@@ -16,6 +16,7 @@ from types import ModuleType
 import tierdesk.services
 from tierdesk.services import (
     enrichment,
+    installed_base_tickets,
     outages,
     routing,
     rules,
@@ -74,6 +75,13 @@ def test_enrichment_runs_before_outage_detection_and_triage_on_a_new_ticket() ->
     enriched = position(opened, enrichment.enrich_ticket)
     assert enriched < position(opened, outages.detect_outage)
     assert enriched < position(opened, triage.triage_new_ticket)
+
+
+def test_installed_items_are_matched_after_enrichment_stored_the_facts_they_read() -> None:
+    for action in ("ticket.opened", "message.added"):
+        handlers = handlers_for(EVENT_HANDLERS, action)
+        matched = position(handlers, installed_base_tickets.match_ticket)
+        assert position(handlers, enrichment.enrich_ticket) < matched, action
 
 
 def test_a_routing_rule_places_a_new_ticket_before_triage_may() -> None:

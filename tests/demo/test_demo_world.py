@@ -6,10 +6,12 @@ full build per engine with every check on it, and a determinism check on two sma
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.cli.conftest import environment, invoker
+from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
 from tierdesk.demo import build_demo
@@ -19,12 +21,14 @@ from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.installed_base import MatchedBy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Role, Tier
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.services import people, tickets
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.installed_base_tickets import ticket_installed_base
 
 
 def all_tickets(app: Tierdesk) -> list[Ticket]:
@@ -89,6 +93,24 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
         and t.organisation_id == northwind.id
         for t in history
     )
+    # Installed bases (issue 21): a ticket matched by serial at a customer whose support lapsed,
+    # one matched by version.
+    lead = next(a for a in agents if a.role is Role.LEAD)
+    by_subject = {t.subject: t for t in history}
+    at_the_end = replace(desk, clock=FixedClock(newest))  # the support check is for today
+    lapsed = ticket_installed_base(
+        at_the_end, lead, by_subject["SBC drops registrations after the weekend"].id or 0
+    )
+    assert [(li.item.serial_number, li.matched_by) for li in lapsed.linked] == [
+        ("SB2403120458", MatchedBy.SERIAL)
+    ]
+    assert lapsed.warning is not None and "expired" in lapsed.warning
+    upgraded = by_subject["Depot-SBC: einseitige Sprachübertragung seit dem Update"]
+    matched = ticket_installed_base(at_the_end, lead, upgraded.id or 0)
+    assert [(li.item.version, li.matched_by) for li in matched.linked] == [
+        ("5.3.1", MatchedBy.VERSION)
+    ]
+    assert matched.warning is None
     links = Counter(link.kind for t in history for link in t.links)
     assert links[LinkKind.DUPLICATE_OF] >= 10
     assert links[LinkKind.MERGED_INTO] >= 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,20 @@ from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.export_rows import FILES
 from tierdesk.config import Settings
 from tierdesk.domain.imports import Outcome
+from tierdesk.domain.installed_base import EntitlementKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Tier
 from tierdesk.domain.ticket_values import LinkKind
 from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import (
     attachments,
+    catalog,
     conversation,
     csat,
     escalation,
     exported_desks,
     exports,
+    installed_base,
     known_issues,
     people,
     tickets,
@@ -81,6 +85,22 @@ def build_world(desk: Desk) -> None:
     known_issues.link_known_issue(desk, lead, issue.id or 0, second.id or 0, send_fix=False)
     tickets.solve_ticket(desk, lead, second.id or 0, "Upgraded to 4.2")
     csat.rate_ticket(desk, contact, second.id or 0, 5, "Fixed fast")
+    catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel SBC", key="sbc"))
+    org_id = organisation.id or 0
+    installed_base.add_site(
+        desk, SYSTEM, org_id, installed_base.SiteInput("Berlin", "Unter den Linden 1")
+    )
+    installed_base.add_item(
+        desk, SYSTEM, org_id, installed_base.ItemInput("sbc", "Berlin", "4.2", "SB-1", "SBC-1U")
+    )
+    installed_base.add_entitlement(
+        desk,
+        SYSTEM,
+        org_id,
+        installed_base.EntitlementInput(
+            EntitlementKind.SUPPORT, "Premium support", "sbc", expires_on=date(2026, 12, 31)
+        ),
+    )
 
 
 def files_of(directory: Path) -> dict[str, list[object]]:
@@ -125,7 +145,9 @@ def test_an_exported_desk_imported_into_an_empty_desk_is_the_same_desk(
     assert after == before
     for name in ("tickets", "messages", "notes", "attachments", "events", "packets"):
         assert before[name], name
-    for name in ("ticket_links", "known_issues", "record_links", "ratings"):
+    for name in ("ticket_links", "known_issues", "record_links", "ratings", "sites"):
+        assert before[name], name
+    for name in ("installed_items", "entitlements"):
         assert before[name], name
     assert newcomer.id == len(before["tickets"]) + 1
     assert data == ATTACHMENT

@@ -31,6 +31,7 @@ from tierdesk.demo.catalog import create_products
 from tierdesk.demo.clocked import desk_on_clock
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
+from tierdesk.demo.installed_world import plan_installed_bases
 from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
 from tierdesk.demo.ratings import plan_ratings
@@ -225,6 +226,7 @@ def _build(
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
     scripts += plan_workflow(world, scenarios, content)  # routing, then L3/L4 records
     scripts.append(plan_walkthrough(world, scenarios))
+    scripts += plan_installed_bases(world, world.roster.lead)  # issue 21: what customers run
     plan_ratings(scripts, seed, end)  # satisfaction for the reports, week by week
     index = desk.search
     if index is None:

@@ -42,6 +42,7 @@ from tierdesk.ports.handoff import PacketRepository as PacketRepository
 from tierdesk.ports.idempotency import IdempotencyKeyRepository as IdempotencyKeyRepository
 from tierdesk.ports.imports import ImportRecordRepository as ImportRecordRepository
 from tierdesk.ports.incidents import IncidentRepository as IncidentRepository
+from tierdesk.ports.installed_base import InstalledBaseRepository as InstalledBaseRepository
 from tierdesk.ports.jobs import JobQueue as JobQueue
 from tierdesk.ports.knowledge_gaps import KnowledgeGapRepository as KnowledgeGapRepository
 from tierdesk.ports.known_issues import KnownIssueRepository as KnownIssueRepository
@@ -206,6 +207,7 @@ class UnitOfWork(Protocol):
     defects: DefectRepository  # ports/defects.py
     incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
+    installed_base: InstalledBaseRepository  # ports/installed_base.py: sites, items, entitlements
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read

@@ -26,6 +26,7 @@ from tierdesk.services import (
     answer_outcomes,
     answers,
     enrichment,
+    installed_base_tickets,
     knowledge_gaps,
     mail_outbox,
     notifications,
@@ -54,6 +55,8 @@ EVENT_HANDLERS: HandlerTable = {
         mail_outbox.queue_acknowledgement,
         # Enrichment before outages and triage: they read the facts it stores.
         enrichment.enrich_ticket,
+        # After enrichment: matches the installed items by the facts it stored.
+        installed_base_tickets.match_ticket,
         outages.detect_outage,
         # Free to go anywhere: the clocks start at the level the opening event names, and
         # what routing or triage change reaches them as events of the next round.
@@ -70,6 +73,7 @@ EVENT_HANDLERS: HandlerTable = {
         answer_outcomes.reply_means_no,
         mail_outbox.queue_public_reply,
         enrichment.enrich_ticket,
+        installed_base_tickets.match_ticket,  # after enrichment, as on opening
         sla_clocks.follow_the_conversation,
     ),
     "ticket.status_changed": (sla_clocks.follow_the_status,),

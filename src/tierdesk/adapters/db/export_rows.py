@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Date, Row, Table
 
 from tierdesk.adapters.db import articles as articles_db
 from tierdesk.adapters.db import csat, defects, enhancements, handoff, incidents, known_issues
+from tierdesk.adapters.db import installed_base as installed_base_db
 from tierdesk.adapters.db import levels as levels_db
 from tierdesk.adapters.db import queues as queues_db
 from tierdesk.adapters.db import record_links as record_links_db
@@ -55,6 +56,9 @@ FILES: tuple[ExportFile, ...] = (
     ExportFile("products", t.products),
     ExportFile("components", t.components),
     ExportFile("versions", t.versions),
+    ExportFile("sites", installed_base_db.sites),
+    ExportFile("installed_items", installed_base_db.installed_items),
+    ExportFile("entitlements", installed_base_db.entitlements),
     ExportFile("levels", levels_db.levels),
     ExportFile("queues", queues_db.queues),
     ExportFile("tickets", t.tickets),

@@ -15,6 +15,7 @@ from tierdesk.adapters.db.defects import map_defects
 from tierdesk.adapters.db.enhancements import map_enhancements
 from tierdesk.adapters.db.handoff import map_handoff
 from tierdesk.adapters.db.incidents import map_incidents
+from tierdesk.adapters.db.installed_base import map_installed_base
 from tierdesk.adapters.db.known_issues import map_known_issues
 from tierdesk.adapters.db.l3_outcomes import map_l3_outcomes
 from tierdesk.adapters.db.levels import map_levels
@@ -53,3 +54,4 @@ def start_mappers() -> None:
     map_answers(reg)
     map_webhooks(reg)
     map_outages(reg)
+    map_installed_base(reg)

@@ -21,6 +21,7 @@ from tierdesk.adapters.db import (
     idempotency,  # noqa: F401 - the forms' one-time keys
     imports,  # noqa: F401 - imported records' source ids
     incidents,  # noqa: F401 - incidents and their updates
+    installed_base,  # noqa: F401 - sites, installed items, entitlements
     jobs,  # noqa: F401 - background jobs (the outbox) and their attempts
     knowledge_gaps,  # noqa: F401 - unanswered questions, portal suggestions shown
     known_issues,  # noqa: F401 - known issues

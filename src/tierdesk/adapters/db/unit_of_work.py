@@ -25,6 +25,7 @@ from tierdesk.adapters.db.handoff import SqlPacketRepository
 from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
 from tierdesk.adapters.db.imports import SqlImportRecordRepository
 from tierdesk.adapters.db.incidents import SqlIncidentRepository
+from tierdesk.adapters.db.installed_base import SqlInstalledBaseRepository
 from tierdesk.adapters.db.jobs import SqlJobQueue
 from tierdesk.adapters.db.knowledge_gaps import SqlKnowledgeGapRepository
 from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
@@ -82,6 +83,7 @@ from tierdesk.ports import (
     IdempotencyKeyRepository,
     ImportRecordRepository,
     IncidentRepository,
+    InstalledBaseRepository,
     JobQueue,
     KnowledgeGapRepository,
     KnowledgeRepository,
@@ -190,6 +192,7 @@ class SqlUnitOfWork:
         self.defects: DefectRepository = SqlDefectRepository(self.session)
         self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
         self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
+        self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)

@@ -31,6 +31,7 @@ from tierdesk.entrypoints.web.pages import (
     dashboard,
     error_pages,
     help_centre,
+    installed_base,
     knowledge,
     knowledge_gaps,
     live,
@@ -127,6 +128,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_actions,
         ticket_merges,
         understanding,
+        installed_base,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
