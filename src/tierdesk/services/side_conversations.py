@@ -42,7 +42,7 @@ from tierdesk.services.notifications import notify_agents
 from tierdesk.services.side_conversation_mail import queue_side_mail
 
 SIDE_MESSAGE = "side_conversation.message"
-MAX_PAGE = 100
+MAX_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -317,6 +317,7 @@ __all__ = [
     "SideState",
     "SideThread",
     "close_side_conversation",
+    "colleagues_for",
     "draft_public_reply",
     "list_side_conversations",
     "participants_of",
@@ -325,3 +326,11 @@ __all__ = [
     "side_thread",
     "start_side_conversation",
 ]
+
+
+def colleagues_for(desk: Desk, actor: Actor, reference: int | str) -> list[Agent]:
+    """The colleagues who could be asked in on this ticket: active agents who may open it."""
+    agent = _agent(actor, "start side conversations")
+    with desk.uow() as uow:
+        ticket = _ticket(uow, desk, agent, reference)
+        return [a for a in uow.agents.all() if a.active and a.id != agent.id and can_see(a, ticket)]

@@ -42,6 +42,7 @@ from tierdesk.entrypoints.web.pages import (
     records,
     reports,
     search,
+    side_conversations,
     signin,
     ticket,
     ticket_actions,
@@ -127,6 +128,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_actions,
         ticket_merges,
         understanding,
+        side_conversations,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
