@@ -96,20 +96,20 @@ def reply_in_side_conversation(
     return go(request, f"/tickets/{reference}/side-conversations/{side_id}?notice=Sent")
 
 
-@router.post("/tickets/{reference}/side-conversations/{side_id}/{action}", dependencies=[Csrf])
-def close_or_reopen(
-    request: Request,
-    desk: DeskDep,
-    agent: WebAgent,
-    reference: str,
-    side_id: RecordId,
-    action: str,
+@router.post("/tickets/{reference}/side-conversations/{side_id}/close", dependencies=[Csrf])
+def close_side_conversation(
+    request: Request, desk: DeskDep, agent: WebAgent, reference: str, side_id: RecordId
 ) -> Response:
-    if action not in ("close", "reopen"):
-        raise InvalidInputError("close or reopen", field="action")
-    sides.close_side_conversation(desk, agent, reference, side_id, reopen=action == "reopen")
-    done = "Closed" if action == "close" else "Reopened"
-    return go(request, f"/tickets/{reference}/side-conversations/{side_id}?notice={done}")
+    sides.close_side_conversation(desk, agent, reference, side_id)
+    return go(request, f"/tickets/{reference}/side-conversations/{side_id}?notice=Closed")
+
+
+@router.post("/tickets/{reference}/side-conversations/{side_id}/reopen", dependencies=[Csrf])
+def reopen_side_conversation(
+    request: Request, desk: DeskDep, agent: WebAgent, reference: str, side_id: RecordId
+) -> Response:
+    sides.close_side_conversation(desk, agent, reference, side_id, reopen=True)
+    return go(request, f"/tickets/{reference}/side-conversations/{side_id}?notice=Reopened")
 
 
 @router.get("/tickets/{reference}/side-conversations/{side_id}/public-reply")
