@@ -34,6 +34,7 @@ from tierdesk.domain.incidents import IncidentStatus
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.outbound import OutboxStatus, OutgoingKind
 from tierdesk.domain.people import Role
+from tierdesk.domain.side_conversations import SideDirection, SideState
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import NotFoundError
 from tierdesk.ports import TicketFilter
@@ -93,6 +94,22 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     check_triage_model_ships(desk, summary)
     check_articles_and_knowledge_gaps(desk, summary)
     check_answers(desk, summary)
+    check_side_conversation_with_a_vendor(desk)
+
+
+def check_side_conversation_with_a_vendor(desk: Desk) -> None:
+    """One side conversation with the vendor by e-mail, its reply threaded back by the side
+    conversation's own reference: answered, and nothing of it on the customer's thread."""
+    found = []
+    with desk.uow() as uow:
+        for t in tickets.list_tickets(desk, SYSTEM, TicketFilter(), 10_000).tickets:
+            for side in uow.side_conversations.of_ticket(t.id or 0, 5):
+                found.append((t, side, uow.side_conversations.messages(side.id or 0)))
+    [(ticket, side, said)] = found
+    assert side.state is SideState.ANSWERED
+    assert [m.direction for m in said] == [SideDirection.OUT, SideDirection.IN]
+    assert "VEN-2291" in said[1].body_text
+    assert all("VEN-2291" not in m.body_text for m in ticket.messages)
 
 
 def check_answers(desk: Desk, summary: DemoSummary) -> None:

@@ -36,6 +36,7 @@ from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_arti
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
 from tierdesk.demo.ratings import plan_ratings
 from tierdesk.demo.script import Tally, TicketScript
+from tierdesk.demo.side_conversation_world import talk_to_vendor
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
 from tierdesk.demo.walkthrough import plan_walkthrough
@@ -248,6 +249,7 @@ def _build(
         if index is not None
         else None
     )
+    talk_to_vendor(desk, clock, world.roster.lead, end)  # a side conversation with a vendor
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)

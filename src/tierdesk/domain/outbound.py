@@ -17,6 +17,7 @@ from tierdesk.domain.customer_texts import customer_text
 class OutgoingKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"  # "we opened TD-1042 for you", after mail opened a ticket
     REPLY = "reply"  # an agent's public reply
+    SIDE_CONVERSATION = "side-conversation"  # to someone outside the ticket, never the customer
 
 
 class OutboxStatus(StrEnum):
@@ -98,6 +99,7 @@ class OutgoingEmail:
     attachments: tuple[OutgoingAttachment, ...] = ()
     auto_submitted: str | None = None  # "auto-replied" on acknowledgements (RFC 3834)
     ticket_number: str = ""
+    reply_to: str | None = None  # a side conversation's own address, so replies find it
 
 
 def new_message_id(ticket_number: str, outbox_id: int, token: str, domain: str) -> str:

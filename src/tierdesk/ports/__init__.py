@@ -73,6 +73,9 @@ from tierdesk.ports.routing import RoutingRepository as RoutingRepository
 from tierdesk.ports.rules import RuleFiring as RuleFiring
 from tierdesk.ports.rules import RuleRepository as RuleRepository
 from tierdesk.ports.saved_views import SavedViewRepository as SavedViewRepository
+from tierdesk.ports.side_conversations import (
+    SideConversationRepository as SideConversationRepository,
+)
 from tierdesk.ports.sign_in_limits import SignInFailureRepository as SignInFailureRepository
 from tierdesk.ports.sla import SlaRepository as SlaRepository
 from tierdesk.ports.tickets import TicketFilter as TicketFilter
@@ -209,6 +212,7 @@ class UnitOfWork(Protocol):
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
     installed_base: InstalledBaseRepository  # ports/installed_base.py: sites, items, entitlements
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
+    side_conversations: SideConversationRepository  # ports/side_conversations.py
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
     reports: ReportSource  # ports/reports.py: grouped counts for the trend reports

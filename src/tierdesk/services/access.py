@@ -182,6 +182,7 @@ DeskPurpose = Literal[
     "index rebuild",  # every ticket, embedded and indexed again
     "mail receipt",  # which ticket a stored inbound mail went to, for its receipt
     "mail threading",  # which ticket a mail answers, before the sender's door decides
+    "side conversation mail",  # a side conversation's mail: quoted messages, a reply's ticket
     "SLA sweep",  # a due clock's warning or breach
     "time rules sweep",  # time-based automation rules judged on each candidate ticket
 ]

@@ -39,6 +39,7 @@ from tierdesk.services.mail_threading import (
     deliver_to_ticket,
     sender_contact,
 )
+from tierdesk.services.side_conversation_mail import receive_side_reply
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,12 @@ def _decide(
                 f"{policy.rate_limit_window}",
                 email,
             )
+    # A reply to a side conversation goes there, whoever sends it (a vendor's colleague, an
+    # engineer from another address), before anything could make it a ticket or a message on
+    # the customer's thread.
+    side_reply = receive_side_reply(uow, mail.desk, email, now)
+    if side_reply is not None:
+        return side_reply
     if uow.agents.get_by_email(email.from_address) is not None:
         return _quarantined(
             QuarantineReason.AGENT_SENDER, "sent by an agent; agents answer in the desk", email

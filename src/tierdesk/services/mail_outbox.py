@@ -47,6 +47,7 @@ from tierdesk.ports import MailTransport, UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
+from tierdesk.services.side_conversation_mail import compose_side_mail
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,11 @@ def _claim(
 
 def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingEmail:
     desk, policy = sender.desk, sender.policy
+    if item.kind is OutgoingKind.SIDE_CONVERSATION:  # its own reference, never the ticket's
+        side = compose_side_mail(uow, desk, policy, item)
+        if side is None:
+            raise _NothingToSendError("the side conversation's message is gone")
+        return side
     if item.kind is OutgoingKind.ACKNOWLEDGEMENT and not policy.acknowledge_new_tickets:
         raise _NothingToSendError("acknowledgements are switched off")
     ticket = access_ticket(uow, MAILER, item.ticket_id, desk.ticket_prefix)

@@ -41,6 +41,7 @@ from tierdesk.adapters.db import (
     rules,  # noqa: F401 - automation rules and their firings
     saved_views,  # noqa: F401 - agents' saved queue views
     search,  # noqa: F401 - search documents, passages and vectors, knowledge articles
+    side_conversations,  # noqa: F401 - side conversations, their messages and mail ids
     sign_in_limits,  # noqa: F401 - failed sign-ins
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables

@@ -52,6 +52,7 @@ from tierdesk.adapters.db.reports import SqlReportSource
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
+from tierdesk.adapters.db.side_conversations import SqlSideConversationRepository
 from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
 from tierdesk.adapters.db.sla import SqlSlaRepository
 from tierdesk.adapters.db.tickets import SqlTicketRepository
@@ -113,6 +114,7 @@ from tierdesk.ports import (
     SavedViewRepository,
     SearchStore,
     SessionRepository,
+    SideConversationRepository,
     SignInFailureRepository,
     SlaRepository,
     TicketRepository,
@@ -194,6 +196,9 @@ class SqlUnitOfWork:
         self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
         self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
+        self.side_conversations: SideConversationRepository = SqlSideConversationRepository(
+            self.session
+        )
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.reports: ReportSource = SqlReportSource(self.session)

@@ -20,6 +20,8 @@ def build_message(outgoing: OutgoingEmail, *, now: datetime | None = None) -> Em
     message["From"] = formataddr((outgoing.from_name, outgoing.from_address))
     message["To"] = formataddr((outgoing.to_name, outgoing.to_address))
     message["Subject"] = outgoing.subject
+    if outgoing.reply_to:
+        message["Reply-To"] = outgoing.reply_to
     if outgoing.in_reply_to:
         message["In-Reply-To"] = outgoing.in_reply_to
     if outgoing.references:

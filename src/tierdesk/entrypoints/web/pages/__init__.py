@@ -43,6 +43,7 @@ from tierdesk.entrypoints.web.pages import (
     records,
     reports,
     search,
+    side_conversations,
     signin,
     ticket,
     ticket_actions,
@@ -129,6 +130,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_merges,
         understanding,
         installed_base,
+        side_conversations,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
