@@ -66,6 +66,8 @@ from tierdesk.ports.people import OrganisationRepository as OrganisationReposito
 from tierdesk.ports.queues import QueueRepository as QueueRepository
 from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
 from tierdesk.ports.reference_versions import ReferenceVersions as ReferenceVersions
+from tierdesk.ports.regions import HandoverRepository as HandoverRepository
+from tierdesk.ports.regions import RegionRepository as RegionRepository
 from tierdesk.ports.reports import ReportSource as ReportSource
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
@@ -206,6 +208,8 @@ class UnitOfWork(Protocol):
     defects: DefectRepository  # ports/defects.py
     incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
+    regions: RegionRepository  # ports/regions.py: follow-the-sun regions and their engineers
+    handovers: HandoverRepository  # ports/regions.py: shift-end hand-overs between regions
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read

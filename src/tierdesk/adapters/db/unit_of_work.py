@@ -47,6 +47,7 @@ from tierdesk.adapters.db.people import (
 from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.reference_versions import SqlReferenceVersions
+from tierdesk.adapters.db.regions import SqlHandoverRepository, SqlRegionRepository
 from tierdesk.adapters.db.reports import SqlReportSource
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
@@ -79,6 +80,7 @@ from tierdesk.ports import (
     Dispatcher,
     EnhancementRepository,
     FactRepository,
+    HandoverRepository,
     IdempotencyKeyRepository,
     ImportRecordRepository,
     IncidentRepository,
@@ -105,6 +107,7 @@ from tierdesk.ports import (
     QueueRepository,
     RecordLinkRepository,
     ReferenceVersions,
+    RegionRepository,
     ReportSource,
     RoutingRepository,
     RuleRepository,
@@ -190,6 +193,8 @@ class SqlUnitOfWork:
         self.defects: DefectRepository = SqlDefectRepository(self.session)
         self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
         self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
+        self.regions: RegionRepository = SqlRegionRepository(self.session)
+        self.handovers: HandoverRepository = SqlHandoverRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
