@@ -25,6 +25,7 @@ from tierdesk.services.access import (
     access_ticket_page,
     access_tickets,
     require_agent,
+    require_lead,
 )
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
@@ -288,3 +289,9 @@ def accept_handover(
             view.from_agent,
             owner.name,
         )
+
+
+def reassign_handover(desk: Desk, actor: Actor, handover_id: int, assignee_id: int) -> HandoverView:
+    """A lead hands the ticket to someone, whichever region they are in."""
+    require_lead(actor, "reassign hand-overs")
+    return accept_handover(desk, actor, handover_id, assignee_id)
