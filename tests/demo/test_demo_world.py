@@ -21,12 +21,14 @@ from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.handovers import HandoverStatus
 from tierdesk.domain.installed_base import MatchedBy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Role, Tier
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
-from tierdesk.services import people, tickets
+from tierdesk.ports.regions import HandoverFilter
+from tierdesk.services import handovers, people, tickets
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.installed_base_tickets import ticket_installed_base
 
@@ -134,6 +136,11 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
 
     manuals = settings.data_dir / "manuals"
     assert any(manuals.iterdir())
+    # Follow-the-sun: one EMEA engineer's shift handed over, waiting for the Americas.
+    awaiting = HandoverFilter(status=HandoverStatus.AWAITING)
+    waiting = handovers.list_handovers(desk, SYSTEM, awaiting, 50)
+    assert waiting
+    assert {(v.from_region, v.to_region) for v in waiting} == {("EMEA", "Americas")}
 
     again = tierdesk("demo")
     assert again.exit_code == 0

@@ -31,6 +31,7 @@ from tierdesk.demo.catalog import create_products
 from tierdesk.demo.clocked import desk_on_clock
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
+from tierdesk.demo.handover_world import hand_over_demo_shift
 from tierdesk.demo.installed_world import plan_installed_bases
 from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
@@ -250,6 +251,8 @@ def _build(
         else None
     )
     talk_to_vendor(desk, clock, world.roster.lead, end)  # a side conversation with a vendor
+
+    hand_over_demo_shift(desk, agents)  # EMEA's shift, waiting for the Americas
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)

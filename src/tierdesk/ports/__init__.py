@@ -67,6 +67,8 @@ from tierdesk.ports.people import OrganisationRepository as OrganisationReposito
 from tierdesk.ports.queues import QueueRepository as QueueRepository
 from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
 from tierdesk.ports.reference_versions import ReferenceVersions as ReferenceVersions
+from tierdesk.ports.regions import HandoverRepository as HandoverRepository
+from tierdesk.ports.regions import RegionRepository as RegionRepository
 from tierdesk.ports.reports import ReportSource as ReportSource
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
@@ -211,6 +213,8 @@ class UnitOfWork(Protocol):
     incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
     installed_base: InstalledBaseRepository  # ports/installed_base.py: sites, items, entitlements
+    regions: RegionRepository  # ports/regions.py: follow-the-sun regions and their engineers
+    handovers: HandoverRepository  # ports/regions.py: shift-end hand-overs between regions
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     side_conversations: SideConversationRepository  # ports/side_conversations.py
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py

@@ -97,6 +97,8 @@ EVENT_HANDLERS: HandlerTable = {
     "ticket.assigned": (sla_clocks.follow_the_assignee,),
     "escalation.accepted": (sla_clocks.follow_the_assignee,),
     "escalation.bounced": (sla_clocks.follow_the_assignee,),
+    # A follow-the-sun hand-over taken by the next region: a new assignee, like an assignment.
+    "ticket.handover_accepted": (sla_clocks.follow_the_assignee,),
     # Every event, after the action's own handlers.
     ANY_ACTION: (
         # The index gets the ticket as this round's handlers left it.

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from tierdesk.services.desk import Desk
+from tierdesk.services.handovers import run_shift_ends
 from tierdesk.services.idempotency import purge_expired_keys
 from tierdesk.services.jobs import TASKS
 from tierdesk.services.rules import sweep_time_rules
@@ -25,3 +26,9 @@ def run_time_rules(desk: Desk, _payload: dict[str, Any]) -> None:
 def purge_form_keys(desk: Desk, _payload: dict[str, Any]) -> None:
     """Forget the forms' one-time keys after their day (services/idempotency.py)."""
     purge_expired_keys(desk)
+
+
+@TASKS.every(timedelta(minutes=1), name="handovers.shift_end")
+def hand_over_at_shift_end(desk: Desk, _payload: dict[str, Any]) -> None:
+    """Follow-the-sun: a region whose shift ended hands its engineers' open tickets over."""
+    run_shift_ends(desk)

@@ -23,6 +23,7 @@ from tierdesk.adapters.db.notifications import map_notifications
 from tierdesk.adapters.db.outages import map_outages
 from tierdesk.adapters.db.people import map_people
 from tierdesk.adapters.db.record_links import map_record_links
+from tierdesk.adapters.db.regions import map_regions
 from tierdesk.adapters.db.tickets import map_tickets
 from tierdesk.adapters.db.webhooks import map_webhooks
 
@@ -46,6 +47,7 @@ def start_mappers() -> None:
     map_defects(reg)
     map_incidents(reg)
     map_enhancements(reg)
+    map_regions(reg)
     map_record_links(reg)
     map_articles(reg)
     map_l3_outcomes(reg)

@@ -48,6 +48,7 @@ from tierdesk.adapters.db.people import (
 from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.reference_versions import SqlReferenceVersions
+from tierdesk.adapters.db.regions import SqlHandoverRepository, SqlRegionRepository
 from tierdesk.adapters.db.reports import SqlReportSource
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
@@ -81,6 +82,7 @@ from tierdesk.ports import (
     Dispatcher,
     EnhancementRepository,
     FactRepository,
+    HandoverRepository,
     IdempotencyKeyRepository,
     ImportRecordRepository,
     IncidentRepository,
@@ -108,6 +110,7 @@ from tierdesk.ports import (
     QueueRepository,
     RecordLinkRepository,
     ReferenceVersions,
+    RegionRepository,
     ReportSource,
     RoutingRepository,
     RuleRepository,
@@ -195,6 +198,8 @@ class SqlUnitOfWork:
         self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
         self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
         self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
+        self.regions: RegionRepository = SqlRegionRepository(self.session)
+        self.handovers: HandoverRepository = SqlHandoverRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.side_conversations: SideConversationRepository = SqlSideConversationRepository(
             self.session

@@ -14,6 +14,7 @@ from tierdesk.entrypoints.web import api_docs, metrics, openapi
 from tierdesk.entrypoints.web.api import answers as answers_api
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
+from tierdesk.entrypoints.web.api import handovers as handovers_api
 from tierdesk.entrypoints.web.api import health as health_api
 from tierdesk.entrypoints.web.api import installed_base as installed_base_api
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
@@ -84,6 +85,8 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 
+    api.include_router(handovers_api.regions_router)
+    api.include_router(handovers_api.handovers_router)
     api.include_router(health_api.router)
     app.include_router(api)
     install_pages(app, application)  # the workspace ("/") and the portal ("/portal")

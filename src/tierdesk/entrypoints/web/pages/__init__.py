@@ -30,6 +30,7 @@ from tierdesk.entrypoints.web.pages import (
     audit,
     dashboard,
     error_pages,
+    handovers,
     help_centre,
     installed_base,
     knowledge,
@@ -122,6 +123,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
     for module in (
         error_pages,
         signin,
+        handovers,  # before queue: /queue/handed-over is its own page
         queue,
         ticket_fields,
         ticket_new,  # before ticket: /tickets/new is not a ticket's number
