@@ -78,6 +78,7 @@ from tierdesk.ports.tickets import TicketFilter as TicketFilter
 from tierdesk.ports.tickets import TicketKeyset as TicketKeyset
 from tierdesk.ports.tickets import TicketRepository as TicketRepository
 from tierdesk.ports.tickets import TicketSort as TicketSort
+from tierdesk.ports.time_entries import TimeEntryRepository as TimeEntryRepository
 from tierdesk.ports.tokens import StoredToken as StoredToken
 from tierdesk.ports.tokens import TokenRepository as TokenRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository
@@ -208,6 +209,7 @@ class UnitOfWork(Protocol):
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
+    time_entries: TimeEntryRepository  # ports/time_entries.py: time agents logged
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
     reports: ReportSource  # ports/reports.py: grouped counts for the trend reports
     operations: OperationsReadings  # ports/operations.py: what /metrics and readiness read

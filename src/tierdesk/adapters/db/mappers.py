@@ -23,6 +23,7 @@ from tierdesk.adapters.db.outages import map_outages
 from tierdesk.adapters.db.people import map_people
 from tierdesk.adapters.db.record_links import map_record_links
 from tierdesk.adapters.db.tickets import map_tickets
+from tierdesk.adapters.db.time_entries import map_time_entries
 from tierdesk.adapters.db.webhooks import map_webhooks
 
 mapper_registry = registry()
@@ -53,3 +54,4 @@ def start_mappers() -> None:
     map_answers(reg)
     map_webhooks(reg)
     map_outages(reg)
+    map_time_entries(reg)
