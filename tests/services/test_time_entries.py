@@ -119,9 +119,7 @@ def test_agents_list_their_own_entries_and_leads_anyones(desk: Desk) -> None:
     assert [e.minutes for e in list_time_entries(desk, lead, agent_id=two.id)] == [20]
 
 
-def test_time_in_status_is_read_from_the_tickets_real_trail(
-    desk: Desk, clock: FixedClock
-) -> None:
+def test_time_in_status_is_read_from_the_tickets_real_trail(desk: Desk, clock: FixedClock) -> None:
     ticket = make_ticket(desk)
     lead = make_agent(desk, tiers=[1, 2], role=Role.LEAD)
     clock.advance(timedelta(minutes=30))

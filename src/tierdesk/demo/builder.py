@@ -37,6 +37,7 @@ from tierdesk.demo.ratings import plan_ratings
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
+from tierdesk.demo.time_world import log_demo_time
 from tierdesk.demo.walkthrough import plan_walkthrough
 from tierdesk.demo.workflow_world import plan_workflow
 from tierdesk.demo.world import World
@@ -246,6 +247,8 @@ def _build(
         if index is not None
         else None
     )
+
+    log_demo_time(desk, world.roster.lead, agents, end, seed)  # time spent (issue 21)
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)
