@@ -28,7 +28,7 @@ from tierdesk.domain.people import Role, Tier
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.ports.regions import HandoverFilter
-from tierdesk.services import handovers, people, tickets
+from tierdesk.services import handovers, people, tickets, time_entries
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.installed_base_tickets import ticket_installed_base
 
@@ -60,6 +60,12 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     assert {tier for a in agents for tier in a.tiers} == {0, 1, 2, 3, 4}
     assert any(a.email == "admin@kestrel.example" and a.role is Role.ADMIN for a in agents)
     assert any(a.role is Role.LEAD for a in agents)
+    # time spent (issue 21): some logged on the latest tickets, so the report is not empty
+    today = desk.clock.now().date()
+    logged = time_entries.time_report(
+        desk, SYSTEM, today - timedelta(days=365), today + timedelta(days=365), "organisation"
+    )
+    assert logged.billable > 0
     assert {p.name for p in tickets.list_products(desk)} == {
         "Kestrel SBC",
         "Kestrel DeskPhone",

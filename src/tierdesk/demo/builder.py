@@ -40,6 +40,7 @@ from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.side_conversation_world import talk_to_vendor
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
+from tierdesk.demo.time_world import log_demo_time
 from tierdesk.demo.walkthrough import plan_walkthrough
 from tierdesk.demo.workflow_world import plan_workflow
 from tierdesk.demo.world import World
@@ -253,6 +254,8 @@ def _build(
     talk_to_vendor(desk, clock, world.roster.lead, end)  # a side conversation with a vendor
 
     hand_over_demo_shift(desk, agents)  # EMEA's shift, waiting for the Americas
+
+    log_demo_time(desk, world.roster.lead, agents, end, seed)  # time spent (issue 21)
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)

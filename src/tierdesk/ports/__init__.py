@@ -84,6 +84,7 @@ from tierdesk.ports.tickets import TicketFilter as TicketFilter
 from tierdesk.ports.tickets import TicketKeyset as TicketKeyset
 from tierdesk.ports.tickets import TicketRepository as TicketRepository
 from tierdesk.ports.tickets import TicketSort as TicketSort
+from tierdesk.ports.time_entries import TimeEntryRepository as TimeEntryRepository
 from tierdesk.ports.tokens import StoredToken as StoredToken
 from tierdesk.ports.tokens import TokenRepository as TokenRepository
 from tierdesk.ports.triage import TriageRepository as TriageRepository
@@ -218,6 +219,7 @@ class UnitOfWork(Protocol):
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     side_conversations: SideConversationRepository  # ports/side_conversations.py
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
+    time_entries: TimeEntryRepository  # ports/time_entries.py: time agents logged
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read
     reports: ReportSource  # ports/reports.py: grouped counts for the trend reports
     operations: OperationsReadings  # ports/operations.py: what /metrics and readiness read

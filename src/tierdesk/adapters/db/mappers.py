@@ -25,6 +25,7 @@ from tierdesk.adapters.db.people import map_people
 from tierdesk.adapters.db.record_links import map_record_links
 from tierdesk.adapters.db.regions import map_regions
 from tierdesk.adapters.db.tickets import map_tickets
+from tierdesk.adapters.db.time_entries import map_time_entries
 from tierdesk.adapters.db.webhooks import map_webhooks
 
 mapper_registry = registry()
@@ -57,3 +58,4 @@ def start_mappers() -> None:
     map_webhooks(reg)
     map_outages(reg)
     map_installed_base(reg)
+    map_time_entries(reg)

@@ -46,6 +46,7 @@ from tierdesk.adapters.db import (
     sign_in_limits,  # noqa: F401 - failed sign-ins
     sla,  # noqa: F401 - SLA policies, per-level targets
     tables,  # noqa: F401 - registers the ticket core's tables
+    time_entries,  # noqa: F401 - time agents logged on tickets
     tokens,  # noqa: F401 - API tokens
     triage,  # noqa: F401 - triage suggestions and models
     web_sessions,  # noqa: F401 - signed-in browsers, single-use sign-in links

@@ -57,6 +57,7 @@ from tierdesk.adapters.db.side_conversations import SqlSideConversationRepositor
 from tierdesk.adapters.db.sign_in_limits import SqlSignInFailureRepository
 from tierdesk.adapters.db.sla import SqlSlaRepository
 from tierdesk.adapters.db.tickets import SqlTicketRepository
+from tierdesk.adapters.db.time_entries import SqlTimeEntryRepository
 from tierdesk.adapters.db.tokens import SqlTokenRepository
 from tierdesk.adapters.db.triage import SqlTriageRepository
 from tierdesk.adapters.db.web_sessions import SqlMagicLinkRepository, SqlSessionRepository
@@ -121,6 +122,7 @@ from tierdesk.ports import (
     SignInFailureRepository,
     SlaRepository,
     TicketRepository,
+    TimeEntryRepository,
     TokenRepository,
     TriageRepository,
     WebhookRepository,
@@ -205,6 +207,7 @@ class SqlUnitOfWork:
             self.session
         )
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
+        self.time_entries: TimeEntryRepository = SqlTimeEntryRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
         self.reports: ReportSource = SqlReportSource(self.session)
         self.operations: OperationsReadings = SqlOperationsReadings(self.session)

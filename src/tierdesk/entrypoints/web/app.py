@@ -20,6 +20,7 @@ from tierdesk.entrypoints.web.api import installed_base as installed_base_api
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import side_conversations as side_conversations_api
+from tierdesk.entrypoints.web.api import time_entries as time_entries_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api import webhooks as webhooks_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
@@ -82,6 +83,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(webhooks_api.router)
     api.include_router(installed_base_api.router)
     api.include_router(side_conversations_api.router)
+    api.include_router(time_entries_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

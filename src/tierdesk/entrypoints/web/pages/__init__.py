@@ -51,6 +51,7 @@ from tierdesk.entrypoints.web.pages import (
     ticket_fields,
     ticket_merges,
     ticket_new,
+    time_spent,
     understanding,
     webhooks,
 )
@@ -139,6 +140,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         knowledge_gaps,
         search,
         dashboard,
+        time_spent,  # before reports: /reports/time is its own page
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_catalog,  # before admin: /admin/products/… are its own
