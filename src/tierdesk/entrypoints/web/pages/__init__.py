@@ -21,6 +21,7 @@ from tierdesk.entrypoints.web.errors import (
     validation_error,
 )
 from tierdesk.entrypoints.web.pages import (
+    access_notes,
     account,
     admin,
     admin_catalog,
@@ -129,6 +130,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_merges,
         understanding,
         installed_base,
+        access_notes,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
