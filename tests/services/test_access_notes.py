@@ -23,6 +23,8 @@ from tests.services.support import stored_state
 from tierdesk import __version__
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import SearchSettings, Settings
+from tierdesk.demo.access_world import create_access_notes
+from tierdesk.demo.cast import create_customers
 from tierdesk.domain.access_notes import AccessNoteKind
 from tierdesk.domain.audit_query import AuditQuery
 from tierdesk.domain.people import Agent, Organisation, Role, Tier
@@ -233,3 +235,16 @@ def test_the_ticket_panel_lists_the_notes_of_the_tickets_site_first(
     view = an.ticket_access(desk, make_agent(desk, tiers=[2]), customer.ticket)
     assert [n.title for n in view.notes] == ["Frankfurt jump host", "Head office VPN"]
     assert view.may_reveal and view.site_name(site.id) == "Frankfurt"
+
+
+def test_the_demo_world_gets_a_vpn_and_a_jump_host_and_a_bank_only_level_3_may_open(
+    desk: Desk,
+) -> None:
+    customers = create_customers(desk)
+    lead = make_agent(desk, tiers=[2], role=Role.LEAD)
+    assert create_access_notes(desk, customers, lead) == 3
+    by_name = {c.organisation.name: c.organisation.id or 0 for c in customers}
+    logistics = an.organisation_access(desk, lead, by_name["Müller Logistik GmbH"])
+    assert {n.kind for n in logistics.notes} == {AccessNoteKind.VPN, AccessNoteKind.JUMP_HOST}
+    assert an.organisation_access(desk, lead, by_name["Banca Alpina S.p.A."]).min_tier == Tier.L3
+    assert create_access_notes(replace(desk, access_notes=None), customers, lead) == 0
