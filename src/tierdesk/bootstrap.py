@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from tierdesk.adapters.access_note_cipher import new_key, note_cipher, write_key_file
 from tierdesk.adapters.clock import SystemClock
 from tierdesk.adapters.db.engine import (
     current_revisions,
@@ -53,6 +54,7 @@ from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery, mail_policy
 from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.ports.access_notes import NoteCipher
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
@@ -248,9 +250,30 @@ def bootstrap(
             allow_private=settings.webhooks.allow_private_addresses,
             disable_after=settings.webhooks.disable_after_failures,
         ),
+        access_notes=access_notes_cipher(settings),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)
+
+
+def access_notes_cipher(settings: Settings) -> NoteCipher | None:
+    """The access notes' cipher: the key from the environment, else the data directory's key
+    file, else none (notes are locked; nothing else is affected)."""
+    key = settings.access_notes_key
+    return note_cipher(key.get_secret_value() if key else None, settings.data_dir)
+
+
+def ensure_access_notes_key(settings: Settings) -> Path | None:
+    """For ``tierdesk demo``: without a key in the environment, write one to the data
+    directory's key file (owner-only) unless there is one; the file written, or None."""
+    if settings.access_notes_key is not None:
+        return None
+    return write_key_file(settings.data_dir)
+
+
+def new_access_notes_key() -> str:
+    """A fresh key for ``access_notes_key``."""
+    return new_key()
 
 
 def make_understanding(settings: Settings) -> Understanding | None:

@@ -343,6 +343,14 @@ class Settings(BaseSettings):
         default=SecretStr(_DEV_SECRET),
         description="Signs sessions and links. Required (and not the placeholder) when env=prod.",
     )
+    access_notes_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key(s) encrypting access notes' bodies (environment only); "
+        "comma-separated for rotation, the first encrypts. Unset: the key file "
+        "<data_dir>/access-notes.key when there is one (tierdesk demo writes it), else access "
+        "notes are listed but cannot be written or revealed. New key: "
+        "`tierdesk access-notes new-key`.",
+    )
     public_url: str | None = Field(
         default=None,
         description="The desk's address as people reach it, e.g. https://support.example.com; "

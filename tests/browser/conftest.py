@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, sync_playwright
+from pydantic import SecretStr
 
 from tests.factories import make_organisation
 from tests.web.conftest import PASSWORD, agent_with_password, contact_with_password
@@ -73,6 +75,7 @@ def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
         # in an index of one (tests/browser/test_answers_in_chromium.py); answers are off on
         # every queue unless a test turns them on.
         answers=AnswersSettings(min_confidence=0.1),
+        access_notes_key=SecretStr(Fernet.generate_key().decode()),  # access notes can be read
     )
     app = bootstrap(settings)  # the real clock: the countdowns count down
     acme = make_organisation(app.desk, name="Acme Telecom", plan="premium")

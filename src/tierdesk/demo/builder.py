@@ -25,6 +25,7 @@ from tierdesk.adapters.db.engine import without_fsync
 from tierdesk.assist.embedding_ahead import EmbeddingAhead
 from tierdesk.assist.embeddings import make_embedder
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.demo.access_world import create_access_notes
 from tierdesk.demo.answers_world import ANSWERING_QUEUE, AnsweredDemo, answer_portal_questions
 from tierdesk.demo.cast import Roster, create_agents, create_customers
 from tierdesk.demo.catalog import create_products
@@ -225,6 +226,7 @@ def _build(
     phases.start(1)
     shift = timedelta(weeks=(end - AUTHORED_END) // timedelta(weeks=1))
     world = World(desk, rng, Roster(agents, rng), customers, start, end, Tally(), shift)
+    create_access_notes(desk, customers, world.roster.lead)
     scripts = plan_scenario_tickets(world, scenarios, scenario_tickets)
     scripts += plan_hadoop_tickets(world, subset, hadoop_tickets)
     scripts += plan_workflow(world, scenarios, content)  # routing, then L3/L4 records

@@ -21,6 +21,7 @@ from tierdesk.domain.knowledge import (
     SearchFilter,
 )
 from tierdesk.domain.tickets import Ticket
+from tierdesk.ports.access_notes import AccessNoteRepository as AccessNoteRepository
 from tierdesk.ports.answers import AnswerRepository as AnswerRepository
 from tierdesk.ports.articles import ArticleRepository as ArticleRepository
 
@@ -216,6 +217,7 @@ class UnitOfWork(Protocol):
     installed_base: InstalledBaseRepository  # ports/installed_base.py: sites, items, entitlements
     regions: RegionRepository  # ports/regions.py: follow-the-sun regions and their engineers
     handovers: HandoverRepository  # ports/regions.py: shift-end hand-overs between regions
+    access_notes: AccessNoteRepository  # ports/access_notes.py: ways into customers' systems
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     side_conversations: SideConversationRepository  # ports/side_conversations.py
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py

@@ -19,6 +19,7 @@ from tierdesk.ports import (
     SearchIndex,
     UnitOfWork,
 )
+from tierdesk.ports.access_notes import NoteCipher
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding
 from tierdesk.ports.webhooks import WebhookSender
@@ -62,5 +63,7 @@ class Desk:
     gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing
     answer_settings: AnswerSettings = field(default_factory=AnswerSettings)  # issue 17
     webhooks: WebhookDelivery | None = None  # None: deliveries wait (nothing sends them)
+    # None: no access_notes_key is set, so access notes can be listed but not written or read
+    access_notes: NoteCipher | None = field(default=None, repr=False)
     # the catalogue, levels and queues this process holds (services/reference_data.py)
     reference: ReferenceCache = field(default_factory=ReferenceCache, compare=False)

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.access_notes import SqlAccessNoteRepository
 from tierdesk.adapters.db.answers import SqlAnswerRepository
 from tierdesk.adapters.db.articles import SqlArticleRepository
 from tierdesk.adapters.db.audit import SqlAuditLog
@@ -68,6 +69,7 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
+    AccessNoteRepository,
     AgentRepository,
     AnswerRepository,
     ArticleRepository,
@@ -202,6 +204,7 @@ class SqlUnitOfWork:
         self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
         self.regions: RegionRepository = SqlRegionRepository(self.session)
         self.handovers: HandoverRepository = SqlHandoverRepository(self.session)
+        self.access_notes: AccessNoteRepository = SqlAccessNoteRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.side_conversations: SideConversationRepository = SqlSideConversationRepository(
             self.session

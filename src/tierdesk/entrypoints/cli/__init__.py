@@ -10,6 +10,7 @@ from tierdesk.entrypoints.cli import (  # noqa: F401 - registers `eval routing|l
     evaluation_facts,
     evaluation_understanding,
 )
+from tierdesk.entrypoints.cli.access_notes import access_notes_app
 from tierdesk.entrypoints.cli.assistants import mcp
 from tierdesk.entrypoints.cli.audit import audit_app
 from tierdesk.entrypoints.cli.backups import backup, restore
@@ -54,6 +55,7 @@ cli.command()(facts)
 cli.add_typer(mail_app, name="mail")
 cli.add_typer(import_app, name="import")
 cli.command()(export)
+cli.add_typer(access_notes_app, name="access-notes")
 cli.add_typer(queue_app, name="queue")
 cli.add_typer(rule_app, name="rule")
 cli.add_typer(sla_app, name="sla")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tierdesk.backups import check_desk
-from tierdesk.bootstrap import Tierdesk, bootstrap
+from tierdesk.bootstrap import Tierdesk, bootstrap, ensure_access_notes_key
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.progress import ProgressLine
@@ -181,6 +181,9 @@ def demo(
             _erase_sqlite_data(app)
         finally:
             app.close()
+    written = ensure_access_notes_key(settings)  # the demo's access notes need a key
+    if written is not None:
+        note(f"Wrote a key for access notes to {written} (readable by you only).")
     with running_desk(require_current_schema=False) as app:
         if app.needs_upgrade():
             app.upgrade_database()

@@ -21,6 +21,7 @@ from tierdesk.entrypoints.web.errors import (
     validation_error,
 )
 from tierdesk.entrypoints.web.pages import (
+    access_notes,
     account,
     admin,
     admin_catalog,
@@ -134,6 +135,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         understanding,
         installed_base,
         side_conversations,
+        access_notes,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
