@@ -21,6 +21,7 @@ from tierdesk.domain.knowledge import (
     SearchFilter,
 )
 from tierdesk.domain.tickets import Ticket
+from tierdesk.ports.advisories import AdvisoryRepository as AdvisoryRepository
 from tierdesk.ports.answers import AnswerRepository as AnswerRepository
 from tierdesk.ports.articles import ArticleRepository as ArticleRepository
 
@@ -208,6 +209,7 @@ class UnitOfWork(Protocol):
     incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
     installed_base: InstalledBaseRepository  # ports/installed_base.py: sites, items, entitlements
+    advisories: AdvisoryRepository  # ports/advisories.py: upgrade advisories per organisation
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from tierdesk.adapters.db.advisories import map_advisories
 from tierdesk.adapters.db.answers import map_answers
 from tierdesk.adapters.db.articles import map_articles
 from tierdesk.adapters.db.audit import map_audit
@@ -55,3 +56,4 @@ def start_mappers() -> None:
     map_webhooks(reg)
     map_outages(reg)
     map_installed_base(reg)
+    map_advisories(reg)

@@ -7,6 +7,7 @@ the ticket core) on the one shared ``metadata``; Alembic and the tests use this 
 from __future__ import annotations
 
 from tierdesk.adapters.db import (
+    advisories,  # noqa: F401 - upgrade advisories and the organisations they reached
     answers,  # noqa: F401 - automatic answers at levels 0 and 1
     articles,  # noqa: F401 - authored KB articles, their versions and feedback
     calendars,  # noqa: F401 - business calendars

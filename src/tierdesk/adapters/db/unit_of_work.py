@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tierdesk.adapters.db.advisories import SqlAdvisoryRepository
 from tierdesk.adapters.db.answers import SqlAnswerRepository
 from tierdesk.adapters.db.articles import SqlArticleRepository
 from tierdesk.adapters.db.audit import SqlAuditLog
@@ -65,6 +66,7 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
+    AdvisoryRepository,
     AgentRepository,
     AnswerRepository,
     ArticleRepository,
@@ -193,6 +195,7 @@ class SqlUnitOfWork:
         self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
         self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
         self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
+        self.advisories: AdvisoryRepository = SqlAdvisoryRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
