@@ -24,11 +24,13 @@ skip acknowledged; nothing goes back.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from tierdesk.domain.customer_texts import customer_language, customer_text
 from tierdesk.domain.installed_base import InstalledItem
 from tierdesk.domain.messages import require_text
 from tierdesk.domain.versions import VersionKey, compare_versions, is_version
@@ -193,3 +195,69 @@ class AdvisoryOrganisation:
         if self.state is not NoticeState.NOTIFIED:
             raise InvalidTransitionError(f"an advisory cannot go back to {state}")
         return False
+
+
+# An organisation whose contacts state no language is written to in its country's, when the
+# desk has texts for it (Switzerland and Belgium are several languages: they take English).
+_COUNTRY_LANGUAGES = {
+    "DE": "de",
+    "AT": "de",
+    "IT": "it",
+    "FR": "fr",
+    "ES": "es",
+    "MX": "es",
+    "AR": "es",
+    "GB": "en",
+    "US": "en",
+}
+
+
+def organisation_language(contact_languages: Iterable[str | None], country: str | None) -> str:
+    """The organisation's language: the one most of its contacts state (the first stated among
+    equals), else its country's, else English."""
+    stated = [customer_language(lang) for lang in contact_languages if lang]
+    if stated:
+        return Counter(stated).most_common(1)[0][0]
+    return customer_language(_COUNTRY_LANGUAGES.get((country or "").strip().upper()))
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What a notice names besides the advisory (names the desk looks up)."""
+
+    organisation: str
+    product: str
+    items: int
+    record_title: str | None = None
+
+
+def advisory_notice(advisory: Advisory, facts: NoticeFacts, language: str) -> tuple[str, str]:
+    """The subject and body of an advisory's notice in ``language``: why, what to upgrade to,
+    the lead's message as written, and how to confirm it."""
+    values = {"product": facts.product, "version": advisory.version}
+    subject = customer_text(language, "advisory.subject", **values)
+    parts = [
+        customer_text(
+            language, "advisory.intro", organisation=facts.organisation, items=facts.items, **values
+        )
+    ]
+    record_id = advisory.known_issue_id or advisory.defect_id
+    if advisory.reason is AdvisoryReason.KNOWN_ISSUE:
+        parts.append(
+            customer_text(
+                language, "advisory.known_issue", record_id=record_id, title=facts.record_title
+            )
+        )
+    elif advisory.reason is AdvisoryReason.DEFECT:
+        parts.append(
+            customer_text(
+                language, "advisory.defect", record_id=record_id, title=facts.record_title
+            )
+        )
+    if advisory.end_of_support is not None:
+        day = advisory.end_of_support.isoformat()
+        parts.append(customer_text(language, "advisory.end_of_support", date=day))
+    if advisory.target_version:
+        parts.append(customer_text(language, "advisory.target", target=advisory.target_version))
+    parts += [advisory.message, customer_text(language, "advisory.closing")]
+    return subject, "\n\n".join(parts)
