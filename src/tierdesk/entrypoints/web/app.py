@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web import api_docs, metrics, openapi
+from tierdesk.entrypoints.web.api import advisories as advisories_api
 from tierdesk.entrypoints.web.api import answers as answers_api
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
@@ -79,6 +80,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(audit_api.router)
     api.include_router(webhooks_api.router)
     api.include_router(installed_base_api.router)
+    api.include_router(advisories_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 
