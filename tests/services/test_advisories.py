@@ -20,8 +20,15 @@ from tierdesk.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from tierdesk.services import advisories, catalog, defects, known_issues, tickets
+from tierdesk.services import (
+    advisories,
+    catalog,
+    defects,
+    known_issues,
+    tickets,
+)
 from tierdesk.services import installed_base as ib
+from tierdesk.services.affected_customers import affected_customers as affected
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 
@@ -238,13 +245,13 @@ def _defect(desk: Desk, world: World, affected: list[str]) -> int:
 def test_a_defect_shows_the_customers_running_an_affected_version(desk: Desk, world: World) -> None:
     defect_id = _defect(desk, world, ["5.2.1"])
 
-    open_now = advisories.affected_customers(desk, world.agent, AdvisoryReason.DEFECT, defect_id)
+    open_now = affected(desk, world.agent, AdvisoryReason.DEFECT, defect_id)
     assert {r.organisation.name: r.item_count for r in open_now.organisations} == {
         "Berlin Werke": 2,
         "Lyon SA": 1,
     }
     defects.mark_defect_fixed(desk, world.lead, defect_id, "5.10")
-    fixed = advisories.affected_customers(desk, world.agent, AdvisoryReason.DEFECT, defect_id)
+    fixed = affected(desk, world.agent, AdvisoryReason.DEFECT, defect_id)
     # 5.9 lies between the version it was seen in and the fix: affected; 5.10 has the fix.
     assert [r.organisation.name for r in fixed.organisations] == [
         "Berlin Werke",
@@ -268,15 +275,11 @@ def test_a_known_issue_shows_the_customers_running_a_version_it_lists(
         ),
     )
 
-    found = advisories.affected_customers(
-        desk, world.agent, AdvisoryReason.KNOWN_ISSUE, issue.id or 0
-    )
+    found = affected(desk, world.agent, AdvisoryReason.KNOWN_ISSUE, issue.id or 0)
 
     assert [r.organisation.name for r in found.organisations] == ["Older Co"]
     with pytest.raises(NotFoundError):
-        advisories.affected_customers(
-            desk, world.lyon_contact, AdvisoryReason.KNOWN_ISSUE, issue.id or 0
-        )
+        affected(desk, world.lyon_contact, AdvisoryReason.KNOWN_ISSUE, issue.id or 0)
 
 
 def test_an_advisory_for_a_defect_names_it_in_the_notice(desk: Desk, world: World) -> None:

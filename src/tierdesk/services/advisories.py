@@ -27,7 +27,6 @@ from tierdesk.domain.advisories import (
     NoticeFacts,
     NoticeState,
     advisory_notice,
-    affected_items,
     affects,
     organisation_language,
     running,
@@ -37,116 +36,18 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.customer_texts import customer_language
 from tierdesk.domain.defects import Defect
 from tierdesk.domain.imports import is_placeholder_email
-from tierdesk.domain.installed_base import InstalledItem
-from tierdesk.domain.known_issues import KnownIssue
 from tierdesk.domain.outbound import OutgoingKind
 from tierdesk.domain.people import Actor, Agent, Contact, Organisation, SystemActor
 from tierdesk.errors import InvalidInputError, NotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
+from tierdesk.services.affected_customers import organisations_of, record_of
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
 from tierdesk.services.mail_outbox import SEND_TASK
 
 INSTALLED_BASE = "installed base"  # who marked an organisation upgraded when the desk saw it
 _RECORD = re.compile(r"^\s*(?:(ki|def)-?)?\s*(\d+)\s*$", re.IGNORECASE)
-
-
-# -- which customers a record affects -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AffectedOrganisation:
-    organisation: Organisation
-    items: list[InstalledItem]
-
-    @property
-    def versions(self) -> list[str]:
-        return sorted({i.version for i in self.items if i.version})
-
-    @property
-    def item_count(self) -> int:
-        return sum(i.quantity for i in self.items)
-
-
-@dataclass(frozen=True)
-class AffectedCustomers:
-    """The organisations whose active installed items run a version a record affects."""
-
-    kind: AdvisoryReason  # known-issue or defect
-    record_id: int
-    product: Product | None
-    organisations: list[AffectedOrganisation]
-    advisories: list[Advisory]  # already sent for this record
-
-    @property
-    def versions(self) -> list[str]:
-        """The affected versions customers run, most run first."""
-        counts: dict[str, int] = {}
-        for row in self.organisations:
-            for item in row.items:
-                if item.version:
-                    counts[item.version] = counts.get(item.version, 0) + item.quantity
-        return sorted(counts, key=lambda v: (-counts[v], v))
-
-
-def _require_reader(actor: Actor) -> None:
-    if isinstance(actor, Contact):
-        raise NotFoundError("not found")
-    require_agent(actor, "read the installed base")
-
-
-def affected_customers(
-    desk: Desk, actor: Actor, kind: AdvisoryReason, record_id: int
-) -> AffectedCustomers:
-    """ "N customers run an affected version" for a known issue or a defect."""
-    _require_reader(actor)
-    with desk.uow() as uow:
-        record = _record(uow, kind, record_id)
-        fixed_in = record.fixed_in if isinstance(record, Defect) else None
-        product = uow.products.get(record.product_id) if record.product_id else None
-        found = (
-            affected_items(
-                uow.installed_base.items_running(product.id or 0),
-                product.id,
-                record.affected_versions,
-                fixed_in,
-            )
-            if product is not None
-            else {}
-        )
-        rows = _organisations(uow, found)
-        sent = uow.advisories.for_record(
-            known_issue_id=record_id if kind is AdvisoryReason.KNOWN_ISSUE else None,
-            defect_id=record_id if kind is AdvisoryReason.DEFECT else None,
-        )
-        return AffectedCustomers(kind, record_id, product, rows, sent)
-
-
-def _organisations(
-    uow: UnitOfWork, found: dict[int, list[InstalledItem]]
-) -> list[AffectedOrganisation]:
-    rows = []
-    for organisation_id, items in found.items():
-        organisation = uow.organisations.get(organisation_id)
-        if organisation is not None and organisation.active:
-            rows.append(AffectedOrganisation(organisation, items))
-    return sorted(rows, key=lambda r: r.organisation.name.lower())
-
-
-def _record(uow: UnitOfWork, kind: AdvisoryReason, record_id: int) -> KnownIssue | Defect:
-    record: KnownIssue | Defect | None = None
-    if kind is AdvisoryReason.KNOWN_ISSUE:
-        record = uow.known_issues.get(record_id)
-        label = f"KI-{record_id}"
-    elif kind is AdvisoryReason.DEFECT:
-        record = uow.defects.get(record_id)
-        label = f"DEF-{record_id}"
-    else:
-        raise InvalidInputError("only known issues and defects affect versions", field="reason")
-    if record is None:
-        raise NotFoundError(f"{label} not found")
-    return record
 
 
 # -- advisories -----------------------------------------------------------------------------
@@ -250,7 +151,7 @@ def _draft(uow: UnitOfWork, desk: Desk, actor: Actor, new: AdvisoryInput) -> Adv
     record_title = None
     if record_id is not None:
         try:
-            record = _record(uow, reason, record_id)
+            record = record_of(uow, reason, record_id)
         except NotFoundError as missing:
             raise InvalidInputError(str(missing), field="record") from None
         if record.product_id is not None and record.product_id != product.id:
@@ -280,7 +181,7 @@ def _draft(uow: UnitOfWork, desk: Desk, actor: Actor, new: AdvisoryInput) -> Adv
     )
     found = running(uow.installed_base.items_running(product.id or 0), product.id or 0, version)
     recipients = []
-    for row in _organisations(uow, found):
+    for row in organisations_of(uow, found):
         contacts = [
             c
             for c in uow.contacts.all(row.organisation.id)

@@ -21,7 +21,7 @@ from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent, WebContact
 from tierdesk.errors import InvalidInputError
-from tierdesk.services import advisories, tickets
+from tierdesk.services import advisories, affected_customers, tickets
 from tierdesk.services.desk import Desk
 
 router = APIRouter(include_in_schema=False)
@@ -149,7 +149,7 @@ def check_upgrades(
 def _affected(
     request: Request, desk: Desk, agent: Agent, kind: AdvisoryReason, record_id: int
 ) -> Response:
-    found = advisories.affected_customers(desk, agent, kind, record_id)
+    found = affected_customers.affected_customers(desk, agent, kind, record_id)
     return render(request, "advisories/_affected.html", {"user": agent, "found": found})
 
 
