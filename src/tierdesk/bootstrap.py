@@ -59,6 +59,7 @@ from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.imports import AttachmentFetcher, ImportSource
 from tierdesk.ports.understanding import Understanding, UnderstandingConfig
 from tierdesk.services import (  # noqa: F401 - register their background tasks (services/jobs.py)
+    advisories,
     answer_outcomes,
     answers,
     article_indexing,

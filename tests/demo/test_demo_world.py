@@ -21,6 +21,7 @@ from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.advisories import NoticeState
 from tierdesk.domain.handovers import HandoverStatus
 from tierdesk.domain.installed_base import MatchedBy
 from tierdesk.domain.messages import MessageKind
@@ -28,7 +29,7 @@ from tierdesk.domain.people import Role, Tier
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.ports.regions import HandoverFilter
-from tierdesk.services import handovers, people, tickets, time_entries
+from tierdesk.services import advisories, handovers, people, tickets, time_entries
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.installed_base_tickets import ticket_installed_base
 
@@ -139,6 +140,11 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
         if ticket.tier >= 2:
             escalations = [e for e in events if e.action == "ticket.escalated"]
             assert escalations and all(e.reason and e.changes["handoff_note"] for e in escalations)
+
+    # issue 21: an upgrade advisory for Kestrel SBC 5.2.0, one organisation acknowledged
+    sent, _total = advisories.list_advisories(desk, SYSTEM)
+    assert [(a.advisory.version, a.advisory.target_version) for a in sent] == [("5.2.0", "5.4.0")]
+    assert sent[0].rows and sent[0].count(NoticeState.ACKNOWLEDGED) == 1
 
     manuals = settings.data_dir / "manuals"
     assert any(manuals.iterdir())

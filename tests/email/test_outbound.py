@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -25,7 +25,7 @@ from tierdesk.domain.outbound import OutboxStatus, OutgoingEmail
 from tierdesk.domain.people import Organisation, Role
 from tierdesk.errors import ConfigurationError, PermissionDeniedError
 from tierdesk.mail_bootstrap import mail_sender
-from tierdesk.services import tickets
+from tierdesk.services import advisories, catalog, installed_base, tickets
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.conversation import NewAttachment, add_message, build_message
 from tierdesk.services.desk import Desk
@@ -321,3 +321,38 @@ def test_two_public_replies_added_in_one_transaction_are_both_queued(
     with desk.uow() as uow:
         queued = uow.mail_outbox.find([OutboxStatus.PENDING])
     assert len({item.message_id for item in queued}) == 2
+
+
+def test_an_upgrade_advisory_s_notice_is_mailed_in_the_contact_s_language_without_a_ticket(
+    app: Tierdesk, acme: Organisation, smtp_sink: SmtpSink
+) -> None:
+    desk = app.desk
+    catalog.create_product(
+        desk, SYSTEM, catalog.NewProduct("Kestrel SBC", "sbc", versions=[("5.2.1", None)])
+    )
+    installed_base.add_item(
+        desk, SYSTEM, acme.id or 0, installed_base.ItemInput("sbc", version="5.2.1")
+    )
+    contact = make_contact(desk, organisation=acme, language="de")
+    advisories.create_advisory(
+        desk,
+        make_agent(desk, tiers=[1], role=Role.LEAD),
+        advisories.AdvisoryInput(
+            "sbc",
+            "5.2.1",
+            "end-of-support",
+            "Bitte aktualisieren.",
+            end_of_support=date(2026, 1, 31),
+        ),
+    )
+
+    report = send_pending(sender_to(app, smtp_sink))
+
+    assert report.sent == 1
+    [notice] = (r.message for r in smtp_sink.received)
+    assert contact.email in notice["To"]
+    assert notice["Subject"] == "Upgrade-Empfehlung: Kestrel SBC 5.2.1"
+    text = _parts(notice)["plain"]
+    assert f"Guten Tag {contact.name}," in text
+    assert "Der Support für diese Version endet am 2026-01-31." in text
+    assert "Bitte aktualisieren." in text

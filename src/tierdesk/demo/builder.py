@@ -26,6 +26,7 @@ from tierdesk.assist.embedding_ahead import EmbeddingAhead
 from tierdesk.assist.embeddings import make_embedder
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo.access_world import create_access_notes
+from tierdesk.demo.advisories_world import send_demo_advisory
 from tierdesk.demo.answers_world import ANSWERING_QUEUE, AnsweredDemo, answer_portal_questions
 from tierdesk.demo.cast import Roster, create_agents, create_customers
 from tierdesk.demo.catalog import create_products
@@ -239,6 +240,7 @@ def _build(
     else:
         with index.deferring_vectors():  # embed each ticket once at the end, not per event
             play(scripts, clock, phases)
+    send_demo_advisory(world)  # issue 21: an upgrade advisory, one organisation acknowledged
     phases.start(HISTORY + 1)
     manuals = copy_manuals(app.settings.data_dir / "manuals", content)
     told = {s.number: s.scenario for s in scripts if s.number and s.scenario}

@@ -18,6 +18,9 @@ class OutgoingKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"  # "we opened TD-1042 for you", after mail opened a ticket
     REPLY = "reply"  # an agent's public reply
     SIDE_CONVERSATION = "side-conversation"  # to someone outside the ticket, never the customer
+    # A notice about no ticket (an upgrade advisory, issue 21): composed in the recipient's
+    # language when it was queued, kept on the outbox row as ``subject`` and ``body``.
+    NOTICE = "notice"
 
 
 class OutboxStatus(StrEnum):
@@ -63,7 +66,7 @@ def retry_delay(attempts: int, policy: OutboundPolicy) -> timedelta:
 @dataclass(frozen=True)
 class OutboxItem:
     id: int
-    ticket_id: int
+    ticket_id: int | None  # None: a notice about no ticket
     kind: OutgoingKind
     to_address: str
     language: str
@@ -75,6 +78,8 @@ class OutboxItem:
     message_id_header: str | None = None  # fixed at the first claim, kept for every retry
     sent_at: datetime | None = None
     last_error: str | None = None
+    subject: str | None = None  # a notice's, composed when it was queued
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,4 +196,24 @@ def compose(
         attachments=attachments,
         auto_submitted="auto-replied" if item.kind is OutgoingKind.ACKNOWLEDGEMENT else None,
         ticket_number=ticket_number,
+    )
+
+
+def compose_notice(
+    item: OutboxItem, policy: OutboundPolicy, *, message_id: str, recipient_name: str
+) -> OutgoingEmail:
+    """A notice about no ticket (``OutgoingKind.NOTICE``): its subject and body were written in
+    the recipient's language when it was queued; only the greeting is added. It carries no
+    reply marker: an answer to it opens a ticket like any other mail."""
+    greeting = customer_text(item.language, "mail.greeting", name=recipient_name)
+    body_text = f"{greeting}\n\n{(item.body or '').strip()}\n"
+    return OutgoingEmail(
+        message_id=message_id,
+        from_address=policy.from_address,
+        from_name=policy.from_name,
+        to_address=item.to_address,
+        to_name=recipient_name,
+        subject=" ".join((item.subject or "").split()),
+        text=body_text,
+        html=f"<!DOCTYPE html>\n<html><body>\n{_paragraphs(body_text)}</body></html>\n",
     )

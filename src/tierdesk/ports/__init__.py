@@ -22,6 +22,7 @@ from tierdesk.domain.knowledge import (
 )
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports.access_notes import AccessNoteRepository as AccessNoteRepository
+from tierdesk.ports.advisories import AdvisoryRepository as AdvisoryRepository
 from tierdesk.ports.answers import AnswerRepository as AnswerRepository
 from tierdesk.ports.articles import ArticleRepository as ArticleRepository
 
@@ -218,6 +219,7 @@ class UnitOfWork(Protocol):
     regions: RegionRepository  # ports/regions.py: follow-the-sun regions and their engineers
     handovers: HandoverRepository  # ports/regions.py: shift-end hand-overs between regions
     access_notes: AccessNoteRepository  # ports/access_notes.py: ways into customers' systems
+    advisories: AdvisoryRepository  # ports/advisories.py: upgrade advisories per organisation
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     side_conversations: SideConversationRepository  # ports/side_conversations.py
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py

@@ -14,13 +14,19 @@ class MailOutboxRepository(Protocol):
 
     def add(
         self,
-        ticket_id: int,
+        ticket_id: int | None,
         kind: OutgoingKind,
         to_address: str,
         language: str,
         at: datetime,
         message_id: int | None = None,
-    ) -> int: ...
+        *,
+        subject: str | None = None,
+        body: str | None = None,
+    ) -> int:
+        """``ticket_id`` None with ``subject`` and ``body``: a notice about no ticket."""
+        ...
+
     def exists(self, ticket_id: int, kind: OutgoingKind, message_id: int | None) -> bool: ...
     def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxItem]: ...
     def set_header(self, outbox_id: int, message_id_header: str) -> None: ...

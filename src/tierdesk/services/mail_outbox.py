@@ -38,6 +38,7 @@ from tierdesk.domain.outbound import (
     OutgoingKind,
     ReplyContent,
     compose,
+    compose_notice,
     new_message_id,
     retry_delay,
 )
@@ -190,6 +191,8 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
         return side
     if item.kind is OutgoingKind.ACKNOWLEDGEMENT and not policy.acknowledge_new_tickets:
         raise _NothingToSendError("acknowledgements are switched off")
+    if item.ticket_id is None:
+        return _compose_notice(uow, sender, item)
     ticket = access_ticket(uow, MAILER, item.ticket_id, desk.ticket_prefix)
     assert ticket.id is not None
     number = ticket.number or str(ticket.id)
@@ -224,6 +227,17 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
         thread=uow.mail_threads.thread_of(ticket.id),
         attachments=attachments,
     )
+
+
+def _compose_notice(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingEmail:
+    """A notice about no ticket (an upgrade advisory): threaded into nothing."""
+    header = item.message_id_header
+    if header is None:
+        header = new_message_id("notice", item.id, secrets.token_hex(6), sender.policy.domain)
+        uow.mail_outbox.set_header(item.id, header)
+    contact = uow.contacts.get_by_email(item.to_address)
+    name = contact.name if contact is not None else item.to_address
+    return compose_notice(item, sender.policy, message_id=header, recipient_name=name)
 
 
 def _deliver(
@@ -269,7 +283,7 @@ def _audit(
     if message_id:
         changes["message_id"] = message_id
     event = audit_event(
-        "ticket",
+        "ticket" if item.ticket_id is not None else "mail",
         action,
         MAILER,
         at,

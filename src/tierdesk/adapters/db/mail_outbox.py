@@ -31,7 +31,7 @@ mail_outbox = Table(
     "mail_outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("ticket_id", ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("ticket_id", ForeignKey("tickets.id"), index=True),  # NULL: a notice (advisory)
     Column("message_id", ForeignKey("messages.id"), index=True),
     Column("kind", EnumText(OutgoingKind), nullable=False),
     Column("to_address", String(320), nullable=False),
@@ -44,6 +44,8 @@ mail_outbox = Table(
     Column("message_id_header", String(512), unique=True),
     Column("sent_at", UtcDateTime),
     Column("last_error", Text),
+    Column("subject", String(300)),  # a notice's, composed when queued
+    Column("body", Text),
     Index("ix_mail_outbox_due", "status", "next_attempt_at"),
 )
 
@@ -65,6 +67,8 @@ def _outbox(row: Row[Any]) -> OutboxItem:
         message_id_header=row.message_id_header,
         sent_at=row.sent_at,
         last_error=row.last_error,
+        subject=row.subject,
+        body=row.body,
     )
 
 
@@ -74,12 +78,15 @@ class SqlMailOutboxRepository:
 
     def add(
         self,
-        ticket_id: int,
+        ticket_id: int | None,
         kind: OutgoingKind,
         to_address: str,
         language: str,
         at: datetime,
         message_id: int | None = None,
+        *,
+        subject: str | None = None,
+        body: str | None = None,
     ) -> int:
         result = self.session.execute(
             mail_outbox.insert()
@@ -93,6 +100,8 @@ class SqlMailOutboxRepository:
                 attempts=0,
                 created_at=at,
                 next_attempt_at=at,
+                subject=subject,
+                body=body,
             )
             .returning(_out.id)
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from tierdesk.adapters.db.access_notes import map_access_notes
+from tierdesk.adapters.db.advisories import map_advisories
 from tierdesk.adapters.db.answers import map_answers
 from tierdesk.adapters.db.articles import map_articles
 from tierdesk.adapters.db.audit import map_audit
@@ -61,3 +62,4 @@ def start_mappers() -> None:
     map_installed_base(reg)
     map_time_entries(reg)
     map_access_notes(reg)
+    map_advisories(reg)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tierdesk.adapters.db import (
     access_notes,  # noqa: F401 - access notes' ciphertexts, who may reveal them
+    advisories,  # noqa: F401 - upgrade advisories and the organisations they reached
     answers,  # noqa: F401 - automatic answers at levels 0 and 1
     articles,  # noqa: F401 - authored KB articles, their versions and feedback
     calendars,  # noqa: F401 - business calendars

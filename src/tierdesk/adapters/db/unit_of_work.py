@@ -9,6 +9,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from tierdesk.adapters.db.access_notes import SqlAccessNoteRepository
+from tierdesk.adapters.db.advisories import SqlAdvisoryRepository
 from tierdesk.adapters.db.answers import SqlAnswerRepository
 from tierdesk.adapters.db.articles import SqlArticleRepository
 from tierdesk.adapters.db.audit import SqlAuditLog
@@ -70,6 +71,7 @@ from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
     AccessNoteRepository,
+    AdvisoryRepository,
     AgentRepository,
     AnswerRepository,
     ArticleRepository,
@@ -205,6 +207,7 @@ class SqlUnitOfWork:
         self.regions: RegionRepository = SqlRegionRepository(self.session)
         self.handovers: HandoverRepository = SqlHandoverRepository(self.session)
         self.access_notes: AccessNoteRepository = SqlAccessNoteRepository(self.session)
+        self.advisories: AdvisoryRepository = SqlAdvisoryRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.side_conversations: SideConversationRepository = SqlSideConversationRepository(
             self.session

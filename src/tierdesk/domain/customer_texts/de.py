@@ -192,4 +192,22 @@ TEXTS: dict[str, str] = {
     "portal.no_enhancements": "Noch keine Erweiterungswünsche.",
     "portal.notice.voted": "Die Stimme Ihrer Organisation wurde gezählt",
     "portal.notice.vote_withdrawn": "Die Stimme Ihrer Organisation wurde zurückgezogen",
+    # -- upgrade advisories (issue 21): the notice and the portal's page --------------------
+    "advisory.subject": "Upgrade-Empfehlung: {product} {version}",
+    "advisory.intro": "Dies ist eine Upgrade-Empfehlung für {organisation}: Sie setzen {product} "
+    "{version} auf {items} installierten Einheit(en) ein.",
+    "advisory.known_issue": "Ein bekanntes Problem betrifft diese Version: KI-{record_id} "
+    "({title}).",
+    "advisory.defect": "Ein Fehler betrifft diese Version: DEF-{record_id} ({title}).",
+    "advisory.end_of_support": "Der Support für diese Version endet am {date}.",
+    "advisory.target": "Wir empfehlen ein Upgrade auf {target}.",
+    "advisory.closing": "Bitte bestätigen Sie im Support-Portal unter „Hinweise“, dass Sie diese "
+    "Empfehlung gelesen haben. Bei Fragen antworten Sie einfach auf diese E-Mail.",
+    "portal.advisories": "Hinweise",
+    "portal.no_advisories": "Keine Upgrade-Empfehlungen für Ihre Organisation.",
+    "portal.acknowledge": "Gelesen",
+    "portal.advisory.state.notified": "neu",
+    "portal.advisory.state.acknowledged": "bestätigt",
+    "portal.advisory.state.upgraded": "aktualisiert",
+    "portal.notice.acknowledged": "Danke: Die Empfehlung ist für Ihre Organisation bestätigt",
 }

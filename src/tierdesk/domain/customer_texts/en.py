@@ -182,4 +182,21 @@ TEXTS: dict[str, str] = {
     "portal.no_enhancements": "No enhancement requests yet.",
     "portal.notice.voted": "Your organisation's vote is counted",
     "portal.notice.vote_withdrawn": "Your organisation's vote is withdrawn",
+    # -- upgrade advisories (issue 21): the notice and the portal's page --------------------
+    "advisory.subject": "Upgrade advisory: {product} {version}",
+    "advisory.intro": "This is an upgrade advisory for {organisation}: you run {product} "
+    "{version} on {items} installed item(s).",
+    "advisory.known_issue": "A known issue affects this version: KI-{record_id} ({title}).",
+    "advisory.defect": "A defect affects this version: DEF-{record_id} ({title}).",
+    "advisory.end_of_support": "Support for this version ends on {date}.",
+    "advisory.target": "We recommend upgrading to {target}.",
+    "advisory.closing": "Please confirm that you have read this advisory in the support portal, "
+    "under Advisories. If you have a question, reply to this e-mail.",
+    "portal.advisories": "Advisories",
+    "portal.no_advisories": "No upgrade advisories for your organisation.",
+    "portal.acknowledge": "Acknowledge",
+    "portal.advisory.state.notified": "new",
+    "portal.advisory.state.acknowledged": "acknowledged",
+    "portal.advisory.state.upgraded": "upgraded",
+    "portal.notice.acknowledged": "Thank you: the advisory is acknowledged for your organisation",
 }

@@ -188,4 +188,21 @@ TEXTS: dict[str, str] = {
     "portal.no_enhancements": "Todavía no hay solicitudes de mejora.",
     "portal.notice.voted": "El voto de su organización se ha registrado",
     "portal.notice.vote_withdrawn": "El voto de su organización se ha retirado",
+    # -- upgrade advisories (issue 21): the notice and the portal's page --------------------
+    "advisory.subject": "Recomendación de actualización: {product} {version}",
+    "advisory.intro": "Esta es una recomendación de actualización para {organisation}: utilizan "
+    "{product} {version} en {items} elemento(s) instalado(s).",
+    "advisory.known_issue": "Un problema conocido afecta a esta versión: KI-{record_id} ({title}).",
+    "advisory.defect": "Un defecto afecta a esta versión: DEF-{record_id} ({title}).",
+    "advisory.end_of_support": "El soporte de esta versión termina el {date}.",
+    "advisory.target": "Le recomendamos actualizar a la versión {target}.",
+    "advisory.closing": "Confirme que ha leído esta recomendación en el portal de soporte, en "
+    "Avisos. Si tiene alguna pregunta, responda a este correo.",
+    "portal.advisories": "Avisos",
+    "portal.no_advisories": "No hay recomendaciones de actualización para su organización.",
+    "portal.acknowledge": "Leído",
+    "portal.advisory.state.notified": "nuevo",
+    "portal.advisory.state.acknowledged": "confirmado",
+    "portal.advisory.state.upgraded": "actualizado",
+    "portal.notice.acknowledged": "Gracias: la recomendación queda confirmada para su organización",
 }

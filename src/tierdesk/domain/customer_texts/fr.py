@@ -199,4 +199,23 @@ TEXTS: dict[str, str] = {
     "portal.no_enhancements": "Aucune demande d'amélioration pour l'instant.",
     "portal.notice.voted": "Le vote de votre organisation est enregistré",
     "portal.notice.vote_withdrawn": "Le vote de votre organisation est retiré",
+    # -- upgrade advisories (issue 21): the notice and the portal's page --------------------
+    "advisory.subject": f"Recommandation de mise à jour{NBSP}: {{product}} {{version}}",
+    "advisory.intro": f"Ceci est une recommandation de mise à jour pour {{organisation}}{NBSP}: "
+    "vous utilisez {product} {version} sur {items} élément(s) installé(s).",
+    "advisory.known_issue": f"Un problème connu concerne cette version{NBSP}: KI-{{record_id}} "
+    "({title}).",
+    "advisory.defect": f"Un défaut concerne cette version{NBSP}: DEF-{{record_id}} ({{title}}).",
+    "advisory.end_of_support": "Le support de cette version prend fin le {date}.",
+    "advisory.target": "Nous vous recommandons de passer à la version {target}.",
+    "advisory.closing": "Merci de confirmer la lecture de cette recommandation dans le portail "
+    "d'assistance, rubrique Avis. Pour toute question, répondez à cet e-mail.",
+    "portal.advisories": "Avis",
+    "portal.no_advisories": "Aucune recommandation de mise à jour pour votre organisation.",
+    "portal.acknowledge": "J'ai lu",
+    "portal.advisory.state.notified": "nouveau",
+    "portal.advisory.state.acknowledged": "lu",
+    "portal.advisory.state.upgraded": "mis à jour",
+    "portal.notice.acknowledged": f"Merci{NBSP}: la recommandation est confirmée pour votre "
+    "organisation",
 }

@@ -189,4 +189,22 @@ TEXTS: dict[str, str] = {
     "portal.no_enhancements": "Ancora nessuna richiesta di miglioramento.",
     "portal.notice.voted": "Il voto della sua organizzazione è stato registrato",
     "portal.notice.vote_withdrawn": "Il voto della sua organizzazione è stato ritirato",
+    # -- upgrade advisories (issue 21): the notice and the portal's page --------------------
+    "advisory.subject": "Raccomandazione di aggiornamento: {product} {version}",
+    "advisory.intro": "Questa è una raccomandazione di aggiornamento per {organisation}: "
+    "utilizzate {product} {version} su {items} elemento/i installato/i.",
+    "advisory.known_issue": "Un problema noto riguarda questa versione: KI-{record_id} ({title}).",
+    "advisory.defect": "Un difetto riguarda questa versione: DEF-{record_id} ({title}).",
+    "advisory.end_of_support": "Il supporto per questa versione termina il {date}.",
+    "advisory.target": "Consigliamo di aggiornare alla versione {target}.",
+    "advisory.closing": "La preghiamo di confermare la lettura di questa raccomandazione nel "
+    "portale di assistenza, alla voce Avvisi. Per qualsiasi domanda risponda a questa e-mail.",
+    "portal.advisories": "Avvisi",
+    "portal.no_advisories": "Nessuna raccomandazione di aggiornamento per la sua organizzazione.",
+    "portal.acknowledge": "Confermo la lettura",
+    "portal.advisory.state.notified": "nuovo",
+    "portal.advisory.state.acknowledged": "confermato",
+    "portal.advisory.state.upgraded": "aggiornato",
+    "portal.notice.acknowledged": "Grazie: la raccomandazione è confermata per la sua "
+    "organizzazione",
 }

@@ -12,6 +12,7 @@ import tierdesk
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.entrypoints.web import api_docs, metrics, openapi
 from tierdesk.entrypoints.web.api import access_notes as access_notes_api
+from tierdesk.entrypoints.web.api import advisories as advisories_api
 from tierdesk.entrypoints.web.api import answers as answers_api
 from tierdesk.entrypoints.web.api import audit as audit_api
 from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, routing, sla, tickets
@@ -86,6 +87,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(side_conversations_api.router)
     api.include_router(time_entries_api.router)
     api.include_router(access_notes_api.router)
+    api.include_router(advisories_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

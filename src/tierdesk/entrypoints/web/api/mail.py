@@ -72,7 +72,7 @@ class ReprocessOut(BaseModel):
 
 class OutboxOut(BaseModel):
     id: int
-    ticket_id: int
+    ticket_id: int | None
     kind: OutgoingKind
     to_address: str
     status: OutboxStatus
