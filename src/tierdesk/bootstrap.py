@@ -49,6 +49,7 @@ from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.csv_rows import RowShape
 from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
 from tierdesk.domain.knowledge_gaps import GapPolicy
+from tierdesk.domain.rmas import RmaPolicy
 from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery, mail_policy
@@ -248,6 +249,7 @@ def bootstrap(
             allow_private=settings.webhooks.allow_private_addresses,
             disable_after=settings.webhooks.disable_after_failures,
         ),
+        rma_policy=RmaPolicy(settings.rma.currency, settings.rma.lead_approval_above),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

@@ -68,6 +68,7 @@ from tierdesk.ports.queues import QueueRepository as QueueRepository
 from tierdesk.ports.record_links import RecordLinkRepository as RecordLinkRepository
 from tierdesk.ports.reference_versions import ReferenceVersions as ReferenceVersions
 from tierdesk.ports.reports import ReportSource as ReportSource
+from tierdesk.ports.rmas import RmaRepository as RmaRepository
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
 from tierdesk.ports.rules import RuleFiring as RuleFiring
@@ -208,6 +209,7 @@ class UnitOfWork(Protocol):
     incidents: IncidentRepository  # ports/incidents.py: incidents and their updates
     enhancements: EnhancementRepository  # ports/enhancements.py: requests and their votes
     installed_base: InstalledBaseRepository  # ports/installed_base.py: sites, items, entitlements
+    rmas: RmaRepository  # ports/rmas.py: hardware replacements
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py
     metrics: MetricsSource  # ports/metrics.py: what the escalation metrics read

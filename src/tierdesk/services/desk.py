@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from tierdesk.domain.answers import AnswerSettings
 from tierdesk.domain.knowledge_gaps import GapPolicy
 from tierdesk.domain.outbound import OutboundPolicy
+from tierdesk.domain.rmas import RmaPolicy
 from tierdesk.domain.sign_in_limits import SignInPolicy
 from tierdesk.ports import (
     Clock,
@@ -62,5 +63,6 @@ class Desk:
     gap_policy: GapPolicy = field(default_factory=GapPolicy)  # knowing what is missing
     answer_settings: AnswerSettings = field(default_factory=AnswerSettings)  # issue 17
     webhooks: WebhookDelivery | None = None  # None: deliveries wait (nothing sends them)
+    rma_policy: RmaPolicy = field(default_factory=RmaPolicy)  # issue 21: RMA sign-off
     # the catalogue, levels and queues this process holds (services/reference_data.py)
     reference: ReferenceCache = field(default_factory=ReferenceCache, compare=False)

@@ -23,6 +23,7 @@ from tierdesk.adapters.db.notifications import map_notifications
 from tierdesk.adapters.db.outages import map_outages
 from tierdesk.adapters.db.people import map_people
 from tierdesk.adapters.db.record_links import map_record_links
+from tierdesk.adapters.db.rmas import map_rmas
 from tierdesk.adapters.db.tickets import map_tickets
 from tierdesk.adapters.db.webhooks import map_webhooks
 
@@ -55,3 +56,4 @@ def start_mappers() -> None:
     map_webhooks(reg)
     map_outages(reg)
     map_installed_base(reg)
+    map_rmas(reg)

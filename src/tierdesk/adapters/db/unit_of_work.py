@@ -49,6 +49,7 @@ from tierdesk.adapters.db.queues import SqlQueueRepository
 from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.reference_versions import SqlReferenceVersions
 from tierdesk.adapters.db.reports import SqlReportSource
+from tierdesk.adapters.db.rmas import SqlRmaRepository
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
@@ -108,6 +109,7 @@ from tierdesk.ports import (
     RecordLinkRepository,
     ReferenceVersions,
     ReportSource,
+    RmaRepository,
     RoutingRepository,
     RuleRepository,
     SavedViewRepository,
@@ -193,6 +195,7 @@ class SqlUnitOfWork:
         self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
         self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
         self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
+        self.rmas: RmaRepository = SqlRmaRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
         self.metrics: MetricsSource = SqlMetricsSource(self.session)
