@@ -17,6 +17,7 @@ from tierdesk.entrypoints.web.api import catalog, escalation, mail, people, rout
 from tierdesk.entrypoints.web.api import health as health_api
 from tierdesk.entrypoints.web.api import installed_base as installed_base_api
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
+from tierdesk.entrypoints.web.api import rmas as rmas_api
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api import webhooks as webhooks_api
@@ -79,6 +80,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(audit_api.router)
     api.include_router(webhooks_api.router)
     api.include_router(installed_base_api.router)
+    api.include_router(rmas_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

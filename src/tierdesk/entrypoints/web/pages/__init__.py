@@ -42,6 +42,7 @@ from tierdesk.entrypoints.web.pages import (
     queue,
     records,
     reports,
+    rmas,
     search,
     signin,
     ticket,
@@ -129,6 +130,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_merges,
         understanding,
         installed_base,
+        rmas,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
