@@ -19,12 +19,15 @@ from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.demo.record_steps import load_workflow_content
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
+from tierdesk.domain.installed_base import ItemStatus
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Role, Tier
+from tierdesk.domain.rmas import RmaState
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
-from tierdesk.services import people, tickets
+from tierdesk.services import people, rmas, tickets
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.installed_base import installed_base
 
 
 def all_tickets(app: Tierdesk) -> list[Ticket]:
@@ -112,6 +115,17 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
 
     manuals = settings.data_dir / "manuals"
     assert any(manuals.iterdir())
+
+    # One hardware replacement, approved and shipped: the installed base has the new unit.
+    lead = next(a for a in agents if a.role is Role.LEAD)
+    [(rma, _)] = rmas.list_rmas(desk, lead)
+    assert rma.state is RmaState.SHIPPED
+    assert rma.replacement_serial is not None
+    units = {
+        i.serial_number: i.status for i in installed_base(desk, lead, rma.organisation_id).items
+    }
+    assert units[rma.serial_number] is ItemStatus.REPLACED
+    assert units[rma.replacement_serial] is ItemStatus.ACTIVE
 
     again = tierdesk("demo")
     assert again.exit_code == 0

@@ -34,6 +34,7 @@ from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
 from tierdesk.demo.ratings import plan_ratings
+from tierdesk.demo.rma_world import replace_base_station
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
@@ -246,6 +247,8 @@ def _build(
         if index is not None
         else None
     )
+
+    replace_base_station(desk, clock, agents, customers, end)  # issue 21: one RMA, shipped
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)
