@@ -104,7 +104,7 @@ def list_rmas(
     actor: CurrentActor,
     page: PageQuery,
     state: RmaState | None = None,
-    organisation_id: int | None = Query(default=None, ge=1),
+    organisation_id: RecordId | None = None,
     ticket: str | None = Query(default=None, max_length=40, description="A ticket number"),
 ) -> Page[RmaOut]:
     """RMAs on the tickets the caller may open, newest first, by state, organisation or ticket."""

@@ -104,7 +104,11 @@ def move_rma(
 
 @router.get("/rmas")
 def rma_list(
-    request: Request, desk: DeskDep, agent: WebAgent, state: str = "", before: int | None = None
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    state: str = "",
+    before: RecordId | None = None,
 ) -> Response:
     try:
         chosen = RmaState(state) if state else None
