@@ -50,6 +50,7 @@ from tierdesk.domain.clarify import ClarifyMode
 from tierdesk.domain.csv_rows import RowShape
 from tierdesk.domain.knowledge import ManualLimits, ParsedDocument
 from tierdesk.domain.knowledge_gaps import GapPolicy
+from tierdesk.domain.rmas import RmaPolicy
 from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery, mail_policy
@@ -252,6 +253,7 @@ def bootstrap(
             disable_after=settings.webhooks.disable_after_failures,
         ),
         access_notes=access_notes_cipher(settings),
+        rma_policy=RmaPolicy(settings.rma.currency, settings.rma.lead_approval_above),
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

@@ -322,6 +322,22 @@ class SignInSettings(BaseModel):
     )
 
 
+class RmaSettings(BaseModel):
+    """Hardware replacements (docs/design.md, "Hardware replacements (issue 21)")."""
+
+    currency: str = Field(
+        default="EUR",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the currency RMAs' declared values are in.",
+    )
+    lead_approval_above: int = Field(
+        default=1000,
+        ge=0,
+        description="Declared value (whole units of rma.currency) above which an RMA needs a "
+        "lead's approval as well as an L2+ engineer's.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIERDESK_", env_nested_delimiter="__")
 
@@ -410,6 +426,7 @@ class Settings(BaseSettings):
     sign_in: SignInSettings = Field(default_factory=SignInSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     live: LiveSettings = Field(default_factory=LiveSettings)
+    rma: RmaSettings = Field(default_factory=RmaSettings)
 
     @field_validator("public_url")
     @classmethod

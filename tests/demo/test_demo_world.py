@@ -23,14 +23,16 @@ from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
 from tierdesk.domain.advisories import NoticeState
 from tierdesk.domain.handovers import HandoverStatus
-from tierdesk.domain.installed_base import MatchedBy
+from tierdesk.domain.installed_base import ItemStatus, MatchedBy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Role, Tier
+from tierdesk.domain.rmas import RmaState
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.ports import TicketFilter
 from tierdesk.ports.regions import HandoverFilter
-from tierdesk.services import advisories, handovers, people, tickets, time_entries
+from tierdesk.services import advisories, handovers, people, rmas, tickets, time_entries
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.installed_base import installed_base
 from tierdesk.services.installed_base_tickets import ticket_installed_base
 
 
@@ -153,6 +155,17 @@ def test_tierdesk_demo_builds_a_full_desk(settings: Settings, app: Tierdesk) -> 
     waiting = handovers.list_handovers(desk, SYSTEM, awaiting, 50)
     assert waiting
     assert {(v.from_region, v.to_region) for v in waiting} == {("EMEA", "Americas")}
+
+    # One hardware replacement, approved and shipped: the installed base has the new unit.
+    lead = next(a for a in agents if a.role is Role.LEAD)
+    [(rma, _)] = rmas.list_rmas(desk, lead)
+    assert rma.state is RmaState.SHIPPED
+    assert rma.replacement_serial is not None
+    units = {
+        i.serial_number: i.status for i in installed_base(desk, lead, rma.organisation_id).items
+    }
+    assert units[rma.serial_number] is ItemStatus.REPLACED
+    assert units[rma.replacement_serial] is ItemStatus.ACTIVE
 
     again = tierdesk("demo")
     assert again.exit_code == 0

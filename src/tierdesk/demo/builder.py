@@ -38,6 +38,7 @@ from tierdesk.demo.installed_world import plan_installed_bases
 from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
 from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
 from tierdesk.demo.ratings import plan_ratings
+from tierdesk.demo.rma_world import replace_base_station
 from tierdesk.demo.script import Tally, TicketScript
 from tierdesk.demo.side_conversation_world import talk_to_vendor
 from tierdesk.demo.sign_ins import describe_sign_ins
@@ -260,6 +261,8 @@ def _build(
     hand_over_demo_shift(desk, agents)  # EMEA's shift, waiting for the Americas
 
     log_demo_time(desk, world.roster.lead, agents, end, seed)  # time spent (issue 21)
+
+    replace_base_station(desk, clock, agents, customers, end)  # issue 21: one RMA, shipped
 
     phases.start(HISTORY + 2)
     model = train_triage_on_history(desk)

@@ -72,6 +72,7 @@ from tierdesk.ports.reference_versions import ReferenceVersions as ReferenceVers
 from tierdesk.ports.regions import HandoverRepository as HandoverRepository
 from tierdesk.ports.regions import RegionRepository as RegionRepository
 from tierdesk.ports.reports import ReportSource as ReportSource
+from tierdesk.ports.rmas import RmaRepository as RmaRepository
 from tierdesk.ports.routing import CatalogNames as CatalogNames
 from tierdesk.ports.routing import RoutingRepository as RoutingRepository
 from tierdesk.ports.rules import RuleFiring as RuleFiring
@@ -220,6 +221,7 @@ class UnitOfWork(Protocol):
     handovers: HandoverRepository  # ports/regions.py: shift-end hand-overs between regions
     access_notes: AccessNoteRepository  # ports/access_notes.py: ways into customers' systems
     advisories: AdvisoryRepository  # ports/advisories.py: upgrade advisories per organisation
+    rmas: RmaRepository  # ports/rmas.py: hardware replacements
     record_links: RecordLinkRepository  # ports/record_links.py: tickets linked to those records
     side_conversations: SideConversationRepository  # ports/side_conversations.py
     l3_outcomes: OutcomeRepository  # ports/l3_outcomes.py

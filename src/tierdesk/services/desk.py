@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from tierdesk.domain.answers import AnswerSettings
 from tierdesk.domain.knowledge_gaps import GapPolicy
 from tierdesk.domain.outbound import OutboundPolicy
+from tierdesk.domain.rmas import RmaPolicy
 from tierdesk.domain.sign_in_limits import SignInPolicy
 from tierdesk.ports import (
     Clock,
@@ -65,5 +66,6 @@ class Desk:
     webhooks: WebhookDelivery | None = None  # None: deliveries wait (nothing sends them)
     # None: no access_notes_key is set, so access notes can be listed but not written or read
     access_notes: NoteCipher | None = field(default=None, repr=False)
+    rma_policy: RmaPolicy = field(default_factory=RmaPolicy)  # issue 21: RMA sign-off
     # the catalogue, levels and queues this process holds (services/reference_data.py)
     reference: ReferenceCache = field(default_factory=ReferenceCache, compare=False)

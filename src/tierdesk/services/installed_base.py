@@ -22,7 +22,10 @@ from tierdesk.domain.installed_base import (
     EntitlementKind,
     InstalledItem,
     ItemStatus,
+    MatchedBy,
     Site,
+    TicketInstalledItem,
+    normalise_serial,
     support_coverage,
 )
 from tierdesk.domain.people import Actor, Contact, Organisation
@@ -246,6 +249,53 @@ def add_item(desk: Desk, actor: Actor, organisation_id: int, new: ItemInput) -> 
         _audit(desk, uow, actor, "installed_item.added", organisation_id, item=item.id)
         uow.commit()
         return item
+
+
+def record_replacement(
+    uow: UnitOfWork,
+    actor: Actor,
+    item: InstalledItem,
+    serial_number: str,
+    at: datetime,
+    *,
+    ticket_id: int | None = None,
+    why: str | None = None,
+) -> InstalledItem:
+    """A unit swapped for another (a shipped RMA, issue 21 item 4), inside the caller's
+    transaction: the old one becomes ``replaced`` (its serial still finds it), the new one runs
+    the same product, version and model at the same site, and the ticket the swap was for (if
+    any) is about the new one too. The caller checked the actor may do it and commits."""
+    _serial_free(uow, normalise_serial(serial_number), None)
+    new = InstalledItem(
+        item.organisation_id,
+        item.product_id,
+        at,
+        at,
+        site_id=item.site_id,
+        version=item.version,
+        serial_number=serial_number,
+        hardware_model=item.hardware_model,
+        notes=f"Replaces {item.serial_number}" + (f" ({why})" if why else ""),
+    )
+    item.status, item.updated_at = ItemStatus.REPLACED, at
+    repo = uow.installed_base
+    repo.add_item(new)
+    uow.flush()
+    assert new.id is not None
+    if ticket_id is not None:
+        repo.link(TicketInstalledItem(ticket_id, new.id, MatchedBy.AGENT, at))
+    uow.audit.add(
+        audit_event(
+            "organisation",
+            "installed_item.replaced",
+            actor,
+            at,
+            subject_id=item.organisation_id,
+            changes={"item": item.id, "replacement": new.id, "serial": new.serial_number},
+            reason=why,
+        )
+    )
+    return new
 
 
 def _own_item(uow: UnitOfWork, organisation_id: int, item_id: int) -> InstalledItem:

@@ -26,6 +26,7 @@ from tierdesk.adapters.db.outages import map_outages
 from tierdesk.adapters.db.people import map_people
 from tierdesk.adapters.db.record_links import map_record_links
 from tierdesk.adapters.db.regions import map_regions
+from tierdesk.adapters.db.rmas import map_rmas
 from tierdesk.adapters.db.tickets import map_tickets
 from tierdesk.adapters.db.time_entries import map_time_entries
 from tierdesk.adapters.db.webhooks import map_webhooks
@@ -63,3 +64,4 @@ def start_mappers() -> None:
     map_time_entries(reg)
     map_access_notes(reg)
     map_advisories(reg)
+    map_rmas(reg)

@@ -40,6 +40,7 @@ from tierdesk.adapters.db import (
     record_links,  # noqa: F401 - tickets linked to those records
     reference_versions,  # noqa: F401 - when the catalogue, levels and queues last changed
     regions,  # noqa: F401 - follow-the-sun regions, their engineers and hand-overs
+    rmas,  # noqa: F401 - hardware replacements (RMAs)
     routing,  # noqa: F401 - routing rules, round-robin state
     rules,  # noqa: F401 - automation rules and their firings
     saved_views,  # noqa: F401 - agents' saved queue views

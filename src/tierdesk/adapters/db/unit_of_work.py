@@ -52,6 +52,7 @@ from tierdesk.adapters.db.record_links import SqlRecordLinkRepository
 from tierdesk.adapters.db.reference_versions import SqlReferenceVersions
 from tierdesk.adapters.db.regions import SqlHandoverRepository, SqlRegionRepository
 from tierdesk.adapters.db.reports import SqlReportSource
+from tierdesk.adapters.db.rmas import SqlRmaRepository
 from tierdesk.adapters.db.routing import SqlRoutingRepository
 from tierdesk.adapters.db.rules import SqlRuleRepository
 from tierdesk.adapters.db.saved_views import SqlSavedViewRepository
@@ -117,6 +118,7 @@ from tierdesk.ports import (
     ReferenceVersions,
     RegionRepository,
     ReportSource,
+    RmaRepository,
     RoutingRepository,
     RuleRepository,
     SavedViewRepository,
@@ -208,6 +210,7 @@ class SqlUnitOfWork:
         self.handovers: HandoverRepository = SqlHandoverRepository(self.session)
         self.access_notes: AccessNoteRepository = SqlAccessNoteRepository(self.session)
         self.advisories: AdvisoryRepository = SqlAdvisoryRepository(self.session)
+        self.rmas: RmaRepository = SqlRmaRepository(self.session)
         self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
         self.side_conversations: SideConversationRepository = SqlSideConversationRepository(
             self.session

@@ -54,6 +54,24 @@ TEXTS: dict[str, str] = {
     "nennen Sie uns Ihre Version in einer Antwort.",
     "enhancement.shipped": "Gute Nachrichten: Die von Ihnen gewünschte Erweiterung ENH-{id} "
     "({title}) ist mit Release {version} erschienen.",
+    # -- hardware replacements (RMA) -------------------------------------------------------
+    "rma.requested": "Wir haben einen Hardware-Austausch, {reference} ({kind}), für das Gerät mit "
+    "der Seriennummer {serial} eröffnet. Wir melden uns, sobald er genehmigt ist.",
+    "rma.approved": "Der Hardware-Austausch {reference} für die Seriennummer {serial} ist "
+    "genehmigt. Wir liefern an: {ship_to}",
+    "rma.shipped": "Hardware-Austausch {reference}: Das Gerät mit der Seriennummer {replacement} "
+    "wurde an Sie versandt.",
+    "rma.tracking": "Sendungsnummer: {tracking}",
+    "rma.received": "Hardware-Austausch {reference}: Das Gerät mit der Seriennummer {replacement} "
+    "wurde zugestellt.",
+    "rma.closed": "Der Hardware-Austausch {reference} für die Seriennummer {serial} ist "
+    "abgeschlossen.",
+    "rma.rejected": "Den Hardware-Austausch {reference} für die Seriennummer {serial} können wir "
+    "nicht durchführen: {reason}",
+    "rma.cancelled": "Der Hardware-Austausch {reference} für die Seriennummer {serial} wurde "
+    "storniert: {reason}",
+    "rma.kind.advance_replacement": "Vorabaustausch",
+    "rma.kind.repair": "Reparatur",
     # -- incident updates ----------------------------------------------------------------------
     "incident.update": "Statusmeldung zur Störung INC-{id} ({title}) \u2013 {status}:",
     "incident.status.investigating": "wird untersucht",

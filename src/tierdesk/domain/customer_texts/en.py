@@ -48,6 +48,24 @@ TEXTS: dict[str, str] = {
     "affected, and {fixed_in} fixes it. Reply with your version if unsure.",
     "enhancement.shipped": "Good news: the enhancement you asked for, ENH-{id} ({title}), has "
     "shipped in release {version}.",
+    # -- hardware replacements (RMA) -------------------------------------------------------
+    "rma.requested": "We have opened a hardware replacement, {reference} ({kind}), for the unit "
+    "with serial number {serial}. We will tell you when it is approved.",
+    "rma.approved": "Hardware replacement {reference} for serial number {serial} is approved. We "
+    "will ship to: {ship_to}",
+    "rma.shipped": "Hardware replacement {reference}: the unit with serial number {replacement} "
+    "has been shipped to you.",
+    "rma.tracking": "Tracking reference: {tracking}",
+    "rma.received": "Hardware replacement {reference}: the unit with serial number {replacement} "
+    "has been delivered.",
+    "rma.closed": "Hardware replacement {reference} for serial number {serial} is complete and "
+    "closed.",
+    "rma.rejected": "We cannot go ahead with hardware replacement {reference} for serial number "
+    "{serial}: {reason}",
+    "rma.cancelled": "Hardware replacement {reference} for serial number {serial} is cancelled: "
+    "{reason}",
+    "rma.kind.advance_replacement": "advance replacement",
+    "rma.kind.repair": "repair",
     # -- incident updates ----------------------------------------------------------------------
     "incident.update": "Service update on incident INC-{id} ({title}) - {status}:",
     "incident.status.investigating": "investigating",

@@ -51,6 +51,24 @@ TEXTS: dict[str, str] = {
     "indicando su versión.",
     "enhancement.shipped": "Buenas noticias: la mejora que nos pidió, ENH-{id} ({title}), ya "
     "está disponible en la versión {version}.",
+    # -- hardware replacements (RMA) -------------------------------------------------------
+    "rma.requested": "Hemos abierto una sustitución de hardware, {reference} ({kind}), para el "
+    "equipo con número de serie {serial}. Le avisaremos cuando esté aprobada.",
+    "rma.approved": "La sustitución de hardware {reference} para el número de serie {serial} está "
+    "aprobada. Enviaremos a: {ship_to}",
+    "rma.shipped": "Sustitución de hardware {reference}: el equipo con número de serie "
+    "{replacement} se le ha enviado.",
+    "rma.tracking": "Número de seguimiento: {tracking}",
+    "rma.received": "Sustitución de hardware {reference}: el equipo con número de serie "
+    "{replacement} ha sido entregado.",
+    "rma.closed": "La sustitución de hardware {reference} para el número de serie {serial} está "
+    "completada y cerrada.",
+    "rma.rejected": "No podemos seguir adelante con la sustitución de hardware {reference} para "
+    "el número de serie {serial}: {reason}",
+    "rma.cancelled": "La sustitución de hardware {reference} para el número de serie {serial} se "
+    "ha cancelado: {reason}",
+    "rma.kind.advance_replacement": "sustitución anticipada",
+    "rma.kind.repair": "reparación",
     # -- incident updates ----------------------------------------------------------------------
     "incident.update": "Actualización de la incidencia INC-{id} ({title}) \u2013 {status}:",
     "incident.status.investigating": "en investigación",

@@ -60,6 +60,25 @@ TEXTS: dict[str, str] = {
     "cas de doute, répondez-nous en indiquant votre version.",
     "enhancement.shipped": f"Bonne nouvelle{NBSP}: l'amélioration que vous aviez demandée, "
     "ENH-{id} ({title}), est disponible depuis la version {version}.",
+    # -- hardware replacements (RMA) -------------------------------------------------------
+    "rma.requested": "Nous avons ouvert un remplacement de matériel, {reference} ({kind}), pour "
+    "l'appareil portant le numéro de série {serial}. Nous vous préviendrons dès qu'il sera "
+    "approuvé.",
+    "rma.approved": "Le remplacement de matériel {reference} pour le numéro de série {serial} est "
+    "approuvé. Nous expédierons à : {ship_to}",
+    "rma.shipped": "Remplacement de matériel {reference} : l'appareil portant le numéro de série "
+    "{replacement} vous a été expédié.",
+    "rma.tracking": "Numéro de suivi : {tracking}",
+    "rma.received": "Remplacement de matériel {reference} : l'appareil portant le numéro de série "
+    "{replacement} a été livré.",
+    "rma.closed": "Le remplacement de matériel {reference} pour le numéro de série {serial} est "
+    "terminé et clos.",
+    "rma.rejected": "Nous ne pouvons pas donner suite au remplacement de matériel {reference} "
+    "pour le numéro de série {serial} : {reason}",
+    "rma.cancelled": "Le remplacement de matériel {reference} pour le numéro de série {serial} "
+    "est annulé : {reason}",
+    "rma.kind.advance_replacement": "remplacement anticipé",
+    "rma.kind.repair": "réparation",
     # -- incident updates ----------------------------------------------------------------------
     "incident.update": f"Point sur l'incident INC-{{id}} ({{title}}) \u2013 {{status}}{NBSP}:",
     "incident.status.investigating": "analyse en cours",

@@ -53,6 +53,24 @@ TEXTS: dict[str, str] = {
     "la sua versione.",
     "enhancement.shipped": "Buone notizie: il miglioramento che ci aveva chiesto, ENH-{id} "
     "({title}), è disponibile a partire dalla release {version}.",
+    # -- hardware replacements (RMA) -------------------------------------------------------
+    "rma.requested": "Abbiamo aperto una sostituzione hardware, {reference} ({kind}), per l'unità "
+    "con numero di serie {serial}. La informeremo quando sarà approvata.",
+    "rma.approved": "La sostituzione hardware {reference} per il numero di serie {serial} è "
+    "approvata. Spediremo a: {ship_to}",
+    "rma.shipped": "Sostituzione hardware {reference}: l'unità con numero di serie {replacement} "
+    "le è stata spedita.",
+    "rma.tracking": "Numero di tracciamento: {tracking}",
+    "rma.received": "Sostituzione hardware {reference}: l'unità con numero di serie {replacement} "
+    "è stata consegnata.",
+    "rma.closed": "La sostituzione hardware {reference} per il numero di serie {serial} è "
+    "completata e chiusa.",
+    "rma.rejected": "Non possiamo procedere con la sostituzione hardware {reference} per il "
+    "numero di serie {serial}: {reason}",
+    "rma.cancelled": "La sostituzione hardware {reference} per il numero di serie {serial} è "
+    "annullata: {reason}",
+    "rma.kind.advance_replacement": "sostituzione anticipata",
+    "rma.kind.repair": "riparazione",
     # -- incident updates ----------------------------------------------------------------------
     "incident.update": "Aggiornamento sul disservizio INC-{id} ({title}) \u2013 {status}:",
     "incident.status.investigating": "analisi in corso",

@@ -20,6 +20,7 @@ from tierdesk.entrypoints.web.api import handovers as handovers_api
 from tierdesk.entrypoints.web.api import health as health_api
 from tierdesk.entrypoints.web.api import installed_base as installed_base_api
 from tierdesk.entrypoints.web.api import knowledge_gaps as knowledge_gaps_api
+from tierdesk.entrypoints.web.api import rmas as rmas_api
 from tierdesk.entrypoints.web.api import search as search_api
 from tierdesk.entrypoints.web.api import side_conversations as side_conversations_api
 from tierdesk.entrypoints.web.api import time_entries as time_entries_api
@@ -88,6 +89,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     api.include_router(time_entries_api.router)
     api.include_router(access_notes_api.router)
     api.include_router(advisories_api.router)
+    api.include_router(rmas_api.router)
     for workflow_router in WORKFLOW_ROUTERS:
         api.include_router(workflow_router)
 

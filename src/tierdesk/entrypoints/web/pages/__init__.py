@@ -45,6 +45,7 @@ from tierdesk.entrypoints.web.pages import (
     queue,
     records,
     reports,
+    rmas,
     search,
     side_conversations,
     signin,
@@ -137,6 +138,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         installed_base,
         side_conversations,
         access_notes,
+        rmas,
         records,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,

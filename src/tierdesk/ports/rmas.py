@@ -1,0 +1,31 @@
+"""Storage of hardware replacements (issue 21 item 4)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tierdesk.domain.rmas import Rma, RmaState
+
+
+class RmaRepository(Protocol):
+    def add(self, rma: Rma) -> None: ...
+    def get(self, rma_id: int) -> Rma | None: ...
+    def for_ticket(self, ticket_id: int) -> list[Rma]:
+        """Oldest first."""
+        ...
+
+    def page(
+        self,
+        *,
+        state: RmaState | None,
+        organisation_id: int | None,
+        ticket_id: int | None,
+        limit: int,
+        before_id: int | None,
+    ) -> list[Rma]:
+        """Newest first, ids below ``before_id``."""
+        ...
+
+    def open_for_item(self, installed_item_id: int) -> list[Rma]:
+        """The item's RMAs that are not closed, rejected or cancelled."""
+        ...

