@@ -27,6 +27,7 @@ from tierdesk.entrypoints.web.pages import (
     admin_catalog,
     admin_contacts,
     admin_routing,
+    admin_rules,
     articles,
     audit,
     dashboard,
@@ -147,6 +148,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_catalog,  # before admin: /admin/products/… are its own
         admin_routing,
+        admin_rules,
         admin_contacts,
         admin,
         audit,

@@ -291,19 +291,6 @@ def set_plan_answers(
     return go(request, "/admin?notice=Plan+answer+cap+saved#queues")
 
 
-@router.post("/rules/{rule_id}", dependencies=[Csrf])
-def toggle_rule(
-    request: Request,
-    desk: DeskDep,
-    agent: WebAgent,
-    rule_id: RecordId,
-    enabled: Annotated[str, Form()],
-) -> Response:
-    _lead(agent)
-    rules.update_rule(desk, agent, rule_id, rules.RuleChanges(enabled=enabled == "true"))
-    return go(request, "/admin?notice=Rule+saved#rules")
-
-
 @router.post("/macros", dependencies=[Csrf])
 def add_macro(
     request: Request,
