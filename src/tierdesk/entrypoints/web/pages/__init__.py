@@ -26,6 +26,7 @@ from tierdesk.entrypoints.web.pages import (
     admin,
     admin_catalog,
     admin_contacts,
+    admin_plans,
     admin_routing,
     admin_rules,
     articles,
@@ -147,6 +148,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_catalog,  # before admin: /admin/products/… are its own
+        admin_plans,
         admin_routing,
         admin_rules,
         admin_contacts,

@@ -11,7 +11,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.answers import AnswerPolicy
-from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
+from tierdesk.domain.people import (
+    MIN_PASSWORD_LENGTH,
+    PLAN_COVERAGES,
+    Agent,
+    Role,
+    Tier,
+    grantable_roles,
+)
+from tierdesk.domain.sla import BreachAction
+from tierdesk.domain.tickets import Priority
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.ids import RecordId
@@ -83,6 +92,9 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "plan_list": list(plans.values()),
         "policies": sla.list_policies(desk, agent),
         "calendars": sla.list_calendars(desk, agent),
+        "breach_actions": [str(a) for a in BreachAction],
+        "priorities": [str(p) for p in Priority],
+        "plan_coverages": PLAN_COVERAGES,
         "queues": queues.list_queues(desk, agent),
         "products": tickets.list_products(desk),
         "rules": rules.list_rules(desk, agent),
@@ -211,30 +223,6 @@ def create_organisation(
         desk, agent, people.NewOrganisation(name=name, plan=plan, email_domains=_words(domains))
     )
     return go(request, "/admin?notice=Organisation+added#organisations")
-
-
-@router.post("/policies/{policy_id}", dependencies=[Csrf])
-def update_policy(
-    request: Request,
-    desk: DeskDep,
-    agent: WebAgent,
-    policy_id: RecordId,
-    first_response_minutes: Annotated[str, Form()],
-    next_response_minutes: Annotated[str, Form()],
-    resolution_minutes: Annotated[str, Form()],
-) -> Response:
-    _lead(agent)
-    sla.update_policy(
-        desk,
-        agent,
-        policy_id,
-        sla.PolicyFields(
-            first_response_minutes=_number(first_response_minutes, "first_response_minutes"),
-            next_response_minutes=_number(next_response_minutes, "next_response_minutes"),
-            resolution_minutes=_number(resolution_minutes, "resolution_minutes"),
-        ),
-    )
-    return go(request, "/admin?notice=Policy+saved#sla")
 
 
 @router.post("/queues", dependencies=[Csrf])
