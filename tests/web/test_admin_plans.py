@@ -45,7 +45,7 @@ def test_a_lead_adds_a_plan_with_copied_policies_renames_it_and_moves_an_organis
                 if v.plan_key == "gold"}  # fmt: skip
     assert policies == {"P1", "P2", "P3", "P4"}
     orgs = {o.id: o.plan_id for o in people.list_organisations(web.app.desk, web.lead)}
-    gold = [p for p in people.list_plans(web.app.desk) if p.key == "gold"][0]
+    gold = next(p for p in people.list_plans(web.app.desk) if p.key == "gold")
     assert orgs[web.globex.id] == gold.id and "Organisation moved" in moved.text
     assert (audit_count(web.app, "plan.created"), audit_count(web.app, "plan.updated")) == (1, 1)
     assert audit_count(web.app, "organisation.updated") == 1
@@ -54,9 +54,9 @@ def test_a_lead_adds_a_plan_with_copied_policies_renames_it_and_moves_an_organis
 def test_a_lead_changes_what_a_breach_does_and_the_warning_of_a_policy(
     web: WebDesk, signed_in: SignIn
 ) -> None:
-    view = [v for v in sla.list_policies(web.app.desk, web.lead) if v.plan_key == "basic"][0]
+    view = next(v for v in sla.list_policies(web.app.desk, web.lead) if v.plan_key == "basic")
     policy = view.policy
-    calendar = [c for c in sla.list_calendars(web.app.desk, web.lead) if c.name == "24x7"][0]
+    calendar = next(c for c in sla.list_calendars(web.app.desk, web.lead) if c.name == "24x7")
     lead = signed_in(web.lead)
     page = lead.get("/admin")
     assert f'action="/admin/policies/{policy.id}"' in page.text
