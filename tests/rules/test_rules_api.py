@@ -105,3 +105,33 @@ def test_rules_that_cannot_work_are_refused_with_the_usual_error_shape(
         assert client.get("/api/v1/rules", headers=customer).status_code == 403
         missing = client.get("/api/v1/rules/nope", headers=lead)
         assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
+
+
+def test_a_lead_tries_a_rule_on_a_ticket_and_deletes_it_after_it_fired(
+    app: Tierdesk, client: TestClient
+) -> None:
+    lead = headers(app, make_agent(app.desk, role=Role.LEAD))
+    agent = headers(app, make_agent(app.desk))
+    customer = headers(app, make_contact(app.desk))
+    rule_id = client.post("/api/v1/rules", json=VIP_RULE, headers=lead).json()["id"]
+    ticket = client.post(
+        "/api/v1/tickets", json={"subject": "Urgent", "tags": ["VIP"]}, headers=customer
+    ).json()
+
+    trial = client.get(
+        f"/api/v1/rules/{rule_id}/trial", params={"ticket": ticket["number"]}, headers=lead
+    )
+    refused = client.delete(f"/api/v1/rules/{rule_id}", headers=agent)
+    deleted = client.delete(f"/api/v1/rules/{rule_id}", headers=lead)
+
+    assert trial.status_code == 200, trial.text
+    assert trial.json()["matches"] is True
+    assert [(c["condition"], c["holds"]) for c in trial.json()["checks"]] == [
+        ("tags has vip", True),
+        ("plan = premium", False),
+    ]
+    assert refused.status_code == 403
+    assert deleted.status_code == 204
+    assert client.get(f"/api/v1/rules/{rule_id}", headers=lead).status_code == 404
+    events = client.get(f"/api/v1/tickets/{ticket['number']}/events", headers=lead).json()["items"]
+    assert any(e["action"] == "rule.fired" for e in events)  # what it did stays on the trail

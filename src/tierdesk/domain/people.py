@@ -60,6 +60,27 @@ class SupportPlan:
     id: int | None = None
 
 
+PLAN_COVERAGES = ("business-hours", "24x7")
+
+
+def check_plan(key: str, name: str, coverage: str) -> tuple[str, str, str]:
+    """A plan's key (lower-case letters, digits and dashes: rules and imports name it), its
+    name and the hours it covers, cleaned; anything else is refused on its field."""
+    key = key.strip().lower()
+    if not key or len(key) > 40 or not all(c.isascii() and (c.isalnum() or c == "-") for c in key):
+        raise InvalidInputError(
+            "a plan key is 1-40 lower-case letters, digits or dashes", field="key"
+        )
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise InvalidInputError("a plan needs a name of 1-120 characters", field="name")
+    if coverage not in PLAN_COVERAGES:
+        raise InvalidInputError(
+            f"coverage is {' or '.join(PLAN_COVERAGES)}, not {coverage!r}", field="coverage"
+        )
+    return key, name, coverage
+
+
 @dataclass(eq=False)
 class Organisation:
     name: str

@@ -232,6 +232,16 @@ def evaluate(condition: Condition, facts: TicketFacts) -> bool:
     return _COMPARE[condition.op](actual, condition.value)
 
 
+def explain(condition: Condition, facts: TicketFacts) -> list[tuple[str, bool, Any]]:
+    """Each comparison of the condition in words, whether it holds on the ticket and what the
+    ticket has there ("test this rule on a ticket")."""
+    if isinstance(condition, AllOf | AnyOf):
+        return [line for c in condition.items for line in explain(c, facts)]
+    actual = _fact(facts, condition.field)
+    shown = "/".join(actual) if isinstance(actual, tuple) else actual
+    return [(describe_condition(condition), evaluate(condition, facts), shown)]
+
+
 def describe_condition(condition: Condition) -> str:
     if isinstance(condition, AllOf | AnyOf):
         if not condition.items:

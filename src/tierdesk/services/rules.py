@@ -125,7 +125,7 @@ def list_rules(desk: Desk, actor: Actor) -> list[AutomationRule]:
         return uow.rules.all()
 
 
-def _rule(uow: UnitOfWork, reference: int | str) -> AutomationRule:
+def find_rule(uow: UnitOfWork, reference: int | str) -> AutomationRule:
     text = str(reference).strip()
     rule_id = parse_record_id(text)  # an id too large for the column names no rule
     found = uow.rules.get(rule_id) if rule_id is not None else None
@@ -138,7 +138,7 @@ def _rule(uow: UnitOfWork, reference: int | str) -> AutomationRule:
 def get_rule(desk: Desk, actor: Actor, reference: int | str) -> AutomationRule:
     require_agent(actor, "read automation rules")
     with desk.uow() as uow:
-        return _rule(uow, reference)
+        return find_rule(uow, reference)
 
 
 @dataclass
@@ -157,7 +157,7 @@ def update_rule(
 ) -> AutomationRule:
     require_lead(actor, "change automation rules")
     with desk.uow() as uow:
-        rule = _rule(uow, reference)
+        rule = find_rule(uow, reference)
         before = _record(rule)
         if changes.name is not None:
             name = normalise_rule_name(changes.name)
@@ -189,6 +189,44 @@ def update_rule(
         return rule
 
 
+def move_rule(desk: Desk, actor: Actor, reference: int | str, up: bool) -> AutomationRule:
+    """One place earlier (``up``) or later in the order rules run: the rule swaps positions
+    with its neighbour, in one transaction (each audited as ``rule.updated``)."""
+    require_lead(actor, "change automation rules")
+    with desk.uow() as uow:
+        rule = find_rule(uow, reference)
+        ordered = sorted(uow.rules.all(), key=lambda r: (r.position, r.id or 0))
+        at = next(i for i, r in enumerate(ordered) if r.id == rule.id)
+        other = at - 1 if up else at + 1
+        if not 0 <= other < len(ordered):
+            return rule  # first already (or last): nowhere to go
+        neighbour = ordered[other]
+        if neighbour.position == rule.position:  # a tie is ordered by id: step past it
+            moves = [(rule, neighbour.position + (-1 if up else 1))]
+        else:
+            moves = [(neighbour, rule.position), (rule, neighbour.position)]
+        now = desk.clock.now()
+        for moved, position in moves:
+            _audit(uow, actor, "rule.updated", moved, position=[moved.position, position])
+            moved.position, moved.updated_at = position, now
+            uow.rules.update(moved)
+        uow.commit()
+        return rule
+
+
+def delete_rule(desk: Desk, actor: Actor, reference: int | str) -> None:
+    """Remove a rule and the record of where it fired; what it did stays on the tickets'
+    trails, and ``rule.deleted`` keeps what it was."""
+    require_lead(actor, "delete automation rules")
+    with desk.uow() as uow:
+        rule = find_rule(uow, reference)
+        assert rule.id is not None
+        rule.updated_at = desk.clock.now()
+        _audit(uow, actor, "rule.deleted", rule, **_record(rule))
+        uow.rules.delete(rule.id)
+        uow.commit()
+
+
 def disable_rule(desk: Desk, actor: Actor, reference: int | str) -> AutomationRule:
     return update_rule(desk, actor, reference, RuleChanges(enabled=False))
 
@@ -198,7 +236,7 @@ def rule_firings(
 ) -> list[RuleFiring]:
     require_lead(actor, "read where rules fired")  # it names tickets across the desk
     with desk.uow() as uow:
-        rule = _rule(uow, reference)
+        rule = find_rule(uow, reference)
         assert rule.id is not None
         return uow.rules.firings(rule.id, limit)
 

@@ -161,6 +161,11 @@ class SqlRuleRepository:
             automation_rules.update().where(_a.id == rule.id).values(**self._values(rule))
         )
 
+    def delete(self, rule_id: int) -> None:
+        self._memo.forget()
+        self.session.execute(rule_firings.delete().where(_f.rule_id == rule_id))
+        self.session.execute(automation_rules.delete().where(_a.id == rule_id))
+
     # -- firings -----------------------------------------------------------------------------
 
     def claim(self, rule_id: int, ticket_id: int, trigger_key: str, at: datetime) -> bool:

@@ -365,8 +365,31 @@ class PlanOut(BaseModel):
     )
 
 
+class PlanCreate(Request):
+    key: str = Field(min_length=1, max_length=40, description="Lower-case letters, digits, dashes")
+    name: str = Field(min_length=1, max_length=120)
+    coverage: str = Field(default="business-hours", description="business-hours or 24x7")
+    highest_level: int = Field(default=2, ge=1, le=4, description="The deepest level it reaches")
+    description: str = Field(default="", max_length=2_000)
+    policies_from: str | None = Field(
+        default=None,
+        description="Copy this plan's SLA policies (without: no SLA clocks until policies "
+        "are added)",
+    )
+
+
 class PlanPatch(Request):
-    answers: str = Field(description="off, suggest, draft or send (send: no cap)")
+    answers: str | None = Field(
+        default=None, description="off, suggest, draft or send (send: no cap)"
+    )
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    coverage: str | None = Field(default=None, description="business-hours or 24x7")
+    highest_level: int | None = Field(default=None, ge=1, le=4)
+    description: str | None = Field(default=None, max_length=2_000)
+
+
+class OrganisationPatch(Request):
+    plan: str = Field(min_length=1, max_length=40, description="The key of its new plan")
 
 
 class OrganisationOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from tierdesk.domain.people import Agent
+from tierdesk.domain.people import Agent, Tier
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pagination import (
@@ -22,11 +22,13 @@ from tierdesk.entrypoints.web.schemas import (
     MeOut,
     OrganisationCreate,
     OrganisationOut,
+    OrganisationPatch,
+    PlanCreate,
     PlanOut,
     PlanPatch,
 )
 from tierdesk.errors import NotFoundError
-from tierdesk.services import people
+from tierdesk.services import people, plans
 
 router = APIRouter(tags=["people"])
 
@@ -45,10 +47,35 @@ def list_plans(desk: DeskDep, _actor: CurrentActor, page: PageQuery) -> Page[Pla
     return paginate([PlanOut.model_validate(p) for p in people.list_plans(desk)], page)
 
 
+@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanOut)
+def create_plan(body: PlanCreate, desk: DeskDep, actor: CurrentActor) -> PlanOut:
+    """Add a support plan (leads and admins), optionally with a copy of another plan's SLA
+    policies."""
+    plan = plans.create_plan(
+        desk,
+        actor,
+        plans.NewPlan(
+            key=body.key,
+            name=body.name,
+            coverage=body.coverage,
+            highest_tier=Tier(body.highest_level),
+            description=body.description,
+            policies_from=body.policies_from,
+        ),
+    )
+    return PlanOut.model_validate(plan)
+
+
 @router.patch("/plans/{key}", response_model=PlanOut)
 def patch_plan(key: str, body: PlanPatch, desk: DeskDep, actor: CurrentActor) -> PlanOut:
-    """Cap what the answerer may do on the plan's tickets (leads and admins)."""
-    return PlanOut.model_validate(people.set_plan_answers(desk, actor, key, body.answers))
+    """Rename a plan, change its coverage, highest level or description, or cap what the
+    answerer may do on its tickets (leads and admins); its key stays."""
+    level = None if body.highest_level is None else Tier(body.highest_level)
+    changes = plans.PlanChanges(body.name, body.coverage, level, body.description)
+    plan = plans.update_plan(desk, actor, key, changes)
+    if body.answers is not None:
+        plan = people.set_plan_answers(desk, actor, key, body.answers)
+    return PlanOut.model_validate(plan)
 
 
 @router.get("/organisations", response_model=Page[OrganisationOut])
@@ -89,6 +116,16 @@ def get_organisation(
         if organisation.id == organisation_id:
             return OrganisationOut.model_validate(organisation)
     raise NotFoundError(f"organisation {organisation_id} not found")
+
+
+@router.patch("/organisations/{organisation_id}", response_model=OrganisationOut)
+def patch_organisation(
+    organisation_id: RecordId, body: OrganisationPatch, desk: DeskDep, actor: CurrentActor
+) -> OrganisationOut:
+    """Move an organisation to another plan (leads and admins); its clocks started from now on
+    follow the new plan's policies."""
+    organisation = plans.set_organisation_plan(desk, actor, organisation_id, body.plan)
+    return OrganisationOut.model_validate(organisation)
 
 
 @router.get("/contacts", response_model=Page[ContactOut])

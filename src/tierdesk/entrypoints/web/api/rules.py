@@ -6,16 +6,16 @@ are ``{"type", "value", "text"}``. ``domain/rules.py`` lists the fields, operato
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from tierdesk.domain.rules import AutomationRule, Trigger, condition_to_data
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate, paginate_fetched
 from tierdesk.entrypoints.web.schemas import Request
-from tierdesk.services import rules
+from tierdesk.services import rule_trials, rules
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 
@@ -138,6 +138,48 @@ def patch_rule(rule_ref: str, body: RulePatch, desk: DeskDep, actor: CurrentActo
         position=body.position,
     )
     return RuleOut.of(rules.update_rule(desk, actor, rule_ref, changes))
+
+
+@router.delete("/{rule_ref}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_rule(rule_ref: str, desk: DeskDep, actor: CurrentActor) -> Response:
+    """Delete an automation rule and the record of where it fired (audited as
+    ``rule.deleted``); what it did stays on the tickets' trails. To stop it for now, disable
+    it instead."""
+    rules.delete_rule(desk, actor, rule_ref)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class CheckOut(BaseModel):
+    condition: str = Field(description="One comparison of the rule's condition, in words")
+    holds: bool
+    actual: Any = Field(description="What the ticket has in that field")
+
+
+class TrialOut(BaseModel):
+    ticket: str
+    matches: bool = Field(description="The condition holds on the ticket as it is now")
+    checks: list[CheckOut]
+    actions: list[str] = Field(description="What the rule would do, in order")
+    would_not_fire: str | None = Field(description="Why not, although it matches")
+
+
+@router.get("/{rule_ref}/trial", response_model=TrialOut)
+def try_rule(
+    rule_ref: str,
+    desk: DeskDep,
+    actor: CurrentActor,
+    ticket: Annotated[str, Query(max_length=40, description="The ticket's number or id")],
+) -> TrialOut:
+    """Test the rule on a ticket: whether its condition holds there, comparison by comparison,
+    and what it would do. Nothing is stored and nothing fires (leads and admins)."""
+    trial = rule_trials.try_rule(desk, actor, rule_ref, ticket)
+    return TrialOut(
+        ticket=trial.ticket.number or str(trial.ticket.id),
+        matches=trial.matches,
+        checks=[CheckOut(condition=c.text, holds=c.holds, actual=c.actual) for c in trial.checks],
+        actions=trial.actions,
+        would_not_fire=trial.why_not,
+    )
 
 
 @router.get("/{rule_ref}/firings", response_model=Page[FiringOut])

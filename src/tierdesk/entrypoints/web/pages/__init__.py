@@ -26,7 +26,9 @@ from tierdesk.entrypoints.web.pages import (
     admin,
     admin_catalog,
     admin_contacts,
+    admin_plans,
     admin_routing,
+    admin_rules,
     advisories,
     articles,
     audit,
@@ -149,7 +151,9 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_catalog,  # before admin: /admin/products/… are its own
+        admin_plans,
         admin_routing,
+        admin_rules,
         admin_contacts,
         admin,
         audit,

@@ -11,7 +11,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.answers import AnswerPolicy
-from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
+from tierdesk.domain.people import (
+    MIN_PASSWORD_LENGTH,
+    PLAN_COVERAGES,
+    Agent,
+    Role,
+    Tier,
+    grantable_roles,
+)
+from tierdesk.domain.sla import BreachAction
+from tierdesk.domain.tickets import Priority
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.ids import RecordId
@@ -83,6 +92,9 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "plan_list": list(plans.values()),
         "policies": sla.list_policies(desk, agent),
         "calendars": sla.list_calendars(desk, agent),
+        "breach_actions": [str(a) for a in BreachAction],
+        "priorities": [str(p) for p in Priority],
+        "plan_coverages": PLAN_COVERAGES,
         "queues": queues.list_queues(desk, agent),
         "products": tickets.list_products(desk),
         "rules": rules.list_rules(desk, agent),
@@ -213,30 +225,6 @@ def create_organisation(
     return go(request, "/admin?notice=Organisation+added#organisations")
 
 
-@router.post("/policies/{policy_id}", dependencies=[Csrf])
-def update_policy(
-    request: Request,
-    desk: DeskDep,
-    agent: WebAgent,
-    policy_id: RecordId,
-    first_response_minutes: Annotated[str, Form()],
-    next_response_minutes: Annotated[str, Form()],
-    resolution_minutes: Annotated[str, Form()],
-) -> Response:
-    _lead(agent)
-    sla.update_policy(
-        desk,
-        agent,
-        policy_id,
-        sla.PolicyFields(
-            first_response_minutes=_number(first_response_minutes, "first_response_minutes"),
-            next_response_minutes=_number(next_response_minutes, "next_response_minutes"),
-            resolution_minutes=_number(resolution_minutes, "resolution_minutes"),
-        ),
-    )
-    return go(request, "/admin?notice=Policy+saved#sla")
-
-
 @router.post("/queues", dependencies=[Csrf])
 def create_queue(
     request: Request,
@@ -289,19 +277,6 @@ def set_plan_answers(
     _lead(agent)
     people.set_plan_answers(desk, agent, key, answers)
     return go(request, "/admin?notice=Plan+answer+cap+saved#queues")
-
-
-@router.post("/rules/{rule_id}", dependencies=[Csrf])
-def toggle_rule(
-    request: Request,
-    desk: DeskDep,
-    agent: WebAgent,
-    rule_id: RecordId,
-    enabled: Annotated[str, Form()],
-) -> Response:
-    _lead(agent)
-    rules.update_rule(desk, agent, rule_id, rules.RuleChanges(enabled=enabled == "true"))
-    return go(request, "/admin?notice=Rule+saved#rules")
 
 
 @router.post("/macros", dependencies=[Csrf])

@@ -114,6 +114,22 @@
     document.body.addEventListener("change", function (e) {
       if (e.target.matches("select[data-required-by]")) markRequired(e.target);
     });
+    // The rule builder: a row's value box suggests the chosen field's (or action's) values,
+    // and the operator list offers what that field takes.
+    document.body.addEventListener("change", function (e) {
+      var chosen = e.target.matches("select[data-rule-field]") ? "rv-" :
+        e.target.matches("select[data-rule-action]") ? "av-" : null;
+      if (!chosen) return;
+      var row = e.target.closest("[data-rule-row]");
+      var value = row.querySelector("input[name=c_value], input[name=a_value]");
+      var list = document.getElementById(chosen + e.target.value);
+      if (list) { value.setAttribute("list", list.id); } else { value.removeAttribute("list"); }
+      var op = row.querySelector("select[name=c_op]");
+      if (!op) return;
+      var ops = (e.target.selectedOptions[0].getAttribute("data-ops") || "").split(" ");
+      Array.prototype.forEach.call(op.options, function (o) { o.hidden = ops[0] !== "" && ops.indexOf(o.value) < 0; });
+      if (op.selectedOptions[0].hidden) op.value = ops[0];
+    });
     document.body.addEventListener("change", function (e) {
       var picker = e.target.closest("[data-macro-target]");
       if (!picker || !picker.value) return;

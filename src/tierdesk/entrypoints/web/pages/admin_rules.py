@@ -1,0 +1,482 @@
+"""The admin's automation rules: a page that builds a rule from rows of conditions (field,
+operator, value) and rows of actions, and the list on /admin#rules where rules are enabled,
+disabled, moved, deleted and tried on a ticket (services/rules.py and services/rule_trials.py,
+the same calls as /api/v1/rules).
+
+The builder is a plain form: "Add a condition" and "Remove" are submit buttons that send what
+was typed and get the page back with a row more or less, nothing stored. A refused value is
+shown next to the input of its row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from tierdesk.domain.people import Agent, Tier
+from tierdesk.domain.rule_actions import NOTIFY_TARGETS, ActionType, parse_actions
+from tierdesk.domain.rules import (
+    FIELDS,
+    OPERATORS,
+    AllOf,
+    AnyOf,
+    AutomationRule,
+    Comparison,
+    FieldKind,
+    Trigger,
+    parse_condition,
+)
+from tierdesk.domain.tickets import Priority, Status, TicketType
+from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
+from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
+from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.errors import ConflictError, InvalidInputError
+from tierdesk.services import people, queues, rules, tickets
+from tierdesk.services.access import require_lead
+from tierdesk.services.desk import Desk
+from tierdesk.services.rule_trials import try_rule
+
+router = APIRouter(prefix="/admin/rules", include_in_schema=False)
+
+Text = Annotated[str, Form()]
+Texts = Annotated[list[str] | None, Form()]
+
+OPERATOR_LABELS = {
+    "eq": "is",
+    "ne": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "gt": "more than",
+    "gte": "at least",
+    "lt": "less than",
+    "lte": "at most",
+    "contains": "has",
+    "not_contains": "lacks",
+}
+ACTION_LABELS = {
+    ActionType.SET_PRIORITY: "Set priority",
+    ActionType.ADD_TAG: "Add tag",
+    ActionType.SET_QUEUE: "Move to queue",
+    ActionType.ASSIGN: "Assign to",
+    ActionType.SET_STATUS: "Set status",
+    ActionType.ADD_NOTE: "Add internal note",
+    ActionType.ESCALATE: "Escalate to level",
+    ActionType.NOTIFY: "Notify",
+}
+
+
+@dataclass
+class Row:
+    first: str = ""  # a condition's field, an action's type
+    second: str = ""  # a condition's operator, an action's value
+    third: str = ""  # a condition's value, an action's text
+
+
+@dataclass
+class RuleForm:
+    """What is typed into the builder, kept as text so that it can be shown again."""
+
+    name: str = ""
+    description: str = ""
+    trigger: str = Trigger.EVENT.value
+    events: str = ""
+    match: str = "all"
+    conditions: list[Row] = field(default_factory=lambda: [Row()])
+    actions: list[Row] = field(default_factory=lambda: [Row()])
+    enabled: bool = True
+    nested: str = ""  # a condition the rows cannot show (groups in groups): kept as it is
+
+    @classmethod
+    def of(cls, rule: AutomationRule) -> RuleForm:
+        condition, nested = rule.condition, ""
+        items: tuple[Any, ...] = (condition,)
+        if isinstance(condition, AllOf | AnyOf):
+            items = condition.items
+        if not all(isinstance(c, Comparison) for c in items):
+            nested, items = rule.describe(), ()
+        return cls(
+            name=rule.name,
+            description=rule.description,
+            trigger=rule.trigger.value,
+            events=", ".join(rule.events),
+            match="any" if isinstance(condition, AnyOf) else "all",
+            conditions=[Row(c.field, c.op, _shown(c.value)) for c in items] or [Row()],
+            actions=[
+                Row(a.type.value, "" if a.value is None else str(a.value), a.text or "")
+                for a in rule.actions
+            ],
+            enabled=rule.enabled,
+            nested=nested,
+        )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _rows(first: list[str] | None, second: list[str] | None, third: list[str] | None) -> list[Row]:
+    a, b, c = first or [], second or [], third or []
+    size = max(len(a), len(b), len(c))
+    return [Row(*(x[i] if i < len(x) else "" for x in (a, b, c))) for i in range(size)]
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _condition_value(row: Row, i: int) -> Any:
+    kind = FIELDS[row.first][0] if row.first in FIELDS else None
+    text = row.third.strip()
+    if row.second in ("in", "not_in"):
+        return [w.strip() for w in text.split(",") if w.strip()]
+    if kind is FieldKind.NUMBER:
+        number = _number(text.upper().removeprefix("L") if row.first == "level" else text)
+        if number is None:
+            raise InvalidInputError(
+                f"Condition {i + 1}: {row.first} needs a number", field=f"c_value-{i}"
+            )
+        return number
+    if kind is FieldKind.FLAG:
+        if text.lower() not in ("true", "false", "yes", "no"):
+            raise InvalidInputError(
+                f"Condition {i + 1}: {row.first} is yes or no", field=f"c_value-{i}"
+            )
+        return text.lower() in ("true", "yes")
+    return text
+
+
+def _condition(form: RuleForm) -> dict[str, Any]:
+    items = []
+    for i, row in enumerate(form.conditions):
+        if not (row.first or row.third.strip()):
+            continue  # an empty row is no condition
+        data = {"field": row.first, "op": row.second, "value": _condition_value(row, i)}
+        try:
+            parse_condition(data, f"Condition {i + 1}")
+        except InvalidInputError as error:
+            kind = FIELDS[row.first][0] if row.first in FIELDS else None
+            part = (
+                "c_field"
+                if kind is None
+                else "c_op"
+                if row.second not in OPERATORS[kind]
+                else "c_value"
+            )
+            raise InvalidInputError(error.message, field=f"{part}-{i}") from error
+        items.append(data)
+    return {"any" if form.match == "any" else "all": items}
+
+
+def _action_value(row: Row) -> str | int | None:
+    text = row.second.strip()
+    if not text:
+        return None
+    if row.first == ActionType.ESCALATE and text.upper().removeprefix("L").isdigit():
+        return int(text.upper().removeprefix("L"))
+    if row.first == ActionType.ASSIGN and text.isdigit():
+        return int(text)
+    return text
+
+
+def _actions(form: RuleForm) -> list[dict[str, Any]]:
+    actions = []
+    for i, row in enumerate(form.actions):
+        if not (row.first or row.second.strip() or row.third.strip()):
+            continue
+        data: dict[str, Any] = {"type": row.first or "?"}
+        value, text = _action_value(row), row.third.strip()
+        if value is not None:
+            data["value"] = value
+        if text:
+            data["text"] = text
+        try:
+            parse_actions([data])
+        except InvalidInputError as error:
+            message = error.message.replace("actions[0]", f"Action {i + 1}")
+            after = message.partition(":")[2]
+            part = (
+                "a_type"
+                if row.first not in {t.value for t in ActionType}
+                else "a_text"
+                if "a text" in after
+                else "a_value"
+            )
+            raise InvalidInputError(message, field=f"{part}-{i}") from error
+        actions.append(data)
+    if not actions:
+        raise InvalidInputError("A rule needs at least one action", field="a_type-0")
+    return actions
+
+
+def _choices(desk: Desk, agent: Agent) -> dict[str, Any]:
+    products = tickets.list_products(desk)
+    values: dict[str, list[str]] = {
+        "status": [s.value for s in Status],
+        "priority": [p.value for p in Priority],
+        "type": [t.value for t in TicketType],
+        "channel": sorted(FIELDS["channel"][1]),
+        "level": [str(int(t)) for t in Tier],
+        "queue": [q.key for q in queues.list_queues(desk, agent)],
+        "product": [p.key for p in products],
+        "component": sorted({c.name for p in products for c in p.components}),
+        "plan": [p.key for p in people.list_plans(desk)],
+        "assigned": ["true", "false"],
+    }
+    agents = people.list_agents(desk, agent)
+    return {
+        "fields": list(FIELDS),
+        "operators": OPERATOR_LABELS,
+        "operators_of": {name: sorted(OPERATORS[kind]) for name, (kind, _) in FIELDS.items()},
+        "values": values,
+        "action_labels": {t.value: label for t, label in ACTION_LABELS.items()},
+        "action_values": {
+            "set_priority": values["priority"],
+            "set_queue": values["queue"],
+            "set_status": [s for s in values["status"] if s != Status.NEW.value],
+            "escalate": ["1", "2", "3", "4"],
+            "notify": sorted(NOTIFY_TARGETS),
+            "assign": ["auto"] + [str(a.id) for a in agents if a.active],
+        },
+        "agent_names": {str(a.id): a.name for a in agents},
+    }
+
+
+def _builder(
+    request: Request,
+    desk: DeskDep,
+    agent: Agent,
+    form: RuleForm,
+    rule: AutomationRule | None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {"user": agent, "form": form, "rule": rule, "errors": errors or {}}
+    return render(
+        request, "admin/rule_builder.html", {**context, **_choices(desk, agent)}, status_code
+    )
+
+
+def _typed(
+    name: str,
+    description: str,
+    trigger: str,
+    events: str,
+    match: str,
+    c_field: list[str] | None,
+    c_op: list[str] | None,
+    c_value: list[str] | None,
+    a_type: list[str] | None,
+    a_value: list[str] | None,
+    a_text: list[str] | None,
+    enabled: bool,
+    nested: str,
+) -> RuleForm:
+    return RuleForm(
+        name=name,
+        description=description,
+        trigger=trigger,
+        events=events,
+        match=match,
+        conditions=_rows(c_field, c_op, c_value) or [Row()],
+        actions=_rows(a_type, a_value, a_text) or [Row()],
+        enabled=enabled,
+        nested=nested,
+    )
+
+
+def _rebuilt(form: RuleForm, builder: str) -> RuleForm:
+    """The form with a row added or removed (the buttons' value says which)."""
+    what, _, index = builder.partition(":")
+    rows = {"condition": form.conditions, "action": form.actions}
+    verb, _, noun = what.partition("-")
+    if noun in rows:
+        if verb == "add":
+            rows[noun].append(Row())
+        elif verb == "remove" and index.isdigit() and int(index) < len(rows[noun]):
+            del rows[noun][int(index)]
+        if not rows[noun]:
+            rows[noun].append(Row())
+    return form
+
+
+def _save(
+    request: Request,
+    desk: DeskDep,
+    agent: Agent,
+    form: RuleForm,
+    builder: str,
+    rule: AutomationRule | None,
+) -> Response:
+    if builder:
+        return _builder(request, desk, agent, _rebuilt(form, builder), rule)
+    events = [w.strip() for w in form.events.split(",") if w.strip()]
+    try:
+        condition = None if form.nested else _condition(form)
+        actions = _actions(form)
+        if rule is None:
+            trigger = Trigger.TIME if form.trigger == Trigger.TIME.value else Trigger.EVENT
+            rules.create_rule(
+                desk,
+                agent,
+                rules.NewRule(
+                    name=form.name,
+                    condition=condition or {"all": []},
+                    actions=actions,
+                    trigger=trigger,
+                    events=events if trigger is Trigger.EVENT else [],
+                    description=form.description,
+                    enabled=form.enabled,
+                ),
+            )
+        else:
+            assert rule.id is not None
+            changes = rules.RuleChanges(
+                name=form.name,
+                condition=condition,
+                actions=actions,
+                events=events if rule.trigger is Trigger.EVENT else None,
+                description=form.description,
+                enabled=form.enabled,
+            )
+            rules.update_rule(desk, agent, rule.id, changes)
+    except (InvalidInputError, ConflictError) as error:
+        if is_htmx(request):
+            raise
+        where = {"condition": "c_field-0", "actions": "a_type-0"}.get(
+            str(error.data.get("field", "")), error.data.get("field")
+        )
+        errors = {where or "form": error.message}
+        return _builder(request, desk, agent, form, rule, errors, STATUS_BY_CODE[error.code])
+    notice = "Rule+added" if rule is None else "Rule+saved"
+    return go(request, f"/admin?notice={notice}#rules")
+
+
+@router.get("/new")
+def new_rule(
+    request: Request, desk: DeskDep, agent: WebAgent, trigger: Annotated[str, Query()] = "event"
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    form = RuleForm(trigger=Trigger.TIME.value if trigger == "time" else Trigger.EVENT.value)
+    return _builder(request, desk, agent, form, None)
+
+
+@router.get("/{rule_id}")
+def edit_rule(request: Request, desk: DeskDep, agent: WebAgent, rule_id: RecordId) -> Response:
+    require_lead(agent, "use the admin pages")
+    rule = rules.get_rule(desk, agent, rule_id)
+    return _builder(request, desk, agent, RuleForm.of(rule), rule)
+
+
+# The builder's fields, shared by "add" and "save".
+Enabled = Annotated[bool, Form()]
+
+
+@router.post("/new", dependencies=[Csrf])
+def add_rule(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    name: Text = "",
+    description: Text = "",
+    trigger: Text = "event",
+    events: Text = "",
+    match: Text = "all",
+    c_field: Texts = None,
+    c_op: Texts = None,
+    c_value: Texts = None,
+    a_type: Texts = None,
+    a_value: Texts = None,
+    a_text: Texts = None,
+    enabled: Enabled = False,
+    builder: Text = "",
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    form = _typed(
+        name, description, trigger, events, match, c_field, c_op, c_value, a_type, a_value,
+        a_text, enabled, "",
+    )  # fmt: skip
+    return _save(request, desk, agent, form, builder, None)
+
+
+@router.post("/{rule_id}", dependencies=[Csrf])
+def save_rule(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    rule_id: RecordId,
+    name: Text = "",
+    description: Text = "",
+    events: Text = "",
+    match: Text = "all",
+    c_field: Texts = None,
+    c_op: Texts = None,
+    c_value: Texts = None,
+    a_type: Texts = None,
+    a_value: Texts = None,
+    a_text: Texts = None,
+    enabled: Enabled = False,
+    nested: Text = "",
+    builder: Text = "",
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    rule = rules.get_rule(desk, agent, rule_id)
+    form = _typed(
+        name, description, rule.trigger.value, events, match, c_field, c_op, c_value, a_type,
+        a_value, a_text, enabled, nested,
+    )  # fmt: skip
+    return _save(request, desk, agent, form, builder, rule)
+
+
+@router.post("/{rule_id}/enabled", dependencies=[Csrf])
+def set_enabled(
+    request: Request, desk: DeskDep, agent: WebAgent, rule_id: RecordId, enabled: Text = ""
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    on = enabled == "true"
+    rules.update_rule(desk, agent, rule_id, rules.RuleChanges(enabled=on))
+    return go(request, f"/admin?notice=Rule+{'enabled' if on else 'disabled'}#rules")
+
+
+@router.post("/{rule_id}/move", dependencies=[Csrf])
+def move_rule(
+    request: Request, desk: DeskDep, agent: WebAgent, rule_id: RecordId, direction: Text = "up"
+) -> Response:
+    require_lead(agent, "use the admin pages")
+    rules.move_rule(desk, agent, rule_id, up=direction == "up")
+    return go(request, "/admin?notice=Rule+moved#rules")
+
+
+@router.post("/{rule_id}/delete", dependencies=[Csrf])
+def delete_rule(request: Request, desk: DeskDep, agent: WebAgent, rule_id: RecordId) -> Response:
+    require_lead(agent, "use the admin pages")
+    rules.delete_rule(desk, agent, rule_id)
+    return go(request, "/admin?notice=Rule+deleted#rules")
+
+
+@router.get("/{rule_id}/trial")
+def try_on_ticket(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    rule_id: RecordId,
+    ticket: Annotated[str, Query()] = "",
+) -> Response:
+    """Whether the rule's condition holds on the ticket now and what it would do; a read, so a
+    GET (HTMX puts the answer under the rule, without JavaScript it is a page of its own)."""
+    require_lead(agent, "use the admin pages")
+    trial = try_rule(desk, agent, rule_id, ticket.strip())
+    if is_htmx(request):
+        return render(request, "admin/_automation_trial.html", {"trial": trial})
+    return render(request, "admin/automation_trial.html", {"user": agent, "trial": trial})

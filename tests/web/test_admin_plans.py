@@ -1,0 +1,116 @@
+"""Plans and SLA policies on /admin, on both engines: a lead adds a plan with a copy of another
+plan's policies, renames it, moves an organisation onto it, and changes a policy's warning,
+breach action and calendar, all audited; a bad value is named on its field, names are
+escaped, and agents are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.web.conftest import Browser, WebDesk
+from tests.web.test_admin_routing import audit_count
+from tierdesk.domain.people import Agent, Contact
+from tierdesk.domain.sla import BreachAction
+from tierdesk.services import people, sla
+
+SignIn = Callable[[Agent | Contact], Browser]
+HTMX = {"HX-Request": "true"}
+
+
+def plan_named(web: WebDesk, key: str) -> tuple[str, str, int] | None:
+    found = [p for p in people.list_plans(web.app.desk) if p.key == key]
+    return (found[0].name, found[0].coverage, int(found[0].highest_tier)) if found else None
+
+
+def test_a_lead_adds_a_plan_with_copied_policies_renames_it_and_moves_an_organisation(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+
+    added = lead.post(
+        "/admin/plans",
+        {"key": "gold", "name": "Gold", "coverage": "24x7", "highest_level": "3",
+         "policies_from": "premium"},
+    )  # fmt: skip
+    lead.post(
+        "/admin/plans/gold",
+        {"name": "Gold plus", "coverage": "24x7", "highest_level": "4", "description": ""},
+    )
+    moved = lead.post(f"/admin/organisations/{web.globex.id}/plan", {"plan": "gold"})
+
+    assert added.status_code == 200 and "Plan added" in added.text
+    assert plan_named(web, "gold") == ("Gold plus", "24x7", 4)
+    policies = {v.policy.priority for v in sla.list_policies(web.app.desk, web.lead)
+                if v.plan_key == "gold"}  # fmt: skip
+    assert policies == {"P1", "P2", "P3", "P4"}
+    orgs = {o.id: o.plan_id for o in people.list_organisations(web.app.desk, web.lead)}
+    gold = next(p for p in people.list_plans(web.app.desk) if p.key == "gold")
+    assert orgs[web.globex.id] == gold.id and "Organisation moved" in moved.text
+    assert (audit_count(web.app, "plan.created"), audit_count(web.app, "plan.updated")) == (1, 1)
+    assert audit_count(web.app, "organisation.updated") == 1
+
+
+def test_a_lead_changes_what_a_breach_does_and_the_warning_of_a_policy(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    view = next(v for v in sla.list_policies(web.app.desk, web.lead) if v.plan_key == "basic")
+    policy = view.policy
+    calendar = next(c for c in sla.list_calendars(web.app.desk, web.lead) if c.name == "24x7")
+    lead = signed_in(web.lead)
+    page = lead.get("/admin")
+    assert f'action="/admin/policies/{policy.id}"' in page.text
+
+    lead.post(
+        f"/admin/policies/{policy.id}",
+        {"first_response_minutes": "30", "next_response_minutes": "60",
+         "resolution_minutes": "600", "warn_before_minutes": "15",
+         "breach_action": "escalate", "calendar": str(calendar.id)},
+    )  # fmt: skip
+
+    changed = sla.get_policy(web.app.desk, web.lead, policy.id or 0).policy
+    assert (changed.first_response_minutes, changed.warn_before_minutes) == (30, 15)
+    assert (changed.breach_action, changed.calendar_id) == (BreachAction.ESCALATE, calendar.id)
+
+
+def test_bad_values_are_named_on_their_fields_and_nothing_is_stored(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    policy = sla.list_policies(web.app.desk, web.lead)[0].policy
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+
+    warn = lead.post(
+        f"/admin/policies/{policy.id}",
+        {"warn_before_minutes": "soon", "breach_action": "notify"},
+        headers=HTMX,
+    )
+    key = lead.post("/admin/plans", {"key": "Gold Plan!", "name": "Gold"}, headers=HTMX)
+    coverage = lead.post(
+        "/admin/plans", {"key": "gold", "name": "Gold", "coverage": "weekends"}, headers=HTMX
+    )
+
+    assert (warn.status_code, warn.headers["X-Desk-Fields"]) == (422, "warn_before_minutes")
+    assert (key.status_code, key.headers["X-Desk-Fields"]) == (422, "key")
+    assert (coverage.status_code, coverage.headers["X-Desk-Fields"]) == (422, "coverage")
+    assert plan_named(web, "gold") is None
+    assert sla.list_policies(web.app.desk, web.lead)[0].policy.warn_before_minutes == (
+        policy.warn_before_minutes
+    )
+
+
+def test_a_plan_s_name_is_shown_escaped_and_agents_cannot_add_plans(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    payload = "<img src=x onerror=alert(1)>"
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    lead.post("/admin/plans", {"key": "xss", "name": payload})
+    l1 = signed_in(web.l1)
+    l1.get("/queue")
+
+    page = lead.get("/admin").text
+    refused = l1.post("/admin/plans", {"key": "mine", "name": "Mine"})
+
+    assert payload not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert refused.status_code == 403 and plan_named(web, "mine") is None
