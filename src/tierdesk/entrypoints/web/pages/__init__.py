@@ -49,6 +49,7 @@ from tierdesk.entrypoints.web.pages import (
     signin,
     ticket,
     ticket_actions,
+    ticket_defects,
     ticket_fields,
     ticket_merges,
     ticket_new,
@@ -137,6 +138,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         side_conversations,
         access_notes,
         records,
+        ticket_defects,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
         knowledge_gaps,
