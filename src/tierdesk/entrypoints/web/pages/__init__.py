@@ -24,6 +24,7 @@ from tierdesk.entrypoints.web.pages import (
     access_notes,
     account,
     admin,
+    admin_calendars,
     admin_catalog,
     admin_contacts,
     admin_routing,
@@ -147,6 +148,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         time_spent,  # before reports: /reports/time is its own page
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
+        admin_calendars,  # before admin: /admin/calendars/… and /admin/policies/…/calendar
         admin_catalog,  # before admin: /admin/products/… are its own
         admin_routing,
         admin_contacts,

@@ -11,10 +11,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.answers import AnswerPolicy
+from tierdesk.domain.calendars import format_weekly_hours
 from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Role, Tier, grantable_roles
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages.admin_calendars import time_zones
 from tierdesk.entrypoints.web.pages.admin_routing import CONDITION_FIELDS
 from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
@@ -75,6 +77,7 @@ class NewAgentForm:
 def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
     organisations = people.list_organisations(desk, agent)
     plans = {p.id: p for p in people.list_plans(desk)}
+    calendars = sla.list_calendars(desk, agent)
     return {
         "user": agent,
         "agents": people.list_agents(desk, agent),
@@ -82,7 +85,9 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "plans": plans,
         "plan_list": list(plans.values()),
         "policies": sla.list_policies(desk, agent),
-        "calendars": sla.list_calendars(desk, agent),
+        "calendars": calendars,
+        "calendar_hours": {c.id: format_weekly_hours(c.weekly) for c in calendars},
+        "time_zones": time_zones(),
         "queues": queues.list_queues(desk, agent),
         "products": tickets.list_products(desk),
         "rules": rules.list_rules(desk, agent),
