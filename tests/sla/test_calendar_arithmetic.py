@@ -369,3 +369,17 @@ def test_a_calendar_without_working_hours_cannot_schedule_anything() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(InvalidInputError, match="aware"):
         add_business_minutes(office(), datetime(2026, 3, 6, 9, 0), 5)  # noqa: DTZ001
+
+
+@pytest.mark.parametrize("text", ["monday 09:00-17:00", "mon 09:00"])
+def test_every_mistake_in_written_hours_is_about_the_hours_field(text: str) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        parse_weekly_hours(text)
+
+    assert refused.value.data.get("field") == "hours"
+
+
+def test_closed_hours_written_out_read_back_as_closed() -> None:
+    closed = BusinessCalendar("c", "UTC", ((),) * 7)
+
+    assert parse_weekly_hours(format_weekly_hours(closed.weekly)) == closed.weekly

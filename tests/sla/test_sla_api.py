@@ -245,3 +245,18 @@ def test_an_agent_reads_and_clears_the_notifications_a_breach_left(
     }
     assert client.get("/api/v1/notifications", headers=people.agent).json()["items"] == []
     assert client.get("/api/v1/notifications", headers=people.customer).status_code == 403
+
+
+def test_a_lead_adds_holidays_to_a_calendar_and_removes_one(
+    client: TestClient, people: People
+) -> None:
+    url = "/api/v1/calendars/24x7/holidays"
+    added = client.post(url, json={"holidays": ["2026-12-25", "2026-12-26"]}, headers=people.lead)
+    refused = client.delete(f"{url}/2026-12-25", headers=people.agent)
+    removed = client.delete(f"{url}/2026-12-25", headers=people.lead)
+    missing = client.delete(f"{url}/2026-12-25", headers=people.lead)
+
+    assert added.json()["holidays"] == ["2026-12-25", "2026-12-26"]
+    assert refused.status_code == 403
+    assert removed.json()["holidays"] == ["2026-12-26"]
+    assert missing.status_code == 404

@@ -29,6 +29,8 @@ MINUTES_PER_DAY = 24 * 60
 # How far ahead to look for working time before deciding a calendar has none (ten years).
 MAX_SEARCH_DAYS = 3660
 
+MAX_NAME_LENGTH = 120  # the column's
+
 Interval = tuple[int, int]  # [start, end) in minutes after local midnight
 WeeklyHours = tuple[tuple[Interval, ...], ...]  # seven entries, Monday first
 
@@ -78,6 +80,10 @@ class BusinessCalendar:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidInputError("a calendar needs a name", field="name")
+        if len(self.name) > MAX_NAME_LENGTH:
+            raise InvalidInputError(
+                f"a calendar's name has at most {MAX_NAME_LENGTH} characters", field="name"
+            )
         zone_named(self.timezone)
         object.__setattr__(self, "weekly", check_weekly_hours(self.weekly))
         object.__setattr__(self, "holidays", frozenset(self.holidays))
@@ -304,7 +310,9 @@ def _day_set(text: str) -> list[int]:
     for item in text.split(","):
         first, _, last = item.strip().lower().partition("-")
         if first not in WEEKDAYS or (last and last not in WEEKDAYS):
-            raise InvalidInputError(f"{item.strip()!r} is not a weekday or a range like mon-fri")
+            raise InvalidInputError(
+                f"{item.strip()!r} is not a weekday or a range like mon-fri", field="hours"
+            )
         low, high = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
         if high < low:
             raise InvalidInputError(
@@ -318,8 +326,11 @@ def parse_weekly_hours(text: str) -> WeeklyHours:
     """Hours written as ``"mon-fri 09:00-12:00 13:00-18:00; sat 10:00-14:00"``.
 
     Groups are separated by ``;``: first the days (names or ranges, comma-separated), then one
-    or more periods. Days not named are closed; ``"mon-sun 00:00-24:00"`` is round the clock."""
+    or more periods. Days not named are closed; ``"mon-sun 00:00-24:00"`` is round the clock;
+    ``"closed"`` (what :func:`format_weekly_hours` writes for no hours) is never open."""
     days: list[list[Interval]] = [[] for _ in WEEKDAYS]
+    if text.strip().lower() == "closed":
+        return check_weekly_hours(days)
     for group in filter(None, (g.strip() for g in text.split(";"))):
         day_text, *period_texts = group.split()
         if not period_texts:
@@ -328,7 +339,9 @@ def parse_weekly_hours(text: str) -> WeeklyHours:
         for period in period_texts:
             start, sep, end = period.partition("-")
             if not sep:
-                raise InvalidInputError(f"{period!r} is not a period like 09:00-18:00")
+                raise InvalidInputError(
+                    f"{period!r} is not a period like 09:00-18:00", field="hours"
+                )
             periods.append((parse_clock(start), parse_clock(end)))
         for day in _day_set(day_text):
             days[day].extend(periods)

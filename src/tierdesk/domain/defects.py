@@ -16,6 +16,7 @@ from typing import Any
 from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.handoff import PacketContent
 from tierdesk.domain.messages import require_text
+from tierdesk.domain.ticket_values import Priority
 from tierdesk.domain.versions import Exposure, exposure, is_version
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
@@ -119,6 +120,50 @@ def reproduction_from_packet(
             field="steps",
         )
     return reproduction
+
+
+# A first guess at severity from the ticket's priority; the engineer changes it.
+_SEVERITY_OF_PRIORITY = {
+    Priority.P1: Severity.CRITICAL,
+    Priority.P2: Severity.MAJOR,
+    Priority.P3: Severity.MINOR,
+    Priority.P4: Severity.TRIVIAL,
+}
+
+
+@dataclass(frozen=True)
+class DefectDraft:
+    """A defect proposed from a ticket, for the engineer to edit before opening it."""
+
+    title: str
+    severity: Severity
+    actual: str
+    steps: list[str]
+    environment: str
+    affected_versions: list[str]
+    expected: str = ""
+
+
+def draft_defect(
+    subject: str, priority: Priority, packet: PacketContent, component: str | None = None
+) -> DefectDraft:
+    """The ticket's subject and priority with the packet's reproduction (the newest hand-off
+    packet, or one drafted from the thread); the catalogue's component joins the environment.
+    Nothing is refused here: ``reproduction_from_packet`` checks what is finally sent."""
+    steps = [s.step + (f" (result: {s.result})" if s.result else "") for s in packet.steps_tried]
+    where = " ".join(p for p in (packet.product, packet.version) if p)
+    if component:
+        where = f"{where}, component {component}" if where else f"component {component}"
+    environment = "; ".join(p for p in (where, packet.environment.strip()) if p)
+    version = packet.version.strip() if packet.version else ""
+    return DefectDraft(
+        title=subject.strip(),
+        severity=_SEVERITY_OF_PRIORITY.get(priority, Severity.MAJOR),
+        actual=packet.symptoms.strip(),
+        steps=[s for s in steps if s.strip()],
+        environment=environment,
+        affected_versions=[version] if is_version(version) else [],
+    )
 
 
 @dataclass(eq=False)

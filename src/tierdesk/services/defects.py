@@ -9,9 +9,11 @@ from datetime import datetime
 
 from tierdesk.domain.defects import (
     Defect,
+    DefectDraft,
     DefectStatus,
     Reproduction,
     Severity,
+    draft_defect,
     fix_notice,
     reproduction_from_packet,
 )
@@ -23,6 +25,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, desk_tickets, require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.escalation import packet_draft
 from tierdesk.services.jobs import enqueue
 from tierdesk.services.l3_outcomes import record_outcome
 from tierdesk.services.languages import language_for_customer
@@ -95,6 +98,26 @@ def open_defect(desk: Desk, actor: Actor, reference: int | str, new: DefectInput
         schedule_push(uow, desk, defect)
         uow.commit()
         return defect
+
+
+def draft_defect_for(desk: Desk, actor: Actor, reference: int | str) -> DefectDraft:
+    """A defect proposed from the ticket (the workspace's "Open a defect…" form): its subject,
+    a severity from its priority, product, component and version from its catalogue fields,
+    and symptoms and steps from its newest hand-off packet, else from a packet drafted off
+    its thread. Nothing is stored."""
+    require_level(actor, AUTHORS, "open defects")
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        assert ticket.id is not None
+        packet = uow.packets.latest(ticket.id)
+        content = packet.content if packet is not None else packet_draft(uow, ticket)
+        product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
+        component = (
+            next((c.name for c in product.components if c.id == ticket.component_id), None)
+            if product is not None
+            else None
+        )
+        return draft_defect(ticket.subject, ticket.priority, content, component)
 
 
 def schedule_push(uow: UnitOfWork, desk: Desk, defect: Defect) -> None:

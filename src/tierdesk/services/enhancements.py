@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tierdesk.domain.enhancements import Enhancement, EnhancementStatus, EnhancementVote
+from tierdesk.domain.enhancements import (
+    Enhancement,
+    EnhancementStatus,
+    EnhancementVote,
+    check_note,
+)
 from tierdesk.domain.people import Actor, Contact, Organisation
 from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
@@ -122,8 +127,10 @@ def vote_for_enhancement(
 
 
 def change_enhancement_status(
-    desk: Desk, actor: Actor, enhancement_id: int, status: EnhancementStatus
+    desk: Desk, actor: Actor, enhancement_id: int, status: EnhancementStatus, note: str = ""
 ) -> Enhancement:
+    """Move a request on (planned, in progress, declined, or back to proposed); ``note`` says
+    why, on the audit trail. Shipping is ``ship_enhancement``: it needs the release."""
     require_lead(actor, "change enhancement status")
     with desk.uow() as uow:
         enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
@@ -137,14 +144,18 @@ def change_enhancement_status(
             actor,
             desk.clock.now(),
             {"status": [str(old), str(status)]},
+            reason=_note(note),
         )
         uow.commit()
         return enhancement
 
 
-def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str) -> int:
-    """Shipped in ``version``: every linked ticket of a requesting organisation is told.
-    Returns how many tickets were."""
+def ship_enhancement(
+    desk: Desk, actor: Actor, enhancement_id: int, version: str, note: str = ""
+) -> int:
+    """Shipped in ``version``: every linked ticket of a requesting organisation is told (a
+    public reply in its customer's language, mailed by the outbox). Returns how many tickets
+    were; ``note`` goes on the audit trail."""
     require_lead(actor, "ship enhancements")
     with desk.uow() as uow:
         enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
@@ -164,9 +175,14 @@ def ship_enhancement(desk: Desk, actor: Actor, enhancement_id: int, version: str
             actor,
             now,
             {"shipped_in": enhancement.shipped_in, "tickets_notified": told},
+            reason=_note(note),
         )
         uow.commit()
         return told
+
+
+def _note(text: str) -> str | None:
+    return check_note(text) if text.strip() else None
 
 
 def list_enhancements(

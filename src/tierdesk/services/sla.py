@@ -125,6 +125,25 @@ def update_calendar(
     return new
 
 
+def add_holidays(
+    desk: Desk, actor: Actor, reference: str | int, days: list[date]
+) -> BusinessCalendar:
+    """Add holidays (one, or a year's list at once) to a calendar; ones it has stay."""
+    require_lead(actor, "change SLA calendars")
+    calendar = get_calendar(desk, actor, reference)
+    holidays = sorted(calendar.holidays | set(days))
+    return update_calendar(desk, actor, reference, CalendarFields(holidays=holidays))
+
+
+def remove_holiday(desk: Desk, actor: Actor, reference: str | int, day: date) -> BusinessCalendar:
+    require_lead(actor, "change SLA calendars")
+    calendar = get_calendar(desk, actor, reference)
+    if day not in calendar.holidays:
+        raise NotFoundError(f"{day.isoformat()} is no holiday of {calendar.name}", field="day")
+    holidays = sorted(calendar.holidays - {day})
+    return update_calendar(desk, actor, reference, CalendarFields(holidays=holidays))
+
+
 def _calendar_facts(calendar: BusinessCalendar) -> dict[str, Any]:
     return {
         "name": calendar.name,

@@ -415,6 +415,17 @@ class ContactOut(BaseModel):
     active: bool
 
 
+class ContactPatch(Request):
+    active: bool | None = Field(
+        default=None,
+        description="false: no sign-in of any kind and every session ends; true: allowed again",
+    )
+
+
+class SignInLinkOut(BaseModel):
+    sent_to: str = Field(description="The address the single-use link was mailed to")
+
+
 class AgentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

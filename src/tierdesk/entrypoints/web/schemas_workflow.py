@@ -243,12 +243,20 @@ class EnhancementVoteIn(Request):
     organisation: str = Field(min_length=1, max_length=200)
 
 
+_NOTE_HELP = "Why, for the record (on the audit trail; customers do not see it)"
+
+
 class EnhancementStatusIn(Request):
     status: EnhancementStatus
+    version: str | None = Field(
+        default=None, min_length=1, max_length=64, description="The release, for `shipped`"
+    )
+    note: str = Field(default="", max_length=50_000, description=_NOTE_HELP)
 
 
 class EnhancementShip(Request):
     version: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=50_000, description=_NOTE_HELP)
 
 
 class EnhancementOut(RecordOut):

@@ -16,6 +16,7 @@ from tierdesk.entrypoints.web.schemas_workflow import (
     EnhancementVoteIn,
     LinkTicket,
 )
+from tierdesk.errors import InvalidInputError
 from tierdesk.services import enhancements
 
 router = APIRouter(prefix="/enhancements", tags=["enhancement requests"])
@@ -72,8 +73,15 @@ def vote(
 def change_status(
     enhancement_id: RecordId, body: EnhancementStatusIn, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
-    """Move an enhancement to `planned`, `in-progress`, `shipped` or `declined`."""
-    enhancements.change_enhancement_status(desk, actor, enhancement_id, body.status)
+    """Move an enhancement to `proposed`, `planned`, `in-progress` or `declined`, or to
+    `shipped` with the `version` it shipped in (as `POST …/ship`: the requesting
+    organisations' linked tickets are told). Leads and admins; a shipped request stays so."""
+    if body.status is EnhancementStatus.SHIPPED:
+        if body.version is None:
+            raise InvalidInputError("give the release it shipped in", field="version")
+        enhancements.ship_enhancement(desk, actor, enhancement_id, body.version, body.note)
+    else:
+        enhancements.change_enhancement_status(desk, actor, enhancement_id, body.status, body.note)
     return get_enhancement(enhancement_id, desk, actor)
 
 
@@ -82,5 +90,5 @@ def ship(
     enhancement_id: RecordId, body: EnhancementShip, desk: DeskDep, actor: CurrentActor
 ) -> EnhancementOut:
     """Shipped in a release: the requesting organisations' linked tickets are told."""
-    enhancements.ship_enhancement(desk, actor, enhancement_id, body.version)
+    enhancements.ship_enhancement(desk, actor, enhancement_id, body.version, body.note)
     return get_enhancement(enhancement_id, desk, actor)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, BackgroundTasks, Request, status
 
 from tierdesk.domain.people import Agent, Tier
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
@@ -19,6 +19,7 @@ from tierdesk.entrypoints.web.schemas import (
     AgentOut,
     ContactCreate,
     ContactOut,
+    ContactPatch,
     MeOut,
     OrganisationCreate,
     OrganisationOut,
@@ -26,9 +27,11 @@ from tierdesk.entrypoints.web.schemas import (
     PlanCreate,
     PlanOut,
     PlanPatch,
+    SignInLinkOut,
 )
+from tierdesk.entrypoints.web.sign_in_links import send_sign_in_link
 from tierdesk.errors import NotFoundError
-from tierdesk.services import people, plans
+from tierdesk.services import contacts, people, plans
 
 router = APIRouter(tags=["people"])
 
@@ -167,6 +170,39 @@ def get_contact(contact_id: RecordId, desk: DeskDep, actor: CurrentActor) -> Con
         if contact.id == contact_id:
             return ContactOut.model_validate(contact)
     raise NotFoundError(f"contact {contact_id} not found")
+
+
+@router.patch("/contacts/{contact_id}", response_model=ContactOut)
+def update_contact(
+    contact_id: RecordId, body: ContactPatch, desk: DeskDep, actor: CurrentActor
+) -> ContactOut:
+    """Switch a contact's portal access off (`"active": false`: no sign-in by password, link
+    or API token, and every session ends at once; tickets and history stay) or on again.
+    Leads and admins; audited as `contact.updated`."""
+    if body.active is not None:
+        return ContactOut.model_validate(
+            contacts.set_contact_active(desk, actor, contact_id, body.active)
+        )
+    return ContactOut.model_validate(contacts.get_contact(desk, actor, contact_id))
+
+
+@router.post(
+    "/contacts/{contact_id}/sign-in-link",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SignInLinkOut,
+)
+def send_contact_sign_in_link(
+    contact_id: RecordId,
+    request: Request,
+    background: BackgroundTasks,
+    desk: DeskDep,
+    actor: CurrentActor,
+) -> SignInLinkOut:
+    """E-mail the contact a single-use portal sign-in link, as the portal's own form does
+    (leads and admins). 409 for a deactivated contact or a desk without outgoing mail, 429
+    when the address had as many links lately as the sign-in policy allows."""
+    contact = send_sign_in_link(request, desk, actor, background, contact_id)
+    return SignInLinkOut(sent_to=contact.email)
 
 
 @router.get("/agents", response_model=Page[AgentOut])

@@ -109,6 +109,24 @@ def update_calendar(
     return CalendarOut.of(sla.update_calendar(desk, actor, calendar_ref, _calendar_fields(body)))
 
 
+class HolidaysIn(Request):
+    holidays: list[date] = Field(min_length=1, max_length=1000, description="ISO dates")
+
+
+@router.post("/calendars/{calendar_ref}/holidays", response_model=CalendarOut, tags=["sla"])
+def add_holidays(
+    calendar_ref: str, body: HolidaysIn, desk: DeskDep, actor: CurrentActor
+) -> CalendarOut:
+    """Add holidays to a calendar (ones it has stay); running clocks on it are rescheduled."""
+    return CalendarOut.of(sla.add_holidays(desk, actor, calendar_ref, body.holidays))
+
+
+@router.delete("/calendars/{calendar_ref}/holidays/{day}", response_model=CalendarOut, tags=["sla"])
+def remove_holiday(calendar_ref: str, day: date, desk: DeskDep, actor: CurrentActor) -> CalendarOut:
+    """Make a date a working day again; running clocks on the calendar are rescheduled."""
+    return CalendarOut.of(sla.remove_holiday(desk, actor, calendar_ref, day))
+
+
 # -- policies -----------------------------------------------------------------------------------
 
 

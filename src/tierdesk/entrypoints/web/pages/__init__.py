@@ -24,6 +24,7 @@ from tierdesk.entrypoints.web.pages import (
     access_notes,
     account,
     admin,
+    admin_calendars,
     admin_catalog,
     admin_contacts,
     admin_plans,
@@ -53,6 +54,7 @@ from tierdesk.entrypoints.web.pages import (
     signin,
     ticket,
     ticket_actions,
+    ticket_defects,
     ticket_fields,
     ticket_merges,
     ticket_new,
@@ -142,6 +144,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         access_notes,
         rmas,
         records,
+        ticket_defects,
         articles,  # before knowledge: /kb/articles/new is not a manual's id
         knowledge,
         knowledge_gaps,
@@ -150,6 +153,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         time_spent,  # before reports: /reports/time is its own page
         reports,
         webhooks,  # before admin: /admin/webhooks is its own page
+        admin_calendars,  # before admin: /admin/calendars/… and /admin/policies/…/calendar
         admin_catalog,  # before admin: /admin/products/… are its own
         admin_plans,
         admin_routing,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.answers import AnswerPolicy
+from tierdesk.domain.calendars import format_weekly_hours
 from tierdesk.domain.people import (
     MIN_PASSWORD_LENGTH,
     PLAN_COVERAGES,
@@ -24,6 +25,7 @@ from tierdesk.domain.tickets import Priority
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages.admin_calendars import time_zones
 from tierdesk.entrypoints.web.pages.admin_routing import CONDITION_FIELDS
 from tierdesk.entrypoints.web.pages.rendering import go, is_htmx, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
@@ -84,6 +86,7 @@ class NewAgentForm:
 def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
     organisations = people.list_organisations(desk, agent)
     plans = {p.id: p for p in people.list_plans(desk)}
+    calendars = sla.list_calendars(desk, agent)
     return {
         "user": agent,
         "agents": people.list_agents(desk, agent),
@@ -91,7 +94,9 @@ def _context(desk: Desk, agent: Agent) -> dict[str, Any]:
         "plans": plans,
         "plan_list": list(plans.values()),
         "policies": sla.list_policies(desk, agent),
-        "calendars": sla.list_calendars(desk, agent),
+        "calendars": calendars,
+        "calendar_hours": {c.id: format_weekly_hours(c.weekly) for c in calendars},
+        "time_zones": time_zones(),
         "breach_actions": [str(a) for a in BreachAction],
         "priorities": [str(p) for p in Priority],
         "plan_coverages": PLAN_COVERAGES,

@@ -11,16 +11,13 @@ from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import Response
 
 from tierdesk.entrypoints.web.deps import DeskDep
-from tierdesk.entrypoints.web.hosts import public_link
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.entrypoints.web.sign_in_links import send_sign_in_link
 from tierdesk.errors import NotFoundError
-from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
 from tierdesk.services import contacts, people
 from tierdesk.services.access import require_lead
-from tierdesk.services.portal import magic_link_email
-from tierdesk.services.web_sessions import issue_magic_link
 
 router = APIRouter(prefix="/admin/contacts", include_in_schema=False)
 
@@ -100,16 +97,7 @@ def send_link(
     contact_id: RecordId,
 ) -> Response:
     """E-mail the contact a single-use sign-in link, as the portal's own form does (and under
-    the same limit on links per hour)."""
+    the same limit on links per hour); a refusal says why (sign_in_links.py)."""
     require_lead(agent, "use the admin pages")
-    contact = contacts.get_contact(desk, agent, contact_id)
-    settings = request.app.state.tierdesk.settings
-    issued = issue_magic_link(desk, contact.email) if settings.mail.from_address else None
-    if issued is None:
-        notice = f"No link sent to {contact.email}: inactive, mail not set up, or too many lately"
-    else:
-        url = public_link(request, "redeem_link", token=issued.token)
-        outgoing = magic_link_email(issued, url, outbound_policy(settings.mail))
-        background.add_task(smtp_transport(settings.mail).send, outgoing)
-        notice = f"Sign-in link sent to {contact.email}"
-    return _back(request, contact.organisation_id, notice)
+    contact = send_sign_in_link(request, desk, agent, background, contact_id)
+    return _back(request, contact.organisation_id, f"Sign-in link sent to {contact.email}")

@@ -109,7 +109,10 @@ add_record_pages(
     enhancements.list_enhancements,  # counted by votes
     enhancements.get_enhancement,
     list_extras=_products,
-    page_extras=lambda desk, agent: {"organisations": people.list_organisations(desk, agent)},
+    page_extras=lambda desk, agent: {
+        "organisations": people.list_organisations(desk, agent),
+        "statuses": [str(s) for s in EnhancementStatus],
+    },
 )
 
 
@@ -275,6 +278,30 @@ def vote(
 ) -> Response:
     enhancements.vote_for_enhancement(desk, agent, enhancement_id, organisation)
     return go(request, f"/enhancements/{enhancement_id}?notice=Vote+recorded")
+
+
+@router.post("/enhancements/{enhancement_id}/status", dependencies=[Csrf])
+def change_enhancement_status(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    enhancement_id: RecordId,
+    status: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """A lead moves the request on; shipped needs the release, and then every requesting
+    ticket is told (services/enhancements.py, as ``PUT /api/v1/enhancements/{id}/status``)."""
+    chosen = _choice(EnhancementStatus, status, "status")
+    if chosen is EnhancementStatus.SHIPPED:
+        if not version.strip():
+            raise InvalidInputError("give the release it shipped in", field="version")
+        told = enhancements.ship_enhancement(desk, agent, enhancement_id, version.strip(), note)
+        notice = f"Shipped;+{told}+linked+tickets+told"
+    else:
+        enhancements.change_enhancement_status(desk, agent, enhancement_id, chosen, note)
+        notice = f"Status+set+to+{chosen}"
+    return go(request, f"/enhancements/{enhancement_id}?notice={notice}")
 
 
 @router.post("/enhancements/{enhancement_id}/link", dependencies=[Csrf])
