@@ -1,6 +1,8 @@
 """``tierdesk export`` and ``tierdesk import tierdesk`` (issue 18): a small world with an
-internal note carrying an attachment, a hand-off packet, a ticket link and a known issue goes
-out and comes back the same; a desk with tickets is refused; a second run adds nothing; a bad
+internal note carrying an attachment, a hand-off packet, a ticket link and a known issue, and
+issue 21's records (a side conversation by mail whose reply brought a file, regions handing over
+to each other, time, an advisory, an RMA, a ticket's link to an installed item) goes out and
+comes back the same; a desk with tickets is refused; a second run adds nothing; a bad
 line stops the run naming file and line with nothing stored. The demo world's round trip (every
 kind of record) is test_export_demo_round_trip.py."""
 
@@ -19,13 +21,19 @@ from tierdesk import __version__
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.export_rows import FILES
 from tierdesk.config import Settings
+from tierdesk.domain.advisories import NoticeState
 from tierdesk.domain.imports import Outcome
+from tierdesk.domain.inbound import InboundAttachment, InboundEmail
 from tierdesk.domain.installed_base import EntitlementKind
 from tierdesk.domain.messages import MessageKind
-from tierdesk.domain.people import Tier
+from tierdesk.domain.outbound import OutboundPolicy, OutboxStatus, OutgoingKind
+from tierdesk.domain.people import Agent, Contact, Tier
+from tierdesk.domain.rmas import RmaKind
 from tierdesk.domain.ticket_values import LinkKind
+from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import (
+    advisories,
     attachments,
     catalog,
     conversation,
@@ -33,13 +41,20 @@ from tierdesk.services import (
     escalation,
     exported_desks,
     exports,
+    handovers,
     installed_base,
+    installed_base_tickets,
     known_issues,
     people,
+    regions,
+    rmas,
+    side_conversations,
     tickets,
+    time_entries,
 )
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
+from tierdesk.services.side_conversation_mail import compose_side_mail, receive_side_reply
 
 ATTACHMENT = b"2026-03-02 09:00:01 sip: 408 Request Timeout\n" * 20
 
@@ -86,11 +101,12 @@ def build_world(desk: Desk) -> None:
     tickets.solve_ticket(desk, lead, second.id or 0, "Upgraded to 4.2")
     csat.rate_ticket(desk, contact, second.id or 0, 5, "Fixed fast")
     catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel SBC", key="sbc"))
+    catalog.add_version(desk, SYSTEM, "sbc", "4.2")
     org_id = organisation.id or 0
     installed_base.add_site(
         desk, SYSTEM, org_id, installed_base.SiteInput("Berlin", "Unter den Linden 1")
     )
-    installed_base.add_item(
+    item = installed_base.add_item(
         desk, SYSTEM, org_id, installed_base.ItemInput("sbc", "Berlin", "4.2", "SB-1", "SBC-1U")
     )
     installed_base.add_entitlement(
@@ -100,6 +116,106 @@ def build_world(desk: Desk) -> None:
         installed_base.EntitlementInput(
             EntitlementKind.SUPPORT, "Premium support", "sbc", expires_on=date(2026, 12, 31)
         ),
+    )
+    build_issue_21_records(desk, contact, engineer, lead, first, item.id or 0)
+
+
+VENDOR = "escalations@handset-vendor.example"
+VENDOR_FILE = b"VEN-2291: firmware 4.2.2 fixes the session timer\n" * 10
+POLICY = OutboundPolicy(from_address="support@kestrel.example", from_name="Kestrel Support")
+
+
+def build_issue_21_records(
+    desk: Desk, contact: Contact, engineer: Agent, lead: Agent, ticket: Ticket, item_id: int
+) -> None:
+    """One of each of issue 21's records, kept small: the round trip's test data."""
+    number = ticket.number or ""
+    installed_base_tickets.link_item(desk, engineer, number, item_id)
+    side = side_conversations.start_side_conversation(
+        desk,
+        engineer,
+        number,
+        side_conversations.NewSideConversation(
+            "Seen this before?", "Calls drop after 32 seconds; known?", to=[VENDOR]
+        ),
+    )
+    with desk.uow() as uow:  # sent: its Message-ID fixed, as the outbox worker would
+        pending = uow.mail_outbox.find([OutboxStatus.PENDING], ticket.id)
+        [item] = [i for i in pending if i.kind is OutgoingKind.SIDE_CONVERSATION]
+        mail = compose_side_mail(uow, desk, POLICY, item)
+        assert mail is not None
+        uow.mail_outbox.finish(item.id, OutboxStatus.SENT, sent_at=desk.clock.now())
+        receive_side_reply(
+            uow,
+            desk,
+            InboundEmail(
+                message_id=VENDOR_MAIL,
+                subject=f"Re: {side.subject} [#side-{side.token}]",
+                from_address=VENDOR,
+                from_name="Vendor escalations",
+                text="Yes: VEN-2291, fixed in 4.2.2 (notes attached).",
+                in_reply_to=(mail.message_id,),
+                attachments=(InboundAttachment("notes.txt", "text/plain", VENDOR_FILE),),
+            ),
+            desk.clock.now(),
+        )
+        uow.commit()
+    # EMEA hands to the Americas, created after it: a reference forward in regions.ndjson.
+    hours = "mon-fri 08:00-17:00"
+    emea = regions.create_region(
+        desk, SYSTEM, regions.RegionFields("EMEA", "Asia/Tokyo", hours, None, [engineer.id or 0])
+    )
+    regions.create_region(
+        desk, SYSTEM, regions.RegionFields("Americas", "America/New_York", hours, "EMEA", [])
+    )
+    regions.update_region(
+        desk,
+        SYSTEM,
+        emea.region.id or 0,
+        regions.RegionFields("EMEA", "Asia/Tokyo", hours, "Americas"),
+    )
+    tickets.assign_ticket(desk, SYSTEM, number, engineer.id)
+    handovers.hand_over_now(desk, SYSTEM, engineer.id)
+    time_entries.log_time(desk, engineer, number, time_entries.LoggedTime("1h 30m", note="Traces"))
+    rmas.request_rmas(
+        desk, engineer, number, rmas.RmaRequest([item_id], "No power", RmaKind.ADVANCE_REPLACEMENT)
+    )
+    view = advisories.create_advisory(
+        desk,
+        SYSTEM,
+        advisories.AdvisoryInput(
+            "sbc", "4.2", "end-of-support", "Please upgrade", end_of_support=date(2026, 9, 30)
+        ),
+    )
+    advisories.set_state(
+        desk, contact, view.advisory.id or 0, contact.organisation_id, NoticeState.ACKNOWLEDGED
+    )
+
+
+ISSUE_21_FILES = (
+    "ticket_installed_items",
+    "side_conversations",
+    "side_messages",
+    "side_mail",
+    "regions",
+    "region_members",
+    "handovers",
+    "time_entries",
+    "rmas",
+    "advisories",
+    "advisory_organisations",
+)
+VENDOR_MAIL = "<reply.4711@handset-vendor.example>"
+
+
+def late_reply(in_reply_to: str) -> InboundEmail:
+    return InboundEmail(
+        message_id="<reply.4712@handset-vendor.example>",
+        subject="Re: Seen this before?",
+        from_address=VENDOR,
+        from_name="Vendor escalations",
+        text="One more thing: 4.2.3 is out.",
+        in_reply_to=(in_reply_to,),
     )
 
 
@@ -140,6 +256,15 @@ def test_an_exported_desk_imported_into_an_empty_desk_is_the_same_desk(
         note = next(m for m in thread if m.kind is MessageKind.INTERNAL_NOTE)
         stored = attachments.attachments_of(copy.desk, SYSTEM, note)[0]
         data = copy.desk.files.open(stored.storage_key)
+        # A reply to the mail the first desk sent still finds its side conversation, by the
+        # Message-ID alone (no token in its subject or address), with the file that came.
+        sent = next(
+            m["header_id"] for m in files_of(exported)["side_mail"] if m["header_id"] != VENDOR_MAIL
+        )
+        with copy.desk.uow() as uow:
+            reply = receive_side_reply(uow, copy.desk, late_reply(sent), copy.desk.clock.now())
+            [answer] = [m for m in uow.side_conversations.messages(1) if m.attachments]
+            vendor_file = copy.desk.files.open(answer.attachments[0].storage_key)
 
     before, after = files_of(exported), files_of(again)
     assert after == before
@@ -147,13 +272,17 @@ def test_an_exported_desk_imported_into_an_empty_desk_is_the_same_desk(
         assert before[name], name
     for name in ("ticket_links", "known_issues", "record_links", "ratings", "sites"):
         assert before[name], name
-    for name in ("installed_items", "entitlements"):
+    for name in ("installed_items", "entitlements", *ISSUE_21_FILES):
         assert before[name], name
     assert newcomer.id == len(before["tickets"]) + 1
     assert data == ATTACHMENT
     manifest = json.loads((exported / "manifest.json").read_text("utf-8"))
     assert manifest["files"]["notes"]["count"] == 1
-    assert manifest["attachments"]["count"] == 1
+    assert manifest["attachments"]["count"] == 2  # the note's file and the vendor's
+    assert reply is not None and reply.ticket_id == 1
+    assert vendor_file == VENDOR_FILE
+    # EMEA (1) hands to the Americas (2), a line further down the file.
+    assert [(r["id"], r["hands_to_id"]) for r in before["regions"]] == [(1, 2), (2, 1)]
 
 
 def test_an_export_holds_no_password_hash(exported: Path) -> None:
