@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -362,6 +363,53 @@ def test_a_value_its_column_refuses_is_named_with_its_file_line_and_field(
         with pytest.raises(InvalidInputError, match=r"tickets\.ndjson line 1: 'status'"):
             exported_desks.import_export(copy.desk, SYSTEM, exported)
         assert held(copy.desk)["tickets"] == 0
+
+
+# A value each of issue 21's files refuses: (file, field, value).
+REFUSED = (
+    ("ticket_installed_items", "matched_by", "guessed"),
+    ("side_conversations", "state", "lost"),
+    ("side_messages", "direction", "sideways"),
+    ("side_mail", "outbox_id", 1),  # the outbox is not exported: no line refers to it
+    ("regions", "hands_to_id", "Americas"),
+    ("region_members", "region_id", None),
+    ("handovers", "status", "forgotten"),
+    ("time_entries", "work_date", "yesterday"),
+    ("rmas", "kind", "swap"),
+    ("advisories", "reason", "whim"),
+    ("advisory_organisations", "notified_at", "2026-03-02T09:00:00"),  # no UTC offset
+)
+
+
+def test_a_bad_line_of_each_issue_21_file_is_named_before_anything_is_stored(
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    clock: FixedClock,
+    exported: Path,
+    tmp_path: Path,
+) -> None:
+    def broken(name: str, field: str, value: object) -> Path:
+        directory = tmp_path / f"{name}-{field}"
+        shutil.copytree(exported, directory)
+        path = directory / f"{name}.ndjson"
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        rows[0][field] = value
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+        return directory
+
+    with second_desk(request, settings, clock, tmp_path / "second") as copy:
+        empty = held(copy.desk)
+        for name, field, value in REFUSED:
+            with pytest.raises(InvalidInputError, match=rf"{name}\.ndjson line 1: ") as refused:
+                exported_desks.import_export(copy.desk, SYSTEM, broken(name, field, value))
+            assert refused.value.data.get("field") == field, refused.value.message
+        # The reply's file is missing from attachments/: named before anything is stored.
+        with_vendor_file = [m for m in files_of(exported)["side_messages"] if m["attachments"]]
+        digest = with_vendor_file[0]["attachments"][0]["sha256"]
+        (exported / "attachments" / digest).unlink()
+        with pytest.raises(InvalidInputError, match=r"side_messages\.ndjson line 2: 'attachm"):
+            exported_desks.import_export(copy.desk, SYSTEM, exported)
+        assert held(copy.desk) == empty
 
 
 def test_every_field_of_every_export_file_is_documented() -> None:
