@@ -17,24 +17,25 @@ from pathlib import Path
 import pytest
 
 from tests.factories import full_packet, make_agent, make_contact, make_organisation, make_ticket
-from tests.services.export_desks import second_desk
+from tests.services.export_desks import (
+    VENDOR,
+    VENDOR_FILE,
+    VENDOR_MAIL,
+    build_issue_21_records,
+    second_desk,
+)
 from tierdesk import __version__
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.export_rows import FILES
 from tierdesk.config import Settings
-from tierdesk.domain.advisories import NoticeState
 from tierdesk.domain.imports import Outcome
-from tierdesk.domain.inbound import InboundAttachment, InboundEmail
+from tierdesk.domain.inbound import InboundEmail
 from tierdesk.domain.installed_base import EntitlementKind
 from tierdesk.domain.messages import MessageKind
-from tierdesk.domain.outbound import OutboundPolicy, OutboxStatus, OutgoingKind
-from tierdesk.domain.people import Agent, Contact, Tier
-from tierdesk.domain.rmas import RmaKind
+from tierdesk.domain.people import Tier
 from tierdesk.domain.ticket_values import LinkKind
-from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import (
-    advisories,
     attachments,
     catalog,
     conversation,
@@ -42,20 +43,14 @@ from tierdesk.services import (
     escalation,
     exported_desks,
     exports,
-    handovers,
     installed_base,
-    installed_base_tickets,
     known_issues,
     people,
-    regions,
-    rmas,
-    side_conversations,
     tickets,
-    time_entries,
 )
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
-from tierdesk.services.side_conversation_mail import compose_side_mail, receive_side_reply
+from tierdesk.services.side_conversation_mail import receive_side_reply
 
 ATTACHMENT = b"2026-03-02 09:00:01 sip: 408 Request Timeout\n" * 20
 
@@ -118,79 +113,7 @@ def build_world(desk: Desk) -> None:
             EntitlementKind.SUPPORT, "Premium support", "sbc", expires_on=date(2026, 12, 31)
         ),
     )
-    build_issue_21_records(desk, contact, engineer, lead, first, item.id or 0)
-
-
-VENDOR = "escalations@handset-vendor.example"
-VENDOR_FILE = b"VEN-2291: firmware 4.2.2 fixes the session timer\n" * 10
-POLICY = OutboundPolicy(from_address="support@kestrel.example", from_name="Kestrel Support")
-
-
-def build_issue_21_records(
-    desk: Desk, contact: Contact, engineer: Agent, lead: Agent, ticket: Ticket, item_id: int
-) -> None:
-    """One of each of issue 21's records, kept small: the round trip's test data."""
-    number = ticket.number or ""
-    installed_base_tickets.link_item(desk, engineer, number, item_id)
-    side = side_conversations.start_side_conversation(
-        desk,
-        engineer,
-        number,
-        side_conversations.NewSideConversation(
-            "Seen this before?", "Calls drop after 32 seconds; known?", to=[VENDOR]
-        ),
-    )
-    with desk.uow() as uow:  # sent: its Message-ID fixed, as the outbox worker would
-        pending = uow.mail_outbox.find([OutboxStatus.PENDING], ticket.id)
-        [item] = [i for i in pending if i.kind is OutgoingKind.SIDE_CONVERSATION]
-        mail = compose_side_mail(uow, desk, POLICY, item)
-        assert mail is not None
-        uow.mail_outbox.finish(item.id, OutboxStatus.SENT, sent_at=desk.clock.now())
-        receive_side_reply(
-            uow,
-            desk,
-            InboundEmail(
-                message_id=VENDOR_MAIL,
-                subject=f"Re: {side.subject} [#side-{side.token}]",
-                from_address=VENDOR,
-                from_name="Vendor escalations",
-                text="Yes: VEN-2291, fixed in 4.2.2 (notes attached).",
-                in_reply_to=(mail.message_id,),
-                attachments=(InboundAttachment("notes.txt", "text/plain", VENDOR_FILE),),
-            ),
-            desk.clock.now(),
-        )
-        uow.commit()
-    # EMEA hands to the Americas, created after it: a reference forward in regions.ndjson.
-    hours = "mon-fri 08:00-17:00"
-    emea = regions.create_region(
-        desk, SYSTEM, regions.RegionFields("EMEA", "Asia/Tokyo", hours, None, [engineer.id or 0])
-    )
-    regions.create_region(
-        desk, SYSTEM, regions.RegionFields("Americas", "America/New_York", hours, "EMEA", [])
-    )
-    regions.update_region(
-        desk,
-        SYSTEM,
-        emea.region.id or 0,
-        regions.RegionFields("EMEA", "Asia/Tokyo", hours, "Americas"),
-    )
-    tickets.assign_ticket(desk, SYSTEM, number, engineer.id)
-    handovers.hand_over_now(desk, SYSTEM, engineer.id)
-    time_entries.log_time(desk, engineer, number, time_entries.LoggedTime("1h 30m", note="Traces"))
-    rmas.request_rmas(
-        desk, engineer, number, rmas.RmaRequest([item_id], "No power", RmaKind.ADVANCE_REPLACEMENT)
-    )
-    view = advisories.create_advisory(
-        desk,
-        SYSTEM,
-        advisories.AdvisoryInput(
-            "sbc", "4.2", "end-of-support", "Please upgrade", end_of_support=date(2026, 9, 30)
-        ),
-    )
-    advisories.set_state(
-        desk, contact, view.advisory.id or 0, contact.organisation_id, NoticeState.ACKNOWLEDGED
-    )
+    build_issue_21_records(desk, contact, engineer, first, item.id or 0)
 
 
 ISSUE_21_FILES = (
@@ -206,7 +129,6 @@ ISSUE_21_FILES = (
     "advisories",
     "advisory_organisations",
 )
-VENDOR_MAIL = "<reply.4711@handset-vendor.example>"
 
 
 def late_reply(in_reply_to: str) -> InboundEmail:

@@ -1,5 +1,6 @@
 """What ``tierdesk export`` and ``tierdesk import tierdesk`` need from storage: the desk's
-records, file by file of the export, as JSON-ready documents keyed by the desk's own ids."""
+records, file by file of the export, as JSON-ready documents keyed by the desk's own ids (or, for
+a table without one, its primary key)."""
 
 from __future__ import annotations
 

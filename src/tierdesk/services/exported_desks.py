@@ -105,14 +105,19 @@ def _link(desk: Desk, directory: Path, name: str, expected: int, batch: int) -> 
         if not uow.desk_rows.deferred_fields(name):
             return
     chunk: list[dict[str, Any]] = []
-    for line in [*_lines(desk, directory, name, expected), None]:
-        if line is not None:
-            chunk.append(line.document)
-        if chunk and (line is None or len(chunk) == batch):
-            with desk.uow() as uow:
-                uow.desk_rows.link(name, chunk)
-                uow.commit()
+    for line in _lines(desk, directory, name, expected):
+        chunk.append(line.document)
+        if len(chunk) == batch:
+            _link_chunk(desk, name, chunk)
             chunk = []
+    if chunk:
+        _link_chunk(desk, name, chunk)
+
+
+def _link_chunk(desk: Desk, name: str, documents: list[dict[str, Any]]) -> None:
+    with desk.uow() as uow:
+        uow.desk_rows.link(name, documents)
+        uow.commit()
 
 
 def _index_knowledge(desk: Desk, knowledge: dict[str, list[int]]) -> None:
