@@ -1,6 +1,8 @@
 """``tierdesk export`` and ``tierdesk import tierdesk`` (issue 18): a small world with an
-internal note carrying an attachment, a hand-off packet, a ticket link and a known issue goes
-out and comes back the same; a desk with tickets is refused; a second run adds nothing; a bad
+internal note carrying an attachment, a hand-off packet, a ticket link and a known issue, and
+issue 21's records (a side conversation by mail whose reply brought a file, regions handing over
+to each other, time, an advisory, an RMA, a ticket's link to an installed item) goes out and
+comes back the same; a desk with tickets is refused; a second run adds nothing; a bad
 line stops the run naming file and line with nothing stored. The demo world's round trip (every
 kind of record) is test_export_demo_round_trip.py."""
 
@@ -8,18 +10,26 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.factories import full_packet, make_agent, make_contact, make_organisation, make_ticket
-from tests.services.export_desks import second_desk
+from tests.services.export_desks import (
+    VENDOR,
+    VENDOR_FILE,
+    VENDOR_MAIL,
+    build_issue_21_records,
+    second_desk,
+)
 from tierdesk import __version__
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.export_rows import FILES
 from tierdesk.config import Settings
 from tierdesk.domain.imports import Outcome
+from tierdesk.domain.inbound import InboundEmail
 from tierdesk.domain.installed_base import EntitlementKind
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Tier
@@ -40,6 +50,7 @@ from tierdesk.services import (
 )
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
+from tierdesk.services.side_conversation_mail import receive_side_reply
 
 ATTACHMENT = b"2026-03-02 09:00:01 sip: 408 Request Timeout\n" * 20
 
@@ -86,11 +97,12 @@ def build_world(desk: Desk) -> None:
     tickets.solve_ticket(desk, lead, second.id or 0, "Upgraded to 4.2")
     csat.rate_ticket(desk, contact, second.id or 0, 5, "Fixed fast")
     catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel SBC", key="sbc"))
+    catalog.add_version(desk, SYSTEM, "sbc", "4.2")
     org_id = organisation.id or 0
     installed_base.add_site(
         desk, SYSTEM, org_id, installed_base.SiteInput("Berlin", "Unter den Linden 1")
     )
-    installed_base.add_item(
+    item = installed_base.add_item(
         desk, SYSTEM, org_id, installed_base.ItemInput("sbc", "Berlin", "4.2", "SB-1", "SBC-1U")
     )
     installed_base.add_entitlement(
@@ -100,6 +112,33 @@ def build_world(desk: Desk) -> None:
         installed_base.EntitlementInput(
             EntitlementKind.SUPPORT, "Premium support", "sbc", expires_on=date(2026, 12, 31)
         ),
+    )
+    build_issue_21_records(desk, contact, engineer, first, item.id or 0)
+
+
+ISSUE_21_FILES = (
+    "ticket_installed_items",
+    "side_conversations",
+    "side_messages",
+    "side_mail",
+    "regions",
+    "region_members",
+    "handovers",
+    "time_entries",
+    "rmas",
+    "advisories",
+    "advisory_organisations",
+)
+
+
+def late_reply(in_reply_to: str) -> InboundEmail:
+    return InboundEmail(
+        message_id="<reply.4712@handset-vendor.example>",
+        subject="Re: Seen this before?",
+        from_address=VENDOR,
+        from_name="Vendor escalations",
+        text="One more thing: 4.2.3 is out.",
+        in_reply_to=(in_reply_to,),
     )
 
 
@@ -140,6 +179,15 @@ def test_an_exported_desk_imported_into_an_empty_desk_is_the_same_desk(
         note = next(m for m in thread if m.kind is MessageKind.INTERNAL_NOTE)
         stored = attachments.attachments_of(copy.desk, SYSTEM, note)[0]
         data = copy.desk.files.open(stored.storage_key)
+        # A reply to the mail the first desk sent still finds its side conversation, by the
+        # Message-ID alone (no token in its subject or address), with the file that came.
+        sent = next(
+            m["header_id"] for m in files_of(exported)["side_mail"] if m["header_id"] != VENDOR_MAIL
+        )
+        with copy.desk.uow() as uow:
+            reply = receive_side_reply(uow, copy.desk, late_reply(sent), copy.desk.clock.now())
+            [answer] = [m for m in uow.side_conversations.messages(1) if m.attachments]
+            vendor_file = copy.desk.files.open(answer.attachments[0].storage_key)
 
     before, after = files_of(exported), files_of(again)
     assert after == before
@@ -147,13 +195,17 @@ def test_an_exported_desk_imported_into_an_empty_desk_is_the_same_desk(
         assert before[name], name
     for name in ("ticket_links", "known_issues", "record_links", "ratings", "sites"):
         assert before[name], name
-    for name in ("installed_items", "entitlements"):
+    for name in ("installed_items", "entitlements", *ISSUE_21_FILES):
         assert before[name], name
     assert newcomer.id == len(before["tickets"]) + 1
     assert data == ATTACHMENT
     manifest = json.loads((exported / "manifest.json").read_text("utf-8"))
     assert manifest["files"]["notes"]["count"] == 1
-    assert manifest["attachments"]["count"] == 1
+    assert manifest["attachments"]["count"] == 2  # the note's file and the vendor's
+    assert reply is not None and reply.ticket_id == 1
+    assert vendor_file == VENDOR_FILE
+    # EMEA (1) hands to the Americas (2), a line further down the file.
+    assert [(r["id"], r["hands_to_id"]) for r in before["regions"]] == [(1, 2), (2, 1)]
 
 
 def test_an_export_holds_no_password_hash(exported: Path) -> None:
@@ -233,6 +285,53 @@ def test_a_value_its_column_refuses_is_named_with_its_file_line_and_field(
         with pytest.raises(InvalidInputError, match=r"tickets\.ndjson line 1: 'status'"):
             exported_desks.import_export(copy.desk, SYSTEM, exported)
         assert held(copy.desk)["tickets"] == 0
+
+
+# A value each of issue 21's files refuses: (file, field, value).
+REFUSED = (
+    ("ticket_installed_items", "matched_by", "guessed"),
+    ("side_conversations", "state", "lost"),
+    ("side_messages", "direction", "sideways"),
+    ("side_mail", "outbox_id", 1),  # the outbox is not exported: no line refers to it
+    ("regions", "hands_to_id", "Americas"),
+    ("region_members", "region_id", None),
+    ("handovers", "status", "forgotten"),
+    ("time_entries", "work_date", "yesterday"),
+    ("rmas", "kind", "swap"),
+    ("advisories", "reason", "whim"),
+    ("advisory_organisations", "notified_at", "2026-03-02T09:00:00"),  # no UTC offset
+)
+
+
+def test_a_bad_line_of_each_issue_21_file_is_named_before_anything_is_stored(
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    clock: FixedClock,
+    exported: Path,
+    tmp_path: Path,
+) -> None:
+    def broken(name: str, field: str, value: object) -> Path:
+        directory = tmp_path / f"{name}-{field}"
+        shutil.copytree(exported, directory)
+        path = directory / f"{name}.ndjson"
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        rows[0][field] = value
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+        return directory
+
+    with second_desk(request, settings, clock, tmp_path / "second") as copy:
+        empty = held(copy.desk)
+        for name, field, value in REFUSED:
+            with pytest.raises(InvalidInputError, match=rf"{name}\.ndjson line 1: ") as refused:
+                exported_desks.import_export(copy.desk, SYSTEM, broken(name, field, value))
+            assert refused.value.data.get("field") == field, refused.value.message
+        # The reply's file is missing from attachments/: named before anything is stored.
+        with_vendor_file = [m for m in files_of(exported)["side_messages"] if m["attachments"]]
+        digest = with_vendor_file[0]["attachments"][0]["sha256"]
+        (exported / "attachments" / digest).unlink()
+        with pytest.raises(InvalidInputError, match=r"side_messages\.ndjson line 2: 'attachm"):
+            exported_desks.import_export(copy.desk, SYSTEM, exported)
+        assert held(copy.desk) == empty
 
 
 def test_every_field_of_every_export_file_is_documented() -> None:

@@ -1,5 +1,6 @@
 """What ``tierdesk export`` and ``tierdesk import tierdesk`` need from storage: the desk's
-records, file by file of the export, as JSON-ready documents keyed by the desk's own ids."""
+records, file by file of the export, as JSON-ready documents keyed by the desk's own ids (or, for
+a table without one, its primary key)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 Document = dict[str, Any]  # one NDJSON line: JSON values only (times as ISO 8601 text)
+Key = tuple[int, ...]  # what a line is known by: its id, or a table's composite key
 
 
 class DeskRows(Protocol):
@@ -23,9 +25,15 @@ class DeskRows(Protocol):
 
     def count(self, file: str) -> int: ...
 
-    def read(self, file: str, after_id: int, limit: int) -> list[Document]:
-        """Up to ``limit`` documents of ``file`` with ids above ``after_id``, by id, with the
-        file's local fields too (which the export never writes down)."""
+    def read(self, file: str, after: Key | None, limit: int) -> list[Document]:
+        """Up to ``limit`` documents of ``file`` with keys above ``after`` (None: from the
+        first), in key order, with the file's local fields too (which the export never writes
+        down)."""
+        ...
+
+    def key_fields(self, file: str) -> tuple[str, ...]:
+        """The fields a line of ``file`` is known by: ``("id",)``, or a table's composite key
+        (a ticket's link to an installed item: ``("ticket_id", "installed_item_id")``)."""
         ...
 
     def local_fields(self, file: str) -> tuple[str, ...]:
@@ -33,15 +41,24 @@ class DeskRows(Protocol):
         written to the file; an import fills them in for the desk it stores into."""
         ...
 
+    def deferred_fields(self, file: str) -> tuple[str, ...]:
+        """References to lines of the same file (a region's ``hands_to_id``): ``write`` leaves
+        them empty and ``link`` stores them once the whole file is in."""
+        ...
+
     def check(self, file: str, document: Document) -> None:
         """Refuse (``InvalidInputError``) a document ``write`` could not store as it is."""
         ...
 
-    def existing(self, file: str, ids: Sequence[int]) -> set[int]:
-        """Which of ``ids`` the desk already has in the table ``file`` is stored in."""
+    def existing(self, file: str, keys: Sequence[Key]) -> set[Key]:
+        """Which of ``keys`` the desk already has in the table ``file`` is stored in."""
         ...
 
     def write(self, file: str, documents: Sequence[Document]) -> None:
-        """Store the documents under their own ids: new ones inserted, those whose id the desk
+        """Store the documents under their own keys: new ones inserted, those whose key the desk
         already has (the empty desk's seeded levels and plans, a changed export) updated."""
+        ...
+
+    def link(self, file: str, documents: Sequence[Document]) -> None:
+        """Store the documents' deferred fields (their records are stored already)."""
         ...

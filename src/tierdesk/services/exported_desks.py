@@ -5,7 +5,8 @@ link.
 
 It shares the other importers' machinery: one transaction per batch, the source ids and
 fingerprints of ``imported_records`` (system ``tierdesk:<export id>``, one source id per line:
-``<file>:<id>``), the report, and ``finish_import`` (the index and triage afterwards). Unlike
+``<file>:<id>``; ``<file>:<ticket_id>/<installed_item_id>`` for a line with a composite key),
+the report, and ``finish_import`` (the index and triage afterwards). Unlike
 them it stores lines as they are, not as neutral records: those would lose levels, packets,
 events and everything else another desk does not have. And it leaves nothing out: every file
 is read and checked before anything is stored (a bad line stops the run naming file and line),
@@ -32,7 +33,7 @@ from tierdesk.errors import ConflictError, InvalidInputError, TierdeskError
 from tierdesk.services import articles, known_issues
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.exports import ATTACHMENTS, FORMAT, FORMAT_VERSION, MANIFEST
+from tierdesk.services.exports import ATTACHMENTS, FILE_LISTS, FORMAT, FORMAT_VERSION, MANIFEST
 from tierdesk.services.imports import MAX_BATCH
 
 # Files whose lines are what the index reads (finish_import rebuilds it once at the end).
@@ -92,8 +93,31 @@ def import_export(
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
+        _link(desk, directory, name, counts[name], batch)
     _index_knowledge(desk, knowledge)
     return report
+
+
+def _link(desk: Desk, directory: Path, name: str, expected: int, batch: int) -> None:
+    """Store the file's references to its own lines (a region's ``hands_to_id``) once all of
+    them are in; repeated on every run, so an interrupted one is completed."""
+    with desk.uow() as uow:
+        if not uow.desk_rows.deferred_fields(name):
+            return
+    chunk: list[dict[str, Any]] = []
+    for line in _lines(desk, directory, name, expected):
+        chunk.append(line.document)
+        if len(chunk) == batch:
+            _link_chunk(desk, name, chunk)
+            chunk = []
+    if chunk:
+        _link_chunk(desk, name, chunk)
+
+
+def _link_chunk(desk: Desk, name: str, documents: list[dict[str, Any]]) -> None:
+    with desk.uow() as uow:
+        uow.desk_rows.link(name, documents)
+        uow.commit()
 
 
 def _index_knowledge(desk: Desk, knowledge: dict[str, list[int]]) -> None:
@@ -164,8 +188,9 @@ def _lines(desk: Desk, directory: Path, name: str, expected: int) -> Iterator[_L
                     raise InvalidInputError(f"{where}: a line is one JSON object")
                 try:
                     uow.desk_rows.check(name, document)
+                    _check_files(directory, name, document)
                 except InvalidInputError as exc:
-                    raise InvalidInputError(f"{where}: {exc.message}") from None
+                    raise InvalidInputError(f"{where}: {exc.message}", **exc.data) from None
                 seen += 1
                 digest = hashlib.sha256(
                     json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -175,6 +200,40 @@ def _lines(desk: Desk, directory: Path, name: str, expected: int) -> Iterator[_L
             raise InvalidInputError(f"{filename}: not UTF-8 ({exc.reason})") from None
     if seen != expected:
         raise InvalidInputError(f"{filename}: {seen} lines, the manifest says {expected}")
+
+
+def _check_files(directory: Path, name: str, document: dict[str, Any]) -> None:
+    """A line's files are named by their SHA-256 and are in ``attachments/`` (their bytes are
+    checked against the name as they are stored)."""
+    if name == "attachments":
+        _check_file(directory, "sha256", document["sha256"])
+    if name not in FILE_LISTS:
+        return
+    field = FILE_LISTS[name]
+    listed = document[field]
+    if not isinstance(listed, list):
+        raise InvalidInputError(f"{field!r}: expected a list", field=field)
+    for number, entry in enumerate(listed, start=1):
+        what = f"{field!r} item {number}"
+        if not isinstance(entry, dict) or set(entry) != set(_LISTED_FILE):
+            fields = ", ".join(_LISTED_FILE)
+            raise InvalidInputError(f"{what}: expected an object of {fields}", field=field)
+        for key, kind in _LISTED_FILE.items():
+            value = entry[key]
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise InvalidInputError(f"{what}: {key!r} is not {kind.__name__}", field=field)
+        _check_file(directory, field, entry["sha256"], what)
+
+
+_LISTED_FILE: dict[str, type] = {"filename": str, "content_type": str, "size": int, "sha256": str}
+
+
+def _check_file(directory: Path, field: str, digest: str, what: str = "") -> None:
+    what = what or repr(field)
+    if not _SHA256.fullmatch(digest):
+        raise InvalidInputError(f"{what}: sha256 is not a SHA-256 in hex", field=field)
+    if not (directory / ATTACHMENTS / digest).is_file():
+        raise InvalidInputError(f"{what}: {ATTACHMENTS}/{digest} is missing", field=field)
 
 
 def _claim_desk(desk: Desk, system: str, manifest: dict[str, Any]) -> None:
@@ -204,8 +263,9 @@ def _claim_desk(desk: Desk, system: str, manifest: dict[str, Any]) -> None:
 def _store(
     desk: Desk, directory: Path, system: str, name: str, lines: list[_Line], report: ImportReport
 ) -> None:
-    source_ids = [f"{name}:{line.document['id']}" for line in lines]
     with desk.uow() as uow:
+        keys = uow.desk_rows.key_fields(name)
+        source_ids = [f"{name}:{'/'.join(str(line.document[k]) for k in keys)}" for line in lines]
         known = uow.imports.find(system, RecordKind.EXPORT, source_ids)
     fresh: list[tuple[str, _Line]] = []
     for source_id, line in zip(source_ids, lines, strict=True):
@@ -219,7 +279,20 @@ def _store(
     documents = [dict(line.document) for _, line in fresh]
     if name == "attachments":  # stored before the transaction; content-addressed, so harmless
         for (_, line), document in zip(fresh, documents, strict=True):
-            document["storage_key"] = _stored_file(desk, directory, name, line)
+            document["storage_key"] = _stored_file(
+                desk, directory, f"{name}.ndjson line {line.number}", document
+            )
+    if name in FILE_LISTS:
+        field = FILE_LISTS[name]
+        for (_, line), document in zip(fresh, documents, strict=True):
+            where = f"{name}.ndjson line {line.number} {field!r}"
+            document[field] = [
+                {
+                    **{k: v for k, v in entry.items() if k != "sha256"},
+                    "storage_key": _stored_file(desk, directory, where, entry),
+                }
+                for entry in document[field]
+            ]
     first, last = fresh[0][1].number, fresh[-1][1].number
     try:
         with desk.uow() as uow:
@@ -228,7 +301,7 @@ def _store(
             uow.imports.put_many(
                 system,
                 RecordKind.EXPORT,
-                [(sid, int(line.document["id"]), line.fingerprint) for sid, line in fresh],
+                [(sid, int(line.document[keys[0]]), line.fingerprint) for sid, line in fresh],
                 now,
             )
             if name in _INDEXED:
@@ -246,9 +319,10 @@ def _store(
         report.by_file[(name, Outcome.UPDATED if source_id in known else Outcome.CREATED)] += 1
 
 
-def _stored_file(desk: Desk, directory: Path, name: str, line: _Line) -> str:
-    digest = str(line.document["sha256"])
-    where = f"{name}.ndjson line {line.number}"
+def _stored_file(desk: Desk, directory: Path, where: str, listed: dict[str, Any]) -> str:
+    """Store the bytes ``listed`` (an attachment's line, or a file a line lists) names by their
+    ``sha256``; where this desk keeps them."""
+    digest = str(listed["sha256"])
     if not _SHA256.fullmatch(digest):
         raise InvalidInputError(f"{where}: sha256 is not a SHA-256 in hex")
     path = directory / ATTACHMENTS / digest
@@ -258,5 +332,5 @@ def _stored_file(desk: Desk, directory: Path, name: str, line: _Line) -> str:
         raise InvalidInputError(f"{where}: {ATTACHMENTS}/{digest} cannot be read ({exc})") from exc
     if hashlib.sha256(data).hexdigest() != digest:
         raise InvalidInputError(f"{where}: {ATTACHMENTS}/{digest} does not match its hash")
-    saved = desk.files.put(data, str(line.document["content_type"]), str(line.document["filename"]))
+    saved = desk.files.put(data, str(listed["content_type"]), str(listed["filename"]))
     return saved.storage_key

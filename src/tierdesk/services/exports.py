@@ -6,6 +6,10 @@ One ``<file>.ndjson`` per kind of record (the files and their order are storage'
 ``manifest.json`` with the format's version, the desk's version and every file's count. Nobody's
 password hash or API token is written: an imported desk's people sign in once an admin gives
 them a password.
+
+Files kept elsewhere than ``attachments``: a side conversation's message lists the files that
+came with it (``FILE_LISTS``) by where this desk keeps them; the export writes each with its
+SHA-256 instead and copies its bytes into ``attachments/`` like any attachment's.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 ATTACHMENTS = "attachments"
 _PAGE = 500  # rows read per statement
+# Files whose lines list files of their own (a JSON list of objects with a ``storage_key``):
+# the field that lists them. The line holds each one's ``sha256`` in place of the key.
+FILE_LISTS = {"side_messages": "attachments"}
 
 Progress = Callable[[int, int], None]  # rows written, rows in the desk
 
@@ -55,17 +62,21 @@ def export_desk(
         done = 0
         for name in names:
             local = uow.desk_rows.local_fields(name)
+            keys = uow.desk_rows.key_fields(name)
             count = 0
             with (directory / f"{name}.ndjson").open("w", encoding="utf-8") as out:
-                after = 0
+                after: tuple[int, ...] | None = None
                 while page := uow.desk_rows.read(name, after, _PAGE):
                     for document in page:
                         kept = {k: document.pop(k) for k in local}
                         if "storage_key" in kept:
                             copied += _copy_attachment(desk, directory, document, kept)
+                        if name in FILE_LISTS:
+                            field = FILE_LISTS[name]
+                            copied += _copy_listed_files(desk, directory, document, field)
                         out.write(json.dumps(document, ensure_ascii=False, sort_keys=False))
                         out.write("\n")
-                    after = page[-1]["id"]
+                    after = tuple(int(page[-1][k]) for k in keys)
                     count += len(page)
                     done += len(page)
                     if progress is not None:
@@ -100,3 +111,21 @@ def _copy_attachment(
         )
     target.write_bytes(data)
     return 1
+
+
+def _copy_listed_files(desk: Desk, directory: Path, document: dict[str, Any], field: str) -> int:
+    """Write each listed file with its SHA-256 in place of where this desk keeps it, and copy
+    its bytes to ``attachments/<sha256>`` (once per content); how many were copied."""
+    listed: list[dict[str, Any]] = []
+    copied = 0
+    for entry in document[field] or []:
+        data = desk.files.open(str(entry["storage_key"]))
+        digest = hashlib.sha256(data).hexdigest()
+        target = directory / ATTACHMENTS / digest
+        if not target.exists():
+            target.write_bytes(data)
+            copied += 1
+        written = {k: v for k, v in entry.items() if k != "storage_key"}
+        listed.append({**written, "sha256": digest})
+    document[field] = listed
+    return copied

@@ -5,7 +5,13 @@ names, with the desk's own ids, so that references between files (a message's ``
 event's ``ticket_id``) stay true across an export and an import. What a line leaves out:
 secrets (``password_hash``: nobody's password or token leaves the desk), what storage derives
 (``name_key``) and where this desk keeps a file (an attachment's ``storage_key``; the file
-itself is ``attachments/<sha256>`` beside the NDJSON files).
+itself is ``attachments/<sha256>`` beside the NDJSON files) and references to what the export
+leaves out (a side conversation's mail's ``outbox_id``: the outbox is not exported).
+
+A line is keyed by its ``id``; the two tables without one by their primary key (``region_members``
+by ``agent_id``, ``ticket_installed_items`` by ``(ticket_id, installed_item_id)``): the export
+pages through a file by its key and the import keeps its source ids by it, so neither needs a
+surrogate id the desk itself has no use for.
 """
 
 from __future__ import annotations
@@ -17,13 +23,18 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Row, Table
 
+from tierdesk.adapters.db import advisories as advisories_db
 from tierdesk.adapters.db import articles as articles_db
 from tierdesk.adapters.db import csat, defects, enhancements, handoff, incidents, known_issues
 from tierdesk.adapters.db import installed_base as installed_base_db
 from tierdesk.adapters.db import levels as levels_db
 from tierdesk.adapters.db import queues as queues_db
 from tierdesk.adapters.db import record_links as record_links_db
+from tierdesk.adapters.db import regions as regions_db
+from tierdesk.adapters.db import rmas as rmas_db
+from tierdesk.adapters.db import side_conversations as sides_db
 from tierdesk.adapters.db import tables as t
+from tierdesk.adapters.db import time_entries as time_entries_db
 from tierdesk.adapters.db.types import JsonValue, TierNumber, UtcDateTime
 from tierdesk.domain.messages import MessageKind
 
@@ -39,9 +50,17 @@ class ExportFile:
     # Where this desk keeps something (an attachment's file): read for the export's own use
     # and never written to the file; the import fills it in with where the new desk keeps it.
     local: frozenset[str] = frozenset()
+    # What a line is known by: the columns the export pages by and the import keeps its source
+    # ids under (integers, the table's primary key).
+    key: tuple[str, ...] = ("id",)
+    # Nullable references to what the export leaves out: never written, null in an import.
+    omitted: frozenset[str] = frozenset()
+    # Nullable references to lines of the same file, which may come later in it: the import
+    # stores them once the whole file is in (``SqlDeskRows.link``).
+    deferred: frozenset[str] = frozenset()
 
     def fields(self) -> list[str]:
-        hidden = SECRETS | DERIVED | self.local
+        hidden = SECRETS | DERIVED | self.local | self.omitted
         return [c.name for c in self.table.columns if c.name not in hidden]
 
 
@@ -81,6 +100,22 @@ FILES: tuple[ExportFile, ...] = (
     ExportFile("articles", articles_db.articles),
     ExportFile("article_versions", articles_db.article_versions),
     ExportFile("record_links", record_links_db.record_links),
+    # Issue 21's records.
+    ExportFile(
+        "ticket_installed_items",
+        installed_base_db.ticket_installed_items,
+        key=("ticket_id", "installed_item_id"),
+    ),
+    ExportFile("side_conversations", sides_db.side_conversations),
+    ExportFile("side_messages", sides_db.side_messages),
+    ExportFile("side_mail", sides_db.side_mail, omitted=frozenset({"outbox_id"})),
+    ExportFile("regions", regions_db.regions, deferred=frozenset({"hands_to_id"})),
+    ExportFile("region_members", regions_db.region_members, key=("agent_id",)),
+    ExportFile("handovers", regions_db.handovers),
+    ExportFile("time_entries", time_entries_db.time_entries),
+    ExportFile("rmas", rmas_db.rmas),
+    ExportFile("advisories", advisories_db.advisories),
+    ExportFile("advisory_organisations", advisories_db.advisory_organisations),
 )
 BY_NAME = {f.name: f for f in FILES}
 
