@@ -17,6 +17,7 @@ from tierdesk.domain.answers import (
     compose_answer,
     count_answers,
     parse_policy,
+    pick_in_ranking,
     why_not,
 )
 from tierdesk.domain.people import Tier
@@ -117,3 +118,18 @@ def test_the_counts_keep_the_desks_answers_apart_from_what_agents_sent() -> None
     assert (row.tickets, row.answered, row.answered_share) == (10, 3, 0.3)
     assert (row.verified, row.assumed, row.reopened, row.escalated) == (1, 1, 1, 1)
     assert (row.offered, row.accepted, row.acceptance) == (2, 1, 0.5)
+
+
+def test_a_first_hit_confident_enough_is_taken_over_a_more_confident_lower_one() -> None:
+    # the rank order is the search's own judgement of which passage answers; a lower hit
+    # that outscores a confident first one was right less often (bench/answers.py)
+    assert pick_in_ranking([0.62, 0.91, 0.40], threshold=0.55) == 0
+
+
+def test_below_a_first_hit_that_falls_short_the_highest_ranked_confident_one_is_taken() -> None:
+    assert pick_in_ranking([0.30, 0.58, 0.93], threshold=0.55) == 1
+
+
+def test_with_nothing_confident_enough_the_most_confident_hit_is_what_was_seen() -> None:
+    assert pick_in_ranking([0.20, 0.45, 0.45], threshold=0.55) == 1
+    assert pick_in_ranking([], threshold=0.55) is None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tierdesk.domain.answers import ANSWER_CANDIDATES, pick_in_ranking
 from tierdesk.domain.knowledge import DocumentKind, SearchDocument, SearchFilter
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import SearchIndex, UnitOfWork
@@ -182,20 +183,22 @@ def decide_answers(
     threshold: float,
     progress: Callable[[int], None] | None = None,
 ) -> list[AnswerDecision]:
-    """The answerer's decision (``services/answers.py``) per query: the best hit, answered
-    when its calibrated confidence reaches ``threshold``. The query's own document, when the
-    corpus holds it, is never its answer (as in ``rank_queries``)."""
+    """The answerer's decision (``services/answers.py``) per query: of the first
+    ``ANSWER_CANDIDATES`` hits, the highest-ranked whose calibrated confidence reaches
+    ``threshold`` (``pick_in_ranking``), answered; none reaching it, not answered. The query's
+    own document, when the corpus holds it, is never its answer (as in ``rank_queries``)."""
     where = SearchFilter(kinds=(DocumentKind.DOCUMENT,), everything=True)
     decisions = []
     with uow_factory() as uow:
         for query in queries:
-            found = index.search(uow, query.text, where, 2)
-            best = next(
-                (s for s in found if corpus_ids.get(s.document_id, query.id) != query.id), None
-            )
-            if best is None:
+            found = index.search(uow, query.text, where, ANSWER_CANDIDATES + 1)
+            kept = [s for s in found if corpus_ids.get(s.document_id, query.id) != query.id]
+            kept = kept[:ANSWER_CANDIDATES]
+            at = pick_in_ranking([s.confidence for s in kept], threshold)
+            if at is None:
                 decisions.append(AnswerDecision(query.id, False, None, 0.0))
             else:
+                best = kept[at]
                 answered = best.confidence >= threshold
                 doc = corpus_ids[best.document_id] if answered else None
                 decisions.append(AnswerDecision(query.id, answered, doc, best.confidence))

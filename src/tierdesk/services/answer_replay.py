@@ -174,7 +174,7 @@ def replay_ticket(desk: Desk, known: _Desk, ticket_id: int) -> ReplayCase | None
         return at is not None and at < opened
 
     source = best_source(
-        desk, contact, question, manual_product, with_manuals, ticket_id, admit=existed
+        desk, contact, question, manual_product, with_manuals, ticket_id, existed, threshold
     )
     if source is None or source.confidence < threshold:
         return ReplayCase(ticket_id, level, queue, False, False, truth.judged)

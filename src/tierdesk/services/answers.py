@@ -19,12 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 from tierdesk.domain.answers import (
+    ANSWER_CANDIDATES,
     AnswerAttempt,
     AnswerGate,
     AnswerPolicy,
     AnswerSource,
     SourceKind,
     compose_answer,
+    pick_in_ranking,
     stricter,
     why_not,
 )
@@ -51,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 ANSWER_TASK = "answers.answer"
 ANSWERER = SystemActor(name="tierdesk answers")
-_CANDIDATES = 3  # hits looked at per kind of source
+_CANDIDATES = ANSWER_CANDIDATES  # hits looked at per kind of source
 
 
 def portal_link(desk: Desk, number: str) -> str:
@@ -168,15 +170,21 @@ def best_source(
     with_manuals: bool,
     exclude_ticket: int | None = None,
     admit: Callable[[AnswerSource], bool] | None = None,
+    threshold: float | None = None,
 ) -> AnswerSource | None:
-    """The most confident customer-safe passage for ``text`` (``reader``: the customer, whose
-    view filters the knowledge to what they may read), or None when nothing is found.
-    ``admit``, when given, drops the sources it refuses (the replay: what did not exist yet);
-    more candidates are looked at then, so a refused best hit leaves the next one."""
+    """The customer-safe passage the answerer would use for ``text`` (``reader``: the
+    customer, whose view filters the knowledge to what they may read), or None when nothing is
+    found. Per kind of source, the first hits in rank order give one candidate
+    (``pick_in_ranking``: the highest-ranked reaching ``threshold``, by default
+    ``answers.min_confidence``); of those, the most confident. ``admit``, when given, drops the
+    sources it refuses (the replay: what did not exist yet); more candidates are looked at
+    then, so a refused best hit leaves the next one."""
     if not text.strip():
         return None
+    if threshold is None:
+        threshold = desk.answer_settings.min_confidence
     limit = _CANDIDATES if admit is None else _CANDIDATES * 3
-    found: list[AnswerSource] = []
+    ranked: list[list[AnswerSource]] = []  # per kind of source, best first
     searches: list[tuple[tuple[DocumentKind, ...], str | None]] = [
         ((DocumentKind.KNOWN_ISSUE,), None),
         ((DocumentKind.ARTICLE,), None),
@@ -185,12 +193,13 @@ def best_source(
         searches.append(((DocumentKind.MANUAL,), product))
     for kinds, for_product in searches:
         hits = search_knowledge(desk, reader, text, limit=limit, product=for_product, kinds=kinds)
-        found.extend(_from_hit(desk, hit) for hit in hits)
+        ranked.append([_from_hit(desk, hit) for hit in hits])
+    solutions = []
     for solved in search_solutions(desk, SYSTEM, text, limit=limit):
         view = solved.solution
         if view is None or not view.public_answer or view.ticket_id == exclude_ticket:
             continue
-        found.append(
+        solutions.append(
             AnswerSource(
                 SourceKind.SOLUTION,
                 f"ticket:{view.ticket_id}",
@@ -200,8 +209,15 @@ def best_source(
                 language=_language_of(desk, view.public_answer),
             )
         )
-    if admit is not None:
-        found = [source for source in found if admit(source)]
+    ranked.append(solutions)
+    found = []
+    for sources in ranked:
+        if admit is not None:
+            sources = [source for source in sources if admit(source)]
+        sources = sources[:_CANDIDATES]
+        at = pick_in_ranking([source.confidence for source in sources], threshold)
+        if at is not None:
+            found.append(sources[at])
     return max(found, key=lambda s: s.confidence, default=None)
 
 
