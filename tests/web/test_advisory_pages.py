@@ -94,3 +94,22 @@ def test_a_contact_acknowledges_its_organisation_s_advisory_in_the_portal(
     assert web.acme_contact.name in lead.get(f"/advisories/{number}").text
     refused = outsider.post(f"/portal/advisories/{number}/acknowledge")
     assert refused.status_code == 404
+
+
+def test_a_message_too_long_comes_back_in_the_form_with_the_reason_beside_it(
+    web: WebDesk, signed_in: Callable[[Agent | Contact], Browser]
+) -> None:
+    _world(web)
+    lead = signed_in(web.lead)
+    lead.get("/advisories/new")
+    long_message = "Please upgrade. " * 2_000  # 32,000 characters, the limit is 20,000
+
+    answer = lead.post(
+        "/advisories/new",
+        {"product": "sbc", "version": "5.2.1", "reason": "end-of-support", "message": long_message},
+    )
+
+    assert answer.status_code == 413
+    assert 'id="advisory-form"' in answer.text
+    assert 'id="adv-message-error"' in answer.text and "longer than" in answer.text
+    assert long_message.strip() in answer.text

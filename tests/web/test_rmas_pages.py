@@ -38,3 +38,24 @@ def test_the_rma_panel_and_list_escape_what_agents_typed(
     assert "KP-5" in listed.text
     assert browser.get("/rmas?state=nonsense").status_code == 422
     assert browser.get("/rmas?state=shipped").text.count("rma-row-") == 0
+
+
+def test_the_panel_offers_approve_only_to_someone_whose_signature_would_count(
+    web: WebDesk, signed_in: Callable[[Agent | Contact], Browser]
+) -> None:
+    desk = web.app.desk
+    catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel Phone", key="phone"))
+    item = ib.add_item(desk, SYSTEM, web.acme.id, ib.ItemInput("phone", None, None, "KP-6"))
+    contact = make_contact(desk, organisation=web.acme)
+    ticket = tickets.open_ticket(desk, contact, tickets.NewTicket(subject="Dead", body_text="KP-6"))
+    number = ticket.number or ""
+    request = rmas.RmaRequest([item.id or 0], "No power", RmaKind.REPAIR, None, "Dock 4")
+    rmas.request_rmas(desk, web.l1, number, request)
+
+    requester = signed_in(web.l1).get(f"/tickets/{number}/rmas").text
+    engineer = signed_in(web.l2).get(f"/tickets/{number}/rmas").text
+
+    # the L1 who asked can neither sign nor reject; cancelling their own request stays
+    assert "Approve RMA-" not in requester and "Reject RMA-" not in requester
+    assert "Cancel RMA-" in requester
+    assert "Approve RMA-" in engineer and "Reject RMA-" in engineer

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from tierdesk.domain.calendars import zone_named
 from tierdesk.domain.messages import require_text
 from tierdesk.errors import InvalidInputError
 
@@ -74,6 +75,8 @@ class Site:
         self.name = require_text(self.name, "name", max_length=200)
         self.address = _optional(self.address, "address", 1000)
         self.timezone = _optional(self.timezone, "timezone", 64)
+        if self.timezone:
+            zone_named(self.timezone)  # refused as a region or calendar refuses a typo
 
 
 @dataclass(eq=False)

@@ -183,31 +183,40 @@ class Rma:
             return None
         return "engineer" if self.engineer_id is None else "lead"
 
+    def approval_refused(self, agent: Agent) -> PermissionDeniedError | None:
+        """Why ``agent``'s signature would not count now, or None when it would: one place
+        for the rules, so the panel offers "Approve" only to those whose click can work."""
+        if agent.id == self.requested_by_id:
+            return PermissionDeniedError("nobody approves their own RMA request", action="approve")
+        if self.engineer_id is None:
+            if not may_sign_as_engineer(agent):
+                return PermissionDeniedError(
+                    "an RMA is approved by an engineer at L2 or above", action="approve"
+                )
+        elif not agent.is_lead:
+            return PermissionDeniedError(
+                "above the value limit an RMA also needs a lead's approval", action="approve"
+            )
+        elif agent.id == self.engineer_id:
+            return PermissionDeniedError(
+                "the lead's approval must come from someone other than the engineer who signed",
+                action="approve",
+            )
+        return None
+
     def approve(self, agent: Agent, at: datetime) -> bool:
         """Sign; True when this signature approves the RMA (the last one it needed)."""
         if self.state is not RmaState.REQUESTED:
             raise InvalidTransitionError(f"{self.reference} is {self.state}, not awaiting approval")
-        if agent.id == self.requested_by_id:
-            raise PermissionDeniedError("nobody approves their own RMA request", action="approve")
+        refused = self.approval_refused(agent)
+        if refused is not None:
+            raise refused
         if self.engineer_id is None:
-            if not may_sign_as_engineer(agent):
-                raise PermissionDeniedError(
-                    "an RMA is approved by an engineer at L2 or above", action="approve"
-                )
             self.engineer_id, self.engineer_signed_at = agent.id, at
             if self.needs_lead:
                 self.updated_at = at
                 return False
         else:
-            if not agent.is_lead:
-                raise PermissionDeniedError(
-                    "above the value limit an RMA also needs a lead's approval", action="approve"
-                )
-            if agent.id == self.engineer_id:
-                raise PermissionDeniedError(
-                    "the lead's approval must come from someone other than the engineer who signed",
-                    action="approve",
-                )
             self.lead_id, self.lead_signed_at = agent.id, at
         self.state, self.updated_at = RmaState.APPROVED, at
         return True
@@ -279,3 +288,14 @@ def next_actions(rma: Rma) -> list[str]:
         RmaState.SHIPPED: ["receive"],
         RmaState.RECEIVED: ["close"],
     }.get(rma.state, [])
+
+
+def offered_actions(rma: Rma, agent: Agent) -> list[str]:
+    """The next actions ``agent`` may take: an L1 (or the requester) is not offered a
+    signature that would be refused, nor a rejection, which takes someone who could sign."""
+    return [
+        action
+        for action in next_actions(rma)
+        if not (action == "approve" and rma.approval_refused(agent) is not None)
+        and not (action == "reject" and not may_sign_as_engineer(agent))
+    ]

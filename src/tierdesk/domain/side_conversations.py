@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from tierdesk.domain.customer_texts import customer_text
 from tierdesk.domain.outbound import OutgoingAttachment, OutgoingEmail, references_for
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
@@ -201,11 +202,13 @@ def quoted(messages: Sequence[QuotedMessage]) -> str:
     return "\n\n".join(blocks)
 
 
-def summary_draft(subject: str, sentences: Sequence[str]) -> str:
+def summary_draft(subject: str, sentences: Sequence[str], language: str | None = None) -> str:
     """The editable start of a public reply: what the side conversation found, in its own
-    sentences, for the agent to rewrite before anything reaches the customer."""
+    sentences, for the agent to rewrite before anything reaches the customer. The opening
+    line is in the ticket's ``language``, as everything else the customer reads."""
     said = "\n".join(f"- {s}" for s in sentences)
-    return f"An update on this ticket (we checked: {subject}):\n\n{said}\n"
+    intro = customer_text(language, "side.summary_intro", subject=subject)
+    return f"{intro}\n\n{said}\n"
 
 
 def side_mail(

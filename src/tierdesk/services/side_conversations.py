@@ -290,9 +290,12 @@ def draft_public_reply(desk: Desk, actor: Actor, reference: int | str, side_id: 
     summaries' machinery, ``domain/summaries.py``), from what *they* wrote when they answered.
     Returned to the agent to edit; nothing is posted."""
     thread = side_thread(desk, actor, reference, side_id)
+    with desk.uow() as uow:
+        language = _ticket(uow, desk, actor, reference).language  # the customer's
     theirs = [m.body_text for m in thread.messages if m.direction is SideDirection.IN]
     source = "\n\n".join(theirs or [m.body_text for m in thread.messages])
-    return summary_draft(thread.conversation.subject, summarise(source, max_sentences=4))
+    sentences = summarise(source, max_sentences=4)
+    return summary_draft(thread.conversation.subject, sentences, language)
 
 
 def post_public_reply(

@@ -62,6 +62,8 @@ TEXTS: dict[str, str] = {
     "rma.shipped": "Hardware-Austausch {reference}: Das Gerät mit der Seriennummer {replacement} "
     "wurde an Sie versandt.",
     "rma.tracking": "Sendungsnummer: {tracking}",
+    # a side conversation's summary drafted as a public reply (issue 21)
+    "side.summary_intro": "Ein Zwischenstand zu diesem Ticket (wir haben nachgefragt: {subject}):",
     "rma.received": "Hardware-Austausch {reference}: Das Gerät mit der Seriennummer {replacement} "
     "wurde zugestellt.",
     "rma.closed": "Der Hardware-Austausch {reference} für die Seriennummer {serial} ist "

@@ -56,6 +56,8 @@ TEXTS: dict[str, str] = {
     "rma.shipped": "Hardware replacement {reference}: the unit with serial number {replacement} "
     "has been shipped to you.",
     "rma.tracking": "Tracking reference: {tracking}",
+    # a side conversation's summary drafted as a public reply (issue 21)
+    "side.summary_intro": "An update on this ticket (we checked: {subject}):",
     "rma.received": "Hardware replacement {reference}: the unit with serial number {replacement} "
     "has been delivered.",
     "rma.closed": "Hardware replacement {reference} for serial number {serial} is complete and "

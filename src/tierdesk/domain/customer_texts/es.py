@@ -59,6 +59,8 @@ TEXTS: dict[str, str] = {
     "rma.shipped": "Sustitución de hardware {reference}: el equipo con número de serie "
     "{replacement} se le ha enviado.",
     "rma.tracking": "Número de seguimiento: {tracking}",
+    # a side conversation's summary drafted as a public reply (issue 21)
+    "side.summary_intro": "Novedades sobre este ticket (lo hemos consultado: {subject}):",
     "rma.received": "Sustitución de hardware {reference}: el equipo con número de serie "
     "{replacement} ha sido entregado.",
     "rma.closed": "La sustitución de hardware {reference} para el número de serie {serial} está "

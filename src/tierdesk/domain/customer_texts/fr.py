@@ -69,6 +69,8 @@ TEXTS: dict[str, str] = {
     "rma.shipped": "Remplacement de matériel {reference} : l'appareil portant le numéro de série "
     "{replacement} vous a été expédié.",
     "rma.tracking": "Numéro de suivi : {tracking}",
+    # a side conversation's summary drafted as a public reply (issue 21)
+    "side.summary_intro": "Du nouveau sur ce ticket (nous avons vérifié : {subject}) :",
     "rma.received": "Remplacement de matériel {reference} : l'appareil portant le numéro de série "
     "{replacement} a été livré.",
     "rma.closed": "Le remplacement de matériel {reference} pour le numéro de série {serial} est "

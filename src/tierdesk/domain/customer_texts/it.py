@@ -61,6 +61,8 @@ TEXTS: dict[str, str] = {
     "rma.shipped": "Sostituzione hardware {reference}: l'unità con numero di serie {replacement} "
     "le è stata spedita.",
     "rma.tracking": "Numero di tracciamento: {tracking}",
+    # a side conversation's summary drafted as a public reply (issue 21)
+    "side.summary_intro": "Un aggiornamento su questo ticket (abbiamo verificato: {subject}):",
     "rma.received": "Sostituzione hardware {reference}: l'unità con numero di serie {replacement} "
     "è stata consegnata.",
     "rma.closed": "La sostituzione hardware {reference} per il numero di serie {serial} è "

@@ -20,7 +20,7 @@ from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent, WebContact
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, TooLargeError
 from tierdesk.services import advisories, affected_customers, tickets
 from tierdesk.services.desk import Desk
 
@@ -43,7 +43,7 @@ def _form(
     typed: advisories.AdvisoryInput,
     *,
     preview: advisories.AdvisoryPreview | None = None,
-    error: InvalidInputError | None = None,
+    error: InvalidInputError | TooLargeError | None = None,
     eos: str = "",
     status: int = 200,
 ) -> Response:
@@ -110,7 +110,7 @@ def create_advisory(
             created = advisories.create_advisory(desk, agent, typed)
             return go(request, f"/advisories/{created.advisory.id}?notice=Advisory+sent")
         preview = advisories.preview_advisory(desk, agent, typed)
-    except InvalidInputError as error:
+    except (InvalidInputError, TooLargeError) as error:  # a too long message, too
         status = STATUS_BY_CODE[error.code]
         return _form(request, desk, agent, typed, error=error, eos=end_of_support, status=status)
     return _form(request, desk, agent, typed, preview=preview, eos=end_of_support)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tierdesk.domain.messages import Channel
-from tierdesk.domain.rmas import RmaKind, RmaState, format_money, next_actions
+from tierdesk.domain.rmas import RmaKind, RmaState, format_money, offered_actions
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages.rendering import go, render
@@ -35,7 +35,7 @@ def rma_panel(request: Request, desk: DeskDep, agent: WebAgent, reference: str) 
         "user": agent,
         "view": view,
         "kinds": list(RmaKind),
-        "actions": next_actions,
+        "actions": lambda rma: offered_actions(rma, agent),  # only what this agent can do
         "money": format_money,
         "currency": desk.rma_policy.currency,
         "limit": desk.rma_policy.lead_approval_above,
