@@ -55,7 +55,7 @@ def test_a_shift_handed_over_shows_in_the_next_regions_queue_and_is_accepted_the
     sign_in(east, emma)
     east.goto("/queue/handed-over")
     east.get_by_role("button", name="Hand over now").click()
-    expect(east.get_by_text("Handed over 1 tickets")).to_be_visible()
+    expect(east.get_by_text("Handed over 1 ticket")).to_be_visible()
 
     west = open_page()
     sign_in(west, wes)

@@ -12,7 +12,7 @@ from tests.factories import make_agent, make_contact, make_organisation
 from tierdesk.domain.installed_base import CoverageState, EntitlementKind, ItemStatus, MatchedBy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Organisation, Role
-from tierdesk.errors import NotFoundError, PermissionDeniedError
+from tierdesk.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from tierdesk.services import catalog, conversation, tickets
 from tierdesk.services import installed_base as ib
 from tierdesk.services.auth import SYSTEM
@@ -225,3 +225,14 @@ def test_an_item_of_another_organisation_cannot_be_linked_or_edited_through_this
         ib.update_item(
             desk, base.lead, base.organisation.id or 0, foreign.id or 0, ib.ItemInput("sbc")
         )
+
+
+def test_an_item_without_a_product_is_asked_for_one_beside_the_product_field(
+    desk: Desk, base: Base
+) -> None:
+    organisation = base.organisation.id or 0
+
+    with pytest.raises(InvalidInputError) as blank:
+        ib.add_item(desk, base.lead, organisation, ib.ItemInput("  ", serial_number="X-9"))
+
+    assert (blank.value.message, blank.value.data["field"]) == ("choose a product", "product")

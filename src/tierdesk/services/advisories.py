@@ -43,6 +43,7 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.affected_customers import organisations_of, record_of
 from tierdesk.services.desk import Desk
+from tierdesk.services.installed_base import product_for
 from tierdesk.services.jobs import TASKS, enqueue
 from tierdesk.services.mail_outbox import SEND_TASK
 
@@ -111,13 +112,6 @@ def _reason(text: str) -> AdvisoryReason:
         ) from None
 
 
-def _product(uow: UnitOfWork, name: str) -> Product:
-    product = uow.products.get_by_key(name) if name.strip() else None
-    if product is None:
-        raise InvalidInputError(f"no product {name!r} in the catalogue", field="product")
-    return product
-
-
 def _catalogue_version(product: Product, name: str | None, field_name: str) -> str | None:
     if name is None or not name.strip():
         return None
@@ -141,7 +135,7 @@ def _record_id(text: str | None, reason: AdvisoryReason) -> int | None:
 
 def _draft(uow: UnitOfWork, desk: Desk, actor: Actor, new: AdvisoryInput) -> AdvisoryPreview:
     """The advisory checked against the catalogue and its record, and who it would reach."""
-    product = _product(uow, new.product)
+    product = product_for(uow, new.product)
     reason = _reason(new.reason)
     if not new.version.strip():
         raise InvalidInputError("choose the version to advise on", field="version")

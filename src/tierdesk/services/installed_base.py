@@ -118,7 +118,11 @@ def installed_base(desk: Desk, actor: Actor, organisation_id: int) -> InstalledB
 
 
 def product_for(uow: UnitOfWork, name: str, field_name: str = "product") -> Product:
-    product = uow.products.get_by_key(name) if name.strip() else None
+    """The catalogue's product by its key; a blank one is "choose a product", not an unknown
+    product called ''."""
+    if not name.strip():
+        raise InvalidInputError("choose a product", field=field_name)
+    product = uow.products.get_by_key(name)
     if product is None:
         raise InvalidInputError(f"no product {name!r} in the catalogue", field=field_name)
     return product

@@ -124,13 +124,15 @@ def handed_over_count(desk: DeskDep, agent: WebAgent) -> Response:
 @router.post("/handovers/prepare", dependencies=[Csrf])
 def prepare(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
     done = handovers.prepare_handover(desk, agent)
-    return go(request, f"/queue/handed-over?notice=Drafted+{done.drafted}+notes")
+    notes = "note" if done.drafted == 1 else "notes"
+    return go(request, f"/queue/handed-over?notice=Drafted+{done.drafted}+{notes}")
 
 
 @router.post("/handovers/now", dependencies=[Csrf])
 def hand_over_now(request: Request, desk: DeskDep, agent: WebAgent) -> Response:
     done = handovers.hand_over_now(desk, agent)
-    return go(request, f"/queue/handed-over?notice=Handed+over+{done.handed_over}+tickets")
+    tickets = "ticket" if done.handed_over == 1 else "tickets"
+    return go(request, f"/queue/handed-over?notice=Handed+over+{done.handed_over}+{tickets}")
 
 
 @router.post("/handovers/{handover_id}/note", dependencies=[Csrf])
