@@ -10,6 +10,7 @@ Each test gets a fresh database cloned from one migrated template (a file copy o
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -25,12 +27,22 @@ from sqlalchemy.engine import URL, make_url
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.engine import make_engine, upgrade_database
 from tierdesk.adapters.db.mappers import start_mappers
+from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services.desk import Desk
 
 ENGINES = ("sqlite", "postgresql")
+
+# The desk's Argon2id at a test's cost: the same algorithm, version, salt and hash lengths, but
+# one pass over 1 MiB instead of three over 64 MiB. At the desk's cost a hash or a verify takes
+# ~0.2 s of a shared CI core, and the web tests create and sign in thousands of people. A stored
+# hash carries its own parameters, so verifying is as cheap. The desk's own cost is pinned by
+# tests/adapters/test_passwords.py, on a desk bootstrapped without this.
+TEST_PASSWORDS = Argon2PasswordHasher(
+    dataclasses.replace(RFC_9106_LOW_MEMORY, time_cost=1, memory_cost=1024, parallelism=1)
+)
 
 
 def _admin_url(url: str) -> URL:
@@ -155,7 +167,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, clock: FixedClock) -> Iterator[Tierdesk]:
-    application = bootstrap(settings, clock=clock)
+    application = bootstrap(settings, clock=clock, passwords=TEST_PASSWORDS)
     yield application
     application.close()
 

@@ -54,7 +54,7 @@ from tierdesk.domain.rmas import RmaPolicy
 from tierdesk.domain.sign_in_limits import FailureLimit, SignInPolicy
 from tierdesk.errors import ConfigurationError
 from tierdesk.mail_bootstrap import mail_delivery, mail_policy
-from tierdesk.ports import Clock, FileStore, SearchIndex, UnitOfWork
+from tierdesk.ports import Clock, FileStore, PasswordHasher, SearchIndex, UnitOfWork
 from tierdesk.ports.access_notes import NoteCipher
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.imports import AttachmentFetcher, ImportSource
@@ -205,6 +205,7 @@ def bootstrap(
     clock: Clock | None = None,
     files: FileStore | None = None,
     search_index: SearchIndex | None = None,
+    passwords: PasswordHasher | None = None,
 ) -> Tierdesk:
     start_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -223,7 +224,7 @@ def bootstrap(
         files=files or DiskFileStore(settings.attachments_dir),
         sanitise_html=sanitise_html,
         html_to_text=html_to_text,
-        passwords=Argon2PasswordHasher(),
+        passwords=passwords or Argon2PasswordHasher(),
         ticket_prefix=settings.ticket_prefix,
         max_attachment_bytes=settings.max_attachment_bytes,
         search=search_index

@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, sync_playwright
 from pydantic import SecretStr
 
+from tests.conftest import TEST_PASSWORDS
 from tests.factories import make_organisation
 from tests.web.conftest import PASSWORD, agent_with_password, contact_with_password
 from tierdesk.bootstrap import Tierdesk, bootstrap
@@ -77,7 +78,7 @@ def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
         answers=AnswersSettings(min_confidence=0.1),
         access_notes_key=SecretStr(Fernet.generate_key().decode()),  # access notes can be read
     )
-    app = bootstrap(settings)  # the real clock: the countdowns count down
+    app = bootstrap(settings, passwords=TEST_PASSWORDS)  # the real clock: countdowns count down
     acme = make_organisation(app.desk, name="Acme Telecom", plan="premium")
     globex = make_organisation(app.desk, name="Globex")
     queues.create_queue(app.desk, SYSTEM, queues.NewQueue(key="l1-all", name="L1", tier=Tier.L1))
