@@ -19,8 +19,8 @@ from tierdesk.domain.inbound import (
     ticket_subject,
 )
 from tierdesk.domain.messages import Channel, Message, MessageKind
-from tierdesk.domain.ticket_people import MAX_CCS, cc_address
 from tierdesk.domain.people import Contact, SystemActor, normalise_email
+from tierdesk.domain.ticket_people import MAX_CCS, cc_address
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.errors import InvalidInputError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
