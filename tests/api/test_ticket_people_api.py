@@ -1,5 +1,5 @@
-"""PATCH /api/v1/tickets/{ref} changes the requester and the followers, by the rules the ticket
-page's Details panel uses too (services.tickets.apply_changes)."""
+"""PATCH /api/v1/tickets/{ref} changes the requester, the followers and the CCs, by the rules
+the ticket page's Details panel uses too (services.tickets.apply_changes)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,18 @@ def test_an_agent_follows_but_only_a_lead_sets_other_followers(
     assert by_lead.status_code == 200 and by_lead.json()["followers"] == [other.id]
     seen_by_customer = client.get(url, headers=world.acme_contact).json()
     assert seen_by_customer["followers"] == []
+
+
+def test_an_agent_sets_the_ccs_which_the_customers_organisation_sees_too(
+    client: TestClient, world: World
+) -> None:
+    number = _open(client, world)
+    url = f"/api/v1/tickets/{number}"
+
+    bad = client.patch(url, json={"ccs": ["ops@acme.example", "ops"]}, headers=world.l1_agent)
+    good = client.patch(url, json={"ccs": ["OPS@acme.example"]}, headers=world.l1_agent)
+
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "ccs"
+    assert good.status_code == 200 and good.json()["ccs"] == ["ops@acme.example"]
+    assert client.get(url, headers=world.acme_contact).json()["ccs"] == ["ops@acme.example"]
+    assert client.get(url, headers=world.globex_contact).status_code == 404

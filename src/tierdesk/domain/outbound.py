@@ -105,6 +105,7 @@ class OutgoingEmail:
     auto_submitted: str | None = None  # "auto-replied" on acknowledgements (RFC 3834)
     ticket_number: str = ""
     reply_to: str | None = None  # a side conversation's own address, so replies find it
+    cc: tuple[str, ...] = ()  # a ticket's CCs, on its public replies only
 
 
 def new_message_id(ticket_number: str, outbox_id: int, token: str, domain: str) -> str:
@@ -153,9 +154,10 @@ def compose(
     reply: ReplyContent | None,
     thread: list[str],
     attachments: tuple[OutgoingAttachment, ...] = (),
+    cc: tuple[str, ...] = (),
 ) -> OutgoingEmail:
     """One outgoing mail. ``thread`` holds the ticket's known Message-IDs, oldest first; the
-    newest is what this mail answers."""
+    newest is what this mail answers. ``cc``: copied on a reply, never on an acknowledgement."""
     language = item.language
     values = {"name": recipient_name, "number": ticket_number, "subject": ticket_subject}
     marker = customer_text(language, "mail.marker")
@@ -196,6 +198,7 @@ def compose(
         attachments=attachments,
         auto_submitted="auto-replied" if item.kind is OutgoingKind.ACKNOWLEDGEMENT else None,
         ticket_number=ticket_number,
+        cc=tuple(a for a in cc if a != item.to_address) if reply is not None else (),
     )
 
 

@@ -1,4 +1,5 @@
-"""Who a ticket is about and who watches it: its requester and its followers.
+"""Who a ticket is about and who watches it: its requester, its followers (agents) and its CCs
+(addresses on the customer's side copied on the conversation).
 
 Functions of the ticket, like ``ticket_levels.py``, so that ``tickets.py`` stays readable; they
 check, apply and record on the ticket's trail through its ``_record``.
@@ -6,12 +7,32 @@ check, apply and record on the ticket's trail through its ``_record``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from tierdesk.domain.people import Actor, Agent, Contact
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError, PermissionDeniedError
+
+# More would make a ticket a mailing list; a customer who needs that has one of their own.
+MAX_CCS = 20
+# One address, as a mail header may carry it: no spaces, quotes, brackets or separators (what
+# could smuggle a second recipient or a header into the Cc: line, or markup into a page).
+_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"'\\]+\.[a-z0-9-]{2,}")
+
+
+def cc_address(text: str) -> str:
+    """``text`` as a CC: trimmed and lower-cased; refuses what is not one plain address."""
+    address = text.strip().lower()
+    if len(address) > 254 or not _ADDRESS.fullmatch(address) or ".." in address:
+        raise InvalidInputError(f"{text.strip()!r} is not an e-mail address", field="ccs")
+    return address
+
+
+def split_addresses(text: str) -> list[str]:
+    """Addresses typed in one box, separated by commas, semicolons, spaces or lines."""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
 
 
 def change_requester(ticket: Ticket, contact: Contact, by: Actor, at: datetime) -> None:
@@ -52,3 +73,25 @@ def set_followers(ticket: Ticket, agents: Sequence[Agent], by: Actor, at: dateti
         )
     old, ticket.followers = list(ticket.followers), wanted
     ticket._record("ticket.followers_changed", by, at, changes={"followers": [old, wanted]})
+
+
+def set_ccs(
+    ticket: Ticket, addresses: Iterable[str], requester_email: str, by: Actor, at: datetime
+) -> None:
+    """The addresses copied on the ticket's public conversation become exactly ``addresses``
+    (normalised, without repeats, and without the requester, who is mailed anyway). Any address
+    may be copied: a CC receives the public replies and its replies land on the ticket, but it
+    grants no access to the ticket in the portal (that follows from the organisation alone)."""
+    ticket._require_active("set_ccs")
+    requester = requester_email.strip().lower()
+    wanted: list[str] = []
+    for text in addresses:
+        address = cc_address(text)
+        if address != requester and address not in wanted:
+            wanted.append(address)
+    if len(wanted) > MAX_CCS:
+        raise InvalidInputError(f"at most {MAX_CCS} addresses may be copied", field="ccs")
+    if wanted == ticket.ccs:
+        return
+    old, ticket.ccs = list(ticket.ccs), wanted
+    ticket._record("ticket.ccs_changed", by, at, changes={"ccs": [old, wanted]})

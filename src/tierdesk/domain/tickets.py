@@ -73,6 +73,8 @@ class Ticket:
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] = field(default_factory=dict)
     followers: list[int] = field(default_factory=list)
+    # Addresses on the customer's side copied on public replies (ticket_people.set_ccs).
+    ccs: list[str] = field(default_factory=list)
     resolution: str | None = None  # for colleagues: root cause, what was done
     # For the customer: what the portal and customer-facing suggestions show of the solution
     # (None on tickets solved before it existed: customers then see the thread, nothing more).

@@ -226,6 +226,8 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
         reply=reply,
         thread=uow.mail_threads.thread_of(ticket.id),
         attachments=attachments,
+        # The CCs as they are when the mail leaves (a retry copies whom the ticket copies then).
+        cc=tuple(ticket.ccs),
     )
 
 

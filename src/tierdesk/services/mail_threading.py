@@ -20,6 +20,7 @@ from tierdesk.domain.inbound import (
 )
 from tierdesk.domain.messages import Channel, Message, MessageKind
 from tierdesk.domain.people import Contact, SystemActor, normalise_email
+from tierdesk.domain.ticket_people import MAX_CCS, cc_address
 from tierdesk.domain.tickets import LinkKind, Status, Ticket
 from tierdesk.errors import InvalidInputError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
@@ -27,6 +28,7 @@ from tierdesk.services.access import access_ticket, desk_ticket
 from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.languages import new_ticket_language
+from tierdesk.services.ticket_people import set_ccs
 from tierdesk.services.tickets import CatalogRef, resolve_catalog
 
 INTAKE = SystemActor(name="e-mail intake")
@@ -157,13 +159,52 @@ def deliver_to_ticket(
     )
     if ticket is not None and not follow_up:
         ticket.add_message(message, contact)
+        _copy_ccs(uow, desk, policy, ticket, email, contact, now)
         return ticket, message
     new = _open_ticket(uow, desk, email, contact, source, now, message.body_text)
     new.add_message(message, contact)
+    _copy_ccs(uow, desk, policy, new, email, contact, now)
     if follow_up and ticket is not None:
         uow.flush()
         new.link_to(ticket, LinkKind.RELATED, INTAKE, now)
     return new, message
+
+
+def _copy_ccs(
+    uow: UnitOfWork,
+    desk: Desk,
+    policy: MailPolicy,
+    ticket: Ticket,
+    email: InboundEmail,
+    sender: Contact,
+    now: datetime,
+) -> None:
+    """Whom the customer copied stays copied: the mail's Cc addresses join the ticket's CCs, as
+    the sender's change. Never the desk's own addresses (nor their sub-addresses, which side
+    conversations use) or an agent's, or copies would loop back into the desk; a Cc that is no
+    plain address is left out rather than the mail refused. Removing a CC is an agent's act."""
+    own = set(policy.our_addresses)
+    if desk.mail_out is not None:
+        own.add(desk.mail_out.policy.from_address.lower())
+    added: list[str] = []
+    for text in email.cc:
+        try:
+            address = cc_address(text)
+        except InvalidInputError:
+            continue
+        local, _, domain = address.partition("@")
+        if (
+            address in ticket.ccs
+            or address in added
+            or address == sender.email
+            or f"{local.partition('+')[0]}@{domain}" in own
+            or uow.agents.get_by_email(address) is not None
+        ):
+            continue
+        added.append(address)
+    room = MAX_CCS - len(ticket.ccs)
+    if added and room > 0:
+        set_ccs(uow, ticket, [*ticket.ccs, *added[:room]], sender, now)
 
 
 def _open_ticket(

@@ -1,4 +1,4 @@
-"""The people parts of a ticket's changes (requester, followers), applied inside the caller's
+"""The people parts of a ticket's changes (requester, followers, CCs), applied inside the caller's
 unit of work: ``tickets.apply_changes`` calls this, so the API's PATCH and the ticket page
 change them by the same rules (``domain/ticket_people.py``)."""
 
@@ -22,6 +22,7 @@ def apply_people_changes(
     *,
     requester_id: int | None,
     followers: Sequence[int] | None,
+    ccs: Sequence[str] | None = None,
 ) -> None:
     """``None``: leave that part as it is."""
     if requester_id is not None and requester_id != ticket.requester_id:
@@ -37,3 +38,13 @@ def apply_people_changes(
                 raise InvalidInputError(f"no agent {agent_id}", field="followers")
             agents.append(agent)
         ticket_people.set_followers(ticket, agents, actor, at)
+    if ccs is not None:
+        set_ccs(uow, ticket, ccs, actor, at)
+
+
+def set_ccs(
+    uow: UnitOfWork, ticket: Ticket, addresses: Sequence[str], actor: Actor, at: datetime
+) -> None:
+    """The ticket's CCs become ``addresses`` (the requester, mailed anyway, left out)."""
+    requester = uow.contacts.get(ticket.requester_id)
+    ticket_people.set_ccs(ticket, addresses, requester.email if requester else "", actor, at)

@@ -392,6 +392,7 @@ class TicketChanges:
     reason: str | None = None
     requester_id: int | None = None
     followers: list[int] | None = None  # the whole list; None leaves it as it is
+    ccs: list[str] | None = None  # the whole list of copied addresses; None leaves it
 
 
 def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: TicketChanges) -> Ticket:
@@ -428,7 +429,13 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
                     raise InvalidInputError(f"no agent {changes.assignee_id}", field="assignee_id")
             ticket.assign(agent, actor, now)
         apply_people_changes(
-            uow, actor, ticket, now, requester_id=changes.requester_id, followers=changes.followers
+            uow,
+            actor,
+            ticket,
+            now,
+            requester_id=changes.requester_id,
+            followers=changes.followers,
+            ccs=changes.ccs,
         )
         if changes.status is not None and changes.status is not ticket.status:
             ticket.change_status(changes.status, actor, now, changes.reason)

@@ -171,6 +171,8 @@ tickets = Table(
     Column("tags", json_list(), nullable=False),
     Column("custom_fields", json_dict(), nullable=False),
     Column("followers", json_list(), nullable=False),
+    # With a default, so exports made before it existed still import (adapters/db/import_rows).
+    Column("ccs", json_list(), nullable=False, server_default="[]"),
     Column("resolution", Text),
     Column("public_answer", Text),  # the customer's part of the solution
     Column("escalation_state", EnumText(PacketStatus)),

@@ -19,6 +19,8 @@ def build_message(outgoing: OutgoingEmail, *, now: datetime | None = None) -> Em
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["From"] = formataddr((outgoing.from_name, outgoing.from_address))
     message["To"] = formataddr((outgoing.to_name, outgoing.to_address))
+    if outgoing.cc:
+        message["Cc"] = ", ".join(outgoing.cc)
     message["Subject"] = outgoing.subject
     if outgoing.reply_to:
         message["Reply-To"] = outgoing.reply_to
@@ -65,9 +67,17 @@ class SmtpTransport:
                     smtp.starttls()
                 if self._user:
                     smtp.login(self._user, self._password or "")
-                smtp.send_message(
-                    message, from_addr=outgoing.from_address, to_addrs=[outgoing.to_address]
+                # send_message raises only when the relay refuses every recipient: a copied
+                # address refused is not the mail's failure, the requester's address is.
+                refused = smtp.send_message(
+                    message,
+                    from_addr=outgoing.from_address,
+                    to_addrs=[outgoing.to_address, *outgoing.cc],
                 )
+                if outgoing.to_address in refused:
+                    raise smtplib.SMTPRecipientsRefused(
+                        {outgoing.to_address: refused[outgoing.to_address]}
+                    )
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryFailedError(

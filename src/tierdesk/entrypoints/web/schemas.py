@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
-from tierdesk.domain.people import Actor, Role
+from tierdesk.domain.people import Actor, Contact, Role
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
 from tierdesk.domain.visibility import may_read_internal, visible_resolution
 from tierdesk.entrypoints.web.ids import RecordId
@@ -84,6 +84,11 @@ class TicketPatch(Request):
         default=None,
         max_length=100,
         description="Agent ids, the whole list; only leads change others than themselves",
+    )
+    ccs: list[str] | None = Field(
+        default=None,
+        max_length=100,
+        description="E-mail addresses copied on the public replies, the whole list (at most 20)",
     )
     reason: str | None = Field(default=None, max_length=5_000)
 
@@ -275,6 +280,7 @@ class TicketOut(BaseModel):
     queue: str | None
     assignee_id: int | None
     followers: list[int]
+    ccs: list[str]
     language: str | None
     tags: list[str]
     custom_fields: dict[str, Any]
@@ -313,6 +319,7 @@ class TicketOut(BaseModel):
             queue=t.queue,
             assignee_id=t.assignee_id,
             followers=list(t.followers) if internal else [],  # agents' business
+            ccs=list(t.ccs) if internal or _of_organisation(reader, t) else [],
             language=t.language,
             tags=list(t.tags),
             custom_fields=dict(t.custom_fields),
@@ -325,6 +332,12 @@ class TicketOut(BaseModel):
             closed_at=t.closed_at,
             links=[LinkOut.of(link, internal) for link in links],
         )
+
+
+def _of_organisation(reader: Actor, ticket: Ticket) -> bool:
+    """A contact of the ticket's organisation: who is copied on it is theirs to know, never
+    another organisation's."""
+    return isinstance(reader, Contact) and reader.organisation_id == ticket.organisation_id
 
 
 class TicketDetail(TicketOut):

@@ -240,6 +240,7 @@ def patch_ticket(
         reason=body.reason,
         requester_id=body.requester_id,
         followers=body.followers,
+        ccs=body.ccs,
     )
     ticket = ticket_services.apply_changes(desk, actor, ticket_ref, changes)
     return detail(desk, actor, ticket)

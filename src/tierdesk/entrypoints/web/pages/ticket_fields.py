@@ -1,5 +1,5 @@
 """The ticket page's Details panel: every field of a ticket changed in place (status, priority,
-type, product/component/version, tags, custom fields, assignee, requester, followers), through
+type, product/component/version, tags, custom fields, assignee, requester, followers, CCs), through
 the same use case as the API's PATCH (``services.tickets.apply_changes``), so the same rules
 and the same audit apply. Only what the agent changed in the form is sent: the form carries
 the values it showed (``seen``), and a field left as shown is left alone, so two agents editing
@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.people import Agent, Contact
+from tierdesk.domain.ticket_people import split_addresses
 from tierdesk.domain.tickets import ALLOWED_STATUS_CHANGES, Priority, Status, Ticket, TicketType
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages.rendering import go, render
@@ -41,6 +42,7 @@ FIELDS = (
     "assignee_id",
     "requester_id",
     "followers",
+    "ccs",
 )
 
 
@@ -67,6 +69,7 @@ def shown_values(ticket: Ticket, products: Sequence[Product]) -> dict[str, Any]:
         "assignee_id": str(ticket.assignee_id or ""),
         "requester_id": str(ticket.requester_id),
         "followers": sorted(str(i) for i in ticket.followers),
+        "ccs": ", ".join(ticket.ccs),
     }
 
 
@@ -186,6 +189,8 @@ def changes_from_form(
         changes.requester_id = _record_id(_one(form, "requester_id"), "requester_id")
     if changed("followers"):
         changes.followers = [_record_id(v, "followers") for v in form.get("followers") or []]
+    if changed("ccs"):
+        changes.ccs = split_addresses((form.get("ccs") or [""])[-1])
     changes.fields = fields
     untouched = tickets.TicketChanges(reason=changes.reason)
     return None if changes == untouched else changes
