@@ -18,7 +18,9 @@ from tierdesk.demo import build_demo
 from tierdesk.demo.answers_world import ANSWER_TICKETS
 from tierdesk.demo.builder import AUTHORED_END, history_end
 from tierdesk.demo.content import CONTENT_DIR
+from tierdesk.demo.installed_world import INSTALLED_TICKETS
 from tierdesk.demo.record_steps import load_workflow_content
+from tierdesk.demo.rma_world import RMA_TICKETS
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
 from tierdesk.domain.advisories import NoticeState
@@ -208,7 +210,8 @@ def test_the_same_seed_builds_the_same_world(sqlite_template: Path, tmp_path: Pa
     # 40 scenario and 30 Hadoop tickets, plus those the level 3/4 records' history opens and
     # the README walk-through's ticket
     told = told_ticket_count(load_workflow_content(CONTENT_DIR))
-    assert len(first) == 70 + told + WALKTHROUGH_TICKETS + ANSWER_TICKETS
+    issue_21 = INSTALLED_TICKETS + RMA_TICKETS
+    assert len(first) == 70 + told + WALKTHROUGH_TICKETS + ANSWER_TICKETS + issue_21
     assert first == second
     walkthrough = [row[2:4] for row in first if "factory reset a KP-200" in str(row[1])]
     assert (Status.OPEN, Tier.L1) in walkthrough

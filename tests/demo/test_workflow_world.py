@@ -20,9 +20,11 @@ from tierdesk.demo import build_demo
 from tierdesk.demo.answers_world import ANSWER_TICKETS, ANSWERING_QUEUE, QUESTIONS
 from tierdesk.demo.builder import DemoSummary
 from tierdesk.demo.content import CONTENT_DIR
+from tierdesk.demo.installed_world import INSTALLED_TICKETS
 from tierdesk.demo.knowledge_world import GAP_QUESTIONS
 from tierdesk.demo.progress import PHASES, REPORTS_PER_PHASE, BuildProgress
 from tierdesk.demo.record_steps import load_workflow_content
+from tierdesk.demo.rma_world import RMA_TICKETS
 from tierdesk.demo.walkthrough import WALKTHROUGH_TICKETS
 from tierdesk.demo.workflow_world import told_ticket_count
 from tierdesk.domain.answers import AnswerOutcome, AnswerPolicy, SourceKind
@@ -81,7 +83,8 @@ def test_the_demo_world_shows_the_tiered_workflow(app: Tierdesk) -> None:
     desk = app.desk
 
     told = told_ticket_count(CONTENT)
-    assert summary.tickets == 50 + told + WALKTHROUGH_TICKETS + ANSWER_TICKETS
+    issue_21 = INSTALLED_TICKETS + RMA_TICKETS
+    assert summary.tickets == 50 + told + WALKTHROUGH_TICKETS + ANSWER_TICKETS + issue_21
     check_progress(heard)
     check_counts_are_the_databases(desk, summary)
     check_routing(desk)

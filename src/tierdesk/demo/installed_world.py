@@ -115,6 +115,9 @@ def _entitlements(end: date) -> dict[str, list[ib.EntitlementInput]]:
     }
 
 
+INSTALLED_TICKETS = 2  # tickets this module adds to a build: one matched by serial, one by version
+
+
 def plan_installed_bases(world: World, lead: Agent) -> list[TicketScript]:
     """Record the installed bases now (before the history is played) and plan the tickets
     that match them."""

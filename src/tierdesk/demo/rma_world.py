@@ -21,6 +21,7 @@ ORGANISATION = "Müller Logistik GmbH"
 SITE = ib.SiteInput(
     "Hamburg Lager 3", "Müller Logistik GmbH, Lager 3, Hafenstraße 12, 20457 Hamburg"
 )
+RMA_TICKETS = 1  # tickets this module adds to a build: the dead base station's
 FAULTY = "KP4-2311-0042"
 REPLACEMENT = "KP4-2405-0917"
 

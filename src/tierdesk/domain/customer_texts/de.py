@@ -169,8 +169,10 @@ TEXTS: dict[str, str] = {
     "portal.not_allowed": "Nicht erlaubt",
     "portal.failed": "Das hat nicht geklappt",
     "portal.error.sign_in": "Falsche E-Mail-Adresse oder falsches Passwort.",
-    "portal.error.paused": "Zu viele fehlgeschlagene Anmeldungen: Die Anmeldung ist pausiert. "
-    "Bitte versuchen Sie es in {wait} erneut.",
+    "portal.error.paused_account": "Zu viele fehlgeschlagene Anmeldungen für dieses Konto: Es ist "
+    "vorerst gesperrt. Bitte versuchen Sie es in {wait} erneut.",
+    "portal.error.paused_network": "Zu viele fehlgeschlagene Anmeldungen von Ihrer "
+    "Netzwerkadresse. Bitte versuchen Sie es in {wait} erneut.",
     "portal.error.fill_in": "Bitte ausfüllen: {fields}.",
     "portal.error.no_page": "Unter dieser Adresse gibt es keine Seite.",
     "portal.error.wrong_method": "Diese Adresse beantwortet diese Art von Anfrage nicht.",

@@ -161,7 +161,10 @@ TEXTS: dict[str, str] = {
     "portal.not_allowed": "Not allowed",
     "portal.failed": "That did not work",
     "portal.error.sign_in": "Wrong e-mail address or password.",
-    "portal.error.paused": "Too many failed sign-ins: signing in is paused. Try again in {wait}.",
+    "portal.error.paused_account": "Too many failed sign-ins for this account: it is locked for "
+    "now. Try again in {wait}.",
+    "portal.error.paused_network": "Too many failed sign-ins from your network address. Try again "
+    "in {wait}.",
     "portal.error.fill_in": "Please fill in: {fields}.",
     "portal.error.no_page": "There is no page at this address.",
     "portal.error.wrong_method": "This address does not answer that kind of request.",

@@ -166,8 +166,10 @@ TEXTS: dict[str, str] = {
     "portal.not_allowed": "No permitido",
     "portal.failed": "No ha funcionado",
     "portal.error.sign_in": "Dirección de correo o contraseña incorrectos.",
-    "portal.error.paused": "Demasiados inicios de sesión fallidos: el acceso está en pausa. "
-    "Inténtelo de nuevo en {wait}.",
+    "portal.error.paused_account": "Demasiados inicios de sesión fallidos para esta cuenta: está "
+    "bloqueada por ahora. Inténtelo de nuevo en {wait}.",
+    "portal.error.paused_network": "Demasiados inicios de sesión fallidos desde su dirección de "
+    "red. Inténtelo de nuevo en {wait}.",
     "portal.error.fill_in": "Rellene: {fields}.",
     "portal.error.no_page": "No hay ninguna página en esta dirección.",
     "portal.error.wrong_method": "Esta dirección no responde a este tipo de solicitud.",

@@ -177,7 +177,9 @@ TEXTS: dict[str, str] = {
     "portal.not_allowed": "Action non autorisée",
     "portal.failed": "Cela n'a pas fonctionné",
     "portal.error.sign_in": "Adresse e-mail ou mot de passe incorrect.",
-    "portal.error.paused": "Trop de connexions échouées : la connexion est suspendue. "
+    "portal.error.paused_account": "Trop de connexions échouées pour ce compte : il est "
+    "verrouillé pour le moment. Réessayez dans {wait}.",
+    "portal.error.paused_network": "Trop de connexions échouées depuis votre adresse réseau. "
     "Réessayez dans {wait}.",
     "portal.error.fill_in": "Veuillez remplir : {fields}.",
     "portal.error.no_page": "Il n'y a pas de page à cette adresse.",

@@ -168,7 +168,10 @@ TEXTS: dict[str, str] = {
     "portal.not_allowed": "Operazione non consentita",
     "portal.failed": "Non è andato a buon fine",
     "portal.error.sign_in": "Indirizzo e-mail o password errati.",
-    "portal.error.paused": "Troppi accessi non riusciti: l'accesso è sospeso. Riprova tra {wait}.",
+    "portal.error.paused_account": "Troppi accessi non riusciti per questo account: è bloccato "
+    "per ora. Riprova tra {wait}.",
+    "portal.error.paused_network": "Troppi accessi non riusciti dal tuo indirizzo di rete. "
+    "Riprova tra {wait}.",
     "portal.error.fill_in": "Compila: {fields}.",
     "portal.error.no_page": "A questo indirizzo non c'è nessuna pagina.",
     "portal.error.wrong_method": "Questo indirizzo non risponde a questo tipo di richiesta.",

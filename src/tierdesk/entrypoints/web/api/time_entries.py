@@ -76,7 +76,7 @@ def list_entries(
     actor: CurrentActor,
     page: PageQuery,
     ticket: str | None = Query(default=None, max_length=40, description="Of this ticket only"),
-    agent_id: int | None = Query(default=None, ge=1, description="Logged by this agent"),
+    agent_id: Annotated[RecordId | None, Query(description="Logged by this agent")] = None,
     since: Annotated[dt.date | None, Query(description="From this day")] = None,
     until: Annotated[dt.date | None, Query(description="To this day, included")] = None,
 ) -> Page[TimeEntryOut]:
@@ -155,7 +155,7 @@ def time_report(
     since: Annotated[dt.date | None, Query(description="From this day (default: the 1st)")] = None,
     until: Annotated[dt.date | None, Query(description="To this day (default: today)")] = None,
     group: str = Query(default="organisation", pattern=f"^({'|'.join(GROUPINGS)})$"),
-    organisation_id: int | None = Query(default=None, ge=1, description="One organisation"),
+    organisation_id: Annotated[RecordId | None, Query(description="One organisation")] = None,
 ) -> TimeReportOut:
     """Logged time per organisation, contract (the organisation's support plan), agent,
     month or week, billable and not, for the days `since`…`until` (this month by default).

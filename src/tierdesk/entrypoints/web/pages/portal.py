@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tierdesk.domain.customer_texts import customer_text, minutes_phrase
 from tierdesk.domain.messages import Channel, MessageKind
-from tierdesk.domain.sign_in_limits import wait_minutes
+from tierdesk.domain.sign_in_limits import LimitScope, wait_minutes
 from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
@@ -91,7 +91,10 @@ def signin(
     except RateLimitedError as paused:
         language = portal_language(request)
         wait = minutes_phrase(language, wait_minutes(paused.retry_after))
-        said = customer_text(language, "portal.error.paused", wait=wait)
+        # An account locked and a network address paused are told apart, as in the workspace.
+        account = getattr(paused, "scope", None) is LimitScope.ACCOUNT
+        key = "portal.error.paused_account" if account else "portal.error.paused_network"
+        said = customer_text(language, key, wait=wait)
         return paused_answer(request, background, "portal/signin.html", context, paused, said)
     except UnauthenticatedError:
         said = customer_text(portal_language(request), "portal.error.sign_in")
