@@ -195,6 +195,9 @@ def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
     l1.get_by_role("link", name=number).click()
     l1.get_by_label("Text").fill("Please lower the speaker volume one step.")
     l1.get_by_role("button", name="Send").click()
+    # The answer to Send re-renders the page, composer included: choosing "Internal note"
+    # before it arrives would be undone by it (on a loaded machine the note went out public).
+    expect(l1.locator(".message.public-reply")).to_contain_text("lower the speaker volume")
     l1.get_by_label("Internal note (agents only)").check()
     l1.get_by_label("Text").fill("NOTE-ONLY-FOR-AGENTS: AEC setting suspected")
     l1.get_by_role("button", name="Send").click()
