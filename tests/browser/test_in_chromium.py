@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import LiveDesk, sign_in
 from tierdesk.domain.messages import MessageKind
@@ -230,3 +230,24 @@ def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
     expect(customer.get_by_text("We switched on echo cancellation for you.")).to_be_visible()
     expect(customer.get_by_text("RESOLUTION-FOR-COLLEAGUES")).to_have_count(0)
     expect(customer.get_by_role("heading", name="How did we do?")).to_be_visible()
+
+
+def test_the_composer_waits_while_a_reply_is_on_its_way(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    """The answer to Send swaps the whole page in: until it arrives the composer is disabled,
+    so a kind chosen or a text typed meanwhile cannot be silently undone by it."""
+    ticket = customer_ticket(live_desk, "Ringing stops early", "Calls stop ringing after 2 rings.")
+    page = open_page()
+    sign_in(page, live_desk.l1)
+    page.goto(f"/tickets/{ticket.number}")
+    held: list[Route] = []
+    page.route(re.compile(r".*/messages$"), lambda route: held.append(route))
+    page.get_by_label("Text").fill("Please check the ring timeout.")
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.get_by_label("Internal note (agents only)")).to_be_disabled()
+    expect(page.get_by_label("Text")).to_be_disabled()
+    held[0].continue_()
+    expect(page.locator(".message.public-reply")).to_contain_text("ring timeout")
+    expect(page.get_by_label("Text")).to_be_enabled()
