@@ -87,8 +87,9 @@ def test_a_field_answers_from_the_confidence_that_gives_its_best_held_back_macro
     assert choose_threshold(confidence, right, 0.98).threshold == NEVER
 
 
-def test_a_field_whose_answers_are_no_better_than_its_commonest_label_is_not_answered() -> None:
-    # seven of ten rows are class 0; the answers are right six times in ten
+def test_a_field_whose_answers_agree_with_its_labels_no_more_than_chance_is_not_answered() -> None:
+    # seven of ten rows are class 0; the answers are right six times in ten, as answers drawn
+    # at random with the same shares would be
     gold = [0, 0, 0, 1, 0, 0, 0, 1, 1, 0]
     predicted = [0, 1, 0, 0, 0, 0, 1, 1, 0, 0]
     confidence = [0.9 - 0.05 * i for i in range(10)]
@@ -96,6 +97,17 @@ def test_a_field_whose_answers_are_no_better_than_its_commonest_label_is_not_ans
     # the same answers on a field of three even classes tell it better than any one label
     even = choose_threshold_for_f1(confidence, [0, 1, 2] * 3 + [0], [0, 1, 2] * 3 + [1], z=0.0)
     assert even.threshold < NEVER
+
+
+def test_a_field_whose_answers_find_its_rare_label_is_answered_below_its_commonest_share() -> None:
+    # thirty of forty rows are class 0; the answers find all ten class-1 rows but call ten
+    # class-0 rows class 1 too: right 75 % of the time, no more than always answering 0 would
+    # be, yet far better by the field's macro-F1 (0.73 against 0.43) and far above chance
+    gold = [0] * 30 + [1] * 10
+    predicted = [0] * 20 + [1] * 10 + [1] * 10
+    chosen = choose_threshold_for_f1([0.9] * 40, predicted, gold)
+    assert chosen.threshold == 0.9
+    assert chosen.answered_share == 1.0
 
 
 def test_an_answered_out_of_scope_row_is_a_false_positive_of_the_class_it_was_given() -> None:

@@ -18,15 +18,16 @@ On these out-of-fold predictions the classifier fits each model's temperature (t
 become probabilities), chooses the share of the bag-of-words model (the best macro-F1), a
 temperature that makes the mixture's confidence honest, and the abstain threshold, by the
 field's own measure: the confidence from which answering gives the best held-back macro-F1
-(an abstention counts as a wrong answer of no class), among the thresholds whose answers were
-right more often than always answering the field's commonest label (the lower end of their
-Wilson interval above its share: a field whose text does not tell its label, or with too few
-examples to show it does, is not answered). Rows with an empty label are out-of-scope
-examples: never a class, only in that check (answering them is a false positive), where every
-fold's models answer each of them (none was fitted on it). A desk may instead ask for a
-precision (``target_precision``: the lowest confidence at which the held-back answers' Wilson
-lower bound reaches it); the 98 % threshold is reported with every model. Then both models are
-fitted again on every row. Nothing is tuned on the rows it is scored on.
+(an abstention counts as a wrong answer of no class), among the thresholds whose answers
+agree with the labels more often than chance (the lower end of their Wilson interval above the
+agreement of answers drawn independently of the text with the same shares: a field whose text
+does not tell its label, or with too few examples to show it does, is not answered). Rows
+with an empty label are out-of-scope examples: never a class, only in that check (answering
+them is a false positive), where every fold's models answer each of them (none was fitted
+on it). A desk may instead ask for a precision (``target_precision``: the lowest confidence
+at which the held-back answers' Wilson lower bound reaches it); the 98 % threshold is reported
+with every model. Then both models are fitted again on every row. Nothing is tuned on the
+rows it is scored on.
 
 The bag-of-words share is further scaled, per text, by the share of its words the vocabulary
 knows, so a German ticket on an English-trained desk is routed by the embedding model rather
