@@ -158,7 +158,7 @@ def smtp_listener(
     return SmtpListener(
         host or settings.listener_host,
         port or settings.listener_port,
-        intake.accept,
+        intake.accept_batch,
         accepts=lambda address: not ours or address.strip().lower() in ours,
         max_bytes=settings.max_message_bytes * 2,
         # SQLite has one writer: more threads would only wait for it (adapters/email/listener.py)

@@ -211,3 +211,20 @@ def test_processing_waits_until_the_acknowledgement_under_way_has_finished() -> 
     second.join(10)
 
     assert order == ["acknowledged", "processed"]
+
+
+def test_copies_of_one_message_stored_in_one_batch_are_stored_once(
+    app: Tierdesk, mail: MailDesk, acme: Organisation
+) -> None:
+    raw = compose_mail(subject="In one batch", message_id=new_message_id())
+    retried = b"Received: from mx2.acme.example by desk.test; retry\r\n" + raw
+    other = compose_mail(subject="Another")
+    intake = mail_intake(app, mail)
+
+    receipts = intake.accept_batch([raw, other, retried])
+
+    assert [r.duplicate for r in receipts] == [False, False, True]
+    assert receipts[2].inbound_id == receipts[0].inbound_id
+    assert len(_records(app)) == 2
+    assert intake.drain() == 2
+    assert _subjects(mail) == ["Another", "In one batch"]

@@ -3,7 +3,8 @@
 A sending server waits for our answer to every message, and processing one (parsing, threading,
 opening the ticket and everything its handlers do) takes far longer than storing it. So the
 listener's half, ``accept_email``, stores the bytes and claims the message's identity as a
-``received`` record in one short transaction, and the sender hears 250 once that has committed:
+``received`` record in one short transaction (``accept_emails``: the messages that arrived
+meanwhile together), and the sender hears 250 once that has committed:
 from then on the mail is the desk's, a re-send of it is a duplicate, and a crash loses nothing.
 ``MailIntake`` then turns the received records into their outcomes (``process_received``, the
 same processing as ``services/mail.py::receive_email``), oldest first, one transaction each that
@@ -29,10 +30,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-from tierdesk.domain.inbound import InboundOutcome
+from tierdesk.domain.inbound import EmailIdentity, InboundOutcome
 from tierdesk.errors import ConflictError
 from tierdesk.services.mail import MailDesk, Receipt, process_inbound, set_aside
 from tierdesk.services.mail_threading import MailSource
@@ -66,6 +67,36 @@ def accept_email(mail: MailDesk, raw: bytes, source: MailSource) -> Receipt:
         if existing is None:
             raise ConflictError("the message collided with a copy that then vanished; retry")
         return Receipt(existing.id, existing.outcome, duplicate=True, reason=existing.reason)
+
+
+def accept_emails(mail: MailDesk, raws: Sequence[bytes], source: MailSource) -> list[Receipt]:
+    """``accept_email`` for several messages in one transaction: the listener stores what
+    arrived while it was storing the last batch together, one commit (one fsync) for all.
+    Raises ConflictError when a copy of one is being stored by another transaction at the
+    same moment (the caller stores them one by one then)."""
+    desk = mail.desk
+    receipts: list[Receipt] = []
+    with desk.uow() as uow:
+        now = desk.clock.now()
+        batch: dict[EmailIdentity, int] = {}
+        for raw in raws:
+            identity = mail.reader.identify(raw)
+            existing = uow.mail.find_inbound(identity) if identity not in batch else None
+            if identity in batch:
+                receipts.append(Receipt(batch[identity], InboundOutcome.RECEIVED, duplicate=True))
+            elif existing is not None:
+                receipts.append(
+                    Receipt(existing.id, existing.outcome, duplicate=True, reason=existing.reason)
+                )
+            else:
+                raw_key = desk.files.put(raw, "message/rfc822", "message.eml").storage_key
+                record_id = uow.mail.add_inbound(
+                    source.name, identity, len(raw), raw_key, now, InboundOutcome.RECEIVED
+                )
+                batch[identity] = record_id
+                receipts.append(Receipt(record_id, InboundOutcome.RECEIVED))
+        uow.commit()
+    return receipts
 
 
 def next_received(mail: MailDesk) -> int | None:
@@ -183,13 +214,20 @@ class MailIntake:
         self._thread: threading.Thread | None = None
 
     def accept(self, raw: bytes) -> Receipt:
+        return self.accept_batch([raw])[0]
+
+    def accept_batch(self, raws: Sequence[bytes]) -> list[Receipt]:
+        """Store messages (in one transaction when they can be) and wake the intake thread."""
         turn: AbstractContextManager[None] = (
             self._turns.acknowledging() if self._turns else nullcontext()
         )
         with turn:
-            receipt = accept_email(self.mail, raw, self.source)
+            try:
+                receipts = accept_emails(self.mail, raws, self.source)
+            except ConflictError:  # a copy was being stored elsewhere: one at a time sorts it out
+                receipts = [accept_email(self.mail, raw, self.source) for raw in raws]
         self._wake.set()
-        return receipt
+        return receipts
 
     def process_next(self) -> bool:
         """Process the oldest waiting message; False when none is waiting. A failure is
