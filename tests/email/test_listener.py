@@ -24,6 +24,7 @@ from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings
 from tierdesk.domain.inbound import InboundOutcome
 from tierdesk.domain.people import Organisation
+from tierdesk.errors import NotFoundError
 from tierdesk.mail_bootstrap import mail_desk, mail_intake, smtp_listener
 from tierdesk.ports import TicketFilter
 from tierdesk.services import mail_admin, tickets
@@ -228,3 +229,24 @@ def test_copies_of_one_message_stored_in_one_batch_are_stored_once(
     assert len(_records(app)) == 2
     assert intake.drain() == 2
     assert _subjects(mail) == ["Another", "In one batch"]
+
+
+def test_while_the_database_is_away_intake_retries_without_counting_towards_the_quarantine(
+    app: Tierdesk, mail: MailDesk, acme: Organisation, tmp_path: Path
+) -> None:
+    intake = MailIntake(
+        mail, mail.source("smtp-listener"), retry_later=lambda _error: True, attempts=1
+    )
+    intake.accept(compose_mail(subject="Waits it out"))
+    [record] = _records(app)
+    stored = app.settings.attachments_dir / record.raw_key[:2] / record.raw_key
+    shutil.move(stored, tmp_path / "kept.eml")  # fails as if the storage were away
+
+    for _attempt in range(3):
+        with pytest.raises(NotFoundError):
+            intake.process_next()
+
+    assert _records(app)[0].outcome is InboundOutcome.RECEIVED  # not set aside: still waiting
+    shutil.move(tmp_path / "kept.eml", stored)
+    assert intake.drain() == 1
+    assert _subjects(mail) == ["Waits it out"]
