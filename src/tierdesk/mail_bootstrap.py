@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from tierdesk.adapters.db.engine import is_database_unavailable
 from tierdesk.adapters.email.imap import ImapMailbox
 from tierdesk.adapters.email.imap import (
     MailboxUnavailableError as MailboxUnavailableError,  # for the entry points, which poll
@@ -20,7 +21,8 @@ from tierdesk.domain.people import normalise_email
 from tierdesk.errors import ConfigurationError, NotFoundError
 from tierdesk.ports import MailTransport
 from tierdesk.services.desk import MailDelivery
-from tierdesk.services.mail import MailDesk, MailSource, receive_email
+from tierdesk.services.mail import MailDesk, MailSource
+from tierdesk.services.mail_intake import MailIntake, WriterTurns
 from tierdesk.services.mail_outbox import MailSender
 
 if TYPE_CHECKING:
@@ -132,20 +134,33 @@ def open_mailbox(box: MailboxSettings, timeout: float = 60.0) -> ImapMailbox:
     )
 
 
+def mail_intake(app: Tierdesk, mail: MailDesk) -> MailIntake:
+    """The listener's intake: what it acknowledges is processed after the 250, oldest first. On
+    SQLite acknowledgements take their turns at the one writer before processing does."""
+    return MailIntake(
+        mail,
+        mail.source(LISTENER_SOURCE),
+        retry_later=is_database_unavailable,
+        turns=WriterTurns() if app.sqlite_path is not None else None,
+    )
+
+
 def smtp_listener(
-    mail: MailDesk, settings: MailSettings, host: str | None, port: int | None
+    app: Tierdesk, intake: MailIntake, host: str | None, port: int | None
 ) -> SmtpListener:
     """The SMTP listener handing what it accepts to intake: mail for our addresses (any, when
     none are configured), up to twice the largest message intake keeps."""
     # Imported here: aiosmtpd is for the listener's process alone, not every one bootstrap starts.
     from tierdesk.adapters.email.listener import SmtpListener
 
-    source = mail.source(LISTENER_SOURCE)
-    ours = mail.policy.our_addresses
+    settings = app.settings.mail
+    ours = intake.mail.policy.our_addresses
     return SmtpListener(
         host or settings.listener_host,
         port or settings.listener_port,
-        lambda raw: receive_email(mail, raw, source),
+        intake.accept_batch,
         accepts=lambda address: not ours or address.strip().lower() in ours,
         max_bytes=settings.max_message_bytes * 2,
+        # SQLite has one writer: more threads would only wait for it (adapters/email/listener.py)
+        workers=1 if app.sqlite_path is not None else 4,
     )

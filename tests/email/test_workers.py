@@ -9,15 +9,18 @@ import signal
 import smtplib
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
-from tests.email.builders import compose_mail
+from tests.email.builders import compose_mail, new_message_id
 from tests.email.servers import ImapAccount, free_port
 from tierdesk.adapters.db.mail import inbound_emails
+from tierdesk.adapters.db.mail_threading import mail_message_ids
+from tierdesk.adapters.db.tables import tickets as tickets_table
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
 from tierdesk.domain.people import Organisation
@@ -115,3 +118,65 @@ def test_the_listener_stores_mail_handed_to_it_over_smtp(
         assert _received(app) == 1  # stored before the 250 came back
         listener.send_signal(signal.SIGTERM)
         assert listener.wait(timeout=60) == 0
+
+
+def _outcomes(app: Tierdesk) -> dict[str, str]:
+    with app.engine.connect() as connection:
+        rows = connection.execute(select(inbound_emails.c.message_id, inbound_emails.c.outcome))
+        return {message_id: str(outcome) for message_id, outcome in rows}
+
+
+def test_mail_a_killed_listener_acknowledged_is_processed_exactly_once_after_a_restart(
+    app: Tierdesk, settings: Settings, acme: Organisation
+) -> None:
+    port = free_port()
+    env = _env(settings)
+    mails = {new_message_id(): n for n in range(40)}
+
+    def accepting() -> bool:
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=5):
+                return True
+        except OSError:
+            return False
+
+    def send(ids: list[str]) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
+            for message_id in ids:
+                n = mails[message_id]  # from four people, each under the rate limit
+                sender = f"Person {n % 4} <person{n % 4}@acme.example>"
+                raw = compose_mail(sender=sender, subject=f"Burst {n}", message_id=message_id)
+                assert smtp.sendmail("max.weber@acme.example", ["support@desk.test"], raw) == {}
+
+    with _running(["mail", "listen", "--port", str(port)], env) as listener:
+        _wait_for(accepting, "the listener to accept connections")
+        ids = list(mails)
+        senders = [threading.Thread(target=send, args=(ids[n::4],)) for n in range(4)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        listener.send_signal(signal.SIGKILL)  # right after the last 250
+        listener.wait(timeout=60)
+    at_kill = _outcomes(app)
+
+    # Every acknowledged mail was stored; some were not processed yet (processing one costs
+    # several times acknowledging it, so the kill falls between the two for most of them).
+    assert sorted(at_kill) == sorted(mails)
+    assert "received" in at_kill.values()
+    with _running(["mail", "listen", "--port", str(port)], env) as listener:
+        _wait_for(lambda: "received" not in _outcomes(app).values(), "the restart's intake")
+        listener.send_signal(signal.SIGTERM)
+        assert listener.wait(timeout=60) == 0
+
+    assert set(_outcomes(app).values()) == {"stored"}
+    with app.engine.connect() as connection:
+        threaded = connection.execute(
+            select(mail_message_ids.c.header_id, func.count())
+            .where(mail_message_ids.c.direction == "in")
+            .group_by(mail_message_ids.c.header_id)
+        ).all()
+        opened = connection.scalar(select(func.count()).select_from(tickets_table))
+    assert sorted(header for header, _count in threaded) == sorted(mails)
+    assert {count for _header, count in threaded} == {1}
+    assert opened == len(mails)

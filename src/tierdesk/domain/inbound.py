@@ -21,6 +21,9 @@ class InboundOutcome(StrEnum):
     """What became of one received message. Every message gets exactly one record."""
 
     RECEIVING = "receiving"  # only inside the transaction that stores it
+    # stored and acknowledged by the SMTP listener; intake turns it into one of the outcomes
+    # below after the 250 (services/mail_intake.py)
+    RECEIVED = "received"
     STORED = "stored"  # a message on a ticket (a new ticket or a reply)
     IGNORED = "ignored"  # automated mail (auto-replies, lists, our own mail): never a ticket
     BOUNCE = "bounce"  # a delivery status notification, recorded against the contact
@@ -41,6 +44,7 @@ class QuarantineReason(StrEnum):
     RATE_LIMITED = "rate-limited"
     AGENT_SENDER = "agent-sender"
     UNKNOWN_SENDER = "unknown-sender"
+    PROCESSING_FAILED = "processing-failed"  # acknowledged mail that intake failed on repeatedly
 
 
 class UnreadableEmailError(InvalidInputError):

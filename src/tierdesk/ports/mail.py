@@ -24,9 +24,24 @@ class MailRepository(Protocol):
 
     def find_inbound(self, identity: EmailIdentity) -> InboundRecord | None: ...
     def add_inbound(
-        self, mailbox: str, identity: EmailIdentity, size: int, raw_key: str, at: datetime
+        self,
+        mailbox: str,
+        identity: EmailIdentity,
+        size: int,
+        raw_key: str,
+        at: datetime,
+        outcome: InboundOutcome = InboundOutcome.RECEIVING,
     ) -> int:
         """Raises ConflictError when the identity is stored already (or being stored)."""
+        ...
+
+    def next_received(self) -> int | None:
+        """The oldest message stored as ``received`` (acknowledged, not processed yet)."""
+        ...
+
+    def claim_received(self, record_id: int) -> bool:
+        """Take a ``received`` message for processing in this transaction; False when another
+        transaction has processed it meanwhile (or is processing it: this one then waits)."""
         ...
 
     def finish_inbound(self, record_id: int, result: InboundResult, at: datetime) -> None: ...

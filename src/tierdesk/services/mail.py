@@ -5,6 +5,9 @@ Exactly once: the message's identity (Message-ID plus a content hash, ``domain/i
 claimed first in the same transaction that stores the result, against a unique key; a second
 copy (re-delivered, re-fetched after a crash, or fetched by a second poller at the same moment)
 collides and is reported as a duplicate. The IMAP message is marked seen only after that commit.
+
+The SMTP listener splits this in two (``services/mail_intake.py``): the mail is stored as
+``received`` first, and processed here after the sender has had its answer.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from tierdesk.domain.inbound import (
     split_reply,
 )
 from tierdesk.domain.tickets import Ticket
-from tierdesk.errors import ConflictError, InvalidInputError, TooLargeError
+from tierdesk.errors import ConflictError, InvalidInputError, NotFoundError, TooLargeError
 from tierdesk.ports import EmailReader, MailboxReader, UnitOfWork
 from tierdesk.services.access import desk_ticket
 from tierdesk.services.desk import Desk
@@ -89,6 +92,26 @@ def receive_email(mail: MailDesk, raw: bytes, source: MailSource) -> Receipt:
         if existing is None:
             raise ConflictError("the message collided with a copy that then vanished; retry")
         return receipt_for(uow, existing, duplicate=True)
+
+
+def set_aside(mail: MailDesk, record_id: int, detail: str) -> bool:
+    """Quarantine an accepted message that processing keeps failing on, so that it stops
+    holding up the mail behind it and an admin sees it (and can reprocess it once the cause is
+    fixed). False when it is no longer waiting."""
+    desk = mail.desk
+    with desk.uow() as uow:
+        if not uow.mail.claim_received(record_id):
+            return False
+        record = uow.mail.get_inbound(record_id)
+        assert record is not None
+        try:
+            email = _best_reading(mail, desk.files.open(record.raw_key))
+        except NotFoundError:
+            email = None
+        result = _quarantined(QuarantineReason.PROCESSING_FAILED, detail, email)
+        uow.mail.finish_inbound(record_id, result, desk.clock.now())
+        uow.commit()
+        return True
 
 
 def receipt_for(uow: UnitOfWork, record: InboundRecord, *, duplicate: bool) -> Receipt:
@@ -335,4 +358,5 @@ __all__ = [
     "process_inbound",
     "receipt_for",
     "receive_email",
+    "set_aside",
 ]

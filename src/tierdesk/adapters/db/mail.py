@@ -19,7 +19,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -114,7 +114,13 @@ class SqlMailRepository:
         return _inbound(row) if row else None
 
     def add_inbound(
-        self, mailbox: str, identity: EmailIdentity, size: int, raw_key: str, at: datetime
+        self,
+        mailbox: str,
+        identity: EmailIdentity,
+        size: int,
+        raw_key: str,
+        at: datetime,
+        outcome: InboundOutcome = InboundOutcome.RECEIVING,
     ) -> int:
         """Claims the message's identity at once, so that a second copy being stored at the same
         moment waits for this transaction and then collides (ConflictError)."""
@@ -129,7 +135,7 @@ class SqlMailRepository:
                 raw_key=raw_key,
                 from_address="",
                 subject="",
-                outcome=InboundOutcome.RECEIVING,
+                outcome=outcome,
             )
             .returning(_in.id)
         )
@@ -138,6 +144,23 @@ class SqlMailRepository:
         except IntegrityError as exc:
             # The transaction is spoiled on PostgreSQL; the caller abandons it.
             raise ConflictError("this message was stored already", field="message_id") from exc
+
+    def next_received(self) -> int | None:
+        query = select(func.min(_in.id)).where(_in.outcome == InboundOutcome.RECEIVED)
+        found = self.session.scalar(query)
+        return None if found is None else int(found)
+
+    def claim_received(self, record_id: int) -> bool:
+        # A conditional update, so that of two processes taking the same message one waits for
+        # the other's transaction (PostgreSQL's row lock, SQLite's one writer) and then finds
+        # it processed.
+        claimed = self.session.execute(
+            inbound_emails.update()
+            .where(_in.id == record_id, _in.outcome == InboundOutcome.RECEIVED)
+            .values(outcome=InboundOutcome.RECEIVING)
+        )
+        assert isinstance(claimed, CursorResult)
+        return bool(claimed.rowcount)
 
     def finish_inbound(self, record_id: int, result: InboundResult, at: datetime) -> None:
         self.session.execute(

@@ -19,6 +19,7 @@ from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.mail_bootstrap import (
     MailboxUnavailableError,
     mail_desk,
+    mail_intake,
     mail_sender,
     mailbox_settings,
     open_mailbox,
@@ -121,11 +122,16 @@ def listen(
     host: Annotated[str | None, typer.Option(help="Interface (default: the setting).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: the setting).")] = None,
 ) -> None:
-    """Accept mail over SMTP (for an MTA's transport or a pipe) until stopped."""
+    """Accept mail over SMTP (for an MTA's transport or a pipe) until stopped: each message is
+    stored before the 250 and turned into a ticket right after (mail an earlier run acknowledged
+    and did not process yet first)."""
     with running_desk() as app:
-        listener = smtp_listener(mail_desk(app), app.settings.mail, host, port)
+        configure_logging(app.settings.log_format, app.settings.log_level)
+        intake = mail_intake(app, mail_desk(app))
+        listener = smtp_listener(app, intake, host, port)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        intake.start()
         listener.start()
         bound_host, bound_port = listener.address
         note(f"accepting mail on {bound_host}:{bound_port}; Ctrl-C stops")
@@ -135,6 +141,8 @@ def listen(
             pass
         finally:
             listener.stop()
+            # the message being processed is finished; what waits is processed on the next start
+            intake.stop(STOP_GRACE_SECONDS)
 
 
 @mail_app.command("send-pending")
