@@ -503,6 +503,7 @@ def choose_across(
           "another product silent | worst pair |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
     demo: list[DemoQuestion] = hits["demo"]  # type: ignore[assignment]
+    quiet: dict[tuple[str, bool, str], float] = {}  # another product silent, held out
     for loss, names, pooled, rule, probability in sorted(rows, key=lambda r: r[0]):
         rescored = {
             name: [
@@ -524,12 +525,15 @@ def choose_across(
             for n in ("demo_other", "demo_tv", "demo_issues")
             for group in {(q.language, q.form) for q in foreign}
         ]  # fmt: skip
+        quiet[(names, pooled, rule)] = silent(others, floors)
         print(f"| {names} | {pooled} | {rule} | {loss:.4f} | {len(answered)}/{len(foreign)} | "
               f"{right}/{len(answered)} | {products}/{len(answered)} | "
               f"{silent(others, floors):.3f} | {min(pairs):.3f} |")  # fmt: skip
-    # a few dozen right hits cannot tell apart losses within 1 %: the fewest features among
-    # those win (then the lower loss)
-    fitted = [r for r in rows if r[3] != "-"]
+    # another product must not show more than with the installed model; a few dozen right
+    # hits cannot tell apart losses within 1 %: the fewest features among those win (then the
+    # lower loss)
+    before = quiet[("(installed)", False, "-")]
+    fitted = [r for r in rows if r[3] != "-" and quiet[(r[1], r[2], r[3])] >= before]
     least = min(r[0] for r in fitted)
     close = [r for r in fitted if r[0] <= least * 1.01]
     best = min(close, key=lambda r: (len(chosen_features[r[1]]), r[0]))
