@@ -43,10 +43,11 @@ def unfloored_app(settings: Settings) -> Iterator[Tierdesk]:
 
 
 def test_an_italian_ticket_finds_the_english_manual_passage(unfloored_app: Tierdesk) -> None:
-    # The confidence floor is off here: even the meaning-only model for a hit in another
-    # language (fitted on English questions) rates this right section about 0.15, so the
-    # default floor hides it (retrieval-experiments.md, sixth round, "Cross-language"); this
-    # checks the ranking underneath.
+    # The confidence floor is off here: the cross-language model (``across``, fitted on the
+    # demo scenarios' tickets, bench/demo_questions.py) rates this one-line question's right
+    # section about 0.1 (it leads the manual's other sections by little), so the default floor
+    # hides it (bench/README.md, "Confidence and its floor"); this checks the ranking
+    # underneath.
     real_app = unfloored_app
     name = "kestrel-deskphone-user-guide-4.0.html"
     parsed = real_app.read_document((CONTENT_DIR / "manuals" / name).read_bytes(), name)
@@ -82,10 +83,9 @@ def test_a_german_ticket_is_judged_on_meaning_alone_against_the_english_manual(
     unfloored_app: Tierdesk,
 ) -> None:
     # Sharing no word with an English section is no evidence against a German ticket: its
-    # passage is rated by the meaning-only model, not read as "nothing in common". That model
-    # is fitted on English development questions and rates this (right) passage below the
-    # default floor (docs/research/retrieval-experiments.md, sixth round, "Cross-language"),
-    # so the floor is off here.
+    # passage is rated by the cross-language model, not read as "nothing in common". That
+    # model rates this one-line question's (right) passage about 0.1, below the default floor
+    # (bench/README.md, "Confidence and its floor"), so the floor is off here.
     add_deskphone_manual(unfloored_app)
     question = "Wie setze ich das Telefon auf Werkseinstellungen zurück?"
     ticket = make_ticket(unfloored_app.desk, subject="Telefon zurücksetzen", body=question)
