@@ -1,4 +1,5 @@
-"""The demo world's sign-ins: one account per role, all with the same published password.
+"""The demo world's sign-ins: one account per role (and a portal customer per language), all
+with the same published password.
 
 Demo data only: a real desk sets passwords with `tierdesk agent create --password-stdin`."""
 
@@ -21,6 +22,11 @@ DEMO_SIGN_INS = (
         "oliver.bennett@northwind-freight.example",
         "/portal",
     ),
+    # One customer per portal language besides English, so the portal can be tried in each.
+    ("Portal, Deutsch (Anna Schmidt, Müller)", "anna.schmidt@mueller-logistik.example", "/portal"),
+    ("Portale, italiano (Chiara Esposito)", "chiara.esposito@bancaalpina.example", "/portal"),
+    ("Portail, français (Élodie Moreau)", "elodie.moreau@clinique-saint-roch.example", "/portal"),
+    ("Portal, español (Javier Martínez)", "javier.martinez@hotelescostabrava.example", "/portal"),
 )
 
 
