@@ -104,12 +104,19 @@
     document.body.addEventListener("htmx:beforeRequest", function (e) {
       if (e.detail.elt.tagName === "FORM") clearErrors(e.detail.elt);
     });
+    // The portal gives its own words for what breaks (data-said-*, in the customer's language).
+    var said = document.body.dataset;
     document.body.addEventListener("htmx:responseError", function (e) {
-      var fields = (e.detail.xhr.getResponseHeader("X-Desk-Fields") || "").split(",");
-      showError(e.detail.elt, e.detail.xhr.responseText || "Something went wrong.", fields);
+      var xhr = e.detail.xhr, fields = (xhr.getResponseHeader("X-Desk-Fields") || "").split(",");
+      var text = xhr.responseText || "Something went wrong.";
+      if (xhr.status >= 500 && said.saidServer) {
+        var id = xhr.getResponseHeader("X-Request-ID");
+        text = said.saidServer + (id ? " (" + id + ")" : "");
+      }
+      showError(e.detail.elt, text, fields);
     });
     document.body.addEventListener("htmx:sendError", function (e) {
-      showError(e.detail.elt, "The desk could not be reached. Nothing was sent; try again.", []);
+      showError(e.detail.elt, said.saidUnreachable || "The desk could not be reached. Nothing was sent; try again.", []);
     });
     document.body.addEventListener("change", function (e) {
       if (e.target.matches("select[data-required-by]")) markRequired(e.target);
