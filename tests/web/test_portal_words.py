@@ -186,3 +186,22 @@ def test_a_server_error_in_the_portal_is_explained_in_the_customers_language(
     # what desk.js says when a form's answer is a server error or never comes
     assert 'data-said-server="Bei uns ist etwas schiefgegangen' in page
     assert 'data-said-unreachable="Der Support ist gerade nicht erreichbar' in page
+
+
+def test_a_rating_out_of_range_or_left_out_is_said_with_the_forms_words(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    javier = customer(web, "es")
+    opened = tickets.open_ticket(
+        web.app.desk, javier, NewTicket(subject="Sin tono", body_text="Desde hoy.")
+    )
+    tickets.solve_ticket(web.app.desk, web.l1, opened.number or "", "Reiniciado.")
+    browser = signed_in(javier)
+    browser.get(f"/portal/tickets/{opened.number}")
+
+    nine = browser.post(f"/portal/tickets/{opened.number}/rating", {"score": "9"}, headers=HTMX)
+    none = browser.post(f"/portal/tickets/{opened.number}/rating", {}, headers=HTMX)
+
+    assert (nine.status_code, nine.text) == (422, "Elija una valoración del 1 al 5.")
+    assert (none.status_code, none.text) == (422, "Rellene: Su valoración.")
+    assert none.headers["X-Desk-Fields"] == "score"

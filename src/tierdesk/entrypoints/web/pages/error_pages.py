@@ -112,6 +112,7 @@ _PORTAL_FIELD_LABELS = {
     "body": "portal.field.body",
     "email": "portal.email",
     "password": "portal.password",
+    "score": "csat.legend",
 }
 
 
