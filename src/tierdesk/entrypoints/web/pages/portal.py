@@ -288,7 +288,7 @@ def rate(
     score: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    if not (score.isdigit() and 1 <= int(score) <= 5):
+    if not (score.isascii() and score.isdigit() and 1 <= int(score) <= 5):
         said = customer_text(portal_language(request, contact), "portal.error.rating")
         raise CustomerInputError(said, field="score")
     csat.rate_ticket(desk, contact, reference, int(score), comment)
