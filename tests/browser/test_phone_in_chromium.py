@@ -76,3 +76,21 @@ def test_on_a_phone_the_ticket_page_shows_its_clocks_in_the_first_screen(
     assist.locator("summary").click()
     expect(page.locator("#assist")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_on_a_phone_the_portals_tickets_are_read_without_scrolling_sideways(
+    live_desk: LiveDesk, phone: Callable[[], Page]
+) -> None:
+    # Found at 390 px: the five-column table squeezed the subject to a few letters a line and
+    # cut off the "Updated" column, to be scrolled to inside the table.
+    customer_ticket(live_desk, "Voicemail greeting lost after the upgrade to 4.2", "Since 4.2.")
+    page = phone()
+    sign_in(page, live_desk.customer)
+
+    table = page.locator("main table")
+    expect(table).to_contain_text("Voicemail greeting lost")
+    wrap = page.locator("main .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+    subject = page.get_by_role("link", name="Voicemail greeting lost after the upgrade to 4.2")
+    box = subject.bounding_box()
+    assert box is not None and box["width"] > PHONE["width"] / 2
