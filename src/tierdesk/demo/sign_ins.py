@@ -15,6 +15,7 @@ DEMO_PASSWORD = "kestrel-demo"  # noqa: S105 - the demo's published password, li
 DEMO_SIGN_INS = (
     ("L1 agent (Tom Fletcher, L0+L1)", "tom.fletcher@kestrel.example", "/signin"),
     ("L2 agent (Priya Nair)", "priya.nair@kestrel.example", "/signin"),
+    ("L3 agent (Henrik Lindqvist, SBC/DeskPhone)", "henrik.lindqvist@kestrel.example", "/signin"),
     ("Lead (Marco Bellini, L1+L2)", "marco.bellini@kestrel.example", "/signin"),
     ("Admin (Ingrid Solberg)", "admin@kestrel.example", "/signin"),
     (
