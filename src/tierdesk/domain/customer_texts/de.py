@@ -247,7 +247,7 @@ TEXTS: dict[str, str] = {
     "password.error.wrong_current": "Das aktuelle Passwort ist nicht richtig.",
     "portal.notice.password_changed": "Passwort geändert. Ihre anderen Sitzungen wurden "
     "abgemeldet.",
-    "portal.error.not_found": "Das finden wir nicht: Es gibt es nicht, oder es gehört nicht zu "
+    "portal.error.not_found": "Das finden wir nicht: Es existiert nicht oder gehört nicht zu "
     "Ihrer Organisation.",
     "portal.error.link": "Dieser Anmeldelink ist unbekannt, schon benutzt oder abgelaufen. "
     "Fordern Sie auf der Anmeldeseite einen neuen an.",
