@@ -38,3 +38,16 @@ def test_mentions_name_an_agent_by_name_address_or_its_local_part_and_not_inside
     assert mentioned_agents("cc @anna.berg@kestrel.example", agents) == [anna]
     assert mentioned_agents("mail anna.berg@kestrel.example", agents) == []
     assert mentioned_agents("@Ann and @annabelle", agents) == [ann]
+
+
+def test_a_first_name_mentions_the_one_colleague_who_has_it_and_nobody_when_two_do() -> None:
+    # Found walking the demo: "@Priya can you check…" in a note told Priya Nair nothing.
+    priya = _agent("Priya Nair", "priya.nair@kestrel.example")
+    anna = _agent("Anna Keller", "anna.keller@kestrel.example")
+    anne = _agent("Anna Berg", "a.berg@kestrel.example")
+    agents = [priya, anna, anne]
+    assert mentioned_agents("@Priya can you check the template?", agents) == [priya]
+    assert mentioned_agents("thanks @priya.", agents) == [priya]
+    assert mentioned_agents("@Anna, which one?", agents) == []  # two Annas: no guess
+    assert mentioned_agents("@Anna Keller, this one", agents) == [anna]
+    assert mentioned_agents("@Priyanka is someone else", agents) == []

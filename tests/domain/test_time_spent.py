@@ -77,3 +77,10 @@ def test_a_closed_tickets_clock_stops_at_its_closing() -> None:
 
     assert spent.statuses == [("new", timedelta(minutes=60))]
     assert spent.levels == [(0, timedelta(minutes=60))]
+
+
+@pytest.mark.parametrize("typed", ["99999", "1500", "2000 min", "100h", "1000h"])
+def test_too_much_time_is_told_as_more_than_a_day_however_many_digits(typed: str) -> None:
+    # "99999" was "not a duration; write minutes (90)…" although it is minutes: too many.
+    with pytest.raises(InvalidInputError, match="more than a day"):
+        parse_duration(typed)

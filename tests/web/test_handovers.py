@@ -8,7 +8,7 @@ from collections.abc import Callable
 from tests.factories import make_ticket
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.services import tickets
+from tierdesk.services import regions, tickets
 from tierdesk.services.auth import SYSTEM
 
 XSS = "<script>alert(1)</script>"
@@ -62,3 +62,21 @@ def test_a_lead_sets_up_regions_and_a_hand_over_reaches_the_next_regions_queue_a
     panel = americas.get(f"/tickets/{ticket.number}/handover").text
     assert "Handed over to Americas" in panel and "Accept" in panel
     assert "Hand-over" in americas.get(f"/tickets/{ticket.number}").text
+
+
+def test_an_engineer_whose_region_hands_over_to_none_is_told_so_and_offered_no_buttons(
+    web: WebDesk, signed_in: Callable[[Agent | Contact], Browser]
+) -> None:
+    # Found walking the demo as its Americas engineer: "Draft my notes" and "Hand over now"
+    # were offered and each answered "… is in no region that hands over to another".
+    regions.create_region(
+        web.app.desk,
+        web.lead,
+        regions.RegionFields(
+            "Americas", "America/New_York", "mon-fri 09:00-17:00", agent_ids=[web.l1.id or 0]
+        ),
+    )
+    page = signed_in(web.l1).get("/queue/handed-over").text
+
+    assert "Hand over now" not in page and "Draft my notes" not in page
+    assert "Americas hands over to no other region" in page

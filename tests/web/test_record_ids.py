@@ -149,3 +149,42 @@ def test_ids_in_bodies_forms_and_filters_are_held_to_the_same_range(
     assert {
         what: r.status_code for what, r in answers.items() if r.status_code not in (404, 422)
     } == {}
+
+
+def test_a_number_typed_or_chosen_in_a_page_form_is_held_to_the_same_range(
+    web: WebDesk, web_app: FastAPI, signed_in: SignIn
+) -> None:
+    # Found typing KB-99999999999999999999 into the ticket page's "A KB article helped" box:
+    # a 500. "²" passes str.isdigit() and fails int(): a 500 too.
+    opened = tickets.open_ticket(
+        web.app.desk, web.acme_contact, tickets.NewTicket(subject="Ids", body_text="x")
+    )
+    number = opened.number or ""
+    tickets.solve_ticket(web.app.desk, web.l1, number, "Done.")
+    agent = signed_in(web.lead)
+    agent.get("/queue")
+    agent.client = TestClient(web_app, raise_server_exceptions=False, cookies=agent.client.cookies)
+    customer = signed_in(web.acme_contact)
+    customer.get(f"/portal/tickets/{number}")
+    customer.client = TestClient(
+        web_app, raise_server_exceptions=False, cookies=customer.client.cookies
+    )
+    huge = str(2**70)
+    answers = {}
+    for value in (huge, "²"):
+        answers[f"article {value}"] = agent.post(
+            f"/tickets/{number}/articles", {"article": f"KB-{value}"}
+        )
+        answers[f"requester {value}"] = agent.post(
+            "/tickets/new", {"requester_id": value, "subject": "Caller", "body": "x"}
+        )
+        answers[f"hand-over taker {value}"] = agent.post(
+            "/handovers/1/reassign", {"assignee": value}
+        )
+        answers[f"rating {value}"] = customer.post(
+            f"/portal/tickets/{number}/rating", {"score": value}
+        )
+
+    assert {what: r.status_code for what, r in answers.items() if r.status_code >= 500} == {}
+    assert answers[f"article {huge}"].status_code == 422
+    assert answers["rating ²"].status_code == 422

@@ -1,4 +1,5 @@
-"""The demo world's sign-ins: one account per role, all with the same published password.
+"""The demo world's sign-ins: one account per role (and a portal customer per language), all
+with the same published password.
 
 Demo data only: a real desk sets passwords with `tierdesk agent create --password-stdin`."""
 
@@ -14,6 +15,7 @@ DEMO_PASSWORD = "kestrel-demo"  # noqa: S105 - the demo's published password, li
 DEMO_SIGN_INS = (
     ("L1 agent (Tom Fletcher, L0+L1)", "tom.fletcher@kestrel.example", "/signin"),
     ("L2 agent (Priya Nair)", "priya.nair@kestrel.example", "/signin"),
+    ("L3 agent (Henrik Lindqvist, SBC/DeskPhone)", "henrik.lindqvist@kestrel.example", "/signin"),
     ("Lead (Marco Bellini, L1+L2)", "marco.bellini@kestrel.example", "/signin"),
     ("Admin (Ingrid Solberg)", "admin@kestrel.example", "/signin"),
     (
@@ -21,6 +23,11 @@ DEMO_SIGN_INS = (
         "oliver.bennett@northwind-freight.example",
         "/portal",
     ),
+    # One customer per portal language besides English, so the portal can be tried in each.
+    ("Portal, Deutsch (Anna Schmidt, Müller)", "anna.schmidt@mueller-logistik.example", "/portal"),
+    ("Portale, italiano (Chiara Esposito)", "chiara.esposito@bancaalpina.example", "/portal"),
+    ("Portail, français (Élodie Moreau)", "elodie.moreau@clinique-saint-roch.example", "/portal"),
+    ("Portal, español (Javier Martínez)", "javier.martinez@hotelescostabrava.example", "/portal"),
 )
 
 

@@ -1,16 +1,25 @@
 """@mentions in internal notes: ``@Anna Berg``, ``@anna.berg`` (the e-mail's local part) or
-``@anna.berg@kestrel.example`` name a colleague."""
+``@anna.berg@kestrel.example`` name a colleague, and so does ``@Anna`` while no other colleague
+is called Anna (as people write to each other; with two Annas it names neither)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from tierdesk.domain.people import Agent
 
 
-def _handles(agent: Agent) -> list[str]:
+def _first_name(agent: Agent) -> str:
+    words = agent.name.casefold().split()
+    return words[0] if words else ""
+
+
+def _handles(agent: Agent, first_names: Counter[str]) -> list[str]:
     email = agent.email.casefold()
-    return [h for h in (email, agent.name.casefold(), email.partition("@")[0]) if h]
+    first = _first_name(agent)
+    unique_first = first if first_names[first] == 1 else ""
+    return [h for h in (email, agent.name.casefold(), email.partition("@")[0], unique_first) if h]
 
 
 def _ends_word(text: str, end: int) -> bool:
@@ -40,4 +49,6 @@ def mentioned_agents(text: str, agents: Iterable[Agent]) -> list[Agent]:
     folded = text.casefold()
     if "@" not in folded:
         return []
-    return [a for a in agents if any(_names(folded, h) for h in _handles(a))]
+    everyone = list(agents)
+    first_names = Counter(_first_name(a) for a in everyone)
+    return [a for a in everyone if any(_names(folded, h) for h in _handles(a, first_names))]

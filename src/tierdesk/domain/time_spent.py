@@ -23,8 +23,8 @@ EARLIEST_DAY = date(2000, 1, 1)
 
 # "90", "45m", "45 min", "1h", "1.5h", "1,5 h", "1h 30m", "1h30", "2 hours 5 minutes"
 _DURATION = re.compile(
-    r"""^(?:(?P<hours>\d{1,3}(?:[.,]\d{1,3})?)\s*h(?:ours?|rs?)?)?\s*
-        (?:(?P<minutes>\d{1,4})\s*(?:m|mins?|minutes?)?)?$""",
+    r"""^(?:(?P<hours>\d{1,6}(?:[.,]\d{1,3})?)\s*h(?:ours?|rs?)?)?\s*
+        (?:(?P<minutes>\d{1,9})\s*(?:m|mins?|minutes?)?)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 _CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")  # "1:30"

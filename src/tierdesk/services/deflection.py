@@ -31,8 +31,12 @@ class Suggestion:
     # "article:<id>" (an authored article), "ticket:<number>".
     source: str
     title: str
-    detail: str  # citation of a passage, or which solved ticket the answer comes from
+    detail: str  # citation of a passage ("document: section"); empty for a solved ticket
     text: str
+    # Worded by the portal in the customer's language: the passage's page, and the solved
+    # ticket the answer comes from.
+    page: int | None = None
+    solved_ticket: str | None = None
 
 
 def _contact(actor: Actor) -> Contact:
@@ -59,12 +63,12 @@ def _passage(hit: KnowledgeHit) -> Suggestion:
     # The path starts with the document's own title, which the citation names already.
     path = hit.section_path[1:] if hit.section_path[:1] == [hit.document] else hit.section_path
     where = " › ".join(path) or hit.section
-    page = f", page {hit.page}" if hit.page else ""
     return Suggestion(
         _source(hit),
         hit.section or hit.document,
-        f"{hit.document}{page}: {where}",
+        f"{hit.document}: {where}",
         hit.passage,
+        page=hit.page or None,
     )
 
 
@@ -98,8 +102,9 @@ def _solved_answers(desk: Desk, actor: Actor, text: str, limit: int) -> list[Sug
                 Suggestion(
                     f"ticket:{ticket.number}",
                     ticket.subject,
-                    f"Solved ticket {ticket.number}",
+                    "",
                     answer,
+                    solved_ticket=ticket.number,
                 )
             )
             if len(answers) == limit:

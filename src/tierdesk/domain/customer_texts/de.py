@@ -232,4 +232,38 @@ TEXTS: dict[str, str] = {
     "portal.advisory.state.acknowledged": "bestätigt",
     "portal.advisory.state.upgraded": "aktualisiert",
     "portal.notice.acknowledged": "Danke: Die Empfehlung ist für Ihre Organisation bestätigt",
+    # -- the portal's password page, and what goes wrong in the portal, in its words ----------
+    "password.current": "Aktuelles Passwort",
+    "password.new": "Neues Passwort",
+    "password.hint": "Mindestens {n} Zeichen.",
+    "password.again": "Neues Passwort wiederholen",
+    "password.note": "Nach der Änderung sind Sie überall sonst abgemeldet; in diesem Browser "
+    "bleiben Sie angemeldet.",
+    "password.none": "Ihr Konto hat kein Passwort, daher gibt es hier keines zu ändern. Sie "
+    "melden sich mit Links an, die wir Ihnen per E-Mail senden.",
+    "password.error.mismatch": "Das neue Passwort und seine Wiederholung stimmen nicht überein.",
+    "password.error.length": "Ein Passwort hat {min} bis {max} Zeichen.",
+    "password.error.same": "Das neue Passwort ist dasselbe wie das aktuelle.",
+    "password.error.wrong_current": "Das aktuelle Passwort ist nicht richtig.",
+    "portal.notice.password_changed": "Passwort geändert. Ihre anderen Sitzungen wurden "
+    "abgemeldet.",
+    "portal.error.not_found": "Das finden wir nicht: Es existiert nicht oder gehört nicht zu "
+    "Ihrer Organisation.",
+    "portal.error.link": "Dieser Anmeldelink ist unbekannt, schon benutzt oder abgelaufen. "
+    "Fordern Sie auf der Anmeldeseite einen neuen an.",
+    "portal.error.too_long": "Bitte kürzen: {fields}.",
+    "portal.error.file_too_large": "Eine Datei ist größer als die Grenze von {megabytes} MB.",
+    "portal.error.file_type": "Diese Art von Datei kann nicht angehängt werden.",
+    "portal.error.changed": "Das geht jetzt nicht mehr: Das Ticket hat sich inzwischen "
+    "geändert. Laden Sie die Seite neu, um den aktuellen Stand zu sehen.",
+    "portal.error.check": "Bitte prüfen: {fields}.",
+    "portal.error.invalid": "Das ließ sich so nicht ausführen. Bitte prüfen Sie Ihre Eingaben "
+    "und versuchen Sie es erneut.",
+    "portal.error.forbidden": "Ihr Konto darf das nicht.",
+    "portal.error.server": "Bei uns ist etwas schiefgegangen; der Fehler wurde aufgezeichnet. "
+    "Bitte versuchen Sie es gleich noch einmal.",
+    "portal.error.unreachable": "Der Support ist gerade nicht erreichbar. Es wurde nichts "
+    "gesendet; bitte versuchen Sie es erneut.",
+    "portal.suggestion.solved_ticket": "Gelöstes Ticket {number}",
+    "portal.suggestion.page": "Seite {page}",
 }

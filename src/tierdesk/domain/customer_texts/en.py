@@ -222,4 +222,35 @@ TEXTS: dict[str, str] = {
     "portal.advisory.state.acknowledged": "acknowledged",
     "portal.advisory.state.upgraded": "upgraded",
     "portal.notice.acknowledged": "Thank you: the advisory is acknowledged for your organisation",
+    # -- the portal's password page, and what goes wrong in the portal, in its words ----------
+    "password.current": "Current password",
+    "password.new": "New password",
+    "password.hint": "At least {n} characters.",
+    "password.again": "New password again",
+    "password.note": "Changing it signs you out everywhere else; this browser stays signed in.",
+    "password.none": "Your account has no password, so there is none to change here. You sign "
+    "in with links sent by e-mail.",
+    "password.error.mismatch": "The new password and its repetition differ.",
+    "password.error.length": "A password has {min} to {max} characters.",
+    "password.error.same": "The new password is the same as the current one.",
+    "password.error.wrong_current": "The current password is not right.",
+    "portal.notice.password_changed": "Password changed. Your other sessions were signed out.",
+    "portal.error.not_found": "We cannot find this: it does not exist, or it is not your "
+    "organisation's.",
+    "portal.error.link": "This sign-in link is unknown, used or expired. Ask for a new one on "
+    "the sign-in page.",
+    "portal.error.too_long": "Too long: {fields}.",
+    "portal.error.file_too_large": "A file is larger than the limit of {megabytes} MB.",
+    "portal.error.file_type": "This kind of file cannot be attached.",
+    "portal.error.changed": "This cannot be done any more: the ticket has changed in the "
+    "meantime. Reload the page to see where it stands.",
+    "portal.error.check": "Please check: {fields}.",
+    "portal.error.invalid": "That could not be done as entered. Please check the form and try "
+    "again.",
+    "portal.error.forbidden": "Your account may not do this.",
+    "portal.error.server": "Something went wrong on our side; it has been logged. Please try "
+    "again in a moment.",
+    "portal.error.unreachable": "The desk could not be reached. Nothing was sent; try again.",
+    "portal.suggestion.solved_ticket": "Solved ticket {number}",
+    "portal.suggestion.page": "page {page}",
 }

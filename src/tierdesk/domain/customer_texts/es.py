@@ -227,4 +227,36 @@ TEXTS: dict[str, str] = {
     "portal.advisory.state.acknowledged": "confirmado",
     "portal.advisory.state.upgraded": "actualizado",
     "portal.notice.acknowledged": "Gracias: la recomendación queda confirmada para su organización",
+    # -- the portal's password page, and what goes wrong in the portal, in its words ----------
+    "password.current": "Contraseña actual",
+    "password.new": "Nueva contraseña",
+    "password.hint": "Al menos {n} caracteres.",
+    "password.again": "Repita la nueva contraseña",
+    "password.note": "Al cambiarla se cierran sus demás sesiones; en este navegador sigue con la "
+    "sesión iniciada.",
+    "password.none": "Su cuenta no tiene contraseña, así que aquí no hay nada que cambiar. Inicia "
+    "sesión con los enlaces que le enviamos por correo.",
+    "password.error.mismatch": "La nueva contraseña y su repetición no coinciden.",
+    "password.error.length": "Una contraseña tiene entre {min} y {max} caracteres.",
+    "password.error.same": "La nueva contraseña es igual a la actual.",
+    "password.error.wrong_current": "La contraseña actual no es correcta.",
+    "portal.notice.password_changed": "Contraseña cambiada. Se han cerrado sus demás sesiones.",
+    "portal.error.not_found": "No lo encontramos: no existe o no pertenece a su organización.",
+    "portal.error.link": "Este enlace de inicio de sesión es desconocido, ya se usó o ha "
+    "caducado. Pida uno nuevo en la página de inicio de sesión.",
+    "portal.error.too_long": "Texto demasiado largo: {fields}.",
+    "portal.error.file_too_large": "Un archivo supera el límite de {megabytes} MB.",
+    "portal.error.file_type": "Este tipo de archivo no se puede adjuntar.",
+    "portal.error.changed": "Ya no es posible: el ticket ha cambiado mientras tanto. Recargue "
+    "la página para ver cómo está.",
+    "portal.error.check": "Revise: {fields}.",
+    "portal.error.invalid": "No se ha podido hacer así. Revise lo que ha introducido e "
+    "inténtelo de nuevo.",
+    "portal.error.forbidden": "Su cuenta no puede hacer esto.",
+    "portal.error.server": "Algo ha fallado por nuestra parte y ha quedado registrado. "
+    "Inténtelo de nuevo en un momento.",
+    "portal.error.unreachable": "No se ha podido contactar con el soporte. No se ha enviado "
+    "nada; inténtelo de nuevo.",
+    "portal.suggestion.solved_ticket": "Ticket resuelto {number}",
+    "portal.suggestion.page": "página {page}",
 }

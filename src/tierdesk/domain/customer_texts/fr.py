@@ -241,4 +241,37 @@ TEXTS: dict[str, str] = {
     "portal.advisory.state.upgraded": "mis à jour",
     "portal.notice.acknowledged": f"Merci{NBSP}: la recommandation est confirmée pour votre "
     "organisation",
+    # -- the portal's password page, and what goes wrong in the portal, in its words ----------
+    "password.current": "Mot de passe actuel",
+    "password.new": "Nouveau mot de passe",
+    "password.hint": "Au moins {n} caractères.",
+    "password.again": "Répétez le nouveau mot de passe",
+    "password.note": f"Le changer vous déconnecte partout ailleurs{NBSP}; ce navigateur reste "
+    "connecté.",
+    "password.none": f"Votre compte n'a pas de mot de passe{NBSP}: il n'y a donc rien à changer "
+    "ici. Vous vous connectez avec des liens envoyés par e-mail.",
+    "password.error.mismatch": "Le nouveau mot de passe et sa répétition diffèrent.",
+    "password.error.length": "Un mot de passe compte de {min} à {max} caractères.",
+    "password.error.same": "Le nouveau mot de passe est identique à l'actuel.",
+    "password.error.wrong_current": "Le mot de passe actuel n'est pas correct.",
+    "portal.notice.password_changed": "Mot de passe changé. Vos autres sessions ont été "
+    "déconnectées.",
+    "portal.error.not_found": f"Introuvable{NBSP}: cela n'existe pas, ou n'appartient pas à "
+    "votre organisation.",
+    "portal.error.link": "Ce lien de connexion est inconnu, déjà utilisé ou expiré. Demandez-en "
+    "un nouveau sur la page de connexion.",
+    "portal.error.too_long": f"Texte trop long{NBSP}: {{fields}}.",
+    "portal.error.file_too_large": "Un fichier dépasse la limite de {megabytes} Mo.",
+    "portal.error.file_type": "Ce type de fichier ne peut pas être joint.",
+    "portal.error.changed": f"Ce n'est plus possible{NBSP}: le ticket a changé entre-temps. "
+    "Rechargez la page pour voir où il en est.",
+    "portal.error.check": f"Veuillez vérifier{NBSP}: {{fields}}.",
+    "portal.error.invalid": "Cela n'a pas pu être fait ainsi. Vérifiez votre saisie et réessayez.",
+    "portal.error.forbidden": "Votre compte ne peut pas faire cela.",
+    "portal.error.server": f"Une erreur s'est produite de notre côté{NBSP}; elle a été "
+    "enregistrée. Réessayez dans un instant.",
+    "portal.error.unreachable": f"Le support n'a pas pu être joint. Rien n'a été envoyé{NBSP}; "
+    "réessayez.",
+    "portal.suggestion.solved_ticket": "Ticket résolu {number}",
+    "portal.suggestion.page": "page {page}",
 }

@@ -230,4 +230,37 @@ TEXTS: dict[str, str] = {
     "portal.advisory.state.upgraded": "aggiornato",
     "portal.notice.acknowledged": "Grazie: la raccomandazione è confermata per la sua "
     "organizzazione",
+    # -- the portal's password page, and what goes wrong in the portal, in its words ----------
+    "password.current": "Password attuale",
+    "password.new": "Nuova password",
+    "password.hint": "Almeno {n} caratteri.",
+    "password.again": "Ripeta la nuova password",
+    "password.note": "Cambiandola, le sue altre sessioni vengono chiuse; in questo browser resta "
+    "collegato.",
+    "password.none": "Il suo account non ha una password, quindi qui non c'è nulla da cambiare. "
+    "Accede con i link che le inviamo per e-mail.",
+    "password.error.mismatch": "La nuova password e la sua ripetizione non coincidono.",
+    "password.error.length": "Una password ha da {min} a {max} caratteri.",
+    "password.error.same": "La nuova password è uguale a quella attuale.",
+    "password.error.wrong_current": "La password attuale non è corretta.",
+    "portal.notice.password_changed": "Password cambiata. Le sue altre sessioni sono state chiuse.",
+    "portal.error.not_found": "Non lo troviamo: non esiste oppure non appartiene alla sua "
+    "organizzazione.",
+    "portal.error.link": "Questo link di accesso è sconosciuto, già usato o scaduto. Ne richieda "
+    "uno nuovo dalla pagina di accesso.",
+    "portal.error.too_long": "Testo troppo lungo: {fields}.",
+    "portal.error.file_too_large": "Un file supera il limite di {megabytes} MB.",
+    "portal.error.file_type": "Questo tipo di file non può essere allegato.",
+    "portal.error.changed": "Ora non è più possibile: il ticket è cambiato nel frattempo. "
+    "Ricarichi la pagina per vedere la situazione attuale.",
+    "portal.error.check": "Controlli: {fields}.",
+    "portal.error.invalid": "Non è stato possibile farlo così. Controlli i dati inseriti e "
+    "riprovi.",
+    "portal.error.forbidden": "Il suo account non può farlo.",
+    "portal.error.server": "Si è verificato un errore da parte nostra ed è stato registrato. "
+    "Riprovi tra un momento.",
+    "portal.error.unreachable": "Non è stato possibile raggiungere l'assistenza. Non è stato "
+    "inviato nulla; riprovi.",
+    "portal.suggestion.solved_ticket": "Ticket risolto {number}",
+    "portal.suggestion.page": "pagina {page}",
 }

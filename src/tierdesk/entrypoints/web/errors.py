@@ -102,6 +102,7 @@ def unexpected_error_response(request: Request, error: Exception) -> Response:
     Retry-After when the database is unavailable, 500 for anything else."""
     # The id the request middleware gave the request (its log lines carry it too).
     request_id = request.scope.get("tierdesk.request_id") or uuid.uuid4().hex
+    request.scope["tierdesk.request_id"] = request_id  # for the page that tells it
     unavailable = is_database_unavailable(error)
     where = f"{request.method} {request.url.path}"
     if unavailable:

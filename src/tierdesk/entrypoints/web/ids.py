@@ -32,3 +32,14 @@ RecordId = Annotated[
         json_schema_extra={"minimum": 1, "maximum": MAX_RECORD_ID},
     ),
 ]
+
+
+def typed_record_id(text: str) -> int | None:
+    """The record id in what a form sent ("42", " 42 "), or None when it names none: not
+    plain ASCII digits ("²" passes ``str.isdigit`` and fails ``int``), or out of range (binding
+    it would fail in the database: a 500 where the form's own message belongs)."""
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 12:
+        return None
+    value = int(cleaned)
+    return value if 1 <= value <= MAX_RECORD_ID else None

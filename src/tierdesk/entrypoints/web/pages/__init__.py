@@ -109,6 +109,8 @@ async def _form_error(request: Request, exc: Exception) -> Response:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
+    if error_pages.is_portal(request):  # a customer reads it in the portal's language
+        message = error_pages.portal_server_error(request)
     return error_pages.error_page(request, status, message, [])
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from tierdesk.domain.access_notes import AccessNoteKind, parse_kind
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.deps import DeskDep
-from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.ids import RecordId, typed_record_id
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
@@ -34,9 +34,10 @@ def _site(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()):
+    site = typed_record_id(text)
+    if site is None:
         raise InvalidInputError("choose one of the sites", field="site_id")
-    return int(text)
+    return site
 
 
 @router.get("/organisations/{organisation_id}/access-notes")

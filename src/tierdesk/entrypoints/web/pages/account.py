@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from tierdesk.domain.people import MIN_PASSWORD_LENGTH, Agent, Contact
+from tierdesk.domain.customer_texts import customer_text, minutes_phrase
+from tierdesk.domain.people import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Agent, Contact
+from tierdesk.domain.sign_in_limits import LimitScope, wait_minutes
 from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.errors import STATUS_BY_CODE
-from tierdesk.entrypoints.web.pages.rendering import go, render
+from tierdesk.entrypoints.web.pages.rendering import go, portal_language, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent, WebContact, start_session
 from tierdesk.errors import InvalidInputError, RateLimitedError, TierdeskError
 from tierdesk.services.desk import Desk
@@ -47,7 +49,7 @@ def _change(
     new_password: str,
     new_password_again: str,
 ) -> Response:
-    action = _PORTAL if isinstance(person, Contact) else _WORKSPACE
+    portal = isinstance(person, Contact)
     try:
         if new_password != new_password_again:
             raise InvalidInputError(
@@ -55,13 +57,41 @@ def _change(
             )
         opened = change_password(desk, person, current_password, new_password, client_host(request))
     except RateLimitedError as paused:
-        response = _form(request, person, paused.message, 429)
+        said = _customer_paused(request, paused) if portal else paused.message
+        response = _form(request, person, said, 429)
         response.headers["Retry-After"] = str(paused.retry_after)
         return response
     except TierdeskError as error:
-        return _form(request, person, error.message, STATUS_BY_CODE[error.code])
+        said = _customer_refusal(request, error) if portal else error.message
+        return _form(request, person, said, STATUS_BY_CODE[error.code])
     start_session(request, opened)
-    return go(request, f"{action}?notice=Password+changed.+Your+other+sessions+were+signed+out.")
+    if portal:
+        return go(request, f"{_PORTAL}?notice=password_changed")
+    said = "Password+changed.+Your+other+sessions+were+signed+out."
+    return go(request, f"{_WORKSPACE}?notice={said}")
+
+
+# What the password service refuses, by the field it names, in the portal's words.
+_CUSTOMER_REFUSALS = {
+    "new_password_again": "password.error.mismatch",
+    "password": "password.error.length",
+    "new_password": "password.error.same",
+    "current_password": "password.error.wrong_current",
+}
+
+
+def _customer_refusal(request: Request, error: TierdeskError) -> str:
+    key = _CUSTOMER_REFUSALS.get(str(error.data.get("field")), "portal.error.invalid")
+    lengths = {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH}
+    return customer_text(portal_language(request), key, **lengths)
+
+
+def _customer_paused(request: Request, paused: RateLimitedError) -> str:
+    language = portal_language(request)
+    wait = minutes_phrase(language, wait_minutes(paused.retry_after))
+    account = getattr(paused, "scope", None) is LimitScope.ACCOUNT
+    key = "portal.error.paused_account" if account else "portal.error.paused_network"
+    return customer_text(language, key, wait=wait)
 
 
 @router.get(_WORKSPACE)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from tierdesk.domain.articles import ArticleContent, ArticleState
 from tierdesk.entrypoints.web.deps import DeskDep
-from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.ids import RecordId, typed_record_id
 from tierdesk.entrypoints.web.pages.forms import lines
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
@@ -93,7 +93,9 @@ def create_article(
         content,
         product=product or None,
         public=public == "yes",
-        source_ticket_ids=[int(t) for t in source_tickets.split(",") if t.strip().isdigit()],
+        source_ticket_ids=[
+            n for n in (typed_record_id(t) for t in source_tickets.split(",")) if n is not None
+        ],
     )
     return go(request, f"/articles/{article.id}?notice=Draft+saved")
 
@@ -172,11 +174,11 @@ def link_from_ticket(
     request: Request, desk: DeskDep, agent: WebAgent, reference: str, article: Text
 ) -> Response:
     """The ticket page's "this article helped": the article named as KB-7 or 7."""
-    number = article.strip().upper().removeprefix("KB-")
-    if not number.isdigit():
+    number = typed_record_id(article.strip().upper().removeprefix("KB-"))
+    if number is None:
         raise InvalidInputError("name the article as KB-7 (or 7)", field="article")
-    linked = articles.link_article(desk, agent, int(number), reference)
-    return go(request, f"/tickets/{linked.number}?notice=Linked+to+KB-{int(number)}")
+    linked = articles.link_article(desk, agent, number, reference)
+    return go(request, f"/tickets/{linked.number}?notice=Linked+to+KB-{number}")
 
 
 @router.post("/articles/{article_id}/feedback", dependencies=[Csrf])

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, Response
 
 from tierdesk.domain.customer_texts import customer_text, has_text
 from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, is_htmx, portal_language, render
-from tierdesk.errors import TierdeskError
+from tierdesk.errors import ErrorCode, InvalidInputError, TierdeskError
 
 # The form fields an error is about, comma-separated, for desk.js (field names are ASCII).
 FIELDS_HEADER = "X-Desk-Fields"
@@ -61,8 +61,41 @@ def error_page(request: Request, status: int, message: str, fields: list[str]) -
     return render(request, template, context, status)
 
 
+class CustomerInputError(InvalidInputError):
+    """A refusal the portal has already worded in the customer's language: shown as it is."""
+
+
 def desk_error_page(request: Request, error: TierdeskError, status: int) -> Response:
-    return error_page(request, status, error.message, error_fields(error))
+    fields = error_fields(error)
+    if is_portal(request) and not isinstance(error, CustomerInputError):
+        return error_page(request, status, _portal_refusal(request, error, fields), fields)
+    return error_page(request, status, error.message, fields)
+
+
+# The services word their refusals for agents, in English; a customer reads what went wrong in
+# the portal's language, by the kind of error and the form fields it names.
+_PORTAL_REFUSALS = {
+    ErrorCode.NOT_FOUND: "portal.error.not_found",
+    ErrorCode.UNAUTHENTICATED: "portal.error.link",  # the portal's one: a sign-in link
+    ErrorCode.UNSUPPORTED_MEDIA: "portal.error.file_type",
+    ErrorCode.CONFLICT: "portal.error.changed",
+    ErrorCode.INVALID_TRANSITION: "portal.error.changed",
+    ErrorCode.PERMISSION_DENIED: "portal.error.forbidden",
+}
+
+
+def _portal_refusal(request: Request, error: TierdeskError, fields: list[str]) -> str:
+    language = portal_language(request)
+    labels = ", ".join(_portal_labels(language, fields))
+    limit = error.data.get("limit")
+    if error.code is ErrorCode.TOO_LARGE and isinstance(limit, int):  # an attachment
+        megabytes = max(1, round(limit / 1024 / 1024))
+        return customer_text(language, "portal.error.file_too_large", megabytes=megabytes)
+    if error.code is ErrorCode.TOO_LARGE and labels:
+        return customer_text(language, "portal.error.too_long", fields=labels)
+    if error.code is ErrorCode.INVALID_INPUT and labels:
+        return customer_text(language, "portal.error.check", fields=labels)
+    return customer_text(language, _PORTAL_REFUSALS.get(error.code, "portal.error.invalid"))
 
 
 _HTTP_MESSAGES = {
@@ -79,6 +112,7 @@ _PORTAL_FIELD_LABELS = {
     "body": "portal.field.body",
     "email": "portal.email",
     "password": "portal.password",
+    "score": "csat.legend",
 }
 
 
@@ -120,8 +154,30 @@ def _portal_fill_in(request: Request, fields: list[str]) -> str:
     """A customer is told which fields to fill in, named as the form labels them, in the
     portal's language (FastAPI's own messages are English and name fields by their keys)."""
     language = portal_language(request)
+    labels = ", ".join(_portal_labels(language, fields))
+    return customer_text(language, "portal.error.fill_in", fields=labels)
+
+
+def _portal_labels(language: str, fields: list[str]) -> list[str]:
     labels = []
     for field in dict.fromkeys(fields):
         key = _PORTAL_FIELD_LABELS.get(field, f"portal.{field}")
         labels.append(customer_text(language, key) if has_text(key) else field.replace("_", " "))
-    return customer_text(language, "portal.error.fill_in", fields=", ".join(labels))
+    return labels
+
+
+def portal_server_error(request: Request) -> str:
+    """What broke on our side (or the database that is away), for a customer: in the portal's
+    language, with the request id the log has."""
+    said = customer_text(portal_language(request), "portal.error.server")
+    request_id = request.scope.get("tierdesk.request_id")
+    return f"{said} ({request_id})" if request_id else said
+
+
+def portal_fill_in(request: Request, labels: dict[str, str]) -> CustomerInputError:
+    """The refusal of a portal form whose fields ``labels`` (name: label key) were left
+    blank, in the portal's language."""
+    language = portal_language(request)
+    named = ", ".join(customer_text(language, key) for key in labels.values())
+    said = customer_text(language, "portal.error.fill_in", fields=named)
+    return CustomerInputError(said, missing=list(labels))

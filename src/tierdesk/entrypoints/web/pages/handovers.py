@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from tierdesk.domain.handovers import HandoverStatus
 from tierdesk.entrypoints.web.deps import DeskDep
-from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.ids import RecordId, typed_record_id
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
@@ -162,9 +162,10 @@ def reassign(
     handover_id: RecordId,
     assignee: Annotated[str, Form()] = "",
 ) -> Response:
-    if not assignee.strip().isdigit():
+    taker = typed_record_id(assignee)
+    if taker is None:
         raise InvalidInputError("choose who takes the ticket", field="assignee")
-    view = handovers.reassign_handover(desk, agent, handover_id, int(assignee))
+    view = handovers.reassign_handover(desk, agent, handover_id, taker)
     return go(request, f"/tickets/{view.ticket.number}?notice=Reassigned+to+{view.assignee}")
 
 

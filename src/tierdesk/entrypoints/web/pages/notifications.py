@@ -39,7 +39,8 @@ def notifications_page(request: Request, desk: DeskDep, agent: WebAgent) -> Resp
         "user": agent,
         "notes": notes,
         "numbers": numbers,
-        "unread": sum(1 for n in notes if n.unread),
+        # every unread one, as the bell counts them, not only those among the SHOWN listed
+        "unread": notifications.unread_count(desk, agent),
     }
     return render(request, "notifications.html", context)
 

@@ -19,6 +19,7 @@ from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pages import forms
+from tierdesk.entrypoints.web.pages.error_pages import CustomerInputError, portal_fill_in
 from tierdesk.entrypoints.web.pages.rendering import go, portal_language, render
 from tierdesk.entrypoints.web.pages.sessions import (
     Csrf,
@@ -30,7 +31,6 @@ from tierdesk.entrypoints.web.pages.sessions import (
 from tierdesk.entrypoints.web.pages.signin import paused_answer, safe_next
 from tierdesk.entrypoints.web.pages.threads import download, thread
 from tierdesk.errors import (
-    InvalidInputError,
     RateLimitedError,
     RepeatedRequestError,
     UnauthenticatedError,
@@ -183,6 +183,18 @@ async def open_ticket(
     files: Annotated[list[UploadFile] | None, File()] = None,
     form_key: forms.FormKey = None,
 ) -> Response:
+    # Blank (spaces only, which the browser's "required" lets through): said in the portal's
+    # words, not the service's English.
+    missing = {
+        field: label
+        for field, label, value in (
+            ("subject", "portal.subject", subject),
+            ("body", "portal.field.body", body),
+        )
+        if not value.strip()
+    }
+    if missing:
+        raise portal_fill_in(request, missing)
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
     new = tickets.NewTicket(
         subject=subject, body_text=body, channel=Channel.PORTAL, attachments=uploads
@@ -248,6 +260,8 @@ async def reply(
     files: Annotated[list[UploadFile] | None, File()] = None,
     form_key: forms.FormKey = None,
 ) -> Response:
+    if not body.strip():
+        raise portal_fill_in(request, {"body": "portal.message"})
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
     # Sent before (Back, then Send again): nothing is added, the answer is the first one's.
     with suppress(RepeatedRequestError):
@@ -274,9 +288,9 @@ def rate(
     score: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    if not score.isdigit():
+    if not (score.isascii() and score.isdigit() and 1 <= int(score) <= 5):
         said = customer_text(portal_language(request, contact), "portal.error.rating")
-        raise InvalidInputError(said, field="score")
+        raise CustomerInputError(said, field="score")
     csat.rate_ticket(desk, contact, reference, int(score), comment)
     return go(request, f"/portal/tickets/{reference}?notice=rated")
 

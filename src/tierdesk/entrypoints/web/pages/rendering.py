@@ -96,12 +96,18 @@ def render(
     """The page's language is ``context["language"]``; left out, the portal's
     (``portal_language``) on portal pages and English in the workspace. Templates say their
     words with ``t("key", **values)`` from ``domain/customer_texts`` in that language, and a
-    portal page's ``?notice=`` names one of its ``portal.notice.*`` texts."""
-    portal = template.startswith("portal/")
+    portal page's ``?notice=`` names one of its ``portal.notice.*`` texts (any other is not
+    shown)."""
+    # A portal page: one of portal/, or a shared page drawn in the portal's frame (the
+    # password page).
+    portal = template.startswith("portal/") or (context or {}).get("base") == "portal/base.html"
     language = (context or {}).get("language") or (portal_language(request) if portal else "en")
     notice = request.query_params.get("notice", "")
-    if portal and has_text(f"portal.notice.{notice}"):
-        notice = customer_text(language, f"portal.notice.{notice}")
+    if portal:
+        # Only the portal's own notices: a link with any other ?notice= text must not make the
+        # portal say it to a customer (nor say it in English).
+        key = f"portal.notice.{notice}"
+        notice = customer_text(language, key) if has_text(key) else ""
     values: dict[str, Any] = {
         "request": request,
         "csrf_token": csrf_token(request),

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.rmas import RmaKind, RmaState, format_money, offered_actions
 from tierdesk.entrypoints.web.deps import DeskDep
-from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.ids import RecordId, typed_record_id
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
@@ -57,9 +57,10 @@ def request_rma(
 ) -> Response:
     ids = []
     for raw in items or []:
-        if not (raw.isascii() and raw.isdigit()):
-            raise InvalidInputError(f"{raw!r} is not an installed item", field="items")
-        ids.append(int(raw))
+        item = typed_record_id(raw)
+        if item is None:
+            raise InvalidInputError(f"{raw[:40]!r} is not an installed item", field="items")
+        ids.append(item)
     try:
         chosen = RmaKind(kind)
     except ValueError:

@@ -13,6 +13,7 @@ from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import LinkKind, Status
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import typed_record_id
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.live import collision_answer, presence_ttl
 from tierdesk.entrypoints.web.pages.rendering import go
@@ -70,8 +71,9 @@ async def post_message(
         except RepeatedRequestError:
             return  # sent before (Back, then Send again): answered as the first time
         changed = None
-        if macro_id.strip().isdigit():  # the macro's field changes go with its text
-            changed = macros.apply_macro(desk, agent, reference, int(macro_id))
+        macro = typed_record_id(macro_id)
+        if macro is not None:  # the macro's field changes go with its text
+            changed = macros.apply_macro(desk, agent, reference, macro)
         if then and (changed is None or changed.status != then):
             tickets.change_status(desk, agent, reference, Status(then))
 

@@ -21,6 +21,7 @@ from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.ticket_people import split_addresses
 from tierdesk.domain.tickets import ALLOWED_STATUS_CHANGES, Priority, Status, Ticket, TicketType
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import typed_record_id
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
 from tierdesk.errors import InvalidInputError
@@ -123,9 +124,10 @@ def _choice(kind: type[E], value: str, field: str) -> E:
 
 
 def _record_id(value: str, field: str) -> int:
-    if not (value.isascii() and value.isdigit()):
-        raise InvalidInputError(f"{value!r} is not one of the choices", field=field)
-    return int(value)
+    chosen = typed_record_id(value)
+    if chosen is None:
+        raise InvalidInputError(f"{value[:40]!r} is not one of the choices", field=field)
+    return chosen
 
 
 def parse_custom_fields(text: str, before: Mapping[str, Any]) -> dict[str, Any]:

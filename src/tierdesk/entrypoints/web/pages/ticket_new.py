@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.tickets import Priority, TicketType, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.ids import typed_record_id
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
@@ -54,9 +55,10 @@ def _requester(
 ) -> int:
     """The contact picked, or the one added now."""
     if requester_id.strip():
-        if not requester_id.strip().isdigit():
+        picked = typed_record_id(requester_id)
+        if picked is None:
             raise InvalidInputError("pick the customer from the list", field="requester_id")
-        return int(requester_id)
+        return picked
     if not (name.strip() or email.strip()):
         raise InvalidInputError(
             "pick the customer, or add them with a name, an e-mail address and an organisation",

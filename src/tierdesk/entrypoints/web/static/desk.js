@@ -1,5 +1,6 @@
 // tierdesk: live SLA countdowns, form errors next to their fields, the macro picker, dialogs,
-// the escalate form's required fields and the phone-size menu and panels. No build step.
+// the escalate form's required fields, the phone-size menu and panels, and one key for a form
+// sent twice. No build step.
 (function () {
   "use strict";
   function pad(n) { return n < 10 ? "0" + n : String(n); }
@@ -96,6 +97,27 @@
       document.querySelectorAll("details[data-fold]").forEach(function (d) { d.open = false; });
     }
   }
+  // Back after sending, then Send again: the page comes again from the server (no-store) with
+  // a fresh one-time key while the browser puts the typed text back. The same text sent again
+  // from the same form within a few minutes is the same request, so it keeps the first key and
+  // the desk answers with what the first one did (one ticket, one reply).
+  var SAME_SEND_MS = 10 * 60 * 1000;
+  function keepFormKey(e) {
+    var form = e.target, key = form.querySelector && form.querySelector("input[name=form_key]");
+    if (!key || !window.sessionStorage) return;
+    var parts = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "form_key" && name !== "csrf_token") parts.push(name + "=" + value);
+    });
+    var slot = "tierdesk.sent " + form.getAttribute("action"), sent = null, now = Date.now();
+    try { sent = JSON.parse(sessionStorage.getItem(slot) || "null"); } catch (err) { sent = null; }
+    if (sent && sent.what === parts.join("&") && now - sent.at < SAME_SEND_MS) {
+      key.value = sent.key;
+    } else {
+      try { sessionStorage.setItem(slot, JSON.stringify({ what: parts.join("&"), key: key.value, at: now })); } catch (err) { /* full or off: no memory */ }
+    }
+  }
+  document.addEventListener("submit", keepFormKey, true);
   document.addEventListener("DOMContentLoaded", function () {
     fitPhone();
     tick();
@@ -104,12 +126,19 @@
     document.body.addEventListener("htmx:beforeRequest", function (e) {
       if (e.detail.elt.tagName === "FORM") clearErrors(e.detail.elt);
     });
+    // The portal gives its own words for what breaks (data-said-*, in the customer's language).
+    var said = document.body.dataset;
     document.body.addEventListener("htmx:responseError", function (e) {
-      var fields = (e.detail.xhr.getResponseHeader("X-Desk-Fields") || "").split(",");
-      showError(e.detail.elt, e.detail.xhr.responseText || "Something went wrong.", fields);
+      var xhr = e.detail.xhr, fields = (xhr.getResponseHeader("X-Desk-Fields") || "").split(",");
+      var text = xhr.responseText || "Something went wrong.";
+      if (xhr.status >= 500 && said.saidServer) {
+        var id = xhr.getResponseHeader("X-Request-ID");
+        text = said.saidServer + (id ? " (" + id + ")" : "");
+      }
+      showError(e.detail.elt, text, fields);
     });
     document.body.addEventListener("htmx:sendError", function (e) {
-      showError(e.detail.elt, "The desk could not be reached. Nothing was sent; try again.", []);
+      showError(e.detail.elt, said.saidUnreachable || "The desk could not be reached. Nothing was sent; try again.", []);
     });
     document.body.addEventListener("change", function (e) {
       if (e.target.matches("select[data-required-by]")) markRequired(e.target);
