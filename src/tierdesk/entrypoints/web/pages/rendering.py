@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -108,6 +109,8 @@ def render(
         # portal say it to a customer (nor say it in English).
         key = f"portal.notice.{notice}"
         notice = customer_text(language, key) if has_text(key) else ""
+    elif notice and not Path(template).name.startswith("_"):
+        notice = _said_notice(request, notice)
     values: dict[str, Any] = {
         "request": request,
         "csrf_token": csrf_token(request),
@@ -145,8 +148,36 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+# How many notices a session keeps between a redirect and the page it leads to (several tabs).
+_NOTICES_KEPT = 5
+_NOTICES = "notices"
+
+
+def _said_notice(request: Request, notice: str) -> str:
+    """A workspace page's ``?notice=`` text, shown only when this session's own redirect
+    (:func:`go`) said it and only once: a crafted link ("/admin?notice=Your password expired,
+    call …") must not make the desk say anything to an agent, while the notice texts stay free
+    (they name agents, counts, tickets). The session cookie is signed, so nobody else can add
+    to the list."""
+    session: dict[str, Any] = request.session
+    said = session.get(_NOTICES)
+    if not isinstance(said, list) or notice not in said:
+        return ""
+    said.remove(notice)
+    session[_NOTICES] = said
+    return notice
+
+
 def go(request: Request, url: str) -> Response:
-    """After a POST: a redirect (303) for plain forms, HX-Redirect for HTMX requests."""
+    """After a POST: a redirect (303) for plain forms, HX-Redirect for HTMX requests. A
+    ``notice`` the URL carries is remembered in the session, which is what lets the page it
+    leads to show it (:func:`_said_notice`)."""
+    notice = parse_qs(urlsplit(url).query).get("notice")
+    if notice and "session" in request.scope:
+        session: dict[str, Any] = request.session
+        kept = session.get(_NOTICES)
+        kept = kept if isinstance(kept, list) else []
+        session[_NOTICES] = [*kept, notice[0]][-_NOTICES_KEPT:]
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
