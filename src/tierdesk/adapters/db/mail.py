@@ -160,7 +160,8 @@ class SqlMailRepository:
     def claim_received(self, record_id: int) -> bool:
         # A conditional update, so that of two processes taking the same message one waits for
         # the other's transaction (PostgreSQL's row lock, SQLite's one writer) and then finds
-        # it processed.
+        # it processed. No SKIP LOCKED: waiting here is what keeps processing single-flight and
+        # oldest first across listener processes (services/mail_intake.py).
         claimed = self.session.execute(
             inbound_emails.update()
             .where(_in.id == record_id, _in.outcome == InboundOutcome.RECEIVED)
