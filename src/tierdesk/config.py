@@ -416,6 +416,12 @@ class Settings(BaseSettings):
         description="The oldest due background job /api/v1/health/ready tolerates, in seconds; "
         "older means no worker is keeping up (or none runs).",
     )
+    ready_max_mail_age_seconds: int = Field(
+        default=600,
+        gt=0,
+        description="How long mail the SMTP listener acknowledged may wait for processing before "
+        "/api/v1/health/ready answers 503 (the listener's intake is stopped or cannot keep up).",
+    )
     mail: MailSettings = Field(default_factory=MailSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     manuals: ManualSettings = Field(default_factory=ManualSettings)

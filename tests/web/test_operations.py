@@ -61,7 +61,7 @@ def test_readiness_lists_each_check_when_the_desk_is_ready(web_app: FastAPI) -> 
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "migrations", "models", "jobs"}
+    assert set(body["checks"]) == {"database", "migrations", "models", "jobs", "mail"}
     assert all(check["ok"] for check in body["checks"].values())
 
 
@@ -171,6 +171,8 @@ def test_a_scrape_counts_requests_by_route_template_and_reads_jobs_and_tickets(
         "tierdesk_job_oldest_age_seconds",
         "tierdesk_mail_inbound_messages",
         "tierdesk_mail_quarantined_messages",
+        "tierdesk_mail_backlog",
+        "tierdesk_mail_backlog_oldest_age_seconds",
         "tierdesk_mail_outbound_messages",
         "tierdesk_sla_warnings",
         "tierdesk_sla_breaches",

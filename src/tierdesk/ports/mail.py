@@ -39,6 +39,10 @@ class MailRepository(Protocol):
         """The oldest message stored as ``received`` (acknowledged, not processed yet)."""
         ...
 
+    def received_backlog(self) -> tuple[int, datetime | None]:
+        """How many messages are stored as ``received`` and when the oldest of them was."""
+        ...
+
     def claim_received(self, record_id: int) -> bool:
         """Take a ``received`` message for processing in this transaction; False when another
         transaction has processed it meanwhile (or is processing it: this one then waits)."""

@@ -1,8 +1,8 @@
 """Is the desk alive, and is it ready to serve? The one place the checks live.
 
 Liveness touches nothing (a process that answers is alive); readiness asks the database, the
-schema, the models and the job queue, each in its own check, so that a failing one says which
-part is wrong. Nothing here raises for a failing part: the answer lists it."""
+schema, the models, the job queue and the mail backlog, each in its own check, so that a failing
+one says which part is wrong. Nothing here raises for a failing part: the answer lists it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from tierdesk.errors import TierdeskError
 from tierdesk.services.desk import Desk
+from tierdesk.services.mail_admin import read_backlog
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,15 @@ def check_liveness() -> dict[str, str]:
 
 
 def check_readiness(
-    desk: Desk, migrations_pending: Callable[[], bool], max_job_age: timedelta
+    desk: Desk,
+    migrations_pending: Callable[[], bool],
+    max_job_age: timedelta,
+    max_mail_age: timedelta,
 ) -> Readiness:
     """``migrations_pending`` says whether the schema is behind the code (it reads the
     database too); ``max_job_age``: how long a due job may wait before the desk counts as
-    behind (no worker running, or too few)."""
+    behind (no worker running, or too few); ``max_mail_age``: the same for mail the SMTP
+    listener acknowledged and has not processed (its intake stopped, or cannot keep up)."""
     database = _database(desk)
     if not database.ok:  # the other checks would only repeat it
         skipped = "not checked: the database does not answer"
@@ -61,10 +66,17 @@ def check_readiness(
                 Check("migrations", False, skipped),
                 _models(desk),
                 Check("jobs", False, skipped),
+                Check("mail", False, skipped),
             )
         )
     return Readiness(
-        (database, _migrations(migrations_pending), _models(desk), _jobs(desk, max_job_age))
+        (
+            database,
+            _migrations(migrations_pending),
+            _models(desk),
+            _jobs(desk, max_job_age),
+            _mail(desk, max_mail_age),
+        )
     )
 
 
@@ -115,3 +127,19 @@ def _jobs(desk: Desk, max_age: timedelta) -> Check:
             " is a worker running?",
         )
     return Check("jobs", True, f"the oldest due job has waited {seconds} s")
+
+
+def _mail(desk: Desk, max_age: timedelta) -> Check:
+    backlog = read_backlog(desk)
+    if not backlog.waiting:
+        return Check("mail", True, "no acknowledged mail waiting")
+    seconds = int(backlog.oldest_age_seconds)
+    waiting = f"{backlog.waiting} acknowledged message{'s' if backlog.waiting != 1 else ''} waiting"
+    if backlog.oldest_age_seconds > max_age.total_seconds():
+        return Check(
+            "mail",
+            False,
+            f"{waiting}, the oldest for {seconds} s (limit {int(max_age.total_seconds())} s);"
+            " is the mail listener's intake running?",
+        )
+    return Check("mail", True, f"{waiting}, the oldest for {seconds} s")

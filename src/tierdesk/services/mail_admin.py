@@ -1,8 +1,12 @@
 """Mail for admins: the quarantine (unreadable, oversize, empty or rate-limited messages, and mail
-from unknown senders held for approval) and the outbox. Admins list quarantined mail, read the
-original bytes, and reprocess it: a lenient second reading that stores what can be stored."""
+from unknown senders held for approval), the backlog (mail the SMTP listener acknowledged and has
+not processed yet) and the outbox. Admins list quarantined mail, read the original bytes, and
+reprocess it: a lenient second reading that stores what can be stored."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.inbound import InboundOutcome, InboundRecord
@@ -18,6 +22,30 @@ from tierdesk.services.desk import Desk
 from tierdesk.services.mail import MailDesk, Receipt, process_inbound, receipt_for
 
 AWAITING_ADMIN = (InboundOutcome.QUARANTINED, InboundOutcome.HELD)
+
+
+@dataclass(frozen=True)
+class MailBacklog:
+    """Mail acknowledged (stored as ``received``) and not yet processed: a growing count or an
+    old oldest means no intake is running or it cannot keep up (``services/mail_intake.py``)."""
+
+    waiting: int
+    oldest_received_at: datetime | None  # None when nothing waits
+    oldest_age_seconds: float  # 0 when nothing waits
+
+
+def read_backlog(desk: Desk) -> MailBacklog:
+    """The backlog for the operations endpoints (no actor: they have their own access rules)."""
+    now = desk.clock.now()
+    with desk.uow() as uow:
+        waiting, oldest = uow.mail.received_backlog()
+    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    return MailBacklog(waiting, oldest, age)
+
+
+def mail_backlog(desk: Desk, actor: Actor) -> MailBacklog:
+    require_admin(actor, "see the mail backlog")
+    return read_backlog(desk)
 
 
 def require_admin(actor: Actor, action: str) -> None:

@@ -12,8 +12,16 @@ starts by taking its record: a crash mid-way rolls it back to ``received``. At s
 whatever an earlier process acknowledged and never processed.
 
 Oldest first matters: a customer's reply sent right after our 250 for their first mail must
-find the ticket that mail opened. One intake per listener process keeps that order; several
-listener processes (PostgreSQL) could process a reply beside its original, so run one.
+find the ticket that mail opened. It also makes processing single-flight across processes, with
+no lease: every intake takes the oldest ``received`` row, and the claim is uncommitted until the
+processing transaction commits, so to every other intake that row is still the oldest
+``received`` one; a second intake (another listener process, or host) takes the same row,
+waits for the first one's transaction (PostgreSQL's row lock, SQLite's one writer), finds it
+processed and moves on to the next. (Two intakes overlap only where a batch commits after a
+later id's: such messages cannot be a reply and its original, since a reply is stored after
+its original's 250.) Hence never commit a claim ahead of its processing, nor skip claimed rows
+(``SKIP LOCKED``): either would let two intakes process a reply beside its original
+(``tests/email/test_two_intakes.py``). More listeners share acknowledging, not processing.
 
 What a sender hears is as before: 550 for an address that is not ours, 552 for mail over the
 size limit, 451 when the mail cannot be stored (the database or disk is away: the sender keeps

@@ -150,10 +150,18 @@ class SqlMailRepository:
         found = self.session.scalar(query)
         return None if found is None else int(found)
 
+    def received_backlog(self) -> tuple[int, datetime | None]:
+        query = select(func.count(), func.min(_in.received_at)).where(
+            _in.outcome == InboundOutcome.RECEIVED
+        )
+        waiting, oldest = self.session.execute(query).one()
+        return int(waiting), oldest
+
     def claim_received(self, record_id: int) -> bool:
         # A conditional update, so that of two processes taking the same message one waits for
         # the other's transaction (PostgreSQL's row lock, SQLite's one writer) and then finds
-        # it processed.
+        # it processed. No SKIP LOCKED: waiting here is what keeps processing single-flight and
+        # oldest first across listener processes (services/mail_intake.py).
         claimed = self.session.execute(
             inbound_emails.update()
             .where(_in.id == record_id, _in.outcome == InboundOutcome.RECEIVED)

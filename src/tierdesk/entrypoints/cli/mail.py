@@ -203,9 +203,10 @@ def _when(at: datetime) -> str:
 def quarantine_list(
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
 ) -> None:
-    """Quarantined and held mail, newest first."""
+    """Quarantined and held mail, newest first (and the backlog: mail acknowledged, waiting)."""
     with running_desk() as app:
         records = mail_admin.list_quarantine(app.desk, SYSTEM, limit=limit)
+        backlog = mail_admin.mail_backlog(app.desk, SYSTEM)
     rows = [
         [
             str(r.id),
@@ -218,6 +219,11 @@ def quarantine_list(
         for r in records
     ]
     say(render_table(["id", "received", "outcome", "reason", "from", "subject"], rows))
+    if backlog.waiting:
+        say(
+            f"{backlog.waiting} acknowledged message(s) waiting to be processed, the oldest for"
+            f" {int(backlog.oldest_age_seconds)} s"
+        )
 
 
 @quarantine_app.command("show")

@@ -114,6 +114,16 @@ def snapshot_metrics(snap: OperationsSnapshot) -> Iterator[GaugeMetricFamily]:
         "Received e-mail in quarantine.",
         value=snap.mail_in.get("quarantined", 0),
     )
+    yield GaugeMetricFamily(
+        "tierdesk_mail_backlog",
+        "E-mail the SMTP listener acknowledged and has not processed yet.",
+        value=snap.mail_backlog,
+    )
+    yield GaugeMetricFamily(
+        "tierdesk_mail_backlog_oldest_age_seconds",
+        "How long the oldest acknowledged, unprocessed e-mail has waited (0: none waits).",
+        value=snap.mail_backlog_oldest_age_seconds,
+    )
     outbound = GaugeMetricFamily(
         "tierdesk_mail_outbound_messages", "Outgoing e-mail by state.", labels=["status"]
     )

@@ -27,13 +27,15 @@ def health() -> dict[str, str]:
     responses={503: {"description": "Not ready: `error.checks` says which part and why."}},
 )
 def ready(request: Request) -> Any:
-    """Readiness: the database answers, its schema is current, the embedder is loaded and no
-    due background job has waited longer than `ready_max_job_age_seconds`."""
+    """Readiness: the database answers, its schema is current, the embedder is loaded, no
+    due background job has waited longer than `ready_max_job_age_seconds` and no mail the SMTP
+    listener acknowledged has waited for processing longer than `ready_max_mail_age_seconds`."""
     application: Tierdesk = request.app.state.tierdesk
     readiness = check_readiness(
         application.desk,
         application.needs_upgrade,
         timedelta(seconds=application.settings.ready_max_job_age_seconds),
+        timedelta(seconds=application.settings.ready_max_mail_age_seconds),
     )
     if not readiness.ready:
         return error_response(

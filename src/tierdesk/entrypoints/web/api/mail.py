@@ -1,4 +1,4 @@
-"""/api/v1/mail: the quarantine and the outbox, for admins."""
+"""/api/v1/mail: the quarantine, the backlog and the outbox, for admins."""
 
 from __future__ import annotations
 
@@ -63,6 +63,12 @@ class InboundList(BaseModel):
     next_cursor: str | None
 
 
+class BacklogOut(BaseModel):
+    waiting: int
+    oldest_received_at: datetime | None
+    oldest_age_seconds: float
+
+
 class ReprocessOut(BaseModel):
     id: int
     outcome: InboundOutcome
@@ -119,6 +125,18 @@ def list_quarantine(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Inbo
     return InboundList(
         items=[InboundOut.of(r) for r in shown],
         next_cursor=encode_cursor("q", shown[-1].id) if more and shown else None,
+    )
+
+
+@router.get("/backlog", response_model=BacklogOut)
+def backlog(desk: DeskDep, actor: CurrentActor) -> BacklogOut:
+    """Mail the SMTP listener acknowledged and has not processed yet: how much, and how long
+    the oldest has waited (a growing backlog: the listener's intake is stopped or behind)."""
+    waiting = mail_admin.mail_backlog(desk, actor)
+    return BacklogOut(
+        waiting=waiting.waiting,
+        oldest_received_at=waiting.oldest_received_at,
+        oldest_age_seconds=waiting.oldest_age_seconds,
     )
 
 
