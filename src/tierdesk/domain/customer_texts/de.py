@@ -140,6 +140,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Nachrichten",
     "portal.answer": "So wurde es gelöst",
     "portal.support": "Support",
+    "portal.merged_from": "aus {number}",  # a message of a ticket merged into this one
     "portal.reply": "Antworten",
     "portal.message": "Nachricht",
     "portal.attach": "Dateien anhängen",

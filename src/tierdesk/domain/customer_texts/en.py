@@ -133,6 +133,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messages",
     "portal.answer": "How it was solved",
     "portal.support": "Support",
+    "portal.merged_from": "from {number}",  # a message of a ticket merged into this one
     "portal.reply": "Reply",
     "portal.message": "Message",
     "portal.attach": "Attach files",

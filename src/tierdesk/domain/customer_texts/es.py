@@ -138,6 +138,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Mensajes",
     "portal.answer": "Cómo se resolvió",
     "portal.support": "Soporte",
+    "portal.merged_from": "de {number}",  # a message of a ticket merged into this one
     "portal.reply": "Responder",
     "portal.message": "Mensaje",
     "portal.attach": "Adjuntar archivos",

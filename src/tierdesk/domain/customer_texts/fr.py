@@ -148,6 +148,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messages",
     "portal.answer": "Comment cela a été résolu",
     "portal.support": "Support",
+    "portal.merged_from": "de {number}",  # a message of a ticket merged into this one
     "portal.reply": "Répondre",
     "portal.message": "Message",
     "portal.attach": "Joindre des fichiers",

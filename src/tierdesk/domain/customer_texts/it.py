@@ -139,6 +139,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messaggi",
     "portal.answer": "Come è stato risolto",
     "portal.support": "Assistenza",
+    "portal.merged_from": "da {number}",  # a message of a ticket merged into this one
     "portal.reply": "Rispondi",
     "portal.message": "Messaggio",
     "portal.attach": "Allega file",
