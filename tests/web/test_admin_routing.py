@@ -116,6 +116,27 @@ def test_a_bad_condition_is_named_next_to_its_field_and_nothing_is_stored(
     assert order(web) == []
 
 
+def test_a_language_that_is_no_language_code_is_refused_next_to_its_field(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    with_queues(web)
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+
+    for typed in ("<script>alert(1)</script>", "x" * 5000, "-1", "de fr en_GB"):
+        refused = lead.post(
+            "/admin/routing-rules", rule_form("German", "l1-de", languages=typed), headers=HTMX
+        )
+        assert refused.status_code == 422, typed
+        assert refused.headers["X-Desk-Fields"] == "languages"
+    accepted = lead.post(
+        "/admin/routing-rules", rule_form("Swiss", "l1-de", languages="DE-ch, fr"), headers=HTMX
+    )
+
+    assert accepted.status_code == 204, accepted.text
+    assert order(web) == [("Swiss", "l1-de", {"languages": ["de-ch", "fr"]})]
+
+
 def test_testing_a_rule_on_a_ticket_says_where_it_would_route_and_changes_nothing(
     web: WebDesk, signed_in: SignIn
 ) -> None:

@@ -134,6 +134,9 @@ class TicketFacts:
 
 # -- routing rules ---------------------------------------------------------------------------
 
+# A language tag as tickets carry one: ``de``, ``gsw``, ``de-ch``, ``zh-hant-tw``.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}")
+
 
 @dataclass(frozen=True)
 class RoutingConditions:
@@ -174,6 +177,12 @@ class RoutingConditions:
                         field=f"conditions.{name}",
                     )
                 text = item.strip() if name == "priorities" else item.strip().lower()
+                if name == "languages" and not _LANGUAGE_CODE.fullmatch(text):
+                    # a rule naming no language code would silently never match
+                    raise InvalidInputError(
+                        f"{item.strip()[:40]!r} is not a language code like de or de-ch",
+                        field="conditions.languages",
+                    )
                 cleaned.append(text.upper() if name == "priorities" else text)
             values[name] = tuple(dict.fromkeys(cleaned))
         return cls(**values)
