@@ -114,3 +114,37 @@ def test_a_plan_s_name_is_shown_escaped_and_agents_cannot_add_plans(
 
     assert payload not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert refused.status_code == 403 and plan_named(web, "mine") is None
+
+
+def test_an_organisation_with_a_name_too_long_or_no_mail_domain_is_refused_on_its_field(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    before = len(people.list_organisations(web.app.desk, web.lead))
+
+    long_name = lead.post(
+        "/admin/organisations", {"name": "N" * 201, "plan": "standard"}, headers=HTMX
+    )
+    refused = [
+        lead.post(
+            "/admin/organisations",
+            {"name": f"Org {n}", "plan": "standard", "domains": f"ok.example, {typed}"},
+            headers=HTMX,
+        )
+        for n, typed in enumerate(("<script>alert(1)</script>", "localhost", "-1", "a b.example"))
+    ]
+    added = lead.post(
+        "/admin/organisations",
+        {"name": "Initech", "plan": "standard", "domains": "@Initech.example, initech.co.uk"},
+        headers=HTMX,
+    )
+
+    assert long_name.status_code == 422 and long_name.headers["X-Desk-Fields"] == "name"
+    assert [r.status_code for r in refused] == [422] * 4
+    assert {r.headers["X-Desk-Fields"] for r in refused} == {"email_domains"}
+    assert added.status_code == 204, added.text
+    organisations = people.list_organisations(web.app.desk, web.lead)
+    assert len(organisations) == before + 1
+    initech = next(o for o in organisations if o.name == "Initech")
+    assert initech.email_domains == ["initech.co.uk", "initech.example"]

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from tierdesk.domain.answer_policy import parse_policy
 from tierdesk.domain.audit import audit_event
+from tierdesk.domain.calendars import zone_named
 from tierdesk.domain.people import (
+    MAX_ORGANISATION_NAME,
     Actor,
     Agent,
     Contact,
@@ -16,6 +18,7 @@ from tierdesk.domain.people import (
     check_new_password,
     grantable_roles,
     normalise_email,
+    normalise_mail_domain,
     normalise_tiers,
 )
 from tierdesk.errors import (
@@ -42,6 +45,14 @@ def _organisation(uow: UnitOfWork, desk: Desk, actor: Actor, new: NewOrganisatio
     name = new.name.strip()
     if not name:
         raise InvalidInputError("an organisation needs a name", field="name")
+    if len(name) > MAX_ORGANISATION_NAME:
+        raise InvalidInputError(
+            f"an organisation's name has at most {MAX_ORGANISATION_NAME} characters", field="name"
+        )
+    domains = sorted({normalise_mail_domain(d) for d in new.email_domains if d.strip()})
+    zone_named(new.timezone)  # its clocks and reports are read in it
+    if new.country is not None and not (len(new.country) == 2 and new.country.isalpha()):
+        raise InvalidInputError(f"{new.country!r} is not a country code like DE", field="country")
     if uow.organisations.get_by_name(name) is not None:
         raise ConflictError(f"organisation {name!r} exists already", field="name")
     plan = uow.organisations.plan(new.plan)
@@ -53,7 +64,7 @@ def _organisation(uow: UnitOfWork, desk: Desk, actor: Actor, new: NewOrganisatio
         name=name,
         plan_id=plan.id,
         created_at=now,
-        email_domains=sorted({d.strip().lower().lstrip("@") for d in new.email_domains if d}),
+        email_domains=domains,
         country=new.country.upper() if new.country else None,
         timezone=new.timezone,
     )
