@@ -62,6 +62,24 @@ def test_a_macro_cannot_solve_and_a_bad_value_adds_nothing(web: WebDesk, signed_
     assert len(macros.list_macros(web.app.desk, web.lead)) == len(before)
 
 
+def test_a_macro_tag_a_ticket_could_not_carry_is_refused_when_the_macro_is_added(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    before = macros.list_macros(web.app.desk, web.lead)
+    sent = {"name": "Tag it", "kind": "public", "body": "Thanks."}
+
+    # a ticket's tag has at most 64 characters: the macro failed only when an agent used it,
+    # after its reply had been sent
+    added = lead.post("/admin/macros", {**sent, "add_tags": "ok, " + "t" * 65}, headers=HTMX)
+    removed = lead.post("/admin/macros", {**sent, "remove_tags": "r" * 65}, headers=HTMX)
+
+    assert added.status_code == 422 and added.headers["X-Desk-Fields"] == "add_tags"
+    assert removed.status_code == 422 and removed.headers["X-Desk-Fields"] == "remove_tags"
+    assert len(macros.list_macros(web.app.desk, web.lead)) == len(before)
+
+
 def test_a_reply_with_a_macro_sets_status_tags_and_assignee_on_the_trail(
     web: WebDesk, signed_in: SignIn
 ) -> None:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from tierdesk.domain.ticket_values import Priority, Status, TicketType
+from tierdesk.domain.tickets import normalise_tags
 from tierdesk.errors import InvalidInputError
 
 
@@ -78,8 +79,10 @@ def macro_actions(values: Mapping[str, Any] | None) -> MacroActions:
     def tags(name: str) -> tuple[str, ...]:
         raw = (values or {}).get(name) or []
         items = raw.split(",") if isinstance(raw, str) else list(raw)
-        cleaned = [str(t).strip().lower().replace(" ", "-") for t in items]
-        return tuple(dict.fromkeys(t for t in cleaned if t))
+        try:  # the tickets' own rule, or the macro would fail only when an agent uses it
+            return tuple(normalise_tags([str(t) for t in items]))
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message, field=name) from exc
 
     status = choice(Status, "status")
     if status is Status.SOLVED:  # solving records a resolution: the solve dialog's
