@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.web.conftest import Browser, WebDesk
+from tierdesk.adapters.db import routing as routing_tables
 from tierdesk.adapters.db import tables
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Agent, Contact, Tier
@@ -183,3 +184,21 @@ def test_an_agent_can_neither_change_nor_test_routing_rules(
 
     assert (added.status_code, trial.status_code, moved.status_code) == (403, 403, 403)
     assert [name for name, _, _ in order(web)] == ["German"]
+
+
+def test_a_rule_stored_before_languages_were_checked_still_loads(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    with_queues(web)
+    queues.create_routing_rule(
+        web.app.desk, SYSTEM, queues.NewRoutingRule("Old", "l1-de", {"languages": ["de"]})
+    )
+    # written when any text was taken: the check is the form's, never the stored row's
+    rules = routing_tables.routing_rules
+    with web.app.engine.begin() as connection:
+        connection.execute(update(rules).values(conditions={"languages": ["-1"]}))
+
+    page = signed_in(web.lead).get("/admin")
+
+    assert page.status_code == 200
+    assert order(web) == [("Old", "l1-de", {"languages": ["-1"]})]

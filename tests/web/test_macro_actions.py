@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import update
+
 from tests.web.conftest import Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
+from tierdesk.adapters.db import macros as macro_tables
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.tickets import Priority, Status, TicketType
 from tierdesk.services import macros, tickets
@@ -124,3 +127,16 @@ def test_a_reply_with_a_macro_sets_status_tags_and_assignee_on_the_trail(
     by_macro = [e.action for e in events if e.reason == "macro Waiting for logs"]
     assert "ticket.status_changed" in by_macro
     assert any(e.action == "ticket.updated" and "tags" in e.changes for e in events)
+
+
+def test_a_macro_stored_with_a_tag_too_long_still_lists(web: WebDesk, signed_in: SignIn) -> None:
+    macros.add_macro(web.app.desk, SYSTEM, "Old", "public", "Thanks.", {"add_tags": "old"})
+    # written before tags were checked: the check is the form's, never the stored row's
+    with web.app.engine.begin() as connection:
+        connection.execute(update(macro_tables.macros).values(actions={"add_tags": ["t" * 65]}))
+
+    page = signed_in(web.lead).get("/admin")
+
+    assert page.status_code == 200
+    [old] = [m for m in macros.list_macros(web.app.desk, web.lead) if m.name == "Old"]
+    assert old.actions.add_tags == ("t" * 65,)

@@ -79,10 +79,8 @@ def macro_actions(values: Mapping[str, Any] | None) -> MacroActions:
     def tags(name: str) -> tuple[str, ...]:
         raw = (values or {}).get(name) or []
         items = raw.split(",") if isinstance(raw, str) else list(raw)
-        try:  # the tickets' own rule, or the macro would fail only when an agent uses it
-            return tuple(normalise_tags([str(t) for t in items]))
-        except InvalidInputError as exc:
-            raise InvalidInputError(exc.message, field=name) from exc
+        cleaned = [str(t).strip().lower().replace(" ", "-") for t in items]
+        return tuple(dict.fromkeys(t for t in cleaned if t))
 
     status = choice(Status, "status")
     if status is Status.SOLVED:  # solving records a resolution: the solve dialog's
@@ -95,6 +93,17 @@ def macro_actions(values: Mapping[str, Any] | None) -> MacroActions:
         remove_tags=tags("remove_tags"),
         assign_to_me=bool((values or {}).get("assign_to_me")),
     )
+
+
+def check_macro_tags(actions: MacroActions) -> None:
+    """A new or changed macro's tags, by the tickets' own rule (``normalise_tags``): one a
+    ticket cannot carry made the macro fail only when an agent used it, after its reply had
+    gone out. (Stored macros are read as they are.)"""
+    for name, tags in (("add_tags", actions.add_tags), ("remove_tags", actions.remove_tags)):
+        try:
+            normalise_tags(list(tags))
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message, field=name) from exc
 
 
 @dataclass(frozen=True)

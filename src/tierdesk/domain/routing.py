@@ -35,6 +35,10 @@ def normalise_queue_key(key: str) -> str:
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}")
 
 
+def is_language_code(text: str) -> bool:
+    return _LANGUAGE_CODE.fullmatch(text) is not None
+
+
 def normalise_languages(languages: Iterable[str]) -> list[str]:
     cleaned: list[str] = []
     for language in languages:
@@ -178,12 +182,6 @@ class RoutingConditions:
                         field=f"conditions.{name}",
                     )
                 text = item.strip() if name == "priorities" else item.strip().lower()
-                if name == "languages" and not _LANGUAGE_CODE.fullmatch(text):
-                    # a rule naming no language code would silently never match
-                    raise InvalidInputError(
-                        f"{item.strip()[:40]!r} is not a language code like de or de-ch",
-                        field="conditions.languages",
-                    )
                 cleaned.append(text.upper() if name == "priorities" else text)
             values[name] = tuple(dict.fromkeys(cleaned))
         return cls(**values)
