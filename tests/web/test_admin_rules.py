@@ -136,6 +136,28 @@ def test_a_bad_value_is_named_next_to_its_row_and_nothing_is_stored(
     assert stored(web) == []
 
 
+def test_a_number_that_is_no_finite_number_is_refused_next_to_its_row(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin/rules/new")
+
+    # float() reads these; stored they were a rule that never (or always) matched, and on
+    # PostgreSQL no JSON at all
+    answers = [
+        lead.post(
+            "/admin/rules/new",
+            rule_form(f"Old {typed}", c_field=["hours_since_update"], c_op=["gt"], c_value=[typed]),
+            headers=HTMX,
+        )
+        for typed in ("nan", "inf", "1e309", "-inf")
+    ]
+
+    assert [a.status_code for a in answers] == [422] * 4
+    assert {a.headers["X-Desk-Fields"] for a in answers} == {"c_value-0"}
+    assert stored(web) == []
+
+
 def test_a_rule_s_name_and_texts_are_shown_escaped(web: WebDesk, signed_in: SignIn) -> None:
     lead = signed_in(web.lead)
     lead.get("/admin/rules/new")

@@ -9,6 +9,7 @@ shown next to the input of its row."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -132,6 +133,8 @@ def _number(text: str) -> int | float | None:
     try:
         number = float(text)
     except ValueError:
+        return None
+    if not math.isfinite(number):  # "nan", "inf", "1e309" are numbers to float(), not to us
         return None
     return int(number) if number.is_integer() else number
 
