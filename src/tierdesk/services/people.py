@@ -21,6 +21,7 @@ from tierdesk.domain.people import (
     normalise_mail_domain,
     normalise_tiers,
 )
+from tierdesk.domain.routing import is_language_code
 from tierdesk.errors import (
     ConflictError,
     InvalidInputError,
@@ -30,6 +31,8 @@ from tierdesk.errors import (
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
+
+MAX_CONTACT_NAME = 200  # the column's
 
 
 @dataclass
@@ -154,6 +157,17 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
     name = new.name.strip()
     if not name:
         raise InvalidInputError("a contact needs a name", field="name")
+    if len(name) > MAX_CONTACT_NAME:  # the column's: stored on SQLite, a 500 on PostgreSQL
+        raise InvalidInputError(
+            f"a contact's name has at most {MAX_CONTACT_NAME} characters", field="name"
+        )
+    language = (new.language or "").strip().lower().replace("_", "-") or None  # de_CH: de-ch
+    if language is not None and not is_language_code(language):
+        raise InvalidInputError(
+            f"{language[:40]!r} is not a language code like de", field="language"
+        )
+    if new.phone is not None and len(new.phone) > 64:
+        raise InvalidInputError("a phone number has at most 64 characters", field="phone")
     if new.password is not None:
         check_new_password(new.password)  # the same rule as for agents
     with desk.uow() as uow:
@@ -181,7 +195,7 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
             name=name,
             organisation_id=organisation.id,
             created_at=now,
-            language=(new.language or "").strip().lower() or None,
+            language=language,
             phone=new.phone,
             password_hash=desk.passwords.hash(new.password) if new.password else None,
         )
