@@ -145,7 +145,7 @@ def test_after_a_row_button_the_page_opens_where_the_keyboard_left_off(
 
     def focused(builder: str) -> list[str]:
         page = lead.post("/admin/rules/new", {**rule_form("VIP"), "builder": builder}).text
-        return re.findall(r'<(?:select|button)[^>]*\bautofocus\b[^>]*>', page)
+        return re.findall(r"<(?:select|button)[^>]*\bautofocus\b[^>]*>", page)
 
     condition, action = focused("add-condition"), focused("add-action")
     gone = focused("remove-condition:0")
