@@ -10,7 +10,8 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveDesk, sign_in
-from tierdesk.services import defects, sla, tickets
+from tierdesk.services import catalog, defects, people, sla, tickets
+from tierdesk.services.auth import SYSTEM
 
 NewPage = Callable[[], Page]
 
@@ -59,3 +60,18 @@ def test_a_lead_adds_a_calendar_with_holidays_and_opens_a_defect_from_a_ticket(
     [(defect, linked)] = defects.list_defects(desk, live_desk.lead)
     assert (defect.source_ticket_id, linked) == (ticket.id, 1)
     expect(page.get_by_role("link", name=ticket.number or "")).to_be_visible()
+
+
+def test_a_name_of_200_letters_without_a_space_wraps_instead_of_widening_the_admin_page(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    long_name = "Q" * 200  # the longest an organisation's or a product's name may be
+    people.create_organisation(live_desk.app.desk, SYSTEM, people.NewOrganisation(long_name))
+    catalog.create_product(live_desk.app.desk, SYSTEM, catalog.NewProduct(long_name, key="q"))
+    page = open_page()  # 1280 wide
+    sign_in(page, live_desk.lead)
+
+    page.goto("/admin")
+
+    expect(page.get_by_text(long_name, exact=True).first).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

@@ -34,6 +34,7 @@ def test_the_gaps_view_lists_a_topic_seeded_with_unanswered_searches(
 
     page = open_page()
     sign_in(page, live_desk.lead)
+    page.locator("details.more > summary").click()  # the header's "More" menu
     page.get_by_role("link", name="Knowledge gaps").click()
 
     topic = page.locator(".gap-topic").filter(has_text="paper jam")

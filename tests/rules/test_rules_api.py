@@ -135,3 +135,23 @@ def test_a_lead_tries_a_rule_on_a_ticket_and_deletes_it_after_it_fired(
     assert client.get(f"/api/v1/rules/{rule_id}", headers=lead).status_code == 404
     events = client.get(f"/api/v1/tickets/{ticket['number']}/events", headers=lead).json()["items"]
     assert any(e["action"] == "rule.fired" for e in events)  # what it did stays on the trail
+
+
+def test_a_condition_number_that_is_not_finite_is_refused(
+    app: Tierdesk, client: TestClient
+) -> None:
+    lead = headers(app, make_agent(app.desk, role=Role.LEAD))
+    # Python's JSON reader takes NaN and Infinity; PostgreSQL's JSON has no word for them
+    body = (
+        '{"name": "Stale", "trigger": "time", "condition": '
+        '{"field": "hours_since_update", "op": "gt", "value": NaN}, '
+        '"actions": [{"type": "add_tag", "value": "stale"}]}'
+    )
+
+    refused = client.post(
+        "/api/v1/rules", content=body, headers={**lead, "Content-Type": "application/json"}
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["field"] == "condition"
+    assert client.get("/api/v1/rules", headers=lead).json()["items"] == []

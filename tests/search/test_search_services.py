@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_agent, make_contact, make_organisation, make_ticket
+from tests.factories import (
+    full_packet,
+    make_agent,
+    make_contact,
+    make_organisation,
+    make_ticket,
+)
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.domain.knowledge import DocumentKind
 from tierdesk.domain.messages import MessageKind
-from tierdesk.domain.people import Actor, Role
+from tierdesk.domain.people import Actor, Role, Tier
 from tierdesk.domain.tickets import LinkKind
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
-from tierdesk.services import conversation, knowledge, tickets
+from tierdesk.services import conversation, escalation, knowledge, tickets
 from tierdesk.services import search as search_services
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
@@ -226,3 +232,25 @@ def test_rebuilding_the_index_restores_every_document(app: Tierdesk) -> None:
     assert stored == before["manual"] + before["ticket"]
     assert sum(seen) == before["manual"] + 1
     assert knowledge.search_knowledge(desk, SYSTEM, "SIP trunk", limit=1)
+
+
+def test_a_merged_tickets_conversation_is_found_through_the_ticket_it_was_merged_into(
+    desk: Desk,
+) -> None:
+    lead = make_agent(desk, tiers=[1, 2], role=Role.LEAD)
+    first_line = make_agent(desk, tiers=[1])
+    customer = make_contact(desk)
+    source = make_ticket(
+        desk, contact=customer, subject="Fax", body="The quillfeather gateway rejects faxes."
+    )
+    escalation.escalate_ticket(desk, lead, source.number or "", Tier.L2, "lab", full_packet())
+    note(desk, source.number, "Zanzibarite overflow in the vexillum codec.")
+    target = make_ticket(desk, contact=customer, subject="Faxes", body="Faxes fail since Monday.")
+    tickets.merge_tickets(desk, lead, source.number or "", target.number or "", None)
+
+    found = search_services.search_tickets(desk, customer, "quillfeather gateway")
+    noted = search_services.search_tickets(desk, first_line, "zanzibarite vexillum")
+
+    assert target.number in [f.ticket.number for f in found if f.ticket]
+    # the level-2 note stays behind the merged ticket's own door
+    assert target.number not in [f.ticket.number for f in noted if f.ticket]

@@ -54,6 +54,24 @@ def test_an_unknown_plan_is_refused_naming_the_known_ones(desk: Desk, unchanged:
     assert refused.value.data == {"field": "plan"}
 
 
+@pytest.mark.parametrize(
+    ("new", "field"),
+    [
+        (NewOrganisation(name="X", timezone="Mars/Base"), "timezone"),
+        (NewOrganisation(name="X", country="Deutschland"), "country"),
+        (NewOrganisation(name="X", email_domains=["intranet"]), "email_domains"),
+        (NewOrganisation(name="X" * 201), "name"),
+    ],
+)
+def test_an_organisation_with_a_value_it_could_not_use_is_refused(
+    desk: Desk, unchanged: Unchanged, new: NewOrganisation, field: str
+) -> None:
+    with unchanged(), pytest.raises(InvalidInputError) as refused:
+        people.create_organisation(desk, SYSTEM, new)
+
+    assert refused.value.data["field"] == field
+
+
 def test_organisation_names_are_unique_ignoring_case(desk: Desk, unchanged: Unchanged) -> None:
     make_organisation(desk, name="Fjord Telecom")
 

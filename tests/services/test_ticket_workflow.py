@@ -13,6 +13,8 @@ from tierdesk.domain.people import Role, Tier
 from tierdesk.domain.tickets import LinkKind, Priority, Status, TicketType
 from tierdesk.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 from tierdesk.services import escalation, tickets
+from tierdesk.services.attachments import open_attachment, thread_of
+from tierdesk.services.conversation import NewAttachment
 from tierdesk.services.desk import Desk
 from tierdesk.services.tickets import CatalogRef, TicketChanges
 
@@ -272,6 +274,33 @@ def test_merging_closes_the_source_and_records_it_on_both(desk: Desk) -> None:
     target_events = tickets.ticket_events(desk, contact, target.id or 0)
     assert target_events[-1].action == "ticket.merged_from"
     assert target_events[-1].changes == {"source": source.number, "messages": 1}
+
+
+def test_a_chain_of_merges_brings_every_thread_to_the_last_ticket_and_its_files_with_it(
+    desk: Desk,
+) -> None:
+    contact, agent = make_contact(desk), make_agent(desk)
+    log = NewAttachment("sbc.log", b"INVITE timeout", "text/plain")
+    first = tickets.open_ticket(
+        desk,
+        contact,
+        tickets.NewTicket(subject="Calls drop", body_text="First report.", attachments=[log]),
+    )
+    second = make_ticket(desk, contact=contact, body="Second report.")
+    last = make_ticket(desk, contact=contact, body="Third report.")
+    tickets.merge_tickets(desk, agent, first.id or 0, second.id or 0, None)
+    tickets.merge_tickets(desk, agent, second.id or 0, last.id or 0, None)
+
+    survivor = tickets.get_ticket(desk, contact, last.id or 0)
+    thread = thread_of(desk, contact, survivor)
+
+    assert [(e.message.body_text, e.merged_from) for e in thread] == [
+        ("First report.", first.number),
+        ("Second report.", second.number),
+        ("Third report.", None),
+    ]
+    file_id = thread[0].attachments[0].id or 0
+    assert open_attachment(desk, contact, last.number or "", file_id)[1] == b"INVITE timeout"
 
 
 def test_merging_tickets_of_different_organisations_is_refused(

@@ -247,3 +247,23 @@ def test_a_lead_can_switch_off_neither_themselves_nor_an_admin(
     by_admin = admin_browser.post(f"/admin/agents/{web.lead.id}/active", {"active": "false"})
     assert by_admin.status_code == 200
     assert not stored_agent(web.app, web.lead.email).active
+
+
+def test_an_agent_row_with_its_capacity_emptied_or_a_language_that_is_no_code_is_refused(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    row = {"tiers": ["1"], "skills": "", "languages": "en", "queue_keys": "", "capacity": "7"}
+    url = f"/admin/agents/{web.l1.id}"
+    assert lead.post(url, row, headers={"HX-Request": "true"}).status_code == 204
+
+    emptied = lead.post(url, {**row, "capacity": ""}, headers={"HX-Request": "true"})
+    garbage = lead.post(url, {**row, "languages": "en, -1"}, headers={"HX-Request": "true"})
+
+    assert (emptied.status_code, emptied.headers["X-Desk-Fields"]) == (422, "capacity")
+    assert (garbage.status_code, garbage.headers["X-Desk-Fields"]) == (422, "languages")
+    with web.app.desk.uow() as uow:
+        stored = uow.agents.get(web.l1.id or 0)
+    assert stored is not None
+    assert (stored.capacity, stored.languages) == (7, ["en"])

@@ -61,6 +61,17 @@ def test_a_lead_sets_up_a_calendar_its_holidays_and_a_policy_on_it(
             {"name": "x", "timezone": "Mars/Base", "hours": "mon 09:00-17:00"},
             "timezone",
         ),
+        # a folder of the time-zone database, and a name longer than a file name may be
+        (
+            "/admin/calendars",
+            {"name": "x", "timezone": "Europe", "hours": "mon 9:00-17:00"},
+            "timezone",
+        ),
+        (
+            "/admin/calendars",
+            {"name": "x", "timezone": "x" * 300, "hours": "mon 9:00-17:00"},
+            "timezone",
+        ),
         ("/admin/calendars", {"name": "x", "timezone": "UTC", "hours": "mon-fri 9-5"}, "hours"),
         (
             "/admin/calendars",

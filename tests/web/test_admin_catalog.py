@@ -94,3 +94,25 @@ def test_an_agent_cannot_change_the_catalogue(web: WebDesk, signed_in: SignIn) -
 
     assert l1.post("/admin/products", {"name": "Osprey Gateway"}).status_code == 403
     assert not any(p.key == "osprey-gateway" for p in list_products(web.app.desk))
+
+
+def test_names_longer_than_their_columns_are_refused_next_to_their_fields(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    lead.post("/admin/products", {"name": "Osprey Gateway"})
+
+    new = lead.post("/admin/products", {"name": "P" * 201}, headers=HTMX)
+    new_key = lead.post("/admin/products", {"name": "Q" * 120}, headers=HTMX)  # its key: 120
+    renamed = lead.post("/admin/products/osprey-gateway/name", {"name": "R" * 201}, headers=HTMX)
+    component = lead.post(
+        "/admin/products/osprey-gateway/components", {"component": "C" * 201}, headers=HTMX
+    )
+
+    assert new.status_code == 422 and new.headers["X-Desk-Fields"] == "name"
+    assert new_key.status_code == 422 and new_key.headers["X-Desk-Fields"] == "key"
+    assert renamed.status_code == 422 and renamed.headers["X-Desk-Fields"] == "name"
+    assert component.status_code == 422 and component.headers["X-Desk-Fields"] == "component"
+    assert [p.name for p in list_products(web.app.desk)] == ["Osprey Gateway"]
+    assert product(web.app, "osprey-gateway").components == []

@@ -60,6 +60,30 @@ def test_a_lead_lists_and_adds_the_contacts_of_an_organisation(
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "field"),
+    [
+        ({"name": "N" * 201}, "name"),  # the column's 200: a 500 on PostgreSQL
+        ({"language": "x" * 40}, "language"),
+        ({"language": "<script>alert(1)</script>"}, "language"),
+        ({"language": "-1"}, "language"),
+    ],
+)
+def test_a_contact_with_a_name_too_long_or_no_language_code_is_refused_on_its_field(
+    web: WebDesk, signed_in: SignIn, typed: dict[str, str], field: str
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get(f"/admin/contacts?organisation={web.acme.id}")
+    form = {"organisation": web.acme.name, "name": "Nora Neu", "email": "nora@acme.example"}
+
+    refused = lead.post("/admin/contacts", {**form, **typed}, headers={"HX-Request": "true"})
+
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["X-Desk-Fields"] == field
+    emails = [c.email for c in people.list_contacts(web.app.desk, web.lead, web.acme.id)]
+    assert "nora@acme.example" not in emails
+
+
 def test_a_deactivated_contact_is_signed_out_and_cannot_sign_in_until_reactivated(
     web: WebDesk, signed_in: SignIn, new_browser: Callable[[], Browser]
 ) -> None:

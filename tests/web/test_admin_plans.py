@@ -10,7 +10,7 @@ from collections.abc import Callable
 from tests.web.conftest import Browser, WebDesk
 from tests.web.test_admin_routing import audit_count
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.domain.sla import BreachAction
+from tierdesk.domain.sla import BreachAction, SlaPolicy
 from tierdesk.services import people, sla
 
 SignIn = Callable[[Agent | Contact], Browser]
@@ -82,7 +82,7 @@ def test_bad_values_are_named_on_their_fields_and_nothing_is_stored(
 
     warn = lead.post(
         f"/admin/policies/{policy.id}",
-        {"warn_before_minutes": "soon", "breach_action": "notify"},
+        {**row_of(policy), "warn_before_minutes": "soon"},
         headers=HTMX,
     )
     key = lead.post("/admin/plans", {"key": "Gold Plan!", "name": "Gold"}, headers=HTMX)
@@ -97,6 +97,46 @@ def test_bad_values_are_named_on_their_fields_and_nothing_is_stored(
     assert sla.list_policies(web.app.desk, web.lead)[0].policy.warn_before_minutes == (
         policy.warn_before_minutes
     )
+
+
+def row_of(policy: SlaPolicy) -> dict[str, str]:
+    """A policy's row on the SLA tab as the page sends it: every field it shows."""
+    return {
+        "calendar": str(policy.calendar_id),
+        "first_response_minutes": str(policy.first_response_minutes),
+        "next_response_minutes": str(policy.next_response_minutes),
+        "resolution_minutes": str(policy.resolution_minutes),
+        "warn_before_minutes": str(policy.warn_before_minutes),
+        "breach_action": str(policy.breach_action),
+    }
+
+
+def test_a_target_emptied_in_a_policy_row_is_refused_not_kept_in_silence(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    policy = sla.list_policies(web.app.desk, web.lead)[0].policy
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+
+    emptied = lead.post(
+        f"/admin/policies/{policy.id}",
+        {**row_of(policy), "resolution_minutes": " ", "breach_action": "escalate"},
+        headers=HTMX,
+    )
+    no_warning = lead.post(
+        f"/admin/policies/{policy.id}", {**row_of(policy), "warn_before_minutes": ""}, headers=HTMX
+    )
+
+    assert emptied.status_code == 422, emptied.text
+    assert emptied.headers["X-Desk-Fields"] == "resolution_minutes"
+    assert "give the resolution target in minutes" in emptied.text
+    assert no_warning.status_code == 204, no_warning.text
+    stored = sla.get_policy(web.app.desk, web.lead, policy.id or 0).policy
+    assert (stored.resolution_minutes, stored.breach_action) == (
+        policy.resolution_minutes,
+        policy.breach_action,
+    )
+    assert stored.warn_before_minutes == 0
 
 
 def test_a_plan_s_name_is_shown_escaped_and_agents_cannot_add_plans(
@@ -114,3 +154,37 @@ def test_a_plan_s_name_is_shown_escaped_and_agents_cannot_add_plans(
 
     assert payload not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert refused.status_code == 403 and plan_named(web, "mine") is None
+
+
+def test_an_organisation_with_a_name_too_long_or_no_mail_domain_is_refused_on_its_field(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    before = len(people.list_organisations(web.app.desk, web.lead))
+
+    long_name = lead.post(
+        "/admin/organisations", {"name": "N" * 201, "plan": "standard"}, headers=HTMX
+    )
+    refused = [
+        lead.post(
+            "/admin/organisations",
+            {"name": f"Org {n}", "plan": "standard", "domains": f"ok.example, {typed}"},
+            headers=HTMX,
+        )
+        for n, typed in enumerate(("<script>alert(1)</script>", "localhost", "-1", "a b.example"))
+    ]
+    added = lead.post(
+        "/admin/organisations",
+        {"name": "Initech", "plan": "standard", "domains": "@Initech.example, initech.co.uk"},
+        headers=HTMX,
+    )
+
+    assert long_name.status_code == 422 and long_name.headers["X-Desk-Fields"] == "name"
+    assert [r.status_code for r in refused] == [422] * 4
+    assert {r.headers["X-Desk-Fields"] for r in refused} == {"email_domains"}
+    assert added.status_code == 204, added.text
+    organisations = people.list_organisations(web.app.desk, web.lead)
+    assert len(organisations) == before + 1
+    initech = next(o for o in organisations if o.name == "Initech")
+    assert initech.email_domains == ["initech.co.uk", "initech.example"]

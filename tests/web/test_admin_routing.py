@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.web.conftest import Browser, WebDesk
+from tierdesk.adapters.db import routing as routing_tables
 from tierdesk.adapters.db import tables
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Agent, Contact, Tier
@@ -116,6 +117,27 @@ def test_a_bad_condition_is_named_next_to_its_field_and_nothing_is_stored(
     assert order(web) == []
 
 
+def test_a_language_that_is_no_language_code_is_refused_next_to_its_field(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    with_queues(web)
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+
+    for typed in ("<script>alert(1)</script>", "x" * 5000, "-1", "de fr en_GB"):
+        refused = lead.post(
+            "/admin/routing-rules", rule_form("German", "l1-de", languages=typed), headers=HTMX
+        )
+        assert refused.status_code == 422, typed
+        assert refused.headers["X-Desk-Fields"] == "languages"
+    accepted = lead.post(
+        "/admin/routing-rules", rule_form("Swiss", "l1-de", languages="DE-ch, fr"), headers=HTMX
+    )
+
+    assert accepted.status_code == 204, accepted.text
+    assert order(web) == [("Swiss", "l1-de", {"languages": ["de-ch", "fr"]})]
+
+
 def test_testing_a_rule_on_a_ticket_says_where_it_would_route_and_changes_nothing(
     web: WebDesk, signed_in: SignIn
 ) -> None:
@@ -162,3 +184,21 @@ def test_an_agent_can_neither_change_nor_test_routing_rules(
 
     assert (added.status_code, trial.status_code, moved.status_code) == (403, 403, 403)
     assert [name for name, _, _ in order(web)] == ["German"]
+
+
+def test_a_rule_stored_before_languages_were_checked_still_loads(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    with_queues(web)
+    queues.create_routing_rule(
+        web.app.desk, SYSTEM, queues.NewRoutingRule("Old", "l1-de", {"languages": ["de"]})
+    )
+    # written when any text was taken: the check is the form's, never the stored row's
+    rules = routing_tables.routing_rules
+    with web.app.engine.begin() as connection:
+        connection.execute(update(rules).values(conditions={"languages": ["-1"]}))
+
+    page = signed_in(web.lead).get("/admin")
+
+    assert page.status_code == 200
+    assert order(web) == [("Old", "l1-de", {"languages": ["-1"]})]

@@ -6,6 +6,7 @@ it holds and changes nothing. Agents are refused."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -133,6 +134,46 @@ def test_a_bad_value_is_named_next_to_its_row_and_nothing_is_stored(
     assert (
         age.status_code == 422 and 'id="err-c_value-0">Condition 1: hours_since_update' in age.text
     )
+    assert stored(web) == []
+
+
+def test_after_a_row_button_the_page_opens_where_the_keyboard_left_off(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin/rules/new")
+
+    def focused(builder: str) -> list[str]:
+        page = lead.post("/admin/rules/new", {**rule_form("VIP"), "builder": builder}).text
+        return re.findall(r"<(?:select|button)[^>]*\bautofocus\b[^>]*>", page)
+
+    condition, action = focused("add-condition"), focused("add-action")
+    gone = focused("remove-condition:0")
+
+    assert len(condition) == 1 and 'id="c-field-2"' in condition[0]  # the new third row
+    assert len(action) == 1 and 'id="a-type-2"' in action[0]
+    assert len(gone) == 1 and 'value="add-condition"' in gone[0]
+
+
+def test_a_number_that_is_no_finite_number_is_refused_next_to_its_row(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin/rules/new")
+
+    # float() reads these; stored they were a rule that never (or always) matched, and on
+    # PostgreSQL no JSON at all
+    answers = [
+        lead.post(
+            "/admin/rules/new",
+            rule_form(f"Old {typed}", c_field=["hours_since_update"], c_op=["gt"], c_value=[typed]),
+            headers=HTMX,
+        )
+        for typed in ("nan", "inf", "1e309", "-inf")
+    ]
+
+    assert [a.status_code for a in answers] == [422] * 4
+    assert {a.headers["X-Desk-Fields"] for a in answers} == {"c_value-0"}
     assert stored(web) == []
 
 

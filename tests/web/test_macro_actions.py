@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import update
+
 from tests.web.conftest import Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
+from tierdesk.adapters.db import macros as macro_tables
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.tickets import Priority, Status, TicketType
 from tierdesk.services import macros, tickets
@@ -62,6 +65,24 @@ def test_a_macro_cannot_solve_and_a_bad_value_adds_nothing(web: WebDesk, signed_
     assert len(macros.list_macros(web.app.desk, web.lead)) == len(before)
 
 
+def test_a_macro_tag_a_ticket_could_not_carry_is_refused_when_the_macro_is_added(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/admin")
+    before = macros.list_macros(web.app.desk, web.lead)
+    sent = {"name": "Tag it", "kind": "public", "body": "Thanks."}
+
+    # a ticket's tag has at most 64 characters: the macro failed only when an agent used it,
+    # after its reply had been sent
+    added = lead.post("/admin/macros", {**sent, "add_tags": "ok, " + "t" * 65}, headers=HTMX)
+    removed = lead.post("/admin/macros", {**sent, "remove_tags": "r" * 65}, headers=HTMX)
+
+    assert added.status_code == 422 and added.headers["X-Desk-Fields"] == "add_tags"
+    assert removed.status_code == 422 and removed.headers["X-Desk-Fields"] == "remove_tags"
+    assert len(macros.list_macros(web.app.desk, web.lead)) == len(before)
+
+
 def test_a_reply_with_a_macro_sets_status_tags_and_assignee_on_the_trail(
     web: WebDesk, signed_in: SignIn
 ) -> None:
@@ -106,3 +127,16 @@ def test_a_reply_with_a_macro_sets_status_tags_and_assignee_on_the_trail(
     by_macro = [e.action for e in events if e.reason == "macro Waiting for logs"]
     assert "ticket.status_changed" in by_macro
     assert any(e.action == "ticket.updated" and "tags" in e.changes for e in events)
+
+
+def test_a_macro_stored_with_a_tag_too_long_still_lists(web: WebDesk, signed_in: SignIn) -> None:
+    macros.add_macro(web.app.desk, SYSTEM, "Old", "public", "Thanks.", {"add_tags": "old"})
+    # written before tags were checked: the check is the form's, never the stored row's
+    with web.app.engine.begin() as connection:
+        connection.execute(update(macro_tables.macros).values(actions={"add_tags": ["t" * 65]}))
+
+    page = signed_in(web.lead).get("/admin")
+
+    assert page.status_code == 200
+    [old] = [m for m in macros.list_macros(web.app.desk, web.lead) if m.name == "Old"]
+    assert old.actions.add_tags == ("t" * 65,)

@@ -3,6 +3,7 @@ agent's door, never across organisations, both trails telling it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -143,3 +144,100 @@ def test_the_api_splits_a_message_off_and_refuses_customers(
     assert made.status_code == 201, made.text
     assert made.json()["subject"] == "Fax"
     assert made.json()["requester_id"] == web.acme_contact.id
+
+
+def merged_pair(web: WebDesk) -> tuple[str, str]:
+    """A ticket worked at level 2 (with a lab note) merged by the lead into a level-1 ticket
+    of the same customer; returns (merged, surviving) numbers."""
+    desk = web.app.desk
+    source = open_at_l1(web, "Calls drop (first report)", body="Calls drop at noon.")
+    escalation.escalate_ticket(desk, web.lead, source.number or "", Tier.L2, "lab", full_packet())
+    target = open_at_l1(web, "Calls drop", body="Calls drop after thirty seconds.")
+    add_message(desk, web.lead, source.number or "", MessageKind.INTERNAL_NOTE, text="Lab: SBC bug")
+    add_message(
+        desk, web.acme_contact, target.number or "", MessageKind.CUSTOMER, text="Still dropping."
+    )
+    tickets.merge_tickets(desk, web.lead, source.number or "", target.number or "", "same outage")
+    return source.number or "", target.number or ""
+
+
+def thread_texts(html: str) -> list[str]:
+    """The thread's bodies in page order, each with the 'from TD-n' mark it carries."""
+    found = re.findall(
+        r'<article class="message[^"]*"[^>]*>.*?</header>\s*<div class="body">(.*?)</div>',
+        html,
+        re.S,
+    )
+    marks = re.findall(r'<article class="message[^"]*"[^>]*>(.*?)</header>', html, re.S)
+    return [
+        body + (f" [{m.group(1)}]" if (m := re.search(r'merged-from">(.*?)<', mark)) else "")
+        for body, mark in zip(found, marks, strict=True)
+    ]
+
+
+def test_the_surviving_ticket_shows_the_merged_tickets_messages_in_time_order(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    source, target = merged_pair(web)
+
+    page = signed_in(web.lead).get(f"/tickets/{target}")
+
+    assert page.status_code == 200
+    assert thread_texts(page.text) == [
+        f"Calls drop at noon. [from {source}]",
+        "Calls drop after thirty seconds.",
+        f"Lab: SBC bug [from {source}]",
+        "Still dropping.",
+    ]
+    # the stored rows stay where they were: the merged ticket reads as before
+    assert len(tickets.get_ticket(web.app.desk, web.lead, source).messages) == 2
+    assert len(tickets.get_ticket(web.app.desk, web.lead, target).messages) == 2
+
+
+def test_an_agent_who_cannot_open_the_merged_ticket_does_not_read_its_notes_on_the_survivor(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    source, target = merged_pair(web)
+
+    page = signed_in(web.l1).get(f"/tickets/{target}")
+
+    assert page.status_code == 200
+    assert f"Calls drop at noon. [from {source}]" in thread_texts(page.text)
+    assert "Lab: SBC bug" not in page.text
+
+
+def test_the_customer_reads_the_merged_tickets_public_messages_in_the_portal(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    source, target = merged_pair(web)
+
+    page = signed_in(web.acme_contact).get(f"/portal/tickets/{target}")
+
+    assert page.status_code == 200
+    assert f"from {source}" in page.text
+    assert page.text.index("Calls drop at noon.") < page.text.index("Calls drop after thirty")
+    assert "Lab: SBC bug" not in page.text
+
+
+def test_the_api_lists_the_merged_tickets_messages_with_the_ticket_they_came_from(
+    web: WebDesk, client: TestClient
+) -> None:
+    source, target = merged_pair(web)
+    url = f"/api/v1/tickets/{target}/messages"
+
+    lead = client.get(url, headers=bearer(token_for(web.app.desk, web.lead))).json()["items"]
+    l1 = client.get(url, headers=bearer(token_for(web.app.desk, web.l1))).json()["items"]
+    customer = client.get(url, headers=bearer(token_for(web.app.desk, web.acme_contact)))
+
+    assert [(m["body"], m["merged_from"]) for m in lead] == [
+        ("Calls drop at noon.", source),
+        ("Calls drop after thirty seconds.", None),
+        ("Lab: SBC bug", source),
+        ("Still dropping.", None),
+    ]
+    assert [m["body"] for m in l1] == [
+        "Calls drop at noon.",
+        "Calls drop after thirty seconds.",
+        "Still dropping.",
+    ]
+    assert [m["body"] for m in customer.json()["items"]] == [m["body"] for m in l1]

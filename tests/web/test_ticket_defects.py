@@ -71,6 +71,31 @@ def test_a_defect_without_what_happens_is_named_next_to_its_field_and_not_opened
     assert defects.list_defects(web.app.desk, web.lead) == []
 
 
+def test_an_affected_version_that_is_no_version_is_named_next_to_its_field(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    ticket = open_at_l1(web, "One-way audio")
+    lead = signed_in(web.lead)
+    lead.get(f"/tickets/{ticket.number}")
+    form = {"title": "No audio", "actual": "Silence", "steps": "Call"}
+
+    refused = [
+        lead.post(
+            f"/tickets/{ticket.number}/defect",
+            {**form, "versions": f"6.2.0, {typed}"},
+            headers=HTMX,
+        )
+        for typed in ("<script>alert(1)</script>", "latest", "x" * 300)
+    ]
+    opened = lead.post(f"/tickets/{ticket.number}/defect", {**form, "versions": "6.2.0 v6.3-rc1"})
+
+    assert [r.status_code for r in refused] == [422] * 3
+    assert {r.headers["X-Desk-Fields"] for r in refused} == {"affected_versions"}
+    assert opened.status_code == 200 and "Defect DEF-" in opened.text
+    [(defect, _)] = defects.list_defects(web.app.desk, web.lead)
+    assert defect.reproduction["affected_versions"] == ["6.2.0", "v6.3-rc1"]
+
+
 def test_below_l3_there_is_no_open_a_defect(web: WebDesk, signed_in: SignIn) -> None:
     ticket = open_at_l1(web, "One-way audio")
     l2 = signed_in(web.l2)

@@ -39,7 +39,8 @@ def zone_named(name: str) -> ZoneInfo:
     """The IANA time zone ``name``; refuses what the time-zone database does not know."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a folder of the database ("Europe") or a name too long to be a file's
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise InvalidInputError(f"unknown time zone {name!r}", field="timezone") from exc
 
 

@@ -101,6 +101,11 @@ def reproduction_from_packet(
     versions = affected_versions
     if versions is None:
         versions = [packet.version] if packet.version and is_version(packet.version) else []
+    for typed in versions:  # as the packet's: a version, or the defect says "<script>" or "latest"
+        if typed.strip() and not is_version(typed.strip()):
+            raise InvalidInputError(
+                f"{typed.strip()[:40]!r} is not a version like 6.2.0", field="affected_versions"
+            )
     reproduction = Reproduction(
         steps=[s.strip() for s in (steps if steps is not None else packet_steps) if s.strip()],
         expected=(expected or "").strip(),

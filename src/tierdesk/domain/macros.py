@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from tierdesk.domain.ticket_values import Priority, Status, TicketType
+from tierdesk.domain.tickets import normalise_tags
 from tierdesk.errors import InvalidInputError
 
 
@@ -92,6 +93,17 @@ def macro_actions(values: Mapping[str, Any] | None) -> MacroActions:
         remove_tags=tags("remove_tags"),
         assign_to_me=bool((values or {}).get("assign_to_me")),
     )
+
+
+def check_macro_tags(actions: MacroActions) -> None:
+    """A new or changed macro's tags, by the tickets' own rule (``normalise_tags``): one a
+    ticket cannot carry made the macro fail only when an agent used it, after its reply had
+    gone out. (Stored macros are read as they are.)"""
+    for name, tags in (("add_tags", actions.add_tags), ("remove_tags", actions.remove_tags)):
+        try:
+            normalise_tags(list(tags))
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.message, field=name) from exc
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -177,6 +178,23 @@ def normalise_email(email: str) -> str:
         or domain.endswith(".")
     ):
         raise InvalidInputError(f"{email!r} is not an e-mail address", field="email")
+    return cleaned
+
+
+# A mail domain as a sender's address carries it: labels of letters, digits and hyphens.
+_MAIL_DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
+
+MAX_ORGANISATION_NAME = 200  # the column's
+
+
+def normalise_mail_domain(domain: str) -> str:
+    """An organisation's mail domain (unknown senders from it join it), lower-cased, without a
+    leading ``@``; refuses what no address could end in, since such a domain never matches."""
+    cleaned = domain.strip().lower().removeprefix("@")
+    if not _MAIL_DOMAIN.fullmatch(cleaned):
+        raise InvalidInputError(
+            f"{domain.strip()[:80]!r} is not a mail domain like example.com", field="email_domains"
+        )
     return cleaned
 
 

@@ -31,11 +31,19 @@ def normalise_queue_key(key: str) -> str:
     return cleaned
 
 
+# A language tag as tickets carry one: ``de``, ``gsw``, ``de-ch``, ``zh-hant-tw``.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}")
+
+
+def is_language_code(text: str) -> bool:
+    return _LANGUAGE_CODE.fullmatch(text) is not None
+
+
 def normalise_languages(languages: Iterable[str]) -> list[str]:
     cleaned: list[str] = []
     for language in languages:
         code = language.strip().lower()
-        if not code or len(code) > 16:
+        if not _LANGUAGE_CODE.fullmatch(code):
             raise InvalidInputError(f"{language!r} is not a language code", field="languages")
         if code not in cleaned:
             cleaned.append(code)

@@ -26,7 +26,9 @@ def cc_address(text: str) -> str:
     """``text`` as a CC: trimmed and lower-cased; refuses what is not one plain address."""
     address = text.strip().lower()
     if len(address) > 254 or not _ADDRESS.fullmatch(address) or ".." in address:
-        raise InvalidInputError(f"{text.strip()!r} is not an e-mail address", field="ccs")
+        raise InvalidInputError(
+            f"{text.strip()!r} is not an e-mail address", field="ccs", address=text.strip()
+        )
     return address
 
 
@@ -90,7 +92,9 @@ def set_ccs(
         if address != requester and address not in wanted:
             wanted.append(address)
     if len(wanted) > MAX_CCS:
-        raise InvalidInputError(f"at most {MAX_CCS} addresses may be copied", field="ccs")
+        raise InvalidInputError(
+            f"at most {MAX_CCS} addresses may be copied", field="ccs", limit=MAX_CCS
+        )
     if wanted == ticket.ccs:
         return
     old, ticket.ccs = list(ticket.ccs), wanted

@@ -87,6 +87,17 @@ def visible_messages(actor: Actor, ticket: Ticket) -> list[Message]:
     return [m for m in ticket.messages if m.is_public]
 
 
+def visible_merged_messages(actor: Actor, source: Ticket) -> list[Message]:
+    """What a reader of the ticket ``source`` was merged into sees of ``source``'s thread: the
+    conversation with the customer (its public messages) for anyone who may read the target,
+    its internal notes only for those of the vendor's people who may open ``source`` itself.
+    A merge must not widen who reads notes written at a level (say, a level-2 lab note) to
+    everyone who may open the surviving ticket."""
+    if may_read_internal(actor) and can_see(actor, source):
+        return list(source.messages)
+    return [m for m in source.messages if m.is_public]
+
+
 def visible_attachments(actor: Actor, message: Message, restricted_ok: bool) -> list[Attachment]:
     """Diagnostics marked restricted are shown only to those whose level may read them
     (``restricted_ok``) and to the customer who uploaded them: never to a customer when an

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tierdesk.domain.people import Actor, Agent, Contact, SystemActor
-from tierdesk.domain.tickets import Ticket, TicketLink, parse_ticket_reference
+from tierdesk.domain.tickets import LinkKind, Ticket, TicketLink, parse_ticket_reference
 from tierdesk.domain.visibility import (
     Scope,
     SolutionView,
@@ -38,6 +38,8 @@ from tierdesk.domain.visibility import (
 from tierdesk.errors import PermissionDeniedError, TicketNotFoundError
 from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort, UnitOfWork
 from tierdesk.services import log_context
+
+MERGED = LinkKind.MERGED_INTO
 
 # -- an actor's doors -----------------------------------------------------------------------
 
@@ -182,6 +184,7 @@ DeskPurpose = Literal[
     "index rebuild",  # every ticket, embedded and indexed again
     "mail receipt",  # which ticket a stored inbound mail went to, for its receipt
     "mail threading",  # which ticket a mail answers, before the sender's door decides
+    "merged thread",  # the tickets merged into one: its thread and search document show theirs
     "side conversation mail",  # a side conversation's mail: quoted messages, a reply's ticket
     "SLA sweep",  # a due clock's warning or breach
     "time rules sweep",  # time-based automation rules judged on each candidate ticket
@@ -203,6 +206,33 @@ def desk_ticket_page(
 ) -> list[Ticket]:
     """Up to ``limit`` of all tickets, newest first, with ids below ``before_id``."""
     return uow.tickets.page(Scope(everything=True), TicketFilter(), limit, before_id)
+
+
+def desk_merged_sources(
+    uow: UnitOfWork, tickets: Iterable[Ticket], *, why: DeskPurpose
+) -> dict[int, list[Ticket]]:
+    """For each ticket, the tickets merged into it, directly or through one merged into it (A
+    into B, then B into C: C has B and A), oldest first. What the reader then sees of them is
+    ``visibility.visible_merged_messages``; one query per step of the chain, for all tickets."""
+    found: dict[int, list[Ticket]] = {t.id: [] for t in tickets if t.id is not None}
+    root = {ticket_id: ticket_id for ticket_id in found}  # a ticket met → whose thread it joins
+    frontier = set(found)
+    for _step in range(20):  # a chain of merges is short; the bound only guards a bad row
+        if not frontier:
+            break
+        sources = [s for s in uow.tickets.merged_into(frontier) if s.id not in root]
+        frontier = set()
+        for source in sources:
+            assert source.id is not None
+            target = next(
+                lk.target_ticket_id
+                for lk in source.links
+                if lk.kind is MERGED and lk.target_ticket_id in root
+            )
+            root[source.id] = root[target]
+            found[root[target]].append(source)
+            frontier.add(source.id)
+    return {ticket_id: sorted(s, key=lambda t: t.id or 0) for ticket_id, s in found.items()}
 
 
 def _in_order(uow: UnitOfWork, ticket_ids: Iterable[int]) -> list[Ticket]:

@@ -29,19 +29,36 @@ def product_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+# The columns' sizes: a longer name was stored on SQLite and a 500 on PostgreSQL.
+MAX_NAME = 200
+MAX_KEY = 64
+
+
+def _name(name: str, what: str, field: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInputError(f"a {what} needs a name", field=field)
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInputError(f"a {what}'s name has at most {MAX_NAME} characters", field=field)
+    return cleaned
+
+
 def create_product(desk: Desk, actor: Actor, new: NewProduct) -> Product:
     require_lead(actor, "create products")
-    name = new.name.strip()
-    if not name:
-        raise InvalidInputError("a product needs a name", field="name")
+    name = _name(new.name, "product", "name")
     key = product_key(new.key or name)
-    if not key:
-        raise InvalidInputError("a product key needs letters or digits", field="key")
+    if not key or len(key) > MAX_KEY:
+        raise InvalidInputError(
+            f"a product key needs 1-{MAX_KEY} letters or digits"
+            + ("" if new.key else "; give a shorter key"),
+            field="key",
+        )
     # Names are looked up trimmed and ignoring case, so they are stored trimmed and unique so.
     components: dict[str, str] = {}
     for component in new.components:
         if component.strip():
-            components.setdefault(component.strip().lower(), component.strip())
+            cleaned = _name(component, "component", "components")
+            components.setdefault(cleaned.lower(), cleaned)
     versions: dict[str, tuple[str, date | None]] = {}
     for version, released_on in new.versions:
         version = version.strip()
@@ -102,9 +119,7 @@ def _audit(
 def rename_product(desk: Desk, actor: Actor, key: str, name: str) -> Product:
     """A new display name; the key (what the API, rules and queues name) stays."""
     require_lead(actor, "rename products")
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInputError("a product needs a name", field="name")
+    name = _name(name, "product", "name")
     with desk.uow() as uow:
         product = _product(uow, key)
         other = uow.products.get_by_key(name)
@@ -119,9 +134,7 @@ def rename_product(desk: Desk, actor: Actor, key: str, name: str) -> Product:
 
 def add_component(desk: Desk, actor: Actor, key: str, name: str) -> Component:
     require_lead(actor, "add components")
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInputError("a component needs a name", field="component")
+    name = _name(name, "component", "component")
     with desk.uow() as uow:
         product = _product(uow, key)
         if product.component_named(name):

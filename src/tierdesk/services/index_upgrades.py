@@ -18,7 +18,7 @@ from typing import Any
 from tierdesk.services.access import desk_ticket_page
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
-from tierdesk.services.search import ticket_documents
+from tierdesk.services.search import page_documents
 
 REINDEX_TASK = "search.reindex_tickets"
 PAGE = 100
@@ -34,7 +34,7 @@ def reindex_tickets(desk: Desk, payload: dict[str, Any]) -> None:
     run = str(payload.get("run", ""))
     with desk.uow() as uow:
         page = desk_ticket_page(uow, PAGE, int(before) if before else None, why="index rebuild")
-        desk.search.store(uow, [d for ticket in page for d in ticket_documents(ticket)])
+        desk.search.store(uow, page_documents(uow, page))
         if len(page) == PAGE:
             last = page[-1].id
             assert last is not None

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tierdesk.domain.audit import audit_event
-from tierdesk.domain.macros import Macro, MacroKind, macro_actions
+from tierdesk.domain.macros import Macro, MacroKind, check_macro_tags, macro_actions
 from tierdesk.domain.names import clean_name
 from tierdesk.domain.people import Actor, Agent
 from tierdesk.domain.tickets import Ticket
@@ -49,6 +49,7 @@ def add_macro(
     if not body.strip():
         raise InvalidInputError("a macro needs a text", field="body")
     changes = macro_actions(actions)
+    check_macro_tags(changes)
     now = desk.clock.now()
     with desk.uow() as uow:
         if uow.macros.named(cleaned) is not None:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from tierdesk.domain.answer_policy import parse_policy
 from tierdesk.domain.audit import audit_event
+from tierdesk.domain.calendars import zone_named
 from tierdesk.domain.people import (
+    MAX_ORGANISATION_NAME,
     Actor,
     Agent,
     Contact,
@@ -16,8 +18,10 @@ from tierdesk.domain.people import (
     check_new_password,
     grantable_roles,
     normalise_email,
+    normalise_mail_domain,
     normalise_tiers,
 )
+from tierdesk.domain.routing import is_language_code
 from tierdesk.errors import (
     ConflictError,
     InvalidInputError,
@@ -27,6 +31,8 @@ from tierdesk.errors import (
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
+
+MAX_CONTACT_NAME = 200  # the column's
 
 
 @dataclass
@@ -42,6 +48,14 @@ def _organisation(uow: UnitOfWork, desk: Desk, actor: Actor, new: NewOrganisatio
     name = new.name.strip()
     if not name:
         raise InvalidInputError("an organisation needs a name", field="name")
+    if len(name) > MAX_ORGANISATION_NAME:
+        raise InvalidInputError(
+            f"an organisation's name has at most {MAX_ORGANISATION_NAME} characters", field="name"
+        )
+    domains = sorted({normalise_mail_domain(d) for d in new.email_domains if d.strip()})
+    zone_named(new.timezone)  # its clocks and reports are read in it
+    if new.country is not None and not (len(new.country) == 2 and new.country.isalpha()):
+        raise InvalidInputError(f"{new.country!r} is not a country code like DE", field="country")
     if uow.organisations.get_by_name(name) is not None:
         raise ConflictError(f"organisation {name!r} exists already", field="name")
     plan = uow.organisations.plan(new.plan)
@@ -53,7 +67,7 @@ def _organisation(uow: UnitOfWork, desk: Desk, actor: Actor, new: NewOrganisatio
         name=name,
         plan_id=plan.id,
         created_at=now,
-        email_domains=sorted({d.strip().lower().lstrip("@") for d in new.email_domains if d}),
+        email_domains=domains,
         country=new.country.upper() if new.country else None,
         timezone=new.timezone,
     )
@@ -143,6 +157,17 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
     name = new.name.strip()
     if not name:
         raise InvalidInputError("a contact needs a name", field="name")
+    if len(name) > MAX_CONTACT_NAME:  # the column's: stored on SQLite, a 500 on PostgreSQL
+        raise InvalidInputError(
+            f"a contact's name has at most {MAX_CONTACT_NAME} characters", field="name"
+        )
+    language = (new.language or "").strip().lower().replace("_", "-") or None  # de_CH: de-ch
+    if language is not None and not is_language_code(language):
+        raise InvalidInputError(
+            f"{language[:40]!r} is not a language code like de", field="language"
+        )
+    if new.phone is not None and len(new.phone) > 64:
+        raise InvalidInputError("a phone number has at most 64 characters", field="phone")
     if new.password is not None:
         check_new_password(new.password)  # the same rule as for agents
     with desk.uow() as uow:
@@ -170,7 +195,7 @@ def create_contact(desk: Desk, actor: Actor, new: NewContact) -> ContactCreated:
             name=name,
             organisation_id=organisation.id,
             created_at=now,
-            language=(new.language or "").strip().lower() or None,
+            language=language,
             phone=new.phone,
             password_hash=desk.passwords.hash(new.password) if new.password else None,
         )

@@ -1,9 +1,11 @@
 """The customer portal's use cases that the ticket services do not already give: the list of the
-organisation's tickets, and the text of the e-mail that carries a sign-in link."""
+organisation's tickets, the requester's own changes to who is copied on a ticket, and the text
+of the e-mail that carries a sign-in link."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tierdesk.domain.csat import CsatRating
@@ -11,13 +13,43 @@ from tierdesk.domain.customer_texts import customer_language, customer_text
 from tierdesk.domain.outbound import OutboundPolicy, OutgoingEmail
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Ticket
-from tierdesk.errors import PermissionDeniedError
+from tierdesk.errors import InvalidInputError, PermissionDeniedError
 from tierdesk.ports import TicketFilter
+from tierdesk.services import ticket_people
+from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.tickets import list_tickets
 from tierdesk.services.web_sessions import MAGIC_LINK_LIFETIME, IssuedLink
 
 PORTAL_PAGE = 100
+
+
+def change_ccs(
+    desk: Desk, contact: Contact, reference: str, add: Sequence[str], remove: Sequence[str]
+) -> Ticket:
+    """The requester copies more addresses on their ticket or stops copying some, by the rules
+    the agents' Details panel follows (``domain/ticket_people.set_ccs``: plain addresses, at
+    most ``MAX_CCS``), audited as theirs is. Colleagues who may see the ticket see the list
+    but do not change it: the requester decides who receives their conversation by mail.
+    Copying oneself is refused here, with a reason, rather than dropped without a word."""
+    with desk.uow() as uow:
+        ticket = access_ticket(uow, contact, reference, desk.ticket_prefix)
+        if ticket.requester_id != contact.id:
+            raise PermissionDeniedError(
+                "only the requester changes who is copied", action="set_ccs", field="ccs"
+            )
+        own = contact.email.strip().lower()
+        if any(address.strip().lower() == own for address in add):
+            raise InvalidInputError(
+                "you receive the replies anyway; there is no need to copy yourself",
+                field="ccs",
+                requester=True,
+            )
+        gone = {address.strip().lower() for address in remove}
+        wanted = [a for a in ticket.ccs if a not in gone] + list(add)
+        ticket_people.set_ccs(uow, ticket, wanted, contact, desk.clock.now())
+        uow.commit()
+        return ticket
 
 
 @dataclass(frozen=True)

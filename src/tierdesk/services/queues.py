@@ -16,6 +16,7 @@ from tierdesk.domain.routing import (
     Queue,
     RoutingConditions,
     RoutingRule,
+    is_language_code,
     normalise_languages,
     normalise_queue_key,
 )
@@ -197,6 +198,12 @@ def _check_conditions(uow: UnitOfWork, conditions: RoutingConditions) -> None:
         if not any(p.component_named(name) for p in scope):
             raise InvalidInputError(
                 f"no product has component {name!r}", field="conditions.components"
+            )
+    for language in conditions.languages:
+        if not is_language_code(language):
+            raise InvalidInputError(
+                f"{language[:40]!r} is not a language code like de or de-ch",
+                field="conditions.languages",
             )
     plans = {p.key for p in uow.organisations.plans()}
     known: list[tuple[str, str, tuple[str, ...], set[str]]] = [

@@ -14,6 +14,7 @@ Why a rule can never loop:
 
 from __future__ import annotations
 
+import json
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ from tierdesk.domain.rule_actions import ActionType, parse_actions
 from tierdesk.domain.rules import (
     AutomationRule,
     Trigger,
+    condition_to_data,
     evaluate,
     fields_of,
     is_rule_made,
@@ -59,7 +61,13 @@ class NewRule:
 
 
 def _check_references(uow: UnitOfWork, rule: AutomationRule) -> None:
-    """Queues and agents the actions name must exist when the rule is saved."""
+    """Queues and agents the actions name must exist when the rule is saved, and its numbers
+    be finite (NaN or infinity compare to nothing, and PostgreSQL's JSON has no word for them;
+    a rule stored before this check is read as it is)."""
+    try:
+        json.dumps(condition_to_data(rule.condition), allow_nan=False)
+    except ValueError as exc:
+        raise InvalidInputError("a condition's number must be finite", field="condition") from exc
     if rule.trigger is Trigger.TIME and rule.events:
         raise InvalidInputError("time rules run on the sweep, not on events", field="events")
     for action in rule.actions:

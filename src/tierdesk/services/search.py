@@ -14,7 +14,7 @@ soon as it is stored; text that did not change is not embedded again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -39,6 +39,7 @@ from tierdesk.services.access import (
     TicketOrSolution,
     access_ticket,
     access_tickets_or_solutions,
+    desk_merged_sources,
     desk_ticket_page,
     visible_links,
 )
@@ -56,8 +57,16 @@ def require_search(desk: Desk) -> SearchIndex:
 # -- what a ticket looks like to the index --------------------------------------------------
 
 
-def ticket_documents(ticket: Ticket) -> list[SearchDocument]:
-    public = [m.body_text for m in ticket.messages if m.kind.is_public]
+def ticket_documents(ticket: Ticket, merged: Sequence[Ticket] = ()) -> list[SearchDocument]:
+    """``merged``: the tickets merged into this one (``access.desk_merged_sources``), whose
+    public messages are part of its conversation, so of its public document. Their notes stay
+    in their own notes documents, behind their own scope: the surviving ticket may be open to
+    agents who may not read them (``visibility.visible_merged_messages``)."""
+    thread = sorted(
+        [*ticket.messages, *(m for source in merged for m in source.messages)],
+        key=lambda m: (m.created_at, m.id or 0),
+    )
+    public = [m.body_text for m in thread if m.kind.is_public]
     notes = [m.body_text for m in ticket.messages if m.kind is MessageKind.INTERNAL_NOTE]
     # The public document is what a customer may be shown: the answer written for them. The
     # resolution is written for colleagues, so it is searched with the internal notes.
@@ -89,6 +98,12 @@ def _ticket_document(ticket: Ticket, kind: DocumentKind, texts: list[str]) -> Se
     )
 
 
+def page_documents(uow: UnitOfWork, page: list[Ticket]) -> list[SearchDocument]:
+    """The documents of a page of tickets being indexed again (one query per merge step)."""
+    merged = desk_merged_sources(uow, page, why="index rebuild")
+    return [d for t in page for d in ticket_documents(t, merged.get(t.id or 0, []))]
+
+
 def query_text(actor: Actor, ticket: Ticket) -> str:
     """A ticket as a query: what this actor may read of it."""
     readable = [
@@ -104,7 +119,9 @@ def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent)
         # An import indexes its tickets once, at its end (services/imports.py::finish_import):
         # storing each one's text as it came only to store it again then doubled its time.
         return
-    documents = ticket_documents(ticket)
+    assert ticket.id is not None
+    merged = desk_merged_sources(uow, [ticket], why="merged thread")[ticket.id]
+    documents = ticket_documents(ticket, merged)
     desk.search.store(uow, documents)
     if len(documents) == 1:
         uow.search.remove([f"ticket:{ticket.id}:notes"])
@@ -370,7 +387,7 @@ def rebuild_index(desk: Desk, progress: Callable[[int], None] | None = None) -> 
         with desk.uow() as uow:
             page = desk_ticket_page(uow, 100, before, why="index rebuild")
             # one store call per page: the embedder gets one large batch, not one per ticket
-            documents = [d for ticket in page for d in ticket_documents(ticket)]
+            documents = page_documents(uow, page)
             count += index.store(uow, documents, force=True)
             uow.commit()
         if not page:

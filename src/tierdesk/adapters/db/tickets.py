@@ -14,7 +14,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.types import ID_RANGE, id_equals, json_array_contains, storable_id
 from tierdesk.domain.messages import Attachment, Message
-from tierdesk.domain.tickets import Ticket, TicketLink
+from tierdesk.domain.tickets import LinkKind, Ticket, TicketLink
 from tierdesk.domain.visibility import Scope
 from tierdesk.ports.tickets import TicketFilter, TicketKeyset, TicketSort
 
@@ -226,6 +226,20 @@ class SqlTicketRepository:
             select(Ticket)
             .join(tables.ticket_links, links.source_ticket_id == _t.id)
             .where(links.target_ticket_id == ticket_id)
+            .order_by(_t.id)
+        )
+        return list(self.session.scalars(query).unique())
+
+    def merged_into(self, ticket_ids: Collection[int]) -> list[Ticket]:
+        """Tickets merged into any of these (their merged-into link points at one)."""
+        storable = [i for i in ticket_ids if storable_id(i)]
+        if not storable:
+            return []
+        links = tables.ticket_links.c
+        query = (
+            select(Ticket)
+            .join(tables.ticket_links, links.source_ticket_id == _t.id)
+            .where(links.target_ticket_id.in_(storable), links.kind == LinkKind.MERGED_INTO)
             .order_by(_t.id)
         )
         return list(self.session.scalars(query).unique())

@@ -140,6 +140,25 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Nachrichten",
     "portal.answer": "So wurde es gelöst",
     "portal.support": "Support",
+    "portal.merged_from": "aus {number}",  # a message of a ticket merged into this one
+    # -- who is copied on a ticket (the requester edits it) --------------------------------
+    "portal.ccs": "In Kopie (CC)",
+    "portal.ccs_intro": "Diese Adressen erhalten unsere Antworten zu diesem Ticket per E-Mail. "
+    "Eine Kopie gibt keinen Zugang zum Portal.",
+    "portal.ccs_none": "Niemand ist in Kopie.",
+    "portal.cc_remove": "Entfernen",
+    "portal.cc_remove_address": "{address} entfernen",
+    "portal.cc_add": "Weitere Adressen in Kopie setzen",
+    "portal.cc_add_hint": "E-Mail-Adressen, durch Kommas oder Leerzeichen getrennt; insgesamt "
+    "höchstens {limit}.",
+    "portal.cc_add_button": "Hinzufügen",
+    "portal.ccs_requester_only": "Nur die Person, die dieses Ticket eröffnet hat, kann ändern, "
+    "wer in Kopie ist.",
+    "portal.error.cc_address": "\u201e{address}\u201c ist keine E-Mail-Adresse.",
+    "portal.error.too_many_ccs": "Höchstens {limit} Adressen können in Kopie sein.",
+    "portal.error.cc_yourself": "Sie erhalten unsere Antworten ohnehin: Sie müssen sich nicht "
+    "selbst in Kopie setzen.",
+    "portal.notice.ccs_saved": "Adressen in Kopie aktualisiert",
     "portal.reply": "Antworten",
     "portal.message": "Nachricht",
     "portal.attach": "Dateien anhängen",

@@ -133,6 +133,23 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messages",
     "portal.answer": "How it was solved",
     "portal.support": "Support",
+    "portal.merged_from": "from {number}",  # a message of a ticket merged into this one
+    # -- who is copied on a ticket (the requester edits it) --------------------------------
+    "portal.ccs": "Copied on this ticket",
+    "portal.ccs_intro": "These addresses receive our replies to this ticket by e-mail. Being "
+    "copied gives no access to the portal.",
+    "portal.ccs_none": "Nobody is copied.",
+    "portal.cc_remove": "Remove",
+    "portal.cc_remove_address": "Remove {address}",
+    "portal.cc_add": "Copy more addresses",
+    "portal.cc_add_hint": "E-mail addresses separated by commas or spaces; at most {limit} in all.",
+    "portal.cc_add_button": "Add",
+    "portal.ccs_requester_only": "Only the person who opened this ticket can change who is copied.",
+    "portal.error.cc_address": "\u201c{address}\u201d is not an e-mail address.",
+    "portal.error.too_many_ccs": "At most {limit} addresses can be copied.",
+    "portal.error.cc_yourself": "You receive our replies anyway: there is no need to copy "
+    "yourself.",
+    "portal.notice.ccs_saved": "Copied addresses updated",
     "portal.reply": "Reply",
     "portal.message": "Message",
     "portal.attach": "Attach files",

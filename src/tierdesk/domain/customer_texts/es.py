@@ -138,6 +138,24 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Mensajes",
     "portal.answer": "Cómo se resolvió",
     "portal.support": "Soporte",
+    "portal.merged_from": "de {number}",  # a message of a ticket merged into this one
+    # -- who is copied on a ticket (the requester edits it) --------------------------------
+    "portal.ccs": "En copia (CC)",
+    "portal.ccs_intro": "Estas direcciones reciben por correo electrónico nuestras respuestas a "
+    "este ticket. Estar en copia no da acceso al portal.",
+    "portal.ccs_none": "No hay nadie en copia.",
+    "portal.cc_remove": "Quitar",
+    "portal.cc_remove_address": "Quitar {address}",
+    "portal.cc_add": "Poner más direcciones en copia",
+    "portal.cc_add_hint": "Direcciones de correo separadas por comas o espacios; como máximo "
+    "{limit} en total.",
+    "portal.cc_add_button": "Añadir",
+    "portal.ccs_requester_only": "Solo la persona que abrió este ticket puede cambiar quién está "
+    "en copia.",
+    "portal.error.cc_address": "\u00ab{address}\u00bb no es una dirección de correo electrónico.",
+    "portal.error.too_many_ccs": "Se pueden poner en copia como máximo {limit} direcciones.",
+    "portal.error.cc_yourself": "Ya recibe nuestras respuestas: no hace falta ponerse en copia.",
+    "portal.notice.ccs_saved": "Direcciones en copia actualizadas",
     "portal.reply": "Responder",
     "portal.message": "Mensaje",
     "portal.attach": "Adjuntar archivos",

@@ -148,6 +148,26 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messages",
     "portal.answer": "Comment cela a été résolu",
     "portal.support": "Support",
+    "portal.merged_from": "de {number}",  # a message of a ticket merged into this one
+    # -- who is copied on a ticket (the requester edits it) --------------------------------
+    "portal.ccs": "En copie (CC)",
+    "portal.ccs_intro": "Ces adresses reçoivent par e-mail nos réponses à ce ticket. Être en "
+    "copie ne donne pas accès au portail.",
+    "portal.ccs_none": "Personne n\u2019est en copie.",
+    "portal.cc_remove": "Retirer",
+    "portal.cc_remove_address": "Retirer {address}",
+    "portal.cc_add": "Mettre d\u2019autres adresses en copie",
+    "portal.cc_add_hint": f"Adresses e-mail séparées par des virgules ou des espaces{NBSP}; "
+    f"{{limit}} au plus en tout.",
+    "portal.cc_add_button": "Ajouter",
+    "portal.ccs_requester_only": "Seule la personne qui a ouvert ce ticket peut changer qui est "
+    "en copie.",
+    "portal.error.cc_address": f"\u00ab{NBSP}{{address}}{NBSP}\u00bb n\u2019est pas une adresse "
+    "e-mail.",
+    "portal.error.too_many_ccs": "{limit} adresses au plus peuvent être en copie.",
+    "portal.error.cc_yourself": f"Vous recevez nos réponses de toute façon{NBSP}: inutile de vous "
+    "mettre en copie.",
+    "portal.notice.ccs_saved": "Adresses en copie mises à jour",
     "portal.reply": "Répondre",
     "portal.message": "Message",
     "portal.attach": "Joindre des fichiers",

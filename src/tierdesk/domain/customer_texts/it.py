@@ -139,6 +139,23 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messaggi",
     "portal.answer": "Come è stato risolto",
     "portal.support": "Assistenza",
+    "portal.merged_from": "da {number}",  # a message of a ticket merged into this one
+    # -- who is copied on a ticket (the requester edits it) --------------------------------
+    "portal.ccs": "In copia (CC)",
+    "portal.ccs_intro": "Questi indirizzi ricevono via e-mail le nostre risposte a questo ticket. "
+    "Essere in copia non dà accesso al portale.",
+    "portal.ccs_none": "Nessuno è in copia.",
+    "portal.cc_remove": "Rimuovi",
+    "portal.cc_remove_address": "Rimuovi {address}",
+    "portal.cc_add": "Metti in copia altri indirizzi",
+    "portal.cc_add_hint": "Indirizzi e-mail separati da virgole o spazi; al massimo {limit} in "
+    "tutto.",
+    "portal.cc_add_button": "Aggiungi",
+    "portal.ccs_requester_only": "Solo chi ha aperto questo ticket può cambiare chi è in copia.",
+    "portal.error.cc_address": "\u00ab{address}\u00bb non è un indirizzo e-mail.",
+    "portal.error.too_many_ccs": "Si possono mettere in copia al massimo {limit} indirizzi.",
+    "portal.error.cc_yourself": "Riceve comunque le nostre risposte: non serve mettersi in copia.",
+    "portal.notice.ccs_saved": "Indirizzi in copia aggiornati",
     "portal.reply": "Rispondi",
     "portal.message": "Messaggio",
     "portal.attach": "Allega file",

@@ -212,9 +212,13 @@ class MessageOut(BaseModel):
     body_html: str | None
     created_at: datetime
     attachments: list[AttachmentOut]
+    # Written on a ticket merged into this one: its number (the row stays on that ticket).
+    merged_from: str | None = None
 
     @classmethod
-    def of(cls, m: Message, attachments: list[Attachment]) -> MessageOut:
+    def of(
+        cls, m: Message, attachments: list[Attachment], merged_from: str | None = None
+    ) -> MessageOut:
         """``attachments``: those of the message the reader may see (services.attachments)."""
         return cls(
             id=m.id,
@@ -228,6 +232,7 @@ class MessageOut(BaseModel):
             body_html=m.body_html,
             created_at=m.created_at,
             attachments=[AttachmentOut.model_validate(a) for a in attachments],
+            merged_from=merged_from,
         )
 
 

@@ -75,7 +75,10 @@ def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
 
 
 def _messages(desk: Desk, actor: CurrentActor, ticket: Ticket) -> list[MessageOut]:
-    return [MessageOut.of(e.message, e.attachments) for e in thread_of(desk, actor, ticket)]
+    return [
+        MessageOut.of(e.message, e.attachments, e.merged_from)
+        for e in thread_of(desk, actor, ticket)
+    ]
 
 
 def _attachments(items: list[AttachmentIn]) -> list[NewAttachment]:

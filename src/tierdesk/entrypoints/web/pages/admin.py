@@ -196,7 +196,8 @@ def update_agent(
     skills: Annotated[str, Form()] = "",
     languages: Annotated[str, Form()] = "",
     queue_keys: Annotated[str, Form()] = "",
-    capacity: Annotated[str, Form()] = "20",
+    # No default: an emptied box reaches us as no value, and set the capacity to 20 unasked.
+    capacity: Annotated[str, Form()] = "",
 ) -> Response:
     _lead(agent)
     agents.update_agent(

@@ -150,11 +150,22 @@ def update_policy(
         policy_id,
         sla.PolicyFields(
             calendar=calendar or None,
-            first_response_minutes=minutes(first_response_minutes, "first_response_minutes"),
-            next_response_minutes=minutes(next_response_minutes, "next_response_minutes"),
-            resolution_minutes=minutes(resolution_minutes, "resolution_minutes"),
-            warn_before_minutes=minutes(warn_before_minutes, "warn_before_minutes"),
+            first_response_minutes=_target(first_response_minutes, "first_response_minutes"),
+            next_response_minutes=_target(next_response_minutes, "next_response_minutes"),
+            resolution_minutes=_target(resolution_minutes, "resolution_minutes"),
+            # as on a new policy: no number is no warning
+            warn_before_minutes=minutes(warn_before_minutes, "warn_before_minutes") or 0,
             breach_action=breach_action(breach) if breach else None,
         ),
     )
     return go(request, "/admin?notice=Policy+saved#sla")
+
+
+def _target(text: str, field: str) -> int:
+    """The row sends every target it shows: one emptied is a mistake to point at, not "leave
+    it as it is" (the page said "Policy saved" and kept the old target)."""
+    value = minutes(text, field)
+    if value is None:
+        what = field.removesuffix("_minutes").replace("_", " ")
+        raise InvalidInputError(f"give the {what} target in minutes", field=field)
+    return value

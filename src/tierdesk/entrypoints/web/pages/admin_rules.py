@@ -9,6 +9,7 @@ shown next to the input of its row."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -132,6 +133,8 @@ def _number(text: str) -> int | float | None:
     try:
         number = float(text)
     except ValueError:
+        return None
+    if not math.isfinite(number):  # "nan", "inf", "1e309" are numbers to float(), not to us
         return None
     return int(number) if number.is_integer() else number
 
@@ -261,8 +264,11 @@ def _builder(
     rule: AutomationRule | None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    focus: str = "",
 ) -> Response:
-    context = {"user": agent, "form": form, "rule": rule, "errors": errors or {}}
+    """``focus``: the id of the field the page opens on (``autofocus``), so that a keyboard
+    user who added or removed a row carries on there instead of at the top of the page."""
+    context = {"user": agent, "form": form, "rule": rule, "errors": errors or {}, "focus": focus}
     return render(
         request, "admin/rule_builder.html", {**context, **_choices(desk, agent)}, status_code
     )
@@ -311,6 +317,18 @@ def _rebuilt(form: RuleForm, builder: str) -> RuleForm:
     return form
 
 
+def _focus(form: RuleForm, builder: str) -> str:
+    """Where the keyboard goes after a row button: a new row's first field, or after a removal
+    the button that adds one (the removed row's own button is gone)."""
+    what = builder.partition(":")[0]
+    return {
+        "add-condition": f"c-field-{len(form.conditions) - 1}",
+        "add-action": f"a-type-{len(form.actions) - 1}",
+        "remove-condition": "add-condition",
+        "remove-action": "add-action",
+    }.get(what, "")
+
+
 def _save(
     request: Request,
     desk: DeskDep,
@@ -320,7 +338,8 @@ def _save(
     rule: AutomationRule | None,
 ) -> Response:
     if builder:
-        return _builder(request, desk, agent, _rebuilt(form, builder), rule)
+        rebuilt = _rebuilt(form, builder)
+        return _builder(request, desk, agent, rebuilt, rule, focus=_focus(rebuilt, builder))
     events = [w.strip() for w in form.events.split(",") if w.strip()]
     try:
         condition = None if form.nested else _condition(form)

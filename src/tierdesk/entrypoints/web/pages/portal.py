@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from tierdesk.domain.customer_texts import customer_text, minutes_phrase
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.sign_in_limits import LimitScope, wait_minutes
+from tierdesk.domain.ticket_people import MAX_CCS, split_addresses
 from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep, client_host
 from tierdesk.entrypoints.web.hosts import public_link
@@ -31,12 +32,15 @@ from tierdesk.entrypoints.web.pages.sessions import (
 from tierdesk.entrypoints.web.pages.signin import paused_answer, safe_next
 from tierdesk.entrypoints.web.pages.threads import download, thread
 from tierdesk.errors import (
+    InvalidInputError,
+    PermissionDeniedError,
     RateLimitedError,
     RepeatedRequestError,
+    TierdeskError,
     UnauthenticatedError,
 )
 from tierdesk.mail_bootstrap import outbound_policy, smtp_transport
-from tierdesk.services import answer_outcomes, csat, deflection, tickets
+from tierdesk.services import answer_outcomes, csat, deflection, portal, tickets
 from tierdesk.services.conversation import add_message
 from tierdesk.services.idempotency import earlier_ticket
 from tierdesk.services.portal import magic_link_email, organisation_tickets
@@ -228,6 +232,9 @@ def ticket_page(request: Request, desk: DeskDep, contact: WebContact, reference:
         "verdict_asked": answer_outcomes.awaiting_verdict(desk, contact, reference) is not None,
         "solved": ticket.status in (Status.SOLVED, Status.CLOSED),
         "closed": ticket.status is Status.CLOSED,
+        # everyone of the organisation sees who is copied; the requester changes it
+        "edits_ccs": ticket.requester_id == contact.id and ticket.status is not Status.CLOSED,
+        "max_ccs": MAX_CCS,
         # the ticket's language, in which its mails are written too
         "language": portal_language(request, contact, ticket),
     }
@@ -277,6 +284,36 @@ async def reply(
             idempotency_key=form_key,
         )
     return go(request, f"/portal/tickets/{reference}?notice=sent")
+
+
+@router.post("/tickets/{reference}/ccs", dependencies=[Csrf])
+def change_ccs(
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    reference: str,
+    add: Annotated[str, Form()] = "",
+    remove: Annotated[str, Form()] = "",
+) -> Response:
+    """The requester adds addresses to those copied on the ticket, or removes one. What the
+    rules refuse is said in the page's language, next to the field."""
+    try:
+        portal.change_ccs(desk, contact, reference, split_addresses(add), split_addresses(remove))
+    except (InvalidInputError, PermissionDeniedError) as refused:
+        language = portal_language(request, contact, tickets.get_ticket(desk, contact, reference))
+        raise type(refused)(_cc_refusal(language, refused), **refused.data) from refused
+    return go(request, f"/portal/tickets/{reference}?notice=ccs_saved")
+
+
+def _cc_refusal(language: str, refused: TierdeskError) -> str:
+    if isinstance(refused, PermissionDeniedError):
+        return customer_text(language, "portal.ccs_requester_only")
+    if refused.data.get("requester"):
+        return customer_text(language, "portal.error.cc_yourself")
+    if "limit" in refused.data:
+        return customer_text(language, "portal.error.too_many_ccs", limit=refused.data["limit"])
+    address = str(refused.data.get("address", ""))
+    return customer_text(language, "portal.error.cc_address", address=address)
 
 
 @router.post("/tickets/{reference}/rating", dependencies=[Csrf])

@@ -178,6 +178,20 @@
       picker.value = "";
       target.focus();
     });
+    // The header's menus (<details>): one open at a time, closed by a click elsewhere or by
+    // Escape, which hands the focus back to the menu's own summary.
+    document.addEventListener("click", function (e) {
+      document.querySelectorAll("details.top-menu[open]").forEach(function (menu) {
+        if (!menu.contains(e.target)) menu.open = false;
+      });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      document.querySelectorAll("details.top-menu[open]").forEach(function (menu) {
+        menu.open = false;
+        if (menu.contains(document.activeElement)) menu.querySelector("summary").focus();
+      });
+    });
     document.body.addEventListener("click", function (e) {
       var toggle = e.target.closest(".menu-toggle");
       if (toggle) {
