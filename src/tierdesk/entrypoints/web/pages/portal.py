@@ -301,7 +301,9 @@ def change_ccs(
         portal.change_ccs(desk, contact, reference, split_addresses(add), split_addresses(remove))
     except (InvalidInputError, PermissionDeniedError) as refused:
         language = portal_language(request, contact, tickets.get_ticket(desk, contact, reference))
-        raise type(refused)(_cc_refusal(language, refused), **refused.data) from refused
+        # Worded here for the customer: the portal's error page shows it as it is.
+        worded = CustomerInputError if isinstance(refused, InvalidInputError) else type(refused)
+        raise worded(_cc_refusal(language, refused), **refused.data) from refused
     return go(request, f"/portal/tickets/{reference}?notice=ccs_saved")
 
 
