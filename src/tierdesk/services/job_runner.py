@@ -45,7 +45,8 @@ class JobRunner:
         return run_pending_jobs(self.desk, self.name, registry=self.registry)
 
     def run_forever(self) -> None:
-        """Until :meth:`stop`: run due jobs, sleep ``poll_seconds`` when there were none."""
+        """Until :meth:`stop`: run due jobs; when there were none, wait ``poll_seconds`` or
+        until a commit in this process enqueues one (``desk.job_wakeup``), whichever is first."""
         logger.info("background worker %s started", self.name)
         while not self._stop.is_set():
             try:
@@ -53,8 +54,8 @@ class JobRunner:
             except Exception:  # the database may be away for a moment; never die of it
                 logger.exception("background worker %s: a round failed; trying again", self.name)
                 ran = 0
-            if ran == 0:
-                self._stop.wait(self.poll_seconds)
+            if ran == 0 and not self._stop.is_set():
+                self.desk.job_wakeup.wait(self.poll_seconds)
         logger.info("background worker %s stopped", self.name)
 
     def start(self) -> None:
@@ -67,6 +68,7 @@ class JobRunner:
     def stop(self, timeout: float = 30.0) -> bool:
         """Ask the loop to stop after the job it is running; True when it has stopped."""
         self._stop.set()
+        self.desk.job_wakeup.notify()  # out of its wait at once
         if self._thread is None:
             return True
         self._thread.join(timeout)
