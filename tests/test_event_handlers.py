@@ -145,7 +145,7 @@ def test_every_event_is_judged_by_rules_after_its_own_handlers_and_indexed_once_
         handlers = handlers_for(EVENT_HANDLERS, action)
         assert handlers[-2] is rules.run_event_rules, action
         assert search.index_ticket not in handlers, action
-    assert SETTLED_HANDLERS == (search.index_settled_ticket,)
+    assert (search.index_settled_ticket,) == SETTLED_HANDLERS
 
 
 def test_webhooks_hear_of_every_event_last_as_the_round_left_the_ticket() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.understanding.conftest import World
 from tests.follow_ups import run_follow_ups
+from tests.understanding.conftest import World
 
 LOG = "\n".join(
     [

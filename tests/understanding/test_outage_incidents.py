@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.understanding.conftest import World
 from tests.follow_ups import run_follow_ups
+from tests.understanding.conftest import World
 
 
 def _burst(client: TestClient, *contacts: dict[str, str]) -> list[str]:

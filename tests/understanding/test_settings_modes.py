@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.understanding.conftest import World
 from tests.follow_ups import run_follow_ups
+from tests.understanding.conftest import World
 from tierdesk.assist.language import LangIdDetector
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings, UnderstandingSettings

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.cli.conftest import environment, invoker
-from tests.understanding.conftest import World
 from tests.follow_ups import run_follow_ups
+from tests.understanding.conftest import World
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings, UnderstandingSettings
 from tierdesk.entrypoints.web.app import create_app

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import make_contact, make_organisation
+from tests.follow_ups import run_follow_ups
 from tests.routing.support import make_member, open_problem, routing_world
 from tests.understanding.test_decision_audit import audit_rows
-from tests.follow_ups import run_follow_ups
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings, UnderstandingSettings

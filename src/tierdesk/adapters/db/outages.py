@@ -50,7 +50,7 @@ class SqlOutageRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def recent_tickets(self, since: datetime, until: datetime | None = None) -> list[RecentTicket]:
+    def recent_tickets(self, since: datetime) -> list[RecentTicket]:
         tk, m = core.tickets.c, core.messages.c
         first_message = (
             select(m.ticket_id, func.min(m.id).label("message_id"))
@@ -63,7 +63,7 @@ class SqlOutageRepository:
             .select_from(core.tickets)
             .outerjoin(first_message, first_message.c.ticket_id == tk.id)
             .outerjoin(core.messages, m.id == first_message.c.message_id)
-            .where(tk.created_at >= since, *([tk.created_at <= until] if until else []))
+            .where(tk.created_at >= since)
             .order_by(tk.id.desc())
             .limit(RECENT_LIMIT)
         ).all()
