@@ -37,9 +37,9 @@ from tierdesk.assist.search import HybridSearch
 from tierdesk.bootstrap import bootstrap
 from tierdesk.config import Settings
 from tierdesk.domain.knowledge import DocumentKind, Passage, SearchDocument, SearchFilter
+from tierdesk.entrypoints.cli.worker import background_jobs
 from tierdesk.services import people, search, tickets
 from tierdesk.services.auth import SYSTEM
-from tierdesk.services.job_runner import JobRunner, worker_name
 
 WORDS = [
     "call",
@@ -243,14 +243,10 @@ def bench_size(
             "bm25": measure(brute_lexical, queries[:20]),
             "dense": measure(brute_dense, queries[:20]),
         }
-        # As `tierdesk serve` runs it: the runner in this process, woken by the commit that
+        # As `tierdesk serve` runs them: the runners in this process, woken by the commit that
         # enqueues the new ticket's follow-up (which indexes it).
-        runner = JobRunner(app.desk, name=worker_name("bench"))
-        runner.start()
-        try:
+        with background_jobs(app, enabled=True):
             fresh = [time_to_searchable(app.desk, n) for n in range(5)]
-        finally:
-            runner.stop()
         app.close()
     print(f"\n## {size:,} tickets ({passages:,} passage vectors)\n")
     print(f"- load average when this size finished: {load_average()}")

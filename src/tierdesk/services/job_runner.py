@@ -12,6 +12,7 @@ import threading
 import uuid
 
 from tierdesk.services.desk import Desk
+from tierdesk.services.follow_ups import FOLLOW_UP_TASK
 from tierdesk.services.jobs import TASKS, TaskRegistry, run_pending_jobs
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class JobRunner:
         self.name = name or worker_name()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._wakeup = desk.job_wakeup.listen()  # a commit that enqueued a job wakes it
 
     def run_once(self) -> int:
         """Schedule and run whatever is due now; how many jobs ran."""
@@ -55,7 +57,7 @@ class JobRunner:
                 logger.exception("background worker %s: a round failed; trying again", self.name)
                 ran = 0
             if ran == 0 and not self._stop.is_set():
-                self.desk.job_wakeup.wait(self.poll_seconds)
+                self._wakeup.wait(self.poll_seconds)
         logger.info("background worker %s stopped", self.name)
 
     def start(self) -> None:
@@ -68,7 +70,7 @@ class JobRunner:
     def stop(self, timeout: float = 30.0) -> bool:
         """Ask the loop to stop after the job it is running; True when it has stopped."""
         self._stop.set()
-        self.desk.job_wakeup.notify()  # out of its wait at once
+        self._wakeup.wake()  # out of its wait at once
         if self._thread is None:
             return True
         self._thread.join(timeout)
@@ -77,3 +79,12 @@ class JobRunner:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+def follow_up_runner(desk: Desk, *, name: str, registry: TaskRegistry = TASKS) -> JobRunner:
+    """A runner of new tickets' and messages' follow-ups only (services/follow_ups.py), beside
+    the process's general runner: a long job there (training a triage model, an index upgrade,
+    a tracker poll) never keeps a new ticket from being read and searchable for its duration.
+    Both may run a follow-up; the claim lets one of them have it."""
+    only = TaskRegistry(tasks={FOLLOW_UP_TASK: registry.get(FOLLOW_UP_TASK)})
+    return JobRunner(desk, registry=only, name=name)
