@@ -310,12 +310,14 @@ def time_to_searchable(desk: object, n: int) -> float:
             index = desk.search
             assert index is not None
             where = search.search_filter(SYSTEM, (DocumentKind.TICKET,))
-            found = index.search(uow, word, where, 1)
+            found = index.search(uow, f"{word} failure", where, 1)
             hit = uow.search.documents([found[0].document_id]) if found else {}
         if hit and next(iter(hit.values())).ticket_id == opened.id:
             return time.perf_counter() - started
         time.sleep(0.01)
-    raise SystemExit("the new ticket was not found by a search within 30 s")
+    with desk.uow() as uow:
+        jobs = [(j.name, str(j.status), j.last_error) for j in uow.jobs.recent([], 5)]
+    raise SystemExit(f"the new ticket was not found by a search within 30 s; jobs: {jobs}")
 
 
 @dataclass(frozen=True)
