@@ -5,6 +5,7 @@ least once."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -22,8 +23,8 @@ from tierdesk.services.auth import SYSTEM
 from tierdesk.services.conversation import NewAttachment
 from tierdesk.services.desk import Desk
 from tierdesk.services.follow_ups import FOLLOW_UP_TASK
-from tierdesk.services.job_runner import JobRunner
-from tierdesk.services.jobs import TASKS, list_jobs
+from tierdesk.services.job_runner import JobRunner, follow_up_runner
+from tierdesk.services.jobs import TASKS, TaskRegistry, enqueue, list_jobs
 
 BODY = (
     "Since the upgrade to Kestrel SBC 4.2.1 our calls fail with SIP/2.0 503 Service "
@@ -192,3 +193,34 @@ def test_a_commit_that_enqueues_a_job_wakes_this_processs_runner(desk: Desk) -> 
             time.sleep(0.05)
     finally:
         assert runner.stop()
+
+
+def test_a_long_job_does_not_hold_back_a_new_tickets_follow_up(desk: Desk) -> None:
+    tasks = TaskRegistry(tasks={FOLLOW_UP_TASK: TASKS.get(FOLLOW_UP_TASK)})
+    started, release = threading.Event(), threading.Event()
+
+    @tasks.task("test.long")
+    def long_job(_desk: Desk, _payload: dict[str, Any]) -> None:  # a model's training, say
+        started.set()
+        release.wait(120)
+
+    with desk.uow() as uow:
+        enqueue(uow, "test.long", {}, at=desk.clock.now(), registry=tasks)
+        uow.commit()
+    general = JobRunner(desk, registry=tasks, poll_seconds=600, name="general")
+    follow_ups = follow_up_runner(desk, name="follow-ups", registry=tasks)
+    general.start()
+    follow_ups.start()
+    try:
+        assert started.wait(60), "the general runner never took the long job"
+
+        open_with_body(desk)
+
+        give_up = time.monotonic() + 60
+        while jobs_named(desk, FOLLOW_UP_TASK)[0].status is not JobStatus.DONE:
+            assert time.monotonic() < give_up, "the follow-up waited for the long job"
+            time.sleep(0.05)
+        assert not release.is_set()  # the long job is still running
+    finally:
+        release.set()
+        assert follow_ups.stop() and general.stop()
