@@ -9,6 +9,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 from tierdesk.services.desk import Desk
@@ -41,10 +42,17 @@ class JobRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._wakeup = desk.job_wakeup.listen()  # a commit that enqueued a job wakes it
+        self._scheduled_at: float | None = None
 
     def run_once(self) -> int:
-        """Schedule and run whatever is due now; how many jobs ran."""
-        return run_pending_jobs(self.desk, self.name, registry=self.registry)
+        """Schedule periodic jobs (at most once per ``poll_seconds``: a runner woken by every
+        new ticket would otherwise write their slots as often, queueing on SQLite's one writer
+        with the tickets) and run whatever is due now; how many jobs ran."""
+        now = time.monotonic()
+        schedule = self._scheduled_at is None or now - self._scheduled_at >= self.poll_seconds
+        if schedule:
+            self._scheduled_at = now
+        return run_pending_jobs(self.desk, self.name, registry=self.registry, schedule=schedule)
 
     def run_forever(self) -> None:
         """Until :meth:`stop`: run due jobs; when there were none, wait ``poll_seconds`` or
@@ -85,6 +93,15 @@ def follow_up_runner(desk: Desk, *, name: str, registry: TaskRegistry = TASKS) -
     """A runner of new tickets' and messages' follow-ups only (services/follow_ups.py), beside
     the process's general runner: a long job there (training a triage model, an index upgrade,
     a tracker poll) never keeps a new ticket from being read and searchable for its duration.
-    Both may run a follow-up; the claim lets one of them have it."""
+    The general runner beside it leaves follow-ups to it (``without_follow_ups``)."""
     only = TaskRegistry(tasks={FOLLOW_UP_TASK: registry.get(FOLLOW_UP_TASK)})
     return JobRunner(desk, registry=only, name=name)
+
+
+def without_follow_ups(registry: TaskRegistry = TASKS) -> TaskRegistry:
+    """The tasks of a general runner that has a ``follow_up_runner`` beside it: the two would
+    otherwise both try to claim every follow-up (a write each, on SQLite's one writer)."""
+    return TaskRegistry(
+        tasks={n: t for n, t in registry.tasks.items() if n != FOLLOW_UP_TASK},
+        periodic=dict(registry.periodic),
+    )

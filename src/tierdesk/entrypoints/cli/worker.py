@@ -18,7 +18,12 @@ from tierdesk.domain.jobs import JobStatus
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
 from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.services.auth import SYSTEM
-from tierdesk.services.job_runner import JobRunner, follow_up_runner, worker_name
+from tierdesk.services.job_runner import (
+    JobRunner,
+    follow_up_runner,
+    without_follow_ups,
+    worker_name,
+)
 from tierdesk.services.jobs import TASKS, list_jobs
 
 
@@ -60,6 +65,7 @@ def worker(
         # New tickets' follow-ups in a thread of their own: a long job here never holds them.
         follow_ups = follow_up_runner(app.desk, name=worker_name("worker-follow-ups"))
         follow_ups.poll_seconds = poll
+        runner.registry = without_follow_ups()
 
         def stop(signum: int, _frame: FrameType | None) -> None:
             note(f"Stopping {runner.name} after its current job ({signal.Signals(signum).name}).")
@@ -122,7 +128,7 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
     if not enabled:
         yield None
         return
-    runner = JobRunner(app.desk, name=worker_name("serve"))
+    runner = JobRunner(app.desk, registry=without_follow_ups(), name=worker_name("serve"))
     runner.start()
     follow_ups = follow_up_runner(app.desk, name=worker_name("serve-follow-ups"))
     follow_ups.start()
