@@ -15,8 +15,11 @@ from types import ModuleType
 
 import tierdesk.services
 from tierdesk.services import (
+    answers,
     enrichment,
+    follow_ups,
     installed_base_tickets,
+    knowledge_gaps,
     outages,
     routing,
     rules,
@@ -25,7 +28,14 @@ from tierdesk.services import (
     triage,
     webhooks,
 )
-from tierdesk.services.handlers import ANY_ACTION, EVENT_HANDLERS, Handler, handlers_for
+from tierdesk.services.handlers import (
+    ANY_ACTION,
+    EVENT_HANDLERS,
+    FOLLOW_UPS,
+    SETTLED_HANDLERS,
+    Handler,
+    handlers_for,
+)
 
 HANDLER_SHAPE = ["UnitOfWork", "Desk", "Ticket", "AuditEvent"]
 
@@ -50,7 +60,12 @@ def position(handlers: list[Handler], handler: Handler) -> int:
     return handlers.index(handler)
 
 
-def test_every_event_handler_in_the_services_is_in_the_table_and_nothing_else_is() -> None:
+def in_order(action: str) -> list[Handler]:
+    """A follow-up's handlers in the order they run (its steps one after the other)."""
+    return [handler for step in FOLLOW_UPS[action] for handler in step]
+
+
+def test_every_event_handler_in_the_services_is_in_the_tables_and_nothing_else_is() -> None:
     written = {
         function
         for module in service_modules()
@@ -58,9 +73,34 @@ def test_every_event_handler_in_the_services_is_in_the_table_and_nothing_else_is
         if shaped_like_a_handler(function) and function.__module__ == module.__name__
     }
     listed = {handler for handlers in EVENT_HANDLERS.values() for handler in handlers}
+    followed = {handler for action in FOLLOW_UPS for handler in in_order(action)}
 
-    assert listed == written
+    assert listed | followed == written
     assert len(written) > 10  # the check found the handlers at all
+
+
+def test_a_new_ticket_or_message_enqueues_its_follow_up_last_in_its_transaction() -> None:
+    for action in ("ticket.opened", "message.added"):
+        own = EVENT_HANDLERS[action]
+        assert own[-1] is follow_ups.follow_up, action
+        assert action in follow_ups.FOLLOWED_UP and action in FOLLOW_UPS
+
+
+def test_the_slow_work_of_a_new_ticket_is_not_in_its_transaction() -> None:
+    opening = handlers_for(EVENT_HANDLERS, "ticket.opened")
+    slow = (
+        enrichment.enrich_ticket,
+        installed_base_tickets.match_ticket,
+        outages.detect_outage,
+        triage.triage_new_ticket,
+        knowledge_gaps.check_new_ticket,
+        answers.answer_new_ticket,
+        search.index_ticket,
+    )
+
+    assert not set(slow) & set(opening)
+    assert set(slow) <= set(in_order("ticket.opened"))
+    assert routing.route_new_ticket in opening  # routing's decision is on the trail at once
 
 
 def test_no_handler_is_listed_twice_for_one_event() -> None:
@@ -70,16 +110,19 @@ def test_no_handler_is_listed_twice_for_one_event() -> None:
 
 
 def test_enrichment_runs_before_outage_detection_and_triage_on_a_new_ticket() -> None:
-    opened = handlers_for(EVENT_HANDLERS, "ticket.opened")
+    opened = in_order("ticket.opened")
 
     enriched = position(opened, enrichment.enrich_ticket)
     assert enriched < position(opened, outages.detect_outage)
     assert enriched < position(opened, triage.triage_new_ticket)
+    # in an earlier step, so they read the facts as committed
+    first = FOLLOW_UPS["ticket.opened"][0]
+    assert enrichment.enrich_ticket in first and triage.triage_new_ticket not in first
 
 
 def test_installed_items_are_matched_after_enrichment_stored_the_facts_they_read() -> None:
     for action in ("ticket.opened", "message.added"):
-        handlers = handlers_for(EVENT_HANDLERS, action)
+        handlers = in_order(action)
         matched = position(handlers, installed_base_tickets.match_ticket)
         assert position(handlers, enrichment.enrich_ticket) < matched, action
 
@@ -87,14 +130,22 @@ def test_installed_items_are_matched_after_enrichment_stored_the_facts_they_read
 def test_a_routing_rule_places_a_new_ticket_before_triage_may() -> None:
     opened = handlers_for(EVENT_HANDLERS, "ticket.opened")
 
-    assert opened[0] is routing.route_new_ticket
-    assert position(opened, routing.route_new_ticket) < position(opened, triage.triage_new_ticket)
+    assert opened[0] is routing.route_new_ticket  # in the opening transaction, triage after it
+    assert triage.triage_new_ticket in in_order("ticket.opened")
 
 
-def test_every_event_is_indexed_and_judged_by_rules_after_its_own_handlers() -> None:
+def test_the_answerer_is_enqueued_after_triage_may_have_placed_the_ticket() -> None:
+    opened = in_order("ticket.opened")
+
+    assert position(opened, triage.triage_new_ticket) < position(opened, answers.answer_new_ticket)
+
+
+def test_every_event_is_judged_by_rules_after_its_own_handlers_and_indexed_once_settled() -> None:
     for action in [*(a for a in EVENT_HANDLERS if a != ANY_ACTION), "nobody.handles.this"]:
         handlers = handlers_for(EVENT_HANDLERS, action)
-        assert handlers[-3:-1] == [search.index_ticket, rules.run_event_rules], action
+        assert handlers[-2] is rules.run_event_rules, action
+        assert search.index_ticket not in handlers, action
+    assert (search.index_settled_ticket,) == SETTLED_HANDLERS
 
 
 def test_webhooks_hear_of_every_event_last_as_the_round_left_the_ticket() -> None:

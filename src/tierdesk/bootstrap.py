@@ -65,6 +65,7 @@ from tierdesk.services import (  # noqa: F401 - register their background tasks 
     answers,
     article_indexing,
     defect_sync,
+    follow_ups,
     index_upgrades,
     knowledge_gaps,
     mail_outbox,
@@ -76,6 +77,7 @@ from tierdesk.services import (  # noqa: F401 - register their background tasks 
 )
 from tierdesk.services.desk import Desk, WebhookDelivery
 from tierdesk.services.handlers import make_dispatcher
+from tierdesk.services.job_wakeup import JobWakeup
 
 log = logging.getLogger(__name__)
 
@@ -214,9 +216,12 @@ def bootstrap(
 
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work
     dispatch = make_dispatcher(lambda: desks[0])
+    job_wakeup = JobWakeup()
 
     def unit_of_work() -> UnitOfWork:
-        return SqlUnitOfWork(session_factory, settings.ticket_prefix, dispatch)
+        return SqlUnitOfWork(
+            session_factory, settings.ticket_prefix, dispatch, on_jobs=job_wakeup.notify
+        )
 
     desk = Desk(
         uow=unit_of_work,
@@ -255,6 +260,7 @@ def bootstrap(
         ),
         access_notes=access_notes_cipher(settings),
         rma_policy=RmaPolicy(settings.rma.currency, settings.rma.lead_approval_above),
+        job_wakeup=job_wakeup,
     )
     desks.append(desk)
     return Tierdesk(settings=settings, engine=engine, desk=desk)

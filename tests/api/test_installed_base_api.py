@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World
+from tests.follow_ups import run_follow_ups
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.services import catalog
 from tierdesk.services.auth import SYSTEM
@@ -56,6 +57,7 @@ def test_an_imported_installed_base_is_read_edited_and_shown_on_the_ticket(
     )
     assert opened.status_code == 201, opened.text
     number = opened.json()["number"]
+    run_follow_ups(client)  # matched from what it says
     shown = client.get(f"/api/v1/tickets/{number}/installed-items", headers=world.l1_agent).json()
     assert [(i["serial_number"], i["matched_by"], i["site"]) for i in shown["linked"]] == [
         ("SBC-77", "serial", "Berlin")

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import bearer
 from tests.assistants.conftest import HttpServer, answer, error, stdio_server
 from tests.factories import make_agent, make_contact, make_organisation, make_ticket, token_for
+from tests.follow_ups import run_follow_ups
 from tests.understanding.test_training_and_llm import ChatServer
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.config import Settings
@@ -61,6 +62,7 @@ def test_an_assistant_over_stdio_reads_what_its_customers_token_may_and_nothing_
     anna = make_contact(desk, organisation=acme)
     own = make_ticket(desk, contact=anna, subject="Calls drop after the update")
     other = make_ticket(desk, contact=make_contact(desk, organisation=globex), subject="Fax")
+    run_follow_ups(desk)  # indexed
     token = token_for(desk, anna)
     refused = rest_error(client, f"/api/v1/tickets/{other.number}", bearer(token))
 
@@ -95,6 +97,7 @@ def test_over_http_each_call_is_its_callers_and_a_missing_or_bad_token_gets_no_d
     caller = make_contact(desk, organisation=acme)
     ticket = make_ticket(desk, contact=caller, subject="No audio", body="No audio on calls.")
     twin = make_ticket(desk, contact=caller, subject="No audio again", body="No audio on calls.")
+    run_follow_ups(desk)  # indexed
     outsider = bearer(token_for(desk, make_contact(desk, organisation=globex)))
     agent = bearer(token_for(desk, make_agent(desk, tiers=[1])))
     path = f"/api/v1/tickets/{ticket.number}"

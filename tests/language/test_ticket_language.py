@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import bearer
 from tests.factories import make_contact, token_for
+from tests.follow_ups import run_follow_ups
 from tests.language.support import ENGLISH, GERMAN, language_desk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Tier
@@ -124,6 +125,7 @@ def test_a_later_message_gives_a_ticket_without_language_one_and_its_author_too(
     )
     assert opened.language is None
     add_message(desk, contact, opened.number or "", MessageKind.CUSTOMER, text=ENGLISH)
+    run_follow_ups(desk)  # enrichment reads the message
 
     assert tickets.get_ticket(desk, world.lead, opened.number or "").language == "en"
     [now_stated] = [c for c in people.list_contacts(desk, SYSTEM) if c.id == contact.id]

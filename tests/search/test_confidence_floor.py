@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.factories import make_contact
+from tests.follow_ups import run_follow_ups
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings
 from tierdesk.demo.content import CONTENT_DIR
@@ -109,6 +110,7 @@ def test_similar_tickets_below_the_floor_are_not_shown(with_floor: Tierdesk) -> 
         "Trunk registration 403 after certificate rotation",
         "After the TLS certificate rotation our SIP trunk registration fails with 403 Forbidden.",
     )
+    run_follow_ups(desk)  # indexed
 
     found = search_services.similar_tickets(desk, SYSTEM, new)
     numbers = [s.number for s in found.solved + found.open]
@@ -145,6 +147,7 @@ def test_a_whole_tickets_similar_tickets_have_their_own_lower_floor(settings: Se
             ).number
             or ""
         )
+        run_follow_ups(desk)  # indexed
 
         def confidences(app: Tierdesk) -> list[float]:
             found = search_services.similar_tickets(app.desk, SYSTEM, new)

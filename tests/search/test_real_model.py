@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from tests.factories import make_ticket
+from tests.follow_ups import run_follow_ups
 from tierdesk.assist.confidence import confidence
 from tierdesk.assist.embeddings import EndpointEmbedder, HashingEmbedder, make_embedder
 from tierdesk.bootstrap import Tierdesk, bootstrap
@@ -54,6 +55,7 @@ def test_an_italian_ticket_finds_the_english_manual_passage(unfloored_app: Tierd
     knowledge.add_article(real_app.desk, SYSTEM, parsed, name, product="Kestrel DeskPhone")
     question = "Come si ripristinano le impostazioni di fabbrica del telefono?"
     ticket = make_ticket(real_app.desk, subject="Ripristino del telefono", body=question)
+    run_follow_ups(real_app.desk)
     index = real_app.desk.search
     assert index is not None
 
@@ -89,6 +91,7 @@ def test_a_german_ticket_is_judged_on_meaning_alone_against_the_english_manual(
     add_deskphone_manual(unfloored_app)
     question = "Wie setze ich das Telefon auf Werkseinstellungen zurück?"
     ticket = make_ticket(unfloored_app.desk, subject="Telefon zurücksetzen", body=question)
+    run_follow_ups(unfloored_app.desk)
 
     found = knowledge.suggestions_for_ticket(unfloored_app.desk, SYSTEM, ticket.number, limit=3)
     with unfloored_app.desk.uow() as uow:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.cli.conftest import Invoke, environment, invoker
 from tests.factories import make_ticket
+from tests.follow_ups import run_follow_ups
 from tierdesk.config import Settings
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.services.desk import Desk
@@ -70,6 +71,7 @@ def test_kb_add_reports_a_missing_or_unsupported_file(tierdesk: Invoke, tmp_path
 
 def test_index_rebuild_reindexes_tickets_and_manuals(tierdesk: Invoke, desk: Desk) -> None:
     make_ticket(desk, subject="Trunk registration fails", body="The SIP trunk cannot register.")
+    run_follow_ups(desk)  # indexed
     tierdesk("kb", "add", str(MANUALS / "kestrel-sbc-admin-guide-6.0.md"))
     before = tierdesk("index", "status").stdout
 

@@ -12,6 +12,7 @@ from tests.factories import (
     make_organisation,
     make_ticket,
 )
+from tests.follow_ups import run_follow_ups
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.demo.content import CONTENT_DIR
 from tierdesk.domain.knowledge import DocumentKind
@@ -38,7 +39,7 @@ def note(desk: Desk, reference: str | None, text: str) -> None:
     conversation.add_message(desk, SYSTEM, reference, MessageKind.INTERNAL_NOTE, text=text)
 
 
-def test_a_new_ticket_is_found_as_similar_as_soon_as_it_is_stored(desk: Desk) -> None:
+def test_a_new_ticket_is_found_as_similar_as_soon_as_its_follow_up_indexed_it(desk: Desk) -> None:
     old = make_ticket(
         desk,
         subject="Calls drop after thirty seconds",
@@ -54,6 +55,7 @@ def test_a_new_ticket_is_found_as_similar_as_soon_as_it_is_stored(desk: Desk) ->
     new = make_ticket(
         desk, subject="Calls drop after 30 seconds", body="All SIP calls drop after thirty seconds."
     )
+    run_follow_ups(desk)
 
     found = search_services.similar_tickets(desk, SYSTEM, new.number)
 
@@ -88,6 +90,7 @@ def test_a_customer_never_finds_another_organisations_tickets(desk: Desk) -> Non
         subject="Voicemail greeting lost after reboot",
         body="After every reboot the voicemail greeting is lost.",
     )
+    run_follow_ups(desk)
 
     found = search_services.similar_tickets(desk, acme, mine.number)
 
@@ -131,6 +134,7 @@ def test_internal_notes_are_found_by_agents_and_never_by_customers(desk: Desk) -
         body="zanzibarquux watchdog zanzibarquux",
     )
     agent = make_agent(desk, tiers=[0, 1, 2])
+    run_follow_ups(desk)
 
     for_agent = search_services.similar_tickets(desk, agent, asking.number)
     for_customer = search_services.similar_tickets(desk, contact, asking.number)
@@ -149,6 +153,7 @@ def test_changing_a_tickets_text_replaces_what_the_index_holds(desk: Desk) -> No
         desk, SYSTEM, ticket.number, MessageKind.PUBLIC_REPLY, text="Try the quokkaflux tray."
     )
     asking = make_ticket(desk, subject="quokkaflux tray", body="quokkaflux tray question")
+    run_follow_ups(desk)
 
     found = search_services.similar_tickets(desk, SYSTEM, asking.number, limit=1)
 
@@ -223,6 +228,7 @@ def test_rebuilding_the_index_restores_every_document(app: Tierdesk) -> None:
     desk = app.desk
     add_manual(app, "kestrel-sbc-admin-guide-6.0.md")
     make_ticket(desk, subject="Trunk down", body="The SIP trunk is down.")
+    run_follow_ups(desk)
     before = search_services.index_size(desk)
     seen: list[int] = []
 

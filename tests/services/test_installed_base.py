@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from tests.factories import make_agent, make_contact, make_organisation
+from tests.follow_ups import run_follow_ups
 from tierdesk.domain.installed_base import CoverageState, EntitlementKind, ItemStatus, MatchedBy
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Organisation, Role
@@ -67,6 +68,8 @@ def _open(desk: Desk, organisation: Organisation, body: str, product: str | None
 
 
 def _matched(desk: Desk, agent: Agent, number: str) -> dict[str, MatchedBy]:
+    """What the ticket is linked to once the desk has read its messages."""
+    run_follow_ups(desk)
     view = ticket_installed_base(desk, agent, number)
     return {
         li.item.serial_number or li.item.hardware_model or "": li.matched_by for li in view.linked

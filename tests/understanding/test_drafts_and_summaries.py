@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.follow_ups import run_follow_ups
 from tests.understanding.conftest import World
 
 LOG = "\n".join(
@@ -71,6 +72,7 @@ def _thread(client: TestClient, world: World) -> str:
         "Since 14:00 every call to the carrier fails again, also from the second site. "
         "Please escalate.",
     )
+    run_follow_ups(client)  # every message read
     return number
 
 

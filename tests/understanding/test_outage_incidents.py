@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.follow_ups import run_follow_ups
 from tests.understanding.conftest import World
 
 
@@ -24,6 +25,7 @@ def _burst(client: TestClient, *contacts: dict[str, str]) -> list[str]:
         )
         assert response.status_code == 201, response.text
         numbers.append(str(response.json()["number"]))
+        run_follow_ups(client)  # each one compared with those before it
     return numbers
 
 

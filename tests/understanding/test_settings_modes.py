@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.follow_ups import run_follow_ups
 from tests.understanding.conftest import World
 from tierdesk.assist.language import LangIdDetector
 from tierdesk.bootstrap import Tierdesk, bootstrap
@@ -44,6 +45,7 @@ def test_in_send_mode_the_question_goes_out_and_the_ticket_waits_on_the_customer
     )
     assert opened.status_code == 201, opened.text
     number = opened.json()["number"]
+    run_follow_ups(eager)
     ticket = eager.get(f"/api/v1/tickets/{number}", headers=world.acme_contact).json()
     assert ticket["status"] == "pending-customer"
     [question] = eager.get(
@@ -63,6 +65,7 @@ def test_in_send_mode_the_question_goes_out_and_the_ticket_waits_on_the_customer
         headers=world.acme_contact,
     )
     assert answered.status_code == 201
+    run_follow_ups(eager)
     ticket = eager.get(f"/api/v1/tickets/{number}", headers=world.acme_contact).json()
     assert ticket["status"] == "open"  # the answer wakes the ticket; no second question
     assert (
@@ -86,6 +89,7 @@ def test_applied_triage_sets_fields_and_a_correction_queues_a_retrain(
         },
         headers=world.acme_contact,
     ).json()["number"]
+    run_follow_ups(eager)
     ticket = eager.get(f"/api/v1/tickets/{number}", headers=world.l1_agent).json()
     assert (ticket["type"], ticket["priority"]) == ("outage", "P1")  # applied at intake
     corrected = eager.post(

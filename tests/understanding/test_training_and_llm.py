@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.cli.conftest import environment, invoker
+from tests.follow_ups import run_follow_ups
 from tests.understanding.conftest import World
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings, UnderstandingSettings
@@ -77,6 +78,7 @@ def test_a_model_trained_on_solved_tickets_predicts_new_ones(
         json={"subject": "Calls drop", "body": "calls drop after a minute and there is echo"},
         headers=world.acme_contact,
     ).json()["number"]
+    run_follow_ups(client)
     suggestions = client.get(f"/api/v1/tickets/{number}/triage", headers=world.l1_agent).json()[
         "items"
     ]

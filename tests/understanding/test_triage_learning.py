@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import make_contact, make_organisation
+from tests.follow_ups import run_follow_ups
 from tests.routing.support import make_member, open_problem, routing_world
 from tests.understanding.test_decision_audit import audit_rows
 from tierdesk.adapters.clock import FixedClock
@@ -85,6 +86,7 @@ def test_cold_start_sends_a_recognised_products_ticket_to_its_intake_queue(desk:
             type=TicketType.PROBLEM,
         ),
     )
+    run_follow_ups(desk)
 
     suggestions = triage.triage_suggestions(desk, SYSTEM, ticket.id or 0)
     by_field = {str(s.field): s for s in suggestions}
@@ -112,6 +114,7 @@ def test_accepting_a_queue_suggestion_moves_the_ticket_out_of_intake(desk: Desk)
         ),
     )
     assert tickets.get_ticket(desk, SYSTEM, ticket.id or 0).queue == "intake-en"
+    run_follow_ups(desk)
 
     triage.decide_suggestion(desk, world.lead, ticket.number or "", "queue", "l1-sbc")
 
@@ -133,6 +136,7 @@ def test_each_field_answers_by_its_own_threshold_measured_on_a_small_desk(
     ticket = tickets.open_ticket(
         desk, contact, tickets.NewTicket(subject="no audio on calls", body_text="echo too.")
     )
+    run_follow_ups(desk)
     by_field = {str(s.field): s for s in triage.triage_suggestions(desk, SYSTEM, ticket.id or 0)}
     assert by_field["type"].source == "model"
     assert by_field["type"].suggested == "problem"
@@ -252,6 +256,7 @@ def test_a_field_is_set_without_a_person_only_from_its_strict_threshold(
             subject="no audio on calls", body_text="echo too.", type=TicketType.QUESTION
         ),
     )
+    run_follow_ups(desk)
 
     by_field = {str(s.field): s for s in triage.triage_suggestions(desk, SYSTEM, ticket.id or 0)}
     assert by_field["type"].suggested == "problem"

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.follow_ups import run_follow_ups
 from tests.understanding.conftest import World
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.services import catalog
@@ -29,8 +30,10 @@ BODY = (
 
 
 def open_ticket(client: TestClient, who: dict[str, str], **fields: Any) -> str:
+    """Opened, and its follow-up (enrichment, triage, outage detection) run."""
     response = client.post("/api/v1/tickets", json=fields, headers=who)
     assert response.status_code == 201, response.text
+    run_follow_ups(client)
     return str(response.json()["number"])
 
 
@@ -71,6 +74,7 @@ def test_facts_are_read_with_where_they_came_from_and_customers_never_see_intern
         headers=world.l1_agent,
     )
     assert note.status_code == 201, note.text
+    run_follow_ups(client)  # the note is read too
 
     agent_view = client.get(f"/api/v1/tickets/{number}/facts", headers=world.l1_agent)
     assert agent_view.status_code == 200, agent_view.text

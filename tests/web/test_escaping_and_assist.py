@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tests.follow_ups import run_follow_ups
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact
@@ -130,6 +131,7 @@ def test_a_duplicate_candidate_is_linked_from_the_assist_panel(
         web.acme_contact,
         tickets.NewTicket(subject="Provisioning fails with a TLS error", body_text="1970 date."),
     )
+    run_follow_ups(web.app.desk)
     lead = signed_in(web.lead)
     panel = lead.get(f"/tickets/{second.number}/assist").text
     assert f'name="target" value="{first.number}"' in panel

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.factories import make_organisation
+from tests.follow_ups import run_follow_ups
 from tests.web.conftest import Browser, WebDesk, contact_with_password
 from tierdesk.domain.outages import OutageProposal
 from tierdesk.domain.people import Agent, Contact
@@ -27,6 +28,7 @@ def _proposal(web: WebDesk) -> OutageProposal:
             contact,
             tickets.NewTicket(subject="SIP trunk down: 503 on every call", body_text=BODY),
         )
+    run_follow_ups(web.app.desk)
     [proposal] = outages.list_proposals(web.app.desk, SYSTEM)
     return proposal
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from tests.factories import make_agent, token_for
+from tests.follow_ups import run_follow_ups
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.assist import ranking
 from tierdesk.bootstrap import Tierdesk
@@ -58,6 +59,7 @@ def test_gibberish_finds_nothing_in_the_header_search(web: WebDesk, signed_in: S
 def test_a_question_sharing_a_rare_word_still_finds_its_ticket(web: WebDesk) -> None:
     wanted = _open(web, "Calls drop", "Every call through the SBC drops after thirty seconds.")
     _open(web, "Invoice address wrong", "Please change the address on our invoice.")
+    run_follow_ups(web.app.desk)
 
     found = search.search_tickets(web.app.desk, web.lead, "why do calls drop xqzvbnm")
 

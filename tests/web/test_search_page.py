@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.follow_ups import run_follow_ups
 from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
@@ -39,6 +40,7 @@ def test_the_search_page_finds_tickets_by_their_text_and_notes_beside_manual_pas
         MessageKind.INTERNAL_NOTE,
         text="Watchdog kernel panic in firmware 4.0.1.",
     )
+    run_follow_ups(web.app.desk)
 
     browser = signed_in(web.lead)
     page = browser.get("/search", params={"q": "488 Not Acceptable"}).text
@@ -51,6 +53,7 @@ def test_the_search_page_finds_tickets_by_their_text_and_notes_beside_manual_pas
 def test_a_customer_finds_only_their_organisations_tickets(web: WebDesk) -> None:
     mine = _open(web, web.acme_contact, "Voicemail lost", "Greeting vanished overnight.")
     theirs = _open(web, web.globex_contact, "Voicemail lost too", "Greeting vanished overnight.")
+    run_follow_ups(web.app.desk)
     found = search.search_tickets(web.app.desk, web.acme_contact, "greeting vanished")
     assert mine in [f.ticket.number for f in found]
     assert theirs not in [f.ticket.number for f in found]
@@ -99,6 +102,7 @@ def test_a_ticket_number_inside_a_short_query_puts_that_ticket_first(
     wanted = _open(web, web.acme_contact, "Voicemail lost", "Greeting vanished overnight.")
     for i in range(3):
         _open(web, web.acme_contact, f"Provisioning fails {i}", "Provisioning server not found.")
+    run_follow_ups(web.app.desk)
 
     browser = signed_in(web.lead)
     for typed in (f"{wanted} provisioning", f"provisioning {_number_digits(wanted)}"):

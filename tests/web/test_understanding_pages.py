@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.factories import make_organisation
+from tests.follow_ups import run_follow_ups
 from tests.web.conftest import Browser, WebDesk, contact_with_password
 from tierdesk.domain.people import Agent, Contact, Tier
 from tierdesk.domain.ticket_values import TicketType
@@ -27,6 +28,7 @@ def test_the_panel_shows_facts_with_where_they_were_said(web: WebDesk, signed_in
     ticket = tickets.open_ticket(
         web.app.desk, web.acme_contact, tickets.NewTicket(subject="Calls fail", body_text=BODY)
     )
+    run_follow_ups(web.app.desk)
     browser = signed_in(web.lead)
     page = browser.get(f"/tickets/{ticket.number}").text
     assert f'hx-get="/tickets/{ticket.number}/understanding"' in page
@@ -43,6 +45,7 @@ def test_a_triage_suggestion_is_accepted_or_corrected_in_one_click(
     ticket = tickets.open_ticket(
         web.app.desk, web.acme_contact, tickets.NewTicket(subject="Calls fail", body_text=BODY)
     )
+    run_follow_ups(web.app.desk)
     number = ticket.number or ""
     suggestions = {p.field: p for p in triage.triage_suggestions(web.app.desk, SYSTEM, number)}
     assert "type" in suggestions  # cold start suggests at least the type
@@ -83,6 +86,7 @@ def test_an_incident_is_declared_from_an_outage_proposal(web: WebDesk, signed_in
             contact,
             tickets.NewTicket(subject="SIP trunk down: 503 on every call", body_text=BODY),
         )
+    run_follow_ups(web.app.desk)
     proposals = outages.list_proposals(web.app.desk, SYSTEM)
     assert len(proposals) == 1
 
@@ -116,6 +120,7 @@ def test_a_triage_correction_offers_every_product_queue_and_value_of_the_catalog
     ticket = tickets.open_ticket(
         desk, web.acme_contact, tickets.NewTicket(subject="Calls fail", body_text=BODY)
     )
+    run_follow_ups(desk)
     number = ticket.number or ""
     browser = signed_in(web.lead)
 
@@ -139,6 +144,7 @@ def test_a_triage_correction_to_something_the_desk_does_not_have_is_refused(
     ticket = tickets.open_ticket(
         web.app.desk, web.acme_contact, tickets.NewTicket(subject="Calls fail", body_text=BODY)
     )
+    run_follow_ups(web.app.desk)
 
     with pytest.raises(InvalidInputError, match="not a product of this desk"):
         triage.decide_suggestion(web.app.desk, web.lead, ticket.number or "", "product", "Fax")

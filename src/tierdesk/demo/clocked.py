@@ -14,12 +14,20 @@ Nor does the history queue mail: its replies and acknowledgements went out in th
 months before the build, so the outbox handlers are left out too. Queued, they waited as
 ``pending`` (1,148 of them in a full build) for the first ``tierdesk mail send-pending`` after
 SMTP was configured, which mailed them all to the demo's customers. The desk that runs after
-the build (``bootstrap``'s handlers) queues its mail as always."""
+the build (``bootstrap``'s handlers) queues its mail as always.
+
+A new ticket's and message's follow-up (enrichment, triage, outage detection:
+``services/follow_ups.py``) is a job. The history runs those jobs the moment the transaction
+that enqueued them commits, on the history's clock, as the desk's own runner would a moment
+later: the story's next step (an agent accepting a triage suggestion, an outage proposal being
+declared) finds them done, and they carry the story's dates. Without indexing and without the
+knowledge-gap look-up, as above."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
 from tierdesk.assist.embedding_ahead import EmbeddingAhead
@@ -29,7 +37,9 @@ from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Clock, UnitOfWork
 from tierdesk.services.desk import Desk
-from tierdesk.services.handlers import EVENT_HANDLERS, Handler, make_dispatcher
+from tierdesk.services.follow_ups import FOLLOW_UP_TASK, run_follow_up
+from tierdesk.services.handlers import EVENT_HANDLERS, FOLLOW_UPS, Handler, make_dispatcher
+from tierdesk.services.jobs import TaskRegistry, run_next_job
 from tierdesk.services.knowledge_gaps import check_new_ticket
 from tierdesk.services.mail_outbox import queue_acknowledgement, queue_public_reply
 from tierdesk.services.search import index_ticket, ticket_documents
@@ -49,16 +59,50 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
         for action in ("ticket.status_changed", "ticket.merged_into"):
             handlers[action] = (*handlers.get(action, ()), announce)
         search = hybrid
-    dispatch = make_dispatcher(lambda: desks[0], handlers)
+    dispatch = make_dispatcher(lambda: desks[0], handlers, settled=())
     sessions = make_session_factory(app.engine)
     prefix = app.settings.ticket_prefix
+    follow_up_now = FollowUpsNow(lambda: desks[0])
 
     def unit_of_work() -> UnitOfWork:
-        return SqlUnitOfWork(sessions, prefix, dispatch)
+        return SqlUnitOfWork(sessions, prefix, dispatch, on_jobs=follow_up_now)
 
     desk = replace(app.desk, clock=clock, uow=unit_of_work, search=search)
     desks.append(desk)
     return desk
+
+
+class FollowUpsNow:
+    """Runs the follow-up jobs a commit enqueued right after it (the desk's runner would, a
+    moment later), with the history's follow-up steps. Only those jobs: the answers world runs
+    its answerer jobs itself, and the rest (none in the history) are left to the desk. A
+    follow-up that fails stops the build (a job would only record it)."""
+
+    def __init__(self, desk_provider: Callable[[], Desk]) -> None:
+        self._desk = desk_provider
+        self._running = False
+        self._failure: Exception | None = None
+        self._steps = history_follow_ups()
+        self._tasks = TaskRegistry()
+        self._tasks.task(FOLLOW_UP_TASK, max_attempts=1)(self._follow_up)
+
+    def _follow_up(self, desk: Desk, payload: dict[str, Any]) -> None:
+        try:
+            run_follow_up(desk, payload, self._steps)
+        except Exception as exc:
+            self._failure = exc
+            raise
+
+    def __call__(self) -> None:
+        if self._running:
+            return  # a follow-up's own commit enqueued one: the loop below runs it next
+        self._running = True
+        try:
+            while run_next_job(self._desk(), "demo", self._tasks) is not None:
+                if self._failure is not None:
+                    raise self._failure
+        finally:
+            self._running = False
 
 
 # Handlers the history runs without (see the module docstring).
@@ -73,10 +117,19 @@ NOT_IN_HISTORY: tuple[Handler, ...] = (
 
 
 def history_handlers() -> dict[str, Sequence[Handler]]:
-    """The desk's handlers without per-event search indexing and without queueing mail."""
+    """The desk's handlers without search indexing and without queueing mail (the index once
+    per transaction is left out by the dispatcher: ``settled=()``)."""
     return {
         action: [h for h in handlers if h not in NOT_IN_HISTORY]
         for action, handlers in EVENT_HANDLERS.items()
+    }
+
+
+def history_follow_ups() -> dict[str, list[list[Handler]]]:
+    """The follow-up steps without indexing and the knowledge-gap look-up."""
+    return {
+        action: [[h for h in step if h not in NOT_IN_HISTORY] for step in steps]
+        for action, steps in FOLLOW_UPS.items()
     }
 
 

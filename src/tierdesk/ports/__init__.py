@@ -247,9 +247,14 @@ class UnitOfWork(Protocol):
 
 class Dispatcher(Protocol):
     """Called by the unit of work before it commits, with the ticket events just stored, so
-    that handlers (routing, SLA clocks, rules…) act in the same transaction."""
+    that handlers (routing, SLA clocks, rules…) act in the same transaction: once per round
+    (what handlers change raises the next round's events), then ``settle`` once with every
+    ticket the transaction raised events on and all of its events (the search index: once per
+    transaction, not once per round)."""
 
     def __call__(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None: ...
+
+    def settle(self, uow: UnitOfWork, tickets: list[tuple[Ticket, list[AuditEvent]]]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from tierdesk.ports.access_notes import NoteCipher
 from tierdesk.ports.defects import IssueTracker
 from tierdesk.ports.understanding import Understanding
 from tierdesk.ports.webhooks import WebhookSender
+from tierdesk.services.job_wakeup import JobWakeup
 from tierdesk.services.reference_data import ReferenceCache
 
 
@@ -69,3 +70,5 @@ class Desk:
     rma_policy: RmaPolicy = field(default_factory=RmaPolicy)  # issue 21: RMA sign-off
     # the catalogue, levels and queues this process holds (services/reference_data.py)
     reference: ReferenceCache = field(default_factory=ReferenceCache, compare=False)
+    # told by the unit of work when a commit enqueued jobs; this process's runner waits on it
+    job_wakeup: JobWakeup = field(default_factory=JobWakeup, compare=False)

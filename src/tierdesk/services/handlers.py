@@ -5,18 +5,23 @@ The unit of work stores a use case's audit events and, before committing, calls 
 with them. Each handler listed for an action runs inside the same transaction, so its changes
 (a routing decision, an SLA clock, a rule's action) commit or roll back with the change that
 caused them. Work that must not hold the transaction (mail, webhooks) is enqueued as a task by
-its handler instead of being done here.
+its handler instead of being done here; so is a new ticket's and a new message's slower work
+(enrichment, triage, outage detection, indexing…), listed in ``FOLLOW_UPS`` and run by the job
+``tickets.follow_up`` after the commit (``services/follow_ups.py``).
 
 Handlers run in the order listed: first the action's own, then those for every event
 (``ANY_ACTION``). What one handler changes on the ticket raises new events, dispatched in the
 next round, so the order matters only where a handler reads what another stores in the same
 round; each such constraint is commented where it applies (and tested in
-``tests/test_event_handlers.py``). Nothing registers itself on import.
+``tests/test_event_handlers.py``). When no handler raises more, ``SETTLED_HANDLERS`` run once per
+ticket with all of its events (the search index: once per transaction, not once per round).
+Nothing registers itself on import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.imports import TICKET_IMPORTED
@@ -26,6 +31,7 @@ from tierdesk.services import (
     answer_outcomes,
     answers,
     enrichment,
+    follow_ups,
     installed_base_tickets,
     knowledge_gaps,
     mail_outbox,
@@ -39,6 +45,8 @@ from tierdesk.services import (
     webhooks,
 )
 from tierdesk.services.desk import Desk
+from tierdesk.services.follow_ups import FOLLOW_UP_TASK, run_follow_up
+from tierdesk.services.jobs import TASKS
 
 Handler = Callable[[UnitOfWork, Desk, Ticket, AuditEvent], None]
 HandlerTable = Mapping[str, Sequence[Handler]]
@@ -46,35 +54,31 @@ HandlerTable = Mapping[str, Sequence[Handler]]
 ANY_ACTION = "*"
 
 EVENT_HANDLERS: HandlerTable = {
+    # In the opening transaction only what must be decided before the ticket is acknowledged;
+    # the rest follows as a job (FOLLOW_UPS below), enqueued last.
     "ticket.opened": (
-        # Routing first: a matching rule places the ticket as it was opened (its language is
-        # settled before it is stored: services/languages.py), and triage may place it only
-        # while no rule has (its queue guess waits for an unrouted L0).
+        # A matching rule places the ticket as it was opened (its language is settled before it
+        # is stored: services/languages.py). Rules read the ticket's own fields, product,
+        # component, plan and language, never the facts enrichment stores (domain/routing.py::
+        # TicketFacts), so routing decides now; triage, later, may place it only while no rule
+        # has (its queue guess waits for an unrouted L0).
         routing.route_new_ticket,
         # The acknowledgement reads the same settled language.
         mail_outbox.queue_acknowledgement,
-        # Enrichment before outages and triage: they read the facts it stores.
-        enrichment.enrich_ticket,
-        # After enrichment: matches the installed items by the facts it stored.
-        installed_base_tickets.match_ticket,
-        outages.detect_outage,
         # Free to go anywhere: the clocks start at the level the opening event names, and
-        # what routing or triage change reaches them as events of the next round.
+        # what routing or triage change reaches them as events of the next round (or of the
+        # follow-up's transaction).
         sla_clocks.start_clocks_on_opening,
-        triage.triage_new_ticket,
-        # Only enqueues its look-up: reads nothing the others store.
-        knowledge_gaps.check_new_ticket,
-        # After routing: enqueues the answerer when the ticket's queue answers (issue 17).
-        answers.answer_new_ticket,
+        follow_ups.follow_up,
     ),
     # Independent of one another.
     "message.added": (
         # A customer writing back on a sent answer says it did not solve it (issue 17).
         answer_outcomes.reply_means_no,
         mail_outbox.queue_public_reply,
-        enrichment.enrich_ticket,
-        installed_base_tickets.match_ticket,  # after enrichment, as on opening
         sla_clocks.follow_the_conversation,
+        # Enrichment and matching of the new message, then its indexing: a job (FOLLOW_UPS).
+        follow_ups.follow_up,
     ),
     "ticket.status_changed": (sla_clocks.follow_the_status,),
     "ticket.merged_into": (sla_clocks.stop_clocks_on_merging,),
@@ -101,10 +105,8 @@ EVENT_HANDLERS: HandlerTable = {
     "ticket.handover_accepted": (sla_clocks.follow_the_assignee,),
     # Every event, after the action's own handlers.
     ANY_ACTION: (
-        # The index gets the ticket as this round's handlers left it.
-        search.index_ticket,
-        # What a rule's action changes is an event of the next round (indexed then); rules
-        # never trigger rules (services/rules.py).
+        # What a rule's action changes is an event of the next round; rules never trigger
+        # rules (services/rules.py).
         rules.run_event_rules,
         # Webhooks see the ticket as this round left it; what later rounds change is their
         # own event (docs/webhooks.md).
@@ -112,19 +114,88 @@ EVENT_HANDLERS: HandlerTable = {
     ),
 }
 
+# Once per ticket that had events in the transaction, after the last round, with all of them.
+SettledHandler = Callable[[UnitOfWork, Desk, Ticket, Sequence[AuditEvent]], None]
+SETTLED_HANDLERS: tuple[SettledHandler, ...] = (
+    # The ticket as the transaction leaves it, indexed once (it was once per round: three
+    # times for a new ticket); not when a follow-up job will (services/follow_ups.py).
+    search.index_settled_ticket,
+)
+
+# The job tickets.follow_up (services/follow_ups.py): per event, its steps in order, each step
+# one unit of work; a step's handlers run in the order listed, on the ticket as committed.
+FOLLOW_UPS: Mapping[str, Sequence[Sequence[Handler]]] = {
+    "ticket.opened": (
+        (
+            # Enrichment first: matching, outages and triage read the facts it stores. It may
+            # also ask the customer a clarifying question (a message: its own follow-up).
+            enrichment.enrich_ticket,
+            # After enrichment: matches the installed items by the facts it stored.
+            installed_base_tickets.match_ticket,
+        ),
+        # Searchable as soon as it is read, before the slower guesses.
+        (search.index_ticket,),
+        (
+            # After enrichment (an earlier step): compares the new ticket's error codes.
+            outages.detect_outage,
+            # After enrichment (cold start reads the facts) and after routing (the opening
+            # transaction): places the ticket only while it is an unrouted L0 one; what it
+            # changes raises events in this step's transaction.
+            triage.triage_new_ticket,
+            # Only enqueues its look-up: reads nothing the others store.
+            knowledge_gaps.check_new_ticket,
+            # After routing and triage: enqueues the answerer when the ticket's queue answers
+            # (issue 17).
+            answers.answer_new_ticket,
+        ),
+    ),
+    "message.added": (
+        (enrichment.enrich_ticket, installed_base_tickets.match_ticket),  # as on opening
+        (search.index_ticket,),
+    ),
+}
+
+
+@TASKS.task(FOLLOW_UP_TASK, max_attempts=8)
+def follow_up_ticket(desk: Desk, payload: dict[str, Any]) -> None:
+    """A new ticket's or message's follow-up (services/follow_ups.py)."""
+    run_follow_up(desk, payload, FOLLOW_UPS)
+
 
 def handlers_for(table: HandlerTable, action: str) -> list[Handler]:
     """The handlers an event runs, in order: the action's own, then every event's."""
     return [*table.get(action, ()), *table.get(ANY_ACTION, ())]
 
 
-def make_dispatcher(
-    desk_provider: Callable[[], Desk], table: HandlerTable = EVENT_HANDLERS
-) -> Dispatcher:
-    def dispatch(uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None:
-        desk = desk_provider()
+class TableDispatcher:
+    """The unit of work's dispatcher (ports.Dispatcher) over a handler table."""
+
+    def __init__(
+        self,
+        desk_provider: Callable[[], Desk],
+        table: HandlerTable,
+        settled: Sequence[SettledHandler],
+    ) -> None:
+        self._desk = desk_provider
+        self._table = table
+        self._settled = settled
+
+    def __call__(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None:
+        desk = self._desk()
         for ticket, event in events:
-            for handler in handlers_for(table, event.action):
+            for handler in handlers_for(self._table, event.action):
                 handler(uow, desk, ticket, event)
 
-    return dispatch
+    def settle(self, uow: UnitOfWork, tickets: list[tuple[Ticket, list[AuditEvent]]]) -> None:
+        desk = self._desk()
+        for ticket, events in tickets:
+            for handler in self._settled:
+                handler(uow, desk, ticket, events)
+
+
+def make_dispatcher(
+    desk_provider: Callable[[], Desk],
+    table: HandlerTable = EVENT_HANDLERS,
+    settled: Sequence[SettledHandler] = SETTLED_HANDLERS,
+) -> Dispatcher:
+    return TableDispatcher(desk_provider, table, settled)

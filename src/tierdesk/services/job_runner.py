@@ -9,9 +9,11 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 from tierdesk.services.desk import Desk
+from tierdesk.services.follow_ups import FOLLOW_UP_TASK
 from tierdesk.services.jobs import TASKS, TaskRegistry, run_pending_jobs
 
 logger = logging.getLogger(__name__)
@@ -39,13 +41,22 @@ class JobRunner:
         self.name = name or worker_name()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._wakeup = desk.job_wakeup.listen()  # a commit that enqueued a job wakes it
+        self._scheduled_at: float | None = None
 
     def run_once(self) -> int:
-        """Schedule and run whatever is due now; how many jobs ran."""
-        return run_pending_jobs(self.desk, self.name, registry=self.registry)
+        """Schedule periodic jobs (at most once per ``poll_seconds``: a runner woken by every
+        new ticket would otherwise write their slots as often, queueing on SQLite's one writer
+        with the tickets) and run whatever is due now; how many jobs ran."""
+        now = time.monotonic()
+        schedule = self._scheduled_at is None or now - self._scheduled_at >= self.poll_seconds
+        if schedule:
+            self._scheduled_at = now
+        return run_pending_jobs(self.desk, self.name, registry=self.registry, schedule=schedule)
 
     def run_forever(self) -> None:
-        """Until :meth:`stop`: run due jobs, sleep ``poll_seconds`` when there were none."""
+        """Until :meth:`stop`: run due jobs; when there were none, wait ``poll_seconds`` or
+        until a commit in this process enqueues one (``desk.job_wakeup``), whichever is first."""
         logger.info("background worker %s started", self.name)
         while not self._stop.is_set():
             try:
@@ -53,8 +64,8 @@ class JobRunner:
             except Exception:  # the database may be away for a moment; never die of it
                 logger.exception("background worker %s: a round failed; trying again", self.name)
                 ran = 0
-            if ran == 0:
-                self._stop.wait(self.poll_seconds)
+            if ran == 0 and not self._stop.is_set():
+                self._wakeup.wait(self.poll_seconds)
         logger.info("background worker %s stopped", self.name)
 
     def start(self) -> None:
@@ -67,6 +78,7 @@ class JobRunner:
     def stop(self, timeout: float = 30.0) -> bool:
         """Ask the loop to stop after the job it is running; True when it has stopped."""
         self._stop.set()
+        self._wakeup.wake()  # out of its wait at once
         if self._thread is None:
             return True
         self._thread.join(timeout)
@@ -75,3 +87,21 @@ class JobRunner:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+def follow_up_runner(desk: Desk, *, name: str, registry: TaskRegistry = TASKS) -> JobRunner:
+    """A runner of new tickets' and messages' follow-ups only (services/follow_ups.py), beside
+    the process's general runner: a long job there (training a triage model, an index upgrade,
+    a tracker poll) never keeps a new ticket from being read and searchable for its duration.
+    The general runner beside it leaves follow-ups to it (``without_follow_ups``)."""
+    only = TaskRegistry(tasks={FOLLOW_UP_TASK: registry.get(FOLLOW_UP_TASK)})
+    return JobRunner(desk, registry=only, name=name)
+
+
+def without_follow_ups(registry: TaskRegistry = TASKS) -> TaskRegistry:
+    """The tasks of a general runner that has a ``follow_up_runner`` beside it: the two would
+    otherwise both try to claim every follow-up (a write each, on SQLite's one writer)."""
+    return TaskRegistry(
+        tasks={n: t for n, t in registry.tasks.items() if n != FOLLOW_UP_TASK},
+        periodic=dict(registry.periodic),
+    )

@@ -255,10 +255,17 @@ def _record_failure(
 
 
 def run_pending_jobs(
-    desk: Desk, worker: str, *, registry: TaskRegistry = TASKS, limit: int = 100
+    desk: Desk,
+    worker: str,
+    *,
+    registry: TaskRegistry = TASKS,
+    limit: int = 100,
+    schedule: bool = True,
 ) -> int:
-    """Schedule periodic jobs, then run due jobs until none is left (or ``limit`` ran)."""
-    schedule_periodic_jobs(desk, registry)
+    """Schedule periodic jobs (unless ``schedule`` is False), then run due jobs until none is
+    left (or ``limit`` ran)."""
+    if schedule:
+        schedule_periodic_jobs(desk, registry)
     ran = 0
     while ran < limit and run_next_job(desk, worker, registry) is not None:
         ran += 1

@@ -22,12 +22,18 @@ from tierdesk.services.notifications import leads, notify_agents
 
 
 def detect_outage(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
-    """Runs after enrichment (services/handlers.py), so the new ticket's error codes are known."""
+    """A step of a new ticket's follow-up, after enrichment (services/handlers.py::FOLLOW_UPS),
+    so the new ticket's error codes are known. The window starts from the ticket's opening, not
+    from the job's run, so a follow-up that ran late (a backlog, a retry) still finds the ticket
+    among the recent ones; it also sees tickets opened since (whose follow-ups may have run
+    already: with several workers the last of a burst to be read finds the burst). Run again
+    (delivery is at least once) it merges into the proposal it made, changing nothing."""
     if desk.understanding is None or ticket.id is None:
         return
     config = desk.understanding.config
     now = desk.clock.now()
-    recent = uow.outages.recent_tickets(now - timedelta(minutes=config.outage_window_minutes))
+    window = timedelta(minutes=config.outage_window_minutes)
+    recent = uow.outages.recent_tickets(ticket.created_at - window)
     new = next((t for t in recent if t.ticket_id == ticket.id), None)
     if new is None:
         return
@@ -48,7 +54,7 @@ def detect_outage(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
         return
     existing.ticket_ids = sorted({*existing.ticket_ids, *fresh.ticket_ids})
     existing.organisation_count = max(existing.organisation_count, fresh.organisation_count)
-    existing.window_end = fresh.window_end
+    existing.window_end = max(existing.window_end, fresh.window_end)
 
 
 def list_proposals(

@@ -44,6 +44,7 @@ from tierdesk.services.access import (
     visible_links,
 )
 from tierdesk.services.desk import Desk
+from tierdesk.services.follow_ups import FOLLOWED_UP
 
 MAX_RESULTS = 50
 
@@ -112,12 +113,30 @@ def query_text(actor: Actor, ticket: Ticket) -> str:
     return "\n".join([ticket.subject, *readable])
 
 
+def index_settled_ticket(
+    uow: UnitOfWork, desk: Desk, ticket: Ticket, events: Sequence[AuditEvent]
+) -> None:
+    """Once per transaction, for every ticket it raised events on (services/handlers.py::
+    SETTLED_HANDLERS): the ticket as the transaction leaves it. A new ticket or message is
+    indexed by its follow-up job instead, after enrichment (services/follow_ups.py)."""
+    if any(e.action in FOLLOWED_UP for e in events):
+        return
+    if any(e.action != TICKET_IMPORTED for e in events):
+        _store_ticket(uow, desk, ticket)
+
+
 def index_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
-    """Keep the ticket's documents current: new text is embedded, anything else (status,
-    level, queue, assignee) only updates what access checks read."""
-    if desk.search is None or event.action == TICKET_IMPORTED:
-        # An import indexes its tickets once, at its end (services/imports.py::finish_import):
-        # storing each one's text as it came only to store it again then doubled its time.
+    """A step of a new ticket's or message's follow-up: keep the ticket's documents current."""
+    if event.action != TICKET_IMPORTED:
+        _store_ticket(uow, desk, ticket)
+
+
+def _store_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket) -> None:
+    """New text is embedded, anything else (status, level, queue, assignee) only updates what
+    access checks read. (An import indexes its tickets once, at its end:
+    services/imports.py::finish_import; storing each one's text as it came only to store it
+    again then doubled its time.)"""
+    if desk.search is None:
         return
     assert ticket.id is not None
     merged = desk_merged_sources(uow, [ticket], why="merged thread")[ticket.id]

@@ -111,27 +111,7 @@ def open_ticket(
             # refused here, the ticket would sit at L0 in a queue it can never reach.
             queue_for_placing(uow, new.queue, Tier.L0, requester.organisation_id, "a new ticket")
         now = desk.clock.now()
-        ticket = Ticket(
-            subject=subject,
-            requester_id=requester.id,
-            organisation_id=requester.organisation_id,
-            created_at=now,
-            updated_at=now,
-            channel=new.channel,
-            type=new.type,
-            priority=new.priority,
-            product_id=product_id,
-            component_id=component_id,
-            version_id=version_id,
-            queue=new.queue,
-            tags=normalise_tags(new.tags),
-            custom_fields=dict(new.custom_fields),
-        )
-        ticket.record_opened(actor)
-        uow.tickets.add(ticket)
-        if idempotency_key is not None:
-            uow.flush()  # the key is stored with the ticket's id
-            claim_key(uow, actor, idempotency_key, ticket, now)
+        message = None
         if new.body_text or new.body_html:
             message = build_message(
                 desk,
@@ -145,13 +125,38 @@ def open_ticket(
                 author_name=requester.name,
             )
             message.author_kind, message.author_id = "contact", requester.id
-            ticket.add_message(message, actor)
         elif new.attachments:
             raise InvalidInputError("attachments need a message body", field="attachments")
         # Settled before the commit runs the ticket.opened handlers: routing by language, the
-        # acknowledgement and rules read it.
-        first = ticket.messages[0].body_text if ticket.messages else None
-        ticket.language = new_ticket_language(uow, desk, requester, new.language, first, now)
+        # acknowledgement and rules read it. And before the ticket is added: on SQLite the one
+        # writer is taken at the first write, so what only reads (the identifier) stays out of
+        # the short transaction every new ticket queues for.
+        first = message.body_text if message else None
+        language = new_ticket_language(uow, desk, requester, new.language, first, now)
+        ticket = Ticket(
+            subject=subject,
+            requester_id=requester.id,
+            organisation_id=requester.organisation_id,
+            created_at=now,
+            updated_at=now,
+            channel=new.channel,
+            type=new.type,
+            priority=new.priority,
+            product_id=product_id,
+            component_id=component_id,
+            version_id=version_id,
+            queue=new.queue,
+            language=language,
+            tags=normalise_tags(new.tags),
+            custom_fields=dict(new.custom_fields),
+        )
+        ticket.record_opened(actor)
+        uow.tickets.add(ticket)
+        if idempotency_key is not None:
+            uow.flush()  # the key is stored with the ticket's id
+            claim_key(uow, actor, idempotency_key, ticket, now)
+        if message is not None:
+            ticket.add_message(message, actor)
         uow.commit()
         return ticket
 

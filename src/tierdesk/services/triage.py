@@ -69,7 +69,12 @@ def ticket_text(ticket: Ticket) -> str:
 
 
 def triage_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
+    """A step of a new ticket's follow-up (services/handlers.py::FOLLOW_UPS). Once per ticket:
+    a follow-up run again (delivery is at least once) finds its predictions and leaves them,
+    and what they applied, as they are."""
     if desk.understanding is None or ticket.id is None:
+        return
+    if uow.triage.predictions(ticket.id):
         return
     automatic: dict[TriageField, float] = {}
     predictions = predict(uow, desk, ticket, automatic)

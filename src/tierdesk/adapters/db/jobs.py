@@ -79,6 +79,9 @@ job_attempts = Table(
 _j = jobs.c
 _a = job_attempts.c
 
+# Set in a session's info when it enqueued a job; the unit of work reads it after its commit.
+JOBS_ENQUEUED = "tierdesk.jobs_enqueued"
+
 
 def _job(row: Row[Any]) -> Job:
     return Job(
@@ -135,17 +138,19 @@ class SqlJobQueue:
             "created_at": at,
         }
         if key is None:
-            return int(
-                self.session.execute(insert(jobs).values(values).returning(_j.id)).scalar_one()
+            new_id = self.session.execute(insert(jobs).values(values).returning(_j.id)).scalar_one()
+        else:
+            # Insert-if-absent: a second enqueue of the key (even from a concurrent transaction,
+            # which PostgreSQL makes wait for the first) adds nothing and returns no id.
+            dialect_insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
+            statement = (
+                dialect_insert(jobs).values(values).on_conflict_do_nothing(index_elements=["key"])
             )
-        # Insert-if-absent: a second enqueue of the key (even from a concurrent transaction,
-        # which PostgreSQL makes wait for the first) adds nothing and returns no id.
-        dialect_insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
-        statement = (
-            dialect_insert(jobs).values(values).on_conflict_do_nothing(index_elements=["key"])
-        )
-        new_id = self.session.execute(statement.returning(_j.id)).scalar_one_or_none()
-        return None if new_id is None else int(new_id)
+            new_id = self.session.execute(statement.returning(_j.id)).scalar_one_or_none()
+            if new_id is None:
+                return None
+        self.session.info[JOBS_ENQUEUED] = True  # the unit of work wakes a runner after commit
+        return int(new_id)
 
     def claim_next(
         self, worker: str, now: datetime, leases: Mapping[str, timedelta]

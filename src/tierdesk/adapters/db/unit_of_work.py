@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -28,7 +29,7 @@ from tierdesk.adapters.db.idempotency import SqlIdempotencyKeyRepository
 from tierdesk.adapters.db.imports import SqlImportRecordRepository
 from tierdesk.adapters.db.incidents import SqlIncidentRepository
 from tierdesk.adapters.db.installed_base import SqlInstalledBaseRepository
-from tierdesk.adapters.db.jobs import SqlJobQueue
+from tierdesk.adapters.db.jobs import JOBS_ENQUEUED, SqlJobQueue
 from tierdesk.adapters.db.knowledge_gaps import SqlKnowledgeGapRepository
 from tierdesk.adapters.db.known_issues import SqlKnownIssueRepository
 from tierdesk.adapters.db.l3_outcomes import SqlOutcomeRepository
@@ -163,10 +164,13 @@ class SqlUnitOfWork:
         session_factory: sessionmaker[Session],
         ticket_prefix: str,
         dispatch: Dispatcher | None = None,
+        on_jobs: Callable[[], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._ticket_prefix = ticket_prefix
         self._dispatch = dispatch
+        # Called after a commit that enqueued jobs (the runner of this process wakes up).
+        self._on_jobs = on_jobs
         _listen_for_tickets(session_factory)  # done already for make_session_factory's
 
     def __enter__(self) -> Self:
@@ -257,18 +261,27 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         """Store the tickets' audit events, let the event handlers react inside the same
-        transaction (they may change tickets and so raise further events), then commit."""
+        transaction (they may change tickets and so raise further events), let the dispatcher
+        settle every ticket that had events once, then commit."""
+        touched: dict[int, tuple[Ticket, list[AuditEvent]]] = {}
         for _round in range(MAX_DISPATCH_ROUNDS):
             batch = self._store_pending_events()
             if not batch:
                 break
+            for ticket, audit_event in batch:
+                touched.setdefault(id(ticket), (ticket, []))[1].append(audit_event)
             if self._dispatch is not None:
                 self._dispatch(self, batch)
         else:
             raise InvalidTransitionError(
                 "event handlers kept changing tickets; refusing a change that never settles"
             )
+        if self._dispatch is not None and touched:
+            self._dispatch.settle(self, list(touched.values()))
+            self.session.flush()
         self.session.commit()
+        if self.session.info.pop(JOBS_ENQUEUED, False) and self._on_jobs is not None:
+            self._on_jobs()
 
     def _store_pending_events(self) -> list[tuple[Ticket, AuditEvent]]:
         self.session.flush()
@@ -292,6 +305,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.pop(JOBS_ENQUEUED, None)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -123,6 +123,8 @@ class _Matrix:
     def _index_runs(self, start: int, end: int) -> None:
         """Give each document in rows start..end a slot (a document whose text changed gets
         its new run; its old rows are blanked when the refresh sees them deleted)."""
+        if end <= start:
+            return  # nothing left to index (every passage was removed: a compaction to zero)
         documents = self.documents[start:end]
         breaks = np.flatnonzero(np.r_[True, documents[1:] != documents[:-1]])
         runs = list(zip(breaks, [*breaks[1:], len(documents)], strict=True))

@@ -18,7 +18,12 @@ from tierdesk.domain.jobs import JobStatus
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
 from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.services.auth import SYSTEM
-from tierdesk.services.job_runner import JobRunner, worker_name
+from tierdesk.services.job_runner import (
+    JobRunner,
+    follow_up_runner,
+    without_follow_ups,
+    worker_name,
+)
 from tierdesk.services.jobs import TASKS, list_jobs
 
 
@@ -57,9 +62,14 @@ def worker(
             say(f"Ran {runner.run_once()} jobs.")
             return
         app.warm_up()
+        # New tickets' follow-ups in a thread of their own: a long job here never holds them.
+        follow_ups = follow_up_runner(app.desk, name=worker_name("worker-follow-ups"))
+        follow_ups.poll_seconds = poll
+        runner.registry = without_follow_ups()
 
         def stop(signum: int, _frame: FrameType | None) -> None:
             note(f"Stopping {runner.name} after its current job ({signal.Signals(signum).name}).")
+            follow_ups.stop()
             runner.stop()
 
         signal.signal(signal.SIGTERM, stop)
@@ -67,7 +77,11 @@ def worker(
         tasks = ", ".join(sorted(TASKS.tasks))
         note(f"Worker {runner.name} on {app.database_label}; tasks: {tasks}.")
         note(mail_state(app))
-        runner.run_forever()
+        follow_ups.start()
+        try:
+            runner.run_forever()
+        finally:
+            follow_ups.stop()
 
 
 def jobs(
@@ -114,8 +128,10 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
     if not enabled:
         yield None
         return
-    runner = JobRunner(app.desk, name=worker_name("serve"))
+    runner = JobRunner(app.desk, registry=without_follow_ups(), name=worker_name("serve"))
     runner.start()
+    follow_ups = follow_up_runner(app.desk, name=worker_name("serve-follow-ups"))
+    follow_ups.start()
     note(
         "Background jobs (SLA warnings and breaches, time-based rules, outgoing mail, tracker "
         "sync) run inside this server process; on PostgreSQL you can run `tierdesk worker` "
@@ -125,4 +141,5 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
     try:
         yield runner
     finally:
+        follow_ups.stop()
         runner.stop()

@@ -1,0 +1,49 @@
+"""Waking this process's job runners when a commit enqueued work, instead of letting the work
+wait for a runner's next poll (``services/job_runner.py`` polls every second).
+
+A new ticket's follow-up (enrichment, triage, indexing: ``services/follow_ups.py``) is what
+makes it searchable, so it should start the moment the ticket commits, not up to a second
+later; polling faster for everybody would cost every idle desk a query per poll. The unit of
+work calls ``notify`` after a commit that enqueued a job (``adapters/db/unit_of_work.py``);
+each runner of the process waits on its own ``Listener`` between polls, so one runner taking
+the notice does not hide it from another. A runner in another process (``tierdesk worker``, or
+the parent of ``serve --workers N``) is not woken and finds the job at its next poll."""
+
+from __future__ import annotations
+
+import threading
+
+
+class Listener:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def wake(self) -> None:
+        self._event.set()
+
+    def wait(self, seconds: float) -> bool:
+        """Until woken or ``seconds`` passed; True when woken. Notices are not counted: the
+        runner runs every due job once woken."""
+        woken = self._event.wait(seconds)
+        self._event.clear()
+        return woken
+
+
+class JobWakeup:
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def listen(self) -> Listener:
+        """A listener for one runner, woken by every ``notify`` from now on."""
+        listener = Listener()
+        with self._lock:
+            self._listeners.append(listener)
+        return listener
+
+    def notify(self) -> None:
+        """A job was committed: every waiting runner looks at once."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener.wake()
