@@ -27,6 +27,7 @@ from tierdesk.domain.people import Agent, Contact, Role, Tier
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services import queues
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.job_runner import follow_up_runner
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -96,6 +97,11 @@ def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
         uvicorn.Config(create_app(app), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
+    # As `tierdesk serve` does: a new ticket's and message's follow-ups (facts, matching,
+    # indexing, triage…) run right after their commit; the desk's other jobs (mail, SLA) stay
+    # with the tests that run them.
+    follow_ups = follow_up_runner(app.desk, name="browser-follow-ups")
+    follow_ups.start()
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -108,6 +114,7 @@ def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        follow_ups.stop()
         app.close()
 
 

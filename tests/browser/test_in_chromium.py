@@ -201,6 +201,8 @@ def test_the_issues_acceptance_path_from_l1_to_l2_to_the_customer(
     l1.get_by_label("Internal note (agents only)").check()
     l1.get_by_label("Text").fill("NOTE-ONLY-FOR-AGENTS: AEC setting suspected")
     l1.get_by_role("button", name="Send").click()
+    # The note's answer reloads the page: a dialog opened before it arrives is gone with it.
+    expect(l1.locator(".message.internal-note")).to_contain_text("NOTE-ONLY-FOR-AGENTS")
     l1.get_by_role("button", name="Escalate…").click()
     expect(l1.get_by_label("Symptoms")).to_have_value(re.compile("echo"))
     l1.get_by_label("Reason").fill("needs the AEC trace")

@@ -171,11 +171,11 @@ def test_a_form_missing_a_field_the_page_needs_is_told_so_in_the_page_way(
     web: WebDesk, signed_in: SignIn
 ) -> None:
     lead = signed_in(web.lead)
-    lead.get("/queue")
-    nothing_ticked = lead.post("/queue/assign", {"assignee": "me"}, headers=HTMX)
-    assert nothing_ticked.status_code == 422
-    assert nothing_ticked.text == "Please fill in ticket."
-    assert nothing_ticked.headers["X-Desk-Fields"] == "ticket"
-    page = lead.post("/queue/assign", {"assignee": "me"})
+    lead.get("/admin")
+    unnamed = lead.post("/admin/organisations", {"plan": "premium"}, headers=HTMX)
+    assert unnamed.status_code == 422
+    assert unnamed.text == "Please fill in name."
+    assert unnamed.headers["X-Desk-Fields"] == "name"
+    page = lead.post("/admin/organisations", {"plan": "premium"})
     assert page.headers["content-type"].startswith("text/html")
-    assert "Please fill in ticket." in page.text
+    assert "Please fill in name." in page.text
