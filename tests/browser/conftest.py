@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -118,15 +119,14 @@ def live_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveDesk]:
         app.close()
 
 
-@pytest.fixture
-def open_page(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], Page]]:
-    """A new page in its own browser context (its own cookies: one person signed in)."""
+PHONE = {"width": 390, "height": 844}
+
+
+def _pages(chromium: Browser, live_desk: LiveDesk, **options: Any) -> Iterator[Callable[[], Page]]:
     contexts = []
 
     def new_page() -> Page:
-        context = chromium.new_context(
-            base_url=live_desk.url, viewport={"width": 1280, "height": 900}
-        )
+        context = chromium.new_context(base_url=live_desk.url, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -134,6 +134,18 @@ def open_page(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], P
     yield new_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_page(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], Page]]:
+    """A new page in its own browser context (its own cookies: one person signed in)."""
+    yield from _pages(chromium, live_desk, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], Page]]:
+    """The same at a phone's size, as a phone's browser reports itself."""
+    yield from _pages(chromium, live_desk, viewport=PHONE, is_mobile=True)
 
 
 def sign_in(page: Page, who: Agent | Contact) -> None:

@@ -4,17 +4,15 @@ account in its own menu; on a phone the header still folds behind "Menu"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveDesk, sign_in
+from tests.browser.conftest import PHONE, LiveDesk, sign_in
 from tests.web.conftest import agent_with_password
 from tierdesk.domain.people import Agent, Role
 
 NewPage = Callable[[], Page]
-PHONE = {"width": 390, "height": 844}
 
 # The top of every item in the header's row: one row means they all sit on one line.
 ROW_TOPS = """() => Array.from(document.querySelectorAll(
@@ -24,21 +22,6 @@ ROW_TOPS = """() => Array.from(document.querySelectorAll(
 
 def an_admin(live_desk: LiveDesk) -> Agent:
     return agent_with_password(live_desk.app, [1, 2, 3], Role.ADMIN, name="Ingrid Solberg")
-
-
-@pytest.fixture
-def phone(chromium: Browser, live_desk: LiveDesk) -> Iterator[NewPage]:
-    contexts = []
-
-    def new_page() -> Page:
-        context = chromium.new_context(base_url=live_desk.url, viewport=PHONE, is_mobile=True)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
 
 
 def test_at_1280_px_an_admins_header_is_one_row(live_desk: LiveDesk, open_page: NewPage) -> None:

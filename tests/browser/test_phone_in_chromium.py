@@ -4,31 +4,13 @@ its SLA clocks before the thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveDesk, sign_in
+from tests.browser.conftest import PHONE, LiveDesk, sign_in
 from tests.browser.test_in_chromium import customer_ticket
 from tierdesk.services import enhancements, incidents
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(chromium: Browser, live_desk: LiveDesk) -> Iterator[Callable[[], Page]]:
-    contexts = []
-
-    def new_page() -> Page:
-        context = chromium.new_context(base_url=live_desk.url, viewport=PHONE, is_mobile=True)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
 
 
 def test_on_a_phone_the_menu_folds_and_the_queue_fits_the_screen(
