@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +37,7 @@ from tierdesk.adapters.importers.zendesk import ZendeskExport
 from tierdesk.adapters.passwords import Argon2PasswordHasher
 from tierdesk.adapters.search.vectors import close_matrix
 from tierdesk.adapters.trackers.github import GitHubTracker
+from tierdesk.adapters.wakeup_channel import ADDRESS_VARIABLE, WakeupListener, wakeup_sender
 from tierdesk.adapters.webhooks.http import HttpWebhookSender
 from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.documents import read_document
@@ -80,6 +82,10 @@ from tierdesk.services.handlers import make_dispatcher
 from tierdesk.services.job_wakeup import JobWakeup
 
 log = logging.getLogger(__name__)
+
+
+# where the web processes of ``serve --workers N`` send job notices (``Tierdesk.job_notices``)
+JOB_NOTICES_VARIABLE = ADDRESS_VARIABLE
 
 
 @dataclass
@@ -130,6 +136,28 @@ class Tierdesk:
         if self.sqlite_path is not None:
             close_matrix(self.engine)  # its connection is not the pool's: dispose misses it
         self.engine.dispose()
+
+    @contextmanager
+    def job_notices(self) -> Iterator[str]:
+        """While the block runs, job notices from other processes on this machine (web
+        processes of ``serve --workers N``) wake this process's job runners; yields the
+        address to give them (``forward_job_notices``)."""
+        listener = WakeupListener(self.desk.job_wakeup.notify)
+        listener.start()
+        try:
+            yield listener.address
+        finally:
+            listener.stop()
+
+    def forward_job_notices(self, address: str) -> None:
+        """Tell the process listening at ``address`` whenever a commit here enqueued a job."""
+        try:
+            self.desk.job_wakeup.forward(wakeup_sender(address))
+        except ValueError as error:
+            raise ConfigurationError(
+                f"{JOB_NOTICES_VARIABLE} must be host:port of a job notice listener, "
+                f"not {address!r}"
+            ) from error
 
     def warm_up(self) -> None:
         """Load the models the first request after a start would otherwise wait for: the

@@ -6,12 +6,15 @@ makes it searchable, so it should start the moment the ticket commits, not up to
 later; polling faster for everybody would cost every idle desk a query per poll. The unit of
 work calls ``notify`` after a commit that enqueued a job (``adapters/db/unit_of_work.py``);
 each runner of the process waits on its own ``Listener`` between polls, so one runner taking
-the notice does not hide it from another. A runner in another process (``tierdesk worker``, or
-the parent of ``serve --workers N``) is not woken and finds the job at its next poll."""
+the notice does not hide it from another. The web processes of ``serve --workers N`` also pass
+each notice on to the parent, whose runners do the jobs (``forward``,
+``adapters/wakeup_channel.py``); a separate ``tierdesk worker`` is not told and finds the job at
+its next poll."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 
 class Listener:
@@ -32,6 +35,7 @@ class Listener:
 class JobWakeup:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self._forwards: list[Callable[[], None]] = []
         self._lock = threading.Lock()
 
     def listen(self) -> Listener:
@@ -41,9 +45,18 @@ class JobWakeup:
             self._listeners.append(listener)
         return listener
 
+    def forward(self, send: Callable[[], None]) -> None:
+        """Also pass every notice on with ``send`` (to runners in another process); ``send``
+        must not block or raise: it runs right after a commit."""
+        with self._lock:
+            self._forwards.append(send)
+
     def notify(self) -> None:
         """A job was committed: every waiting runner looks at once."""
         with self._lock:
             listeners = list(self._listeners)
+            forwards = list(self._forwards)
         for listener in listeners:
             listener.wake()
+        for send in forwards:
+            send()

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from tierdesk.adapters.db.writer_queue import WriterQueue
 from tierdesk.errors import ConfigurationError, InvalidInputError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -25,6 +26,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Connections beyond ``pool_size`` for the threads that are not requests: the job runner beside
 # the web server, mail pollers, a CLI command's own work.
 BACKGROUND_CONNECTIONS = 10
+# How long a writer waits for SQLite's lock (busy_timeout) before giving up with "locked".
+SQLITE_BUSY_SECONDS = 30
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
@@ -35,12 +38,18 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
     parsed = make_url(url)
     pool = {"pool_size": pool_size, "max_overflow": BACKGROUND_CONNECTIONS}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        in_file = bool(parsed.database) and parsed.database != ":memory:"
+        if in_file:
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         else:
             pool = {}  # one in-memory database per connection: SQLAlchemy picks its own pool
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
+        connect_args = {"timeout": SQLITE_BUSY_SECONDS}
+        engine = create_engine(url, echo=echo, connect_args=connect_args, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if in_file:
+            # the threads of this process take turns at writing instead of sleeping in
+            # SQLite's busy handler (adapters/db/writer_queue.py), as long as SQLite would wait
+            WriterQueue(timeout=SQLITE_BUSY_SECONDS).install(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
@@ -74,7 +83,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
 
 

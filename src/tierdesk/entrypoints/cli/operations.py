@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tierdesk.backups import check_desk
-from tierdesk.bootstrap import Tierdesk, bootstrap, ensure_access_notes_key
+from tierdesk.bootstrap import JOB_NOTICES_VARIABLE, Tierdesk, bootstrap, ensure_access_notes_key
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.progress import ProgressLine
@@ -54,13 +54,19 @@ def serve(
     from tierdesk.entrypoints.web.hosts import public_base_url, served_url
     from tierdesk.entrypoints.web.server import server_config, workers_config
 
-    with running_desk() as app, background_jobs(app, worker):
+    with running_desk() as app, background_jobs(app, worker) as runner:
         configure_logging(app.settings.log_format, app.settings.log_level)
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         note(f"links in mail lead to {public_base_url(app.settings, served_url(host, port))}")
         if workers > 1:
             note(f"{workers} web processes; background jobs only here (pid {os.getpid()})")
-            _serve_in_processes(workers_config(app, host, port, workers))
+            with ExitStack() as notices:
+                if runner is not None:
+                    # the web processes tell this one's runners the moment a commit there
+                    # enqueued a job (a new ticket's follow-up), instead of their next poll
+                    address = notices.enter_context(app.job_notices())
+                    os.environ[JOB_NOTICES_VARIABLE] = address
+                _serve_in_processes(workers_config(app, host, port, workers))
             return
         app.warm_up()
         server = uvicorn.Server(server_config(app, host, port))

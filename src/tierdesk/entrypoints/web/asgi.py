@@ -4,13 +4,17 @@ processes: ``tierdesk serve --workers N`` starts N of them, and any ASGI server 
     uvicorn --factory tierdesk.entrypoints.web.asgi:create_web_app --workers 4
 
 Each process assembles its own desk (engine, pool, models) and runs no background jobs: those
-run in exactly one place, ``tierdesk serve``'s own process or ``tierdesk worker``."""
+run in exactly one place, ``tierdesk serve``'s own process or ``tierdesk worker``. When ``serve``
+runs the jobs it says where it listens for job notices (``TIERDESK_JOB_WAKEUP``), and each
+process tells it the moment a commit enqueued one (``adapters/wakeup_channel.py``)."""
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 
-from tierdesk.bootstrap import bootstrap
+from tierdesk.bootstrap import JOB_NOTICES_VARIABLE, bootstrap
 from tierdesk.config import Settings
 from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.entrypoints.web.app import create_app
@@ -28,5 +32,12 @@ def create_web_app() -> FastAPI:
         raise ConfigurationError(
             f"the database {application.database_label} needs migrating; run `tierdesk db upgrade`"
         )
+    notices = os.environ.get(JOB_NOTICES_VARIABLE)
+    if notices:
+        try:
+            application.forward_job_notices(notices)
+        except ConfigurationError:
+            application.close()
+            raise
     application.warm_up()
     return create_app(application)

@@ -1,0 +1,107 @@
+"""One writing transaction at a time per process on SQLite, handed over the moment it ends.
+
+SQLite lets one connection write at a time. A second writer that finds the file locked waits in
+SQLite's busy handler, which sleeps and looks again, sleeping longer each time (1, 2, 5, 10 …
+up to 100 ms between looks). Sixteen request threads opening tickets at once therefore spent
+most of their time asleep while the file was already free, and whichever looked first won: the
+median new ticket took ~80 ms and the slowest 1 % 4–6 s (bench/api.py, issue 19). Here the
+threads of one process queue for the right to write before SQLite sees them: a thread waiting
+here is woken as soon as the writer before it commits or rolls back, in the order they came.
+
+The queue is entered at a connection's first writing statement (pysqlite begins its
+transaction there too; reads before it take no lock) and left when the connection goes back to
+the pool after its commit or rollback (a session returns it right after committing). Not at
+SQLAlchemy's ``commit`` event itself: that fires *before* the database commits, and the next
+writer would meet the file still locked for the commit's fsync and fall into the busy
+handler's sleep after all. A connection kept after its commit leaves the queue at its next
+statement. Other processes on the same file (a
+worker, ``serve --workers N``) still meet in SQLite's busy handler; at most one writer per
+process does. A thread that waits longer than ``timeout`` seconds goes ahead without its turn
+and lets SQLite's own timeout decide, as before, so a pattern that would deadlock here (a
+transaction waiting for another of the same thread) fails as it did without the queue.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+_HOLDS = "tierdesk.writer_turn"
+_ENDED = "tierdesk.writer_turn_ended"  # committed or rolled back, not yet back in the pool
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class WriterQueue:
+    """First come, first served turns at writing, for the connections of one engine."""
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._busy = False
+        self._waiting: deque[threading.Event] = deque()
+
+    def enter(self) -> bool:
+        """Wait for this thread's turn; False when it did not come within the timeout."""
+        with self._lock:
+            if not self._busy and not self._waiting:
+                self._busy = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(self._timeout):
+            return True  # the writer before us handed its turn to us (``_busy`` stays True)
+        with self._lock:
+            if turn.is_set():  # handed over just as we gave up: it is ours after all
+                return True
+            self._waiting.remove(turn)
+        return False
+
+    def leave(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # straight to the next: no moment of "free"
+            else:
+                self._busy = False
+
+    def install(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine, "commit", self._after_transaction)
+        event.listen(engine, "rollback", self._after_transaction)
+        event.listen(engine, "checkin", self._returned)
+        event.listen(engine, "invalidate", self._invalidated)
+
+    def _before_execute(
+        self,
+        conn: Any,
+        _cursor: Any,
+        statement: str,
+        _parameters: Any,
+        _context: Any,
+        _executemany: bool,
+    ) -> None:
+        info = conn.info
+        if info.pop(_ENDED, False):
+            self._release(info)  # its transaction ended and it was kept: the turn is over
+        if info.get(_HOLDS) or not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        if self.enter():
+            info[_HOLDS] = True
+
+    def _after_transaction(self, conn: Any) -> None:
+        if conn.info.get(_HOLDS):
+            conn.info[_ENDED] = True
+
+    def _returned(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None:  # a connection closed without a pool record holds nothing here
+            self._release(record.info)
+
+    def _invalidated(self, _dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        self._release(record.info)
+
+    def _release(self, info: dict[Any, Any]) -> None:
+        info.pop(_ENDED, None)
+        if info.pop(_HOLDS, False):
+            self.leave()
