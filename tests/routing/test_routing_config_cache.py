@@ -17,7 +17,7 @@ from tierdesk.adapters.db.reference_versions import reference_versions
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings
 from tierdesk.domain.people import Tier
-from tierdesk.services import queues
+from tierdesk.services import plans, queues
 from tierdesk.services.auth import SYSTEM
 
 
@@ -120,6 +120,12 @@ def test_a_routing_change_in_one_desk_routes_the_next_ticket_in_another_over_the
         for desk in (one.desk, other.desk):
             ticket = open_problem(desk, world.german)
             assert (ticket.tier, ticket.queue) == (Tier.L2, "l2-sbc")
+
+        # The customer's plan made to reach L1 only: L2 is out of its reach in both.
+        plans.update_plan(one.desk, SYSTEM, "standard", plans.PlanChanges(highest_tier=Tier.L1))
+        for desk in (other.desk, one.desk):
+            ticket = open_problem(desk, world.german)
+            assert (ticket.tier, ticket.queue) == (Tier.L0, None)
     finally:
         one.close()
         other.close()
