@@ -7,6 +7,7 @@ from typing import Protocol
 
 class ReferenceVersions(Protocol):
     def current(self) -> dict[str, int]:
-        """The version of each kind of reference data ("catalog", "levels", "queues"): it
-        rises with every change to the kind's tables, whoever makes it."""
+        """The version of each kind of reference data ("catalog", "levels", "queues",
+        "routing", "plans", "sla"): it rises with every change to the kind's tables, whoever
+        makes it."""
         ...

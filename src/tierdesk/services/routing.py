@@ -3,7 +3,9 @@ tickets move to the queue of their new level, and every decision is recorded wit
 
 The handlers run inside the transaction that raised the event (``services/handlers.py``), so a
 ticket is never stored opened-but-unrouted. Decisions are pure functions in ``domain/routing``;
-this module gathers their facts and records the result with ``Ticket.route_to``.
+this module gathers their facts and records the result with ``Ticket.route_to``. Routing reads
+its configuration (the rules, queues, levels and plans) from the process's reference cache
+(``services/reference_data.py``): one small query for their versions instead of a read of each.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tierdesk.domain.audit import AuditEvent
-from tierdesk.domain.levels import EntryRoute, check_entry, check_reachable
-from tierdesk.domain.people import Actor, SystemActor, Tier
+from tierdesk.domain.levels import EntryRoute, Level, check_entry, check_reachable
+from tierdesk.domain.people import Actor, SupportPlan, SystemActor, Tier
 from tierdesk.domain.routing import (
     Assignment,
     Candidate,
@@ -29,6 +31,7 @@ from tierdesk.domain.rules import is_rule_made
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services import reference_data
 from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
 
@@ -100,18 +103,41 @@ def record_assignment(uow: UnitOfWork, assignment: Assignment, at: datetime) -> 
         uow.routing.mark_assigned(assignment.agent.id, at)
 
 
-def _usable(uow: UnitOfWork, queue: Queue | None, facts: TicketFacts, key: str) -> str | None:
+@dataclass(frozen=True)
+class RoutingConfiguration:
+    """What routing a new ticket reads besides the ticket, from the process's reference cache
+    (shared by its threads: only read)."""
+
+    rules: list[RoutingRule]
+    queues: dict[str, Queue]
+    levels: dict[Tier, Level]
+    plans: dict[str, SupportPlan]
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, desk: Desk) -> RoutingConfiguration:
+        cache, versions = desk.reference, uow.reference_versions.current()
+        return cls(
+            rules=reference_data.routing_rules(cache, uow, versions),
+            queues={q.key: q for q in reference_data.queues(cache, uow, versions)},
+            levels={level.tier: level for level in reference_data.levels(cache, uow, versions)},
+            plans={p.key: p for p in reference_data.plans(cache, uow, versions)},
+        )
+
+
+def _usable(
+    config: RoutingConfiguration, queue: Queue | None, facts: TicketFacts, key: str
+) -> str | None:
     """Why a rule's queue cannot take a new ticket now (None: it can)."""
     if queue is None or not queue.active:
         return f"queue {key} is missing or inactive"
-    level = uow.levels.get(queue.tier)
+    level = config.levels.get(queue.tier)
     if level is not None:
         try:
             check_entry(level, EntryRoute.INTAKE)
         except InvalidTransitionError as refusal:
             return refusal.message
     if facts.plan is not None:
-        plan = uow.organisations.plan(facts.plan)
+        plan = config.plans.get(facts.plan)
         if plan is not None and queue.tier > plan.highest_tier:
             return f"the {plan.name} plan reaches up to {plan.highest_tier.label}"
     return None
@@ -155,7 +181,7 @@ class _Target:
 
 
 def _target_for_new_ticket(
-    uow: UnitOfWork,
+    config: RoutingConfiguration,
     ticket: Ticket,
     event: AuditEvent,
     facts: TicketFacts,
@@ -163,11 +189,11 @@ def _target_for_new_ticket(
 ) -> tuple[_Target | None, list[str], bool]:
     """The queue a new ticket goes to, the rules passed over on the way, and whether routing
     is configured at all (no enabled rule and no queue named by an agent: nothing to decide)."""
-    queues = {q.key: q for q in uow.queues.all()}
+    queues = config.queues
     named = queues.get(ticket.queue) if ticket.queue else None
     # An agent opening a ticket into a queue has routed it by hand; a customer cannot pick one.
     if named is not None and event.actor_kind == "agent":
-        problem = _usable(uow, named, facts, named.key)
+        problem = _usable(config, named, facts, named.key)
         if problem is None:
             return _Target(named, True, f"queue {named.key} chosen by {event.actor_name}"), [], True
     passed: list[str] = []
@@ -175,7 +201,7 @@ def _target_for_new_ticket(
         if not rule.conditions.matches(facts):
             continue
         queue = queues.get(rule.queue)
-        problem = _usable(uow, queue, facts, rule.queue)
+        problem = _usable(config, queue, facts, rule.queue)
         if problem is not None or queue is None:
             passed.append(f"rule {_name(rule)} matched but {problem}")
             continue
@@ -193,12 +219,13 @@ def route_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEv
     skill, language and load. No match: the ticket stays at L0 for a person, recorded too."""
     if ticket.tier is not Tier.L0 or not ticket.status.is_active:
         return
-    rules = [r for r in uow.routing.rules() if r.enabled]
+    config = RoutingConfiguration.read(uow, desk)
+    rules = [r for r in config.rules if r.enabled]
     if not rules and not (ticket.queue and event.actor_kind == "agent"):
         return  # routing is not configured: intake people route by hand
     now = desk.clock.now()
     facts = ticket_facts(uow, ticket, now)
-    target, passed, configured = _target_for_new_ticket(uow, ticket, event, facts, rules)
+    target, passed, configured = _target_for_new_ticket(config, ticket, event, facts, rules)
     if not configured:
         return
     passed_note = f" ({'; '.join(passed)})" if passed else ""
@@ -300,15 +327,16 @@ def try_routing_rule(desk: Desk, actor: Actor, rule_id: int, reference: int | st
             raise NotFoundError(f"routing rule {rule_id} not found")
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         facts = ticket_facts(uow, ticket, desk.clock.now())
-        queues = {q.key: q for q in uow.queues.all()}
+        config = RoutingConfiguration.read(uow, desk)
+        queues = config.queues
 
         def usable(candidate: RoutingRule) -> str | None:
-            return _usable(uow, queues.get(candidate.queue), facts, candidate.queue)
+            return _usable(config, queues.get(candidate.queue), facts, candidate.queue)
 
         winner = next(
             (
                 r
-                for r in uow.routing.rules()
+                for r in config.rules
                 if r.enabled and r.conditions.matches(facts) and usable(r) is None
             ),
             None,

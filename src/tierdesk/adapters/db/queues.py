@@ -1,10 +1,11 @@
 """Queues in storage (``services/queues.py``): configuration rows read whole and written whole
 through SQLAlchemy Core, turned into ``domain.routing.Queue`` here.
 
-The routing handler reads the queues on every new ticket, often several times in one commit:
-the list is remembered for one database transaction, in the memo it shares with the routing
-rules (``memo.TransactionMemo.shared``), so a change committed by one request applies to the very
-next ticket and a write through either repository forgets what both read."""
+Routing a new ticket takes the list from the process's reference cache (``services/
+reference_data.py``); routing between levels and other readers read it here, where the list is
+remembered for one database transaction, in the memo it shares with the routing rules
+(``memo.TransactionMemo.shared``), so a change committed by one request applies to the very next
+ticket and a write through either repository forgets what both read."""
 
 from __future__ import annotations
 

@@ -3,11 +3,12 @@ to know about agents (open tickets, round robin), and the catalogue names rules 
 
 Routing rules are configuration rows read whole and written whole, so they go through SQLAlchemy
 Core and are turned into domain values here (conditions are parsed by the domain on the way out,
-so a stored rule is always one the domain accepts). The routing handler reads them on every new
-ticket, often several times in one commit: those reads are remembered for one database
-transaction only (the memo shared with the queues, ``memo.TransactionMemo.shared``), so a change
-committed by one request applies to the very next ticket, and a change written inside a
-transaction forgets what was read."""
+so a stored rule is always one the domain accepts). Routing a new ticket takes them from the
+process's reference cache (``services/reference_data.py``, versioned by triggers: migration
+0039); other readers (routing between levels, the admin pages) read them here, remembered for
+one database transaction only (the memo shared with the queues, ``memo.TransactionMemo.
+shared``), so a change committed by one request applies to the very next ticket, and a change
+written inside a transaction forgets what was read."""
 
 from __future__ import annotations
 
