@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, registry
 
+from tierdesk.adapters.db.memo import TransactionMemo
 from tierdesk.adapters.db.tables import json_list, metadata
 from tierdesk.adapters.db.types import EnumText, UtcDateTime
 from tierdesk.domain.webhooks import Delivery, DeliveryAttempt, DeliveryStatus, Webhook
@@ -88,12 +89,18 @@ def map_webhooks(reg: registry) -> None:
 class SqlWebhookRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        # A new ticket raises three events (opened, routed, its message), each looking up the
+        # subscriptions: read once per transaction. Any transaction that adds, fetches (to
+        # change) or deletes a subscription forgets them.
+        self._memo = TransactionMemo(session)
 
     def add(self, webhook: Webhook) -> None:
+        self._memo.forget()
         self.session.add(webhook)
         self.session.flush()
 
     def get(self, webhook_id: int) -> Webhook | None:
+        self._memo.forget()
         return self.session.get(Webhook, webhook_id)
 
     def all(self) -> list[Webhook]:
@@ -101,9 +108,11 @@ class SqlWebhookRepository:
 
     def active(self) -> list[Webhook]:
         query = select(Webhook).where(_w.active.is_(True)).order_by(_w.id)
-        return list(self.session.scalars(query))
+        remembered = self._memo.get("active", lambda: list(self.session.scalars(query)))
+        return [webhook for webhook in remembered if webhook.active]  # one switched off since
 
     def delete(self, webhook: Webhook) -> None:
+        self._memo.forget()
         # Explicit, not left to ON DELETE CASCADE: SQLite enforces foreign keys only when asked.
         deliveries = select(_d.id).where(_d.webhook_id == webhook.id).scalar_subquery()
         self.session.execute(delete(webhook_attempts).where(_a.delivery_id.in_(deliveries)))

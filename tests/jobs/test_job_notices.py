@@ -1,0 +1,68 @@
+"""Job notices between processes (adapters/wakeup_channel.py): the web processes of ``serve
+--workers N`` tell the parent's job runners the moment a commit enqueued a job."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import make_contact, token_for
+from tierdesk.adapters.wakeup_channel import WakeupListener
+from tierdesk.bootstrap import JOB_NOTICES_VARIABLE, Tierdesk
+from tierdesk.config import Settings
+from tierdesk.entrypoints.web.asgi import create_web_app
+from tierdesk.errors import ConfigurationError
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_notice_from_another_process_wakes_this_ones_runners(app: Tierdesk) -> None:
+    runner = app.desk.job_wakeup.listen()  # what a job runner of this process waits on
+    with app.job_notices() as address:
+        sender = (
+            "from tierdesk.adapters.wakeup_channel import wakeup_sender; "
+            f"wakeup_sender({address!r})()"
+        )
+        subprocess.run([sys.executable, "-c", sender], cwd=REPOSITORY, check=True, timeout=60)
+        assert runner.wait(30)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_web_process_tells_the_parent_when_a_new_ticket_enqueues_its_follow_up(
+    app: Tierdesk, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = make_contact(app.desk)
+    headers = {"Authorization": f"Bearer {token_for(app.desk, contact)}"}
+    noticed = threading.Event()
+    parent = WakeupListener(noticed.set)
+    parent.start()
+    # a web process builds its desk from the environment, as ``serve --workers N`` starts it
+    monkeypatch.setenv("TIERDESK_DATABASE_URL", settings.database)
+    monkeypatch.setenv("TIERDESK_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("TIERDESK_ENV", "test")
+    monkeypatch.setenv("TIERDESK_SEARCH__EMBEDDER", "hashing")
+    monkeypatch.setenv(JOB_NOTICES_VARIABLE, parent.address)
+    try:
+        with TestClient(create_web_app()) as web:
+            assert web.get("/api/v1/health").status_code == 200
+            assert not noticed.is_set()  # nothing was enqueued yet
+            opened = web.post(
+                "/api/v1/tickets",
+                json={"subject": "Calls drop after 30 s", "body": "Every call."},
+                headers=headers,
+            )
+            assert opened.status_code == 201, opened.text
+            assert noticed.wait(30)
+    finally:
+        parent.stop()
+
+
+def test_a_notice_address_that_is_not_host_and_port_is_refused(app: Tierdesk) -> None:
+    with pytest.raises(ConfigurationError, match="host:port"):
+        app.forward_job_notices("the parent")
