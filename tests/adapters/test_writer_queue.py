@@ -1,12 +1,18 @@
-"""The writer queue of a SQLite desk: one writing transaction per process at a time, handed over
-in order, reads never queued (adapters/db/writer_queue.py)."""
+"""The writer queue of a SQLite desk: one writing transaction at a time, handed over in order
+between threads and by a file lock between processes; reads never queued
+(adapters/db/writer_queue.py)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from tierdesk.adapters.db.engine import make_engine
@@ -121,3 +127,42 @@ def test_a_writer_whose_turn_does_not_come_goes_ahead_after_the_timeout() -> Non
     assert not queue.enter()  # SQLite's own busy timeout decides from here, as before
     queue.leave()
     assert queue.enter()  # the one that gave up left no place behind in the queue
+
+
+_HOLD_A_WRITE = """
+import sys, time
+from sqlalchemy import text
+from tierdesk.adapters.db.engine import make_engine
+engine = make_engine(sys.argv[1])
+with engine.begin() as conn:
+    conn.execute(text("INSERT INTO t VALUES (7)"))
+    print("holding", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_writer_in_another_process_holds_the_turn_until_it_ends_even_by_dying(
+    tmp_path: Path,
+) -> None:
+    engine = _engine(tmp_path)
+    url = str(engine.url)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_A_WRITE, url], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+        lock = os.open(tmp_path / "desk.db-writer", os.O_RDWR)
+        with pytest.raises(BlockingIOError):  # the other process holds the turn
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        child.kill()  # SIGKILL mid-transaction: the kernel gives the turn back
+        child.wait(30)
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    with engine.begin() as conn:  # and this process writes: nothing of the dead one's stayed
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    assert _count(engine) == 1

@@ -47,9 +47,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
         engine = create_engine(url, echo=echo, connect_args=connect_args, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         if in_file:
-            # the threads of this process take turns at writing instead of sleeping in
-            # SQLite's busy handler (adapters/db/writer_queue.py), as long as SQLite would wait
-            WriterQueue(timeout=SQLITE_BUSY_SECONDS).install(engine)
+            # writers take turns (threads of this process, then processes) instead of sleeping
+            # in SQLite's busy handler (adapters/db/writer_queue.py), as long as SQLite waits
+            WriterQueue(SQLITE_BUSY_SECONDS, Path(str(parsed.database))).install(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, echo=echo, pool_pre_ping=True, **pool)

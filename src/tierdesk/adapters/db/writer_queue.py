@@ -1,12 +1,19 @@
-"""One writing transaction at a time per process on SQLite, handed over the moment it ends.
+"""Writing transactions on SQLite take turns, handed over the moment one ends.
 
 SQLite lets one connection write at a time. A second writer that finds the file locked waits in
 SQLite's busy handler, which sleeps and looks again, sleeping longer each time (1, 2, 5, 10 …
 up to 100 ms between looks). Sixteen request threads opening tickets at once therefore spent
 most of their time asleep while the file was already free, and whichever looked first won: the
-median new ticket took ~80 ms and the slowest 1 % 4–6 s (bench/api.py, issue 19). Here the
+median new ticket took ~80-140 ms and the slowest 1 % 4–8 s (bench/api.py, issue 19). Here the
 threads of one process queue for the right to write before SQLite sees them: a thread waiting
 here is woken as soon as the writer before it commits or rolls back, in the order they came.
+
+Between processes on the same file (a worker, ``serve --workers N``, a CLI command) the thread
+whose turn it is then takes an exclusive ``flock`` on a file beside the database
+(``<database>-writer``), looking every few milliseconds rather than SQLite's up to 100: only
+that one thread per process looks, and the kernel drops the lock of a process that dies. A
+writer that takes neither (``sqlite3`` on the command line) still meets the others in SQLite's
+busy handler.
 
 The queue is entered at a connection's first writing statement (pysqlite begins its
 transaction there too; reads before it take no lock) and left when the connection goes back to
@@ -14,31 +21,37 @@ the pool after its commit or rollback (a session returns it right after committi
 SQLAlchemy's ``commit`` event itself: that fires *before* the database commits, and the next
 writer would meet the file still locked for the commit's fsync and fall into the busy
 handler's sleep after all. A connection kept after its commit leaves the queue at its next
-statement. Other processes on the same file (a
-worker, ``serve --workers N``) still meet in SQLite's busy handler; at most one writer per
-process does. A thread that waits longer than ``timeout`` seconds goes ahead without its turn
-and lets SQLite's own timeout decide, as before, so a pattern that would deadlock here (a
+statement. A thread that waits longer than ``timeout`` seconds goes ahead without its turn and
+lets SQLite's own timeout decide, as before, so a pattern that would deadlock here (a
 transaction waiting for another of the same thread) fails as it did without the queue.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import time
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
 
 _HOLDS = "tierdesk.writer_turn"
 _ENDED = "tierdesk.writer_turn_ended"  # committed or rolled back, not yet back in the pool
+_FILE = "tierdesk.writer_file_turn"  # holds the turn between processes too
+_LOOK_EVERY = (0.001, 0.002, 0.004)  # seconds between looks at the file lock, then the last
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class WriterQueue:
     """First come, first served turns at writing, for the connections of one engine."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, database: Path | None = None) -> None:
         self._timeout = timeout
+        # the turn between processes; None: this process's threads only (tests of the queue)
+        self._file = None if database is None else _FileTurn(Path(f"{database}-writer"))
         self._lock = threading.Lock()
         self._busy = False
         self._waiting: deque[threading.Event] = deque()
@@ -87,8 +100,11 @@ class WriterQueue:
             self._release(info)  # its transaction ended and it was kept: the turn is over
         if info.get(_HOLDS) or not statement.lstrip()[:7].upper().startswith(_WRITES):
             return
+        started = time.monotonic()
         if self.enter():
             info[_HOLDS] = True
+            if self._file is not None:
+                info[_FILE] = self._file.take(started + self._timeout)
 
     def _after_transaction(self, conn: Any) -> None:
         if conn.info.get(_HOLDS):
@@ -103,5 +119,39 @@ class WriterQueue:
 
     def _release(self, info: dict[Any, Any]) -> None:
         info.pop(_ENDED, None)
+        if info.pop(_FILE, False) and self._file is not None:
+            self._file.give()
         if info.pop(_HOLDS, False):
             self.leave()
+
+
+class _FileTurn:
+    """The writer's turn between processes: an exclusive ``flock`` on one file. Taken only by
+    the thread holding its process's turn, so one thread per process ever looks."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def take(self, deadline: float) -> bool:
+        """Wait for the lock until ``deadline`` (monotonic); False when it did not come, or the
+        file cannot be opened (a read-only directory): SQLite's busy handler decides then."""
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return False
+        looks = 0
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(_LOOK_EVERY[min(looks, len(_LOOK_EVERY) - 1)])
+                looks += 1
+
+    def give(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
