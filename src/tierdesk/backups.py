@@ -140,7 +140,9 @@ def _database_files(app: Tierdesk) -> set[Path]:
     if path is None:
         return set()
     path = path.resolve()
-    return {path.with_name(path.name + sidecar) for sidecar in _SQLITE_SIDECARS}
+    # "-writer": the writers' turn between processes (adapters/db/writer_queue.py), an empty
+    # file that is never restored or deleted (a running process may hold its lock)
+    return {path.with_name(path.name + sidecar) for sidecar in (*_SQLITE_SIDECARS, "-writer")}
 
 
 def _data_files(data_dir: Path, app: Tierdesk, leave_out: set[Path]) -> Iterator[Path]:
