@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tierdesk.assist.analysis import prose, terms
+from tierdesk.assist.analysis import CACHED_TEXT_CHARS, prose, terms
 from tierdesk.assist.ranking import (
     best_window_bm25,
     fuse_standardised,
@@ -42,6 +42,16 @@ def test_a_very_long_dotted_chain_is_kept_as_parts_only() -> None:
 
     assert chain not in found
     assert found == [f"p{i}" for i in range(12)]
+
+
+def test_remembered_terms_are_the_same_and_a_caller_changing_its_list_changes_no_other() -> None:
+    text = "NameNode getBlockLocations fails after upgrade to 3.3.6"
+    first = terms(text)
+    assert first == terms(text + " ")[: len(first)]  # a text not remembered: cut the same way
+    first.append("mine")
+    assert terms(text)[-1] != "mine"
+    long_text = "word " * (CACHED_TEXT_CHARS // 5 + 1)  # past the remembered length
+    assert terms(long_text) == ["word"] * (CACHED_TEXT_CHARS // 5 + 1)
 
 
 def test_prose_drops_stack_traces_and_keeps_sentences() -> None:

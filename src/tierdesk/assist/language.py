@@ -10,6 +10,10 @@ from typing import Any
 
 DESK_LANGUAGES = ("en", "de", "it", "fr", "es", "nl", "da", "pt", "pl", "sv")
 MIN_LETTERS = 12  # below this, any guess is noise
+# Search reads the language of each hit's opening (assist/search.py, up to 1,000 characters),
+# the same manual sections for question after question: remembered per detector.
+CACHED_TEXT_CHARS = 2_000
+CACHED_TEXTS = 4_096
 
 _loading = threading.Lock()
 
@@ -30,6 +34,7 @@ class LangIdDetector:
     def __init__(self, languages: Sequence[str] = DESK_LANGUAGES) -> None:
         self._languages = tuple(languages)
         self._identifier: Any = None
+        self._remembered = functools.lru_cache(maxsize=CACHED_TEXTS)(self._classify)
 
     def _model(self) -> Any:
         if self._identifier is None:
@@ -44,5 +49,10 @@ class LangIdDetector:
     def detect(self, text: str) -> tuple[str, float] | None:
         if sum(character.isalpha() for character in text) < MIN_LETTERS:
             return None
+        if len(text) <= CACHED_TEXT_CHARS:
+            return self._remembered(text)
+        return self._classify(text)
+
+    def _classify(self, text: str) -> tuple[str, float]:
         language, probability = self._model().classify(text)
         return str(language), float(probability)
