@@ -166,3 +166,14 @@ def test_a_writer_in_another_process_holds_the_turn_until_it_ends_even_by_dying(
     with engine.begin() as conn:  # and this process writes: nothing of the dead one's stayed
         conn.execute(text("INSERT INTO t VALUES (1)"))
     assert _count(engine) == 1
+
+
+def test_a_database_in_a_directory_without_write_access_still_writes_without_the_file_turn(
+    tmp_path: Path,
+) -> None:
+    engine = _engine(tmp_path)
+    (tmp_path / "desk.db-writer").unlink(missing_ok=True)
+    (tmp_path / "desk.db-writer").mkdir()  # the lock file cannot be opened: no turn by file
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    assert _count(engine) == 1

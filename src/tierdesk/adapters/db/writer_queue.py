@@ -135,7 +135,8 @@ class _FileTurn:
 
     def take(self, deadline: float) -> bool:
         """Wait for the lock until ``deadline`` (monotonic); False when it did not come, or the
-        file cannot be opened (a read-only directory): SQLite's busy handler decides then."""
+        file cannot be opened or locked (a read-only directory, a file system without locks):
+        SQLite's busy handler decides then."""
         try:
             if self._fd is None:
                 self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -151,6 +152,8 @@ class _FileTurn:
                     return False
                 time.sleep(_LOOK_EVERY[min(looks, len(_LOOK_EVERY) - 1)])
                 looks += 1
+            except OSError:  # a file system without locks (some network mounts): SQLite's way
+                return False
 
     def give(self) -> None:
         if self._fd is not None:
