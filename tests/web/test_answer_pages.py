@@ -239,3 +239,55 @@ def test_a_lead_caps_a_plans_answers_on_the_admin_page(web: WebDesk, signed_in: 
     agent = signed_in(web.l1)
     agent.get("/queue")
     assert agent.post("/admin/plans/premium/answers", {"answers": "send"}).status_code == 403
+
+
+LONG_SYMPTOMS = (
+    "After the firmware upgrade to 4.0.1 the set-top box stays on a black screen with a blinking "
+    "red light. The remote control still pairs, the network light is green and the box answers "
+    "a ping, but no picture comes up on any input. Boxes bought before 2024 are affected; "
+    "newer boxes and boxes still on 3.9 are not. Restarting the box or unplugging it for a "
+    "minute changes nothing, and a factory reset from the menu is not reachable."
+)
+LONG_FIX = (
+    "Hold the Home and Back buttons together for five seconds until the light blinks twice. "
+    "Then choose Recovery, pick the 3.9.2 image from the USB stick and wait for the restart. "
+    "Finally upgrade to 4.0.2, which replaces the boot loader first."
+)
+
+
+def test_an_answer_from_a_known_issue_quotes_its_whole_documented_fix(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The frame says "the documented fix:", so the quote is the known issue's fix, all of
+    it: not a window of the indexed text that holds the symptoms and breaks off mid-fix."""
+    desk = web.app.desk
+    key = _queue(web)
+    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers="send"))
+    queues.create_routing_rule(
+        desk, web.lead, queues.NewRoutingRule(name="all", queue=key, assign=False)
+    )
+    known_issues.create_known_issue(
+        desk,
+        web.l2,
+        known_issues.KnownIssueInput(
+            title="Set-top box black screen after the upgrade to 4.0.1",
+            symptoms=LONG_SYMPTOMS,
+            fix=LONG_FIX,
+        ),
+    )
+    ticket = tickets.open_ticket(
+        desk,
+        web.acme_contact,
+        tickets.NewTicket(
+            subject="Set-top box black screen after the upgrade to 4.0.1",
+            body_text="Set-top box black screen after the upgrade to 4.0.1, blinking red light.",
+        ),
+    )
+    while run_next_job(desk, "test") is not None:
+        pass
+
+    customer = signed_in(web.acme_contact)
+    page = customer.get(f"/portal/tickets/{ticket.number}").text
+    assert "Did our answer solve your problem?" in page  # answered
+    assert "&gt; " + LONG_FIX in page  # the whole fix, quoted
+    assert "black screen with a blinking red light. The remote" not in page  # not the symptoms
