@@ -291,3 +291,22 @@ def test_an_answer_from_a_known_issue_quotes_its_whole_documented_fix(
     assert "Did our answer solve your problem?" in page  # answered
     assert "&gt; " + LONG_FIX in page  # the whole fix, quoted
     assert "black screen with a blinking red light. The remote" not in page  # not the symptoms
+
+
+def test_a_confirmed_answer_is_kept_as_the_solution_without_its_question(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """Once the customer said yes, the answer is the ticket's public answer: shown in the
+    portal under "how it was solved" and offered to later customers as a solved ticket's
+    answer. "Did this solve it? …at /portal/tickets/TD-…" is no longer a question there, and
+    would send another customer to this ticket."""
+    number = _sent_answer(web)
+    customer = signed_in(web.acme_contact)
+    customer.get(f"/portal/tickets/{number}")
+
+    customer.post(f"/portal/tickets/{number}/answer", {"solved": "yes"})
+
+    solved = tickets.get_ticket(web.app.desk, web.lead, number)
+    assert solved.public_answer is not None and FIX in solved.public_answer
+    assert "Did this solve it?" not in solved.public_answer
+    assert f"/portal/tickets/{number}" not in solved.public_answer
