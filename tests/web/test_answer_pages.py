@@ -310,3 +310,21 @@ def test_a_confirmed_answer_is_kept_as_the_solution_without_its_question(
     assert solved.public_answer is not None and FIX in solved.public_answer
     assert "Did this solve it?" not in solved.public_answer
     assert f"/portal/tickets/{number}" not in solved.public_answer
+
+
+def test_the_admin_page_offers_no_answer_policy_where_the_answerer_never_acts(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The answerer never acts at L2 and above, whatever the policy: a select there would
+    take "send" and do nothing, so the page says why instead."""
+    l1 = _queue(web)
+    queues.create_queue(
+        web.app.desk, web.lead, queues.NewQueue(key="l2-tv", name="L2 Smart TV", tier=Tier.L2)
+    )
+    lead = signed_in(web.lead)
+
+    page = lead.get("/admin").text
+
+    assert f'action="/admin/queues/{l1}/answers"' in page
+    assert 'action="/admin/queues/l2-tv/answers"' not in page
+    assert "never at L2 and above" in page
