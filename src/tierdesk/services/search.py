@@ -38,6 +38,7 @@ from tierdesk.ports import SearchIndex, UnitOfWork
 from tierdesk.services.access import (
     TicketOrSolution,
     access_ticket,
+    access_ticket_or_solution,
     access_tickets_or_solutions,
     desk_merged_sources,
     desk_ticket_page,
@@ -304,12 +305,13 @@ def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> lis
         raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
     index = require_search(desk)
     with desk.uow() as uow:
-        named_tickets = _named_tickets(uow, actor, query, desk.ticket_prefix)[:limit]
+        named_hits = _named_hits(uow, actor, query, desk.ticket_prefix)[:limit]
         results = [
-            FoundTicket(ticket, 1.0, f"its number is {ticket.number}", named=True)
-            for ticket in named_tickets
+            FoundTicket(hit.ticket, 1.0, "", named=True, solution=hit.solution)
+            for hit in named_hits
         ]
-        named = {ticket.id for ticket in named_tickets}
+        results = [replace(f, why=f"its number is {f.number}") for f in results]
+        named = {hit.ticket_id for hit in named_hits}
         where = search_filter(
             actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES), solutions=True
         )
@@ -378,6 +380,19 @@ def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> li
     for number in ticket_numbers_in(query, prefix):
         try:
             seen.append(access_ticket(uow, actor, number, prefix))
+        except TicketNotFoundError:
+            continue
+    return seen
+
+
+def _named_hits(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[TicketOrSolution]:
+    """The tickets ``query`` names by number, as the search shows them: the ticket where the
+    actor may open it, else the solution of a solved one (every agent's knowledge, whatever
+    level solved it); any other number is as absent as one that does not exist."""
+    seen = []
+    for number in ticket_numbers_in(query, prefix):
+        try:
+            seen.append(access_ticket_or_solution(uow, actor, number, prefix))
         except TicketNotFoundError:
             continue
     return seen
