@@ -101,3 +101,22 @@ def test_on_a_phone_the_article_list_fits_the_screen(live_desk: LiveDesk, phone:
 
     expect(page.get_by_role("link", name="Calls over the SIP trunk")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_typing_a_new_portal_ticket_logs_no_error_in_the_browser(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    """The form disables its submit button while it is sent (hx-disabled-elt); the subject and
+    problem fields, which fetch suggestions as the customer types, must not inherit that
+    selector (resolved from a field it finds nothing: a console error at every pause)."""
+    page = open_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_desk.customer)
+    page.goto("/portal/tickets/new")
+
+    with page.expect_response(lambda r: "/portal/suggest" in r.url):
+        page.get_by_label("Subject").fill("Calls drop after 15 minutes")
+
+    page.wait_for_timeout(300)  # the swap and its settling
+    assert errors == []
