@@ -193,6 +193,26 @@ def test_an_agent_links_an_article_from_the_ticket_page_and_a_bad_name_is_refuse
     assert [t.number for t in view.helped] == [ticket.number]
 
 
+def test_linking_a_ticket_on_the_article_page_stays_on_the_article_page(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """ "It helped a ticket" on the article page records the link and shows it there, under
+    Helped; it does not carry the agent off to the ticket."""
+    article_id = _stored(web, solved_at_l2(web))
+    ticket = open_at_l1(web, "Calls silent again")
+    l1 = signed_in(web.l1)
+    l1.get(f"/articles/{article_id}")
+
+    linked = l1.post(
+        f"/articles/{article_id}/link", {"ticket": ticket.number or ""}, follow_redirects=False
+    )
+
+    assert linked.status_code == 303
+    assert linked.headers["location"].startswith(f"/articles/{article_id}?")
+    page = l1.get(linked.headers["location"]).text
+    assert f'href="/tickets/{ticket.number}"' in page  # listed under Helped
+
+
 def test_editing_keeps_the_fields_as_the_service_stores_them(web: WebDesk) -> None:
     article_id = _stored(web, solved_at_l2(web))
     content = ArticleContent(title="No audio", problem="p", steps=[" a ", "", "b"], answer="x")
