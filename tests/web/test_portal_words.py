@@ -230,3 +230,18 @@ def test_the_desks_automatic_answer_is_named_in_the_customers_language(
     assert "Das ist ein bekanntes Problem." in page
     assert "tierdesk answers" not in page
     assert "Automatische Antwort" in page
+
+
+def test_a_mistyped_id_in_a_portal_address_is_no_such_page_in_the_customers_language(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """/portal/articles/abc names no article: the portal's 404, as /portal/articles/99999,
+    not "please fill in: article id" (a form's message, naming the route's English key)."""
+    browser = signed_in(customer(web, "es"))
+    missing = browser.get("/portal/articles/99999")
+
+    mistyped = browser.get("/portal/articles/abc")
+
+    assert mistyped.status_code == 404
+    assert "article id" not in mistyped.text and "Rellene" not in mistyped.text
+    assert "No encontrado" in mistyped.text and "No encontrado" in missing.text
