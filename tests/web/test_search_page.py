@@ -168,3 +168,17 @@ def test_a_solved_ticket_beyond_the_agents_levels_shows_its_solution_by_its_numb
         assert "Switch the codec to G.722." in page, typed  # the answer it was solved with
         assert "beyond your levels" in page and f'href="/tickets/{number}"' not in page
         assert "No ticket you may see matches this well." not in page
+
+
+def test_the_kb_search_shows_how_a_ticket_named_by_its_number_was_solved(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The KB page's "How it was solved before" answers a solved ticket's number too, also
+    one beyond the agent's levels (its solution, not "no solved ticket answers this")."""
+    number = solved_at_l2(web).number or ""
+    browser = signed_in(web.l1)
+
+    page = html.unescape(browser.get("/kb", params={"q": number}).text)
+
+    assert "Switch the codec to G.722." in page and "beyond your levels" in page
+    assert "No solved ticket answers this well." not in page

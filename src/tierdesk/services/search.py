@@ -335,10 +335,15 @@ def _found(hit: TicketOrSolution, scored: ScoredDocument) -> FoundTicket:
     )
 
 
-def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> list[FoundTicket]:
+def search_solutions(
+    desk: Desk, actor: Actor, query: str, limit: int = 5, *, named_first: bool = False
+) -> list[FoundTicket]:
     """Solved tickets whose public text answers ``query``, each as its solution: the knowledge
     base's "how was this solved before?", for agents, whatever level solved it. Customers get
-    none here: their suggestions come from their own organisation (``services.deflection``)."""
+    none here: their suggestions come from their own organisation (``services.deflection``).
+    ``named_first`` (a person's search box): a solved ticket the query names by its number
+    comes first; never for the answerer, whose query is a customer's text ("about TD-1454")
+    and whose answer must come from a match, not from a number."""
     if not query.strip():
         raise InvalidInputError("say what to search for", field="q")
     if limit < 1 or limit > MAX_RESULTS:
@@ -351,11 +356,19 @@ def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> li
             search_filter(actor, (DocumentKind.TICKET,), solutions=True),
             statuses=(str(Status.SOLVED), str(Status.CLOSED)),
         )
-        best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
+        # A solved ticket the query names by its number comes first (how was TD-1454 solved?).
+        named_hits = _named_hits(uow, actor, query, desk.ticket_prefix) if named_first else []
         found = [
+            FoundTicket(hit.ticket, 1.0, f"its number is {hit.solution.number}", True, hit.solution)
+            for hit in named_hits
+            if hit.solution is not None
+        ]
+        named = {f.solution.ticket_id for f in found if f.solution is not None}
+        best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
+        found += [
             _found(hit, best[hit.ticket_id])
             for hit in access_tickets_or_solutions(uow, actor, best)
-            if hit.solution is not None
+            if hit.solution is not None and hit.ticket_id not in named
         ]
         return found[:limit]
 
