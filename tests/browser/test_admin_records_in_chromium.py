@@ -75,3 +75,18 @@ def test_a_name_of_200_letters_without_a_space_wraps_instead_of_widening_the_adm
 
     expect(page.get_by_text(long_name, exact=True).first).to_be_attached()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_on_a_phone_the_admin_page_scrolls_its_tables_not_the_page(
+    live_desk: LiveDesk, phone: NewPage
+) -> None:
+    """The agents' table scrolls inside its box; the screen-reader labels of its row forms
+    (absolutely positioned, visually hidden) were not held by that box and widened the page to
+    663 px at 390, so the queues' answer policies sat off screen."""
+    page = phone()
+    sign_in(page, live_desk.lead)
+
+    page.goto("/admin")
+
+    expect(page.get_by_role("heading", name="Queues")).to_be_attached()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

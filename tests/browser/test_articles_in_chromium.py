@@ -84,3 +84,39 @@ def test_an_article_drafted_from_a_ticket_is_published_and_found_by_a_customer_i
 
     counts = articles.get_article(desk, live_desk.lead, article_id).feedback
     assert counts.customers_helped == 1
+
+
+def test_on_a_phone_the_article_list_fits_the_screen(live_desk: LiveDesk, phone: NewPage) -> None:
+    """The list's five columns scroll inside their box on a phone; the page does not scroll
+    sideways (a long title made it 427 px wide at 390)."""
+    content = articles.ArticleContent(
+        title="Calls over the SIP trunk drop after exactly fifteen minutes on every site",
+        problem="Every call over the SIP trunk drops after exactly 15 minutes.",
+    )
+    articles.create_article(live_desk.app.desk, live_desk.l1, content)
+    page = phone()
+    sign_in(page, live_desk.lead)
+
+    page.goto("/articles")
+
+    expect(page.get_by_role("link", name="Calls over the SIP trunk")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_typing_a_new_portal_ticket_logs_no_error_in_the_browser(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    """The form disables its submit button while it is sent (hx-disabled-elt); the subject and
+    problem fields, which fetch suggestions as the customer types, must not inherit that
+    selector (resolved from a field it finds nothing: a console error at every pause)."""
+    page = open_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_desk.customer)
+    page.goto("/portal/tickets/new")
+
+    with page.expect_response(lambda r: "/portal/suggest" in r.url):
+        page.get_by_label("Subject").fill("Calls drop after 15 minutes")
+
+    page.wait_for_timeout(300)  # the swap and its settling
+    assert errors == []

@@ -51,3 +51,36 @@ def test_a_german_mail_from_a_new_sender_is_routed_and_acknowledged_in_german(
     text = acknowledgement.message.get_body(("plain",)).get_content()
     assert "Guten Tag Jana Schulz," in text
     assert f"das Ticket {ticket.number} eröffnet" in text
+
+
+def test_the_desks_automatic_answer_is_signed_in_the_customers_language(
+    app: Tierdesk, desk: Desk, acme: Organisation, smtp_sink: SmtpSink
+) -> None:
+    """The answerer is a system actor named in the desk's English ("tierdesk answers"); its
+    mail is signed with what it is, in the customer's language, as the portal shows it."""
+    from tierdesk.domain.messages import MessageKind
+    from tierdesk.services.answers import ANSWERER
+    from tierdesk.services.conversation import add_message
+
+    contact = people.create_contact(
+        desk,
+        SYSTEM,
+        people.NewContact(
+            email="jana@acme.example", name="Jana", organisation=acme.name, language="de"
+        ),
+    ).contact
+    ticket = tickets.open_ticket(
+        desk, contact, tickets.NewTicket(subject="Faxe gehen nicht", body_text=GERMAN)
+    )
+    send_pending(sender_to(app, smtp_sink))
+    smtp_sink.received.clear()
+    add_message(
+        desk, ANSWERER, ticket.number or "", MessageKind.PUBLIC_REPLY, text="Bekanntes Problem."
+    )
+
+    send_pending(sender_to(app, smtp_sink))
+
+    [answer] = smtp_sink.received
+    text = answer.message.get_body(("plain",)).get_content()
+    assert "Bekanntes Problem." in text
+    assert "Automatische Antwort" in text and "tierdesk answers" not in text

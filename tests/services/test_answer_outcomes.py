@@ -51,9 +51,11 @@ def test_yes_solves_the_ticket_as_verified(desk: Desk) -> None:
     solved = shown(desk, w.lead, ticket)
     assert solved.status is Status.SOLVED
     assert outcome(desk, w, ticket) is AnswerOutcome.VERIFIED
-    # the portal shows a solved ticket's public answer: here, the answer the customer was sent
+    # the portal shows a solved ticket's public answer: here, the answer the customer was sent,
+    # without the "did this solve it?" paragraph that asked for this verdict
     [sent] = replies(desk, w.lead, ticket)
-    assert solved.public_answer == sent
+    assert solved.public_answer == sent.rsplit("\n\n", 1)[0]
+    assert "Did this solve it?" in sent and "Did this solve it?" not in solved.public_answer
     assert [a for a, _ in trail(desk, w.lead, ticket)] == ["answer.sent", "answer.verified"]
 
 

@@ -239,3 +239,92 @@ def test_a_lead_caps_a_plans_answers_on_the_admin_page(web: WebDesk, signed_in: 
     agent = signed_in(web.l1)
     agent.get("/queue")
     assert agent.post("/admin/plans/premium/answers", {"answers": "send"}).status_code == 403
+
+
+LONG_SYMPTOMS = (
+    "After the firmware upgrade to 4.0.1 the set-top box stays on a black screen with a blinking "
+    "red light. The remote control still pairs, the network light is green and the box answers "
+    "a ping, but no picture comes up on any input. Boxes bought before 2024 are affected; "
+    "newer boxes and boxes still on 3.9 are not. Restarting the box or unplugging it for a "
+    "minute changes nothing, and a factory reset from the menu is not reachable."
+)
+LONG_FIX = (
+    "Hold the Home and Back buttons together for five seconds until the light blinks twice. "
+    "Then choose Recovery, pick the 3.9.2 image from the USB stick and wait for the restart. "
+    "Finally upgrade to 4.0.2, which replaces the boot loader first."
+)
+
+
+def test_an_answer_from_a_known_issue_quotes_its_whole_documented_fix(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The frame says "the documented fix:", so the quote is the known issue's fix, all of
+    it: not a window of the indexed text that holds the symptoms and breaks off mid-fix."""
+    desk = web.app.desk
+    key = _queue(web)
+    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers="send"))
+    queues.create_routing_rule(
+        desk, web.lead, queues.NewRoutingRule(name="all", queue=key, assign=False)
+    )
+    known_issues.create_known_issue(
+        desk,
+        web.l2,
+        known_issues.KnownIssueInput(
+            title="Set-top box black screen after the upgrade to 4.0.1",
+            symptoms=LONG_SYMPTOMS,
+            fix=LONG_FIX,
+        ),
+    )
+    ticket = tickets.open_ticket(
+        desk,
+        web.acme_contact,
+        tickets.NewTicket(
+            subject="Set-top box black screen after the upgrade to 4.0.1",
+            body_text="Set-top box black screen after the upgrade to 4.0.1, blinking red light.",
+        ),
+    )
+    while run_next_job(desk, "test") is not None:
+        pass
+
+    customer = signed_in(web.acme_contact)
+    page = customer.get(f"/portal/tickets/{ticket.number}").text
+    assert "Did our answer solve your problem?" in page  # answered
+    assert "&gt; " + LONG_FIX in page  # the whole fix, quoted
+    assert "black screen with a blinking red light. The remote" not in page  # not the symptoms
+
+
+def test_a_confirmed_answer_is_kept_as_the_solution_without_its_question(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """Once the customer said yes, the answer is the ticket's public answer: shown in the
+    portal under "how it was solved" and offered to later customers as a solved ticket's
+    answer. "Did this solve it? …at /portal/tickets/TD-…" is no longer a question there, and
+    would send another customer to this ticket."""
+    number = _sent_answer(web)
+    customer = signed_in(web.acme_contact)
+    customer.get(f"/portal/tickets/{number}")
+
+    customer.post(f"/portal/tickets/{number}/answer", {"solved": "yes"})
+
+    solved = tickets.get_ticket(web.app.desk, web.lead, number)
+    assert solved.public_answer is not None and FIX in solved.public_answer
+    assert "Did this solve it?" not in solved.public_answer
+    assert f"/portal/tickets/{number}" not in solved.public_answer
+
+
+def test_the_admin_page_offers_no_answer_policy_where_the_answerer_never_acts(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The answerer never acts at L2 and above, whatever the policy: a select there would
+    take "send" and do nothing, so the page says why instead."""
+    l1 = _queue(web)
+    queues.create_queue(
+        web.app.desk, web.lead, queues.NewQueue(key="l2-tv", name="L2 Smart TV", tier=Tier.L2)
+    )
+    lead = signed_in(web.lead)
+
+    page = lead.get("/admin").text
+
+    assert f'action="/admin/queues/{l1}/answers"' in page
+    assert 'action="/admin/queues/l2-tv/answers"' not in page
+    assert "never at L2 and above" in page

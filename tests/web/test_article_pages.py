@@ -58,6 +58,30 @@ def test_write_an_article_on_a_solved_ticket_opens_a_draft_without_higher_levels
     assert "qa-77" not in page and "10.9.8.7" not in page and "0171" not in page
 
 
+def test_a_draft_leaves_out_the_customers_host_names_and_addresses(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """An article may be made public: its problem and symptoms, read from one customer's first
+    message, must not carry that customer's host names, addresses or serial numbers (the key
+    facts already leave them out)."""
+    ticket = open_at_l1(
+        web,
+        "Phones lose registration after the router upgrade",
+        "Last Friday we upgraded edge-04.mad.acme-corp.example (192.168.40.12, MAC "
+        "00:1A:2B:3C:4D:5E) to 13.0. Since then the phones lose their registration.",
+    )
+    tickets.solve_ticket(
+        web.app.desk, web.l1, ticket.number or "", "SIP ALG on.", "Disable the SIP ALG."
+    )
+    l1 = signed_in(web.l1)
+
+    page = html.unescape(l1.get(f"/kb/articles/new?tickets={ticket.number}").text)
+
+    assert "the phones lose their registration" in page  # the problem is there
+    assert "edge-04.mad.acme-corp.example" not in page
+    assert "192.168.40.12" not in page and "00:1A:2B:3C:4D:5E" not in page
+
+
 def test_the_draft_form_opens_prefilled_with_a_title_and_several_tickets(
     web: WebDesk, signed_in: SignIn
 ) -> None:
@@ -167,6 +191,26 @@ def test_an_agent_links_an_article_from_the_ticket_page_and_a_bad_name_is_refuse
     assert linked.status_code == 200
     view = articles.get_article(web.app.desk, web.lead, article_id)
     assert [t.number for t in view.helped] == [ticket.number]
+
+
+def test_linking_a_ticket_on_the_article_page_stays_on_the_article_page(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """ "It helped a ticket" on the article page records the link and shows it there, under
+    Helped; it does not carry the agent off to the ticket."""
+    article_id = _stored(web, solved_at_l2(web))
+    ticket = open_at_l1(web, "Calls silent again")
+    l1 = signed_in(web.l1)
+    l1.get(f"/articles/{article_id}")
+
+    linked = l1.post(
+        f"/articles/{article_id}/link", {"ticket": ticket.number or ""}, follow_redirects=False
+    )
+
+    assert linked.status_code == 303
+    assert linked.headers["location"].startswith(f"/articles/{article_id}?")
+    page = l1.get(linked.headers["location"]).text
+    assert f'href="/tickets/{ticket.number}"' in page  # listed under Helped
 
 
 def test_editing_keeps_the_fields_as_the_service_stores_them(web: WebDesk) -> None:

@@ -114,9 +114,37 @@ def test_a_new_ticket_that_no_knowledge_answers_is_a_miss_with_its_ticket(web: W
     assert gap.topic.sources == {"new-ticket": 1}
     assert gap.tickets == [(unanswered.id, unanswered.number)]
     assert gap.topic.label == "Fax machine paper jam"
-    assert gap.article_link == (
-        f"/kb/articles/new?title=Fax+machine+paper+jam&tickets={unanswered.id}"
-    )
+    # still open: nothing to draft from yet (the form would refuse it), so the title only
+    assert gap.article_link == "/kb/articles/new?title=Fax+machine+paper+jam"
+
+
+def test_write_an_article_drafts_from_the_topics_solved_tickets_and_never_lands_on_a_refusal(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """A topic's example tickets are new tickets nothing answered: most are still open, and
+    the article form refuses an open ticket ("not solved yet") with nothing drafted. The link
+    names only those solved since, so a lead who follows it gets a draft (or a blank form)."""
+    desk = web.app.desk
+    opened = [
+        tickets.open_ticket(
+            desk,
+            web.acme_contact,
+            tickets.NewTicket(subject=UNANSWERED["subject"], body_text=UNANSWERED["body"]),
+        )
+        for _ in range(2)
+    ]
+    run_pending_jobs(desk, "test")
+    solved = opened[0]
+    tickets.solve_ticket(desk, web.l1, solved.number or "", "Tray spring.", "Replace the spring.")
+    lead = signed_in(web.lead)
+
+    page = lead.get("/kb/gaps").text
+    (gap,) = _gaps(web).topics
+    assert gap.article_link.replace("&", "&amp;") in page
+    form = lead.get(gap.article_link).text
+
+    assert "not solved yet" not in form
+    assert f"Draft from {solved.number}" in form and "Replace the spring." in form
 
 
 def test_a_draft_that_found_nothing_and_the_ticket_it_became_are_one_miss(

@@ -14,6 +14,7 @@ from tests.web.conftest import PASSWORD, Browser, WebDesk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.services import people, tickets
+from tierdesk.services.answers import ANSWERER
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.tickets import NewTicket
@@ -205,3 +206,42 @@ def test_a_rating_out_of_range_or_left_out_is_said_with_the_forms_words(
     assert (nine.status_code, nine.text) == (422, "Elija una valoración del 1 al 5.")
     assert (none.status_code, none.text) == (422, "Rellene: Su valoración.")
     assert none.headers["X-Desk-Fields"] == "score"
+
+
+def test_the_desks_automatic_answer_is_named_in_the_customers_language(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """A reply the answerer sent is signed by a system actor whose name ("tierdesk answers")
+    is the desk's own English: the portal names it in the customer's words instead."""
+    german = customer(web, "de")
+    ticket = tickets.open_ticket(
+        web.app.desk, german, NewTicket(subject="Faxe gehen nicht", body_text="Seit gestern.")
+    )
+    add_message(
+        web.app.desk,
+        ANSWERER,
+        ticket.number or "",
+        MessageKind.PUBLIC_REPLY,
+        text="Das ist ein bekanntes Problem.",
+    )
+
+    page = signed_in(german).get(f"/portal/tickets/{ticket.number}").text
+
+    assert "Das ist ein bekanntes Problem." in page
+    assert "tierdesk answers" not in page
+    assert "Automatische Antwort" in page
+
+
+def test_a_mistyped_id_in_a_portal_address_is_no_such_page_in_the_customers_language(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """/portal/articles/abc names no article: the portal's 404, as /portal/articles/99999,
+    not "please fill in: article id" (a form's message, naming the route's English key)."""
+    browser = signed_in(customer(web, "es"))
+    missing = browser.get("/portal/articles/99999")
+
+    mistyped = browser.get("/portal/articles/abc")
+
+    assert mistyped.status_code == 404
+    assert "article id" not in mistyped.text and "Rellene" not in mistyped.text
+    assert "No encontrado" in mistyped.text and "No encontrado" in missing.text

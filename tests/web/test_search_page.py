@@ -3,12 +3,14 @@ them; never another organisation's ticket for a customer."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pytest
 
 from tests.follow_ups import run_follow_ups
 from tests.web.conftest import Browser, WebDesk
+from tests.web.test_article_pages import solved_at_l2
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.errors import InvalidInputError
@@ -147,3 +149,36 @@ def test_a_ticket_nobody_may_see_is_not_found_by_its_number(
         f.ticket.number for f in search.search_tickets(web.app.desk, web.acme_contact, theirs)
     ]
     assert theirs not in customer
+
+
+def test_a_solved_ticket_beyond_the_agents_levels_shows_its_solution_by_its_number(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """Typed into the box, the number of a ticket L2 solved does not open it for an L1 agent
+    (the door), but its solution is every agent's knowledge: shown first, not "no ticket
+    matches"."""
+    ticket = solved_at_l2(web)
+    number = ticket.number or ""
+    browser = signed_in(web.l1)
+
+    for typed in (number, _number_digits(number)):
+        response = browser.get("/search", params={"q": typed}, follow_redirects=False)
+        assert response.status_code == 200, typed  # not opened: beyond L1
+        page = html.unescape(response.text)
+        assert "Switch the codec to G.722." in page, typed  # the answer it was solved with
+        assert "beyond your levels" in page and f'href="/tickets/{number}"' not in page
+        assert "No ticket you may see matches this well." not in page
+
+
+def test_the_kb_search_shows_how_a_ticket_named_by_its_number_was_solved(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The KB page's "How it was solved before" answers a solved ticket's number too, also
+    one beyond the agent's levels (its solution, not "no solved ticket answers this")."""
+    number = solved_at_l2(web).number or ""
+    browser = signed_in(web.l1)
+
+    page = html.unescape(browser.get("/kb", params={"q": number}).text)
+
+    assert "Switch the codec to G.722." in page and "beyond your levels" in page
+    assert "No solved ticket answers this well." not in page

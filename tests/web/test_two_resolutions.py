@@ -58,6 +58,25 @@ def test_the_solve_dialog_asks_for_both_texts_with_the_answer_drafted_from_the_r
     assert INTERNAL in shown and ANSWER in shown  # agents see both
 
 
+def test_emptying_the_drafted_answer_in_the_solve_dialog_tells_the_customer_nothing(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The dialog says "leave it empty to tell them nothing beyond the thread": an emptied
+    field is that choice, not a request for the draft the agent just deleted."""
+    ticket = open_at_l1(web, "KP-200 does not register", "It shows 'No service' since 9.")
+    number = ticket.number or ""
+    add_message(web.app.desk, web.l1, number, MessageKind.PUBLIC_REPLY, text=REPLY)
+    l1 = signed_in(web.l1)
+    l1.get(f"/tickets/{number}")
+
+    l1.post(f"/tickets/{number}/solve", {"resolution": INTERNAL, "public_answer": ""})
+
+    solved = tickets.get_ticket(web.app.desk, SYSTEM, number)
+    assert (solved.status, solved.public_answer) == ("solved", None)
+    page = html.unescape(signed_in(web.acme_contact).get(f"/portal/tickets/{number}").text)
+    assert "How it was solved" not in page
+
+
 def test_a_refused_answer_for_the_customer_is_named_beside_its_field(
     web: WebDesk, signed_in: SignIn
 ) -> None:

@@ -149,6 +149,17 @@ def compose_answer(source: AnswerSource, language: str | None, portal_link: str)
     return "\n\n".join(parts)
 
 
+def settled_answer(text: str, portal_link: str) -> str:
+    """An answer the customer confirmed, as the ticket's public answer: without its closing
+    "did this solve it?" paragraph (the one that holds the ticket's portal link, in any
+    language, rewritten or not), which asks nothing any more and, offered to a later customer
+    as a solved ticket's answer, would send them to this ticket."""
+    paragraphs = text.rstrip().split("\n\n")
+    if len(paragraphs) > 1 and portal_link and portal_link in paragraphs[-1]:
+        return "\n\n".join(paragraphs[:-1]).rstrip()
+    return text
+
+
 def _quoted(passage: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in passage.strip().splitlines())
 

@@ -6,7 +6,8 @@ customer was given. Never an internal note, never an attachment: an L1 agent dra
 L3 ticket gets the same draft as the L3 engineer would, and nothing of the lab's notes.
 
 - **problem**: the first ticket's subject, and a sentence or two of its first customer message
-  that state the problem (``message_prose.statement``);
+  that state the problem (``message_prose.statement``), its addresses, host names and serial
+  numbers replaced by their kind ("[host name]");
 - **symptoms**: what each ticket's customer said first, one line a ticket, repeats left out;
 - **environment**: the catalogue's product and version where the service knows them, and the
   versions and codes the customers wrote (the hand-off draft's reading of the thread);
@@ -44,6 +45,13 @@ ARTICLE_FACT_KINDS = (
     FactKind.PRODUCT_VERSION,
     FactKind.VERSION,
 )
+# What is one customer's own and never goes into an article's text: replaced by its kind.
+PRIVATE_FACT_KINDS = (
+    FactKind.IP_ADDRESS,
+    FactKind.MAC_ADDRESS,
+    FactKind.SERIAL_NUMBER,
+    FactKind.HOSTNAME,
+)
 _REPLY_PREFIX = ("re:", "aw:", "fw:", "fwd:", "wg:", "r:", "tr:")
 
 
@@ -62,6 +70,16 @@ def clean_subject(subject: str) -> str:
     while text.lower().startswith(_REPLY_PREFIX):
         text = text.split(":", 1)[1].strip()
     return text or subject.strip()
+
+
+def without_private_facts(text: str) -> str:
+    """``text`` with the customer's addresses, host names and serial numbers replaced by what
+    they are ("[host name]"): the problem and symptoms are a customer's own words, and an
+    article may be public."""
+    private = [f for f in extract_facts(text) if f.kind in PRIVATE_FACT_KINDS]
+    for fact in sorted(private, key=lambda f: f.start, reverse=True):
+        text = f"{text[: fact.start]}[{fact.kind.label}]{text[fact.end :]}"
+    return text
 
 
 def _first_customer_text(solution: SolutionView) -> str:
@@ -108,13 +126,13 @@ def draft_article(sources: Sequence[SourceTicket], title: str | None = None) -> 
     if not sources:
         return ArticleContent(title=title or "Untitled article")
     main = sources[0].solution
-    subject = clean_subject(main.subject)
-    opening = statement(read_prose(_first_customer_text(main)))
+    subject = without_private_facts(clean_subject(main.subject))
+    opening = statement(read_prose(without_private_facts(_first_customer_text(main))))
     problem = f"{subject}: {opening}" if opening else subject
     symptoms = []
     for source in sources:
-        said = statement(read_prose(_first_customer_text(source.solution)))
-        symptoms.append(said or clean_subject(source.solution.subject))
+        said = statement(read_prose(without_private_facts(_first_customer_text(source.solution))))
+        symptoms.append(said or without_private_facts(clean_subject(source.solution.subject)))
     answer = next((s.solution.public_answer for s in sources if s.solution.public_answer), "")
     resolution = next((s.solution.resolution for s in sources if s.solution.resolution), "")
     return ArticleContent(

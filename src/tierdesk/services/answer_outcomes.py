@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome
+from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome, settled_answer
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Contact, Tier
@@ -24,7 +24,7 @@ from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidTransitionError, PermissionDeniedError, TicketNotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket
-from tierdesk.services.answers import ANSWERER
+from tierdesk.services.answers import ANSWERER, portal_link
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS
@@ -82,6 +82,7 @@ def _solve(
     # The customer's answer is what they were sent (an agent may have edited a draft), so the
     # portal and later suggestions show it like any solved ticket's public answer.
     sent = next((m.body_text for m in ticket.messages if m.id == attempt.message_id), attempt.text)
+    sent = settled_answer(sent, portal_link(desk, ticket.number or str(ticket.id)))
     ticket.solve(
         f"Solved by the desk's answer from {attempt.citation} ({how}).", by, now, public_answer=sent
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from tierdesk.domain.answers import (
@@ -47,6 +48,7 @@ from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
 from tierdesk.services.knowledge import KnowledgeHit, search_knowledge
+from tierdesk.services.known_issues import known_issue_of_document
 from tierdesk.services.search import query_text, search_solutions
 
 logger = logging.getLogger(__name__)
@@ -136,6 +138,7 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
     composed: tuple[str, str, bool] | None = None  # text, language, rewritten
     if confident:
         assert source is not None
+        source = _with_whole_fix(desk, source)
         language = customer_language(wanted)
         offline = compose_answer(source, language, link)
         # Off the transaction: a model may take seconds. Only ever a rewrite of what was decided.
@@ -241,6 +244,20 @@ def _from_hit(desk: Desk, hit: KnowledgeHit) -> AnswerSource:
     if kind is SourceKind.KNOWN_ISSUE and hit.section and hit.section != hit.document:
         title = f"{hit.document}: {hit.section}"  # "KI-3: Calls drop after 15 minutes"
     return AnswerSource(kind, hit.key, title, hit.passage, hit.confidence, link, language=language)
+
+
+def _with_whole_fix(desk: Desk, source: AnswerSource) -> AnswerSource:
+    """A known issue is quoted by its documented fix, all of it. The search hit's passage is a
+    window of the indexed text (symptoms, then fix) that can hold the symptoms alone, or break
+    off mid-fix; the frame promises "the documented fix" and the customer acts on it."""
+    issue_id = known_issue_of_document(source.key)
+    if source.kind is not SourceKind.KNOWN_ISSUE or issue_id is None:
+        return source
+    with desk.uow() as uow:
+        issue = uow.known_issues.get(issue_id)
+    if issue is None or not issue.fix.strip():
+        return source
+    return replace(source, passage=issue.fix, language=_language_of(desk, issue.fix))
 
 
 def _language_of(desk: Desk, text: str) -> str | None:

@@ -185,11 +185,17 @@ def prune_knowledge_gaps(desk: Desk) -> int:
 class GapTopic:
     topic: Topic
     tickets: list[tuple[int, str]]  # (id, number) of up to five example tickets
+    solved: tuple[int, ...] = ()  # those of them solved or closed since
 
     @property
     def article_link(self) -> str:
-        """Where "Write an article" goes: the article form, filled in from the topic."""
-        query = {"title": self.topic.label, "tickets": ",".join(str(i) for i, _ in self.tickets)}
+        """Where "Write an article" goes: the article form, filled in from the topic and
+        drafted from its solved example tickets. An open one is left out: the form refuses
+        to draft from it, and would show that refusal instead of a draft."""
+        query = {"title": self.topic.label}
+        solved = [str(i) for i, _ in self.tickets if i in self.solved]
+        if solved:
+            query["tickets"] = ",".join(solved)
         return "/kb/articles/new?" + urlencode(query)
 
 
@@ -246,7 +252,15 @@ def knowledge_gaps(desk: Desk, actor: Actor, days: int = 30) -> KnowledgeGaps:
         items.append(
             TopicItem(MissSource.BOUNCE, ticket.subject, at, packet.ticket_id, packet.guidance)
         )
-    grouped = [GapTopic(t, _numbered(desk, t.ticket_ids)) for t in topics(items)]
+    found = topics(items)
+    with desk.uow() as uow:
+        examples = {i for t in found for i in t.ticket_ids}
+        solved = tuple(
+            t.id
+            for t in access_tickets(uow, actor, examples)
+            if t.id is not None and t.status in (Status.SOLVED, Status.CLOSED)
+        )
+    grouped = [GapTopic(t, _numbered(desk, t.ticket_ids), solved) for t in found]
     return KnowledgeGaps(
         days=days,
         since=since,

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tierdesk.domain.audit import AuditEvent, audit_event
-from tierdesk.domain.customer_texts import customer_language
+from tierdesk.domain.customer_texts import customer_language, customer_text
 from tierdesk.domain.imports import is_placeholder_email
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.outbound import (
@@ -207,7 +207,14 @@ def _compose(uow: UnitOfWork, sender: MailSender, item: OutboxItem) -> OutgoingE
         message = next((m for m in ticket.messages if m.id == item.message_id), None)
         if message is None or not message.is_public:
             raise _NothingToSendError("the reply is no longer on the ticket")
-        reply = ReplyContent(message.body_text, message.body_html, message.author_name)
+        # The desk's own replies (the answerer) are signed with what they are, in the
+        # customer's words, not with the system actor's English name.
+        author = (
+            customer_text(item.language, "answer.author")
+            if message.author_kind == "system"
+            else message.author_name
+        )
+        reply = ReplyContent(message.body_text, message.body_html, author)
         # Mail goes to the customer, who may not read restricted diagnostics an agent attached
         # (domain.visibility): those stay on the desk, as they do in the portal.
         attachments = tuple(

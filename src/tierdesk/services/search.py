@@ -38,6 +38,7 @@ from tierdesk.ports import SearchIndex, UnitOfWork
 from tierdesk.services.access import (
     TicketOrSolution,
     access_ticket,
+    access_ticket_or_solution,
     access_tickets_or_solutions,
     desk_merged_sources,
     desk_ticket_page,
@@ -304,12 +305,13 @@ def search_tickets(desk: Desk, actor: Actor, query: str, limit: int = 20) -> lis
         raise InvalidInputError(f"limit must be between 1 and {MAX_RESULTS}", field="limit")
     index = require_search(desk)
     with desk.uow() as uow:
-        named_tickets = _named_tickets(uow, actor, query, desk.ticket_prefix)[:limit]
+        named_hits = _named_hits(uow, actor, query, desk.ticket_prefix)[:limit]
         results = [
-            FoundTicket(ticket, 1.0, f"its number is {ticket.number}", named=True)
-            for ticket in named_tickets
+            FoundTicket(hit.ticket, 1.0, "", named=True, solution=hit.solution)
+            for hit in named_hits
         ]
-        named = {ticket.id for ticket in named_tickets}
+        results = [replace(f, why=f"its number is {f.number}") for f in results]
+        named = {hit.ticket_id for hit in named_hits}
         where = search_filter(
             actor, (DocumentKind.TICKET, DocumentKind.TICKET_NOTES), solutions=True
         )
@@ -333,10 +335,15 @@ def _found(hit: TicketOrSolution, scored: ScoredDocument) -> FoundTicket:
     )
 
 
-def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> list[FoundTicket]:
+def search_solutions(
+    desk: Desk, actor: Actor, query: str, limit: int = 5, *, named_first: bool = False
+) -> list[FoundTicket]:
     """Solved tickets whose public text answers ``query``, each as its solution: the knowledge
     base's "how was this solved before?", for agents, whatever level solved it. Customers get
-    none here: their suggestions come from their own organisation (``services.deflection``)."""
+    none here: their suggestions come from their own organisation (``services.deflection``).
+    ``named_first`` (a person's search box): a solved ticket the query names by its number
+    comes first; never for the answerer, whose query is a customer's text ("about TD-1454")
+    and whose answer must come from a match, not from a number."""
     if not query.strip():
         raise InvalidInputError("say what to search for", field="q")
     if limit < 1 or limit > MAX_RESULTS:
@@ -349,11 +356,19 @@ def search_solutions(desk: Desk, actor: Actor, query: str, limit: int = 5) -> li
             search_filter(actor, (DocumentKind.TICKET,), solutions=True),
             statuses=(str(Status.SOLVED), str(Status.CLOSED)),
         )
-        best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
+        # A solved ticket the query names by its number comes first (how was TD-1454 solved?).
+        named_hits = _named_hits(uow, actor, query, desk.ticket_prefix) if named_first else []
         found = [
+            FoundTicket(hit.ticket, 1.0, f"its number is {hit.solution.number}", True, hit.solution)
+            for hit in named_hits
+            if hit.solution is not None
+        ]
+        named = {f.solution.ticket_id for f in found if f.solution is not None}
+        best = dict(_best_per_ticket(uow, index.search(uow, query, where, MAX_RESULTS)))
+        found += [
             _found(hit, best[hit.ticket_id])
             for hit in access_tickets_or_solutions(uow, actor, best)
-            if hit.solution is not None
+            if hit.solution is not None and hit.ticket_id not in named
         ]
         return found[:limit]
 
@@ -378,6 +393,19 @@ def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> li
     for number in ticket_numbers_in(query, prefix):
         try:
             seen.append(access_ticket(uow, actor, number, prefix))
+        except TicketNotFoundError:
+            continue
+    return seen
+
+
+def _named_hits(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[TicketOrSolution]:
+    """The tickets ``query`` names by number, as the search shows them: the ticket where the
+    actor may open it, else the solution of a solved one (every agent's knowledge, whatever
+    level solved it); any other number is as absent as one that does not exist."""
+    seen = []
+    for number in ticket_numbers_in(query, prefix):
+        try:
+            seen.append(access_ticket_or_solution(uow, actor, number, prefix))
         except TicketNotFoundError:
             continue
     return seen

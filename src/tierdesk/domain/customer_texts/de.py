@@ -140,6 +140,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Nachrichten",
     "portal.answer": "So wurde es gelöst",
     "portal.support": "Support",
+    "answer.author": "Automatische Antwort",
     "portal.merged_from": "aus {number}",  # a message of a ticket merged into this one
     # -- who is copied on a ticket (the requester edits it) --------------------------------
     "portal.ccs": "In Kopie (CC)",

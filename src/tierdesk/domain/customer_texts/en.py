@@ -133,6 +133,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messages",
     "portal.answer": "How it was solved",
     "portal.support": "Support",
+    "answer.author": "Automatic reply",
     "portal.merged_from": "from {number}",  # a message of a ticket merged into this one
     # -- who is copied on a ticket (the requester edits it) --------------------------------
     "portal.ccs": "Copied on this ticket",

@@ -138,6 +138,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Mensajes",
     "portal.answer": "Cómo se resolvió",
     "portal.support": "Soporte",
+    "answer.author": "Respuesta automática",
     "portal.merged_from": "de {number}",  # a message of a ticket merged into this one
     # -- who is copied on a ticket (the requester edits it) --------------------------------
     "portal.ccs": "En copia (CC)",

@@ -148,6 +148,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messages",
     "portal.answer": "Comment cela a été résolu",
     "portal.support": "Support",
+    "answer.author": "Réponse automatique",
     "portal.merged_from": "de {number}",  # a message of a ticket merged into this one
     # -- who is copied on a ticket (the requester edits it) --------------------------------
     "portal.ccs": "En copie (CC)",

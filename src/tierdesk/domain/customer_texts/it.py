@@ -139,6 +139,7 @@ TEXTS: dict[str, str] = {
     "portal.messages": "Messaggi",
     "portal.answer": "Come è stato risolto",
     "portal.support": "Assistenza",
+    "answer.author": "Risposta automatica",
     "portal.merged_from": "da {number}",  # a message of a ticket merged into this one
     # -- who is copied on a ticket (the requester edits it) --------------------------------
     "portal.ccs": "In copia (CC)",

@@ -166,7 +166,9 @@ def link_ticket(
     request: Request, desk: DeskDep, agent: WebAgent, article_id: RecordId, ticket: Text
 ) -> Response:
     linked = articles.link_article(desk, agent, article_id, ticket.strip())
-    return go(request, f"/tickets/{linked.number}?notice=Linked+to+KB-{article_id}")
+    # Back to the article, where the ticket now shows under Helped (the ticket page's own
+    # "A KB article helped" form returns to the ticket).
+    return go(request, f"/articles/{article_id}?notice=Linked+{linked.number}")
 
 
 @router.post("/tickets/{reference}/articles", dependencies=[Csrf])

@@ -127,6 +127,10 @@ def http_error_page(request: Request, status: int, detail: str) -> Response:
 
 def form_error_page(request: Request, problems: Sequence[Any]) -> Response:
     """What FastAPI found missing or malformed in a page's form, said per field."""
+    if problems and all(next(iter(p.get("loc") or ("",))) == "path" for p in problems):
+        # A malformed id in the address ("/portal/articles/abc") names no page: the 404 an
+        # unknown id gets, not a form's "fill in: article id".
+        return http_error_page(request, 404, "Not Found")
     fields: list[str] = []
     said: list[str] = []
     for problem in problems:

@@ -30,7 +30,9 @@ def kb_page(request: Request, desk: DeskDep, agent: WebAgent, q: str = "") -> Re
         "user": agent,
         "q": q,
         "hits": hits,
-        "solutions": search.search_solutions(desk, agent, q, limit=5) if q.strip() else [],
+        "solutions": (
+            search.search_solutions(desk, agent, q, limit=5, named_first=True) if q.strip() else []
+        ),
         "articles": knowledge.list_articles(desk, agent),
         "products": tickets.list_products(desk),
     }

@@ -122,7 +122,9 @@ def solve(
     agent: WebAgent,
     reference: str,
     resolution: Annotated[str, Form()],
-    public_answer: Annotated[str | None, Form()] = None,  # left empty: none for the customer
+    # Left empty: nothing for the customer (the dialog says so). A None default would take an
+    # emptied field for a missing one, which the service answers with the thread's draft.
+    public_answer: Annotated[str, Form()] = "",
     form_key: forms.FormKey = None,
 ) -> Response:
     with suppress(RepeatedRequestError):  # solved by this very form before: the same answer
