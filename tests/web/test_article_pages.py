@@ -253,6 +253,26 @@ def test_at_l3_the_known_fix_form_is_drafted_from_the_ticket_and_a_blank_symptom
     assert saved.status_code == 204 and "Known+fix:+KI-" in saved.headers["HX-Redirect"]
 
 
+def test_a_known_fix_drafted_from_a_question_is_not_offered_to_send_unread(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """An open ticket's last public reply is often a question ("Could you send us …"); the
+    drafted fix is then that question, and ticking "answer the ticket" by default sent it."""
+    ticket = open_at_l1(web, "LDAP sign-in fails", "Phones cannot sign in with LDAP.")
+    number = ticket.number or ""
+    desk = web.app.desk
+    escalation.escalate_ticket(desk, SYSTEM, number, Tier.L3, "needs L3", full_packet())
+    asking = "Could you send us the LDAP settings and the phone's log?"
+    conversation.add_message(desk, SYSTEM, number, MessageKind.PUBLIC_REPLY, text=asking)
+    lead = signed_in(web.lead)
+
+    form = html.unescape(lead.get(f"/tickets/{number}/known-fix").text)
+
+    assert asking in form
+    assert 'name="send_fix" value="yes">' in form  # offered, not ticked
+    assert "not from an answer the customer accepted" in form
+
+
 def test_a_public_article_is_suggested_in_the_portal_and_its_deflection_is_counted(
     web: WebDesk, signed_in: SignIn
 ) -> None:

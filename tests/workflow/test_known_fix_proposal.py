@@ -30,6 +30,7 @@ def test_the_proposal_reads_the_fix_from_the_public_replies_and_never_the_notes(
     draft = proposed.json()
     assert draft["title"] == "Calls drop"
     assert REPLY in draft["fix"]
+    assert draft["send_fix"] is False  # drafted from the replies: sent only when asked to
     assert "32 s" in draft["symptoms"]
     assert draft["product"] == "Kestrel PBX" and draft["affected_versions"] == ["4.1"]
     assert "fw-core-2" not in str(draft) and "10.1.2.3" not in str(draft)
@@ -45,7 +46,12 @@ def test_recording_the_known_fix_creates_the_issue_links_answers_and_counts_the_
         "/known-issues/known-fix",
         "l3",
         ticket=number,
-        **{**draft, "product": "kestrel-pbx", "fix": "Disable SIP ALG, then restart the trunk."},
+        **{
+            **draft,
+            "product": "kestrel-pbx",
+            "fix": "Disable SIP ALG, then restart the trunk.",
+            "send_fix": True,  # the engineer wrote the fix: now it may go to the customer
+        },
     )
 
     assert created.status_code == 201, created.text

@@ -155,6 +155,9 @@ class KnownIssueDraft:
     fix: str
     root_cause: str
     affected_versions: list[str]
+    # the fix is the answer the customer was given when solved; False: drafted from the last
+    # public replies or the resolution, which may be a question or internal words (check it)
+    fix_was_sent: bool = False
 
 
 def public_side(
@@ -197,4 +200,5 @@ def draft_known_issue(source: SourceTicket) -> KnownIssueDraft:
         fix=fix,
         root_cause=solution.resolution or "",
         affected_versions=versions,
+        fix_was_sent=bool(solution.public_answer),
     )

@@ -90,7 +90,17 @@ def _add_issue(uow: UnitOfWork, desk: Desk, actor: Actor, new: KnownIssueInput) 
     return issue
 
 
-def draft_known_issue_for(desk: Desk, actor: Actor, reference: int | str) -> KnownIssueInput:
+@dataclass(frozen=True)
+class KnownFixProposal:
+    """A known issue proposed from a ticket, and whether its fix is the answer the customer was
+    already given (else it was drafted from the last public replies, which are often a
+    question: the forms do not offer to send it unread)."""
+
+    issue: KnownIssueInput
+    fix_was_sent: bool
+
+
+def draft_known_issue_for(desk: Desk, actor: Actor, reference: int | str) -> KnownFixProposal:
     """L3's "known fix" without a known issue to name: a new one proposed from the ticket
     (``article_draft.draft_known_issue``: its public side only), for the engineer to edit."""
     require_level(actor, AUTHORS, "document known issues")
@@ -99,7 +109,7 @@ def draft_known_issue_for(desk: Desk, actor: Actor, reference: int | str) -> Kno
         product = uow.products.get(ticket.product_id) if ticket.product_id is not None else None
         version = customer_version(uow, ticket)
         draft = draft_known_issue(public_side(ticket, product.name if product else None, version))
-    return KnownIssueInput(
+    issue = KnownIssueInput(
         title=draft.title,
         symptoms=draft.symptoms,
         fix=draft.fix,
@@ -107,6 +117,7 @@ def draft_known_issue_for(desk: Desk, actor: Actor, reference: int | str) -> Kno
         product=product.name if product else None,
         affected_versions=[v for v in draft.affected_versions if is_version(v)],
     )
+    return KnownFixProposal(issue, draft.fix_was_sent)
 
 
 def record_known_fix(

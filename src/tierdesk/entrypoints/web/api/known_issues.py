@@ -62,6 +62,11 @@ class KnownFixProposal(BaseModel):
     root_cause: str
     product: str | None
     affected_versions: list[str]
+    send_fix: bool = Field(
+        description="The suggested `send_fix` for `POST /known-issues/known-fix`: true when the "
+        "fix is the answer the customer was given; false when it was drafted from the ticket's "
+        "last public replies or its resolution (often a question: read it before sending)"
+    )
 
 
 class KnownFixCreate(KnownIssueCreate):
@@ -74,7 +79,8 @@ def propose_known_issue(ticket: str, desk: DeskDep, actor: CurrentActor) -> Know
     """L3's "known fix" without an existing known issue: a new one drafted from the ticket
     (its public side: title, symptoms, the fix the customer was given, the resolution as root
     cause). Nothing is stored; ``POST /known-issues/known-fix`` stores the edited one."""
-    draft = known_issues.draft_known_issue_for(desk, actor, ticket)
+    proposal = known_issues.draft_known_issue_for(desk, actor, ticket)
+    draft = proposal.issue
     return KnownFixProposal(
         title=draft.title,
         symptoms=draft.symptoms,
@@ -82,6 +88,7 @@ def propose_known_issue(ticket: str, desk: DeskDep, actor: CurrentActor) -> Know
         root_cause=draft.root_cause,
         product=draft.product,
         affected_versions=draft.affected_versions,
+        send_fix=proposal.fix_was_sent,
     )
 
 

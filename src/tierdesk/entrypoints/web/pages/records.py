@@ -319,11 +319,12 @@ def link_enhancement(
 @router.get("/tickets/{reference}/known-fix")
 def known_fix_form(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
     """L3's "known fix" with no known issue to name: a new one, drafted from the ticket."""
-    draft = known_issues.draft_known_issue_for(desk, agent, reference)
+    proposal = known_issues.draft_known_issue_for(desk, agent, reference)
     context = {
         "user": agent,
         "reference": reference,
-        "draft": draft,
+        "draft": proposal.issue,
+        "fix_was_sent": proposal.fix_was_sent,
         "products": tickets.list_products(desk),
     }
     return render(request, "records/_known_fix.html", context)
