@@ -287,7 +287,9 @@ def check_known_issues(desk: Desk) -> None:
             t
             for t in known_issues.get_known_issue(desk, SYSTEM, issue.id).tickets
             if any(
-                m.kind is MessageKind.PUBLIC_REPLY and f"KI-{issue.id}" in m.body_text
+                m.kind is MessageKind.PUBLIC_REPLY
+                and m.author_kind == "agent"  # the answerer's own links are the answers world's
+                and f"KI-{issue.id}" in m.body_text
                 for m in t.messages
             )
         ]

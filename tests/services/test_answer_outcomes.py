@@ -25,7 +25,15 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import InvalidTransitionError
-from tierdesk.services import answer_outcomes, answers, conversation, metrics, queues
+from tierdesk.services import (
+    answer_outcomes,
+    answers,
+    conversation,
+    known_issues,
+    metrics,
+    queues,
+    tickets,
+)
 from tierdesk.services.desk import Desk
 
 
@@ -57,6 +65,23 @@ def test_yes_solves_the_ticket_as_verified(desk: Desk) -> None:
     assert solved.public_answer == sent.rsplit("\n\n", 1)[0]
     assert "Did this solve it?" in sent and "Did this solve it?" not in solved.public_answer
     assert [a for a, _ in trail(desk, w.lead, ticket)] == ["answer.sent", "answer.verified"]
+
+
+def test_a_ticket_its_known_issues_fix_solved_becomes_one_of_that_issues_tickets(
+    desk: Desk,
+) -> None:
+    w, ticket, contact = answered(desk)
+
+    answer_outcomes.judge_answer(desk, contact, ticket.number or "", solved=True)
+
+    [(issue, count)] = known_issues.list_known_issues(desk, w.lead)
+    view = known_issues.get_known_issue(desk, w.lead, issue.id or 0)
+    assert count == 1  # counted, and told when the issue is fixed
+    assert [t.number for t in view.tickets] == [ticket.number]
+    events = tickets.ticket_events(desk, w.lead, ticket.number or "")
+    assert [e.changes["record"] for e in events if e.action == "known-issue.linked"] == [
+        f"KI-{issue.id}"
+    ]
 
 
 def test_no_hands_it_to_a_person_at_l1_and_it_is_never_answered_again(desk: Desk) -> None:

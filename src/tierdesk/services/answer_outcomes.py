@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome, settled_answer
+from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome, SourceKind, settled_answer
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Contact, Tier
@@ -28,6 +28,9 @@ from tierdesk.services.answers import ANSWERER, portal_link
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS
+from tierdesk.services.known_issues import KIND as KNOWN_ISSUE
+from tierdesk.services.known_issues import known_issue_of_document
+from tierdesk.services.linked_records import link_to_record
 from tierdesk.services.routing import place_in_queue, ticket_facts
 
 logger = logging.getLogger(__name__)
@@ -93,6 +96,24 @@ def _solve(
         by,
         now,
         changes={"citation": attempt.citation, "confidence": attempt.confidence},
+    )
+    _link_known_issue(uow, desk, ticket, attempt, now)
+
+
+def _link_known_issue(
+    uow: UnitOfWork, desk: Desk, ticket: Ticket, attempt: AnswerAttempt, now: Any
+) -> None:
+    """A ticket its known issue's fix solved is one of that issue's tickets, as if an agent had
+    linked it: the issue counts it, and the notice when the issue is fixed reaches it."""
+    issue_id = known_issue_of_document(attempt.source_key)
+    if attempt.source_kind is not SourceKind.KNOWN_ISSUE or issue_id is None:
+        return
+    issue = uow.known_issues.get(issue_id)
+    existing = uow.record_links.of_record(KNOWN_ISSUE, issue_id)
+    if issue is None or any(link.ticket_id == ticket.id for link in existing):
+        return  # retired and gone since, or an agent linked it meanwhile
+    link_to_record(
+        uow, desk, ANSWERER, KNOWN_ISSUE, issue_id, issue.title, ticket.id or 0, now, existing
     )
 
 
