@@ -30,12 +30,15 @@ from dataclasses import replace
 from typing import Any
 
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
+from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.embedding_ahead import EmbeddingAhead
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Clock, UnitOfWork
+from tierdesk.services.access import access_ticket
+from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.follow_ups import FOLLOW_UP_TASK, run_follow_up
 from tierdesk.services.handlers import EVENT_HANDLERS, FOLLOW_UPS, Handler, make_dispatcher
@@ -53,12 +56,18 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work
     handlers = history_handlers()
     search = app.desk.search
+    understanding = app.desk.understanding
     if ahead is not None and search is not None:
         hybrid = HybridSearch(ahead, SearchTuning.of(app.settings.search))
         announce = announcer(hybrid, ahead)
         for action in ("ticket.status_changed", "ticket.merged_into"):
             handlers[action] = (*handlers.get(action, ()), announce)
         search = hybrid
+    if ahead is not None and understanding is not None:
+        # Triage's cold start embeds each new ticket's text alone: the builder announces the
+        # planned openings' texts (``announce_openings``) and the worker embeds them ahead.
+        classifiers = EmbeddingClassifiers(ahead.one_by_one())
+        understanding = replace(understanding, classifiers=classifiers)
     dispatch = make_dispatcher(lambda: desks[0], handlers, settled=())
     sessions = make_session_factory(app.engine)
     prefix = app.settings.ticket_prefix
@@ -67,7 +76,9 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
     def unit_of_work() -> UnitOfWork:
         return SqlUnitOfWork(sessions, prefix, dispatch, on_jobs=follow_up_now)
 
-    desk = replace(app.desk, clock=clock, uow=unit_of_work, search=search)
+    desk = replace(
+        app.desk, clock=clock, uow=unit_of_work, search=search, understanding=understanding
+    )
     desks.append(desk)
     return desk
 
@@ -126,11 +137,14 @@ def history_handlers() -> dict[str, Sequence[Handler]]:
 
 
 def history_follow_ups() -> dict[str, list[list[Handler]]]:
-    """The follow-up steps without indexing and the knowledge-gap look-up."""
-    return {
+    """The follow-up steps without indexing and the knowledge-gap look-up. A step left with
+    no handler (indexing is a step of its own) is dropped: each step is a unit of work that
+    loads the ticket and its trail, for nothing."""
+    kept = {
         action: [[h for h in step if h not in NOT_IN_HISTORY] for step in steps]
         for action, steps in FOLLOW_UPS.items()
     }
+    return {action: [step for step in steps if step] for action, steps in kept.items()}
 
 
 def announcer(index: HybridSearch, ahead: EmbeddingAhead) -> Handler:
@@ -142,3 +156,17 @@ def announcer(index: HybridSearch, ahead: EmbeddingAhead) -> Handler:
         ahead.ahead([t for d in ticket_documents(ticket) for t in index.passage_texts(d)])
 
     return announce_finished
+
+
+def index_tickets_now(desk: Desk, numbers: Sequence[str]) -> None:
+    """Store the search documents of tickets opened or changed after the builder's final
+    index pass: the builder's desk indexes no ticket event by event (see above), and the
+    desk's follow-up would have indexed them."""
+    index = desk.search
+    if index is None or not numbers:
+        return
+    with desk.uow() as uow:
+        for number in numbers:
+            ticket = access_ticket(uow, SYSTEM, number, desk.ticket_prefix)
+            index.store(uow, ticket_documents(ticket))
+        uow.commit()

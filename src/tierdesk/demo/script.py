@@ -50,6 +50,7 @@ class TicketScript:
         self.scenario: str | None = None  # the scenario it tells, when it tells one
         self.customer_channel = Channel.EMAIL  # how the customer writes after opening
         self.requester: Contact | None = None  # who opened it, when a customer did
+        self.opening: tickets.NewTicket | None = None  # what it is opened with
 
     @property
     def ref(self) -> str:
@@ -116,6 +117,7 @@ class TicketScript:
             self.customer_channel = new.channel
         if isinstance(actor, Contact):
             self.requester = actor
+        self.opening = new
 
         def run() -> None:
             self.number = tickets.open_ticket(self.desk, actor, new).number

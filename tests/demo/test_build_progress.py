@@ -1,0 +1,43 @@
+"""How the demo builder tells its progress and drives the follow-up jobs, on their own (the
+full build is in test_demo_world.py)."""
+
+from __future__ import annotations
+
+from tierdesk.demo.clocked import history_follow_ups
+from tierdesk.demo.progress import PHASES, BuildProgress, Phases
+from tierdesk.services.handlers import FOLLOW_UPS
+
+
+def test_a_phase_counted_in_pages_is_reported_each_time_it_passes_a_share() -> None:
+    told: list[BuildProgress] = []
+    phases = Phases(told.append)
+    phases.start(4, 1000, "documents")
+    done = phases.counter(1000, "documents")
+
+    for count in (*range(64, 1000, 64), 1000):  # the index stores pages of 64
+        done(count)
+
+    counts = [p.done for p in told[1:]]
+    assert counts == [*range(64, 1000, 64), 1000]  # every page passes a half percent
+    assert all(p.phase == PHASES[4] and p.total == 1000 for p in told[1:])
+
+
+def test_a_phase_counted_one_by_one_is_reported_at_most_every_half_percent_and_at_its_end() -> None:
+    told: list[BuildProgress] = []
+    phases = Phases(told.append)
+    phases.start(2, 1001, "steps")
+    done = phases.counter(1001, "steps")
+
+    for count in range(1, 1002):
+        done(count)
+
+    counts = [p.done for p in told[1:]]
+    assert counts == [*range(6, 1001, 6), 1001]  # 1001 / 200 rounded up: every sixth step
+
+
+def test_the_history_runs_no_follow_up_step_that_has_nothing_left_to_do() -> None:
+    steps = history_follow_ups()
+
+    assert set(steps) == set(FOLLOW_UPS)
+    assert all(step for action in steps.values() for step in action)  # no empty unit of work
+    assert "index_ticket" not in {h.__name__ for a in steps.values() for s in a for h in s}
