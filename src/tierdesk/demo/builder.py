@@ -49,7 +49,7 @@ from tierdesk.demo.progress import (
 )
 from tierdesk.demo.ratings import plan_ratings
 from tierdesk.demo.rma_world import replace_base_station
-from tierdesk.demo.script import Tally, TicketScript
+from tierdesk.demo.script import Tally, TicketScript, opening_texts
 from tierdesk.demo.side_conversation_world import talk_to_vendor
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
@@ -60,7 +60,6 @@ from tierdesk.demo.world import World
 from tierdesk.domain.knowledge import KNOWLEDGE_KINDS
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import Status
-from tierdesk.domain.triage import triage_text
 from tierdesk.ports import TicketFilter
 from tierdesk.services import knowledge, people, search, tickets, triage
 from tierdesk.services.auth import SYSTEM
@@ -247,8 +246,8 @@ def _build(
     scripts.append(plan_walkthrough(world, scenarios))
     scripts += plan_installed_bases(world, world.roster.lead)  # issue 21: what customers run
     plan_ratings(scripts, seed, end)  # satisfaction for the reports, week by week
-    if ahead is not None:
-        announce_openings(scripts, ahead)
+    if ahead is not None:  # triage's cold start embeds each opening alone, as it is played
+        ahead.ahead_one_by_one(opening_texts(scripts))
     index = desk.search
     if index is None:
         play(scripts, clock, phases)
@@ -368,15 +367,6 @@ def index_manuals(app: Tierdesk, desk: Desk, content: Path, phases: Phases | Non
         counter(done)
 
     return search.rebuild_index(desk, stored)
-
-
-def announce_openings(scripts: list[TicketScript], ahead: EmbeddingAhead) -> None:
-    """Triage's cold start embeds each new ticket's subject and first message while the history
-    plays: the worker embeds them ahead, in the order the tickets will be opened."""
-    openings = sorted(
-        (s.steps[0].at, i, s.opening) for i, s in enumerate(scripts) if s.opening and s.steps
-    )
-    ahead.ahead_one_by_one([triage_text(o.subject, o.body_text or "") for _, _, o in openings])
 
 
 def play(scripts: list[TicketScript], clock: FixedClock, phases: Phases | None = None) -> None:

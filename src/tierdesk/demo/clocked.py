@@ -68,7 +68,7 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
         search = hybrid
     if ahead is not None and understanding is not None:
         # Triage's cold start embeds each new ticket's text alone: the builder announces the
-        # planned openings' texts (``announce_openings``) and the worker embeds them ahead.
+        # planned openings' texts (``script.opening_texts``) and the worker embeds them ahead.
         classifiers = EmbeddingClassifiers(ahead.one_by_one())
         understanding = replace(understanding, classifiers=classifiers)
     dispatch = make_dispatcher(lambda: desks[0], handlers, settled=())
