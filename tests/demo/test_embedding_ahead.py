@@ -64,3 +64,31 @@ def test_a_worker_that_cannot_start_leaves_the_embedding_to_this_process() -> No
         assert ahead.embedded_here == BATCH and ahead.served_ahead == 0
     np.testing.assert_allclose(vectors, inner.embed(announced), atol=1e-6)
     assert ahead.embed([]).shape[0] == 0
+
+
+def test_texts_announced_one_by_one_are_served_alone_exactly_as_embedded_here() -> None:
+    inner = HashingEmbedder()
+    openings = texts("opening", 4)
+    with EmbeddingAhead(inner, HASHING) as ahead:
+        ahead.ahead_one_by_one(openings)
+        one_by_one = ahead.one_by_one()
+        served = [one_by_one.embed([text]) for text in openings]
+        together = one_by_one.embed(texts("descriptions", 2))  # not one text: embedded here
+
+        assert ahead.served_ahead + ahead.embedded_here == len(openings) + 2
+        assert ahead.embedded_here >= 2
+    for text, vector in zip(openings, served, strict=True):
+        assert np.array_equal(vector, inner.embed([text]))  # bit for bit, not just close
+    assert np.array_equal(together, inner.embed(texts("descriptions", 2)))
+    assert one_by_one.name == inner.name
+
+
+def test_a_text_announced_one_by_one_that_the_worker_finished_is_not_embedded_again() -> None:
+    inner = HashingEmbedder()
+    with EmbeddingAhead(inner, HASHING) as ahead:
+        ahead.ahead_one_by_one(["Phone reboots every night", "Phone reboots every night"])
+        ahead._singles["Phone reboots every night"].result(timeout=120)  # the worker is done
+
+        ahead.one_by_one().embed(["Phone reboots every night"])
+
+        assert (ahead.served_ahead, ahead.embedded_here) == (1, 0)

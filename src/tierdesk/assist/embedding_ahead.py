@@ -8,6 +8,10 @@ model embeds it meanwhile on the other core, and ``embed`` later serves those ve
 of computing them again. Vectors are kept by text, so text that did change after it was
 announced is simply embedded as usual when asked for. Same model and code in both processes:
 the vectors are the ones ``embed`` would have computed (up to float rounding of the batch).
+
+Text that is embedded one at a time (a new ticket's text for triage's cold start) is announced
+with ``ahead_one_by_one`` and served by ``one_by_one()``: the worker embeds each such text on
+its own, so its vector is exactly the one this process would have computed, bit for bit.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class EmbeddingAhead:
         self._batches: list[tuple[list[str], Future[NDArray[np.float32]]]] = []
         self._queued: dict[str, None] = {}  # announced, not yet sent (insertion-ordered)
         self._broken = False
+        self._singles: dict[str, Future[NDArray[np.float32]]] = {}  # each embedded alone
         self.served_ahead = 0  # texts ``embed`` found embedded by the worker
         self.embedded_here = 0
 
@@ -95,6 +100,39 @@ class EmbeddingAhead:
                 self._queued[text] = None
         while len(self._queued) >= BATCH:
             self._send(list(self._queued)[:BATCH])
+
+    def ahead_one_by_one(self, texts: Sequence[str]) -> None:
+        """Texts that will later be embedded one per call (``one_by_one``): the worker embeds
+        each alone, in this order, before any batch announced after them."""
+        for text in dict.fromkeys(texts):
+            if self._broken:
+                return
+            if text in self._singles:
+                continue
+            try:
+                self._singles[text] = self._pool.submit(_embed_in_worker, [text])
+            except BrokenExecutor:
+                log.warning("the embedding worker is gone; embedding in this process")
+                self._broken = True
+
+    def one_by_one(self) -> Embedder:
+        """An embedder serving single texts announced with ``ahead_one_by_one``; any other
+        call is embedded in this process, as the inner embedder would."""
+        return _OneByOne(self)
+
+    def _embed_single(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        future = self._singles.pop(texts[0], None) if len(texts) == 1 else None
+        # One the worker has not started is embedded here instead of waited for.
+        if future is not None and not future.cancel():
+            try:
+                vectors = future.result()
+            except Exception:
+                log.warning("embedding ahead failed; embedding here instead", exc_info=True)
+            else:
+                self.served_ahead += 1
+                return vectors
+        self.embedded_here += len(texts)
+        return self._inner.embed(texts)
 
     def ready(self) -> int:
         """How many texts have vectors waiting (the worker's finished batches included)."""
@@ -146,3 +184,15 @@ class EmbeddingAhead:
                 self._queued.pop(text, None)  # embedded here now: no need to send it
             self._ready.update(zip(missing, self._inner.embed(missing), strict=True))
         return np.vstack([self._ready[t] for t in texts])
+
+
+class _OneByOne:
+    """``EmbeddingAhead.one_by_one``: an ``Embedder`` whose single-text calls may be served by
+    the worker."""
+
+    def __init__(self, ahead: EmbeddingAhead) -> None:
+        self._ahead = ahead
+        self.name = ahead.name
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return self._ahead._embed_single(texts)

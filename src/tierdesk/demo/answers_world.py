@@ -20,16 +20,15 @@ from datetime import datetime, timedelta
 
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.demo.cast import Customer
+from tierdesk.demo.clocked import index_tickets_now
 from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.tickets import TicketType
 from tierdesk.services import answer_outcomes, answers, queues, tickets
-from tierdesk.services.access import access_ticket
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, TaskRegistry, run_next_job
-from tierdesk.services.search import ticket_documents
 
 ANSWERING_QUEUE = "intake-en"
 # Portal questions: (days before the end, product, type, subject, text). Worded the way the
@@ -128,18 +127,5 @@ def answer_portal_questions(
         answer_outcomes.judge_answer(desk, contact, number, solved=i == 0)
     clock.at = max(back_to, end)
     answer_outcomes.assume_solved(desk, {})  # the third (and any older) no one reacted to
-    _index(desk, opened)
+    index_tickets_now(desk, opened)  # asked after the final index pass
     return AnsweredDemo(len(QUESTIONS), len(sent), questions)
-
-
-def _index(desk: Desk, numbers: list[str]) -> None:
-    """The builder's desk indexes no ticket event by event (``demo/clocked.py``) and the
-    history's index was built before these were asked: store theirs now, as the desk would."""
-    index = desk.search
-    if index is None:
-        return
-    with desk.uow() as uow:
-        for number in numbers:
-            ticket = access_ticket(uow, SYSTEM, number, desk.ticket_prefix)
-            index.store(uow, ticket_documents(ticket))
-        uow.commit()

@@ -30,16 +30,26 @@ from tierdesk.demo.advisories_world import send_demo_advisory
 from tierdesk.demo.answers_world import ANSWERING_QUEUE, AnsweredDemo, answer_portal_questions
 from tierdesk.demo.cast import Roster, create_agents, create_customers
 from tierdesk.demo.catalog import create_products
-from tierdesk.demo.clocked import desk_on_clock
+from tierdesk.demo.clocked import desk_on_clock, index_tickets_now
 from tierdesk.demo.content import CONTENT_DIR, copy_manuals, load_hadoop_subset, load_scenarios
 from tierdesk.demo.hadoop import plan_hadoop_tickets
 from tierdesk.demo.handover_world import hand_over_demo_shift
 from tierdesk.demo.installed_world import plan_installed_bases
 from tierdesk.demo.knowledge_world import ask_unanswered, gap_topics, write_articles
-from tierdesk.demo.progress import HISTORY, Phases, ProgressHook, no_progress
+from tierdesk.demo.progress import (
+    ARTICLES,
+    COUNTING,
+    HISTORY,
+    INDEXING,
+    LAST_STORIES,
+    TRAINING,
+    Phases,
+    ProgressHook,
+    no_progress,
+)
 from tierdesk.demo.ratings import plan_ratings
 from tierdesk.demo.rma_world import replace_base_station
-from tierdesk.demo.script import Tally, TicketScript
+from tierdesk.demo.script import Tally, TicketScript, opening_texts
 from tierdesk.demo.side_conversation_world import talk_to_vendor
 from tierdesk.demo.sign_ins import describe_sign_ins
 from tierdesk.demo.stories import plan_scenario_tickets
@@ -47,6 +57,7 @@ from tierdesk.demo.time_world import log_demo_time
 from tierdesk.demo.walkthrough import plan_walkthrough
 from tierdesk.demo.workflow_world import plan_workflow
 from tierdesk.demo.world import World
+from tierdesk.domain.knowledge import KNOWLEDGE_KINDS
 from tierdesk.domain.people import Tier
 from tierdesk.domain.tickets import Status
 from tierdesk.ports import TicketFilter
@@ -235,6 +246,8 @@ def _build(
     scripts.append(plan_walkthrough(world, scenarios))
     scripts += plan_installed_bases(world, world.roster.lead)  # issue 21: what customers run
     plan_ratings(scripts, seed, end)  # satisfaction for the reports, week by week
+    if ahead is not None:  # triage's cold start embeds each opening alone, as it is played
+        ahead.ahead_one_by_one(opening_texts(scripts))
     index = desk.search
     if index is None:
         play(scripts, clock, phases)
@@ -242,12 +255,13 @@ def _build(
         with index.deferring_vectors():  # embed each ticket once at the end, not per event
             play(scripts, clock, phases)
     send_demo_advisory(world)  # issue 21: an upgrade advisory, one organisation acknowledged
-    phases.start(HISTORY + 1)
+    phases.start(ARTICLES)
     manuals = copy_manuals(app.settings.data_dir / "manuals", content)
     told = {s.number: s.scenario for s in scripts if s.number and s.scenario}
     with index.deferring_vectors() if index is not None else nullcontext():
         written = write_articles(desk, clock, world.roster, customers, told, end)
-    indexed = index_manuals(app, desk, content)  # embeds the articles too
+    indexed = index_manuals(app, desk, content, phases)  # embeds the articles too
+    phases.start(LAST_STORIES)
     # Asked once everything is searchable, so a miss is one the portal would record today.
     missed = ask_unanswered(desk, clock, customers, end) if index is not None else 0
     gaps = gap_topics(desk, world.roster.lead)
@@ -262,12 +276,14 @@ def _build(
 
     log_demo_time(desk, world.roster.lead, agents, end, seed)  # time spent (issue 21)
 
-    replace_base_station(desk, clock, agents, customers, end)  # issue 21: one RMA, shipped
+    rma = replace_base_station(desk, clock, agents, customers, end)  # issue 21: one RMA, shipped
+    # Opened after the final index pass: stored as the desk's follow-up would have.
+    index_tickets_now(desk, [rma.ticket])
 
-    phases.start(HISTORY + 2)
+    phases.start(TRAINING)
     model = train_triage_on_history(desk)
 
-    phases.start(HISTORY + 3)
+    phases.start(COUNTING)
     tally = world.tally
     statuses, open_by_level = count_tickets(desk)
     return DemoSummary(
@@ -318,8 +334,9 @@ def count_tickets(desk: Desk) -> tuple[dict[str, int], dict[str, int]]:
     return statuses, levels
 
 
-def index_manuals(app: Tierdesk, desk: Desk, content: Path) -> int:
-    """Ingest the manuals listed in manuals/manifest.json, then embed everything once."""
+def index_manuals(app: Tierdesk, desk: Desk, content: Path, phases: Phases | None = None) -> int:
+    """Ingest the manuals listed in manuals/manifest.json, then embed everything once (telling
+    ``phases`` how many tickets and documents are done)."""
     manifest = content / "manuals" / "manifest.json"
     index = desk.search
     if index is None:
@@ -336,7 +353,20 @@ def index_manuals(app: Tierdesk, desk: Desk, content: Path) -> int:
                 product=entry.get("product"),
                 version=entry.get("version"),
             )
-    return search.rebuild_index(desk)
+    phases = phases or Phases(no_progress)
+    sizes = search.index_size(desk)
+    total = sum(sizes[str(kind)] for kind in KNOWLEDGE_KINDS)
+    total += tickets.list_tickets(desk, SYSTEM, TicketFilter(), 1).total
+    phases.start(INDEXING, total, "tickets and documents")
+    counter = phases.counter(total, "tickets and documents")
+    done = 0
+
+    def stored(count: int) -> None:
+        nonlocal done
+        done = min(done + count, total)
+        counter(done)
+
+    return search.rebuild_index(desk, stored)
 
 
 def play(scripts: list[TicketScript], clock: FixedClock, phases: Phases | None = None) -> None:

@@ -10,7 +10,8 @@ The history's tickets are not indexed event by event: nothing the history does s
 once at the end (``services.search.rebuild_index``), with the same documents the last event
 would have stored. Re-indexing a ticket on each of its ~18 events was a fifth of the build.
 
-Nor does the history queue mail: its replies and acknowledgements went out in the story,
+Nor does the history ask for automation rules and webhooks on each event: the demo world has
+none. Nor does the history queue mail: its replies and acknowledgements went out in the story,
 months before the build, so the outbox handlers are left out too. Queued, they waited as
 ``pending`` (1,148 of them in a full build) for the first ``tierdesk mail send-pending`` after
 SMTP was configured, which mailed them all to the demo's customers. The desk that runs after
@@ -30,19 +31,24 @@ from dataclasses import replace
 from typing import Any
 
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
+from tierdesk.assist.classifiers import EmbeddingClassifiers
 from tierdesk.assist.embedding_ahead import EmbeddingAhead
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.tickets import Ticket
 from tierdesk.ports import Clock, UnitOfWork
+from tierdesk.services.access import access_ticket
+from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.follow_ups import FOLLOW_UP_TASK, run_follow_up
 from tierdesk.services.handlers import EVENT_HANDLERS, FOLLOW_UPS, Handler, make_dispatcher
 from tierdesk.services.jobs import TaskRegistry, run_next_job
 from tierdesk.services.knowledge_gaps import check_new_ticket
 from tierdesk.services.mail_outbox import queue_acknowledgement, queue_public_reply
+from tierdesk.services.rules import run_event_rules
 from tierdesk.services.search import index_ticket, ticket_documents
+from tierdesk.services.webhooks import queue_ticket_event
 
 
 def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = None) -> Desk:
@@ -53,12 +59,18 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work
     handlers = history_handlers()
     search = app.desk.search
+    understanding = app.desk.understanding
     if ahead is not None and search is not None:
         hybrid = HybridSearch(ahead, SearchTuning.of(app.settings.search))
         announce = announcer(hybrid, ahead)
         for action in ("ticket.status_changed", "ticket.merged_into"):
             handlers[action] = (*handlers.get(action, ()), announce)
         search = hybrid
+    if ahead is not None and understanding is not None:
+        # Triage's cold start embeds each new ticket's text alone: the builder announces the
+        # planned openings' texts (``script.opening_texts``) and the worker embeds them ahead.
+        classifiers = EmbeddingClassifiers(ahead.one_by_one())
+        understanding = replace(understanding, classifiers=classifiers)
     dispatch = make_dispatcher(lambda: desks[0], handlers, settled=())
     sessions = make_session_factory(app.engine)
     prefix = app.settings.ticket_prefix
@@ -67,7 +79,9 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
     def unit_of_work() -> UnitOfWork:
         return SqlUnitOfWork(sessions, prefix, dispatch, on_jobs=follow_up_now)
 
-    desk = replace(app.desk, clock=clock, uow=unit_of_work, search=search)
+    desk = replace(
+        app.desk, clock=clock, uow=unit_of_work, search=search, understanding=understanding
+    )
     desks.append(desk)
     return desk
 
@@ -108,11 +122,15 @@ class FollowUpsNow:
 # Handlers the history runs without (see the module docstring).
 # The history's tickets are not searchable while it plays, so looking up their knowledge
 # would find nothing and call every one of them a gap.
+# The demo world has no automation rules and no webhooks (test_demo_world checks): the two
+# every-event handlers asked the database for them on each of ~8,300 events and found none.
 NOT_IN_HISTORY: tuple[Handler, ...] = (
     index_ticket,
     queue_public_reply,
     queue_acknowledgement,
     check_new_ticket,
+    run_event_rules,
+    queue_ticket_event,
 )
 
 
@@ -126,11 +144,14 @@ def history_handlers() -> dict[str, Sequence[Handler]]:
 
 
 def history_follow_ups() -> dict[str, list[list[Handler]]]:
-    """The follow-up steps without indexing and the knowledge-gap look-up."""
-    return {
+    """The follow-up steps without indexing and the knowledge-gap look-up. A step left with
+    no handler (indexing is a step of its own) is dropped: each step is a unit of work that
+    loads the ticket and its trail, for nothing."""
+    kept = {
         action: [[h for h in step if h not in NOT_IN_HISTORY] for step in steps]
         for action, steps in FOLLOW_UPS.items()
     }
+    return {action: [step for step in steps if step] for action, steps in kept.items()}
 
 
 def announcer(index: HybridSearch, ahead: EmbeddingAhead) -> Handler:
@@ -142,3 +163,17 @@ def announcer(index: HybridSearch, ahead: EmbeddingAhead) -> Handler:
         ahead.ahead([t for d in ticket_documents(ticket) for t in index.passage_texts(d)])
 
     return announce_finished
+
+
+def index_tickets_now(desk: Desk, numbers: Sequence[str]) -> None:
+    """Store the search documents of tickets opened or changed after the builder's final
+    index pass: the builder's desk indexes no ticket event by event (see above), and the
+    desk's follow-up would have indexed them."""
+    index = desk.search
+    if index is None or not numbers:
+        return
+    with desk.uow() as uow:
+        for number in numbers:
+            ticket = access_ticket(uow, SYSTEM, number, desk.ticket_prefix)
+            index.store(uow, ticket_documents(ticket))
+        uow.commit()

@@ -1,10 +1,10 @@
 """How far a demo build is, told to whoever shows it.
 
-The builder calls a hook with a :class:`BuildProgress` when each phase starts and, in the one
-long phase (playing the history), as its steps are played: every half percent, so the hook costs
-nothing per ticket. A value says everything a display needs on its own (the phase's name and
-number, how many phases there are, units done of the total), so a progress line and a progress
-bar are both just functions of it (``entrypoints/cli/progress.py`` draws the line).
+The builder calls a hook with a :class:`BuildProgress` when each phase starts and, in the two
+long counted phases (playing the history, indexing), as their units are done: every half
+percent, so the hook costs nothing per ticket. A value says everything a display needs on its
+own (the phase's name and number, how many phases there are, units done of the total), so a
+progress bar is just a function of it (``entrypoints/cli/progress.py`` draws it).
 """
 
 from __future__ import annotations
@@ -43,11 +43,18 @@ PHASES = (
     "Creating products, agents and customers",
     "Planning the history",
     "Playing the history through the desk",
-    "Reading the manuals, writing KB articles, indexing tickets and manuals",
+    "Writing KB articles from the history",
+    "Indexing tickets, articles and manuals",
+    "Asking the portal, answering, the last stories",
     "Training the triage model on the history",
     "Counting what was built",
 )
 HISTORY = PHASES.index("Playing the history through the desk")
+ARTICLES = HISTORY + 1
+INDEXING = HISTORY + 2  # counted: tickets and documents embedded and stored
+LAST_STORIES = HISTORY + 3
+TRAINING = HISTORY + 4
+COUNTING = HISTORY + 5
 REPORTS_PER_PHASE = 200  # a counted phase reports every half percent, never per step
 
 
@@ -63,13 +70,17 @@ class Phases:
         self.hook(BuildProgress(PHASES[index], index + 1, len(PHASES), 0, total, unit))
 
     def counter(self, total: int, unit: str) -> Callable[[int], None]:
-        """A function to call with the units done so far; it passes on every
-        1/REPORTS_PER_PHASE of ``total`` and the last one."""
+        """A function to call with the units done so far (one at a time or in pages); it
+        passes on a count at least 1/REPORTS_PER_PHASE of ``total`` past the last one it
+        passed on, and the last one."""
         every = max(-(-total // REPORTS_PER_PHASE), 1)  # rounded up: at most that many reports
         phase = self.current
+        told = 0
 
         def done(count: int) -> None:
-            if count % every == 0 or count == total:
+            nonlocal told
+            if count - told >= every or (count == total and told != total):
+                told = count
                 self.hook(BuildProgress(PHASES[phase], phase + 1, len(PHASES), count, total, unit))
 
         return done

@@ -12,6 +12,7 @@ from tierdesk.domain.handoff import TriedStep
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.domain.tickets import LinkKind, Priority, Status, TicketType
+from tierdesk.domain.triage import triage_text
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.services import conversation, escalation, tickets
 from tierdesk.services.desk import Desk
@@ -50,6 +51,7 @@ class TicketScript:
         self.scenario: str | None = None  # the scenario it tells, when it tells one
         self.customer_channel = Channel.EMAIL  # how the customer writes after opening
         self.requester: Contact | None = None  # who opened it, when a customer did
+        self.opening: tickets.NewTicket | None = None  # what it is opened with
 
     @property
     def ref(self) -> str:
@@ -116,6 +118,7 @@ class TicketScript:
             self.customer_channel = new.channel
         if isinstance(actor, Contact):
             self.requester = actor
+        self.opening = new
 
         def run() -> None:
             self.number = tickets.open_ticket(self.desk, actor, new).number
@@ -227,3 +230,12 @@ class TicketScript:
             self.tally.merged += 1
 
         self._add(run, "merged")
+
+
+def opening_texts(scripts: list[TicketScript]) -> list[str]:
+    """What triage's cold start will embed of each ticket (its subject and first message), in
+    the order the tickets will be opened: the embedding worker takes them ahead."""
+    openings = sorted(
+        (s.steps[0].at, i, s.opening) for i, s in enumerate(scripts) if s.opening and s.steps
+    )
+    return [triage_text(o.subject, o.body_text or "") for _, _, o in openings]
