@@ -54,6 +54,7 @@ def serve(
     from tierdesk.entrypoints.web.hosts import public_base_url, served_url
     from tierdesk.entrypoints.web.server import server_config, workers_config
 
+    links_lead_to(host, port)
     with running_desk() as app, background_jobs(app, worker) as runner:
         configure_logging(app.settings.log_format, app.settings.log_level)
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
@@ -74,6 +75,19 @@ def serve(
             server.run()
         if not server.started:  # the port was taken, say; uvicorn has logged why
             raise typer.Exit(3)
+
+
+def links_lead_to(host: str, port: int) -> None:
+    """Links are absolute under TIERDESK_PUBLIC_URL; unset, they lead to where this server
+    listens. Set in the environment before the desk is built, because not every link is
+    written in a request (which knows where it was served): the answerer's "did this solve
+    it?" link goes out by mail from the job runner, and was "/portal/tickets/TD-…" there. The
+    web processes of ``--workers`` build their desks from the same environment."""
+    from tierdesk.entrypoints.web.hosts import served_url
+
+    if os.environ.get("TIERDESK_ENV", "").strip().lower() == "prod":
+        return  # production names its public address itself (the settings refuse none)
+    os.environ.setdefault("TIERDESK_PUBLIC_URL", served_url(host, port))
 
 
 def _serve_in_processes(config: Config) -> None:
