@@ -156,13 +156,15 @@ def test_a_customer_reads_a_published_public_article_and_their_feedback_reaches_
 
     page = customer.get(f"/portal/articles/{article_id}")
     customer.post(f"/portal/articles/{article_id}/feedback", {"helpful": "yes"})
+    crafted = customer.post(f"/portal/articles/{article_id}/feedback", {"helpful": "maybe"})
 
     assert draft.status_code == 404
     assert page.status_code == 200
     assert "Switch the codec to G.722." in html.unescape(page.text)
     assert "Codec negotiation bug" not in page.text  # the resolution is not the article's
     lead_page = signed_in(web.lead).get(f"/articles/{article_id}").text
-    assert "customers 1 yes / 0 no" in lead_page
+    assert "customers 1 yes / 0 no" in lead_page  # "maybe" was refused, not counted as no
+    assert crafted.status_code == 422
 
 
 def test_a_published_article_that_is_not_public_is_not_found_in_the_portal(

@@ -5,7 +5,7 @@ the knowledge pages', whose ``/kb/articles/{id}`` reads an uploaded manual."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
@@ -185,7 +185,11 @@ def link_from_ticket(
 
 @router.post("/articles/{article_id}/feedback", dependencies=[Csrf])
 def give_feedback(
-    request: Request, desk: DeskDep, agent: WebAgent, article_id: RecordId, helpful: Text
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    article_id: RecordId,
+    helpful: Annotated[Literal["yes", "no"], Form()],  # anything else is refused, not "no"
 ) -> Response:
     articles.give_feedback(desk, agent, article_id, helpful == "yes")
     return go(request, f"/articles/{article_id}?notice=Thanks+for+the+feedback")

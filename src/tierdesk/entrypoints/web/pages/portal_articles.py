@@ -5,7 +5,7 @@ deflection recorded against the article). Anything else is the portal's 404."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -46,7 +46,7 @@ def give_feedback(
     desk: DeskDep,
     contact: WebContact,
     article_id: RecordId,
-    helpful: Annotated[str, Form()],
+    helpful: Annotated[Literal["yes", "no"], Form()],  # anything else is refused, not "no"
 ) -> Response:
     articles.give_feedback(desk, contact, article_id, helpful == "yes")
     return go(request, f"/portal/articles/{article_id}?notice=article_feedback")
