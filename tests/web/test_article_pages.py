@@ -213,6 +213,9 @@ def test_linking_a_ticket_on_the_article_page_stays_on_the_article_page(
     assert linked.headers["location"].startswith(f"/articles/{article_id}?")
     page = l1.get(linked.headers["location"]).text
     assert f'href="/tickets/{ticket.number}"' in page  # listed under Helped
+    ticket_page = l1.get(f"/tickets/{ticket.number}").text
+    assert "Linked records" in ticket_page  # and the ticket names it, not only its trail
+    assert f'<a href="/articles/{article_id}">KB-{article_id}</a>' in ticket_page
 
 
 def test_editing_keeps_the_fields_as_the_service_stores_them(web: WebDesk) -> None:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from tierdesk.domain.handoff import PACKET_PARTS, PacketStatus
 from tierdesk.domain.people import Tier
 from tierdesk.domain.public_answer import draft_public_answer
+from tierdesk.domain.record_links import RecordKind, RecordLink, record_reference
 from tierdesk.domain.tickets import Status, format_ticket_number
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
@@ -23,6 +24,7 @@ from tierdesk.services import (
     deadlines,
     escalation,
     knowledge,
+    l3_outcomes,
     levels,
     macros,
     people,
@@ -30,6 +32,28 @@ from tierdesk.services import (
 )
 
 router = APIRouter(include_in_schema=False)
+
+# Where each kind of linked record has its page (entrypoints/web/pages/records.py, articles.py)
+_RECORD_PAGES = {
+    RecordKind.KNOWN_ISSUE: "/known-issues",
+    RecordKind.DEFECT: "/defects",
+    RecordKind.INCIDENT: "/incidents",
+    RecordKind.ENHANCEMENT: "/enhancements",
+    RecordKind.ARTICLE: "/articles",
+}
+
+
+def _linked_records(links: list[RecordLink]) -> list[tuple[str, str]]:
+    """(reference, page) of each record the ticket is linked to, in link order: the known
+    issue whose fix answered it, its defect, incident, enhancement, the articles that helped
+    (until now only the trail said so)."""
+    return [
+        (
+            record_reference(k.record_kind, k.record_id),
+            f"{_RECORD_PAGES[k.record_kind]}/{k.record_id}",
+        )
+        for k in links
+    ]
 
 
 @router.get("/tickets/{reference}")
@@ -66,6 +90,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         "packet_parts": PACKET_PARTS,
         "macros": macros.list_macros(desk, agent),
         "related": tickets.related_tickets(desk, agent, reference),
+        "records": _linked_records(l3_outcomes.ticket_records(desk, agent, reference).links),
         "link_numbers": {
             lk.target_ticket_id: format_ticket_number(desk.ticket_prefix, lk.target_ticket_id)
             for lk in ticket.links
