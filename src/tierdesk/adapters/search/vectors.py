@@ -16,6 +16,10 @@ of work holds one. (It used to: sixteen searches at once each held their request
 connection while waiting for the lock, and the one holding the lock waited for a pooled
 connection none of them would give back: the whole desk stalled until the pool timed out.)
 
+Past ``search.approximate_above`` passages a model's vectors leave memory: an HNSW graph over
+document centroids picks the candidates and their passages are read from the database
+(``graph``, which says why and how it follows the database the same way).
+
 A document's passages are stored together, so they are one run of rows. Up to
 ``EXACT_LIMIT`` passages every search scores every passage (exact max-sim). Above it, a search
 first scores one centroid per document (the normalised mean of its passages: one matrix row
@@ -41,12 +45,17 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Engine
 from threadpoolctl import ThreadpoolController
 
+from tierdesk.adapters.search import graph as graphs
+from tierdesk.adapters.search.graph import APPROXIMATE_PROBE, CentroidGraph
+
+APPROXIMATE_ABOVE = 300_000  # passages; beyond this, the graph (``search.approximate_above``)
 EXACT_LIMIT = 10_000  # passages; beyond this, centroids pick the documents to score exactly
 PROBE_FACTOR = 2  # documents scored exactly per result wanted, in the two-stage search
 # The first stage compares the query with every centroid in this many dimensions: their
@@ -226,41 +235,57 @@ class _Matrix:
 class VectorMatrix:
     """The cached passages of one engine, per embedding model."""
 
-    def __init__(self, engine: Engine, exact_limit: int = EXACT_LIMIT) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        exact_limit: int = EXACT_LIMIT,
+        approximate_above: int = APPROXIMATE_ABOVE,
+        directory: Path | None = None,
+    ) -> None:
         database = engine.url.database
         if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
             raise ValueError("the vector matrix serves a SQLite database file")
         self._database = database
         self._lock = threading.Lock()
         self._by_model: dict[str, _Matrix] = {}
+        self._graphs: dict[str, CentroidGraph] = {}
         self._reader: sqlite3.Connection | None = None  # opened at the first search
         self.exact_limit = exact_limit
+        self.approximate_above = approximate_above
+        self.directory = directory  # where graphs are saved between starts (None: never)
 
     def search(self, model: str, queries: Floats, limit: int) -> tuple[Ints, Floats, Ints]:
         """The ``limit`` best documents for one or more query vectors (rows of ``queries``):
         (document ids, score, best passage id), best first. A document's score is, averaged
         over the query vectors, the cosine of its best passage (max-sim)."""
         with self._lock, one_blas_thread():
-            matrix = self._refreshed(model, queries.shape[1])
-            if matrix.live == 0:
-                return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
-            if matrix.live <= self.exact_limit:
-                rows = np.arange(matrix.size)
-                scores = matrix.vectors[: matrix.size] @ queries.T  # passages x queries
-                take = min(matrix.size, limit * 4)
-                top = np.argpartition(-scores, take - 1, axis=0)[:take].ravel()
-                candidates = np.unique(matrix.documents[top])
+            graph = self._approximate(model, queries.shape[1])
+            if graph is not None:
+                chosen = graph.candidates(queries, int(limit * APPROXIMATE_PROBE))
+                passage_ids, documents, vectors = graph.passages(self._connection(), chosen)
+                scores = vectors @ queries.T
+                candidates = np.unique(documents)
             else:
-                reduced, basis = matrix.reduced_centroids()
-                centroid = (reduced @ (queries @ basis).T).mean(axis=1)
-                take = min(matrix.slots, int(limit * PROBE_FACTOR))
-                best = np.argpartition(-centroid, take - 1)[:take]
-                candidates = matrix.slot_document[best]
-                # the slots are known: no need to look the documents' slots up again
-                rows = matrix.rows_of_slots(best[candidates != _BLANK])
-                scores = matrix.vectors[rows] @ queries.T
-            documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
-        candidates = candidates[candidates != _BLANK]
+                matrix = self._refreshed(model, queries.shape[1])
+                if matrix.live == 0:
+                    return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
+                if matrix.live <= self.exact_limit:
+                    rows = np.arange(matrix.size)
+                    scores = matrix.vectors[: matrix.size] @ queries.T  # passages x queries
+                    take = min(matrix.size, limit * 4)
+                    top = np.argpartition(-scores, take - 1, axis=0)[:take].ravel()
+                    candidates = np.unique(matrix.documents[top])
+                else:
+                    reduced, basis = matrix.reduced_centroids()
+                    centroid = (reduced @ (queries @ basis).T).mean(axis=1)
+                    take = min(matrix.slots, int(limit * PROBE_FACTOR))
+                    best = np.argpartition(-centroid, take - 1)[:take]
+                    candidates = matrix.slot_document[best]
+                    # the slots are known: no need to look the documents' slots up again
+                    rows = matrix.rows_of_slots(best[candidates != _BLANK])
+                    scores = matrix.vectors[rows] @ queries.T
+                documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
+                candidates = candidates[candidates != _BLANK]
         found, combined, best_passage = max_sim(scores, documents, passage_ids, candidates)
         ranked = np.argsort(-combined, kind="stable")[:limit]
         return found[ranked], combined[ranked], best_passage[ranked]
@@ -271,17 +296,77 @@ class VectorMatrix:
         """The same max-sim score as ``search``, for the given documents only (those with no
         vectors are left out): lets a keyword candidate be scored by meaning too."""
         with self._lock, one_blas_thread():
-            matrix = self._refreshed(model, queries.shape[1])
-            rows = matrix.rows_of(document_ids)
-            scores = matrix.vectors[rows] @ queries.T
-            documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
-        if len(rows) == 0:
+            graph = self._approximate(model, queries.shape[1])
+            if graph is not None:
+                passage_ids, documents, vectors = graph.passages(self._connection(), document_ids)
+                scores = vectors @ queries.T
+            else:
+                matrix = self._refreshed(model, queries.shape[1])
+                rows = matrix.rows_of(document_ids)
+                scores = matrix.vectors[rows] @ queries.T
+                documents, passage_ids = matrix.documents[rows], matrix.ids[rows]
+        if len(documents) == 0:
             return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0, np.int64)
         return max_sim(scores, documents, passage_ids, np.unique(documents))
 
     def close(self) -> None:
         with self._lock:
+            for graph in self._graphs.values():
+                if graph.changed:
+                    self._save(graph)
             self._drop_connection()
+
+    def _approximate(self, model: str, dim: int) -> CentroidGraph | None:
+        """The model's graph, caught up with the database, when the model has more than
+        ``approximate_above`` passages (decided at its first search in this process, and
+        when the in-memory matrix grows past it); None while the matrix serves it."""
+        graph = self._graphs.get(model)
+        if graph is not None and graph.dim == dim:
+            version = self._committed_version()
+            if version is None or version != graph.seen_version:
+                graph.catch_up(self._connection())
+                graph.seen_version = version
+            return graph
+        matrix = self._by_model.get(model)
+        if matrix is not None and matrix.dim == dim:
+            matrix = self._refreshed(model, dim)
+            if matrix.live <= self.approximate_above:
+                return None
+            graph = CentroidGraph(model, dim)  # from the matrix's centroids: no reading
+            live = np.flatnonzero(matrix.slot_document[: matrix.slots] != _BLANK)
+            graph.put(matrix.slot_document[live], matrix.centroids[live], threads=0)
+            graph.max_id, graph.seen_version = matrix.max_id, matrix.seen_version
+            del self._by_model[model]
+        else:
+            connection = self._connection()
+            count = connection.execute(
+                "SELECT count(*) FROM search_passages WHERE model = ? AND dim = ?", (model, dim)
+            ).fetchone()[0]
+            if count <= self.approximate_above:
+                return None
+            version = self._committed_version()
+            path = self._saved_path(model, dim)
+            graph = graphs.load(path, model, dim, connection) if path else None
+            if graph is None:
+                graph = CentroidGraph(model, dim)
+            graph.catch_up(connection)
+            graph.seen_version = version
+        self._graphs[model] = graph
+        if graph.changed:
+            self._save(graph)
+        return graph
+
+    def _saved_path(self, model: str, dim: int) -> Path | None:
+        if self.directory is None:
+            return None
+        return graphs.saved_path(self.directory, self._database, model, dim)
+
+    def _save(self, graph: CentroidGraph) -> None:
+        """Best effort: a graph that cannot be saved is rebuilt at the next start."""
+        path = self._saved_path(graph.model, graph.dim)
+        if path is not None:
+            with suppress(OSError, sqlite3.Error, RuntimeError):
+                graphs.save(graph, path, self._connection())
 
     def _connection(self) -> sqlite3.Connection:
         """The cache's own connection: outside the engine's pool (so it never counts against
@@ -378,6 +463,18 @@ def one_blas_thread() -> Iterator[None]:
 
 _MATRICES: weakref.WeakKeyDictionary[Engine, VectorMatrix] = weakref.WeakKeyDictionary()
 _MATRICES_LOCK = threading.Lock()
+
+
+def configure_matrix(engine: Engine, approximate_above: int, directory: Path | None) -> None:
+    """Give the engine a matrix with these settings (``search.approximate_above``, and the
+    directory its graphs are saved in)."""
+    with _MATRICES_LOCK:
+        old = _MATRICES.pop(engine, None)
+        _MATRICES[engine] = VectorMatrix(
+            engine, approximate_above=approximate_above, directory=directory
+        )
+    if old is not None:
+        old.close()
 
 
 def matrix_for(engine: Engine) -> VectorMatrix:
