@@ -12,7 +12,7 @@ import pytest
 from numpy.typing import NDArray
 from sqlalchemy import event
 
-from tierdesk.adapters.search import vectors
+from tierdesk.adapters.search import matrix as matrix_module
 from tierdesk.adapters.search.vectors import (
     VectorMatrix,
     close_matrix,
@@ -199,7 +199,7 @@ def test_the_first_stage_compares_in_fewer_dimensions_fitted_as_the_desk_grows(
     """The centroids are compared in their principal directions; documents that differ only
     within those directions rank as in the exact search, and the directions are refitted once
     the desk has doubled."""
-    monkeypatch.setattr(vectors, "REDUCED_DIM", 3)
+    monkeypatch.setattr(matrix_module, "REDUCED_DIM", 3)
 
     def flat(seed: int) -> NDArray[np.float32]:  # only the first three axes vary
         vector = np.zeros(8, np.float32)
