@@ -251,10 +251,10 @@ def test_the_graph_finds_what_the_exact_search_finds(sqlite_app: Tierdesk) -> No
             )
             uow.commit()
     queries = np.vstack([unit(7 * 10 + 1), unit(23 * 10 + 2)])
-    exact = matrix_for(sqlite_app.engine).search("m", queries, 20)
+    exact = matrix_for(sqlite_app.engine).search("m", queries, 40)
 
     matrix = approximate(sqlite_app)
-    graph_found = matrix.search("m", queries, 20)  # probes 2 x 20 documents: all of them
+    graph_found = matrix.search("m", queries, 40)  # probes every document
     passage = matrix.search("m", unit(31 * 10 + 2)[None, :], 1)
 
     assert "m" in matrix._graphs and "m" not in matrix._by_model

@@ -1,6 +1,7 @@
 """The search store of one unit of work: documents, passages and their vectors, the text index.
 
-SQLite: FTS5 (BM25 with the title weighted) and exact numpy search over the passage matrix.
+SQLite: FTS5 (BM25 with the title weighted) and numpy search over the passage matrix (past
+``search.approximate_above`` passages, over passages an HNSW graph of centroids picks).
 PostgreSQL: ``to_tsvector`` with a GIN index (ts_rank) and pgvector with an HNSW index.
 Every write happens in the unit of work's transaction.
 """
