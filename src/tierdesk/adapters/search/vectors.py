@@ -160,8 +160,8 @@ class VectorMatrix:
             del self._by_model[model]
         else:
             connection = self._connection()
-            count = connection.execute(
-                "SELECT count(*) FROM search_passages WHERE model = ? AND dim = ?", (model, dim)
+            count = connection.execute(  # from the (model, id) index: no vector is read
+                "SELECT count(*) FROM search_passages WHERE model = ?", (model,)
             ).fetchone()[0]
             if count <= self.approximate_above:
                 return None
