@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import sqlite3
 import sys
 import time
@@ -173,6 +172,12 @@ def exact_top(database: Path, queries: Floats, limit: int) -> list[list[int]]:
     return [sorted(b, key=lambda d: -b[d])[:limit] for b in best]
 
 
+def resident_mb() -> float:
+    """The process's resident memory now (not the peak: the exact search's reading)."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(ln for ln in status.splitlines() if ln.startswith("VmRSS")).split()[1]) / 1024
+
+
 def dense_stage(
     matrix: VectorMatrix, queries: Floats, truth: list[list[int]]
 ) -> tuple[float, tuple[float, float, float, float]]:
@@ -209,7 +214,7 @@ def measure(size: int, root: Path, query_count: int, exact: bool) -> None:
     ]
     modes = [("approximate", passages - 1)] + ([("in memory", passages + 1)] if exact else [])
     for name, threshold in modes:
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_before = resident_mb()
         settings = Settings(
             data_dir=data_dir, env="test", search=SearchSettings(approximate_above=threshold)
         )
@@ -220,10 +225,9 @@ def measure(size: int, root: Path, query_count: int, exact: bool) -> None:
         started = time.perf_counter()
         matrix.search(MODEL, queries[:1], 10)  # loads or builds the cache
         loaded = time.perf_counter() - started
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
-            f"- {name}: cache ready in {loaded:.1f} s, peak RSS {rss / 1024:,.0f} MB "
-            f"(before {rss_before / 1024:,.0f} MB)"
+            f"- {name}: cache ready in {loaded:.1f} s; the process's resident memory "
+            f"{rss_before:,.0f} MB before, {resident_mb():,.0f} MB after"
         )
         for probe in (1, 2) if name == "approximate" else (vectors.PROBE_FACTOR,):
             vectors.APPROXIMATE_PROBE = probe
