@@ -115,7 +115,7 @@ class SearchSettings(BaseModel):
         "or a language the desk has never seen): the dense cosine a result needs.",
     )
     approximate_above: int = Field(
-        default=300_000,
+        default=500_000,
         ge=0,
         description="SQLite: past this many passage vectors of one model, dense search walks an "
         "HNSW graph of document centroids (saved in <data_dir>/vectors) and reads the "

@@ -46,7 +46,7 @@ from tierdesk.adapters.search import graph as graphs
 from tierdesk.adapters.search.graph import APPROXIMATE_PROBE, CentroidGraph
 from tierdesk.adapters.search.matrix import BLANK, PROBE_FACTOR, Floats, Ints, PassageMatrix
 
-APPROXIMATE_ABOVE = 300_000  # passages; beyond this, the graph (``search.approximate_above``)
+APPROXIMATE_ABOVE = 500_000  # passages; beyond this, the graph (``search.approximate_above``)
 EXACT_LIMIT = 10_000  # passages; beyond this, centroids pick the documents to score exactly
 
 
