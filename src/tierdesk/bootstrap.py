@@ -35,7 +35,7 @@ from tierdesk.adapters.importers.files import FileFetcher
 from tierdesk.adapters.importers.mail_archive import MailArchive
 from tierdesk.adapters.importers.zendesk import ZendeskExport
 from tierdesk.adapters.passwords import Argon2PasswordHasher
-from tierdesk.adapters.search.vectors import close_matrix
+from tierdesk.adapters.search.vectors import close_matrix, configure_matrix
 from tierdesk.adapters.trackers.github import GitHubTracker
 from tierdesk.adapters.wakeup_channel import ADDRESS_VARIABLE, WakeupListener, wakeup_sender
 from tierdesk.adapters.webhooks.http import HttpWebhookSender
@@ -240,6 +240,12 @@ def bootstrap(
     start_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database, echo=settings.db.echo, pool_size=settings.db.pool_size)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (
+        None,
+        "",
+        ":memory:",
+    ):
+        configure_matrix(engine, settings.search.approximate_above, settings.data_dir / "vectors")
     session_factory = make_session_factory(engine)
 
     desks: list[Desk] = []  # the dispatcher needs the desk, which needs the unit of work

@@ -114,6 +114,13 @@ class SearchSettings(BaseModel):
         description="Relevance floor when no word of the query occurs in the index (gibberish, "
         "or a language the desk has never seen): the dense cosine a result needs.",
     )
+    approximate_above: int = Field(
+        default=500_000,
+        ge=0,
+        description="SQLite: past this many passage vectors of one model, dense search walks an "
+        "HNSW graph of document centroids (saved in <data_dir>/vectors) and reads the "
+        "candidates' passages from the database, instead of holding every vector in memory.",
+    )
     min_confidence: float = Field(
         default=0.5,
         ge=0,

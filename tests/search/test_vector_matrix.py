@@ -12,8 +12,13 @@ import pytest
 from numpy.typing import NDArray
 from sqlalchemy import event
 
-from tierdesk.adapters.search import vectors
-from tierdesk.adapters.search.vectors import matrix_for
+from tierdesk.adapters.search import matrix as matrix_module
+from tierdesk.adapters.search.vectors import (
+    VectorMatrix,
+    close_matrix,
+    configure_matrix,
+    matrix_for,
+)
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import SearchSettings, Settings
 from tierdesk.domain.knowledge import DocumentKind, Passage, SearchDocument, SearchFilter
@@ -194,7 +199,7 @@ def test_the_first_stage_compares_in_fewer_dimensions_fitted_as_the_desk_grows(
     """The centroids are compared in their principal directions; documents that differ only
     within those directions rank as in the exact search, and the directions are refitted once
     the desk has doubled."""
-    monkeypatch.setattr(vectors, "REDUCED_DIM", 3)
+    monkeypatch.setattr(matrix_module, "REDUCED_DIM", 3)
 
     def flat(seed: int) -> NDArray[np.float32]:  # only the first three axes vary
         vector = np.zeros(8, np.float32)
@@ -225,3 +230,126 @@ def test_the_first_stage_compares_in_fewer_dimensions_fitted_as_the_desk_grows(
     store(30, 60)
     assert matrix.search("m", flat(45 * 10)[None, :], 1)[0].size == 1
     assert fitted.fitted_slots == 60
+
+
+def approximate(app: Tierdesk, above: int = 0) -> VectorMatrix:
+    """The engine's matrix as a process configured with ``search.approximate_above``."""
+    configure_matrix(app.engine, above, app.settings.data_dir / "vectors")
+    return matrix_for(app.engine)
+
+
+def test_the_graph_finds_what_the_exact_search_finds(sqlite_app: Tierdesk) -> None:
+    """Past ``search.approximate_above``, a graph of centroids picks the documents whose
+    passages (read from the database) are scored: probing every document, it ranks as the
+    exact search does."""
+    for n in range(40):
+        with sqlite_app.desk.uow() as uow:
+            uow.search.put(
+                SearchDocument(f"d{n}", DocumentKind.DOCUMENT, f"d{n}", "body"),
+                [Passage(f"p{n}.{i}", unit(n * 10 + i).tobytes()) for i in range(3)],
+                "m",
+            )
+            uow.commit()
+    queries = np.vstack([unit(7 * 10 + 1), unit(23 * 10 + 2)])
+    exact = matrix_for(sqlite_app.engine).search("m", queries, 40)
+
+    matrix = approximate(sqlite_app)
+    graph_found = matrix.search("m", queries, 40)  # probes every document
+    passage = matrix.search("m", unit(31 * 10 + 2)[None, :], 1)
+
+    assert "m" in matrix._graphs and "m" not in matrix._by_model
+    assert list(graph_found[0]) == list(exact[0])
+    assert np.allclose(graph_found[1], exact[1])
+    assert list(graph_found[2]) == list(exact[2])
+    with sqlite_app.desk.uow() as uow:
+        assert uow.search.documents([int(passage[0][0])])[int(passage[0][0])].key == "d31"
+        ids = [d.id or 0 for d in uow.search.of_kinds([DocumentKind.DOCUMENT])][:3]
+    scored = matrix.score_documents("m", queries, np.array(ids, np.int64))
+    assert sorted(scored[0]) == sorted(ids)
+
+
+def test_the_graph_picks_up_new_rows_and_forgets_deleted_ones(sqlite_app: Tierdesk) -> None:
+    approximate(sqlite_app)
+    for n in range(6):
+        put(sqlite_app, f"k{n}", n)
+    assert nearest(sqlite_app, 4)[0] == "k4"
+
+    put(sqlite_app, "k6", 60)  # a new document, after the graph was built
+    put(sqlite_app, "k4", 40)  # new text: k4 now lives where seed 40 points
+    with sqlite_app.desk.uow() as uow:
+        uow.search.remove(["k2"])
+        uow.commit()
+
+    assert nearest(sqlite_app, 60)[0] == "k6"
+    assert nearest(sqlite_app, 40)[0] == "k4"
+    assert "k2" not in nearest(sqlite_app, 2)
+    graph = matrix_for(sqlite_app.engine)._graphs["m"]
+    assert len(graph) == 6  # k2 was forgotten when a search met it with no passages left
+
+
+def test_the_matrix_hands_over_to_the_graph_once_the_desk_grows_past_the_limit(
+    sqlite_app: Tierdesk,
+) -> None:
+    matrix = approximate(sqlite_app, above=3)
+    for n in range(3):
+        put(sqlite_app, f"g{n}", n)
+    assert nearest(sqlite_app, 1)[0] == "g1"
+    assert "m" in matrix._by_model and "m" not in matrix._graphs
+
+    put(sqlite_app, "g3", 3)
+    assert nearest(sqlite_app, 3)[0] == "g3"
+    assert "m" in matrix._graphs and "m" not in matrix._by_model
+    assert nearest(sqlite_app, 1)[0] == "g1"
+
+
+def test_a_saved_graph_is_read_at_start_and_a_corrupt_or_stale_one_rebuilt(
+    sqlite_app: Tierdesk,
+) -> None:
+    approximate(sqlite_app)
+    for n in range(5):
+        put(sqlite_app, f"s{n}", n)
+    assert nearest(sqlite_app, 2)[0] == "s2"
+    close_matrix(sqlite_app.engine)  # as a process ends: the graph is saved
+    saved = list((sqlite_app.settings.data_dir / "vectors").glob("*.usearch"))
+    assert len(saved) == 1
+
+    put(sqlite_app, "s5", 5)  # written while no process held the graph
+    matrix = approximate(sqlite_app)
+    assert nearest(sqlite_app, 5)[0] == "s5"
+    assert len(matrix._graphs["m"]) == 6
+
+    close_matrix(sqlite_app.engine)
+    saved[0].write_bytes(saved[0].read_bytes()[:200])  # truncated
+    approximate(sqlite_app)
+    assert nearest(sqlite_app, 3)[0] == "s3"
+
+    close_matrix(sqlite_app.engine)
+    with sqlite_app.desk.uow() as uow:  # the newest rows rewritten: the file no longer fits
+        uow.search.remove(["s5"])
+        uow.commit()
+    put(sqlite_app, "s6", 6)
+    put(sqlite_app, "s7", 7)
+    saved[0].write_bytes(b"not a graph at all\n" + bytes(100))
+    approximate(sqlite_app)
+    assert nearest(sqlite_app, 7)[0] == "s7"
+    assert "s5" not in nearest(sqlite_app, 5)
+
+
+def test_a_document_rewritten_into_the_ids_of_deleted_rows_is_seen(sqlite_app: Tierdesk) -> None:
+    """SQLite gives a new row the id after the highest one left: the newest document's new
+    text takes the ids its old passages had, which a cache counting on growing ids missed."""
+    for n in range(3):
+        put(sqlite_app, f"r{n}", n)
+    assert nearest(sqlite_app, 2)[0] == "r2"
+
+    put(sqlite_app, "r2", 20)
+
+    assert nearest(sqlite_app, 20)[0] == "r2"
+    scores, _ = nearest_scores(sqlite_app, 20)
+    assert max(scores) == pytest.approx(1.0, abs=1e-5)
+
+
+def nearest_scores(app: Tierdesk, seed: int) -> tuple[list[float], list[int]]:
+    with app.desk.uow() as uow:
+        scores, _ = uow.search.nearest([unit(seed).tobytes()], "m", EVERYTHING, 5)
+    return list(scores.values()), list(scores)

@@ -1,6 +1,7 @@
 """The search store of one unit of work: documents, passages and their vectors, the text index.
 
-SQLite: FTS5 (BM25 with the title weighted) and exact numpy search over the passage matrix.
+SQLite: FTS5 (BM25 with the title weighted) and numpy search over the passage matrix (past
+``search.approximate_above`` passages, over passages an HNSW graph of centroids picks).
 PostgreSQL: ``to_tsvector`` with a GIN index (ts_rank) and pgvector with an HNSW index.
 Every write happens in the unit of work's transaction.
 """
@@ -88,6 +89,7 @@ class SqlSearchStore:
         found = self._session.execute(
             select(_d.c.id).where(_d.c.key == document.key)
         ).scalar_one_or_none()
+        old: list[int] = []
         if found is None:
             doc_id = int(
                 self._session.execute(insert(_d).values(**values).returning(_d.c.id)).scalar_one()
@@ -95,7 +97,9 @@ class SqlSearchStore:
         else:
             doc_id = int(found)
             self._session.execute(update(_d).where(_d.c.id == doc_id).values(**values))
-            self._session.execute(delete(_p).where(_p.c.document_id == doc_id))
+            old = list(
+                self._session.execute(select(_p.c.id).where(_p.c.document_id == doc_id)).scalars()
+            )
         if not self._postgres:
             self._session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id})
             self._session.execute(
@@ -117,6 +121,12 @@ class SqlSearchStore:
                     for i, p in enumerate(passages)
                 ],
             )
+        if old:
+            # deleted after the new rows are written: SQLite numbers a new row one above the
+            # highest id left, so deleting first gave the newest document's new passages the
+            # ids of its old ones, and the vector caches (which read ids above the highest
+            # they hold) kept the old vectors
+            self._session.execute(delete(_p).where(_p.c.id.in_(old)))
         document.id = doc_id
         return doc_id
 
