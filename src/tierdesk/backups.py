@@ -26,8 +26,9 @@ from tierdesk.domain.backups import DATABASE_PREFIX, FILES_PREFIX, DeskCheck, Ma
 from tierdesk.errors import ConfigurationError, InvalidInputError
 
 # Directories under the data directory that rebuild themselves and are left out of backups.
-# prometheus-multiproc: the metrics files `serve --workers` empties at every start
-SKIPPED_DIRECTORIES = frozenset({"cache", "tmp", "prometheus-multiproc"})
+# prometheus-multiproc: the metrics files `serve --workers` empties at every start; vectors: the
+# approximate search's saved graph (adapters/search/graph.py), rebuilt from the database
+SKIPPED_DIRECTORIES = frozenset({"cache", "tmp", "prometheus-multiproc", "vectors"})
 _SQLITE_SIDECARS = ("", "-wal", "-shm", "-journal")
 _SCRATCH_PREFIX = ".restore-"
 

@@ -306,3 +306,21 @@ def test_db_check_names_rows_that_point_at_nothing_on_sqlite(app: Tierdesk, sour
 
     assert result.exit_code == 1
     assert "rows point at rows that do not exist (tables: attachments)" in result.stdout
+
+
+def test_a_backup_leaves_out_what_rebuilds_itself(
+    app: Tierdesk, source: Invoke, settings: Settings, tmp_path: Path
+) -> None:
+    """The approximate search's saved graph (hundreds of MB at a million tickets) and the
+    writers' lock file are rebuilt or recreated from the database: not worth a backup."""
+    open_ticket_with_file(app, 1)
+    graph = settings.data_dir / "vectors" / "0123.usearch"
+    graph.parent.mkdir(parents=True)
+    graph.write_bytes(b"a saved graph")
+
+    assert source("backup", str(tmp_path / "desk.tar.gz")).exit_code == 0
+
+    with tarfile.open(tmp_path / "desk.tar.gz") as archive:
+        names = archive.getnames()
+    assert names  # the database and the attachment are there
+    assert not any("vectors" in name or name.endswith("-writer") for name in names)
