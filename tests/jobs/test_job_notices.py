@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +35,19 @@ def test_a_notice_from_another_process_wakes_this_ones_runners(app: Tierdesk) ->
         assert runner.wait(30)
 
 
+@pytest.fixture
+def logging_as_it_was() -> Iterator[None]:
+    """A web process configures logging for its whole process (``create_web_app``): put it
+    back, or every later test in this process logs to standard error."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.usefixtures("logging_as_it_was")
 def test_a_web_process_tells_the_parent_when_a_new_ticket_enqueues_its_follow_up(
     app: Tierdesk, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ import typer
 
 from tierdesk.backups import check_desk
 from tierdesk.bootstrap import JOB_NOTICES_VARIABLE, Tierdesk, bootstrap, ensure_access_notes_key
+from tierdesk.config import Settings
 from tierdesk.demo import build_demo, desk_has_data
 from tierdesk.demo.sign_ins import describe_sign_ins, holds_demo_sign_ins
 from tierdesk.entrypoints.cli.progress import ProgressLine
@@ -54,8 +55,8 @@ def serve(
     from tierdesk.entrypoints.web.hosts import public_base_url, served_url
     from tierdesk.entrypoints.web.server import server_config, workers_config
 
-    links_lead_to(host, port)
-    with running_desk() as app, background_jobs(app, worker) as runner:
+    settings = links_lead_to(load_settings(), host, port)
+    with running_desk(settings) as app, background_jobs(app, worker) as runner:
         configure_logging(app.settings.log_format, app.settings.log_level)
         note(f"tierdesk on http://{host}:{port} (database {app.database_label})")
         note(f"links in mail lead to {public_base_url(app.settings, served_url(host, port))}")
@@ -67,6 +68,7 @@ def serve(
                     # enqueued a job (a new ticket's follow-up), instead of their next poll
                     address = notices.enter_context(app.job_notices())
                     os.environ[JOB_NOTICES_VARIABLE] = address
+                    notices.callback(os.environ.pop, JOB_NOTICES_VARIABLE, None)
                 _serve_in_processes(workers_config(app, host, port, workers))
             return
         app.warm_up()
@@ -77,17 +79,17 @@ def serve(
             raise typer.Exit(3)
 
 
-def links_lead_to(host: str, port: int) -> None:
-    """Links are absolute under TIERDESK_PUBLIC_URL; unset, they lead to where this server
-    listens. Set in the environment before the desk is built, because not every link is
-    written in a request (which knows where it was served): the answerer's "did this solve
-    it?" link goes out by mail from the job runner, and was "/portal/tickets/TD-…" there. The
-    web processes of ``--workers`` build their desks from the same environment."""
+def links_lead_to(settings: Settings, host: str, port: int) -> Settings:
+    """Links are absolute under public_url; unset (dev/test), they lead to where this server
+    listens. Given to the desk itself, not only to requests (which know where they were
+    served): the answerer's "did this solve it?" link goes out by mail from the job runner, and
+    was "/portal/tickets/TD-…" there. Production names its address itself (the settings refuse
+    none)."""
     from tierdesk.entrypoints.web.hosts import served_url
 
-    if os.environ.get("TIERDESK_ENV", "").strip().lower() == "prod":
-        return  # production names its public address itself (the settings refuse none)
-    os.environ.setdefault("TIERDESK_PUBLIC_URL", served_url(host, port))
+    if settings.public_url or settings.env == "prod":
+        return settings
+    return settings.model_copy(update={"public_url": served_url(host, port)})
 
 
 def _serve_in_processes(config: Config) -> None:

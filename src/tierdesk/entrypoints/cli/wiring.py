@@ -49,10 +49,12 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def running_desk(*, require_current_schema: bool = True) -> Iterator[Tierdesk]:
-    """The desk built from the environment's settings, closed afterwards. By default it refuses
-    a database that still needs migrating, with the command that fixes it."""
-    app = bootstrap(load_settings())
+def running_desk(
+    settings: Settings | None = None, *, require_current_schema: bool = True
+) -> Iterator[Tierdesk]:
+    """The desk built from ``settings`` (by default the environment's), closed afterwards. By
+    default it refuses a database that still needs migrating, with the command that fixes it."""
+    app = bootstrap(settings or load_settings())
     try:
         if require_current_schema and app.needs_upgrade():
             raise ConfigurationError(
