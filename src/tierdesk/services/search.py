@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TypeVar
 
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.imports import TICKET_IMPORTED
@@ -48,6 +49,8 @@ from tierdesk.services.desk import Desk
 from tierdesk.services.follow_ups import FOLLOWED_UP
 
 MAX_RESULTS = 50
+
+_Named = TypeVar("_Named")  # what a ticket number found: the ticket, or its solution
 
 
 def require_search(desk: Desk) -> SearchIndex:
@@ -389,23 +392,23 @@ def ticket_named_by(desk: Desk, actor: Actor, query: str) -> Ticket | None:
 def _named_tickets(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[Ticket]:
     """The tickets ``query`` names by number that the actor may see (through the one door:
     a number the actor may not see is as absent as one that does not exist)."""
-    seen = []
-    for number in ticket_numbers_in(query, prefix):
-        try:
-            seen.append(access_ticket(uow, actor, number, prefix))
-        except TicketNotFoundError:
-            continue
-    return seen
+    return _named(query, prefix, lambda number: access_ticket(uow, actor, number, prefix))
 
 
 def _named_hits(uow: UnitOfWork, actor: Actor, query: str, prefix: str) -> list[TicketOrSolution]:
     """The tickets ``query`` names by number, as the search shows them: the ticket where the
     actor may open it, else the solution of a solved one (every agent's knowledge, whatever
     level solved it); any other number is as absent as one that does not exist."""
+    return _named(
+        query, prefix, lambda number: access_ticket_or_solution(uow, actor, number, prefix)
+    )
+
+
+def _named(query: str, prefix: str, look_up: Callable[[str], _Named]) -> list[_Named]:
     seen = []
     for number in ticket_numbers_in(query, prefix):
         try:
-            seen.append(access_ticket_or_solution(uow, actor, number, prefix))
+            seen.append(look_up(number))
         except TicketNotFoundError:
             continue
     return seen
