@@ -83,67 +83,43 @@ def test_an_agent_may_not_set_the_answer_policy(web: WebDesk, signed_in: SignIn)
 
 def test_a_drafted_answer_is_sent_from_the_assist_panel(web: WebDesk, signed_in: SignIn) -> None:
     desk = web.app.desk
-    key = _queue(web)
-    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers="draft"))
-    queues.create_routing_rule(
-        desk, web.lead, queues.NewRoutingRule(name="all", queue=key, assign=False)
-    )
-    known_issues.create_known_issue(
-        desk,
-        web.l2,
-        known_issues.KnownIssueInput(
-            title="The remote control does not pair with the TV",
-            symptoms="The remote control does not pair with the TV; pairing fails.",
-            fix=FIX,
-        ),
-    )
-    ticket = tickets.open_ticket(
-        desk,
-        web.acme_contact,
-        tickets.NewTicket(
-            subject="The remote control does not pair with the TV",
-            body_text="My remote control does not pair with the TV, pairing fails.",
-        ),
-    )
-    while run_next_job(desk, "test") is not None:
-        pass
+    number = _answered(web, "draft")
     lead = signed_in(web.lead)
-    lead.get(f"/tickets/{ticket.number}")
+    lead.get(f"/tickets/{number}")
 
-    panel = lead.get(f"/tickets/{ticket.number}/assist").text
+    panel = lead.get(f"/tickets/{number}/assist").text
     assert "Drafted answer" in panel and FIX in panel
 
-    lead.post(f"/tickets/{ticket.number}/answer/send")
+    lead.post(f"/tickets/{number}/answer/send")
 
-    after = tickets.get_ticket(desk, web.lead, ticket.number or "")
+    after = tickets.get_ticket(desk, web.lead, number)
     assert after.status is Status.PENDING_CUSTOMER
     assert [m for m in after.messages if m.kind is MessageKind.PUBLIC_REPLY and FIX in m.body_text]
-    assert "Send this answer" not in lead.get(f"/tickets/{ticket.number}/assist").text
+    assert "Send this answer" not in lead.get(f"/tickets/{number}/assist").text
 
 
-def _sent_answer(web: WebDesk) -> str:
+def _answered(
+    web: WebDesk,
+    policy: str = "send",
+    *,
+    title: str = "The remote control does not pair with the TV",
+    symptoms: str = "The remote control does not pair with the TV; pairing fails.",
+    fix: str = FIX,
+    body: str = "My remote control does not pair with the TV, pairing fails.",
+) -> str:
+    """A customer's ticket (subject ``title``) in a queue whose answer policy is ``policy``,
+    with a known issue that answers it; its follow-ups run. Returns its number."""
     desk = web.app.desk
     key = _queue(web)
-    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers="send"))
+    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers=policy))
     queues.create_routing_rule(
         desk, web.lead, queues.NewRoutingRule(name="all", queue=key, assign=False)
     )
     known_issues.create_known_issue(
-        desk,
-        web.l2,
-        known_issues.KnownIssueInput(
-            title="The remote control does not pair with the TV",
-            symptoms="The remote control does not pair with the TV; pairing fails.",
-            fix=FIX,
-        ),
+        desk, web.l2, known_issues.KnownIssueInput(title=title, symptoms=symptoms, fix=fix)
     )
     ticket = tickets.open_ticket(
-        desk,
-        web.acme_contact,
-        tickets.NewTicket(
-            subject="The remote control does not pair with the TV",
-            body_text="My remote control does not pair with the TV, pairing fails.",
-        ),
+        desk, web.acme_contact, tickets.NewTicket(subject=title, body_text=body)
     )
     while run_next_job(desk, "test") is not None:
         pass
@@ -153,7 +129,7 @@ def _sent_answer(web: WebDesk) -> str:
 def test_the_customer_says_yes_in_the_portal_and_the_ticket_is_solved(
     web: WebDesk, signed_in: SignIn
 ) -> None:
-    number = _sent_answer(web)
+    number = _answered(web)
     customer = signed_in(web.acme_contact)
     page = customer.get(f"/portal/tickets/{number}").text
     assert "Did our answer solve your problem?" in page and FIX in page
@@ -168,7 +144,7 @@ def test_the_customer_says_yes_in_the_portal_and_the_ticket_is_solved(
 def test_the_customer_says_no_in_the_portal_and_a_person_takes_it(
     web: WebDesk, signed_in: SignIn
 ) -> None:
-    number = _sent_answer(web)
+    number = _answered(web)
     customer = signed_in(web.acme_contact)
     customer.get(f"/portal/tickets/{number}")
 
@@ -184,7 +160,7 @@ def test_the_customer_says_no_in_the_portal_and_a_person_takes_it(
 def test_the_dashboard_and_the_metrics_api_count_a_verified_answer(
     web: WebDesk, signed_in: SignIn, clock: FixedClock
 ) -> None:
-    number = _sent_answer(web)
+    number = _answered(web)
     customer = signed_in(web.acme_contact)
     customer.get(f"/portal/tickets/{number}")
     customer.post(f"/portal/tickets/{number}/answer", {"solved": "yes"})
@@ -204,7 +180,7 @@ def test_the_dashboard_and_the_metrics_api_count_a_verified_answer(
 def test_the_api_shows_the_answer_to_agents_and_takes_the_customers_verdict(
     web: WebDesk, client: TestClient
 ) -> None:
-    number = _sent_answer(web)
+    number = _answered(web)
     desk = web.app.desk
     as_lead = {"Authorization": f"Bearer {token_for(desk, web.lead)}"}
     as_customer = {"Authorization": f"Bearer {token_for(desk, web.acme_contact)}"}
@@ -260,34 +236,16 @@ def test_an_answer_from_a_known_issue_quotes_its_whole_documented_fix(
 ) -> None:
     """The frame says "the documented fix:", so the quote is the known issue's fix, all of
     it: not a window of the indexed text that holds the symptoms and breaks off mid-fix."""
-    desk = web.app.desk
-    key = _queue(web)
-    queues.update_queue(desk, web.lead, key, queues.QueueChanges(answers="send"))
-    queues.create_routing_rule(
-        desk, web.lead, queues.NewRoutingRule(name="all", queue=key, assign=False)
+    number = _answered(
+        web,
+        title="Set-top box black screen after the upgrade to 4.0.1",
+        symptoms=LONG_SYMPTOMS,
+        fix=LONG_FIX,
+        body="Set-top box black screen after the upgrade to 4.0.1, blinking red light.",
     )
-    known_issues.create_known_issue(
-        desk,
-        web.l2,
-        known_issues.KnownIssueInput(
-            title="Set-top box black screen after the upgrade to 4.0.1",
-            symptoms=LONG_SYMPTOMS,
-            fix=LONG_FIX,
-        ),
-    )
-    ticket = tickets.open_ticket(
-        desk,
-        web.acme_contact,
-        tickets.NewTicket(
-            subject="Set-top box black screen after the upgrade to 4.0.1",
-            body_text="Set-top box black screen after the upgrade to 4.0.1, blinking red light.",
-        ),
-    )
-    while run_next_job(desk, "test") is not None:
-        pass
 
     customer = signed_in(web.acme_contact)
-    page = customer.get(f"/portal/tickets/{ticket.number}").text
+    page = customer.get(f"/portal/tickets/{number}").text
     assert "Did our answer solve your problem?" in page  # answered
     assert "&gt; " + LONG_FIX in page  # the whole fix, quoted
     assert "black screen with a blinking red light. The remote" not in page  # not the symptoms
@@ -300,7 +258,7 @@ def test_a_confirmed_answer_is_kept_as_the_solution_without_its_question(
     portal under "how it was solved" and offered to later customers as a solved ticket's
     answer. "Did this solve it? …at /portal/tickets/TD-…" is no longer a question there, and
     would send another customer to this ticket."""
-    number = _sent_answer(web)
+    number = _answered(web)
     customer = signed_in(web.acme_contact)
     customer.get(f"/portal/tickets/{number}")
 
