@@ -5,6 +5,7 @@ between threads and by a file lock between processes; reads never queued
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import subprocess
 import sys
@@ -177,3 +178,29 @@ def test_a_database_in_a_directory_without_write_access_still_writes_without_the
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO t VALUES (1)"))
     assert _count(engine) == 1
+
+
+def _open_lock_files(path: Path) -> int:
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if _target(fd) == str(path))
+
+
+def _target(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return ""
+
+
+def test_an_engine_let_go_of_closes_its_lock_file(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    lock = tmp_path / "desk.db-writer"
+    assert _open_lock_files(lock) == 1
+
+    engine.dispose()
+    del engine, conn
+    gc.collect()
+
+    assert _open_lock_files(lock) == 0  # a process building engine after engine keeps none

@@ -32,6 +32,7 @@ import fcntl
 import os
 import threading
 import time
+import weakref
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,8 @@ class WriterQueue:
         info = conn.info
         if info.pop(_ENDED, False):
             self._release(info)  # its transaction ended and it was kept: the turn is over
-        if info.get(_HOLDS) or not statement.lstrip()[:7].upper().startswith(_WRITES):
+        # every statement passes here: look at its first words only, not a copy of all of it
+        if info.get(_HOLDS) or not statement[:32].lstrip()[:7].upper().startswith(_WRITES):
             return
         started = time.monotonic()
         if self.enter():
@@ -140,6 +142,9 @@ class _FileTurn:
         try:
             if self._fd is None:
                 self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                # closed with its engine's queue: a process that builds many engines (the
+                # test suite, a CLI command per desk) would otherwise keep a descriptor each
+                weakref.finalize(self, os.close, self._fd)
         except OSError:
             return False
         looks = 0
