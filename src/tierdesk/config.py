@@ -17,6 +17,7 @@ from tierdesk.mail_config import MailboxSettings as MailboxSettings
 from tierdesk.mail_config import MailSettings as MailSettings
 from tierdesk.web_config import LiveSettings as LiveSettings
 from tierdesk.web_config import PortalSettings as PortalSettings
+from tierdesk.web_config import ServerSettings as ServerSettings
 from tierdesk.web_config import WebhookSettings as WebhookSettings
 
 _DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - a known placeholder, refused outside dev
@@ -33,8 +34,8 @@ class DatabaseSettings(BaseModel):
         default=20,
         ge=1,
         le=500,
-        description="Database connections a process keeps, and requests the web server works "
-        "on at once (more wait their turn). PostgreSQL: mind max_connections across processes.",
+        description="Database connections a process keeps (and the most requests it works on "
+        "at once, `server.threads`). PostgreSQL: mind max_connections across processes.",
     )
     pg_bin_dir: Path | None = Field(
         default=None,
@@ -361,6 +362,7 @@ class Settings(BaseSettings):
         description="Shortcut for db.url (TIERDESK_DATABASE_URL).",
     )
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
     portal: PortalSettings = Field(default_factory=PortalSettings)
     secret_key: SecretStr = Field(
         default=SecretStr(_DEV_SECRET),

@@ -1,12 +1,27 @@
-"""The settings of what the desk does on the web beyond its pages: outbound webhooks
-(``TIERDESK_WEBHOOKS__*``), live updates in the workspace (``TIERDESK_LIVE__*``) and the
-portal's options (``TIERDESK_PORTAL__*``). Part of ``config.Settings``; kept apart so that
-config.py stays readable.
+"""The settings of what the desk does on the web beyond its pages: the web server's request
+threads (``TIERDESK_SERVER__*``), outbound webhooks (``TIERDESK_WEBHOOKS__*``), live updates
+in the workspace (``TIERDESK_LIVE__*``) and the portal's options (``TIERDESK_PORTAL__*``).
+Part of ``config.Settings``; kept apart so that config.py stays readable.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+
+
+class ServerSettings(BaseModel):
+    """The web server of each process (``tierdesk serve``, or any ASGI server's workers)."""
+
+    threads: int = Field(
+        default=4,
+        ge=1,
+        le=500,
+        description="Requests a web process works on at once (at most `db.pool_size`); more "
+        "wait their turn. Python runs one thread at a time, so threads beyond a few only take "
+        "turns at it: on 2 cores 20 threads answered ticket reads up to a fifth slower than 4 "
+        "(bench/README.md). Raise it when requests wait on a slow remote embedder or language "
+        "model; for more cores run more processes (`serve --workers`).",
+    )
 
 
 class WebhookSettings(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -158,7 +158,104 @@ def _listen_for_tickets(session_factory: sessionmaker[Session]) -> None:
             event.listen(session_factory, session_event, _hold_ticket)
 
 
+_R = TypeVar("_R")
+
+
+class _Repository(Generic[_R]):
+    """A unit of work's repository, made from its session on first use. A request touches a
+    handful of the sixty, and making all sixty at every ``with desk.uow()`` (a ticket read opens
+    several) cost a tenth of the read (bench/README.md, 2026-12-06)."""
+
+    def __init__(self, make: Callable[[Session], _R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, instance: SqlUnitOfWork, owner: type) -> _R: ...
+    def __get__(self, instance: SqlUnitOfWork | None, owner: type) -> Self | _R:
+        if instance is None:
+            return self
+        repository = self._make(instance.session)
+        # In the instance's own attributes, which Python looks in first from now on: the next
+        # use is a plain attribute read. __enter__ forgets them for the next transaction.
+        instance.__dict__[self._name] = repository
+        instance._made.append(self._name)
+        return repository
+
+
 class SqlUnitOfWork:
+    tickets: _Repository[TicketRepository] = _Repository(SqlTicketRepository)
+    agents: _Repository[AgentRepository] = _Repository(SqlAgentRepository)
+    contacts: _Repository[ContactRepository] = _Repository(SqlContactRepository)
+    organisations: _Repository[OrganisationRepository] = _Repository(SqlOrganisationRepository)
+    products: _Repository[ProductRepository] = _Repository(SqlProductRepository)
+    audit: _Repository[AuditLog] = _Repository(SqlAuditLog)
+    tokens: _Repository[TokenRepository] = _Repository(SqlTokenRepository)
+    levels: _Repository[LevelRepository] = _Repository(SqlLevelRepository)
+    reference_versions: _Repository[ReferenceVersions] = _Repository(SqlReferenceVersions)
+    packets: _Repository[PacketRepository] = _Repository(SqlPacketRepository)
+    queues: _Repository[QueueRepository] = _Repository(SqlQueueRepository)
+    routing: _Repository[RoutingRepository] = _Repository(SqlRoutingRepository)
+    rules: _Repository[RuleRepository] = _Repository(SqlRuleRepository)
+    mail: _Repository[MailRepository] = _Repository(SqlMailRepository)
+    mail_threads: _Repository[MailThreadRepository] = _Repository(SqlMailThreadRepository)
+    mail_outbox: _Repository[MailOutboxRepository] = _Repository(SqlMailOutboxRepository)
+    calendars: _Repository[CalendarRepository] = _Repository(SqlCalendarRepository)
+    sla: _Repository[SlaRepository] = _Repository(SqlSlaRepository)
+    deadlines: _Repository[DeadlineRepository] = _Repository(SqlDeadlineRepository)
+    notifications: _Repository[NotificationRepository] = _Repository(SqlNotificationRepository)
+    live_feed: _Repository[LiveFeed] = _Repository(SqlLiveFeed)
+    presence: _Repository[PresenceRepository] = _Repository(SqlPresenceRepository)
+    jobs: _Repository[JobQueue] = _Repository(SqlJobQueue)
+    search: _Repository[SearchStore] = _Repository(SqlSearchStore)
+    knowledge: _Repository[KnowledgeRepository] = _Repository(SqlKnowledgeRepository)
+    known_issues: _Repository[KnownIssueRepository] = _Repository(SqlKnownIssueRepository)
+    defects: _Repository[DefectRepository] = _Repository(SqlDefectRepository)
+    incidents: _Repository[IncidentRepository] = _Repository(SqlIncidentRepository)
+    enhancements: _Repository[EnhancementRepository] = _Repository(SqlEnhancementRepository)
+    installed_base: _Repository[InstalledBaseRepository] = _Repository(SqlInstalledBaseRepository)
+    regions: _Repository[RegionRepository] = _Repository(SqlRegionRepository)
+    handovers: _Repository[HandoverRepository] = _Repository(SqlHandoverRepository)
+    access_notes: _Repository[AccessNoteRepository] = _Repository(SqlAccessNoteRepository)
+    advisories: _Repository[AdvisoryRepository] = _Repository(SqlAdvisoryRepository)
+    rmas: _Repository[RmaRepository] = _Repository(SqlRmaRepository)
+    record_links: _Repository[RecordLinkRepository] = _Repository(SqlRecordLinkRepository)
+    side_conversations: _Repository[SideConversationRepository] = _Repository(
+        SqlSideConversationRepository
+    )
+    l3_outcomes: _Repository[OutcomeRepository] = _Repository(SqlOutcomeRepository)
+    time_entries: _Repository[TimeEntryRepository] = _Repository(SqlTimeEntryRepository)
+    metrics: _Repository[MetricsSource] = _Repository(SqlMetricsSource)
+    reports: _Repository[ReportSource] = _Repository(SqlReportSource)
+    operations: _Repository[OperationsReadings] = _Repository(SqlOperationsReadings)
+    saved_views: _Repository[SavedViewRepository] = _Repository(SqlSavedViewRepository)
+    macros: _Repository[MacroRepository] = _Repository(SqlMacroRepository)
+    csat: _Repository[CsatRepository] = _Repository(SqlCsatRepository)
+    deflections: _Repository[DeflectionRepository] = _Repository(SqlDeflectionRepository)
+    knowledge_gaps: _Repository[KnowledgeGapRepository] = _Repository(SqlKnowledgeGapRepository)
+    articles: _Repository[ArticleRepository] = _Repository(SqlArticleRepository)
+    answers: _Repository[AnswerRepository] = _Repository(SqlAnswerRepository)
+    webhooks: _Repository[WebhookRepository] = _Repository(SqlWebhookRepository)
+    idempotency_keys: _Repository[IdempotencyKeyRepository] = _Repository(
+        SqlIdempotencyKeyRepository
+    )
+    imports: _Repository[ImportRecordRepository] = _Repository(SqlImportRecordRepository)
+    desk_rows: _Repository[DeskRows] = _Repository(SqlDeskRows)
+    web_sessions: _Repository[SessionRepository] = _Repository(SqlSessionRepository)
+    magic_links: _Repository[MagicLinkRepository] = _Repository(SqlMagicLinkRepository)
+    sign_in_failures: _Repository[SignInFailureRepository] = _Repository(SqlSignInFailureRepository)
+    facts: _Repository[FactRepository] = _Repository(SqlFactRepository)
+    clarifying_questions: _Repository[ClarifyingQuestionRepository] = _Repository(
+        SqlClarifyingQuestionRepository
+    )
+    triage: _Repository[TriageRepository] = _Repository(SqlTriageRepository)
+    outages: _Repository[OutageRepository] = _Repository(SqlOutageRepository)
+
     def __init__(
         self,
         session_factory: sessionmaker[Session],
@@ -171,6 +268,7 @@ class SqlUnitOfWork:
         self._dispatch = dispatch
         # Called after a commit that enqueued jobs (the runner of this process wakes up).
         self._on_jobs = on_jobs
+        self._made: list[str] = []
         _listen_for_tickets(session_factory)  # done already for make_session_factory's
 
     def __enter__(self) -> Self:
@@ -180,70 +278,9 @@ class SqlUnitOfWork:
         # this unit of work sees until it ends (_hold_ticket adds them to this set).
         self._held: set[Ticket] = set()
         self.session.info[_HELD] = self._held
-        self.tickets: TicketRepository = SqlTicketRepository(self.session)
-        self.agents: AgentRepository = SqlAgentRepository(self.session)
-        self.contacts: ContactRepository = SqlContactRepository(self.session)
-        self.organisations: OrganisationRepository = SqlOrganisationRepository(self.session)
-        self.products: ProductRepository = SqlProductRepository(self.session)
-        self.audit: AuditLog = SqlAuditLog(self.session)
-        self.tokens: TokenRepository = SqlTokenRepository(self.session)
-        self.levels: LevelRepository = SqlLevelRepository(self.session)
-        self.reference_versions: ReferenceVersions = SqlReferenceVersions(self.session)
-        self.packets: PacketRepository = SqlPacketRepository(self.session)
-        self.queues: QueueRepository = SqlQueueRepository(self.session)
-        self.routing: RoutingRepository = SqlRoutingRepository(self.session)
-        self.rules: RuleRepository = SqlRuleRepository(self.session)
-        self.mail: MailRepository = SqlMailRepository(self.session)
-        self.mail_threads: MailThreadRepository = SqlMailThreadRepository(self.session)
-        self.mail_outbox: MailOutboxRepository = SqlMailOutboxRepository(self.session)
-        self.calendars: CalendarRepository = SqlCalendarRepository(self.session)
-        self.sla: SlaRepository = SqlSlaRepository(self.session)
-        self.deadlines: DeadlineRepository = SqlDeadlineRepository(self.session)
-        self.notifications: NotificationRepository = SqlNotificationRepository(self.session)
-        self.live_feed: LiveFeed = SqlLiveFeed(self.session)
-        self.presence: PresenceRepository = SqlPresenceRepository(self.session)
-        self.jobs: JobQueue = SqlJobQueue(self.session)
-        self.search: SearchStore = SqlSearchStore(self.session)
-        self.knowledge: KnowledgeRepository = SqlKnowledgeRepository(self.session)
-        self.known_issues: KnownIssueRepository = SqlKnownIssueRepository(self.session)
-        self.defects: DefectRepository = SqlDefectRepository(self.session)
-        self.incidents: IncidentRepository = SqlIncidentRepository(self.session)
-        self.enhancements: EnhancementRepository = SqlEnhancementRepository(self.session)
-        self.installed_base: InstalledBaseRepository = SqlInstalledBaseRepository(self.session)
-        self.regions: RegionRepository = SqlRegionRepository(self.session)
-        self.handovers: HandoverRepository = SqlHandoverRepository(self.session)
-        self.access_notes: AccessNoteRepository = SqlAccessNoteRepository(self.session)
-        self.advisories: AdvisoryRepository = SqlAdvisoryRepository(self.session)
-        self.rmas: RmaRepository = SqlRmaRepository(self.session)
-        self.record_links: RecordLinkRepository = SqlRecordLinkRepository(self.session)
-        self.side_conversations: SideConversationRepository = SqlSideConversationRepository(
-            self.session
-        )
-        self.l3_outcomes: OutcomeRepository = SqlOutcomeRepository(self.session)
-        self.time_entries: TimeEntryRepository = SqlTimeEntryRepository(self.session)
-        self.metrics: MetricsSource = SqlMetricsSource(self.session)
-        self.reports: ReportSource = SqlReportSource(self.session)
-        self.operations: OperationsReadings = SqlOperationsReadings(self.session)
-        self.saved_views: SavedViewRepository = SqlSavedViewRepository(self.session)
-        self.macros: MacroRepository = SqlMacroRepository(self.session)
-        self.csat: CsatRepository = SqlCsatRepository(self.session)
-        self.deflections: DeflectionRepository = SqlDeflectionRepository(self.session)
-        self.knowledge_gaps: KnowledgeGapRepository = SqlKnowledgeGapRepository(self.session)
-        self.articles: ArticleRepository = SqlArticleRepository(self.session)
-        self.answers: AnswerRepository = SqlAnswerRepository(self.session)
-        self.webhooks: WebhookRepository = SqlWebhookRepository(self.session)
-        self.idempotency_keys: IdempotencyKeyRepository = SqlIdempotencyKeyRepository(self.session)
-        self.imports: ImportRecordRepository = SqlImportRecordRepository(self.session)
-        self.desk_rows: DeskRows = SqlDeskRows(self.session)
-        self.web_sessions: SessionRepository = SqlSessionRepository(self.session)
-        self.magic_links: MagicLinkRepository = SqlMagicLinkRepository(self.session)
-        self.sign_in_failures: SignInFailureRepository = SqlSignInFailureRepository(self.session)
-        self.facts: FactRepository = SqlFactRepository(self.session)
-        self.clarifying_questions: ClarifyingQuestionRepository = SqlClarifyingQuestionRepository(
-            self.session
-        )
-        self.triage: TriageRepository = SqlTriageRepository(self.session)
-        self.outages: OutageRepository = SqlOutageRepository(self.session)
+        for name in self._made:  # made on an earlier transaction's session
+            del self.__dict__[name]
+        self._made.clear()
         return self
 
     def __exit__(

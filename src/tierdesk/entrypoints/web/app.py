@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 import tierdesk
 from tierdesk.bootstrap import Tierdesk
+from tierdesk.config import Settings
 from tierdesk.entrypoints.web import api_docs, metrics, openapi
 from tierdesk.entrypoints.web.api import access_notes as access_notes_api
 from tierdesk.entrypoints.web.api import advisories as advisories_api
@@ -40,6 +41,11 @@ from tierdesk.entrypoints.web.requests import RequestContext
 from tierdesk.entrypoints.web.strict_query import reject_unknown_query
 
 
+def request_threads(settings: Settings) -> int:
+    """How many requests one web process works on at once."""
+    return min(settings.server.threads, settings.db.pool_size)
+
+
 def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> FastAPI:
     """``served_at``: where the server listens, the links' base when no public_url is set."""
     settings = application.settings
@@ -47,11 +53,13 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Handlers run on AnyIO's worker threads (40 by default) and each holds at most one
-        # database connection: as many threads as the pool keeps connections means a request
+        # database connection: no more threads than the pool keeps connections means a request
         # waits for a thread (however long the queue) and never times out waiting for the
-        # pool, which it would answer with a 500.
+        # pool, which it would answer with a 500. Fewer still (server.threads): the handlers
+        # are mostly Python, and twenty threads taking turns at one interpreter lost a fifth
+        # of what four answered (bench/README.md, 2026-12-06).
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = application.settings.db.pool_size
+        limiter.total_tokens = request_threads(application.settings)
         yield
 
     app = FastAPI(
