@@ -87,6 +87,35 @@ def test_reading_a_ticket_twice_within_a_minute_with_a_token_writes_nothing(
     assert _last_used(app) == first_use
 
 
+def test_a_ticket_is_read_in_one_transaction_after_the_tokens(
+    app: Tierdesk, client: TestClient, world: World
+) -> None:
+    """The ticket, its catalogue names, links and thread (services/ticket_views.py): each
+    transaction more is a session, a pooled connection, and on PostgreSQL a BEGIN and a
+    ROLLBACK."""
+    opened = client.post(
+        "/api/v1/tickets",
+        json={"subject": "No dial tone", "body": "Since this morning."},
+        headers=world.acme_contact,
+    )
+    number = opened.json()["number"]
+    client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent)  # the minute's "last used"
+    checkouts: list[object] = []
+
+    def checked_out(*_args: Any) -> None:
+        checkouts.append(_args[0])
+
+    event.listen(app.engine, "checkout", checked_out)
+    try:
+        read = client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent)
+    finally:
+        event.remove(app.engine, "checkout", checked_out)
+
+    assert read.status_code == 200
+    assert [m["body"] for m in read.json()["messages"]] == ["Since this morning."]
+    assert len(checkouts) == 2  # the token's, then the ticket's
+
+
 def test_a_token_used_again_after_a_minute_records_the_new_use(
     app: Tierdesk, client: TestClient, world: World, clock: FixedClock
 ) -> None:

@@ -17,6 +17,7 @@ from tierdesk.domain.people import Actor
 from tierdesk.domain.tickets import Ticket
 from tierdesk.domain.visibility import visible_attachments, visible_merged_messages
 from tierdesk.errors import NotFoundError
+from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import desk_merged_sources
 from tierdesk.services.desk import Desk
 from tierdesk.services.levels import sees_restricted
@@ -33,20 +34,25 @@ class ThreadEntry:
 def thread_of(desk: Desk, actor: Actor, ticket: Ticket) -> list[ThreadEntry]:
     """The messages the actor may read, with those of tickets merged into this one, oldest
     first, each with the attachments the actor may see."""
-    restricted_ok = sees_restricted(desk, actor)
+    with desk.uow() as uow:
+        return thread_in(desk, uow, actor, ticket)
+
+
+def thread_in(desk: Desk, uow: UnitOfWork, actor: Actor, ticket: Ticket) -> list[ThreadEntry]:
+    """``thread_of``, read in the caller's transaction."""
+    restricted_ok = sees_restricted(desk, actor, uow)
     entries = [
         ThreadEntry(m, visible_attachments(actor, m, restricted_ok))
         for m in visible_thread(actor, ticket)
     ]
     if ticket.id is None:
         return entries
-    with desk.uow() as uow:
-        merged = desk_merged_sources(uow, [ticket], why="merged thread")[ticket.id]
-        for source in merged:
-            entries += [
-                ThreadEntry(m, visible_attachments(actor, m, restricted_ok), source.number)
-                for m in visible_merged_messages(actor, source)
-            ]
+    merged = desk_merged_sources(uow, [ticket], why="merged thread")[ticket.id]
+    for source in merged:
+        entries += [
+            ThreadEntry(m, visible_attachments(actor, m, restricted_ok), source.number)
+            for m in visible_merged_messages(actor, source)
+        ]
     if merged:
         entries.sort(key=lambda e: (e.message.created_at, e.message.id or 0))
     return entries

@@ -8,6 +8,7 @@ from tierdesk.domain.audit import audit_event
 from tierdesk.domain.levels import Level, validate_packet_fields
 from tierdesk.domain.people import Actor, Agent, Contact, Tier
 from tierdesk.errors import InvalidInputError, NotFoundError
+from tierdesk.ports import UnitOfWork
 from tierdesk.services import reference_data
 from tierdesk.services.access import require_agent, require_lead
 from tierdesk.services.desk import Desk
@@ -86,15 +87,18 @@ def update_level(desk: Desk, actor: Actor, tier: Tier, changes: LevelChanges) ->
         return level
 
 
-def sees_restricted(desk: Desk, actor: Actor) -> bool:
+def sees_restricted(desk: Desk, actor: Actor, uow: UnitOfWork | None = None) -> bool:
     """May this actor read diagnostics marked restricted? Not a customer: they see only the
-    restricted files they uploaded themselves (``domain.visibility.visible_attachments``)."""
+    restricted files they uploaded themselves (``domain.visibility.visible_attachments``).
+    ``uow``: the caller's transaction, to read the levels in (else one of its own)."""
     if isinstance(actor, Contact):
         return False
     if not isinstance(actor, Agent):
         return True
     if actor.is_lead:
         return True
-    with desk.uow() as uow:
-        shown = reference_data.levels(desk.reference, uow)
-        return any(lv.sees_restricted for lv in shown if actor.works_tier(lv.tier))
+    if uow is None:
+        with desk.uow() as own:
+            return sees_restricted(desk, actor, own)
+    shown = reference_data.levels(desk.reference, uow)
+    return any(lv.sees_restricted for lv in shown if actor.works_tier(lv.tier))
