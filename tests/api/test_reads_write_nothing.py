@@ -116,6 +116,30 @@ def test_a_ticket_is_read_in_one_transaction_after_the_tokens(
     assert len(checkouts) == 2  # the token's, then the ticket's
 
 
+def test_a_list_of_tickets_is_read_in_one_transaction_after_the_tokens(
+    app: Tierdesk, client: TestClient, world: World
+) -> None:
+    for subject in ("No dial tone", "Echo on calls"):
+        client.post(
+            "/api/v1/tickets", json={"subject": subject, "body": "Hi."}, headers=world.acme_contact
+        )
+    client.get("/api/v1/tickets", headers=world.acme_contact)  # the minute's "last used"
+    checkouts: list[object] = []
+
+    def checked_out(*_args: Any) -> None:
+        checkouts.append(_args[0])
+
+    event.listen(app.engine, "checkout", checked_out)
+    try:
+        listed = client.get("/api/v1/tickets?limit=1", headers=world.acme_contact)
+    finally:
+        event.remove(app.engine, "checkout", checked_out)
+
+    assert [t["subject"] for t in listed.json()["items"]] == ["Echo on calls"]
+    assert listed.json()["total"] == 2
+    assert len(checkouts) == 2  # the token's, then the page's with its catalogue and links
+
+
 def test_a_token_used_again_after_a_minute_records_the_new_use(
     app: Tierdesk, client: TestClient, world: World, clock: FixedClock
 ) -> None:

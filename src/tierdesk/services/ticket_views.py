@@ -1,5 +1,5 @@
 """A ticket as one actor reads it, in one transaction: the ticket, the links and thread they may
-see, and the catalogue that names its product.
+see, and the catalogue that names its product; and a list of tickets the same way.
 
 The API's ticket detail used to read them in four (the ticket, the catalogue, the links, the
 thread, and the levels behind "may read restricted files" a fifth), each a session, a pooled
@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.people import Actor
 from tierdesk.domain.tickets import Ticket, TicketLink
-from tierdesk.ports import UnitOfWork
+from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort, UnitOfWork
 from tierdesk.services import reference_data
 from tierdesk.services.access import access_ticket, visible_links
 from tierdesk.services.attachments import ThreadEntry, thread_in
 from tierdesk.services.desk import Desk
+from tierdesk.services.tickets import TicketPage, page_in
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,34 @@ def view_of(desk: Desk, actor: Actor, ticket: Ticket) -> TicketView:
         return _view(desk, uow, actor, ticket)
 
 
+@dataclass(frozen=True)
+class TicketListView:
+    page: TicketPage  # the tickets without their threads
+    products: dict[int, Product]
+    links: dict[int, list[TicketLink]]  # by ticket id, those the reader may see
+
+
+def view_list(
+    desk: Desk,
+    actor: Actor,
+    filters: TicketFilter,
+    limit: int,
+    *,
+    sort: TicketSort,
+    after: TicketKeyset | None = None,
+) -> TicketListView:
+    """A page of the tickets the actor may see (``tickets.list_tickets``) with what a list
+    shows of each, in one transaction."""
+    with desk.uow() as uow:
+        page = page_in(uow, actor, filters, limit, thread=False, sort=sort, after=after)
+        links = visible_links(uow, actor, page.tickets)
+        return TicketListView(page, _products(desk, uow), links)
+
+
 def _view(desk: Desk, uow: UnitOfWork, actor: Actor, ticket: Ticket) -> TicketView:
-    products = {p.id: p for p in reference_data.products(desk.reference, uow) if p.id is not None}
     links = visible_links(uow, actor, [ticket]).get(ticket.id or 0, [])
-    return TicketView(ticket, products, links, thread_in(desk, uow, actor, ticket))
+    return TicketView(ticket, _products(desk, uow), links, thread_in(desk, uow, actor, ticket))
+
+
+def _products(desk: Desk, uow: UnitOfWork) -> dict[int, Product]:
+    return {p.id: p for p in reference_data.products(desk.reference, uow) if p.id is not None}

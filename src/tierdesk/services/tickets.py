@@ -206,13 +206,28 @@ def list_tickets(
     """A page of the tickets the actor may see: newest id first below ``before_id``, or in
     ``sort`` order after ``after``. ``thread=False``: the tickets without their messages (a list
     that shows none need not load every message of every ticket; reading them then raises)."""
+    with desk.uow() as uow:
+        return page_in(uow, actor, filters, limit, before_id, thread=thread, sort=sort, after=after)
+
+
+def page_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    filters: TicketFilter,
+    limit: int,
+    before_id: int | None = None,
+    *,
+    thread: bool = True,
+    sort: TicketSort | None = None,
+    after: TicketKeyset | None = None,
+) -> TicketPage:
+    """``list_tickets``, read in the caller's transaction."""
     if limit < 1:
         raise InvalidInputError("limit must be at least 1", field="limit")
-    with desk.uow() as uow:
-        rows = access_ticket_page(
-            uow, actor, filters, limit + 1, before_id, thread, sort=sort, after=after
-        )
-        total = count_visible_tickets(uow, actor, filters)
+    rows = access_ticket_page(
+        uow, actor, filters, limit + 1, before_id, thread, sort=sort, after=after
+    )
+    total = count_visible_tickets(uow, actor, filters)
     page, more = rows[:limit], len(rows) > limit
     return TicketPage(page, page[-1].id if more and page else None, total)
 

@@ -49,7 +49,7 @@ from tierdesk.services.attachments import attachments_of, open_attachment
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.ticket_splits import split_ticket
-from tierdesk.services.ticket_views import TicketView, view_of, view_ticket
+from tierdesk.services.ticket_views import TicketView, view_list, view_of, view_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -194,18 +194,16 @@ def list_tickets(
         text=q.strip() if q and q.strip() else None,
         updated_since=_utc(updated_since) if updated_since else None,
     )
-    found = ticket_services.list_tickets(
-        desk,
-        actor,
-        filters,
-        page.limit,
-        thread=False,
-        sort=sort,
-        after=_decode_cursor(page.cursor, sort),
+    view = view_list(
+        desk, actor, filters, page.limit, sort=sort, after=_decode_cursor(page.cursor, sort)
     )
+    found = view.page
     more = found.next_before_id is not None and found.tickets
     return TicketList(
-        items=summaries(desk, actor, found.tickets),
+        items=[
+            TicketOut.of(t, view.products, view.links.get(t.id or 0, []), actor)
+            for t in found.tickets
+        ],
         next_cursor=_encode_cursor(sort, found.tickets[-1]) if more else None,
         total=found.total,
     )
