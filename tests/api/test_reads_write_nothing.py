@@ -58,6 +58,21 @@ def statements(engine: Engine) -> Iterator[Statements]:
         event.remove(engine, "commit", committed)
 
 
+@contextmanager
+def connections_taken(engine: Engine) -> Iterator[list[object]]:
+    """Each connection taken from the pool meanwhile: one per transaction."""
+    taken: list[object] = []
+
+    def checked_out(connection: object, *_args: Any) -> None:
+        taken.append(connection)
+
+    event.listen(engine, "checkout", checked_out)
+    try:
+        yield taken
+    finally:
+        event.remove(engine, "checkout", checked_out)
+
+
 def _last_used(app: Tierdesk) -> object:
     with app.engine.connect() as connection:
         used = connection.execute(select(api_tokens.c.last_used_at).order_by(api_tokens.c.id))
@@ -100,16 +115,8 @@ def test_a_ticket_is_read_in_one_transaction_after_the_tokens(
     )
     number = opened.json()["number"]
     client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent)  # the minute's "last used"
-    checkouts: list[object] = []
-
-    def checked_out(*_args: Any) -> None:
-        checkouts.append(_args[0])
-
-    event.listen(app.engine, "checkout", checked_out)
-    try:
+    with connections_taken(app.engine) as checkouts:
         read = client.get(f"/api/v1/tickets/{number}", headers=world.l1_agent)
-    finally:
-        event.remove(app.engine, "checkout", checked_out)
 
     assert read.status_code == 200
     assert [m["body"] for m in read.json()["messages"]] == ["Since this morning."]
@@ -124,16 +131,8 @@ def test_a_list_of_tickets_is_read_in_one_transaction_after_the_tokens(
             "/api/v1/tickets", json={"subject": subject, "body": "Hi."}, headers=world.acme_contact
         )
     client.get("/api/v1/tickets", headers=world.acme_contact)  # the minute's "last used"
-    checkouts: list[object] = []
-
-    def checked_out(*_args: Any) -> None:
-        checkouts.append(_args[0])
-
-    event.listen(app.engine, "checkout", checked_out)
-    try:
+    with connections_taken(app.engine) as checkouts:
         listed = client.get("/api/v1/tickets?limit=1", headers=world.acme_contact)
-    finally:
-        event.remove(app.engine, "checkout", checked_out)
 
     assert [t["subject"] for t in listed.json()["items"]] == ["Echo on calls"]
     assert listed.json()["total"] == 2
