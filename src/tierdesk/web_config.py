@@ -13,14 +13,15 @@ class ServerSettings(BaseModel):
     """The web server of each process (``tierdesk serve``, or any ASGI server's workers)."""
 
     threads: int = Field(
-        default=4,
+        default=2,
         ge=1,
         le=500,
         description="Requests a web process works on at once (at most `db.pool_size`); more "
-        "wait their turn. Python runs one thread at a time, so threads beyond a few only take "
-        "turns at it: on 2 cores 20 threads answered ticket reads up to a fifth slower than 4 "
-        "(bench/README.md). Raise it when requests wait on a slow remote embedder or language "
-        "model; for more cores run more processes (`serve --workers`).",
+        "wait their turn. Python runs one thread at a time, so more threads only take turns at "
+        "it: on 2 cores one process answered ticket reads at ~220/s with 2 threads, ~175/s "
+        "with 4 and ~125-165/s with 20 (bench/README.md). Raise it where requests wait on "
+        "another machine (a remote embedder or language model, the tracker); for more cores "
+        "run more processes (`serve --workers`).",
     )
 
 

@@ -1,5 +1,5 @@
 """How many requests one web process works on at once: ``server.threads``, never more than the
-pool's connections (docs/design.md, "As many worker threads as connections")."""
+pool's connections (docs/design.md, "No more worker threads than connections, and few")."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import TEST_PASSWORDS
+from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import bootstrap
 from tierdesk.config import DatabaseSettings, ServerSettings, Settings
-from tierdesk.adapters.clock import FixedClock
 from tierdesk.entrypoints.web.app import create_app
 
 
