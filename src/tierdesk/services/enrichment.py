@@ -27,6 +27,7 @@ from tierdesk.domain.people import Actor, Contact, SystemActor
 from tierdesk.domain.tickets import Status, Ticket
 from tierdesk.errors import InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
+from tierdesk.services import reference_data
 from tierdesk.services.access import access_ticket, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.languages import adopt_contact_language, language_for_customer
@@ -44,7 +45,7 @@ def enrich_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent
     if not fresh:
         return
     # The desk's product and model names: "KP-200" is a phone here, not an error code.
-    catalog = Catalog.of(product_names(uow.products.all()))
+    catalog = Catalog.of(product_names(reference_data.products(desk.reference, uow)))
     for message in fresh:
         assert message.id is not None
         facts = read_message(desk, ticket.id, message, catalog)

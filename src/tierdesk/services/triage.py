@@ -36,6 +36,7 @@ from tierdesk.domain.triage import (
 from tierdesk.errors import ConfigurationError, InvalidInputError, NotFoundError
 from tierdesk.ports import UnitOfWork
 from tierdesk.ports.understanding import Classifier, Understanding, UnderstandingConfig
+from tierdesk.services import reference_data
 from tierdesk.services.access import access_ticket, require_agent, require_lead
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
@@ -222,7 +223,8 @@ def triage_choices(
     require_agent(actor, "see triage suggestions")
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
-        products, queues = uow.products.all(), uow.queues.all()
+        products = reference_data.products(desk.reference, uow)
+        queues = reference_data.queues(desk.reference, uow)
     return {f: correction_choices(f, products, queues, ticket.product_id) for f in TriageField}
 
 
@@ -247,7 +249,10 @@ def decide_suggestion(
         if not chosen:
             raise InvalidInputError("a value is needed", field="value")
         allowed = correction_choices(
-            triage_field, uow.products.all(), uow.queues.all(), ticket.product_id
+            triage_field,
+            reference_data.products(desk.reference, uow),
+            reference_data.queues(desk.reference, uow),
+            ticket.product_id,
         )
         if chosen != prediction.best and chosen not in {v for v, _ in allowed}:
             # a correction is a training label: it must name something the desk has

@@ -13,6 +13,7 @@ from tierdesk.domain.sla import Deadline
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import TicketFilter
+from tierdesk.services import reference_data
 from tierdesk.services.desk import Desk
 from tierdesk.services.tickets import list_tickets
 
@@ -86,7 +87,7 @@ def work_queue(desk: Desk, actor: Actor, filters: QueueFilters) -> list[QueueRow
     with desk.uow() as uow:
         agents = {a.id: a.name for a in uow.agents.all()}
         organisations = {o.id: o.name for o in uow.organisations.all()}
-        products = {p.id: p.name for p in uow.products.all()}
+        products = {p.id: p.name for p in reference_data.products(desk.reference, uow)}
         running = uow.deadlines.running_for_tickets([t.id for t in found if t.id is not None])
         requesters = {r: uow.contacts.get(r) for r in {t.requester_id for t in found}}
     rows = []
