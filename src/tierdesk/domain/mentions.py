@@ -44,10 +44,16 @@ def _names(text: str, handle: str) -> bool:
     return False
 
 
+def may_mention(text: str) -> bool:
+    """Whether the text can mention anybody at all (without an @ it names nobody): the agents
+    need not be read to find out."""
+    return "@" in text
+
+
 def mentioned_agents(text: str, agents: Iterable[Agent]) -> list[Agent]:
     """The agents the text mentions, each once, in the order given."""
     folded = text.casefold()
-    if "@" not in folded:
+    if not may_mention(folded):
         return []
     everyone = list(agents)
     first_names = Counter(_first_name(a) for a in everyone)

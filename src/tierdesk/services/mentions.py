@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tierdesk.domain.mentions import mentioned_agents
+from tierdesk.domain.mentions import may_mention, mentioned_agents
 from tierdesk.domain.messages import Message, MessageKind
 from tierdesk.domain.notifications import Notification
 from tierdesk.domain.people import Actor
@@ -22,7 +22,7 @@ def notify_mentions(
 ) -> list[Notification]:
     """In the transaction that adds the note. Public replies mention nobody (the customer reads
     them: an @name there is text, not a call)."""
-    if message.kind is not MessageKind.INTERNAL_NOTE:
+    if message.kind is not MessageKind.INTERNAL_NOTE or not may_mention(message.body_text):
         return []
     colleagues = [
         a
