@@ -327,17 +327,20 @@ class SqlUnitOfWork:
         in_session = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
         held = list({*in_session, *self._held})
         batch: list[tuple[Ticket, AuditEvent]] = []
+        numbered = False
         for ticket in held:
             assert ticket.id is not None  # flushed above
             if ticket.number is None:
                 ticket.number = format_ticket_number(self._ticket_prefix, ticket.id)
+                numbered = True
             for audit_event in ticket.pending_events:
                 audit_event.subject_id = ticket.id
                 audit_event.ticket_id = ticket.id
                 self.session.add(audit_event)
                 batch.append((ticket, audit_event))
             ticket.pending_events.clear()
-        self.session.flush()
+        if batch or numbered:  # the last round of a commit has nothing new to write
+            self.session.flush()
         return batch
 
     def rollback(self) -> None:
