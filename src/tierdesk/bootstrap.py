@@ -25,6 +25,7 @@ from tierdesk.adapters.db.engine import (
 from tierdesk.adapters.db.engine import (
     is_database_unavailable as is_database_unavailable,  # for the web edge's error answers
 )
+from tierdesk.adapters.db.job_channel import JobChannelListener
 from tierdesk.adapters.db.mappers import start_mappers
 from tierdesk.adapters.db.unit_of_work import SqlUnitOfWork, make_session_factory
 from tierdesk.adapters.email.parse import EmailReader
@@ -146,6 +147,22 @@ class Tierdesk:
         listener.start()
         try:
             yield listener.address
+        finally:
+            listener.stop()
+
+    @contextmanager
+    def job_notices_from_the_database(self) -> Iterator[None]:
+        """On PostgreSQL, while the block runs, every job enqueued by any process on the
+        database wakes this process's job runners (``adapters/db/job_channel.py``); on SQLite
+        nothing (processes on one machine use ``job_notices``)."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        listener = JobChannelListener(self.engine.url, self.desk.job_wakeup.wake)
+        if not listener.start():
+            log.warning("job notices: not listening yet; the runners poll meanwhile")
+        try:
+            yield
         finally:
             listener.stop()
 

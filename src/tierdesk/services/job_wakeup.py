@@ -8,8 +8,10 @@ work calls ``notify`` after a commit that enqueued a job (``adapters/db/unit_of_
 each runner of the process waits on its own ``Listener`` between polls, so one runner taking
 the notice does not hide it from another. The web processes of ``serve --workers N`` also pass
 each notice on to the parent, whose runners do the jobs (``forward``,
-``adapters/wakeup_channel.py``); a separate ``tierdesk worker`` is not told and finds the job at
-its next poll."""
+``adapters/wakeup_channel.py``). On PostgreSQL the transaction that enqueues a job also
+notifies every process that listens (``tierdesk worker``, ``serve`` running jobs: see
+``adapters/db/job_channel.py``); on SQLite a separate ``tierdesk worker`` is not told and finds
+the job at its next poll."""
 
 from __future__ import annotations
 
@@ -52,11 +54,17 @@ class JobWakeup:
             self._forwards.append(send)
 
     def notify(self) -> None:
-        """A job was committed: every waiting runner looks at once."""
+        """A job was committed here: every waiting runner looks at once, and so do those the
+        notices are forwarded to."""
         with self._lock:
-            listeners = list(self._listeners)
             forwards = list(self._forwards)
-        for listener in listeners:
-            listener.wake()
+        self.wake()
         for send in forwards:
             send()
+
+    def wake(self) -> None:
+        """Wake this process's runners only (a notice that came from elsewhere)."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener.wake()

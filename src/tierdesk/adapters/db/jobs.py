@@ -39,6 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from tierdesk.adapters.db.job_channel import notify_job
 from tierdesk.adapters.db.tables import json_dict, metadata
 from tierdesk.adapters.db.types import UtcDateTime
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
@@ -149,6 +150,8 @@ class SqlJobQueue:
             new_id = self.session.execute(statement.returning(_j.id)).scalar_one_or_none()
             if new_id is None:
                 return None
+        if self._dialect == "postgresql" and not self.session.info.get(JOBS_ENQUEUED):
+            notify_job(self.session.connection())  # workers elsewhere hear of it at commit
         self.session.info[JOBS_ENQUEUED] = True  # the unit of work wakes a runner after commit
         return int(new_id)
 

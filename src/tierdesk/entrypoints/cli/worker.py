@@ -79,7 +79,8 @@ def worker(
         note(mail_state(app))
         follow_ups.start()
         try:
-            runner.run_forever()
+            with app.job_notices_from_the_database():
+                runner.run_forever()
         finally:
             follow_ups.stop()
 
@@ -139,7 +140,8 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
     )
     note(mail_state(app))
     try:
-        yield runner
+        with app.job_notices_from_the_database():
+            yield runner
     finally:
         follow_ups.stop()
         runner.stop()
