@@ -13,15 +13,16 @@ class ServerSettings(BaseModel):
     """The web server of each process (``tierdesk serve``, or any ASGI server's workers)."""
 
     threads: int = Field(
-        default=2,
+        default=4,
         ge=1,
         le=500,
         description="Requests a web process works on at once (at most `db.pool_size`); more "
         "wait their turn. Python runs one thread at a time, so more threads only take turns at "
-        "it: on 2 cores one process answered ticket reads at ~220/s with 2 threads, ~175/s "
-        "with 4 and ~125-165/s with 20 (bench/README.md). Raise it where requests wait on "
-        "another machine (a remote embedder or language model, the tracker); for more cores "
-        "run more processes (`serve --workers`).",
+        "it: on 2 cores one process answered ticket reads at ~200/s with 2 threads, ~175/s "
+        "with 4 and ~150/s with 20, but opened tickets at ~25/s with 2 against ~35-45/s with "
+        "4 (a thread waiting for SQLite's writer does nothing meanwhile; bench/README.md). "
+        "Raise it where requests wait on another machine (a remote embedder or language model, "
+        "the tracker); for more cores run more processes (`serve --workers`).",
     )
 
 
