@@ -4,12 +4,14 @@ commits and never when it rolls back (adapters/db/job_channel.py)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import TEST_PASSWORDS
 from tierdesk.adapters.clock import FixedClock
+from tierdesk.adapters.db.job_channel import JobChannelListener
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings
 from tierdesk.services.jobs import TaskRegistry, enqueue
@@ -60,3 +62,16 @@ def test_on_sqlite_nothing_listens_to_the_database(app: Tierdesk, worker: Tierde
     with worker.job_notices_from_the_database():
         _enqueue(app, commit=True)
         assert not runner.wait(0.3)
+
+
+def test_a_listener_that_cannot_connect_keeps_trying_and_stops_when_asked(app: Tierdesk) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    woken: list[bool] = []
+    missing = app.engine.url.set(database="tierdesk_no_such_database")
+    listener = JobChannelListener(missing, lambda: woken.append(True), wait=0.1)
+    assert not listener.start(timeout=1.0)  # refused: it logs and tries again, never raises
+    started = time.monotonic()
+    listener.stop()
+    assert time.monotonic() - started < 3
+    assert woken == []

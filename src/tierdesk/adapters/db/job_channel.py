@@ -66,7 +66,7 @@ class JobChannelListener:
                     while not self._stopping.is_set():
                         for _notice in connection.notifies(timeout=self._wait, stop_after=1):
                             self._on_notice()
-            except psycopg.Error as error:
+            except Exception as error:  # the database may be away for a while: never die of it
                 self._listening.clear()
                 pause = _RETRY_SECONDS[min(failures, len(_RETRY_SECONDS) - 1)]
                 failures += 1
