@@ -69,6 +69,11 @@ def products(cache: ReferenceCache, uow: UnitOfWork, versions: Versions = None) 
     return cache.get(uow, "catalog", uow.products.all, versions=versions)
 
 
+def products_by_id(cache: ReferenceCache, uow: UnitOfWork) -> dict[int, Product]:
+    """The catalogue by product id (what names a ticket's product)."""
+    return {p.id: p for p in products(cache, uow) if p.id is not None}
+
+
 def levels(cache: ReferenceCache, uow: UnitOfWork, versions: Versions = None) -> list[Level]:
     return cache.get(uow, "levels", uow.levels.all, versions=versions)
 

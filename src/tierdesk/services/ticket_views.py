@@ -63,13 +63,10 @@ def view_list(
     with desk.uow() as uow:
         page = page_in(uow, actor, filters, limit, thread=False, sort=sort, after=after)
         links = visible_links(uow, actor, page.tickets)
-        return TicketListView(page, _products(desk, uow), links)
+        return TicketListView(page, reference_data.products_by_id(desk.reference, uow), links)
 
 
 def _view(desk: Desk, uow: UnitOfWork, actor: Actor, ticket: Ticket) -> TicketView:
     links = visible_links(uow, actor, [ticket]).get(ticket.id or 0, [])
-    return TicketView(ticket, _products(desk, uow), links, thread_in(desk, uow, actor, ticket))
-
-
-def _products(desk: Desk, uow: UnitOfWork) -> dict[int, Product]:
-    return {p.id: p for p in reference_data.products(desk.reference, uow) if p.id is not None}
+    products = reference_data.products_by_id(desk.reference, uow)
+    return TicketView(ticket, products, links, thread_in(desk, uow, actor, ticket))

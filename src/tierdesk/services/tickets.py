@@ -399,6 +399,12 @@ def list_products(desk: Desk) -> list[Product]:
         return reference_data.products(desk.reference, uow)
 
 
+def products_by_id(desk: Desk) -> dict[int, Product]:
+    """The catalogue by product id, as this process keeps it (shared: only read it)."""
+    with desk.uow() as uow:
+        return reference_data.products_by_id(desk.reference, uow)
+
+
 @dataclass
 class TicketChanges:
     """Several changes to one ticket, applied together or not at all (the API's PATCH)."""

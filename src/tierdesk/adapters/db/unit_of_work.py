@@ -164,7 +164,7 @@ _R = TypeVar("_R")
 class _Repository(Generic[_R]):
     """A unit of work's repository, made from its session on first use. A request touches a
     handful of the sixty, and making all sixty at every ``with desk.uow()`` (a ticket read opens
-    several) cost a tenth of the read (bench/README.md, 2026-12-06)."""
+    several) cost a fifth of the read (bench/README.md, 2026-12-06)."""
 
     def __init__(self, make: Callable[[Session], _R]) -> None:
         self._make = make

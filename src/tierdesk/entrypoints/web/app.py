@@ -56,8 +56,8 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
         # database connection: no more threads than the pool keeps connections means a request
         # waits for a thread (however long the queue) and never times out waiting for the
         # pool, which it would answer with a 500. Fewer still (server.threads): the handlers
-        # are mostly Python, and twenty threads taking turns at one interpreter lost a fifth
-        # of what four answered (bench/README.md, 2026-12-06).
+        # are mostly Python, and twenty threads taking turns at one interpreter answered ~15 %
+        # fewer reads than four (bench/README.md, 2026-12-06).
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = request_threads(application.settings)
         yield

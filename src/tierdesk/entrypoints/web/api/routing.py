@@ -19,9 +19,8 @@ from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas import AgentOut, Request
 from tierdesk.services import agents, queues
-from tierdesk.services.desk import Desk
 from tierdesk.services.routing import routing_decisions
-from tierdesk.services.tickets import list_products
+from tierdesk.services.tickets import products_by_id
 
 router = APIRouter()
 router.include_router(rules.router)
@@ -175,14 +174,10 @@ class TicketRoutingOut(BaseModel):
 # -- routes -----------------------------------------------------------------------------------
 
 
-def _products(desk: Desk) -> dict[int, Product]:
-    return {p.id: p for p in list_products(desk) if p.id is not None}
-
-
 @router.get("/queues", response_model=Page[QueueOut], tags=["routing"])
 def list_queues(desk: DeskDep, actor: CurrentActor, page: PageQuery) -> Page[QueueOut]:
     """The queues new tickets are routed into."""
-    products = _products(desk)
+    products = products_by_id(desk)
     return paginate([QueueOut.of(q, products) for q in queues.list_queues(desk, actor)], page)
 
 
@@ -203,14 +198,14 @@ def create_queue(body: QueueCreate, desk: DeskDep, actor: CurrentActor) -> Queue
             languages=body.languages,
         ),
     )
-    return QueueOut.of(queue, _products(desk))
+    return QueueOut.of(queue, products_by_id(desk))
 
 
 @router.get("/queues/{key}", response_model=QueueOut, tags=["routing"])
 def get_queue(key: str, desk: DeskDep, actor: CurrentActor) -> QueueOut:
     """One queue, by key, with its members."""
     view = queues.get_queue(desk, actor, key)
-    return QueueOut.of(view.queue, _products(desk), view.members)
+    return QueueOut.of(view.queue, products_by_id(desk), view.members)
 
 
 @router.patch("/queues/{key}", response_model=QueueOut, tags=["routing"])
@@ -219,7 +214,7 @@ def patch_queue(key: str, body: QueuePatch, desk: DeskDep, actor: CurrentActor) 
     changes = queues.QueueChanges(
         name=body.name, languages=body.languages, active=body.active, answers=body.answers
     )
-    return QueueOut.of(queues.update_queue(desk, actor, key, changes), _products(desk))
+    return QueueOut.of(queues.update_queue(desk, actor, key, changes), products_by_id(desk))
 
 
 @router.get("/routing-rules", response_model=Page[RoutingRuleOut], tags=["routing"])

@@ -13,7 +13,7 @@ from tierdesk.domain.audit_query import MAX_RECORD_ID
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
-from tierdesk.domain.tickets import Priority, Status, Ticket, TicketType
+from tierdesk.domain.tickets import Priority, Status, Ticket, TicketLink, TicketType
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
@@ -56,25 +56,29 @@ router = APIRouter(prefix="/tickets", tags=["tickets"])
 TicketRef = Annotated[str, "A ticket id (42) or number (TD-1042)"]
 
 
-def _products(desk: Desk) -> dict[int, Product]:
-    return {p.id: p for p in ticket_services.list_products(desk) if p.id is not None}
-
-
 def summaries(desk: Desk, actor: CurrentActor, shown: list[Ticket]) -> list[TicketOut]:
     """Tickets as this actor may see them, links included (customers: only links to tickets
     they may see, without who made them)."""
-    products = _products(desk)
-    links = ticket_services.shown_links(desk, actor, shown)
+    products = ticket_services.products_by_id(desk)
+    return _outs(actor, shown, products, ticket_services.shown_links(desk, actor, shown))
+
+
+def _outs(
+    actor: CurrentActor,
+    shown: list[Ticket],
+    products: dict[int, Product],
+    links: dict[int, list[TicketLink]],
+) -> list[TicketOut]:
     return [TicketOut.of(t, products, links.get(t.id or 0, []), actor) for t in shown]
 
 
 def detail(desk: Desk, actor: CurrentActor, ticket: Ticket) -> TicketDetail:
     """The ticket as this actor may see it: public thread only for customers, restricted
     diagnostics only for levels that may read them."""
-    return detail_of(actor, view_of(desk, actor, ticket))
+    return _detail_of(actor, view_of(desk, actor, ticket))
 
 
-def detail_of(actor: CurrentActor, view: TicketView) -> TicketDetail:
+def _detail_of(actor: CurrentActor, view: TicketView) -> TicketDetail:
     out = TicketOut.of(view.ticket, view.products, view.links, actor)
     # built from a validated summary: validating its fields again cost a tenth of a read
     return TicketDetail.model_construct(**dict(out), messages=_messages(view))
@@ -172,10 +176,9 @@ def list_tickets(
     counts every match. Page on with `cursor`, the `next_cursor` of the previous page."""
     product_id = None
     if product:
-        match = next(
-            (p for p in _products(desk).values() if product.lower() in (p.key, p.name.lower())),
-            None,
-        )
+        wanted = product.lower()
+        catalogue = ticket_services.list_products(desk)
+        match = next((p for p in catalogue if wanted in (p.key, p.name.lower())), None)
         if match is None:
             raise InvalidInputError(f"unknown product {product!r}", field="product")
         product_id = match.id
@@ -200,10 +203,7 @@ def list_tickets(
     found = view.page
     more = found.next_before_id is not None and found.tickets
     return TicketList(
-        items=[
-            TicketOut.of(t, view.products, view.links.get(t.id or 0, []), actor)
-            for t in found.tickets
-        ],
+        items=_outs(actor, found.tickets, view.products, view.links),
         next_cursor=_encode_cursor(sort, found.tickets[-1]) if more else None,
         total=found.total,
     )
@@ -217,7 +217,7 @@ def _utc(moment: datetime) -> datetime:
 def get_ticket(ticket_ref: TicketRef, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
     """One ticket with its thread: customers see the public thread, agents what their level
     may read."""
-    return detail_of(actor, view_ticket(desk, actor, ticket_ref))
+    return _detail_of(actor, view_ticket(desk, actor, ticket_ref))
 
 
 @router.patch("/{ticket_ref}", response_model=TicketDetail)
