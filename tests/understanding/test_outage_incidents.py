@@ -56,6 +56,39 @@ def test_the_leads_are_notified_once_when_an_outage_proposal_opens(
     assert len(_outage_notes(client, world.lead)) == 1
 
 
+def test_a_ticket_is_compared_by_its_subject_and_first_customer_message(
+    client: TestClient, world: World
+) -> None:
+    """No error code in common: the words decide, and a ticket's words are its subject and
+    its first customer message (the adapter reads that one per ticket, not a later reply)."""
+    text = "Desk phones cannot register with the provisioning server since noon"
+    subjects = iter(["Help needed", "Question", "Urgent"])
+
+    def opened(who: dict[str, str]) -> str:
+        response = client.post(
+            "/api/v1/tickets", json={"subject": next(subjects), "body": text}, headers=who
+        )
+        assert response.status_code == 201, response.text
+        run_follow_ups(client)
+        return str(response.json()["number"])
+
+    first = opened(world.acme_contact)
+    later = client.post(
+        f"/api/v1/tickets/{first}/messages",
+        json={"body": "Also the printer jammed and the coffee machine broke down entirely"},
+        headers=world.acme_contact,
+    )
+    assert later.status_code == 201, later.text
+    run_follow_ups(client)
+    opened(world.acme_contact)
+    assert client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()["items"] == []
+
+    opened(world.globex_contact)
+    [proposal] = client.get("/api/v1/outage-proposals", headers=world.l1_agent).json()["items"]
+    assert len(proposal["ticket_ids"]) == 3
+    assert proposal["organisation_count"] == 2
+
+
 def test_declaring_the_incident_from_a_proposal_is_one_call_that_links_its_tickets(
     client: TestClient, world: World
 ) -> None:

@@ -18,7 +18,8 @@ docs/research/retrieval-experiments.md records what was measured to choose all t
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,6 +70,11 @@ SUBJECT_WEIGHTS = (1.0, 1.0)
 WINDOW_SHORTLIST = 50
 # How much of a hit's text its language is read from (the opening says it; reading more costs).
 LANGUAGE_SAMPLE_CHARS = 1_000
+# Queries whose vectors a process remembers. One ticket is asked of several kinds in a row (the
+# answerer's known issues, articles, manuals and solutions, then the knowledge-gap check; the
+# assist panel's similar tickets and manuals), each the same text: embedding a whole ticket is
+# ~5 ms, a tenth of a search. 256 queries of at most 8 passages of 512 floats is ~4 MB.
+REMEMBERED_QUERIES = 256
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class HybridSearch:
         self._tuning = tuning
         self._languages = languages or LangIdDetector()
         self._deferring = False
+        self._queries: OrderedDict[str, list[bytes]] = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     @contextmanager
     def deferring_vectors(self) -> Iterator[None]:
@@ -153,6 +161,21 @@ class HybridSearch:
         title, _, body = query.strip().partition("\n")
         texts = self.passage_texts(SearchDocument("", DocumentKind.DOCUMENT, title, body))
         return texts[:MAX_QUERY_PASSAGES]
+
+    def query_vectors(self, query: str) -> list[bytes]:
+        """The query's passages' vectors, remembered for the last ``REMEMBERED_QUERIES``
+        queries (the embedder gives the same text the same vectors)."""
+        with self._queries_lock:
+            known = self._queries.get(query)
+            if known is not None:
+                self._queries.move_to_end(query)
+                return known
+        vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
+        with self._queries_lock:
+            self._queries[query] = vectors
+            while len(self._queries) > REMEMBERED_QUERIES:
+                self._queries.popitem(last=False)
+        return vectors
 
     def store(
         self, uow: UnitOfWork, documents: Sequence[SearchDocument], force: bool = False
@@ -214,7 +237,7 @@ class HybridSearch:
         found = set(bm25)
         meaning = mode in ("hybrid", "dense") and not self._deferring
         if meaning:
-            vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
+            vectors = self.query_vectors(query)
             dense, best_passage = uow.search.nearest(vectors, self.model, where, depth)
             found |= set(dense)
             missing = [d for d in found if d not in dense]

@@ -116,11 +116,6 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm if norm else 0.0
 
 
-def similar(a: RecentTicket, b: RecentTicket, threshold: float) -> bool:
-    """Alike in words, or sharing an error code (the strongest sign of one cause)."""
-    return bool(a.codes & b.codes) or _cosine(_vector(a.text), _vector(b.text)) >= threshold
-
-
 def find_burst(
     new: RecentTicket,
     recent: Sequence[RecentTicket],
@@ -131,10 +126,13 @@ def find_burst(
 ) -> list[RecentTicket] | None:
     """The tickets (``new`` included) that look like one outage, or None when they do not
     reach ``min_tickets`` from at least ``min_organisations`` organisations."""
-    group = [
-        new,
-        *(t for t in recent if t.ticket_id != new.ticket_id and similar(new, t, similarity)),
-    ]
+    words = _vector(new.text)  # once, not once per ticket of the window
+
+    def alike(other: RecentTicket) -> bool:
+        """Alike in words, or sharing an error code (the strongest sign of one cause)."""
+        return bool(new.codes & other.codes) or _cosine(words, _vector(other.text)) >= similarity
+
+    group = [new, *(t for t in recent if t.ticket_id != new.ticket_id and alike(t))]
     organisations = {t.organisation_id for t in group}
     if len(group) < min_tickets or len(organisations) < min_organisations:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, String, Table, func, select
+from sqlalchemy import Column, Integer, String, Table, select
 from sqlalchemy.orm import Session, registry
 
 from tierdesk.adapters.db import tables as core
@@ -52,17 +52,19 @@ class SqlOutageRepository:
 
     def recent_tickets(self, since: datetime) -> list[RecentTicket]:
         tk, m = core.tickets.c, core.messages.c
-        first_message = (
-            select(m.ticket_id, func.min(m.id).label("message_id"))
-            .where(m.kind == MessageKind.CUSTOMER)
-            .group_by(m.ticket_id)
-            .subquery()
+        # The first customer message of each ticket, looked up per ticket through the messages'
+        # ticket index: a GROUP BY over every customer message (the read before) scanned the
+        # whole table for each new ticket's follow-up.
+        first_body = (
+            select(m.body_text)
+            .where(m.ticket_id == tk.id, m.kind == MessageKind.CUSTOMER)
+            .order_by(m.id)
+            .limit(1)
+            .correlate(core.tickets)
+            .scalar_subquery()
         )
         rows = self.session.execute(
-            select(tk.id, tk.organisation_id, tk.created_at, tk.subject, m.body_text)
-            .select_from(core.tickets)
-            .outerjoin(first_message, first_message.c.ticket_id == tk.id)
-            .outerjoin(core.messages, m.id == first_message.c.message_id)
+            select(tk.id, tk.organisation_id, tk.created_at, tk.subject, first_body.label("body"))
             .where(tk.created_at >= since)
             .order_by(tk.id.desc())
             .limit(RECENT_LIMIT)
@@ -90,7 +92,7 @@ class SqlOutageRepository:
                 r.id,
                 r.organisation_id,
                 r.created_at,
-                f"{r.subject}\n{r.body_text or ''}",
+                f"{r.subject}\n{r.body or ''}",
                 frozenset(codes.get(r.id, set())),
             )
             for r in rows
