@@ -353,3 +353,28 @@ def nearest_scores(app: Tierdesk, seed: int) -> tuple[list[float], list[int]]:
     with app.desk.uow() as uow:
         scores, _ = uow.search.nearest([unit(seed).tobytes()], "m", EVERYTHING, 5)
     return list(scores.values()), list(scores)
+
+
+@pytest.mark.parametrize("refreshed_between", [True, False])
+def test_a_document_written_after_the_newest_was_removed_is_seen(
+    sqlite_app: Tierdesk, refreshed_between: bool
+) -> None:
+    """Removing the newest document (an article deleted, a manual replaced by its next
+    version) and writing another: SQLite would number the new rows one above the highest id
+    left, the removed rows' ids, and a cache that had read those ids kept their old vectors
+    (or, having forgotten them, never read the new ones)."""
+    for n in range(3):
+        put(sqlite_app, f"r{n}", n)
+    assert nearest(sqlite_app, 2)[0] == "r2"
+
+    with sqlite_app.desk.uow() as uow:
+        uow.search.remove(["r2"])
+        uow.commit()
+    if refreshed_between:
+        assert "r2" not in nearest(sqlite_app, 2)
+    put(sqlite_app, "s", 30)
+
+    assert nearest(sqlite_app, 30)[0] == "s"
+    scores, _ = nearest_scores(sqlite_app, 30)
+    assert max(scores) == pytest.approx(1.0, abs=1e-5)
+    assert "s" not in nearest(sqlite_app, 2)[:1]  # the removed text finds nothing of its own

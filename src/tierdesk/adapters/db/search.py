@@ -92,6 +92,10 @@ search_passages = Table(
     Index("ix_search_passages_document_id", "document_id"),
     # the vector cache's "anything new?" check (max id, count per model) reads only this index
     Index("ix_search_passages_model_id", "model", "id"),
+    # The vector caches read the rows above the highest id they hold: an id must never be
+    # handed out twice, which SQLite does without AUTOINCREMENT once the newest rows are
+    # deleted (migration 0041; PostgreSQL's sequences never do).
+    sqlite_autoincrement=True,
 )
 
 # Created by the migration with engine-specific DDL, not from this metadata.
