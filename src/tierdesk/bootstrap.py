@@ -176,16 +176,20 @@ class Tierdesk:
                 f"not {address!r}"
             ) from error
 
-    def warm_up(self) -> None:
+    def warm_up(self, *, jobs: bool = False) -> None:
         """Load the models the first request after a start would otherwise wait for: the
         language identifier (~0.8 s, paid by the first new ticket's enrichment, which made it
-        searchable only after more than a second) and the embedder's weights. A model that
-        cannot load now (an endpoint that is down) is logged; requests report it when used."""
+        searchable only after more than a second) and the embedder's weights; with ``jobs``
+        (a process that runs the follow-ups) also the latest triage model, whose first use
+        imported scikit-learn (1–3 s). A model that cannot load now (an endpoint that is
+        down) is logged; requests and jobs report it when used."""
         try:
             if self.desk.understanding is not None:
                 self.desk.understanding.languages.detect("warming up the language identifier")
             if self.desk.search is not None:
                 self.desk.search.warm_up()
+            if jobs:
+                triage.load_latest_model(self.desk)
         except ConfigurationError as exc:
             log.warning("a model could not be loaded at start-up: %s", exc)
 

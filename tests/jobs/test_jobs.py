@@ -284,6 +284,38 @@ def test_the_background_thread_runs_jobs_as_they_come_and_stops_when_asked(
     assert not runner.running
 
 
+@pytest.mark.parametrize("preparing_fails", [False, True])
+def test_a_runner_prepares_once_before_its_first_job_and_runs_even_if_preparing_failed(
+    desk: Desk, clock: FixedClock, preparing_fails: bool
+) -> None:
+    tasks = Recorder()
+    order: list[str] = []
+
+    def prepare() -> None:
+        order.append("prepared")
+        if preparing_fails:
+            raise RuntimeError("the model is away")
+
+    def record(_desk: Desk, payload: dict[str, Any]) -> None:
+        order.append(f"job {payload['n']}")
+
+    tasks.registry.task("test.order")(record)
+    with desk.uow() as uow:
+        for n in (1, 2):
+            enqueue(uow, "test.order", {"n": n}, at=clock.now(), registry=tasks.registry)
+        uow.commit()
+    runner = JobRunner(desk, registry=tasks.registry, poll_seconds=0.05, prepare=prepare)
+    runner.start()
+    try:
+        for _ in range(400):
+            if len(order) == 3:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        assert runner.stop(timeout=10)
+    assert order == ["prepared", "job 1", "job 2"]
+
+
 def test_a_warning_due_in_a_minute_no_sweep_ran_still_fires_once_before_its_breach(
     desk: Desk, clock: FixedClock
 ) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from tests.factories import make_contact, make_organisation
 from tests.follow_ups import run_follow_ups
@@ -263,3 +264,36 @@ def test_a_field_is_set_without_a_person_only_from_its_strict_threshold(
     assert not by_field["type"].abstained  # suggested to the agent either way
     stored = tickets.get_ticket(desk, SYSTEM, ticket.id or 0)
     assert (stored.type is TicketType.PROBLEM) is applied
+
+
+def test_a_process_that_runs_jobs_loads_the_latest_model_when_warming_up(
+    desk: Desk, contact: Contact, settings: Settings, clock: FixedClock
+) -> None:
+    """A new process (a restarted worker) loads the model before the first new ticket, whose
+    follow-up then reads no model from the database (and imports nothing on the way)."""
+    solved(desk, contact, 40)
+    model_id = triage.train_triage(desk, SYSTEM).model_id
+    assert model_id is not None
+    restarted = bootstrap(settings, clock=clock)
+    try:
+        model_reads: list[str] = []
+
+        def count(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+            if "triage_model_fields.data" in statement:
+                model_reads.append(statement)
+
+        event.listen(restarted.engine, "before_cursor_execute", count)
+        restarted.warm_up(jobs=True)
+        warmed = len(model_reads)
+        ticket = tickets.open_ticket(
+            restarted.desk, contact, tickets.NewTicket(subject="echo on every call", body_text="")
+        )
+        run_follow_ups(restarted.desk)
+
+        with restarted.desk.uow() as uow:
+            assert warmed == len(uow.triage.model_fields(model_id)) > 0
+        assert len(model_reads) == warmed  # the follow-up read none
+        suggestions = triage.triage_suggestions(restarted.desk, SYSTEM, ticket.id or 0)
+        assert "model" in {s.source for s in suggestions}
+    finally:
+        restarted.close()

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 from tierdesk.services.desk import Desk
 from tierdesk.services.follow_ups import FOLLOW_UP_TASK
@@ -32,6 +33,7 @@ class JobRunner:
         registry: TaskRegistry = TASKS,
         poll_seconds: float = 1.0,
         name: str | None = None,
+        prepare: Callable[[], None] | None = None,
     ) -> None:
         if poll_seconds <= 0:
             raise ValueError("poll_seconds must be positive")
@@ -39,6 +41,7 @@ class JobRunner:
         self.registry = registry
         self.poll_seconds = poll_seconds
         self.name = name or worker_name()
+        self.prepare = prepare  # run once, before the first job (loading models)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._wakeup = desk.job_wakeup.listen()  # a commit that enqueued a job wakes it
@@ -58,6 +61,11 @@ class JobRunner:
         """Until :meth:`stop`: run due jobs; when there were none, wait ``poll_seconds`` or
         until a commit in this process enqueues one (``desk.job_wakeup``), whichever is first."""
         logger.info("background worker %s started", self.name)
+        if self.prepare is not None:
+            try:
+                self.prepare()
+            except Exception:  # a model that cannot load now is reported by the job using it
+                logger.exception("background worker %s: preparing failed", self.name)
         while not self._stop.is_set():
             try:
                 ran = self.run_once()
@@ -89,13 +97,20 @@ class JobRunner:
         return self._thread is not None and self._thread.is_alive()
 
 
-def follow_up_runner(desk: Desk, *, name: str, registry: TaskRegistry = TASKS) -> JobRunner:
+def follow_up_runner(
+    desk: Desk,
+    *,
+    name: str,
+    registry: TaskRegistry = TASKS,
+    prepare: Callable[[], None] | None = None,
+) -> JobRunner:
     """A runner of new tickets' and messages' follow-ups only (services/follow_ups.py), beside
     the process's general runner: a long job there (training a triage model, an index upgrade,
     a tracker poll) never keeps a new ticket from being read and searchable for its duration.
-    The general runner beside it leaves follow-ups to it (``without_follow_ups``)."""
+    The general runner beside it leaves follow-ups to it (``without_follow_ups``). ``prepare``
+    runs in its thread before the first follow-up (``Tierdesk.warm_up(jobs=True)``)."""
     only = TaskRegistry(tasks={FOLLOW_UP_TASK: registry.get(FOLLOW_UP_TASK)})
-    return JobRunner(desk, registry=only, name=name)
+    return JobRunner(desk, registry=only, name=name, prepare=prepare)
 
 
 def without_follow_ups(registry: TaskRegistry = TASKS) -> TaskRegistry:

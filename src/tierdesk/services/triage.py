@@ -93,6 +93,31 @@ def triage_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditE
         _apply(uow, desk, ticket, sure, TRIAGE)
 
 
+def load_latest_model(desk: Desk) -> int:
+    """Load the latest model's classifiers into this process; how many fields it has. For a
+    process that runs jobs, at its start: the first new ticket's triage would otherwise read
+    them and import scikit-learn (1–3 s), and its follow-up would make it searchable late."""
+    if desk.understanding is None:
+        return 0
+    with desk.uow() as uow:
+        model_id = uow.triage.latest_model_id()
+        if model_id is None:
+            return 0
+        names = uow.triage.model_fields(model_id)
+        for name in names:
+            _classifier(uow, desk.understanding, model_id, name)
+    return len(names)
+
+
+def _classifier(
+    uow: UnitOfWork, understanding: Understanding, model_id: int, name: str
+) -> Classifier:
+    """The model's classifier for one field, read from storage only the first time."""
+    return understanding.classifiers.load(
+        f"{model_id}:{name}", lambda: uow.triage.model_data(model_id, name)
+    )
+
+
 def predict(
     uow: UnitOfWork,
     desk: Desk,
@@ -109,10 +134,7 @@ def predict(
     guesses: dict[TriageField, tuple[LabelGuess, str, int | None]] = {}
     if model_id is not None:
         for name in uow.triage.model_fields(model_id):
-            classifier = understanding.classifiers.load(
-                f"{model_id}:{name}",
-                lambda name=name: uow.triage.model_data(model_id, name),  # type: ignore[misc]
-            )
+            classifier = _classifier(uow, understanding, model_id, name)
             guesses[TriageField(name)] = (classifier.predict([text])[0], "model", model_id)
             if automatic is not None:
                 # models stored before the strict threshold was kept used it as their own

@@ -61,7 +61,7 @@ def worker(
         if once:
             say(f"Ran {runner.run_once()} jobs.")
             return
-        app.warm_up()
+        app.warm_up(jobs=True)
         # New tickets' follow-ups in a thread of their own: a long job here never holds them.
         follow_ups = follow_up_runner(app.desk, name=worker_name("worker-follow-ups"))
         follow_ups.poll_seconds = poll
@@ -131,7 +131,11 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
         return
     runner = JobRunner(app.desk, registry=without_follow_ups(), name=worker_name("serve"))
     runner.start()
-    follow_ups = follow_up_runner(app.desk, name=worker_name("serve-follow-ups"))
+    # its models loaded before the first new ticket, in its own thread: the web server (or,
+    # under `--workers`, its processes) starts meanwhile
+    follow_ups = follow_up_runner(
+        app.desk, name=worker_name("serve-follow-ups"), prepare=lambda: app.warm_up(jobs=True)
+    )
     follow_ups.start()
     note(
         "Background jobs (SLA warnings and breaches, time-based rules, outgoing mail, tracker "
