@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tests.factories import full_packet, token_for
 from tests.web.conftest import Browser, WebDesk
@@ -145,6 +146,46 @@ def test_write_an_article_drafts_from_the_topics_solved_tickets_and_never_lands_
 
     assert "not solved yet" not in form
     assert f"Draft from {solved.number}" in form and "Replace the spring." in form
+
+
+def test_the_gap_check_searches_in_a_transaction_that_writes_nothing(web: WebDesk) -> None:
+    """On SQLite a transaction holds the one writer from its first write to its end: a check
+    that wrote first (tying the requester's drafts, an UPDATE even when there are none) and
+    then searched kept every opening and reply waiting for its searches."""
+    opened = tickets.open_ticket(
+        web.app.desk,
+        web.acme_contact,
+        tickets.NewTicket(subject=UNANSWERED["subject"], body_text=UNANSWERED["body"]),
+    )
+    transactions: dict[int, list[str]] = {}
+    searched_after_writing: list[list[str]] = []
+
+    def statement(conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        seen = transactions.setdefault(id(conn), [])
+        words = sql.lstrip().split(None, 1)[0].upper()
+        seen.append(words)
+        wrote = any(w in ("INSERT", "UPDATE", "DELETE") for w in seen[:-1])
+        if wrote and ("search_fts MATCH" in sql or "@@" in sql):  # a search's keywords
+            searched_after_writing.append(list(seen))
+
+    def ended(conn: Any) -> None:
+        transactions.pop(id(conn), None)
+
+    engine = web.app.engine
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", ended)
+    event.listen(engine, "rollback", ended)
+    try:
+        run_pending_jobs(web.app.desk, "test")
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", ended)
+        event.remove(engine, "rollback", ended)
+
+    assert searched_after_writing == []
+    (gap,) = _gaps(web).topics
+    assert gap.topic.sources == {"new-ticket": 1}
+    assert gap.tickets == [(opened.id, opened.number)]
 
 
 def test_a_draft_that_found_nothing_and_the_ticket_it_became_are_one_miss(

@@ -118,34 +118,39 @@ def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
     """A new ticket that no manual passage, known issue or solved ticket answers (above the
     floor) is a miss. Also ties the requester's recent portal drafts and the suggestions they
     were shown to this ticket: they read them and opened it anyway; a draft that found
-    nothing is the ticket's miss then, so the question is not counted twice."""
+    nothing is the ticket's miss then, so the question is not counted twice.
+
+    The searches come first, in a transaction that only reads; the writes after them, in one
+    of their own. Tying the drafts first (an UPDATE, even of no row) took SQLite's one writer
+    and held it through both searches, ~30-60 ms for every new ticket, while openings and
+    replies waited (bench/README.md, issue 19)."""
     index = desk.search
     if index is None:
         return
+    ticket_id = int(payload["ticket_id"])
     with desk.uow() as uow:
-        try:
-            ticket = access_ticket(uow, SYSTEM, int(payload["ticket_id"]), desk.ticket_prefix)
-        except TicketNotFoundError:
-            return
-        assert ticket.id is not None
-        since = ticket.created_at - timedelta(minutes=desk.gap_policy.follow_minutes)
-        drafts = uow.knowledge_gaps.tie_to_ticket(ticket.requester_id, since, ticket.id)
-        if drafts or uow.knowledge_gaps.ticket_missed(ticket.id):
-            # The requester's unanswered draft is this ticket's miss already (one question,
-            # counted once), or this ran before (delivery is at least once).
-            uow.commit()
-            return
+        ticket = _ticket(uow, desk, ticket_id)
+        if ticket is None or uow.knowledge_gaps.ticket_missed(ticket_id):
+            return  # gone, or this ran before (delivery is at least once)
         words = [m.body_text for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
         problem = words[0] if words else ""
         query = f"{ticket.subject}\n{problem}"
         answered = bool(index.search(uow, query, search_filter(SYSTEM, KNOWLEDGE_KINDS), 1))
         if not answered:
             solved = replace(
-                search_filter(SYSTEM, (DocumentKind.TICKET,), exclude_ticket_id=ticket.id),
+                search_filter(SYSTEM, (DocumentKind.TICKET,), exclude_ticket_id=ticket_id),
                 statuses=(str(Status.SOLVED), str(Status.CLOSED)),
             )
             answered = bool(index.search(uow, query, solved, 1))
-        if not answered:
+    with desk.uow() as uow:
+        ticket = _ticket(uow, desk, ticket_id)
+        if ticket is None:
+            return
+        since = ticket.created_at - timedelta(minutes=desk.gap_policy.follow_minutes)
+        drafts = uow.knowledge_gaps.tie_to_ticket(ticket.requester_id, since, ticket_id)
+        if not drafts and not answered and not uow.knowledge_gaps.ticket_missed(ticket_id):
+            # the requester's unanswered draft is this ticket's miss already (one question,
+            # counted once)
             product = uow.products.get(ticket.product_id) if ticket.product_id else None
             uow.knowledge_gaps.add_miss(
                 KnowledgeMiss(
@@ -155,12 +160,19 @@ def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
                     ticket.created_at,
                     ticket.created_at,
                     contact_id=ticket.requester_id,
-                    ticket_id=ticket.id,
+                    ticket_id=ticket_id,
                     product=product.name if product is not None else None,
                     language=ticket.language or None,
                 )
             )
         uow.commit()
+
+
+def _ticket(uow: UnitOfWork, desk: Desk, ticket_id: int) -> Ticket | None:
+    try:
+        return access_ticket(uow, SYSTEM, ticket_id, desk.ticket_prefix)
+    except TicketNotFoundError:
+        return None
 
 
 @TASKS.every(timedelta(days=1), name="knowledge.gaps_prune")
