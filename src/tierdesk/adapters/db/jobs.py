@@ -186,7 +186,8 @@ class SqlJobQueue:
             ).scalar_one_or_none()
             if claimed is None:  # another worker took it between the pick and the update
                 continue
-            self._close_lost_attempts(row.id, now)
+            if row.attempts:  # only a job tried before can have an attempt left unfinished
+                self._close_lost_attempts(row.id, now)
             attempt_id = self.session.execute(
                 insert(job_attempts)
                 .values(job_id=row.id, attempt=claimed, worker=worker, started_at=now)
