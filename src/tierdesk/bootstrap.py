@@ -188,10 +188,13 @@ class Tierdesk:
                 self.desk.understanding.languages.detect("warming up the language identifier")
             if self.desk.search is not None:
                 self.desk.search.warm_up()
-            if jobs:
-                triage.load_latest_model(self.desk)
         except ConfigurationError as exc:
             log.warning("a model could not be loaded at start-up: %s", exc)
+        if jobs:
+            try:
+                triage.load_latest_model(self.desk)
+            except Exception:  # a worker still starts: the triage that needs it reports it
+                log.exception("the latest triage model could not be loaded at start-up")
 
     def read_document(self, data: bytes, filename: str, title: str | None = None) -> ParsedDocument:
         """A manual file (Markdown, HTML, PDF) read into sections for ``services.knowledge``,

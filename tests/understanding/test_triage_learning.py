@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from tests.factories import make_contact, make_organisation
 from tests.follow_ups import run_follow_ups
@@ -295,5 +295,19 @@ def test_a_process_that_runs_jobs_loads_the_latest_model_when_warming_up(
         assert len(model_reads) == warmed  # the follow-up read none
         suggestions = triage.triage_suggestions(restarted.desk, SYSTEM, ticket.id or 0)
         assert "model" in {s.source for s in suggestions}
+    finally:
+        restarted.close()
+
+
+def test_a_model_that_cannot_be_read_does_not_keep_a_worker_from_starting(
+    desk: Desk, contact: Contact, settings: Settings, clock: FixedClock, app: Tierdesk
+) -> None:
+    solved(desk, contact, 40)
+    assert triage.train_triage(desk, SYSTEM).model_id is not None
+    with app.engine.begin() as connection:
+        connection.execute(text("UPDATE triage_model_fields SET data = :junk"), {"junk": b"\0"})
+    restarted = bootstrap(settings, clock=clock)
+    try:
+        restarted.warm_up(jobs=True)  # logged, not raised
     finally:
         restarted.close()
