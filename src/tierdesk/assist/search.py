@@ -177,29 +177,39 @@ class HybridSearch:
                 self._queries.popitem(last=False)
         return vectors
 
+    def embed_passages(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
+        """Every passage's vector by its text (the same text, the same vector)."""
+        texts = list(dict.fromkeys(t for d in documents for t in self.passage_texts(d)))
+        if not texts or self._deferring:
+            return {}
+        return {t: v.tobytes() for t, v in zip(texts, self._embedder.embed(texts), strict=True)}
+
     def store(
-        self, uow: UnitOfWork, documents: Sequence[SearchDocument], force: bool = False
+        self,
+        uow: UnitOfWork,
+        documents: Sequence[SearchDocument],
+        force: bool = False,
+        embedded: Mapping[str, bytes] | None = None,
     ) -> int:
+        """Embedding comes before this call's first write: on SQLite a transaction holds the
+        one writer from its first write to its end, and embedding a manual's sections takes
+        seconds. (A caller that wrote already holds it: see ``embed_passages``.)"""
         known = uow.search.fingerprints([d.key for d in documents])
         changed = [d for d in documents if force or known.get(d.key) != d.fingerprint(self.model)]
+        vectors: dict[str, bytes] = {}
+        if changed and not self._deferring:
+            vectors = dict(embedded or {})
+            missing = [d for d in changed if any(t not in vectors for t in self.passage_texts(d))]
+            vectors |= self.embed_passages(missing)
         for document in documents:
             if document.key in known and not any(document is c for c in changed):
                 uow.search.update_access(document)
-        if not changed:
-            return 0
-        if self._deferring:
-            for document in changed:
-                uow.search.put(document, [], self.model)
-            return len(changed)
-        texts = [self.passage_texts(d) for d in changed]
-        flat = [t for group in texts for t in group]
-        vectors = self._embedder.embed(flat)
-        position = 0
-        for document, group in zip(changed, texts, strict=True):
-            stored = [
-                Passage(text, vectors[position + i].tobytes()) for i, text in enumerate(group)
-            ]
-            position += len(group)
+        for document in changed:
+            stored = (
+                []
+                if self._deferring
+                else [Passage(t, vectors[t]) for t in self.passage_texts(document)]
+            )
             uow.search.put(document, stored, self.model)
         return len(changed)
 

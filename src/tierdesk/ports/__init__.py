@@ -147,10 +147,20 @@ class SearchIndex(Protocol):
     @property
     def model(self) -> str: ...
     def store(
-        self, uow: UnitOfWork, documents: Sequence[SearchDocument], force: bool = False
+        self,
+        uow: UnitOfWork,
+        documents: Sequence[SearchDocument],
+        force: bool = False,
+        embedded: Mapping[str, bytes] | None = None,
     ) -> int:
         """Store documents whose text (or the model) changed, embedding their passages;
-        ``force`` embeds all of them. Returns how many were embedded."""
+        ``force`` embeds all of them. ``embedded``: passages' vectors made beforehand
+        (``embed_passages``), by text. Returns how many were stored."""
+        ...
+
+    def embed_passages(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
+        """The documents' passages' vectors by text, for a later ``store``: made before the
+        transaction that stores them, which would hold SQLite's writer for as long."""
         ...
 
     def search(

@@ -1,6 +1,7 @@
 """Indexing a knowledge article's sections, at once or in the background.
 
-A small manual is indexed inside its upload's transaction. A large one (more sections than
+A small manual is indexed with its upload (its sections embedded before the transaction that
+stores them, which holds SQLite's writer from its first write). A large one (more sections than
 ``manuals.index_at_once``) would hold the upload, and with it the database's writer, for as
 long as embedding takes (tens of seconds for a few thousand sections with the default model),
 so its upload stores the article and its sections (as a JSON file in the file store) and

@@ -3,7 +3,7 @@ citations (document, section, page) — "what does the manual say?"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.knowledge import (
@@ -82,28 +82,41 @@ def add_article(
     later = index_at_once is not None and len(parsed.sections) > index_at_once
     with desk.uow() as uow:
         found = uow.knowledge.find(parsed.sha256, product, version)
-        if found is not None:
+    if found is not None:
+        return Ingested(found, created=False)
+    now = desk.clock.now()
+    article = KnowledgeArticle(
+        title=parsed.title[:300],
+        source_name=source_name[:300],
+        format=parsed.format,
+        sha256=parsed.sha256,
+        kind=kind,
+        section_count=len(parsed.sections),
+        created_at=now,
+        product=product,
+        version=version,
+        index_state=IndexState.PENDING if later else IndexState.DONE,
+        indexed_sections=0 if later else len(parsed.sections),
+    )
+    # Embedded before the transaction that stores the article: on SQLite a transaction holds
+    # the one writer from its first write, and embedding up to ``index_at_once`` sections
+    # takes seconds in which no ticket could be opened or answered. (The documents' keys name
+    # the article's id, which only its insert gives; their passages' texts do not.)
+    embedded = (
+        {}
+        if later
+        else index.embed_passages(article_documents(replace(article, id=0), parsed.sections))
+    )
+    with desk.uow() as uow:
+        found = uow.knowledge.find(parsed.sha256, product, version)
+        if found is not None:  # the same file, stored meanwhile
             return Ingested(found, created=False)
-        now = desk.clock.now()
-        article = KnowledgeArticle(
-            title=parsed.title[:300],
-            source_name=source_name[:300],
-            format=parsed.format,
-            sha256=parsed.sha256,
-            kind=kind,
-            section_count=len(parsed.sections),
-            created_at=now,
-            product=product,
-            version=version,
-            index_state=IndexState.PENDING if later else IndexState.DONE,
-            indexed_sections=0 if later else len(parsed.sections),
-        )
         uow.knowledge.add(article)
         assert article.id is not None
         if later:
             schedule_indexing(desk, uow, article, parsed.sections)
         else:
-            index.store(uow, article_documents(article, parsed.sections))
+            index.store(uow, article_documents(article, parsed.sections), embedded=embedded)
         uow.audit.add(
             audit_event(
                 "knowledge_article",
