@@ -4,7 +4,9 @@ threshold per field, a model trained without anyone asking, and open tickets pre
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import event, text
@@ -311,3 +313,69 @@ def test_a_model_that_cannot_be_read_does_not_keep_a_worker_from_starting(
         restarted.warm_up(jobs=True)  # logged, not raised
     finally:
         restarted.close()
+
+
+class _Watching:
+    """The desk's classifier factory, noting whether a trained classifier predicted while a
+    transaction of the engine had written (a spy: everything is delegated)."""
+
+    def __init__(self, inner: Any, writing: dict[int, bool]) -> None:
+        self._inner, self._writing = inner, writing
+        self.predicted_while_writing = 0
+        self.predicted = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def train_fields(self, texts: Any, labels: Any) -> dict[str, Any]:
+        owner = self
+
+        class Watched:
+            def __init__(self, classifier: Any) -> None:
+                self._c = classifier
+                self.metrics, self.threshold = classifier.metrics, classifier.threshold
+
+            def predict(self, batch: Any) -> Any:
+                owner.predicted += 1
+                owner.predicted_while_writing += any(owner._writing.values())
+                return self._c.predict(batch)
+
+            def to_bytes(self) -> bytes:
+                return bytes(self._c.to_bytes())
+
+        return {n: Watched(c) for n, c in self._inner.train_fields(texts, labels).items()}
+
+
+def test_training_predicts_the_open_tickets_before_its_transaction_writes(
+    desk: Desk, contact: Contact, app: Tierdesk
+) -> None:
+    """On SQLite a transaction holds the one writer from its first write: storing the model
+    first and then predicting up to a thousand open tickets held it for seconds."""
+    solved(desk, contact, 40)
+    for n in range(3):
+        tickets.open_ticket(
+            desk, contact, tickets.NewTicket(subject=VOICE[n], body_text="still open")
+        )
+    writing: dict[int, bool] = {}
+
+    def statement(conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writing[id(conn)] = True
+
+    def ended(conn: Any) -> None:
+        writing.pop(id(conn), None)
+
+    assert desk.understanding is not None
+    watching = _Watching(desk.understanding.classifiers, writing)
+    watched = replace(desk, understanding=replace(desk.understanding, classifiers=watching))
+    listeners = [("before_cursor_execute", statement), ("commit", ended), ("rollback", ended)]
+    for name, listener in listeners:
+        event.listen(app.engine, name, listener)
+    try:
+        result = triage.train_triage(watched, SYSTEM)
+    finally:
+        for name, listener in listeners:
+            event.remove(app.engine, name, listener)
+
+    assert result.refreshed == 3
+    assert watching.predicted > 0 and watching.predicted_while_writing == 0

@@ -358,6 +358,9 @@ def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
     )
     metrics = {name: dict(c.metrics) for name, c in trained.items()}
     with desk.uow() as uow:
+        # the open tickets' guesses before the first write: on SQLite the transaction holds
+        # the one writer from there on, and predicting a few hundred tickets takes seconds
+        refreshed, guesses = _open_ticket_guesses(uow, trained)
         now = desk.clock.now()
         model_id = uow.triage.add_model(
             now, len(rows), metrics, {n: c.to_bytes() for n, c in trained.items()}
@@ -374,27 +377,29 @@ def train_triage(desk: Desk, actor: Actor) -> TrainingResult:
                 changes={"examples": len(rows), "fields": metrics, "skipped": skipped},
             )
         )
-        refreshed = _predict_open_tickets(uow, model_id, trained, now)
+        for ticket_id, name, guess in guesses:
+            uow.triage.add_prediction(
+                _stored(ticket_id, TriageField(name), guess, "model", now, model_id)
+            )
         uow.commit()
     return TrainingResult(model_id, len(rows), metrics, skipped, refreshed)
 
 
-def _predict_open_tickets(
-    uow: UnitOfWork, model_id: int, trained: dict[str, Classifier], now: datetime
-) -> int:
-    """The new model's suggestions for the open tickets, for every field not yet decided."""
+def _open_ticket_guesses(
+    uow: UnitOfWork, trained: dict[str, Classifier]
+) -> tuple[int, list[tuple[int, str, LabelGuess]]]:
+    """The new model's suggestions for the open tickets, for every field not yet decided, and
+    how many open tickets it was asked about."""
     waiting = uow.triage.open_tickets(REFRESHED_TICKETS)
     if not waiting:
-        return 0
+        return 0, []
     texts = [text for _, text, _ in waiting]
+    guesses = []
     for name, classifier in trained.items():
         for (ticket_id, _, decided), guess in zip(waiting, classifier.predict(texts), strict=True):
-            if name in decided:
-                continue
-            uow.triage.add_prediction(
-                _stored(ticket_id, TriageField(name), guess, "model", now, model_id)
-            )
-    return len(waiting)
+            if name not in decided:
+                guesses.append((ticket_id, name, guess))
+    return len(waiting), guesses
 
 
 def train_when_due(desk: Desk) -> TrainingResult | None:
