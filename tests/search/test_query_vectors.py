@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from tierdesk.assist import search
+from tierdesk.assist import query_vectors
 from tierdesk.assist.embeddings import HashingEmbedder
 from tierdesk.assist.search import HybridSearch, SearchTuning
 
@@ -39,11 +39,11 @@ def test_a_query_asked_again_is_not_embedded_again() -> None:
 def test_only_the_latest_queries_are_remembered() -> None:
     embedder = CountingEmbedder()
     hybrid = HybridSearch(embedder, SearchTuning())
-    for n in range(search.REMEMBERED_QUERIES + 1):
+    for n in range(query_vectors.REMEMBERED + 1):
         hybrid.query_vectors(f"question {n}")
-    assert len(embedder.texts) == search.REMEMBERED_QUERIES + 1
+    assert len(embedder.texts) == query_vectors.REMEMBERED + 1
 
-    hybrid.query_vectors(f"question {search.REMEMBERED_QUERIES}")  # the newest: remembered
-    assert len(embedder.texts) == search.REMEMBERED_QUERIES + 1
+    hybrid.query_vectors(f"question {query_vectors.REMEMBERED}")  # the newest: remembered
+    assert len(embedder.texts) == query_vectors.REMEMBERED + 1
     hybrid.query_vectors("question 0")  # the oldest was let go
-    assert len(embedder.texts) == search.REMEMBERED_QUERIES + 2
+    assert len(embedder.texts) == query_vectors.REMEMBERED + 2

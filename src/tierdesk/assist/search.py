@@ -18,8 +18,7 @@ docs/research/retrieval-experiments.md records what was measured to choose all t
 from __future__ import annotations
 
 import math
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from tierdesk.assist.analysis import prose, terms
 from tierdesk.assist.confidence import confidence
 from tierdesk.assist.embeddings import Embedder
 from tierdesk.assist.language import LangIdDetector
+from tierdesk.assist.query_vectors import QueryVectors
 from tierdesk.assist.ranking import (
     best_window_bm25,
     fuse_standardised,
@@ -70,11 +70,6 @@ SUBJECT_WEIGHTS = (1.0, 1.0)
 WINDOW_SHORTLIST = 50
 # How much of a hit's text its language is read from (the opening says it; reading more costs).
 LANGUAGE_SAMPLE_CHARS = 1_000
-# Queries whose vectors a process remembers. One ticket is asked of several kinds in a row (the
-# answerer's known issues, articles, manuals and solutions, then the knowledge-gap check; the
-# assist panel's similar tickets and manuals), each the same text: embedding a whole ticket is
-# ~5 ms, a tenth of a search. 256 queries of at most 8 passages of 512 floats is ~4 MB.
-REMEMBERED_QUERIES = 256
 
 
 @dataclass(frozen=True)
@@ -119,8 +114,7 @@ class HybridSearch:
         self._tuning = tuning
         self._languages = languages or LangIdDetector()
         self._deferring = False
-        self._queries: OrderedDict[str, list[bytes]] = OrderedDict()
-        self._queries_lock = threading.Lock()
+        self._queries = QueryVectors(self._embed_query)  # the last queries' vectors
 
     @contextmanager
     def deferring_vectors(self) -> Iterator[None]:
@@ -163,19 +157,11 @@ class HybridSearch:
         return texts[:MAX_QUERY_PASSAGES]
 
     def query_vectors(self, query: str) -> list[bytes]:
-        """The query's passages' vectors, remembered for the last ``REMEMBERED_QUERIES``
-        queries (the embedder gives the same text the same vectors)."""
-        with self._queries_lock:
-            known = self._queries.get(query)
-            if known is not None:
-                self._queries.move_to_end(query)
-                return known
-        vectors = [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
-        with self._queries_lock:
-            self._queries[query] = vectors
-            while len(self._queries) > REMEMBERED_QUERIES:
-                self._queries.popitem(last=False)
-        return vectors
+        """The query's passages' vectors (``assist/query_vectors.py`` remembers the last)."""
+        return self._queries.of(query)
+
+    def _embed_query(self, query: str) -> list[bytes]:
+        return [v.tobytes() for v in self._embedder.embed(self.query_passages(query))]
 
     def embed_passages(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         """Every passage's vector by its text (the same text, the same vector)."""
