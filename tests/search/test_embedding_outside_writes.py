@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from sqlalchemy import event
 
+from tests.writes import Writes, watching_writes
 from tierdesk.assist.embeddings import HashingEmbedder
 from tierdesk.assist.search import HybridSearch, SearchTuning
 from tierdesk.bootstrap import Tierdesk
@@ -30,37 +29,24 @@ MANUAL = "# Guide\n\n" + "".join(
 class WatchedEmbedder(HashingEmbedder):
     """Notes each embedding made while a transaction of the watched engine had written."""
 
-    def __init__(self, writing: dict[int, bool]) -> None:
+    def __init__(self, writes: Writes) -> None:
         super().__init__(64)
-        self.writing = writing
+        self.writes = writes
         self.while_writing: list[int] = []
         self.calls = 0
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         self.calls += 1
-        if any(self.writing.values()):
+        if self.writes.in_progress:
             self.while_writing.append(len(texts))
         return super().embed(texts)
 
 
 @pytest.fixture
 def watched(app: Tierdesk) -> Iterator[tuple[Desk, WatchedEmbedder]]:
-    writing: dict[int, bool] = {}
-
-    def statement(conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
-        if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writing[id(conn)] = True
-
-    def ended(conn: Any) -> None:
-        writing.pop(id(conn), None)
-
-    listeners = [("before_cursor_execute", statement), ("commit", ended), ("rollback", ended)]
-    for name, listener in listeners:
-        event.listen(app.engine, name, listener)
-    embedder = WatchedEmbedder(writing)
-    yield replace(app.desk, search=HybridSearch(embedder, SearchTuning())), embedder
-    for name, listener in listeners:
-        event.remove(app.engine, name, listener)
+    with watching_writes(app.engine) as writes:
+        embedder = WatchedEmbedder(writes)
+        yield replace(app.desk, search=HybridSearch(embedder, SearchTuning())), embedder
 
 
 def test_a_manual_indexed_with_its_upload_is_embedded_before_its_transaction_writes(

@@ -15,6 +15,7 @@ from tests.factories import make_contact, make_organisation
 from tests.follow_ups import run_follow_ups
 from tests.routing.support import make_member, open_problem, routing_world
 from tests.understanding.test_decision_audit import audit_rows
+from tests.writes import Writes, watching_writes
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import Settings, UnderstandingSettings
@@ -319,8 +320,8 @@ class _Watching:
     """The desk's classifier factory, noting whether a trained classifier predicted while a
     transaction of the engine had written (a spy: everything is delegated)."""
 
-    def __init__(self, inner: Any, writing: dict[int, bool]) -> None:
-        self._inner, self._writing = inner, writing
+    def __init__(self, inner: Any, writes: Writes) -> None:
+        self._inner, self._writes = inner, writes
         self.predicted_while_writing = 0
         self.predicted = 0
 
@@ -337,7 +338,7 @@ class _Watching:
 
             def predict(self, batch: Any) -> Any:
                 owner.predicted += 1
-                owner.predicted_while_writing += any(owner._writing.values())
+                owner.predicted_while_writing += owner._writes.in_progress
                 return self._c.predict(batch)
 
             def to_bytes(self) -> bytes:
@@ -356,26 +357,11 @@ def test_training_predicts_the_open_tickets_before_its_transaction_writes(
         tickets.open_ticket(
             desk, contact, tickets.NewTicket(subject=VOICE[n], body_text="still open")
         )
-    writing: dict[int, bool] = {}
-
-    def statement(conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
-        if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writing[id(conn)] = True
-
-    def ended(conn: Any) -> None:
-        writing.pop(id(conn), None)
-
     assert desk.understanding is not None
-    watching = _Watching(desk.understanding.classifiers, writing)
-    watched = replace(desk, understanding=replace(desk.understanding, classifiers=watching))
-    listeners = [("before_cursor_execute", statement), ("commit", ended), ("rollback", ended)]
-    for name, listener in listeners:
-        event.listen(app.engine, name, listener)
-    try:
+    with watching_writes(app.engine) as writes:
+        watching = _Watching(desk.understanding.classifiers, writes)
+        watched = replace(desk, understanding=replace(desk.understanding, classifiers=watching))
         result = triage.train_triage(watched, SYSTEM)
-    finally:
-        for name, listener in listeners:
-            event.remove(app.engine, name, listener)
 
     assert result.refreshed == 3
     assert watching.predicted > 0 and watching.predicted_while_writing == 0
