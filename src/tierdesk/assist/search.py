@@ -166,8 +166,9 @@ class HybridSearch:
     def embed_passages(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         """Every passage's vector by its text (the same text, the same vector)."""
         texts = list(dict.fromkeys(t for d in documents for t in self.passage_texts(d)))
-        if not texts or self._deferring:
-            return {}
+        return {} if not texts or self._deferring else self._embedded(texts)
+
+    def _embedded(self, texts: list[str]) -> dict[str, bytes]:
         return {t: v.tobytes() for t, v in zip(texts, self._embedder.embed(texts), strict=True)}
 
     def store(
@@ -182,21 +183,16 @@ class HybridSearch:
         seconds. (A caller that wrote already holds it: see ``embed_passages``.)"""
         known = uow.search.fingerprints([d.key for d in documents])
         changed = [d for d in documents if force or known.get(d.key) != d.fingerprint(self.model)]
-        vectors: dict[str, bytes] = {}
-        if changed and not self._deferring:
-            vectors = dict(embedded or {})
-            missing = [d for d in changed if any(t not in vectors for t in self.passage_texts(d))]
-            vectors |= self.embed_passages(missing)
+        texts = [[] if self._deferring else self.passage_texts(d) for d in changed]
+        vectors = dict(embedded or {})
+        missing = list(dict.fromkeys(t for group in texts for t in group if t not in vectors))
+        if missing:
+            vectors |= self._embedded(missing)
         for document in documents:
             if document.key in known and not any(document is c for c in changed):
                 uow.search.update_access(document)
-        for document in changed:
-            stored = (
-                []
-                if self._deferring
-                else [Passage(t, vectors[t]) for t in self.passage_texts(document)]
-            )
-            uow.search.put(document, stored, self.model)
+        for document, group in zip(changed, texts, strict=True):
+            uow.search.put(document, [Passage(t, vectors[t]) for t in group], self.model)
         return len(changed)
 
     def search(

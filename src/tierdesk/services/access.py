@@ -55,6 +55,17 @@ def access_ticket(uow: UnitOfWork, actor: Actor, reference: int | str, prefix: s
     return ticket
 
 
+def access_ticket_if_there(
+    uow: UnitOfWork, actor: Actor, ticket_id: int, prefix: str
+) -> Ticket | None:
+    """``access_ticket``, or None when there is no such ticket to see: for a background job
+    named after a ticket, which may be gone (merged away, deleted) by the time it runs."""
+    try:
+        return access_ticket(uow, actor, ticket_id, prefix)
+    except TicketNotFoundError:
+        return None
+
+
 def access_tickets(uow: UnitOfWork, actor: Actor, ticket_ids: Iterable[int]) -> list[Ticket]:
     """Of these tickets, those the actor may see, in the order given (each once), read in one
     query: a record page lists dozens of linked tickets, a search fifty candidates. One the

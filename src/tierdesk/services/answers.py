@@ -39,9 +39,9 @@ from tierdesk.domain.people import Actor, Agent, SystemActor
 from tierdesk.domain.record_links import RecordKind, record_on_ticket
 from tierdesk.domain.ticket_values import Status
 from tierdesk.domain.tickets import Ticket
-from tierdesk.errors import InvalidTransitionError, NotFoundError, TicketNotFoundError
+from tierdesk.errors import InvalidTransitionError, NotFoundError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, require_agent
+from tierdesk.services.access import access_ticket, access_ticket_if_there, require_agent
 from tierdesk.services.answer_asks import ask_for_facts, send_asked_question
 from tierdesk.services.answer_rewrite import rewrite_answer
 from tierdesk.services.auth import SYSTEM
@@ -104,20 +104,13 @@ def _policy(uow: UnitOfWork, ticket: Ticket) -> AnswerPolicy:
     return stricter(queue.answers, plan.answers) if plan is not None else queue.answers
 
 
-def _ticket(uow: UnitOfWork, desk: Desk, ticket_id: int) -> Ticket | None:
-    try:
-        return access_ticket(uow, SYSTEM, ticket_id, desk.ticket_prefix)
-    except TicketNotFoundError:
-        return None
-
-
 @TASKS.task(ANSWER_TASK, max_attempts=3)
 def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
     """Find the ticket's answer and act on it by its queue's policy (idempotent: a ticket is
     answered once, which the gate checks again in the transaction that records it)."""
     ticket_id = int(payload["ticket_id"])
     with desk.uow() as uow:
-        ticket = _ticket(uow, desk, ticket_id)
+        ticket = access_ticket_if_there(uow, SYSTEM, ticket_id, desk.ticket_prefix)
         if ticket is None or _policy(uow, ticket) is AnswerPolicy.OFF:
             return
         if ticket.status is not Status.NEW and ticket.status is not Status.OPEN:
@@ -148,7 +141,7 @@ def answer_ticket(desk: Desk, payload: dict[str, Any]) -> None:
         else:
             composed = (rewritten, (wanted or language).lower(), True)
     with desk.uow() as uow:
-        ticket = _ticket(uow, desk, ticket_id)
+        ticket = access_ticket_if_there(uow, SYSTEM, ticket_id, desk.ticket_prefix)
         if ticket is None or why_not(gate_of(uow, ticket)) is not None:
             return
         policy = _policy(uow, ticket)

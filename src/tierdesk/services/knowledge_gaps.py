@@ -35,9 +35,13 @@ from tierdesk.domain.knowledge_gaps import (
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Actor, Contact
 from tierdesk.domain.tickets import Status, Ticket, format_ticket_number
-from tierdesk.errors import InvalidInputError, TicketNotFoundError
+from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import access_ticket, access_tickets, require_lead
+from tierdesk.services.access import (
+    access_ticket_if_there,
+    access_tickets,
+    require_lead,
+)
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.jobs import TASKS, enqueue
@@ -129,7 +133,7 @@ def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
         return
     ticket_id = int(payload["ticket_id"])
     with desk.uow() as uow:
-        ticket = _ticket(uow, desk, ticket_id)
+        ticket = access_ticket_if_there(uow, SYSTEM, ticket_id, desk.ticket_prefix)
         if ticket is None or uow.knowledge_gaps.ticket_missed(ticket_id):
             return  # gone, or this ran before (delivery is at least once)
         words = [m.body_text for m in ticket.messages if m.kind is MessageKind.CUSTOMER]
@@ -143,7 +147,7 @@ def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
             )
             answered = bool(index.search(uow, query, solved, 1))
     with desk.uow() as uow:
-        ticket = _ticket(uow, desk, ticket_id)
+        ticket = access_ticket_if_there(uow, SYSTEM, ticket_id, desk.ticket_prefix)
         if ticket is None:
             return
         since = ticket.created_at - timedelta(minutes=desk.gap_policy.follow_minutes)
@@ -166,13 +170,6 @@ def check_ticket_knowledge(desk: Desk, payload: dict[str, Any]) -> None:
                 )
             )
         uow.commit()
-
-
-def _ticket(uow: UnitOfWork, desk: Desk, ticket_id: int) -> Ticket | None:
-    try:
-        return access_ticket(uow, SYSTEM, ticket_id, desk.ticket_prefix)
-    except TicketNotFoundError:
-        return None
 
 
 @TASKS.every(timedelta(days=1), name="knowledge.gaps_prune")
