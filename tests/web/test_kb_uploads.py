@@ -56,3 +56,16 @@ def test_the_kb_page_shows_how_far_a_large_manual_is_indexed(
     assert "waiting to be indexed (0 of 5 sections searchable)" in waiting
     assert "Handset guide" in indexed and "sections searchable" not in indexed
     assert "Step 4" in found
+
+
+def test_the_kb_page_counts_a_small_manuals_sections_in_words(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    post_manual(lead, "one.md", guide(1))
+    post_manual(lead, "two.md", b"# Other guide\n\n## A\n\nOne.\n\n## B\n\nTwo.\n")
+
+    page = lead.get("/kb").text
+
+    assert "1 section</span>" in page and "1 sections" not in page
+    assert "2 sections</span>" in page
