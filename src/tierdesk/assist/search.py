@@ -180,11 +180,17 @@ class HybridSearch:
     ) -> int:
         """Embedding comes before this call's first write: on SQLite a transaction holds the
         one writer from its first write to its end, and embedding a manual's sections takes
-        seconds. (A caller that wrote already holds it: see ``embed_passages``.)"""
+        seconds. (A caller that wrote already holds it: see ``embed_passages``.) A changed
+        document's passages that it holds already, word for word, keep their vectors: a
+        ticket's new message or its solution changes its last passages, not the thread before
+        them (``force``, a rebuild, embeds everything again)."""
         known = uow.search.fingerprints([d.key for d in documents])
         changed = [d for d in documents if force or known.get(d.key) != d.fingerprint(self.model)]
         texts = [[] if self._deferring else self.passage_texts(d) for d in changed]
         vectors = dict(embedded or {})
+        if changed and not force and not self._deferring:
+            held = [d.key for d in documents if d.key in known]  # a new notes document
+            vectors = uow.search.stored_vectors(held, self.model) | vectors  # shares a title
         missing = list(dict.fromkeys(t for group in texts for t in group if t not in vectors))
         if missing:
             vectors |= self._embedded(missing)

@@ -66,6 +66,19 @@ class SqlSearchStore:
         )
         return {str(key): str(value) for key, value in rows}
 
+    def stored_vectors(self, keys: Sequence[str], model: str) -> dict[str, bytes]:
+        """The vectors ``model`` gave the passages these documents hold now, by text."""
+        if not keys:
+            return {}
+        rows = self._session.execute(
+            select(_p.c.text, _p.c.embedding)
+            .join(_d, _d.c.id == _p.c.document_id)
+            .where(_d.c.key.in_(list(keys)), _p.c.model == model)
+        )
+        if self._postgres:
+            return {str(t): np.asarray(v, np.float32).tobytes() for t, v in rows}
+        return {str(t): bytes(v) for t, v in rows}
+
     def put(self, document: SearchDocument, passages: Sequence[Passage], model: str) -> int:
         """Store a document (replacing the one with its key) with its passages."""
         values: dict[str, Any] = {
