@@ -123,6 +123,10 @@ def test_plain_agents_and_customers_are_refused(client: TestClient, world: World
         ({"since": "last tuesday"}, 422, "since 'last tuesday' is not a date"),
         ({"until": "2026-02-30"}, 422, "until '2026-02-30' is not a date"),
         ({"since": "2026-03-04", "until": "2026-03-03"}, 422, "'since' must be earlier"),
+        # UTC cannot hold them, or the day after: OverflowError, 500
+        ({"since": "9999-12-31T23:59:59-05:00"}, 422, "since: 9999-12-31T23:59:59-05:00 is not"),
+        ({"until": "0001-01-01T00:00:00+05:00"}, 422, "until: 0001-01-01T00:00:00+05:00 is not"),
+        ({"until": "9999-12-31"}, 422, "until: 9999-12-31T00:00:00+00:00 is not between"),
         ({"limit": 0}, 422, "limit"),
         ({"limit": 201}, 422, "limit"),
         ({"cursor": "abc"}, 422, "cursor 'abc' is not one this desk handed out"),

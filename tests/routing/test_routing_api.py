@@ -233,3 +233,26 @@ def test_a_lead_switches_an_agent_off_and_on_through_the_api(
     assert opened["assignee_id"] == agents["bruno"]["id"]
     on = ok(client.patch(f"/api/v1/agents/{anna_id}", json={"active": True}, headers=lead))
     assert on["active"] is True
+
+
+def test_a_routing_rule_position_past_the_stored_integer_is_refused_and_the_rule_kept(
+    app: Tierdesk, client: TestClient
+) -> None:
+    # Binding it failed in the database: SQLite past 2**63, PostgreSQL past 2**31 (a 500).
+    lead, _ = set_up_desk(app, client)
+    rules = ok(client.get("/api/v1/routing-rules", headers=lead))["items"]
+    before = [(r["id"], r["position"]) for r in rules]
+    new_rule = {"name": "far", "queue": "l1-sbc", "conditions": {"plans": ["premium"]}}
+
+    for position in (2**31, 2**63, -(2**63) - 1):
+        patched = client.patch(
+            f"/api/v1/routing-rules/{rules[0]['id']}", json={"position": position}, headers=lead
+        )
+        created = client.post(
+            "/api/v1/routing-rules", json={**new_rule, "position": position}, headers=lead
+        )
+        for answer in (patched, created):
+            assert error_of(answer, 422) == "invalid_request"
+
+    after = ok(client.get("/api/v1/routing-rules", headers=lead))["items"]
+    assert [(r["id"], r["position"]) for r in after] == before

@@ -155,3 +155,25 @@ def test_a_condition_number_that_is_not_finite_is_refused(
     assert refused.status_code == 422, refused.text
     assert refused.json()["error"]["field"] == "condition"
     assert client.get("/api/v1/rules", headers=lead).json()["items"] == []
+
+
+def test_a_position_past_the_stored_integer_is_refused_and_the_rule_kept(
+    app: Tierdesk, client: TestClient
+) -> None:
+    # Binding it failed in the database: SQLite past 2**63, PostgreSQL past 2**31 (a 500).
+    lead = headers(app, make_agent(app.desk, role=Role.LEAD))
+    rule = client.post("/api/v1/rules", json={**VIP_RULE, "position": 5}, headers=lead).json()
+
+    for position in (2**31, 2**63, -(2**63) - 1):
+        patched = client.patch(
+            f"/api/v1/rules/{rule['id']}", json={"position": position}, headers=lead
+        )
+        created = client.post(
+            "/api/v1/rules", json={**VIP_RULE, "name": "Other", "position": position}, headers=lead
+        )
+        for answer in (patched, created):
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["error"]["problems"][0]["field"] == "position"
+
+    stored = client.get("/api/v1/rules", headers=lead).json()["items"]
+    assert [(r["name"], r["position"]) for r in stored] == [("VIP first", 5)]

@@ -179,3 +179,25 @@ def test_a_form_missing_a_field_the_page_needs_is_told_so_in_the_page_way(
     page = lead.post("/admin/organisations", {"plan": "premium"})
     assert page.headers["content-type"].startswith("text/html")
     assert "Please fill in name." in page.text
+
+
+def test_a_nul_in_a_form_field_is_refused_and_a_file_may_hold_one(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # PostgreSQL cannot store U+0000: the field used to fail there with a 500 (SQLite kept it).
+    customer = signed_in(web.acme_contact)
+    customer.get("/portal/tickets/new")
+    refused = customer.post(
+        "/portal/tickets", {"subject": "Phones\x00 reboot", "body": "Nightly."}, headers=HTMX
+    )
+    assert refused.status_code == 422
+    assert refused.headers["X-Desk-Fields"] == "subject"
+    assert customer.get("/portal/tickets").text.count("Phones") == 0
+
+    opened = customer.post(
+        "/portal/tickets",
+        {"subject": "Phones reboot", "body": "Nightly."},
+        files=[("files", ("core.bin", b"\x00\x01core\x00", "application/octet-stream"))],
+    )
+    assert opened.status_code == 200
+    assert "core.bin" in opened.text

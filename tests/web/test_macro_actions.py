@@ -140,3 +140,27 @@ def test_a_macro_stored_with_a_tag_too_long_still_lists(web: WebDesk, signed_in:
     assert page.status_code == 200
     [old] = [m for m in macros.list_macros(web.app.desk, web.lead) if m.name == "Old"]
     assert old.actions.add_tags == ("t" * 65,)
+
+
+def test_a_reply_with_an_unknown_then_status_is_refused_before_it_is_sent(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # "then" was read after the reply was stored: Status("bogus") answered 500 for a reply the
+    # customer had already been sent.
+    ticket = open_at_l1(web, "Calls drop")
+    number = ticket.number or ""
+    l1 = signed_in(web.l1)
+    l1.get(f"/tickets/{number}")
+    before = len(tickets.get_ticket(web.app.desk, web.lead, number).messages)
+
+    response = l1.post(
+        f"/tickets/{number}/messages",
+        {"body": "Could you send us the logs?", "kind": "public", "then": "bogus"},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.headers["X-Desk-Fields"] == "then"
+    stored = tickets.get_ticket(web.app.desk, web.lead, number)
+    assert len(stored.messages) == before
+    assert stored.status is ticket.status

@@ -47,23 +47,49 @@ class AuditQuery:
             raise InvalidInputError("'since' must be earlier than 'until'", field="since")
 
 
+# The date-times a person may name: well inside the years a datetime holds (1 to 9999), so that
+# taking one to UTC, counting a period back from it or a day on never leaves them (an
+# OverflowError there answered 500: 9999-12-31T23:00-05:00 is past 9999 in UTC).
+EARLIEST_MOMENT = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def in_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime (no zone given: UTC). ValueError when it lies
+    outside [EARLIEST_MOMENT, LATEST_MOMENT)."""
+    try:
+        utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # the zone's offset took it past year 1 or 9999
+        utc = None
+    if utc is None or not EARLIEST_MOMENT <= utc < LATEST_MOMENT:
+        raise ValueError(
+            f"{moment.isoformat()} is not between {EARLIEST_MOMENT.year} and "
+            f"{LATEST_MOMENT.year} (UTC)"
+        )
+    return utc
+
+
 def parse_moment(text: str, field: str, *, end_of_day: bool = False) -> datetime:
     """An ISO 8601 date or date-time as an aware UTC datetime (no zone given: UTC). A bare date
     means the start of that day, or with ``end_of_day`` the start of the next, so
     ``until=2026-03-02`` takes in all of the 2nd."""
     value = text.strip()
+    whole_day = len(value) == 10
     try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            moment = datetime.combine(day, time.min, tzinfo=UTC)
-            return moment + timedelta(days=1) if end_of_day else moment
-        parsed = datetime.fromisoformat(value)
+        if whole_day:
+            parsed = datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+        else:
+            parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInputError(
             f"{field} {text!r} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM[+zone])",
             field=field,
         ) from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        moment = in_utc(parsed)
+    except ValueError as exc:
+        raise InvalidInputError(f"{field}: {exc}", field=field) from exc
+    return moment + timedelta(days=1) if whole_day and end_of_day else moment
 
 
 MAX_RECORD_ID = 2**31 - 1  # ids are 32-bit integers on every engine

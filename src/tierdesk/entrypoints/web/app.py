@@ -39,6 +39,7 @@ from tierdesk.entrypoints.web.hosts import (
 from tierdesk.entrypoints.web.pages import install_pages
 from tierdesk.entrypoints.web.requests import RequestContext
 from tierdesk.entrypoints.web.strict_query import reject_unknown_query
+from tierdesk.entrypoints.web.text_input import refuse_nul_characters
 
 
 def request_threads(settings: Settings) -> int:
@@ -77,8 +78,9 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     install_error_handlers(app)
 
     app.openapi = openapi.desk_openapi(app)  # type: ignore[method-assign]
-    # Every route added under it (now or by a later router) refuses unknown query parameters.
-    api = APIRouter(dependencies=[Depends(reject_unknown_query)])
+    # Every route added under it (now or by a later router) refuses unknown query parameters,
+    # and text holding a NUL character (which PostgreSQL cannot store).
+    api = APIRouter(dependencies=[Depends(reject_unknown_query), Depends(refuse_nul_characters)])
     api.include_router(tickets.router)
     api.include_router(escalation.router)
     api.include_router(people.router)

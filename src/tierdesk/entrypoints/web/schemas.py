@@ -4,7 +4,7 @@ error rather than silently ignored."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,13 @@ from tierdesk.entrypoints.web.ids import RecordId
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# A rule's place in its order (event rules, routing rules) is a 32-bit column on every engine: a
+# larger number failed when it was bound (SQLite past 2**63, PostgreSQL past 2**31), a 500. A
+# billion either way leaves room for the steps that move a rule or put a new one last.
+MAX_POSITION = 1_000_000_000
+Position = Annotated[int, Field(ge=-MAX_POSITION, le=MAX_POSITION, description="Lower first")]
 
 
 # -- requests ---------------------------------------------------------------------------------

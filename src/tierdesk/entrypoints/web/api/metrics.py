@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
 
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.api.tickets import TicketRef, detail
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
+from tierdesk.entrypoints.web.moments import Moment
 from tierdesk.entrypoints.web.schemas import TicketDetail
 from tierdesk.entrypoints.web.schemas_workflow import (
     MetricsOut,
@@ -27,8 +26,8 @@ router = APIRouter(tags=["metrics and L3 outcomes"])
 def get_metrics(
     desk: DeskDep,
     actor: CurrentActor,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     product: str | None = None,
     level: str | None = None,
 ) -> MetricsOut:

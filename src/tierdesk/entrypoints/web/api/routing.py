@@ -17,7 +17,7 @@ from tierdesk.entrypoints.web.api import rules
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
 from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
-from tierdesk.entrypoints.web.schemas import AgentOut, Request
+from tierdesk.entrypoints.web.schemas import AgentOut, Position, Request
 from tierdesk.services import agents, queues
 from tierdesk.services.routing import routing_decisions
 from tierdesk.services.tickets import products_by_id
@@ -100,7 +100,7 @@ class RoutingRuleCreate(Request):
     name: str = Field(min_length=1, max_length=120)
     queue: str = Field(description="Key of the queue the ticket goes to (its level too)")
     conditions: RoutingConditionsIn = Field(default_factory=RoutingConditionsIn)
-    position: int | None = Field(default=None, description="Lower first; default: last")
+    position: Position | None = Field(default=None, description="Lower first; default: last")
     assign: bool = Field(default=True, description="Pick a member of the queue at once")
     enabled: bool = True
 
@@ -109,7 +109,7 @@ class RoutingRulePatch(Request):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     queue: str | None = None
     conditions: RoutingConditionsIn | None = None
-    position: int | None = None
+    position: Position | None = None
     assign: bool | None = None
     enabled: bool | None = None
 

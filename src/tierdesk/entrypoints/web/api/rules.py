@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from tierdesk.domain.rules import AutomationRule, Trigger, condition_to_data
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate, paginate_fetched
-from tierdesk.entrypoints.web.schemas import Request
+from tierdesk.entrypoints.web.schemas import Position, Request
 from tierdesk.services import rule_trials, rules
 
 router = APIRouter(prefix="/rules", tags=["rules"])
@@ -41,7 +41,7 @@ class RuleCreate(Request):
     )
     description: str = Field(default="", max_length=2_000)
     enabled: bool = True
-    position: int | None = Field(default=None, description="Lower first; default: last")
+    position: Position | None = Field(default=None, description="Lower first; default: last")
 
 
 class RulePatch(Request):
@@ -51,7 +51,7 @@ class RulePatch(Request):
     actions: list[dict[str, Any]] | None = Field(default=None, min_length=1)
     description: str | None = Field(default=None, max_length=2_000)
     enabled: bool | None = None
-    position: int | None = None
+    position: Position | None = None
 
 
 class RuleOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -17,6 +17,7 @@ from tierdesk.domain.tickets import Priority, Status, Ticket, TicketLink, Ticket
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.moments import Moment
 from tierdesk.entrypoints.web.pagination import (
     Page,
     PageQuery,
@@ -164,7 +165,7 @@ def list_tickets(
     tag: str | None = None,
     q: str | None = Query(default=None, max_length=200, description="Words in the subject"),
     updated_since: Annotated[
-        datetime | None,
+        Moment | None,
         Query(description="Only tickets changed at or after this ISO 8601 time (UTC if no zone)"),
     ] = None,
     sort: Annotated[
@@ -195,7 +196,7 @@ def list_tickets(
         product_id=product_id,
         tag=tag.strip().lower() if tag else None,
         text=q.strip() if q and q.strip() else None,
-        updated_since=_utc(updated_since) if updated_since else None,
+        updated_since=updated_since,
     )
     view = view_list(
         desk, actor, filters, page.limit, sort=sort, after=_decode_cursor(page.cursor, sort)
@@ -207,10 +208,6 @@ def list_tickets(
         next_cursor=_encode_cursor(sort, found.tickets[-1]) if more else None,
         total=found.total,
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/{ticket_ref}", response_model=TicketDetail)

@@ -17,6 +17,7 @@ from tierdesk.domain.triage import FieldReport, TriagePrediction
 from tierdesk.entrypoints.web.api.tickets import TicketRef
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.moments import Moment
 from tierdesk.entrypoints.web.pagination import Page, PageQuery, paginate
 from tierdesk.entrypoints.web.schemas_workflow import IncidentOut
 from tierdesk.services import enrichment, incidents, outages, summaries, triage
@@ -260,9 +261,9 @@ def decide_triage(
 
 @router.get("/triage/report", response_model=Page[ReportRow])
 def triage_report(
-    desk: DeskDep, actor: CurrentActor, page: PageQuery, since: datetime | None = None
+    desk: DeskDep, actor: CurrentActor, page: PageQuery, since: Moment | None = None
 ) -> Page[ReportRow]:
-    """How often triage suggestions were taken or changed, since a date."""
+    """How often triage suggestions were taken or changed, since a date (UTC if no zone)."""
     return paginate([ReportRow.of(r) for r in triage.triage_report(desk, actor, since)], page)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -64,6 +64,7 @@ from tierdesk.entrypoints.web.pages import (
 )
 from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR
 from tierdesk.entrypoints.web.pages.sessions import SignInRequiredError, session_secret
+from tierdesk.entrypoints.web.text_input import refuse_nul_characters
 from tierdesk.errors import TierdeskError
 from tierdesk.services.web_sessions import Audience
 
@@ -172,4 +173,5 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         live,
         notifications,
     ):
-        app.include_router(module.router)
+        # Text holding a NUL character is refused on every page too (PostgreSQL cannot store it).
+        app.include_router(module.router, dependencies=[Depends(refuse_nul_characters)])

@@ -46,6 +46,10 @@ async def post_message(
     macro_id: Annotated[str, Form()] = "",
 ) -> Response:
     message_kind = MessageKind.INTERNAL_NOTE if kind == "internal" else MessageKind.PUBLIC_REPLY
+    # Read before anything is written: an unknown status once failed (500) after the message
+    # was already added, so the agent saw an error for a reply that had gone out.
+    if then and then not in {str(s) for s in Status}:
+        raise InvalidInputError(f"unknown status {then!r}", field="then")
     uploads = await forms.attachments(files or [], desk.max_attachment_bytes)
     if message_kind is MessageKind.PUBLIC_REPLY and seen_message_id is not None and not send_anyway:
         # The page said which messages it showed: a reply that would cross another (written
