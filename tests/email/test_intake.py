@@ -371,3 +371,21 @@ def test_fixture_bytes_are_kept_verbatim_for_every_quarantine_record(
 
     assert record.id == receipt.inbound_id and record.reason == "malformed-mime"
     assert desk.files.open(record.raw_key) == fixture_bytes("broken_mime_no_boundary.eml")
+
+
+def test_a_mail_with_nul_characters_becomes_a_ticket_without_them(
+    mail: MailDesk, app: Tierdesk, acme: Organisation
+) -> None:
+    # PostgreSQL's text cannot hold U+0000, which badly made mail carries in its text (a
+    # binary part declared as text, a UTF-16 body read as 8-bit): a NUL carries nothing.
+    raw = compose_mail(subject="Phones lose registration", body="Since this morning.")
+    raw = raw.replace(b"Since this morning.", b"Since this\x00 morning.\x00")
+    raw = raw.replace(b"Subject: Phones lose", b"Subject: Phones\x00 lose")
+
+    received = receive_email(mail, raw, MAILBOX)
+
+    assert received.outcome is InboundOutcome.STORED, received
+    assert received.ticket_number is not None
+    ticket = tickets.get_ticket(app.desk, SYSTEM, received.ticket_number)
+    assert ticket.subject == "Phones lose registration"
+    assert ticket.messages[0].body_text == "Since this morning."

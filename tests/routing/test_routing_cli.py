@@ -70,6 +70,21 @@ def test_queue_route_adds_a_routing_rule_that_routes_new_tickets(
     assert (ticket.queue, ticket.tier, ticket.assignee_id) == ("l1-sbc", Tier.L1, member.id)
 
 
+def test_queue_route_refuses_a_position_past_the_stored_integer(
+    tierdesk: Invoke, desk: Desk
+) -> None:
+    tierdesk("queue", "create", "--key", "l1", "--name", "L1", "--level", "1")
+
+    refused = tierdesk(
+        "queue", "route", "--name", "Far", "--queue", "l1", "--position", "3000000000"
+    )
+
+    assert refused.exit_code == 2  # a bad option, as the command line parser says it
+    assert "--position" in refused.stderr and "1000000000" in refused.stderr  # the bound
+    assert "Traceback" not in refused.output
+    assert tierdesk("queue", "routes").stdout.count("Far") == 0
+
+
 def is_away(desk: Desk, agent_id: int | None) -> bool:
     return next(a for a in people.list_agents(desk, SYSTEM) if a.id == agent_id).away
 

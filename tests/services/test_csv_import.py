@@ -244,3 +244,16 @@ def test_a_csv_with_one_message_per_row_threads_its_messages_into_their_tickets(
 
     again = run(app, path, mapping, shape=RowShape.MESSAGES, date_format="%d/%m/%Y %H:%M")
     assert again.total(Outcome.CREATED) == again.total(Outcome.UPDATED) == 0
+
+
+def test_nul_characters_in_a_csv_are_dropped(app: Tierdesk, owner: Agent, tmp_path: Path) -> None:
+    # an export that wrote a NUL into a field: Python's csv module refuses the line, and
+    # PostgreSQL's text cannot hold it; it carries nothing
+    path = tickets_csv(tmp_path / "old desk.csv", owner.email)
+    path.write_bytes(path.read_bytes().replace(b"VPN drops;", b"VPN\x00 drops;", 1))
+
+    report = run(app, path, TICKETS_MAP, tag_separator="|")
+
+    assert counts(report, RecordKind.TICKET)["created"] == 2
+    vpn = ticket(app, "csv:old desk", "T-1")
+    assert vpn is not None and vpn.subject == "VPN drops"

@@ -18,6 +18,11 @@ from tierdesk.domain.answers import AnswerPolicy
 from tierdesk.domain.people import Agent, Tier
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
+# A rule's place in its order (event rules, routing rules) is a 32-bit column on every engine: a
+# larger number failed when it was bound (SQLite past 2**63, PostgreSQL past 2**31), a 500. A
+# billion either way leaves room for the steps that move a rule or put a new one last.
+MAX_POSITION = 1_000_000_000
+
 _QUEUE_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 
 

@@ -111,7 +111,7 @@ def identify(raw: bytes) -> EmailIdentity:
 def _text(value: object) -> str:
     """A header's text. Raw 8-bit header bytes arrive as surrogate escapes: read them as UTF-8,
     else as windows-1252, the two encodings such mail is really in."""
-    text = str(value or "")
+    text = _without_nul(str(value or ""))
     if not any("\udc80" <= c <= "\udcff" for c in text):
         return " ".join(text.split())
     data = text.encode("utf-8", "surrogateescape")
@@ -131,7 +131,17 @@ def _header(message: Message, name: str) -> str | None:
     return None if value is None else _text(value)
 
 
+def _without_nul(text: str) -> str:
+    """Badly made mail carries U+0000 in its text (a binary part declared as text, UTF-16 read
+    as 8-bit): it says nothing, and PostgreSQL's text cannot hold it."""
+    return text.replace("\x00", "")
+
+
 def _decode(part: Message, lenient: bool, notes: list[str]) -> str:
+    return _without_nul(_decoded(part, lenient, notes))
+
+
+def _decoded(part: Message, lenient: bool, notes: list[str]) -> str:
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
     label = (part.get_content_charset() or "us-ascii").strip().lower()

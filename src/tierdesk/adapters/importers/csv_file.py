@@ -337,7 +337,9 @@ def _record(
 def _text(path: Path) -> str:
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")  # with or without a byte-order mark
+        # with or without a byte-order mark; a NUL (an export that wrote one into a field)
+        # carries nothing, and neither Python's csv reader nor PostgreSQL's text takes it
+        return data.decode("utf-8-sig").replace("\x00", "")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
             f"{path.name} is not UTF-8 (byte {exc.start} of it is not): "

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from tierdesk.domain.people import Tier
+from tierdesk.domain.routing import MAX_POSITION
 from tierdesk.domain.rules import FIELDS, FieldKind, Trigger
 from tierdesk.entrypoints.cli.people import agent_app
 from tierdesk.entrypoints.cli.wiring import render_table, running_desk, say
@@ -84,7 +85,10 @@ def add_routing_rule(
     type_: Annotated[_Repeated, typer.Option("--type", help="Ticket type; repeatable.")] = None,
     priority: Annotated[_Repeated, typer.Option(help="Priority P1-P4; repeatable.")] = None,
     channel: Annotated[_Repeated, typer.Option(help="Channel; repeatable.")] = None,
-    position: Annotated[int | None, typer.Option(help="Lower first; default: last.")] = None,
+    position: Annotated[
+        int | None,
+        typer.Option(help="Lower first; default: last.", min=-MAX_POSITION, max=MAX_POSITION),
+    ] = None,
     assign: Annotated[bool, typer.Option(help="Pick a member of the queue at once.")] = True,
 ) -> None:
     """Add a routing rule: new tickets matching every given condition go to the queue."""

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Attachment, Message, MessageKind
 from tierdesk.domain.people import Actor, Contact, Role
+from tierdesk.domain.routing import MAX_POSITION
 from tierdesk.domain.tickets import LinkKind, Priority, Status, Ticket, TicketLink, TicketType
 from tierdesk.domain.visibility import may_read_internal, visible_resolution
 from tierdesk.entrypoints.web.ids import RecordId
@@ -20,10 +21,6 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-# A rule's place in its order (event rules, routing rules) is a 32-bit column on every engine: a
-# larger number failed when it was bound (SQLite past 2**63, PostgreSQL past 2**31), a 500. A
-# billion either way leaves room for the steps that move a rule or put a new one last.
-MAX_POSITION = 1_000_000_000
 Position = Annotated[int, Field(ge=-MAX_POSITION, le=MAX_POSITION, description="Lower first")]
 
 
