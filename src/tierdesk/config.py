@@ -400,6 +400,13 @@ class Settings(BaseSettings):
     max_attachment_bytes: int = Field(
         default=25 * 1024 * 1024, gt=0, description="Largest attachment accepted, in bytes."
     )
+    max_request_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="Largest request body the web server reads, uploads included (an "
+        "attachment sent in JSON grows by a third in base64); a larger one is refused with 413 "
+        "as it arrives, before it fills the memory.",
+    )
     page_size_max: int = Field(default=200, gt=0, description="Largest page a list returns.")
     log_format: Literal["text", "json"] = Field(
         default="text",

@@ -28,6 +28,7 @@ from tierdesk.entrypoints.web.api import time_entries as time_entries_api
 from tierdesk.entrypoints.web.api import understanding as understanding_api
 from tierdesk.entrypoints.web.api import webhooks as webhooks_api
 from tierdesk.entrypoints.web.api.workflow import WORKFLOW_ROUTERS
+from tierdesk.entrypoints.web.body_limit import BodyLimit
 from tierdesk.entrypoints.web.errors import install_error_handlers
 from tierdesk.entrypoints.web.headers import SecurityHeaders
 from tierdesk.entrypoints.web.hosts import (
@@ -115,6 +116,7 @@ def create_app(application: Tierdesk, *, served_at: str = DEFAULT_SERVED_AT) -> 
     app.include_router(metrics.router)
     # The last added runs first: a wrong Host is refused before anything reads the request,
     # and every answer, that refusal included, carries the security headers.
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(HostCheck, hosts=allowed_host_names(settings, app.state.public_url))
     app.add_middleware(SecurityHeaders, hsts=settings.env == "prod")
     app.add_middleware(RequestContext)  # outermost: its id and timing cover all the others
