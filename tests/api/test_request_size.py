@@ -75,3 +75,14 @@ def test_a_body_within_the_limit_is_served(small: TestClient, world: World) -> N
     answer = small.post("/api/v1/tickets", json=body, headers=world.acme_contact)
 
     assert answer.status_code == 201, answer.text
+
+
+def test_the_portal_says_it_in_the_customers_language(small: TestClient) -> None:
+    answer = small.post(
+        "/portal/signin",
+        data={"email": "a@b.example", "password": "p" * LIMIT},
+        headers={"HX-Request": "true", "Accept-Language": "de-DE,de;q=0.9"},
+    )
+
+    assert answer.status_code == 413
+    assert answer.text.startswith("Was Sie gesendet haben, ist größer")  # beside the form

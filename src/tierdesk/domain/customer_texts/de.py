@@ -196,6 +196,8 @@ TEXTS: dict[str, str] = {
     "portal.error.fill_in": "Bitte ausfüllen: {fields}.",
     "portal.error.no_page": "Unter dieser Adresse gibt es keine Seite.",
     "portal.error.wrong_method": "Diese Adresse beantwortet diese Art von Anfrage nicht.",
+    "portal.error.too_large": "Was Sie gesendet haben, ist größer, als dieser Support annimmt. "
+    "Senden Sie kleinere Dateien oder weniger auf einmal.",
     "portal.error.rating": "Wählen Sie eine Bewertung von 1 bis 5.",
     "portal.field.body": "Beschreibung",
     "portal.go_back": "Zurück",

@@ -186,6 +186,8 @@ TEXTS: dict[str, str] = {
     "portal.error.fill_in": "Please fill in: {fields}.",
     "portal.error.no_page": "There is no page at this address.",
     "portal.error.wrong_method": "This address does not answer that kind of request.",
+    "portal.error.too_large": "What you sent is larger than this desk accepts. "
+    "Send smaller files, or fewer at once.",
     "portal.error.rating": "Choose a rating from 1 to 5.",
     "portal.field.body": "Description",
     "portal.go_back": "Go back",

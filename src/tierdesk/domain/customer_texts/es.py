@@ -192,6 +192,8 @@ TEXTS: dict[str, str] = {
     "portal.error.fill_in": "Rellene: {fields}.",
     "portal.error.no_page": "No hay ninguna página en esta dirección.",
     "portal.error.wrong_method": "Esta dirección no responde a este tipo de solicitud.",
+    "portal.error.too_large": "Lo que ha enviado supera lo que este soporte acepta. "
+    "Envíe archivos más pequeños o menos a la vez.",
     "portal.error.rating": "Elija una valoración del 1 al 5.",
     "portal.field.body": "Descripción",
     "portal.go_back": "Volver",

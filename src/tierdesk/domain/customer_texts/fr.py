@@ -205,6 +205,8 @@ TEXTS: dict[str, str] = {
     "portal.error.fill_in": "Veuillez remplir : {fields}.",
     "portal.error.no_page": "Il n'y a pas de page à cette adresse.",
     "portal.error.wrong_method": "Cette adresse ne répond pas à ce type de requête.",
+    "portal.error.too_large": "Ce que vous avez envoyé dépasse ce que ce support accepte. "
+    "Envoyez des fichiers plus petits, ou moins à la fois.",
     "portal.error.rating": "Choisissez une note de 1 à 5.",
     "portal.field.body": "Description",
     "portal.go_back": "Retour",

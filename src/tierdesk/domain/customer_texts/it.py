@@ -193,6 +193,8 @@ TEXTS: dict[str, str] = {
     "portal.error.fill_in": "Compila: {fields}.",
     "portal.error.no_page": "A questo indirizzo non c'è nessuna pagina.",
     "portal.error.wrong_method": "Questo indirizzo non risponde a questo tipo di richiesta.",
+    "portal.error.too_large": "Quanto inviato supera ciò che questo servizio accetta. "
+    "Invii file più piccoli o meno file alla volta.",
     "portal.error.rating": "Scegli una valutazione da 1 a 5.",
     "portal.field.body": "Descrizione",
     "portal.go_back": "Torna indietro",

@@ -101,10 +101,15 @@ def _portal_refusal(request: Request, error: TierdeskError, fields: list[str]) -
 _HTTP_MESSAGES = {
     404: "There is no page at this address.",
     405: "This address does not answer that kind of request.",
+    413: "What you sent is larger than this desk accepts: send smaller files, or fewer at once.",
 }
 
 
-_PORTAL_HTTP_MESSAGES = {404: "portal.error.no_page", 405: "portal.error.wrong_method"}
+_PORTAL_HTTP_MESSAGES = {
+    404: "portal.error.no_page",
+    405: "portal.error.wrong_method",
+    413: "portal.error.too_large",
+}
 
 # A form field's label in the portal's texts, where the field's name is not its own key.
 _PORTAL_FIELD_LABELS = {
