@@ -4,16 +4,15 @@ embedding of a solve ran inside its transaction, holding SQLite's one writer ~45
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 
-import numpy as np
 import pytest
-from numpy.typing import NDArray
 
 from tests.conftest import TEST_PASSWORDS
 from tests.factories import make_agent, make_ticket
 from tests.follow_ups import run_follow_ups
+from tests.search.test_query_vectors import CountingEmbedder
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.assist.embeddings import HashingEmbedder
 from tierdesk.assist.search import HybridSearch, SearchTuning
@@ -30,28 +29,24 @@ THREAD = " ".join(
 )
 
 
-class RecordingEmbedder(HashingEmbedder):
-    """Word hashing that notes every text it was asked to embed."""
-
-    def __init__(self) -> None:
-        super().__init__(64)
-        self.texts: list[str] = []
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        self.texts += texts
-        return super().embed(texts)
-
-
 @pytest.fixture
 def recording(
     settings: Settings, clock: FixedClock
-) -> Iterator[tuple[Desk, HybridSearch, RecordingEmbedder]]:
-    """A desk whose index (the handlers' and jobs' too) embeds with a recording embedder."""
-    embedder = RecordingEmbedder()
+) -> Iterator[tuple[Desk, HybridSearch, CountingEmbedder]]:
+    """A desk whose index (the handlers' and jobs' too) notes every text it embeds."""
+    embedder = CountingEmbedder()
     index = HybridSearch(embedder, SearchTuning())
     app = bootstrap(settings, clock=clock, search_index=index, passwords=TEST_PASSWORDS)
     yield app.desk, index, embedder
     app.close()
+
+
+def _stored_thread(desk: Desk, index: HybridSearch) -> SearchDocument:
+    document = SearchDocument("doc:thread", DocumentKind.DOCUMENT, "SIP trunk", THREAD)
+    with desk.uow() as uow:
+        index.store(uow, [document])
+        uow.commit()
+    return document
 
 
 def _stored_texts(desk: Desk, index: HybridSearch, key: str) -> dict[str, bytes]:
@@ -60,13 +55,10 @@ def _stored_texts(desk: Desk, index: HybridSearch, key: str) -> dict[str, bytes]
 
 
 def test_a_changed_document_embeds_only_its_new_passages(
-    recording: tuple[Desk, HybridSearch, RecordingEmbedder],
+    recording: tuple[Desk, HybridSearch, CountingEmbedder],
 ) -> None:
     desk, index, embedder = recording
-    document = SearchDocument("doc:thread", DocumentKind.DOCUMENT, "SIP trunk", THREAD)
-    with desk.uow() as uow:
-        index.store(uow, [document])
-        uow.commit()
+    document = _stored_thread(desk, index)
     before = set(index.passage_texts(document))
     assert set(embedder.texts) == before and len(before) > 5
     embedder.texts.clear()
@@ -88,13 +80,10 @@ def test_a_changed_document_embeds_only_its_new_passages(
 
 
 def test_a_rebuild_embeds_every_passage_again(
-    recording: tuple[Desk, HybridSearch, RecordingEmbedder],
+    recording: tuple[Desk, HybridSearch, CountingEmbedder],
 ) -> None:
     desk, index, embedder = recording
-    document = SearchDocument("doc:thread", DocumentKind.DOCUMENT, "SIP trunk", THREAD)
-    with desk.uow() as uow:
-        index.store(uow, [document])
-        uow.commit()
+    document = _stored_thread(desk, index)
     embedder.texts.clear()
     with desk.uow() as uow:
         index.store(uow, [document], force=True)
@@ -103,7 +92,7 @@ def test_a_rebuild_embeds_every_passage_again(
 
 
 def test_solving_a_long_ticket_embeds_its_answer_not_its_thread(
-    recording: tuple[Desk, HybridSearch, RecordingEmbedder],
+    recording: tuple[Desk, HybridSearch, CountingEmbedder],
 ) -> None:
     desk, _index, embedder = recording
     ticket = make_ticket(desk, subject="Trunk drops calls", body=THREAD)
