@@ -7,17 +7,15 @@ outside the desk's error shapes, so the limit is here: whoever reads the body (t
 parsing, the CSRF check's form, a dependency) is refused with an ``HTTPException(413)`` at
 its first read when the declared length is too large, or at the chunk that passes the limit,
 and the app's handlers answer it like any other error (the API's envelope under /api, the
-error page elsewhere). A route that reads no body is not refused. A reverse proxy's limit
+error page elsewhere; read outside the routes, ``errors.UnexpectedErrors`` answers it the same
+way). A route that reads no body is not refused. A reverse proxy's limit
 (nginx ``client_max_body_size``) may sit in front; the desk does not rely on one."""
 
 from __future__ import annotations
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from tierdesk.entrypoints.web.errors import error_response
 
 
 class RequestTooLargeError(HTTPException):
@@ -39,7 +37,6 @@ class BodyLimit:
         declared = Headers(scope=scope).get("content-length", "")
         too_large = declared.isdigit() and int(declared) > self.limit
         seen = 0
-        started = False
 
         async def counted() -> Message:
             nonlocal seen
@@ -52,21 +49,4 @@ class BodyLimit:
                     raise RequestTooLargeError(self.limit)
             return message
 
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, watched)
-        except RequestTooLargeError as exc:  # read outside the app's handlers
-            if started:
-                raise
-            await self._refusal(scope, str(exc.detail))(scope, receive, send)
-
-    @staticmethod
-    def _refusal(scope: Scope, message: str) -> Response:
-        if scope["path"].startswith("/api/"):
-            return error_response(413, "too_large", message)
-        page = f"<!DOCTYPE html><title>Too large</title><h1>Too large</h1><p>{message}</p>"
-        return HTMLResponse(page, status_code=413)
+        await self.app(scope, counted, send)

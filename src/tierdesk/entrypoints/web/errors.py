@@ -156,11 +156,28 @@ class UnexpectedErrors:
 
         try:
             await self.app(scope, receive, noting_start)
+        except StarletteHTTPException as error:  # raised outside the routes (a body too large)
+            if started:
+                raise
+            await escaped_http_error(Request(scope, receive), error)(scope, receive, send)
         except Exception as error:
             if started:
                 raise
             response = unexpected_error_response(Request(scope, receive), error)
             await response(scope, receive, send)
+
+
+def escaped_http_error(request: Request, error: StarletteHTTPException) -> Response:
+    """An HTTP error no route's handler answered, in the shape its path expects: the API's
+    envelope, the text beside an HTMX form, the error page."""
+    message = str(error.detail)
+    if request.url.path.startswith("/api/"):
+        code = _HTTP_CODES.get(error.status_code, "http_error")
+        return error_response(error.status_code, code, message)
+    if request.headers.get("HX-Request") == "true":
+        return PlainTextResponse(message, status_code=error.status_code)
+    page: ErrorPage = getattr(request.app.state, "error_page", _plain_page)
+    return page(request, error.status_code, message)
 
 
 def install_error_handlers(app: FastAPI) -> None:
