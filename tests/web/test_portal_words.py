@@ -5,6 +5,7 @@ suggestions' "Solved ticket" were English)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import PASSWORD, Browser, WebDesk
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact
+from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services import people, tickets
 from tierdesk.services.answers import ANSWERER
 from tierdesk.services.auth import SYSTEM
@@ -245,3 +247,29 @@ def test_a_mistyped_id_in_a_portal_address_is_no_such_page_in_the_customers_lang
     assert mistyped.status_code == 404
     assert "article id" not in mistyped.text and "Rellene" not in mistyped.text
     assert "No encontrado" in mistyped.text and "No encontrado" in missing.text
+
+
+def test_a_message_too_large_to_read_is_refused_in_the_customers_language(
+    web: WebDesk,
+) -> None:
+    # Refused as the body was read, before the route looked up who is signed in (found in
+    # Chromium: the German customer read it in English, their browser's language).
+    settings = web.app.settings.model_copy(update={"max_request_bytes": 4096})
+    browser = Browser(TestClient(create_app(dataclasses.replace(web.app, settings=settings))))
+    anna = customer(web, "de")
+    assert browser.sign_in(anna).status_code == 200
+    opened = tickets.open_ticket(
+        web.app.desk, anna, NewTicket(subject="Kein Ton", body_text="Seit heute.")
+    )
+    browser.get(f"/portal/tickets/{opened.number}")
+
+    refused = browser.post(
+        f"/portal/tickets/{opened.number}/messages",
+        {"body": "Das Protokoll."},
+        files={"files": ("boot.log", b"x" * 8192, "text/plain")},
+        headers={**HTMX, "Accept-Language": "en-US"},
+    )
+
+    assert refused.status_code == 413
+    assert refused.text.startswith("Was Sie gesendet haben, ist größer")
+    assert len(tickets.get_ticket(web.app.desk, SYSTEM, opened.number or "").messages) == 1

@@ -6,6 +6,7 @@ Also the favicon, which every browser asks for at /favicon.ico."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,10 @@ from fastapi.responses import FileResponse, Response
 
 from tierdesk.domain.customer_texts import customer_text, has_text
 from tierdesk.entrypoints.web.pages.rendering import STATIC_DIR, is_htmx, portal_language, render
+from tierdesk.entrypoints.web.pages.sessions import known_contact
 from tierdesk.errors import ErrorCode, InvalidInputError, TierdeskError
+
+log = logging.getLogger(__name__)
 
 # The form fields an error is about, comma-separated, for desk.js (field names are ASCII).
 FIELDS_HEADER = "X-Desk-Fields"
@@ -65,8 +69,19 @@ class CustomerInputError(InvalidInputError):
     """A refusal the portal has already worded in the customer's language: shown as it is."""
 
 
+def _customer_known(request: Request) -> None:
+    """Look up the signed-in customer when the refusal came before the route did (so
+    ``portal_language`` finds them); an error page must not fail on it."""
+    try:
+        known_contact(request)
+    except Exception:
+        log.warning("the error page could not tell who is signed in", exc_info=True)
+
+
 def desk_error_page(request: Request, error: TierdeskError, status: int) -> Response:
     fields = error_fields(error)
+    if is_portal(request):
+        _customer_known(request)
     if is_portal(request) and not isinstance(error, CustomerInputError):
         return error_page(request, status, _portal_refusal(request, error, fields), fields)
     return error_page(request, status, error.message, fields)
@@ -125,6 +140,7 @@ def http_error_page(request: Request, status: int, detail: str) -> Response:
     """Starlette's own errors (no such page, wrong method) on page URLs; a customer reads
     them in the portal's language."""
     if is_portal(request) and status in _PORTAL_HTTP_MESSAGES:
+        _customer_known(request)
         message = customer_text(portal_language(request), _PORTAL_HTTP_MESSAGES[status])
         return error_page(request, status, message, [])
     return error_page(request, status, _HTTP_MESSAGES.get(status, detail), [])

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 
 from tierdesk.config import Settings
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.entrypoints.web.deps import DeskDep
+from tierdesk.entrypoints.web.deps import DeskDep, get_desk
 from tierdesk.errors import PermissionDeniedError
 from tierdesk.services.web_sessions import Audience, OpenedSession, sign_out, signed_in_person
 
@@ -109,6 +109,19 @@ def web_contact(request: Request, desk: DeskDep) -> Contact:
         raise SignInRequiredError(Audience.CONTACT, _next_path(request))
     request.state.contact = person  # an error page later in the request speaks their language
     return person
+
+
+def known_contact(request: Request) -> Contact | None:
+    """The signed-in customer a portal request is from, once looked up: an error refused before
+    the route asked (a body refused as it was read) still speaks their language."""
+    found = getattr(request.state, "contact", None)
+    if isinstance(found, Contact) or SESSION_ID not in request.scope.get("session", {}):
+        return found if isinstance(found, Contact) else None
+    person = _signed_in(request, get_desk(request), Audience.CONTACT)
+    if isinstance(person, Contact):
+        request.state.contact = person
+        return person
+    return None
 
 
 async def verify_csrf(request: Request) -> None:
