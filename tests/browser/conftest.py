@@ -18,16 +18,19 @@ import uvicorn
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, sync_playwright
 from pydantic import SecretStr
+from sqlalchemy import func, select
 
 from tests.conftest import TEST_PASSWORDS
 from tests.factories import make_organisation
 from tests.web.conftest import PASSWORD, agent_with_password, contact_with_password
+from tierdesk.adapters.db.jobs import jobs
 from tierdesk.bootstrap import Tierdesk, bootstrap
 from tierdesk.config import AnswersSettings, SearchSettings, Settings
 from tierdesk.domain.people import Agent, Contact, Role, Tier
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.services import queues
 from tierdesk.services.auth import SYSTEM
+from tierdesk.services.follow_ups import FOLLOW_UP_TASK
 from tierdesk.services.job_runner import follow_up_runner
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,6 +66,23 @@ class LiveDesk:
     lead: Agent
     customer: Contact
     stranger: Contact  # a contact of another organisation
+
+
+def followed_up(desk: LiveDesk, timeout: float = 30) -> None:
+    """Wait until the live desk's runner has run every follow-up that is due: a ticket page
+    opened before its ticket's follow-up (matching, triage, indexing) ran is told, rightly, that
+    the ticket changed since it was opened, a second notice beside the one a test awaits."""
+    give_up = time.monotonic() + timeout
+    waiting = select(func.count()).where(
+        jobs.c.name == FOLLOW_UP_TASK, jobs.c.status.in_(["queued", "running"])
+    )
+    while True:
+        with desk.app.engine.connect() as connection:
+            if not connection.scalar(waiting):
+                return
+        if time.monotonic() > give_up:
+            raise AssertionError("the live desk's follow-ups did not run")
+        time.sleep(0.05)
 
 
 @pytest.fixture

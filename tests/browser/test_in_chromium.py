@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import LiveDesk, sign_in
+from tests.browser.conftest import LiveDesk, followed_up, sign_in
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.services import knowledge, tickets
@@ -20,14 +20,17 @@ NewPage = Callable[[], Page]
 
 
 def customer_ticket(desk: LiveDesk, subject: str, body: str) -> Ticket:
-    """A customer's ticket, put in the L1 queue by an agent (no routing rules here)."""
-    return tickets.open_ticket(
+    """A customer's ticket, put in the L1 queue by an agent (no routing rules here), once its
+    follow-up has run."""
+    ticket = tickets.open_ticket(
         desk.app.desk,
         desk.l1,
         tickets.NewTicket(
             subject=subject, body_text=body, requester_id=desk.customer.id, queue="l1-all"
         ),
     )
+    followed_up(desk)
+    return ticket
 
 
 def test_an_agent_signs_in_and_sees_their_queue(live_desk: LiveDesk, open_page: NewPage) -> None:
