@@ -80,9 +80,8 @@ def _customer_known(request: Request) -> None:
 
 def desk_error_page(request: Request, error: TierdeskError, status: int) -> Response:
     fields = error_fields(error)
-    if is_portal(request):
-        _customer_known(request)
     if is_portal(request) and not isinstance(error, CustomerInputError):
+        _customer_known(request)
         return error_page(request, status, _portal_refusal(request, error, fields), fields)
     return error_page(request, status, error.message, fields)
 

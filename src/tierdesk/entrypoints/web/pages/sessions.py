@@ -115,13 +115,10 @@ def known_contact(request: Request) -> Contact | None:
     """The signed-in customer a portal request is from, once looked up: an error refused before
     the route asked (a body refused as it was read) still speaks their language."""
     found = getattr(request.state, "contact", None)
-    if isinstance(found, Contact) or SESSION_ID not in request.scope.get("session", {}):
-        return found if isinstance(found, Contact) else None
-    person = _signed_in(request, get_desk(request), Audience.CONTACT)
-    if isinstance(person, Contact):
-        request.state.contact = person
-        return person
-    return None
+    if found is None and "session" in request.scope:  # pages only: the API has no session
+        found = _signed_in(request, get_desk(request), Audience.CONTACT)
+        request.state.contact = found if isinstance(found, Contact) else None
+    return found if isinstance(found, Contact) else None
 
 
 async def verify_csrf(request: Request) -> None:
