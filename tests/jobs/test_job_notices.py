@@ -1,8 +1,10 @@
 """Job notices between processes (adapters/wakeup_channel.py): the web processes of ``serve
---workers N`` tell the parent's job runners the moment a commit enqueued a job."""
+--workers N`` tell the parent's job runners the moment a commit enqueued a job. Also what such a
+web process settles at start (entrypoints/heap.py)."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 import sys
@@ -46,6 +48,14 @@ def logging_as_it_was() -> Iterator[None]:
     root.setLevel(level)
 
 
+def _web_process_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A web process builds its desk from the environment, as ``serve --workers N`` starts it."""
+    monkeypatch.setenv("TIERDESK_DATABASE_URL", settings.database)
+    monkeypatch.setenv("TIERDESK_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("TIERDESK_ENV", "test")
+    monkeypatch.setenv("TIERDESK_SEARCH__EMBEDDER", "hashing")
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.usefixtures("logging_as_it_was")
 def test_a_web_process_tells_the_parent_when_a_new_ticket_enqueues_its_follow_up(
@@ -56,11 +66,7 @@ def test_a_web_process_tells_the_parent_when_a_new_ticket_enqueues_its_follow_up
     noticed = threading.Event()
     parent = WakeupListener(noticed.set)
     parent.start()
-    # a web process builds its desk from the environment, as ``serve --workers N`` starts it
-    monkeypatch.setenv("TIERDESK_DATABASE_URL", settings.database)
-    monkeypatch.setenv("TIERDESK_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("TIERDESK_ENV", "test")
-    monkeypatch.setenv("TIERDESK_SEARCH__EMBEDDER", "hashing")
+    _web_process_environment(settings, monkeypatch)
     monkeypatch.setenv(JOB_NOTICES_VARIABLE, parent.address)
     try:
         with TestClient(create_web_app()) as web:
@@ -80,3 +86,23 @@ def test_a_web_process_tells_the_parent_when_a_new_ticket_enqueues_its_follow_up
 def test_a_notice_address_that_is_not_host_and_port_is_refused(app: Tierdesk) -> None:
     with pytest.raises(ConfigurationError, match="host:port"):
         app.forward_job_notices("the parent")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.usefixtures("logging_as_it_was", "app")
+def test_a_web_process_leaves_its_start_up_objects_out_of_the_collectors_passes(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection walked every object the process made at start-up, 180-250 ms each
+    time on the demo desk (entrypoints/heap.py): a started web process has them frozen."""
+    _web_process_environment(settings, monkeypatch)
+    try:
+        web = create_web_app()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        # the permanent generation is not among the objects the collector walks
+        assert not any(tracked is web for tracked in gc.get_objects())
+        with TestClient(web) as client:
+            assert client.get("/api/v1/health").status_code == 200
+    finally:
+        gc.unfreeze()  # this test process builds many desks: let them be collected again

@@ -52,6 +52,7 @@ def serve(
     # import, which every other command, `tierdesk demo` included, would pay for nothing
     import uvicorn
 
+    from tierdesk.entrypoints.heap import settle_heap
     from tierdesk.entrypoints.web.hosts import public_base_url, served_url
     from tierdesk.entrypoints.web.server import server_config, workers_config
 
@@ -73,6 +74,7 @@ def serve(
             return
         app.warm_up()
         server = uvicorn.Server(server_config(app, host, port))
+        settle_heap()
         with suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it has shut down on
             server.run()
         if not server.started:  # the port was taken, say; uvicorn has logged why

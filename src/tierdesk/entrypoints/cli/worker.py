@@ -16,6 +16,7 @@ import typer
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.jobs import JobStatus
 from tierdesk.entrypoints.cli.wiring import note, render_table, running_desk, say
+from tierdesk.entrypoints.heap import settle_heap
 from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.job_runner import (
@@ -119,6 +120,11 @@ def mail_state(app: Tierdesk) -> str:
     return f"Outgoing mail goes from {mail.from_address} through {mail.smtp_host}:{mail.smtp_port}."
 
 
+def _warmed_up(app: Tierdesk) -> None:
+    app.warm_up(jobs=True)
+    settle_heap()
+
+
 @contextmanager
 def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner | None]:
     """Run jobs in a thread of this process while the block runs. ``None`` means: on for a
@@ -132,9 +138,10 @@ def background_jobs(app: Tierdesk, enabled: bool | None) -> Iterator[JobRunner |
     runner = JobRunner(app.desk, registry=without_follow_ups(), name=worker_name("serve"))
     runner.start()
     # its models loaded before the first new ticket, in its own thread: the web server (or,
-    # under `--workers`, its processes) starts meanwhile
+    # under `--workers`, its processes) starts meanwhile; what they brought (scikit-learn, the
+    # triage model) is frozen with the rest of start-up once they are in
     follow_ups = follow_up_runner(
-        app.desk, name=worker_name("serve-follow-ups"), prepare=lambda: app.warm_up(jobs=True)
+        app.desk, name=worker_name("serve-follow-ups"), prepare=lambda: _warmed_up(app)
     )
     follow_ups.start()
     note(

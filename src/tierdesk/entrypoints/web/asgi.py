@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from tierdesk.bootstrap import JOB_NOTICES_VARIABLE, bootstrap
 from tierdesk.config import Settings
+from tierdesk.entrypoints.heap import settle_heap
 from tierdesk.entrypoints.logs import configure_logging
 from tierdesk.entrypoints.web.app import create_app
 from tierdesk.errors import ConfigurationError
@@ -40,4 +41,6 @@ def create_web_app() -> FastAPI:
             application.close()
             raise
     application.warm_up()
-    return create_app(application)
+    web_app = create_app(application)
+    settle_heap()  # after the routes and their validators exist: they live as long
+    return web_app
