@@ -11,6 +11,7 @@ Each test gets a fresh database cloned from one migrated template (a file copy o
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import shutil
 import uuid
@@ -43,6 +44,21 @@ ENGINES = ("sqlite", "postgresql")
 TEST_PASSWORDS = Argon2PasswordHasher(
     dataclasses.replace(RFC_9106_LOW_MEMORY, time_cost=1, memory_cost=1024, parallelism=1)
 )
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A command run in process (``tierdesk worker --once``) or a web process built in one
+    (``create_web_app``) sends the whole process's logging to standard error: take its handler
+    away after the test, or a later CLI test of this process finds log lines in its output.
+    (pytest's own capturing handlers come and go per phase: they are left alone.)"""
+    root = logging.getLogger()
+    before, level = set(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        if type(handler).__module__.startswith("tierdesk."):
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def _admin_url(url: str) -> URL:

@@ -5,11 +5,9 @@ web process settles at start (entrypoints/heap.py)."""
 from __future__ import annotations
 
 import gc
-import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,17 +35,6 @@ def test_a_notice_from_another_process_wakes_this_ones_runners(app: Tierdesk) ->
         assert runner.wait(30)
 
 
-@pytest.fixture
-def logging_as_it_was() -> Iterator[None]:
-    """A web process configures logging for its whole process (``create_web_app``): put it
-    back, or every later test in this process logs to standard error."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
 def _web_process_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """A web process builds its desk from the environment, as ``serve --workers N`` starts it."""
     monkeypatch.setenv("TIERDESK_DATABASE_URL", settings.database)
@@ -57,7 +44,6 @@ def _web_process_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.usefixtures("logging_as_it_was")
 def test_a_web_process_tells_the_parent_when_a_new_ticket_enqueues_its_follow_up(
     app: Tierdesk, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -89,7 +75,7 @@ def test_a_notice_address_that_is_not_host_and_port_is_refused(app: Tierdesk) ->
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.usefixtures("logging_as_it_was", "app")
+@pytest.mark.usefixtures("app")
 def test_a_web_process_leaves_its_start_up_objects_out_of_the_collectors_passes(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
