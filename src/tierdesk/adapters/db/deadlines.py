@@ -5,7 +5,13 @@ Plain Core statements with explicit conversion to the domain's ``Deadline``. The
 conditional UPDATE whose WHERE re-checks the clock under the row's write lock, so of two sweeps
 racing for one clock exactly one sees a row count of 1 (PostgreSQL re-evaluates the WHERE after
 the first commits; SQLite serialises writers). The clock statements are built once (bound
-parameters), because building a 15-column INSERT per clock cost more than running it."""
+parameters), because building a 15-column INSERT per clock cost more than running it.
+
+A ticket's running clocks are read once per transaction: opening a ticket runs three handlers
+that each want them (the opening's clocks, the first message, the level routing reached), as
+do most event chains. The clocks read are kept, with those added and saved through this
+repository, until the transaction ends; the sweep's conditional marks forget them all, since
+they change rows behind the kept copies."""
 
 from __future__ import annotations
 
@@ -110,6 +116,9 @@ _RUNNING_CLOCKS = (
 )
 
 
+_RUNNING_KEPT = "tierdesk.running_clocks"  # session info: (its transaction, clocks by ticket)
+
+
 class SqlDeadlineRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -117,10 +126,31 @@ class SqlDeadlineRepository:
     def add(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_FIELDS}
         deadline.id = int(self.session.execute(_ADD_DEADLINE, values).scalar_one())
+        kept = self._kept().get(deadline.ticket_id)
+        if kept is not None and deadline.running:
+            kept.append(deadline)
 
     def save(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_STATE}
         self.session.execute(_SAVE_DEADLINE, {**values, "deadline_id": deadline.id})
+        kept = self._kept().get(deadline.ticket_id)
+        if kept is not None:  # the saved clock replaces the copy kept, or leaves with it
+            kept[:] = [d for d in kept if d.id != deadline.id]
+            if deadline.running:
+                kept.append(deadline)
+                kept.sort(key=lambda d: d.id or 0)
+
+    def _kept(self) -> dict[int, list[Deadline]]:
+        """The running clocks read in this transaction, by ticket (empty once it has ended)."""
+        now = (self.session.get_transaction(), self.session.get_nested_transaction())
+        held = self.session.info.get(_RUNNING_KEPT)
+        if held is None or held[0] != now:
+            held = self.session.info[_RUNNING_KEPT] = (now, {})
+        kept: dict[int, list[Deadline]] = held[1]
+        return kept
+
+    def _forget_running(self) -> None:
+        self.session.info.pop(_RUNNING_KEPT, None)
 
     def get(self, deadline_id: int) -> Deadline | None:
         row = self.session.execute(select(ticket_deadlines).where(_dl.id == deadline_id)).first()
@@ -131,12 +161,18 @@ class SqlDeadlineRepository:
         return [_deadline(row) for row in self.session.execute(query)]
 
     def running_for_tickets(self, ticket_ids: Sequence[int]) -> dict[int, list[Deadline]]:
-        found: dict[int, list[Deadline]] = {ticket_id: [] for ticket_id in ticket_ids}
-        for start in range(0, len(ticket_ids), 500):  # stay far below any bind-parameter limit
-            chunk = list(ticket_ids[start : start + 500])
+        """Each ticket's running clocks, oldest first: the same ``Deadline`` objects within one
+        transaction, in lists of the caller's own."""
+        kept = self._kept()
+        missing = list(dict.fromkeys(i for i in ticket_ids if i not in kept))
+        found: dict[int, list[Deadline]] = {ticket_id: [] for ticket_id in missing}
+        for start in range(0, len(missing), 500):  # stay far below any bind-parameter limit
+            chunk = missing[start : start + 500]
             for row in self.session.execute(_RUNNING_CLOCKS, {"ticket_ids": chunk}):
                 found[row.ticket_id].append(_deadline(row))
-        return found
+        kept = self._kept()  # the read began the transaction when none was open
+        kept.update(found)
+        return {ticket_id: list(kept[ticket_id]) for ticket_id in ticket_ids}
 
     def running_on_calendar(self, calendar_id: int) -> list[Deadline]:
         query = (
@@ -175,6 +211,7 @@ class SqlDeadlineRepository:
         return [_deadline(row) for row in self.session.execute(query)]
 
     def mark_warned(self, deadline_id: int, at: datetime) -> bool:
+        self._forget_running()  # the row changes behind any copy kept
         result = self.session.execute(
             update(ticket_deadlines)
             .where(
@@ -191,6 +228,7 @@ class SqlDeadlineRepository:
         return _rowcount(result) == 1
 
     def mark_breached(self, deadline_id: int, at: datetime) -> bool:
+        self._forget_running()  # the row changes behind any copy kept
         result = self.session.execute(
             update(ticket_deadlines)
             .where(

@@ -82,6 +82,7 @@ _a = job_attempts.c
 
 # Set in a session's info when it enqueued a job; the unit of work reads it after its commit.
 JOBS_ENQUEUED = "tierdesk.jobs_enqueued"
+_KEYS_ENQUEUED = "tierdesk.job_keys_enqueued"  # (its transactions, the keys they stored)
 
 
 def _job(row: Row[Any]) -> Job:
@@ -140,6 +141,10 @@ class SqlJobQueue:
         }
         if key is None:
             new_id = self.session.execute(insert(jobs).values(values).returning(_j.id)).scalar_one()
+        elif key in self._keys_enqueued():
+            # this transaction stored the key already: opening a ticket with its first message
+            # enqueues one follow-up for two events, and the second insert would add nothing
+            return None
         else:
             # Insert-if-absent: a second enqueue of the key (even from a concurrent transaction,
             # which PostgreSQL makes wait for the first) adds nothing and returns no id.
@@ -148,12 +153,23 @@ class SqlJobQueue:
                 dialect_insert(jobs).values(values).on_conflict_do_nothing(index_elements=["key"])
             )
             new_id = self.session.execute(statement.returning(_j.id)).scalar_one_or_none()
+            self._keys_enqueued().add(key)  # stored by this transaction or an earlier one
             if new_id is None:
                 return None
         if self._dialect == "postgresql" and not self.session.info.get(JOBS_ENQUEUED):
             notify_job(self.session.connection())  # workers elsewhere hear of it at commit
         self.session.info[JOBS_ENQUEUED] = True  # the unit of work wakes a runner after commit
         return int(new_id)
+
+    def _keys_enqueued(self) -> set[str]:
+        """The job keys this transaction has stored, forgotten when it (or a savepoint in it)
+        ends: a key is only known while the row that holds it is certain to be there."""
+        now = (self.session.get_transaction(), self.session.get_nested_transaction())
+        held = self.session.info.get(_KEYS_ENQUEUED)
+        if held is None or held[0] != now:
+            held = self.session.info[_KEYS_ENQUEUED] = (now, set())
+        keys: set[str] = held[1]
+        return keys
 
     def claim_next(
         self, worker: str, now: datetime, leases: Mapping[str, timedelta]
