@@ -88,3 +88,28 @@ def test_on_a_phone_the_portals_tickets_are_read_without_scrolling_sideways(
     button = withdraw.bounding_box()
     assert button is not None and button["height"] < 48  # one line
     assert page.locator("main .table-wrap").evaluate("e => e.scrollWidth <= e.clientWidth")
+
+
+def test_on_a_phone_a_refused_address_is_said_below_the_cc_box_which_keeps_its_width(
+    live_desk: LiveDesk, phone: Callable[[], Page]
+) -> None:
+    # Found at 390 px: the refusal went into the box's flex row, between the box and "Add",
+    # and squeezed the box (what was typed) to a sliver beside a column of words.
+    ticket = customer_ticket(live_desk, "Fax drops pages", "Every second page is lost.")
+    page = phone()
+    sign_in(page, live_desk.customer)
+    page.goto(f"/portal/tickets/{ticket.number}")
+    box = page.get_by_label("Copy more addresses")
+    width_before = box.bounding_box()
+    assert width_before is not None
+
+    box.fill("it-at-acme")
+    page.get_by_role("button", name="Add", exact=True).click()
+
+    error = page.locator("form .form-error")
+    expect(error).to_contain_text("is not an e-mail address")
+    shown, said = box.bounding_box(), error.bounding_box()
+    assert shown is not None and said is not None
+    assert shown["width"] == width_before["width"]
+    assert said["y"] >= shown["y"] + shown["height"]  # below the box, not beside it
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -6,6 +6,7 @@ and the ticket page's hand-over panel (note, accept, reassign). The same service
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -166,7 +167,8 @@ def reassign(
     if taker is None:
         raise InvalidInputError("choose who takes the ticket", field="assignee")
     view = handovers.reassign_handover(desk, agent, handover_id, taker)
-    return go(request, f"/tickets/{view.ticket.number}?notice=Reassigned+to+{view.assignee}")
+    notice = urlencode({"notice": f"Reassigned to {view.assignee}"})  # a name may hold "&"
+    return go(request, f"/tickets/{view.ticket.number}?{notice}")
 
 
 def _back(back: str, number: str | None) -> str:

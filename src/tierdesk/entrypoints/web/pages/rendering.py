@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -179,5 +179,12 @@ def go(request: Request, url: str) -> Response:
         kept = kept if isinstance(kept, list) else []
         session[_NOTICES] = [*kept, notice[0]][-_NOTICES_KEPT:]
     if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": url})
+        # A header holds Latin-1 only: text beyond it in the URL (a component "Media – Łódź",
+        # an agent's name) is percent-encoded as RedirectResponse does for Location, or the
+        # answer to a change already stored would be a 500.
+        return Response(status_code=204, headers={"HX-Redirect": quote(url, safe=_URL_SAFE)})
     return RedirectResponse(url, status_code=303)
+
+
+# What RedirectResponse leaves as it is in a URL: its separators and existing %-escapes.
+_URL_SAFE = ":/%#?=@[]!$&'()*+,;"

@@ -5,6 +5,7 @@ correction is a training label), clarifying questions to send; and the outage pr
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -49,7 +50,9 @@ def decide_triage(
     """Accept (no value, or the suggested one) or correct (another value) a suggestion."""
     decided = triage.decide_suggestion(desk, agent, reference, field, value.strip() or None)
     what = "Accepted" if decided.outcome == "accepted" else "Corrected"
-    return go(request, f"/tickets/{reference}?notice={what}+{field}:+{decided.final_value}")
+    # the value is the agent's (a component "A & B"): encoded, so the notice arrives whole
+    notice = urlencode({"notice": f"{what} {field}: {decided.final_value}"})
+    return go(request, f"/tickets/{reference}?{notice}")
 
 
 @router.post("/tickets/{reference}/questions/{question_id}/send", dependencies=[Csrf])
