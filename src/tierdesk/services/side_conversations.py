@@ -299,13 +299,22 @@ def draft_public_reply(desk: Desk, actor: Actor, reference: int | str, side_id: 
 
 
 def post_public_reply(
-    desk: Desk, actor: Actor, reference: int | str, side_id: int, text: str
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    side_id: int,
+    text: str,
+    *,
+    idempotency_key: str | None = None,
 ) -> tuple[Ticket, Message]:
     """The agent's own submit of the (edited) summary: a public reply on the ticket, through
-    the ordinary reply use case, so it reaches the customer as any reply does."""
+    the ordinary reply use case, so it reaches the customer as any reply does; a second post
+    with the same ``idempotency_key`` adds nothing (``RepeatedRequestError``)."""
     _agent(actor, "reply to customers")
     side_thread(desk, actor, reference, side_id)  # the conversation is this ticket's and theirs
-    ticket, message = add_message(desk, actor, reference, MessageKind.PUBLIC_REPLY, text=text)
+    ticket, message = add_message(
+        desk, actor, reference, MessageKind.PUBLIC_REPLY, text=text, idempotency_key=idempotency_key
+    )
     with desk.uow() as uow:
         side = uow.side_conversations.get(side_id)
         assert side is not None
