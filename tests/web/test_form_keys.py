@@ -195,3 +195,32 @@ def test_an_incident_update_sent_twice_tells_each_customer_once(
     assert sum("The carrier is on it." in m.body_text for m in thread) == 1
     assert again.status_code == first.status_code == 200
     assert again.url.path == first.url.path  # the incident's page
+
+
+def test_a_message_in_a_side_conversation_sent_twice_is_mailed_once(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # Seen in Chromium: after Send, Back puts the typed text back in the box, and Send again
+    # mailed the vendor the same message twice.
+    ticket = open_at_l1(web, "Display stays dark")
+    number = ticket.number or ""
+    question = sides.NewSideConversation(
+        subject="Seen this before?",
+        message="Known?",
+        channel=SideChannel.EMAIL,
+        to=["escalations@vendor.example"],
+    )
+    side = sides.start_side_conversation(web.app.desk, web.l1, number, question)
+    l1 = signed_in(web.l1)
+    page = f"/tickets/{number}/side-conversations/{side.id}"
+    action = f"{page}/messages"
+    sent = {"message": "Please check the batch numbers.", "form_key": ""}
+    sent["form_key"] = form_key(l1.get(page).text, action)
+
+    first = l1.post(action, sent)
+    again = l1.post(action, sent)  # Back, then Send again
+
+    thread = sides.side_thread(web.app.desk, web.l1, number, side.id or 0)
+    assert [m.body_text for m in thread.messages].count("Please check the batch numbers.") == 1
+    assert again.status_code == first.status_code == 200
+    assert again.url == first.url

@@ -93,8 +93,13 @@ def reply_in_side_conversation(
     reference: str,
     side_id: RecordId,
     message: Annotated[str, Form()] = "",
+    form_key: forms.FormKey = None,
 ) -> Response:
-    sides.reply_in_side_conversation(desk, agent, reference, side_id, message)
+    # Back after sending puts the text back in the box: Send again must not mail it twice.
+    with suppress(RepeatedRequestError):  # sent by this very form before: the same answer
+        sides.reply_in_side_conversation(
+            desk, agent, reference, side_id, message, idempotency_key=form_key
+        )
     return go(request, f"/tickets/{reference}/side-conversations/{side_id}?notice=Sent")
 
 
