@@ -120,3 +120,44 @@ def test_typing_a_new_portal_ticket_logs_no_error_in_the_browser(
 
     page.wait_for_timeout(300)  # the swap and its settling
     assert errors == []
+
+
+# The words of each text node under ``cell`` that the browser split over two lines (a break
+# after a hyphen, as in a date, is a line break like a space).
+_BROKEN_WORDS = """cell => {
+  const broken = [];
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const found of node.textContent.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, found.index);
+      range.setEnd(node, found.index + found[0].length);
+      if (range.getClientRects().length > 1) broken.push(found[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_on_a_phone_the_article_list_breaks_no_word(live_desk: LiveDesk, phone: NewPage) -> None:
+    """Found at 390 px on the demo's lists (articles, RMAs, reports): a cell's words broke
+    anywhere, "publis|hed", a title a syllable a line; a word stays whole and the table
+    scrolls in its box instead."""
+    content = articles.ArticleContent(
+        title="Provisioning unreachable after the certificate rotation",
+        problem="New phones cannot reach the provisioning server.",
+        answer="Install the intermediate certificate on the load balancer.",
+    )
+    article = articles.create_article(live_desk.app.desk, live_desk.l1, content)
+    assert article.id is not None
+    articles.publish_article(live_desk.app.desk, live_desk.lead, article.id)
+    page = phone()
+    sign_in(page, live_desk.lead)
+
+    page.goto("/articles")
+
+    row = page.locator("main tbody tr", has_text="Provisioning unreachable")
+    expect(row).to_contain_text("published")
+    for cell in row.locator("td").all():
+        assert cell.evaluate(_BROKEN_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

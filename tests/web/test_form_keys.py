@@ -13,8 +13,10 @@ from tests.web.test_workspace import open_at_l1
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact
+from tierdesk.domain.side_conversations import SideChannel
 from tierdesk.ports import TicketFilter
-from tierdesk.services import tickets
+from tierdesk.services import incidents, tickets
+from tierdesk.services import side_conversations as sides
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.idempotency import KEY_LIFETIME, purge_expired_keys
 
@@ -140,3 +142,85 @@ def test_expired_keys_are_forgotten(web: WebDesk, signed_in: SignIn, clock: Fixe
     assert purge_expired_keys(web.app.desk) == 0
     clock.advance(KEY_LIFETIME + timedelta(minutes=1))
     assert purge_expired_keys(web.app.desk) == 1
+
+
+def test_a_side_conversation_turned_into_a_public_reply_twice_posts_it_once(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # Found walking the demo: "Turn into a public reply…", Post, Back, Post again mailed the
+    # customer the same reply twice; the page's form carried no one-time key.
+    ticket = open_at_l1(web, "Display stays dark")
+    number = ticket.number or ""
+    question = sides.NewSideConversation(
+        subject="Seen this before?",
+        message="Known?",
+        channel=SideChannel.INTERNAL,
+        agent_ids=[web.l2.id or 0],
+    )
+    side = sides.start_side_conversation(web.app.desk, web.l1, number, question)
+    sides.reply_in_side_conversation(web.app.desk, web.l2, number, side.id or 0, "Firmware 4.2.2.")
+    l1 = signed_in(web.l1)
+    action = f"/tickets/{number}/side-conversations/{side.id}/public-reply"
+    sent = {"body": "Firmware 4.2.2 fixes it.", "form_key": form_key(l1.get(action).text, action)}
+
+    first = l1.post(action, sent)
+    again = l1.post(action, sent)  # Back, then Post again
+
+    thread = tickets.get_ticket(web.app.desk, SYSTEM, number).messages
+    assert [m.body_text for m in thread].count("Firmware 4.2.2 fixes it.") == 1
+    assert again.status_code == first.status_code == 200
+    assert again.url == first.url  # answered as the first time: the ticket, "posted"
+
+
+def test_an_incident_update_sent_twice_tells_each_customer_once(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # Found walking the demo: the incident page's "Post to all linked tickets", Back, Post again
+    # mailed the same update to every linked customer twice.
+    ticket = open_at_l1(web, "No dial tone")
+    number = ticket.number or ""
+    incident = incidents.declare_incident(
+        web.app.desk, web.lead, "Carrier trunk down", tickets=[number]
+    )
+    lead = signed_in(web.lead)
+    page = lead.get(f"/incidents/{incident.id}").text
+    action = f"/incidents/{incident.id}/updates"
+    sent = {"status": "identified", "text": "The carrier is on it.", "form_key": ""}
+    sent["form_key"] = form_key(page, action)
+
+    first = lead.post(action, sent)
+    again = lead.post(action, sent)  # Back, then Post again
+
+    thread = tickets.get_ticket(web.app.desk, SYSTEM, number).messages
+    assert sum("The carrier is on it." in m.body_text for m in thread) == 1
+    assert again.status_code == first.status_code == 200
+    assert again.url.path == first.url.path  # the incident's page
+
+
+def test_a_message_in_a_side_conversation_sent_twice_is_mailed_once(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # Seen in Chromium: after Send, Back puts the typed text back in the box, and Send again
+    # mailed the vendor the same message twice.
+    ticket = open_at_l1(web, "Display stays dark")
+    number = ticket.number or ""
+    question = sides.NewSideConversation(
+        subject="Seen this before?",
+        message="Known?",
+        channel=SideChannel.EMAIL,
+        to=["escalations@vendor.example"],
+    )
+    side = sides.start_side_conversation(web.app.desk, web.l1, number, question)
+    l1 = signed_in(web.l1)
+    page = f"/tickets/{number}/side-conversations/{side.id}"
+    action = f"{page}/messages"
+    sent = {"message": "Please check the batch numbers.", "form_key": ""}
+    sent["form_key"] = form_key(l1.get(page).text, action)
+
+    first = l1.post(action, sent)
+    again = l1.post(action, sent)  # Back, then Send again
+
+    thread = sides.side_thread(web.app.desk, web.l1, number, side.id or 0)
+    assert [m.body_text for m in thread.messages].count("Please check the batch numbers.") == 1
+    assert again.status_code == first.status_code == 200
+    assert again.url == first.url

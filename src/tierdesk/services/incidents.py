@@ -21,6 +21,7 @@ from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import desk_tickets, require_agent
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
 from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import (
     RecordSpec,
@@ -142,13 +143,20 @@ def post_incident_update(
     text: str,
     *,
     channel: Channel = Channel.API,
+    idempotency_key: str | None = None,
 ) -> IncidentUpdate:
-    """Exactly one public message on every linked ticket (closed ones are final and skipped)."""
+    """Exactly one public message on every linked ticket (closed ones are final and skipped).
+    With ``idempotency_key`` (the workspace form's), the same post sent again tells no customer
+    twice: the key is kept with the first linked ticket, and a repeat raises
+    ``RepeatedRequestError`` (services/idempotency.py)."""
     require_level(actor, RUNNERS, "post incident updates")
     text = require_text(text, "text", max_length=20_000)
     with desk.uow() as uow:
         incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
+        first = _first_linked(uow, incident)
+        if first is not None:  # with nobody linked there is nobody to tell twice
+            claim_key(uow, actor, idempotency_key, first, now)
         incident.move_to(status, now)
         told = _broadcast(uow, desk, actor, incident, status, text, channel)
         assert incident.id is not None
@@ -172,6 +180,14 @@ def post_incident_update(
         )
         uow.commit()
         return update
+
+
+def _first_linked(uow: UnitOfWork, incident: Incident) -> Ticket | None:
+    """The ticket a broadcast's one-time key is kept with (the key table names a ticket)."""
+    assert incident.id is not None
+    linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
+    found = desk_tickets(uow, linked[:1], why="incident broadcast")
+    return found[0] if found else None
 
 
 def _broadcast(

@@ -38,6 +38,7 @@ from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket
 from tierdesk.services.conversation import add_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
 from tierdesk.services.notifications import notify_agents
 from tierdesk.services.side_conversation_mail import queue_side_mail
 
@@ -248,16 +249,25 @@ def side_thread(desk: Desk, actor: Actor, reference: int | str, side_id: int) ->
 
 
 def reply_in_side_conversation(
-    desk: Desk, actor: Actor, reference: int | str, side_id: int, text: str
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    side_id: int,
+    text: str,
+    *,
+    idempotency_key: str | None = None,
 ) -> SideMessage:
     """An agent writes in the side conversation: by mail to its addresses, or to the colleagues
-    in it. Writing in a closed one reopens it."""
+    in it. Writing in a closed one reopens it. A second post with the same ``idempotency_key``
+    (Back, then Send again: the browser puts the text back) mails nothing and raises
+    ``RepeatedRequestError``; the key is kept with the ticket."""
     agent = _agent(actor, "write in side conversations")
     body = clean_text(text)
     with desk.uow() as uow:
         ticket = _ticket(uow, desk, agent, reference)
         side = _side(uow, ticket, side_id)
         now = desk.clock.now()
+        claim_key(uow, agent, idempotency_key, ticket, now)
         message = SideMessage(
             side_conversation_id=side_id,
             direction=SideDirection.OUT,
@@ -299,13 +309,22 @@ def draft_public_reply(desk: Desk, actor: Actor, reference: int | str, side_id: 
 
 
 def post_public_reply(
-    desk: Desk, actor: Actor, reference: int | str, side_id: int, text: str
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    side_id: int,
+    text: str,
+    *,
+    idempotency_key: str | None = None,
 ) -> tuple[Ticket, Message]:
     """The agent's own submit of the (edited) summary: a public reply on the ticket, through
-    the ordinary reply use case, so it reaches the customer as any reply does."""
+    the ordinary reply use case, so it reaches the customer as any reply does; a second post
+    with the same ``idempotency_key`` adds nothing (``RepeatedRequestError``)."""
     _agent(actor, "reply to customers")
     side_thread(desk, actor, reference, side_id)  # the conversation is this ticket's and theirs
-    ticket, message = add_message(desk, actor, reference, MessageKind.PUBLIC_REPLY, text=text)
+    ticket, message = add_message(
+        desk, actor, reference, MessageKind.PUBLIC_REPLY, text=text, idempotency_key=idempotency_key
+    )
     with desk.uow() as uow:
         side = uow.side_conversations.get(side_id)
         assert side is not None

@@ -18,9 +18,10 @@ from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, RepeatedRequestError
 from tierdesk.services import defects, enhancements, incidents, known_issues, people, tickets
 from tierdesk.services.desk import Desk
 
@@ -240,15 +241,21 @@ def post_update(
     incident_id: RecordId,
     status: Annotated[str, Form()],
     text: Annotated[str, Form()],
+    form_key: forms.FormKey = None,
 ) -> Response:
-    update = incidents.post_incident_update(
-        desk,
-        agent,
-        incident_id,
-        _choice(IncidentStatus, status, "status"),
-        text,
-        channel=Channel.WEB,
-    )
+    # Every linked customer is mailed: Back, then Post again must not tell them twice.
+    try:
+        update = incidents.post_incident_update(
+            desk,
+            agent,
+            incident_id,
+            _choice(IncidentStatus, status, "status"),
+            text,
+            channel=Channel.WEB,
+            idempotency_key=form_key,
+        )
+    except RepeatedRequestError:  # posted by this very form before
+        return go(request, f"/incidents/{incident_id}?notice=Update+posted")
     return go(
         request,
         f"/incidents/{incident_id}?notice=Update+posted+to+{update.tickets_notified}+tickets",

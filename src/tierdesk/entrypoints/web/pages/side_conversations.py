@@ -4,6 +4,7 @@ it, and turns a summary of it into a public reply the agent edits and posts."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -12,9 +13,10 @@ from fastapi.responses import Response
 from tierdesk.domain.side_conversations import SideChannel
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, RepeatedRequestError
 from tierdesk.services import side_conversations as sides
 from tierdesk.services import tickets
 
@@ -91,8 +93,13 @@ def reply_in_side_conversation(
     reference: str,
     side_id: RecordId,
     message: Annotated[str, Form()] = "",
+    form_key: forms.FormKey = None,
 ) -> Response:
-    sides.reply_in_side_conversation(desk, agent, reference, side_id, message)
+    # Back after sending puts the text back in the box: Send again must not mail it twice.
+    with suppress(RepeatedRequestError):  # sent by this very form before: the same answer
+        sides.reply_in_side_conversation(
+            desk, agent, reference, side_id, message, idempotency_key=form_key
+        )
     return go(request, f"/tickets/{reference}/side-conversations/{side_id}?notice=Sent")
 
 
@@ -131,6 +138,9 @@ def post_public_reply(
     reference: str,
     side_id: RecordId,
     body: Annotated[str, Form()] = "",
+    form_key: forms.FormKey = None,
 ) -> Response:
-    sides.post_public_reply(desk, agent, reference, side_id, body)
+    # The reply is mailed to the customer: Back, then Post again must not mail it twice.
+    with suppress(RepeatedRequestError):  # posted by this very form before: the same answer
+        sides.post_public_reply(desk, agent, reference, side_id, body, idempotency_key=form_key)
     return go(request, f"/tickets/{reference}?notice=Public+reply+posted")
