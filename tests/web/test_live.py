@@ -158,6 +158,23 @@ def test_a_second_agent_sees_who_is_on_the_ticket_until_the_heartbeats_stop(
     assert "Lena One" not in lea.post(f"{path}/presence", {"state": "viewing"}).text
 
 
+def test_an_agent_who_signs_out_is_no_longer_on_the_ticket(web: WebDesk, signed_in: SignIn) -> None:
+    """The README's walk: Tom signs out, Priya signs in and opens his ticket. His page's "I
+    left" came after his session had ended and was refused, so she read "Also here: Tom" for
+    the half minute his last heartbeat lasted."""
+    ticket = open_at_l1(web, "No dial tone")
+    path = f"/tickets/{ticket.number}"
+    lena, lea = signed_in(web.l1), signed_in(web.lead)
+    lena.get(path)
+    lea.get(path)
+    lena.post(f"{path}/presence", {"state": "viewing"})
+    assert "Lena One" in lea.post(f"{path}/presence", {"state": "viewing"}).text
+
+    assert lena.post("/signout").status_code in (200, 303)
+
+    assert "Lena One" not in lea.post(f"{path}/presence", {"state": "viewing"}).text
+
+
 def test_an_agent_cannot_be_present_on_a_ticket_they_may_not_open(
     web: WebDesk, signed_in: SignIn
 ) -> None:

@@ -76,6 +76,7 @@ def end_sessions(
     """End every live session of the person (audited when there were any)."""
     assert person.id is not None
     ended = uow.web_sessions.end_all(str(person.kind), person.id, at)
+    _leave_every_ticket(uow, person)
     if ended:
         uow.audit.add(
             audit_event(
@@ -179,7 +180,17 @@ def sign_out(desk: Desk, token: str) -> None:
                     str(person.kind), "session.signed_out", person, now, subject_id=person.id
                 )
             )
+            _leave_every_ticket(uow, person)
         uow.commit()
+
+
+def _leave_every_ticket(uow: UnitOfWork, person: Agent | Contact) -> None:
+    """An agent who signed out is "also here" on no ticket: their page's own "I left" comes
+    after the session has ended and is refused, so colleagues saw them on it for the half
+    minute their last heartbeat lasts (the README's walk signs Tom out and Priya in on his
+    ticket). Another tab still open says "here" again at its next heartbeat."""
+    if isinstance(person, Agent) and person.id is not None:
+        uow.presence.forget_agent(person.id)
 
 
 @dataclass(frozen=True)

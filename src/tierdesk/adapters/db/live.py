@@ -120,3 +120,8 @@ class SqlPresenceRepository:
         result = self.session.execute(delete(ticket_presence).where(_here.seen_at < at))
         assert isinstance(result, CursorResult)
         return int(result.rowcount)
+
+    def forget_agent(self, agent_id: int) -> int:
+        result = self.session.execute(delete(ticket_presence).where(_here.agent_id == agent_id))
+        assert isinstance(result, CursorResult)
+        return int(result.rowcount)
