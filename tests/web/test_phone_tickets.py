@@ -9,6 +9,7 @@ from tests.web.conftest import Browser, WebDesk
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.tickets import Priority, TicketType
+from tierdesk.ports import TicketFilter
 from tierdesk.services import people, tickets
 from tierdesk.services.auth import SYSTEM
 
@@ -109,3 +110,30 @@ def test_a_form_without_customer_or_subject_says_so_and_adds_nobody(
     assert no_subject.headers["X-Desk-Fields"] == "subject"
     assert bad_org.headers["X-Desk-Fields"] == "organisation"
     assert len(people.list_contacts(web.app.desk, SYSTEM)) == before
+
+
+def test_a_customer_picked_and_a_new_one_typed_is_refused_rather_than_one_dropped(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    l1 = signed_in(web.l1)
+    l1.get("/tickets/new")
+    before = len(people.list_contacts(web.app.desk, SYSTEM))
+
+    both = l1.post(
+        "/tickets/new",
+        {
+            "requester_id": str(web.acme_contact.id),
+            "name": "Erin Else",
+            "email": "erin@acme.example",
+            "organisation": web.acme.name,
+            "subject": "No dial tone",
+        },
+        headers=HTMX,
+    )
+
+    assert both.status_code == 422
+    assert both.headers["X-Desk-Fields"] == "requester_id"
+    assert "picked a customer and typed a new one" in both.text
+    assert len(people.list_contacts(web.app.desk, SYSTEM)) == before
+    listed = tickets.list_tickets(web.app.desk, SYSTEM, TicketFilter(), 50).tickets
+    assert "No dial tone" not in {t.subject for t in listed}

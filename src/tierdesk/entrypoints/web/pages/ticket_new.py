@@ -53,7 +53,14 @@ def contact_choices(request: Request, desk: DeskDep, agent: WebAgent, q: str = "
 def _requester(
     desk: DeskDep, agent: WebAgent, requester_id: str, name: str, email: str, organisation: str
 ) -> int:
-    """The contact picked, or the one added now."""
+    """The contact picked, or the one added now; never both (the one typed was dropped
+    without a word when a customer was picked as well)."""
+    if requester_id.strip() and (name.strip() or email.strip()):
+        raise InvalidInputError(
+            "you picked a customer and typed a new one: clear the new one's name and e-mail, "
+            "or the customer picked",
+            field="requester_id",
+        )
     if requester_id.strip():
         picked = typed_record_id(requester_id)
         if picked is None:
