@@ -5,13 +5,10 @@ and in another one over the same database (both engines)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import Engine, event, select
+from sqlalchemy import select
 
 from tests.routing.support import open_problem, routing_world
+from tests.writes import statements_sent
 from tierdesk.adapters.clock import FixedClock
 from tierdesk.adapters.db.reference_versions import reference_versions
 from tierdesk.bootstrap import Tierdesk, bootstrap
@@ -19,22 +16,6 @@ from tierdesk.config import Settings
 from tierdesk.domain.people import Tier
 from tierdesk.services import plans, queues
 from tierdesk.services.auth import SYSTEM
-
-
-@contextmanager
-def reads(engine: Engine) -> Iterator[list[str]]:
-    """Every SELECT the engine sends, on one line."""
-    sent: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 def _table_read(statement: str) -> str:
@@ -53,8 +34,9 @@ def test_a_routed_ticket_reads_no_routing_configuration_while_nothing_changed(
     world = routing_world(app.desk)
     open_problem(app.desk, world.german)
 
-    with reads(app.engine) as sent:
+    with statements_sent(app.engine) as statements:
         ticket = open_problem(app.desk, world.german)
+    sent = [s for s in statements if s.upper().startswith("SELECT")]
 
     assert (ticket.queue, ticket.tier) == ("l1-sbc", Tier.L1)
     configuration = [

@@ -6,34 +6,18 @@ it, and nothing kept outlives its transaction (both engines)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import func, select
 
 from tests.factories import make_contact, make_organisation
 from tests.routing.support import open_problem, routing_world
 from tests.sla.support import clocks, open_ticket
+from tests.writes import statements_sent
 from tierdesk.adapters.db.jobs import jobs
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.people import Tier
 from tierdesk.domain.sla import ClockKind
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 def _jobs_keyed(app: Tierdesk, pattern: str) -> int:
@@ -48,7 +32,7 @@ def test_opening_a_routed_ticket_reads_its_clocks_once_and_enqueues_one_follow_u
     world = routing_world(app.desk)
     open_problem(app.desk, world.german)  # the process's caches filled
 
-    with statements(app.engine) as sent:
+    with statements_sent(app.engine) as sent:
         ticket = open_problem(app.desk, world.german)
 
     clock_reads = [s for s in sent if s.startswith("SELECT") and "FROM ticket_deadlines" in s]
