@@ -90,6 +90,23 @@ def test_a_customer_opens_a_ticket_with_an_attachment_and_replies(
     assert tickets.get_ticket(web.app.desk, SYSTEM, number).channel == "portal"
 
 
+def test_the_portal_takes_as_long_a_subject_as_the_desk_does(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The box stopped at 300 characters where the desk takes 500: a longer subject pasted in
+    was cut without a word."""
+    customer = signed_in(web.acme_contact)
+    page = customer.get("/portal/tickets/new").text
+    box = re.search(r'<input id="subject"[^>]*maxlength="(\d+)"', page)
+    assert box is not None
+    longest = 500  # TicketCreate.subject, the API's and the workspace's limit
+    assert int(box.group(1)) == longest
+    opened = customer.post("/portal/tickets", {"subject": "s" * longest, "body": "Long."})
+    assert opened.status_code == 200
+    number = opened.url.path.rsplit("/", 1)[-1]
+    assert tickets.get_ticket(web.app.desk, SYSTEM, number).subject == "s" * longest
+
+
 def test_suggestions_while_typing_cite_the_manual_and_a_click_records_a_deflection(
     web: WebDesk, signed_in: SignIn
 ) -> None:
