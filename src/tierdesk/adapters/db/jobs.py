@@ -329,6 +329,7 @@ class SqlJobQueue:
             _j.status.in_([JobStatus.DONE, JobStatus.FAILED]), _j.finished_at < finished_before
         )
         self.session.execute(delete(job_attempts).where(_a.job_id.in_(old)))
+        self.session.info.pop(_KEYS_ENQUEUED, None)  # a key remembered may name a row pruned
         result = self.session.execute(delete(jobs).where(_j.id.in_(old)))
         assert isinstance(result, CursorResult)
         return int(result.rowcount)
