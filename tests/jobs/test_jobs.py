@@ -19,10 +19,12 @@ from tierdesk.adapters.db.jobs import job_attempts
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.jobs import JobStatus
 from tierdesk.errors import ConfigurationError, InvalidInputError
+from tierdesk.ports import UnitOfWork
 from tierdesk.services import sla, tickets
 from tierdesk.services.desk import Desk
 from tierdesk.services.job_runner import JobRunner
 from tierdesk.services.jobs import (
+    KEEP_FINISHED,
     TASKS,
     TaskRegistry,
     enqueue,
@@ -113,6 +115,35 @@ def test_scheduling_the_same_key_twice_is_one_job(desk: Desk, clock: FixedClock)
 
     assert first is not None and again is None and later is None
     assert tasks.done == [1]
+
+
+def test_finished_jobs_are_pruned_after_the_keep_period_and_their_key_is_free_again(
+    desk: Desk, clock: FixedClock
+) -> None:
+    tasks = Recorder()
+
+    def schedule(uow: UnitOfWork, n: int) -> int | None:
+        return enqueue(
+            uow, "test.record", {"n": n}, at=clock.now(), key="k", registry=tasks.registry
+        )
+
+    with desk.uow() as uow:
+        done = schedule(uow, 1)
+        uow.commit()
+    run_pending_jobs(desk, "w1", registry=tasks.registry)
+    clock.advance(KEEP_FINISHED + timedelta(minutes=1))
+
+    with desk.uow() as uow:
+        # the key is remembered by this transaction, then pruned in it: scheduled again
+        assert schedule(uow, 2) is None
+        assert uow.jobs.prune(clock.now() - KEEP_FINISHED) == 1
+        again = schedule(uow, 3)
+        uow.commit()
+    run_pending_jobs(desk, "w1", registry=tasks.registry)
+
+    assert done is not None and again is not None
+    assert job(desk, again).payload == {"n": 3}  # SQLite may give the pruned row's id again
+    assert tasks.done == [1, 3]
 
 
 def test_unknown_tasks_and_payloads_that_are_not_json_are_refused(
