@@ -185,8 +185,11 @@ def test_an_incident_update_sent_twice_tells_each_customer_once(
     lead = signed_in(web.lead)
     page = lead.get(f"/incidents/{incident.id}").text
     action = f"/incidents/{incident.id}/updates"
-    sent = {"status": "identified", "text": "The carrier is on it.", "form_key": ""}
-    sent["form_key"] = form_key(page, action)
+    sent = {
+        "status": "identified",
+        "text": "The carrier is on it.",
+        "form_key": form_key(page, action),
+    }
 
     first = lead.post(action, sent)
     again = lead.post(action, sent)  # Back, then Post again

@@ -154,11 +154,11 @@ def post_incident_update(
     with desk.uow() as uow:
         incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
-        first = _first_linked(uow, incident)
-        if first is not None:  # with nobody linked there is nobody to tell twice
-            claim_key(uow, actor, idempotency_key, first, now)
+        linked = _linked(uow, incident)
+        if linked:  # with nobody linked there is nobody to tell twice (a key names a ticket)
+            claim_key(uow, actor, idempotency_key, linked[0], now)
         incident.move_to(status, now)
-        told = _broadcast(uow, desk, actor, incident, status, text, channel)
+        told = _broadcast(uow, desk, actor, incident, linked, status, text, channel)
         assert incident.id is not None
         update = IncidentUpdate(
             incident_id=incident.id,
@@ -182,12 +182,10 @@ def post_incident_update(
         return update
 
 
-def _first_linked(uow: UnitOfWork, incident: Incident) -> Ticket | None:
-    """The ticket a broadcast's one-time key is kept with (the key table names a ticket)."""
+def _linked(uow: UnitOfWork, incident: Incident) -> list[Ticket]:
     assert incident.id is not None
     linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
-    found = desk_tickets(uow, linked[:1], why="incident broadcast")
-    return found[0] if found else None
+    return desk_tickets(uow, linked, why="incident broadcast")
 
 
 def _broadcast(
@@ -195,17 +193,16 @@ def _broadcast(
     desk: Desk,
     actor: Actor,
     incident: Incident,
+    linked: list[Ticket],
     status: IncidentStatus,
     text: str,
     channel: Channel = Channel.API,
 ) -> int:
     """One update per linked ticket, headed in that ticket's customer's language (the text
     itself is the author's)."""
-    assert incident.id is not None
     now = desk.clock.now()
     told = 0
-    linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
-    for ticket in desk_tickets(uow, linked, why="incident broadcast"):
+    for ticket in linked:
         message = update_message(incident, status, text, language_for_customer(uow, ticket))
         if post_public_notice(desk, uow, actor, ticket, message, now, channel=channel):
             told += 1
@@ -222,7 +219,9 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
-        told = _broadcast(uow, desk, actor, incident, IncidentStatus.RESOLVED, resolution)
+        told = _broadcast(
+            uow, desk, actor, incident, _linked(uow, incident), IncidentStatus.RESOLVED, resolution
+        )
         solved = 0
         linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
         for ticket in desk_tickets(uow, linked, why="incident resolution"):
