@@ -32,6 +32,7 @@ from tierdesk.services.handlers import (
     ANY_ACTION,
     EVENT_HANDLERS,
     FOLLOW_UPS,
+    READ_AHEAD,
     SETTLED_HANDLERS,
     Handler,
     handlers_for,
@@ -74,9 +75,17 @@ def test_every_event_handler_in_the_services_is_in_the_tables_and_nothing_else_i
     }
     listed = {handler for handlers in EVENT_HANDLERS.values() for handler in handlers}
     followed = {handler for action in FOLLOW_UPS for handler in in_order(action)}
+    ahead = {reader for readers in READ_AHEAD.values() for reader in readers}
 
-    assert listed | followed == written
+    assert listed | followed | ahead == written
     assert len(written) > 10  # the check found the handlers at all
+
+
+def test_reads_ahead_are_listed_for_actions_whose_handlers_run_in_the_transaction() -> None:
+    assert set(READ_AHEAD) <= set(EVENT_HANDLERS)
+    assert not {r for readers in READ_AHEAD.values() for r in readers} & {
+        h for handlers in EVENT_HANDLERS.values() for h in handlers
+    }  # a read ahead is never a handler: it must not change anything
 
 
 def test_a_new_ticket_or_message_enqueues_its_follow_up_last_in_its_transaction() -> None:

@@ -42,13 +42,19 @@ from tierdesk.services.access import access_ticket
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.desk import Desk
 from tierdesk.services.follow_ups import FOLLOW_UP_TASK, run_follow_up
-from tierdesk.services.handlers import EVENT_HANDLERS, FOLLOW_UPS, Handler, make_dispatcher
+from tierdesk.services.handlers import (
+    EVENT_HANDLERS,
+    FOLLOW_UPS,
+    READ_AHEAD,
+    Handler,
+    make_dispatcher,
+)
 from tierdesk.services.jobs import TaskRegistry, run_next_job
 from tierdesk.services.knowledge_gaps import check_new_ticket
 from tierdesk.services.mail_outbox import queue_acknowledgement, queue_public_reply
-from tierdesk.services.rules import run_event_rules
+from tierdesk.services.rules import read_ahead_rules, run_event_rules
 from tierdesk.services.search import index_ticket, ticket_documents
-from tierdesk.services.webhooks import queue_ticket_event
+from tierdesk.services.webhooks import queue_ticket_event, read_ahead_subscribers
 
 
 def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = None) -> Desk:
@@ -71,7 +77,7 @@ def desk_on_clock(app: Tierdesk, clock: Clock, ahead: EmbeddingAhead | None = No
         # planned openings' texts (``script.opening_texts``) and the worker embeds them ahead.
         classifiers = EmbeddingClassifiers(ahead.one_by_one())
         understanding = replace(understanding, classifiers=classifiers)
-    dispatch = make_dispatcher(lambda: desks[0], handlers, settled=())
+    dispatch = make_dispatcher(lambda: desks[0], handlers, settled=(), read_ahead=history_reads())
     sessions = make_session_factory(app.engine)
     prefix = app.settings.ticket_prefix
     follow_up_now = FollowUpsNow(lambda: desks[0])
@@ -132,6 +138,7 @@ NOT_IN_HISTORY: tuple[Handler, ...] = (
     run_event_rules,
     queue_ticket_event,
 )
+NOT_READ_IN_HISTORY: tuple[Handler, ...] = (read_ahead_rules, read_ahead_subscribers)
 
 
 def history_handlers() -> dict[str, Sequence[Handler]]:
@@ -140,6 +147,14 @@ def history_handlers() -> dict[str, Sequence[Handler]]:
     return {
         action: [h for h in handlers if h not in NOT_IN_HISTORY]
         for action, handlers in EVENT_HANDLERS.items()
+    }
+
+
+def history_reads() -> dict[str, Sequence[Handler]]:
+    """The reads ahead of the handlers the history keeps (rules and webhooks are left out)."""
+    return {
+        action: [r for r in readers if r not in NOT_READ_IN_HISTORY]
+        for action, readers in READ_AHEAD.items()
     }
 
 

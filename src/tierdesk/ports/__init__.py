@@ -265,6 +265,11 @@ class Dispatcher(Protocol):
 
     def __call__(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None: ...
 
+    def read_ahead(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None:
+        """Before the events are stored (the transaction may not have written yet), read the
+        configuration their handlers will read, into the transaction's memos."""
+        ...
+
     def settle(self, uow: UnitOfWork, tickets: list[tuple[Ticket, list[AuditEvent]]]) -> None: ...
 
 

@@ -114,6 +114,17 @@ EVENT_HANDLERS: HandlerTable = {
     ),
 }
 
+# What the handlers above will read of the desk's configuration, read by the unit of work
+# before the transaction's first write, into the same per-transaction memos the handlers then
+# find it in. On SQLite the one writer is taken at that write and held until the commit: a
+# new ticket's policy, calendars, level targets, rules and webhooks need not be read while it
+# is held and every other writer waits (issue 19). Each mirrors its handler's reads, not its
+# decisions, and changes nothing; a read the handler then skips only costs its time.
+READ_AHEAD: HandlerTable = {
+    "ticket.opened": (routing.read_ahead_new_ticket, sla_clocks.read_ahead_opening),
+    ANY_ACTION: (rules.read_ahead_rules, webhooks.read_ahead_subscribers),
+}
+
 # Once per ticket that had events in the transaction, after the last round, with all of them.
 SettledHandler = Callable[[UnitOfWork, Desk, Ticket, Sequence[AuditEvent]], None]
 SETTLED_HANDLERS: tuple[SettledHandler, ...] = (
@@ -175,16 +186,24 @@ class TableDispatcher:
         desk_provider: Callable[[], Desk],
         table: HandlerTable,
         settled: Sequence[SettledHandler],
+        read_ahead: HandlerTable,
     ) -> None:
         self._desk = desk_provider
         self._table = table
         self._settled = settled
+        self._read_ahead = read_ahead
 
     def __call__(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None:
         desk = self._desk()
         for ticket, event in events:
             for handler in handlers_for(self._table, event.action):
                 handler(uow, desk, ticket, event)
+
+    def read_ahead(self, uow: UnitOfWork, events: list[tuple[Ticket, AuditEvent]]) -> None:
+        desk = self._desk()
+        for ticket, event in events:  # a reader met again finds its reads remembered
+            for reader in handlers_for(self._read_ahead, event.action):
+                reader(uow, desk, ticket, event)
 
     def settle(self, uow: UnitOfWork, tickets: list[tuple[Ticket, list[AuditEvent]]]) -> None:
         desk = self._desk()
@@ -197,5 +216,6 @@ def make_dispatcher(
     desk_provider: Callable[[], Desk],
     table: HandlerTable = EVENT_HANDLERS,
     settled: Sequence[SettledHandler] = SETTLED_HANDLERS,
+    read_ahead: HandlerTable = READ_AHEAD,
 ) -> Dispatcher:
-    return TableDispatcher(desk_provider, table, settled)
+    return TableDispatcher(desk_provider, table, settled, read_ahead)

@@ -214,6 +214,14 @@ def _name(rule: RoutingRule) -> str:
     return f"{rule.name!r} (#{rule.id})"
 
 
+def read_ahead_new_ticket(uow: UnitOfWork, _desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
+    """The catalogue names routing's facts need, read before the first write (handlers.READ_
+    AHEAD). Not the rules, queues, levels and plans: their version check must see what this
+    transaction writes itself."""
+    if ticket.tier is Tier.L0 and ticket.status.is_active:
+        uow.routing.catalog_names(ticket.organisation_id, ticket.product_id, ticket.component_id)
+
+
 def route_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """Out of intake: to the first matching rule's queue (and its level), assigned there by
     skill, language and load. No match: the ticket stays at L0 for a person, recorded too."""

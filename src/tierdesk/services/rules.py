@@ -260,6 +260,12 @@ def _fired_in(uow: UnitOfWork) -> set[tuple[int, int]]:
     return _FIRED.setdefault(uow, set())
 
 
+def read_ahead_rules(uow: UnitOfWork, _desk: Desk, _ticket: Ticket, event: AuditEvent) -> None:
+    """The enabled rules, read before the first write (handlers.READ_AHEAD)."""
+    if event.action != TICKET_IMPORTED:
+        uow.rules.all(enabled_only=True)
+
+
 def run_event_rules(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     if ticket.id is None or event.id is None or event.action == TICKET_IMPORTED:
         return  # history already happened: no rule acts on a ticket for being imported

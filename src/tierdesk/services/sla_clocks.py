@@ -154,6 +154,21 @@ def _new_assignee(event: AuditEvent) -> int | None:
     return int(value) if value is not None else None
 
 
+def read_ahead_opening(uow: UnitOfWork, _desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
+    """The opening's policy, the level targets (of the level it opens at and of any routing
+    may send it to) and their calendars, read before the first write (handlers.READ_AHEAD) into
+    the repositories' memos that the clock handlers of the opening read."""
+    organisation = uow.organisations.get(ticket.organisation_id)
+    policy = uow.sla.policy_for(ticket.priority, organisation.plan_id) if organisation else None
+    calendars = {policy.calendar_id} if policy else set()
+    for tier in Tier:
+        target = uow.sla.level_target(tier)
+        if target is not None and target.calendar_id is not None:
+            calendars.add(target.calendar_id)
+    for calendar_id in calendars:
+        uow.calendars.get(calendar_id)
+
+
 def start_clocks_on_opening(
     uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent
 ) -> None:

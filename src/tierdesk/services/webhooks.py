@@ -249,6 +249,14 @@ def _fan_out(
         _queue(uow, webhook, event_id, kind, at, data, ticket_id)
 
 
+def read_ahead_subscribers(
+    uow: UnitOfWork, _desk: Desk, _ticket: Ticket, event: AuditEvent
+) -> None:
+    """The active webhooks, read before the first write (handlers.READ_AHEAD)."""
+    if event_kind_of(event) is not None:
+        uow.webhooks.active()
+
+
 def queue_ticket_event(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent) -> None:
     """Event handler for every ticket event: a delivery to every webhook subscribed to it."""
     kind = event_kind_of(event)

@@ -56,15 +56,37 @@ def map_answers(reg: registry) -> None:
     reg.map_imperatively(AnswerAttempt, answer_attempts)
 
 
+_NONE_YET = "tierdesk.no_answer_yet"  # session info: (its transaction, ticket ids)
+
+
+def _none_yet(session: Session) -> set[int]:
+    """Tickets this transaction inserted and gave no attempt (reset when it ends)."""
+    now = (session.get_transaction(), session.get_nested_transaction())
+    held = session.info.get(_NONE_YET)
+    if held is None or held[0] != now:
+        held = session.info[_NONE_YET] = (now, set())
+    tickets: set[int] = held[1]
+    return tickets
+
+
+def none_yet(session: Session, ticket_id: int) -> None:
+    """The ticket was inserted in this transaction a moment ago: no answer was tried on it (the
+    answerer runs after the commit), so its opening's handlers need not ask."""
+    _none_yet(session).add(ticket_id)
+
+
 class SqlAnswerRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, attempt: AnswerAttempt) -> None:
+        _none_yet(self.session).discard(attempt.ticket_id)
         self.session.add(attempt)
         self.session.flush()
 
     def for_ticket(self, ticket_id: int) -> AnswerAttempt | None:
+        if ticket_id in _none_yet(self.session):
+            return None
         query = select(AnswerAttempt).where(_a.ticket_id == ticket_id)
         return self.session.scalars(query).first()
 

@@ -119,6 +119,22 @@ _RUNNING_CLOCKS = (
 _RUNNING_KEPT = "tierdesk.running_clocks"  # session info: (its transaction, clocks by ticket)
 
 
+def _kept(session: Session) -> dict[int, list[Deadline]]:
+    """The running clocks read in this transaction, by ticket (empty once it has ended)."""
+    now = (session.get_transaction(), session.get_nested_transaction())
+    held = session.info.get(_RUNNING_KEPT)
+    if held is None or held[0] != now:
+        held = session.info[_RUNNING_KEPT] = (now, {})
+    kept: dict[int, list[Deadline]] = held[1]
+    return kept
+
+
+def none_running_yet(session: Session, ticket_id: int) -> None:
+    """The ticket was inserted in this transaction a moment ago: it has no clock to read, and
+    those its opening starts are added through the repository (and so kept)."""
+    _kept(session).setdefault(ticket_id, [])
+
+
 class SqlDeadlineRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -141,13 +157,7 @@ class SqlDeadlineRepository:
                 kept.sort(key=lambda d: d.id or 0)
 
     def _kept(self) -> dict[int, list[Deadline]]:
-        """The running clocks read in this transaction, by ticket (empty once it has ended)."""
-        now = (self.session.get_transaction(), self.session.get_nested_transaction())
-        held = self.session.info.get(_RUNNING_KEPT)
-        if held is None or held[0] != now:
-            held = self.session.info[_RUNNING_KEPT] = (now, {})
-        kept: dict[int, list[Deadline]] = held[1]
-        return kept
+        return _kept(self.session)
 
     def _forget_running(self) -> None:
         self.session.info.pop(_RUNNING_KEPT, None)

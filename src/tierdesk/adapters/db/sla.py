@@ -94,7 +94,6 @@ def _policy(row: Row[Any]) -> SlaPolicy:
 _POLICY_FOR = select(sla_policies).where(
     _pol.priority == bindparam("priority"), _pol.plan_id == bindparam("plan_id")
 )
-_LEVEL_TARGET = select(level_targets).where(_lvl.tier == bindparam("tier"))
 
 
 class SqlSlaRepository:
@@ -144,14 +143,10 @@ class SqlSlaRepository:
         ]
 
     def level_target(self, tier: Tier) -> LevelTarget | None:
-        found = self._memo.get(("level_target", int(tier)), lambda: self._read_level_target(tier))
-        return copy.copy(found)  # as policy_for: callers get their own copy
-
-    def _read_level_target(self, tier: Tier) -> LevelTarget | None:
-        row = self.session.execute(_LEVEL_TARGET, {"tier": int(tier)}).first()
-        if row is None:
-            return None
-        return LevelTarget(tier=row.tier, **{n: getattr(row, n) for n in _TARGET_FIELDS})
+        # All five read at once: a new ticket's clocks want the level it opens at and, read
+        # ahead of the first write, the one routing may send it to (handlers.READ_AHEAD).
+        found = self._memo.get("level_targets", lambda: {t.tier: t for t in self.level_targets()})
+        return copy.copy(found.get(tier))  # as policy_for: callers get their own copy
 
     def save_level_target(self, target: LevelTarget) -> None:
         self._memo.forget()

@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tierdesk.adapters.db.access_notes import SqlAccessNoteRepository
 from tierdesk.adapters.db.advisories import SqlAdvisoryRepository
-from tierdesk.adapters.db.answers import SqlAnswerRepository
+from tierdesk.adapters.db.answers import SqlAnswerRepository, none_yet
 from tierdesk.adapters.db.articles import SqlArticleRepository
 from tierdesk.adapters.db.audit import SqlAuditLog
 from tierdesk.adapters.db.calendars import SqlCalendarRepository
 from tierdesk.adapters.db.catalog import SqlProductRepository
 from tierdesk.adapters.db.clarify import SqlClarifyingQuestionRepository
 from tierdesk.adapters.db.csat import SqlCsatRepository
-from tierdesk.adapters.db.deadlines import SqlDeadlineRepository
+from tierdesk.adapters.db.deadlines import SqlDeadlineRepository, none_running_yet
 from tierdesk.adapters.db.defects import SqlDefectRepository
 from tierdesk.adapters.db.deflection import SqlDeflectionRepository
 from tierdesk.adapters.db.desk_rows import SqlDeskRows
@@ -69,6 +69,7 @@ from tierdesk.adapters.db.webhooks import SqlWebhookRepository
 from tierdesk.adapters.search.articles import SqlKnowledgeRepository
 from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
+from tierdesk.domain.messages import Attachment, Message
 from tierdesk.domain.tickets import Ticket, format_ticket_number
 from tierdesk.errors import InvalidTransitionError
 from tierdesk.ports import (
@@ -141,6 +142,8 @@ MAX_DISPATCH_ROUNDS = 10
 
 
 _HELD = "tierdesk.held_tickets"
+_READ_AHEAD = "tierdesk.read_ahead"  # session info: what the reads ahead loaded, while reading
+_TICKET_PARTS = (Ticket, Message, Attachment)
 
 
 def _hold_ticket(session: Session, instance: object) -> None:
@@ -148,6 +151,12 @@ def _hold_ticket(session: Session, instance: object) -> None:
         held = session.info.get(_HELD)
         if held is not None:
             held.add(instance)
+    else:
+        # What the reads ahead load (an organisation) stays until the commit: the session's
+        # identity map holds it only weakly, and the handler would load it again.
+        read_ahead = session.info.get(_READ_AHEAD)
+        if read_ahead is not None:
+            read_ahead.append(instance)
 
 
 def _listen_for_tickets(session_factory: sessionmaker[Session]) -> None:
@@ -278,6 +287,7 @@ class SqlUnitOfWork:
         # this unit of work sees until it ends (_hold_ticket adds them to this set).
         self._held: set[Ticket] = set()
         self.session.info[_HELD] = self._held
+        self._loaded_ahead: list[object] = []
         for name in self._made:  # made on an earlier transaction's session
             del self.__dict__[name]
         self._made.clear()
@@ -301,6 +311,7 @@ class SqlUnitOfWork:
         transaction (they may change tickets and so raise further events), let the dispatcher
         settle every ticket that had events once, then commit."""
         touched: dict[int, tuple[Ticket, list[AuditEvent]]] = {}
+        self._read_ahead()
         for _round in range(MAX_DISPATCH_ROUNDS):
             batch = self._store_pending_events()
             if not batch:
@@ -317,11 +328,35 @@ class SqlUnitOfWork:
             self._dispatch.settle(self, list(touched.values()))
             self.session.flush()
         self.session.commit()
+        self._loaded_ahead.clear()
         if self.session.info.pop(JOBS_ENQUEUED, False) and self._on_jobs is not None:
             self._on_jobs()
 
+    def _read_ahead(self) -> None:
+        """Let the handlers' configuration reads happen before the first flush (Dispatcher.
+        read_ahead): on SQLite that flush takes the one writer, held until the commit. Only
+        while nothing but tickets and their messages waits to be written: the reads skip the
+        flush, and a pending change to anything else (a new webhook, an organisation's plan)
+        could be what they must see."""
+        if self._dispatch is None:
+            return
+        pending = [(t, e) for t in self._held for e in t.pending_events]
+        waiting = (*self.session.new, *self.session.dirty, *self.session.deleted)
+        if pending and all(isinstance(o, _TICKET_PARTS) for o in waiting):
+            self.session.info[_READ_AHEAD] = self._loaded_ahead
+            try:
+                with self.session.no_autoflush:
+                    self._dispatch.read_ahead(self, pending)
+            finally:
+                del self.session.info[_READ_AHEAD]
+
     def _store_pending_events(self) -> list[tuple[Ticket, AuditEvent]]:
+        opened = [o for o in self.session.new if isinstance(o, Ticket)]
         self.session.flush()
+        for ticket in opened:  # inserted by this transaction: nothing of theirs is stored yet
+            assert ticket.id is not None
+            none_running_yet(self.session, ticket.id)
+            none_yet(self.session, ticket.id)
         # Every ticket this session holds, however it was loaded (get, a page, a join), so no
         # change can lose its audit events.
         in_session = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
