@@ -56,7 +56,12 @@ class ReferenceCache:
         if kept and held is not None and held[0] == found:
             return cast(T, held[1])
         loaded = load()
-        if kept:
+        # Not what a transaction read of its own change: rolled back, its version comes round
+        # again for another change. What is kept is set apart from the session that read it,
+        # whose rollback would expire it under every other request (tests/services/
+        # test_reference_cache_rollback.py).
+        if kept and uow.reference_versions.committed(current):
+            uow.reference_versions.keep(loaded)
             with self._lock:
                 self._held[slot] = (found, loaded)
         return loaded

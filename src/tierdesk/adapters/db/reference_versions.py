@@ -13,7 +13,9 @@ triggers again, as 0027 and 0039 do."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table, select
+from collections.abc import Mapping
+
+from sqlalchemy import Column, Integer, String, Table, inspect, select
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.tables import metadata
@@ -33,3 +35,18 @@ class SqlReferenceVersions:
     def current(self) -> dict[str, int]:
         rows = self.session.execute(select(reference_versions.c.name, reference_versions.c.version))
         return {name: int(version) for name, version in rows}
+
+    def committed(self, versions: Mapping[str, int]) -> bool:
+        # Read on a connection of its own, outside this transaction. Another transaction that
+        # commits a change meanwhile also makes them differ: nothing is kept then, and the next
+        # request loads again.
+        with self.session.get_bind().engine.connect() as outside:
+            rows = outside.execute(select(reference_versions.c.name, reference_versions.c.version))
+            return {name: int(version) for name, version in rows} == dict(versions)
+
+    def keep(self, loaded: object) -> None:
+        items = loaded if isinstance(loaded, list) else [loaded]
+        for item in items:
+            state = inspect(item, raiseerr=False)
+            if state is not None and state.session is self.session:
+                self.session.expunge(item)  # with its components and versions (cascade "all")
