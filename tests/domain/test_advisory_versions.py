@@ -18,6 +18,7 @@ from tierdesk.domain.advisories import (
     running,
 )
 from tierdesk.domain.installed_base import InstalledItem, ItemStatus
+from tierdesk.domain.versions import is_version
 from tierdesk.errors import InvalidInputError, InvalidTransitionError
 
 T0 = datetime(2025, 3, 1, 9, tzinfo=UTC)
@@ -118,3 +119,9 @@ def test_the_notice_says_why_and_what_to_upgrade_to_in_the_language_given() -> N
     assert "Ein Fehler betrifft diese Version: DEF-12 (Calls drop)." in body
     assert "Wir empfehlen ein Upgrade auf 5.10." in body
     assert "Please plan the upgrade." in body  # the lead's message as written
+
+
+def test_digits_of_other_scripts_are_not_a_version_number() -> None:
+    assert is_version("4.2") and is_version("v10.0.1")
+    assert not is_version("４.２")  # full-width digits
+    assert not is_version("٤.٢")  # Arabic-Indic digits

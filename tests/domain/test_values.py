@@ -120,6 +120,10 @@ def test_an_address_is_trimmed_and_lower_cased(address: str, expected: str) -> N
         "ada@exa mple.com",
         "ada@example.com@evil.example",
         "ada@example.",
+        "ada\tlovelace@example.com",
+        "ada@exam\nple.com",
+        "a" * 65 + "@example.com",  # a local part of at most 64
+        "ada@" + "d" * 250 + ".com",  # at most 254 in all
     ],
 )
 def test_what_cannot_be_an_address_is_refused(address: str) -> None:

@@ -165,14 +165,23 @@ class SystemActor:
 Actor = Agent | Contact | SystemActor
 
 
+MAX_EMAIL = 254  # what an SMTP path can carry (RFC 5321: 256 with its angle brackets)
+_MAX_LOCAL_PART = 64
+
+
 def normalise_email(email: str) -> str:
     """Lower-cased, trimmed address; refuses what cannot be an address."""
     cleaned = email.strip().lower()
     local, _, domain = cleaned.partition("@")
+    if len(cleaned) > MAX_EMAIL or len(local) > _MAX_LOCAL_PART:
+        raise InvalidInputError(
+            f"an e-mail address has at most {MAX_EMAIL} characters, {_MAX_LOCAL_PART} before the @",
+            field="email",
+        )
     if (
         not local
         or "." not in domain
-        or " " in cleaned
+        or any(c.isspace() or not c.isprintable() for c in cleaned)
         or "@" in domain
         or domain.startswith(".")
         or domain.endswith(".")

@@ -21,8 +21,9 @@ from enum import StrEnum
 
 from tierdesk.errors import InvalidInputError
 
-_PARTS = re.compile(r"\d+|[a-z]+")
-_STARTS_AS_VERSION = re.compile(r"^v?\d")
+# ASCII digits only: ``\d`` alone takes any script's (a full-width "４.２" read as 4.2).
+_PARTS = re.compile(r"\d+|[a-z]+", re.ASCII)
+_STARTS_AS_VERSION = re.compile(r"^v?\d", re.ASCII)
 _PRE_RELEASE = {"dev": 0, "alpha": 1, "a": 1, "beta": 2, "b": 2, "pre": 3, "preview": 3, "rc": 4}
 _RELEASE = 9  # a release sorts after all its pre-releases
 
