@@ -33,7 +33,8 @@ SQLITE_BUSY_SECONDS = 30
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
     """An engine whose pool keeps ``pool_size`` connections. The web server works on at most
     that many requests at once (``entrypoints/web/app.py``) and a request holds at most one
-    connection, so requests never wait for the pool; the background threads have
+    connection (a second for a moment after reference data changed: ``reference_versions.
+    committed``), so requests never wait for the pool; the background threads have
     ``BACKGROUND_CONNECTIONS`` more."""
     parsed = make_url(url)
     pool = {"pool_size": pool_size, "max_overflow": BACKGROUND_CONNECTIONS}
