@@ -19,7 +19,7 @@ from tierdesk.domain.record_links import RecordKind
 from tierdesk.domain.tickets import Ticket
 from tierdesk.errors import InvalidInputError
 from tierdesk.ports import UnitOfWork
-from tierdesk.services.access import desk_tickets, require_agent
+from tierdesk.services.access import DeskPurpose, desk_tickets, require_agent
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
 from tierdesk.services.languages import language_for_customer
@@ -154,7 +154,7 @@ def post_incident_update(
     with desk.uow() as uow:
         incident = load_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
-        linked = _linked(uow, incident)
+        linked = _linked(uow, incident, "incident broadcast")
         if linked:  # with nobody linked there is nobody to tell twice (a key names a ticket)
             claim_key(uow, actor, idempotency_key, linked[0], now)
         incident.move_to(status, now)
@@ -182,10 +182,10 @@ def post_incident_update(
         return update
 
 
-def _linked(uow: UnitOfWork, incident: Incident) -> list[Ticket]:
+def _linked(uow: UnitOfWork, incident: Incident, why: DeskPurpose) -> list[Ticket]:
     assert incident.id is not None
     linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
-    return desk_tickets(uow, linked, why="incident broadcast")
+    return desk_tickets(uow, linked, why=why)
 
 
 def _broadcast(
@@ -219,12 +219,10 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
-        told = _broadcast(
-            uow, desk, actor, incident, _linked(uow, incident), IncidentStatus.RESOLVED, resolution
-        )
+        linked = _linked(uow, incident, "incident resolution")  # told, then solved
+        told = _broadcast(uow, desk, actor, incident, linked, IncidentStatus.RESOLVED, resolution)
         solved = 0
-        linked = [link.ticket_id for link in uow.record_links.of_record(KIND, incident.id)]
-        for ticket in desk_tickets(uow, linked, why="incident resolution"):
+        for ticket in linked:
             if ticket.status.is_active:
                 # The resolution was broadcast to the customers already: it is their answer too.
                 ticket.solve(
