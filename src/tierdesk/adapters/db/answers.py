@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, registry
 
 from tierdesk.adapters.db import tables
+from tierdesk.adapters.db.memo import transaction_slot
 from tierdesk.adapters.db.tables import metadata
 from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
 from tierdesk.domain.answers import AnswerAttempt, AnswerOutcome, AnswerPolicy, SourceKind
@@ -61,12 +62,7 @@ _NONE_YET = "tierdesk.no_answer_yet"  # session info: (its transaction, ticket i
 
 def _none_yet(session: Session) -> set[int]:
     """Tickets this transaction inserted and gave no attempt (reset when it ends)."""
-    now = (session.get_transaction(), session.get_nested_transaction())
-    held = session.info.get(_NONE_YET)
-    if held is None or held[0] != now:
-        held = session.info[_NONE_YET] = (now, set())
-    tickets: set[int] = held[1]
-    return tickets
+    return transaction_slot(session, _NONE_YET, set)
 
 
 def none_yet(session: Session, ticket_id: int) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from tierdesk.adapters.db.memo import transaction_slot
 from tierdesk.adapters.db.tables import metadata
 from tierdesk.adapters.db.types import EnumText, TierNumber, UtcDateTime
 from tierdesk.domain.sla import BreachAction, ClockKind, Deadline
@@ -121,12 +122,7 @@ _RUNNING_KEPT = "tierdesk.running_clocks"  # session info: (its transaction, clo
 
 def _kept(session: Session) -> dict[int, list[Deadline]]:
     """The running clocks read in this transaction, by ticket (empty once it has ended)."""
-    now = (session.get_transaction(), session.get_nested_transaction())
-    held = session.info.get(_RUNNING_KEPT)
-    if held is None or held[0] != now:
-        held = session.info[_RUNNING_KEPT] = (now, {})
-    kept: dict[int, list[Deadline]] = held[1]
-    return kept
+    return transaction_slot(session, _RUNNING_KEPT, dict)
 
 
 def none_running_yet(session: Session, ticket_id: int) -> None:
@@ -142,22 +138,19 @@ class SqlDeadlineRepository:
     def add(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_FIELDS}
         deadline.id = int(self.session.execute(_ADD_DEADLINE, values).scalar_one())
-        kept = self._kept().get(deadline.ticket_id)
+        kept = _kept(self.session).get(deadline.ticket_id)
         if kept is not None and deadline.running:
             kept.append(deadline)
 
     def save(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_STATE}
         self.session.execute(_SAVE_DEADLINE, {**values, "deadline_id": deadline.id})
-        kept = self._kept().get(deadline.ticket_id)
+        kept = _kept(self.session).get(deadline.ticket_id)
         if kept is not None:  # the saved clock replaces the copy kept, or leaves with it
             kept[:] = [d for d in kept if d.id != deadline.id]
             if deadline.running:
                 kept.append(deadline)
                 kept.sort(key=lambda d: d.id or 0)
-
-    def _kept(self) -> dict[int, list[Deadline]]:
-        return _kept(self.session)
 
     def _forget_running(self) -> None:
         self.session.info.pop(_RUNNING_KEPT, None)
@@ -173,14 +166,14 @@ class SqlDeadlineRepository:
     def running_for_tickets(self, ticket_ids: Sequence[int]) -> dict[int, list[Deadline]]:
         """Each ticket's running clocks, oldest first: the same ``Deadline`` objects within one
         transaction, in lists of the caller's own."""
-        kept = self._kept()
+        kept = _kept(self.session)
         missing = list(dict.fromkeys(i for i in ticket_ids if i not in kept))
         found: dict[int, list[Deadline]] = {ticket_id: [] for ticket_id in missing}
         for start in range(0, len(missing), 500):  # stay far below any bind-parameter limit
             chunk = missing[start : start + 500]
             for row in self.session.execute(_RUNNING_CLOCKS, {"ticket_ids": chunk}):
                 found[row.ticket_id].append(_deadline(row))
-        kept = self._kept()  # the read began the transaction when none was open
+        kept = _kept(self.session)  # the read began the transaction when none was open
         kept.update(found)
         return {ticket_id: list(kept[ticket_id]) for ticket_id in ticket_ids}
 

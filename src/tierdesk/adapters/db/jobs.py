@@ -40,6 +40,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from tierdesk.adapters.db.job_channel import notify_job
+from tierdesk.adapters.db.memo import transaction_slot
 from tierdesk.adapters.db.tables import json_dict, metadata
 from tierdesk.adapters.db.types import UtcDateTime
 from tierdesk.domain.jobs import ClaimedJob, Job, JobStatus
@@ -164,12 +165,7 @@ class SqlJobQueue:
     def _keys_enqueued(self) -> set[str]:
         """The job keys this transaction has stored, forgotten when it (or a savepoint in it)
         ends: a key is only known while the row that holds it is certain to be there."""
-        now = (self.session.get_transaction(), self.session.get_nested_transaction())
-        held = self.session.info.get(_KEYS_ENQUEUED)
-        if held is None or held[0] != now:
-            held = self.session.info[_KEYS_ENQUEUED] = (now, set())
-        keys: set[str] = held[1]
-        return keys
+        return transaction_slot(self.session, _KEYS_ENQUEUED, set)
 
     def claim_next(
         self, worker: str, now: datetime, leases: Mapping[str, timedelta]

@@ -43,3 +43,14 @@ class TransactionMemo:
         if name not in memos:
             memos[name] = cls(session)
         return memos[name]
+
+
+def transaction_slot(session: Session, name: str, make: Callable[[], _T]) -> _T:
+    """The session's value called ``name`` for its current transaction and savepoint: a fresh
+    one from ``make`` once either has ended (a rollback to a savepoint undoes what it held)."""
+    now = (session.get_transaction(), session.get_nested_transaction())
+    held = session.info.get(name)
+    if held is None or held[0] != now:
+        held = session.info[name] = (now, make())
+    value: _T = held[1]
+    return value
