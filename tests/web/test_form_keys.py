@@ -15,7 +15,8 @@ from tierdesk.domain.messages import MessageKind
 from tierdesk.domain.people import Agent, Contact
 from tierdesk.domain.side_conversations import SideChannel
 from tierdesk.ports import TicketFilter
-from tierdesk.services import incidents, tickets
+from tierdesk.services import catalog, incidents, rmas, tickets, time_entries
+from tierdesk.services import installed_base as ib
 from tierdesk.services import side_conversations as sides
 from tierdesk.services.auth import SYSTEM
 from tierdesk.services.idempotency import KEY_LIFETIME, purge_expired_keys
@@ -227,3 +228,51 @@ def test_a_message_in_a_side_conversation_sent_twice_is_mailed_once(
     assert [m.body_text for m in thread.messages].count("Please check the batch numbers.") == 1
     assert again.status_code == first.status_code == 200
     assert again.url == first.url
+
+
+def test_time_logged_twice_from_one_form_is_logged_once(web: WebDesk, signed_in: SignIn) -> None:
+    # The time form had no key: a form sent twice (a double click without the page's script,
+    # a retry after a lost answer) logged the time twice.
+    ticket = open_at_l1(web, "Phones reboot")
+    number = ticket.number or ""
+    l1 = signed_in(web.l1)
+    action = f"/tickets/{number}/time"
+    sent = {"minutes": "30m", "note": "Call", "form_key": form_key(l1.get(action).text, action)}
+
+    first = l1.post(action, sent)
+    again = l1.post(action, sent)
+    # Another rendering of the form is another entry, even with the same values.
+    sent["form_key"] = form_key(l1.get(action).text, action)
+    l1.post(action, sent)
+
+    entries = time_entries.ticket_time(web.app.desk, web.l1, number).entries
+    assert [e.minutes for e in entries] == [30, 30]
+    assert again.status_code == first.status_code == 200
+    assert again.url.path == first.url.path  # the ticket's page
+
+
+def test_an_rma_requested_twice_from_one_form_is_requested_once(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    # The repeat met the first request's open RMA and was refused as a conflict ("has an open
+    # RMA already") although the request had gone through.
+    desk = web.app.desk
+    catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel Phone", key="phone"))
+    item = ib.add_item(desk, SYSTEM, web.acme.id, ib.ItemInput("phone", None, None, "KP-9"))
+    ticket = open_at_l1(web, "Handset dead")
+    number = ticket.number or ""
+    l1 = signed_in(web.l1)
+    sent = {
+        "items": str(item.id),
+        "fault": "No power",
+        "kind": "repair",
+        "ship_to": "Dock 4",
+        "form_key": form_key(l1.get(f"/tickets/{number}/rmas").text, f"/tickets/{number}/rmas"),
+    }
+
+    first = l1.post(f"/tickets/{number}/rmas", sent)
+    again = l1.post(f"/tickets/{number}/rmas", sent)
+
+    assert len(rmas.ticket_rmas(desk, web.l1, number).rmas) == 1
+    assert again.status_code == first.status_code == 200
+    assert again.url.path == first.url.path

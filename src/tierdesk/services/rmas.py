@@ -39,6 +39,7 @@ from tierdesk.errors import (
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, access_tickets, visible_ticket_ids
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
 from tierdesk.services.installed_base import record_replacement
 from tierdesk.services.languages import language_for_customer
 from tierdesk.services.linked_records import post_public_notice
@@ -144,8 +145,10 @@ def request_rmas(
     request: RmaRequest,
     *,
     channel: Channel = Channel.API,
+    idempotency_key: str | None = None,
 ) -> list[Rma]:
-    """One RMA per installed unit named (of the ticket's organisation), all or none."""
+    """One RMA per installed unit named (of the ticket's organisation), all or none. A key
+    that requested them already is refused with ``RepeatedRequestError`` (a double click)."""
     agent = _agent(actor, "request an RMA")
     if not request.item_ids:
         raise InvalidInputError("choose at least one installed item", field="items")
@@ -157,11 +160,14 @@ def request_rmas(
     with desk.uow() as uow:
         ticket = access_ticket(uow, agent, reference, desk.ticket_prefix)
         assert ticket.id is not None
+        now = desk.clock.now()
+        # Before the checks: the repeat of a request that went through would meet its own
+        # open RMAs and be refused as a conflict, though the first one stands.
+        claim_key(uow, agent, idempotency_key, ticket, now)
         if not ticket.status.is_active:
             raise InvalidTransitionError(
                 f"ticket {ticket.number} is {ticket.status}; reopen it to request an RMA"
             )
-        now = desk.clock.now()
         made = []
         for item_id in dict.fromkeys(request.item_ids):
             item = uow.installed_base.item(item_id)

@@ -34,6 +34,7 @@ from tierdesk.errors import NotFoundError, PermissionDeniedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import access_ticket, require_lead
 from tierdesk.services.desk import Desk
+from tierdesk.services.idempotency import claim_key
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,16 @@ def _audit(
     uow.audit.add(replace(event, ticket_id=entry.ticket_id, public=False))
 
 
-def log_time(desk: Desk, actor: Actor, reference: int | str, logged: LoggedTime) -> TimeEntry:
+def log_time(
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    logged: LoggedTime,
+    *,
+    idempotency_key: str | None = None,
+) -> TimeEntry:
+    """A key that logged an entry already (a double click on the form) is refused with
+    ``RepeatedRequestError``: the first post's entry stands (services/idempotency.py)."""
     agent = _agent(actor, "log time")
     minutes = parse_duration(logged.minutes)
     now = desk.clock.now()
@@ -102,6 +112,7 @@ def log_time(desk: Desk, actor: Actor, reference: int | str, logged: LoggedTime)
     with desk.uow() as uow:
         ticket = access_ticket(uow, agent, reference, desk.ticket_prefix)
         assert ticket.id is not None
+        claim_key(uow, agent, idempotency_key, ticket, now)
         assert agent.id is not None
         entry = TimeEntry(ticket.id, agent.id, minutes, day, now, now, note, logged.billable)
         uow.time_entries.add(entry)

@@ -14,9 +14,10 @@ from tierdesk.domain.messages import Channel
 from tierdesk.domain.rmas import RmaKind, RmaState, format_money, offered_actions
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId, typed_record_id
+from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, RepeatedRequestError
 from tierdesk.services import rmas
 
 router = APIRouter(include_in_schema=False)
@@ -54,6 +55,7 @@ def request_rma(
     kind: Text = "",
     declared_value: Text = "",
     ship_to: Text = "",
+    form_key: forms.FormKey = None,
 ) -> Response:
     ids = []
     for raw in items or []:
@@ -66,7 +68,10 @@ def request_rma(
     except ValueError:
         raise InvalidInputError("choose advance replacement or repair", field="kind") from None
     new = rmas.RmaRequest(ids, fault, chosen, declared_value or None, ship_to or None)
-    made = rmas.request_rmas(desk, agent, reference, new, channel=WEB)
+    try:
+        made = rmas.request_rmas(desk, agent, reference, new, channel=WEB, idempotency_key=form_key)
+    except RepeatedRequestError:  # a double click: the first post requested them
+        return go(request, _back(reference, "RMA requested"))
     return go(request, _back(reference, f"{len(made)} RMA requested"))
 
 

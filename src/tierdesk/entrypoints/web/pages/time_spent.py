@@ -16,8 +16,10 @@ from tierdesk.domain.tickets import format_ticket_number
 from tierdesk.domain.time_spent import GROUPINGS, format_minutes, parse_work_date, report_table
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import RecordId
+from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.errors import RepeatedRequestError
 from tierdesk.services import time_entries
 from tierdesk.services.desk import Desk
 
@@ -52,17 +54,17 @@ def log_time(
     day: Annotated[str, Form(alias="date", max_length=20)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
     billable: Annotated[str, Form(max_length=10)] = "",
+    form_key: forms.FormKey = None,
 ) -> Response:
     """Log time (``billable`` is the checkbox: sent when ticked)."""
     work_date = parse_work_date(day, desk.clock.now().date())
-    entry = time_entries.log_time(
-        desk,
-        agent,
-        reference,
-        time_entries.LoggedTime(minutes, work_date, note, billable == "yes"),
-    )
-    logged = format_minutes(entry.minutes)
-    return go(request, f"/tickets/{reference}?{_notice(f'Logged {logged}')}#time")
+    logged = time_entries.LoggedTime(minutes, work_date, note, billable == "yes")
+    try:
+        entry = time_entries.log_time(desk, agent, reference, logged, idempotency_key=form_key)
+    except RepeatedRequestError:  # a double click: the first post logged it
+        return go(request, f"/tickets/{reference}?{_notice('Time logged')}#time")
+    spent = format_minutes(entry.minutes)
+    return go(request, f"/tickets/{reference}?{_notice(f'Logged {spent}')}#time")
 
 
 def _ticket_url(desk: Desk, ticket_id: int) -> str:

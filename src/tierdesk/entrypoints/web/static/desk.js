@@ -100,11 +100,12 @@
   // Back after sending, then Send again: the page comes again from the server (no-store) with
   // a fresh one-time key while the browser puts the typed text back. The same text sent again
   // from the same form within a few minutes is the same request, so it keeps the first key and
-  // the desk answers with what the first one did (one ticket, one reply).
+  // the desk answers with what the first one did (one ticket, one reply). Not for a form
+  // marked data-key-per-form, whose same values sent twice may well be meant (time logged).
   var SAME_SEND_MS = 10 * 60 * 1000;
   function keepFormKey(e) {
     var form = e.target, key = form.querySelector && form.querySelector("input[name=form_key]");
-    if (!key || !window.sessionStorage) return;
+    if (!key || !window.sessionStorage || form.hasAttribute("data-key-per-form")) return;
     var parts = [];
     new FormData(form).forEach(function (value, name) {
       if (typeof value === "string" && name !== "form_key" && name !== "csrf_token") parts.push(name + "=" + value);
