@@ -167,6 +167,21 @@ def test_shipping_puts_the_replacement_serial_into_the_installed_base(world: Wor
         _request(world, world.l1)
 
 
+def test_a_unit_an_rma_names_is_kept_when_asked_to_remove_it(world: World) -> None:
+    # Found by fuzzing the API: removing a unit that an RMA names (sent back or its replacement)
+    # failed on the database's foreign key, a 500. The RMA's record keeps it; it can be retired.
+    rma_id = _request(world, world.l1)
+    rmas.approve_rma(world.desk, world.l2, rma_id)
+    shipped = rmas.ship_rma(world.desk, world.l2, rma_id, "kp-0002", "1Z999")
+    organisation = world.organisation.id
+    for item_id in (world.item_id, shipped.replacement_item_id or 0):
+        with pytest.raises(ConflictError, match=f"RMA-{rma_id}.*retired"):
+            ib.remove_item(world.desk, world.lead, organisation, item_id)
+    assert len(ib.installed_base(world.desk, world.lead, organisation).items) == 2
+    spare = ib.add_item(world.desk, world.lead, organisation, ib.ItemInput("phone", None, None))
+    ib.remove_item(world.desk, world.lead, organisation, spare.id or 0)  # nothing names it
+
+
 def test_a_unit_with_an_open_rma_gets_no_second_one(world: World) -> None:
     _request(world, world.l1)
     with pytest.raises(ConflictError, match="open RMA"):

@@ -29,3 +29,7 @@ class RmaRepository(Protocol):
     def open_for_item(self, installed_item_id: int) -> list[Rma]:
         """The item's RMAs that are not closed, rejected or cancelled."""
         ...
+
+    def for_item(self, installed_item_id: int) -> list[Rma]:
+        """Every RMA naming the item, as the unit sent back or as its replacement."""
+        ...

@@ -353,6 +353,14 @@ def remove_item(desk: Desk, actor: Actor, organisation_id: int, item_id: int) ->
     with desk.uow() as uow:
         organisation_for(uow, actor, organisation_id)
         item = _own_item(uow, organisation_id, item_id)
+        # An RMA's record keeps the unit it names (the database refuses to lose it: a 500).
+        if rmas := uow.rmas.for_item(item_id):
+            label = item.serial_number or f"installed item {item_id}"
+            raise ConflictError(
+                f"{label} is named by {', '.join(r.reference for r in rmas[:3])}"
+                f"{' and more' if len(rmas) > 3 else ''}; set its status to retired instead",
+                field="item",
+            )
         uow.installed_base.remove_item(item)
         _audit(desk, uow, actor, "installed_item.removed", organisation_id, item=item_id)
         uow.commit()

@@ -3,7 +3,7 @@ repository."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, select
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, or_, select
 from sqlalchemy.orm import Session, registry
 
 from tierdesk.adapters.db.tables import metadata
@@ -88,3 +88,10 @@ class SqlRmaRepository:
         closed = [str(s) for s in RmaState if not s.is_open]
         query = select(Rma).where(c.installed_item_id == installed_item_id, c.state.not_in(closed))
         return list(self.session.scalars(query.order_by(c.id)))
+
+    def for_item(self, installed_item_id: int) -> list[Rma]:
+        c = rmas.c
+        named = or_(
+            c.installed_item_id == installed_item_id, c.replacement_item_id == installed_item_id
+        )
+        return list(self.session.scalars(select(Rma).where(named).order_by(c.id)))

@@ -236,7 +236,8 @@ def update_item(
 def delete_item(
     organisation_id: RecordId, item_id: RecordId, desk: DeskDep, actor: CurrentActor
 ) -> None:
-    """Forget an item recorded by mistake, with its tickets' links (retire one taken out)."""
+    """Forget an item recorded by mistake, with its tickets' links (retire one taken out).
+    An item an RMA names is kept: 409."""
     ib.remove_item(desk, actor, organisation_id, item_id)
 
 
