@@ -3,6 +3,7 @@ customer signed in to the workspace address gets nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tests.factories import make_contact
@@ -59,3 +60,26 @@ def test_the_panel_offers_approve_only_to_someone_whose_signature_would_count(
     assert "Approve RMA-" not in requester and "Reject RMA-" not in requester
     assert "Cancel RMA-" in requester
     assert "Approve RMA-" in engineer and "Reject RMA-" in engineer
+
+
+def test_a_unit_with_an_rma_open_on_another_ticket_is_not_offered(
+    web: WebDesk, signed_in: Callable[[Agent | Contact], Browser]
+) -> None:
+    # Seen in Chromium on the demo desk: the panel offered the unit, and the request was
+    # refused with "has an open RMA already" (the offer looked only at this ticket's RMAs).
+    desk = web.app.desk
+    catalog.create_product(desk, SYSTEM, catalog.NewProduct(name="Kestrel Phone", key="phone"))
+    busy = ib.add_item(desk, SYSTEM, web.acme.id or 0, ib.ItemInput("phone", None, None, "KP-7"))
+    ib.add_item(desk, SYSTEM, web.acme.id or 0, ib.ItemInput("phone", None, None, "KP-8"))
+    contact = make_contact(desk, organisation=web.acme)
+    first, second = (
+        tickets.open_ticket(desk, contact, tickets.NewTicket(subject=s, body_text="Dead"))
+        for s in ("KP-7 dead", "KP-8 dead")
+    )
+    request = rmas.RmaRequest([busy.id or 0], "No power", RmaKind.REPAIR, None, "Dock 4")
+    [rma] = rmas.request_rmas(desk, web.l1, first.number or "", request)
+
+    panel = signed_in(web.l1).get(f"/tickets/{second.number}/rmas").text
+    offered = re.findall(r'name="items" value="(\d+)"', panel)
+    assert str(busy.id) not in offered and len(offered) == 1
+    assert f"KP-7 ({rma.reference})" in panel

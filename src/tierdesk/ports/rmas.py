@@ -30,6 +30,10 @@ class RmaRepository(Protocol):
         """The item's RMAs that are not closed, rejected or cancelled."""
         ...
 
+    def open_for_organisation(self, organisation_id: int) -> list[Rma]:
+        """The organisation's RMAs that are not closed, rejected or cancelled."""
+        ...
+
     def for_item(self, installed_item_id: int) -> list[Rma]:
         """Every RMA naming the item, as the unit sent back or as its replacement."""
         ...

@@ -64,12 +64,26 @@ class TicketRmas:
     sites: dict[int, Site]
     products: dict[int, Product]
     preselected: set[int] = field(default_factory=set)  # the items the ticket is about
+    # The organisation's open RMAs by unit, this ticket's and others': a unit with one is not
+    # offered (a request for it is refused), and the panel says why.
+    open_by_item: dict[int, Rma] = field(default_factory=dict)
 
     @property
     def candidates(self) -> list[InstalledItem]:
         """Units an RMA can be requested for: active, with a serial, none open already."""
-        busy = {r.installed_item_id for r in self.rmas if r.state.is_open}
+        busy = self.open_by_item.keys() | {
+            r.installed_item_id for r in self.rmas if r.state.is_open
+        }
         return [i for i in self.items.values() if i.active and i.serial_number and i.id not in busy]
+
+    @property
+    def open_elsewhere(self) -> list[tuple[InstalledItem, Rma]]:
+        """Units not offered because another ticket's RMA for them is open."""
+        return [
+            (self.items[item_id], rma)
+            for item_id, rma in self.open_by_item.items()
+            if rma.ticket_id != self.ticket.id and item_id in self.items
+        ]
 
 
 def _agent(actor: Actor, action: str) -> Agent:
@@ -358,6 +372,10 @@ def ticket_rmas(desk: Desk, actor: Actor, reference: int | str) -> TicketRmas:
             {s.id or 0: s for s in repo.sites(ticket.organisation_id)},
             {p.id or 0: p for p in uow.products.all()},
             {link.installed_item_id for link in repo.links(ticket.id)},
+            {
+                r.installed_item_id: r
+                for r in uow.rmas.open_for_organisation(ticket.organisation_id)
+            },
         )
 
 

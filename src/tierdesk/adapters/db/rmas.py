@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, or_, select
 from sqlalchemy.orm import Session, registry
+from sqlalchemy.sql.elements import ColumnElement
 
 from tierdesk.adapters.db.tables import metadata
 from tierdesk.adapters.db.types import EnumText, UtcDateTime, storable_id
@@ -84,9 +85,15 @@ class SqlRmaRepository:
         return list(self.session.scalars(query.order_by(c.id.desc()).limit(limit)))
 
     def open_for_item(self, installed_item_id: int) -> list[Rma]:
+        return self._open(rmas.c.installed_item_id == installed_item_id)
+
+    def open_for_organisation(self, organisation_id: int) -> list[Rma]:
+        return self._open(rmas.c.organisation_id == organisation_id)
+
+    def _open(self, which: ColumnElement[bool]) -> list[Rma]:
         c = rmas.c
         closed = [str(s) for s in RmaState if not s.is_open]
-        query = select(Rma).where(c.installed_item_id == installed_item_id, c.state.not_in(closed))
+        query = select(Rma).where(which, c.state.not_in(closed))
         return list(self.session.scalars(query.order_by(c.id)))
 
     def for_item(self, installed_item_id: int) -> list[Rma]:
