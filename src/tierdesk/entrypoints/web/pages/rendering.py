@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -182,8 +182,23 @@ def go(request: Request, url: str) -> Response:
         # A header holds Latin-1 only: text beyond it in the URL (a component "Media – Łódź",
         # an agent's name) is percent-encoded as RedirectResponse does for Location, or the
         # answer to a change already stored would be a 500.
-        return Response(status_code=204, headers={"HX-Redirect": quote(url, safe=_URL_SAFE)})
+        headers = {"HX-Redirect": quote(url, safe=_URL_SAFE)}
+        if _only_the_fragment_moves(request, headers["HX-Redirect"]):
+            # htmx sets the location to it, which only scrolls when just the #fragment differs
+            # from the page's own address (time logged twice in a row: the second entry was
+            # stored, the page stayed as it was). HX-Refresh makes htmx reload it after that.
+            headers["HX-Refresh"] = "true"
+        return Response(status_code=204, headers=headers)
     return RedirectResponse(url, status_code=303)
+
+
+def _only_the_fragment_moves(request: Request, url: str) -> bool:
+    target = urlsplit(url)
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return bool(target.fragment) and (
+        unquote(target.path) == unquote(current.path)
+        and sorted(parse_qsl(target.query)) == sorted(parse_qsl(current.query))
+    )
 
 
 # What RedirectResponse leaves as it is in a URL: its separators and existing %-escapes.
