@@ -60,6 +60,27 @@ def test_on_a_phone_the_ticket_page_shows_its_clocks_in_the_first_screen(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_on_a_phone_time_logged_twice_in_a_row_shows_both_entries_in_view(
+    live_desk: LiveDesk, phone: Callable[[], Page]
+) -> None:
+    # Found at 390 px: after "Log time" the page came back with the Time spent panel folded
+    # away, the new entry out of sight (tests/web/test_redirect_urls.py has the second "Log
+    # time" in a row, whose answer led to the page's own address).
+    ticket = customer_ticket(live_desk, "Trunk drops calls", "After 32 seconds.")
+    page = phone()
+    sign_in(page, live_desk.l1)
+    page.goto(f"/tickets/{ticket.number}")
+    page.locator("details.fold", has=page.locator("#time")).locator("summary").click()
+
+    for logged in (1, 2):
+        page.locator("#time-minutes").fill("30m")
+        page.get_by_role("button", name="Log time").click()
+        expect(page.locator("#time-entries tbody tr")).to_have_count(logged)
+        expect(page.locator("#time-minutes")).to_have_value("")
+        expect(page.locator("#time-entries")).to_be_visible()  # its fold open, the rest not
+        expect(page.locator("#assist")).to_be_hidden()  # the other panels stay folded
+
+
 def test_on_a_phone_the_portals_tickets_are_read_without_scrolling_sideways(
     live_desk: LiveDesk, phone: Callable[[], Page]
 ) -> None:

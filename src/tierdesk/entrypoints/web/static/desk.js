@@ -94,7 +94,12 @@
       button.setAttribute("aria-expanded", phone ? "false" : "true");
     });
     if (window.matchMedia("(max-width: 900px)").matches) {
-      document.querySelectorAll("details[data-fold]").forEach(function (d) { d.open = false; });
+      // Folded on a narrow screen, but for the one the address points into (#time after time
+      // was logged): what was just changed stays in view.
+      var target = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+      document.querySelectorAll("details[data-fold]").forEach(function (d) {
+        d.open = !!target && d.contains(target);
+      });
     }
   }
   // Back after sending, then Send again: the page comes again from the server (no-store) with
