@@ -118,6 +118,20 @@ def test_the_stream_tells_an_agent_of_a_change_to_a_ticket_they_may_see_and_of_n
     assert beyond.subject not in str(heard)
 
 
+def test_the_ticket_page_names_the_newest_change_it_shows(web: WebDesk, signed_in: SignIn) -> None:
+    # Seen in a loaded browser run: a change made before the page was rendered came down the
+    # stream after it (the hub polls for changes) and the page called it "Changed since you
+    # opened it". live.js ignores changes up to the one the page names.
+    ticket = open_at_l1(web, "Phones ring twice")
+    number = ticket.number or ""
+    add_message(web.app.desk, web.lead, number, MessageKind.PUBLIC_REPLY, text="Try this")
+    newest = max(e.id or 0 for e in tickets.ticket_events(web.app.desk, SYSTEM, number))
+
+    page = signed_in(web.l1).get(f"/tickets/{number}").text
+
+    assert f'data-seen-event="{newest}"' in page
+
+
 def test_the_stream_tells_a_mentioned_agent_of_their_notification(
     web: WebDesk, served: str
 ) -> None:

@@ -63,6 +63,7 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
     contacts = {c.id: c for c in people.list_contacts(desk, agent, ticket.organisation_id)}
     organisations = {o.id: o for o in people.list_organisations(desk, agent)}
     products = {p.id: p for p in tickets.list_products(desk)}
+    events = tickets.ticket_events(desk, agent, reference)
     awaiting = ticket.escalation_state is PacketStatus.AWAITING
     names = Names(
         agents={a_id: a.name for a_id, a in agents.items() if a_id is not None},
@@ -81,10 +82,10 @@ def ticket_page(request: Request, desk: DeskDep, agent: WebAgent, reference: str
         "assignee": agents.get(ticket.assignee_id) if ticket.assignee_id else None,
         "product": products.get(ticket.product_id) if ticket.product_id else None,
         "thread": thread(desk, agent, ticket),
-        "trail": [
-            (e, shown_changes(e.changes, names))
-            for e in tickets.ticket_events(desk, agent, reference)
-        ],
+        "trail": [(e, shown_changes(e.changes, names)) for e in events],
+        # The newest change the page shows: the live stream may still bring it (it polls),
+        # and live.js does not call it a change made since the page was opened.
+        "seen_event": max((e.id or 0 for e in events), default=0),
         "deadlines": deadlines.ticket_deadlines(desk, agent, reference),
         "packets": escalation.list_packets(desk, agent, reference),
         "packet_parts": PACKET_PARTS,

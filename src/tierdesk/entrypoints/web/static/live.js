@@ -75,8 +75,12 @@
       data.append("csrf_token", box.getAttribute("data-csrf"));
       if (navigator.sendBeacon) navigator.sendBeacon(url, data);
     });
+    // Changes up to the newest one the page was rendered with are on it already; the stream
+    // may still bring them (the server polls for them) and they are not news.
+    var seen = Number(box.getAttribute("data-seen-event")) || 0;
     return function (change) {
       if (change.ticket !== box.getAttribute("data-ticket") || change.mine) return;
+      if (typeof change.event === "number" && change.event <= seen) return;
       var note = document.getElementById("ticket-changed");
       note.querySelector(".what").textContent = change.action + " by " + change.by;
       note.hidden = false;
