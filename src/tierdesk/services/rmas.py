@@ -63,17 +63,15 @@ class TicketRmas:
     items: dict[int, InstalledItem]  # every item of the organisation, by id
     sites: dict[int, Site]
     products: dict[int, Product]
-    preselected: set[int] = field(default_factory=set)  # the items the ticket is about
     # The organisation's open RMAs by unit, this ticket's and others': a unit with one is not
     # offered (a request for it is refused), and the panel says why.
-    open_by_item: dict[int, Rma] = field(default_factory=dict)
+    open_by_item: dict[int, Rma]
+    preselected: set[int] = field(default_factory=set)  # the items the ticket is about
 
     @property
     def candidates(self) -> list[InstalledItem]:
         """Units an RMA can be requested for: active, with a serial, none open already."""
-        busy = self.open_by_item.keys() | {
-            r.installed_item_id for r in self.rmas if r.state.is_open
-        }
+        busy = self.open_by_item
         return [i for i in self.items.values() if i.active and i.serial_number and i.id not in busy]
 
     @property
@@ -371,11 +369,11 @@ def ticket_rmas(desk: Desk, actor: Actor, reference: int | str) -> TicketRmas:
             {i.id or 0: i for i in repo.items(ticket.organisation_id)},
             {s.id or 0: s for s in repo.sites(ticket.organisation_id)},
             {p.id or 0: p for p in uow.products.all()},
-            {link.installed_item_id for link in repo.links(ticket.id)},
             {
                 r.installed_item_id: r
                 for r in uow.rmas.open_for_organisation(ticket.organisation_id)
             },
+            {link.installed_item_id for link in repo.links(ticket.id)},
         )
 
 
