@@ -13,6 +13,10 @@ class DeadlineRepository(Protocol):
     """Every SLA clock of every ticket."""
 
     def add(self, deadline: Deadline) -> None: ...
+    def add_all(self, deadlines: Sequence[Deadline]) -> None:
+        """Several new clocks in one statement (an opening starts four)."""
+        ...
+
     def save(self, deadline: Deadline) -> None:
         """Store a clock's changes, except ``warned_at``/``breached_at``: only the
         ``mark_*`` calls set those, so a stale copy can never undo a firing."""

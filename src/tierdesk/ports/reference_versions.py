@@ -13,6 +13,13 @@ class ReferenceVersions(Protocol):
         makes it."""
         ...
 
+    def read_ahead(self) -> None:
+        """Read the versions now and answer ``current()`` with them until this transaction
+        ends. Only for the reads ahead of a commit's first write (``handlers.READ_AHEAD``; on
+        SQLite every read after that write holds the one writer): nothing but event handlers
+        runs after them, and no handler changes reference data."""
+        ...
+
     def committed(self, versions: Mapping[str, int]) -> bool:
         """Whether ``versions``, read in this transaction, are the committed ones: not raised by
         a change of this transaction's own, which may still roll back."""

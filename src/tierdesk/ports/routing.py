@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from tierdesk.domain.routing import RoutingRule
+from tierdesk.domain.routing import Candidate, RoutingRule
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,10 @@ class RoutingRepository(Protocol):
     def rules(self) -> list[RoutingRule]: ...
     def update_rule(self, rule: RoutingRule, at: datetime) -> None: ...
     def delete_rule(self, rule_id: int) -> None: ...
-    def open_tickets(self, agent_ids: Sequence[int]) -> dict[int, int]: ...
-    def last_assigned(self, agent_ids: Sequence[int]) -> dict[int, datetime]: ...
+    def candidates(self, queue_key: str) -> list[Candidate] | None:
+        """The queue's members, each with their open tickets and when routing last gave them
+        one, read with the queue locked until commit where the engine can (concurrent
+        assignments into one queue see each other's choices). None: there is no such queue."""
+        ...
+
     def mark_assigned(self, agent_id: int, at: datetime) -> None: ...

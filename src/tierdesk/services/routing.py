@@ -18,7 +18,6 @@ from tierdesk.domain.levels import EntryRoute, Level, check_entry, check_reachab
 from tierdesk.domain.people import Actor, SupportPlan, SystemActor, Tier
 from tierdesk.domain.routing import (
     Assignment,
-    Candidate,
     Queue,
     QueueChoice,
     RoutingRule,
@@ -86,15 +85,9 @@ def acting_for(event: AuditEvent) -> SystemActor:
 def assign_in_queue(uow: UnitOfWork, queue_key: str, tier: Tier, facts: TicketFacts) -> Assignment:
     """Choose a member of the queue (by language, skill, load, then round robin). The queue row
     is locked first, so two processes routing into one queue at once see each other's choice."""
-    if uow.queues.for_assignment(queue_key) is None:
+    candidates = uow.routing.candidates(queue_key)
+    if candidates is None:
         return Assignment(None, f"nobody assigned: there is no queue {queue_key}")
-    members = uow.queues.members(queue_key)
-    ids = [m.id for m in members if m.id is not None]
-    loads = uow.routing.open_tickets(ids)
-    last = uow.routing.last_assigned(ids)
-    candidates = [
-        Candidate(m, loads.get(m.id, 0), last.get(m.id)) for m in members if m.id is not None
-    ]
     return choose_assignee(candidates, tier, facts)
 
 
@@ -214,12 +207,16 @@ def _name(rule: RoutingRule) -> str:
     return f"{rule.name!r} (#{rule.id})"
 
 
-def read_ahead_new_ticket(uow: UnitOfWork, _desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
-    """The catalogue names routing's facts need, read before the first write (handlers.READ_
-    AHEAD). Not the rules, queues, levels and plans: their version check must see what this
-    transaction writes itself."""
+def read_ahead_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, _event: AuditEvent) -> None:
+    """What routing a new ticket reads, before the first write (handlers.READ_AHEAD): the
+    catalogue names its facts need, and its configuration with the versions that say the
+    process's copy is current (reloaded here if it is not). The versions then stand for the
+    rest of the transaction: a change an admin commits in the milliseconds between applies from
+    the next ticket on, as the SLA policy and the rules read ahead do."""
     if ticket.tier is Tier.L0 and ticket.status.is_active:
         uow.routing.catalog_names(ticket.organisation_id, ticket.product_id, ticket.component_id)
+        uow.reference_versions.read_ahead()
+        RoutingConfiguration.read(uow, desk)
 
 
 def route_new_ticket(uow: UnitOfWork, desk: Desk, ticket: Ticket, event: AuditEvent) -> None:

@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +50,7 @@ class _Clocks:
         self._calendars: dict[int, BusinessCalendar] = {}
         self._policy: tuple[SlaPolicy | None] | None = None  # looked up once, when first needed
         self.running = uow.deadlines.running_for_tickets([ticket.id])[ticket.id]
+        self._starting: list[Deadline] | None = None  # while started together (``together``)
 
     def calendar(self, calendar_id: int) -> BusinessCalendar:
         if calendar_id not in self._calendars:
@@ -65,6 +68,23 @@ class _Clocks:
                 found = self.uow.sla.policy_for(self.ticket.priority, organisation.plan_id)
             self._policy = (found,)
         return self._policy[0]
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The clocks started inside the block are stored at its end, in one statement."""
+        self._starting = []
+        try:
+            yield
+            self.uow.deadlines.add_all(self._starting)
+        finally:
+            self._starting = None
+
+    def _add(self, deadline: Deadline) -> None:
+        if self._starting is None:
+            self.uow.deadlines.add(deadline)
+        else:
+            self._starting.append(deadline)
+        self.running.append(deadline)
 
     def find(self, kind: ClockKind, tier: Tier | None = None) -> list[Deadline]:
         return [d for d in self.running if d.kind is kind and (tier is None or d.tier == tier)]
@@ -103,8 +123,7 @@ class _Clocks:
             policy_id=policy.id,
             pending_customer=self.ticket.status is Status.PENDING_CUSTOMER,
         )
-        self.uow.deadlines.add(deadline)
-        self.running.append(deadline)
+        self._add(deadline)
 
     def start_level_clock(self, kind: ClockKind, tier: Tier, at: datetime) -> None:
         target = self.uow.sla.level_target(tier)
@@ -127,8 +146,7 @@ class _Clocks:
             tier=tier,
             pending_customer=self.ticket.status is Status.PENDING_CUSTOMER,
         )
-        self.uow.deadlines.add(deadline)
-        self.running.append(deadline)
+        self._add(deadline)
 
     def arrive(self, tier: Tier, at: datetime, *, assigned: bool) -> None:
         self.start_level_clock(ClockKind.LEVEL_HANDOFF, tier, at)
@@ -173,9 +191,10 @@ def start_clocks_on_opening(
     uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditEvent
 ) -> None:
     clocks = _Clocks(uow, ticket)
-    clocks.start_customer_clock(ClockKind.FIRST_RESPONSE, event.at)
-    clocks.start_customer_clock(ClockKind.RESOLUTION, event.at)
-    clocks.arrive(Tier(event.changes.get("tier", ticket.tier)), event.at, assigned=False)
+    with clocks.together():
+        clocks.start_customer_clock(ClockKind.FIRST_RESPONSE, event.at)
+        clocks.start_customer_clock(ClockKind.RESOLUTION, event.at)
+        clocks.arrive(Tier(event.changes.get("tier", ticket.tier)), event.at, assigned=False)
 
 
 def follow_the_conversation(

@@ -105,6 +105,10 @@ def _deadline(row: Row[Any]) -> Deadline:
 
 # Executed with a dict of _DEADLINE_FIELDS (insert) or _DEADLINE_STATE plus "deadline_id".
 _ADD_DEADLINE = insert(ticket_deadlines).returning(_dl.id)
+# Several in one statement. SQLite cannot return the new ids in the order of the rows given
+# (SQLAlchemy would then insert them one by one), so each id comes back with what tells the
+# clocks of a batch apart.
+_ADD_DEADLINES = insert(ticket_deadlines).returning(_dl.id, _dl.ticket_id, _dl.kind, _dl.tier)
 _SAVE_DEADLINE = update(ticket_deadlines).where(_dl.id == bindparam("deadline_id"))
 _RUNNING_CLOCKS = (
     select(ticket_deadlines)
@@ -138,6 +142,21 @@ class SqlDeadlineRepository:
     def add(self, deadline: Deadline) -> None:
         values = {name: getattr(deadline, name) for name in _DEADLINE_FIELDS}
         deadline.id = int(self.session.execute(_ADD_DEADLINE, values).scalar_one())
+        self._keep_new(deadline)
+
+    def add_all(self, deadlines: Sequence[Deadline]) -> None:
+        by_key = {(d.ticket_id, d.kind, d.tier): d for d in deadlines}
+        if len(by_key) < len(deadlines) or len(deadlines) < 2:
+            for deadline in deadlines:  # not told apart by what comes back: one by one
+                self.add(deadline)
+            return
+        rows = [{name: getattr(d, name) for name in _DEADLINE_FIELDS} for d in deadlines]
+        for row in self.session.execute(_ADD_DEADLINES, rows):
+            by_key[(row.ticket_id, row.kind, row.tier)].id = int(row.id)
+        for deadline in deadlines:
+            self._keep_new(deadline)
+
+    def _keep_new(self, deadline: Deadline) -> None:
         kept = _kept(self.session).get(deadline.ticket_id)
         if kept is not None and deadline.running:
             kept.append(deadline)

@@ -89,11 +89,6 @@ class SqlQueueRepository:
         row = self.session.execute(select(queues).where(_q.key == key)).first()
         return _queue(row) if row else None
 
-    def for_assignment(self, key: str) -> Queue | None:
-        # FOR UPDATE on PostgreSQL; SQLite renders nothing (its writer holds the database).
-        row = self.session.execute(select(queues).where(_q.key == key).with_for_update()).first()
-        return _queue(row) if row else None
-
     def all(self) -> list[Queue]:
         return list(self._memo.get("queues", self._read_all))
 

@@ -27,14 +27,23 @@ reference_versions = Table(
     Column("version", Integer, nullable=False),
 )
 
+_AHEAD = "tierdesk.reference_versions_ahead"  # session info: (its transaction, versions)
+
 
 class SqlReferenceVersions:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def current(self) -> dict[str, int]:
+        ahead = self.session.info.get(_AHEAD)
+        if ahead is not None and ahead[0] == self.session.get_transaction():
+            return dict(ahead[1])
         rows = self.session.execute(select(reference_versions.c.name, reference_versions.c.version))
         return {name: int(version) for name, version in rows}
+
+    def read_ahead(self) -> None:
+        versions = self.current()  # begins the session's transaction if none is open yet
+        self.session.info[_AHEAD] = (self.session.get_transaction(), versions)
 
     def committed(self, versions: Mapping[str, int]) -> bool:
         # Read on a connection of its own, outside this transaction. Another transaction that

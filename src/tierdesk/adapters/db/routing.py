@@ -12,8 +12,8 @@ written inside a transaction forgets what was read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -22,8 +22,10 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     Row,
+    Select,
     String,
     Table,
+    bindparam,
     event,
     func,
     select,
@@ -35,10 +37,10 @@ from tierdesk.adapters.db import tables
 from tierdesk.adapters.db.memo import TransactionMemo
 from tierdesk.adapters.db.queues import ROUTING_MEMO, queues
 from tierdesk.adapters.db.tables import json_value, metadata
-from tierdesk.adapters.db.types import UtcDateTime
+from tierdesk.adapters.db.types import UtcDateTime, json_array_contains
 from tierdesk.domain.catalog import Component, Product
-from tierdesk.domain.people import Organisation, SupportPlan
-from tierdesk.domain.routing import RoutingConditions, RoutingRule
+from tierdesk.domain.people import Agent, Organisation, SupportPlan
+from tierdesk.domain.routing import Candidate, RoutingConditions, RoutingRule
 from tierdesk.domain.tickets import Status
 from tierdesk.ports.routing import CatalogNames
 
@@ -74,6 +76,32 @@ _CATALOG_TYPES = (Organisation, SupportPlan, Product, Component)
 def _insert(session: Session) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (both engines support it)."""
     return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+
+
+_LOCK_QUEUE = select(_q.id).where(_q.key == bindparam("queue_key")).with_for_update()
+
+
+@cache
+def _candidates_query(dialect: str) -> Select[Any]:
+    """The queue outer-joined to its members, each with their open tickets and when routing
+    last gave them one: one row with no agent for a queue nobody is in, none for no such queue.
+    Built once per engine kind (it runs inside SQLite's writer, on every routed ticket)."""
+    agents, state = tables.agents.c, agent_assignment_state.c
+    active = [s.value for s in Status if s.is_active]
+    open_tickets = (
+        select(func.count())
+        .where(_t.assignee_id == agents.id, _t.status.in_(active))
+        .scalar_subquery()
+    )
+    last = select(state.last_assigned_at).where(state.agent_id == agents.id).scalar_subquery()
+    key = bindparam("queue_key", type_=String)
+    return (
+        select(_q.id, Agent, open_tickets, last)
+        .select_from(queues)
+        .outerjoin(Agent, json_array_contains(agents.queues, key, dialect))
+        .where(_q.key == key)
+        .order_by(agents.id)
+    )
 
 
 class SqlRoutingRepository:
@@ -177,21 +205,18 @@ class SqlRoutingRepository:
 
     # -- what assignment needs ---------------------------------------------------------------
 
-    def open_tickets(self, agent_ids: Sequence[int]) -> dict[int, int]:
+    def candidates(self, queue_key: str) -> list[Candidate] | None:
         self.session.flush()  # count the assignments made earlier in this transaction too
-        active = [s.value for s in Status if s.is_active]
-        query = (
-            select(_t.assignee_id, func.count())
-            .where(_t.assignee_id.in_(list(agent_ids)), _t.status.in_(active))
-            .group_by(_t.assignee_id)
-        )
-        counts = {row[0]: int(row[1]) for row in self.session.execute(query)}
-        return {agent_id: counts.get(agent_id, 0) for agent_id in agent_ids}
-
-    def last_assigned(self, agent_ids: Sequence[int]) -> dict[int, datetime]:
-        s = agent_assignment_state.c
-        query = select(s.agent_id, s.last_assigned_at).where(s.agent_id.in_(list(agent_ids)))
-        return {row.agent_id: row.last_assigned_at for row in self.session.execute(query)}
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            # The queue row locked until commit, in a statement of its own: one that waited for
+            # the lock would still count from the snapshot it began with (READ COMMITTED reads
+            # only the locked row again). SQLite's one writer already holds the whole database.
+            self.session.execute(_LOCK_QUEUE, {"queue_key": queue_key})
+        rows = self.session.execute(_candidates_query(dialect), {"queue_key": queue_key}).all()
+        if not rows:
+            return None
+        return [Candidate(row[1], int(row[2]), row[3]) for row in rows if row[1] is not None]
 
     def mark_assigned(self, agent_id: int, at: datetime) -> None:
         statement = _insert(self.session)(agent_assignment_state).values(

@@ -100,7 +100,7 @@ def id_equals(column: ColumnElement[int | None], value: int) -> ColumnElement[bo
 
 
 def json_array_contains(
-    column: ColumnElement[object], value: str | int, dialect: str
+    column: ColumnElement[object], value: str | int | ColumnElement[Any], dialect: str
 ) -> ColumnElement[bool]:
     """``value in column`` for a JSON array column, on either engine."""
     if dialect == "postgresql":
