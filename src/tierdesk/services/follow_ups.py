@@ -88,8 +88,5 @@ def _load(uow: UnitOfWork, desk: Desk, payload: dict[str, Any]) -> tuple[Ticket,
     except TicketNotFoundError:
         return None
     assert ticket.id is not None
-    event_id = int(payload["event_id"])
-    event = next(
-        (e for e in uow.audit.for_ticket(ticket.id, public_only=False) if e.id == event_id), None
-    )
+    event = uow.audit.of_ticket(ticket.id, int(payload["event_id"]))
     return None if event is None else (ticket, event)

@@ -31,6 +31,10 @@ class SqlAuditLog:
             query = query.where(a.public.is_(True))
         return list(self.session.scalars(query.order_by(a.id)))
 
+    def of_ticket(self, ticket_id: int, event_id: int) -> AuditEvent | None:
+        event = self.session.get(AuditEvent, event_id)
+        return event if event is not None and event.ticket_id == ticket_id else None
+
     def search(self, query: AuditQuery) -> list[AuditEvent]:
         # Newest first by id, the order events were recorded in: the primary key serves both the
         # order and the keyset cursor, so a page reads a bounded slice without a sort.

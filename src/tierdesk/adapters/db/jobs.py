@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -104,12 +105,45 @@ def _job(row: Row[Any]) -> Job:
     )
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: Any) -> ColumnElement[bool]:
     """Waiting and due, or leased by a worker whose lease ran out (it died or hung)."""
     return or_(
         and_(_j.status == JobStatus.QUEUED, _j.run_at <= now),
         and_(_j.status == JobStatus.RUNNING, _j.locked_until < now),
     )
+
+
+# A runner asks for the next job every moment and after every job it ran: its statements are
+# built once, with the moment, the task names and the lease as parameters.
+_NOW = bindparam("claim_now", type_=UtcDateTime)
+_PICK = (
+    select(_j.id, _j.name, _j.status, _j.attempts, _j.max_attempts, _j.payload)
+    .where(_j.name.in_(bindparam("claim_names", expanding=True)), _due(_NOW))
+    .order_by(_j.run_at, _j.id)
+)
+_PICK_SOME = _PICK.limit(5)
+# PostgreSQL: each runner skips the rows another one has locked, and so takes one at a time.
+_PICK_ONE_UNLOCKED = _PICK.limit(1).with_for_update(skip_locked=True)
+_CLAIM = (
+    update(jobs)
+    .where(_j.id == bindparam("claim_id"), _due(_NOW))
+    .values(
+        status=JobStatus.RUNNING,
+        attempts=_j.attempts + 1,
+        locked_by=bindparam("claim_worker"),
+        locked_until=bindparam("claim_until", type_=UtcDateTime),
+    )
+    .returning(_j.attempts)
+)
+_ADD_ATTEMPT = insert(job_attempts).returning(_a.id)
+# What is set comes with the parameters (a column's name: its new value).
+_END_ATTEMPT = update(job_attempts).where(_a.id == bindparam("end_id"))
+_END_LEASE = update(jobs).where(
+    _j.id == bindparam("end_id"),
+    _j.status == JobStatus.RUNNING,
+    _j.locked_by == bindparam("end_worker"),
+    _j.attempts == bindparam("end_attempt"),
+)
 
 
 class SqlJobQueue:
@@ -172,38 +206,28 @@ class SqlJobQueue:
     ) -> ClaimedJob | None:
         if not leases:
             return None
-        postgres = self._dialect == "postgresql"
-        query = (
-            select(_j.id, _j.name, _j.status, _j.attempts, _j.max_attempts, _j.payload)
-            .where(_j.name.in_(list(leases)), _due(now))
-            .order_by(_j.run_at, _j.id)
-            .limit(1 if postgres else 5)
-        )
-        if postgres:
-            query = query.with_for_update(skip_locked=True)
-        for row in self.session.execute(query).all():
+        pick = _PICK_ONE_UNLOCKED if self._dialect == "postgresql" else _PICK_SOME
+        rows = self.session.execute(pick, {"claim_now": now, "claim_names": list(leases)})
+        for row in rows.all():
             if row.status == JobStatus.RUNNING and row.attempts >= row.max_attempts:
                 self._give_up_lost(row.id, row.attempts, now)
                 continue
             claimed = self.session.execute(
-                update(jobs)
-                .where(_j.id == row.id, _due(now))
-                .values(
-                    status=JobStatus.RUNNING,
-                    attempts=_j.attempts + 1,
-                    locked_by=worker,
-                    locked_until=now + leases[row.name],
-                )
-                .returning(_j.attempts)
+                _CLAIM,
+                {
+                    "claim_id": row.id,
+                    "claim_now": now,
+                    "claim_worker": worker,
+                    "claim_until": now + leases[row.name],
+                },
             ).scalar_one_or_none()
             if claimed is None:  # another worker took it between the pick and the update
                 continue
             if row.attempts:  # only a job tried before can have an attempt left unfinished
                 self._close_lost_attempts(row.id, now)
             attempt_id = self.session.execute(
-                insert(job_attempts)
-                .values(job_id=row.id, attempt=claimed, worker=worker, started_at=now)
-                .returning(_a.id)
+                _ADD_ATTEMPT,
+                {"job_id": row.id, "attempt": claimed, "worker": worker, "started_at": now},
             ).scalar_one()
             return ClaimedJob(
                 id=row.id,
@@ -249,21 +273,14 @@ class SqlJobQueue:
         **job_values: Any,
     ) -> bool:
         self.session.execute(
-            update(job_attempts)
-            .where(_a.id == claimed.attempt_id)
-            .values(finished_at=at, outcome=outcome, error=error)
+            _END_ATTEMPT,
+            {"end_id": claimed.attempt_id, "finished_at": at, "outcome": outcome, "error": error},
         )
         # Only while this worker still holds this attempt's lease: if it ran out and another
         # worker took the job over, that worker's outcome is the one that counts.
+        held = {"end_id": claimed.id, "end_worker": worker, "end_attempt": claimed.attempt}
         result = self.session.execute(
-            update(jobs)
-            .where(
-                _j.id == claimed.id,
-                _j.status == JobStatus.RUNNING,
-                _j.locked_by == worker,
-                _j.attempts == claimed.attempt,
-            )
-            .values(locked_by=None, locked_until=None, **job_values)
+            _END_LEASE, {**held, "locked_by": None, "locked_until": None, **job_values}
         )
         assert isinstance(result, CursorResult)
         return bool(result.rowcount)
