@@ -8,6 +8,7 @@ import random
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from tierdesk.assist import linear_models
 from tierdesk.assist.calibration import NEVER, choose_threshold, choose_threshold_for_f1
@@ -206,3 +207,17 @@ def test_a_stored_model_keeps_its_neighbours_vote() -> None:
     assert [round(p.confidence, 3) for p in restored.predict(asked)] == [
         round(p.confidence, 3) for p in classifier.predict(asked)
     ]
+
+
+def test_coefficients_fitted_in_the_rows_span_lift_to_the_same_scores_over_the_columns() -> None:
+    # Few rows, many sparse columns: the case row_space serves. The basis is kept as weights
+    # over the rows, so the map back never holds a basis x columns matrix.
+    chance = np.random.default_rng(3)
+    features = sparse.random(30, 400, density=0.05, random_state=4, format="csr")
+    coordinates, space = linear_models.row_space(features)
+    assert space is not None
+    assert np.allclose(coordinates @ coordinates.T, (features @ features.T).toarray())
+    coef = chance.normal(size=(3, coordinates.shape[1]))
+    lifted = space.lift(coef)
+    assert lifted.shape == (3, 400)
+    assert np.allclose(features @ lifted.T, coordinates @ coef.T)

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
-from tierdesk.assist.linear_models import row_space
+from tierdesk.assist.linear_models import RowSpace, row_space
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -36,7 +35,7 @@ class BagOfWords:
     chars: TfidfVectorizer
     features: Any
     rows: Any
-    lift: NDArray[np.float64] | None
+    space: RowSpace | None
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> BagOfWords:
@@ -44,8 +43,8 @@ class BagOfWords:
         every = [str(text) for text in texts]
         features = sparse.hstack([words.fit_transform(every), _fit_chars(chars, every)]).tocsr()
         with threadpool_limits(limits=1, user_api="blas"):
-            rows, lift = row_space(features)
-        return cls(words, chars, features, rows, lift)
+            rows, space = row_space(features)
+        return cls(words, chars, features, rows, space)
 
 
 def coverage(text: str, known: set[str]) -> float:

@@ -126,14 +126,28 @@ def fit_margin(features: Any, labels: NDArray[np.int64], classes: int) -> Linear
     return _spread(classes, features.shape[1], model.classes_, model.coef_, model.intercept_)
 
 
-def row_space(features: Any) -> tuple[Any, NDArray[np.float64] | None]:
+@dataclass(frozen=True)
+class RowSpace:
+    """An orthonormal basis of a few rows' span, kept as the rows (``features``) and each basis
+    vector's weights over them (``weights``, rows x basis), never as a dense basis x columns
+    matrix: for two thousand tickets and a hundred thousand n-grams that would be gigabytes."""
+
+    features: Any
+    weights: NDArray[np.float64]
+
+    def lift(self, coef: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Coefficients over the basis as the same coefficients over the columns."""
+        return np.asarray((self.features.T @ (self.weights @ coef.T)).T)
+
+
+def row_space(features: Any) -> tuple[Any, RowSpace | None]:
     """For fewer rows than columns (and not too many rows), the rows' coordinates in an
-    orthonormal basis of their span, and the map back (coefficients there @ lift = the same
-    coefficients over the columns). An L2-penalised linear model depends on its rows only
-    through their dot products, which the coordinates keep, so fitting on them gives the same
-    model, with rows x classes weights instead of columns x classes. A ticket desk's few
-    hundred long texts have tens of thousands of n-grams: training is several times faster.
-    Otherwise the features and None."""
+    orthonormal basis of their span, and that basis (``RowSpace.lift`` takes coefficients
+    there back to the columns). An L2-penalised linear model depends on its rows only through
+    their dot products, which the coordinates keep, so fitting on them gives the same model,
+    with rows x classes weights instead of columns x classes. A ticket desk's few hundred long
+    texts have tens of thousands of n-grams: training is several times faster. Otherwise the
+    features and None."""
     rows, columns = features.shape
     if rows > MAX_ROWS_IN_ROW_SPACE or rows * 4 > columns:
         return features, None
@@ -142,8 +156,7 @@ def row_space(features: Any) -> tuple[Any, NDArray[np.float64] | None]:
     kept = values > values.max() * 1e-10
     scale = np.sqrt(values[kept])
     coordinates = vectors[:, kept] * scale  # = features @ basis
-    lift = np.asarray((vectors[:, kept] / scale).T @ features)  # = basis.T
-    return coordinates, lift
+    return coordinates, RowSpace(features, vectors[:, kept] / scale)  # basis = features.T @ it
 
 
 def folds(targets: NDArray[np.int64], count: int, seed: int) -> NDArray[np.int64]:

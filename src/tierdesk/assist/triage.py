@@ -198,7 +198,7 @@ class TextClassifier:
         # The vocabularies see every text (no labels involved), so the fold fits and the final
         # fit share one feature space.
         words, chars = bag_of_words.words, bag_of_words.chars
-        bag_rows, lift = bag_of_words.rows, bag_of_words.lift
+        bag_rows, space = bag_of_words.rows, bag_of_words.space
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
@@ -209,8 +209,8 @@ class TextClassifier:
             learnt = _learn(bag_rows, vectors, targets, known_shares, target_precision, seed)
         scope = np.flatnonzero(targets >= 0)
         bag = fit_margin(bag_rows[scope], targets[scope], len(classes))
-        if lift is not None:
-            bag = LinearModel(bag.coef @ lift, bag.intercept)
+        if space is not None:
+            bag = LinearModel(space.lift(bag.coef), bag.intercept)
         meaning = fit_logistic(vectors[scope], targets[scope], len(classes), start=learnt.start)
         mixing = learnt.mixing
         metrics.update(
