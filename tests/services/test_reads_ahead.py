@@ -23,6 +23,7 @@ READ_AHEAD = (
     "FROM automation_rules",
     "FROM webhooks",
     "FROM organisations",
+    "FROM reference_versions",
 )
 NOT_ASKED = ("FROM ticket_deadlines", "FROM answer_attempts")
 
@@ -46,6 +47,9 @@ def test_an_openings_configuration_is_read_before_its_first_write(app: Tierdesk)
     late = [s for s in holding if s.startswith("SELECT") and any(t in s for t in READ_AHEAD)]
     assert late == []
     assert not [s for s in sent if any(t in s for t in NOT_ASKED)]
+    # the clocks each level starts go in one INSERT: the opening's four at L0, then routing's
+    # two at L1
+    assert len([s for s in holding if s.startswith("INSERT INTO ticket_deadlines")]) == 2
     # decided and stored as before: routed by its rule, the clocks of both levels right
     assert (ticket.queue, ticket.tier) == ("l1-sbc", Tier.L1)
     found = clocks(app.desk, ticket)

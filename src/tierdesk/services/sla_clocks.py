@@ -265,7 +265,8 @@ def follow_the_level(uow: UnitOfWork, _desk: Desk, ticket: Ticket, event: AuditE
     assignee = _new_assignee(event) if "assignee_id" in event.changes else ticket.assignee_id
     if change is not None:
         clocks.leave(change[0], event.at)
-        clocks.arrive(change[1], event.at, assigned=assignee is not None)
+        with clocks.together():
+            clocks.arrive(change[1], event.at, assigned=assignee is not None)
     elif assignee is not None:
         clocks.meet(ClockKind.LEVEL_PICKUP, event.at, ticket.tier)
 
