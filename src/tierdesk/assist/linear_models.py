@@ -48,6 +48,12 @@ class LinearModel:
     intercept: NDArray[np.float64]
     scale: float = 1.0
 
+    def __post_init__(self) -> None:
+        # Kept column by column, so that ``coef.T`` is in row order: SciPy multiplies a sparse
+        # matrix only by a row-ordered dense one and would otherwise copy the n-grams x classes
+        # weights on every call (most of predicting one ticket). The sums are the same.
+        object.__setattr__(self, "coef", np.asfortranarray(self.coef))
+
     def scores(self, features: Any) -> NDArray[np.float64]:
         return np.asarray(features @ self.coef.T + self.intercept, dtype=np.float64)
 
