@@ -358,9 +358,11 @@ class SqlUnitOfWork:
             none_running_yet(self.session, ticket.id)
             none_yet(self.session, ticket.id)
         # Every ticket this session holds, however it was loaded (get, a page, a join), so no
-        # change can lose its audit events.
+        # change can lose its audit events; by id, so that the events of a transaction that
+        # changes two tickets (a merge) are stored, and handled, in the same order every time (a
+        # set's order follows memory addresses).
         in_session = [obj for obj in self.session.identity_map.values() if isinstance(obj, Ticket)]
-        held = list({*in_session, *self._held})
+        held = sorted({*in_session, *self._held}, key=lambda ticket: ticket.id or 0)
         batch: list[tuple[Ticket, AuditEvent]] = []
         numbered = False
         for ticket in held:
