@@ -124,7 +124,10 @@ def fit_margin(features: Any, labels: NDArray[np.int64], classes: int) -> Linear
     present, weights = _weights(labels)
     if len(present) == 1:
         return _certain(classes, features.shape[1], int(present[0]))
-    model = LinearSVC(C=MARGIN_C)
+    # A fixed seed for liblinear's shuffling (else drawn from NumPy's global generator): it
+    # stops a little short of the optimum, so the same rows would give a slightly different
+    # model on every training.
+    model = LinearSVC(C=MARGIN_C, random_state=0)
     with warnings.catch_warnings():
         # A few more passes would move the margins by less than the folds differ.
         warnings.simplefilter("ignore", ConvergenceWarning)
