@@ -71,8 +71,11 @@ class TicketRmas:
     @property
     def candidates(self) -> list[InstalledItem]:
         """Units an RMA can be requested for: active, with a serial, none open already."""
-        busy = self.open_by_item
-        return [i for i in self.items.values() if i.active and i.serial_number and i.id not in busy]
+        return [
+            i
+            for i in self.items.values()
+            if i.active and i.serial_number and i.id not in self.open_by_item
+        ]
 
     @property
     def open_elsewhere(self) -> list[tuple[InstalledItem, Rma]]:

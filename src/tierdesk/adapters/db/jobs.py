@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
-    ColumnElement,
     ForeignKey,
     Index,
     Integer,
@@ -105,20 +104,17 @@ def _job(row: Row[Any]) -> Job:
     )
 
 
-def _due(now: Any) -> ColumnElement[bool]:
-    """Waiting and due, or leased by a worker whose lease ran out (it died or hung)."""
-    return or_(
-        and_(_j.status == JobStatus.QUEUED, _j.run_at <= now),
-        and_(_j.status == JobStatus.RUNNING, _j.locked_until < now),
-    )
-
-
 # A runner asks for the next job every moment and after every job it ran: its statements are
 # built once, with the moment, the task names and the lease as parameters.
 _NOW = bindparam("claim_now", type_=UtcDateTime)
+# Waiting and due, or leased by a worker whose lease ran out (it died or hung).
+_DUE = or_(
+    and_(_j.status == JobStatus.QUEUED, _j.run_at <= _NOW),
+    and_(_j.status == JobStatus.RUNNING, _j.locked_until < _NOW),
+)
 _PICK = (
     select(_j.id, _j.name, _j.status, _j.attempts, _j.max_attempts, _j.payload)
-    .where(_j.name.in_(bindparam("claim_names", expanding=True)), _due(_NOW))
+    .where(_j.name.in_(bindparam("claim_names", expanding=True)), _DUE)
     .order_by(_j.run_at, _j.id)
 )
 _PICK_SOME = _PICK.limit(5)
@@ -126,7 +122,7 @@ _PICK_SOME = _PICK.limit(5)
 _PICK_ONE_UNLOCKED = _PICK.limit(1).with_for_update(skip_locked=True)
 _CLAIM = (
     update(jobs)
-    .where(_j.id == bindparam("claim_id"), _due(_NOW))
+    .where(_j.id == bindparam("claim_id"), _DUE)
     .values(
         status=JobStatus.RUNNING,
         attempts=_j.attempts + 1,
