@@ -14,7 +14,7 @@ from tierdesk.assist.embeddings import Embedder
 from tierdesk.domain.triage import LabelGuess
 
 if TYPE_CHECKING:  # scikit-learn and scipy take seconds to import; cold start needs neither
-    from tierdesk.assist.triage import TextClassifier
+    from tierdesk.assist.triage import Alike, TextClassifier
 
 # Texts whose vectors ``similarities`` keeps: a desk's descriptions number in the tens, so this
 # holds them all plus the tickets of a burst of intake.
@@ -68,6 +68,7 @@ class EmbeddingClassifiers:
         self.embedder_name = embedder.name
         # Loaded models by key: every new ticket is predicted with the same few.
         self._loaded: dict[str, TrainedClassifier] = {}
+        self._alike: Alike | None = None  # what their fields share (assist/triage.py)
         # Vectors of recently compared texts (label descriptions, the ticket being triaged).
         self._remembered: dict[str, NDArray[np.float32]] = {}
         self._lock = threading.Lock()
@@ -113,11 +114,13 @@ class EmbeddingClassifiers:
         with self._lock:
             found = self._loaded.get(key)
             if found is None:
-                from tierdesk.assist.triage import TextClassifier
+                from tierdesk.assist.triage import Alike, TextClassifier
 
-                if len(self._loaded) > 32:  # older models are not asked again
+                if len(self._loaded) > 32 or self._alike is None:  # older ones are not asked
                     self._loaded.clear()
-                found = TrainedClassifier(TextClassifier.from_bytes(data(), _Remembering(self)))
+                    self._alike = Alike()
+                inner = TextClassifier.from_bytes(data(), _Remembering(self), self._alike)
+                found = TrainedClassifier(inner)
                 self._loaded[key] = found
             return found
 

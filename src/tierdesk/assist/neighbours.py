@@ -39,28 +39,67 @@ def vote(
 ) -> NDArray[np.float64]:
     """Per query row, the neighbours' vote as probabilities over ``classes``; ``rows`` and
     ``targets`` are the training vectors and their class numbers (in scope only)."""
-    result = np.zeros((len(query), classes))
     if len(rows) == 0 or len(query) == 0:
-        return result
-    present, counts = np.unique(targets, return_counts=True)
-    weight = np.zeros(classes)
-    weight[present] = counts.astype(np.float64) ** -linear_models.CLASS_WEIGHT_POWER
+        return np.zeros((len(query), classes))
+    return tally(*nearest(query, rows), targets, classes)
+
+
+def nearest(
+    query: NDArray[np.float32], rows: NDArray[np.floating]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Per query row, its ``NEIGHBOURS`` most similar rows (in no order) and their cosines."""
     count = min(NEIGHBOURS, len(rows))
     matrix = np.asarray(rows, dtype=np.float32)
+    found, closeness = [], []
     for start in range(0, len(query), _BATCH):
         block = np.asarray(query[start : start + _BATCH], dtype=np.float32)
         similar = np.asarray(block @ matrix.T, dtype=np.float64)
-        nearest = np.argpartition(-similar, count - 1, axis=1)[:, :count]
-        closeness = np.take_along_axis(similar, nearest, axis=1)
-        labels = targets[nearest]
-        votes = np.exp(SHARPNESS * (closeness - closeness.max(axis=1, keepdims=True)))
-        votes *= weight[labels]
-        part = result[start : start + len(block)]
-        np.add.at(part, (np.repeat(np.arange(len(block)), count), labels.ravel()), votes.ravel())
+        near = np.argpartition(-similar, count - 1, axis=1)[:, :count]
+        found.append(near)
+        closeness.append(np.take_along_axis(similar, near, axis=1))
+    return np.vstack(found), np.vstack(closeness)
+
+
+def tally(
+    found: NDArray[np.intp],
+    closeness: NDArray[np.float64],
+    targets: NDArray[np.int64],
+    classes: int,
+) -> NDArray[np.float64]:
+    """The vote of the rows ``nearest`` found, as probabilities over ``classes``."""
+    present, counts = np.unique(targets, return_counts=True)
+    weight = np.zeros(classes)
+    weight[present] = counts.astype(np.float64) ** -linear_models.CLASS_WEIGHT_POWER
+    labels = targets[found]
+    votes = np.exp(SHARPNESS * (closeness - closeness.max(axis=1, keepdims=True)))
+    votes *= weight[labels]
+    result = np.zeros((len(found), classes))
+    per_row = found.shape[1]
+    np.add.at(result, (np.repeat(np.arange(len(found)), per_row), labels.ravel()), votes.ravel())
     total = result.sum(axis=1, keepdims=True)
     total[total == 0] = 1.0
     normalised: NDArray[np.float64] = result / total
     return normalised
+
+
+class NeighbourRows:
+    """The training texts' embeddings (half precision: the vote needs no more), one object for
+    every field of a model trained on the same tickets, remembering the rows nearest to the
+    last vectors asked about: a new ticket's fields vote one after another on the same vector,
+    and widening the rows to single precision was most of each vote."""
+
+    def __init__(self, vectors: NDArray[np.float16]) -> None:
+        self.vectors = vectors
+        self._last: tuple[bytes, NDArray[np.intp], NDArray[np.float64]] | None = None
+
+    def nearest(self, query: NDArray[np.float32]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        key = repr(query.shape).encode() + np.ascontiguousarray(query, np.float32).tobytes()
+        last = self._last  # read once: another thread may replace it meanwhile
+        if last is not None and last[0] == key:
+            return last[1], last[2]
+        found, closeness = nearest(query, self.vectors)
+        self._last = (key, found, closeness)
+        return found, closeness
 
 
 def mix(

@@ -39,21 +39,21 @@ from the database never runs code.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
 from tierdesk.assist.bag_of_words import (
     BagOfWords,
+    TextFeatures,
     coverage,
     restore,
     vectorizers,
@@ -77,7 +77,7 @@ from tierdesk.assist.linear_models import (
     folds,
     softmax,
 )
-from tierdesk.assist.neighbours import mix, vote
+from tierdesk.assist.neighbours import NeighbourRows, mix, tally, vote
 from tierdesk.errors import InvalidInputError
 
 FOLDS = 5
@@ -113,13 +113,25 @@ class _Mixing:
 
 @dataclass(frozen=True)
 class Neighbours:
-    """The training texts' embeddings (half precision: the vote needs no more) and classes."""
+    """The training texts' embeddings and their classes."""
 
-    rows: NDArray[np.float16]
+    rows: NeighbourRows
     targets: NDArray[np.int64]
 
     def vote(self, vectors: NDArray[np.float32], classes: int) -> NDArray[np.float64]:
-        return vote(vectors, self.rows, self.targets, classes)
+        if len(self.rows.vectors) == 0 or len(vectors) == 0:
+            return np.zeros((len(vectors), classes))
+        return tally(*self.rows.nearest(vectors), self.targets, classes)
+
+
+@dataclass
+class Alike:
+    """What a model's fields trained on the same tickets have alike, by content: their
+    vocabularies and neighbour rows, loaded once per process instead of once per field. Each
+    remembers its work on the last text, which the next field predicting it reuses."""
+
+    features: dict[str, TextFeatures] = field(default_factory=dict)
+    rows: dict[str, NeighbourRows] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,8 +147,7 @@ class TextClassifier:
     def __init__(
         self,
         classes: list[str],
-        words: TfidfVectorizer,
-        chars: TfidfVectorizer,
+        features: TextFeatures,
         bag: LinearModel,
         meaning: LinearModel,
         mixing: _Mixing,
@@ -145,13 +156,12 @@ class TextClassifier:
         neighbours: Neighbours | None = None,
     ) -> None:
         self.classes = classes
-        self._words, self._chars = words, chars
+        self._features = features
         self._bag, self._meaning = bag, meaning
         self._mixing = mixing
         self._neighbours = neighbours
         self.threshold = mixing.threshold
         self._embedder = embedder
-        self._known_words = set(words.vocabulary_) if hasattr(words, "vocabulary_") else set()
         self.metrics = metrics
 
     # -- training --------------------------------------------------------------------------
@@ -197,14 +207,13 @@ class TextClassifier:
         all_texts = [str(text) for text in texts]
         # The vocabularies see every text (no labels involved), so the fold fits and the final
         # fit share one feature space.
-        words, chars = bag_of_words.words, bag_of_words.chars
         bag_rows, space = bag_of_words.rows, bag_of_words.space
         index = {label: number for number, label in enumerate(classes)}
         targets = np.array([index.get(label, -1) for label in label_array], dtype=np.int64)
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
         learnt = _Learnt(_Mixing(), 1.0, 1.0, None, {})
         if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
-            known = set(words.vocabulary_)
+            known = bag_of_words.transform.known
             known_shares = np.array([coverage(text, known) for text in all_texts])
             learnt = _learn(bag_rows, vectors, targets, known_shares, target_precision, seed)
         scope = np.flatnonzero(targets >= 0)
@@ -221,14 +230,13 @@ class TextClassifier:
         )
         return cls(
             classes,
-            words,
-            chars,
+            bag_of_words.transform,
             bag.scaled(learnt.words_scale),
             meaning.scaled(learnt.meaning_scale),
             mixing,
             embedder,
             metrics,
-            Neighbours(vectors[scope].astype(np.float16), targets[scope]),
+            Neighbours(NeighbourRows(vectors[scope].astype(np.float16)), targets[scope]),
         )
 
     def embed_with(self, embedder: Embedder) -> None:
@@ -243,10 +251,8 @@ class TextClassifier:
         return self._predict(list(texts), self._embedder.embed(list(texts)))
 
     def _predict(self, texts: list[str], vectors: NDArray[np.float32]) -> list[Prediction]:
-        bag_features = sparse.hstack(
-            [self._words.transform(texts), self._chars.transform(texts)]
-        ).tocsr()
-        known_shares = np.array([coverage(text, self._known_words) for text in texts])
+        bag_features = self._features.of(texts)
+        known_shares = np.array([coverage(text, self._features.known) for text in texts])
         by_neighbours = (
             None if self._neighbours is None else self._neighbours.vote(vectors, len(self.classes))
         )
@@ -281,30 +287,44 @@ class TextClassifier:
             "bag_scale": self._bag.scale,
             "meaning_scale": self._meaning.scale,
             "metrics": self.metrics,
-            "words": vocabulary(self._words),
-            "chars": vocabulary(self._chars),
+            "words": vocabulary(self._features.words),
+            "chars": vocabulary(self._features.chars),
         }
         arrays: dict[str, Any] = {
             "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
-            "words_idf": getattr(self._words, "idf_", np.zeros(0)),
-            "chars_idf": getattr(self._chars, "idf_", np.zeros(0)),
+            "words_idf": getattr(self._features.words, "idf_", np.zeros(0)),
+            "chars_idf": getattr(self._features.chars, "idf_", np.zeros(0)),
             "bag_coef": self._bag.coef,
             "bag_intercept": self._bag.intercept,
             "meaning_coef": self._meaning.coef,
             "meaning_intercept": self._meaning.intercept,
         }
         if self._neighbours is not None:
-            arrays["neighbour_rows"] = self._neighbours.rows
+            arrays["neighbour_rows"] = self._neighbours.rows.vectors
             arrays["neighbour_targets"] = self._neighbours.targets
         return _archive(arrays)
 
     @classmethod
-    def from_bytes(cls, data: bytes, embedder: Embedder) -> TextClassifier:
+    def from_bytes(
+        cls, data: bytes, embedder: Embedder, alike: Alike | None = None
+    ) -> TextClassifier:
+        """``alike``: the parts of models loaded before, which this one shares where equal."""
+        alike = alike or Alike()
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         header = json.loads(arrays["header"].tobytes().decode())
-        words, chars = vectorizers()
-        restore(words, header["words"], arrays["words_idf"])
-        restore(chars, header["chars"], arrays["chars_idf"])
+        vocabularies = json.dumps([header["words"], header["chars"]]).encode()
+        key = _digest(vocabularies, arrays["words_idf"], arrays["chars_idf"])
+        features = alike.features.get(key)
+        if features is None:
+            words, chars = vectorizers()
+            restore(words, header["words"], arrays["words_idf"])
+            restore(chars, header["chars"], arrays["chars_idf"])
+            features = alike.features.setdefault(key, TextFeatures(words, chars))
+        neighbours = None
+        if "neighbour_rows" in arrays:  # models stored before the vote have none
+            vectors = arrays["neighbour_rows"]
+            rows = alike.rows.setdefault(_digest(vectors), NeighbourRows(vectors))
+            neighbours = Neighbours(rows, arrays["neighbour_targets"])
         # Models stored before the mixing was learnt averaged two regressions evenly, with
         # nothing scaled: the defaults below read them the same way.
         mixing = _Mixing(
@@ -314,8 +334,7 @@ class TextClassifier:
         )
         return cls(
             header["classes"],
-            words,
-            chars,
+            features,
             LinearModel(
                 arrays["bag_coef"], arrays["bag_intercept"], float(header.get("bag_scale", 1.0))
             ),
@@ -327,10 +346,7 @@ class TextClassifier:
             mixing,
             embedder,
             header["metrics"],
-            # models stored before the neighbours' vote have none: the regression alone
-            Neighbours(arrays["neighbour_rows"], arrays["neighbour_targets"])
-            if "neighbour_rows" in arrays
-            else None,
+            neighbours,  # without: the regression alone
         )
 
 
@@ -431,6 +447,18 @@ def _learn(
     }
     mixing = _Mixing(share, temperature, abstention.threshold)
     return _Learnt(mixing, words_scale, meaning_scale, regression, metrics)
+
+
+def _digest(*parts: bytes | NDArray[Any]) -> str:
+    """A name for equal content (the shape and type of arrays included)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(f"{part.dtype.str}{part.shape}".encode())
+            part = np.ascontiguousarray(part).tobytes()
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
 
 
 def _archive(arrays: dict[str, Any]) -> bytes:
