@@ -29,6 +29,10 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def valid_key(key: str) -> bool:
+    return _KEY.fullmatch(key) is not None
+
+
 def _who(actor: Actor) -> str:
     return f"{actor.kind}:{actor.id}"
 
@@ -37,10 +41,11 @@ def claim_key(
     uow: UnitOfWork, actor: Actor, key: str | None, ticket: Ticket, now: datetime
 ) -> None:
     """Record inside the caller's transaction that ``key`` made or changed ``ticket`` (flushed,
-    so it has an id); refuse a key that was used. No key, no check (the API, the CLI)."""
+    so it has an id); refuse a key that was used. No key, no check (the CLI; the API's posts
+    without an ``Idempotency-Key``)."""
     if key is None:
         return
-    if not _KEY.fullmatch(key):
+    if not valid_key(key):
         raise InvalidInputError("the form's key is not valid; reload the page", field="form_key")
     earlier = uow.idempotency_keys.get(key)
     if earlier is not None:
@@ -61,9 +66,15 @@ def claim_key(
 def earlier_ticket(desk: Desk, actor: Actor, key: str) -> int | None:
     """The ticket the first post with ``key`` made, for answering a repeat that lost a race
     (its own transaction could not read it)."""
+    earlier = used_key(desk, actor, key)
+    return earlier.ticket_id if earlier is not None else None
+
+
+def used_key(desk: Desk, actor: Actor, key: str) -> IdempotencyKey | None:
+    """The actor's own use of ``key``: the ticket its first post made or changed, and when."""
     with desk.uow() as uow:
         earlier = uow.idempotency_keys.get(key)
-    return earlier.ticket_id if earlier is not None and earlier.who == _who(actor) else None
+    return earlier if earlier is not None and earlier.who == _who(actor) else None
 
 
 def purge_expired_keys(desk: Desk) -> int:

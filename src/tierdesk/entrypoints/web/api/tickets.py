@@ -14,6 +14,7 @@ from tierdesk.domain.catalog import Product
 from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Contact, Tier
 from tierdesk.domain.tickets import Priority, Status, Ticket, TicketLink, TicketType
+from tierdesk.entrypoints.web.api.one_time_keys import OneTimeKey, one_time, replayed
 from tierdesk.entrypoints.web.deps import CurrentActor, DeskDep
 from tierdesk.entrypoints.web.downloads import download_response
 from tierdesk.entrypoints.web.ids import RecordId
@@ -43,12 +44,13 @@ from tierdesk.entrypoints.web.schemas import (
     TicketOut,
     TicketPatch,
 )
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import InvalidInputError, RepeatedRequestError
 from tierdesk.ports import TicketFilter, TicketKeyset, TicketSort
 from tierdesk.services import tickets as ticket_services
 from tierdesk.services.attachments import attachments_of, open_attachment
 from tierdesk.services.conversation import NewAttachment, add_message
 from tierdesk.services.desk import Desk
+from tierdesk.services.repeats import message_added_with, ticket_opened_with
 from tierdesk.services.ticket_splits import split_ticket
 from tierdesk.services.ticket_views import TicketView, view_list, view_of, view_ticket
 
@@ -125,9 +127,16 @@ def _decode_cursor(cursor: str | None, sort: TicketSort) -> TicketKeyset | None:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
-def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> TicketDetail:
+def create_ticket(
+    body: TicketCreate,
+    desk: DeskDep,
+    actor: CurrentActor,
+    response: Response,
+    one_time_key: OneTimeKey = None,
+) -> TicketDetail:
     """Open a ticket. A customer's token opens it for themselves; an agent names the
-    requester. Attachments travel base64-encoded in the body."""
+    requester. Attachments travel base64-encoded in the body. With an `Idempotency-Key`, a
+    retry opens nothing and is answered with the ticket the first opened."""
     new = ticket_services.NewTicket(
         subject=body.subject,
         body_text=body.body,
@@ -143,7 +152,13 @@ def create_ticket(body: TicketCreate, desk: DeskDep, actor: CurrentActor) -> Tic
         custom_fields=body.custom_fields,
         attachments=_attachments(body.attachments),
     )
-    ticket = ticket_services.open_ticket(desk, actor, new)
+    with one_time(one_time_key) as key:
+        try:
+            ticket = ticket_services.open_ticket(desk, actor, new, idempotency_key=key)
+        except RepeatedRequestError:
+            assert key is not None
+            replayed(response)
+            return _detail_of(actor, ticket_opened_with(desk, actor, key))
     return detail(desk, actor, ticket)
 
 
@@ -259,25 +274,38 @@ def list_messages(
     "/{ticket_ref}/messages", status_code=status.HTTP_201_CREATED, response_model=MessageOut
 )
 def create_message(
-    ticket_ref: TicketRef, body: MessageCreate, desk: DeskDep, actor: CurrentActor
+    ticket_ref: TicketRef,
+    body: MessageCreate,
+    desk: DeskDep,
+    actor: CurrentActor,
+    response: Response,
+    one_time_key: OneTimeKey = None,
 ) -> MessageOut:
     """Add a message: a public reply or an internal note (agents), a customer message
-    (customers)."""
+    (customers). With an `Idempotency-Key`, a retry adds nothing and is answered with the
+    message the first added."""
     kind = body.kind
     if isinstance(actor, Contact) and kind is MessageKind.PUBLIC_REPLY:
         # The default kind is the agents' one; what a customer writes is a customer message.
         # (A customer asking for an internal note is refused by the service, not rewritten.)
         kind = MessageKind.CUSTOMER
-    _, message = add_message(
-        desk,
-        actor,
-        ticket_ref,
-        kind,
-        text=body.body,
-        html=body.body_html,
-        channel=Channel.API,
-        attachments=_attachments(body.attachments),
-    )
+    with one_time(one_time_key) as key:
+        try:
+            _, message = add_message(
+                desk,
+                actor,
+                ticket_ref,
+                kind,
+                text=body.body,
+                html=body.body_html,
+                channel=Channel.API,
+                attachments=_attachments(body.attachments),
+                idempotency_key=key,
+            )
+        except RepeatedRequestError:
+            assert key is not None
+            replayed(response)
+            _, message = message_added_with(desk, actor, ticket_ref, key)
     return MessageOut.of(message, attachments_of(desk, actor, message))
 
 
