@@ -59,7 +59,7 @@ class BagOfWords:
     features: Any
     rows: Any
     space: RowSpace | None
-    transform: TextFeatures
+    text_features: TextFeatures  # the same vocabularies, for the texts to predict
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> BagOfWords:

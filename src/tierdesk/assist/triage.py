@@ -213,7 +213,7 @@ class TextClassifier:
         metrics: dict[str, float] = {"examples": float(len(texts)), "classes": float(len(classes))}
         learnt = _Learnt(_Mixing(), 1.0, 1.0, None, {})
         if int(np.sum(targets >= 0)) >= MIN_ROWS_FOR_FOLDS:
-            known = bag_of_words.transform.known
+            known = bag_of_words.text_features.known
             known_shares = np.array([coverage(text, known) for text in all_texts])
             learnt = _learn(bag_rows, vectors, targets, known_shares, target_precision, seed)
         scope = np.flatnonzero(targets >= 0)
@@ -230,7 +230,7 @@ class TextClassifier:
         )
         return cls(
             classes,
-            bag_of_words.transform,
+            bag_of_words.text_features,
             bag.scaled(learnt.words_scale),
             meaning.scaled(learnt.meaning_scale),
             mixing,
