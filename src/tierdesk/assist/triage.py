@@ -130,8 +130,23 @@ class Alike:
     vocabularies and neighbour rows, loaded once per process instead of once per field. Each
     remembers its work on the last text, which the next field predicting it reuses."""
 
-    features: dict[str, TextFeatures] = field(default_factory=dict)
+    features: dict[str, list[TextFeatures]] = field(default_factory=dict)  # by their idfs
     rows: dict[str, NeighbourRows] = field(default_factory=dict)
+
+    def text_features(self, header: dict[str, Any], arrays: Any) -> TextFeatures:
+        """A stored model's vocabularies, shared with a field loaded before that has the same:
+        the idfs name the candidates, the vocabularies decide (comparing them costs a sixth of
+        serialising them for a digest)."""
+        same_idfs = self.features.setdefault(_digest(arrays["words_idf"], arrays["chars_idf"]), [])
+        for known in same_idfs:
+            words, chars = known.words.vocabulary_, known.chars.vocabulary_
+            if words == header["words"] and chars == header["chars"]:
+                return known
+        words, chars = vectorizers()
+        restore(words, header["words"], arrays["words_idf"])
+        restore(chars, header["chars"], arrays["chars_idf"])
+        same_idfs.append(TextFeatures(words, chars))
+        return same_idfs[-1]
 
 
 @dataclass(frozen=True)
@@ -312,14 +327,7 @@ class TextClassifier:
         alike = alike or Alike()
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         header = json.loads(arrays["header"].tobytes().decode())
-        vocabularies = json.dumps([header["words"], header["chars"]]).encode()
-        key = _digest(vocabularies, arrays["words_idf"], arrays["chars_idf"])
-        features = alike.features.get(key)
-        if features is None:
-            words, chars = vectorizers()
-            restore(words, header["words"], arrays["words_idf"])
-            restore(chars, header["chars"], arrays["chars_idf"])
-            features = alike.features.setdefault(key, TextFeatures(words, chars))
+        features = alike.text_features(header, arrays)
         neighbours = None
         if "neighbour_rows" in arrays:  # models stored before the vote have none
             vectors = arrays["neighbour_rows"]
@@ -449,15 +457,12 @@ def _learn(
     return _Learnt(mixing, words_scale, meaning_scale, regression, metrics)
 
 
-def _digest(*parts: bytes | NDArray[Any]) -> str:
-    """A name for equal content (the shape and type of arrays included)."""
+def _digest(*arrays: NDArray[Any]) -> str:
+    """A name for arrays of equal content (their shapes and types included)."""
     digest = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            digest.update(f"{part.dtype.str}{part.shape}".encode())
-            part = np.ascontiguousarray(part).tobytes()
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
+    for array in arrays:
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
 
 
