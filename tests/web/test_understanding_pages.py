@@ -130,10 +130,16 @@ def test_a_triage_correction_offers_every_product_queue_and_value_of_the_catalog
     assert sorted(_options(panel, "queue")) == ["l1-data", "l1-voice", "l2-voice"]
     assert sorted(_options(panel, "type")) == sorted(str(t) for t in TicketType)
     suggested = {p.field: p for p in triage.triage_suggestions(desk, SYSTEM, number)}
+    # the suggestion by the product's name, not its key
+    row = re.search(r'<tr class="triage-product">.*?</tr>', panel, re.S)
+    assert row is not None
+    cell = row.group(0).split("<td>")[2].split('<div class="muted">')[0]
+    best = next(p for p in products if p.key == suggested["product"].best)
+    assert best.name in cell and best.key not in cell
     ranked = {str(a[0]) for a in suggested["product"].alternatives}
     unranked = next(p for p in products if p.key not in ranked)
     decided = browser.post(f"/tickets/{number}/triage/product", {"value": unranked.key})
-    assert f"product: {unranked.key}" in decided.text
+    assert f"Corrected product: {unranked.name}<" in decided.text
     assert tickets.get_ticket(desk, SYSTEM, number).product_id == unranked.id
 
 

@@ -50,8 +50,11 @@ def decide_triage(
     """Accept (no value, or the suggested one) or correct (another value) a suggestion."""
     decided = triage.decide_suggestion(desk, agent, reference, field, value.strip() or None)
     what = "Accepted" if decided.outcome == "accepted" else "Corrected"
+    value = decided.final_value or ""
+    # by its name, as the panel shows it ("L1 Kestrel DeskPhone (L1)", not "l1-deskphone")
+    named = dict(triage.triage_choices(desk, agent, reference)[decided.field]).get(value, value)
     # the value is the agent's (a component "A & B"): encoded, so the notice arrives whole
-    notice = urlencode({"notice": f"{what} {field}: {decided.final_value}"})
+    notice = urlencode({"notice": f"{what} {field}: {named}"})
     return go(request, f"/tickets/{reference}?{notice}")
 
 
