@@ -157,6 +157,22 @@ def read_prose(text: str) -> Prose:
     return Prose(tuple(sentences_of("\n".join(body))), sum(diagnostic))
 
 
+def own_text(text: str) -> str:
+    """The message's new text laid out as its writer wrote it: without the quoted history,
+    lines quoted inside an inline answer, the greeting and the sign-off with the signature,
+    and runs of blank lines. Unlike ``read_prose`` it keeps machine text and the lines: in an
+    agent's answer a command, a menu path or a pattern is what the customer is told to use,
+    and a numbered step or a heading stands on its own line."""
+    lines = [
+        "" if line.lstrip().startswith(">") else line.rstrip()
+        for line in split_reply(text).new_text.splitlines()
+    ]
+    body = _without_formulas(lines)
+    if not any(line.strip() for line in body):
+        body = lines  # "Thanks, no change." alone is what the message says
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip()
+
+
 def _diagnostic_lines(lines: list[str]) -> list[bool]:
     """Which lines are pasted log or trace lines. A very long message is read at its head and
     tail: what a person writes around a paste of thousands of lines stands there, and learning

@@ -3,16 +3,17 @@
 The resolution is written for colleagues (root cause, lab steps, internal names); the customer
 is owed what support told them. So the draft is the last public reply of an agent, together
 with the replies just before it that no customer message separates from it (an answer sent in
-two parts), each read as the agent's own sentences (``message_prose``: no quoted history,
-greeting or signature). A thanks from the customer after it changes nothing: the answer is
-still the reply that solved it. No public reply, no draft. The agent edits it before solving.
+two parts), each as the agent laid it out (``message_prose.own_text``: no quoted history,
+greeting or signature; commands, menu paths and numbered steps kept on their lines). A thanks
+from the customer after it changes nothing: the answer is still the reply that solved it. No
+public reply, no draft. The agent edits it before solving.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tierdesk.domain.message_prose import clip, read_prose
+from tierdesk.domain.message_prose import clip, own_text
 from tierdesk.domain.messages import Message, MessageKind
 
 MAX_ANSWER_CHARS = 20_000
@@ -34,12 +35,6 @@ def draft_public_answer(messages: Sequence[Message]) -> str:
 
 
 def _own_words(reply: Message) -> str:
-    sentences = read_prose(reply.body_text).sentences
-    if not sentences:
-        return reply.body_text.strip()
-    # A numbered step starts its own line, as the agent wrote it.
-    text = ""
-    for sentence in sentences:
-        starts_step = sentence[:1].isdigit() or sentence[:2] in ("- ", "* ")
-        text += ("\n" if text and starts_step else " " if text else "") + sentence
-    return text
+    text = own_text(reply.body_text)
+    # "Hello Kevin,\n\nthe pool is full" starts, without its greeting, with a small letter.
+    return text[:1].upper() + text[1:]
