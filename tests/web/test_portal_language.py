@@ -1,15 +1,17 @@
 """The portal speaks the customer's language: a German ticket opened in the portal is routed to
 the German intake and a German speaker, and its page (status, the satisfaction request, the
-notices) is German; before sign-in the browser's Accept-Language decides."""
+notices) is German; a customer who states a language reads the portal in it whatever their
+ticket's language; before sign-in the browser's Accept-Language decides."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from tests.language.support import GERMAN, language_desk
-from tests.web.conftest import Browser, WebDesk, contact_with_password
+from tests.web.conftest import PASSWORD, Browser, WebDesk, contact_with_password
 from tierdesk.domain.people import Agent, Contact, Tier
-from tierdesk.services import tickets
+from tierdesk.services import people, tickets
+from tierdesk.services.auth import SYSTEM
 
 SignIn = Callable[[Agent | Contact], Browser]
 
@@ -82,3 +84,32 @@ def test_a_customer_is_told_what_went_wrong_in_their_language(
     assert empty.headers["X-Desk-Fields"] == "subject,body"
     assert lost.status_code == 404
     assert "Unter dieser Adresse gibt es keine Seite." in lost.text
+
+
+def test_a_customer_who_states_a_language_reads_the_portal_in_it_on_an_english_ticket(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    world = language_desk(web.app.desk)
+    contact = people.create_contact(
+        web.app.desk,
+        SYSTEM,
+        people.NewContact(
+            email="chiara@example.it",
+            name="Chiara Ferri",
+            organisation=world.organisation.name,
+            language="it",
+            password=PASSWORD,
+        ),
+    ).contact
+    english = tickets.open_ticket(
+        web.app.desk,
+        contact,
+        tickets.NewTicket(subject="No audio", body_text="No audio on calls.", language="en"),
+    )
+    customer = signed_in(contact)
+
+    page = customer.get(f"/portal/tickets/{english.number}").text
+
+    assert '<html lang="it">' in page
+    assert "No audio on calls." in page  # the thread as written
+    assert "Esci" in page and "Sign out" not in page

@@ -33,8 +33,8 @@ def base_language(code: str | None) -> str | None:
 
 
 def customer_language(*candidates: str | None) -> str:
-    """The first candidate the desk has texts for (pass the ticket's language before the
-    contact's), else English."""
+    """The first candidate the desk has texts for, else English. The caller orders them: a
+    ticket's mail puts the ticket's language first, the portal its reader's."""
     for candidate in candidates:
         code = base_language(candidate)
         if code is not None and code in CATALOGUES:

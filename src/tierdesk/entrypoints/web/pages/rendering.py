@@ -81,12 +81,14 @@ def accepted_languages(request: Request) -> list[str]:
 def portal_language(
     request: Request, contact: Contact | None = None, ticket: Ticket | None = None
 ) -> str:
-    """What the portal speaks: on a ticket's page the ticket's language (its mails are in it
-    too), else the signed-in contact's, else what the browser asks for, else English."""
+    """What the portal speaks: the language the signed-in contact states (the person reading:
+    a German customer opening a colleague's English ticket still reads a German portal), else
+    on a ticket's page the ticket's language (its mails are in it too), else what the browser
+    asks for, else English."""
     contact = contact or getattr(request.state, "contact", None)
     return customer_language(
-        ticket.language if ticket else None,
         contact.language if contact else None,
+        ticket.language if ticket else None,
         *accepted_languages(request),
     )
 
