@@ -42,3 +42,23 @@ def test_the_gaps_view_lists_a_topic_seeded_with_unanswered_searches(
     expect(topic.locator(".count")).to_have_text("2")
     link = topic.get_by_role("link", name="Write an article")
     expect(link).to_have_attribute("href", "/kb/articles/new?title=Paper+jam+in+the+fax+machine")
+
+
+def test_a_long_log_pasted_into_the_description_still_gets_suggestions_and_no_error(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    page = open_page()
+    sign_in(page, live_desk.customer)
+    page.goto("/portal/tickets/new")
+    page.get_by_label("Subject").fill("Fax machine paper jam")
+    expect(page.locator("#suggestions")).to_contain_text("No suggestions yet")
+    log = "".join(
+        f"2026-12-07 03:{n % 60:02d}:00 fax[42]: tray 2 jammed, page {n}\n" for n in range(2000)
+    )
+
+    with page.expect_response(lambda r: "/portal/suggest" in r.url) as answered:
+        page.locator("#body").fill(f"The fax tray jams on every page.\n{log}")
+
+    assert answered.value.status == 200  # a query string this long was refused by the server
+    expect(page.locator("#suggestions")).to_contain_text("No suggestions yet")
+    expect(page.get_by_text("Invalid HTTP request")).to_have_count(0)

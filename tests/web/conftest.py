@@ -70,6 +70,12 @@ class Browser:
     def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
         return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
 
+    def suggest(self, draft: dict[str, str]) -> httpx.Response:
+        """What the portal's new-ticket form asks while the customer types (the form's page
+        first, for its CSRF token)."""
+        self.get("/portal/tickets/new")
+        return self.post("/portal/suggest", draft)
+
     def sign_in(self, who: Agent | Contact, password: str = PASSWORD) -> httpx.Response:
         path = "/portal/signin" if isinstance(who, Contact) else "/signin"
         self.get(path)

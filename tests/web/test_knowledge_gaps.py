@@ -51,8 +51,8 @@ def test_a_portal_search_that_finds_nothing_is_a_miss_and_one_that_finds_a_passa
     acme = signed_in(web.acme_contact)
     globex = signed_in(web.globex_contact)
 
-    found = acme.get("/portal/suggest", params=ANSWERED).text
-    missed = globex.get("/portal/suggest", params=UNANSWERED).text
+    found = acme.suggest(ANSWERED).text
+    missed = globex.suggest(UNANSWERED).text
 
     assert "One-way audio behind NAT" in found
     assert "One-way audio" not in missed
@@ -69,8 +69,8 @@ def test_a_miss_that_cannot_be_stored_does_not_cost_the_customer_their_search(
         connection.execute(text("DROP TABLE knowledge_misses"))
     customer = signed_in(web.acme_contact)
 
-    missed = customer.get("/portal/suggest", params=UNANSWERED)
-    found = customer.get("/portal/suggest", params=ANSWERED)
+    missed = customer.suggest(UNANSWERED)
+    found = customer.suggest(ANSWERED)
 
     assert missed.status_code == 200 and "No suggestions yet" in missed.text
     assert found.status_code == 200 and "One-way audio behind NAT" in found.text
@@ -82,13 +82,13 @@ def test_a_customers_draft_is_one_miss_that_follows_their_words_until_it_finds_a
     _add_manual(web)
     customer = signed_in(web.acme_contact)
 
-    customer.get("/portal/suggest", params={"subject": "Fax machine paper"})
+    customer.suggest({"subject": "Fax machine paper"})
     clock.advance(timedelta(seconds=30))
-    customer.get("/portal/suggest", params=UNANSWERED)
+    customer.suggest(UNANSWERED)
     assert _queries(_gaps(web)) == ["Fax machine paper jam\nthe fax tray jams on every page"]
 
     clock.advance(timedelta(seconds=30))
-    customer.get("/portal/suggest", params={**UNANSWERED, "body": "and one-way audio latching"})
+    customer.suggest({**UNANSWERED, "body": "and one-way audio latching"})
     assert _queries(_gaps(web)) == []
 
 
@@ -191,7 +191,7 @@ def test_the_gap_check_searches_in_a_transaction_that_writes_nothing(web: WebDes
 def test_a_draft_that_found_nothing_and_the_ticket_it_became_are_one_miss(
     web: WebDesk, signed_in: SignIn, clock: FixedClock
 ) -> None:
-    signed_in(web.acme_contact).get("/portal/suggest", params=UNANSWERED)
+    signed_in(web.acme_contact).suggest(UNANSWERED)
     clock.advance(timedelta(minutes=2))
     opened = tickets.open_ticket(
         web.app.desk,
@@ -209,7 +209,7 @@ def test_a_draft_that_found_nothing_and_the_ticket_it_became_are_one_miss(
 def test_only_leads_and_admins_read_the_gaps(
     web: WebDesk, signed_in: SignIn, client: TestClient
 ) -> None:
-    signed_in(web.globex_contact).get("/portal/suggest", params=UNANSWERED)
+    signed_in(web.globex_contact).suggest(UNANSWERED)
     acme = signed_in(web.acme_contact)
 
     agent_page = signed_in(web.l1).get("/kb/gaps")
@@ -228,16 +228,14 @@ def test_only_leads_and_admins_read_the_gaps(
         assert answer.status_code == 403, who
         assert "Fax machine" not in answer.text
     # Another customer's words never come back to a customer: not in their suggestions either.
-    assert (
-        "Fax machine" not in acme.get("/portal/suggest", params={"subject": "paper jam tray"}).text
-    )
+    assert "Fax machine" not in acme.suggest({"subject": "paper jam tray"}).text
 
 
 def test_a_lead_reads_the_gaps_of_every_organisation_through_the_api(
     web: WebDesk, signed_in: SignIn, client: TestClient
 ) -> None:
-    signed_in(web.acme_contact).get("/portal/suggest", params=UNANSWERED)
-    signed_in(web.globex_contact).get("/portal/suggest", params={"subject": "Fax paper jammed"})
+    signed_in(web.acme_contact).suggest(UNANSWERED)
+    signed_in(web.globex_contact).suggest({"subject": "Fax paper jammed"})
     token = token_for(web.app.desk, web.lead)
 
     answer = client.get(
@@ -255,9 +253,9 @@ def test_a_lead_reads_the_gaps_of_every_organisation_through_the_api(
 def test_misses_are_forgotten_after_the_retention(
     web: WebDesk, signed_in: SignIn, clock: FixedClock
 ) -> None:
-    signed_in(web.acme_contact).get("/portal/suggest", params=UNANSWERED)
+    signed_in(web.acme_contact).suggest(UNANSWERED)
     clock.advance(timedelta(days=100))
-    signed_in(web.acme_contact).get("/portal/suggest", params={"subject": "Printer toner smudges"})
+    signed_in(web.acme_contact).suggest({"subject": "Printer toner smudges"})
     clock.advance(timedelta(days=81))  # the first is 181 days old, the second 81
 
     prune_knowledge_gaps(web.app.desk)
@@ -269,9 +267,9 @@ def test_a_suggestion_read_before_opening_a_ticket_anyway_is_listed(
     web: WebDesk, signed_in: SignIn, clock: FixedClock
 ) -> None:
     _add_manual(web)
-    signed_in(web.globex_contact).get("/portal/suggest", params=ANSWERED)  # read, no ticket
+    signed_in(web.globex_contact).suggest(ANSWERED)  # read, no ticket
     customer = signed_in(web.acme_contact)
-    found = customer.get("/portal/suggest", params=ANSWERED).text
+    found = customer.suggest(ANSWERED).text
     assert "One-way audio behind NAT" in found
     clock.advance(timedelta(minutes=5))
     opened = tickets.open_ticket(
@@ -319,7 +317,7 @@ def test_the_gaps_page_escapes_what_customers_typed_and_says_when_there_are_none
     assert "No gaps recorded in the last 30 days" in empty
 
     markup = '<script>alert("gap")</script> fax jam'
-    signed_in(web.acme_contact).get("/portal/suggest", params={"subject": markup})
+    signed_in(web.acme_contact).suggest({"subject": markup})
     page = lead.get("/kb/gaps", params={"days": 90}).text
 
     assert "<script>alert" not in page

@@ -137,9 +137,8 @@ def test_a_suggested_solved_ticket_is_named_in_the_customers_language(
     tickets.solve_ticket(web.app.desk, web.l1, number, "Redémarré.", "Redémarrez le téléphone.")
     browser = signed_in(customer(web, "fr"))
 
-    typed = browser.get(
-        "/portal/suggest",
-        params={"subject": "Téléphone KP-200 sans enregistrement", "body": ""},
+    typed = browser.suggest(
+        {"subject": "Téléphone KP-200 sans enregistrement", "body": ""},
     ).text
 
     assert f"Ticket résolu {number}" in typed

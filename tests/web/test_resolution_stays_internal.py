@@ -46,7 +46,7 @@ def test_suggestions_while_typing_answer_with_the_reply_not_the_resolution(
     ticket = solved_ticket(web)
     found = (
         signed_in(web.acme_contact)
-        .get("/portal/suggest", params={"subject": "factory reset KP-200 phone", "body": ""})
+        .suggest({"subject": "factory reset KP-200 phone", "body": ""})
         .text
     )
     assert f"Solved ticket {ticket.number}" in found

@@ -150,15 +150,13 @@ def test_a_portal_suggestion_offers_the_answer_never_the_internal_resolutions_wo
     tickets.solve_ticket(web.app.desk, web.l1, number, INTERNAL, ANSWER)
     portal = signed_in(web.acme_contact)
 
-    typed = portal.get(
-        "/portal/suggest", params={"subject": "KP-200 phone does not register", "body": ""}
-    ).text
+    typed = portal.suggest({"subject": "KP-200 phone does not register", "body": ""}).text
     assert f"Solved ticket {number}" in typed
     assert "refreshed your phone" in html.unescape(typed)
     assert "zq-lab-77" not in typed and "provisioning profile" not in typed
 
     # Words only the internal resolution holds find nothing for a customer.
-    internal_words = portal.get(
-        "/portal/suggest", params={"subject": "stale provisioning profile zq-lab-77", "body": ""}
+    internal_words = portal.suggest(
+        {"subject": "stale provisioning profile zq-lab-77", "body": ""}
     ).text
     assert number not in internal_words

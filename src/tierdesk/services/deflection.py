@@ -23,6 +23,10 @@ from tierdesk.services.search import require_search, search_filter
 
 # Shorter drafts match almost anything; suggestions start once the customer has said something.
 MIN_QUERY_CHARACTERS = 12
+# What a draft is searched with: its subject and the start of its description say what it is
+# about (as a question to the API may be 2,000 characters); a log pasted further down would
+# only make every keystroke's search slower.
+MAX_DRAFT_CHARACTERS = 2_000
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def suggest_while_typing(desk: Desk, actor: Actor, draft: str, limit: int = 3) -
     """Manual passages and solved answers for a draft ticket, searched with the customer's own
     access: the manuals, and their organisation's solved tickets (public text only)."""
     _contact(actor)
-    text = " ".join(draft.split())
+    text = " ".join(draft.split())[:MAX_DRAFT_CHARACTERS]
     if len(text) < MIN_QUERY_CHARACTERS:
         return []
     passages = search_knowledge(desk, actor, text, limit=limit, kinds=KNOWLEDGE_KINDS)

@@ -153,9 +153,15 @@ def new_ticket_form(request: Request, contact: WebContact) -> Response:
     return render(request, "portal/new.html", {"contact": contact})
 
 
-@router.get("/suggest")
+# A POST, though it stores nothing but the search: the draft may be a long paste, which in a
+# query string outgrows the server's request line (answered in the server's own English).
+@router.post("/suggest", dependencies=[Csrf])
 def suggest(
-    request: Request, desk: DeskDep, contact: WebContact, subject: str = "", body: str = ""
+    request: Request,
+    desk: DeskDep,
+    contact: WebContact,
+    subject: Annotated[str, Form()] = "",
+    body: Annotated[str, Form()] = "",
 ) -> Response:
     draft = f"{subject}\n{body}"
     found = deflection.suggest_while_typing(desk, contact, draft)
