@@ -84,6 +84,10 @@ def test_a_customer_is_told_what_went_wrong_in_their_language(
     assert empty.headers["X-Desk-Fields"] == "subject,body"
     assert lost.status_code == 404
     assert "Unter dieser Adresse gibt es keine Seite." in lost.text
+    # still signed in: the portal's menu and its way out stay on the error page
+    assert "Unsere Tickets" in lost.text and ">Abmelden</button>" in lost.text
+    missing = browser.get("/portal/tickets/TD-999999")
+    assert missing.status_code == 404 and ">Abmelden</button>" in missing.text
 
 
 def test_a_customer_who_states_a_language_reads_the_portal_in_it_on_an_english_ticket(

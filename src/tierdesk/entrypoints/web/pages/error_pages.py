@@ -61,6 +61,8 @@ def error_page(request: Request, status: int, message: str, fields: list[str]) -
     portal = is_portal(request)
     start = "/portal/tickets" if portal else "/"
     context = {"status": status, "message": message, "back": back_link(request, start)}
+    if portal:  # a signed-in customer keeps the portal's menu and "Sign out" (_customer_known)
+        context["contact"] = getattr(request.state, "contact", None)
     template = "portal/error.html" if portal else "error.html"
     return render(request, template, context, status)
 
