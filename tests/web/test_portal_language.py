@@ -6,6 +6,7 @@ ticket's language; before sign-in the browser's Accept-Language decides."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 
 from tests.language.support import GERMAN, language_desk
 from tests.web.conftest import PASSWORD, Browser, WebDesk, contact_with_password
@@ -117,3 +118,31 @@ def test_a_customer_who_states_a_language_reads_the_portal_in_it_on_an_english_t
     assert '<html lang="it">' in page
     assert "No audio on calls." in page  # the thread as written
     assert "Esci" in page and "Sign out" not in page
+
+
+def test_the_portal_writes_moments_as_the_customers_language_does_and_the_workspace_in_iso(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    world = language_desk(web.app.desk)
+    contact = people.create_contact(
+        web.app.desk,
+        SYSTEM,
+        people.NewContact(
+            email="jonas@example.de",
+            name="Jonas Weber",
+            organisation=world.organisation.name,
+            language="de",
+            password=PASSWORD,
+        ),
+    ).contact
+    opened = tickets.open_ticket(
+        web.app.desk, contact, tickets.NewTicket(subject="Kein Ton", body_text=GERMAN)
+    )
+    at = opened.created_at.astimezone(UTC)
+
+    portal = signed_in(contact).get(f"/portal/tickets/{opened.number}").text
+    workspace = signed_in(web.lead).get(f"/tickets/{opened.number}").text
+
+    assert at.strftime("%d.%m.%Y, %H:%M UTC") in portal
+    assert at.strftime("%Y-%m-%d %H:%M UTC") not in portal
+    assert at.strftime("%Y-%m-%d %H:%M UTC") in workspace

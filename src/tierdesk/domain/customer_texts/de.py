@@ -114,6 +114,7 @@ TEXTS: dict[str, str] = {
     "csat.thanks": "Sie haben dieses Ticket mit {score}/5 bewertet. Vielen Dank!",
     "csat.rated": "bewertet mit {score}/5",
     # -- the portal ----------------------------------------------------------------------------
+    "format.when": "%d.%m.%Y, %H:%M UTC",
     "portal.brand": "Kestrel Support-Portal",
     "portal.name": "Support-Portal",
     "portal.nav": "Portal",

@@ -107,6 +107,8 @@ TEXTS: dict[str, str] = {
     "csat.thanks": "You rated this ticket {score}/5. Thank you.",
     "csat.rated": "rated {score}/5",
     # -- the portal ----------------------------------------------------------------------------
+    # a moment on a page (strftime), as the language writes a date; always in UTC
+    "format.when": "%Y-%m-%d %H:%M UTC",
     "portal.brand": "Kestrel support portal",
     "portal.name": "Support portal",
     "portal.nav": "Portal",

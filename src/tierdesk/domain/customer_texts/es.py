@@ -112,6 +112,7 @@ TEXTS: dict[str, str] = {
     "csat.thanks": "Ha valorado este ticket con un {score}/5. ¡Gracias!",
     "csat.rated": "valorado con {score}/5",
     # -- the portal ----------------------------------------------------------------------------
+    "format.when": "%d/%m/%Y %H:%M UTC",
     "portal.brand": "Portal de soporte de Kestrel",
     "portal.name": "Portal de soporte",
     "portal.nav": "Portal",

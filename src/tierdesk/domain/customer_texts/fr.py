@@ -122,6 +122,7 @@ TEXTS: dict[str, str] = {
     "csat.thanks": f"Vous avez donné la note de {{score}}/5 à ce ticket. Merci{NBSP}!",
     "csat.rated": "noté {score}/5",
     # -- the portal ----------------------------------------------------------------------------
+    "format.when": "%d/%m/%Y %H:%M UTC",
     "portal.brand": "Portail d'assistance Kestrel",
     "portal.name": "Portail d'assistance",
     "portal.nav": "Portail",

@@ -113,6 +113,7 @@ TEXTS: dict[str, str] = {
     "csat.thanks": "Ha dato a questo ticket una valutazione di {score}/5. Grazie!",
     "csat.rated": "valutato {score}/5",
     # -- the portal ----------------------------------------------------------------------------
+    "format.when": "%d/%m/%Y %H:%M UTC",
     "portal.brand": "Portale di assistenza Kestrel",
     "portal.name": "Portale di assistenza",
     "portal.nav": "Portale",

@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from tierdesk.domain.customer_texts import customer_language, customer_text, has_text
 from tierdesk.domain.people import Contact
@@ -24,8 +25,14 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 DEFAULT_STRONG_CONFIDENCE = 0.8
 
 
-def _when(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+@pass_context
+def _when(context: Context, value: datetime | None) -> str:
+    """A moment as the page's language writes it ("04.12.2026, 08:30 UTC" in German; the
+    workspace's English keeps "2026-12-04 08:30 UTC")."""
+    if value is None:
+        return ""
+    pattern = customer_text(context.get("language"), "format.when")
+    return value.astimezone(UTC).strftime(pattern)
 
 
 def _iso(value: datetime | None) -> str:
