@@ -429,3 +429,20 @@ def test_the_openapi_document_describes_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/tickets" in spec["paths"]
     assert "/api/v1/tickets/{ticket_ref}/escalate" in spec["paths"]
+
+
+def test_null_for_a_field_a_ticket_always_has_is_refused_and_the_ticket_still_reads(
+    client: TestClient, world: World
+) -> None:
+    number = _open(client, world)["number"]
+    before = client.get(f"/api/v1/tickets/{number}", headers=world.lead).json()
+
+    for field in ("subject", "type", "tags", "custom_fields"):
+        refused = client.patch(f"/api/v1/tickets/{number}", json={field: None}, headers=world.lead)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["field"] == field
+
+    after = client.get(f"/api/v1/tickets/{number}", headers=world.lead)
+    assert after.status_code == 200 and after.json() == before
+    listed = client.get("/api/v1/tickets", headers=world.acme_contact)
+    assert listed.status_code == 200 and number in {t["number"] for t in listed.json()["items"]}

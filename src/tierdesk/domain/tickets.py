@@ -8,6 +8,7 @@ Every state-changing method checks that the change makes sense, applies it and a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -256,6 +257,7 @@ class Ticket:
     def update_fields(self, by: Actor, at: datetime, **values: Any) -> None:
         """Change descriptive fields (subject, type, product, queue, tags…) in one audited step."""
         self._require_active("update")
+        refuse_null_fields(values)
         changes: dict[str, list[Any]] = {}
         for name, value in values.items():
             if name not in UPDATABLE_FIELDS:
@@ -393,6 +395,15 @@ UPDATABLE_FIELDS = frozenset(
         "language",
     }
 )
+# Fields a ticket always has a value for: sent as null, they are refused, not stored as nothing
+# (a list of tickets would then fail to read it back).
+NEVER_EMPTY_FIELDS = ("subject", "type", "tags", "custom_fields")
+
+
+def refuse_null_fields(values: Mapping[str, Any]) -> None:
+    for name in NEVER_EMPTY_FIELDS:
+        if name in values and values[name] is None:
+            raise InvalidInputError(f"{name} cannot be null: leave it out to keep it", field=name)
 
 
 def _plain(value: Any) -> Any:

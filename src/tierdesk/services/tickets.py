@@ -19,6 +19,7 @@ from tierdesk.domain.tickets import (
     TicketLink,
     TicketType,
     normalise_tags,
+    refuse_null_fields,
 )
 from tierdesk.domain.visibility import may_read_internal
 from tierdesk.errors import InvalidInputError, NotFoundError
@@ -427,6 +428,7 @@ def apply_changes(desk: Desk, actor: Actor, reference: int | str, changes: Ticke
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         now = desk.clock.now()
         values = dict(changes.fields)
+        refuse_null_fields(values)  # before the cleaning below reads them
         queue = values.pop("queue", None)
         if "queue" in changes.fields and not queue:
             values["queue"] = None  # out of any queue, at the same level

@@ -4,7 +4,7 @@ One file per kind of record, each line a JSON object of the row's columns under 
 names, with the desk's own ids, so that references between files (a message's ``ticket_id``, an
 event's ``ticket_id``) stay true across an export and an import. What a line leaves out:
 secrets (``password_hash``: nobody's password or token leaves the desk), what storage derives
-(``name_key``) and where this desk keeps a file (an attachment's ``storage_key``; the file
+(``name_key``), a ticket's change counter (``revision``) and where this desk keeps a file (an attachment's ``storage_key``; the file
 itself is ``attachments/<sha256>`` beside the NDJSON files) and references to what the export
 leaves out (a side conversation's mail's ``outbox_id``: the outbox is not exported).
 
@@ -40,6 +40,9 @@ from tierdesk.domain.messages import MessageKind
 
 SECRETS = frozenset({"password_hash"})
 DERIVED = frozenset({"name_key"})
+# A ticket's change counter, which only this desk's own writes compare: an import starts it anew.
+# (A hand-off packet's ``revision`` is its amendment's number: exported.)
+BOOKKEEPING = {"tickets": frozenset({"revision"})}
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ class ExportFile:
     deferred: frozenset[str] = frozenset()
 
     def fields(self) -> list[str]:
-        hidden = SECRETS | DERIVED | self.local | self.omitted
+        kept_here = BOOKKEEPING.get(self.table.name, frozenset())
+        hidden = SECRETS | DERIVED | kept_here | self.local | self.omitted
         return [c.name for c in self.table.columns if c.name not in hidden]
 
 

@@ -183,6 +183,9 @@ tickets = Table(
     Column("first_response_at", UtcDateTime),
     Column("solved_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
+    # Checked and raised by every UPDATE of the row (the mapper's version counter): a change
+    # made over a state someone else has changed since is refused (unit_of_work: 409).
+    Column("revision", Integer, nullable=False, server_default="1"),
 )
 
 messages = Table(

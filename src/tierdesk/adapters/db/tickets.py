@@ -61,6 +61,7 @@ def map_tickets(reg: registry) -> None:
             ),
         },
         exclude_properties=["pending_events"],
+        version_id_col=tables.tickets.c.revision,
     )
     event.listen(Ticket, "load", _init_pending_events)
 

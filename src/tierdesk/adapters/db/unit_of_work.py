@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from tierdesk.adapters.db.access_notes import SqlAccessNoteRepository
 from tierdesk.adapters.db.advisories import SqlAdvisoryRepository
@@ -71,7 +74,7 @@ from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.messages import Attachment, Message
 from tierdesk.domain.tickets import Ticket, format_ticket_number
-from tierdesk.errors import InvalidTransitionError
+from tierdesk.errors import ConflictError, InvalidTransitionError
 from tierdesk.ports import (
     AccessNoteRepository,
     AdvisoryRepository,
@@ -135,6 +138,8 @@ from tierdesk.ports import (
     TriageRepository,
     WebhookRepository,
 )
+
+log = logging.getLogger(__name__)
 
 # How many rounds of "handlers changed a ticket, which raised new events" one commit allows.
 # Real chains are 2-3 deep (opened -> routed -> assigned); more means handlers feed each other.
@@ -302,6 +307,11 @@ class SqlUnitOfWork:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so what a use case returns stays readable after the block.
         self.session.close()
+        if _changed_meanwhile(exc):
+            log.info("refused a change made over a state changed meanwhile: %s", exc)
+            raise ConflictError(
+                "someone changed this at the same moment: reload it and try again"
+            ) from exc
 
     def flush(self) -> None:
         self.session.flush()
@@ -383,6 +393,20 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self.session.info.pop(JOBS_ENQUEUED, None)
+
+
+def _changed_meanwhile(exc: BaseException | None) -> bool:
+    """Another transaction committed between this one's read and its write: a ticket's row
+    at another revision than the one read (two people solving or accepting it at once), or a
+    unique key it took first (the next hand-off packet's number, when both escalate)."""
+    if isinstance(exc, StaleDataError):
+        return True
+    if not isinstance(exc, IntegrityError):
+        return False
+    cause = exc.orig
+    return getattr(cause, "sqlstate", None) == "23505" or getattr(
+        cause, "sqlite_errorname", None
+    ) in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
