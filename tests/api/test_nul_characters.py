@@ -1,5 +1,6 @@
 """A NUL character (U+0000) in any text a request carries is a 422 naming the field, on both
-engines: PostgreSQL cannot store it (binding it failed with a 500) and SQLite stored it."""
+engines: PostgreSQL cannot store it (binding it failed with a 500) and SQLite stored it. So is
+half of a UTF-16 surrogate pair, which neither driver can encode."""
 
 from __future__ import annotations
 
@@ -74,3 +75,21 @@ def test_a_route_that_reads_its_own_body_still_reads_it_after_the_check(
         )
         assert answer.status_code < 500, answer.text
         assert "error" in answer.json()
+
+
+def test_half_a_surrogate_pair_is_refused_naming_it_and_a_whole_pair_is_kept(
+    client: TestClient, world: World, app: Tierdesk
+) -> None:
+    # httpx would refuse to encode a lone surrogate: the JSON is written as a client sends it.
+    headers = {**world.acme_contact, "Content-Type": "application/json"}
+    half = b'{"subject": "Dial tone \\ud800", "body": "Nothing on the line."}'
+    pair = b'{"subject": "Dial tone \\ud83d\\ude00", "body": "Nothing on the line."}'
+
+    refused = client.post("/api/v1/tickets", content=half, headers=headers)
+    kept = client.post("/api/v1/tickets", content=pair, headers=headers)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["field"] == "subject"
+    assert "surrogate" in refused.json()["error"]["message"]
+    assert kept.status_code == 201 and kept.json()["subject"] == "Dial tone \U0001f600"
+    assert _tickets(app) == 1

@@ -4,9 +4,10 @@ One file per kind of record, each line a JSON object of the row's columns under 
 names, with the desk's own ids, so that references between files (a message's ``ticket_id``, an
 event's ``ticket_id``) stay true across an export and an import. What a line leaves out:
 secrets (``password_hash``: nobody's password or token leaves the desk), what storage derives
-(``name_key``), a ticket's change counter (``revision``) and where this desk keeps a file (an attachment's ``storage_key``; the file
-itself is ``attachments/<sha256>`` beside the NDJSON files) and references to what the export
-leaves out (a side conversation's mail's ``outbox_id``: the outbox is not exported).
+(``name_key``), a ticket's change counter (``revision``), where this desk keeps a file (an
+attachment's ``storage_key``; the file itself is ``attachments/<sha256>`` beside the NDJSON
+files) and references to what the export leaves out (a side conversation's mail's
+``outbox_id``: the outbox is not exported).
 
 A line is keyed by its ``id``; the two tables without one by their primary key (``region_members``
 by ``agent_id``, ``ticket_installed_items`` by ``(ticket_id, installed_item_id)``): the export

@@ -1,16 +1,22 @@
-"""Text with a NUL character is refused, on every route (API and pages), in one place.
+"""Text with a NUL character or a lone surrogate is refused, on every route (API and pages), in
+one place.
 
 PostgreSQL's text (and JSONB) cannot hold U+0000: a subject, a search word or a form field
 carrying one failed when it was bound, an answer of 500 where the caller's mistake belongs.
 SQLite stored it, so the same request answered differently on the two engines. A NUL carries
 nothing a person wrote, so wherever it arrives as text (a path or query parameter, a JSON
 string or key, a form field or an uploaded file's name) the request is a 422 naming the field,
-before anything reads or writes. An uploaded file's bytes are not text and are left alone."""
+before anything reads or writes. An uploaded file's bytes are not text and are left alone.
+
+JSON can also carry half of a UTF-16 surrogate pair ("\\ud800" with no partner), which Python
+keeps as a lone surrogate that no database driver can encode: the same 422, not a 500 from
+wherever it was first bound."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 
 from fastapi import Request, params
@@ -20,6 +26,8 @@ from starlette.exceptions import HTTPException
 from tierdesk.errors import InvalidInputError
 
 NUL = "\x00"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a pair decodes to one character; half stays
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -73,7 +81,7 @@ async def _texts(request: Request) -> list[tuple[str, str]]:
         body = await request.body()  # read (and kept) already by the route's own parsing
         # JSON can only carry a NUL escaped; "\\u0000" (an escaped backslash) is no NUL, which
         # parsing tells. A body that is not JSON is the route's to refuse.
-        if b"\\u0000" in body:
+        if b"\\u0000" in body or _ESCAPED_SURROGATE.search(body):
             with contextlib.suppress(ValueError):
                 texts += _json_strings(json.loads(body), "")
     return texts
@@ -85,5 +93,11 @@ async def refuse_nul_characters(request: Request) -> None:
         if NUL in text:
             raise InvalidInputError(
                 f"{field or 'the body'} holds a NUL character (U+0000), which no text may hold",
+                field=field,
+            )
+        if _LONE_SURROGATE.search(text):
+            raise InvalidInputError(
+                f"{field or 'the body'} holds half of a UTF-16 surrogate pair, which is no "
+                "character",
                 field=field,
             )
