@@ -92,6 +92,10 @@ def test_a_lead_creates_and_changes_a_calendar_and_an_agent_may_not(
         headers=people.lead,
     )
     assert changed.status_code == 200, changed.text
+    emptied = client.patch(
+        "/api/v1/calendars/berlin-office", json={"hours": {}}, headers=people.lead
+    )
+    assert emptied.status_code == 422 and emptied.json()["error"]["field"] == "hours"
     assert changed.json()["holidays"] == ["2026-12-25", "2026-12-26"]
     assert changed.json()["description"] == "<b>Berlin</b>"  # JSON carries it as plain text
     assert (
@@ -114,6 +118,9 @@ def test_a_lead_creates_and_changes_a_calendar_and_an_agent_may_not(
         ({"name": "x", "hours": {"mon": [["12:00", "09:00"]]}}, 422, "invalid_input"),
         ({"name": "24x7", "hours": {"mon": [["09:00", "17:00"]]}}, 409, "conflict"),
         ({"name": "x", "hours": {}, "colour": "red"}, 422, "invalid_request"),
+        # A desk that never works: every ticket whose clock used it would be refused.
+        ({"name": "x", "hours": {}}, 422, "invalid_input"),
+        ({"name": "x", "hours": {"mon": [], "sat": []}}, 422, "invalid_input"),
     ],
 )
 def test_calendars_that_make_no_sense_are_refused_with_a_clear_error(

@@ -104,6 +104,13 @@ class BusinessCalendar:
         return self.weekly[day.weekday()]
 
 
+def require_working_time(calendar: BusinessCalendar) -> None:
+    """What a calendar must have to be stored: a desk that never works would never reach a
+    deadline, and every ticket whose clock used it would be refused."""
+    if not calendar.has_working_time:
+        raise InvalidInputError("a calendar needs working hours on at least one day", field="hours")
+
+
 def always_open(name: str = "24x7", timezone: str = "UTC") -> BusinessCalendar:
     whole_day = ((0, MINUTES_PER_DAY),)
     return BusinessCalendar(name=name, timezone=timezone, weekly=(whole_day,) * 7)

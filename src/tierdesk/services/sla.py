@@ -9,7 +9,12 @@ from typing import Any
 
 from tierdesk.domain.audit import audit_event
 from tierdesk.domain.audit_query import parse_record_id
-from tierdesk.domain.calendars import BusinessCalendar, WeeklyHours, format_weekly_hours
+from tierdesk.domain.calendars import (
+    BusinessCalendar,
+    WeeklyHours,
+    format_weekly_hours,
+    require_working_time,
+)
 from tierdesk.domain.people import Actor, Tier
 from tierdesk.domain.sla import BreachAction, LevelTarget, SlaPolicy
 from tierdesk.domain.tickets import Priority
@@ -66,6 +71,7 @@ def create_calendar(desk: Desk, actor: Actor, fields: CalendarFields) -> Busines
         holidays=frozenset(fields.holidays or ()),
         description=(fields.description or "").strip(),
     )
+    require_working_time(calendar)
     with desk.uow() as uow:
         if uow.calendars.named(calendar.name) is not None:
             raise ConflictError(f"calendar {calendar.name!r} exists already", field="name")
@@ -101,6 +107,7 @@ def update_calendar(
                 fields.description.strip() if fields.description is not None else old.description
             ),
         )
+        require_working_time(new)
         if new.name != old.name and uow.calendars.named(new.name) is not None:
             raise ConflictError(f"calendar {new.name!r} exists already", field="name")
         before, after = _calendar_facts(old), _calendar_facts(new)
