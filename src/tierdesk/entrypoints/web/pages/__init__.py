@@ -54,6 +54,7 @@ from tierdesk.entrypoints.web.pages import (
     signin,
     ticket,
     ticket_actions,
+    ticket_levels,
     ticket_defects,
     ticket_fields,
     ticket_merges,
@@ -140,6 +141,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         ticket_new,  # before ticket: /tickets/new is not a ticket's number
         ticket,
         ticket_actions,
+        ticket_levels,
         ticket_merges,
         understanding,
         installed_base,

@@ -1,0 +1,73 @@
+"""What a ticket's level decides about it, on the ticket page (the API's de-escalate,
+more-information and solvable-lower): an L2 engineer notes that L1 could have solved an
+escalation, asks the customer for a checklist of what is missing, then hands the ticket back
+down with guidance; a refusal is said beside its field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.factories import full_packet
+from tests.web.conftest import Browser, WebDesk, agent_with_password
+from tests.web.test_workspace import open_at_l1
+from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.people import Agent, Contact, Tier
+from tierdesk.domain.ticket_values import Status
+from tierdesk.services import escalation, tickets
+
+SignIn = Callable[[Agent | Contact], Browser]
+HTMX = {"HX-Request": "true"}
+
+
+def test_l2_notes_solvable_lower_asks_for_a_checklist_and_hands_the_ticket_back(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    desk = web.app.desk
+    number = open_at_l1(web, "Calls drop after 32 seconds").number or ""
+    escalation.escalate_ticket(desk, web.l1, number, Tier.L2, "no idea", full_packet())
+    escalation.accept_escalation(desk, web.l2, number)
+    l2 = signed_in(web.l2)
+
+    page = l2.get(f"/tickets/{number}").text
+    assert "Hand back down…" in page and "Solvable lower…" in page
+    assert "Need more information…" not in page  # level 3's decision
+
+    noted = l2.post(f"/tickets/{number}/solvable-lower", {"reason": "The KB answers it."})
+    assert "Noted: a lower level could have solved it" in noted.text
+    blank = l2.post(f"/tickets/{number}/more-information", {"items": " \n "}, headers=HTMX)
+    assert blank.status_code == 422 and blank.headers["X-Desk-Fields"] == "items"
+    asked = l2.post(
+        f"/tickets/{number}/more-information",
+        {"items": "Firmware version\n\nA packet capture of one call", "note": "To rule out NAT:"},
+    )
+    assert "Checklist sent" in asked.text
+    waiting = tickets.get_ticket(desk, web.lead, number)
+    assert waiting.status is Status.PENDING_CUSTOMER
+    checklist = [m for m in waiting.messages if m.kind is MessageKind.PUBLIC_REPLY][-1].body_text
+    assert "Firmware version" in checklist and "A packet capture of one call" in checklist
+
+    no_reason = l2.post(
+        f"/tickets/{number}/hand-back",
+        {"to_level": "1", "reason": "", "guidance": "Follow KB-3."},
+        headers=HTMX,
+    )
+    assert no_reason.status_code == 422 and "reason" in no_reason.headers["X-Desk-Fields"]
+    handed = l2.post(
+        f"/tickets/{number}/hand-back",
+        {"to_level": "1", "reason": "a how-to", "guidance": "Follow KB-3, section 2."},
+    )
+    assert "Handed back to L1" in handed.text
+    assert tickets.get_ticket(desk, web.lead, number).tier is Tier.L1
+
+
+def test_level_3_is_offered_the_checklist(web: WebDesk, signed_in: SignIn) -> None:
+    desk = web.app.desk
+    l3 = agent_with_password(web.app, tiers=[3])
+    number = open_at_l1(web, "Registration storms").number or ""
+    escalation.escalate_ticket(desk, web.lead, number, Tier.L3, "needs the lab", full_packet())
+    escalation.accept_escalation(desk, l3, number)
+
+    page = signed_in(l3).get(f"/tickets/{number}").text
+
+    assert "Need more information…" in page and 'id="more-info-dialog"' in page
+    assert '<option value="2">L2' in page and '<option value="0">L0' in page
