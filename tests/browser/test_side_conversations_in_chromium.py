@@ -74,3 +74,23 @@ def test_an_agent_asks_a_vendor_aside_and_posts_what_they_learnt_as_a_public_rep
     expect(page.get_by_role("status")).to_have_text("Public reply posted")
     expect(page.locator("main")).to_contain_text("firmware 4.2.2 fixes the hourly reboots")
     expect(page.locator("#side-conversations")).to_contain_text("closed")
+
+
+def test_a_long_link_in_a_quoted_message_does_not_widen_the_phone_page(
+    live_desk: LiveDesk, open_page: NewPage
+) -> None:
+    link = "https://downloads.vendor.example/firmware/" + "deskphone-300-4.2.2-" * 8 + "x.bin"
+    ticket = customer_ticket(live_desk, "Firmware link", f"{link}\nIs this the right file?")
+    page = open_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_desk.l1)
+    page.goto(f"/tickets/{ticket.number}")
+    panel = page.locator("#side-conversations")
+    expect(panel).to_contain_text("None yet")
+    page.locator("summary", has_text="Side conversations").click()  # folded on a phone
+
+    panel.get_by_text("Start a side conversation").click()
+
+    expect(panel.get_by_label("downloads.vendor.example", exact=False)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
