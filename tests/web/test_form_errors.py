@@ -181,6 +181,20 @@ def test_a_form_missing_a_field_the_page_needs_is_told_so_in_the_page_way(
     assert "Please fill in name." in page.text
 
 
+def test_a_field_too_long_for_the_form_is_said_in_the_forms_words(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    ticket = open_at_l1(web, "Time to log")
+    l1 = signed_in(web.l1)
+    l1.get(f"/tickets/{ticket.number}")
+
+    refused = l1.post(f"/tickets/{ticket.number}/time", {"minutes": "9" * 41}, headers=HTMX)
+
+    assert refused.status_code == 422
+    assert refused.text == "Please check minutes: at most 40 characters."
+    assert refused.headers["X-Desk-Fields"] == "minutes"
+
+
 def test_a_nul_in_a_form_field_is_refused_and_a_file_may_hold_one(
     web: WebDesk, signed_in: SignIn
 ) -> None:

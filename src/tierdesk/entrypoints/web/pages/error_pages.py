@@ -163,8 +163,21 @@ def form_error_page(request: Request, problems: Sequence[Any]) -> Response:
     for problem, field in zip(problems, fields, strict=True):
         name = field.replace("_", " ")
         missing = problem.get("type") == "missing"
-        said.append(f"fill in {name}" if missing else f"{name}: {problem.get('msg', 'not valid')}")
+        said.append(f"fill in {name}" if missing else f"check {name}: {_in_words(problem)}")
     return error_page(request, 422, "Please " + "; ".join(said) + ".", fields)
+
+
+def _in_words(problem: Any) -> str:
+    """Pydantic's message, in the words a form would use ("at most 40 characters", not
+    "String should have at most 40 characters"; a pattern's regular expression is no help)."""
+    kind, limits = problem.get("type"), problem.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"at most {limits.get('max_length')} characters"
+    if kind == "string_too_short":
+        return f"at least {limits.get('min_length')} characters"
+    if kind == "string_pattern_mismatch":
+        return "not one of the values this form offers"
+    return str(problem.get("msg", "not valid"))
 
 
 @router.get("/favicon.ico")
