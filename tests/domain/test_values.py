@@ -37,6 +37,13 @@ def test_anything_else_is_refused_as_invalid_input(reference: str) -> None:
         parse_ticket_reference(reference, "TD")
 
 
+def test_a_long_bad_reference_is_not_echoed_whole() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        parse_ticket_reference("TD-" + "x" * 10_000, "TD")
+
+    assert len(refused.value.message) < 120 and "xxx…" in refused.value.message
+
+
 def test_the_prefix_comes_from_settings() -> None:
     assert parse_ticket_reference("acme-1001", "ACME") == "ACME-1001"
     with pytest.raises(InvalidInputError):

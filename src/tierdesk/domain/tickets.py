@@ -436,7 +436,8 @@ def parse_ticket_reference(reference: str, prefix: str) -> int | str:
     head, _, tail = upper.partition("-")
     if head == prefix.upper() and _ascii_digits(tail):
         return upper
-    raise InvalidInputError(f"{reference!r} is neither a ticket id nor a number like {prefix}-1042")
+    shown = text if len(text) <= 40 else f"{text[:40]}…"  # a pasted page is not echoed whole
+    raise InvalidInputError(f"{shown!r} is neither a ticket id nor a number like {prefix}-1042")
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
