@@ -9,7 +9,7 @@ from tests.web.conftest import Browser, WebDesk
 from tests.web.test_workspace import open_at_l1
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.services import known_issues, tickets
+from tierdesk.services import incidents, known_issues, tickets
 from tierdesk.services.auth import SYSTEM
 
 SignIn = Callable[[Agent | Contact], Browser]
@@ -113,3 +113,58 @@ def test_the_defect_list_renders(web: WebDesk, signed_in: SignIn) -> None:
     page = signed_in(web.l2).get("/defects")
     assert page.status_code == 200
     assert "No defects." in page.text
+
+
+def test_an_l2_agent_edits_a_known_issue_and_a_bad_version_is_said_beside_its_field(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    l2 = signed_in(web.l2)
+    l2.get("/known-issues")
+    issue_path = l2.post(
+        "/known-issues",
+        {"title": "T.38 dropped", "symptoms": "Faxes fail", "fix": "Set t38=on.", "versions": ""},
+    ).url.path
+    form = l2.get(issue_path).text
+    assert 'action="' + issue_path + '/edit"' in form and ">Set t38=on.</textarea>" in form
+
+    bad = l2.post(
+        f"{issue_path}/edit",
+        {"fix": "Set t38=on.", "status": "open", "affected_versions": "six"},
+        headers={"HX-Request": "true"},
+    )
+    edited = l2.post(
+        f"{issue_path}/edit",
+        {
+            "fix": "Upgrade to 6.0.1.",
+            "root_cause": "A regression in 6.0.0.",
+            "status": "resolved",
+            "affected_versions": "6.0.0, 5.9.2",
+        },
+    )
+
+    assert bad.status_code == 422 and bad.headers["X-Desk-Fields"] == "affected_versions"
+    assert "Known issue changed" in edited.text
+    issue = known_issues.get_known_issue(web.app.desk, web.l2, int(issue_path.rsplit("/", 1)[-1]))
+    record = issue.record
+    assert (record.fix, record.root_cause, str(record.status)) == (
+        "Upgrade to 6.0.1.",
+        "A regression in 6.0.0.",
+        "resolved",
+    )
+    assert record.affected_versions == ["6.0.0", "5.9.2"]
+
+
+def test_a_lead_writes_the_post_incident_note_once_the_incident_is_resolved(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    lead = signed_in(web.lead)
+    lead.get("/incidents")
+    path = lead.post("/incidents", {"title": "Carrier trunk outage", "severity": "sev1"}).url.path
+    assert "Post-incident note" not in lead.get(path).text  # still running
+    incidents.resolve_incident(web.app.desk, web.lead, int(path.rsplit("/", 1)[-1]), "Restored.")
+    assert 'id="post-incident"' in lead.get(path).text
+
+    saved = lead.post(f"{path}/post-incident-note", {"note": "The carrier's BGP flapped."})
+
+    assert "Post-incident note saved" in saved.text
+    assert "The carrier&#39;s BGP flapped." in saved.text

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from tierdesk.domain.enhancements import EnhancementStatus
 from tierdesk.domain.incidents import IncidentSeverity, IncidentStatus
+from tierdesk.domain.known_issues import KnownIssueStatus
 from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Agent
 from tierdesk.entrypoints.web.deps import DeskDep
@@ -93,6 +94,7 @@ add_record_pages(
     known_issues.list_known_issues,
     known_issues.get_known_issue,
     list_extras=_products,
+    page_extras=lambda _desk, _agent: {"statuses": [str(s) for s in KnownIssueStatus]},
 )
 add_record_pages(DEFECTS, defects.list_defects, defects.get_defect)
 add_record_pages(
@@ -121,7 +123,7 @@ def _references(text: str) -> list[int | str]:
     return [r.strip() for r in text.replace(",", " ").split() if r.strip()]
 
 
-Choice = TypeVar("Choice", IncidentStatus, IncidentSeverity, EnhancementStatus)
+Choice = TypeVar("Choice", IncidentStatus, IncidentSeverity, EnhancementStatus, KnownIssueStatus)
 
 
 def _choice(kind: type[Choice], value: str, field: str) -> Choice:
@@ -172,6 +174,31 @@ def link_known_issue(
     )
     what = "Linked+and+answered+with+the+fix" if send_fix == "yes" else "Linked"
     return go(request, f"/tickets/{linked.number}?notice={what}")
+
+
+@router.post("/known-issues/{issue_id}/edit", dependencies=[Csrf])
+def edit_known_issue(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    issue_id: RecordId,
+    fix: Annotated[str, Form()],
+    status: Annotated[str, Form()],
+    root_cause: Annotated[str, Form()] = "",
+    affected_versions: Annotated[str, Form()] = "",
+) -> Response:
+    """The whole form as shown (the API's PATCH takes fields one by one): what did not change
+    changes nothing, and a form that changes nothing says so."""
+    known_issues.update_known_issue(
+        desk,
+        agent,
+        issue_id,
+        fix=fix,
+        root_cause=root_cause,
+        status=_choice(KnownIssueStatus, status, "status"),
+        affected_versions=affected_versions.replace(",", " ").split(),  # "5.2.0, 5.2.1"
+    )
+    return go(request, f"/known-issues/{issue_id}?notice=Known+issue+changed")
 
 
 @router.post("/defects/{defect_id}/link", dependencies=[Csrf])
@@ -231,6 +258,18 @@ def link_incident(
 ) -> Response:
     linked = incidents.link_incident_tickets(desk, agent, incident_id, _references(tickets_text))
     return go(request, f"/incidents/{incident_id}?notice=Linked+{len(linked)}+tickets")
+
+
+@router.post("/incidents/{incident_id}/post-incident-note", dependencies=[Csrf])
+def post_incident_note(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    incident_id: RecordId,
+    note: Annotated[str, Form()],
+) -> Response:
+    incidents.write_post_incident_note(desk, agent, incident_id, note)
+    return go(request, f"/incidents/{incident_id}?notice=Post-incident+note+saved")
 
 
 @router.post("/incidents/{incident_id}/updates", dependencies=[Csrf])
