@@ -69,3 +69,25 @@ def test_the_kb_page_counts_a_small_manuals_sections_in_words(
 
     assert "1 section</span>" in page and "1 sections" not in page
     assert "2 sections</span>" in page
+
+
+def test_an_agent_removes_a_manual_from_its_page_and_search_no_longer_finds_it(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    l1 = signed_in(web.l1)
+    l1.get("/kb")
+    added = l1.client.post(
+        "/kb/upload",
+        data={"csrf_token": l1.token},
+        files=[("file", ("handset.md", guide(2), "text/markdown"))],
+    )
+    path = added.url.path
+    assert "Reboot the handset" in l1.get("/kb?q=reboot+the+handset").text
+    page = l1.get(path).text
+    assert f'action="{path}/remove"' in page
+
+    removed = l1.post(f"{path}/remove")
+
+    assert removed.url.path == "/kb" and "Removed from the knowledge base" in removed.text
+    assert l1.get(path).status_code == 404
+    assert "Reboot the handset" not in l1.get("/kb?q=reboot+the+handset").text

@@ -1,4 +1,5 @@
-"""The knowledge base in the workspace: search with citations, read a manual, upload one."""
+"""The knowledge base in the workspace: search with citations, read a manual, upload one,
+remove one (from search and the knowledge base; the trail keeps its title)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,11 @@ async def upload_manual(
     else:
         what = "Added; its sections are being indexed in the background"
     return go(request, f"/kb/articles/{ingested.article.id}?notice={quote_plus(what)}")
+
+
+@router.post("/articles/{article_id}/remove", dependencies=[Csrf])
+def remove_manual(
+    request: Request, desk: DeskDep, agent: WebAgent, article_id: RecordId
+) -> Response:
+    knowledge.remove_article(desk, agent, article_id)
+    return go(request, "/kb?notice=Removed+from+the+knowledge+base")
