@@ -27,6 +27,7 @@ from tierdesk.entrypoints.web.pages import (
     admin_calendars,
     admin_catalog,
     admin_contacts,
+    admin_levels,
     admin_plans,
     admin_routing,
     admin_rules,
@@ -160,6 +161,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         webhooks,  # before admin: /admin/webhooks is its own page
         admin_calendars,  # before admin: /admin/calendars/… and /admin/policies/…/calendar
         admin_catalog,  # before admin: /admin/products/… are its own
+        admin_levels,  # before admin: /admin/levels is its own page
         admin_plans,
         admin_routing,
         admin_rules,
