@@ -42,6 +42,7 @@ from tierdesk.entrypoints.web.pages import (
     knowledge,
     knowledge_gaps,
     live,
+    mail_quarantine,
     notifications,
     portal,
     portal_articles,
@@ -162,6 +163,7 @@ def install_pages(app: FastAPI, application: Tierdesk) -> None:
         admin_calendars,  # before admin: /admin/calendars/… and /admin/policies/…/calendar
         admin_catalog,  # before admin: /admin/products/… are its own
         admin_levels,  # before admin: /admin/levels is its own page
+        mail_quarantine,  # before admin: /admin/mail is its own page
         admin_plans,
         admin_routing,
         admin_rules,
