@@ -71,3 +71,40 @@ def test_level_3_is_offered_the_checklist(web: WebDesk, signed_in: SignIn) -> No
 
     assert "Need more information…" in page and 'id="more-info-dialog"' in page
     assert '<option value="2">L2' in page and '<option value="0">L0' in page
+
+
+def test_the_escalating_agent_amends_a_waiting_packet_and_the_level_decides_on_the_new_one(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    desk = web.app.desk
+    number = open_at_l1(web, "One-way audio").number or ""
+    escalation.escalate_ticket(desk, web.l1, number, Tier.L2, "needs L2", full_packet())
+    l1 = signed_in(web.l1)
+    page = l1.get(f"/tickets/{number}").text
+    assert f'hx-get="/tickets/{number}/packets/1/amend"' in page
+
+    form = l1.get(f"/tickets/{number}/packets/1/amend").text
+    assert 'action="/tickets/' + number + '/packets/1/amend"' in form and "Store revision 2" in form
+    missing = l1.post(
+        f"/tickets/{number}/packets/1/amend",
+        {"symptoms": "", "environment": "SBC 6.0.0", "steps_tried": "Rebooted => no change"},
+        headers=HTMX,
+    )
+    amended = l1.post(
+        f"/tickets/{number}/packets/1/amend",
+        {
+            "symptoms": "Callers hear nothing after 30 s",
+            "environment": "SBC 6.0.0, two-node cluster",
+            "steps_tried": "Rebooted the relay => no change",
+        },
+    )
+
+    assert missing.status_code == 422 and "symptoms" in missing.headers["X-Desk-Fields"]
+    assert "Packet 1 amended: revision 2" in amended.text
+    revisions = escalation.list_packets(desk, web.lead, number)
+    assert [(p.revision, str(p.status)) for p in revisions] == [
+        (1, "superseded"),
+        (2, "awaiting-acceptance"),
+    ]
+    assert revisions[-1].content.symptoms == "Callers hear nothing after 30 s"
+    assert l1.get(f"/tickets/{number}/packets/9/amend").status_code == 404

@@ -1,7 +1,8 @@
 """What the level a ticket sits at decides about it, on the ticket page: hand it back down with
 guidance, ask the customer for what is missing (a checklist; the ticket then waits on them),
-or say a lower level could have solved it. The API's `de-escalate`, `more-information` and
-`escalation/solvable-lower`, through the same services."""
+or say a lower level could have solved it; and, while a hand-off waits, amend its packet. The
+API's `de-escalate`, `more-information`, `escalation/solvable-lower` and `PUT packets/{n}`,
+through the same services."""
 
 from __future__ import annotations
 
@@ -12,18 +13,20 @@ from fastapi.responses import Response
 
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.deps import DeskDep
-from tierdesk.entrypoints.web.pages.rendering import go
+from tierdesk.entrypoints.web.pages import forms
+from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.services import l3_outcomes, tickets
+from tierdesk.errors import NotFoundError
+from tierdesk.services import escalation, l3_outcomes, levels, tickets
 
-router = APIRouter(include_in_schema=False, dependencies=[Csrf])
+router = APIRouter(include_in_schema=False)
 
 
 def _back(reference: str, notice: str) -> str:
     return f"/tickets/{reference}?notice={notice.replace(' ', '+')}"
 
 
-@router.post("/tickets/{reference}/hand-back")
+@router.post("/tickets/{reference}/hand-back", dependencies=[Csrf])
 def hand_back(
     request: Request,
     desk: DeskDep,
@@ -39,7 +42,7 @@ def hand_back(
     return go(request, _back(reference, f"Handed back to {ticket.tier.label}"))
 
 
-@router.post("/tickets/{reference}/more-information")
+@router.post("/tickets/{reference}/more-information", dependencies=[Csrf])
 def more_information(
     request: Request,
     desk: DeskDep,
@@ -54,7 +57,7 @@ def more_information(
     return go(request, _back(reference, "Checklist sent: the ticket waits on the customer"))
 
 
-@router.post("/tickets/{reference}/solvable-lower")
+@router.post("/tickets/{reference}/solvable-lower", dependencies=[Csrf])
 def solvable_lower(
     request: Request,
     desk: DeskDep,
@@ -64,3 +67,46 @@ def solvable_lower(
 ) -> Response:
     l3_outcomes.mark_solvable_lower(desk, agent, reference, reason)
     return go(request, _back(reference, "Noted: a lower level could have solved it"))
+
+
+@router.get("/tickets/{reference}/packets/{sequence}/amend")
+def amend_form(
+    request: Request, desk: DeskDep, agent: WebAgent, reference: str, sequence: int
+) -> Response:
+    """The packet's latest revision in the escalate form's fields, to change and store anew."""
+    ticket = tickets.get_ticket(desk, agent, reference)
+    revisions = [
+        p for p in escalation.list_packets(desk, agent, reference) if p.sequence == sequence
+    ]
+    if not revisions:
+        raise NotFoundError(f"ticket {ticket.number} has no packet {sequence}")
+    latest = revisions[-1]
+    needed = next(
+        (
+            v.level.required_packet_fields
+            for v in levels.list_levels(desk, agent)
+            if v.level.tier == latest.to_tier
+        ),
+        [],
+    )
+    context = {
+        "user": agent,
+        "ticket": ticket,
+        "packet": latest,
+        "packet_rows": forms.packet_rows(latest.content),
+        "needed": needed,
+    }
+    return render(request, "_amend_packet.html", context)
+
+
+@router.post("/tickets/{reference}/packets/{sequence}/amend", dependencies=[Csrf])
+def amend(
+    request: Request,
+    desk: DeskDep,
+    agent: WebAgent,
+    reference: str,
+    sequence: int,
+    content: forms.PacketForm,
+) -> Response:
+    amended = escalation.amend_packet(desk, agent, reference, sequence, content)
+    return go(request, _back(reference, f"Packet {sequence} amended: revision {amended.revision}"))
