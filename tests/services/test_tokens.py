@@ -86,14 +86,14 @@ def test_an_unknown_malformed_or_tampered_token_is_unauthenticated(
             authenticate_token(desk, token, "192.0.2.7")
 
     # Nothing is stored but one failure per refused token, counted against the client address
-    # (services/sign_in_limits.py).
+    # in the tokens' own budget (services/sign_in_limits.py).
     after = stored_state(app)
     failures = after.pop("sign_in_failures")
     before.pop("sign_in_failures")
     assert after == before
-    assert [(scope, key) for _id, scope, key, _at in failures] == [("client", "192.0.2.7")] * len(
-        wrong
-    )
+    assert [(scope, key) for _id, scope, key, _at in failures] == [
+        ("client", "api-token 192.0.2.7")
+    ] * len(wrong)
 
 
 def test_the_token_of_an_inactive_owner_is_refused(desk: Desk) -> None:

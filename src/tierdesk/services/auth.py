@@ -14,7 +14,7 @@ from tierdesk.errors import NotFoundError, UnauthenticatedError
 from tierdesk.ports import UnitOfWork
 from tierdesk.services.access import require_lead
 from tierdesk.services.desk import Desk
-from tierdesk.services.sign_in_limits import client_key, record_failure, refuse_if_blocked
+from tierdesk.services.sign_in_limits import record_failure, refuse_if_blocked, token_client_key
 
 TOKEN_PREFIX = "td_"  # noqa: S105 - a public marker that makes leaked tokens easy to scan for
 
@@ -60,7 +60,7 @@ def authenticate_token(desk: Desk, token: str, client: str | None = None) -> Age
     """The active agent or contact a bearer token belongs to. Invalid tokens count against the
     client address like failed sign-ins: past the limit the address is refused (a rate limit)
     before any token is looked up."""
-    client = client_key(client)
+    client = token_client_key(client)
     with desk.uow() as uow:
         refuse_if_blocked(desk, uow, client, None)
         try:

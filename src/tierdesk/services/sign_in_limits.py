@@ -56,6 +56,13 @@ def client_key(host: str | None) -> str:
     return host or UNKNOWN_CLIENT
 
 
+def token_client_key(host: str | None) -> str:
+    """The address's own count for API tokens. A token guessed wrong counts against the address
+    as a failed sign-in does, but in a budget of its own: people mistyping passwords behind one
+    proxy must not stop every integration there, nor a broken integration every sign-in."""
+    return f"api-token {client_key(host)}"
+
+
 def _blocked_until(desk: Desk, uow: UnitOfWork, scope: LimitScope, key: str) -> datetime | None:
     limit = desk.sign_in_policy.limit(scope)
     now = desk.clock.now()
