@@ -91,21 +91,17 @@ def test_a_customer_is_told_what_went_wrong_in_their_language(
     assert missing.status_code == 404 and ">Abmelden</button>" in missing.text
 
 
+def _stating(web: WebDesk, organisation: str, email: str, language: str) -> Contact:
+    """A contact with a password who states the language they read."""
+    new = people.NewContact(email, email.split("@")[0], organisation, language, password=PASSWORD)
+    return people.create_contact(web.app.desk, SYSTEM, new).contact
+
+
 def test_a_customer_who_states_a_language_reads_the_portal_in_it_on_an_english_ticket(
     web: WebDesk, signed_in: SignIn
 ) -> None:
     world = language_desk(web.app.desk)
-    contact = people.create_contact(
-        web.app.desk,
-        SYSTEM,
-        people.NewContact(
-            email="chiara@example.it",
-            name="Chiara Ferri",
-            organisation=world.organisation.name,
-            language="it",
-            password=PASSWORD,
-        ),
-    ).contact
+    contact = _stating(web, world.organisation.name, "chiara@example.it", "it")
     english = tickets.open_ticket(
         web.app.desk,
         contact,
@@ -124,17 +120,7 @@ def test_the_portal_writes_moments_as_the_customers_language_does_and_the_worksp
     web: WebDesk, signed_in: SignIn
 ) -> None:
     world = language_desk(web.app.desk)
-    contact = people.create_contact(
-        web.app.desk,
-        SYSTEM,
-        people.NewContact(
-            email="jonas@example.de",
-            name="Jonas Weber",
-            organisation=world.organisation.name,
-            language="de",
-            password=PASSWORD,
-        ),
-    ).contact
+    contact = _stating(web, world.organisation.name, "jonas@example.de", "de")
     opened = tickets.open_ticket(
         web.app.desk, contact, tickets.NewTicket(subject="Kein Ton", body_text=GERMAN)
     )

@@ -26,7 +26,8 @@ from tierdesk.services.live import reply_collision
 router = APIRouter(include_in_schema=False, dependencies=[Csrf])
 
 
-def _back(reference: str, notice: str) -> str:
+def back_to_ticket(reference: str, notice: str) -> str:
+    """The ticket's page with a notice, where a ticket page's form goes after it is done."""
     return f"/tickets/{reference}?notice={notice.replace(' ', '+')}"
 
 
@@ -83,14 +84,14 @@ async def post_message(
 
     await run_in_threadpool(post)
     what = "Internal note added" if message_kind is MessageKind.INTERNAL_NOTE else "Reply sent"
-    return go(request, _back(reference, what))
+    return go(request, back_to_ticket(reference, what))
 
 
 @router.post("/tickets/{reference}/answer/send")
 def send_answer(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
     """Send the answer the answerer suggested or drafted, as it stands (issue 17)."""
     answers.send_drafted_answer(desk, agent, reference)
-    return go(request, _back(reference, "Answer sent"))
+    return go(request, back_to_ticket(reference, "Answer sent"))
 
 
 @router.post("/tickets/{reference}/links")
@@ -110,13 +111,13 @@ def link(
     if link_kind is LinkKind.MERGED_INTO:
         raise InvalidInputError("merge with the Merge form of the Details panel", field="kind")
     tickets.link_tickets(desk, agent, reference, target.strip(), link_kind)
-    return go(request, _back(reference, f"Linked as {link_kind} {target.strip()}"))
+    return go(request, back_to_ticket(reference, f"Linked as {link_kind} {target.strip()}"))
 
 
 @router.post("/tickets/{reference}/take")
 def take(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
     tickets.assign_ticket(desk, agent, reference, agent.id)
-    return go(request, _back(reference, "Assigned to you"))
+    return go(request, back_to_ticket(reference, "Assigned to you"))
 
 
 @router.post("/tickets/{reference}/solve")
@@ -135,7 +136,7 @@ def solve(
         tickets.solve_ticket(
             desk, agent, reference, resolution, public_answer, idempotency_key=form_key
         )
-    return go(request, _back(reference, "Solved"))
+    return go(request, back_to_ticket(reference, "Solved"))
 
 
 @router.post("/tickets/{reference}/escalate")
@@ -153,13 +154,13 @@ def escalate(
     ticket, _packet = escalation.escalate_ticket(
         desk, agent, reference, Tier.parse(to_level), reason, content
     )
-    return go(request, _back(reference, f"Escalated to {ticket.tier.label}"))
+    return go(request, back_to_ticket(reference, f"Escalated to {ticket.tier.label}"))
 
 
 @router.post("/tickets/{reference}/accept")
 def accept(request: Request, desk: DeskDep, agent: WebAgent, reference: str) -> Response:
     escalation.accept_escalation(desk, agent, reference)
-    return go(request, _back(reference, "Escalation accepted: the ticket is yours"))
+    return go(request, back_to_ticket(reference, "Escalation accepted: the ticket is yours"))
 
 
 @router.post("/tickets/{reference}/bounce")
@@ -172,4 +173,4 @@ def bounce(
     reason: Annotated[str, Form()],
 ) -> Response:
     ticket = escalation.bounce_escalation(desk, agent, reference, guidance, reason)
-    return go(request, _back(reference, f"Bounced back to {ticket.tier.label}"))
+    return go(request, back_to_ticket(reference, f"Bounced back to {ticket.tier.label}"))

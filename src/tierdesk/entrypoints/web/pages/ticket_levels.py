@@ -16,18 +16,15 @@ from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages import forms
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
+from tierdesk.entrypoints.web.pages.ticket_actions import back_to_ticket
 from tierdesk.errors import NotFoundError
 from tierdesk.services import escalation, l3_outcomes, levels, tickets
 
 router = APIRouter(include_in_schema=False)
 
 
-def _back(reference: str, notice: str) -> str:
-    return f"/tickets/{reference}?notice={notice.replace(' ', '+')}"
-
-
 @router.post("/tickets/{reference}/hand-back", dependencies=[Csrf])
-def hand_back(
+def handback_to_ticket(
     request: Request,
     desk: DeskDep,
     agent: WebAgent,
@@ -39,7 +36,7 @@ def hand_back(
     ticket = tickets.de_escalate_ticket(
         desk, agent, reference, Tier.parse(to_level), reason, guidance
     )
-    return go(request, _back(reference, f"Handed back to {ticket.tier.label}"))
+    return go(request, back_to_ticket(reference, f"Handed back to {ticket.tier.label}"))
 
 
 @router.post("/tickets/{reference}/more-information", dependencies=[Csrf])
@@ -54,7 +51,9 @@ def more_information(
     # One item a line, as the dialog asks; blank lines are no items.
     wanted = [line.strip() for line in items.splitlines() if line.strip()]
     l3_outcomes.request_more_information(desk, agent, reference, wanted, note.strip() or None)
-    return go(request, _back(reference, "Checklist sent: the ticket waits on the customer"))
+    return go(
+        request, back_to_ticket(reference, "Checklist sent: the ticket waits on the customer")
+    )
 
 
 @router.post("/tickets/{reference}/solvable-lower", dependencies=[Csrf])
@@ -66,7 +65,7 @@ def solvable_lower(
     reason: Annotated[str, Form()],
 ) -> Response:
     l3_outcomes.mark_solvable_lower(desk, agent, reference, reason)
-    return go(request, _back(reference, "Noted: a lower level could have solved it"))
+    return go(request, back_to_ticket(reference, "Noted: a lower level could have solved it"))
 
 
 @router.get("/tickets/{reference}/packets/{sequence}/amend")
@@ -109,4 +108,7 @@ def amend(
     content: forms.PacketForm,
 ) -> Response:
     amended = escalation.amend_packet(desk, agent, reference, sequence, content)
-    return go(request, _back(reference, f"Packet {sequence} amended: revision {amended.revision}"))
+    return go(
+        request,
+        back_to_ticket(reference, f"Packet {sequence} amended: revision {amended.revision}"),
+    )
