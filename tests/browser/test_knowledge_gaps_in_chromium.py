@@ -56,7 +56,8 @@ def test_a_long_log_pasted_into_the_description_still_gets_suggestions_and_no_er
         f"2026-12-07 03:{n % 60:02d}:00 fax[42]: tray 2 jammed, page {n}\n" for n in range(2000)
     )
 
-    with page.expect_response(lambda r: "/portal/suggest" in r.url) as answered:
+    # A minute: a 100 KB form is sent and searched while other tests load the machine.
+    with page.expect_response(lambda r: "/portal/suggest" in r.url, timeout=60_000) as answered:
         page.locator("#body").fill(f"The fax tray jams on every page.\n{log}")
 
     assert answered.value.status == 200  # a query string this long was refused by the server
