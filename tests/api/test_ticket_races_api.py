@@ -161,3 +161,32 @@ def test_a_change_made_over_a_state_changed_meanwhile_is_refused_and_the_first_s
 
     kept = tickets.get_ticket(app.desk, SYSTEM, number)
     assert kept.priority is Priority.P1 and kept.status is not Status.PENDING_CUSTOMER
+
+
+def test_replies_and_notes_racing_on_one_ticket_are_all_stored(
+    client: TestClient, world: World
+) -> None:
+    """Adding to a ticket means the same whatever its state became: each racing reply is run
+    again over the one stored before it (services/races.py), none is refused."""
+    number = _open(client, world)
+    kinds = ["public-reply", "internal-note"] * 3
+    start = threading.Barrier(len(kinds))
+    answers: list[httpx.Response] = []
+
+    def reply(n: int, kind: str) -> None:
+        start.wait()
+        body = {"body": f"Step {n}: checked the registrar.", "kind": kind}
+        answers.append(
+            client.post(f"/api/v1/tickets/{number}/messages", json=body, headers=world.lead)
+        )
+
+    racers = [threading.Thread(target=reply, args=(n, k)) for n, k in enumerate(kinds)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(60)
+
+    assert sorted(a.status_code for a in answers) == [201] * len(kinds), [a.text for a in answers]
+    thread = client.get(f"/api/v1/tickets/{number}", headers=world.lead).json()
+    stored = [m["body"] for m in thread["messages"] if m["body"].startswith("Step")]
+    assert sorted(stored) == sorted(f"Step {n}: checked the registrar." for n in range(6))
