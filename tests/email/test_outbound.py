@@ -354,5 +354,5 @@ def test_an_upgrade_advisory_s_notice_is_mailed_in_the_contact_s_language_withou
     assert notice["Subject"] == "Upgrade-Empfehlung: Kestrel SBC 5.2.1"
     text = _parts(notice)["plain"]
     assert f"Guten Tag {contact.name}," in text
-    assert "Der Support für diese Version endet am 2026-01-31." in text
+    assert "Der Support für diese Version endet am 31.01.2026." in text
     assert "Bitte aktualisieren." in text

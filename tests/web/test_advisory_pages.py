@@ -5,10 +5,11 @@ contact acknowledging for its organisation."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
-from tests.web.conftest import Browser, WebDesk
+from tests.web.conftest import PASSWORD, Browser, WebDesk
 from tierdesk.domain.people import Agent, Contact
-from tierdesk.services import catalog, known_issues
+from tierdesk.services import advisories, catalog, known_issues, people
 from tierdesk.services import installed_base as ib
 from tierdesk.services.auth import SYSTEM
 
@@ -95,6 +96,27 @@ def test_a_contact_acknowledges_its_organisation_s_advisory_in_the_portal(
     assert web.acme_contact.name in lead.get(f"/advisories/{number}").text
     refused = outsider.post(f"/portal/advisories/{number}/acknowledge")
     assert refused.status_code == 404
+
+
+def test_a_customer_reads_the_end_of_support_day_as_their_language_writes_it(
+    web: WebDesk, signed_in: Callable[[Agent | Contact], Browser]
+) -> None:
+    _world(web)
+    new = people.NewContact("elodie@example.fr", "Elodie", web.acme.name, "fr", password=PASSWORD)
+    french = people.create_contact(web.app.desk, SYSTEM, new).contact
+    advisories.create_advisory(
+        web.app.desk,
+        web.lead,
+        advisories.AdvisoryInput(
+            "sbc", "5.2.1", "end-of-support", "Merci.", end_of_support=date(2027, 2, 5)
+        ),
+    )
+
+    french_page = signed_in(french).get("/portal/advisories").text
+    english_page = signed_in(web.acme_contact).get("/portal/advisories").text
+
+    assert "Le support de cette version prend fin le 05/02/2027." in french_page
+    assert "Support for this version ends on 2027-02-05." in english_page
 
 
 def test_a_message_too_long_comes_back_in_the_form_with_the_reason_beside_it(

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from tierdesk.domain.customer_texts import customer_language, customer_text
+from tierdesk.domain.customer_texts import customer_day, customer_language, customer_text
 from tierdesk.domain.installed_base import InstalledItem
 from tierdesk.domain.messages import require_text
 from tierdesk.domain.versions import VersionKey, compare_versions, is_version
@@ -255,7 +255,7 @@ def advisory_notice(advisory: Advisory, facts: NoticeFacts, language: str) -> tu
             )
         )
     if advisory.end_of_support is not None:
-        day = advisory.end_of_support.isoformat()
+        day = customer_day(language, advisory.end_of_support)
         parts.append(customer_text(language, "advisory.end_of_support", date=day))
     if advisory.target_version:
         parts.append(customer_text(language, "advisory.target", target=advisory.target_version))

@@ -12,6 +12,7 @@ the test forbids, but a missing translation must never stop a mail).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from tierdesk.domain.customer_texts import de, en, es, fr, it
 
@@ -53,6 +54,11 @@ def customer_text(language: str | None, key: str, **values: object) -> str:
 
 def has_text(key: str) -> bool:
     return key in CATALOGUES[FALLBACK]
+
+
+def customer_day(language: str | None, day: date) -> str:
+    """A day as the language writes it ("05.02.2027", "05/02/2027"; English keeps ISO)."""
+    return day.strftime(customer_text(language, "format.day"))
 
 
 def minutes_phrase(language: str | None, minutes: int) -> str:

@@ -115,6 +115,7 @@ TEXTS: dict[str, str] = {
     "csat.rated": "bewertet mit {score}/5",
     # -- the portal ----------------------------------------------------------------------------
     "format.when": "%d.%m.%Y, %H:%M UTC",
+    "format.day": "%d.%m.%Y",
     "portal.brand": "Kestrel Support-Portal",
     "portal.name": "Support-Portal",
     "portal.nav": "Portal",

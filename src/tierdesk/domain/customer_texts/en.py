@@ -109,6 +109,7 @@ TEXTS: dict[str, str] = {
     # -- the portal ----------------------------------------------------------------------------
     # a moment on a page (strftime), as the language writes a date; always in UTC
     "format.when": "%Y-%m-%d %H:%M UTC",
+    "format.day": "%Y-%m-%d",
     "portal.brand": "Kestrel support portal",
     "portal.name": "Support portal",
     "portal.nav": "Portal",

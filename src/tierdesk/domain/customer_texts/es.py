@@ -113,6 +113,7 @@ TEXTS: dict[str, str] = {
     "csat.rated": "valorado con {score}/5",
     # -- the portal ----------------------------------------------------------------------------
     "format.when": "%d/%m/%Y %H:%M UTC",
+    "format.day": "%d/%m/%Y",
     "portal.brand": "Portal de soporte de Kestrel",
     "portal.name": "Portal de soporte",
     "portal.nav": "Portal",

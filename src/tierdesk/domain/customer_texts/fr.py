@@ -123,6 +123,7 @@ TEXTS: dict[str, str] = {
     "csat.rated": "noté {score}/5",
     # -- the portal ----------------------------------------------------------------------------
     "format.when": "%d/%m/%Y %H:%M UTC",
+    "format.day": "%d/%m/%Y",
     "portal.brand": "Portail d'assistance Kestrel",
     "portal.name": "Portail d'assistance",
     "portal.nav": "Portail",

@@ -114,6 +114,7 @@ TEXTS: dict[str, str] = {
     "csat.rated": "valutato {score}/5",
     # -- the portal ----------------------------------------------------------------------------
     "format.when": "%d/%m/%Y %H:%M UTC",
+    "format.day": "%d/%m/%Y",
     "portal.brand": "Portale di assistenza Kestrel",
     "portal.name": "Portale di assistenza",
     "portal.nav": "Portale",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from tierdesk.domain.customer_texts import customer_language, customer_text, has_text
+from tierdesk.domain.customer_texts import customer_day, customer_language, customer_text, has_text
 from tierdesk.domain.people import Contact
 from tierdesk.domain.tickets import Ticket
 from tierdesk.entrypoints.web.pages.sessions import CSRF_FIELD, CSRF_HEADER, csrf_token
@@ -33,6 +33,12 @@ def _when(context: Context, value: datetime | None) -> str:
         return ""
     pattern = customer_text(context.get("language"), "format.when")
     return value.astimezone(UTC).strftime(pattern)
+
+
+@pass_context
+def _day(context: Context, value: date | None) -> str:
+    """A day as the page's language writes it ("05.02.2027"; English keeps ISO)."""
+    return customer_day(context.get("language"), value) if value is not None else ""
 
 
 def _iso(value: datetime | None) -> str:
@@ -62,6 +68,7 @@ def _environment() -> Environment:
     )
     env.filters["when"] = _when
     env.filters["iso"] = _iso
+    env.filters["day"] = _day
     env.filters["minutes"] = _minutes
     return env
 
