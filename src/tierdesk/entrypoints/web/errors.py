@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -65,10 +65,7 @@ async def _tierdesk_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "problem": err["msg"]}
-        for err in exc.errors()
-    ]
+    problems = [{"field": _field(err["loc"]), "problem": err["msg"]} for err in exc.errors()]
     if any(err.get("type") == "json_invalid" for err in exc.errors()):
         return error_response(
             400, "malformed_json", "the request body is not valid JSON", {"problems": problems}
@@ -77,6 +74,13 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(
         422, "invalid_request", f"invalid request: {summary}", {"problems": problems}
     )
+
+
+def _field(loc: Sequence[int | str]) -> str:
+    """Where the problem is, without the leading "body" FastAPI puts on the request body's
+    fields: a message's own field called ``body`` is then still named ("body", not "")."""
+    parts = list(loc)[1:] if list(loc)[:1] == ["body"] else list(loc)
+    return ".".join(str(p) for p in parts)
 
 
 async def http_error(_request: Request, exc: Exception) -> JSONResponse:
