@@ -105,6 +105,41 @@ def test_a_key_used_for_one_request_is_refused_for_another(
     assert elsewhere.status_code == 409, elsewhere.text
 
 
+def test_a_key_sent_again_with_other_words_or_another_kind_is_refused_and_not_answered_as_done(
+    client: TestClient, world: World, app: Tierdesk, clock: FixedClock
+) -> None:
+    """The repeat is answered with what the first made only when it asks for the same: a
+    public reply sent with an internal note's key was answered 201 with the note, and never
+    sent."""
+    ticket_key = uuid.uuid4().hex
+    first = client.post("/api/v1/tickets", json=NEW, headers=_keyed(world.acme_contact, ticket_key))
+    number = first.json()["number"]
+    other_ticket = {"subject": "Second request", "body": "Something else entirely."}
+    reopened = client.post(
+        "/api/v1/tickets", json=other_ticket, headers=_keyed(world.acme_contact, ticket_key)
+    )
+    clock.advance(timedelta(minutes=3))
+    note_key = uuid.uuid4().hex
+    path = f"/api/v1/tickets/{number}/messages"
+    note = {"kind": "internal-note", "body": "Checked the trunk."}
+    client.post(path, json=note, headers=_keyed(world.l1_agent, note_key))
+    messages = _count(app, tables.messages)
+
+    as_reply = client.post(
+        path, json={**note, "kind": "public-reply"}, headers=_keyed(world.l1_agent, note_key)
+    )
+    other_words = client.post(
+        path, json={**note, "body": "Rebooted it."}, headers=_keyed(world.l1_agent, note_key)
+    )
+    same = client.post(path, json=note, headers=_keyed(world.l1_agent, note_key))
+
+    for refused in (reopened, as_reply, other_words):
+        assert refused.status_code == 409, refused.text
+        assert "new key" in refused.json()["error"]["message"]
+    assert same.status_code == 201 and same.headers["Idempotent-Replayed"] == "true"
+    assert _count(app, tables.messages) == messages
+
+
 def test_someone_elses_key_or_a_malformed_one_is_refused_by_name_and_nothing_is_stored(
     client: TestClient, world: World, app: Tierdesk
 ) -> None:

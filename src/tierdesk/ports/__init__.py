@@ -248,6 +248,15 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+    def hold(self, thing: object) -> None:
+        """Keep everyone else from changing ``thing`` (a ticket, a record this transaction
+        loaded) until this unit of work ends, and read it again as it is stored now. Called
+        before a change, so two people making it at the same moment take turns: the second
+        reads what the first made (an incident already resolved, a reply already on the
+        ticket) instead of both writing over the state they read first. A ``thing`` removed
+        meanwhile raises ``NotFoundError``, as it would a moment later."""
+        ...
+
     def flush(self) -> None:
         """Send pending changes so new rows get their ids; still one transaction."""
         ...

@@ -257,6 +257,7 @@ def remove_note(desk: Desk, actor: Actor, organisation_id: int, note_id: int) ->
     require_lead(_agent(actor), "remove access notes")
     with desk.uow() as uow:
         note = _own_note(uow, organisation_id, note_id)
+        uow.hold(note)  # removed twice at once: the second is told, not audited twice
         described = _described(note)
         uow.access_notes.remove(note)
         _audit(desk, uow, actor, "access_note.removed", note_id, None, **described)

@@ -348,6 +348,7 @@ def set_state(
             raise NotFoundError(
                 f"advisory {advisory_id} did not reach organisation {organisation_id}"
             )
+        uow.hold(notice)  # marked twice at once: the second meets it marked (no event)
         now = desk.clock.now()
         if notice.move_to(wanted, now, actor.name):
             _audit(uow, actor, str(wanted), advisory, now, organisation=organisation_id)

@@ -242,6 +242,7 @@ def archive_article(desk: Desk, actor: Actor, article_id: int) -> Article:
     require_lead(actor, "archive KB articles")
     with desk.uow() as uow:
         article = _load(uow, article_id)
+        uow.hold(article)  # archived twice at once: the second meets it archived
         now = desk.clock.now()
         article.archive(now)
         audit_record(uow, KIND, article.id, "archived", actor, now)

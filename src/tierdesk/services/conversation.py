@@ -47,8 +47,7 @@ def build_message(
     """A message with sanitised HTML, plain text (derived from the HTML when not given) and its
     attachments stored. Nothing is written to the database here."""
     safe_html = desk.sanitise_html(html) if html else None
-    plain = text if text and text.strip() else (desk.html_to_text(safe_html) if safe_html else "")
-    plain = require_text(plain, "body")
+    plain = require_text(_plain(desk, text, safe_html), "body")
     for item in attachments:  # check them all before storing any, so a refusal stores nothing
         check_attachment_size(len(item.data), desk.max_attachment_bytes)
     stored = []
@@ -78,6 +77,15 @@ def build_message(
     )
 
 
+def _plain(desk: Desk, text: str | None, safe_html: str | None) -> str:
+    return text if text and text.strip() else (desk.html_to_text(safe_html) if safe_html else "")
+
+
+def message_text(desk: Desk, text: str | None, html: str | None) -> str:
+    """The plain text a message sent with ``text`` or ``html`` is stored with (stripped)."""
+    return _plain(desk, text, desk.sanitise_html(html) if html else None).strip()
+
+
 @again_on_race
 def add_message(
     desk: Desk,
@@ -100,6 +108,7 @@ def add_message(
         )
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
+        uow.hold(ticket)  # people writing to one ticket at once take turns (ports.UnitOfWork)
         now = desk.clock.now()
         claim_key(uow, actor, idempotency_key, ticket, now)
         message = build_message(

@@ -34,11 +34,11 @@ from tierdesk.services.linked_records import (
     RecordView,
     add_record,
     audit_record,
+    change_record,
     customer_version,
     get_record,
     link_to_record,
     list_records,
-    load_record,
     post_public_notice,
     require_level,
 )
@@ -131,7 +131,7 @@ def link_defect(desk: Desk, actor: Actor, defect_id: int, reference: int | str) 
     this is the "defect" outcome for that ticket."""
     require_agent(actor, "link defects")
     with desk.uow() as uow:
-        defect = load_record(uow, DEFECTS, defect_id)
+        defect = change_record(uow, DEFECTS, defect_id)
         now = desk.clock.now()
         ticket, link = link_to_record(
             uow, desk, actor, KIND, defect_id, defect.title, reference, now
@@ -173,7 +173,7 @@ def mark_defect_fixed(
     linked ticket (by way of ``channel``)."""
     require_level(actor, AUTHORS, "mark defects fixed")
     with desk.uow() as uow:
-        defect = load_record(uow, DEFECTS, defect_id)
+        defect = change_record(uow, DEFECTS, defect_id)
         settle_fix(desk, uow, defect, version, actor, channel)
         uow.commit()
         return defect

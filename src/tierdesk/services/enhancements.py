@@ -23,6 +23,7 @@ from tierdesk.services.linked_records import (
     RecordSpec,
     add_record,
     audit_record,
+    change_record,
     link_to_record,
     linked_tickets,
     load_record,
@@ -82,7 +83,7 @@ def link_enhancement(desk: Desk, actor: Actor, enhancement_id: int, reference: i
     """A ticket asks for it: linked, and its organisation counted as a requester (once)."""
     require_agent(actor, "link enhancement requests")
     with desk.uow() as uow:
-        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
+        enhancement = change_record(uow, ENHANCEMENTS, enhancement_id)
         if enhancement.status.is_final:
             raise InvalidInputError(
                 f"ENH-{enhancement_id} is {enhancement.status}; open a new request instead"
@@ -111,7 +112,7 @@ def vote_for_enhancement(
     """An organisation asks for it without a ticket (a call, a meeting)."""
     require_agent(actor, "record votes")
     with desk.uow() as uow:
-        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
+        enhancement = change_record(uow, ENHANCEMENTS, enhancement_id)
         found = uow.organisations.get_by_name(organisation.strip())
         if found is None or found.id is None:
             raise InvalidInputError(f"unknown organisation {organisation!r}", field="organisation")
@@ -133,7 +134,7 @@ def change_enhancement_status(
     why, on the audit trail. Shipping is ``ship_enhancement``: it needs the release."""
     require_lead(actor, "change enhancement status")
     with desk.uow() as uow:
-        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
+        enhancement = change_record(uow, ENHANCEMENTS, enhancement_id)
         old = enhancement.status
         enhancement.change_status(status, desk.clock.now())
         audit_record(
@@ -158,7 +159,7 @@ def ship_enhancement(
     were; ``note`` goes on the audit trail."""
     require_lead(actor, "ship enhancements")
     with desk.uow() as uow:
-        enhancement = load_record(uow, ENHANCEMENTS, enhancement_id)
+        enhancement = change_record(uow, ENHANCEMENTS, enhancement_id)
         now = desk.clock.now()
         enhancement.ship(version, now)
         told = 0

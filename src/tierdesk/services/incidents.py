@@ -28,6 +28,7 @@ from tierdesk.services.linked_records import (
     RecordView,
     add_record,
     audit_record,
+    change_record,
     link_to_record,
     list_records,
     load_record,
@@ -128,7 +129,7 @@ def link_incident_tickets(
     if not references:
         raise InvalidInputError("name at least one ticket", field="tickets")
     with desk.uow() as uow:
-        incident = load_record(uow, INCIDENTS, incident_id)
+        incident = change_record(uow, INCIDENTS, incident_id)
         incident.require_open("link tickets")
         linked = _link_all(uow, desk, actor, incident, references)
         uow.commit()
@@ -152,7 +153,7 @@ def post_incident_update(
     require_level(actor, RUNNERS, "post incident updates")
     text = require_text(text, "text", max_length=20_000)
     with desk.uow() as uow:
-        incident = load_record(uow, INCIDENTS, incident_id)
+        incident = change_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         linked = _linked(uow, incident, "incident broadcast")
         if linked:  # with nobody linked there is nobody to tell twice (a key names a ticket)
@@ -215,7 +216,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
     require_level(actor, RUNNERS, "resolve incidents")
     resolution = require_text(resolution, "resolution", max_length=20_000)
     with desk.uow() as uow:
-        incident = load_record(uow, INCIDENTS, incident_id)
+        incident = change_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.resolve(now)
         assert incident.id is not None
@@ -258,7 +259,7 @@ def resolve_incident(desk: Desk, actor: Actor, incident_id: int, resolution: str
 def write_post_incident_note(desk: Desk, actor: Actor, incident_id: int, note: str) -> Incident:
     require_level(actor, RUNNERS, "write post-incident notes")
     with desk.uow() as uow:
-        incident = load_record(uow, INCIDENTS, incident_id)
+        incident = change_record(uow, INCIDENTS, incident_id)
         now = desk.clock.now()
         incident.write_post_incident_note(note, now)
         audit_record(uow, KIND, incident.id, "post_incident_note", actor, now)

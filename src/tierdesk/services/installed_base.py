@@ -198,6 +198,7 @@ def remove_site(desk: Desk, actor: Actor, organisation_id: int, site_id: int) ->
     with desk.uow() as uow:
         organisation_for(uow, actor, organisation_id)
         site = _own_site(uow, organisation_id, site_id)
+        uow.hold(site)  # removed twice at once: the second is told, not audited twice
         repo = uow.installed_base
         used = bool(repo.items(organisation_id, site_id)) or any(
             e.site_id == site_id for e in repo.entitlements(organisation_id)
@@ -353,6 +354,7 @@ def remove_item(desk: Desk, actor: Actor, organisation_id: int, item_id: int) ->
     with desk.uow() as uow:
         organisation_for(uow, actor, organisation_id)
         item = _own_item(uow, organisation_id, item_id)
+        uow.hold(item)  # removed twice at once: the second is told, not audited twice
         # An RMA's record keeps the unit it names (the database refuses to lose it: a 500).
         if rmas := uow.rmas.for_item(item_id):
             label = item.serial_number or f"installed item {item_id}"
@@ -441,6 +443,7 @@ def remove_entitlement(desk: Desk, actor: Actor, organisation_id: int, entitleme
     with desk.uow() as uow:
         organisation_for(uow, actor, organisation_id)
         entitlement = _own_entitlement(uow, organisation_id, entitlement_id)
+        uow.hold(entitlement)  # removed twice at once: the second is told, not audited twice
         uow.installed_base.remove_entitlement(entitlement)
         _audit(desk, uow, actor, "entitlement.removed", organisation_id, entitlement=entitlement_id)
         uow.commit()

@@ -27,11 +27,11 @@ from tierdesk.services.linked_records import (
     RecordView,
     add_record,
     audit_record,
+    change_record,
     customer_version,
     get_record,
     link_to_record,
     list_records,
-    load_record,
     post_public_notice,
     product_id_for,
     require_level,
@@ -160,7 +160,7 @@ def update_known_issue(
 ) -> KnownIssue:
     require_level(actor, AUTHORS, "change known issues")
     with desk.uow() as uow:
-        issue = load_record(uow, KNOWN_ISSUES, issue_id)
+        issue = change_record(uow, KNOWN_ISSUES, issue_id)
         changes: dict[str, object] = {}
         if fix is not None:
             changes["fix"] = issue.fix = require_text(fix, "fix", max_length=50_000)
@@ -214,7 +214,7 @@ def link_known_issue(
     fix" outcome."""
     require_agent(actor, "link known issues")
     with desk.uow() as uow:
-        issue = load_record(uow, KNOWN_ISSUES, issue_id)
+        issue = change_record(uow, KNOWN_ISSUES, issue_id)
         issue.require_usable()
         now = desk.clock.now()
         ticket, _link = link_to_record(

@@ -68,6 +68,16 @@ def load_record(uow: UnitOfWork, spec: RecordSpec[R], record_id: int) -> R:
     return record
 
 
+def change_record(uow: UnitOfWork, spec: RecordSpec[R], record_id: int) -> R:
+    """The record, held for this transaction's change (``UnitOfWork.hold``): two people
+    resolving one incident or shipping one enhancement at once take turns, and the second
+    meets the state the first left (refused, or a no-op) instead of telling every customer
+    twice."""
+    record = load_record(uow, spec, record_id)
+    uow.hold(record)
+    return record
+
+
 def add_record(
     uow: UnitOfWork,
     spec: RecordSpec[R],

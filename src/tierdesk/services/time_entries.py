@@ -173,6 +173,7 @@ def delete_time_entry(desk: Desk, actor: Actor, entry_id: int) -> None:
     agent = _agent(actor, "delete logged time")
     with desk.uow() as uow:
         entry = _changeable(uow, desk, agent, entry_id)
+        uow.hold(entry)  # removed twice at once: the second is told, not audited twice
         entry.updated_at = desk.clock.now()
         _audit(uow, "time.deleted", agent, entry, {"minutes": entry.minutes})
         uow.time_entries.delete(entry)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar, overload
 
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -74,7 +74,7 @@ from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.messages import Attachment, Message
 from tierdesk.domain.tickets import Ticket, format_ticket_number
-from tierdesk.errors import ChangedMeanwhileError, InvalidTransitionError
+from tierdesk.errors import ChangedMeanwhileError, InvalidTransitionError, NotFoundError
 from tierdesk.ports import (
     AccessNoteRepository,
     AdvisoryRepository,
@@ -312,6 +312,27 @@ class SqlUnitOfWork:
             raise ChangedMeanwhileError(
                 "someone changed this at the same moment: reload it and try again"
             ) from exc
+
+    def hold(self, thing: object) -> None:
+        if self.session.get_bind().dialect.name == "sqlite":
+            # SQLite has one writer and no row locks: take the writer now (pysqlite has run
+            # the reads so far outside any transaction), so nobody commits before this does.
+            connection = self.session.connection()
+            dbapi = connection.connection.dbapi_connection
+            if dbapi is not None and not getattr(dbapi, "in_transaction", False):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            lock = None
+        else:
+            # SELECT ... FOR UPDATE OF its table: the row until this transaction ends (not the
+            # rows joined in to load its collections, which PostgreSQL refuses to lock).
+            lock = {"of": inspect(thing).mapper.local_table}
+        try:
+            self.session.refresh(thing, with_for_update=lock)
+        except InvalidRequestError as exc:
+            if "Could not refresh instance" not in str(exc):  # not a row gone: a bug
+                raise
+            # as it is answered a moment later: removed twice at once, the second meets none
+            raise NotFoundError("this was removed a moment ago; reload the page") from exc
 
     def flush(self) -> None:
         self.session.flush()

@@ -16,7 +16,8 @@ writer that takes neither (``sqlite3`` on the command line) still meets the othe
 busy handler.
 
 The queue is entered at a connection's first writing statement (pysqlite begins its
-transaction there too; reads before it take no lock) and left when the connection goes back to
+transaction there too; reads before it take no lock), or at a ``BEGIN IMMEDIATE`` that takes
+the writer ahead of its writes (``UnitOfWork.hold``), and left when the connection goes back to
 the pool after its commit or rollback (a session returns it right after committing). Not at
 SQLAlchemy's ``commit`` event itself: that fires *before* the database commits, and the next
 writer would meet the file still locked for the commit's fsync and fall into the busy
@@ -43,7 +44,9 @@ _HOLDS = "tierdesk.writer_turn"
 _ENDED = "tierdesk.writer_turn_ended"  # committed or rolled back, not yet back in the pool
 _FILE = "tierdesk.writer_file_turn"  # holds the turn between processes too
 _LOOK_EVERY = (0.001, 0.002, 0.004)  # seconds between looks at the file lock, then the last
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# BEGIN IMMEDIATE takes the writer before anything is written (UnitOfWork.hold): a thread
+# that took it past the queue would wait there for a turn held by one waiting on it.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE")
 
 
 class WriterQueue:
@@ -100,7 +103,7 @@ class WriterQueue:
         if info.pop(_ENDED, False):
             self._release(info)  # its transaction ended and it was kept: the turn is over
         # every statement passes here: look at its first words only, not a copy of all of it
-        if info.get(_HOLDS) or not statement[:32].lstrip()[:7].upper().startswith(_WRITES):
+        if info.get(_HOLDS) or not statement[:32].lstrip()[:15].upper().startswith(_WRITES):
             return
         started = time.monotonic()
         if self.enter():

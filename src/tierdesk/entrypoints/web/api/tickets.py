@@ -158,7 +158,10 @@ def create_ticket(
         except RepeatedRequestError:
             assert key is not None
             replayed(response)
-            return _detail_of(actor, ticket_opened_with(desk, actor, key))
+            again = ticket_opened_with(
+                desk, actor, key, subject=body.subject, text=body.body, html=body.body_html
+            )
+            return _detail_of(actor, again)
     return detail(desk, actor, ticket)
 
 
@@ -305,7 +308,9 @@ def create_message(
         except RepeatedRequestError:
             assert key is not None
             replayed(response)
-            _, message = message_added_with(desk, actor, ticket_ref, key)
+            _, message = message_added_with(
+                desk, actor, ticket_ref, key, kind=kind, text=body.body, html=body.body_html
+            )
     return MessageOut.of(message, attachments_of(desk, actor, message))
 
 
