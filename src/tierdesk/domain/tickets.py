@@ -134,6 +134,11 @@ class Ticket:
 
     # -- conversation ------------------------------------------------------------------------
 
+    def require_open_for_messages(self) -> None:
+        """Refuse before a message is built: its attachments are stored as it is built, and
+        a closed ticket's refusal came after that (the files stayed, named by no row)."""
+        self._require_active("add_message")
+
     def add_message(self, message: Message, by: Actor) -> None:
         """Append a message; a customer writing wakes the ticket, a first public reply counts
         as the first response."""

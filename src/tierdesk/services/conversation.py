@@ -109,6 +109,7 @@ def add_message(
     with desk.uow() as uow:
         ticket = access_ticket(uow, actor, reference, desk.ticket_prefix)
         uow.hold(ticket)  # people writing to one ticket at once take turns (ports.UnitOfWork)
+        ticket.require_open_for_messages()
         now = desk.clock.now()
         claim_key(uow, actor, idempotency_key, ticket, now)
         message = build_message(
