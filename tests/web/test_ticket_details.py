@@ -141,6 +141,30 @@ def test_only_the_fields_the_agent_touched_are_sent(web: WebDesk, signed_in: Sig
     assert stored.priority is Priority.P2  # the colleague's change stands
 
 
+def test_a_field_both_changed_is_refused_not_overwritten_with_what_the_page_showed(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """The lead set P1 while a colleague's page still showed P3; the colleague's P4 silently
+    undid it (the trail read "P1 -> P4")."""
+    ticket = open_at_l1(web, "Echo on calls")
+    number = ticket.number or ""
+    lead = signed_in(web.lead)
+    page = lead.get(f"/tickets/{number}").text  # the form shows P3
+    found = _SEEN.search(page)
+    assert found is not None
+    seen = html.unescape(found.group(1))
+    tickets.change_priority(web.app.desk, web.l1, number, Priority.P1)  # a colleague, meanwhile
+
+    data = {**json.loads(seen), "seen": seen, "priority": "P4", "tags": "echo"}
+    response = lead.post(f"/tickets/{number}/details", data, headers=HTMX)
+
+    assert response.status_code == 409
+    assert response.headers["X-Desk-Fields"] == "priority"
+    assert "priority was changed to 'P1' since you opened this page" in response.text
+    stored = tickets.get_ticket(web.app.desk, web.lead, number)
+    assert (stored.priority, stored.tags) == (Priority.P1, [])  # nothing of the form stored
+
+
 def test_a_bad_value_is_refused_next_to_its_field_and_nothing_is_changed(
     web: WebDesk, signed_in: SignIn
 ) -> None:

@@ -24,7 +24,7 @@ from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.ids import typed_record_id
 from tierdesk.entrypoints.web.pages.rendering import go, render
 from tierdesk.entrypoints.web.pages.sessions import Csrf, WebAgent
-from tierdesk.errors import InvalidInputError
+from tierdesk.errors import ConflictError, InvalidInputError
 from tierdesk.services import tickets
 
 router = APIRouter(include_in_schema=False)
@@ -146,21 +146,55 @@ def parse_custom_fields(text: str, before: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def changes_from_form(
-    form: Mapping[str, Sequence[str]], ticket: Ticket
-) -> tickets.TicketChanges | None:
-    """The changes the agent made in the form (compared with what it showed); None: none."""
+def _seen(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     try:
         seen = json.loads(_one(form, "seen") or "{}")
     except ValueError as exc:
         raise InvalidInputError("the form was damaged; reload the page") from exc
     if not isinstance(seen, dict):
         raise InvalidInputError("the form was damaged; reload the page")
+    return seen
+
+
+def _edited(form: Mapping[str, Sequence[str]], seen: Mapping[str, Any], name: str) -> bool:
+    if name == "followers":
+        return sorted(form.get(name) or []) != sorted(seen.get(name) or [])
+    return name in form and _one(form, name) != str(seen.get(name, "")).strip()
+
+
+def _same(name: str, one: Any, other: Any) -> bool:
+    if name == "followers":
+        return sorted(one or []) == sorted(other or [])
+    return str(one if one is not None else "").strip() == str(other or "").strip()
+
+
+def require_unchanged_since_shown(
+    form: Mapping[str, Sequence[str]], ticket: Ticket, products: Sequence[Product]
+) -> None:
+    """A field the agent changed that someone else changed too since the form was shown is
+    refused, not overwritten: the lead's P1 was silently put back to the P4 a colleague chose
+    on the page opened before it (fields only one of them changed are merged as before)."""
+    seen = _seen(form)
+    now = shown_values(ticket, products)
+    for name in FIELDS:
+        if _edited(form, seen, name) and not _same(name, now[name], seen.get(name)):
+            shown = now[name] if name != "followers" else "another list"
+            raise ConflictError(
+                f"{name.replace('_id', '').replace('_', ' ')} was changed to "
+                f"{str(shown)[:60] or 'nothing'!r} since you opened this page; reload it, then"
+                " make your change again",
+                field=name,
+            )
+
+
+def changes_from_form(
+    form: Mapping[str, Sequence[str]], ticket: Ticket
+) -> tickets.TicketChanges | None:
+    """The changes the agent made in the form (compared with what it showed); None: none."""
+    seen = _seen(form)
 
     def changed(name: str) -> bool:
-        if name == "followers":
-            return sorted(form.get(name) or []) != sorted(seen.get(name) or [])
-        return name in form and _one(form, name) != str(seen.get(name, "")).strip()
+        return _edited(form, seen, name)
 
     changes = tickets.TicketChanges(reason=_one(form, "reason") or None)
     fields: dict[str, Any] = {}
@@ -214,6 +248,7 @@ async def save_details(
         changes = changes_from_form(form, ticket)
         if changes is None:
             return "Nothing changed"
+        require_unchanged_since_shown(form, ticket, tickets.list_products(desk))
         tickets.apply_changes(desk, agent, reference, changes)
         return "Details saved"
 
