@@ -10,7 +10,7 @@ from collections.abc import Callable
 from tests.factories import full_packet
 from tests.web.conftest import Browser, WebDesk, agent_with_password
 from tests.web.test_workspace import open_at_l1
-from tierdesk.domain.messages import MessageKind
+from tierdesk.domain.messages import Channel, MessageKind
 from tierdesk.domain.people import Agent, Contact, Tier
 from tierdesk.domain.ticket_values import Status
 from tierdesk.services import escalation, tickets
@@ -43,8 +43,9 @@ def test_l2_notes_solvable_lower_asks_for_a_checklist_and_hands_the_ticket_back(
     assert "Checklist sent" in asked.text
     waiting = tickets.get_ticket(desk, web.lead, number)
     assert waiting.status is Status.PENDING_CUSTOMER
-    checklist = [m for m in waiting.messages if m.kind is MessageKind.PUBLIC_REPLY][-1].body_text
-    assert "Firmware version" in checklist and "A packet capture of one call" in checklist
+    sent = [m for m in waiting.messages if m.kind is MessageKind.PUBLIC_REPLY][-1]
+    assert "Firmware version" in sent.body_text and "A packet capture of one call" in sent.body_text
+    assert sent.channel is Channel.WEB  # it said "via api"
 
     no_reason = l2.post(
         f"/tickets/{number}/hand-back",
@@ -52,6 +53,13 @@ def test_l2_notes_solvable_lower_asks_for_a_checklist_and_hands_the_ticket_back(
         headers=HTMX,
     )
     assert no_reason.status_code == 422 and "reason" in no_reason.headers["X-Desk-Fields"]
+    no_guidance = l2.post(
+        f"/tickets/{number}/hand-back",
+        {"to_level": "1", "reason": "a how-to", "guidance": "   "},
+        headers=HTMX,
+    )
+    assert no_guidance.status_code == 422 and no_guidance.headers["X-Desk-Fields"] == "guidance"
+    assert "guidance cannot be empty" in no_guidance.text  # it named "handoff_note"
     handed = l2.post(
         f"/tickets/{number}/hand-back",
         {"to_level": "1", "reason": "a how-to", "guidance": "Follow KB-3, section 2."},

@@ -189,7 +189,8 @@ def _change_tier(
             requested=int(to),
         )
     reason = require_text(reason, "reason", max_length=5_000)
-    note = require_text(note, "handoff_note", max_length=50_000)
+    # named as the caller sent it: a hand-off note going up, guidance coming back down
+    note = require_text(note, "handoff_note" if upwards else "guidance", max_length=50_000)
     old_tier, old_assignee = ticket.tier, ticket.assignee_id
     ticket.tier, ticket.assignee_id = to, None
     if isinstance(by, Agent) and by.id is not None:

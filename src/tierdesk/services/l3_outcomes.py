@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tierdesk.domain.l3_outcomes import L3Outcome, OutcomeRecord, checklist_message, is_l3_decision
+from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Actor
 from tierdesk.domain.record_links import RecordLink, record_on_ticket
 from tierdesk.domain.tickets import Status, Ticket
@@ -48,10 +49,17 @@ def record_outcome(
 
 
 def request_more_information(
-    desk: Desk, actor: Actor, reference: int | str, items: list[str], note: str | None = None
+    desk: Desk,
+    actor: Actor,
+    reference: int | str,
+    items: list[str],
+    note: str | None = None,
+    *,
+    channel: Channel = Channel.API,
 ) -> Ticket:
     """Send the customer a checklist of what is needed, as one public message, and leave the
-    ticket pending on them; their answer wakes it (the status machine does that)."""
+    ticket pending on them; their answer wakes it (the status machine does that). ``channel``
+    is where the agent acted (the workspace says web)."""
     require_agent(actor, "ask customers for information")
     checklist_message(items, note)  # refuses an empty list before anything is read
     with desk.uow() as uow:
@@ -63,7 +71,7 @@ def request_more_information(
             )
         now = desk.clock.now()
         text = checklist_message(items, note, language_for_customer(uow, ticket))
-        post_public_notice(desk, uow, actor, ticket, text, now)
+        post_public_notice(desk, uow, actor, ticket, text, now, channel=channel)
         if ticket.status is not Status.PENDING_CUSTOMER:
             ticket.change_status(
                 Status.PENDING_CUSTOMER, actor, now, reason="more information requested"

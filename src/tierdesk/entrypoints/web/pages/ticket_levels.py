@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from tierdesk.domain.messages import Channel
 from tierdesk.domain.people import Tier
 from tierdesk.entrypoints.web.deps import DeskDep
 from tierdesk.entrypoints.web.pages import forms
@@ -50,7 +51,9 @@ def more_information(
 ) -> Response:
     # One item a line, as the dialog asks; blank lines are no items.
     wanted = [line.strip() for line in items.splitlines() if line.strip()]
-    l3_outcomes.request_more_information(desk, agent, reference, wanted, note.strip() or None)
+    l3_outcomes.request_more_information(
+        desk, agent, reference, wanted, note.strip() or None, channel=Channel.WEB
+    )
     return go(
         request, back_to_ticket(reference, "Checklist sent: the ticket waits on the customer")
     )
