@@ -44,6 +44,9 @@ def stored_agent(app: Tierdesk, email: str) -> Any:
         return connection.execute(select(tables.agents).where(a.email == email)).one_or_none()
 
 
+HTMX = {"HX-Request": "true"}
+
+
 def form(**fields: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "email": "new.agent@kestrel.example",
@@ -189,6 +192,22 @@ def test_a_form_without_its_security_token_is_refused(web: WebDesk, signed_in: S
     stale = browser.client.post("/admin/agents", data={**form(), "csrf_token": "forged"})
     assert stale.status_code == 403
     assert counts(web.app) == before
+
+
+def test_a_new_agent_with_a_language_that_is_no_code_is_refused_beside_it(
+    web: WebDesk, signed_in: SignIn
+) -> None:
+    """It was stored ("klingon, 123"), and routing, which matches by language, never chose
+    the agent; changing an agent's languages was checked already."""
+    browser = signed_in(web.lead)
+    browser.get("/admin")
+
+    refused = browser.post("/admin/agents", form(languages="klingon, 123"), headers=HTMX)
+
+    assert refused.status_code == 422
+    assert refused.headers["X-Desk-Fields"] == "languages"
+    assert "'klingon' is not a language code" in refused.text
+    assert "new.agent@kestrel.example" not in browser.get("/admin").text
 
 
 def test_markup_in_a_new_agent_name_is_shown_as_text(web: WebDesk, signed_in: SignIn) -> None:

@@ -21,7 +21,7 @@ from tierdesk.domain.people import (
     normalise_mail_domain,
     normalise_tiers,
 )
-from tierdesk.domain.routing import is_language_code
+from tierdesk.domain.routing import is_language_code, normalise_languages
 from tierdesk.errors import (
     ConflictError,
     InvalidInputError,
@@ -277,6 +277,9 @@ def create_agent(desk: Desk, actor: Actor, new: NewAgent) -> Agent:
         raise InvalidInputError("capacity must be 1-1000 open tickets", field="capacity")
     if new.password is not None:
         check_new_password(new.password)
+    # checked as changing them is (services/agents.py): "klingon" was stored, and routing,
+    # which matches agents by language, never chose the agent
+    languages = normalise_languages(new.languages) or ["en"]
     with desk.uow() as uow:
         if uow.agents.get_by_email(email) or uow.contacts.get_by_email(email):
             raise ConflictError(f"{email} is already registered", field="email")
@@ -288,7 +291,7 @@ def create_agent(desk: Desk, actor: Actor, new: NewAgent) -> Agent:
             tiers=normalise_tiers(new.tiers),
             role=new.role,
             skills=list(dict.fromkeys(new.skills)),
-            languages=[lang.lower() for lang in new.languages] or ["en"],
+            languages=languages,
             queues=list(new.queues),
             capacity=new.capacity,
             password_hash=desk.passwords.hash(new.password) if new.password else None,
