@@ -60,6 +60,26 @@ def test_switching_to_organisations_shows_each_customer_apart(
     assert web.acme.name in table and web.globex.name not in table  # globex opened nothing
 
 
+def test_a_count_the_form_allows_but_the_unit_does_not_and_swapped_dates_keep_the_choices(
+    web: WebDesk, signed_in: SignIn, clock: FixedClock
+) -> None:
+    """Weeks allow 26, months 12: switching to months with 24 in the one field, or putting
+    From after To in the time report, ended on an error page that dropped every choice."""
+    two_tickets(web, clock)
+    browser = signed_in(web.lead)
+
+    months = browser.get("/reports?unit=month&count=24&group=organisation&figure=backlog")
+    spans = browser.get("/reports/time?since=2026-03-07&until=2026-03-01&group=agent")
+
+    assert months.status_code == 200
+    assert "A report spans 1 to 12 months. Showing 12." in months.text
+    assert 'name="count" type="number" min="1" max="12" value="12"' in months.text
+    assert '<option value="organisation" selected' in months.text
+    assert spans.status_code == 200
+    assert "From was after To: the report runs the other way round." in spans.text
+    assert 'name="since" type="date" value="2026-03-01"' in spans.text
+
+
 def test_the_csv_escapes_quotes_and_commas_and_defuses_formulas(
     web: WebDesk, signed_in: SignIn, clock: FixedClock
 ) -> None:

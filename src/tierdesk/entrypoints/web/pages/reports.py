@@ -72,6 +72,11 @@ def reports_page(
     group: str = _GROUP,
     figure: str = _FIGURE,
 ) -> Response:
+    count_note = ""
+    if unit in UNITS and count is not None and count > UNITS[unit]:
+        # The form's one count field allows the longest unit's span: switching weeks to
+        # months with 24 in it ended on an error page that dropped every choice.
+        count, count_note = UNITS[unit], f"A report spans 1 to {UNITS[unit]} {unit}s."
     report = reports.trend_report(desk, agent, unit, count, group)
     groups = report.groups_for(figure)
     top = max(
@@ -121,6 +126,7 @@ def reports_page(
         "groupings": GROUP_NAMES,
         "units": UNITS,
         "count": len(report.periods),
+        "count_note": count_note,
         "charts": charts,
         "more_groups": max(len(groups) - CHARTS_SHOWN, 0),
         "header": [GROUP_NAMES[group]] + [_label(report, n) for n in range(len(report.periods))],

@@ -116,10 +116,17 @@ def time_report_page(
     until: date | None = None,
     group: str = _GROUP,
 ) -> Response:
+    span_note = ""
+    if since is not None and until is not None and until < since:
+        # the page's two date fields swapped by hand: shown the right way round, and said so,
+        # rather than an error page that dropped the choices
+        since, until = until, since
+        span_note = "From was after To: the report runs the other way round."
     report = time_entries.time_report(desk, agent, since, until, group)
     query = {"since": report.since.isoformat(), "until": report.until.isoformat(), "group": group}
     context = {
         "user": agent,
+        "span_note": span_note,
         "report": report,
         "groupings": GROUPINGS,
         "hm": format_minutes,
