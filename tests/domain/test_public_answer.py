@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tierdesk.domain.article_draft import SourceTicket, draft_article
+from tierdesk.domain.message_prose import own_text
 from tierdesk.domain.messages import Message, MessageKind
 from tierdesk.domain.public_answer import draft_public_answer
 from tierdesk.domain.visibility import SolutionView
@@ -111,3 +112,13 @@ def test_an_article_drafted_from_the_answer_has_all_its_steps() -> None:
         "National: Must",
         "Web UI > SIP >",
     ]
+
+
+def test_a_greeting_on_the_first_line_of_text_is_left_out_with_its_addressee() -> None:
+    """A solved ticket's answer is quoted to other customers: "Dear Harry, the relay…" greeted
+    them by a stranger's name. A greeting alone on its line was left out already."""
+    typed = "Dear Harry, the DHCP relay pointed to the old server.\nWe updated it.\n\nBest regards"
+
+    assert own_text(typed) == "The DHCP relay pointed to the old server.\nWe updated it."
+    assert own_text("Hallo, Port 5060 ist zu.") == "Port 5060 ist zu."
+    assert own_text("Hi there, port 5060 is closed.") == "Hi there, port 5060 is closed."

@@ -249,12 +249,29 @@ def _without_formulas(lines: list[str]) -> list[str]:
             continue
         if _is_closing(text) and any(k.strip() for k in kept):
             break  # what follows a sign-off is the signature
-        if not any(k.strip() for k in kept) and _is_greeting(text):
-            continue
+        if not any(k.strip() for k in kept):
+            if _is_greeting(text):
+                continue
+            line = _after_inline_greeting(line)
         kept.append(line)
     while len([k for k in kept if k.strip()]) > 1 and _is_name(kept[-1].strip()):
         kept.pop()  # a name or company under the text, with no sign-off before it
     return kept
+
+
+def _after_inline_greeting(line: str) -> str:
+    """"Dear Harry, the relay pointed to the old server" → "The relay pointed to the old
+    server": a greeting and its addressee before a comma on the first line with the text. Sent
+    on as an answer to someone else, it greeted them by a stranger's name."""
+    text = line.strip()
+    match = _GREETING.match(text)
+    head, comma, rest = text[match.end() :].partition(",") if match else ("", "", "")
+    words = head.split()
+    addressed = len(words) <= 3 and all(w[:1].isupper() or _ADDRESSEE.match(w) for w in words)
+    if not comma or not addressed or not rest.strip():
+        return line
+    rest = rest.strip()
+    return rest[:1].upper() + rest[1:]
 
 
 def _is_name(text: str) -> bool:

@@ -34,6 +34,7 @@ from tierdesk.domain.answers import (
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.customer_texts import customer_language
 from tierdesk.domain.knowledge import DocumentKind
+from tierdesk.domain.message_prose import own_text
 from tierdesk.domain.messages import Message, MessageKind
 from tierdesk.domain.people import Actor, Agent, SystemActor
 from tierdesk.domain.record_links import RecordKind, record_on_ticket
@@ -195,14 +196,17 @@ def best_source(
         view = solved.solution
         if view is None or not view.public_answer or view.ticket_id == exclude_ticket:
             continue
+        # Quoted to another customer: without the greeting and sign-off the agent wrote to
+        # the first one ("Dear Harry, …" reached Oliver).
+        passage = own_text(view.public_answer) or view.public_answer
         solutions.append(
             AnswerSource(
                 SourceKind.SOLUTION,
                 f"ticket:{view.ticket_id}",
                 view.subject,
-                view.public_answer,
+                passage,
                 solved.confidence,
-                language=_language_of(desk, view.public_answer),
+                language=_language_of(desk, passage),
             )
         )
     ranked.append(solutions)
