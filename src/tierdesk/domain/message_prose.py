@@ -260,7 +260,7 @@ def _without_formulas(lines: list[str]) -> list[str]:
 
 
 def _after_inline_greeting(line: str) -> str:
-    """"Dear Harry, the relay pointed to the old server" → "The relay pointed to the old
+    """ "Dear Harry, the relay pointed to the old server" → "The relay pointed to the old
     server": a greeting and its addressee before a comma on the first line with the text. Sent
     on as an answer to someone else, it greeted them by a stranger's name."""
     text = line.strip()
