@@ -5,7 +5,6 @@ racing through the real API (and, for the mechanism alone, two units of work int
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World
+from tests.races import together
 from tierdesk.bootstrap import Tierdesk
 from tierdesk.domain.ticket_values import Priority, Status
 from tierdesk.errors import ConflictError
@@ -40,19 +40,7 @@ def _open(client: TestClient, world: World) -> str:
 
 
 def _race(*requests: Callable[[], httpx.Response]) -> list[httpx.Response]:
-    start = threading.Barrier(len(requests))
-    answers: list[httpx.Response] = []
-
-    def run(request: Callable[[], httpx.Response]) -> None:
-        start.wait()
-        answers.append(request())
-
-    racers = [threading.Thread(target=run, args=(r,)) for r in requests]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join(60)
-    assert len(answers) == len(requests)
+    answers = together(requests)
     for answer in answers:
         assert answer.status_code in (200, 409), answer.text
         if answer.status_code == 409:
@@ -170,21 +158,18 @@ def test_replies_and_notes_racing_on_one_ticket_are_all_stored(
     again over the one stored before it (services/races.py), none is refused."""
     number = _open(client, world)
     kinds = ["public-reply", "internal-note"] * 3
-    start = threading.Barrier(len(kinds))
-    answers: list[httpx.Response] = []
+    path = f"/api/v1/tickets/{number}/messages"
 
-    def reply(n: int, kind: str) -> None:
-        start.wait()
-        body = {"body": f"Step {n}: checked the registrar.", "kind": kind}
-        answers.append(
-            client.post(f"/api/v1/tickets/{number}/messages", json=body, headers=world.lead)
-        )
-
-    racers = [threading.Thread(target=reply, args=(n, k)) for n, k in enumerate(kinds)]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join(60)
+    answers = together(
+        [
+            lambda n=n, k=k: client.post(
+                path,
+                json={"body": f"Step {n}: checked the registrar.", "kind": k},
+                headers=world.lead,
+            )
+            for n, k in enumerate(kinds)
+        ]
+    )
 
     assert sorted(a.status_code for a in answers) == [201] * len(kinds), [a.text for a in answers]
     thread = client.get(f"/api/v1/tickets/{number}", headers=world.lead).json()

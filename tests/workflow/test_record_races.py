@@ -7,33 +7,14 @@ API, on both engines."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
-import httpx
 from sqlalchemy import func, select
 
+from tests.races import together
 from tests.workflow.conftest import World
 from tierdesk.adapters.db import tables
 from tierdesk.bootstrap import Tierdesk
-
-
-def _together(requests: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    start = threading.Barrier(len(requests))
-    answers: list[httpx.Response] = []
-
-    def run(request: Callable[[], httpx.Response]) -> None:
-        start.wait()
-        answers.append(request())
-
-    racers = [threading.Thread(target=run, args=(r,)) for r in requests]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join(60)
-    assert len(answers) == len(requests)
-    return answers
 
 
 def _incident(world: World) -> tuple[int, list[str]]:
@@ -52,7 +33,7 @@ def _notices(world: World, number: str, marker: str) -> list[dict[str, Any]]:
 def test_four_resolving_one_incident_at_once_resolve_it_once(world: World) -> None:
     incident, numbers = _incident(world)
 
-    answers = _together(
+    answers = together(
         [
             lambda n=n: world.post(f"/incidents/{incident}/resolve", "l4", resolution=f"Fixed {n}")
             for n in range(4)
@@ -69,7 +50,7 @@ def test_four_resolving_one_incident_at_once_resolve_it_once(world: World) -> No
 def test_four_updates_posted_to_one_incident_at_once_are_all_posted_once(world: World) -> None:
     incident, numbers = _incident(world)
 
-    answers = _together(
+    answers = together(
         [
             lambda n=n: world.post(
                 f"/incidents/{incident}/updates", "l4", status="identified", text=f"Finding {n}"
@@ -91,7 +72,7 @@ def test_four_removing_one_time_entry_at_once_remove_it_once(app: Tierdesk, worl
     assert logged.status_code == 201, logged.text
     path = f"/api/v1/time-entries/{logged.json()['id']}"
 
-    answers = _together(
+    answers = together(
         [lambda: world.client.delete(path, headers=world.tokens["lead"]) for _ in range(4)]
     )
 
