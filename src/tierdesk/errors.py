@@ -86,11 +86,6 @@ class ConflictError(TierdeskError):
     code = ErrorCode.CONFLICT
 
 
-class ChangedMeanwhileError(ConflictError):
-    """Another transaction changed what this one read before this one wrote it (a ticket's
-    revision, a unique key it took first): services/races.py runs some work again."""
-
-
 class RepeatedRequestError(ConflictError):
     """A post carried a one-time key that was used: it was made before (services/idempotency.py).
     ``ticket_id`` names the ticket the first one made or changed, when known."""

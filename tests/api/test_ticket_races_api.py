@@ -157,8 +157,9 @@ def test_a_change_made_over_a_state_changed_meanwhile_is_refused_and_the_first_s
 def test_replies_and_notes_racing_on_one_ticket_are_all_stored(
     client: TestClient, world: World
 ) -> None:
-    """Adding to a ticket means the same whatever its state became: each racing reply is run
-    again over the one stored before it (services/races.py), none is refused."""
+    """Adding to a ticket means the same whatever its state became: racing replies hold the
+    ticket in turn (``UnitOfWork.hold``), each over the one stored before it; none is refused
+    (one was answered 409 under load)."""
     number = _open(client, world)
     kinds = ["public-reply", "internal-note"] * 3
     path = f"/api/v1/tickets/{number}/messages"

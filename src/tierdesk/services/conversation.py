@@ -21,7 +21,6 @@ from tierdesk.services.access import access_ticket
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
 from tierdesk.services.mentions import notify_mentions
-from tierdesk.services.races import again_on_race
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,6 @@ def message_text(desk: Desk, text: str | None, html: str | None) -> str:
     return _plain(desk, text, desk.sanitise_html(html) if html else None).strip()
 
 
-@again_on_race
 def add_message(
     desk: Desk,
     actor: Actor,
@@ -100,8 +98,7 @@ def add_message(
     idempotency_key: str | None = None,
 ) -> tuple[Ticket, Message]:
     """Add a message; with ``idempotency_key``, a second call with the same key adds nothing
-    and raises ``RepeatedRequestError`` (services/idempotency.py). Run again when the ticket
-    changed meanwhile (services/races.py): a message means the same on the new state."""
+    and raises ``RepeatedRequestError`` (services/idempotency.py)."""
     if isinstance(actor, Contact) and kind is not MessageKind.CUSTOMER:
         raise InvalidInputError(
             "customers write customer messages; replies and notes are for agents", field="kind"

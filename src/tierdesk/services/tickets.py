@@ -37,7 +37,6 @@ from tierdesk.services.conversation import NewAttachment, build_message
 from tierdesk.services.desk import Desk
 from tierdesk.services.idempotency import claim_key
 from tierdesk.services.languages import new_ticket_language
-from tierdesk.services.races import again_on_race
 from tierdesk.services.routing import place_in_queue, queue_for_placing
 from tierdesk.services.ticket_people import apply_people_changes
 
@@ -94,9 +93,6 @@ def resolve_catalog(uow: UnitOfWork, ref: CatalogRef) -> tuple[int | None, int |
     return product.id, component_id, version_id
 
 
-# Run again on a race (services/races.py): a key another post took meanwhile is then answered
-# as the repeat it is, and the handlers' changes to other rows are made over what is stored.
-@again_on_race
 def open_ticket(
     desk: Desk, actor: Actor, new: NewTicket, *, idempotency_key: str | None = None
 ) -> Ticket:

@@ -74,7 +74,7 @@ from tierdesk.adapters.search.store import SqlSearchStore
 from tierdesk.domain.audit import AuditEvent
 from tierdesk.domain.messages import Attachment, Message
 from tierdesk.domain.tickets import Ticket, format_ticket_number
-from tierdesk.errors import ChangedMeanwhileError, InvalidTransitionError, NotFoundError
+from tierdesk.errors import ConflictError, InvalidTransitionError, NotFoundError
 from tierdesk.ports import (
     AccessNoteRepository,
     AdvisoryRepository,
@@ -309,7 +309,7 @@ class SqlUnitOfWork:
         self.session.close()
         if _changed_meanwhile(exc):
             log.info("refused a change made over a state changed meanwhile: %s", exc)
-            raise ChangedMeanwhileError(
+            raise ConflictError(
                 "someone changed this at the same moment: reload it and try again"
             ) from exc
 

@@ -79,7 +79,9 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
 def _field(loc: Sequence[int | str]) -> str:
     """Where the problem is, without the leading "body" FastAPI puts on the request body's
     fields: a message's own field called ``body`` is then still named ("body", not "")."""
-    parts = list(loc)[1:] if list(loc)[:1] == ["body"] else list(loc)
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        parts = parts[1:]
     return ".".join(str(p) for p in parts)
 
 

@@ -165,7 +165,7 @@ def _edited(form: Mapping[str, Sequence[str]], seen: Mapping[str, Any], name: st
 def _same(name: str, one: Any, other: Any) -> bool:
     if name == "followers":
         return sorted(one or []) == sorted(other or [])
-    return str(one if one is not None else "").strip() == str(other or "").strip()
+    return str(one or "").strip() == str(other or "").strip()
 
 
 def require_unchanged_since_shown(
